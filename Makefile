@@ -1,0 +1,62 @@
+# kentsoc — two commands: `make run` (demo) and `make test` (whole suite on PostgreSQL + Redis).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432/kentsoc
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+# The test environment: PostgreSQL, Redis reachable, tasks eager except where a test starts a
+# real worker, production-like settings (DEBUG off) with a throwaway key.
+TEST_ENV := DATABASE_URL=$(PG_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_TASK_ALWAYS_EAGER=true \
+	SECRET_KEY=kentsoc-test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz \
+	DEBUG=false SECURE_SSL_REDIRECT=false STATIC_MANIFEST=false \
+	ALLOWED_HOSTS=testserver,127.0.0.1,localhost
+
+.PHONY: run test install worker beat lint format bench check-services pytest chromium
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	DEBUG=true $(PY) manage.py migrate --no-input -v0
+	DEBUG=true $(PY) manage.py seed_demo
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+worker: $(STAMP)
+	$(VENV)/bin/celery -A kentsoc worker --loglevel=INFO --concurrency=2
+
+beat: $(STAMP)
+	$(VENV)/bin/celery -A kentsoc beat --loglevel=INFO
+
+check-services:
+	@pg_isready -h 127.0.0.1 -p 5432 -q || { echo "ERROR: PostgreSQL is not reachable on 127.0.0.1:5432 (user postgres). Start it: pg_ctlcluster --skip-systemctl-redirect \$$(ls /etc/postgresql) main start" >&2; exit 1; }
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { echo "ERROR: Redis is not reachable on 127.0.0.1:6379. Start it: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no" >&2; exit 1; }
+
+chromium:
+	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the browser tests..."; \
+		(apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || { echo "ERROR: could not install chromium (apt-get)" >&2; exit 1; }; }
+
+test: $(STAMP) check-services chromium
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(TEST_ENV) $(VENV)/bin/pytest $(ARGS)
+
+# The suite without the lint step, for quick runs: make pytest ARGS="tests/ocg -x"
+pytest: $(STAMP)
+	$(TEST_ENV) $(VENV)/bin/pytest $(ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .

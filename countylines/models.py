@@ -1,0 +1,247 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+
+from countylines.choices import LineRole, LineStatus
+from kentsoc.org.scoping import Access, ScopedQuerySet
+
+
+class CountyLineQuerySet(ScopedQuerySet):
+    def scope(self, access: Access):
+        from kentsoc.org.choices import Role
+
+        if access.force_wide or access.has_role(
+            Role.CLGT_OFFICER, Role.CLIO, Role.COORDINATOR, Role.RESEARCHER
+        ):
+            return self.all()
+        if access.role == Role.LRO:
+            return self.filter(
+                Q(ocg__lead_responsible_officer_id=access.user_id)
+                | Q(ocg__managing_team_id=access.team_id)
+            )
+        return self.none()
+
+    def with_effective_division(self):
+        """`effective_division_id`: where the line ranks — its flex division if flexed."""
+        return self.annotate(effective_division_id=Coalesce("flexed_division_id", "division_id"))
+
+
+class CountyLine(models.Model):
+    reference = models.CharField(max_length=16, unique=True, null=True, blank=True)
+    name = models.CharField(max_length=80, help_text='The brand, e.g. "BLAZE"')
+    exporting_area = models.CharField(max_length=120, help_text="e.g. a London borough")
+    status = models.CharField(
+        max_length=16, choices=LineStatus.choices, default=LineStatus.NOMINATED
+    )
+    districts = models.ManyToManyField(
+        "org.District", through="CountyLineDistrict", related_name="county_lines"
+    )
+    division = models.ForeignKey(
+        "org.Division",
+        on_delete=models.PROTECT,
+        related_name="county_lines",
+        help_text="The primary importing district's division (kept in step by the services).",
+    )
+    ocg = models.ForeignKey(
+        "ocg.OCG", on_delete=models.PROTECT, null=True, blank=True, related_name="county_lines"
+    )
+    flexed_division = models.ForeignKey(
+        "org.Division",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="flexed_county_lines",
+    )
+    flex_reason = models.TextField(blank=True)
+    flexed_on = models.DateField(null=True, blank=True)
+    nominated_on = models.DateField()
+    activated_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True, help_text="Dismantled or rejected")
+    closure_reason = models.TextField(blank=True)
+    score_stale_since = models.DateTimeField(null=True, blank=True, db_index=True)
+    review_date = models.DateField(null=True, blank=True, help_text="MOPI review due")
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CountyLineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["reference", "id"]
+        permissions = [
+            ("approve_countyline", "Can approve county lines onto the matrix and flex them")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=LineStatus.values),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(flexed_division__isnull=True) | ~Q(flex_reason=""),
+                name="%(app_label)s_%(class)s_flex_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("nominated_on")),
+                name="%(app_label)s_%(class)s_closed_after_nominated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.name}" if self.reference else self.name
+
+    @property
+    def effective_division_id(self) -> int:
+        return self.flexed_division_id or self.division_id
+
+    @property
+    def is_flexed(self) -> bool:
+        return self.flexed_division_id is not None
+
+
+class CountyLineDistrict(models.Model):
+    county_line = models.ForeignKey(
+        CountyLine, on_delete=models.CASCADE, related_name="line_districts"
+    )
+    district = models.ForeignKey("org.District", on_delete=models.PROTECT, related_name="+")
+    is_primary = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["county_line", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county_line", "district"], name="%(app_label)s_%(class)s_unique_district"
+            ),
+            models.UniqueConstraint(
+                fields=["county_line"],
+                condition=Q(is_primary=True),
+                name="%(app_label)s_%(class)s_one_primary",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county_line} → {self.district}{' (primary)' if self.is_primary else ''}"
+
+
+class DealLine(models.Model):
+    county_line = models.ForeignKey(CountyLine, on_delete=models.CASCADE, related_name="deal_lines")
+    number = models.CharField(max_length=16, db_index=True, help_text="Normalised: 07700900123")
+    active_from = models.DateField(null=True, blank=True)
+    active_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["county_line", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county_line", "number"], name="%(app_label)s_%(class)s_unique_per_line"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__regex=r"^07[0-9]{9}$"),
+                name="%(app_label)s_%(class)s_uk_mobile",
+            ),
+            models.CheckConstraint(
+                condition=Q(active_to__isnull=True)
+                | Q(active_from__isnull=True)
+                | Q(active_to__gte=F("active_from")),
+                name="%(app_label)s_%(class)s_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_number
+
+    @property
+    def display_number(self) -> str:
+        return f"{self.number[:5]} {self.number[5:]}"
+
+
+class LineNominal(models.Model):
+    county_line = models.ForeignKey(
+        CountyLine, on_delete=models.CASCADE, related_name="line_nominals"
+    )
+    nominal = models.ForeignKey("ocg.Nominal", on_delete=models.PROTECT, related_name="line_links")
+    role = models.CharField(max_length=20, choices=LineRole.choices)
+    from_date = models.DateField(null=True, blank=True)
+    to_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["county_line", "role", "nominal"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=LineRole.values), name="%(app_label)s_%(class)s_role_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["county_line", "nominal", "role"],
+                name="%(app_label)s_%(class)s_unique_role",
+            ),
+            models.CheckConstraint(
+                condition=Q(to_date__isnull=True)
+                | Q(from_date__isnull=True)
+                | Q(to_date__gte=F("from_date")),
+                name="%(app_label)s_%(class)s_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nominal} — {self.get_role_display()} on {self.county_line}"
+
+
+class CountyLineStatusChange(models.Model):
+    county_line = models.ForeignKey(
+        CountyLine, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(max_length=16, choices=LineStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=LineStatus.choices)
+    effective_on = models.DateField()
+    reason = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["county_line", "effective_on", "changed_at", "id"]
+        indexes = [models.Index(fields=["county_line", "effective_on"])]
+
+    def __str__(self) -> str:
+        moved = f"{self.from_status or '—'} → {self.to_status}"
+        return f"{self.county_line}: {moved} on {self.effective_on}"
+
+
+class FlexPeriod(models.Model):
+    """History of flexes, so rankings as of a past date know where a line was worked."""
+
+    county_line = models.ForeignKey(
+        CountyLine, on_delete=models.CASCADE, related_name="flex_periods"
+    )
+    division = models.ForeignKey("org.Division", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["county_line", "started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county_line"],
+                condition=Q(ended_on__isnull=True),
+                name="%(app_label)s_%(class)s_one_open_flex",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="%(app_label)s_%(class)s_dates_in_order",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""), name="%(app_label)s_%(class)s_reason_required"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county_line} flexed to {self.division} from {self.started_on}"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DisruptionsConfig(AppConfig):
+    name = "disruptions"
+    verbose_name = "Disruptions"

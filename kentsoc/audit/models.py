@@ -1,0 +1,57 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from kentsoc.audit.choices import AuditAction
+from kentsoc.org.scoping import Access, ScopedQuerySet
+
+
+class AuditEventQuerySet(ScopedQuerySet):
+    def scope(self, access: Access):
+        from kentsoc.org.choices import Role
+
+        if access.has_role(Role.AUDITOR, Role.SUPERVISOR):
+            return self.all()
+        return self.none()
+
+
+class AuditEvent(models.Model):
+    """One thing somebody did or saw. Append-only: PostgreSQL refuses UPDATE and DELETE."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for anonymous events such as a failed login by an unknown name.",
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=16, choices=AuditAction.choices, db_index=True)
+    object_type = models.CharField(max_length=64, blank=True, help_text="app_label.model")
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    changes = models.JSONField(
+        default=dict, blank=True, help_text="{field: [old, new]} for changes; context for others"
+    )
+    reason = models.TextField(blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id", "-at"])]
+        permissions = [("export_auditevent", "Can export the audit trail")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=AuditAction.values),
+                name="%(app_label)s_%(class)s_action_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_type}"

@@ -1,0 +1,90 @@
+"""Writing the audit trail. Services call `audit_record` inside their own transaction, so a change
+and its audit row commit or roll back together."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import models
+
+from kentsoc.audit.choices import AuditAction
+from kentsoc.audit.context import current_request_context
+from kentsoc.audit.models import AuditEvent
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    object_repr: str = "",
+    changes: Mapping[str, Any] | None = None,
+    reason: str = "",
+    actor_username: str = "",
+) -> AuditEvent:
+    if action not in AuditAction.values:
+        raise ValueError(f"Unknown audit action {action!r}")
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+        object_repr = object_repr or str(obj)
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    ctx = current_request_context()
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_username=(actor.get_username() if actor is not None else actor_username)[:150],
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        object_repr=str(object_repr)[:200],
+        changes=_jsonable(dict(changes or {})),
+        reason=reason,
+        ip_address=ctx.ip_address if ctx else None,
+        request_id=ctx.request_id if ctx else "",
+        path=ctx.path if ctx else "",
+    )
+
+
+def audit_view(*, actor: Any, obj: models.Model) -> AuditEvent:
+    return audit_record(actor=actor, action=AuditAction.VIEW, obj=obj)
+
+
+def diff_fields(instance: models.Model, new_values: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for the fields whose value would change."""
+    changes: dict[str, list[Any]] = {}
+    for field, new in new_values.items():
+        old = getattr(instance, field)
+        if old != new:
+            changes[field] = [_jsonable(old), _jsonable(new)]
+    return changes
+
+
+def audit_export(
+    *, actor: Any, object_type: str, count: int, filters: Iterable[tuple[str, Any]] = ()
+) -> AuditEvent:
+    return audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        object_type=object_type,
+        changes={"rows": count, "filters": {k: v for k, v in filters if v not in ("", None)}},
+    )

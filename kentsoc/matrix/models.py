@@ -1,0 +1,223 @@
+from django.db import models
+from django.db.models import F, Q
+
+from kentsoc.matrix.choices import Confidence, RankedSubject
+from kentsoc.org.scoping import Access, ScopedQuerySet
+
+_EXACTLY_ONE_SUBJECT = (Q(ocg__isnull=False) & Q(county_line__isnull=True)) | (
+    Q(ocg__isnull=True) & Q(county_line__isnull=False)
+)
+
+
+class MatrixQuerySet(ScopedQuerySet):
+    """Scores and rankings are visible where their subject is."""
+
+    def scope(self, access: Access):
+        from countylines.models import CountyLine
+        from ocg.models import OCG
+
+        lines = CountyLine.objects.scope(access).values("pk")
+        ocgs = OCG.objects.scope(access).values("pk")
+        return self.filter(Q(county_line__in=lines) | Q(ocg__in=ocgs))
+
+
+class Score(models.Model):
+    """One computed score of a subject. A new row only when the result changes; history is kept."""
+
+    ocg = models.ForeignKey(
+        "ocg.OCG", on_delete=models.CASCADE, null=True, blank=True, related_name="scores"
+    )
+    county_line = models.ForeignKey(
+        "countylines.CountyLine",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="scores",
+    )
+    matrix_version = models.CharField(max_length=16)
+    total = models.PositiveIntegerField()
+    threat = models.PositiveIntegerField()
+    risk = models.PositiveIntegerField()
+    harm = models.PositiveIntegerField()
+    breakdown = models.JSONField(
+        default=list,
+        help_text="Per factor: code, part, level, points, record ids that set the level",
+    )
+    confidence = models.CharField(max_length=8, choices=Confidence.choices)
+    tier = models.PositiveSmallIntegerField(null=True, blank=True, help_text="OCGs only")
+    newest_intelligence_on = models.DateField(null=True, blank=True)
+    as_of = models.DateField(help_text="The date the score describes")
+    is_current = models.BooleanField(default=True)
+    computed_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MatrixQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]
+        get_latest_by = "computed_at"
+        constraints = [
+            models.CheckConstraint(
+                condition=_EXACTLY_ONE_SUBJECT, name="%(app_label)s_%(class)s_one_subject"
+            ),
+            models.CheckConstraint(
+                condition=Q(total=F("threat") + F("risk") + F("harm")),
+                name="%(app_label)s_%(class)s_total_is_sum",
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__in=Confidence.values),
+                name="%(app_label)s_%(class)s_confidence_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(tier__isnull=True) | Q(tier__in=[1, 2, 3]),
+                name="%(app_label)s_%(class)s_tier_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["county_line"],
+                condition=Q(is_current=True, county_line__isnull=False),
+                name="%(app_label)s_%(class)s_one_current_per_line",
+            ),
+            models.UniqueConstraint(
+                fields=["ocg"],
+                condition=Q(is_current=True, ocg__isnull=False),
+                name="%(app_label)s_%(class)s_one_current_per_ocg",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["county_line", "-computed_at"]),
+            models.Index(fields=["ocg", "-computed_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ocg or self.county_line}: {self.total} ({self.matrix_version})"
+
+
+class Ranking(models.Model):
+    """The current rank of a subject within one partition (a division, or FORCE for OCGs)."""
+
+    subject_type = models.CharField(max_length=16, choices=RankedSubject.choices)
+    ocg = models.ForeignKey(
+        "ocg.OCG", on_delete=models.CASCADE, null=True, blank=True, related_name="rankings"
+    )
+    county_line = models.ForeignKey(
+        "countylines.CountyLine",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="rankings",
+    )
+    partition = models.CharField(max_length=16, help_text="Division code, or FORCE")
+    division = models.ForeignKey(
+        "org.Division", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    score = models.ForeignKey(Score, on_delete=models.PROTECT, related_name="+")
+    rank = models.PositiveIntegerField()
+    top30 = models.BooleanField()
+    total = models.PositiveIntegerField()
+    flexed = models.BooleanField(default=False)
+    ranked_at = models.DateTimeField(auto_now=True)
+
+    objects = MatrixQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["subject_type", "partition", "rank"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_EXACTLY_ONE_SUBJECT, name="%(app_label)s_%(class)s_one_subject"
+            ),
+            models.CheckConstraint(
+                condition=Q(rank__gte=1), name="%(app_label)s_%(class)s_rank_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(top30=Q(rank__lte=30)),
+                name="%(app_label)s_%(class)s_top30_matches_rank",
+            ),
+            models.UniqueConstraint(
+                fields=["subject_type", "partition", "rank"],
+                name="%(app_label)s_%(class)s_unique_rank",
+            ),
+            models.UniqueConstraint(
+                fields=["partition", "county_line"],
+                condition=Q(county_line__isnull=False),
+                name="%(app_label)s_%(class)s_line_once_per_partition",
+            ),
+            models.UniqueConstraint(
+                fields=["partition", "ocg"],
+                condition=Q(ocg__isnull=False),
+                name="%(app_label)s_%(class)s_ocg_once_per_partition",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partition} #{self.rank}: {self.ocg or self.county_line}"
+
+
+class RankHistory(models.Model):
+    """Each subject's rank at the end of each day, for 'movement since last week'."""
+
+    on = models.DateField()
+    subject_type = models.CharField(max_length=16, choices=RankedSubject.choices)
+    ocg = models.ForeignKey(
+        "ocg.OCG", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    county_line = models.ForeignKey(
+        "countylines.CountyLine", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    partition = models.CharField(max_length=16)
+    rank = models.PositiveIntegerField()
+    total = models.PositiveIntegerField()
+
+    objects = MatrixQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-on", "subject_type", "partition", "rank"]
+        verbose_name_plural = "rank history"
+        constraints = [
+            models.CheckConstraint(
+                condition=_EXACTLY_ONE_SUBJECT, name="%(app_label)s_%(class)s_one_subject"
+            ),
+            models.UniqueConstraint(
+                fields=["on", "partition", "county_line"],
+                condition=Q(county_line__isnull=False),
+                name="%(app_label)s_%(class)s_line_once_per_day",
+            ),
+            models.UniqueConstraint(
+                fields=["on", "partition", "ocg"],
+                condition=Q(ocg__isnull=False),
+                name="%(app_label)s_%(class)s_ocg_once_per_day",
+            ),
+        ]
+        indexes = [models.Index(fields=["on", "subject_type", "partition"])]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.partition} #{self.rank}"
+
+
+class ForceSnapshotQuerySet(ScopedQuerySet):
+    def scope(self, access: Access):
+        from kentsoc.org.choices import Role
+
+        if access.role in (Role.AUDITOR, Role.ADMINISTRATOR) and not access.is_superuser:
+            return self.none()
+        return self.all()
+
+
+class ForceSnapshot(models.Model):
+    """The force's totals at the end of one day, for trend charts."""
+
+    on = models.DateField(unique=True)
+    active_lines = models.PositiveIntegerField()
+    total_trh = models.PositiveIntegerField()
+    mapped_ocgs = models.PositiveIntegerField(help_text="Mapped or adopted, i.e. scored")
+    ocgs_by_status = models.JSONField(default=dict)
+    ocgs_by_team = models.JSONField(default=dict, help_text="Managing team kind -> count")
+    ocgs_on_division = models.PositiveIntegerField(default=0)
+    ocgs_with_scd = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    objects = ForceSnapshotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-on"]
+
+    def __str__(self) -> str:
+        return f"{self.on}: {self.active_lines} lines, TRH {self.total_trh}"

@@ -1,0 +1,129 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from kentsoc.org.choices import DIVISIONAL_TEAM_KINDS, Rank, Role, TeamKind
+from kentsoc.org.scoping import ReferenceQuerySet
+
+
+class Force(models.Model):
+    code = models.CharField(max_length=16, unique=True)
+    name = models.CharField(max_length=120)
+
+    objects = ReferenceQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Division(models.Model):
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="divisions")
+    code = models.CharField(max_length=16, unique=True, help_text="Short code, e.g. NORTH")
+    name = models.CharField(max_length=80)
+    is_central = models.BooleanField(
+        default=False,
+        help_text="The Central CLGT's matrix: it has no districts; lines reach it only by flex.",
+    )
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["is_central", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class District(models.Model):
+    division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="districts")
+    code = models.CharField(max_length=16, unique=True)
+    name = models.CharField(max_length=80, unique=True)
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    code = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=20, choices=TeamKind.choices)
+    division = models.ForeignKey(
+        Division,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="teams",
+        help_text="Empty for a force-wide team.",
+    )
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind__in=[k.value for k in DIVISIONAL_TEAM_KINDS])
+                | Q(division__isnull=False),
+                name="%(app_label)s_%(class)s_divisional_kind_has_division",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=TeamKind.values),
+                name="%(app_label)s_%(class)s_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_force_wide(self) -> bool:
+        return self.division_id is None
+
+
+class Officer(models.Model):
+    """The police profile of a user: who they are on the force and what role they play."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="officer"
+    )
+    collar_number = models.CharField(max_length=16, unique=True)
+    rank = models.CharField(max_length=8, choices=Rank.choices)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="officers")
+    division = models.ForeignKey(
+        Division,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officers",
+        help_text="The division the officer represents; defaults to their team's.",
+    )
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=Role.values), name="%(app_label)s_%(class)s_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(rank__in=Rank.values), name="%(app_label)s_%(class)s_rank_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rank} {self.user.get_full_name()} ({self.collar_number})"
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.rank} {self.user.get_full_name()}".strip()
+
+    @property
+    def effective_division_id(self) -> int | None:
+        return self.division_id or self.team.division_id

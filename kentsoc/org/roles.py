@@ -1,0 +1,133 @@
+"""Roles from DOMAIN.md as Django groups with explicit permissions.
+
+The table below is the contract; `sync_roles` makes the groups match it exactly (permissions not
+listed are removed). It runs from the org migration and again after every migrate, because later
+apps add models (and so permissions) after the org migration has run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kentsoc.org.choices import Role
+
+_READ_CASES = [
+    "ocg.view_ocg",
+    "ocg.view_nominal",
+    "countylines.view_countyline",
+    "intel.view_intelligencerecord",
+    "matrix.view_score",
+]
+_WRITE_INTEL = [
+    "intel.add_intelligencerecord",
+    "intel.change_intelligencerecord",
+    "intel.delete_intelligencerecord",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.COORDINATOR: _READ_CASES
+    + _WRITE_INTEL
+    + [
+        "ocg.add_ocg",
+        "ocg.change_ocg",
+        "ocg.add_nominal",
+        "ocg.change_nominal",
+        "intel.add_definitionevidence",
+    ],
+    Role.RESEARCHER: _READ_CASES
+    + _WRITE_INTEL
+    + ["ocg.change_ocg", "ocg.add_nominal", "ocg.change_nominal", "intel.add_definitionevidence"],
+    Role.LRO: [
+        "ocg.view_ocg",
+        "ocg.view_nominal",
+        "countylines.view_countyline",
+        "intel.view_intelligencerecord",
+        "matrix.view_score",
+        "ocg.manage_plan_ocg",
+    ],
+    Role.CLGT_OFFICER: _READ_CASES
+    + _WRITE_INTEL
+    + [
+        "countylines.add_countyline",
+        "countylines.change_countyline",
+        "ocg.add_nominal",
+        "ocg.change_nominal",
+        "intel.add_definitionevidence",
+    ],
+    Role.CLIO: [
+        "countylines.view_countyline",
+        "ocg.view_nominal",
+        "matrix.view_score",
+    ],
+    Role.SUPERVISOR: _READ_CASES
+    + _WRITE_INTEL
+    + [
+        "ocg.add_ocg",
+        "ocg.change_ocg",
+        "ocg.approve_ocg",
+        "ocg.add_nominal",
+        "ocg.change_nominal",
+        "countylines.add_countyline",
+        "countylines.change_countyline",
+        "countylines.approve_countyline",
+        "intel.add_definitionevidence",
+        "audit.view_auditevent",
+    ],
+    Role.ANALYST: _READ_CASES + _WRITE_INTEL,
+    Role.AUDITOR: ["audit.view_auditevent", "audit.export_auditevent"],
+    Role.ADMINISTRATOR: [
+        "auth.add_user",
+        "auth.change_user",
+        "auth.view_user",
+        "org.add_officer",
+        "org.change_officer",
+        "org.view_officer",
+        "org.add_team",
+        "org.change_team",
+        "org.view_team",
+        "org.view_division",
+        "org.view_district",
+    ],
+}
+
+
+def group_name(role: str) -> str:
+    return Role(role).label
+
+
+def sync_roles(apps: Any = None) -> list[str]:
+    """Create one group per role holding exactly its listed permissions.
+
+    Returns the listed permissions that do not exist (yet): a later migration may add them.
+    """
+    if apps is None:
+        from django.apps import apps as global_apps
+
+        apps = global_apps
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    missing: list[str] = []
+    for role, wanted in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=group_name(role))
+        perms = []
+        for dotted in wanted:
+            app_label, codename = dotted.split(".", 1)
+            perm = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if perm is None:
+                missing.append(dotted)
+            else:
+                perms.append(perm)
+        group.permissions.set(perms)
+    return missing
+
+
+def sync_roles_after_migrate(sender: Any, **kwargs: Any) -> None:
+    # post_migrate fires once per installed app, in order, and each app's permissions are
+    # created by its own signal; only after the last app has every permission been created.
+    from django.apps import apps as global_apps
+
+    if sender is not list(global_apps.get_app_configs())[-1]:
+        return
+    sync_roles()

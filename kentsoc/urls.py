@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from kentsoc.web import views as web_views
+
+api_patterns = [
+    path("", include("kentsoc.org.api.urls")),
+    path("", include("kentsoc.intel.api.urls")),
+    path("", include("kentsoc.matrix.api.urls")),
+    path("", include("kentsoc.audit.api.urls")),
+    path("", include("ocg.api.urls")),
+    path("", include("countylines.api.urls")),
+    path("", include("disruptions.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]
+
+urlpatterns = [
+    path("", include("kentsoc.web.urls")),
+    path("", include("ocg.urls")),
+    path("county-lines/", include("countylines.urls")),
+    path("intelligence/", include("kentsoc.intel.urls")),
+    path("matrix/", include("kentsoc.matrix.urls")),
+    path("audit/", include("kentsoc.audit.urls")),
+    path("", include("disruptions.urls")),
+    path("api/", include((api_patterns, "api"))),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = web_views.error_403
+handler404 = web_views.error_404
+handler500 = web_views.error_500

@@ -1,0 +1,82 @@
+"""The navigation a user sees, worked out from their role (never in the template)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from kentsoc.org.choices import Role
+from kentsoc.org.scoping import Access
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool
+
+
+_ALL_CASE_ROLES = (
+    Role.COORDINATOR,
+    Role.RESEARCHER,
+    Role.LRO,
+    Role.CLGT_OFFICER,
+    Role.CLIO,
+    Role.SUPERVISOR,
+    Role.ANALYST,
+)
+
+# (label, url name, roles that see it). Entries whose page does not exist yet are left out.
+_NAV = [
+    (
+        "OCGs",
+        "ocg:list",
+        (Role.COORDINATOR, Role.RESEARCHER, Role.LRO, Role.SUPERVISOR, Role.ANALYST),
+    ),
+    ("Nominals", "ocg:nominal-list", _ALL_CASE_ROLES),
+    ("County lines", "countylines:list", _ALL_CASE_ROLES),
+    (
+        "Intelligence",
+        "intel:list",
+        (
+            Role.COORDINATOR,
+            Role.RESEARCHER,
+            Role.CLGT_OFFICER,
+            Role.SUPERVISOR,
+            Role.ANALYST,
+            Role.LRO,
+        ),
+    ),
+    (
+        "Disruptions",
+        "disruptions:list",
+        (Role.LRO, Role.CLGT_OFFICER, Role.COORDINATOR, Role.SUPERVISOR, Role.ANALYST),
+    ),
+    (
+        "Matrix",
+        "matrix:dashboard",
+        (Role.SUPERVISOR, Role.COORDINATOR, Role.CLGT_OFFICER, Role.ANALYST, Role.LRO),
+    ),
+    (
+        "Reports",
+        "disruptions:reports",
+        (Role.SUPERVISOR, Role.COORDINATOR, Role.CLGT_OFFICER, Role.ANALYST, Role.LRO),
+    ),
+    ("Audit", "audit:list", (Role.AUDITOR, Role.SUPERVISOR)),
+]
+
+
+def nav_items(access: Access | None, current_path: str) -> list[NavItem]:
+    if access is None:
+        return []
+    items = []
+    for label, url_name, roles in _NAV:
+        if not access.has_role(*roles):
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        items.append(NavItem(label, url, current_path.startswith(url)))
+    return items

@@ -1,0 +1,205 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from kentsoc.org.scoping import Access, ScopedQuerySet
+from ocg.choices import CustodyStatus, MembershipRole, OcgStatus
+
+
+class OcgQuerySet(ScopedQuerySet):
+    def scope(self, access: Access):
+        from kentsoc.org.choices import Role
+
+        if access.force_wide or access.has_role(Role.COORDINATOR, Role.RESEARCHER):
+            return self.all()
+        if access.role == Role.LRO:
+            return self.filter(
+                Q(lead_responsible_officer_id=access.user_id) | Q(managing_team_id=access.team_id)
+            )
+        if access.role in (Role.CLGT_OFFICER, Role.CLIO):
+            # Line teams need the OCGs behind the lines they work, nothing else.
+            return self.filter(county_lines__isnull=False).distinct()
+        return self.none()
+
+
+class NominalQuerySet(ScopedQuerySet):
+    def scope(self, access: Access):
+        from kentsoc.org.choices import Role
+
+        if access.force_wide or access.has_role(
+            Role.COORDINATOR, Role.RESEARCHER, Role.CLGT_OFFICER, Role.CLIO
+        ):
+            return self.all()
+        if access.role == Role.LRO:
+            return self.filter(
+                Q(memberships__ocg__lead_responsible_officer_id=access.user_id)
+                | Q(memberships__ocg__managing_team_id=access.team_id)
+            ).distinct()
+        return self.none()
+
+
+class CriminalityType(models.Model):
+    """Reference list of criminality types (DOMAIN.md); a table so it filters on any database."""
+
+    code = models.CharField(max_length=40, unique=True)
+    label = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Nominal(models.Model):
+    """A person of interest. Shared by OCGs, county lines and disruptions."""
+
+    reference = models.CharField(max_length=16, unique=True, null=True, blank=True)
+    first_name = models.CharField(max_length=80)
+    last_name = models.CharField(max_length=80)
+    aliases = models.CharField(max_length=300, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    custody_status = models.CharField(
+        max_length=16, choices=CustodyStatus.choices, default=CustodyStatus.AT_LIBERTY
+    )
+    review_date = models.DateField(null=True, blank=True, help_text="MOPI review due")
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = NominalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        indexes = [models.Index(fields=["last_name", "first_name", "date_of_birth"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(custody_status__in=CustodyStatus.values),
+                name="%(app_label)s_%(class)s_custody_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.reference})" if self.reference else self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class OCG(models.Model):
+    reference = models.CharField(max_length=16, unique=True, null=True, blank=True)
+    name = models.CharField(max_length=120)
+    status = models.CharField(max_length=16, choices=OcgStatus.choices, default=OcgStatus.NOMINATED)
+    criminality = models.ManyToManyField(CriminalityType, related_name="ocgs", blank=True)
+    summary = models.TextField(blank=True)
+    division = models.ForeignKey("org.Division", on_delete=models.PROTECT, related_name="ocgs")
+    managing_team = models.ForeignKey(
+        "org.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="managed_ocgs"
+    )
+    lead_responsible_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lro_ocgs",
+    )
+    nominated_on = models.DateField()
+    mapped_on = models.DateField(null=True, blank=True)
+    adopted_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(
+        null=True, blank=True, help_text="Dismantled, archived or rejected"
+    )
+    closure_reason = models.TextField(blank=True)
+    score_stale_since = models.DateTimeField(null=True, blank=True, db_index=True)
+    review_date = models.DateField(null=True, blank=True, help_text="MOPI review due")
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OcgQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "OCG"
+        verbose_name_plural = "OCGs"
+        ordering = ["reference", "id"]
+        permissions = [
+            ("approve_ocg", "Can approve OCG mapping, adoption and closure"),
+            ("manage_plan_ocg", "Can keep the 4P plan of an OCG"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=OcgStatus.values),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=OcgStatus.ADOPTED)
+                | (Q(managing_team__isnull=False) & Q(lead_responsible_officer__isnull=False)),
+                name="%(app_label)s_%(class)s_adopted_has_team_and_lro",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("nominated_on")),
+                name="%(app_label)s_%(class)s_closed_after_nominated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.name}" if self.reference else self.name
+
+
+class Membership(models.Model):
+    ocg = models.ForeignKey(OCG, on_delete=models.CASCADE, related_name="memberships")
+    nominal = models.ForeignKey(Nominal, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=16, choices=MembershipRole.choices)
+    from_date = models.DateField(null=True, blank=True)
+    to_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["ocg", "role", "nominal"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=MembershipRole.values),
+                name="%(app_label)s_%(class)s_role_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(to_date__isnull=True)
+                | Q(from_date__isnull=True)
+                | Q(to_date__gte=F("from_date")),
+                name="%(app_label)s_%(class)s_dates_in_order",
+            ),
+            models.UniqueConstraint(
+                fields=["ocg", "nominal"],
+                condition=Q(to_date__isnull=True),
+                name="%(app_label)s_%(class)s_one_current_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nominal} — {self.get_role_display()} of {self.ocg}"
+
+
+class OcgStatusChange(models.Model):
+    """The lifecycle history: who moved the OCG, when, from what to what, and why."""
+
+    ocg = models.ForeignKey(OCG, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=16, choices=OcgStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=OcgStatus.choices)
+    effective_on = models.DateField(help_text="The date the change took effect")
+    reason = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["ocg", "effective_on", "changed_at", "id"]
+        indexes = [models.Index(fields=["ocg", "effective_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.ocg}: {self.from_status or '—'} → {self.to_status} on {self.effective_on}"

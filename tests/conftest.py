@@ -1,0 +1,119 @@
+"""Shared fixtures: a small fictional force and one user per role.
+
+Every test runs on PostgreSQL (the test command refuses anything else).
+"""
+
+import pytest
+from django.conf import settings
+
+from kentsoc.org.choices import Rank, Role, TeamKind
+from tests.factories import (
+    DistrictFactory,
+    DivisionFactory,
+    OfficerFactory,
+    TeamFactory,
+    UserFactory,
+)
+
+
+def pytest_configure(config):
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" not in engine:
+        raise pytest.UsageError(
+            "kentsoc tests run on PostgreSQL only. Set "
+            "DATABASE_URL=postgres://postgres@127.0.0.1:5432/kentsoc (make test does this for you)."
+        )
+
+
+@pytest.fixture
+def force(db):
+    north = DivisionFactory(code="NORTH", name="North")
+    east = DivisionFactory(code="EAST", name="East")
+    west = DivisionFactory(code="WEST", name="West")
+    central = DivisionFactory(code="CENTRAL", name="Central", is_central=True)
+    districts = {
+        "medway": DistrictFactory(code="MED", name="Medway", division=north),
+        "dartford": DistrictFactory(code="DAR", name="Dartford", division=north),
+        "canterbury": DistrictFactory(code="CAN", name="Canterbury", division=east),
+        "thanet": DistrictFactory(code="THA", name="Thanet", division=east),
+        "maidstone": DistrictFactory(code="MAI", name="Maidstone", division=west),
+    }
+    teams = {
+        "soc": TeamFactory(code="SOC", name="Serious Organised Crime", kind=TeamKind.SOC),
+        "ocgmu": TeamFactory(code="OCGMU", name="OCG Management Unit", kind=TeamKind.OCGMU),
+        "clgt_north": TeamFactory(
+            code="CLGT-N", name="North CLGT", kind=TeamKind.CLGT, division=north
+        ),
+        "clgt_east": TeamFactory(
+            code="CLGT-E", name="East CLGT", kind=TeamKind.CLGT, division=east
+        ),
+        "central_clgt": TeamFactory(code="CLGT-C", name="Central CLGT", kind=TeamKind.CENTRAL_CLGT),
+        "north_local": TeamFactory(
+            code="NORTH-LOCAL",
+            name="North local team",
+            kind=TeamKind.DIVISION_LOCAL,
+            division=north,
+        ),
+        "bureau": TeamFactory(code="FIB", name="Force Intelligence Bureau", kind=TeamKind.SOC),
+    }
+    return {
+        "divisions": {"north": north, "east": east, "west": west, "central": central},
+        "districts": districts,
+        "teams": teams,
+    }
+
+
+def _officer(force, role, team_key, username, rank=Rank.DC, division_key=None):
+    return OfficerFactory(
+        user=UserFactory(username=username),
+        role=role,
+        rank=rank,
+        team=force["teams"][team_key],
+        division=force["divisions"][division_key] if division_key else None,
+    ).user
+
+
+@pytest.fixture
+def coordinator(force):
+    return _officer(force, Role.COORDINATOR, "ocgmu", "coordinator", Rank.DC, "north")
+
+
+@pytest.fixture
+def researcher(force):
+    return _officer(force, Role.RESEARCHER, "ocgmu", "researcher", Rank.PC, "north")
+
+
+@pytest.fixture
+def lro(force):
+    return _officer(force, Role.LRO, "north_local", "lro", Rank.DS)
+
+
+@pytest.fixture
+def clgt_officer(force):
+    return _officer(force, Role.CLGT_OFFICER, "clgt_north", "clgt", Rank.DC)
+
+
+@pytest.fixture
+def clio(force):
+    return _officer(force, Role.CLIO, "clgt_north", "clio", Rank.PC)
+
+
+@pytest.fixture
+def supervisor(force):
+    return _officer(force, Role.SUPERVISOR, "ocgmu", "supervisor", Rank.DS, "north")
+
+
+@pytest.fixture
+def analyst(force):
+    return _officer(force, Role.ANALYST, "bureau", "analyst", Rank.STAFF)
+
+
+@pytest.fixture
+def auditor(force):
+    return _officer(force, Role.AUDITOR, "bureau", "auditor", Rank.STAFF)
+
+
+@pytest.fixture
+def outsider(db):
+    """A signed-in user with no officer profile: must see nothing."""
+    return UserFactory(username="outsider")
