@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "kentsoc.intel",
     "kentsoc.matrix",
     "ocg",
+    "ocg.lifetime",
     "countylines",
     "disruptions",
 ]

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class LifetimeConfig(AppConfig):
+    """Lifetime management of OCG members: custody, prison and licence conditions, SCPOs, LRO
+    training. A sub-app of `ocg` so its tables and migrations evolve on their own."""
+
+    name = "ocg.lifetime"
+    label = "lifetime"
+    verbose_name = "Lifetime management"
