@@ -3,7 +3,15 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 
-from countylines.choices import LineRole, LineStatus
+from countylines.choices import (
+    CHILD_AGE_BANDS,
+    AgeBand,
+    EngagementStatus,
+    LineRole,
+    LineStatus,
+    PersonKind,
+    ReferralAgency,
+)
 from kentsoc.org.scoping import Access, ScopedQuerySet
 
 
@@ -59,6 +67,7 @@ class CountyLine(models.Model):
     activated_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True, help_text="Dismantled or rejected")
     closure_reason = models.TextField(blank=True)
+    handsets_seized = models.PositiveIntegerField(default=0)
     score_stale_since = models.DateTimeField(null=True, blank=True, db_index=True)
     review_date = models.DateField(null=True, blank=True, help_text="MOPI review due")
     version = models.PositiveIntegerField(default=1)
@@ -245,3 +254,121 @@ class FlexPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county_line} flexed to {self.division} from {self.started_on}"
+
+
+class PersonAtRiskQuerySet(ScopedQuerySet):
+    """Safeguarding records, children's above all, are the most restricted data in the system:
+    CLIOs, supervisors, the Central CLGT and the CLGT of the division where the line is worked.
+    Analysts, coordinators and LROs, who read most case data, do not see them."""
+
+    def scope(self, access: Access):
+        from kentsoc.org.choices import Role, TeamKind
+
+        if access.has_role(Role.CLIO, Role.SUPERVISOR):
+            return self.all()
+        if access.role != Role.CLGT_OFFICER:
+            return self.none()
+        if access.is_central_clgt:
+            return self.all()
+        if access.team_kind != TeamKind.CLGT or access.division_id is None:
+            return self.none()
+        return self.filter(
+            Q(county_line__flexed_division_id=access.division_id)
+            | Q(
+                county_line__flexed_division__isnull=True,
+                county_line__division_id=access.division_id,
+            )
+        )
+
+
+class PersonAtRisk(models.Model):
+    """A child or vulnerable adult at risk of exploitation by a line (recorded by CLIOs)."""
+
+    county_line = models.ForeignKey(
+        CountyLine, on_delete=models.PROTECT, related_name="people_at_risk"
+    )
+    name = models.CharField(max_length=120, help_text="Name or agreed pseudonym")
+    kind = models.CharField(max_length=20, choices=PersonKind.choices)
+    age_band = models.CharField(max_length=10, choices=AgeBand.choices)
+    setting = models.CharField(
+        max_length=160, blank=True, help_text="School, college, care setting or other setting"
+    )
+    engagement_status = models.CharField(
+        max_length=20, choices=EngagementStatus.choices, default=EngagementStatus.NOT_YET_CONTACTED
+    )
+    notes = models.TextField(blank=True)
+    review_date = models.DateField(null=True, blank=True, help_text="MOPI review due")
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonAtRiskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "person at risk"
+        verbose_name_plural = "people at risk"
+        ordering = ["county_line", "name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=PersonKind.values), name="%(app_label)s_%(class)s_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(engagement_status__in=EngagementStatus.values),
+                name="%(app_label)s_%(class)s_engagement_valid",
+            ),
+            # A child is under 18 and a vulnerable adult 18 or over: the band must agree.
+            models.CheckConstraint(
+                condition=Q(kind=PersonKind.CHILD, age_band__in=[b.value for b in CHILD_AGE_BANDS])
+                | Q(
+                    kind=PersonKind.VULNERABLE_ADULT,
+                    age_band__in=[b for b in AgeBand.values if b not in CHILD_AGE_BANDS],
+                ),
+                name="%(app_label)s_%(class)s_age_band_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
+
+
+class SafeguardingReferralQuerySet(ScopedQuerySet):
+    def scope(self, access: Access):
+        return self.filter(person__in=PersonAtRisk.objects.scope(access).values("pk"))
+
+
+class SafeguardingReferral(models.Model):
+    person = models.ForeignKey(PersonAtRisk, on_delete=models.PROTECT, related_name="referrals")
+    agency = models.CharField(max_length=20, choices=ReferralAgency.choices)
+    partner_name = models.CharField(max_length=120, blank=True)
+    referred_on = models.DateField()
+    outcome = models.TextField(blank=True)
+    outcome_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SafeguardingReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person", "-referred_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(agency__in=ReferralAgency.values),
+                name="%(app_label)s_%(class)s_agency_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(agency=ReferralAgency.PARTNER) | ~Q(partner_name=""),
+                name="%(app_label)s_%(class)s_partner_named",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome_on__isnull=True) | Q(outcome_on__gte=F("referred_on")),
+                name="%(app_label)s_%(class)s_outcome_after_referral",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_agency_display()} referral of {self.person} on {self.referred_on}"

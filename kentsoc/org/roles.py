@@ -50,6 +50,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + [
         "countylines.add_countyline",
         "countylines.change_countyline",
+        "countylines.view_personatrisk",
+        "countylines.view_safeguardingreferral",
         "ocg.add_nominal",
         "ocg.change_nominal",
         "intel.add_definitionevidence",
@@ -58,6 +60,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "countylines.view_countyline",
         "ocg.view_nominal",
         "matrix.view_score",
+        "countylines.view_personatrisk",
+        "countylines.add_personatrisk",
+        "countylines.change_personatrisk",
+        "countylines.view_safeguardingreferral",
+        "countylines.add_safeguardingreferral",
+        "countylines.change_safeguardingreferral",
     ],
     Role.SUPERVISOR: _READ_CASES
     + _WRITE_INTEL
@@ -70,6 +78,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "countylines.add_countyline",
         "countylines.change_countyline",
         "countylines.approve_countyline",
+        "countylines.view_personatrisk",
+        "countylines.view_safeguardingreferral",
         "intel.add_definitionevidence",
         "audit.view_auditevent",
     ],
