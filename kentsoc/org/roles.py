@@ -24,6 +24,19 @@ _WRITE_INTEL = [
     "intel.delete_intelligencerecord",
 ]
 
+# Disruptions (issue 7): case roles read approved ones on their subjects; LROs, CLGT officers and
+# coordinators log them; supervisors approve; analysts and supervisors read all.
+_READ_DISRUPTIONS = [
+    "disruptions.view_disruption",
+    "disruptions.view_operation",
+    "disruptions.view_courtresult",
+]
+_LOG_DISRUPTIONS = _READ_DISRUPTIONS + [
+    "disruptions.add_disruption",
+    "disruptions.change_disruption",
+    "disruptions.add_courtresult",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.COORDINATOR: _READ_CASES
     + _WRITE_INTEL
@@ -33,10 +46,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "ocg.add_nominal",
         "ocg.change_nominal",
         "intel.add_definitionevidence",
-    ],
+    ]
+    + _LOG_DISRUPTIONS
+    + ["disruptions.add_operation", "disruptions.change_operation"],
     Role.RESEARCHER: _READ_CASES
     + _WRITE_INTEL
-    + ["ocg.change_ocg", "ocg.add_nominal", "ocg.change_nominal", "intel.add_definitionevidence"],
+    + ["ocg.change_ocg", "ocg.add_nominal", "ocg.change_nominal", "intel.add_definitionevidence"]
+    + _READ_DISRUPTIONS,
     Role.LRO: [
         "ocg.view_ocg",
         "ocg.view_nominal",
@@ -44,7 +60,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "intel.view_intelligencerecord",
         "matrix.view_score",
         "ocg.manage_plan_ocg",
-    ],
+    ]
+    + _LOG_DISRUPTIONS,
     Role.CLGT_OFFICER: _READ_CASES
     + _WRITE_INTEL
     + [
@@ -55,7 +72,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "ocg.add_nominal",
         "ocg.change_nominal",
         "intel.add_definitionevidence",
-    ],
+    ]
+    + _LOG_DISRUPTIONS,
     Role.CLIO: [
         "countylines.view_countyline",
         "ocg.view_nominal",
@@ -66,7 +84,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "countylines.view_safeguardingreferral",
         "countylines.add_safeguardingreferral",
         "countylines.change_safeguardingreferral",
-    ],
+    ]
+    + _READ_DISRUPTIONS,
     Role.SUPERVISOR: _READ_CASES
     + _WRITE_INTEL
     + [
@@ -82,8 +101,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "countylines.view_safeguardingreferral",
         "intel.add_definitionevidence",
         "audit.view_auditevent",
+    ]
+    + _LOG_DISRUPTIONS
+    + [
+        "disruptions.approve_disruption",
+        "disruptions.add_operation",
+        "disruptions.change_operation",
     ],
-    Role.ANALYST: _READ_CASES + _WRITE_INTEL,
+    Role.ANALYST: _READ_CASES + _WRITE_INTEL + _READ_DISRUPTIONS,
     Role.AUDITOR: ["audit.view_auditevent", "audit.export_auditevent"],
     Role.ADMINISTRATOR: [
         "auth.add_user",
