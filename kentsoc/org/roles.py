@@ -126,6 +126,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
+# Lifetime management (ocg.lifetime, issue 9): the OCGMU coordinators lead, supervisors and LROs
+# act (LROs on their OCGs' members only, by scoping); analysts read.
+_LIFETIME_MANAGE = ["lifetime.view_lifetime", "lifetime.manage_lifetime"]
+_LIFETIME_TRAINING = ["lifetime.view_traininginput", "lifetime.add_traininginput"]
+ROLE_PERMISSIONS[Role.COORDINATOR] += _LIFETIME_MANAGE + _LIFETIME_TRAINING
+ROLE_PERMISSIONS[Role.SUPERVISOR] += _LIFETIME_MANAGE + _LIFETIME_TRAINING
+ROLE_PERMISSIONS[Role.LRO] += _LIFETIME_MANAGE + ["lifetime.view_traininginput"]
+ROLE_PERMISSIONS[Role.ANALYST] += ["lifetime.view_lifetime", "lifetime.view_traininginput"]
+
 def group_name(role: str) -> str:
     return Role(role).label
 
