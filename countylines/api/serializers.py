@@ -1,0 +1,278 @@
+"""Input and output shapes of the county-line API. Rules live in the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from countylines import selectors
+from countylines.models import CountyLine, PersonAtRisk, SafeguardingReferral
+from countylines.phones import display_mobile
+
+
+class CountyLineSerializer(serializers.ModelSerializer):
+    division_code = serializers.CharField(source="division.code", read_only=True)
+    effective_division = serializers.SerializerMethodField()
+    effective_division_code = serializers.SerializerMethodField()
+    flexed = serializers.BooleanField(source="is_flexed", read_only=True)
+    importing_districts = serializers.SerializerMethodField()
+    primary_district = serializers.SerializerMethodField()
+    deal_lines = serializers.SerializerMethodField()
+    nominals = serializers.SerializerMethodField()
+    dismantled_on = serializers.SerializerMethodField()
+    days_to_dismantle = serializers.SerializerMethodField()
+    missing_criteria = serializers.SerializerMethodField()
+    warnings = serializers.SerializerMethodField()
+    score = serializers.SerializerMethodField()
+    threat = serializers.SerializerMethodField()
+    risk = serializers.SerializerMethodField()
+    harm = serializers.SerializerMethodField()
+    confidence = serializers.SerializerMethodField()
+    matrix_version = serializers.SerializerMethodField()
+    rank = serializers.SerializerMethodField()
+    top30 = serializers.SerializerMethodField()
+    stale = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CountyLine
+        fields = [
+            "id",
+            "reference",
+            "name",
+            "exporting_area",
+            "status",
+            "division",
+            "division_code",
+            "effective_division",
+            "effective_division_code",
+            "flexed",
+            "flexed_division",
+            "flex_reason",
+            "flexed_on",
+            "importing_districts",
+            "primary_district",
+            "deal_lines",
+            "ocg",
+            "nominals",
+            "handsets_seized",
+            "nominated_on",
+            "activated_on",
+            "dismantled_on",
+            "closed_on",
+            "closure_reason",
+            "days_to_dismantle",
+            "missing_criteria",
+            "warnings",
+            "version",
+            "score",
+            "threat",
+            "risk",
+            "harm",
+            "confidence",
+            "matrix_version",
+            "rank",
+            "top30",
+            "stale",
+        ]
+        read_only_fields = fields
+
+    def get_effective_division(self, line: CountyLine) -> int:
+        return line.flexed_division_id or line.division_id
+
+    def get_effective_division_code(self, line: CountyLine) -> str:
+        return (line.flexed_division if line.flexed_division_id else line.division).code
+
+    def get_importing_districts(self, line: CountyLine) -> list[int]:
+        return [link.district_id for link in line.line_districts.all()]
+
+    def get_primary_district(self, line: CountyLine) -> int | None:
+        district = selectors.primary_district(line)
+        return district.pk if district else None
+
+    def get_deal_lines(self, line: CountyLine) -> list[dict[str, Any]]:
+        return [
+            {
+                "number": dl.number,
+                "display": display_mobile(dl.number),
+                "active_from": dl.active_from,
+                "active_to": dl.active_to,
+            }
+            for dl in line.deal_lines.all()
+        ]
+
+    def get_nominals(self, line: CountyLine) -> list[dict[str, Any]]:
+        return [
+            {"id": link.pk, "nominal": link.nominal_id, "role": link.role}
+            for link in line.line_nominals.all()
+        ]
+
+    def get_dismantled_on(self, line: CountyLine):
+        return line.closed_on if line.status == "dismantled" else None
+
+    def get_days_to_dismantle(self, line: CountyLine) -> int | None:
+        return selectors.days_to_dismantle(line)
+
+    def get_missing_criteria(self, line: CountyLine) -> list[str]:
+        return selectors.listed_missing_criteria(line)
+
+    def get_warnings(self, line: CountyLine) -> list[dict[str, Any]]:
+        return selectors.deal_line_warnings(line)
+
+    def _score_attr(self, line: CountyLine, attr: str):
+        score = selectors.current_score(line)
+        return getattr(score, attr) if score else None
+
+    def get_score(self, line: CountyLine) -> int | None:
+        return self._score_attr(line, "total")
+
+    def get_threat(self, line: CountyLine) -> int | None:
+        return self._score_attr(line, "threat")
+
+    def get_risk(self, line: CountyLine) -> int | None:
+        return self._score_attr(line, "risk")
+
+    def get_harm(self, line: CountyLine) -> int | None:
+        return self._score_attr(line, "harm")
+
+    def get_confidence(self, line: CountyLine) -> str | None:
+        return self._score_attr(line, "confidence")
+
+    def get_matrix_version(self, line: CountyLine) -> str | None:
+        return self._score_attr(line, "matrix_version")
+
+    def get_rank(self, line: CountyLine) -> int | None:
+        ranking = selectors.current_ranking(line)
+        return ranking.rank if ranking else None
+
+    def get_top30(self, line: CountyLine) -> bool:
+        ranking = selectors.current_ranking(line)
+        return bool(ranking and ranking.top30)
+
+    def get_stale(self, line: CountyLine) -> bool:
+        return line.score_stale_since is not None
+
+
+class NominalLinkInput(serializers.Serializer):
+    nominal = serializers.IntegerField()
+    role = serializers.CharField()
+
+
+class CountyLineCreateInput(serializers.Serializer):
+    name = serializers.CharField(allow_blank=True)
+    exporting_area = serializers.CharField(allow_blank=True)
+    importing_districts = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
+    deal_lines = serializers.ListField(
+        child=serializers.CharField(allow_blank=True), allow_empty=True
+    )
+    ocg = serializers.IntegerField(required=False, allow_null=True)
+    nominals = NominalLinkInput(many=True, required=False)
+    nominated_on = serializers.DateField(required=False, allow_null=True)
+
+
+class CountyLineUpdateInput(serializers.Serializer):
+    version = serializers.IntegerField()
+    name = serializers.CharField(required=False, allow_blank=True)
+    exporting_area = serializers.CharField(required=False, allow_blank=True)
+    importing_districts = serializers.ListField(child=serializers.IntegerField(), required=False)
+    handsets_seized = serializers.IntegerField(required=False)
+    review_date = serializers.DateField(required=False, allow_null=True)
+    ocg = serializers.IntegerField(required=False, allow_null=True)
+
+
+class DealLineInput(serializers.Serializer):
+    number = serializers.CharField(allow_blank=True)
+    active_from = serializers.DateField(required=False, allow_null=True)
+
+
+class EvidenceInput(serializers.Serializer):
+    criterion = serializers.CharField()
+    text = serializers.CharField(allow_blank=True)
+    records = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+class DismantleInput(serializers.Serializer):
+    date = serializers.DateField()
+    reason = serializers.CharField(allow_blank=True)
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class FlexInput(serializers.Serializer):
+    division = serializers.CharField(allow_blank=True, allow_null=True, required=False)
+    reason = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SafeguardingReferral
+        fields = [
+            "id",
+            "person",
+            "agency",
+            "partner_name",
+            "referred_on",
+            "outcome",
+            "outcome_on",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class PersonAtRiskSerializer(serializers.ModelSerializer):
+    referrals = ReferralSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = PersonAtRisk
+        fields = [
+            "id",
+            "county_line",
+            "name",
+            "kind",
+            "age_band",
+            "setting",
+            "engagement_status",
+            "notes",
+            "review_date",
+            "version",
+            "referrals",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class PersonAtRiskCreateInput(serializers.Serializer):
+    county_line = serializers.IntegerField()
+    name = serializers.CharField(allow_blank=True)
+    kind = serializers.CharField()
+    age_band = serializers.CharField()
+    setting = serializers.CharField(required=False, allow_blank=True, default="")
+    engagement_status = serializers.CharField(required=False, default="not_yet_contacted")
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    review_date = serializers.DateField(required=False, allow_null=True)
+
+
+class PersonAtRiskUpdateInput(serializers.Serializer):
+    version = serializers.IntegerField()
+    name = serializers.CharField(required=False, allow_blank=True)
+    kind = serializers.CharField(required=False)
+    age_band = serializers.CharField(required=False)
+    setting = serializers.CharField(required=False, allow_blank=True)
+    engagement_status = serializers.CharField(required=False)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    review_date = serializers.DateField(required=False, allow_null=True)
+
+
+class ReferralCreateInput(serializers.Serializer):
+    agency = serializers.CharField()
+    partner_name = serializers.CharField(required=False, allow_blank=True, default="")
+    referred_on = serializers.DateField()
+    outcome = serializers.CharField(required=False, allow_blank=True, default="")
+    outcome_on = serializers.DateField(required=False, allow_null=True)
+
+
+class ReferralOutcomeInput(serializers.Serializer):
+    outcome = serializers.CharField(allow_blank=True)
+    outcome_on = serializers.DateField()

@@ -1,0 +1,196 @@
+"""County-line API: the same selectors, FilterSet and services as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from countylines import selectors, services
+from countylines.api import serializers as s
+from countylines.filters import CountyLineFilterSet, PersonAtRiskFilterSet
+from kentsoc.audit.choices import AuditAction
+from kentsoc.audit.services import audit_record, audit_view
+
+
+def _input(serializer_class: type, data: Any) -> dict[str, Any]:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class CountyLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.CountyLineSerializer
+    filterset_class = CountyLineFilterSet
+
+    def get_queryset(self):
+        return selectors.line_list(user=self.request.user)
+
+    def _line(self):
+        return selectors.line_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def _respond(self, pk: int, code: int = status.HTTP_200_OK) -> Response:
+        line = selectors.line_get(user=self.request.user, pk=pk)
+        return Response(self.get_serializer(line).data, status=code)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        line = self._line()
+        audit_view(actor=request.user, obj=line)
+        return Response(self.get_serializer(line).data)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = _input(s.CountyLineCreateInput, request.data)
+        line = services.line_nominate(
+            actor=request.user,
+            name=data["name"],
+            exporting_area=data["exporting_area"],
+            importing_districts=data["importing_districts"],
+            deal_lines=data["deal_lines"],
+            nominals=data.get("nominals", []),
+            ocg=data.get("ocg"),
+            nominated_on=data.get("nominated_on"),
+        )
+        return self._respond(line.pk, status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        line = self._line()
+        data = _input(s.CountyLineUpdateInput, request.data)
+        services.line_update(actor=request.user, line=line, **data)
+        return self._respond(line.pk)
+
+    @action(detail=True, methods=["post"])
+    def nominals(self, request: Request, pk: str) -> Response:
+        line = self._line()
+        data = _input(s.NominalLinkInput, request.data)
+        services.line_add_nominal(
+            actor=request.user, line=line, nominal=data["nominal"], role=data["role"]
+        )
+        return self._respond(line.pk, status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["delete"], url_path=r"nominals/(?P<link_id>\d+)")
+    def remove_nominal(self, request: Request, pk: str, link_id: str) -> Response:
+        line = self._line()
+        services.line_remove_nominal(actor=request.user, line=line, link_id=link_id)
+        return self._respond(line.pk)
+
+    @action(detail=True, methods=["post"], url_path="deal-lines")
+    def deal_lines(self, request: Request, pk: str) -> Response:
+        line = self._line()
+        data = _input(s.DealLineInput, request.data)
+        services.line_add_deal_line(actor=request.user, line=line, **data)
+        return self._respond(line.pk, status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def evidence(self, request: Request, pk: str) -> Response:
+        from kentsoc.intel.services import evidence_add
+
+        line = self._line()
+        data = _input(s.EvidenceInput, request.data)
+        evidence_add(
+            actor=request.user,
+            county_line=line,
+            criterion=data["criterion"],
+            text=data["text"],
+            records=data.get("records", []),
+        )
+        return self._respond(line.pk, status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def activate(self, request: Request, pk: str) -> Response:
+        services.line_activate(actor=request.user, line=self._line())
+        return self._respond(pk)
+
+    @action(detail=True, methods=["post"])
+    def dismantle(self, request: Request, pk: str) -> Response:
+        line = self._line()
+        data = _input(s.DismantleInput, request.data)
+        services.line_dismantle(
+            actor=request.user, line=line, date=data["date"], reason=data["reason"]
+        )
+        return self._respond(line.pk)
+
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str) -> Response:
+        line = self._line()
+        data = _input(s.ReasonInput, request.data)
+        services.line_reject(actor=request.user, line=line, reason=data["reason"])
+        return self._respond(line.pk)
+
+    @action(detail=True, methods=["post"])
+    def flex(self, request: Request, pk: str) -> Response:
+        line = self._line()
+        data = _input(s.FlexInput, request.data)
+        services.line_flex(
+            actor=request.user, line=line, division=data.get("division"), reason=data["reason"]
+        )
+        return self._respond(line.pk)
+
+
+class PersonAtRiskViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """People at risk. Every read is audited: these are the most restricted records we hold."""
+
+    serializer_class = s.PersonAtRiskSerializer
+    filterset_class = PersonAtRiskFilterSet
+
+    def get_queryset(self):
+        return selectors.people_at_risk_list(user=self.request.user)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = page if page is not None else list(queryset)
+        if rows:
+            audit_record(
+                actor=request.user,
+                action=AuditAction.VIEW,
+                object_type="countylines.personatrisk",
+                changes={"listed": [p.pk for p in rows]},
+            )
+        data = self.get_serializer(rows, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        person = selectors.person_at_risk_get(user=request.user, pk=kwargs["pk"])
+        audit_view(actor=request.user, obj=person)
+        return Response(self.get_serializer(person).data)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = _input(s.PersonAtRiskCreateInput, request.data)
+        line = selectors.line_get(user=request.user, pk=data.pop("county_line"))
+        person = services.person_at_risk_create(actor=request.user, county_line=line, **data)
+        return self._respond(person.pk, status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        person = selectors.person_at_risk_get(user=request.user, pk=kwargs["pk"])
+        data = _input(s.PersonAtRiskUpdateInput, request.data)
+        services.person_at_risk_update(actor=request.user, person=person, **data)
+        return self._respond(person.pk)
+
+    @action(detail=True, methods=["post"])
+    def referrals(self, request: Request, pk: str) -> Response:
+        person = selectors.person_at_risk_get(user=request.user, pk=pk)
+        data = _input(s.ReferralCreateInput, request.data)
+        services.referral_create(actor=request.user, person=person, **data)
+        return self._respond(person.pk, status.HTTP_201_CREATED)
+
+    def _respond(self, pk: int, code: int = status.HTTP_200_OK) -> Response:
+        person = selectors.person_at_risk_get(user=self.request.user, pk=pk)
+        return Response(self.get_serializer(person).data, status=code)
+
+
+class SafeguardingReferralViewSet(viewsets.GenericViewSet):
+    serializer_class = s.ReferralSerializer
+
+    def get_queryset(self):
+        return selectors.referral_list(user=self.request.user)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        referral = selectors.referral_get(user=request.user, pk=kwargs["pk"])
+        data = _input(s.ReferralOutcomeInput, request.data)
+        referral = services.referral_record_outcome(actor=request.user, referral=referral, **data)
+        return Response(self.get_serializer(referral).data)

@@ -1,0 +1,109 @@
+"""One FilterSet per model, shared by the HTML lists and the API viewsets."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from countylines.choices import AgeBand, EngagementStatus, LineStatus, PersonKind
+from countylines.models import CountyLine, CountyLineDistrict, DealLine, PersonAtRisk
+from countylines.phones import digits_for_search
+from kentsoc.matrix.models import Ranking
+
+_TEXT = forms.TextInput(attrs={"type": "search"})
+
+
+def _id_or_code(value: str) -> Q:
+    value = value.strip()
+    return Q(pk=value) if value.isdigit() else Q(code__iexact=value)
+
+
+class CountyLineFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_text", label="Name or reference", widget=_TEXT)
+    status = django_filters.ChoiceFilter(choices=LineStatus.choices, empty_label="Any status")
+    division = django_filters.CharFilter(
+        method="filter_division",
+        label="Division (where worked)",
+        help_text="Id or code; a flexed line counts in its flex division",
+    )
+    district = django_filters.CharFilter(method="filter_district", label="Importing district")
+    top30 = django_filters.BooleanFilter(
+        method="filter_top30",
+        label="In its division's top 30",
+        widget=forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")]),
+    )
+    exporting_area = django_filters.CharFilter(lookup_expr="icontains", label="Exporting area")
+    deal_line = django_filters.CharFilter(method="filter_deal_line", label="Deal-line number")
+    ocg = django_filters.CharFilter(method="filter_ocg", label="OCG (id or reference)")
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("reference", "reference"),
+            ("name", "name"),
+            ("nominated_on", "nominated_on"),
+            ("status", "status"),
+            ("score_total", "score"),
+        ),
+        label="Order by",
+    )
+
+    class Meta:
+        model = CountyLine
+        fields = ["q", "status", "division", "district", "top30", "exporting_area", "ocg"]
+
+    def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        return queryset.filter(Q(name__icontains=value) | Q(reference__icontains=value))
+
+    def filter_division(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        from kentsoc.org.models import Division
+
+        division = Division.objects.filter(_id_or_code(value)).first()
+        if division is None:
+            return queryset.none()
+        return queryset.filter(
+            Q(flexed_division_id=division.pk)
+            | Q(flexed_division__isnull=True, division_id=division.pk)
+        )
+
+    def filter_district(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        match = (Q(district_id=value) if value.isdigit() else Q(district__code__iexact=value)) | Q(
+            district__name__iexact=value
+        )
+        return queryset.filter(
+            Exists(CountyLineDistrict.objects.filter(match, county_line=OuterRef("pk")))
+        )
+
+    def filter_top30(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        in_top = Exists(Ranking.objects.filter(county_line=OuterRef("pk"), top30=True))
+        return queryset.filter(in_top) if value else queryset.exclude(in_top)
+
+    def filter_deal_line(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        digits = digits_for_search(value)
+        if not digits:
+            return queryset.none()
+        return queryset.filter(
+            Exists(DealLine.objects.filter(county_line=OuterRef("pk"), number__contains=digits))
+        )
+
+    def filter_ocg(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if value.isdigit():
+            return queryset.filter(ocg_id=value)
+        return queryset.filter(ocg__reference__iexact=value)
+
+
+class PersonAtRiskFilterSet(django_filters.FilterSet):
+    county_line = django_filters.NumberFilter(field_name="county_line_id")
+    kind = django_filters.ChoiceFilter(choices=PersonKind.choices, empty_label="Any")
+    age_band = django_filters.ChoiceFilter(choices=AgeBand.choices, empty_label="Any")
+    engagement_status = django_filters.ChoiceFilter(
+        choices=EngagementStatus.choices, empty_label="Any"
+    )
+
+    class Meta:
+        model = PersonAtRisk
+        fields = ["county_line", "kind", "age_band", "engagement_status"]

@@ -1,0 +1,247 @@
+"""Reads of county lines and safeguarding records, always scoped to what the user may see.
+
+List selectors fetch everything a row shows (districts, deal lines with their duplicates, nominals,
+current score and ranking, evidence) in a fixed number of queries whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+
+from countylines.choices import LineStatus
+from countylines.models import (
+    CountyLine,
+    CountyLineDistrict,
+    CountyLineStatusChange,
+    DealLine,
+    FlexPeriod,
+    LineNominal,
+    PersonAtRisk,
+    SafeguardingReferral,
+    safeguarding_lines_q,
+)
+from countylines.phones import display_mobile
+from kentsoc.audit.models import AuditEvent
+from kentsoc.intel.choices import CountyLineCriterion
+from kentsoc.intel.models import DefinitionEvidence
+from kentsoc.matrix.models import Ranking, Score
+
+
+def _deal_lines_with_duplicates() -> QuerySet[DealLine]:
+    """Each deal line with the first *other* line that uses the same number, if any."""
+    others = (
+        DealLine.objects.filter(number=OuterRef("number"))
+        .exclude(county_line_id=OuterRef("county_line_id"))
+        .order_by("county_line_id")
+    )
+    return DealLine.objects.annotate(
+        duplicate_line_id=Subquery(others.values("county_line_id")[:1]),
+        duplicate_line_reference=Subquery(others.values("county_line__reference")[:1]),
+        duplicate_line_name=Subquery(others.values("county_line__name")[:1]),
+    )
+
+
+def _with_related(queryset: QuerySet[CountyLine]) -> QuerySet[CountyLine]:
+    current_total = Score.objects.filter(county_line=OuterRef("pk"), is_current=True).values(
+        "total"
+    )[:1]
+    return (
+        queryset.select_related("division", "flexed_division", "ocg")
+        .annotate(score_total=Subquery(current_total))
+        .prefetch_related(
+            Prefetch(
+                "line_districts",
+                queryset=CountyLineDistrict.objects.select_related("district").order_by("position"),
+            ),
+            Prefetch("deal_lines", queryset=_deal_lines_with_duplicates()),
+            Prefetch("line_nominals", queryset=LineNominal.objects.select_related("nominal")),
+            Prefetch(
+                "scores", queryset=Score.objects.filter(is_current=True), to_attr="current_scores"
+            ),
+            Prefetch(
+                "rankings",
+                queryset=Ranking.objects.select_related("division"),
+                to_attr="ranking_rows",
+            ),
+            Prefetch(
+                "evidence",
+                queryset=DefinitionEvidence.objects.only("id", "county_line_id", "criterion"),
+                to_attr="evidence_rows",
+            ),
+        )
+    )
+
+
+def line_list(*, user: Any) -> QuerySet[CountyLine]:
+    return _with_related(CountyLine.objects.visible_to(user))
+
+
+def line_get(*, user: Any, pk: Any) -> CountyLine:
+    """One line the user may see, or 404."""
+    return _with_related(CountyLine.objects.all()).get_visible_or_404(user, pk=pk)
+
+
+# --- values derived from the prefetched rows (no queries) ---------------------------------------
+
+
+def current_score(line: CountyLine) -> Score | None:
+    rows = getattr(line, "current_scores", None)
+    return rows[0] if rows else None
+
+
+def current_ranking(line: CountyLine) -> Ranking | None:
+    """The line's ranking in the division where it is worked now (its flex division if flexed)."""
+    effective_id = line.flexed_division_id or line.division_id
+    for row in getattr(line, "ranking_rows", ()):
+        if row.division_id == effective_id or (
+            row.division_id is None and row.partition == _effective_division(line).code
+        ):
+            return row
+    return None
+
+
+def _effective_division(line: CountyLine):
+    return line.flexed_division if line.flexed_division_id else line.division
+
+
+def evidenced_criteria(line: CountyLine) -> set[str]:
+    return {row.criterion for row in getattr(line, "evidence_rows", ())}
+
+
+def listed_missing_criteria(line: CountyLine) -> list[str]:
+    """Criteria with no evidence row, in the order DOMAIN.md lists them (for list rows)."""
+    done = evidenced_criteria(line)
+    return [c for c in CountyLineCriterion.values if c not in done]
+
+
+def primary_district(line: CountyLine):
+    for link in line.line_districts.all():
+        if link.is_primary:
+            return link.district
+    return None
+
+
+def deal_line_warnings(line: CountyLine) -> list[dict[str, Any]]:
+    """Numbers this line shares with another line: allowed, but the officer must know."""
+    return [
+        {
+            "number": dl.number,
+            "county_line": dl.duplicate_line_id,
+            "reference": dl.duplicate_line_reference,
+            "message": f"{display_mobile(dl.number)} is also a deal line of "
+            f"{dl.duplicate_line_reference} {dl.duplicate_line_name}.",
+        }
+        for dl in line.deal_lines.all()
+        if getattr(dl, "duplicate_line_id", None)
+    ]
+
+
+def days_to_dismantle(line: CountyLine) -> int | None:
+    if line.status != LineStatus.DISMANTLED or line.closed_on is None:
+        return None
+    return (line.closed_on - line.nominated_on).days
+
+
+def numbers_on_other_lines(numbers: list[str], *, exclude_line_id: int | None = None) -> dict:
+    """{number: (line id, reference, name)} for numbers already used by some line."""
+    rows = DealLine.objects.filter(number__in=numbers).select_related("county_line")
+    if exclude_line_id:
+        rows = rows.exclude(county_line_id=exclude_line_id)
+    found: dict[str, tuple[int, str, str]] = {}
+    for row in rows.order_by("county_line_id"):
+        found.setdefault(
+            row.number, (row.county_line_id, row.county_line.reference, row.county_line.name)
+        )
+    return found
+
+
+@dataclass
+class LineHistory:
+    status_changes: list[CountyLineStatusChange]
+    flexes: list[FlexPeriod]
+    audit_events: list[AuditEvent] | None  # None: the user may not read the audit trail
+
+
+def line_history(*, user: Any, line: CountyLine) -> LineHistory:
+    can_audit = AuditEvent.objects.visible_to(user).exists() or user.has_perm(
+        "audit.view_auditevent"
+    )
+    events = None
+    if can_audit:
+        events = list(
+            AuditEvent.objects.visible_to(user).filter(
+                object_type="countylines.countyline", object_id=str(line.pk)
+            )[:200]
+        )
+    return LineHistory(
+        status_changes=list(line.status_changes.select_related("changed_by")),
+        flexes=list(line.flex_periods.select_related("division", "started_by")),
+        audit_events=events,
+    )
+
+
+def lines_awaiting_approval(*, user: Any) -> QuerySet[CountyLine]:
+    return line_list(user=user).filter(status=LineStatus.NOMINATED).order_by("nominated_on", "id")
+
+
+def nominal_search(*, user: Any, text: str, limit: int = 10) -> list:
+    from django.db.models import Q
+
+    from ocg.models import Nominal
+
+    text = (text or "").strip()
+    if len(text) < 2:
+        return []
+    match = Q()
+    for word in text.split()[:3]:
+        match &= (
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(aliases__icontains=word)
+            | Q(reference__iexact=word)
+        )
+    return list(Nominal.objects.visible_to(user).filter(match).order_by("last_name")[:limit])
+
+
+# --- safeguarding -------------------------------------------------------------------------------
+
+
+def people_at_risk_list(*, user: Any, line: CountyLine | None = None) -> QuerySet[PersonAtRisk]:
+    queryset = PersonAtRisk.objects.visible_to(user).select_related("county_line", "created_by")
+    if line is not None:
+        queryset = queryset.filter(county_line=line)
+    return queryset.prefetch_related(
+        Prefetch("referrals", queryset=SafeguardingReferral.objects.order_by("-referred_on"))
+    )
+
+
+def person_at_risk_get(*, user: Any, pk: Any) -> PersonAtRisk:
+    return (
+        PersonAtRisk.objects.select_related("county_line", "created_by")
+        .prefetch_related("referrals__created_by")
+        .get_visible_or_404(user, pk=pk)
+    )
+
+
+def referral_list(*, user: Any) -> QuerySet[SafeguardingReferral]:
+    return SafeguardingReferral.objects.visible_to(user).select_related("person", "created_by")
+
+
+def referral_get(*, user: Any, pk: Any) -> SafeguardingReferral:
+    return SafeguardingReferral.objects.select_related("person").get_visible_or_404(user, pk=pk)
+
+
+def can_see_safeguarding(*, user: Any, line: CountyLine) -> bool:
+    """Whether the user may see this line's people at risk (decides if the tab is shown)."""
+    from kentsoc.org.scoping import access_for
+
+    access = access_for(user)
+    if access is None or not user.has_perm("countylines.view_personatrisk"):
+        return False
+    lines = safeguarding_lines_q(access)
+    if lines is None:
+        return False
+    return not lines or CountyLine.objects.filter(lines, pk=line.pk).exists()

@@ -1,0 +1,21 @@
+import pytest
+
+from kentsoc.org.choices import Rank, Role
+from tests.conftest import _officer
+from tests.countylines.factories import make_line
+
+
+@pytest.fixture
+def line(force):
+    d = force["districts"]
+    return make_line(districts=[d["medway"], d["dartford"]], numbers=["07700900123"])
+
+
+@pytest.fixture
+def east_clgt_officer(force):
+    return _officer(force, Role.CLGT_OFFICER, "clgt_east", "clgt_east", Rank.DC)
+
+
+@pytest.fixture
+def central_clgt_officer(force):
+    return _officer(force, Role.CLGT_OFFICER, "central_clgt", "clgt_central", Rank.DC)
