@@ -1,9 +1,24 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kentsoc.settings")
 
 app = Celery("kentsoc")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Anything stale for over a minute lost its message (killed worker, broker restart).
+    "matrix-requeue-stale": {
+        "task": "kentsoc.matrix.tasks.requeue_stale_subjects",
+        "schedule": 30.0,
+        "kwargs": {"older_than_seconds": 60},
+        "options": {"expires": 25},
+    },
+    "matrix-daily-snapshot": {
+        "task": "kentsoc.matrix.tasks.write_daily_snapshot",
+        "schedule": crontab(hour=0, minute=15),
+    },
+}

@@ -1,38 +1,399 @@
-"""Writes of the matrix: marking scores stale and (in the worker) recomputing them.
+"""Writes of the matrix: marking scores stale, rescoring a subject, daily snapshots.
 
 Services that change what a score depends on call `subjects_mark_stale` inside their own
-transaction; the rescore is enqueued only once that transaction commits.
+transaction; the rescore is enqueued only once that transaction commits. The worker runs
+`subject_rescore`, which recomputes from source (never increments) and re-ranks.
 """
 
 from __future__ import annotations
 
+import datetime
+import logging
+from collections import Counter
 from collections.abc import Iterable
-from functools import partial
+from functools import lru_cache, partial
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from countylines.choices import LineRole, LineStatus
+from countylines.models import CountyLine, LineNominal
+from kentsoc.intel.models import FactorClaim, IntelligenceRecord
+from kentsoc.matrix import ranking
+from kentsoc.matrix.choices import RankedSubject
+from kentsoc.matrix.models import ForceSnapshot, Ranking, Score
+from kentsoc.matrix.scoring import (
+    Claim,
+    CountyLineInputs,
+    OcgInputs,
+    ScoreResult,
+    recency_level,
+    score_county_line,
+    score_ocg,
+)
+from kentsoc.org.choices import SCD_TEAM_KINDS
+from ocg.choices import SCORED_OCG_STATUSES
+from ocg.models import OCG
+
+logger = logging.getLogger(__name__)
+
+# A pending-rescore marker lives this long: long enough to coalesce a burst and to cover a
+# queue backlog; short enough that a lost message only delays the sweeper's re-enqueue.
+PENDING_TTL_SECONDS = 120
+STALE_SWEEP_AFTER_SECONDS = 60
+
+
+# --- coalescing ---------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _redis():
+    import redis
+
+    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+
+
+def _coalescing() -> bool:
+    # Eager mode (the demo, most tests) runs the task inline, so there is nothing to coalesce.
+    return bool(settings.REDIS_URL) and not settings.CELERY_TASK_ALWAYS_EAGER
+
+
+def _pending_key(subject_type: str, subject_id: int) -> str:
+    # The database name keeps test runs and benchmarks sharing a Redis server apart.
+    return f"kentsoc:{connection.settings_dict['NAME']}:rescore:{subject_type}:{subject_id}"
+
+
+def _claim_pending(subject_type: str, subject_id: int) -> bool:
+    """True when no rescore of the subject is already queued (and records that one now is)."""
+    if not _coalescing():
+        return True
+    import redis
+
+    try:
+        return bool(
+            _redis().set(
+                _pending_key(subject_type, subject_id), "1", nx=True, ex=PENDING_TTL_SECONDS
+            )
+        )
+    except redis.RedisError:
+        logger.warning("Redis unavailable for rescore coalescing; enqueueing anyway")
+        return True
+
+
+def rescore_pending_release(*, subject_type: str, subject_id: int) -> None:
+    """Called by the task before it reads anything: a change committed from now on must enqueue
+    a fresh rescore, because this one may already have read past it."""
+    if not _coalescing():
+        return
+    import redis
+
+    try:
+        _redis().delete(_pending_key(subject_type, subject_id))
+    except redis.RedisError:
+        logger.warning("Redis unavailable to release a rescore marker; it will expire")
+
+
+def _enqueue_rescore(subject_type: str, subject_id: int) -> None:
+    from kentsoc.matrix.tasks import rescore_subject
+
+    if _claim_pending(subject_type, subject_id):
+        rescore_subject.delay(subject_type=subject_type, subject_id=subject_id)
 
 
 def subjects_mark_stale(
     *, ocg_ids: Iterable[int] = (), county_line_ids: Iterable[int] = ()
 ) -> None:
-    """Flag the subjects' scores as stale and, after commit, ask the worker to rescore them."""
-    from countylines.models import CountyLine
-    from kentsoc.matrix.tasks import rescore_subject
-    from ocg.models import OCG
+    """Flag the subjects' scores as stale and, after commit, ask the worker to rescore them.
 
+    A burst of changes to one subject enqueues one rescore: later requests find the pending
+    marker and stop there.
+    """
     ocg_ids, county_line_ids = sorted(set(ocg_ids)), sorted(set(county_line_ids))
     now = timezone.now()
+    # Always UPDATE (keeping the first stale time): the row lock this takes makes the writer wait
+    # for a rescore in progress, which holds the row with SELECT ... FOR UPDATE. Without it a
+    # rescore could read the old data and then clear the flag of a change it never saw.
+    stale = Coalesce(F("score_stale_since"), Value(now))
     if ocg_ids:
-        OCG.objects.filter(pk__in=ocg_ids, score_stale_since__isnull=True).update(
-            score_stale_since=now
-        )
+        OCG.objects.filter(pk__in=ocg_ids).update(score_stale_since=stale)
     if county_line_ids:
-        CountyLine.objects.filter(pk__in=county_line_ids, score_stale_since__isnull=True).update(
-            score_stale_since=now
-        )
-    for subject_type, ids in (("ocg", ocg_ids), ("county_line", county_line_ids)):
+        CountyLine.objects.filter(pk__in=county_line_ids).update(score_stale_since=stale)
+    for subject_type, ids in (
+        (RankedSubject.OCG.value, ocg_ids),
+        (RankedSubject.COUNTY_LINE.value, county_line_ids),
+    ):
         for subject_id in ids:
-            transaction.on_commit(
-                partial(rescore_subject.delay, subject_type=subject_type, subject_id=subject_id)
+            transaction.on_commit(partial(_enqueue_rescore, subject_type, subject_id))
+
+
+# --- loading inputs -----------------------------------------------------------------------------
+
+
+def claims_from_rows(
+    records: Iterable[tuple], claims: Iterable[tuple], as_of: datetime.date
+) -> tuple[Claim, ...]:
+    """Scoring claims from database rows.
+
+    records: (id, source_evaluation, intelligence_assessment, deleted_at, information_date);
+    claims: (record_id, factor, level). A record deleted after `as_of` still counted on that day.
+    """
+    by_record: dict[int, list[tuple[str, int]]] = {}
+    for record_id, factor, level in claims:
+        by_record.setdefault(record_id, []).append((factor, level))
+    out: list[Claim] = []
+    for record_id, source, assessment, deleted_at, information_date in records:
+        deleted = deleted_at is not None and timezone.localdate(deleted_at) <= as_of
+        for factor, level in by_record.get(record_id, [(None, 0)]):
+            out.append(
+                Claim(record_id, factor, level, source, assessment, deleted, information_date)
             )
+    return tuple(sorted(out, key=lambda c: (c.record_id, c.factor or "")))
+
+
+_RECORD_FIELDS = (
+    "id",
+    "source_evaluation",
+    "intelligence_assessment",
+    "deleted_at",
+    "information_date",
+)
+
+
+def _subject_claims(subject_field: str, subject_id: int, as_of: datetime.date) -> tuple:
+    records = IntelligenceRecord.objects.filter(
+        **{subject_field: subject_id}, information_date__lte=as_of
+    ).values_list(*_RECORD_FIELDS)
+    claims = FactorClaim.objects.filter(
+        **{f"record__{subject_field}": subject_id}, record__information_date__lte=as_of
+    ).values_list("record_id", "factor", "level")
+    return claims_from_rows(list(records), list(claims), as_of)
+
+
+def _active_on(as_of: datetime.date) -> Q:
+    return (Q(from_date__isnull=True) | Q(from_date__lte=as_of)) & (
+        Q(to_date__isnull=True) | Q(to_date__gte=as_of)
+    )
+
+
+def line_inputs(line: CountyLine, as_of: datetime.date) -> CountyLineInputs:
+    runners = (
+        LineNominal.objects.filter(_active_on(as_of), county_line=line.pk, role=LineRole.RUNNER)
+        .values("nominal")
+        .distinct()
+        .count()
+    )
+    return CountyLineInputs(
+        claims=_subject_claims("county_lines", line.pk, as_of),
+        as_of=as_of,
+        runners=runners,
+        ocg_mapped=line.ocg is not None and line.ocg.status in SCORED_OCG_STATUSES,
+    )
+
+
+def ocg_inputs(ocg: OCG, as_of: datetime.date) -> OcgInputs:
+    return OcgInputs(
+        claims=_subject_claims("ocgs", ocg.pk, as_of),
+        as_of=as_of,
+        criminality_types=ocg.criminality.count(),
+    )
+
+
+# --- storing ------------------------------------------------------------------------------------
+
+_COMPARED = (
+    "matrix_version",
+    "total",
+    "threat",
+    "risk",
+    "harm",
+    "breakdown",
+    "confidence",
+    "tier",
+    "newest_intelligence_on",
+)
+
+
+def score_differs(current: dict | Score | None, result: ScoreResult) -> bool:
+    if current is None:
+        return True
+    get = current.get if isinstance(current, dict) else partial(getattr, current)
+    return any(get(name) != getattr(result, name) for name in _COMPARED)
+
+
+def score_from_result(
+    result: ScoreResult, *, subject_field: str, subject_id: int, as_of: datetime.date
+) -> Score:
+    return Score(
+        **{f"{subject_field}_id": subject_id},
+        as_of=as_of,
+        is_current=True,
+        **{name: getattr(result, name) for name in _COMPARED},
+    )
+
+
+def _store(subject_field: str, subject_id: int, result: ScoreResult, as_of: datetime.date) -> Score:
+    """Keep the current Score when nothing changed; otherwise retire it and add a new one."""
+    current = Score.objects.filter(**{subject_field: subject_id}, is_current=True).first()
+    if not score_differs(current, result):
+        return current
+    if current is not None:
+        Score.objects.filter(pk=current.pk).update(is_current=False)
+    score = score_from_result(
+        result, subject_field=subject_field, subject_id=subject_id, as_of=as_of
+    )
+    score.save()
+    return score
+
+
+def _test_hold() -> None:
+    """Used only by the integration test: park a task mid-rescore so the test can kill it."""
+    import os
+    import pathlib
+    import time
+
+    hold_file = os.environ.get("KENTSOC_MATRIX_TEST_HOLD_FILE")
+    if hold_file and not pathlib.Path(hold_file).exists():
+        pathlib.Path(hold_file).write_text(str(os.getpid()))
+        time.sleep(600)
+
+
+@transaction.atomic
+def subject_rescore(
+    *, subject_type: str, subject_id: int, as_of: datetime.date | None = None
+) -> Score | None:
+    """Recompute one subject's score from source and re-rank the partitions it is or was in.
+
+    Only active lines and mapped/adopted OCGs are scored; any other subject leaves the rankings.
+    Returns the current score, or None when the subject is not on the matrix (or gone).
+    """
+    as_of = as_of or timezone.localdate()
+    is_line = subject_type == RankedSubject.COUNTY_LINE
+    model = CountyLine if is_line else OCG
+    field = "county_line" if is_line else "ocg"
+    # The row lock serialises rescores of one subject and makes writers marking it stale wait
+    # until this transaction has committed (see subjects_mark_stale).
+    queryset = model.objects.select_for_update(of=("self",))
+    if is_line:
+        queryset = queryset.select_related("ocg")
+    subject = queryset.filter(pk=subject_id).first()
+    if subject is None:
+        return None
+    stale_since = subject.score_stale_since
+    _test_hold()
+    old_partitions = set(
+        Ranking.objects.filter(**{field: subject_id}).values_list("partition", flat=True)
+    )
+    if is_line:
+        on_matrix = subject.status == LineStatus.ACTIVE
+        new_partitions = ranking.line_partitions(subject)
+    else:
+        on_matrix = subject.status in SCORED_OCG_STATUSES
+        new_partitions = ranking.ocg_partitions(subject)
+    score = None
+    if on_matrix:
+        if is_line:
+            result = score_county_line(line_inputs(subject, as_of))
+        else:
+            result = score_ocg(ocg_inputs(subject, as_of))
+        score = _store(field, subject_id, result, as_of)
+    # Conditional: clear only the staleness this run has seen.
+    model.objects.filter(pk=subject_id, score_stale_since=stale_since).update(
+        score_stale_since=None
+    )
+    for partition in sorted(old_partitions | new_partitions):
+        ranking.rank_partition(subject_type, partition)
+    if not is_line and bool(old_partitions) != bool(new_partitions):
+        # The OCG joined or left the matrix: its lines' ocg_link points change.
+        subjects_mark_stale(
+            county_line_ids=CountyLine.objects.filter(ocg=subject_id).values_list("pk", flat=True)
+        )
+    return score
+
+
+# --- sweeps and daily work ----------------------------------------------------------------------
+
+
+def stale_subjects_requeue(*, older_than_seconds: int = STALE_SWEEP_AFTER_SECONDS) -> int:
+    """Re-enqueue subjects stale for too long (a lost message, a killed worker, a broker restart).
+
+    Subjects whose rescore is still queued keep their marker and are not enqueued twice.
+    """
+    cutoff = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
+    count = 0
+    for subject_type, model in (
+        (RankedSubject.COUNTY_LINE.value, CountyLine),
+        (RankedSubject.OCG.value, OCG),
+    ):
+        ids = model.objects.filter(score_stale_since__lte=cutoff).values_list("pk", flat=True)
+        for subject_id in ids:
+            _enqueue_rescore(subject_type, subject_id)
+            count += 1
+    return count
+
+
+def recency_changes_mark_stale(*, today: datetime.date | None = None) -> int:
+    """Mark stale the active lines whose recency points differ today from their current score's.
+
+    Recency is the only factor that moves with the calendar: the newest record crossing 28 or 90
+    days, or a record dated in the future becoming today's.
+    """
+    today = today or timezone.localdate()
+    current = Score.objects.filter(
+        is_current=True, county_line__status=LineStatus.ACTIVE
+    ).values_list("county_line_id", "newest_intelligence_on", "as_of")
+    changed = {
+        line_id
+        for line_id, newest, as_of in current
+        if recency_level(newest, as_of) != recency_level(newest, today)
+    }
+    as_of_by_line = {line_id: as_of for line_id, _, as_of in current}
+    newly_dated = IntelligenceRecord.county_lines.through.objects.filter(
+        countyline__status=LineStatus.ACTIVE,
+        intelligencerecord__information_date__lte=today,
+        intelligencerecord__information_date__gt=min(as_of_by_line.values(), default=today),
+    ).values_list("countyline_id", "intelligencerecord__information_date")
+    changed |= {
+        line_id
+        for line_id, on in newly_dated
+        if line_id in as_of_by_line and on > as_of_by_line[line_id]
+    }
+    with transaction.atomic():
+        subjects_mark_stale(county_line_ids=changed)
+    return len(changed)
+
+
+def snapshot_figures(*, line_totals: Iterable[int], ocgs: Iterable[tuple[str, str | None]]) -> dict:
+    """The ForceSnapshot figures from active lines' totals and (status, managing team kind) of
+    every OCG. 'On Division' vs 'with SCD' counts scored OCGs by their managing team."""
+    line_totals = list(line_totals)
+    ocgs = list(ocgs)
+    scored = [kind for status, kind in ocgs if status in SCORED_OCG_STATUSES]
+    return {
+        "active_lines": len(line_totals),
+        "total_trh": sum(line_totals),
+        "mapped_ocgs": len(scored),
+        "ocgs_by_status": dict(sorted(Counter(status for status, _ in ocgs).items())),
+        "ocgs_by_team": dict(sorted(Counter(kind or "none" for kind in scored).items())),
+        "ocgs_with_scd": sum(1 for kind in scored if kind in SCD_TEAM_KINDS),
+        "ocgs_on_division": sum(1 for kind in scored if kind and kind not in SCD_TEAM_KINDS),
+    }
+
+
+def force_snapshot_save(*, on: datetime.date, figures: dict) -> ForceSnapshot:
+    snapshot, _ = ForceSnapshot.objects.update_or_create(on=on, defaults=figures)
+    return snapshot
+
+
+def force_snapshot_write(*, on: datetime.date | None = None) -> ForceSnapshot:
+    """Today's force totals from the current scores (the daily beat task)."""
+    on = on or timezone.localdate()
+    totals = Score.objects.filter(
+        is_current=True, county_line__status=LineStatus.ACTIVE
+    ).values_list("total", flat=True)
+    ocgs = OCG.objects.values_list("status", "managing_team__kind")
+    return force_snapshot_save(
+        on=on, figures=snapshot_figures(line_totals=list(totals), ocgs=list(ocgs))
+    )

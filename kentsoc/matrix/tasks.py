@@ -1,8 +1,48 @@
+"""Celery tasks of the matrix: thin wrappers that take ids and call services."""
+
+from __future__ import annotations
+
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+_DB_RETRY = {
+    "acks_late": True,
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": 2,
+    "retry_backoff_max": 60,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
 
 
-@shared_task(acks_late=True)
-def rescore_subject(*, subject_type: str, subject_id: int) -> None:
-    from kentsoc.matrix.services import subject_rescore
+@shared_task(**_DB_RETRY)
+def rescore_subject(*, subject_type: str, subject_id: int) -> int | None:
+    """Recompute one subject's score and re-rank its partitions. Safe to run twice: it recomputes
+    from the database and writes a new score only when the result changed."""
+    from kentsoc.matrix.services import rescore_pending_release, subject_rescore
 
-    subject_rescore(subject_type=subject_type, subject_id=subject_id)
+    rescore_pending_release(subject_type=subject_type, subject_id=subject_id)
+    score = subject_rescore(subject_type=subject_type, subject_id=subject_id)
+    return score.pk if score else None
+
+
+@shared_task(**_DB_RETRY)
+def requeue_stale_subjects(*, older_than_seconds: int = 60) -> int:
+    from kentsoc.matrix.services import stale_subjects_requeue
+
+    return stale_subjects_requeue(older_than_seconds=older_than_seconds)
+
+
+@shared_task(**_DB_RETRY)
+def write_daily_snapshot() -> int:
+    """After midnight: the current scores are yesterday's final figures. Snapshot them as
+    yesterday's, then rescore the lines whose recency points moved with the date."""
+    import datetime
+
+    from django.utils import timezone
+
+    from kentsoc.matrix.services import force_snapshot_write, recency_changes_mark_stale
+
+    snapshot = force_snapshot_write(on=timezone.localdate() - datetime.timedelta(days=1))
+    recency_changes_mark_stale()
+    return snapshot.pk
