@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from countylines.choices import AgeBand, EngagementStatus, LineStatus, PersonKind
 from countylines.models import CountyLine, CountyLineDistrict, DealLine, PersonAtRisk
@@ -17,6 +17,16 @@ _TEXT = forms.TextInput(attrs={"type": "search"})
 def _id_or_code(value: str) -> Q:
     value = value.strip()
     return Q(pk=value) if value.isdigit() else Q(code__iexact=value)
+
+
+class _NullsLastOrdering(django_filters.OrderingFilter):
+    """Unscored lines sort after scored ones in either direction."""
+
+    def get_ordering_value(self, param: str):
+        value = super().get_ordering_value(param)
+        descending = value.startswith("-")
+        field = F(value.lstrip("-"))
+        return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
 
 
 class CountyLineFilterSet(django_filters.FilterSet):
@@ -36,7 +46,7 @@ class CountyLineFilterSet(django_filters.FilterSet):
     exporting_area = django_filters.CharFilter(lookup_expr="icontains", label="Exporting area")
     deal_line = django_filters.CharFilter(method="filter_deal_line", label="Deal-line number")
     ocg = django_filters.CharFilter(method="filter_ocg", label="OCG (id or reference)")
-    ordering = django_filters.OrderingFilter(
+    ordering = _NullsLastOrdering(
         fields=(
             ("reference", "reference"),
             ("name", "name"),
