@@ -47,3 +47,16 @@ class MembershipRole(models.TextChoices):
     MEMBER = "member", "Member"
     ENABLER = "enabler", "Enabler"
     ASSOCIATE = "associate", "Associate"
+
+
+class PlanStrand(models.TextChoices):
+    PURSUE = "pursue", "Pursue"
+    PREVENT = "prevent", "Prevent"
+    PROTECT = "protect", "Protect"
+    PREPARE = "prepare", "Prepare"
+
+
+class PlanActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"

@@ -1,9 +1,16 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from kentsoc.org.scoping import Access, ScopedQuerySet
-from ocg.choices import CustodyStatus, MembershipRole, OcgStatus
+from ocg.choices import (
+    CustodyStatus,
+    MembershipRole,
+    OcgStatus,
+    PlanActionStatus,
+    PlanStrand,
+)
 
 
 class OcgQuerySet(ScopedQuerySet):
@@ -115,6 +122,11 @@ class OCG(models.Model):
     )
     closure_reason = models.TextField(blank=True)
     score_stale_since = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Set while a "submit for mapping" waits for a supervisor; cleared on approval or return.
+    mapping_submitted_at = models.DateTimeField(null=True, blank=True)
+    mapping_submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     review_date = models.DateField(null=True, blank=True, help_text="MOPI review due")
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
@@ -146,6 +158,10 @@ class OCG(models.Model):
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("nominated_on")),
                 name="%(app_label)s_%(class)s_closed_after_nominated",
+            ),
+            models.CheckConstraint(
+                condition=Q(mapping_submitted_at__isnull=True) | Q(status=OcgStatus.IN_DEVELOPMENT),
+                name="%(app_label)s_%(class)s_awaiting_approval_in_development",
             ),
         ]
 
@@ -203,3 +219,47 @@ class OcgStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ocg}: {self.from_status or '—'} → {self.to_status} on {self.effective_on}"
+
+
+class PlanAction(models.Model):
+    """One action of an adopted OCG's 4P plan (Pursue, Prevent, Protect, Prepare)."""
+
+    ocg = models.ForeignKey(OCG, on_delete=models.CASCADE, related_name="plan_actions")
+    strand = models.CharField(max_length=8, choices=PlanStrand.choices)
+    description = models.TextField()
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ocg_plan_actions"
+    )
+    due_on = models.DateField()
+    status = models.CharField(
+        max_length=12, choices=PlanActionStatus.choices, default=PlanActionStatus.OPEN
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["ocg", "strand", "due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(strand__in=PlanStrand.values),
+                name="%(app_label)s_%(class)s_strand_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=PlanActionStatus.values),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(description=""), name="%(app_label)s_%(class)s_description_required"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_strand_display()}: {self.description[:40]}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status != PlanActionStatus.DONE and self.due_on < timezone.localdate()
