@@ -82,6 +82,12 @@ class ActivitySummary:
             ("Sentences", self.sentences),
         ]
 
+    def grade_rows(self) -> list[tuple[str, int]]:
+        return [(ImpactGrade(g).label, n) for g, n in self.by_grade.items()]
+
+    def strand_rows(self) -> list[tuple[str, int]]:
+        return [(Strand(s).label, n) for s, n in self.by_strand.items()]
+
     def all_rows(self) -> list[tuple[str, str]]:
         """Every figure as (label, value): the CSV and the print view."""
         rows = [
@@ -100,8 +106,8 @@ class ActivitySummary:
             rows.append(
                 (f"Drugs class {line.drug_class} ({line.unit}) value (£)", f"{line.value:.2f}")
             )
-        rows += [(f"Impact: {ImpactGrade(g).label}", str(n)) for g, n in self.by_grade.items()]
-        rows += [(f"4P: {Strand(s).label}", str(n)) for s, n in self.by_strand.items()]
+        rows += [(f"Impact: {label}", str(n)) for label, n in self.grade_rows()]
+        rows += [(f"4P: {label}", str(n)) for label, n in self.strand_rows()]
         return rows
 
     def as_dict(self) -> dict:

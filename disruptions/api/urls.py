@@ -1,5 +1,18 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter(trailing_slash=True)
+from disruptions.api import views
 
-urlpatterns = router.urls
+router = SimpleRouter(trailing_slash=True)
+router.register("disruptions", views.DisruptionViewSet, basename="disruption")
+router.register("operations", views.OperationViewSet, basename="operation")
+router.register("court-results", views.CourtResultViewSet, basename="court-result")
+
+urlpatterns = [
+    path(
+        "reports/activity-summary/",
+        views.ActivitySummaryView.as_view(),
+        name="activity-summary",
+    ),
+    *router.urls,
+]

@@ -1,0 +1,171 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from disruptions import selectors, services
+from disruptions.api.serializers import (
+    CourtResultSerializer,
+    DecisionSerializer,
+    DisruptionInputSerializer,
+    DisruptionSerializer,
+    OperationSerializer,
+    ReturnSerializer,
+)
+from disruptions.filters import CourtResultFilterSet, DisruptionFilterSet, OperationFilterSet
+from disruptions.forms import ActivitySummaryForm
+from disruptions.reports import activity_summary
+from kentsoc.audit.services import audit_view
+
+
+def needs(perm: str) -> type[BasePermission]:
+    class HasPerm(BasePermission):
+        message = "Your role does not give access to disruptions."
+
+        def has_permission(self, request: Request, view: Any) -> bool:
+            return request.user.has_perm(perm)
+
+    return HasPerm
+
+
+class DisruptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Disruptions: create (draft), list with the HTML list's filters, retrieve, PATCH (author,
+    draft or returned, with `version`), and the actions submit, approve, return."""
+
+    serializer_class = DisruptionSerializer
+    filterset_class = DisruptionFilterSet
+    permission_classes = [IsAuthenticated, needs("disruptions.view_disruption")]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.disruption_list(user=self.request.user).prefetch_related(
+            "weapons", "drugs"
+        )
+
+    def _output(self, disruption, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=disruption.pk)
+        return Response(self.get_serializer(fresh).data, status=code)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        disruption = self.get_object()
+        audit_view(actor=request.user, obj=disruption)
+        return Response(self.get_serializer(disruption).data)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = DisruptionInputSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        parts = data.split()
+        parts.pop("version")
+        disruption = services.disruption_create(actor=request.user, **parts)
+        return self._output(disruption, status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        disruption = self.get_object()
+        data = DisruptionInputSerializer(
+            data=request.data, partial=True, context={"request": request}
+        )
+        data.is_valid(raise_exception=True)
+        disruption = services.disruption_update(
+            actor=request.user, disruption=disruption, **data.split()
+        )
+        return self._output(disruption)
+
+    def _decision(self, request: Request, serializer_class: type) -> tuple[Any, dict]:
+        disruption = self.get_object()
+        data = serializer_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        return disruption, dict(data.validated_data)
+
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        disruption, data = self._decision(request, DecisionSerializer)
+        disruption = services.disruption_submit(actor=request.user, disruption=disruption, **data)
+        return self._output(disruption)
+
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        disruption, data = self._decision(request, DecisionSerializer)
+        disruption = services.disruption_approve(actor=request.user, disruption=disruption, **data)
+        return self._output(disruption)
+
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request: Request, pk: str | None = None) -> Response:
+        disruption, data = self._decision(request, ReturnSerializer)
+        disruption = services.disruption_return(actor=request.user, disruption=disruption, **data)
+        return self._output(disruption)
+
+
+class OperationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = OperationSerializer
+    filterset_class = OperationFilterSet
+    permission_classes = [IsAuthenticated, needs("disruptions.view_operation")]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.operation_list(user=self.request.user)
+
+    def _output(self, operation, code: int = status.HTTP_200_OK) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=operation.pk)).data, code)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values.pop("version", None)
+        operation = services.operation_create(actor=request.user, **values)
+        return self._output(operation, status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        operation = self.get_object()
+        data = self.get_serializer(operation, data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        if "version" not in values:
+            return Response({"version": ["This field is required."]}, status=400)
+        version = values.pop("version")
+        teams = values.pop("teams", None)
+        operation = services.operation_update(
+            actor=request.user, operation=operation, version=version, values=values, teams=teams
+        )
+        return self._output(operation)
+
+
+class CourtResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = CourtResultSerializer
+    filterset_class = CourtResultFilterSet
+    permission_classes = [IsAuthenticated, needs("disruptions.view_courtresult")]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.court_result_list(user=self.request.user)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = services.court_result_add(actor=request.user, **data.validated_data)
+        return Response(self.get_serializer(result).data, status=status.HTTP_201_CREATED)
+
+
+class ActivitySummaryView(APIView):
+    """GET /api/reports/activity-summary/?from=YYYY-MM-DD&to=YYYY-MM-DD&team=<id>&division=<id>"""
+
+    permission_classes = [IsAuthenticated, needs("disruptions.view_disruption")]
+
+    def get(self, request: Request) -> Response:
+        form = ActivitySummaryForm(request.query_params)
+        if not form.is_valid():
+            return Response(form.error_dict(), status=status.HTTP_400_BAD_REQUEST)
+        data = form.cleaned_data
+        summary = activity_summary(
+            date_from=data["from"],
+            date_to=data["to"],
+            team=data.get("team"),
+            division=data.get("division"),
+        )
+        return Response(summary.as_dict())

@@ -1,0 +1,75 @@
+"""One FilterSet per model, shared by the HTML lists and the API viewsets."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+
+from disruptions.choices import CourtOutcome, DisruptionStatus, ImpactGrade, Strand, Tactic
+from disruptions.models import CourtResult, Disruption, Operation
+from kentsoc.org.choices import TeamKind
+from kentsoc.org.models import Division, Team
+
+
+def _in_division(queryset: QuerySet, prefix: str, division: Division) -> QuerySet:
+    condition = Q(**{f"{prefix}team__division": division})
+    if division.is_central:
+        condition |= Q(**{f"{prefix}team__kind": TeamKind.CENTRAL_CLGT})
+    return queryset.filter(condition)
+
+
+class DisruptionFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label="Search narrative")
+    status = django_filters.ChoiceFilter(choices=DisruptionStatus.choices)
+    strand = django_filters.ChoiceFilter(choices=Strand.choices, label="4P strand")
+    tactic = django_filters.ChoiceFilter(choices=Tactic.choices)
+    impact_grade = django_filters.ChoiceFilter(choices=ImpactGrade.choices, label="Impact")
+    team = django_filters.ModelChoiceFilter(queryset=Team.objects.all())
+    division = django_filters.ModelChoiceFilter(
+        queryset=Division.objects.all(), method="filter_division"
+    )
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="From")
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="To")
+    operation = django_filters.ModelChoiceFilter(queryset=Operation.objects.all())
+    ocg = django_filters.NumberFilter(field_name="ocgs", label="OCG id")
+    county_line = django_filters.NumberFilter(field_name="county_lines", label="County line id")
+    nominal = django_filters.NumberFilter(field_name="nominals", label="Nominal id")
+    officer = django_filters.NumberFilter(field_name="officer", label="Officer (user id)")
+
+    class Meta:
+        model = Disruption
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(narrative__icontains=value) | Q(impact_rationale__icontains=value))
+
+    def filter_division(self, queryset: QuerySet, name: str, value: Division | None) -> QuerySet:
+        return _in_division(queryset, "", value) if value else queryset
+
+
+class CourtResultFilterSet(django_filters.FilterSet):
+    outcome = django_filters.ChoiceFilter(choices=CourtOutcome.choices)
+    date_from = django_filters.DateFilter(field_name="result_date", lookup_expr="gte", label="From")
+    date_to = django_filters.DateFilter(field_name="result_date", lookup_expr="lte", label="To")
+    team = django_filters.ModelChoiceFilter(
+        field_name="disruption__team", queryset=Team.objects.all()
+    )
+    disruption = django_filters.NumberFilter(field_name="disruption")
+    nominal = django_filters.NumberFilter(field_name="nominal")
+
+    class Meta:
+        model = CourtResult
+        fields: list[str] = []
+
+
+class OperationFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Name")
+    team = django_filters.ModelChoiceFilter(field_name="teams", queryset=Team.objects.all())
+    active_on = django_filters.DateFilter(method="filter_active_on", label="Running on")
+
+    class Meta:
+        model = Operation
+        fields: list[str] = []
+
+    def filter_active_on(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(start_date__lte=value, end_date__gte=value)

@@ -1,0 +1,329 @@
+"""HTML input shapes. Rules live in the services; these give friendly per-field messages."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.forms import formset_factory
+from django.utils import timezone
+
+from countylines.models import CountyLine
+from disruptions.choices import (
+    CourtOutcome,
+    DrugClass,
+    DrugUnit,
+    ImpactGrade,
+    NonCustodialKind,
+    Strand,
+    Tactic,
+    WarrantPower,
+    WeaponKind,
+)
+from disruptions.dates import nine_month_period
+from disruptions.models import COUNT_FIELDS, Operation
+from kentsoc.org.models import Division, Officer, Team
+from ocg.models import OCG, Nominal
+
+BLANK = [("", "—")]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError at the form's fields (or at the top for the others)."""
+    for field, messages in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
+class OfficerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        officer = getattr(obj, "officer", None)
+        return officer.display_name if officer else obj.get_username()
+
+
+def _count_field(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        initial=0,
+        required=False,
+        error_messages={
+            "min_value": "Enter 0 or more: a count cannot be negative.",
+            "invalid": "Enter a whole number.",
+        },
+        widget=forms.NumberInput(attrs={"min": 0, "inputmode": "numeric", "class": "input--short"}),
+    )
+
+
+class DisruptionForm(forms.Form):
+    date = forms.DateField(widget=DateInput(), error_messages={"required": "Enter the date."})
+    ocgs = forms.ModelMultipleChoiceField(
+        queryset=OCG.objects.none(), required=False, widget=forms.MultipleHiddenInput
+    )
+    county_lines = forms.ModelMultipleChoiceField(
+        queryset=CountyLine.objects.none(), required=False, widget=forms.MultipleHiddenInput
+    )
+    nominals = forms.ModelMultipleChoiceField(
+        queryset=Nominal.objects.none(), required=False, widget=forms.MultipleHiddenInput
+    )
+    team = forms.ModelChoiceField(queryset=Team.objects.all())
+    officer = OfficerChoiceField(queryset=get_user_model().objects.none())
+    operation = forms.ModelChoiceField(
+        queryset=Operation.objects.none(), required=False, empty_label="— none —"
+    )
+    strand = forms.ChoiceField(label="4P strand", choices=BLANK + Strand.choices)
+    tactic = forms.ChoiceField(choices=BLANK + Tactic.choices)
+    narrative = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    impact_grade = forms.ChoiceField(choices=BLANK + ImpactGrade.choices)
+    impact_rationale = forms.CharField(
+        label="Why this impact grade",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Explain why you chose this impact grade: it is required."},
+    )
+    arrests = _count_field("Arrests")
+    prisoners_dealt_with = _count_field("Prisoners dealt with")
+    warrants_executed = _count_field("Warrants executed")
+    warrant_power = forms.ChoiceField(
+        label="Warrant power", choices=BLANK + WarrantPower.choices, required=False
+    )
+    charges = _count_field("Charges")
+    handsets = _count_field("Handsets")
+    sim_cards = _count_field("SIM cards")
+    vehicles = _count_field("Vehicles")
+    safeguarding_referrals = _count_field("Safeguarding referrals")
+    cash_seized = forms.DecimalField(
+        label="Cash seized (£)",
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        initial=0,
+        error_messages={"min_value": "Enter 0 or more: cash seized cannot be negative."},
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": 0, "class": "input--short"}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["ocgs"].queryset = OCG.objects.visible_to(user)
+        self.fields["county_lines"].queryset = CountyLine.objects.visible_to(user)
+        self.fields["nominals"].queryset = Nominal.objects.visible_to(user)
+        self.fields["operation"].queryset = Operation.objects.visible_to(user)
+        officer = Officer.objects.filter(user_id=user.pk).first()
+        team_q = Q(officer__team_id=officer.team_id) if officer else Q(pk__in=[])
+        self.fields["officer"].queryset = (
+            get_user_model()
+            .objects.filter(officer__isnull=False)
+            .filter(team_q | Q(pk=user.pk))
+            .select_related("officer")
+            .order_by("last_name", "first_name")
+        )
+        if officer and not self.is_bound and "team" not in self.initial:
+            self.initial.setdefault("team", officer.team_id)
+        self.initial.setdefault("officer", user.pk)
+        self.initial.setdefault("date", timezone.localdate())
+
+    def count_fields(self) -> list:
+        return [self[name] for name in COUNT_FIELDS]
+
+    def selected_subjects(self) -> list[dict[str, Any]]:
+        """The chosen subjects as chips, from the submitted data or the initial choice."""
+        chips = []
+        for name, kind in (("ocgs", "OCG"), ("county_lines", "Line"), ("nominals", "Nominal")):
+            raw = self[name].value() or []
+            ids = [
+                int(v)
+                for v in (raw if isinstance(raw, list | tuple) else [raw])
+                if str(v).isdigit()
+            ]
+            if not ids:
+                continue
+            for obj in self.fields[name].queryset.filter(pk__in=ids):
+                chips.append({"field": name, "kind": kind, "id": obj.pk, "label": str(obj)})
+        return chips
+
+    def service_values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        values = {
+            name: data.get(name)
+            for name in (
+                "date",
+                "team",
+                "officer",
+                "operation",
+                "strand",
+                "tactic",
+                "narrative",
+                "impact_grade",
+                "impact_rationale",
+                "warrant_power",
+            )
+        }
+        for name in COUNT_FIELDS:
+            values[name] = data.get(name) or 0
+        values["cash_seized"] = data.get("cash_seized") or 0
+        return values
+
+
+class WeaponForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=BLANK + WeaponKind.choices,
+        error_messages={"required": "Choose the kind of weapon."},
+    )
+    count = forms.IntegerField(
+        min_value=1,
+        initial=1,
+        widget=forms.NumberInput(attrs={"min": 1, "class": "input--short"}),
+        error_messages={"min_value": "Enter 1 or more."},
+    )
+
+
+class DrugForm(forms.Form):
+    drug_class = forms.ChoiceField(
+        label="Class",
+        choices=BLANK + DrugClass.choices,
+        error_messages={"required": "Choose the drug class (A, B or C)."},
+    )
+    drug = forms.CharField(max_length=80, error_messages={"required": "Name the drug."})
+    amount = forms.DecimalField(
+        min_value=0,
+        max_digits=12,
+        decimal_places=3,
+        widget=forms.NumberInput(attrs={"step": "any", "min": 0, "class": "input--short"}),
+        error_messages={"required": "Enter the amount."},
+    )
+    unit = forms.ChoiceField(choices=DrugUnit.choices, initial=DrugUnit.G)
+    estimated_value = forms.DecimalField(
+        label="Value (£)",
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": 0, "class": "input--short"}),
+    )
+
+
+WeaponFormSet = formset_factory(WeaponForm, extra=1, can_delete=True, max_num=50)
+DrugFormSet = formset_factory(DrugForm, extra=1, can_delete=True, max_num=50)
+
+
+def formset_rows(formset: forms.BaseFormSet) -> list[dict[str, Any]]:
+    return [
+        {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
+        for form in formset.forms
+        if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for returning",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say what the author must correct: a reason is required."},
+    )
+
+
+class CourtResultForm(forms.Form):
+    nominal = forms.ModelChoiceField(queryset=Nominal.objects.none())
+    offences = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    outcome = forms.ChoiceField(choices=BLANK + CourtOutcome.choices)
+    sentence_years = forms.IntegerField(
+        label="Years",
+        min_value=0,
+        required=False,
+        initial=0,
+        widget=forms.NumberInput(attrs={"min": 0, "class": "input--short"}),
+    )
+    sentence_months = forms.IntegerField(
+        label="Months",
+        min_value=0,
+        max_value=11,
+        required=False,
+        initial=0,
+        widget=forms.NumberInput(attrs={"min": 0, "max": 11, "class": "input--short"}),
+        error_messages={"max_value": "Enter 0 to 11 months; 12 months or more are years."},
+    )
+    non_custodial_kind = forms.ChoiceField(
+        label="Non-custodial sentence", choices=BLANK + NonCustodialKind.choices, required=False
+    )
+    result_date = forms.DateField(label="Date of result", widget=DateInput())
+
+    def __init__(self, *args: Any, user: Any, disruption: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        visible = Nominal.objects.visible_to(user)
+        named = visible.filter(disruptions=disruption)
+        # The disruption's own nominals first; anyone else the user can see may be chosen too.
+        self.fields["nominal"].queryset = named if named.exists() else visible
+        self.initial.setdefault("result_date", timezone.localdate())
+
+
+class OperationForm(forms.Form):
+    name = forms.CharField(max_length=160)
+    start_date = forms.DateField(widget=DateInput())
+    end_date = forms.DateField(widget=DateInput())
+    teams = forms.ModelMultipleChoiceField(
+        queryset=Team.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ActivitySummaryForm(forms.Form):
+    """The report's period and scope; `from`/`to` are inclusive. Used by the page and the API."""
+
+    team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False, empty_label="Any")
+    division = forms.ModelChoiceField(
+        queryset=Division.objects.all(), required=False, empty_label="Whole force"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # "from" is a Python keyword, so these two fields are added here.
+        self.fields = {
+            "from": forms.DateField(
+                label="From",
+                widget=DateInput(),
+                error_messages={
+                    "required": "Enter the first day of the period.",
+                    "invalid": "Enter a real date as YYYY-MM-DD.",
+                },
+            ),
+            "to": forms.DateField(
+                label="To",
+                widget=DateInput(),
+                error_messages={
+                    "required": "Enter the last day of the period.",
+                    "invalid": "Enter a real date as YYYY-MM-DD.",
+                },
+            ),
+            **self.fields,
+        }
+
+    @staticmethod
+    def default_period(today: datetime.date | None = None) -> dict[str, str]:
+        start, end = nine_month_period(today or timezone.localdate())
+        return {"from": start.isoformat(), "to": end.isoformat()}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("from"), data.get("to")
+        if start and end and start > end:
+            self.add_error("from", "The start of the period must be on or before its end.")
+        return data
+
+    def error_dict(self) -> dict[str, list[str]]:
+        return {
+            ("non_field_errors" if field == "__all__" else field): [str(m) for m in messages]
+            for field, messages in self.errors.items()
+        }

@@ -1,0 +1,205 @@
+"""Reads, always scoped to what the user may see."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from countylines.models import CountyLine
+from disruptions.choices import DisruptionStatus
+from disruptions.dates import add_months
+from disruptions.models import CourtResult, Disruption, Operation
+from ocg.models import OCG, Nominal
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def disruption_list(*, user: User) -> QuerySet[Disruption]:
+    return (
+        Disruption.objects.visible_to(user)
+        .select_related("team", "officer", "operation", "created_by")
+        .prefetch_related("ocgs", "county_lines", "nominals")
+    )
+
+
+def disruption_get(*, user: User, pk: int) -> Disruption:
+    return (
+        Disruption.objects.select_related(
+            "team",
+            "officer",
+            "operation",
+            "created_by",
+            "submitted_by",
+            "approved_by",
+            "returned_by",
+        )
+        .prefetch_related(
+            "ocgs", "county_lines", "nominals", "weapons", "drugs", "court_results__nominal"
+        )
+        .get_visible_or_404(user, pk=pk)
+    )
+
+
+def disruption_my_drafts(*, user: User) -> QuerySet[Disruption]:
+    """The author's own unfinished work: drafts, returned ones (with the reason) and those still
+    waiting for a supervisor."""
+    return (
+        disruption_list(user=user)
+        .filter(
+            created_by_id=user.pk,
+            status__in=[
+                DisruptionStatus.DRAFT,
+                DisruptionStatus.RETURNED,
+                DisruptionStatus.SUBMITTED,
+            ],
+        )
+        .order_by("status", "-updated_at")
+    )
+
+
+def disruption_approval_queue(*, user: User) -> QuerySet[Disruption]:
+    """Submitted disruptions this user may decide: never their own."""
+    if not user.has_perm("disruptions.approve_disruption"):
+        return Disruption.objects.none()
+    return (
+        disruption_list(user=user)
+        .filter(status=DisruptionStatus.SUBMITTED)
+        .exclude(Q(created_by_id=user.pk) | Q(officer_id=user.pk))
+        .select_related("submitted_by")
+        .prefetch_related("weapons", "drugs")
+        .order_by("submitted_at", "id")
+    )
+
+
+def disruptions_for_subject(
+    *,
+    user: User,
+    ocg: OCG | None = None,
+    county_line: CountyLine | None = None,
+    nominal: Nominal | None = None,
+) -> QuerySet[Disruption]:
+    """The disruptions recorded against one OCG, line or nominal that the user may see, newest
+    first (for the subject's own page)."""
+    qs = disruption_list(user=user)
+    if ocg is not None:
+        qs = qs.filter(ocgs=ocg)
+    if county_line is not None:
+        qs = qs.filter(county_lines=county_line)
+    if nominal is not None:
+        qs = qs.filter(nominals=nominal)
+    if ocg is None and county_line is None and nominal is None:
+        return qs.none()
+    return qs.order_by("-date", "-id")
+
+
+def ocg_disruption_count_6m(ocg: OCG, *, today: datetime.date | None = None) -> int:
+    """Approved disruptions against the OCG dated in the last six months (the force's figure)."""
+    today = today or timezone.localdate()
+    return Disruption.objects.filter(
+        ocgs=ocg,
+        status=DisruptionStatus.APPROVED,
+        date__gt=add_months(today, -6),
+        date__lte=today,
+    ).count()
+
+
+def _approved_of_operation() -> QuerySet[Disruption]:
+    return Disruption.objects.filter(operation=OuterRef("pk"), status=DisruptionStatus.APPROVED)
+
+
+def _approved_total(field: str) -> Coalesce:
+    return Coalesce(
+        Subquery(
+            _approved_of_operation()
+            .order_by()
+            .values("operation")
+            .annotate(total=Sum(field))
+            .values("total"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def operation_list(*, user: User) -> QuerySet[Operation]:
+    """Operations with their results, from approved disruptions only (correlated subqueries, so
+    the sums are not multiplied by the join to lines)."""
+    through = Disruption.county_lines.through
+    lines_targeted = Coalesce(
+        Subquery(
+            through.objects.filter(
+                disruption__operation=OuterRef("pk"),
+                disruption__status=DisruptionStatus.APPROVED,
+            )
+            .order_by()
+            .values("disruption__operation")
+            .annotate(n=Count("countyline", distinct=True))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+    return (
+        Operation.objects.visible_to(user)
+        .prefetch_related("teams")
+        .annotate(
+            lines_targeted=lines_targeted,
+            total_arrests=_approved_total("arrests"),
+            total_charges=_approved_total("charges"),
+            total_handsets=_approved_total("handsets"),
+            approved_disruptions=Coalesce(
+                Subquery(
+                    _approved_of_operation()
+                    .order_by()
+                    .values("operation")
+                    .annotate(n=Count("pk"))
+                    .values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+        )
+    )
+
+
+def operation_get(*, user: User, pk: int) -> Operation:
+    return operation_list(user=user).get_visible_or_404(user, pk=pk)
+
+
+def court_result_list(*, user: User) -> QuerySet[CourtResult]:
+    return CourtResult.objects.visible_to(user).select_related(
+        "nominal", "disruption", "disruption__team", "created_by"
+    )
+
+
+def subject_search(*, user: User, q: str, limit: int = 8) -> dict[str, list]:
+    """Search-as-you-type for the log form: OCGs, lines and nominals the user may see."""
+    q = (q or "").strip()
+    if len(q) < 2:
+        return {"ocgs": [], "county_lines": [], "nominals": []}
+    return {
+        "ocgs": list(
+            OCG.objects.visible_to(user)
+            .filter(Q(name__icontains=q) | Q(reference__icontains=q))
+            .order_by("name")[:limit]
+        ),
+        "county_lines": list(
+            CountyLine.objects.visible_to(user)
+            .filter(Q(name__icontains=q) | Q(reference__icontains=q))
+            .order_by("name")[:limit]
+        ),
+        "nominals": list(
+            Nominal.objects.visible_to(user)
+            .filter(
+                Q(first_name__icontains=q)
+                | Q(last_name__icontains=q)
+                | Q(reference__icontains=q)
+                | Q(aliases__icontains=q)
+            )
+            .order_by("last_name", "first_name")[:limit]
+        ),
+    }

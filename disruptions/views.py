@@ -1,0 +1,503 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from disruptions import selectors, services
+from disruptions.choices import EDITABLE_STATUSES, DisruptionStatus
+from disruptions.filters import CourtResultFilterSet, DisruptionFilterSet, OperationFilterSet
+from disruptions.forms import (
+    ActivitySummaryForm,
+    CourtResultForm,
+    DisruptionForm,
+    DrugFormSet,
+    OperationForm,
+    ReturnForm,
+    WeaponFormSet,
+    apply_service_errors,
+    formset_rows,
+)
+from disruptions.models import COUNT_FIELDS, Disruption
+from disruptions.reports import activity_summary
+from kentsoc.audit.services import audit_export, audit_view
+from kentsoc.web.generic import FilteredListView, csv_response
+
+VIEW = "disruptions.view_disruption"
+
+
+def _subjects(disruption: Disruption) -> str:
+    names = [str(o) for o in disruption.ocgs.all()]
+    names += [str(c) for c in disruption.county_lines.all()]
+    names += [str(n) for n in disruption.nominals.all()]
+    return "; ".join(names)
+
+
+class DisruptionListView(FilteredListView):
+    selector = staticmethod(selectors.disruption_list)
+    filterset_class = DisruptionFilterSet
+    template_name = "disruptions/disruption_list.html"
+    partial_template_name = "disruptions/partials/disruption_table.html"
+    permission_required = VIEW
+    title = "Disruptions"
+    csv_filename = "disruptions"
+    csv_columns = [
+        ("Reference", "reference"),
+        ("Date", "date"),
+        ("Status", "get_status_display"),
+        ("Team", "team.name"),
+        ("Officer", lambda d: d.officer.get_full_name() or d.officer.get_username()),
+        ("Subjects", _subjects),
+        ("4P strand", "get_strand_display"),
+        ("Tactic", "get_tactic_display"),
+        ("Impact", "get_impact_grade_display"),
+        ("Impact rationale", "impact_rationale"),
+        *[(Disruption._meta.get_field(f).verbose_name.capitalize(), f) for f in COUNT_FIELDS],
+        ("Warrant power", "get_warrant_power_display"),
+        ("Cash seized (£)", "cash_seized"),
+        ("Operation", "operation.name"),
+        ("Narrative", "narrative"),
+    ]
+
+
+class CourtResultListView(FilteredListView):
+    selector = staticmethod(selectors.court_result_list)
+    filterset_class = CourtResultFilterSet
+    template_name = "disruptions/court_result_list.html"
+    partial_template_name = "disruptions/partials/court_result_table.html"
+    permission_required = "disruptions.view_courtresult"
+    title = "Court results"
+    csv_filename = "court-results"
+    csv_columns = [
+        ("Date", "result_date"),
+        ("Nominal", "nominal"),
+        ("Disruption", "disruption.reference"),
+        ("Team", "disruption.team.name"),
+        ("Offences", "offences"),
+        ("Outcome", "get_outcome_display"),
+        ("Sentence", "sentence_display"),
+    ]
+
+
+class OperationListView(FilteredListView):
+    selector = staticmethod(selectors.operation_list)
+    filterset_class = OperationFilterSet
+    template_name = "disruptions/operation_list.html"
+    partial_template_name = "disruptions/partials/operation_table.html"
+    permission_required = "disruptions.view_operation"
+    title = "Operations"
+
+
+def _log_form_context(
+    request: HttpRequest, form: DisruptionForm, weapons: Any, drugs: Any, **extra: Any
+) -> dict[str, Any]:
+    return {"form": form, "weapons": weapons, "drugs": drugs, **extra}
+
+
+def _initial_subjects(request: HttpRequest) -> dict[str, list[str]]:
+    initial = {}
+    for param, field in (("ocg", "ocgs"), ("county_line", "county_lines"), ("nominal", "nominals")):
+        values = [v for v in request.GET.getlist(param) if v.isdigit()]
+        if values:
+            initial[field] = values
+    return initial
+
+
+@login_required
+@permission_required("disruptions.add_disruption", raise_exception=True)
+def disruption_create(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = DisruptionForm(request.POST, user=request.user)
+        weapons = WeaponFormSet(request.POST, prefix="weapons")
+        drugs = DrugFormSet(request.POST, prefix="drugs")
+        if form.is_valid() and weapons.is_valid() and drugs.is_valid():
+            try:
+                disruption = services.disruption_create(
+                    actor=request.user,
+                    values=form.service_values(),
+                    ocgs=list(form.cleaned_data["ocgs"]),
+                    county_lines=list(form.cleaned_data["county_lines"]),
+                    nominals=list(form.cleaned_data["nominals"]),
+                    weapons=formset_rows(weapons),
+                    drugs=formset_rows(drugs),
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                if "submit" in request.POST:
+                    disruption = services.disruption_submit(
+                        actor=request.user, disruption=disruption
+                    )
+                    messages.success(
+                        request, f"{disruption.reference} saved and sent for approval."
+                    )
+                else:
+                    messages.success(request, f"{disruption.reference} saved as a draft.")
+                return redirect("disruptions:detail", pk=disruption.pk)
+    else:
+        form = DisruptionForm(initial=_initial_subjects(request), user=request.user)
+        weapons = WeaponFormSet(prefix="weapons")
+        drugs = DrugFormSet(prefix="drugs")
+    return render(
+        request,
+        "disruptions/disruption_form.html",
+        _log_form_context(request, form, weapons, drugs, title="Log a disruption"),
+    )
+
+
+@login_required
+@permission_required("disruptions.change_disruption", raise_exception=True)
+def disruption_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    disruption = selectors.disruption_get(user=request.user, pk=pk)
+    if disruption.created_by_id != request.user.pk or disruption.status not in EDITABLE_STATUSES:
+        raise PermissionDenied("Only the author may change a draft or returned disruption.")
+    if request.method == "POST":
+        form = DisruptionForm(request.POST, user=request.user)
+        weapons = WeaponFormSet(request.POST, prefix="weapons")
+        drugs = DrugFormSet(request.POST, prefix="drugs")
+        if form.is_valid() and weapons.is_valid() and drugs.is_valid():
+            try:
+                disruption = services.disruption_update(
+                    actor=request.user,
+                    disruption=disruption,
+                    version=form.cleaned_data.get("version") or 0,
+                    values=form.service_values(),
+                    ocgs=list(form.cleaned_data["ocgs"]),
+                    county_lines=list(form.cleaned_data["county_lines"]),
+                    nominals=list(form.cleaned_data["nominals"]),
+                    weapons=formset_rows(weapons),
+                    drugs=formset_rows(drugs),
+                )
+                if "submit" in request.POST:
+                    disruption = services.disruption_submit(
+                        actor=request.user, disruption=disruption
+                    )
+                    messages.success(request, f"{disruption.reference} sent for approval.")
+                else:
+                    messages.success(request, f"{disruption.reference} saved.")
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                return redirect("disruptions:detail", pk=disruption.pk)
+    else:
+        initial = {
+            "date": disruption.date,
+            "team": disruption.team_id,
+            "officer": disruption.officer_id,
+            "operation": disruption.operation_id,
+            "strand": disruption.strand,
+            "tactic": disruption.tactic,
+            "narrative": disruption.narrative,
+            "impact_grade": disruption.impact_grade,
+            "impact_rationale": disruption.impact_rationale,
+            "warrant_power": disruption.warrant_power,
+            "cash_seized": disruption.cash_seized,
+            "version": disruption.version,
+            "ocgs": [o.pk for o in disruption.ocgs.all()],
+            "county_lines": [c.pk for c in disruption.county_lines.all()],
+            "nominals": [n.pk for n in disruption.nominals.all()],
+            **{f: getattr(disruption, f) for f in COUNT_FIELDS},
+        }
+        form = DisruptionForm(initial=initial, user=request.user)
+        weapons = WeaponFormSet(
+            prefix="weapons",
+            initial=[{"kind": w.kind, "count": w.count} for w in disruption.weapons.all()],
+        )
+        drugs = DrugFormSet(
+            prefix="drugs",
+            initial=[
+                {
+                    "drug_class": d.drug_class,
+                    "drug": d.drug,
+                    "amount": d.amount,
+                    "unit": d.unit,
+                    "estimated_value": d.estimated_value,
+                }
+                for d in disruption.drugs.all()
+            ],
+        )
+    return render(
+        request,
+        "disruptions/disruption_form.html",
+        _log_form_context(
+            request,
+            form,
+            weapons,
+            drugs,
+            title=f"Change {disruption.reference}",
+            disruption=disruption,
+        ),
+    )
+
+
+def _actions(user: Any, disruption: Disruption) -> dict[str, bool]:
+    """What the user may do with this disruption, worked out here rather than in the template."""
+    is_author = disruption.created_by_id == user.pk
+    editable = disruption.status in EDITABLE_STATUSES
+    can_decide = (
+        user.has_perm("disruptions.approve_disruption")
+        and disruption.status == DisruptionStatus.SUBMITTED
+        and user.pk not in (disruption.created_by_id, disruption.officer_id)
+    )
+    return {
+        "can_edit": is_author and editable and user.has_perm("disruptions.change_disruption"),
+        "can_submit": is_author and editable,
+        "can_decide": can_decide,
+        "can_add_court_result": user.has_perm("disruptions.add_courtresult"),
+    }
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def disruption_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    disruption = selectors.disruption_get(user=request.user, pk=pk)
+    audit_view(actor=request.user, obj=disruption)
+    return render(
+        request,
+        "disruptions/disruption_detail.html",
+        {
+            "d": disruption,
+            "counts": [
+                (Disruption._meta.get_field(f).verbose_name.capitalize(), getattr(disruption, f))
+                for f in COUNT_FIELDS
+            ],
+            "return_form": ReturnForm(),
+            **_actions(request.user, disruption),
+        },
+    )
+
+
+@login_required
+@require_POST
+def disruption_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    disruption = selectors.disruption_get(user=request.user, pk=pk)
+    try:
+        services.disruption_submit(
+            actor=request.user, disruption=disruption, version=request.POST.get("version") or None
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{disruption.reference} sent for approval.")
+    return redirect("disruptions:detail", pk=pk)
+
+
+def _decision_response(
+    request: HttpRequest, disruption: Disruption, *, message: str, error: bool
+) -> HttpResponse:
+    htmx = getattr(request, "htmx", None)
+    if htmx:
+        return render(
+            request,
+            "disruptions/partials/decision_result.html",
+            {"d": disruption, "message": message, "error": error},
+        )
+    (messages.error if error else messages.success)(request, message)
+    return redirect(request.POST.get("next") or reverse("disruptions:detail", args=[disruption.pk]))
+
+
+@login_required
+@permission_required("disruptions.approve_disruption", raise_exception=True)
+@require_POST
+def disruption_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    disruption = selectors.disruption_get(user=request.user, pk=pk)
+    try:
+        disruption = services.disruption_approve(
+            actor=request.user, disruption=disruption, version=request.POST.get("version") or None
+        )
+    except ValidationError as exc:
+        return _decision_response(request, disruption, message=" ".join(exc.messages), error=True)
+    return _decision_response(
+        request, disruption, message=f"{disruption.reference} approved.", error=False
+    )
+
+
+@login_required
+@permission_required("disruptions.approve_disruption", raise_exception=True)
+@require_POST
+def disruption_return(request: HttpRequest, pk: int) -> HttpResponse:
+    disruption = selectors.disruption_get(user=request.user, pk=pk)
+    try:
+        disruption = services.disruption_return(
+            actor=request.user,
+            disruption=disruption,
+            reason=request.POST.get("reason", ""),
+            version=request.POST.get("version") or None,
+        )
+    except ValidationError as exc:
+        return _decision_response(request, disruption, message=" ".join(exc.messages), error=True)
+    return _decision_response(
+        request,
+        disruption,
+        message=f"{disruption.reference} returned to its author.",
+        error=False,
+    )
+
+
+@login_required
+@permission_required("disruptions.add_disruption", raise_exception=True)
+def my_drafts(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "disruptions/my_drafts.html",
+        {"rows": selectors.disruption_my_drafts(user=request.user)[:200]},
+    )
+
+
+@login_required
+@permission_required("disruptions.approve_disruption", raise_exception=True)
+def approval_queue(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "disruptions/approval_queue.html",
+        {
+            "rows": selectors.disruption_approval_queue(user=request.user)[:200],
+            "return_form": ReturnForm(),
+        },
+    )
+
+
+@login_required
+@permission_required("disruptions.add_disruption", raise_exception=True)
+def subject_search(request: HttpRequest) -> HttpResponse:
+    found = selectors.subject_search(user=request.user, q=request.GET.get("q", ""))
+    return render(
+        request,
+        "disruptions/partials/subject_results.html",
+        {"found": found, "q": request.GET.get("q", "")},
+    )
+
+
+@login_required
+@permission_required("disruptions.add_courtresult", raise_exception=True)
+def court_result_create(request: HttpRequest, pk: int) -> HttpResponse:
+    disruption = selectors.disruption_get(user=request.user, pk=pk)
+    form = CourtResultForm(request.POST or None, user=request.user, disruption=disruption)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.court_result_add(
+                actor=request.user, disruption=disruption, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Court result recorded.")
+            return redirect("disruptions:detail", pk=disruption.pk)
+    return render(request, "disruptions/court_result_form.html", {"form": form, "d": disruption})
+
+
+@login_required
+@permission_required("disruptions.view_operation", raise_exception=True)
+def operation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    operation = selectors.operation_get(user=request.user, pk=pk)
+    disruptions = (
+        selectors.disruption_list(user=request.user).filter(operation=operation).order_by("-date")
+    )
+    return render(
+        request,
+        "disruptions/operation_detail.html",
+        {
+            "op": operation,
+            "disruptions": disruptions[:500],
+            "can_edit": request.user.has_perm("disruptions.change_operation"),
+        },
+    )
+
+
+def _operation_form(request: HttpRequest, operation: Any = None) -> HttpResponse:
+    if operation is None:
+        initial: dict[str, Any] = {}
+    else:
+        initial = {
+            "name": operation.name,
+            "start_date": operation.start_date,
+            "end_date": operation.end_date,
+            "teams": [t.pk for t in operation.teams.all()],
+            "description": operation.description,
+            "version": operation.version,
+        }
+    form = OperationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version", None)
+        teams = list(data.pop("teams"))
+        try:
+            if operation is None:
+                operation = services.operation_create(actor=request.user, teams=teams, **data)
+            else:
+                operation = services.operation_update(
+                    actor=request.user,
+                    operation=operation,
+                    version=version or 0,
+                    values=data,
+                    teams=teams,
+                )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"Operation {operation.name} saved.")
+            return redirect("disruptions:operation-detail", pk=operation.pk)
+    return render(
+        request, "disruptions/operation_form.html", {"form": form, "operation": operation}
+    )
+
+
+@login_required
+@permission_required("disruptions.add_operation", raise_exception=True)
+def operation_create(request: HttpRequest) -> HttpResponse:
+    return _operation_form(request)
+
+
+@login_required
+@permission_required("disruptions.change_operation", raise_exception=True)
+def operation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _operation_form(request, selectors.operation_get(user=request.user, pk=pk))
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def reports(request: HttpRequest) -> HttpResponse:
+    """The activity summary: page, `?format=csv`, and `?print=1` (one A4 page)."""
+    params = request.GET if "from" in request.GET or "to" in request.GET else None
+    form = ActivitySummaryForm(params or ActivitySummaryForm.default_period())
+    summary = None
+    if form.is_valid():
+        data = form.cleaned_data
+        summary = activity_summary(
+            date_from=data["from"],
+            date_to=data["to"],
+            team=data.get("team"),
+            division=data.get("division"),
+        )
+        if request.GET.get("format") == "csv":
+            audit_export(
+                actor=request.user,
+                object_type="disruptions.activitysummary",
+                count=len(summary.all_rows()),
+                filters=request.GET.items(),
+            )
+            return csv_response(
+                filename="activity-summary",
+                columns=[("Measure", lambda r: r[0]), ("Value", lambda r: r[1])],
+                rows=summary.all_rows(),
+            )
+    query = request.GET.copy()
+    for key in ("format", "print"):
+        query.pop(key, None)
+    if not query:
+        query.update(ActivitySummaryForm.default_period())
+    template = (
+        "disruptions/report_print.html" if request.GET.get("print") else "disruptions/report.html"
+    )
+    return render(
+        request,
+        template,
+        {"form": form, "summary": summary, "query": query.urlencode()},
+        status=200 if summary is not None else 400,
+    )
