@@ -1,0 +1,188 @@
+"""HTML input for intelligence records and definition evidence. Rules live in services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from kentsoc.intel.choices import HandlingCode, IntelligenceAssessment, SourceEvaluation
+from kentsoc.intel.tables import ASSESSMENT_MEANINGS, HANDLING_MEANINGS, SOURCE_MEANINGS
+from kentsoc.matrix.factors import Factor, claimable_factors
+
+SUBJECT_TYPES = ("county_line", "ocg")
+SUBJECT_TYPE_TITLES = {"county_line": "County line factors", "ocg": "OCG factors"}
+
+
+class IdListField(forms.Field):
+    """Ids posted as repeated values (ticked subjects); the service checks they may be used."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        ids = []
+        for item in value or []:
+            try:
+                ids.append(int(item))
+            except (TypeError, ValueError):
+                raise ValidationError(f"{item!r} is not a valid choice.")
+        return sorted(set(ids))
+
+
+def _graded(choices: type, meanings: dict) -> list[tuple[str, str]]:
+    return [(value, f"{value} — {meanings[value]}") for value in choices.values]
+
+
+def claim_field_name(code: str) -> str:
+    return f"claim_{code}"
+
+
+class IntelligenceRecordForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reference = forms.CharField(
+        max_length=20,
+        required=False,
+        help_text="kentsoc gives the record an INT- number when you leave this blank.",
+    )
+    rms_reference = forms.CharField(
+        max_length=40,
+        required=False,
+        label="RMS reference",
+        help_text="The force records system number, e.g. an Athena number.",
+    )
+    information_date = forms.DateField(
+        label="Date of the information", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}))
+    source_evaluation = forms.ChoiceField(
+        choices=_graded(SourceEvaluation, SOURCE_MEANINGS), widget=forms.RadioSelect
+    )
+    intelligence_assessment = forms.ChoiceField(
+        choices=_graded(IntelligenceAssessment, ASSESSMENT_MEANINGS), widget=forms.RadioSelect
+    )
+    handling_code = forms.ChoiceField(
+        choices=_graded(HandlingCode, HANDLING_MEANINGS), widget=forms.RadioSelect
+    )
+    handling_conditions = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required for handling code C.",
+    )
+    ocgs = IdListField(required=False, label="OCGs")
+    county_lines = IdListField(required=False, label="County lines")
+    nominals = IdListField(required=False, label="Nominals")
+    subject_q = forms.CharField(required=False, label="Find a subject", max_length=80)
+
+    def __init__(
+        self,
+        *args: Any,
+        subject_types: tuple[str, ...] = SUBJECT_TYPES,
+        conditions_readable: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if not conditions_readable:
+            # The text must not reach this user's browser, and they may not change the code.
+            del self.fields["handling_conditions"]
+            self.fields["handling_code"].disabled = True
+            self.fields[
+                "handling_code"
+            ].help_text = (
+                "Only the owning team or a supervisor may change the handling code of this record."
+            )
+        self.claims_errors: list[str] = []
+        self.factor_tables: list[tuple[str, list[tuple[Factor, str]]]] = []
+        seen: set[str] = set()
+        for subject_type in [t for t in SUBJECT_TYPES if t in subject_types] or SUBJECT_TYPES:
+            rows = []
+            for code, factor in claimable_factors(subject_type).items():
+                name = claim_field_name(code)
+                if code in seen:
+                    continue
+                seen.add(code)
+                self.fields[name] = forms.TypedChoiceField(
+                    label=factor.label,
+                    required=False,
+                    coerce=int,
+                    empty_value=None,
+                    choices=[("", "Not claimed")]
+                    + [
+                        (level, f"{level} — {factor.levels[level]}")
+                        for level in range(1, factor.max_level + 1)
+                    ],
+                )
+                rows.append((factor, name))
+            self.factor_tables.append((SUBJECT_TYPE_TITLES[subject_type], rows))
+
+    def claim_fields(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [(title, [self[name] for _, name in rows]) for title, rows in self.factor_tables]
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        kwargs = {
+            field: data[field]
+            for field in (
+                "reference",
+                "rms_reference",
+                "information_date",
+                "summary",
+                "source_evaluation",
+                "intelligence_assessment",
+                "ocgs",
+                "county_lines",
+                "nominals",
+            )
+        }
+        if "handling_conditions" in self.fields:
+            kwargs["handling_code"] = data["handling_code"]
+            kwargs["handling_conditions"] = data["handling_conditions"]
+        kwargs["factor_claims"] = [
+            {"factor": factor.code, "level": data[name]}
+            for _, rows in self.factor_tables
+            for factor, name in rows
+            if data.get(name) is not None
+        ]
+        return kwargs
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Show a service's refusal at the fields it names, the rest at the top."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for field, errors in error.error_dict.items():
+            messages = [m for e in errors for m in e.messages]
+            if field == "factor_claims":
+                self.claims_errors.extend(messages)
+                self.add_error(None, [f"Factor claims: {m}" for m in messages])
+            elif field in self.fields and field != "version":
+                self.add_error(field, messages)
+            else:
+                self.add_error(None, messages)
+
+
+class EvidenceForm(forms.Form):
+    criterion = forms.ChoiceField()
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        label="Evidence",
+        help_text="What shows that this criterion is met.",
+    )
+    records = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Supporting intelligence records",
+    )
+
+    def __init__(self, *args: Any, criteria: type, records: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["criterion"].choices = criteria.choices
+        self.fields["records"].queryset = records
+        self.fields["records"].label_from_instance = lambda r: (
+            f"{r.reference} · {r.information_date:%d %b %Y} · {r.grading} · {r.summary[:80]}"
+        )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Reason")

@@ -1,0 +1,167 @@
+"""Reads of intelligence records and definition evidence, scoped to what the user may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Prefetch, QuerySet
+
+from kentsoc.intel.choices import CountyLineCriterion, HandlingCode, OcgCriterion
+from kentsoc.intel.models import DefinitionEvidence, FactorClaim, IntelligenceRecord
+from kentsoc.org.choices import Role
+from kentsoc.org.scoping import access_for
+
+if TYPE_CHECKING:
+    from countylines.models import CountyLine
+    from ocg.models import OCG, Nominal
+
+RESTRICTED_CONDITIONS = "restricted: handling conditions apply"
+# An OCG is "two or more individuals": the evidence text is not enough without the people.
+MIN_CURRENT_MEMBERS = 2
+
+
+def intelligence_list(*, user: Any) -> QuerySet[IntelligenceRecord]:
+    return (
+        IntelligenceRecord.objects.visible_to(user)
+        .select_related("owning_team", "created_by")
+        .prefetch_related(
+            "ocgs",
+            "county_lines",
+            "nominals",
+            Prefetch("factor_claims", queryset=FactorClaim.objects.order_by("factor")),
+        )
+    )
+
+
+def intelligence_get(*, user: Any, pk: Any) -> IntelligenceRecord:
+    """The record, or Http404 when it does not exist or the user may not see it."""
+    return intelligence_list(user=user).get_visible_or_404(user, pk=pk)
+
+
+def intelligence_for_subject(
+    *,
+    user: Any,
+    ocg: OCG | None = None,
+    county_line: CountyLine | None = None,
+    nominal: Nominal | None = None,
+) -> QuerySet[IntelligenceRecord]:
+    qs = intelligence_list(user=user)
+    if ocg is not None:
+        qs = qs.filter(ocgs=ocg)
+    if county_line is not None:
+        qs = qs.filter(county_lines=county_line)
+    if nominal is not None:
+        qs = qs.filter(nominals=nominal)
+    return qs
+
+
+def can_read_conditions(user: Any, record: IntelligenceRecord) -> bool:
+    """Code-C conditions are readable only by the owning team or a supervisor (DOMAIN.md)."""
+    if record.handling_code != HandlingCode.CONDITIONS:
+        return True
+    access = access_for(user)
+    if access is None:
+        return False
+    if access.is_superuser or access.role == Role.SUPERVISOR:
+        return True
+    return access.team_id is not None and access.team_id == record.owning_team_id
+
+
+def conditions_for(user: Any, record: IntelligenceRecord) -> str:
+    """The conditions text as this user may see it."""
+    if can_read_conditions(user, record):
+        return record.handling_conditions
+    return RESTRICTED_CONDITIONS
+
+
+def criteria_for(*, ocg: OCG | None = None, county_line: CountyLine | None = None) -> type:
+    """The definition (criteria choices) of the subject's type."""
+    _one_subject(ocg, county_line)
+    return OcgCriterion if ocg is not None else CountyLineCriterion
+
+
+def _one_subject(ocg: Any, county_line: Any) -> None:
+    if (ocg is None) == (county_line is None):
+        raise TypeError("Give exactly one of ocg= or county_line=.")
+
+
+def _current_member_count(ocg: OCG) -> int:
+    from ocg.models import Membership
+
+    return Membership.objects.filter(ocg=ocg, to_date__isnull=True).count()
+
+
+def definition_gaps(*, ocg: OCG | None = None, county_line: CountyLine | None = None) -> list[str]:
+    """Criteria codes of the subject's definition not yet evidenced, in the definition's order.
+
+    For OCGs `two_or_more_individuals` also needs at least two current members (no end date).
+    """
+    criteria = criteria_for(ocg=ocg, county_line=county_line)
+    subject = {"ocg": ocg} if ocg is not None else {"county_line": county_line}
+    evidenced = set(
+        DefinitionEvidence.objects.filter(**subject).values_list("criterion", flat=True)
+    )
+    gaps = [code for code in criteria.values if code not in evidenced]
+    if (
+        ocg is not None
+        and OcgCriterion.TWO_OR_MORE_INDIVIDUALS not in gaps
+        and _current_member_count(ocg) < MIN_CURRENT_MEMBERS
+    ):
+        gaps.insert(0, OcgCriterion.TWO_OR_MORE_INDIVIDUALS.value)
+    return gaps
+
+
+def definition_gap_labels(
+    *, ocg: OCG | None = None, county_line: CountyLine | None = None
+) -> list[str]:
+    """The gaps in words, for refusals such as "definition evidence missing for …"."""
+    criteria = criteria_for(ocg=ocg, county_line=county_line)
+    return [criteria(code).label for code in definition_gaps(ocg=ocg, county_line=county_line)]
+
+
+def evidence_for_subject(
+    *, ocg: OCG | None = None, county_line: CountyLine | None = None
+) -> QuerySet[DefinitionEvidence]:
+    _one_subject(ocg, county_line)
+    subject = {"ocg": ocg} if ocg is not None else {"county_line": county_line}
+    return (
+        DefinitionEvidence.objects.filter(**subject)
+        .select_related("created_by")
+        .prefetch_related(
+            Prefetch("records", queryset=IntelligenceRecord.objects.order_by("reference"))
+        )
+    )
+
+
+@dataclass
+class ChecklistRow:
+    code: str
+    label: str
+    evidence: list[DefinitionEvidence] = field(default_factory=list)
+    met: bool = False
+    note: str = ""
+
+
+def evidence_checklist(
+    *, ocg: OCG | None = None, county_line: CountyLine | None = None
+) -> list[ChecklistRow]:
+    """One row per criterion of the definition, in order: its evidence and whether it is met."""
+    criteria = criteria_for(ocg=ocg, county_line=county_line)
+    rows = {code: ChecklistRow(code=code, label=label) for code, label in criteria.choices}
+    for item in evidence_for_subject(ocg=ocg, county_line=county_line):
+        if item.criterion in rows:
+            rows[item.criterion].evidence.append(item)
+    for row in rows.values():
+        row.met = bool(row.evidence)
+    if ocg is not None:
+        members = _current_member_count(ocg)
+        row = rows[OcgCriterion.TWO_OR_MORE_INDIVIDUALS]
+        if members < MIN_CURRENT_MEMBERS:
+            row.met = False
+            row.note = (
+                f"Needs at least {MIN_CURRENT_MEMBERS} current members; this OCG has {members}."
+            )
+        else:
+            row.note = f"{members} current members."
+    return list(rows.values())

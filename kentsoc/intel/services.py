@@ -1,0 +1,568 @@
+"""Writes of intelligence records and definition evidence.
+
+Each write checks the actor's permission, validates its input with field messages, writes an audit
+row in the same transaction and marks the scores of every subject it touches stale (the worker
+rescores them after commit).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from kentsoc.audit.choices import AuditAction
+from kentsoc.audit.services import audit_record
+from kentsoc.intel.choices import (
+    HandlingCode,
+    IntelligenceAssessment,
+    SourceEvaluation,
+)
+from kentsoc.intel.models import DefinitionEvidence, FactorClaim, IntelligenceRecord
+from kentsoc.intel.selectors import can_read_conditions, criteria_for
+from kentsoc.matrix.factors import (
+    COUNTY_LINE_FACTORS,
+    OCG_FACTORS,
+    claimable_factors,
+    factor_claim_error,
+)
+from kentsoc.matrix.services import subjects_mark_stale
+from kentsoc.org.scoping import access_for
+
+if TYPE_CHECKING:
+    from countylines.models import CountyLine
+    from ocg.models import OCG
+
+# Our own references are generated; a hand-typed one in that form could collide with a later one.
+GENERATED_REFERENCE = re.compile(r"^INT-\d+$", re.IGNORECASE)
+DATA_DERIVED_FACTORS = frozenset(
+    code for table in (COUNTY_LINE_FACTORS, OCG_FACTORS) for code, f in table.items() if f.from_data
+)
+SUBJECT_FIELDS = ("ocgs", "county_lines", "nominals")
+RECORD_FIELDS = (
+    "reference",
+    "rms_reference",
+    "information_date",
+    "summary",
+    "source_evaluation",
+    "intelligence_assessment",
+    "handling_code",
+    "handling_conditions",
+)
+SUBJECT_TYPE_LABELS = {"ocg": "OCGs", "county_line": "county lines"}
+# The audit trail is read by auditors outside the owning team: code-C text never goes into it.
+_MASKED = "(restricted text changed)"
+
+
+def _require_perm(actor: Any, perm: str, doing: str) -> None:
+    if actor is None or not actor.has_perm(perm):
+        raise PermissionDenied(f"You do not have permission to {doing}.")
+
+
+def _subject_models() -> dict[str, Any]:
+    from countylines.models import CountyLine
+    from ocg.models import OCG, Nominal
+
+    return {"ocgs": OCG, "county_lines": CountyLine, "nominals": Nominal}
+
+
+def _ids(field: str, values: Iterable[Any] | None, errors: dict[str, list[str]]) -> list[int]:
+    ids: list[int] = []
+    for value in values or ():
+        pk = getattr(value, "pk", value)
+        if isinstance(pk, bool):
+            pk = None
+        try:
+            ids.append(int(pk))
+        except (TypeError, ValueError):
+            errors.setdefault(field, []).append(f"{value!r} is not a valid id.")
+    return sorted(set(ids))
+
+
+def _check_visible(
+    actor: Any,
+    field: str,
+    ids: Iterable[int],
+    errors: dict[str, list[str]],
+    already: Iterable[int] = (),
+) -> None:
+    """Only subjects being added need to be visible: an edit keeps links the actor cannot see."""
+    new = set(ids) - set(already)
+    if not new:
+        return
+    model = _subject_models()[field]
+    found = set(model.objects.visible_to(actor).filter(pk__in=new).values_list("pk", flat=True))
+    missing = sorted(new - found)
+    if missing:
+        errors.setdefault(field, []).append(
+            f"No {model._meta.verbose_name} you may see has id "
+            f"{', '.join(str(pk) for pk in missing)}."
+        )
+
+
+def _normalise_claims(
+    claims: Iterable[Any] | None, errors: dict[str, list[str]]
+) -> list[tuple[str, int]]:
+    out: list[tuple[str, int]] = []
+    for claim in claims or ():
+        if isinstance(claim, Mapping):
+            factor, level = claim.get("factor"), claim.get("level")
+        elif isinstance(claim, FactorClaim):
+            factor, level = claim.factor, claim.level
+        else:
+            try:
+                factor, level = claim
+            except (TypeError, ValueError):
+                errors.setdefault("factor_claims", []).append(
+                    f"{claim!r} is not a claim: give a factor and a level."
+                )
+                continue
+        if not isinstance(factor, str) or not factor:
+            errors.setdefault("factor_claims", []).append("Each claim needs a factor.")
+            continue
+        if isinstance(level, bool) or level in (None, ""):
+            errors.setdefault("factor_claims", []).append(f"Give a level for {factor!r}.")
+            continue
+        try:
+            level = int(level)
+        except (TypeError, ValueError):
+            errors.setdefault("factor_claims", []).append(
+                f"Level for {factor!r} must be a whole number, not {level!r}."
+            )
+            continue
+        out.append((factor, level))
+    return out
+
+
+def claim_errors(claims: list[tuple[str, int]], subject_types: set[str]) -> list[str]:
+    """Why these claims cannot stand on a record whose subjects are of these types."""
+    messages: list[str] = []
+    if claims and not subject_types:
+        return ["Factor claims need an OCG or a county line among the record's subjects."]
+    seen: set[str] = set()
+    for factor, level in claims:
+        if factor in seen:
+            messages.append(f"{factor!r} is claimed more than once; claim each factor once.")
+            continue
+        seen.add(factor)
+        if factor in DATA_DERIVED_FACTORS:
+            messages.append(
+                f"{factor!r} is worked out from the subject's own data and cannot be claimed."
+            )
+            continue
+        matching = [
+            claimable_factors(t)[factor]
+            for t in sorted(subject_types)
+            if factor in claimable_factors(t)
+        ]
+        if not matching:
+            unknown = factor_claim_error(factor, 0)
+            if unknown and unknown.startswith("Unknown"):
+                messages.append(unknown)
+            else:
+                kinds = " or ".join(SUBJECT_TYPE_LABELS[t] for t in sorted(subject_types))
+                messages.append(f"{factor!r} is not a factor for {kinds}.")
+            continue
+        max_level = max(f.max_level for f in matching)
+        if not 0 <= level <= max_level:
+            messages.append(f"Level for {factor!r} must be between 0 and {max_level}, not {level}.")
+    return messages
+
+
+def _subject_types(subjects: Mapping[str, list[int]]) -> set[str]:
+    types = set()
+    if subjects.get("ocgs"):
+        types.add("ocg")
+    if subjects.get("county_lines"):
+        types.add("county_line")
+    return types
+
+
+def _clean_fields(
+    values: dict[str, Any], errors: dict[str, list[str]], record: IntelligenceRecord | None
+) -> dict[str, Any]:
+    def err(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    cleaned = dict(values)
+    for field in ("reference", "rms_reference", "summary", "handling_conditions"):
+        value = cleaned.get(field)
+        cleaned[field] = value.strip() if isinstance(value, str) else value
+
+    reference = cleaned.get("reference") or None
+    cleaned["reference"] = reference
+    if reference is not None:
+        unchanged = record is not None and reference == record.reference
+        if not isinstance(reference, str):
+            err("reference", "Enter the reference as text.")
+        elif len(reference) > 20:
+            err("reference", "The reference can be at most 20 characters.")
+        elif not unchanged and GENERATED_REFERENCE.match(reference):
+            err("reference", "INT- references are given by kentsoc: leave the reference blank.")
+        elif (
+            not unchanged
+            and IntelligenceRecord.objects.filter(reference__iexact=reference).exists()
+        ):
+            err("reference", f"Another record already has the reference {reference}.")
+
+    rms = cleaned.get("rms_reference") or ""
+    cleaned["rms_reference"] = rms
+    if len(rms) > 40:
+        err("rms_reference", "The RMS reference can be at most 40 characters.")
+
+    date = cleaned.get("information_date")
+    if not isinstance(date, datetime.date) or isinstance(date, datetime.datetime):
+        err("information_date", "Enter the date of the information.")
+    elif date > timezone.localdate():
+        err("information_date", "The date of the information cannot be in the future.")
+
+    if not cleaned.get("summary"):
+        err("summary", "Enter a summary of the intelligence.")
+
+    grading = (
+        ("source_evaluation", SourceEvaluation, "Source evaluation must be 1, 2 or 3."),
+        (
+            "intelligence_assessment",
+            IntelligenceAssessment,
+            "Intelligence assessment must be A, B, C, D or E.",
+        ),
+        ("handling_code", HandlingCode, "Handling code must be P or C."),
+    )
+    for field, choices, message in grading:
+        value = cleaned.get(field)
+        if isinstance(value, str):
+            value = value.strip().upper()
+            cleaned[field] = value
+        if value not in choices.values:
+            err(field, message)
+
+    if cleaned.get("handling_code") == HandlingCode.CONDITIONS:
+        if not cleaned.get("handling_conditions"):
+            err(
+                "handling_conditions",
+                "Enter the handling conditions: they are required for handling code C.",
+            )
+    else:
+        # Conditions only exist under code C; text left over from an earlier choice is dropped.
+        cleaned["handling_conditions"] = ""
+    return cleaned
+
+
+def _audit_values(fields: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(fields)
+    if out.get("handling_conditions"):
+        out["handling_conditions"] = _MASKED
+    return out
+
+
+def _claims_dict(claims: Iterable[tuple[str, int]]) -> dict[str, int]:
+    return dict(sorted(claims))
+
+
+@transaction.atomic
+def intelligence_create(
+    *,
+    actor: Any,
+    reference: str | None = None,
+    rms_reference: str = "",
+    information_date: datetime.date,
+    summary: str,
+    source_evaluation: str,
+    intelligence_assessment: str,
+    handling_code: str,
+    handling_conditions: str = "",
+    ocgs: Iterable[Any] = (),
+    county_lines: Iterable[Any] = (),
+    nominals: Iterable[Any] = (),
+    factor_claims: Iterable[Any] = (),
+) -> IntelligenceRecord:
+    _require_perm(actor, "intel.add_intelligencerecord", "record intelligence")
+    errors: dict[str, list[str]] = {}
+    fields = _clean_fields(
+        {
+            "reference": reference,
+            "rms_reference": rms_reference,
+            "information_date": information_date,
+            "summary": summary,
+            "source_evaluation": source_evaluation,
+            "intelligence_assessment": intelligence_assessment,
+            "handling_code": handling_code,
+            "handling_conditions": handling_conditions,
+        },
+        errors,
+        record=None,
+    )
+    subjects = {
+        "ocgs": _ids("ocgs", ocgs, errors),
+        "county_lines": _ids("county_lines", county_lines, errors),
+        "nominals": _ids("nominals", nominals, errors),
+    }
+    if not any(subjects.values()) and not any(f in errors for f in SUBJECT_FIELDS):
+        errors.setdefault("ocgs", []).append(
+            "Choose at least one subject: an OCG, a county line or a nominal."
+        )
+    for field, ids in subjects.items():
+        _check_visible(actor, field, ids, errors)
+    claims = _normalise_claims(factor_claims, errors)
+    if messages := claim_errors(claims, _subject_types(subjects)):
+        errors.setdefault("factor_claims", []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+    access = access_for(actor)
+    record = IntelligenceRecord.objects.create(
+        **fields,
+        owning_team_id=access.team_id if access else None,
+        created_by=actor,
+    )
+    if not record.reference:
+        record.reference = f"INT-{record.pk:06d}"
+        record.save(update_fields=["reference"])
+    for field, ids in subjects.items():
+        getattr(record, field).set(ids)
+    FactorClaim.objects.bulk_create(
+        FactorClaim(record=record, factor=factor, level=level) for factor, level in claims
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=record,
+        changes={
+            **_audit_values({**fields, "reference": record.reference}),
+            **subjects,
+            "factor_claims": _claims_dict(claims),
+            "owning_team": record.owning_team_id,
+        },
+    )
+    subjects_mark_stale(ocg_ids=subjects["ocgs"], county_line_ids=subjects["county_lines"])
+    return record
+
+
+def _stale_version_message(current: int) -> str:
+    return (
+        "Someone else changed this record while you were editing it (it is now at version "
+        f"{current}). Your changes were not saved: reload the record to see theirs, then make "
+        "your changes again."
+    )
+
+
+@transaction.atomic
+def intelligence_update(
+    *, actor: Any, record: IntelligenceRecord, version: int | None = None, **changes: Any
+) -> IntelligenceRecord:
+    """Change some of a record's fields, subjects or factor claims (the given ones replace)."""
+    _require_perm(actor, "intel.change_intelligencerecord", "change intelligence records")
+    unknown = set(changes) - set(RECORD_FIELDS) - set(SUBJECT_FIELDS) - {"factor_claims"}
+    if unknown:
+        raise TypeError(f"intelligence_update() got unknown fields: {', '.join(sorted(unknown))}")
+    if not IntelligenceRecord.objects.visible_to(actor).filter(pk=record.pk).exists():
+        raise PermissionDenied("You may not change this record.")
+    record = IntelligenceRecord.objects.select_for_update().get(pk=record.pk)
+    if record.deleted_at is not None:
+        raise ValidationError(
+            f"This record was deleted on {timezone.localtime(record.deleted_at):%d %b %Y}; "
+            "deleted records cannot be changed."
+        )
+    if version is not None and str(version) != str(record.version):
+        raise ValidationError({"version": _stale_version_message(record.version)})
+
+    errors: dict[str, list[str]] = {}
+    current = {field: getattr(record, field) for field in RECORD_FIELDS}
+    fields = _clean_fields(
+        {**current, **{k: changes[k] for k in RECORD_FIELDS if k in changes}}, errors, record=record
+    )
+    conditions_touched = (
+        fields["handling_code"] != record.handling_code
+        or fields["handling_conditions"] != record.handling_conditions
+    )
+    if (
+        record.handling_code == HandlingCode.CONDITIONS
+        and conditions_touched
+        and not can_read_conditions(actor, record)
+    ):
+        errors.setdefault("handling_conditions", []).append(
+            "Only the owning team or a supervisor may change the handling code or the "
+            "conditions of this record."
+        )
+    before = {
+        "ocgs": sorted(record.ocgs.values_list("pk", flat=True)),
+        "county_lines": sorted(record.county_lines.values_list("pk", flat=True)),
+        "nominals": sorted(record.nominals.values_list("pk", flat=True)),
+    }
+    subjects = dict(before)
+    for field in SUBJECT_FIELDS:
+        if field in changes:
+            subjects[field] = _ids(field, changes[field], errors)
+            _check_visible(actor, field, subjects[field], errors, already=before[field])
+    if not any(subjects.values()) and not any(f in errors for f in SUBJECT_FIELDS):
+        errors.setdefault("ocgs", []).append(
+            "Choose at least one subject: an OCG, a county line or a nominal."
+        )
+    old_claims = [(c.factor, c.level) for c in record.factor_claims.all()]
+    claims = (
+        _normalise_claims(changes["factor_claims"], errors)
+        if "factor_claims" in changes
+        else old_claims
+    )
+    if messages := claim_errors(claims, _subject_types(subjects)):
+        errors.setdefault("factor_claims", []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+    diff = {
+        field: [current[field], fields[field]]
+        for field in RECORD_FIELDS
+        if fields[field] != current[field]
+    }
+    if "handling_conditions" in diff:
+        diff["handling_conditions"] = _MASKED
+    for field in SUBJECT_FIELDS:
+        if subjects[field] != before[field]:
+            diff[field] = [before[field], subjects[field]]
+    if _claims_dict(claims) != _claims_dict(old_claims):
+        diff["factor_claims"] = [_claims_dict(old_claims), _claims_dict(claims)]
+    if not diff:
+        return record
+
+    for field in RECORD_FIELDS:
+        setattr(record, field, fields[field])
+    record.version += 1
+    record.save(update_fields=[*RECORD_FIELDS, "version", "updated_at"])
+    for field in SUBJECT_FIELDS:
+        if subjects[field] != before[field]:
+            getattr(record, field).set(subjects[field])
+    if "factor_claims" in diff:
+        record.factor_claims.all().delete()
+        FactorClaim.objects.bulk_create(
+            FactorClaim(record=record, factor=factor, level=level) for factor, level in claims
+        )
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=record, changes=diff)
+    # Subjects removed from the record are rescored too: they lose what it claimed.
+    subjects_mark_stale(
+        ocg_ids=[*before["ocgs"], *subjects["ocgs"]],
+        county_line_ids=[*before["county_lines"], *subjects["county_lines"]],
+    )
+    return record
+
+
+@transaction.atomic
+def intelligence_delete(
+    *, actor: Any, record: IntelligenceRecord, reason: str = ""
+) -> IntelligenceRecord:
+    """Soft delete: the record stays, shown as deleted, and no longer counts in any score."""
+    _require_perm(actor, "intel.delete_intelligencerecord", "delete intelligence records")
+    if not IntelligenceRecord.objects.visible_to(actor).filter(pk=record.pk).exists():
+        raise PermissionDenied("You may not delete this record.")
+    record = IntelligenceRecord.objects.select_for_update().get(pk=record.pk)
+    if record.deleted_at is not None:
+        raise ValidationError(
+            f"This record was already deleted on {timezone.localtime(record.deleted_at):%d %b %Y}."
+        )
+    reason = (reason or "").strip()
+    record.deleted_at = timezone.now()
+    record.deleted_reason = reason
+    record.version += 1
+    record.save(update_fields=["deleted_at", "deleted_reason", "version", "updated_at"])
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=record, reason=reason)
+    subjects_mark_stale(
+        ocg_ids=record.ocgs.values_list("pk", flat=True),
+        county_line_ids=record.county_lines.values_list("pk", flat=True),
+    )
+    return record
+
+
+def _evidence_subject(
+    actor: Any, ocg: OCG | None, county_line: CountyLine | None
+) -> tuple[str, Any]:
+    if (ocg is None) == (county_line is None):
+        raise TypeError("Give exactly one of ocg= or county_line=.")
+    subject = ocg if ocg is not None else county_line
+    if not type(subject).objects.visible_to(actor).filter(pk=subject.pk).exists():
+        raise PermissionDenied(f"You may not see this {subject._meta.verbose_name}.")
+    return ("ocg" if ocg is not None else "county_line"), subject
+
+
+@transaction.atomic
+def evidence_add(
+    *,
+    actor: Any,
+    ocg: OCG | None = None,
+    county_line: CountyLine | None = None,
+    criterion: str,
+    text: str,
+    records: Iterable[Any] = (),
+) -> DefinitionEvidence:
+    """Record evidence that the subject meets one criterion of its definition."""
+    _require_perm(actor, "intel.add_definitionevidence", "record definition evidence")
+    kind, subject = _evidence_subject(actor, ocg, county_line)
+    criteria = criteria_for(ocg=ocg, county_line=county_line)
+    errors: dict[str, list[str]] = {}
+    if criterion not in criteria.values:
+        errors["criterion"] = [
+            f"{criterion!r} is not a criterion of the {subject._meta.verbose_name} definition. "
+            f"Choose one of: {', '.join(criteria.values)}."
+        ]
+    text = (text or "").strip() if isinstance(text, str) else ""
+    if not text:
+        errors["text"] = ["Enter the evidence for this criterion."]
+    record_ids = _ids("records", records, errors)
+    if record_ids:
+        visible = dict(
+            IntelligenceRecord.objects.visible_to(actor)
+            .filter(pk__in=record_ids)
+            .values_list("pk", "deleted_at")
+        )
+        missing = [pk for pk in record_ids if pk not in visible]
+        deleted = [pk for pk in record_ids if visible.get(pk) is not None]
+        if missing:
+            errors.setdefault("records", []).append(
+                f"No intelligence record you may see has id {', '.join(map(str, missing))}."
+            )
+        if deleted:
+            errors.setdefault("records", []).append(
+                f"Deleted records cannot support evidence: id {', '.join(map(str, deleted))}."
+            )
+    if errors:
+        raise ValidationError(errors)
+
+    evidence = DefinitionEvidence.objects.create(
+        **{kind: subject}, criterion=criterion, text=text, created_by=actor
+    )
+    evidence.records.set(record_ids)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=evidence,
+        changes={kind: subject.pk, "criterion": criterion, "text": text, "records": record_ids},
+    )
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, actor: Any, evidence: DefinitionEvidence, reason: str) -> None:
+    """Withdraw evidence entered in error. The audit row keeps what it said and why it went."""
+    _require_perm(actor, "intel.add_definitionevidence", "withdraw definition evidence")
+    kind, subject = _evidence_subject(actor, evidence.ocg, evidence.county_line)
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise ValidationError({"reason": ["Say why this evidence is withdrawn."]})
+    audit_record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        obj=evidence,
+        changes={
+            kind: subject.pk,
+            "criterion": evidence.criterion,
+            "text": evidence.text,
+            "records": sorted(evidence.records.values_list("pk", flat=True)),
+            "recorded_by": evidence.created_by_id,
+            "recorded_at": evidence.created_at,
+        },
+        reason=reason,
+    )
+    evidence.delete()

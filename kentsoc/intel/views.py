@@ -1,0 +1,449 @@
+"""Pages for intelligence records and definition evidence: forms in, services and selectors out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from kentsoc.audit.services import audit_view
+from kentsoc.intel import services
+from kentsoc.intel.filters import IntelligenceRecordFilterSet
+from kentsoc.intel.forms import (
+    SUBJECT_TYPES,
+    EvidenceForm,
+    IntelligenceRecordForm,
+    ReasonForm,
+    claim_field_name,
+)
+from kentsoc.intel.models import DefinitionEvidence
+from kentsoc.intel.selectors import (
+    can_read_conditions,
+    conditions_for,
+    criteria_for,
+    intelligence_for_subject,
+    intelligence_get,
+    intelligence_list,
+)
+from kentsoc.intel.tables import (
+    claims_in_words,
+    grading_in_words,
+    record_status,
+    subject_types_of,
+    subject_url,
+    unscorable_reason,
+)
+from kentsoc.web.generic import FilteredListView
+
+SEARCH_LIMIT = 10
+
+
+class IntelligenceListView(FilteredListView):
+    selector = staticmethod(intelligence_list)
+    filterset_class = IntelligenceRecordFilterSet
+    permission_required = "intel.view_intelligencerecord"
+    template_name = "intel/list.html"
+    partial_template_name = "intel/partials/record_table.html"
+    title = "Intelligence records"
+    csv_filename = "intelligence"
+    csv_columns = [
+        ("Reference", "reference"),
+        ("RMS reference", "rms_reference"),
+        ("Information date", "information_date"),
+        ("Grading", "grading"),
+        ("Scorable", lambda r: "yes" if r.is_scorable else "no"),
+        ("Deleted", lambda r: "yes" if r.deleted_at else "no"),
+        ("OCGs", lambda r: "; ".join(o.reference or str(o.pk) for o in r.ocgs.all())),
+        (
+            "County lines",
+            lambda r: "; ".join(c.reference or str(c.pk) for c in r.county_lines.all()),
+        ),
+        ("Nominals", lambda r: "; ".join(n.reference or str(n.pk) for n in r.nominals.all())),
+        (
+            "Factor claims",
+            lambda r: "; ".join(f"{c.factor}={c.level}" for c in r.factor_claims.all()),
+        ),
+        ("Owning team", "owning_team.name"),
+    ]
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+def _subject_models() -> dict[str, Any]:
+    from countylines.models import CountyLine
+    from ocg.models import OCG, Nominal
+
+    return {"ocgs": OCG, "county_lines": CountyLine, "nominals": Nominal}
+
+
+def _preselected(request: HttpRequest) -> dict[str, list[int]]:
+    """`?ocg=<id>` / `?county_line=<id>` from a subject's page; 404 if the user cannot see it."""
+    models = _subject_models()
+    chosen: dict[str, list[int]] = {"ocgs": [], "county_lines": [], "nominals": []}
+    for param, field in (("ocg", "ocgs"), ("county_line", "county_lines")):
+        if request.GET.get(param):
+            subject = models[field].objects.get_visible_or_404(request.user, pk=request.GET[param])
+            chosen[field].append(subject.pk)
+    return chosen
+
+
+def _selected_subjects(user: Any, ids: dict[str, list[int]]) -> list[dict[str, Any]]:
+    """The ticked subjects to show on the form (only those the user may see are named)."""
+    out = []
+    for field, model in _subject_models().items():
+        wanted = ids.get(field) or []
+        if not wanted:
+            continue
+        for obj in model.objects.visible_to(user).filter(pk__in=wanted):
+            out.append({"field": field, "obj": obj, "kind": model._meta.verbose_name})
+    return out
+
+
+def _search_subjects(user: Any, query: str, exclude: dict[str, list[int]]) -> list[dict[str, Any]]:
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    lookups = {
+        "ocgs": Q(reference__icontains=query) | Q(name__icontains=query),
+        "county_lines": Q(reference__icontains=query) | Q(name__icontains=query),
+        "nominals": Q(reference__icontains=query)
+        | Q(first_name__icontains=query)
+        | Q(last_name__icontains=query)
+        | Q(aliases__icontains=query),
+    }
+    out = []
+    for field, model in _subject_models().items():
+        qs = (
+            model.objects.visible_to(user)
+            .filter(lookups[field])
+            .exclude(pk__in=exclude.get(field) or [])
+        )
+        for obj in qs[:SEARCH_LIMIT]:
+            out.append({"field": field, "obj": obj, "kind": model._meta.verbose_name})
+    return out
+
+
+def _subject_types(ids: dict[str, list[int]]) -> tuple[str, ...]:
+    types = []
+    if ids.get("county_lines"):
+        types.append("county_line")
+    if ids.get("ocgs"):
+        types.append("ocg")
+    return tuple(types) or SUBJECT_TYPES
+
+
+def _posted_ids(request: HttpRequest) -> dict[str, list[int]]:
+    ids: dict[str, list[int]] = {}
+    for field in ("ocgs", "county_lines", "nominals"):
+        ids[field] = sorted({int(v) for v in request.POST.getlist(field) if v.isdigit()})
+    return ids
+
+
+def _render_form(
+    request: HttpRequest,
+    form: IntelligenceRecordForm,
+    ids: dict[str, list[int]],
+    record: Any = None,
+    status: int = 200,
+) -> HttpResponse:
+    query = form.data.get("subject_q", "") if form.is_bound else ""
+    return render(
+        request,
+        "intel/record_form.html",
+        {
+            "form": form,
+            "record": record,
+            "selected_subjects": _selected_subjects(request.user, ids),
+            "search_results": _search_subjects(request.user, query, ids) if query else [],
+            "next": _safe_next(request),
+        },
+        status=status,
+    )
+
+
+@login_required
+@permission_required("intel.view_intelligencerecord", raise_exception=True)
+def subject_search(request: HttpRequest) -> HttpResponse:
+    """htmx: OCGs, lines and nominals the user may see matching what they typed."""
+    exclude = {
+        f: [int(v) for v in request.GET.getlist(f) if v.isdigit()] for f in _subject_models()
+    }
+    return render(
+        request,
+        "intel/partials/subject_results.html",
+        {
+            "search_results": _search_subjects(
+                request.user, request.GET.get("subject_q", ""), exclude
+            ),
+            "searched": True,
+        },
+    )
+
+
+@login_required
+@permission_required("intel.add_intelligencerecord", raise_exception=True)
+def record_create(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        ids = _preselected(request)
+        form = IntelligenceRecordForm(
+            initial={"handling_code": "P", **ids}, subject_types=_subject_types(ids)
+        )
+        return _render_form(request, form, ids)
+    ids = _posted_ids(request)
+    form = IntelligenceRecordForm(request.POST, subject_types=_subject_types(ids))
+    if "find" in request.POST or not form.is_valid():
+        if "find" in request.POST:
+            form.errors.clear()
+        return _render_form(request, form, ids, status=200 if "find" in request.POST else 400)
+    try:
+        record = services.intelligence_create(actor=request.user, **form.service_kwargs())
+    except ValidationError as error:
+        form.add_service_errors(error)
+        return _render_form(request, form, ids, status=400)
+    messages.success(request, f"Intelligence record {record.reference} saved.")
+    return redirect(_safe_next(request) or reverse("intel:detail", args=[record.pk]))
+
+
+@login_required
+@permission_required("intel.change_intelligencerecord", raise_exception=True)
+def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    record = intelligence_get(user=request.user, pk=pk)
+    if record.deleted_at is not None:
+        messages.error(request, "This record is deleted; deleted records cannot be changed.")
+        return redirect("intel:detail", pk=record.pk)
+    readable = can_read_conditions(request.user, record)
+    if request.method != "POST":
+        ids = {
+            "ocgs": [o.pk for o in record.ocgs.all()],
+            "county_lines": [c.pk for c in record.county_lines.all()],
+            "nominals": [n.pk for n in record.nominals.all()],
+        }
+        initial = {
+            "version": record.version,
+            "reference": record.reference,
+            "rms_reference": record.rms_reference,
+            "information_date": record.information_date,
+            "summary": record.summary,
+            "source_evaluation": record.source_evaluation,
+            "intelligence_assessment": record.intelligence_assessment,
+            "handling_code": record.handling_code,
+            **ids,
+            **{claim_field_name(c.factor): c.level for c in record.factor_claims.all()},
+        }
+        if readable:
+            initial["handling_conditions"] = record.handling_conditions
+        form = IntelligenceRecordForm(
+            initial=initial, subject_types=_subject_types(ids), conditions_readable=readable
+        )
+        return _render_form(request, form, ids, record=record)
+    ids = _posted_ids(request)
+    form = IntelligenceRecordForm(
+        request.POST,
+        initial={"handling_code": record.handling_code},
+        subject_types=_subject_types(ids),
+        conditions_readable=readable,
+    )
+    if "find" in request.POST or not form.is_valid():
+        if "find" in request.POST:
+            form.errors.clear()
+        return _render_form(
+            request, form, ids, record=record, status=200 if "find" in request.POST else 400
+        )
+    try:
+        services.intelligence_update(
+            actor=request.user,
+            record=record,
+            version=form.cleaned_data["version"],
+            **form.service_kwargs(),
+        )
+    except ValidationError as error:
+        # A stale edit keeps the user's input on the page, with the refusal at the top.
+        form.add_service_errors(error)
+        return _render_form(request, form, ids, record=record, status=400)
+    messages.success(request, f"Intelligence record {record.reference} saved.")
+    return redirect(_safe_next(request) or reverse("intel:detail", args=[record.pk]))
+
+
+@login_required
+@permission_required("intel.view_intelligencerecord", raise_exception=True)
+def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = intelligence_get(user=request.user, pk=pk)
+    audit_view(actor=request.user, obj=record)
+    types = subject_types_of(record)
+    subjects = [
+        {"kind": kind, "obj": obj, "url": subject_url(obj)}
+        for kind, objs in (
+            ("OCG", record.ocgs.all()),
+            ("County line", record.county_lines.all()),
+            ("Nominal", record.nominals.all()),
+        )
+        for obj in objs
+    ]
+    evidence = record.evidence.select_related("ocg", "county_line", "created_by").order_by(
+        "created_at"
+    )
+    user = request.user
+    return render(
+        request,
+        "intel/record_detail.html",
+        {
+            "record": record,
+            "status": record_status(record),
+            "unscorable_reason": unscorable_reason(record),
+            "grading_rows": grading_in_words(record),
+            "conditions": conditions_for(user, record),
+            "conditions_readable": can_read_conditions(user, record),
+            "claims": claims_in_words(record, types),
+            "subjects": subjects,
+            "evidence": [
+                {
+                    "item": e,
+                    "subject": e.ocg or e.county_line,
+                    "url": subject_url(e.ocg or e.county_line),
+                }
+                for e in evidence
+            ],
+            "can_edit": record.deleted_at is None
+            and user.has_perm("intel.change_intelligencerecord"),
+            "can_delete": record.deleted_at is None
+            and user.has_perm("intel.delete_intelligencerecord"),
+        },
+    )
+
+
+@login_required
+@permission_required("intel.delete_intelligencerecord", raise_exception=True)
+def record_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    record = intelligence_get(user=request.user, pk=pk)
+    form = ReasonForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.intelligence_delete(
+                    actor=request.user, record=record, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    f"Intelligence record {record.reference} deleted. It stays on file, marked "
+                    "deleted, and no longer counts in any score.",
+                )
+                return redirect("intel:detail", pk=record.pk)
+        status = 400
+    return render(
+        request, "intel/record_delete.html", {"record": record, "form": form}, status=status
+    )
+
+
+def _evidence_subject(request: HttpRequest) -> tuple[str, Any]:
+    from countylines.models import CountyLine
+    from ocg.models import OCG
+
+    source = request.POST if request.method == "POST" else request.GET
+    if source.get("ocg") or request.GET.get("ocg"):
+        return "ocg", OCG.objects.get_visible_or_404(
+            request.user, pk=source.get("ocg") or request.GET.get("ocg")
+        )
+    if source.get("county_line") or request.GET.get("county_line"):
+        return "county_line", CountyLine.objects.get_visible_or_404(
+            request.user, pk=source.get("county_line") or request.GET.get("county_line")
+        )
+    raise Http404("Say which OCG or county line the evidence is for.")
+
+
+@login_required
+@permission_required("intel.add_definitionevidence", raise_exception=True)
+def evidence_add(request: HttpRequest) -> HttpResponse:
+    kind, subject = _evidence_subject(request)
+    criteria = criteria_for(**{kind: subject})
+    records = intelligence_for_subject(user=request.user, **{kind: subject}).filter(
+        deleted_at__isnull=True
+    )
+    form = EvidenceForm(
+        request.POST or None,
+        initial={"criterion": request.GET.get("criterion")},
+        criteria=criteria,
+        records=records,
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.evidence_add(
+                    actor=request.user,
+                    **{kind: subject},
+                    criterion=form.cleaned_data["criterion"],
+                    text=form.cleaned_data["text"],
+                    records=form.cleaned_data["records"],
+                )
+            except ValidationError as error:
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                label = criteria(form.cleaned_data["criterion"]).label
+                messages.success(request, f"Evidence recorded for “{label}”.")
+                return redirect(_safe_next(request) or subject_url(subject) or "intel:list")
+        status = 400
+    return render(
+        request,
+        "intel/evidence_form.html",
+        {
+            "form": form,
+            "subject": subject,
+            "kind": kind,
+            "subject_url": subject_url(subject),
+            "next": _safe_next(request),
+        },
+        status=status,
+    )
+
+
+@login_required
+@permission_required("intel.add_definitionevidence", raise_exception=True)
+def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    from countylines.models import CountyLine
+    from ocg.models import OCG
+
+    evidence = DefinitionEvidence.objects.select_related("ocg", "county_line", "created_by").filter(
+        Q(ocg__in=OCG.objects.visible_to(request.user).values("pk"))
+        | Q(county_line__in=CountyLine.objects.visible_to(request.user).values("pk"))
+    )
+    item = get_object_or_404(evidence, pk=pk)
+    subject = item.ocg or item.county_line
+    form = ReasonForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.evidence_remove(
+                    actor=request.user, evidence=item, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Evidence withdrawn. The audit trail keeps what it said.")
+                return redirect(_safe_next(request) or subject_url(subject) or "intel:list")
+        status = 400
+    return render(
+        request,
+        "intel/evidence_remove.html",
+        {"form": form, "item": item, "subject": subject, "next": _safe_next(request)},
+        status=status,
+    )

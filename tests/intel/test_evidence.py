@@ -1,0 +1,178 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template import Context, Template
+from django.test import RequestFactory
+
+from kentsoc.audit.models import AuditEvent
+from kentsoc.intel.models import DefinitionEvidence
+from kentsoc.intel.selectors import definition_gap_labels, definition_gaps, evidence_checklist
+from kentsoc.intel.services import evidence_add, evidence_remove
+from tests.intel.factories import (
+    CountyLineFactory,
+    MembershipFactory,
+    NominalFactory,
+    OcgFactory,
+    RecordFactory,
+)
+
+OCG_CRITERIA = [
+    "two_or_more_individuals",
+    "working_together",
+    "intent_and_capability",
+    "serious_crime",
+    "continuing_basis",
+    "planning_control_structure",
+]
+LINE_CRITERIA = ["exporting_network", "importing_area", "deal_line", "drug_supply"]
+
+
+@pytest.fixture
+def ocg(force):
+    return OcgFactory(division=force["divisions"]["north"])
+
+
+@pytest.fixture
+def line(force):
+    return CountyLineFactory(division=force["divisions"]["north"])
+
+
+def test_gaps_list_every_criterion_in_definition_order(ocg, line):
+    assert definition_gaps(ocg=ocg) == OCG_CRITERIA
+    assert definition_gaps(county_line=line) == LINE_CRITERIA
+
+
+def test_evidence_add_closes_a_gap_and_records_who_when_and_audit(clgt_officer, line):
+    record = RecordFactory(county_lines=[line])
+    evidence = evidence_add(
+        actor=clgt_officer,
+        county_line=line,
+        criterion="deal_line",
+        text="  Deal line 07700 900123 advertised in Thanet.  ",
+        records=[record.pk],
+    )
+    assert evidence.text == "Deal line 07700 900123 advertised in Thanet."
+    assert evidence.created_by == clgt_officer and evidence.created_at is not None
+    assert list(evidence.records.all()) == [record]
+    assert definition_gaps(county_line=line) == [
+        "exporting_network",
+        "importing_area",
+        "drug_supply",
+    ]
+    event = AuditEvent.objects.get(object_type="intel.definitionevidence")
+    assert event.action == "create" and event.actor == clgt_officer
+    assert event.changes["county_line"] == line.pk and event.changes["records"] == [record.pk]
+
+
+def test_two_or_more_individuals_also_needs_two_current_members(researcher, ocg):
+    evidence_add(
+        actor=researcher, ocg=ocg, criterion="two_or_more_individuals", text="Seen together"
+    )
+    assert "two_or_more_individuals" in definition_gaps(ocg=ocg)
+    MembershipFactory(ocg=ocg)
+    ended = MembershipFactory(ocg=ocg)
+    ended.to_date = ended.from_date = ocg.nominated_on
+    ended.save()
+    assert "two_or_more_individuals" in definition_gaps(ocg=ocg)
+    MembershipFactory(ocg=ocg, nominal=NominalFactory())
+    assert "two_or_more_individuals" not in definition_gaps(ocg=ocg)
+    row = evidence_checklist(ocg=ocg)[0]
+    assert row.met and row.note == "2 current members."
+
+
+def test_members_alone_do_not_evidence_the_criterion(ocg):
+    MembershipFactory(ocg=ocg)
+    MembershipFactory(ocg=ocg)
+    assert definition_gaps(ocg=ocg)[0] == "two_or_more_individuals"
+    assert definition_gap_labels(ocg=ocg)[0] == "Two or more individuals"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"criterion": "deal_line"}, "criterion"),  # a county-line criterion on an OCG
+        ({"criterion": "bogus"}, "criterion"),
+        ({"text": "   "}, "text"),
+        ({"records": [999999]}, "records"),
+    ],
+)
+def test_evidence_add_refuses_bad_input_and_saves_nothing(researcher, ocg, kwargs, field):
+    args = {"criterion": "working_together", "text": "Shared phones", **kwargs}
+    with pytest.raises(ValidationError) as caught:
+        evidence_add(actor=researcher, ocg=ocg, **args)
+    assert field in caught.value.error_dict
+    assert not DefinitionEvidence.objects.exists()
+    assert not AuditEvent.objects.filter(object_type="intel.definitionevidence").exists()
+
+
+def test_evidence_add_refuses_deleted_records(researcher, ocg):
+    from django.utils import timezone
+
+    record = RecordFactory(ocgs=[ocg], deleted_at=timezone.now())
+    with pytest.raises(ValidationError) as caught:
+        evidence_add(
+            actor=researcher, ocg=ocg, criterion="serious_crime", text="x", records=[record]
+        )
+    assert "Deleted records" in caught.value.message_dict["records"][0]
+
+
+def test_evidence_add_needs_permission(analyst, auditor, ocg):
+    for actor in (analyst, auditor):
+        with pytest.raises(PermissionDenied):
+            evidence_add(actor=actor, ocg=ocg, criterion="serious_crime", text="x")
+
+
+def test_evidence_add_refuses_a_subject_the_actor_cannot_see(clgt_officer, ocg):
+    # CLGT officers see only OCGs behind county lines.
+    with pytest.raises(PermissionDenied):
+        evidence_add(actor=clgt_officer, ocg=ocg, criterion="serious_crime", text="x")
+
+
+def test_evidence_remove_needs_a_reason_and_is_audited_with_its_content(researcher, ocg):
+    evidence = evidence_add(actor=researcher, ocg=ocg, criterion="serious_crime", text="Class A")
+    with pytest.raises(ValidationError):
+        evidence_remove(actor=researcher, evidence=evidence, reason=" ")
+    assert DefinitionEvidence.objects.filter(pk=evidence.pk).exists()
+    evidence_remove(actor=researcher, evidence=evidence, reason="Entered on the wrong OCG")
+    assert not DefinitionEvidence.objects.filter(pk=evidence.pk).exists()
+    event = AuditEvent.objects.get(object_type="intel.definitionevidence", action="delete")
+    assert event.reason == "Entered on the wrong OCG" and event.changes["text"] == "Class A"
+    assert "serious_crime" in definition_gaps(ocg=ocg)
+
+
+def test_checklist_partial_renders_evidence_and_missing(researcher, ocg):
+    record = RecordFactory(ocgs=[ocg])
+    evidence_add(
+        actor=researcher,
+        ocg=ocg,
+        criterion="serious_crime",
+        text="Class A supply",
+        records=[record],
+    )
+    request = RequestFactory().get("/ocgs/1/")
+    request.user = researcher
+    html = Template("{% load intel %}{% intel_evidence_checklist ocg=ocg %}").render(
+        Context({"request": request, "ocg": ocg})
+    )
+    assert "Class A supply" in html and record.reference in html
+    assert 'data-testid="criterion-serious_crime" data-met="true"' in html
+    assert 'data-testid="criterion-working_together" data-met="false"' in html
+    assert "criterion=working_together" in html and "next=%2Focgs%2F1%2F" in html
+
+
+def test_records_partial_lists_records_with_tags_and_add_link(researcher, ocg):
+    from django.utils import timezone
+
+    RecordFactory(ocgs=[ocg], reference="INT-T1", claims={"violence": 2})
+    RecordFactory(ocgs=[ocg], reference="INT-T2", source_evaluation="3")
+    RecordFactory(ocgs=[ocg], reference="INT-T3", deleted_at=timezone.now())
+    RecordFactory(reference="INT-OTHER", ocgs=[OcgFactory(division=ocg.division)])
+    request = RequestFactory().get("/ocgs/1/")
+    request.user = researcher
+    html = Template("{% load intel %}{% intel_subject_records ocg=ocg %}").render(
+        Context({"request": request, "ocg": ocg})
+    )
+    assert "INT-T1" in html and "INT-T2" in html and "INT-T3" in html
+    assert "INT-OTHER" not in html
+    assert "Violence: 2 — medium" in html
+    assert "unscorable" in html and "deleted" in html
+    assert f"/intelligence/new/?ocg={ocg.pk}&amp;next=%2Focgs%2F1%2F" in html
