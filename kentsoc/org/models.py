@@ -67,7 +67,8 @@ class Team(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind__in=[k.value for k in DIVISIONAL_TEAM_KINDS])
+                # Sorted: a frozenset's order changes between runs and would churn migrations.
+                condition=~Q(kind__in=sorted(k.value for k in DIVISIONAL_TEAM_KINDS))
                 | Q(division__isnull=False),
                 name="%(app_label)s_%(class)s_divisional_kind_has_division",
             ),
