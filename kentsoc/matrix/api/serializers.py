@@ -1,0 +1,88 @@
+from rest_framework import serializers
+
+from kentsoc.matrix.models import ForceSnapshot, Ranking
+
+
+class _RankingSerializer(serializers.ModelSerializer):
+    division = serializers.CharField(source="partition")
+    score = serializers.IntegerField(source="score.total")
+    threat = serializers.IntegerField(source="score.threat")
+    risk = serializers.IntegerField(source="score.risk")
+    harm = serializers.IntegerField(source="score.harm")
+    confidence = serializers.CharField(source="score.confidence")
+    matrix_version = serializers.CharField(source="score.matrix_version")
+    scored_at = serializers.DateTimeField(source="score.computed_at")
+
+
+class CountyLineRankingSerializer(_RankingSerializer):
+    reference = serializers.CharField(source="county_line.reference")
+    name = serializers.CharField(source="county_line.name")
+    stale = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Ranking
+        fields = [
+            "county_line",
+            "reference",
+            "name",
+            "division",
+            "rank",
+            "top30",
+            "score",
+            "threat",
+            "risk",
+            "harm",
+            "confidence",
+            "matrix_version",
+            "scored_at",
+            "stale",
+            "flexed",
+        ]
+
+    def get_stale(self, obj: Ranking) -> bool:
+        return obj.county_line.score_stale_since is not None
+
+
+class OcgRankingSerializer(_RankingSerializer):
+    reference = serializers.CharField(source="ocg.reference")
+    name = serializers.CharField(source="ocg.name")
+    tier = serializers.IntegerField(source="score.tier")
+    stale = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Ranking
+        fields = [
+            "ocg",
+            "reference",
+            "name",
+            "division",
+            "rank",
+            "top30",
+            "score",
+            "tier",
+            "threat",
+            "risk",
+            "harm",
+            "confidence",
+            "matrix_version",
+            "scored_at",
+            "stale",
+        ]
+
+    def get_stale(self, obj: Ranking) -> bool:
+        return obj.ocg.score_stale_since is not None
+
+
+class ForceSnapshotSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ForceSnapshot
+        fields = [
+            "on",
+            "active_lines",
+            "total_trh",
+            "mapped_ocgs",
+            "ocgs_by_status",
+            "ocgs_by_team",
+            "ocgs_on_division",
+            "ocgs_with_scd",
+        ]

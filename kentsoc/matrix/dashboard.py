@@ -1,0 +1,704 @@
+"""What the supervisors' matrix dashboard reads: rankings, rank history, force snapshots and
+approved disruptions. It never scores on request.
+
+Every part is gathered in a fixed number of queries whatever the data size (the dashboard's
+query-count test holds it to that): one query per ranking table, one for last week's ranks, one
+for the snapshots, one for the disruption figures, and one per "needs attention" count.
+
+A date in the past ("as of") reads that day's rank history and snapshot instead of the current
+rankings: history keeps ranks and totals only, so T/R/H and confidence are shown for today.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from django.db.models import (
+    Count,
+    Exists,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import TruncMonth
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from countylines.choices import LineStatus
+from countylines.models import CountyLine
+from disruptions.choices import DisruptionStatus, ImpactGrade
+from disruptions.dates import add_months
+from disruptions.models import Disruption
+from disruptions.selectors import disruption_approval_queue
+from kentsoc.matrix.choices import FORCE_PARTITION, RankedSubject
+from kentsoc.matrix.factors import TOP_N
+from kentsoc.matrix.models import ForceSnapshot, RankHistory, Ranking
+from kentsoc.org.choices import SCD_TEAM_KINDS
+from kentsoc.org.models import Division
+from ocg.models import OCG
+
+MOVEMENT_DAYS = 7  # "movement since last week"
+QUIET_DAYS = 28  # a top-30 line with no disruption for this long needs attention
+TREND_DAYS = 120  # the trend chart: the last four months, daily
+DISRUPTION_MONTHS = 6
+DUE_DAYS = 90  # releases and SCPO expiries coming up
+
+GRADE_COLOURS = {
+    ImpactGrade.MAJOR: "#005a30",
+    ImpactGrade.MODERATE: "#1d70b8",
+    ImpactGrade.MINOR: "#b1b4b6",
+    ImpactGrade.NONE: "#f47738",
+    ImpactGrade.NEGATIVE: "#d4351c",
+}
+
+
+# --- rows ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Movement:
+    label: str
+    css: str
+    text: str
+
+
+def movement(rank: int, previous: int | None) -> Movement:
+    """Where a subject stands against its rank `MOVEMENT_DAYS` ago in the same partition."""
+    if previous is None:
+        return Movement("new", "tag--blue", f"not ranked here {MOVEMENT_DAYS} days ago")
+    if previous > rank:
+        places = previous - rank
+        return Movement(f"↑{places}", "tag--green", f"up {places} from {previous}")
+    if previous < rank:
+        places = rank - previous
+        return Movement(f"↓{places}", "tag--red", f"down {places} from {previous}")
+    return Movement("=", "tag--grey", "no change")
+
+
+@dataclass
+class MatrixRow:
+    rank: int
+    subject_id: int
+    reference: str
+    name: str
+    url: str | None
+    total: int
+    threat: int | None
+    risk: int | None
+    harm: int | None
+    confidence: str | None
+    movement: Movement
+    officer: str
+    top30: bool
+    # Lines
+    days_on_matrix: int | None = None
+    last_disruption: datetime.date | None = None
+    flexed: bool = False
+    home_division: str = ""
+    quiet: bool = False
+    # OCGs
+    tier: int | None = None
+    managed_by: str = ""
+    managing_team: str = ""
+    division: str = ""
+
+
+@dataclass
+class Partition:
+    code: str
+    name: str
+    top: list[MatrixRow] = field(default_factory=list)
+    rest: list[MatrixRow] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.top) + len(self.rest)
+
+
+@dataclass
+class Totals:
+    active_lines: int | None
+    total_trh: int | None
+    mapped_ocgs: int | None
+    ocgs_on_division: int | None
+    ocgs_with_scd: int | None
+
+
+@dataclass
+class Rankings:
+    as_of: datetime.date
+    is_current: bool
+    token: str
+    lines: list[Partition]
+    ocgs: list[Partition]
+    totals: Totals
+    stale_lines: int = 0
+    stale_ocgs: int = 0
+    stale_since: datetime.datetime | None = None
+
+    @property
+    def stale(self) -> int:
+        return self.stale_lines + self.stale_ocgs
+
+    @property
+    def quiet_lines(self) -> list[tuple[str, MatrixRow]]:
+        return [(p.name, row) for p in self.lines for row in p.top if row.quiet]
+
+
+def _officer_name(user: Any) -> str:
+    if user is None:
+        return ""
+    officer = getattr(user, "officer", None)
+    return officer.display_name if officer is not None else user.get_full_name()
+
+
+@lru_cache(maxsize=8)
+def _url_pattern(name: str) -> str | None:
+    # Reversed once, not once per row: a matrix can have thousands of rows.
+    try:
+        return reverse(name, kwargs={"pk": 987654321})
+    except NoReverseMatch:
+        return None
+
+
+def detail_url(name: str, pk: int) -> str | None:
+    pattern = _url_pattern(name)
+    return pattern.replace("987654321", str(pk)) if pattern else None
+
+
+def _last_disruption(as_of: datetime.date) -> Subquery:
+    through = Disruption.county_lines.through
+    return Subquery(
+        through.objects.filter(
+            countyline_id=OuterRef("county_line_id"),
+            disruption__status=DisruptionStatus.APPROVED,
+            disruption__date__lte=as_of,
+        )
+        .order_by("-disruption__date")
+        .values("disruption__date")[:1]
+    )
+
+
+_LINE_RELATED = (
+    "county_line",
+    "county_line__division",
+    "county_line__ocg__lead_responsible_officer__officer",
+    "county_line__created_by__officer",
+)
+_OCG_RELATED = (
+    "ocg",
+    "ocg__division",
+    "ocg__managing_team",
+    "ocg__lead_responsible_officer__officer",
+)
+
+
+def _previous_ranks(as_of: datetime.date) -> dict[tuple[str, str, int], int]:
+    """(subject type, partition, subject id) -> rank a week before `as_of`.
+
+    Not scoped: it is only looked up for rows the user may already see."""
+    rows = RankHistory.objects.filter(on=as_of - datetime.timedelta(days=MOVEMENT_DAYS)).values_list(
+        "subject_type", "partition", "county_line_id", "ocg_id", "rank"
+    )
+    return {(kind, part, line or ocg): rank for kind, part, line, ocg, rank in rows}
+
+
+def _line_row(entry: Any, as_of: datetime.date, previous: dict, score: Any | None) -> MatrixRow:
+    line: CountyLine = entry.county_line
+    officer = line.ocg.lead_responsible_officer if line.ocg_id else None
+    last = entry.last_disruption
+    activated = line.activated_on if line.activated_on and line.activated_on <= as_of else None
+    top30 = entry.rank <= TOP_N
+    return MatrixRow(
+        rank=entry.rank,
+        subject_id=line.pk,
+        reference=line.reference or "",
+        name=line.name,
+        url=detail_url("countylines:detail", line.pk),
+        total=entry.total,
+        threat=score.threat if score else None,
+        risk=score.risk if score else None,
+        harm=score.harm if score else None,
+        confidence=score.get_confidence_display() if score else None,
+        movement=movement(
+            entry.rank, previous.get((RankedSubject.COUNTY_LINE, entry.partition, line.pk))
+        ),
+        officer=_officer_name(officer or line.created_by),
+        top30=top30,
+        days_on_matrix=(as_of - activated).days if activated else None,
+        last_disruption=last,
+        flexed=entry.partition != line.division.code,
+        home_division=line.division.name,
+        quiet=top30 and (last is None or (as_of - last).days > QUIET_DAYS),
+    )
+
+
+def _ocg_row(entry: Any, previous: dict, score: Any | None) -> MatrixRow:
+    ocg: OCG = entry.ocg
+    team = ocg.managing_team
+    if team is None:
+        managed_by = ""
+    else:
+        managed_by = "SCD" if team.kind in SCD_TEAM_KINDS else "Division"
+    return MatrixRow(
+        rank=entry.rank,
+        subject_id=ocg.pk,
+        reference=ocg.reference or "",
+        name=ocg.name,
+        url=detail_url("ocg:detail", ocg.pk),
+        total=entry.total,
+        threat=score.threat if score else None,
+        risk=score.risk if score else None,
+        harm=score.harm if score else None,
+        confidence=score.get_confidence_display() if score else None,
+        movement=movement(entry.rank, previous.get((RankedSubject.OCG, entry.partition, ocg.pk))),
+        officer=_officer_name(ocg.lead_responsible_officer),
+        top30=entry.rank <= TOP_N,
+        tier=score.tier if score else None,
+        managed_by=managed_by,
+        managing_team=team.name if team else "",
+        division=ocg.division.name,
+    )
+
+
+def _partitions(
+    divisions: list[Division], rows: dict[str, list[MatrixRow]], force: bool
+) -> list[Partition]:
+    named = [(FORCE_PARTITION, "Force")] if force else []
+    named += [(d.code, d.name) for d in divisions]
+    out = []
+    for code, name in named:
+        ranked = sorted(rows.get(code, []), key=lambda r: r.rank)
+        out.append(Partition(code, name, ranked[:TOP_N], ranked[TOP_N:]))
+    return out
+
+
+def _divisions() -> list[Division]:
+    # North / East / West in the order the force set them up, the Central CLGT's matrix last.
+    return list(Division.objects.order_by("is_central", "pk"))
+
+
+def _current_totals() -> tuple[Totals, str]:
+    """Force figures from the current rankings, plus the token that changes on every re-rank.
+
+    Force totals are force-wide by definition (as the snapshots are), so they are not scoped.
+    """
+    line = Q(subject_type=RankedSubject.COUNTY_LINE)
+    ocg = Q(subject_type=RankedSubject.OCG, partition=FORCE_PARTITION)
+    scd = [k.value for k in SCD_TEAM_KINDS]
+    figures = Ranking.objects.aggregate(
+        lines=Count("pk", filter=line),
+        trh=Sum("total", filter=line),
+        ocgs=Count("pk", filter=ocg),
+        scd=Count("pk", filter=ocg & Q(ocg__managing_team__kind__in=scd)),
+        division=Count(
+            "pk",
+            filter=ocg & Q(ocg__managing_team__isnull=False) & ~Q(ocg__managing_team__kind__in=scd),
+        ),
+        ranked_at=Max("ranked_at"),
+        last_id=Max("pk"),
+    )
+    totals = Totals(
+        active_lines=figures["lines"],
+        total_trh=figures["trh"] or 0,
+        mapped_ocgs=figures["ocgs"],
+        ocgs_on_division=figures["division"],
+        ocgs_with_scd=figures["scd"],
+    )
+    stamp = figures["ranked_at"].isoformat() if figures["ranked_at"] else "none"
+    return totals, f"{stamp}/{figures['last_id'] or 0}"
+
+
+def _stale() -> tuple[int, int, datetime.datetime | None]:
+    lines = CountyLine.objects.filter(score_stale_since__isnull=False).aggregate(
+        n=Count("pk"), oldest=Min("score_stale_since")
+    )
+    ocgs = OCG.objects.filter(score_stale_since__isnull=False).aggregate(
+        n=Count("pk"), oldest=Min("score_stale_since")
+    )
+    oldest = [t for t in (lines["oldest"], ocgs["oldest"]) if t is not None]
+    return lines["n"], ocgs["n"], min(oldest) if oldest else None
+
+
+def live_token() -> str:
+    """Changes whenever the worker re-ranks or a score goes stale or fresh: what the open page
+    polls for. Two small aggregates on indexed columns."""
+    figures = Ranking.objects.aggregate(ranked_at=Max("ranked_at"), last_id=Max("pk"))
+    stamp = figures["ranked_at"].isoformat() if figures["ranked_at"] else "none"
+    stale_lines, stale_ocgs, _ = _stale()
+    return f"{stamp}/{figures['last_id'] or 0}/{stale_lines}/{stale_ocgs}"
+
+
+def matrix_rankings(*, user: Any, as_of: datetime.date | None = None) -> Rankings:
+    """The line and OCG matrices as the user may see them, now or as of a past date."""
+    today = timezone.localdate()
+    as_of = as_of or today
+    is_current = as_of >= today
+    divisions = _divisions()
+    previous = _previous_ranks(as_of)
+    line_rows: dict[str, list[MatrixRow]] = defaultdict(list)
+    ocg_rows: dict[str, list[MatrixRow]] = defaultdict(list)
+    if is_current:
+        source: QuerySet = Ranking.objects.visible_to(user).select_related("score")
+        entries_lines = source.filter(subject_type=RankedSubject.COUNTY_LINE).select_related(
+            *_LINE_RELATED
+        )
+        entries_ocgs = source.filter(subject_type=RankedSubject.OCG).select_related(*_OCG_RELATED)
+        entries_lines = entries_lines.defer("score__breakdown")
+        entries_ocgs = entries_ocgs.defer("score__breakdown")
+    else:
+        source = RankHistory.objects.visible_to(user).filter(on=as_of)
+        entries_lines = source.filter(subject_type=RankedSubject.COUNTY_LINE).select_related(
+            *_LINE_RELATED
+        )
+        entries_ocgs = source.filter(subject_type=RankedSubject.OCG).select_related(*_OCG_RELATED)
+    entries_lines = entries_lines.annotate(last_disruption=_last_disruption(as_of))
+    for entry in entries_lines.order_by("partition", "rank"):
+        score = entry.score if is_current else None
+        line_rows[entry.partition].append(_line_row(entry, as_of, previous, score))
+    for entry in entries_ocgs.order_by("partition", "rank"):
+        score = entry.score if is_current else None
+        ocg_rows[entry.partition].append(_ocg_row(entry, previous, score))
+
+    if is_current:
+        totals, token = _current_totals()
+        stale_lines, stale_ocgs, stale_since = _stale()
+        token = f"{token}/{stale_lines}/{stale_ocgs}"
+    else:
+        snapshot = ForceSnapshot.objects.visible_to(user).filter(on=as_of).first()
+        totals = Totals(
+            active_lines=snapshot.active_lines if snapshot else None,
+            total_trh=snapshot.total_trh if snapshot else None,
+            mapped_ocgs=snapshot.mapped_ocgs if snapshot else None,
+            ocgs_on_division=snapshot.ocgs_on_division if snapshot else None,
+            ocgs_with_scd=snapshot.ocgs_with_scd if snapshot else None,
+        )
+        token, stale_lines, stale_ocgs, stale_since = "history", 0, 0, None
+    return Rankings(
+        as_of=as_of,
+        is_current=is_current,
+        token=token,
+        lines=_partitions(divisions, line_rows, force=False),
+        ocgs=_partitions(divisions, ocg_rows, force=True),
+        totals=totals,
+        stale_lines=stale_lines,
+        stale_ocgs=stale_ocgs,
+        stale_since=stale_since,
+    )
+
+
+# --- charts -------------------------------------------------------------------------------------
+
+
+@dataclass
+class TrendPoint:
+    on: datetime.date
+    active_lines: int
+    total_trh: int
+
+
+@dataclass
+class MonthPoint:
+    month: datetime.date  # first day of the month
+    on: datetime.date | None  # the snapshot the figure comes from
+    mapped_ocgs: int | None
+
+
+@dataclass
+class Trends:
+    trend: list[TrendPoint]
+    ocg_growth: list[MonthPoint]
+    two_years_ago: TrendPoint | None
+    year_ago_ocgs: int | None
+    latest_ocgs: int | None
+
+    @property
+    def ocg_growth_percent(self) -> int | None:
+        if not self.year_ago_ocgs or self.latest_ocgs is None:
+            return None
+        return round((self.latest_ocgs - self.year_ago_ocgs) * 100 / self.year_ago_ocgs)
+
+    def trend_chart(self) -> dict:
+        return {
+            "type": "line",
+            "labels": [p.on.isoformat() for p in self.trend],
+            "datasets": [
+                {
+                    "label": "Active lines",
+                    "data": [p.active_lines for p in self.trend],
+                    "yAxisID": "y",
+                    "borderColor": "#1d70b8",
+                },
+                {
+                    "label": "Total TRH",
+                    "data": [p.total_trh for p in self.trend],
+                    "yAxisID": "y1",
+                    "borderColor": "#d4351c",
+                },
+            ],
+            "dualAxis": True,
+        }
+
+    def ocg_chart(self) -> dict:
+        return {
+            "type": "bar",
+            "labels": [p.month.strftime("%b %Y") for p in self.ocg_growth],
+            "datasets": [
+                {
+                    "label": "Mapped and scored OCGs",
+                    "data": [p.mapped_ocgs for p in self.ocg_growth],
+                    "backgroundColor": "#1d70b8",
+                }
+            ],
+        }
+
+
+def _on_or_before(points: list[Any], day: datetime.date) -> Any | None:
+    found = None
+    for point in points:  # ascending by date
+        if point.on > day:
+            break
+        found = point
+    return found
+
+
+def force_trends(*, user: Any, as_of: datetime.date) -> Trends:
+    """Trend data from the daily force snapshots, in one query."""
+    start = add_months(as_of, -24) - datetime.timedelta(days=31)
+    rows = list(
+        ForceSnapshot.objects.visible_to(user)
+        .filter(on__gte=start, on__lte=as_of)
+        .order_by("on")
+        .values_list("on", "active_lines", "total_trh", "mapped_ocgs")
+    )
+    points = [TrendPoint(on, lines, trh) for on, lines, trh, _ in rows]
+    ocgs = {on: n for on, _, _, n in rows}
+    trend_from = as_of - datetime.timedelta(days=TREND_DAYS)
+    growth = []
+    first_month = add_months(as_of.replace(day=1), -12)
+    for i in range(13):
+        month = add_months(first_month, i)
+        month_end = min(add_months(month, 1) - datetime.timedelta(days=1), as_of)
+        point = _on_or_before(points, month_end)
+        if point is not None and point.on < month:
+            point = None  # nothing recorded in that month
+        growth.append(MonthPoint(month, point.on if point else None, ocgs[point.on] if point else None))
+    year_ago = _on_or_before(points, add_months(as_of, -12))
+    latest = points[-1] if points else None
+    return Trends(
+        trend=[p for p in points if p.on > trend_from],
+        ocg_growth=growth,
+        two_years_ago=_on_or_before(points, add_months(as_of, -24)),
+        year_ago_ocgs=ocgs[year_ago.on] if year_ago else None,
+        latest_ocgs=ocgs[latest.on] if latest else None,
+    )
+
+
+@dataclass
+class DisruptionBucket:
+    date_from: datetime.date
+    date_to: datetime.date
+    by_grade: dict[str, int]
+    against_ocgs: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_grade.values())
+
+    @property
+    def label(self) -> str:
+        if self.date_from.day != 1:
+            return f"{self.date_from:%b %Y} (from {self.date_from.day})"
+        return f"{self.date_from:%b %Y}"
+
+
+@dataclass
+class DisruptionFigures:
+    date_from: datetime.date
+    date_to: datetime.date
+    months: list[DisruptionBucket]
+
+    @property
+    def total(self) -> int:
+        return sum(m.total for m in self.months)
+
+    @property
+    def against_ocgs(self) -> int:
+        return sum(m.against_ocgs for m in self.months)
+
+    @property
+    def by_grade(self) -> dict[str, int]:
+        return {g: sum(m.by_grade[g] for m in self.months) for g in ImpactGrade.values}
+
+    @property
+    def grade_rows(self) -> list[tuple[str, int]]:
+        return [(ImpactGrade(g).label, n) for g, n in self.by_grade.items()]
+
+    @property
+    def grade_labels(self) -> list[str]:
+        return [ImpactGrade(g).label for g in ImpactGrade.values]
+
+    def month_rows(self) -> list[tuple[DisruptionBucket, list[int]]]:
+        return [(m, [m.by_grade[g] for g in ImpactGrade.values]) for m in self.months]
+
+    def chart(self) -> dict:
+        return {
+            "type": "bar",
+            "stacked": True,
+            "labels": [m.label for m in self.months],
+            "datasets": [
+                {
+                    "label": ImpactGrade(g).label,
+                    "data": [m.by_grade[g] for m in self.months],
+                    "backgroundColor": GRADE_COLOURS[g],
+                }
+                for g in ImpactGrade.values
+            ],
+        }
+
+
+def disruption_window(as_of: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The last six months up to and including `as_of` (the same window as the OCG page's
+    'disruptions in the last six months')."""
+    return add_months(as_of, -DISRUPTION_MONTHS) + datetime.timedelta(days=1), as_of
+
+
+def disruption_figures(*, user: Any, as_of: datetime.date) -> DisruptionFigures:
+    """Approved disruptions of the last six months by calendar month and impact grade, in one
+    query. The first month is cut at the window's start, so the months add up to the total."""
+    date_from, date_to = disruption_window(as_of)
+    against_ocg = Exists(Disruption.ocgs.through.objects.filter(disruption_id=OuterRef("pk")))
+    rows = (
+        Disruption.objects.visible_to(user)
+        .filter(status=DisruptionStatus.APPROVED, date__gte=date_from, date__lte=date_to)
+        .annotate(month=TruncMonth("date"), against_ocg=against_ocg)
+        .values("month", "impact_grade", "against_ocg")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    months: dict[datetime.date, DisruptionBucket] = {}
+    month = date_from.replace(day=1)
+    while month <= date_to:
+        months[month] = DisruptionBucket(
+            date_from=max(month, date_from),
+            date_to=min(add_months(month, 1) - datetime.timedelta(days=1), date_to),
+            by_grade={g: 0 for g in ImpactGrade.values},
+            against_ocgs=0,
+        )
+        month = add_months(month, 1)
+    for row in rows:
+        key = row["month"]
+        key = key.date() if isinstance(key, datetime.datetime) else key
+        bucket = months[key]
+        bucket.by_grade[row["impact_grade"]] += row["n"]
+        if row["against_ocg"]:
+            bucket.against_ocgs += row["n"]
+    return DisruptionFigures(date_from, date_to, list(months.values()))
+
+
+# --- needs attention ----------------------------------------------------------------------------
+
+
+@dataclass
+class AttentionItem:
+    label: str
+    count: int
+    url: str | None = None
+    severity: str = "warning"
+
+
+def _url(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def needs_attention(*, user: Any, today: datetime.date) -> list[AttentionItem]:
+    """Counts of what is waiting on the supervisors, each only for users who act on it."""
+    items: list[AttentionItem] = []
+    if user.has_perm("disruptions.approve_disruption"):
+        items.append(
+            AttentionItem(
+                "Submitted disruptions waiting for approval",
+                disruption_approval_queue(user=user).count(),
+                _url("disruptions:approvals"),
+            )
+        )
+    if user.has_perm("countylines.approve_countyline"):
+        lines = (
+            CountyLine.objects.visible_to(user).filter(status=LineStatus.NOMINATED).count()
+        )
+        items.append(
+            AttentionItem(
+                "County line nominations waiting for approval",
+                lines,
+                _url("countylines:list"),
+            )
+        )
+    if user.has_perm("ocg.approve_ocg"):
+        ocgs = OCG.objects.visible_to(user).filter(mapping_submitted_at__isnull=False).count()
+        items.append(
+            AttentionItem("OCGs submitted for mapping, waiting for approval", ocgs, _url("ocg:list"))
+        )
+    if user.has_perm("lifetime.view_lifetime"):
+        from ocg.lifetime.choices import IN_CUSTODY, ScpoStatus
+        from ocg.lifetime.models import CustodyPeriod, Scpo, ScpoBreach
+
+        horizon = today + datetime.timedelta(days=DUE_DAYS)
+        releases = (
+            CustodyPeriod.objects.visible_to(user)
+            .filter(
+                status__in=[s.value for s in IN_CUSTODY],
+                expected_release_date__gte=today,
+                expected_release_date__lte=horizon,
+            )
+            .count()
+        )
+        expiring = (
+            Scpo.objects.visible_to(user)
+            .filter(status=ScpoStatus.MADE, expires_on__gte=today, expires_on__lte=horizon)
+            .count()
+        )
+        breaches = (
+            ScpoBreach.objects.visible_to(user)
+            .filter(breached_on__gt=today - datetime.timedelta(days=DUE_DAYS))
+            .count()
+        )
+        items += [
+            AttentionItem(f"Releases from custody in the next {DUE_DAYS} days", releases),
+            AttentionItem(f"SCPOs expiring in the next {DUE_DAYS} days", expiring),
+            AttentionItem(f"SCPO breaches in the last {DUE_DAYS} days", breaches),
+        ]
+    return items
+
+
+# --- the page -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Dashboard:
+    rankings: Rankings
+    trends: Trends
+    disruptions: DisruptionFigures
+    attention: list[AttentionItem]
+
+
+def dashboard_get(*, user: Any, as_of: datetime.date | None = None) -> Dashboard:
+    today = timezone.localdate()
+    as_of = min(as_of or today, today)
+    rankings = matrix_rankings(user=user, as_of=as_of)
+    return Dashboard(
+        rankings=rankings,
+        trends=force_trends(user=user, as_of=as_of),
+        disruptions=disruption_figures(user=user, as_of=as_of),
+        attention=needs_attention(user=user, today=today) if rankings.is_current else [],
+    )

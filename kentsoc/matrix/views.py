@@ -1,0 +1,147 @@
+"""The matrix dashboard pages: the dashboard, its live fragment and its CSV exports.
+
+Views only parse the "as of" date and hand over to `kentsoc.matrix.dashboard`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from kentsoc.audit.services import audit_export
+from kentsoc.matrix import dashboard
+from kentsoc.web.generic import csv_response
+
+VIEW_PERM = "matrix.view_score"
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(
+        label="As of",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter a real date as YYYY-MM-DD."},
+    )
+
+    def clean_as_of(self) -> datetime.date:
+        today = timezone.localdate()
+        value = self.cleaned_data.get("as_of") or today
+        if value > today:
+            raise forms.ValidationError(
+                f"The matrix has no figures for a future date; choose {today:%d %B %Y} or earlier."
+            )
+        return value
+
+
+def _as_of(request: HttpRequest) -> tuple[AsOfForm, datetime.date]:
+    form = AsOfForm(request.GET)
+    # An invalid date shows its message over today's dashboard rather than failing.
+    as_of = form.cleaned_data["as_of"] if form.is_valid() else timezone.localdate()
+    return form, as_of
+
+
+@require_GET
+@login_required
+@permission_required(VIEW_PERM, raise_exception=True)
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    form, as_of = _as_of(request)
+    board = dashboard.dashboard_get(user=request.user, as_of=as_of)
+    return render(
+        request,
+        "matrix/dashboard.html",
+        {
+            "form": form,
+            "board": board,
+            "rankings": board.rankings,
+            "as_of_query": "" if board.rankings.is_current else f"?as_of={as_of.isoformat()}",
+            "trend_chart": board.trends.trend_chart(),
+            "ocg_chart": board.trends.ocg_chart(),
+            "disruption_chart": board.disruptions.chart(),
+            "grade_labels": board.disruptions.grade_labels,
+        },
+    )
+
+
+@require_GET
+@login_required
+@permission_required(VIEW_PERM, raise_exception=True)
+def live_view(request: HttpRequest) -> HttpResponse:
+    """Polled by the open dashboard every few seconds: 204 while nothing changed (cheap), the
+    fresh rankings fragment once the worker has re-ranked."""
+    if request.GET.get("token") == dashboard.live_token():
+        return HttpResponse(status=204)
+    rankings = dashboard.matrix_rankings(user=request.user)
+    return render(request, "matrix/partials/live.html", {"rankings": rankings})
+
+
+def _bucket_rows(figures: dashboard.DisruptionFigures) -> list[list[Any]]:
+    return [
+        [m.date_from, m.date_to, *counts, m.total, m.against_ocgs]
+        for m, counts in figures.month_rows()
+    ]
+
+
+@require_GET
+@login_required
+@permission_required(VIEW_PERM, raise_exception=True)
+def export_view(request: HttpRequest, name: str) -> HttpResponse:
+    """Each chart's and table's numbers as CSV; every export is audited."""
+    _, as_of = _as_of(request)
+    user = request.user
+    columns: list[tuple[str, Any]]
+    if name in ("lines", "ocgs"):
+        rankings = dashboard.matrix_rankings(user=user, as_of=as_of)
+        partitions = rankings.lines if name == "lines" else rankings.ocgs
+        rows: list[Any] = [
+            [p.name, r.rank, r.reference, r.name, r.total, r.threat, r.risk, r.harm, r.confidence]
+            + (
+                [r.movement.label, r.days_on_matrix, r.last_disruption, r.flexed, r.officer]
+                if name == "lines"
+                else [r.movement.label, r.tier, r.managed_by, r.managing_team, r.officer]
+            )
+            for p in partitions
+            for r in p.top + p.rest
+        ]
+        headers = ["Matrix", "Rank", "Reference", "Name", "Score", "Threat", "Risk", "Harm"]
+        headers += ["Confidence", f"Movement since {dashboard.MOVEMENT_DAYS} days"]
+        if name == "lines":
+            headers += ["Days on matrix", "Last disruption", "Flexed", "LRO / officer"]
+        else:
+            headers += ["Tier", "Managed by", "Managing team", "LRO"]
+    elif name == "trend":
+        trends = dashboard.force_trends(user=user, as_of=as_of)
+        headers = ["Date", "Active lines", "Total TRH"]
+        rows = [[p.on, p.active_lines, p.total_trh] for p in trends.trend]
+    elif name == "ocg-growth":
+        trends = dashboard.force_trends(user=user, as_of=as_of)
+        headers = ["Month", "Snapshot date", "Mapped and scored OCGs"]
+        rows = [[p.month.strftime("%Y-%m"), p.on, p.mapped_ocgs] for p in trends.ocg_growth]
+    elif name == "disruptions":
+        figures = dashboard.disruption_figures(user=user, as_of=as_of)
+        headers = ["From", "To", *figures.grade_labels, "Total", "Against OCGs"]
+        rows = _bucket_rows(figures)
+    else:
+        raise Http404("No such export.")
+    audit_export(
+        actor=user,
+        object_type=f"matrix.dashboard.{name}",
+        count=len(rows),
+        filters=[("as_of", as_of.isoformat())],
+    )
+    columns = [(header, _column(i)) for i, header in enumerate(headers)]
+    return csv_response(filename=f"matrix-{name}-{as_of.isoformat()}", columns=columns, rows=rows)
+
+
+def _column(index: int):
+    def get(row: list[Any]) -> Any:
+        value = row[index]
+        return "" if value is None else value
+
+    return get
