@@ -1,0 +1,583 @@
+"""The seed page's story for the demo: `seed_demo --story-end DATE` calls `seed(stdout, story_end)`.
+
+The Central CLGT's APPROVED disruptions over the nine months ending at story_end (first day of the
+month eight months before story_end's month, through story_end) add up to exactly the force's
+table: Arrests 101, Prisoners dealt with 101, Warrants executed 82, Charges-Total 145, Weapon
+Seizures 28, Sentences 106yrs 10 months. They are many ordinary records (72 disruptions, 28
+custodial court results) drawn from a seeded random generator, so every run lays out the same
+story. Around them: drafts, submitted and returned ones (which do not count), a few approved ones
+just before the period, and the "National County Lines Intensification Week" operation (25 lines
+targeted, 26 arrests, 30 charges, 10 handsets) worked by the divisional CLGTs.
+
+Everything is written through the services, so the audit trail and the approval rules hold for the
+demo too. Re-running is harmless: if the operation exists the story is already there.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import Decimal
+from typing import Any, TextIO
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from countylines.choices import LineStatus
+from countylines.models import CountyLine, CountyLineDistrict
+from disruptions import services
+from disruptions.choices import CourtOutcome, NonCustodialKind, Strand, Tactic, WeaponKind
+from disruptions.dates import add_months, nine_month_period
+from disruptions.models import Disruption, Operation
+from kentsoc.org.choices import Rank, Role, TeamKind
+from kentsoc.org.models import District, Division, Force, Officer, Team
+from kentsoc.org.roles import group_name
+from ocg.choices import OcgStatus
+from ocg.models import OCG, Nominal
+
+OPERATION_NAME = "National County Lines Intensification Week"
+TARGETS = {
+    "arrests": 101,
+    "prisoners_dealt_with": 101,
+    "warrants_executed": 82,
+    "charges": 145,
+    "weapons": 28,
+    "sentence_months": 106 * 12 + 10,
+}
+CENTRAL_APPROVED = 72
+CUSTODIAL_RESULTS = 28
+OPERATION = {"lines": 25, "arrests": 26, "charges": 30, "handsets": 10}
+
+_FIRST = [
+    "Jordan",
+    "Kai",
+    "Tyler",
+    "Reece",
+    "Callum",
+    "Dwayne",
+    "Marcus",
+    "Leon",
+    "Aaron",
+    "Jamal",
+    "Connor",
+    "Liam",
+    "Ashley",
+    "Kieran",
+    "Nathan",
+    "Ryan",
+    "Shane",
+    "Dean",
+    "Luke",
+    "Mason",
+]
+_LAST = [
+    "Ashdown",
+    "Brookfield",
+    "Carver",
+    "Dunmore",
+    "Elswick",
+    "Fairhurst",
+    "Garland",
+    "Holloway",
+    "Ingram",
+    "Jessop",
+    "Kingsley",
+    "Lattimer",
+    "Marlow",
+    "Northcott",
+    "Oakes",
+    "Pendry",
+    "Quarrie",
+    "Radley",
+    "Stanton",
+    "Thorne",
+    "Upfield",
+    "Varley",
+    "Whitlock",
+    "Yardley",
+]
+_BRANDS = [
+    "BLAZE",
+    "VIPER",
+    "KING",
+    "GHOST",
+    "ROCKET",
+    "TIGER",
+    "SNOW",
+    "JAY",
+    "MONEY",
+    "FLASH",
+    "DIAMOND",
+    "ACE",
+    "BULLET",
+    "STORM",
+    "ZED",
+    "NIKE",
+    "SHADOW",
+    "CASH",
+    "PRINCE",
+    "RAMBO",
+    "GUCCI",
+    "TANK",
+    "BANDO",
+    "JUNIOR",
+    "SPIDER",
+    "WOLF",
+    "DRAGON",
+    "BOSS",
+    "TOKYO",
+    "MAMBA",
+]
+_BOROUGHS = ["Lambeth", "Southwark", "Lewisham", "Croydon", "Newham", "Hackney", "Greenwich"]
+_NARRATIVES = {
+    Tactic.WARRANT: "Warrant executed at an address linked to {brand}; occupants arrested.",
+    Tactic.ARREST: "Line holder for {brand} arrested on a stop in the town centre.",
+    Tactic.CHARGE: "Suspects linked to {brand} charged after the file went to the CPS.",
+    Tactic.SEIZURE: "Vehicle stop on a runner for {brand}: drugs and cash seized.",
+    Tactic.SAFEGUARDING_REFERRAL: "Child found at a cuckooed address used by {brand}; referred.",
+    Tactic.DEAL_LINE_CLOSURE: "Deal line for {brand} closed with the network provider.",
+    Tactic.CLOSURE_ORDER: "Closure order granted on a cuckooed flat used by {brand}.",
+}
+_RATIONALE = {
+    "major": "Line holder removed and the deal line went dark for over a month.",
+    "moderate": "Runners arrested and stock seized; line resumed with new runners.",
+    "minor": "Intelligence gathered and a runner safeguarded; supply unaffected.",
+    "none": "Address empty on entry; nothing found.",
+}
+
+
+def _spread(rng: random.Random, total: int, slots: int, minimum: int = 0) -> list[int]:
+    """`total` units over `slots` rows, each at least `minimum`, unevenly like real work."""
+    counts = [minimum] * slots
+    weights = [rng.uniform(0.3, 2.0) for _ in range(slots)]
+    for _ in range(total - minimum * slots):
+        counts[rng.choices(range(slots), weights=weights)[0]] += 1
+    return counts
+
+
+def _user(username: str, first: str, last: str, role: str, team: Team, rank: str) -> Any:
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"first_name": first, "last_name": last}
+    )
+    if created:
+        if settings.DEBUG:
+            user.set_password(settings.KENTSOC_DEMO_PASSWORD)
+        else:
+            user.set_unusable_password()
+        user.save()
+    if not Officer.objects.filter(user=user).exists():
+        collar = f"9{user.pk:05d}"
+        Officer.objects.create(user=user, collar_number=collar, rank=rank, role=role, team=team)
+    group, _ = Group.objects.get_or_create(name=group_name(role))
+    user.groups.add(group)
+    return get_user_model().objects.get(pk=user.pk)  # fresh: no stale permission cache
+
+
+def _officer(role: str, team: Team, username: str, first: str, last: str, rank: str) -> Any:
+    existing = Officer.objects.filter(role=role, team=team).select_related("user").first()
+    if existing is not None:
+        return get_user_model().objects.get(pk=existing.user_id)
+    return _user(username, first, last, role, team, rank)
+
+
+def _structure() -> tuple[Team, list[Team]]:
+    """The Central CLGT and the divisional CLGTs, made if the org seed has none."""
+    force = Force.objects.first() or Force.objects.create(
+        code="KS", name="Kent-shire Constabulary (fictional)"
+    )
+    divisions = list(Division.objects.filter(is_central=False))
+    if not divisions:
+        divisions = [Division.objects.create(force=force, code="NORTH", name="North")]
+    central = Team.objects.filter(kind=TeamKind.CENTRAL_CLGT).first() or Team.objects.create(
+        code="CLGT-C", name="Central CLGT", kind=TeamKind.CENTRAL_CLGT
+    )
+    clgts = list(Team.objects.filter(kind=TeamKind.CLGT).order_by("code"))
+    if not clgts:
+        clgts = [
+            Team.objects.create(
+                code=f"CLGT-{d.code[:1]}", name=f"{d.name} CLGT", kind=TeamKind.CLGT, division=d
+            )
+            for d in divisions
+        ]
+    return central, clgts
+
+
+def _lines(rng: random.Random, needed: int) -> list[CountyLine]:
+    lines = list(CountyLine.objects.filter(status=LineStatus.ACTIVE).order_by("id")[:needed])
+    districts = list(District.objects.select_related("division").order_by("code"))
+    n = 0
+    while len(lines) < needed:
+        n += 1
+        reference = f"DCL{n:03d}"
+        if CountyLine.objects.filter(reference=reference).exists():
+            continue
+        district = districts[n % len(districts)] if districts else None
+        division = district.division if district else Division.objects.first()
+        line = CountyLine.objects.create(
+            reference=reference,
+            name=_BRANDS[n % len(_BRANDS)],
+            exporting_area=rng.choice(_BOROUGHS),
+            status=LineStatus.ACTIVE,
+            division=division,
+            nominated_on=datetime.date(2021, 6, 1),
+            activated_on=datetime.date(2021, 7, 1),
+        )
+        if district:
+            CountyLineDistrict.objects.create(county_line=line, district=district, is_primary=True)
+        lines.append(line)
+    return lines
+
+
+def _nominals(rng: random.Random, needed: int) -> list[Nominal]:
+    nominals = list(Nominal.objects.order_by("id")[:needed])
+    n = 0
+    while len(nominals) < needed:
+        n += 1
+        reference = f"DN{n:04d}"
+        if Nominal.objects.filter(reference=reference).exists():
+            continue
+        nominals.append(
+            Nominal.objects.create(
+                reference=reference,
+                first_name=rng.choice(_FIRST),
+                last_name=rng.choice(_LAST),
+                date_of_birth=datetime.date(rng.randint(1985, 2003), rng.randint(1, 12), 1),
+            )
+        )
+    return nominals
+
+
+def _date(rng: random.Random, start: datetime.date, end: datetime.date) -> datetime.date:
+    return start + datetime.timedelta(days=rng.randint(0, (end - start).days))
+
+
+def _extras(rng: random.Random, tactic: str) -> dict[str, Any]:
+    """The outcome figures that the seed's table does not fix: plausible, not totalled."""
+    searched = tactic in (Tactic.WARRANT, Tactic.SEIZURE, Tactic.ARREST)
+    return {
+        "handsets": rng.randint(0, 4) if searched else 0,
+        "sim_cards": rng.randint(0, 6) if searched else 0,
+        "vehicles": 1 if searched and rng.random() < 0.15 else 0,
+        "safeguarding_referrals": 1 if tactic == Tactic.SAFEGUARDING_REFERRAL else 0,
+        "cash_seized": Decimal(rng.choice([0, 0, 250, 640, 1200, 3500, 8200])),
+    }
+
+
+def _drugs(rng: random.Random, tactic: str) -> list[dict[str, Any]]:
+    if tactic not in (Tactic.WARRANT, Tactic.SEIZURE) or rng.random() < 0.3:
+        return []
+    rows = [
+        {
+            "drug_class": "A",
+            "drug": rng.choice(["crack cocaine", "heroin", "cocaine"]),
+            "amount": Decimal(rng.randint(5, 120)),
+            "unit": "g",
+            "estimated_value": Decimal(rng.randint(5, 120) * 80),
+        }
+    ]
+    if rng.random() < 0.3:
+        rows.append(
+            {
+                "drug_class": "B",
+                "drug": "cannabis",
+                "amount": Decimal(rng.randint(50, 900)),
+                "unit": "g",
+                "estimated_value": Decimal(rng.randint(5, 90) * 10),
+            }
+        )
+    return rows
+
+
+def _weapon_rows(rng: random.Random, count: int) -> list[dict[str, Any]]:
+    rows: dict[str, int] = {}
+    for _ in range(count):
+        kind = rng.choices(
+            [WeaponKind.BLADED, WeaponKind.FIREARM, WeaponKind.AMMUNITION, WeaponKind.CORROSIVE],
+            weights=[12, 1, 1, 2],
+        )[0]
+        rows[kind] = rows.get(kind, 0) + 1
+    return [{"kind": k, "count": n} for k, n in rows.items()]
+
+
+def _approve(
+    d: Disruption, author: Any, approver: Any, rng: random.Random, story_end: datetime.date
+) -> Disruption:
+    services.disruption_submit(actor=author, disruption=d)
+    d = services.disruption_approve(actor=approver, disruption=d)
+    # Submission and approval happened days after the work, as they would have.
+    submitted = min(d.date + datetime.timedelta(days=rng.randint(0, 3)), story_end)
+    approved = min(submitted + datetime.timedelta(days=rng.randint(1, 6)), story_end)
+    Disruption.objects.filter(pk=d.pk).update(
+        submitted_at=datetime.datetime.combine(submitted, datetime.time(17, 30), datetime.UTC),
+        approved_at=datetime.datetime.combine(approved, datetime.time(10, 15), datetime.UTC),
+    )
+    return d
+
+
+@transaction.atomic
+def seed(stdout: TextIO, story_end: datetime.date) -> None:
+    if Operation.objects.filter(name=OPERATION_NAME).exists():
+        stdout.write("disruptions: story already seeded\n")
+        return
+    from django.utils import timezone
+
+    if story_end > timezone.localdate():
+        raise ValueError("The story cannot end in the future: disruptions are never future-dated.")
+    rng = random.Random(20221031)
+    start, end = nine_month_period(story_end)
+    central, clgts = _structure()
+    officers = [
+        _officer(Role.CLGT_OFFICER, central, "demo.central1", "Priya", "Hallam", Rank.DC),
+        _user("demo.central2", "Owen", "Brackley", Role.CLGT_OFFICER, central, Rank.PC),
+    ]
+    supervisor = _user("demo.central.ds", "Helen", "Marsh", Role.SUPERVISOR, central, Rank.DS)
+    lines = _lines(rng, 30)
+    nominals = _nominals(rng, 40)
+
+    # --- The Central CLGT's approved work in the period: exactly the seed's table. ---------
+    tactics = rng.choices(
+        [
+            Tactic.WARRANT,
+            Tactic.ARREST,
+            Tactic.CHARGE,
+            Tactic.SEIZURE,
+            Tactic.SAFEGUARDING_REFERRAL,
+            Tactic.DEAL_LINE_CLOSURE,
+            Tactic.CLOSURE_ORDER,
+        ],
+        weights=[40, 18, 12, 12, 7, 7, 4],
+        k=CENTRAL_APPROVED,
+    )
+    tactics[:4] = [Tactic.WARRANT, Tactic.ARREST, Tactic.CHARGE, Tactic.SEIZURE]
+    enforcement = [
+        i
+        for i, t in enumerate(tactics)
+        if t in (Tactic.WARRANT, Tactic.ARREST, Tactic.CHARGE, Tactic.SEIZURE)
+    ]
+    warrant_rows = [i for i, t in enumerate(tactics) if t == Tactic.WARRANT]
+    search_rows = [i for i, t in enumerate(tactics) if t in (Tactic.WARRANT, Tactic.SEIZURE)]
+    rows: list[dict[str, Any]] = [
+        {
+            "arrests": 0,
+            "prisoners_dealt_with": 0,
+            "warrants_executed": 0,
+            "charges": 0,
+            "weapons": 0,
+        }
+        for _ in tactics
+    ]
+    for key, pool, minimum in (
+        ("arrests", enforcement, 1),
+        ("warrants_executed", warrant_rows, 1),
+        ("weapons", rng.sample(search_rows, min(18, len(search_rows))), 1),
+    ):
+        for i, n in zip(pool, _spread(rng, TARGETS[key], len(pool), minimum), strict=True):
+            rows[i][key] = n
+    arrested = [i for i in enforcement if rows[i]["arrests"] > 0]
+    for key in ("prisoners_dealt_with", "charges"):
+        for i, n in zip(arrested, _spread(rng, TARGETS[key], len(arrested)), strict=True):
+            rows[i][key] = n
+    dates = sorted(_date(rng, start, end) for _ in tactics)
+    dates[0], dates[-1] = start, end  # the period's boundaries are inclusive: use both
+    created: list[Disruption] = []
+    for i, tactic in enumerate(tactics):
+        author = officers[i % 2]
+        line = rng.choice(lines)
+        named = rng.sample(nominals, rng.choice([0, 1, 1, 2])) if rows[i]["arrests"] else []
+        grade = rng.choices(["major", "moderate", "minor", "none"], weights=[3, 5, 3, 1])[0]
+        values = {
+            "date": dates[i],
+            "team": central,
+            "strand": Strand.PROTECT if tactic == Tactic.SAFEGUARDING_REFERRAL else Strand.PURSUE,
+            "tactic": tactic,
+            "narrative": _NARRATIVES[tactic].format(brand=line.name),
+            "impact_grade": grade,
+            "impact_rationale": _RATIONALE[grade],
+            "arrests": rows[i]["arrests"],
+            "prisoners_dealt_with": rows[i]["prisoners_dealt_with"],
+            "warrants_executed": rows[i]["warrants_executed"],
+            "warrant_power": rng.choice(["s18", "s32", "other"])
+            if rows[i]["warrants_executed"]
+            else "",
+            "charges": rows[i]["charges"],
+            **_extras(rng, tactic),
+        }
+        d = services.disruption_create(
+            actor=author,
+            values=values,
+            county_lines=[line],
+            nominals=named,
+            weapons=_weapon_rows(rng, rows[i]["weapons"]),
+            drugs=_drugs(rng, tactic),
+        )
+        created.append(_approve(d, author, supervisor, rng, story_end))
+
+    # --- Court results: 28 custodial sentences totalling 106yrs 10 months, plus others. ----
+    charged = [d for d in created if d.charges > 0]
+    terms = _spread(rng, TARGETS["sentence_months"], CUSTODIAL_RESULTS, minimum=6)
+    for n, months in enumerate(terms):
+        d = charged[n % len(charged)]
+        who = rng.choice(list(d.nominals.all()) or nominals)
+        services.court_result_add(
+            actor=officers[n % 2],
+            disruption=d,
+            nominal=who,
+            offences=rng.choice(
+                [
+                    "Possession with intent to supply class A",
+                    "Being concerned in the supply of class A drugs",
+                    "Possession of a bladed article; PWITS class A",
+                    "Conspiracy to supply class A drugs",
+                    "Human trafficking (MSA 2015 s.2); supply of class A",
+                ]
+            ),
+            outcome=CourtOutcome.CUSTODIAL,
+            sentence_years=months // 12,
+            sentence_months=months % 12,
+            result_date=min(d.date + datetime.timedelta(days=rng.randint(30, 200)), story_end),
+        )
+    for n, (outcome, kind) in enumerate(
+        [
+            (CourtOutcome.NON_CUSTODIAL, NonCustodialKind.SUSPENDED),
+            (CourtOutcome.NON_CUSTODIAL, NonCustodialKind.YOUTH_REHABILITATION),
+            (CourtOutcome.ACQUITTED, ""),
+        ]
+    ):
+        d = charged[-(n + 1)]
+        services.court_result_add(
+            actor=officers[0],
+            disruption=d,
+            nominal=rng.choice(nominals),
+            offences="Possession of class A drugs",
+            outcome=outcome,
+            non_custodial_kind=kind,
+            result_date=min(d.date + datetime.timedelta(days=45), story_end),
+        )
+
+    # --- Around the story: work that does not count. --------------------------------------
+    before = add_months(start, -1)
+    for n in range(3):  # approved, but the month before the period
+        d = services.disruption_create(
+            actor=officers[n % 2],
+            values={
+                "date": before + datetime.timedelta(days=3 + 8 * n),
+                "team": central,
+                "strand": Strand.PURSUE,
+                "tactic": Tactic.WARRANT,
+                "narrative": "Warrant executed; two arrested.",
+                "impact_grade": "moderate",
+                "impact_rationale": _RATIONALE["moderate"],
+                "arrests": 2,
+                "prisoners_dealt_with": 2,
+                "warrants_executed": 1,
+                "warrant_power": "other",
+                "charges": 2,
+            },
+            county_lines=[lines[n]],
+        )
+        _approve(d, officers[n % 2], supervisor, rng, story_end)
+    pending = [
+        ("draft", "Stop and search of a runner; awaiting custody outcome.", ""),
+        ("draft", "Deal line closure requested from the network provider.", ""),
+        ("submitted", "Warrant executed at a cuckooed flat; three arrested.", ""),
+        ("submitted", "Closure order hearing; order granted for three months.", ""),
+        ("returned", "Warrant executed; one arrest.", "Add the custody record numbers."),
+        ("returned", "Runner safeguarded.", "The impact grade does not match the narrative."),
+    ]
+    for n, (status, narrative, reason) in enumerate(pending):
+        author = officers[n % 2]
+        d = services.disruption_create(
+            actor=author,
+            values={
+                "date": max(start, end - datetime.timedelta(days=2 + 3 * n)),
+                "team": central,
+                "strand": Strand.PURSUE,
+                "tactic": Tactic.WARRANT if n % 2 == 0 else Tactic.CLOSURE_ORDER,
+                "narrative": narrative,
+                "impact_grade": "moderate",
+                "impact_rationale": _RATIONALE["moderate"],
+                "arrests": 3 if n % 2 == 0 else 0,
+                "prisoners_dealt_with": 3 if n % 2 == 0 else 0,
+                "warrants_executed": 1 if n % 2 == 0 else 0,
+                "warrant_power": "s18" if n % 2 == 0 else "",
+                "charges": 1,
+            },
+            county_lines=[lines[(n + 5) % len(lines)]],
+        )
+        if status in ("submitted", "returned"):
+            services.disruption_submit(actor=author, disruption=d)
+        if status == "returned":
+            services.disruption_return(actor=supervisor, disruption=d, reason=reason)
+
+    # --- The intensification week, worked by the divisional CLGTs. --------------------------
+    week_start = add_months(end, -1)
+    week_start -= datetime.timedelta(days=week_start.weekday())
+    week_start = max(week_start, start)
+    week_end = min(week_start + datetime.timedelta(days=6), end)
+    operation = services.operation_create(
+        actor=supervisor,
+        name=OPERATION_NAME,
+        start_date=week_start,
+        end_date=week_end,
+        teams=clgts,
+        description="A national week of action against county lines, led locally by the CLGTs.",
+    )
+    arrests = _spread(rng, OPERATION["arrests"], OPERATION["lines"])
+    charges = _spread(rng, OPERATION["charges"], OPERATION["lines"])
+    handsets = _spread(rng, OPERATION["handsets"], OPERATION["lines"])
+    for n, line in enumerate(lines[: OPERATION["lines"]]):
+        team = clgts[n % len(clgts)]
+        author = _officer(
+            Role.CLGT_OFFICER, team, f"demo.clgt.{team.code.lower()}", "Sam", "Okafor", Rank.DC
+        )
+        tactic = Tactic.WARRANT if arrests[n] else Tactic.DEAL_LINE_CLOSURE
+        d = services.disruption_create(
+            actor=author,
+            values={
+                "date": _date(rng, week_start, week_end),
+                "team": team,
+                "operation": operation,
+                "strand": Strand.PURSUE,
+                "tactic": tactic,
+                "narrative": _NARRATIVES[tactic].format(brand=line.name),
+                "impact_grade": "moderate",
+                "impact_rationale": _RATIONALE["moderate"],
+                "arrests": arrests[n],
+                "prisoners_dealt_with": arrests[n],
+                "warrants_executed": 1 if arrests[n] else 0,
+                "warrant_power": "other" if arrests[n] else "",
+                "charges": charges[n],
+                "handsets": handsets[n],
+            },
+            county_lines=[line],
+        )
+        _approve(d, author, supervisor, rng, story_end)
+
+    # --- A few on adopted OCGs, logged by their LROs, for the OCG pages. --------------------
+    adopted = OCG.objects.filter(
+        status=OcgStatus.ADOPTED, lead_responsible_officer__officer__role=Role.LRO
+    ).select_related("lead_responsible_officer", "managing_team")[:4]
+    for n, ocg in enumerate(adopted):
+        lro = get_user_model().objects.get(pk=ocg.lead_responsible_officer_id)
+        d = services.disruption_create(
+            actor=lro,
+            values={
+                "date": max(start, end - datetime.timedelta(days=20 + 25 * n)),
+                "team": lro.officer.team,
+                "strand": Strand.PURSUE if n % 2 == 0 else Strand.PREVENT,
+                "tactic": Tactic.PRISON_CONDITIONS if n % 2 else Tactic.FINANCIAL_POCA,
+                "narrative": f"Action under the 4P plan for {ocg.name}.",
+                "impact_grade": "minor",
+                "impact_rationale": _RATIONALE["minor"],
+                "cash_seized": Decimal("15000") if n % 2 == 0 else Decimal("0"),
+            },
+            ocgs=[ocg],
+        )
+        _approve(d, lro, supervisor, rng, story_end)
+    stdout.write(
+        f"disruptions: {Disruption.objects.count()} disruptions, operation {OPERATION_NAME!r}; "
+        f"Central CLGT story {start:%d %b %Y} to {end:%d %b %Y}\n"
+    )

@@ -1,0 +1,41 @@
+import pytest
+
+from kentsoc.org.choices import Rank, Role
+from tests.factories import OfficerFactory, UserFactory
+from tests.disruptions.factories import make_line, make_nominal, make_ocg
+
+
+@pytest.fixture
+def supervisor2(force):
+    """A second supervisor, in the Central CLGT."""
+    return OfficerFactory(
+        user=UserFactory(username="supervisor2"),
+        role=Role.SUPERVISOR,
+        rank=Rank.DI,
+        team=force["teams"]["central_clgt"],
+    ).user
+
+
+@pytest.fixture
+def central_officer(force):
+    return OfficerFactory(
+        user=UserFactory(username="central"),
+        role=Role.CLGT_OFFICER,
+        rank=Rank.DC,
+        team=force["teams"]["central_clgt"],
+    ).user
+
+
+@pytest.fixture
+def line(force):
+    return make_line(force["divisions"]["north"])
+
+
+@pytest.fixture
+def ocg(force):
+    return make_ocg(force["divisions"]["north"])
+
+
+@pytest.fixture
+def nominal(db):
+    return make_nominal()

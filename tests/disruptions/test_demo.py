@@ -1,0 +1,53 @@
+import datetime
+import io
+
+import pytest
+
+from disruptions import demo
+from disruptions.choices import DisruptionStatus
+from disruptions.models import CourtResult, Disruption, Operation
+from disruptions.reports import activity_summary
+from disruptions.selectors import operation_list
+from kentsoc.org.choices import TeamKind
+from kentsoc.org.models import Team
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_seed_story_reproduces_the_force_table(force, supervisor):
+    out = io.StringIO()
+    demo.seed(out, datetime.date(2022, 10, 31))
+    central = Team.objects.get(kind=TeamKind.CENTRAL_CLGT)
+    summary = activity_summary(
+        date_from=datetime.date(2022, 2, 1), date_to=datetime.date(2022, 10, 31), team=central
+    )
+    assert summary.headline_rows() == [
+        ("Arrests", "101"),
+        ("Prisoners dealt with", "101"),
+        ("Warrants executed (Inc S32/18)", "82"),
+        ("Charges-Total", "145"),
+        ("Weapon Seizures", "28"),
+        ("Sentences", "106yrs 10 months"),
+    ]
+    # Many ordinary records, not one holding the totals.
+    approved = Disruption.objects.filter(team=central, status=DisruptionStatus.APPROVED)
+    in_period = approved.filter(date__range=(datetime.date(2022, 2, 1), datetime.date(2022, 10, 31)))
+    assert 60 <= in_period.count() <= 80
+    assert max(in_period.values_list("arrests", flat=True)) <= 10
+    assert CourtResult.objects.filter(disruption__in=in_period).count() >= 25
+    for status in (DisruptionStatus.DRAFT, DisruptionStatus.SUBMITTED, DisruptionStatus.RETURNED):
+        assert Disruption.objects.filter(team=central, status=status).exists()
+
+    op = operation_list(user=supervisor).get(name=demo.OPERATION_NAME)
+    assert (op.lines_targeted, op.total_arrests, op.total_charges, op.total_handsets) == (
+        25,
+        26,
+        30,
+        10,
+    )
+
+    # Idempotent: a second run adds nothing.
+    count = Disruption.objects.count()
+    demo.seed(out, datetime.date(2022, 10, 31))
+    assert Disruption.objects.count() == count
+    assert Operation.objects.count() == 1
