@@ -408,6 +408,7 @@ def evidence_add(request: HttpRequest) -> HttpResponse:
             "form": form,
             "subject": subject,
             "kind": kind,
+            "subject_label": subject._meta.verbose_name,
             "subject_url": subject_url(subject),
             "next": _safe_next(request),
         },

@@ -1,0 +1,80 @@
+"""The /api/intelligence/ body. Input shape only; the rules are in kentsoc.intel.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from kentsoc.intel.choices import HandlingCode, IntelligenceAssessment, SourceEvaluation
+from kentsoc.intel.models import IntelligenceRecord
+from kentsoc.intel.selectors import RESTRICTED_CONDITIONS, can_read_conditions
+
+
+class FactorClaimSerializer(serializers.Serializer):
+    factor = serializers.CharField(max_length=40)
+    level = serializers.IntegerField(min_value=0)
+
+
+class IntelligenceRecordSerializer(serializers.Serializer):
+    reference = serializers.CharField(
+        max_length=20, required=False, allow_null=True, allow_blank=True
+    )
+    rms_reference = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    information_date = serializers.DateField()
+    summary = serializers.CharField(allow_blank=True)
+    source_evaluation = serializers.ChoiceField(choices=SourceEvaluation.values)
+    intelligence_assessment = serializers.ChoiceField(choices=IntelligenceAssessment.values)
+    handling_code = serializers.ChoiceField(choices=HandlingCode.values)
+    handling_conditions = serializers.CharField(required=False, allow_blank=True)
+    ocgs = serializers.ListField(child=serializers.IntegerField(), required=False)
+    county_lines = serializers.ListField(child=serializers.IntegerField(), required=False)
+    nominals = serializers.ListField(child=serializers.IntegerField(), required=False)
+    factor_claims = FactorClaimSerializer(many=True, required=False)
+    version = serializers.IntegerField(
+        required=False,
+        help_text="On PATCH: the version you read. A stale version is refused (400).",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        record = self.instance
+        user = self.context["request"].user
+        # A client that read "restricted: …" and sends it back unchanged is not editing it.
+        if (
+            record is not None
+            and attrs.get("handling_conditions") == RESTRICTED_CONDITIONS
+            and not can_read_conditions(user, record)
+        ):
+            attrs.pop("handling_conditions")
+        return attrs
+
+    def to_representation(self, record: IntelligenceRecord) -> dict[str, Any]:
+        readable = can_read_conditions(self.context["request"].user, record)
+        return {
+            "id": record.pk,
+            "reference": record.reference,
+            "rms_reference": record.rms_reference,
+            "information_date": record.information_date.isoformat(),
+            "summary": record.summary,
+            "source_evaluation": record.source_evaluation,
+            "intelligence_assessment": record.intelligence_assessment,
+            "handling_code": record.handling_code,
+            "handling_conditions": (
+                record.handling_conditions if readable else RESTRICTED_CONDITIONS
+            ),
+            "handling_conditions_restricted": not readable,
+            "ocgs": [o.pk for o in record.ocgs.all()],
+            "county_lines": [c.pk for c in record.county_lines.all()],
+            "nominals": [n.pk for n in record.nominals.all()],
+            "factor_claims": [
+                {"factor": c.factor, "level": c.level} for c in record.factor_claims.all()
+            ],
+            "grading": record.grading,
+            "scorable": record.is_scorable,
+            "deleted": record.deleted_at is not None,
+            "deleted_at": record.deleted_at.isoformat() if record.deleted_at else None,
+            "deleted_reason": record.deleted_reason,
+            "version": record.version,
+            "created_at": record.created_at.isoformat(),
+            "owning_team": record.owning_team_id,
+        }
