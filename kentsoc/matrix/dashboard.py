@@ -205,9 +205,9 @@ def _previous_ranks(as_of: datetime.date) -> dict[tuple[str, str, int], int]:
     """(subject type, partition, subject id) -> rank a week before `as_of`.
 
     Not scoped: it is only looked up for rows the user may already see."""
-    rows = RankHistory.objects.filter(on=as_of - datetime.timedelta(days=MOVEMENT_DAYS)).values_list(
-        "subject_type", "partition", "county_line_id", "ocg_id", "rank"
-    )
+    rows = RankHistory.objects.filter(
+        on=as_of - datetime.timedelta(days=MOVEMENT_DAYS)
+    ).values_list("subject_type", "partition", "county_line_id", "ocg_id", "rank")
     return {(kind, part, line or ocg): rank for kind, part, line, ocg, rank in rows}
 
 
@@ -244,10 +244,7 @@ def _line_row(entry: Any, as_of: datetime.date, previous: dict, score: Any | Non
 def _ocg_row(entry: Any, previous: dict, score: Any | None) -> MatrixRow:
     ocg: OCG = entry.ocg
     team = ocg.managing_team
-    if team is None:
-        managed_by = ""
-    else:
-        managed_by = "SCD" if team.kind in SCD_TEAM_KINDS else "Division"
+    managed_by = "" if team is None else "SCD" if team.kind in SCD_TEAM_KINDS else "Division"
     return MatrixRow(
         rank=entry.rank,
         subject_id=ocg.pk,
@@ -490,7 +487,9 @@ def force_trends(*, user: Any, as_of: datetime.date) -> Trends:
         point = _on_or_before(points, month_end)
         if point is not None and point.on < month:
             point = None  # nothing recorded in that month
-        growth.append(MonthPoint(month, point.on if point else None, ocgs[point.on] if point else None))
+        growth.append(
+            MonthPoint(month, point.on if point else None, ocgs[point.on] if point else None)
+        )
     year_ago = _on_or_before(points, add_months(as_of, -12))
     latest = points[-1] if points else None
     return Trends(
@@ -590,7 +589,7 @@ def disruption_figures(*, user: Any, as_of: datetime.date) -> DisruptionFigures:
         months[month] = DisruptionBucket(
             date_from=max(month, date_from),
             date_to=min(add_months(month, 1) - datetime.timedelta(days=1), date_to),
-            by_grade={g: 0 for g in ImpactGrade.values},
+            by_grade=dict.fromkeys(ImpactGrade.values, 0),
             against_ocgs=0,
         )
         month = add_months(month, 1)
@@ -634,9 +633,7 @@ def needs_attention(*, user: Any, today: datetime.date) -> list[AttentionItem]:
             )
         )
     if user.has_perm("countylines.approve_countyline"):
-        lines = (
-            CountyLine.objects.visible_to(user).filter(status=LineStatus.NOMINATED).count()
-        )
+        lines = CountyLine.objects.visible_to(user).filter(status=LineStatus.NOMINATED).count()
         items.append(
             AttentionItem(
                 "County line nominations waiting for approval",
@@ -647,7 +644,9 @@ def needs_attention(*, user: Any, today: datetime.date) -> list[AttentionItem]:
     if user.has_perm("ocg.approve_ocg"):
         ocgs = OCG.objects.visible_to(user).filter(mapping_submitted_at__isnull=False).count()
         items.append(
-            AttentionItem("OCGs submitted for mapping, waiting for approval", ocgs, _url("ocg:list"))
+            AttentionItem(
+                "OCGs submitted for mapping, waiting for approval", ocgs, _url("ocg:list")
+            )
         )
     if user.has_perm("lifetime.view_lifetime"):
         from ocg.lifetime.choices import IN_CUSTODY, ScpoStatus

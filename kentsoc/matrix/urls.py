@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from kentsoc.matrix import views
 
 app_name = "matrix"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard_view, name="dashboard"),
+    path("live/", views.live_view, name="live"),
+    path("export/<slug:name>.csv", views.export_view, name="export"),
+]

@@ -136,7 +136,10 @@ def export_view(request: HttpRequest, name: str) -> HttpResponse:
         filters=[("as_of", as_of.isoformat())],
     )
     columns = [(header, _column(i)) for i, header in enumerate(headers)]
-    return csv_response(filename=f"matrix-{name}-{as_of.isoformat()}", columns=columns, rows=rows)
+    filename = f"matrix-{name}"
+    if as_of != timezone.localdate():
+        filename += f"-as-of-{as_of.isoformat()}"
+    return csv_response(filename=filename, columns=columns, rows=rows)
 
 
 def _column(index: int):
