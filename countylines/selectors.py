@@ -166,11 +166,8 @@ class LineHistory:
 
 
 def line_history(*, user: Any, line: CountyLine) -> LineHistory:
-    can_audit = AuditEvent.objects.visible_to(user).exists() or user.has_perm(
-        "audit.view_auditevent"
-    )
     events = None
-    if can_audit:
+    if user.has_perm("audit.view_auditevent"):
         events = list(
             AuditEvent.objects.visible_to(user).filter(
                 object_type="countylines.countyline", object_id=str(line.pk)

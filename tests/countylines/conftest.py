@@ -19,3 +19,9 @@ def east_clgt_officer(force):
 @pytest.fixture
 def central_clgt_officer(force):
     return _officer(force, Role.CLGT_OFFICER, "central_clgt", "clgt_central", Rank.DC)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # The role fixtures set a password per user; a slow production hasher would dominate.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

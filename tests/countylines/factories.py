@@ -10,6 +10,7 @@ from countylines.models import CountyLine, CountyLineDistrict, DealLine, PersonA
 from kentsoc.intel.choices import CountyLineCriterion
 from kentsoc.intel.models import DefinitionEvidence
 from ocg.models import Nominal
+from tests.factories import UserFactory
 
 _numbers = itertools.count(100)
 
@@ -54,11 +55,12 @@ def make_nominal(first_name: str = "Jordan", last_name: str = "Testcase") -> Nom
     return nominal
 
 
-def evidence_all(line: CountyLine, *, except_: tuple[str, ...] = ()) -> None:
+def evidence_all(line: CountyLine, *, except_: tuple[str, ...] = (), by=None) -> None:
+    by = by or UserFactory(username="evidence-officer")
     for code in CountyLineCriterion.values:
         if code not in except_:
             DefinitionEvidence.objects.create(
-                county_line=line, criterion=code, text=f"Evidence for {code}"
+                county_line=line, criterion=code, text=f"Evidence for {code}", created_by=by
             )
 
 

@@ -1,0 +1,155 @@
+"""HTML input shapes. The rules (formats, gates, who may do what) are the services'; the views put
+a service's ValidationError back onto these forms so each message shows at its field."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from countylines.choices import AgeBand, EngagementStatus, LineRole, PersonKind, ReferralAgency
+from kentsoc.org.models import District, Division
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def districts_of_force():
+    return District.objects.select_related("division").filter(division__is_central=False)
+
+
+def apply_service_errors(
+    form: forms.Form, exc: ValidationError, field_map: Mapping[str, str] | None = None
+) -> None:
+    """Show a service's refusal on the form: at the field when the form has it, else on top."""
+    field_map = field_map or {}
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+    for field, messages in errors.items():
+        target = field_map.get(field, field)
+        for message in messages:
+            if target in form.fields:
+                form.add_error(target, message)
+            else:
+                label = "" if field == NON_FIELD_ERRORS else f"{field.replace('_', ' ')}: "
+                form.add_error(None, f"{label[:1].upper()}{label[1:]}{message}")
+
+
+class _DistrictsMixin(forms.Form):
+    primary_district = forms.ModelChoiceField(
+        queryset=District.objects.none(),
+        label="Primary importing district",
+        help_text="The line's division is this district's division.",
+    )
+    other_districts = forms.ModelMultipleChoiceField(
+        queryset=District.objects.none(),
+        required=False,
+        label="Other importing districts",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        districts = districts_of_force()
+        self.fields["primary_district"].queryset = districts
+        self.fields["other_districts"].queryset = districts
+
+    def district_ids(self) -> list[int]:
+        primary = self.cleaned_data["primary_district"]
+        others = [d.pk for d in self.cleaned_data.get("other_districts") or [] if d != primary]
+        return [primary.pk, *others]
+
+
+class NominateForm(_DistrictsMixin):
+    name = forms.CharField(max_length=80, label="Name (brand)", help_text='e.g. "BLAZE"')
+    exporting_area = forms.CharField(
+        max_length=120, label="Exporting area", help_text="e.g. a London borough"
+    )
+    deal_lines = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Deal-line numbers",
+        help_text="One per line, UK mobile format, e.g. 07700 900123 or +44 7700 900123.",
+    )
+    ocg = forms.ModelChoiceField(queryset=None, required=False, label="Linked OCG")
+
+    field_order = ["name", "exporting_area", "primary_district", "other_districts", "deal_lines"]
+
+    def __init__(self, *args, ocgs=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ocg"].queryset = ocgs
+
+    def numbers(self) -> list[str]:
+        return [n.strip() for n in self.cleaned_data["deal_lines"].splitlines() if n.strip()]
+
+
+class LineEditForm(_DistrictsMixin):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    name = forms.CharField(max_length=80, label="Name (brand)")
+    exporting_area = forms.CharField(max_length=120)
+    handsets_seized = forms.IntegerField(min_value=0)
+    ocg = forms.ModelChoiceField(queryset=None, required=False, label="Linked OCG")
+
+    field_order = ["version", "name", "exporting_area", "primary_district", "other_districts"]
+
+    def __init__(self, *args, ocgs=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ocg"].queryset = ocgs
+
+
+class DealLineForm(forms.Form):
+    number = forms.CharField(max_length=30, label="Deal-line number")
+
+
+class AddNominalForm(forms.Form):
+    nominal = forms.IntegerField(widget=forms.HiddenInput)
+    role = forms.ChoiceField(choices=LineRole.choices, label="Line role")
+
+
+class FlexForm(forms.Form):
+    division = forms.ModelChoiceField(
+        queryset=Division.objects.none(),
+        required=False,
+        label="Flex to",
+        empty_label="— end the flex —",
+        help_text="Another division's CLGT, or the Central CLGT.",
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, line=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["division"].queryset = Division.objects.exclude(pk=line.division_id)
+
+
+class DismantleForm(forms.Form):
+    date = forms.DateField(widget=_DATE, required=False, label="Date dismantled")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class PersonAtRiskForm(forms.Form):
+    name = forms.CharField(max_length=120, help_text="Name or agreed pseudonym")
+    kind = forms.ChoiceField(choices=PersonKind.choices, label="Child or vulnerable adult")
+    age_band = forms.ChoiceField(choices=AgeBand.choices)
+    setting = forms.CharField(max_length=160, required=False, label="School or setting")
+    engagement_status = forms.ChoiceField(choices=EngagementStatus.choices)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    review_date = forms.DateField(widget=_DATE, required=False, label="Review date")
+
+
+class PersonAtRiskEditForm(PersonAtRiskForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReferralForm(forms.Form):
+    agency = forms.ChoiceField(choices=ReferralAgency.choices)
+    partner_name = forms.CharField(max_length=120, required=False, label="Partner agency name")
+    referred_on = forms.DateField(widget=_DATE, required=False, label="Referred on")
+    outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    outcome_on = forms.DateField(widget=_DATE, required=False, label="Outcome date")
+
+
+class ReferralOutcomeForm(forms.Form):
+    outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    outcome_on = forms.DateField(widget=_DATE, required=False, label="Outcome date")
