@@ -92,15 +92,17 @@ class IntelligenceRecordForm(forms.Form):
                 "Only the owning team or a supervisor may change the handling code of this record."
             )
         self.claims_errors: list[str] = []
+        self.hidden_claims: list[tuple[Factor, str]] = []
         self.factor_tables: list[tuple[str, list[tuple[Factor, str]]]] = []
-        seen: set[str] = set()
-        for subject_type in [t for t in SUBJECT_TYPES if t in subject_types] or SUBJECT_TYPES:
+        shown = [t for t in SUBJECT_TYPES if t in subject_types] or list(SUBJECT_TYPES)
+        # Tables not shown still get their fields, so a posted claim is never silently dropped:
+        # the service refuses it if it does not fit the record's subjects.
+        for subject_type in [*shown, *[t for t in SUBJECT_TYPES if t not in shown]]:
             rows = []
             for code, factor in claimable_factors(subject_type).items():
                 name = claim_field_name(code)
-                if code in seen:
+                if name in self.fields:
                     continue
-                seen.add(code)
                 self.fields[name] = forms.TypedChoiceField(
                     label=factor.label,
                     required=False,
@@ -113,7 +115,10 @@ class IntelligenceRecordForm(forms.Form):
                     ],
                 )
                 rows.append((factor, name))
-            self.factor_tables.append((SUBJECT_TYPE_TITLES[subject_type], rows))
+            if subject_type in shown:
+                self.factor_tables.append((SUBJECT_TYPE_TITLES[subject_type], rows))
+            else:
+                self.hidden_claims.extend(rows)
 
     def claim_fields(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [(title, [self[name] for _, name in rows]) for title, rows in self.factor_tables]
@@ -137,9 +142,9 @@ class IntelligenceRecordForm(forms.Form):
         if "handling_conditions" in self.fields:
             kwargs["handling_code"] = data["handling_code"]
             kwargs["handling_conditions"] = data["handling_conditions"]
+        rows = [row for _, table in self.factor_tables for row in table] + self.hidden_claims
         kwargs["factor_claims"] = [
             {"factor": factor.code, "level": data[name]}
-            for _, rows in self.factor_tables
             for factor, name in rows
             if data.get(name) is not None
         ]
