@@ -1,0 +1,245 @@
+"""The matrix dashboard page: access, the matrices, movement, history, attention, exports."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from countylines.choices import LineStatus
+from kentsoc.audit.choices import AuditAction
+from kentsoc.audit.models import AuditEvent
+from kentsoc.matrix.choices import RankedSubject
+from kentsoc.matrix.dashboard import dashboard_get, matrix_rankings, movement
+from kentsoc.matrix.models import ForceSnapshot, RankHistory
+from kentsoc.matrix.recompute import recompute_all
+from tests.dashboard.builders import approved_disruption, scored_line, scored_ocg
+from tests.matrix.factories import days_ago, make_line
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("matrix:dashboard")
+
+
+def today():
+    return timezone.localdate()
+
+
+@pytest.mark.parametrize(
+    "rank, previous, label, css",
+    [
+        (1, 4, "↑3", "tag--green"),
+        (5, 2, "↓3", "tag--red"),
+        (3, 3, "=", "tag--grey"),
+        (7, None, "new", "tag--blue"),
+    ],
+)
+def test_movement_labels(rank, previous, label, css):
+    moved = movement(rank, previous)
+    assert (moved.label, moved.css) == (label, css)
+
+
+def test_movement_against_rank_a_week_ago_in_the_same_partition(force, supervisor):
+    north, east = force["divisions"]["north"], force["divisions"]["east"]
+    top = scored_line(north, points=3)
+    middle = scored_line(north, points=2)
+    bottom = scored_line(north, points=1)
+    moved_in = scored_line(east, points=1)
+    recompute_all()
+    week_ago = today() - datetime.timedelta(days=7)
+    history = [(top, "NORTH", 3), (middle, "NORTH", 2), (bottom, "NORTH", 1)]
+    # Eight days ago it ranked elsewhere: that is not "a week ago" and must be ignored.
+    RankHistory.objects.create(
+        on=week_ago - datetime.timedelta(days=1),
+        subject_type=RankedSubject.COUNTY_LINE,
+        county_line=moved_in,
+        partition="EAST",
+        rank=9,
+        total=1,
+    )
+    history.append((moved_in, "NORTH", 1))  # a week ago it ranked in North, not East
+    for line, partition, rank in history:
+        RankHistory.objects.update_or_create(
+            on=week_ago,
+            partition=partition,
+            county_line=line,
+            defaults={"subject_type": RankedSubject.COUNTY_LINE, "rank": rank, "total": 1},
+        )
+    rankings = matrix_rankings(user=supervisor)
+    rows = {r.subject_id: r for p in rankings.lines for r in p.top}
+    assert [rows[line.pk].movement.label for line in (top, middle, bottom)] == ["↑2", "=", "↓2"]
+    assert rows[moved_in.pk].movement.label == "new"
+
+
+def test_supervisor_sees_each_division_top30_and_the_rest_collapsed(client, force, supervisor):
+    north, central = force["divisions"]["north"], force["divisions"]["central"]
+    lines = [scored_line(north, points=1 + i % 3) for i in range(32)]
+    flexed = scored_line(
+        force["divisions"]["east"],
+        points=3,
+        flexed_division=central,
+        flex_reason="Cross-border: Central CLGT leads",
+    )
+    make_line(north, status=LineStatus.NOMINATED)  # not on the matrix
+    recompute_all()
+    client.force_login(supervisor)
+    response = client.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    board = response.context["board"]
+    parts = {p.code: p for p in board.rankings.lines}
+    assert [p.name for p in board.rankings.lines] == ["North", "East", "West", "Central"]
+    assert (len(parts["NORTH"].top), len(parts["NORTH"].rest)) == (30, 2)
+    assert [r.rank for r in parts["NORTH"].top] == list(range(1, 31))
+    assert parts["CENTRAL"].top[0].subject_id == flexed.pk
+    assert parts["CENTRAL"].top[0].flexed and "flexed from East" in html
+    assert not parts["NORTH"].top[0].flexed
+    assert parts["NORTH"].top[0].days_on_matrix == 40
+    assert 'data-testid="line-top30-NORTH"' in html and "2 more lines below the top 30" in html
+    assert board.rankings.totals.active_lines == 33
+    assert board.rankings.totals.total_trh == sum(1 + i % 3 for i in range(32)) + 3
+    assert len(lines) == 32
+
+
+def test_totals_split_ocgs_between_division_and_scd(force, supervisor):
+    north = force["divisions"]["north"]
+    local = force["teams"]["north_local"]
+    scd = force["teams"]["soc"]
+    for team in (local, scd, scd, None):
+        scored_ocg(north, managing_team=team)
+    recompute_all()
+    totals = matrix_rankings(user=supervisor).totals
+    assert (totals.mapped_ocgs, totals.ocgs_on_division, totals.ocgs_with_scd) == (4, 1, 2)
+    ocgs = {p.code: p for p in matrix_rankings(user=supervisor).ocgs}
+    assert ocgs["FORCE"].count == 4 and ocgs["NORTH"].count == 4
+    assert {r.managed_by for r in ocgs["FORCE"].top} == {"Division", "SCD", ""}
+
+
+def test_last_disruption_and_quiet_lines(force, supervisor):
+    north = force["divisions"]["north"]
+    busy, quiet, never = (scored_line(north, points=p) for p in (3, 2, 1))
+    approved_disruption(force, days_ago(3), lines=[busy])
+    approved_disruption(force, days_ago(40), lines=[quiet])
+    recompute_all()
+    board = dashboard_get(user=supervisor)
+    rows = {r.subject_id: r for r in board.rankings.lines[0].top}
+    assert rows[busy.pk].last_disruption == days_ago(3) and not rows[busy.pk].quiet
+    assert rows[quiet.pk].last_disruption == days_ago(40) and rows[quiet.pk].quiet
+    assert rows[never.pk].last_disruption is None and rows[never.pk].quiet
+    assert len(board.rankings.quiet_lines) == 2
+
+
+def test_needs_attention_counts_for_a_supervisor(client, force, supervisor):
+    north = force["divisions"]["north"]
+    make_line(north, status=LineStatus.NOMINATED)
+    stale = scored_line(north)
+    recompute_all()
+    type(stale).objects.filter(pk=stale.pk).update(score_stale_since=timezone.now())
+    client.force_login(supervisor)
+    response = client.get(URL)
+    items = {i.label: i.count for i in response.context["board"].attention}
+    assert items["County line nominations waiting for approval"] == 1
+    assert items["Submitted disruptions waiting for approval"] == 0
+    assert response.context["rankings"].stale == 1
+    assert 'data-testid="stale"' in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["auditor", "outsider"])
+def test_roles_without_the_matrix_are_refused(client, request, force, who):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(URL).status_code == 403
+    assert client.get(reverse("matrix:live")).status_code == 403
+    assert client.get(reverse("matrix:export", args=["lines"])).status_code == 403
+
+
+def test_anonymous_is_sent_to_sign_in(client, force):
+    response = client.get(URL)
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_lro_sees_only_the_lines_of_their_ocgs(client, force, lro):
+    north = force["divisions"]["north"]
+    scored_line(north, points=3)  # ties with the next (3 with the OCG link) and ranks first
+    mine = scored_ocg(north, managing_team=force["teams"]["north_local"])
+    theirs = scored_line(north, points=1, ocg=mine)
+    recompute_all()
+    client.force_login(lro)
+    board = client.get(URL).context["board"]
+    shown = [r.subject_id for p in board.rankings.lines for r in p.top]
+    assert shown == [theirs.pk]
+    # The rank is the line's rank in the division, not in what the LRO can see.
+    assert board.rankings.lines[0].top[0].rank == 2
+
+
+def test_as_of_reads_rank_history_and_that_days_snapshot(client, force, supervisor):
+    north = force["divisions"]["north"]
+    line = scored_line(north, points=2)
+    recompute_all()
+    past = days_ago(5)
+    RankHistory.objects.create(
+        on=past,
+        subject_type=RankedSubject.COUNTY_LINE,
+        county_line=line,
+        partition="NORTH",
+        rank=1,
+        total=7,
+    )
+    ForceSnapshot.objects.create(on=past, active_lines=1, total_trh=7, mapped_ocgs=0)
+    client.force_login(supervisor)
+    response = client.get(URL, {"as_of": past.isoformat()})
+    rankings = response.context["rankings"]
+    assert not rankings.is_current
+    row = rankings.lines[0].top[0]
+    assert (row.total, row.threat, row.confidence) == (7, None, None)
+    assert (rankings.totals.active_lines, rankings.totals.total_trh) == (1, 7)
+    html = response.content.decode()
+    assert 'data-testid="history-notice"' in html and "hx-trigger" not in html
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("2026-02-31", "Enter a real date"),
+        ("yesterday", "Enter a real date"),
+        ("2999-01-01", "no figures for a future date"),
+    ],
+)
+def test_bad_as_of_is_a_field_message_over_todays_matrix(client, force, supervisor, value, message):
+    client.force_login(supervisor)
+    response = client.get(URL, {"as_of": value})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert response.context["rankings"].is_current
+
+
+def test_live_fragment_is_204_until_the_worker_re_ranks(client, force, supervisor):
+    north = force["divisions"]["north"]
+    scored_line(north, points=1)
+    recompute_all()
+    client.force_login(supervisor)
+    token = client.get(URL).context["rankings"].token
+    live = reverse("matrix:live")
+    assert client.get(live, {"token": token}).status_code == 204
+    scored_line(north, points=3)
+    recompute_all()
+    response = client.get(live, {"token": token})
+    assert response.status_code == 200
+    assert response.context["rankings"].token != token
+    assert response.content.decode().count('data-testid="line-row"') == 2
+
+
+def test_csv_exports_are_audited(client, force, supervisor):
+    north = force["divisions"]["north"]
+    scored_line(north, points=2, reference="CL-9001")
+    recompute_all()
+    approved_disruption(force, days_ago(10))
+    client.force_login(supervisor)
+    response = client.get(reverse("matrix:export", args=["lines"]))
+    body = b"".join(response.streaming_content).decode()
+    assert body.splitlines()[0].startswith("Matrix,Rank,Reference,Name,Score")
+    assert "North,1,CL-9001" in body
+    event = AuditEvent.objects.get(action=AuditAction.EXPORT)
+    assert event.object_type == "matrix.dashboard.lines" and event.changes["rows"] == 1
+    for name in ("ocgs", "trend", "ocg-growth", "disruptions"):
+        assert client.get(reverse("matrix:export", args=[name])).status_code == 200
+    assert client.get(reverse("matrix:export", args=["nothing"])).status_code == 404
