@@ -1,0 +1,252 @@
+"""Safeguarding records: who may see them (per role), and the services that write them."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from rest_framework.test import APIClient
+
+from countylines import services
+from countylines.models import PersonAtRisk, SafeguardingReferral
+from kentsoc.audit.models import AuditEvent
+from tests.countylines.factories import make_line, make_person
+
+ALLOWED = ["clio", "supervisor", "clgt_officer", "central_clgt_officer"]
+DENIED = ["east_clgt_officer", "analyst", "coordinator", "researcher", "lro", "auditor", "outsider"]
+
+
+@pytest.fixture
+def child(line):
+    return make_person(line, name="Sam Example", kind="child", age_band="15_17")
+
+
+def _api(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def _web(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("role", ALLOWED)
+def test_allowed_roles_see_child_records(request, role, child, line):
+    user = request.getfixturevalue(role)
+    assert _web(user).get(f"/county-lines/people-at-risk/{child.pk}/").status_code == 200
+    assert (
+        "Sam Example" in _web(user).get(f"/county-lines/{line.pk}/safeguarding/").content.decode()
+    )
+    assert [p["id"] for p in _api(user).get("/api/people-at-risk/").json()["results"]] == [child.pk]
+    assert _api(user).get(f"/api/people-at-risk/{child.pk}/").status_code == 200
+    views = AuditEvent.objects.filter(
+        actor=user, action="view", object_type="countylines.personatrisk"
+    )
+    assert views.filter(object_id=str(child.pk)).count() == 2  # page and API detail
+    assert views.filter(changes__listed=[child.pk]).count() == 2  # tab and API list
+
+
+@pytest.mark.parametrize("role", DENIED)
+def test_other_roles_get_404_and_no_rows(request, role, child, line):
+    user = request.getfixturevalue(role)
+    web, api = _web(user), _api(user)
+    assert web.get(f"/county-lines/people-at-risk/{child.pk}/").status_code == 404
+    assert web.get(f"/county-lines/{line.pk}/safeguarding/").status_code == 404
+    people_page = web.get("/county-lines/people-at-risk/")
+    assert people_page.status_code == 403 or "Sam Example" not in people_page.content.decode()
+    assert api.get(f"/api/people-at-risk/{child.pk}/").status_code == 404
+    listed = api.get("/api/people-at-risk/")
+    assert listed.status_code in (200, 403)
+    if listed.status_code == 200:
+        assert listed.json()["results"] == []
+    detail = web.get(f"/county-lines/{line.pk}/").content.decode()
+    assert "Sam Example" not in detail and 'data-testid="tab-safeguarding"' not in detail
+    assert not AuditEvent.objects.filter(
+        actor=user, object_type="countylines.personatrisk"
+    ).exists()
+
+
+def test_line_clgt_follows_the_flex(
+    force, line, child, clgt_officer, east_clgt_officer, supervisor
+):
+    services.line_flex(actor=supervisor, line=line, division="EAST", reason="Worked by East")
+    assert _api(east_clgt_officer).get(f"/api/people-at-risk/{child.pk}/").status_code == 200
+    assert _api(clgt_officer).get(f"/api/people-at-risk/{child.pk}/").status_code == 404
+
+
+def test_people_list_page_only_for_allowed(force, clio, child):
+    other = make_line(districts=[force["districts"]["thanet"]], name="VIPER")
+    make_person(other, name="Alex Sample", kind="vulnerable_adult", age_band="25_39")
+    body = _web(clio).get("/county-lines/people-at-risk/", {"kind": "child"}).content.decode()
+    assert "Sam Example" in body and "Alex Sample" not in body
+
+
+class TestServices:
+    def test_clio_records_a_person_and_referrals(self, line, clio):
+        person = services.person_at_risk_create(
+            actor=clio,
+            county_line=line,
+            name="Jo Madeup",
+            kind="child",
+            age_band="12_14",
+            setting="Fictional Academy",
+        )
+        assert AuditEvent.objects.filter(action="create", object_id=str(person.pk)).exists()
+        referral = services.referral_create(
+            actor=clio,
+            person=person,
+            agency="partner",
+            partner_name="Youth Offending Service",
+            referred_on=datetime.date.today(),
+        )
+        services.referral_record_outcome(
+            actor=clio,
+            referral=referral,
+            outcome="Accepted; key worker assigned",
+            outcome_on=datetime.date.today(),
+        )
+        referral.refresh_from_db()
+        assert referral.outcome.startswith("Accepted")
+        services.person_at_risk_update(
+            actor=clio, person=person, version=1, engagement_status="engaging"
+        )
+        with pytest.raises(ValidationError, match="Someone else changed"):
+            services.person_at_risk_update(actor=clio, person=person, version=1, notes="stale")
+
+    @pytest.mark.parametrize(
+        ("kwargs", "field"),
+        [
+            ({"kind": "child", "age_band": "25_39"}, "age_band"),
+            ({"kind": "vulnerable_adult", "age_band": "12_14"}, "age_band"),
+            ({"kind": "adult", "age_band": "25_39"}, "kind"),
+            ({"kind": "child", "age_band": "15_17", "name": " "}, "name"),
+        ],
+    )
+    def test_bad_person_input(self, line, clio, kwargs, field):
+        kwargs = {"name": "Jo Madeup"} | kwargs
+        with pytest.raises(ValidationError) as exc:
+            services.person_at_risk_create(actor=clio, county_line=line, **kwargs)
+        assert field in exc.value.message_dict
+        assert not PersonAtRisk.objects.exists()
+
+    def test_bad_referral_input(self, child, clio):
+        today = datetime.date.today()
+        cases = [
+            ({"agency": "partner", "referred_on": today}, "partner_name"),
+            ({"agency": "mcet", "referred_on": today + datetime.timedelta(days=2)}, "referred_on"),
+            ({"agency": "mcet", "referred_on": None}, "referred_on"),
+            ({"agency": "police", "referred_on": today}, "agency"),
+            (
+                {
+                    "agency": "mcet",
+                    "referred_on": today,
+                    "outcome_on": today - datetime.timedelta(days=1),
+                },
+                "outcome_on",
+            ),
+        ]
+        for kwargs, field in cases:
+            with pytest.raises(ValidationError) as exc:
+                services.referral_create(actor=clio, person=child, **kwargs)
+            assert field in exc.value.message_dict, kwargs
+        assert not SafeguardingReferral.objects.exists()
+
+    def test_only_clios_write(self, line, child, supervisor, clgt_officer):
+        for user in (supervisor, clgt_officer):
+            with pytest.raises(PermissionDenied, match="Only CLIOs"):
+                services.person_at_risk_create(
+                    actor=user, county_line=line, name="X", kind="child", age_band="under_12"
+                )
+            with pytest.raises(PermissionDenied):
+                services.referral_create(
+                    actor=user, person=child, agency="mcet", referred_on=datetime.date.today()
+                )
+
+
+class TestApiAndPages:
+    def test_api_create_update_and_refer(self, line, clio):
+        api = _api(clio)
+        created = api.post(
+            "/api/people-at-risk/",
+            {"county_line": line.pk, "name": "Jo Madeup", "kind": "child", "age_band": "under_12"},
+            format="json",
+        )
+        assert created.status_code == 201, created.json()
+        pk = created.json()["id"]
+        bad = api.post(
+            "/api/people-at-risk/",
+            {"county_line": line.pk, "name": "Jo", "kind": "child", "age_band": "40_plus"},
+            format="json",
+        )
+        assert bad.status_code == 400 and "age_band" in bad.json()
+        patched = api.patch(
+            f"/api/people-at-risk/{pk}/",
+            {"version": 1, "setting": "Fictional Primary"},
+            format="json",
+        )
+        assert patched.json()["setting"] == "Fictional Primary"
+        referred = api.post(
+            f"/api/people-at-risk/{pk}/referrals/",
+            {"agency": "childrens_services", "referred_on": datetime.date.today().isoformat()},
+            format="json",
+        )
+        assert referred.status_code == 201
+        referral_id = referred.json()["referrals"][0]["id"]
+        outcome = api.patch(
+            f"/api/safeguarding-referrals/{referral_id}/",
+            {"outcome": "Strategy meeting held", "outcome_on": datetime.date.today().isoformat()},
+            format="json",
+        )
+        assert outcome.status_code == 200 and outcome.json()["outcome"] == "Strategy meeting held"
+
+    def test_supervisor_cannot_create_via_api(self, line, supervisor):
+        response = _api(supervisor).post(
+            "/api/people-at-risk/",
+            {"county_line": line.pk, "name": "Jo", "kind": "child", "age_band": "under_12"},
+            format="json",
+        )
+        assert response.status_code == 403
+
+    def test_pages_create_and_refer(self, line, clio):
+        web = _web(clio)
+        bad = web.post(
+            f"/county-lines/{line.pk}/safeguarding/",
+            {
+                "name": "Jo Madeup",
+                "kind": "vulnerable_adult",
+                "age_band": "12_14",
+                "engagement_status": "engaging",
+            },
+        )
+        assert bad.status_code == 400 and "18 or over" in bad.content.decode()
+        ok = web.post(
+            f"/county-lines/{line.pk}/safeguarding/",
+            {
+                "name": "Jo Madeup",
+                "kind": "child",
+                "age_band": "12_14",
+                "engagement_status": "engaging",
+            },
+        )
+        person = PersonAtRisk.objects.get()
+        assert (
+            ok.status_code == 302 and ok["Location"] == f"/county-lines/people-at-risk/{person.pk}/"
+        )
+        bad = web.post(
+            f"/county-lines/people-at-risk/{person.pk}/referrals/",
+            {"agency": "partner", "referred_on": "2020-01-01"},
+        )
+        assert bad.status_code == 400 and "Name the partner agency." in bad.content.decode()
+        ok = web.post(
+            f"/county-lines/people-at-risk/{person.pk}/referrals/",
+            {"agency": "mcet", "referred_on": datetime.date.today().isoformat()},
+        )
+        assert ok.status_code == 302
+        referral = SafeguardingReferral.objects.get()
+        bad = web.post(
+            f"/county-lines/referrals/{referral.pk}/outcome/", {"outcome": "", "outcome_on": ""}
+        )
+        assert bad.status_code == 400 and "Describe the outcome" in bad.content.decode()
