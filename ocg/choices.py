@@ -16,6 +16,11 @@ SCORED_OCG_STATUSES = frozenset({OcgStatus.MAPPED, OcgStatus.ADOPTED})
 CLOSED_OCG_STATUSES = frozenset({OcgStatus.DISMANTLED, OcgStatus.ARCHIVED, OcgStatus.REJECTED})
 
 
+class ClosingStatus(models.TextChoices):
+    DISMANTLED = "dismantled", "Dismantled"
+    ARCHIVED = "archived", "Archived"
+
+
 class Criminality(models.TextChoices):
     DRUG_IMPORTATION = "drug_importation", "Drug importation"
     DRUG_SUPPLY = "drug_supply", "Drug supply"

@@ -1,0 +1,180 @@
+"""Input and output shapes of the OCG and nominal API. Rules live in the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from ocg import selectors
+from ocg.models import OCG, Membership, Nominal, PlanAction
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(source="nominal.reference", read_only=True)
+    name = serializers.CharField(source="nominal.full_name", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "nominal", "reference", "name", "role", "from_date", "to_date"]
+        read_only_fields = fields
+
+
+class OcgSerializer(serializers.ModelSerializer):
+    criminality = serializers.SerializerMethodField()
+    division_code = serializers.CharField(source="division.code", read_only=True)
+    members = serializers.SerializerMethodField()
+    awaiting_approval = serializers.SerializerMethodField()
+    missing_criteria = serializers.SerializerMethodField()
+    score = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OCG
+        fields = [
+            "id",
+            "reference",
+            "name",
+            "status",
+            "criminality",
+            "division",
+            "division_code",
+            "summary",
+            "managing_team",
+            "lead_responsible_officer",
+            "members",
+            "nominated_on",
+            "mapped_on",
+            "adopted_on",
+            "closed_on",
+            "closure_reason",
+            "awaiting_approval",
+            "version",
+            "missing_criteria",
+            "score",
+        ]
+        read_only_fields = fields
+
+    def get_criminality(self, ocg: OCG) -> list[str]:
+        return sorted(c.code for c in ocg.criminality.all())
+
+    def get_members(self, ocg: OCG) -> list[dict[str, Any]]:
+        return MembershipSerializer(ocg.memberships.all(), many=True).data
+
+    def get_awaiting_approval(self, ocg: OCG) -> bool:
+        return ocg.mapping_submitted_at is not None
+
+    def get_missing_criteria(self, ocg: OCG) -> list[str]:
+        return selectors.missing_criteria(ocg)
+
+    def get_score(self, ocg: OCG) -> dict[str, Any] | None:
+        return selectors.score_data(ocg)
+
+
+class MemberInput(serializers.Serializer):
+    nominal = serializers.IntegerField()
+    role = serializers.CharField()
+
+
+class OcgCreateInput(serializers.Serializer):
+    name = serializers.CharField(allow_blank=True)
+    criminality = serializers.ListField(child=serializers.CharField())
+    division = serializers.IntegerField(allow_null=True)
+    summary = serializers.CharField(allow_blank=True, required=False, default="")
+    members = serializers.ListField(child=MemberInput(), allow_empty=True)
+    nominated_on = serializers.DateField(required=False, allow_null=True)
+
+
+class OcgUpdateInput(serializers.Serializer):
+    name = serializers.CharField(allow_blank=True, required=False)
+    criminality = serializers.ListField(child=serializers.CharField(), required=False)
+    division = serializers.IntegerField(allow_null=True, required=False)
+    summary = serializers.CharField(allow_blank=True, required=False)
+    version = serializers.IntegerField(required=False)
+
+
+class EvidenceInput(serializers.Serializer):
+    criterion = serializers.CharField()
+    text = serializers.CharField(allow_blank=True)
+    records = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True)
+
+
+class AdoptInput(serializers.Serializer):
+    managing_team = serializers.IntegerField(allow_null=True)
+    lead_responsible_officer = serializers.IntegerField(allow_null=True)
+
+
+class CloseInput(serializers.Serializer):
+    status = serializers.CharField()
+    date = serializers.DateField()
+    reason = serializers.CharField(allow_blank=True)
+
+
+class MembershipAddInput(serializers.Serializer):
+    nominal = serializers.IntegerField()
+    role = serializers.CharField()
+    from_date = serializers.DateField(required=False, allow_null=True)
+    to_date = serializers.DateField(required=False, allow_null=True)
+
+
+class PlanActionSerializer(serializers.ModelSerializer):
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = PlanAction
+        fields = [
+            "id",
+            "ocg",
+            "strand",
+            "description",
+            "owner",
+            "due_on",
+            "status",
+            "is_overdue",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class PlanActionInput(serializers.Serializer):
+    strand = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    owner = serializers.IntegerField()
+    due_on = serializers.DateField()
+    status = serializers.CharField(required=False, default="open")
+
+
+class NominalSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Nominal
+        fields = [
+            "id",
+            "reference",
+            "first_name",
+            "last_name",
+            "aliases",
+            "date_of_birth",
+            "custody_status",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class NominalCreateInput(serializers.Serializer):
+    first_name = serializers.CharField(allow_blank=True)
+    last_name = serializers.CharField(allow_blank=True)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    aliases = serializers.CharField(allow_blank=True, required=False, default="")
+    custody_status = serializers.CharField(required=False, default="at_liberty")
+
+
+class NominalUpdateInput(serializers.Serializer):
+    first_name = serializers.CharField(allow_blank=True, required=False)
+    last_name = serializers.CharField(allow_blank=True, required=False)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    aliases = serializers.CharField(allow_blank=True, required=False)
+    custody_status = serializers.CharField(required=False)
+    version = serializers.IntegerField(required=False)

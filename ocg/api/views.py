@@ -1,0 +1,195 @@
+"""OCG and nominal API: the same selectors, FilterSets and services as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from kentsoc.audit.services import audit_view
+from ocg import selectors, services
+from ocg.api import serializers as s
+from ocg.choices import OcgStatus
+from ocg.filters import NominalFilterSet, OcgFilterSet
+from ocg.models import PlanAction
+
+
+def _input(serializer_class: type, data: Any) -> dict[str, Any]:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class _HasPerm(permissions.BasePermission):
+    perm = ""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return bool(request.user and request.user.has_perm(self.perm))
+
+
+class CanViewOcgs(_HasPerm):
+    perm = "ocg.view_ocg"
+
+
+class CanViewNominals(_HasPerm):
+    perm = "ocg.view_nominal"
+
+
+class OcgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.OcgSerializer
+    filterset_class = OcgFilterSet
+    permission_classes = [permissions.IsAuthenticated, CanViewOcgs]
+
+    def get_queryset(self):
+        return selectors.ocg_list(user=self.request.user)
+
+    def _ocg(self):
+        return selectors.ocg_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def _respond(self, pk: int, code: int = status.HTTP_200_OK) -> Response:
+        ocg = selectors.ocg_get(user=self.request.user, pk=pk)
+        return Response(self.get_serializer(ocg).data, status=code)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        ocg = self._ocg()
+        audit_view(actor=request.user, obj=ocg)
+        return Response(self.get_serializer(ocg).data)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = _input(s.OcgCreateInput, request.data)
+        ocg = services.ocg_nominate(actor=request.user, **data)
+        return self._respond(ocg.pk, status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        ocg = self._ocg()
+        data = _input(s.OcgUpdateInput, request.data)
+        services.ocg_update(actor=request.user, ocg=ocg, **data)
+        return self._respond(ocg.pk)
+
+    @action(detail=True, methods=["post"])
+    def evidence(self, request: Request, pk: str) -> Response:
+        from kentsoc.intel.services import evidence_add
+
+        ocg = self._ocg()
+        data = _input(s.EvidenceInput, request.data)
+        evidence_add(actor=request.user, ocg=ocg, **data)
+        if ocg.status == OcgStatus.NOMINATED:
+            # Recording evidence is development work: the nomination moves on by itself.
+            services.ocg_start_development(actor=request.user, ocg=ocg)
+        return self._respond(ocg.pk, status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def members(self, request: Request, pk: str) -> Response:
+        ocg = self._ocg()
+        data = _input(s.MembershipAddInput, request.data)
+        services.membership_add(actor=request.user, ocg=ocg, **data)
+        return self._respond(ocg.pk, status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"], url_path="start-development")
+    def start_development(self, request: Request, pk: str) -> Response:
+        services.ocg_start_development(actor=request.user, ocg=self._ocg())
+        return self._respond(pk)
+
+    @action(detail=True, methods=["post"], url_path="map")
+    def submit_for_mapping(self, request: Request, pk: str) -> Response:
+        services.ocg_submit_for_mapping(actor=request.user, ocg=self._ocg())
+        return self._respond(pk)
+
+    @action(detail=True, methods=["post"], url_path="approve-mapping")
+    def approve_mapping(self, request: Request, pk: str) -> Response:
+        services.ocg_approve_mapping(actor=request.user, ocg=self._ocg())
+        return self._respond(pk)
+
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_submission(self, request: Request, pk: str) -> Response:
+        ocg = self._ocg()
+        data = _input(s.ReasonInput, request.data)
+        services.ocg_return(actor=request.user, ocg=ocg, reason=data["reason"])
+        return self._respond(pk)
+
+    @action(detail=True, methods=["post"])
+    def adopt(self, request: Request, pk: str) -> Response:
+        ocg = self._ocg()
+        data = _input(s.AdoptInput, request.data)
+        services.ocg_adopt(actor=request.user, ocg=ocg, **data)
+        return self._respond(pk)
+
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str) -> Response:
+        ocg = self._ocg()
+        data = _input(s.CloseInput, request.data)
+        services.ocg_close(actor=request.user, ocg=ocg, **data)
+        return self._respond(pk)
+
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str) -> Response:
+        ocg = self._ocg()
+        data = _input(s.ReasonInput, request.data)
+        services.ocg_reject(actor=request.user, ocg=ocg, reason=data["reason"])
+        return self._respond(pk)
+
+    @action(detail=True, methods=["get", "post"])
+    def plan(self, request: Request, pk: str) -> Response:
+        ocg = self._ocg()
+        if request.method == "POST":
+            data = _input(s.PlanActionInput, request.data)
+            created = services.plan_action_add(actor=request.user, ocg=ocg, **data)
+            return Response(s.PlanActionSerializer(created).data, status=status.HTTP_201_CREATED)
+        return Response(s.PlanActionSerializer(selectors.plan_actions(ocg=ocg), many=True).data)
+
+    @action(detail=True, methods=["patch"], url_path=r"plan/(?P<action_id>\d+)")
+    def plan_update(self, request: Request, pk: str, action_id: str) -> Response:
+        ocg = self._ocg()
+        plan_action = PlanAction.objects.filter(ocg=ocg, pk=action_id).first()
+        if plan_action is None:
+            from django.http import Http404
+
+            raise Http404
+        data = request.data if isinstance(request.data, dict) else {}
+        fields = {k: data[k] for k in services.PLAN_FIELDS if k in data}
+        updated = services.plan_action_update(
+            actor=request.user, action=plan_action, version=data.get("version"), **fields
+        )
+        return Response(s.PlanActionSerializer(updated).data)
+
+    @action(detail=True, methods=["get"])
+    def network(self, request: Request, pk: str) -> Response:
+        return Response(selectors.ocg_network(user=request.user, ocg=self._ocg()))
+
+
+class NominalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """People. Every single read is audited; lists are searches and are not."""
+
+    serializer_class = s.NominalSerializer
+    filterset_class = NominalFilterSet
+    permission_classes = [permissions.IsAuthenticated, CanViewNominals]
+
+    def get_queryset(self):
+        return selectors.nominal_list(user=self.request.user)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        nominal = selectors.nominal_get(user=request.user, pk=kwargs["pk"])
+        audit_view(actor=request.user, obj=nominal)
+        return Response(self.get_serializer(nominal).data)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = _input(s.NominalCreateInput, request.data)
+        created = services.nominal_create(actor=request.user, **data)
+        body = dict(self.get_serializer(created.nominal).data)
+        body["possible_duplicates"] = [
+            {"id": d.pk, "reference": d.reference, "name": d.full_name}
+            for d in created.possible_duplicates
+        ]
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        nominal = selectors.nominal_get(user=request.user, pk=kwargs["pk"])
+        data = _input(s.NominalUpdateInput, request.data)
+        version = data.pop("version", None)
+        updated = services.nominal_update(
+            actor=request.user, nominal=nominal, version=version, **data
+        )
+        return Response(self.get_serializer(updated).data)

@@ -1,0 +1,136 @@
+"""One FilterSet per model, shared by the HTML lists and the API viewsets."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+
+from kentsoc.org.choices import Role
+from kentsoc.org.models import Division, Team
+from ocg.choices import Criminality, CustodyStatus, OcgStatus
+from ocg.models import OCG, Membership, Nominal
+
+_TEXT = forms.TextInput(attrs={"type": "search"})
+TIER_CHOICES = [("1", "Tier 1"), ("2", "Tier 2"), ("3", "Tier 3")]
+
+
+class _NullsLastOrdering(django_filters.OrderingFilter):
+    """Unscored OCGs sort after scored ones in either direction."""
+
+    def get_ordering_value(self, param: str):
+        value = super().get_ordering_value(param)
+        descending = value.startswith("-")
+        expr = F(value.lstrip("-"))
+        return expr.desc(nulls_last=True) if descending else expr.asc(nulls_last=True)
+
+
+def _lro_choices():
+    return get_user_model().objects.filter(officer__role=Role.LRO).order_by("last_name")
+
+
+class OcgFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_text",
+        label="Search",
+        help_text="Name, reference, summary or member name",
+        widget=_TEXT,
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=OcgStatus.choices, widget=forms.SelectMultiple(attrs={"size": 3})
+    )
+    division = django_filters.ModelChoiceFilter(
+        queryset=Division.objects.filter(is_central=False), empty_label="Any division"
+    )
+    managing_team = django_filters.ModelChoiceFilter(
+        queryset=Team.objects.all(), label="Managing team", empty_label="Any team"
+    )
+    tier = django_filters.ChoiceFilter(
+        choices=TIER_CHOICES, method="filter_tier", empty_label="Any tier"
+    )
+    criminality = django_filters.ChoiceFilter(
+        choices=Criminality.choices, method="filter_criminality", empty_label="Any criminality"
+    )
+    lro = django_filters.ModelChoiceFilter(
+        field_name="lead_responsible_officer",
+        queryset=_lro_choices(),
+        label="Lead Responsible Officer",
+        empty_label="Any LRO",
+    )
+    ordering = _NullsLastOrdering(
+        fields=(
+            ("reference", "reference"),
+            ("name", "name"),
+            ("status", "status"),
+            ("score_total", "score"),
+            ("nominated_on", "nominated_on"),
+        ),
+        label="Order by",
+    )
+
+    class Meta:
+        model = OCG
+        fields: list[str] = []
+
+    def filter_text(self, queryset: QuerySet[OCG], name: str, value: str) -> QuerySet[OCG]:
+        value = value.strip()
+        if not value:
+            return queryset
+        members = Membership.objects.filter(ocg=OuterRef("pk")).filter(
+            Q(nominal__first_name__icontains=value)
+            | Q(nominal__last_name__icontains=value)
+            | Q(nominal__aliases__icontains=value)
+        )
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(reference__icontains=value)
+            | Q(summary__icontains=value)
+            | Exists(members)
+        )
+
+    def filter_tier(self, queryset: QuerySet[OCG], name: str, value: str) -> QuerySet[OCG]:
+        # `score_tier` is annotated by ocg.selectors from the current Score.
+        return queryset.filter(score_tier=int(value)) if value else queryset
+
+    def filter_criminality(self, queryset: QuerySet[OCG], name: str, value: str) -> QuerySet[OCG]:
+        if not value:
+            return queryset
+        return queryset.filter(
+            Exists(
+                OCG.criminality.through.objects.filter(
+                    ocg=OuterRef("pk"), criminalitytype__code=value
+                )
+            )
+        )
+
+
+class NominalFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_text", label="Search", help_text="Name, alias or reference", widget=_TEXT
+    )
+    date_of_birth = django_filters.DateFilter(
+        widget=forms.DateInput(attrs={"type": "date"}), label="Date of birth"
+    )
+    custody_status = django_filters.ChoiceFilter(
+        choices=CustodyStatus.choices, empty_label="Any custody status"
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(("reference", "reference"), ("last_name", "name"), ("date_of_birth", "dob")),
+        label="Order by",
+    )
+
+    class Meta:
+        model = Nominal
+        fields: list[str] = []
+
+    def filter_text(self, queryset: QuerySet[Nominal], name: str, value: str) -> QuerySet[Nominal]:
+        query = Q()
+        for word in value.split():
+            query &= (
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(aliases__icontains=word)
+                | Q(reference__iexact=word)
+            )
+        return queryset.filter(query)

@@ -1,0 +1,144 @@
+"""HTML input shapes. Rules live in ocg.services; forms only read input and show the services'
+messages at the right field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from kentsoc.org.models import Division, Team
+from ocg.choices import (
+    ClosingStatus,
+    Criminality,
+    CustodyStatus,
+    MembershipRole,
+    PlanActionStatus,
+    PlanStrand,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def apply_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's field messages on the form's fields (others at the top)."""
+    if not hasattr(exc, "error_dict"):
+        for message in exc.messages:
+            form.add_error(None, message)
+        return
+    for name, errors in exc.error_dict.items():
+        target = name if name in form.fields else None
+        for error in errors:
+            for message in error.messages:
+                if target is None and name != NON_FIELD_ERRORS:
+                    label = name.replace("_", " ").capitalize()
+                    message = f"{label}: {message}"
+                form.add_error(target, message)
+
+
+class NominateForm(forms.Form):
+    name = forms.CharField(max_length=120, help_text="The name the group is known by.")
+    criminality = forms.MultipleChoiceField(
+        choices=Criminality.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="One or more types of criminality.",
+    )
+    division = forms.ModelChoiceField(
+        queryset=Division.objects.filter(is_central=False), empty_label="Choose a division"
+    )
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    # Members come as parallel lists `member_nominal` / `member_role` from the picker rows; the
+    # service checks them. This field only carries their errors to the page.
+    members = forms.CharField(
+        required=False,
+        widget=forms.HiddenInput,
+        label="Members",
+        help_text="At least two people, each with a role.",
+    )
+
+
+class OcgEditForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    criminality = forms.MultipleChoiceField(
+        choices=Criminality.choices, widget=forms.CheckboxSelectMultiple
+    )
+    division = forms.ModelChoiceField(queryset=Division.objects.filter(is_central=False))
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class MemberAddForm(forms.Form):
+    nominal = forms.IntegerField(widget=forms.HiddenInput, required=False, label="Person")
+    role = forms.ChoiceField(choices=MembershipRole.choices)
+    from_date = forms.DateField(widget=DATE, required=False, label="From")
+    to_date = forms.DateField(widget=DATE, required=False, label="To")
+
+
+class MemberEndForm(forms.Form):
+    to_date = forms.DateField(widget=DATE, label="Ended on")
+
+
+class NominalForm(forms.Form):
+    first_name = forms.CharField(max_length=80)
+    last_name = forms.CharField(max_length=80)
+    date_of_birth = forms.DateField(widget=DATE, required=False)
+    aliases = forms.CharField(max_length=300, required=False, help_text="Separate with commas.")
+    custody_status = forms.ChoiceField(choices=CustodyStatus.choices, initial="at_liberty")
+
+
+class NominalEditForm(NominalForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CloseForm(forms.Form):
+    status = forms.ChoiceField(choices=ClosingStatus.choices, label="Close as")
+    date = forms.DateField(widget=DATE, label="Date")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _officers():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, officer__isnull=False)
+        .select_related("officer", "officer__team")
+        .order_by("officer__role", "last_name")
+    )
+
+
+class _UserChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        officer = obj.officer
+        return f"{officer.display_name} — {officer.get_role_display()}, {officer.team.name}"
+
+
+class AdoptForm(forms.Form):
+    managing_team = forms.ModelChoiceField(
+        queryset=Team.objects.order_by("name"),
+        empty_label="Choose a team",
+        help_text="SOC, a Division local team, MLT, MSHT, FI or NCA/ERSOU.",
+    )
+    lead_responsible_officer = _UserChoice(
+        queryset=_officers(),
+        empty_label="Choose an officer",
+        label="Lead Responsible Officer",
+        help_text="An officer whose role is Lead Responsible Officer.",
+    )
+
+
+class PlanActionForm(forms.Form):
+    strand = forms.ChoiceField(choices=PlanStrand.choices)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    owner = _UserChoice(queryset=_officers(), empty_label="Choose an officer")
+    due_on = forms.DateField(widget=DATE, label="Due")
+    status = forms.ChoiceField(choices=PlanActionStatus.choices, initial=PlanActionStatus.OPEN)
+
+
+class PlanStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=PlanActionStatus.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput)

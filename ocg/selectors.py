@@ -1,0 +1,411 @@
+"""Reads of OCGs and nominals, always scoped to what the user may see.
+
+List selectors fetch what a row shows (criminality, members, current score and rankings, evidence
+criteria) in a fixed number of queries whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+from kentsoc.audit.models import AuditEvent
+from kentsoc.intel.choices import OcgCriterion
+from kentsoc.intel.models import DefinitionEvidence, IntelligenceRecord
+from kentsoc.intel.selectors import MIN_CURRENT_MEMBERS
+from kentsoc.matrix.models import Ranking, Score
+from ocg.choices import SCORED_OCG_STATUSES, OcgStatus, PlanActionStatus
+from ocg.models import OCG, Membership, Nominal, OcgStatusChange, PlanAction
+
+FORCE_PARTITION = "FORCE"
+
+
+def _current_score(field_name: str) -> Subquery:
+    return Subquery(
+        Score.objects.filter(ocg=OuterRef("pk"), is_current=True).values(field_name)[:1]
+    )
+
+
+def _with_related(queryset: QuerySet[OCG]) -> QuerySet[OCG]:
+    return (
+        queryset.select_related("division", "managing_team", "lead_responsible_officer")
+        .annotate(score_total=_current_score("total"), score_tier=_current_score("tier"))
+        .prefetch_related(
+            "criminality",
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("nominal").order_by(
+                    "to_date", "role", "nominal__last_name", "id"
+                ),
+            ),
+            Prefetch(
+                "scores", queryset=Score.objects.filter(is_current=True), to_attr="current_scores"
+            ),
+            Prefetch(
+                "rankings",
+                queryset=Ranking.objects.select_related("division"),
+                to_attr="ranking_rows",
+            ),
+            Prefetch(
+                "evidence",
+                queryset=DefinitionEvidence.objects.only("id", "ocg_id", "criterion"),
+                to_attr="evidence_rows",
+            ),
+        )
+    )
+
+
+def ocg_list(*, user: Any) -> QuerySet[OCG]:
+    return _with_related(OCG.objects.visible_to(user))
+
+
+def ocg_get(*, user: Any, pk: Any) -> OCG:
+    """The OCG, or Http404 when it does not exist or the user may not see it."""
+    return _with_related(OCG.objects.all()).get_visible_or_404(user, pk=pk)
+
+
+def missing_criteria(ocg: OCG) -> list[str]:
+    """Criteria codes not yet met, from the prefetched evidence and members; the same rule as
+    `kentsoc.intel.selectors.definition_gaps` without a query per OCG."""
+    evidenced = {e.criterion for e in ocg.evidence_rows}
+    gaps = [code for code in OcgCriterion.values if code not in evidenced]
+    current = sum(1 for m in ocg.memberships.all() if m.to_date is None)
+    if OcgCriterion.TWO_OR_MORE_INDIVIDUALS not in gaps and current < MIN_CURRENT_MEMBERS:
+        gaps.insert(0, OcgCriterion.TWO_OR_MORE_INDIVIDUALS.value)
+    return gaps
+
+
+def missing_criteria_labels(ocg: OCG) -> list[str]:
+    return [OcgCriterion(code).label for code in missing_criteria(ocg)]
+
+
+@dataclass
+class ScoreView:
+    """The score panel of an OCG: what the matrix says now, and whether it is catching up."""
+
+    on_matrix: bool
+    stale: bool
+    score: Score | None
+    force_rank: int | None = None
+    division_rank: int | None = None
+    division_name: str = ""
+    not_scored_reason: str = ""
+    factors: list[dict] = field(default_factory=list)
+
+    @property
+    def polling(self) -> bool:
+        # Keep asking while the worker has something to do for this OCG.
+        return self.on_matrix and (self.stale or self.score is None)
+
+
+def score_view(*, user: Any, ocg: OCG, explain: bool = False) -> ScoreView:
+    """From an OCG loaded by `ocg_list`/`ocg_get`. With `explain`, each factor's records are
+    resolved (one query) to references and gradings the user may see."""
+    score = ocg.current_scores[0] if ocg.current_scores else None
+    view = ScoreView(
+        on_matrix=ocg.status in SCORED_OCG_STATUSES,
+        stale=ocg.score_stale_since is not None,
+        score=score,
+    )
+    for ranking in ocg.ranking_rows:
+        if ranking.partition == FORCE_PARTITION:
+            view.force_rank = ranking.rank
+        else:
+            view.division_rank = ranking.rank
+            view.division_name = ranking.division.name if ranking.division else ranking.partition
+    if not view.on_matrix:
+        labels = missing_criteria_labels(ocg)
+        if ocg.status in (OcgStatus.NOMINATED, OcgStatus.IN_DEVELOPMENT) and labels:
+            view.not_scored_reason = "Not scored: definition evidence missing for " + ", ".join(
+                labels
+            )
+        elif ocg.status in (OcgStatus.NOMINATED, OcgStatus.IN_DEVELOPMENT):
+            view.not_scored_reason = "Not scored: waiting to be mapped by a supervisor."
+        else:
+            view.not_scored_reason = (
+                f"Not scored: the OCG is {ocg.get_status_display().lower()} and off the matrix."
+            )
+    if explain and score is not None:
+        view.factors = explain_factors(user=user, breakdown=score.breakdown)
+    return view
+
+
+def explain_factors(*, user: Any, breakdown: list[dict]) -> list[dict]:
+    """Each breakdown entry with its records as (id, reference, grading, scorable, visible)."""
+    ids = {
+        pk
+        for entry in breakdown
+        for pk in [*entry.get("records", []), *entry.get("unscorable_records", [])]
+    }
+    visible = {
+        r.pk: r
+        for r in IntelligenceRecord.objects.visible_to(user)
+        .filter(pk__in=ids)
+        .only("id", "reference", "source_evaluation", "intelligence_assessment", "handling_code")
+    }
+    rows = []
+    for entry in breakdown:
+        records = []
+        for pk, scorable in [
+            *((pk, True) for pk in entry.get("records", [])),
+            *((pk, False) for pk in entry.get("unscorable_records", [])),
+        ]:
+            record = visible.get(pk)
+            records.append(
+                {
+                    "id": pk,
+                    "reference": record.reference if record else f"record {pk}",
+                    "grading": record.grading if record else "",
+                    "url": reverse("intel:detail", args=[pk]) if record else "",
+                    "scorable": scorable,
+                    "visible": record is not None,
+                }
+            )
+        rows.append({**entry, "record_links": records})
+    return rows
+
+
+def score_data(ocg: OCG) -> dict | None:
+    """The current score as plain data, for the API."""
+    view = score_view(user=None, ocg=ocg)
+    if view.score is None:
+        return {
+            "score": None,
+            "stale": view.stale,
+            "on_matrix": view.on_matrix,
+            "not_scored_reason": view.not_scored_reason,
+        }
+    s = view.score
+    return {
+        "score": s.total,
+        "threat": s.threat,
+        "risk": s.risk,
+        "harm": s.harm,
+        "confidence": s.confidence,
+        "tier": s.tier,
+        "matrix_version": s.matrix_version,
+        "scored_at": s.computed_at,
+        "rank": {"force": view.force_rank, "division": view.division_rank},
+        "stale": view.stale,
+        "on_matrix": view.on_matrix,
+        "not_scored_reason": view.not_scored_reason,
+    }
+
+
+# --- history ------------------------------------------------------------------------------------
+
+
+def ocg_history(*, ocg: OCG) -> dict[str, Any]:
+    """Lifecycle moves and every audit event about the OCG, its members, plan and evidence."""
+    changes = list(
+        OcgStatusChange.objects.filter(ocg=ocg)
+        .select_related("changed_by")
+        .order_by("-changed_at", "-id")
+    )
+    related = Q(object_type="ocg.ocg", object_id=str(ocg.pk)) | Q(
+        object_type__in=["ocg.membership", "ocg.planaction", "intel.definitionevidence"],
+        changes__ocg=ocg.pk,
+    )
+    events = list(AuditEvent.objects.filter(related).order_by("-at", "-id")[:200])
+    return {"status_changes": changes, "events": events}
+
+
+# --- network ------------------------------------------------------------------------------------
+
+
+def ocg_network(*, user: Any, ocg: OCG) -> dict[str, Any]:
+    """The OCG, its current members (with roles), and the other OCGs and county lines they belong
+    to; plus lines linked to the OCG itself. Only what the user may see is included."""
+    from countylines.models import CountyLine, LineNominal
+
+    members = list(
+        Membership.objects.filter(ocg=ocg, to_date__isnull=True).select_related("nominal")
+    )
+    nominal_ids = [m.nominal_id for m in members]
+    visible_ocgs = OCG.objects.visible_to(user)
+    other_memberships = list(
+        Membership.objects.filter(nominal_id__in=nominal_ids, to_date__isnull=True)
+        .exclude(ocg=ocg)
+        .filter(ocg__in=visible_ocgs)
+        .select_related("ocg")
+    )
+    visible_lines = CountyLine.objects.visible_to(user)
+    line_links = list(
+        LineNominal.objects.filter(nominal_id__in=nominal_ids, county_line__in=visible_lines)
+        .select_related("county_line")
+        .order_by("county_line__reference")
+    )
+    own_lines = list(visible_lines.filter(ocg=ocg).order_by("reference"))
+
+    nodes: dict[str, dict] = {}
+    edges: list[dict] = []
+
+    def node(key: str, label: str, kind: str, url: str, **extra: Any) -> None:
+        nodes.setdefault(key, {"id": key, "label": label, "kind": kind, "url": url, **extra})
+
+    centre = f"ocg-{ocg.pk}"
+    node(
+        centre,
+        f"{ocg.reference} {ocg.name}",
+        "ocg",
+        reverse("ocg:detail", args=[ocg.pk]),
+        focus=True,
+    )
+    for m in members:
+        key = f"nominal-{m.nominal_id}"
+        node(
+            key, m.nominal.full_name, "nominal", reverse("ocg:nominal-detail", args=[m.nominal_id])
+        )
+        edges.append({"source": key, "target": centre, "label": m.get_role_display()})
+    for m in other_memberships:
+        key = f"ocg-{m.ocg_id}"
+        node(key, f"{m.ocg.reference} {m.ocg.name}", "ocg", reverse("ocg:detail", args=[m.ocg_id]))
+        edges.append(
+            {"source": f"nominal-{m.nominal_id}", "target": key, "label": m.get_role_display()}
+        )
+    for link in line_links:
+        key = f"line-{link.county_line_id}"
+        line = link.county_line
+        node(key, f"{line.reference} {line.name}", "county_line", _line_url(line.pk))
+        edges.append(
+            {
+                "source": f"nominal-{link.nominal_id}",
+                "target": key,
+                "label": link.get_role_display(),
+            }
+        )
+    for line in own_lines:
+        key = f"line-{line.pk}"
+        node(key, f"{line.reference} {line.name}", "county_line", _line_url(line.pk))
+        edges.append({"source": centre, "target": key, "label": "linked OCG"})
+    for edge in edges:
+        for end in ("source", "target"):
+            edge[f"{end}_label"] = nodes[edge[end]]["label"]
+            edge[f"{end}_url"] = nodes[edge[end]]["url"]
+    return {"nodes": list(nodes.values()), "edges": edges}
+
+
+def _line_url(pk: int) -> str:
+    from django.urls import NoReverseMatch
+
+    try:
+        return reverse("countylines:detail", args=[pk])
+    except NoReverseMatch:
+        return ""
+
+
+# --- plan ---------------------------------------------------------------------------------------
+
+
+def plan_actions(*, ocg: OCG) -> list[PlanAction]:
+    return list(
+        PlanAction.objects.filter(ocg=ocg)
+        .select_related("owner", "owner__officer")
+        .order_by("strand", "due_on", "id")
+    )
+
+
+# --- nominals -----------------------------------------------------------------------------------
+
+
+def nominal_list(*, user: Any) -> QuerySet[Nominal]:
+    return Nominal.objects.visible_to(user).annotate(
+        ocg_count=Count(
+            "memberships__ocg", filter=Q(memberships__to_date__isnull=True), distinct=True
+        )
+    )
+
+
+def nominal_get(*, user: Any, pk: Any) -> Nominal:
+    return Nominal.objects.all().get_visible_or_404(user, pk=pk)
+
+
+def nominal_search(*, user: Any, text: str, limit: int = 10) -> list[Nominal]:
+    """For the search-as-you-type picker: name, alias or reference."""
+    text = (text or "").strip()
+    if len(text) < 2:
+        return []
+    query = Q()
+    for word in text.split():
+        query &= (
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(aliases__icontains=word)
+            | Q(reference__iexact=word)
+        )
+    return list(Nominal.objects.visible_to(user).filter(query).order_by("last_name")[:limit])
+
+
+def nominal_appearances(*, user: Any, nominal: Nominal) -> dict[str, Any]:
+    """Every OCG, county line and intelligence record the person appears in that the user may
+    see."""
+    from countylines.models import CountyLine, LineNominal
+    from kentsoc.intel.selectors import intelligence_for_subject
+
+    memberships = list(
+        Membership.objects.filter(nominal=nominal, ocg__in=OCG.objects.visible_to(user))
+        .select_related("ocg", "ocg__division")
+        .order_by("to_date", "ocg__reference")
+    )
+    lines = list(
+        LineNominal.objects.filter(
+            nominal=nominal, county_line__in=CountyLine.objects.visible_to(user)
+        )
+        .select_related("county_line")
+        .order_by("county_line__reference")
+    )
+    records = list(intelligence_for_subject(user=user, nominal=nominal))
+    return {
+        "memberships": memberships,
+        "line_links": [{"link": link, "url": _line_url(link.county_line_id)} for link in lines],
+        "records": records,
+    }
+
+
+# --- home panels --------------------------------------------------------------------------------
+
+
+def ocgs_of_lro(*, user: Any) -> list[OCG]:
+    today = timezone.localdate()
+    return list(
+        OCG.objects.visible_to(user)
+        .filter(lead_responsible_officer=user, status=OcgStatus.ADOPTED)
+        .select_related("managing_team")
+        .annotate(
+            overdue_actions=Count(
+                "plan_actions",
+                filter=Q(plan_actions__due_on__lt=today)
+                & ~Q(plan_actions__status=PlanActionStatus.DONE),
+            ),
+            score_total=_current_score("total"),
+        )
+        .order_by("reference")
+    )
+
+
+def nominations_to_progress(*, user: Any) -> list[OCG]:
+    return list(
+        OCG.objects.visible_to(user)
+        .filter(
+            status__in=[OcgStatus.NOMINATED, OcgStatus.IN_DEVELOPMENT],
+            mapping_submitted_at__isnull=True,
+        )
+        .select_related("division")
+        .order_by("nominated_on", "reference")[:20]
+    )
+
+
+def waiting_for_approval(*, user: Any) -> dict[str, list[OCG]]:
+    visible = OCG.objects.visible_to(user).select_related("division", "mapping_submitted_by")
+    return {
+        "mapping": list(
+            visible.filter(
+                status=OcgStatus.IN_DEVELOPMENT, mapping_submitted_at__isnull=False
+            ).order_by("mapping_submitted_at")[:20]
+        ),
+        "adoption": list(visible.filter(status=OcgStatus.MAPPED).order_by("mapped_on")[:20]),
+    }

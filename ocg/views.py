@@ -1,0 +1,686 @@
+"""OCG and nominal pages. Thin: read with selectors, write with services, show their messages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kentsoc.audit.services import audit_view
+from kentsoc.web.generic import FilteredListView
+from ocg import forms as f
+from ocg import selectors, services
+from ocg.choices import (
+    CLOSED_OCG_STATUSES,
+    SCORED_OCG_STATUSES,
+    MembershipRole,
+    OcgStatus,
+    PlanStrand,
+)
+from ocg.filters import NominalFilterSet, OcgFilterSet
+from ocg.models import Membership, Nominal, PlanAction
+
+VIEW_OCG = "ocg.view_ocg"
+VIEW_NOMINAL = "ocg.view_nominal"
+TABS = [
+    ("summary", "Summary & score"),
+    ("evidence", "Definition evidence"),
+    ("members", "Members & network"),
+    ("intelligence", "Intelligence"),
+    ("plan", "4P plan"),
+    ("history", "History"),
+]
+
+
+def _criminality_labels(ocg: Any) -> str:
+    return "; ".join(c.label for c in ocg.criminality.all())
+
+
+class OcgListView(FilteredListView):
+    selector = staticmethod(selectors.ocg_list)
+    filterset_class = OcgFilterSet
+    permission_required = VIEW_OCG
+    template_name = "ocg/ocg_list.html"
+    partial_template_name = "ocg/partials/ocg_table.html"
+    title = "OCGs"
+    csv_filename = "ocgs"
+    csv_columns = [
+        ("Reference", "reference"),
+        ("Name", "name"),
+        ("Status", "get_status_display"),
+        ("Division", "division.name"),
+        ("Criminality", _criminality_labels),
+        ("Managing team", "managing_team.name"),
+        (
+            "LRO",
+            lambda o: (
+                o.lead_responsible_officer.get_full_name() if o.lead_responsible_officer else ""
+            ),
+        ),
+        ("Score", "score_total"),
+        ("Tier", "score_tier"),
+        ("Nominated on", "nominated_on"),
+        ("Mapped on", "mapped_on"),
+        ("Adopted on", "adopted_on"),
+        ("Members", lambda o: sum(1 for m in o.memberships.all() if m.to_date is None)),
+    ]
+
+    def get_extra_context(self) -> dict[str, Any]:
+        return {"can_nominate": self.request.user.has_perm(services.PERM_ADD)}
+
+
+class NominalListView(FilteredListView):
+    selector = staticmethod(selectors.nominal_list)
+    filterset_class = NominalFilterSet
+    permission_required = VIEW_NOMINAL
+    template_name = "ocg/nominal_list.html"
+    partial_template_name = "ocg/partials/nominal_table.html"
+    title = "Nominals"
+    csv_filename = "nominals"
+    csv_columns = [
+        ("Reference", "reference"),
+        ("First name", "first_name"),
+        ("Last name", "last_name"),
+        ("Aliases", "aliases"),
+        ("Date of birth", "date_of_birth"),
+        ("Custody status", "get_custody_status_display"),
+        ("Current OCGs", "ocg_count"),
+    ]
+
+    def get_extra_context(self) -> dict[str, Any]:
+        return {"can_add": self.request.user.has_perm(services.PERM_ADD_NOMINAL)}
+
+
+# --- nomination ---------------------------------------------------------------------------------
+
+
+def _posted_members(request: HttpRequest) -> list[dict[str, Any]]:
+    """The picker rows (parallel `member_nominal` / `member_role`) as the service takes them."""
+    ids = request.POST.getlist("member_nominal")
+    roles = request.POST.getlist("member_role")
+    return [{"nominal": i, "role": r} for i, r in zip(ids, roles, strict=False)]
+
+
+def _picked_rows(request: HttpRequest, members: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Re-read the picked people so a redisplayed form keeps them."""
+    ids = [int(m["nominal"]) for m in members if str(m["nominal"]).isdigit()]
+    found = Nominal.objects.visible_to(request.user).in_bulk(ids)
+    return [
+        {"nominal": found[int(m["nominal"])], "role": m["role"]}
+        for m in members
+        if str(m["nominal"]).isdigit() and int(m["nominal"]) in found
+    ]
+
+
+@login_required
+@permission_required(services.PERM_ADD, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def nominate(request: HttpRequest) -> HttpResponse:
+    form = f.NominateForm(request.POST or None)
+    members = _posted_members(request) if request.method == "POST" else []
+    if request.method == "POST":
+        form.is_valid()
+        try:
+            ocg = services.ocg_nominate(
+                actor=request.user,
+                name=request.POST.get("name", ""),
+                criminality=request.POST.getlist("criminality"),
+                division=request.POST.get("division") or None,
+                summary=request.POST.get("summary", ""),
+                members=members,
+            )
+        except ValidationError as exc:
+            # The service is the authority; drop the form's own messages so none show twice.
+            form._errors = forms.utils.ErrorDict()
+            f.apply_errors(form, exc)
+        else:
+            messages.success(request, f"{ocg.reference} {ocg.name} nominated.")
+            return redirect("ocg:detail", pk=ocg.pk)
+    return render(
+        request,
+        "ocg/nominate.html",
+        {
+            "form": form,
+            "picked": _picked_rows(request, members),
+            "roles": MembershipRole.choices,
+            "new_person_form": f.NominalForm(prefix="new"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_GET
+def nominal_search(request: HttpRequest) -> HttpResponse:
+    """htmx: people matching what was typed, each with a button to pick them."""
+    if not request.user.has_perm(VIEW_NOMINAL):
+        raise Http404
+    results = selectors.nominal_search(user=request.user, text=request.GET.get("q", ""))
+    return render(
+        request,
+        "ocg/partials/nominal_results.html",
+        {"results": results, "target": request.GET.get("target", "nominate")},
+    )
+
+
+@login_required
+@require_GET
+def nominal_pick(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: one picked-member row for the nomination form."""
+    nominal = selectors.nominal_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "ocg/partials/picked_member.html",
+        {
+            "row": {"nominal": nominal, "role": MembershipRole.MEMBER},
+            "roles": MembershipRole.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def nominal_inline_create(request: HttpRequest) -> HttpResponse:
+    """htmx: create a person from the nomination form; on success a picked row plus any
+    duplicate warning, otherwise the small form again with its messages."""
+    form = f.NominalForm(request.POST, prefix="new")
+    if form.is_valid():
+        try:
+            created = services.nominal_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            f.apply_errors(form, exc)
+        else:
+            response = render(
+                request,
+                "ocg/partials/picked_member.html",
+                {
+                    "row": {"nominal": created.nominal, "role": MembershipRole.MEMBER},
+                    "roles": MembershipRole.choices,
+                    "duplicates": created.possible_duplicates,
+                    "created": True,
+                },
+            )
+            # Clear the inline form after a success.
+            response["HX-Trigger"] = "nominal-created"
+            return response
+    response = render(
+        request, "ocg/partials/new_person.html", {"new_person_form": form}, status=200
+    )
+    response["HX-Retarget"] = "#new-person"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+# --- detail -------------------------------------------------------------------------------------
+
+
+def _flags(user: Any, ocg: Any) -> dict[str, bool]:
+    """What the user may do now: worked out here, never in the template."""
+    developing = ocg.status in services.DEVELOPING_STATUSES
+    awaiting = ocg.mapping_submitted_at is not None
+    can_change = user.has_perm(services.PERM_CHANGE) and ocg.status not in CLOSED_OCG_STATUSES
+    can_approve = user.has_perm(services.PERM_APPROVE)
+    return {
+        "can_edit": can_change,
+        "can_start_development": can_change and ocg.status == OcgStatus.NOMINATED,
+        "can_submit": can_change and developing and not awaiting,
+        "can_approve": can_approve and awaiting,
+        "can_adopt": can_approve and ocg.status == OcgStatus.MAPPED,
+        "can_close": can_approve and ocg.status in SCORED_OCG_STATUSES,
+        "can_reject": user.has_perm(services.PERM_ADD) and developing,
+        "can_plan": ocg.status == OcgStatus.ADOPTED and services.can_manage_plan(user, ocg),
+        "can_add_member": can_change,
+        "awaiting_approval": awaiting,
+    }
+
+
+def detail_context(request: HttpRequest, ocg: Any, tab: str, **extra: Any) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "ocg": ocg,
+        "tab": tab,
+        "tabs": TABS,
+        "flags": _flags(request.user, ocg),
+        "missing": selectors.missing_criteria_labels(ocg),
+        "current_members": [m for m in ocg.memberships.all() if m.to_date is None],
+    }
+    if tab == "summary":
+        context["score"] = selectors.score_view(user=request.user, ocg=ocg, explain=True)
+    elif tab == "members":
+        context["past_members"] = [m for m in ocg.memberships.all() if m.to_date is not None]
+        context["member_form"] = extra.pop("member_form", None) or f.MemberAddForm()
+        context["network"] = selectors.ocg_network(user=request.user, ocg=ocg)
+        context["end_form"] = f.MemberEndForm()
+    elif tab == "plan":
+        actions = selectors.plan_actions(ocg=ocg)
+        context["plan"] = [
+            {"strand": label, "code": code, "actions": [a for a in actions if a.strand == code]}
+            for code, label in PlanStrand.choices
+        ]
+        context["overdue_count"] = sum(1 for a in actions if a.is_overdue)
+        context["plan_form"] = extra.pop("plan_form", None) or f.PlanActionForm()
+    elif tab == "history":
+        context.update(selectors.ocg_history(ocg=ocg))
+    context.update(extra)
+    return context
+
+
+@login_required
+@permission_required(VIEW_OCG, raise_exception=True)
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    ocg = selectors.ocg_get(user=request.user, pk=pk)
+    tab = request.GET.get("tab", "summary")
+    if tab not in dict(TABS):
+        tab = "summary"
+    audit_view(actor=request.user, obj=ocg)
+    return render(request, "ocg/ocg_detail.html", detail_context(request, ocg, tab))
+
+
+@login_required
+@permission_required(VIEW_OCG, raise_exception=True)
+@require_GET
+def score_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: the score panel alone, polled every 2 s while the worker catches up."""
+    ocg = selectors.ocg_get(user=request.user, pk=pk)
+    score = selectors.score_view(user=request.user, ocg=ocg, explain=True)
+    return render(request, "ocg/partials/score_panel.html", {"ocg": ocg, "score": score})
+
+
+@login_required
+@permission_required(VIEW_OCG, raise_exception=True)
+@require_GET
+def network_json(request: HttpRequest, pk: int) -> JsonResponse:
+    ocg = selectors.ocg_get(user=request.user, pk=pk)
+    return JsonResponse(selectors.ocg_network(user=request.user, ocg=ocg))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    ocg = selectors.ocg_get(user=request.user, pk=pk)
+    if not request.user.has_perm(services.PERM_CHANGE):
+        raise PermissionDenied("You may not change OCGs.")
+    initial = {
+        "name": ocg.name,
+        "criminality": [c.code for c in ocg.criminality.all()],
+        "division": ocg.division_id,
+        "summary": ocg.summary,
+        "version": ocg.version,
+    }
+    form = f.OcgEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.ocg_update(
+                actor=request.user,
+                ocg=ocg,
+                version=data["version"],
+                name=data["name"],
+                criminality=data["criminality"],
+                division=data["division"],
+                summary=data["summary"],
+            )
+        except ValidationError as exc:
+            f.apply_errors(form, exc)
+        else:
+            messages.success(request, f"{ocg.reference} saved.")
+            return redirect("ocg:detail", pk=ocg.pk)
+    return render(
+        request,
+        "ocg/ocg_edit.html",
+        {"ocg": ocg, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _simple_transition(
+    request: HttpRequest, pk: int, run: Callable[[Any], str], tab: str = "summary"
+) -> HttpResponse:
+    ocg = selectors.ocg_get(user=request.user, pk=pk)
+    try:
+        message = run(ocg)
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, message)
+    return redirect(f"{reverse('ocg:detail', args=[pk])}?tab={tab}")
+
+
+@login_required
+@require_POST
+def start_development(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(ocg: Any) -> str:
+        services.ocg_start_development(actor=request.user, ocg=ocg)
+        return f"{ocg.reference} is in development."
+
+    return _simple_transition(request, pk, run)
+
+
+@login_required
+@require_POST
+def submit_for_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(ocg: Any) -> str:
+        services.ocg_submit_for_mapping(actor=request.user, ocg=ocg)
+        return f"{ocg.reference} was submitted for mapping: a supervisor will approve or return it."
+
+    return _simple_transition(request, pk, run)
+
+
+@login_required
+@require_POST
+def approve_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(ocg: Any) -> str:
+        services.ocg_approve_mapping(actor=request.user, ocg=ocg)
+        return f"{ocg.reference} is mapped; its score is being calculated."
+
+    return _simple_transition(request, pk, run)
+
+
+def _form_transition(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[forms.Form],
+    run: Callable[[Any, dict], str],
+    *,
+    title: str,
+    button: str,
+    intro: str = "",
+    warning: bool = False,
+    setup: Callable[[forms.Form, Any], None] | None = None,
+) -> HttpResponse:
+    """A transition that needs input (a reason, a date, a team): its own small page."""
+    ocg = selectors.ocg_get(user=request.user, pk=pk)
+    form = form_class(request.POST or None)
+    if setup:
+        setup(form, ocg)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = run(ocg, form.cleaned_data)
+        except ValidationError as exc:
+            f.apply_errors(form, exc)
+        else:
+            messages.success(request, message)
+            return redirect("ocg:detail", pk=ocg.pk)
+    return render(
+        request,
+        "ocg/transition_form.html",
+        {
+            "ocg": ocg,
+            "form": form,
+            "title": title,
+            "button": button,
+            "intro": intro,
+            "warning": warning,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_submission(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm(services.PERM_APPROVE):
+        raise PermissionDenied("Only supervisors may return submissions.")
+
+    def run(ocg: Any, data: dict) -> str:
+        services.ocg_return(actor=request.user, ocg=ocg, reason=data["reason"])
+        return f"{ocg.reference} was returned for more development."
+
+    return _form_transition(
+        request,
+        pk,
+        f.ReasonForm,
+        run,
+        title="Return for more development",
+        button="Return it",
+        intro="Say what is missing or needs more work; the coordinator sees your reason.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm(services.PERM_APPROVE):
+        raise PermissionDenied("Only supervisors may approve adoptions.")
+
+    def run(ocg: Any, data: dict) -> str:
+        services.ocg_adopt(
+            actor=request.user,
+            ocg=ocg,
+            managing_team=data["managing_team"],
+            lead_responsible_officer=data["lead_responsible_officer"],
+        )
+        return f"{ocg.reference} adopted."
+
+    return _form_transition(
+        request,
+        pk,
+        f.AdoptForm,
+        run,
+        title="Adopt",
+        button="Adopt",
+        intro="Assign the managing unit and the Lead Responsible Officer who will own the 4P plan.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm(services.PERM_APPROVE):
+        raise PermissionDenied("Only supervisors may close OCGs.")
+
+    def run(ocg: Any, data: dict) -> str:
+        services.ocg_close(
+            actor=request.user,
+            ocg=ocg,
+            status=data["status"],
+            date=data["date"],
+            reason=data["reason"],
+        )
+        return f"{ocg.reference} closed."
+
+    return _form_transition(
+        request,
+        pk,
+        f.CloseForm,
+        run,
+        title="Dismantle or archive",
+        button="Close the OCG",
+        intro="The OCG leaves the matrix. Its records and history are kept.",
+        warning=True,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reject(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm(services.PERM_ADD):
+        raise PermissionDenied("Only coordinators and supervisors may reject.")
+
+    def run(ocg: Any, data: dict) -> str:
+        services.ocg_reject(actor=request.user, ocg=ocg, reason=data["reason"])
+        return f"{ocg.reference} rejected."
+
+    return _form_transition(
+        request,
+        pk,
+        f.ReasonForm,
+        run,
+        title="Reject the nomination",
+        button="Reject",
+        intro="Say why the group does not meet the definition of an OCG.",
+        warning=True,
+    )
+
+
+# --- members and plan ---------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    ocg = selectors.ocg_get(user=request.user, pk=pk)
+    form = f.MemberAddForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership = services.membership_add(actor=request.user, ocg=ocg, **data)
+        except ValidationError as exc:
+            f.apply_errors(form, exc)
+        else:
+            messages.success(request, f"{membership.nominal.full_name} added.")
+            return redirect(f"{reverse('ocg:detail', args=[pk])}?tab=members")
+    ocg = selectors.ocg_get(user=request.user, pk=pk)
+    context = detail_context(request, ocg, "members", member_form=form)
+    return render(request, "ocg/ocg_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def member_end(request: HttpRequest, pk: int, membership_id: int) -> HttpResponse:
+    ocg = selectors.ocg_get(user=request.user, pk=pk)
+    membership = Membership.objects.filter(ocg=ocg, pk=membership_id).first()
+    if membership is None:
+        raise Http404
+    form = f.MemberEndForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError({"to_date": "Enter the date the membership ended."})
+        services.membership_end(
+            actor=request.user, membership=membership, to_date=form.cleaned_data["to_date"]
+        )
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, f"{membership.nominal.full_name}: {text}")
+    else:
+        messages.success(request, f"{membership.nominal.full_name}'s membership ended.")
+    return redirect(f"{reverse('ocg:detail', args=[pk])}?tab=members")
+
+
+@login_required
+@require_POST
+def plan_add(request: HttpRequest, pk: int) -> HttpResponse:
+    ocg = selectors.ocg_get(user=request.user, pk=pk)
+    form = f.PlanActionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_action_add(actor=request.user, ocg=ocg, **form.cleaned_data)
+        except ValidationError as exc:
+            f.apply_errors(form, exc)
+        else:
+            messages.success(request, "Action added to the 4P plan.")
+            return redirect(f"{reverse('ocg:detail', args=[pk])}?tab=plan")
+    context = detail_context(request, ocg, "plan", plan_form=form)
+    return render(request, "ocg/ocg_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def plan_status(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
+    ocg = selectors.ocg_get(user=request.user, pk=pk)
+    action = PlanAction.objects.filter(ocg=ocg, pk=action_id).first()
+    if action is None:
+        raise Http404
+    form = f.PlanStatusForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError({"status": "Choose open, in progress or done."})
+        services.plan_action_update(
+            actor=request.user,
+            action=action,
+            version=form.cleaned_data["version"],
+            status=form.cleaned_data["status"],
+        )
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, "Action updated.")
+    return redirect(f"{reverse('ocg:detail', args=[pk])}?tab=plan")
+
+
+# --- nominals -----------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required(services.PERM_ADD_NOMINAL, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def nominal_create(request: HttpRequest) -> HttpResponse:
+    form = f.NominalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.nominal_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            f.apply_errors(form, exc)
+        else:
+            messages.success(request, f"{created.nominal.reference} recorded.")
+            for dup in created.possible_duplicates:
+                messages.warning(
+                    request,
+                    f"Possible duplicate of {dup.reference} {dup.full_name}"
+                    f"{f' (born {dup.date_of_birth:%d %b %Y})' if dup.date_of_birth else ''}.",
+                )
+            return redirect("ocg:nominal-detail", pk=created.nominal.pk)
+    return render(
+        request,
+        "ocg/nominal_form.html",
+        {"form": form, "title": "Record a person"},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@permission_required(VIEW_NOMINAL, raise_exception=True)
+@require_GET
+def nominal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    nominal = selectors.nominal_get(user=request.user, pk=pk)
+    audit_view(actor=request.user, obj=nominal)
+    return render(
+        request,
+        "ocg/nominal_detail.html",
+        {
+            "nominal": nominal,
+            "can_edit": request.user.has_perm(services.PERM_CHANGE_NOMINAL),
+            "duplicates": services.nominal_possible_duplicates(
+                first_name=nominal.first_name,
+                last_name=nominal.last_name,
+                date_of_birth=nominal.date_of_birth,
+                exclude=nominal.pk,
+            ),
+            **selectors.nominal_appearances(user=request.user, nominal=nominal),
+        },
+    )
+
+
+@login_required
+@permission_required(services.PERM_CHANGE_NOMINAL, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def nominal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    nominal = selectors.nominal_get(user=request.user, pk=pk)
+    initial = {name: getattr(nominal, name) for name in services.NOMINAL_FIELDS}
+    form = f.NominalEditForm(request.POST or None, initial={**initial, "version": nominal.version})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.nominal_update(actor=request.user, nominal=nominal, version=version, **data)
+        except ValidationError as exc:
+            f.apply_errors(form, exc)
+        else:
+            messages.success(request, f"{nominal.reference} saved.")
+            return redirect("ocg:nominal-detail", pk=nominal.pk)
+    return render(
+        request,
+        "ocg/nominal_form.html",
+        {"form": form, "nominal": nominal, "title": f"Change {nominal.full_name}"},
+        status=400 if request.method == "POST" else 200,
+    )
