@@ -96,8 +96,10 @@ class FilteredListView(LoginRequiredMixin, PermissionRequiredMixin, View):
         filterset = self.filterset_class(
             request.GET or None, queryset=self.get_queryset(), request=request
         )
-        # An invalid filter shows its message and no rows rather than silently ignoring it.
-        queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        # An invalid filter shows its message and no rows rather than silently ignoring it; no
+        # filter at all (unbound: django-filter's is_valid() is then False) lists everything.
+        valid = not filterset.is_bound or filterset.is_valid()
+        queryset = filterset.qs if valid else filterset.queryset.none()
         if request.GET.get("format") == "csv" and self.csv_filename:
             audit_export(
                 actor=request.user,
