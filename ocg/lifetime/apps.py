@@ -8,3 +8,9 @@ class LifetimeConfig(AppConfig):
     name = "ocg.lifetime"
     label = "lifetime"
     verbose_name = "Lifetime management"
+
+    def ready(self) -> None:
+        from kentsoc.web.home import register_panel
+        from ocg.lifetime.panels import attention_panel
+
+        register_panel(attention_panel)

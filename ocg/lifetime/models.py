@@ -438,7 +438,9 @@ class AttentionItem(models.Model):
     period = models.ForeignKey(
         CustodyPeriod, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    scpo = models.ForeignKey(Scpo, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    scpo = models.ForeignKey(
+        Scpo, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     due_on = models.DateField()
     threshold_days = models.PositiveSmallIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,149 @@
+"""HTML input shapes. Fields are optional here so the services give the domain's own messages
+(e.g. "Enter the conditions: they cannot be blank."); forms only parse dates and numbers."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from disruptions.choices import ImpactGrade
+from ocg.lifetime.choices import Audience, ConditionKind, CustodyEventKind, Partner
+
+
+def _date(label: str, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+def _choice(label: str, choices: list, blank: str = "Choose…") -> forms.ChoiceField:
+    return forms.ChoiceField(label=label, required=False, choices=[("", blank), *choices])
+
+
+def _text(label: str, *, area: bool = False, help_text: str = "") -> forms.CharField:
+    widget = forms.Textarea(attrs={"rows": 3}) if area else forms.TextInput()
+    return forms.CharField(label=label, required=False, help_text=help_text, widget=widget)
+
+
+def _version() -> forms.IntegerField:
+    return forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+def _officers() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label="Officer",
+        required=False,
+        queryset=get_user_model()
+        .objects.filter(officer__isnull=False, is_active=True)
+        .order_by("last_name", "first_name"),
+    )
+
+
+class ServiceErrorsMixin:
+    def add_service_errors(self, exc: ValidationError) -> None:
+        """Put a service's {field: message} refusals on the form, at the field when it has one."""
+        for field, messages in exc.message_dict.items():
+            target = field if field in self.fields and field != NON_FIELD_ERRORS else None
+            for message in messages:
+                self.add_error(target, message)
+
+
+class LifetimeForm(ServiceErrorsMixin, forms.Form):
+    pass
+
+
+class CustodyEventForm(LifetimeForm):
+    kind = _choice("What happened", CustodyEventKind.choices)
+    on_date = _date("Date")
+    establishment = _text("Prison establishment", help_text="For a remand or sentence")
+    note = _text("Note", area=True)
+
+
+class CustodyDatesForm(LifetimeForm):
+    version = _version()
+    sentence_date = _date("Sentence date")
+    expected_release_date = _date("Expected release date")
+    licence_end_date = _date("Licence end date")
+    establishment = _text("Prison establishment")
+
+
+class _DisruptionFields(LifetimeForm):
+    impact_grade = _choice("Impact grade of the disruption", ImpactGrade.choices)
+    impact_rationale = _text("Why this impact grade", area=True)
+
+
+class ConditionForm(_DisruptionFields):
+    kind = _choice("Conditions", ConditionKind.choices)
+    text = _text("Conditions imposed", area=True)
+    imposed_on = _date("Date imposed")
+    partner = _choice("Partner", Partner.choices)
+    requested_by = _officers()
+    record_disruption = forms.BooleanField(
+        label="Also record as a disruption (prison or licence conditions)", required=False
+    )
+
+    field_order = ["kind", "text", "imposed_on", "partner", "requested_by", "record_disruption"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["requested_by"].label = "Requested by"
+        self.fields["requested_by"].help_text = "Leave empty if it was you"
+        self.fields["impact_grade"].help_text = "Needed only to record a disruption"
+
+
+class ScpoApplyForm(LifetimeForm):
+    applied_on = _date("Date applied for")
+
+
+class ScpoMakeForm(_DisruptionFields):
+    version = _version()
+    court = _text("Court")
+    made_on = _date("Date made")
+    duration_months = forms.IntegerField(
+        label="Duration (months)", required=False, help_text="At most 60 months (5 years)"
+    )
+    conditions = _text("Conditions of the order", area=True)
+
+    field_order = ["version", "court", "made_on", "duration_months", "conditions"]
+
+
+class ScpoVaryForm(LifetimeForm):
+    version = _version()
+    varied_on = _date("Date varied")
+    conditions = _text("Conditions as varied", area=True)
+    duration_months = forms.IntegerField(
+        label="Duration from the date made (months)", required=False, help_text="At most 60"
+    )
+    reason = _text("Reason", area=True)
+
+
+class ScpoExpireForm(LifetimeForm):
+    version = _version()
+    expired_on = _date("Date the order ended")
+
+
+class BreachForm(LifetimeForm):
+    breached_on = _date("Date of breach")
+    details = _text("What happened", area=True)
+    action_taken = _text("Action taken", area=True)
+
+
+class TrainingForm(LifetimeForm):
+    held_on = _date("Date")
+    location = _text("Location")
+    trainer = _text("Trainer")
+    audience = _choice("Audience", Audience.choices)
+    notes = _text("Notes", area=True)
+
+
+class AttendanceForm(LifetimeForm):
+    officer = _officers()
+
+
+class PartnerAttendanceForm(LifetimeForm):
+    organisation = _text("Partner organisation")
+    headcount = forms.IntegerField(label="Headcount", required=False)

@@ -1,0 +1,483 @@
+"""Lifetime-management pages: a person's lifetime page with its forms, the coordinator lists,
+training, and dismissing "needs attention" items. Views parse input and call services or
+selectors; the rules live in services.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from kentsoc.audit.services import audit_view
+from kentsoc.web.generic import FilteredListView
+from ocg.lifetime import selectors, services
+from ocg.lifetime.choices import ConditionKind, ScpoStatus
+from ocg.lifetime.filters import (
+    InPrisonFilterSet,
+    ReleaseFilterSet,
+    ScpoBreachFilterSet,
+    ScpoExpiringFilterSet,
+    TrainingFilterSet,
+    UntrainedLroFilterSet,
+)
+from ocg.lifetime.forms import (
+    AttendanceForm,
+    BreachForm,
+    ConditionForm,
+    CustodyDatesForm,
+    CustodyEventForm,
+    LifetimeForm,
+    PartnerAttendanceForm,
+    ScpoApplyForm,
+    ScpoExpireForm,
+    ScpoMakeForm,
+    ScpoVaryForm,
+    TrainingForm,
+)
+from ocg.lifetime.models import AttentionItem, CustodyPeriod, Scpo, TrainingInput
+from ocg.models import Nominal
+
+VIEW_PERM = "lifetime.view_lifetime"
+MANAGE_PERM = "lifetime.manage_lifetime"
+NOMINAL_TEMPLATE = "lifetime/nominal_lifetime.html"
+
+# The actions on an SCPO, by status: which forms the page offers.
+SCPO_ACTIONS: dict[str, tuple[type[LifetimeForm], str]] = {
+    "make": (ScpoMakeForm, "Record the order as made"),
+    "vary": (ScpoVaryForm, "Record a variation"),
+    "breach": (BreachForm, "Record a breach"),
+    "expire": (ScpoExpireForm, "Record the order as ended"),
+}
+ACTIONS_BY_STATUS = {
+    ScpoStatus.APPLIED: ("make",),
+    ScpoStatus.MADE: ("breach", "vary", "expire"),
+    ScpoStatus.EXPIRED: ("breach",),
+}
+
+
+def _nominal_context(
+    request: HttpRequest, nominal_id: Any, bound: dict[Any, LifetimeForm] | None = None
+) -> dict[str, Any]:
+    bound = bound or {}
+    data = selectors.nominal_lifetime_get(user=request.user, nominal_id=nominal_id)
+    can_manage = request.user.has_perm(MANAGE_PERM)
+    open_period = data["open_period"]
+    context = {**data, "can_manage": can_manage}
+    if not can_manage:
+        return context
+    context["custody_form"] = bound.get("custody") or CustodyEventForm(prefix="custody")
+    if open_period is not None:
+        context["dates_form"] = bound.get("dates") or CustodyDatesForm(
+            prefix="dates",
+            initial={
+                "version": open_period.version,
+                "sentence_date": open_period.sentence_date,
+                "expected_release_date": open_period.expected_release_date,
+                "licence_end_date": open_period.licence_end_date,
+                "establishment": open_period.establishment,
+            },
+        )
+    context["condition_form"] = bound.get("condition") or ConditionForm(
+        prefix="condition",
+        initial={"kind": ConditionKind.LICENCE if open_period is None else ""},
+    )
+    context["scpo_apply_form"] = bound.get("scpo_apply") or ScpoApplyForm(prefix="scpo")
+    for scpo in data["scpos"]:
+        scpo.action_forms = []
+        for action in ACTIONS_BY_STATUS[ScpoStatus(scpo.status)]:
+            form_class, title = SCPO_ACTIONS[action]
+            form = bound.get(("scpo", scpo.pk, action)) or form_class(
+                prefix=f"scpo{scpo.pk}-{action}", initial={"version": scpo.version}
+            )
+            scpo.action_forms.append(
+                {
+                    "action": action,
+                    "title": title,
+                    "form": form,
+                    "url": reverse("lifetime:scpo-action", args=[scpo.pk, action]),
+                    "open": form.is_bound,
+                }
+            )
+    return context
+
+
+@require_GET
+@login_required
+@permission_required(VIEW_PERM, raise_exception=True)
+def nominal_lifetime(request: HttpRequest, pk: int) -> HttpResponse:
+    context = _nominal_context(request, pk)
+    audit_view(actor=request.user, obj=context["nominal"])
+    return render(request, NOMINAL_TEMPLATE, context)
+
+
+def _handle(
+    request: HttpRequest,
+    *,
+    nominal: Nominal,
+    form: LifetimeForm,
+    key: Any,
+    perform: Callable[[dict[str, Any]], Any],
+    done: str,
+    anchor: str,
+) -> HttpResponse:
+    """Run a service with the form's data: on success back to the page with a message, on a
+    refusal the page again with the messages at the fields (nothing was saved)."""
+    if form.is_valid():
+        try:
+            perform(form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, done)
+            return redirect(reverse("lifetime:nominal", args=[nominal.pk]) + f"#{anchor}")
+    context = _nominal_context(request, nominal.pk, bound={key: form})
+    context["error_anchor"] = anchor
+    return render(request, NOMINAL_TEMPLATE, context, status=400)
+
+
+def _visible_nominal(request: HttpRequest, pk: int) -> Nominal:
+    return Nominal.objects.get_visible_or_404(request.user, pk=pk)
+
+
+@require_POST
+@login_required
+@permission_required(MANAGE_PERM, raise_exception=True)
+def custody_event(request: HttpRequest, pk: int) -> HttpResponse:
+    nominal = _visible_nominal(request, pk)
+    return _handle(
+        request,
+        nominal=nominal,
+        form=CustodyEventForm(request.POST, prefix="custody"),
+        key="custody",
+        perform=lambda cd: services.custody_event_record(actor=request.user, nominal=nominal, **cd),
+        done="Custody change recorded.",
+        anchor="custody",
+    )
+
+
+@require_POST
+@login_required
+@permission_required(MANAGE_PERM, raise_exception=True)
+def custody_dates(request: HttpRequest, pk: int) -> HttpResponse:
+    period = CustodyPeriod.objects.select_related("nominal").get_visible_or_404(request.user, pk=pk)
+    return _handle(
+        request,
+        nominal=period.nominal,
+        form=CustodyDatesForm(request.POST, prefix="dates"),
+        key="dates",
+        perform=lambda cd: services.custody_dates_update(actor=request.user, period=period, **cd),
+        done="Sentence and release dates saved.",
+        anchor="custody",
+    )
+
+
+@require_POST
+@login_required
+@permission_required(MANAGE_PERM, raise_exception=True)
+def condition_add(request: HttpRequest, pk: int) -> HttpResponse:
+    nominal = _visible_nominal(request, pk)
+    return _handle(
+        request,
+        nominal=nominal,
+        form=ConditionForm(request.POST, prefix="condition"),
+        key="condition",
+        perform=lambda cd: services.condition_add(actor=request.user, nominal=nominal, **cd),
+        done="Conditions recorded.",
+        anchor="conditions",
+    )
+
+
+@require_POST
+@login_required
+@permission_required(MANAGE_PERM, raise_exception=True)
+def scpo_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    nominal = _visible_nominal(request, pk)
+    return _handle(
+        request,
+        nominal=nominal,
+        form=ScpoApplyForm(request.POST, prefix="scpo"),
+        key="scpo_apply",
+        perform=lambda cd: services.scpo_apply(actor=request.user, nominal=nominal, **cd),
+        done="SCPO application recorded.",
+        anchor="scpos",
+    )
+
+
+_SCPO_SERVICES: dict[str, Callable[..., Any]] = {
+    "make": services.scpo_make,
+    "vary": services.scpo_vary,
+    "expire": services.scpo_expire,
+    "breach": services.scpo_breach_record,
+}
+_SCPO_DONE = {
+    "make": "SCPO recorded as made, and logged as a draft disruption (tactic SCPO).",
+    "vary": "Variation recorded.",
+    "expire": "SCPO recorded as ended.",
+    "breach": "Breach recorded.",
+}
+
+
+@require_POST
+@login_required
+@permission_required(MANAGE_PERM, raise_exception=True)
+def scpo_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in SCPO_ACTIONS:
+        return render(request, "errors/404.html", status=404)
+    scpo = Scpo.objects.select_related("nominal").get_visible_or_404(request.user, pk=pk)
+    form_class, _ = SCPO_ACTIONS[action]
+    return _handle(
+        request,
+        nominal=scpo.nominal,
+        form=form_class(request.POST, prefix=f"scpo{scpo.pk}-{action}"),
+        key=("scpo", scpo.pk, action),
+        perform=lambda cd: _SCPO_SERVICES[action](actor=request.user, scpo=scpo, **cd),
+        done=_SCPO_DONE[action],
+        anchor=f"scpo-{scpo.pk}",
+    )
+
+
+# --- Coordinator lists -----------------------------------------------------------------------
+
+
+def _ocg_names(row: Any) -> str:
+    return "; ".join(str(m.ocg) for m in row.nominal.current_memberships)
+
+
+def _yes_no(value: bool) -> str:
+    return "Yes" if value else "No"
+
+
+class LifetimeListView(FilteredListView):
+    permission_required = VIEW_PERM
+    template_name = "lifetime/list.html"
+    intro: str = ""
+
+    def get_extra_context(self) -> dict[str, Any]:
+        return {
+            "table_template": self.partial_template_name,
+            "intro": self.intro,
+            "list_links": LIST_LINKS,
+            "current_url": self.request.path,
+        }
+
+
+class ReleaseListView(LifetimeListView):
+    selector = staticmethod(selectors.releases_list)
+    filterset_class = ReleaseFilterSet
+    partial_template_name = "lifetime/partials/releases_table.html"
+    title = "Releases due"
+    intro = (
+        "People in custody whose expected release date falls within the window (today and the "
+        "last day included), with their OCGs and whether licence conditions and an SCPO are "
+        "in place."
+    )
+    csv_filename = "releases-due"
+    csv_columns = [
+        ("Expected release", "expected_release_date"),
+        ("Reference", "nominal.reference"),
+        ("Name", "nominal.full_name"),
+        ("Status", "get_status_display"),
+        ("Establishment", "establishment"),
+        ("OCGs", _ocg_names),
+        ("Licence conditions", lambda r: _yes_no(r.has_licence_conditions)),
+        ("SCPO in force", lambda r: _yes_no(r.has_scpo)),
+    ]
+
+
+class ScpoExpiringListView(LifetimeListView):
+    selector = staticmethod(selectors.scpos_expiring_list)
+    filterset_class = ScpoExpiringFilterSet
+    partial_template_name = "lifetime/partials/scpos_expiring_table.html"
+    title = "SCPOs expiring"
+    intro = "SCPOs in force that expire within the window (today and the last day included)."
+    csv_filename = "scpos-expiring"
+    csv_columns = [
+        ("Expires", "expires_on"),
+        ("SCPO", "reference"),
+        ("Reference", "nominal.reference"),
+        ("Name", "nominal.full_name"),
+        ("OCGs", _ocg_names),
+        ("Court", "court"),
+        ("Made", "made_on"),
+        ("Breaches", "breach_count"),
+    ]
+
+
+class ScpoBreachListView(LifetimeListView):
+    selector = staticmethod(selectors.scpo_breaches_list)
+    filterset_class = ScpoBreachFilterSet
+    partial_template_name = "lifetime/partials/scpo_breaches_table.html"
+    title = "SCPO breaches"
+    intro = "Breaches of SCPOs in the period (both dates included)."
+    csv_filename = "scpo-breaches"
+    csv_columns = [
+        ("Date of breach", "breached_on"),
+        ("SCPO", "scpo.reference"),
+        ("Reference", "scpo.nominal.reference"),
+        ("Name", "scpo.nominal.full_name"),
+        ("Action taken", "action_taken"),
+    ]
+
+
+class InPrisonListView(LifetimeListView):
+    selector = staticmethod(selectors.in_prison_list)
+    filterset_class = InPrisonFilterSet
+    partial_template_name = "lifetime/partials/in_prison_table.html"
+    title = "Members in prison by OCG"
+    intro = "Current members of OCGs who are remanded or serving a sentence."
+    csv_filename = "members-in-prison"
+    csv_columns = [
+        ("OCG", "ocg"),
+        ("Division", "ocg.division.name"),
+        ("Reference", "nominal.reference"),
+        ("Name", "nominal.full_name"),
+        ("Role", "get_role_display"),
+        ("Custody", "custody_status"),
+        ("Establishment", "establishment"),
+        ("Expected release", "expected_release_date"),
+    ]
+
+
+class UntrainedLroListView(LifetimeListView):
+    selector = staticmethod(selectors.untrained_lros_list)
+    filterset_class = UntrainedLroFilterSet
+    partial_template_name = "lifetime/partials/untrained_lros_table.html"
+    title = "Untrained LROs"
+    intro = "LROs of adopted OCGs who have not attended LRO training, per division."
+    csv_filename = "untrained-lros"
+    csv_columns = [
+        ("Division", lambda r: r["division__name"]),
+        ("Collar number", lambda r: r["lead_responsible_officer__officer__collar_number"]),
+        ("First name", lambda r: r["lead_responsible_officer__first_name"]),
+        ("Last name", lambda r: r["lead_responsible_officer__last_name"]),
+        ("Adopted OCGs", lambda r: r["adopted_ocgs"]),
+    ]
+
+
+class TrainingListView(LifetimeListView):
+    permission_required = "lifetime.view_traininginput"
+    selector = staticmethod(selectors.training_list)
+    filterset_class = TrainingFilterSet
+    partial_template_name = "lifetime/partials/training_table.html"
+    title = "Training inputs"
+    intro = "LRO and partner training: where, when, who trained and who attended."
+    csv_filename = "training"
+    csv_columns = [
+        ("Date", "held_on"),
+        ("Audience", "get_audience_display"),
+        ("Location", "location"),
+        ("Trainer", "trainer"),
+        ("Officers attended", "officers_attended"),
+        ("Partner headcount", "partner_headcount"),
+    ]
+
+
+LIST_LINKS = [
+    ("lifetime:releases", "Releases due"),
+    ("lifetime:scpos-expiring", "SCPOs expiring"),
+    ("lifetime:scpo-breaches", "SCPO breaches"),
+    ("lifetime:in-prison", "In prison by OCG"),
+    ("lifetime:untrained-lros", "Untrained LROs"),
+    ("lifetime:training", "Training"),
+]
+
+
+# --- Training --------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("lifetime.add_traininginput", raise_exception=True)
+def training_create(request: HttpRequest) -> HttpResponse:
+    form = TrainingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            training = services.training_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, "Training input recorded. Now record who attended.")
+            return redirect("lifetime:training-detail", pk=training.pk)
+    status = 400 if form.is_bound else 200
+    return render(request, "lifetime/training_form.html", {"form": form}, status=status)
+
+
+def _training_context(request: HttpRequest, training: TrainingInput, **forms: Any) -> dict:
+    can_record = request.user.has_perm("lifetime.add_traininginput")
+    return {
+        "training": training,
+        "can_record": can_record,
+        "attendance_form": forms.get("attendance") or AttendanceForm(prefix="attendance"),
+        "partner_form": forms.get("partner") or PartnerAttendanceForm(prefix="partner"),
+    }
+
+
+@require_GET
+@login_required
+@permission_required("lifetime.view_traininginput", raise_exception=True)
+def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    training = selectors.training_get(user=request.user, training_id=pk)
+    return render(request, "lifetime/training_detail.html", _training_context(request, training))
+
+
+@require_POST
+@login_required
+@permission_required("lifetime.add_traininginput", raise_exception=True)
+def training_attendance(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    if kind not in ("officer", "partner"):
+        return render(request, "errors/404.html", status=404)
+    training = selectors.training_get(user=request.user, training_id=pk)
+    if kind == "officer":
+        form: LifetimeForm = AttendanceForm(request.POST, prefix="attendance")
+        key = "attendance"
+    else:
+        form, key = PartnerAttendanceForm(request.POST, prefix="partner"), "partner"
+    if form.is_valid():
+        try:
+            if kind == "officer":
+                services.training_attendance_record(
+                    actor=request.user, training=training, **form.cleaned_data
+                )
+            else:
+                services.training_partners_record(
+                    actor=request.user, training=training, **form.cleaned_data
+                )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, "Attendance recorded.")
+            return redirect("lifetime:training-detail", pk=training.pk)
+    training = selectors.training_get(user=request.user, training_id=pk)
+    return render(
+        request,
+        "lifetime/training_detail.html",
+        _training_context(request, training, **{key: form}),
+        status=400,
+    )
+
+
+# --- Needs attention -------------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def attention_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(AttentionItem.objects.visible_to(request.user), pk=pk)
+    services.attention_item_dismiss(actor=request.user, item=item)
+    if getattr(request, "htmx", None):
+        return HttpResponse("")
+    messages.success(request, "Item dismissed.")
+    return redirect("home")
+
+
+@require_GET
+@login_required
+@permission_required(VIEW_PERM, raise_exception=True)
+def index(request: HttpRequest) -> HttpResponse:
+    return redirect("lifetime:releases")

@@ -1,0 +1,218 @@
+import pytest
+from django.urls import reverse
+
+from kentsoc.audit.models import AuditEvent
+from ocg.lifetime import services
+from ocg.lifetime.choices import CustodyEventKind
+from ocg.lifetime.models import Condition, CustodyPeriod, Scpo
+from tests.lifetime.conftest import days
+from tests.lifetime.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _in_prison(actor, nominal, today, release_in=None):
+    services.custody_event_record(
+        actor=actor, nominal=nominal, kind=CustodyEventKind.SENTENCED, on_date=today - days(300)
+    )
+    period = CustodyPeriod.objects.get(nominal=nominal, ended_on__isnull=True)
+    if release_in is not None:
+        period = services.custody_dates_update(
+            actor=actor,
+            period=period,
+            version=period.version,
+            sentence_date=period.sentence_date,
+            expected_release_date=today + days(release_in),
+            licence_end_date=None,
+            establishment="HMP Invented",
+        )
+    return period
+
+
+def test_nominal_page_is_audited_and_scoped(
+    client, coordinator, lro, clgt_officer, member, stranger
+):
+    client.force_login(coordinator)
+    url = reverse("lifetime:nominal", args=[member.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"Record a custody change" in response.content
+    assert AuditEvent.objects.filter(
+        action="view", object_type="ocg.nominal", object_id=str(member.pk)
+    ).exists()
+    client.force_login(lro)
+    assert client.get(url).status_code == 200
+    assert client.get(reverse("lifetime:nominal", args=[stranger.pk])).status_code == 404
+    client.force_login(clgt_officer)
+    assert client.get(url).status_code == 403
+
+
+def test_release_before_sentence_shows_message_at_field(client, coordinator, member, today):
+    period = _in_prison(coordinator, member, today)
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("lifetime:custody-dates", args=[period.pk]),
+        {
+            "dates-version": period.version,
+            "dates-sentence_date": (today - days(300)).isoformat(),
+            "dates-expected_release_date": (today - days(301)).isoformat(),
+        },
+    )
+    assert response.status_code == 400
+    form = response.context["dates_form"]
+    assert "before the sentence date" in form.errors["expected_release_date"][0]
+    period.refresh_from_db()
+    assert period.expected_release_date is None
+
+
+def test_conditions_with_no_text_show_message(client, coordinator, member, today):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("lifetime:condition-add", args=[member.pk]),
+        {
+            "condition-kind": "licence",
+            "condition-text": "",
+            "condition-imposed_on": today.isoformat(),
+            "condition-partner": "prison_probation",
+        },
+    )
+    assert response.status_code == 400
+    assert "cannot be blank" in response.context["condition_form"].errors["text"][0]
+    assert not Condition.objects.exists()
+
+
+def test_scpo_for_17_year_old_refused_on_page(client, coordinator, member, today):
+    member.date_of_birth = today.replace(year=today.year - 17)
+    member.save()
+    scpo = services.scpo_apply(actor=coordinator, nominal=member, applied_on=today - days(5))
+    client.force_login(coordinator)
+    prefix = f"scpo{scpo.pk}-make"
+    response = client.post(
+        reverse("lifetime:scpo-action", args=[scpo.pk, "make"]),
+        {
+            f"{prefix}-version": scpo.version,
+            f"{prefix}-court": "Invented Crown Court",
+            f"{prefix}-made_on": today.isoformat(),
+            f"{prefix}-duration_months": "24",
+            f"{prefix}-conditions": "No phones.",
+            f"{prefix}-impact_grade": "major",
+            f"{prefix}-impact_rationale": "Restricts the group.",
+        },
+    )
+    assert response.status_code == 400
+    assert "18 or over" in response.content.decode()
+    assert Scpo.objects.get().status == "applied"
+
+
+def test_custody_change_redirects_back(client, coordinator, member, today):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("lifetime:custody-event", args=[member.pk]),
+        {"custody-kind": "remanded", "custody-on_date": today.isoformat()},
+    )
+    assert response.status_code == 302
+    assert CustodyPeriod.objects.filter(nominal=member).exists()
+
+
+def test_releases_window_is_inclusive(client, coordinator, lro_ocg, today):
+    names = {}
+    for offset in (-1, 0, 90, 91):
+        nominal = MembershipFactory(ocg=lro_ocg).nominal
+        names[offset] = nominal.full_name
+        _in_prison(coordinator, nominal, today, release_in=max(offset, 0))
+        if offset < 0:
+            CustodyPeriod.objects.filter(nominal=nominal).update(
+                expected_release_date=today + days(offset)
+            )
+    client.force_login(coordinator)
+    body = client.get(reverse("lifetime:releases")).content.decode()
+    assert names[0] in body and names[90] in body
+    assert names[-1] not in body and names[91] not in body
+    body = client.get(reverse("lifetime:releases"), {"within": 91}).content.decode()
+    assert names[91] in body
+    response = client.get(reverse("lifetime:releases"), {"format": "csv"})
+    csv_text = b"".join(response.streaming_content).decode()
+    assert names[0] in csv_text and "HMP Invented" in csv_text
+
+
+def test_bad_window_is_a_message_not_a_500(client, coordinator):
+    client.force_login(coordinator)
+    response = client.get(reverse("lifetime:releases"), {"within": "soon"})
+    assert response.status_code == 200
+    assert "Enter a whole number" in response.content.decode()
+
+
+def test_lro_lists_show_own_members_only(client, coordinator, lro, member, stranger, today):
+    _in_prison(coordinator, member, today, release_in=10)
+    _in_prison(coordinator, stranger, today, release_in=10)
+    client.force_login(lro)
+    for name in ("lifetime:releases", "lifetime:in-prison"):
+        body = client.get(reverse(name)).content.decode()
+        assert member.full_name in body
+        assert stranger.full_name not in body
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "lifetime:releases",
+        "lifetime:scpos-expiring",
+        "lifetime:scpo-breaches",
+        "lifetime:in-prison",
+        "lifetime:untrained-lros",
+        "lifetime:training",
+    ],
+)
+def test_list_query_count_is_constant(
+    client, coordinator, lro_ocg, today, name, django_assert_max_num_queries
+):
+    client.force_login(coordinator)
+
+    def add_people(count):
+        for _ in range(count):
+            nominal = MembershipFactory(ocg=lro_ocg).nominal
+            _in_prison(coordinator, nominal, today, release_in=20)
+            scpo = services.scpo_apply(actor=coordinator, nominal=nominal, applied_on=today)
+            scpo = services.scpo_make(
+                actor=coordinator,
+                scpo=scpo,
+                version=scpo.version,
+                court="Invented Crown Court",
+                made_on=today,
+                duration_months=1,
+                conditions="No phones.",
+                impact_grade="major",
+                impact_rationale="Restricts.",
+            )
+            services.scpo_breach_record(
+                actor=coordinator, scpo=scpo, breached_on=today, action_taken="Warned."
+            )
+            services.training_create(
+                actor=coordinator, held_on=today, location="HQ", trainer="DS X", audience="lros"
+            )
+
+    add_people(1)
+    client.get(reverse(name))  # warm caches (permissions, session)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(reverse(name)).status_code == 200
+    add_people(4)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert client.get(reverse(name)).status_code == 200
+
+
+def test_home_panel_lists_and_dismisses(client, coordinator, member, today):
+    _in_prison(coordinator, member, today, release_in=7)
+    services.attention_items_refresh(today=today)
+    client.force_login(coordinator)
+    body = client.get(reverse("home")).content.decode()
+    assert "Needs attention: releases and SCPOs" in body
+    assert member.full_name in body
+    from ocg.lifetime.models import AttentionItem
+
+    item = AttentionItem.objects.get(user=coordinator)
+    response = client.post(reverse("lifetime:attention-dismiss", args=[item.pk]))
+    assert response.status_code == 302
+    assert member.full_name not in client.get(reverse("home")).content.decode()
