@@ -1,9 +1,10 @@
-"""Ranking partitions in the database: one window-function statement per partition.
+"""Ranking in the database with window functions.
 
 Lines rank within their effective division (the flex division while flexed); mapped and adopted
 OCGs rank force-wide (partition FORCE) and within their division. Order (DOMAIN.md): total
-descending, newest scorable intelligence date descending, reference ascending. The SQL is plain
-enough for SQLite (the demo) as well as PostgreSQL.
+descending, newest scorable intelligence date descending, reference ascending. The worker re-ranks
+one partition per statement; `rank_everything` does every partition of a kind in one statement
+(PARTITION BY). The SQL is plain enough for SQLite (the demo) as well as PostgreSQL.
 """
 
 from __future__ import annotations
@@ -23,151 +24,153 @@ from kentsoc.org.models import Division
 from ocg.choices import SCORED_OCG_STATUSES
 from ocg.models import OCG
 
+_ALL_PARTITIONS = "*"
 
-def _lock_partition(subject_type: str, partition: str) -> None:
-    """Serialise re-ranks of one partition: two workers re-ranking it at once would each delete
-    and insert, and the second insert would collide with the first on the unique rank."""
+
+def _advisory_lock(name: str, *, shared: bool = False) -> None:
     if connection.vendor != "postgresql":
         return  # SQLite takes a database-wide write lock anyway
-    key = zlib.crc32(f"matrix-rank:{subject_type}:{partition}".encode())
+    key = zlib.crc32(name.encode())
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+        cursor.execute(f"SELECT {function}(%s)", [key])
 
 
-def _sql_params() -> dict[str, str]:
-    return {
+def _lock(subject_type: str, partition: str) -> None:
+    """Serialise re-ranks of one partition: two workers re-ranking it at once would each delete
+    and insert, and the second insert would collide with the first on the unique rank. A full
+    rebuild takes the kind's lock exclusively; single partitions take it shared."""
+    _advisory_lock(f"matrix-rank:{subject_type}", shared=partition != _ALL_PARTITIONS)
+    if partition != _ALL_PARTITIONS:
+        _advisory_lock(f"matrix-rank:{subject_type}:{partition}")
+
+
+_ORDER = (
+    "s.total DESC, s.newest_intelligence_on DESC NULLS LAST, "
+    "subj.reference ASC NULLS LAST, subj.id ASC"
+)
+
+_INSERT = """
+INSERT INTO {ranking}
+    (subject_type, county_line_id, ocg_id, partition, division_id, score_id, rank, top30, total,
+     flexed, ranked_at)
+SELECT %s, {line_id}, {ocg_id}, ranked.code, ranked.division_id, ranked.score_id, ranked.rn,
+       ranked.rn <= %s, ranked.total, ranked.flexed, %s
+FROM (
+    SELECT subj.id AS subject_id, s.id AS score_id, s.total AS total, {flexed} AS flexed,
+           {code} AS code, {division} AS division_id,
+           ROW_NUMBER() OVER ({partition_by} ORDER BY {order}) AS rn
+    FROM {subjects} subj
+    JOIN {score} s ON s.{score_fk} = subj.id AND s.is_current
+    {join}
+    WHERE subj.status IN ({statuses}) {where}
+) ranked
+"""
+
+
+def _insert_sql(subject_type: str, partition: str) -> tuple[str, list]:
+    is_line = subject_type == RankedSubject.COUNTY_LINE
+    every = partition == _ALL_PARTITIONS
+    force = partition == FORCE_PARTITION
+    if is_line:
+        statuses = [LineStatus.ACTIVE.value]
+        join = (
+            "JOIN {division_table} d ON d.id = COALESCE(subj.flexed_division_id, subj.division_id)"
+        )
+        flexed = "subj.flexed_division_id IS NOT NULL"
+    else:
+        statuses = sorted(s.value for s in SCORED_OCG_STATUSES)
+        join = "" if force else "JOIN {division_table} d ON d.id = subj.division_id"
+        flexed = "FALSE"
+    params: list = [subject_type, TOP_N, timezone.now(), *statuses]
+    where = ""
+    if not every and not force:
+        where = "AND d.code = %s"
+        params.append(partition)
+    tables = {
         "ranking": Ranking._meta.db_table,
-        "history": RankHistory._meta.db_table,
         "score": Score._meta.db_table,
-        "line": CountyLine._meta.db_table,
-        "ocg": OCG._meta.db_table,
+        "division_table": Division._meta.db_table,
+        "subjects": (CountyLine if is_line else OCG)._meta.db_table,
     }
+    sql = _INSERT.format(
+        line_id="ranked.subject_id" if is_line else "NULL",
+        ocg_id="NULL" if is_line else "ranked.subject_id",
+        flexed=flexed,
+        code=f"'{FORCE_PARTITION}'" if force else "d.code",
+        division="CAST(NULL AS BIGINT)" if force else "d.id",
+        partition_by="PARTITION BY d.id" if every and not force else "",
+        order=_ORDER,
+        score_fk="county_line_id" if is_line else "ocg_id",
+        join=join.format(**tables),
+        statuses=", ".join(["%s"] * len(statuses)),
+        where=where,
+        **tables,
+    )
+    return sql, params
 
 
-_ORDER = "s.total DESC, s.newest_intelligence_on DESC NULLS LAST, subj.reference ASC NULLS LAST, subj.id ASC"  # noqa: E501
-
-_INSERT_LINES = """
-INSERT INTO {ranking}
-    (subject_type, county_line_id, ocg_id, partition, division_id, score_id, rank, top30, total,
-     flexed, ranked_at)
-SELECT %s, ranked.subject_id, NULL, %s, %s, ranked.score_id, ranked.rn, ranked.rn <= %s,
-       ranked.total, ranked.flexed, %s
-FROM (
-    SELECT subj.id AS subject_id, s.id AS score_id, s.total AS total,
-           subj.flexed_division_id IS NOT NULL AS flexed,
-           ROW_NUMBER() OVER (ORDER BY {order}) AS rn
-    FROM {line} subj
-    JOIN {score} s ON s.county_line_id = subj.id AND s.is_current
-    WHERE subj.status = %s AND COALESCE(subj.flexed_division_id, subj.division_id) = %s
-) ranked
-"""
-
-_INSERT_OCGS = """
-INSERT INTO {ranking}
-    (subject_type, county_line_id, ocg_id, partition, division_id, score_id, rank, top30, total,
-     flexed, ranked_at)
-SELECT %s, NULL, ranked.subject_id, %s, %s, ranked.score_id, ranked.rn, ranked.rn <= %s,
-       ranked.total, FALSE, %s
-FROM (
-    SELECT subj.id AS subject_id, s.id AS score_id, s.total AS total,
-           ROW_NUMBER() OVER (ORDER BY {order}) AS rn
-    FROM {ocg} subj
-    JOIN {score} s ON s.ocg_id = subj.id AND s.is_current
-    WHERE subj.status IN ({statuses}) {division_clause}
-) ranked
-"""
-
-_HISTORY = """
-INSERT INTO {history} ("on", subject_type, county_line_id, ocg_id, partition, rank, total)
-SELECT %s, subject_type, county_line_id, ocg_id, partition, rank, total
-FROM {ranking} WHERE subject_type = %s AND partition = %s
-"""
+def _rank(subject_type: str, partition: str, today: datetime.date) -> int:
+    """Delete and rebuild the ranking rows of one partition (or all of a kind), and the day's
+    rank history from them. Runs inside the caller's transaction and lock."""
+    ranking = Ranking.objects.filter(subject_type=subject_type)
+    history = RankHistory.objects.filter(on=today, subject_type=subject_type)
+    if partition != _ALL_PARTITIONS:
+        ranking = ranking.filter(partition=partition)
+        history = history.filter(partition=partition)
+    ranking._raw_delete(ranking.db)
+    history._raw_delete(history.db)
+    inserts = [(subject_type, partition)]
+    if subject_type == RankedSubject.OCG and partition == _ALL_PARTITIONS:
+        inserts.append((subject_type, FORCE_PARTITION))
+    ranked = 0
+    with connection.cursor() as cursor:
+        for kind, part in inserts:
+            cursor.execute(*_insert_sql(kind, part))
+            ranked += cursor.rowcount
+        where = "" if partition == _ALL_PARTITIONS else "AND partition = %s"
+        cursor.execute(
+            # Table names come from model metadata, values are bound parameters.
+            f"""INSERT INTO {RankHistory._meta.db_table}
+                    ("on", subject_type, county_line_id, ocg_id, partition, rank, total)
+                SELECT %s, subject_type, county_line_id, ocg_id, partition, rank, total
+                FROM {Ranking._meta.db_table} WHERE subject_type = %s {where}""",  # noqa: S608
+            [today, subject_type] + ([] if partition == _ALL_PARTITIONS else [partition]),
+        )
+    return ranked
 
 
 def rank_partition(subject_type: str, partition: str, *, today: datetime.date | None = None) -> int:
     """Rebuild one partition's ranking from current scores and record today's rank history.
 
-    Returns the number of ranked subjects. Runs in (or opens) a transaction holding the
-    partition's lock, so readers see either the old ranking or the new one, never a mix.
+    Returns the number of ranked subjects. Readers see the old ranking or the new one, never a
+    mix: the delete and the insert commit together.
     """
-    today = today or timezone.localdate()
-    names = _sql_params()
-    now = timezone.now()
     with transaction.atomic():
-        _lock_partition(subject_type, partition)
-        Ranking.objects.filter(subject_type=subject_type, partition=partition).delete()
-        with connection.cursor() as cursor:
-            if subject_type == RankedSubject.COUNTY_LINE:
-                division_id = (
-                    Division.objects.filter(code=partition).values_list("pk", flat=True).first()
-                )
-                if division_id is None:
-                    return 0
-                sql = _INSERT_LINES.format(order=_ORDER, **names)
-                params = [
-                    subject_type,
-                    partition,
-                    division_id,
-                    TOP_N,
-                    now,
-                    LineStatus.ACTIVE.value,
-                    division_id,
-                ]
-            else:
-                statuses = sorted(s.value for s in SCORED_OCG_STATUSES)
-                params = [subject_type, partition]
-                division_clause = ""
-                if partition == FORCE_PARTITION:
-                    params.append(None)
-                else:
-                    division_id = (
-                        Division.objects.filter(code=partition).values_list("pk", flat=True).first()
-                    )
-                    if division_id is None:
-                        return 0
-                    params.append(division_id)
-                    division_clause = "AND subj.division_id = %s"
-                params += [TOP_N, now, *statuses]
-                if division_clause:
-                    params.append(division_id)
-                sql = _INSERT_OCGS.format(
-                    order=_ORDER,
-                    statuses=", ".join(["%s"] * len(statuses)),
-                    division_clause=division_clause,
-                    **names,
-                )
-            cursor.execute(sql, params)
-            ranked = cursor.rowcount
-            RankHistory.objects.filter(
-                on=today, subject_type=subject_type, partition=partition
-            ).delete()
-            cursor.execute(
-                _HISTORY.format(**names),
-                [today, subject_type, partition],
-            )
+        _lock(subject_type, partition)
+        return _rank(subject_type, partition, today or timezone.localdate())
+
+
+def rank_everything(*, today: datetime.date | None = None) -> int:
+    """Re-rank every partition of every kind, one statement per kind (recompute_all, the demo)."""
+    today = today or timezone.localdate()
+    ranked = 0
+    with transaction.atomic():
+        for subject_type in (RankedSubject.COUNTY_LINE, RankedSubject.OCG):
+            _lock(subject_type, _ALL_PARTITIONS)
+            ranked += _rank(subject_type, _ALL_PARTITIONS, today)
     return ranked
 
 
 def line_partitions(line: CountyLine) -> set[str]:
-    """Where a line ranks now (empty when it is not on the matrix)."""
+    """Where a line ranks now (empty when it is not on the matrix). Needs the line's division
+    and flexed_division loaded (select_related) to avoid queries."""
     if line.status != LineStatus.ACTIVE:
         return set()
-    division_id = line.flexed_division_id or line.division_id
-    return set(Division.objects.filter(pk=division_id).values_list("code", flat=True))
+    return {(line.flexed_division or line.division).code}
 
 
 def ocg_partitions(ocg: OCG) -> set[str]:
     if ocg.status not in SCORED_OCG_STATUSES:
         return set()
-    codes = set(Division.objects.filter(pk=ocg.division_id).values_list("code", flat=True))
-    return codes | {FORCE_PARTITION}
-
-
-def rank_everything(*, today: datetime.date | None = None) -> int:
-    """Re-rank every partition (recompute_all, the demo)."""
-    ranked = 0
-    for code in Division.objects.values_list("code", flat=True):
-        ranked += rank_partition(RankedSubject.COUNTY_LINE, code, today=today)
-        ranked += rank_partition(RankedSubject.OCG, code, today=today)
-    ranked += rank_partition(RankedSubject.OCG, FORCE_PARTITION, today=today)
-    return ranked
+    return {ocg.division.code, FORCE_PARTITION}

@@ -275,9 +275,9 @@ def subject_rescore(
     field = "county_line" if is_line else "ocg"
     # The row lock serialises rescores of one subject and makes writers marking it stale wait
     # until this transaction has committed (see subjects_mark_stale).
-    queryset = model.objects.select_for_update(of=("self",))
+    queryset = model.objects.select_for_update(of=("self",)).select_related("division")
     if is_line:
-        queryset = queryset.select_related("ocg")
+        queryset = queryset.select_related("ocg", "flexed_division")
     subject = queryset.filter(pk=subject_id).first()
     if subject is None:
         return None

@@ -1,8 +1,8 @@
 import pytest
 
 from kentsoc.org.choices import Rank, Role
-from tests.factories import OfficerFactory, UserFactory
 from tests.disruptions.factories import make_line, make_nominal, make_ocg
+from tests.factories import OfficerFactory, UserFactory
 
 
 @pytest.fixture

@@ -31,7 +31,9 @@ def test_the_seed_story_reproduces_the_force_table(force, supervisor):
     ]
     # Many ordinary records, not one holding the totals.
     approved = Disruption.objects.filter(team=central, status=DisruptionStatus.APPROVED)
-    in_period = approved.filter(date__range=(datetime.date(2022, 2, 1), datetime.date(2022, 10, 31)))
+    in_period = approved.filter(
+        date__range=(datetime.date(2022, 2, 1), datetime.date(2022, 10, 31))
+    )
     assert 60 <= in_period.count() <= 80
     assert max(in_period.values_list("arrests", flat=True)) <= 10
     assert CourtResult.objects.filter(disruption__in=in_period).count() >= 25

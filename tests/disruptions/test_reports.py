@@ -47,11 +47,21 @@ def test_sums_with_month_carry_boundaries_and_exclusions(
     approve = {"author": central_officer, "team": central, "approver": supervisor, "lines": [line]}
     nominal = make_nominal()
     first = make_disruption(
-        date=FEB1, arrests=3, prisoners_dealt_with=2, warrants_executed=1, charges=4, weapons=2,
+        date=FEB1,
+        arrests=3,
+        prisoners_dealt_with=2,
+        warrants_executed=1,
+        charges=4,
+        weapons=2,
         **approve,
     )
     last = make_disruption(
-        date=OCT31, arrests=1, prisoners_dealt_with=1, warrants_executed=2, charges=1, weapons=1,
+        date=OCT31,
+        arrests=1,
+        prisoners_dealt_with=1,
+        warrants_executed=2,
+        charges=1,
+        weapons=1,
         **approve,
     )
     make_sentence(first, nominal, 2, 11, central_officer)

@@ -1,0 +1,382 @@
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from disruptions import services
+from disruptions.choices import DisruptionStatus
+from disruptions.models import CourtResult, Disruption, Operation
+from kentsoc.audit.models import AuditEvent
+from tests.disruptions.factories import base_values, make_disruption, make_sentence
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def draft(clgt_officer, line):
+    return services.disruption_create(
+        actor=clgt_officer, values=base_values(None), county_lines=[line]
+    )
+
+
+@pytest.fixture
+def approved(clgt_officer, supervisor, line, force):
+    return make_disruption(
+        author=clgt_officer,
+        team=force["teams"]["clgt_north"],
+        approver=supervisor,
+        lines=[line],
+        arrests=2,
+    )
+
+
+READERS = {"clgt_officer", "supervisor", "analyst", "coordinator", "lro", "clio"}
+LOGGERS = {"clgt_officer", "supervisor", "coordinator", "lro"}
+PAGES = [
+    ("disruptions:list", READERS),
+    ("disruptions:create", LOGGERS),
+    ("disruptions:mine", LOGGERS),
+    ("disruptions:approvals", {"supervisor"}),
+    ("disruptions:court-results", READERS),
+    ("disruptions:operations", READERS),
+    ("disruptions:operation-create", {"supervisor", "coordinator"}),
+    ("disruptions:reports", READERS),
+]
+ROLES = [
+    "clgt_officer",
+    "supervisor",
+    "analyst",
+    "coordinator",
+    "lro",
+    "clio",
+    "auditor",
+    "outsider",
+]
+
+
+@pytest.mark.parametrize(("name", "allowed"), PAGES)
+def test_page_access(request, client, name, allowed):
+    url = reverse(name)
+    assert client.get(url).status_code == 302  # anonymous: to the login page
+    for role in ROLES:
+        user = request.getfixturevalue(role)
+        login(client, user)
+        status = client.get(url).status_code
+        assert status == (200 if role in allowed else 403), (role, status)
+        client.logout()
+
+
+def test_detail_is_scoped_and_audited(client, draft, clgt_officer, analyst, force, supervisor):
+    url = reverse("disruptions:detail", args=[draft.pk])
+    other = make_disruption(
+        author=supervisor, team=force["teams"]["clgt_east"], status=DisruptionStatus.DRAFT
+    )
+    login(client, clgt_officer)
+    assert client.get(url).status_code == 200
+    # Someone else's draft is "not found".
+    assert client.get(reverse("disruptions:detail", args=[other.pk])).status_code == 404
+    assert AuditEvent.objects.filter(
+        action="view", object_type="disruptions.disruption", object_id=str(draft.pk)
+    ).exists()
+    client.logout()
+    login(client, analyst)
+    assert client.get(url).status_code == 200
+
+
+def test_approved_disruption_visible_to_case_roles_by_subject(client, approved, lro, clio):
+    url = reverse("disruptions:detail", args=[approved.pk])
+    login(client, clio)  # CLIOs see every line, so its approved disruptions
+    assert client.get(url).status_code == 200
+    client.logout()
+    login(client, lro)  # the line is not on an OCG the LRO manages
+    assert client.get(url).status_code == 404
+
+
+def test_log_form_creates_and_submits(client, clgt_officer, line):
+    login(client, clgt_officer)
+    page = client.get(reverse("disruptions:create") + f"?county_line={line.pk}")
+    assert line.name in page.content.decode()  # the chip is pre-selected
+    data = {
+        "date": "2022-06-15",
+        "county_lines": [line.pk],
+        "team": clgt_officer.officer.team_id,
+        "officer": clgt_officer.pk,
+        "strand": "pursue",
+        "tactic": "warrant",
+        "narrative": "Warrant at a trap house",
+        "impact_grade": "major",
+        "impact_rationale": "Line holder remanded",
+        "arrests": "2",
+        "prisoners_dealt_with": "2",
+        "warrants_executed": "1",
+        "warrant_power": "s18",
+        "charges": "3",
+        "cash_seized": "250.00",
+        "weapons-TOTAL_FORMS": "1",
+        "weapons-INITIAL_FORMS": "0",
+        "weapons-0-kind": "bladed",
+        "weapons-0-count": "2",
+        "drugs-TOTAL_FORMS": "2",
+        "drugs-INITIAL_FORMS": "0",
+        "drugs-0-drug_class": "A",
+        "drugs-0-drug": "crack cocaine",
+        "drugs-0-amount": "12",
+        "drugs-0-unit": "g",
+        "drugs-0-estimated_value": "1200",
+        "drugs-1-unit": "g",
+        "submit": "1",
+    }
+    response = client.post(reverse("disruptions:create"), data)
+    assert response.status_code == 302
+    d = Disruption.objects.get()
+    assert d.status == DisruptionStatus.SUBMITTED
+    assert d.weapons.get().count == 2 and d.drugs.count() == 1
+
+
+def test_log_form_shows_errors_at_fields_and_saves_nothing(client, clgt_officer, line):
+    login(client, clgt_officer)
+    future = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
+    response = client.post(
+        reverse("disruptions:create"),
+        {
+            "date": future,
+            "county_lines": [line.pk],
+            "team": clgt_officer.officer.team_id,
+            "officer": clgt_officer.pk,
+            "strand": "pursue",
+            "tactic": "warrant",
+            "impact_grade": "major",
+            "impact_rationale": "",
+            "arrests": "-1",
+            "weapons-TOTAL_FORMS": "0",
+            "weapons-INITIAL_FORMS": "0",
+            "drugs-TOTAL_FORMS": "1",
+            "drugs-INITIAL_FORMS": "0",
+            "drugs-0-drug": "heroin",
+            "drugs-0-amount": "3",
+            "drugs-0-unit": "g",
+        },
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "a count cannot be negative" in body
+    assert "Explain why you chose this impact grade" in body
+    assert "Choose the drug class (A, B or C)." in body
+    assert not Disruption.objects.exists()
+    # The future date is refused by the service once the form itself is valid.
+    response = client.post(
+        reverse("disruptions:create"),
+        {
+            "date": future,
+            "county_lines": [line.pk],
+            "team": clgt_officer.officer.team_id,
+            "officer": clgt_officer.pk,
+            "strand": "pursue",
+            "tactic": "warrant",
+            "impact_grade": "major",
+            "impact_rationale": "ok",
+            "weapons-TOTAL_FORMS": "0",
+            "weapons-INITIAL_FORMS": "0",
+            "drugs-TOTAL_FORMS": "0",
+            "drugs-INITIAL_FORMS": "0",
+        },
+    )
+    assert "cannot be in the future" in response.content.decode()
+    assert not Disruption.objects.exists()
+
+
+def test_edit_page_only_for_the_author(client, draft, clgt_officer, supervisor):
+    url = reverse("disruptions:edit", args=[draft.pk])
+    login(client, supervisor)
+    assert client.get(url).status_code == 403
+    client.logout()
+    login(client, clgt_officer)
+    assert client.get(url).status_code == 200
+
+
+def test_approval_flow_over_htmx(client, draft, clgt_officer, supervisor):
+    login(client, clgt_officer)
+    client.post(reverse("disruptions:submit", args=[draft.pk]), {"version": draft.version})
+    draft.refresh_from_db()
+    assert draft.status == DisruptionStatus.SUBMITTED
+    client.logout()
+    login(client, supervisor)
+    queue = client.get(reverse("disruptions:approvals")).content.decode()
+    assert draft.reference in queue
+    response = client.post(
+        reverse("disruptions:return", args=[draft.pk]),
+        {"reason": ""},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "a reason is required" in response.content.decode()
+    response = client.post(reverse("disruptions:approve", args=[draft.pk]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "approved" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == DisruptionStatus.APPROVED
+
+
+def test_return_shows_reason_in_drafts(client, draft, clgt_officer, supervisor):
+    services.disruption_submit(actor=clgt_officer, disruption=draft)
+    login(client, supervisor)
+    client.post(reverse("disruptions:return", args=[draft.pk]), {"reason": "Add custody numbers"})
+    client.logout()
+    login(client, clgt_officer)
+    body = client.get(reverse("disruptions:mine")).content.decode()
+    assert "Add custody numbers" in body
+    home = client.get(reverse("home")).content.decode()
+    assert "Add custody numbers" in home
+
+
+def test_home_panel_for_supervisors(client, draft, clgt_officer, supervisor):
+    services.disruption_submit(actor=clgt_officer, disruption=draft)
+    login(client, supervisor)
+    assert "1 disruption waiting for approval" in client.get(reverse("home")).content.decode()
+
+
+def test_own_disruption_cannot_be_approved_on_the_page(client, supervisor, line, force):
+    d = services.disruption_create(
+        actor=supervisor, values=base_values(force["teams"]["ocgmu"]), county_lines=[line]
+    )
+    services.disruption_submit(actor=supervisor, disruption=d)
+    login(client, supervisor)
+    assert d.reference not in client.get(reverse("disruptions:approvals")).content.decode()
+    assert client.post(reverse("disruptions:approve", args=[d.pk])).status_code == 403
+    d.refresh_from_db()
+    assert d.status == DisruptionStatus.SUBMITTED
+
+
+def test_subject_search(client, clgt_officer, line, outsider):
+    login(client, clgt_officer)
+    body = client.get(reverse("disruptions:subject-search"), {"q": line.name[:4]}).content
+    assert line.name in body.decode()
+    client.logout()
+    login(client, outsider)
+    assert client.get(reverse("disruptions:subject-search"), {"q": "BR"}).status_code == 403
+
+
+def test_court_result_page(client, approved, clgt_officer, nominal):
+    login(client, clgt_officer)
+    url = reverse("disruptions:court-result-create", args=[approved.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "nominal": nominal.pk,
+            "offences": "PWITS",
+            "outcome": "custodial",
+            "sentence_years": "2",
+            "sentence_months": "14",
+            "result_date": "2022-09-01",
+        },
+    )
+    assert "0 to 11 months" in response.content.decode()
+    client.post(
+        url,
+        {
+            **{"nominal": nominal.pk, "offences": "PWITS", "outcome": "custodial"},
+            "sentence_years": "2",
+            "sentence_months": "3",
+            "result_date": "2022-09-01",
+        },
+    )
+    assert CourtResult.objects.get().sentence_display == "2yrs 3 months"
+
+
+def test_operation_pages(client, supervisor, approved):
+    login(client, supervisor)
+    response = client.post(
+        reverse("disruptions:operation-create"),
+        {"name": "Op Ember", "start_date": "2022-06-10", "end_date": "2022-06-20"},
+    )
+    op = Operation.objects.get()
+    assert response.status_code == 302
+    services.disruption_tag_operation(actor=supervisor, disruption=approved, operation=op)
+    body = client.get(reverse("disruptions:operation-detail", args=[op.pk])).content.decode()
+    assert approved.reference in body
+    edit = reverse("disruptions:operation-edit", args=[op.pk])
+    response = client.post(
+        edit,
+        {
+            "name": "Op Ember",
+            "start_date": "2022-06-10",
+            "end_date": "2022-06-01",
+            "version": op.version,
+        },
+    )
+    assert "on or after the start date" in response.content.decode()
+
+
+def test_list_filters_and_csv(client, approved, draft, clgt_officer):
+    login(client, clgt_officer)
+    body = client.get(reverse("disruptions:list"), {"status": "approved"}).content.decode()
+    assert approved.reference in body and draft.reference not in body
+    response = client.get(reverse("disruptions:list"), {"status": "approved", "format": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:3] == ["Reference", "Date", "Status"]
+    assert [r[0] for r in rows[1:]] == [approved.reference]
+    assert AuditEvent.objects.filter(action="export").exists()
+    htmx = client.get(reverse("disruptions:list"), HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in htmx and approved.reference in htmx
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "url_name", ["disruptions:list", "disruptions:operations", "disruptions:court-results"]
+)
+def test_list_query_counts_are_constant(
+    client, url_name, clgt_officer, supervisor, force, line, nominal
+):
+    team = force["teams"]["clgt_north"]
+    op = Operation.objects.create(
+        name="Op A", start_date=datetime.date(2022, 1, 1), end_date=datetime.date(2022, 12, 31)
+    )
+    d = make_disruption(author=clgt_officer, team=team, approver=supervisor, lines=[line])
+    d.operation = op
+    d.save()
+    make_sentence(d, nominal, 1, 1, clgt_officer)
+    login(client, clgt_officer)
+    one = _count_queries(client, reverse(url_name))
+    for n in range(8):
+        other = make_disruption(
+            author=clgt_officer, team=team, approver=supervisor, lines=[line], nominals=[nominal]
+        )
+        other.operation = Operation.objects.create(
+            name=f"Op {n}",
+            start_date=datetime.date(2022, 1, 1),
+            end_date=datetime.date(2022, 12, 31),
+        )
+        other.save()
+        make_sentence(other, nominal, 1, 1, clgt_officer)
+    assert _count_queries(client, reverse(url_name)) == one
+
+
+def test_report_page_csv_print_and_bad_input(client, supervisor, approved, nominal, clgt_officer):
+    make_sentence(approved, nominal, 1, 11, clgt_officer)
+    login(client, supervisor)
+    url = reverse("disruptions:reports")
+    assert client.get(url).status_code == 200  # default period
+    params = {"from": "2022-06-15", "to": "2022-06-15"}
+    body = client.get(url, params).content.decode()
+    assert "1yr 11 months" in body
+    response = client.get(url, {**params, "format": "csv"})
+    rows = dict(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows["Arrests"] == "2" and rows["Sentences"] == "1yr 11 months"
+    printed = client.get(url, {**params, "print": "1"}).content.decode()
+    assert "print-a4" in printed and "site-nav" not in printed
+    bad = client.get(url, {"from": "2022-07-01", "to": "2022-06-01"})
+    assert bad.status_code == 400 and "on or before its end" in bad.content.decode()
+    assert client.get(url, {"from": "2022-13-45", "to": "2022-06-01"}).status_code == 400
