@@ -123,7 +123,9 @@ class Officer(models.Model):
 
     @property
     def display_name(self) -> str:
-        return f"{self.rank} {self.user.get_full_name()}".strip()
+        # Police staff have no rank to address them by.
+        rank = "" if self.rank == Rank.STAFF else self.rank
+        return f"{rank} {self.user.get_full_name()}".strip()
 
     @property
     def effective_division_id(self) -> int | None:

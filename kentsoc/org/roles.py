@@ -135,6 +135,7 @@ ROLE_PERMISSIONS[Role.SUPERVISOR] += _LIFETIME_MANAGE + _LIFETIME_TRAINING
 ROLE_PERMISSIONS[Role.LRO] += _LIFETIME_MANAGE + ["lifetime.view_traininginput"]
 ROLE_PERMISSIONS[Role.ANALYST] += ["lifetime.view_lifetime", "lifetime.view_traininginput"]
 
+
 def group_name(role: str) -> str:
     return Role(role).label
 

@@ -1,0 +1,239 @@
+"""The fictional demo force: divisions, Kent's districts, teams and one user per role per division.
+
+Idempotent: every row is found by its natural key (code, username) and brought up to date, so a
+second run changes nothing and duplicates nothing. Names and collar numbers are invented.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TextIO
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from kentsoc.org.choices import Rank, Role, TeamKind
+from kentsoc.org.models import District, Division, Force, Officer, Team
+from kentsoc.org.services import officer_sync_group
+
+FORCE_CODE = "KS"
+
+DIVISIONS = [
+    # code, name, districts (code, name)
+    (
+        "NORTH",
+        "North",
+        [("MED", "Medway"), ("DAR", "Dartford"), ("GRA", "Gravesham"), ("SWA", "Swale")],
+    ),
+    (
+        "EAST",
+        "East",
+        [
+            ("CAN", "Canterbury"),
+            ("THA", "Thanet"),
+            ("DOV", "Dover"),
+            ("FOL", "Folkestone & Hythe"),
+            ("ASH", "Ashford"),
+        ],
+    ),
+    (
+        "WEST",
+        "West",
+        [
+            ("MAI", "Maidstone"),
+            ("TMA", "Tonbridge & Malling"),
+            ("TUN", "Tunbridge Wells"),
+            ("SEV", "Sevenoaks"),
+        ],
+    ),
+]
+CENTRAL = ("CENTRAL", "Central")
+
+# Force-wide teams: code, name, kind.
+FORCE_TEAMS = [
+    ("SOC", "Serious Organised Crime", TeamKind.SOC),
+    ("OCGMU", "OCG Management Unit", TeamKind.OCGMU),
+    ("CLGT-C", "Central CLGT", TeamKind.CENTRAL_CLGT),
+    ("MLT", "Money Laundering Team", TeamKind.MLT),
+    ("MSHT", "Modern Slavery & Human Trafficking Team", TeamKind.MSHT),
+    ("FI", "Financial Investigation", TeamKind.FI),
+    ("NCA-ERSOU", "NCA / ERSOU", TeamKind.NCA_ERSOU),
+    ("FIB", "Force Intelligence Bureau", TeamKind.SOC),
+]
+
+
+def clgt_code(division_code: str) -> str:
+    return f"CLGT-{division_code[0]}"
+
+
+def local_code(division_code: str) -> str:
+    return f"{division_code}-LOCAL"
+
+
+@dataclass(frozen=True)
+class DemoRole:
+    role: str
+    prefix: str  # the part of the username before the dot
+    rank: str
+    team: str  # "ocgmu", "clgt", "local" or "fib": resolved per division
+
+
+DEMO_ROLES = [
+    DemoRole(Role.COORDINATOR, "coordinator", Rank.DC, "ocgmu"),
+    DemoRole(Role.RESEARCHER, "researcher", Rank.PC, "ocgmu"),
+    DemoRole(Role.LRO, "lro", Rank.DS, "local"),
+    DemoRole(Role.CLGT_OFFICER, "clgt", Rank.DC, "clgt"),
+    DemoRole(Role.CLIO, "clio", Rank.PC, "clgt"),
+    DemoRole(Role.SUPERVISOR, "supervisor", Rank.DI, "ocgmu"),
+    DemoRole(Role.ANALYST, "analyst", Rank.STAFF, "fib"),
+    DemoRole(Role.AUDITOR, "auditor", Rank.STAFF, "local"),
+]
+
+# Invented names, one per demo officer, in DEMO_ROLES order for North, East, West, then Central.
+_NAMES = [
+    ("Harriet", "Ashdown"),
+    ("Tomasz", "Brackley"),
+    ("Priya", "Culverden"),
+    ("Gareth", "Dunmore"),
+    ("Nia", "Elmstead"),
+    ("Samuel", "Fairlight"),
+    ("Jodie", "Gorsley"),
+    ("Marcus", "Hallingbury"),
+    ("Aisha", "Ivychurch"),
+    ("Connor", "Jessup"),
+    ("Bethany", "Kingsdown"),
+    ("Oluwaseun", "Lenham"),
+    ("Fiona", "Marden"),
+    ("Rhys", "Nettlestead"),
+    ("Grace", "Oakhurst"),
+    ("Declan", "Penshurst"),
+    ("Imogen", "Quarrington"),
+    ("Kwame", "Ryarsh"),
+    ("Laura", "Stelling"),
+    ("Owen", "Trottiscliffe"),
+    ("Zara", "Underriver"),
+    ("Callum", "Vinters"),
+    ("Megan", "Wrotham"),
+    ("Idris", "Yalding"),
+    ("Ellen", "Zennor"),
+]
+
+ADMIN_USERNAME = "admin"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    name: str
+    role: str
+    team: str
+
+
+def _demo_password_setter(user) -> None:
+    # Demo logins are for the local demo only: with DEBUG off nobody can sign in with them.
+    if settings.DEBUG:
+        if not user.check_password(settings.KENTSOC_DEMO_PASSWORD):
+            user.set_password(settings.KENTSOC_DEMO_PASSWORD)
+    else:
+        user.set_unusable_password()
+
+
+def _user(username: str, first: str, last: str, *, superuser: bool = False):
+    User = get_user_model()
+    user, _ = User.objects.get_or_create(username=username)
+    user.first_name, user.last_name = first, last
+    user.email = f"{username}@kent-shire.example"
+    user.is_active = True
+    user.is_staff = superuser
+    user.is_superuser = superuser
+    _demo_password_setter(user)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def seed(*, stdout: TextIO | None = None) -> list[DemoLogin]:
+    """Create or update the demo force; return the demo logins."""
+    force, _ = Force.objects.update_or_create(
+        code=FORCE_CODE, defaults={"name": settings.KENTSOC_FORCE_NAME}
+    )
+    divisions: dict[str, Division] = {}
+    for code, name, districts in DIVISIONS:
+        division, _ = Division.objects.update_or_create(
+            code=code, defaults={"name": name, "force": force, "is_central": False}
+        )
+        divisions[code] = division
+        for district_code, district_name in districts:
+            District.objects.update_or_create(
+                code=district_code, defaults={"name": district_name, "division": division}
+            )
+    # The Central CLGT's matrix: a division with no districts that lines reach only by flex.
+    central, _ = Division.objects.update_or_create(
+        code=CENTRAL[0], defaults={"name": CENTRAL[1], "force": force, "is_central": True}
+    )
+
+    teams: dict[str, Team] = {}
+    for code, name, kind in FORCE_TEAMS:
+        teams[code], _ = Team.objects.update_or_create(
+            code=code, defaults={"name": name, "kind": kind, "division": None}
+        )
+    for code, name, _districts in DIVISIONS:
+        division = divisions[code]
+        teams[clgt_code(code)], _ = Team.objects.update_or_create(
+            code=clgt_code(code),
+            defaults={"name": f"{name} CLGT", "kind": TeamKind.CLGT, "division": division},
+        )
+        teams[local_code(code)], _ = Team.objects.update_or_create(
+            code=local_code(code),
+            defaults={
+                "name": f"{name} Division local team",
+                "kind": TeamKind.DIVISION_LOCAL,
+                "division": division,
+            },
+        )
+
+    logins: list[DemoLogin] = []
+    names = iter(_NAMES)
+    placements: list[tuple[DemoRole, str, Division]] = [
+        (demo_role, code, divisions[code]) for code, _n, _d in DIVISIONS for demo_role in DEMO_ROLES
+    ]
+    # The Central CLGT has its own officer: its disruptions are the force's headline table.
+    placements.append(
+        (DemoRole(Role.CLGT_OFFICER, "clgt", Rank.DC, "central"), CENTRAL[0], central)
+    )
+    for number, (demo_role, division_code, division) in enumerate(placements, start=1):
+        team = {
+            "ocgmu": teams["OCGMU"],
+            "fib": teams["FIB"],
+            "clgt": teams.get(clgt_code(division_code)),
+            "local": teams.get(local_code(division_code)),
+            "central": teams["CLGT-C"],
+        }[demo_role.team]
+        first, last = next(names)
+        username = f"{demo_role.prefix}.{division_code.lower()}"
+        user = _user(username, first, last)
+        officer, _ = Officer.objects.update_or_create(
+            user=user,
+            defaults={
+                "collar_number": f"KS{4000 + number}",
+                "rank": demo_role.rank,
+                "role": demo_role.role,
+                "team": team,
+                "division": division,
+            },
+        )
+        officer_sync_group(officer=officer)
+        logins.append(
+            DemoLogin(username, officer.display_name, officer.get_role_display(), team.name)
+        )
+
+    _user(ADMIN_USERNAME, "Demo", "Administrator", superuser=True)
+    logins.append(DemoLogin(ADMIN_USERNAME, "Demo Administrator", "Administrator", "(superuser)"))
+    if stdout is not None:
+        stdout.write(
+            f"Demo force: {force.name}: {len(divisions)} divisions + Central, "
+            f"{District.objects.count()} districts, {Team.objects.count()} teams, "
+            f"{len(logins)} demo users.\n"
+        )
+    return logins

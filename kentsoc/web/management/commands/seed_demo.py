@@ -1,0 +1,73 @@
+"""Load the fictional demo force and, after it, every app's demo data. Safe to run again."""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import importlib.util
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from kentsoc.org import demo as org_demo
+
+# Each app's demo module has `seed(stdout=..., story_end=date)` and is idempotent. They run in this
+# order because later ones reuse what earlier ones made (lines link to OCGs, disruptions target
+# both, the matrix scores everything last). A module that does not exist yet is skipped.
+DEMO_MODULES = [
+    "ocg.demo",
+    "countylines.demo",
+    "ocg.lifetime.demo",
+    "disruptions.demo",
+    "kentsoc.matrix.demo",
+]
+
+
+def _date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--story-end must be a date like 2022-10-31, not {value!r}") from None
+
+
+class Command(BaseCommand):
+    help = "Create or update the fictional demo force, its users and every app's demo data."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--story-end",
+            type=str,
+            default=None,
+            help="The last day of the demo story (YYYY-MM-DD); default today.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        story_end = _date(options["story_end"]) if options["story_end"] else timezone.localdate()
+        logins = org_demo.seed(stdout=self.stdout)
+        for name in DEMO_MODULES:
+            if importlib.util.find_spec(name) is None:
+                continue
+            self.stdout.write(f"Seeding {name} (story ends {story_end:%d %b %Y})…")
+            importlib.import_module(name).seed(stdout=self.stdout, story_end=story_end)
+        self._print_logins(logins)
+
+    def _print_logins(self, logins: list[org_demo.DemoLogin]) -> None:
+        width = max(len(login.username) for login in logins)
+        self.stdout.write("")
+        self.stdout.write(self.style.MIGRATE_HEADING("Demo logins"))
+        for login in logins:
+            self.stdout.write(f"  {login.username:<{width}}  {login.role:<34} {login.name}")
+        if settings.DEBUG:
+            self.stdout.write(
+                f"Password for every demo login: {settings.KENTSOC_DEMO_PASSWORD}  "
+                "(demo only: unusable when DEBUG is off)"
+            )
+        else:
+            self.stdout.write(
+                self.style.WARNING(
+                    "DEBUG is off: the demo users have unusable passwords. "
+                    "Set real ones with `manage.py changepassword <username>`."
+                )
+            )
