@@ -313,10 +313,14 @@ def plan_actions(*, ocg: OCG) -> list[PlanAction]:
 
 
 def nominal_list(*, user: Any) -> QuerySet[Nominal]:
-    return Nominal.objects.visible_to(user).annotate(
-        ocg_count=Count(
-            "memberships__ocg", filter=Q(memberships__to_date__isnull=True), distinct=True
+    return (
+        Nominal.objects.visible_to(user)
+        .annotate(
+            ocg_count=Count(
+                "memberships__ocg", filter=Q(memberships__to_date__isnull=True), distinct=True
+            )
         )
+        .order_by("last_name", "first_name", "id")
     )
 
 

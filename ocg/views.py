@@ -40,6 +40,12 @@ TABS = [
 ]
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The form data of a POST, even an empty one: `request.POST or None` would leave a form
+    posted with no fields unbound, so it would show no messages (or fail adding the services')."""
+    return request.POST if request.method == "POST" else None
+
+
 def _criminality_labels(ocg: Any) -> str:
     return "; ".join(c.label for c in ocg.criminality.all())
 
@@ -124,7 +130,7 @@ def _picked_rows(request: HttpRequest, members: list[dict[str, Any]]) -> list[di
 @permission_required(services.PERM_ADD, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def nominate(request: HttpRequest) -> HttpResponse:
-    form = f.NominateForm(request.POST or None)
+    form = f.NominateForm(_posted(request))
     members = _posted_members(request) if request.method == "POST" else []
     if request.method == "POST":
         form.is_valid()
@@ -315,7 +321,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         "summary": ocg.summary,
         "version": ocg.version,
     }
-    form = f.OcgEditForm(request.POST or None, initial=initial)
+    form = f.OcgEditForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -399,7 +405,7 @@ def _form_transition(
 ) -> HttpResponse:
     """A transition that needs input (a reason, a date, a team): its own small page."""
     ocg = selectors.ocg_get(user=request.user, pk=pk)
-    form = form_class(request.POST or None)
+    form = form_class(_posted(request))
     if setup:
         setup(form, ocg)
     if request.method == "POST" and form.is_valid():
@@ -615,7 +621,7 @@ def plan_status(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
 @permission_required(services.PERM_ADD_NOMINAL, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def nominal_create(request: HttpRequest) -> HttpResponse:
-    form = f.NominalForm(request.POST or None)
+    form = f.NominalForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             created = services.nominal_create(actor=request.user, **form.cleaned_data)
@@ -667,7 +673,7 @@ def nominal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def nominal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     nominal = selectors.nominal_get(user=request.user, pk=pk)
     initial = {name: getattr(nominal, name) for name in services.NOMINAL_FIELDS}
-    form = f.NominalEditForm(request.POST or None, initial={**initial, "version": nominal.version})
+    form = f.NominalEditForm(_posted(request), initial={**initial, "version": nominal.version})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")

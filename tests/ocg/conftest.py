@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kentsoc.org.choices import Rank, Role
 from ocg.choices import OcgStatus
@@ -40,3 +42,14 @@ def mapped_ocg(north):
 def other_lro(force):
     """An LRO of another team, who must not see OCGs they do not manage."""
     return _officer(force, Role.LRO, "soc", "lro_soc", Rank.DS)
+
+
+def count_queries(fn) -> int:
+    """Queries of one request, after a warm-up request: the API test client shares one user
+    object between requests, and its first request caches that user's permissions and officer
+    profile, which a comparison between row counts must not see."""
+    assert fn().status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        response = fn()
+    assert response.status_code == 200
+    return len(ctx.captured_queries)

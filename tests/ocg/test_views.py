@@ -1,0 +1,280 @@
+"""OCG and nominal pages: access, journeys' server side, field errors, constant query counts."""
+
+import datetime
+
+import pytest
+from django.test import Client
+
+from kentsoc.audit.models import AuditEvent
+from kentsoc.matrix.models import Score
+from ocg import services
+from ocg.choices import OcgStatus
+from ocg.models import OCG, Nominal, PlanAction
+from tests.ocg.conftest import count_queries
+from tests.ocg.factories import evidence_all, make_nominal, make_ocg, make_record
+
+TODAY = datetime.date.today()
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_list_needs_login_and_permission(client, outsider, clio):
+    assert client.get("/ocgs/").status_code == 302
+    assert client_for(outsider).get("/ocgs/").status_code == 403
+    assert client_for(clio).get("/ocgs/").status_code == 403
+
+
+def test_list_filters_and_csv_export_is_audited(coordinator, force):
+    make_ocg(division=force["divisions"]["north"], name="Northern Lights")
+    make_ocg(division=force["divisions"]["east"], name="Eastern Front")
+    c = client_for(coordinator)
+    page = c.get("/ocgs/", {"division": force["divisions"]["east"].pk})
+    assert b"Eastern Front" in page.content and b"Northern Lights" not in page.content
+    partial = c.get("/ocgs/", {"q": "Northern"}, HTTP_HX_REQUEST="true")
+    assert b"<html" not in partial.content and b"Northern Lights" in partial.content
+    csv = c.get("/ocgs/", {"division": force["divisions"]["east"].pk, "format": "csv"})
+    body = b"".join(csv.streaming_content).decode()
+    assert "Eastern Front" in body and "Northern Lights" not in body
+    assert AuditEvent.objects.filter(action="export", object_type="ocg.ocg").exists()
+
+
+def test_list_query_count_is_constant(coordinator, north):
+    c = client_for(coordinator)
+    make_ocg(division=north)
+    one = count_queries(lambda: c.get("/ocgs/"))
+    for i in range(8):
+        evidence_all(make_ocg(division=north, name=f"Group {i}", members=3))
+    assert count_queries(lambda: c.get("/ocgs/")) == one
+
+
+def test_nominal_list_query_count_is_constant(coordinator, north):
+    c = client_for(coordinator)
+    make_ocg(division=north)
+    one = count_queries(lambda: c.get("/nominals/"))
+    make_ocg(division=north, members=9)
+    assert count_queries(lambda: c.get("/nominals/")) == one
+
+
+def test_nominate_with_one_person_shows_field_error_and_saves_nothing(coordinator, north):
+    person = make_nominal()
+    response = client_for(coordinator).post(
+        "/ocgs/new/",
+        {
+            "name": "Lone Wolf",
+            "criminality": ["fraud"],
+            "division": north.pk,
+            "member_nominal": [person.pk],
+            "member_role": ["principal"],
+        },
+    )
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert 'data-testid="members-error"' in content and "at least 2 different people" in content
+    # The picked person stays on the redisplayed form.
+    assert f'data-nominal="{person.pk}"' in content
+    assert not OCG.objects.exists()
+
+
+def test_nominate_missing_fields(coordinator):
+    response = client_for(coordinator).post("/ocgs/new/", {})
+    assert response.status_code == 400
+    content = response.content.decode()
+    for field in ("field-name", "field-criminality", "field-division", "field-members"):
+        assert f'id="{field}"' in content
+    assert content.count("error-message") >= 4
+
+
+def test_nominate_creates_and_redirects(coordinator, north):
+    a, b = make_nominal(), make_nominal()
+    response = client_for(coordinator).post(
+        "/ocgs/new/",
+        {
+            "name": "Dockside Crew",
+            "criminality": ["drug_supply", "firearms"],
+            "division": north.pk,
+            "summary": "Fictional",
+            "member_nominal": [a.pk, b.pk],
+            "member_role": ["principal", "member"],
+        },
+    )
+    ocg = OCG.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/ocgs/{ocg.pk}/"
+    assert ocg.status == OcgStatus.NOMINATED and ocg.memberships.count() == 2
+
+
+def test_researcher_cannot_open_nominate(researcher):
+    assert client_for(researcher).get("/ocgs/new/").status_code == 403
+
+
+def test_search_pick_and_inline_create_with_duplicate_warning(coordinator):
+    existing = make_nominal("Morgan", "Blackwood", date_of_birth=datetime.date(1988, 3, 4))
+    c = client_for(coordinator)
+    results = c.get("/nominals/search/", {"q": "blackw"})
+    assert existing.reference in results.content.decode()
+    picked = c.get(f"/nominals/{existing.pk}/pick/")
+    assert f'name="member_nominal" value="{existing.pk}"' in picked.content.decode()
+    created = c.post(
+        "/nominals/inline/",
+        {
+            "new-first_name": "Morgan",
+            "new-last_name": "Blackwood",
+            "new-date_of_birth": "1988-03-04",
+            "new-custody_status": "at_liberty",
+        },
+    )
+    content = created.content.decode()
+    assert 'data-testid="duplicate-warning"' in content and existing.reference in content
+    assert Nominal.objects.count() == 2
+    bad = c.post("/nominals/inline/", {"new-first_name": "", "new-last_name": ""})
+    assert bad["HX-Retarget"] == "#new-person" and "error-message" in bad.content.decode()
+    assert Nominal.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "tab", ["summary", "evidence", "members", "intelligence", "plan", "history"]
+)
+def test_detail_tabs_render_and_view_is_audited(coordinator, ocg, tab):
+    response = client_for(coordinator).get(f"/ocgs/{ocg.pk}/", {"tab": tab})
+    assert response.status_code == 200
+    assert AuditEvent.objects.filter(
+        action="view", object_type="ocg.ocg", object_id=str(ocg.pk)
+    ).exists()
+
+
+def test_detail_hidden_from_lro_who_does_not_manage_it(lro, ocg):
+    assert client_for(lro).get(f"/ocgs/{ocg.pk}/").status_code == 404
+    assert client_for(lro).get(f"/ocgs/{ocg.pk}/network.json").status_code == 404
+
+
+def test_submit_refusal_names_missing_criteria(researcher, ocg):
+    evidence_all(ocg, except_=("serious_crime",))
+    response = client_for(researcher).post(f"/ocgs/{ocg.pk}/submit/", follow=True)
+    assert "definition evidence missing for Serious crime" in response.content.decode()
+    assert OCG.objects.get(pk=ocg.pk).mapping_submitted_at is None
+
+
+def test_supervisor_approves_then_score_panel_stops_polling(
+    researcher, supervisor, evidenced_ocg, django_capture_on_commit_callbacks
+):
+    unscorable = make_record(ocgs=[evidenced_ocg], claims=[("firearms", 3)], grading="3AP")
+    scorable = make_record(ocgs=[evidenced_ocg], claims=[("violence", 2)], grading="1BP")
+    client_for(researcher).post(f"/ocgs/{evidenced_ocg.pk}/submit/")
+    c = client_for(supervisor)
+    summary = c.get(f"/ocgs/{evidenced_ocg.pk}/").content.decode()
+    assert 'data-testid="approve-mapping"' in summary
+    c.post(f"/ocgs/{evidenced_ocg.pk}/approve/")
+    # Mapped, not yet scored: the panel polls itself.
+    panel = c.get(f"/ocgs/{evidenced_ocg.pk}/score/").content.decode()
+    assert 'hx-trigger="every 2s"' in panel and "Calculating" in panel
+    from kentsoc.matrix.services import subject_rescore
+
+    subject_rescore(subject_type="ocg", subject_id=evidenced_ocg.pk)
+    assert Score.objects.filter(ocg=evidenced_ocg, is_current=True).exists()
+    panel = c.get(f"/ocgs/{evidenced_ocg.pk}/score/").content.decode()
+    assert "hx-trigger" not in panel
+    assert 'data-testid="score-total">6<' in panel
+    assert f'href="/intelligence/{scorable.pk}/"' in panel
+    assert unscorable.reference in panel and 'data-testid="unscorable"' in panel
+
+
+def test_stale_edit_form_is_refused_and_nothing_lost(coordinator, researcher, ocg):
+    first = client_for(coordinator).post(
+        f"/ocgs/{ocg.pk}/edit/",
+        {"name": "First", "criminality": ["fraud"], "division": ocg.division_id, "version": 1},
+    )
+    assert first.status_code == 302
+    second = client_for(researcher).post(
+        f"/ocgs/{ocg.pk}/edit/",
+        {"name": "Second", "criminality": ["cyber"], "division": ocg.division_id, "version": 1},
+    )
+    assert second.status_code == 400
+    assert "Someone else changed this OCG" in second.content.decode()
+    assert OCG.objects.get(pk=ocg.pk).name == "First"
+
+
+def test_adopt_form_refuses_an_officer_who_is_not_an_lro(supervisor, analyst, mapped_ocg, force):
+    response = client_for(supervisor).post(
+        f"/ocgs/{mapped_ocg.pk}/adopt/",
+        {"managing_team": force["teams"]["soc"].pk, "lead_responsible_officer": analyst.pk},
+    )
+    assert response.status_code == 400
+    assert "is not a Lead Responsible Officer" in response.content.decode()
+    assert OCG.objects.get(pk=mapped_ocg.pk).status == OcgStatus.MAPPED
+
+
+def test_adopt_close_reject_pages_need_the_right_role(coordinator, researcher, mapped_ocg, ocg):
+    assert client_for(coordinator).get(f"/ocgs/{mapped_ocg.pk}/adopt/").status_code == 403
+    assert client_for(coordinator).get(f"/ocgs/{mapped_ocg.pk}/close/").status_code == 403
+    assert client_for(researcher).get(f"/ocgs/{ocg.pk}/reject/").status_code == 403
+    response = client_for(coordinator).post(f"/ocgs/{ocg.pk}/reject/", {"reason": ""})
+    assert response.status_code == 400 and OCG.objects.get(pk=ocg.pk).status == "nominated"
+
+
+def test_lro_home_panel_and_overdue_plan(supervisor, lro, mapped_ocg, force):
+    services.ocg_adopt(
+        actor=supervisor,
+        ocg=mapped_ocg,
+        managing_team=force["teams"]["north_local"].pk,
+        lead_responsible_officer=lro.pk,
+    )
+    c = client_for(lro)
+    response = c.post(
+        f"/ocgs/{mapped_ocg.pk}/plan/",
+        {
+            "strand": "protect",
+            "description": "Visit the vulnerable tenants",
+            "owner": lro.pk,
+            "due_on": (TODAY - datetime.timedelta(days=3)).isoformat(),
+            "status": "open",
+        },
+    )
+    assert response.status_code == 302 and PlanAction.objects.count() == 1
+    plan = c.get(f"/ocgs/{mapped_ocg.pk}/", {"tab": "plan"}).content.decode()
+    assert 'class="is-overdue"' in plan and 'data-testid="overdue-notice"' in plan
+    home = c.get("/").content.decode()
+    assert 'data-testid="panel-your-ocgs"' in home and mapped_ocg.reference in home
+    assert "1 overdue" in home
+
+
+def test_supervisor_and_coordinator_home_panels(coordinator, researcher, supervisor, evidenced_ocg):
+    assert evidenced_ocg.reference in client_for(coordinator).get("/").content.decode()
+    services.ocg_submit_for_mapping(actor=researcher, ocg=evidenced_ocg)
+    home = client_for(supervisor).get("/").content.decode()
+    assert 'data-testid="panel-approvals"' in home and evidenced_ocg.reference in home
+
+
+def test_network_json_links_members_to_other_ocgs(coordinator, north):
+    first = make_ocg(division=north, name="First Firm")
+    second = make_ocg(division=north, name="Second Firm", members=1)
+    shared = first.memberships.first().nominal
+    services.membership_add(actor=coordinator, ocg=second, nominal=shared.pk, role="enabler")
+    data = client_for(coordinator).get(f"/ocgs/{first.pk}/network.json").json()
+    ids = {n["id"] for n in data["nodes"]}
+    assert {f"ocg-{first.pk}", f"ocg-{second.pk}", f"nominal-{shared.pk}"} <= ids
+    assert {"source": f"nominal-{shared.pk}", "target": f"ocg-{second.pk}"}.items() <= next(
+        e for e in data["edges"] if e["target"] == f"ocg-{second.pk}"
+    ).items()
+    members_tab = client_for(coordinator).get(f"/ocgs/{first.pk}/", {"tab": "members"})
+    assert 'data-testid="network-table"' in members_tab.content.decode()
+
+
+def test_nominal_page_lists_appearances_and_is_audited(analyst, ocg):
+    person = ocg.memberships.first().nominal
+    record = make_record(ocgs=[ocg])
+    record.nominals.add(person)
+    response = client_for(analyst).get(f"/nominals/{person.pk}/")
+    content = response.content.decode()
+    assert ocg.reference in content and record.reference in content
+    assert AuditEvent.objects.filter(
+        action="view", object_type="ocg.nominal", object_id=str(person.pk), actor=analyst
+    ).exists()
+
+
+def test_member_add_form_errors_at_field(researcher, ocg):
+    response = client_for(researcher).post(f"/ocgs/{ocg.pk}/members/", {"role": "member"})
+    assert response.status_code == 400
+    assert "Choose a person you may see." in response.content.decode()
