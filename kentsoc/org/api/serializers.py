@@ -4,9 +4,13 @@ from kentsoc.org.models import District, Division, Officer, Team
 
 
 class DivisionSerializer(serializers.ModelSerializer):
+    # Issue 4 gives divisions and districts one shape, {"id", "code", "name", "division"}: a
+    # division is its own division, so clients can key any row by the division it ranks in.
+    division = serializers.IntegerField(source="pk", read_only=True)
+
     class Meta:
         model = Division
-        fields = ["id", "code", "name", "is_central"]
+        fields = ["id", "code", "name", "division", "is_central"]
 
 
 class DistrictSerializer(serializers.ModelSerializer):
