@@ -773,10 +773,19 @@ def ocg_adopt(*, actor: Any, ocg: OCG, managing_team: Any, lead_responsible_offi
             "Choose the Lead Responsible Officer."
         )
     else:
-        officer = Officer.objects.filter(user=lro).first()
+        officer = Officer.objects.filter(user=lro).select_related("team").first()
         if officer is None or officer.role != Role.LRO:
             errors.setdefault("lead_responsible_officer", []).append(
                 f"{lro.get_full_name() or lro.get_username()} is not a Lead Responsible Officer."
+            )
+        elif officer.team.kind not in MANAGING_TEAM_KINDS:
+            # An LRO answers for the group through their unit: a unit that may not manage OCGs
+            # (a CLGT, the OCGMU) cannot hold one through its officer either.
+            errors.setdefault("lead_responsible_officer", []).append(
+                f"{lro.get_full_name() or lro.get_username()} is in {officer.team.name} "
+                f"({officer.team.get_kind_display()}), a team without permission to manage OCGs: "
+                "choose an LRO of a SOC, Division local, Money Laundering, MSHT, Financial "
+                "Investigation or NCA/ERSOU team."
             )
         elif not lro.has_perm("ocg.manage_plan_ocg"):
             errors.setdefault("lead_responsible_officer", []).append(

@@ -9,9 +9,11 @@ from countylines.choices import LineStatus
 from kentsoc.audit.models import AuditEvent
 from kentsoc.intel.models import DefinitionEvidence
 from kentsoc.matrix.models import Score
+from kentsoc.org.choices import Rank, Role
 from ocg import services
 from ocg.choices import OcgStatus, PlanActionStatus
 from ocg.models import OCG, Membership, Nominal, OcgStatusChange
+from tests.conftest import _officer
 from tests.countylines.factories import make_line
 from tests.ocg.factories import evidence_all, make_nominal, make_ocg, make_record
 
@@ -319,6 +321,20 @@ def test_adopt_refuses_non_lro_and_wrong_team(supervisor, analyst, mapped_ocg, f
     errors = _errors(exc)
     assert "is not a Lead Responsible Officer" in errors["lead_responsible_officer"][0]
     assert "cannot manage OCGs" in errors["managing_team"][0]
+    assert OCG.objects.get(pk=mapped_ocg.pk).status == OcgStatus.MAPPED
+
+
+def test_adopt_refuses_an_lro_of_a_team_without_permission(supervisor, mapped_ocg, force):
+    clgt_lro = _officer(force, Role.LRO, "clgt_north", "lro_clgt", Rank.DS)
+    with pytest.raises(ValidationError) as exc:
+        services.ocg_adopt(
+            actor=supervisor,
+            ocg=mapped_ocg,
+            managing_team=force["teams"]["north_local"].pk,
+            lead_responsible_officer=clgt_lro.pk,
+        )
+    message = _errors(exc)["lead_responsible_officer"][0]
+    assert "North CLGT" in message and "without permission to manage OCGs" in message
     assert OCG.objects.get(pk=mapped_ocg.pk).status == OcgStatus.MAPPED
 
 
