@@ -7,102 +7,17 @@ a rescore, and a fresh worker (helped by the stale sweeper) must finish the job.
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
-import time
-from collections.abc import Callable
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
-from django.test import override_settings
 from django.utils import timezone
 
 from countylines.models import CountyLine
-from kentsoc.celery import app
-from kentsoc.matrix import services
 from kentsoc.matrix.models import Ranking
+from tests.integration.worker import real_worker_fixture  # noqa: F401  (the real_worker fixture)
 
 pytestmark = [pytest.mark.integration]
-
-REDIS_URL = os.environ.get("MATRIX_INTEGRATION_REDIS_URL", "redis://127.0.0.1:6379/14")
-ROOT = Path(__file__).resolve().parents[2]
-CELERY = str(Path(sys.executable).with_name("celery"))
-WAIT_SECONDS = 60
-
-
-def _use_broker(url: str) -> None:
-    """Point this process's Celery producer at `url`, dropping any pooled connection."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None
-    app.conf.broker_url = url
-
-
-def _worker_env(**extra: str) -> dict[str, str]:
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-    if db.get("PASSWORD"):
-        url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"  # noqa: E501
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=url,
-        REDIS_URL=REDIS_URL,
-        CELERY_TASK_ALWAYS_EAGER="false",
-        # A killed worker's unacked message comes back quickly; the sweeper covers it anyway.
-        CELERY_VISIBILITY_TIMEOUT="5",
-        LOG_LEVEL="WARNING",
-        **extra,
-    )
-    env.pop("TEST_DATABASE_NAME", None)
-    return env
-
-
-def _start_worker(name: str, tmp_path: Path, **extra: str) -> subprocess.Popen:
-    log = (tmp_path / f"{name}.log").open("w")
-    return subprocess.Popen(
-        [
-            CELERY,
-            "-A",
-            "kentsoc",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            f"--hostname={name}@%h",
-        ],
-        cwd=ROOT,
-        env=_worker_env(**extra),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def _stop(worker: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
-    if worker.poll() is None:
-        os.kill(worker.pid, sig)
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.kill(worker.pid, signal.SIGKILL)
-            worker.wait(timeout=10)
-
-
-def _wait_for(check: Callable[[], bool], what: str, tmp_path: Path) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    logs = "\n".join(p.read_text()[-3000:] for p in sorted(tmp_path.glob("*.log")))
-    pytest.fail(f"Timed out waiting for {what}. Worker logs:\n{logs}")
 
 
 def _north_ranking() -> list[tuple[str, int]]:
@@ -112,22 +27,6 @@ def _north_ranking() -> list[tuple[str, int]]:
         .order_by("rank")
         .values_list("county_line__name", "total")
     )
-
-
-@pytest.fixture
-def real_worker_setup(transactional_db):
-    import redis
-
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    _use_broker(REDIS_URL)
-    services._redis.cache_clear()
-    with override_settings(REDIS_URL=REDIS_URL, CELERY_TASK_ALWAYS_EAGER=False):
-        yield
-    services._redis.cache_clear()
-    app.conf.task_always_eager = eager
-    _use_broker(settings.CELERY_BROKER_URL)
 
 
 def _line(client, name: str, district_id: int, number: str) -> int:
@@ -174,44 +73,37 @@ def _intelligence(client, line_id: int, claims: dict[str, int], grade: str = "1B
     assert response.status_code == 201, response.content
 
 
-def test_real_worker_ranks_and_survives_sigkill(
-    real_worker_setup, client, supervisor, force, tmp_path
-):
+def test_real_worker_ranks_and_survives_sigkill(real_worker, client, supervisor, force, tmp_path):
     client.force_login(supervisor)
     medway = force["districts"]["medway"].pk
-    worker = _start_worker("first", tmp_path)
-    try:
-        blaze = _line(client, "BLAZE", medway, "07700 900101")
-        frost = _line(client, "FROST", medway, "07700 900102")
-        kings = _line(client, "KINGS", medway, "07700 900103")
-        _intelligence(client, frost, {"violence": 3})  # 5 + recency 2
-        _intelligence(client, kings, {"weapons": 2, "child_exploitation": 2})  # 11 + 2
-        _intelligence(client, blaze, {"drug_class": 1})  # 1 + 2
-        expected = [("KINGS", 13), ("FROST", 7), ("BLAZE", 3)]
-        _wait_for(lambda: _north_ranking() == expected, f"ranking {expected}", tmp_path)
-        _stop(worker)
+    worker = real_worker.start("first")
+    blaze = _line(client, "BLAZE", medway, "07700 900101")
+    frost = _line(client, "FROST", medway, "07700 900102")
+    kings = _line(client, "KINGS", medway, "07700 900103")
+    _intelligence(client, frost, {"violence": 3})  # 5 + recency 2
+    _intelligence(client, kings, {"weapons": 2, "child_exploitation": 2})  # 11 + 2
+    _intelligence(client, blaze, {"drug_class": 1})  # 1 + 2
+    expected = [("KINGS", 13), ("FROST", 7), ("BLAZE", 3)]
+    real_worker.wait_for(lambda: _north_ranking() == expected, f"ranking {expected}")
+    real_worker.stop(worker)
 
-        # A worker that parks inside the rescore (the hook writes the file, then sleeps).
-        hold = tmp_path / "holding"
-        worker = _start_worker("doomed", tmp_path, KENTSOC_MATRIX_TEST_HOLD_FILE=str(hold))
-        _intelligence(client, blaze, {"weapons": 2, "violence": 3, "cuckooing": 1})
-        _wait_for(hold.exists, "the worker to hold the rescore", tmp_path)
-        _stop(worker, signal.SIGKILL)
-        assert CountyLine.objects.get(pk=blaze).score_stale_since is not None
-        assert _north_ranking() == expected
+    # A worker that parks inside the rescore (the hook writes the file, then sleeps).
+    hold = tmp_path / "holding"
+    worker = real_worker.start("doomed", KENTSOC_MATRIX_TEST_HOLD_FILE=str(hold))
+    _intelligence(client, blaze, {"weapons": 2, "violence": 3, "cuckooing": 1})
+    real_worker.wait_for(hold.exists, "the worker to hold the rescore")
+    real_worker.stop(worker, signal.SIGKILL)
+    assert CountyLine.objects.get(pk=blaze).score_stale_since is not None
+    assert _north_ranking() == expected
 
-        # Nothing lost: a new worker picks the subject up (redelivery, or the stale sweeper).
-        worker = _start_worker("rescuer", tmp_path, KENTSOC_MATRIX_TEST_HOLD_FILE=str(hold))
-        from kentsoc.matrix.tasks import requeue_stale_subjects
+    # Nothing lost: a new worker picks the subject up (redelivery, or the stale sweeper).
+    real_worker.start("rescuer", KENTSOC_MATRIX_TEST_HOLD_FILE=str(hold))
+    from kentsoc.matrix.tasks import requeue_stale_subjects
 
-        requeue_stale_subjects.delay(older_than_seconds=0)
-        expected = [("BLAZE", 1 + 5 + 5 + 3 + 2), ("KINGS", 13), ("FROST", 7)]
-        _wait_for(lambda: _north_ranking() == expected, f"ranking {expected}", tmp_path)
-        _wait_for(
-            lambda: CountyLine.objects.get(pk=blaze).score_stale_since is None,
-            "the stale flag to clear",
-            tmp_path,
-        )
-    finally:
-        _stop(worker, signal.SIGKILL)
-        connection.close()
+    requeue_stale_subjects.delay(older_than_seconds=0)
+    expected = [("BLAZE", 1 + 5 + 5 + 3 + 2), ("KINGS", 13), ("FROST", 7)]
+    real_worker.wait_for(lambda: _north_ranking() == expected, f"ranking {expected}")
+    real_worker.wait_for(
+        lambda: CountyLine.objects.get(pk=blaze).score_stale_since is None,
+        "the stale flag to clear",
+    )

@@ -1,0 +1,158 @@
+"""Real Celery worker processes for tests (tests/integration and the dashboard's browser test).
+
+The worker is a `celery worker` subprocess on Redis, connected to this test run's PostgreSQL test
+database (so the test needs `transactional_db`: the worker only sees committed rows). Each test
+database gets its own queue, so two test runs (or a benchmark) sharing the Redis server never
+take each other's tasks; the rescore markers are already namespaced by database name.
+
+A test module imports the fixture (`from tests.integration.worker import real_worker_fixture`)
+and asks for it as `real_worker`.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import override_settings
+
+from kentsoc.celery import app
+from kentsoc.matrix import services
+
+REDIS_URL = os.environ.get("MATRIX_INTEGRATION_REDIS_URL", "redis://127.0.0.1:6379/14")
+ROOT = Path(__file__).resolve().parents[2]
+CELERY = str(Path(sys.executable).with_name("celery"))
+WAIT_SECONDS = 60
+
+
+def _use_broker(url: str, queue: str) -> None:
+    """Point this process's Celery producer at `url` and `queue`, dropping pooled connections."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+    app.conf.broker_url = url
+    app.conf.task_default_queue = queue
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    credentials = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{credentials}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class Workers:
+    """Starts worker processes and guarantees they are gone when the test ends, pass or fail."""
+
+    def __init__(self, tmp_path: Path, queue: str) -> None:
+        self.tmp_path = tmp_path
+        self.queue = queue
+        self.started: list[subprocess.Popen] = []
+
+    def start(self, name: str, **extra_env: str) -> subprocess.Popen:
+        env = dict(os.environ)
+        env.update(
+            DATABASE_URL=_database_url(),
+            REDIS_URL=REDIS_URL,
+            CELERY_TASK_ALWAYS_EAGER="false",
+            # A killed worker's unacked message comes back quickly; the sweeper covers it anyway.
+            CELERY_VISIBILITY_TIMEOUT="5",
+            LOG_LEVEL="WARNING",
+            KENTSOC_TEST_QUEUE=self.queue,
+            **extra_env,
+        )
+        env.pop("TEST_DATABASE_NAME", None)
+        log = (self.tmp_path / f"{name}.log").open("w")
+        worker = subprocess.Popen(
+            [
+                CELERY,
+                "-A",
+                "tests.integration.celery_app",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                f"--hostname={name}-{os.getpid()}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()  # the child holds its own descriptor
+        self.started.append(worker)
+        return worker
+
+    @staticmethod
+    def stop(worker: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+        """Signal the worker's whole process group (its own session) and reap it."""
+        if worker.poll() is not None:
+            return
+        try:
+            os.killpg(worker.pid, sig)
+            worker.wait(timeout=20)
+        except ProcessLookupError:
+            pass
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=10)
+
+    def stop_all(self) -> None:
+        for worker in self.started:
+            self.stop(worker, signal.SIGKILL)
+
+    def logs(self) -> str:
+        return "\n".join(p.read_text()[-3000:] for p in sorted(self.tmp_path.glob("*.log")))
+
+    def wait_for(self, check: Callable[[], bool], what: str) -> None:
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            if check():
+                return
+            time.sleep(0.2)
+        pytest.fail(f"Timed out waiting for {what}. Worker logs:\n{self.logs()}")
+
+
+def _clear_queue(queue: str) -> None:
+    """Drop what a previous (aborted) run of this test database left: its queue and markers."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    client.delete(queue)
+    markers = list(client.scan_iter(f"kentsoc:{connection.settings_dict['NAME']}:*"))
+    if markers:
+        client.delete(*markers)
+
+
+@pytest.fixture(name="real_worker")
+def real_worker_fixture(transactional_db, tmp_path) -> Iterator[Workers]:
+    """Tasks go to Redis instead of running inline; `real_worker.start(name)` starts a worker.
+    Every worker started is killed at teardown, even when the test fails."""
+    queue = f"kentsoc-test-{connection.settings_dict['NAME']}"
+    _clear_queue(queue)
+    eager = app.conf.task_always_eager
+    default_queue = app.conf.task_default_queue
+    app.conf.task_always_eager = False
+    _use_broker(REDIS_URL, queue)
+    services._redis.cache_clear()
+    workers = Workers(tmp_path, queue)
+    try:
+        with override_settings(REDIS_URL=REDIS_URL, CELERY_TASK_ALWAYS_EAGER=False):
+            yield workers
+    finally:
+        workers.stop_all()
+        services._redis.cache_clear()
+        app.conf.task_always_eager = eager
+        _use_broker(settings.CELERY_BROKER_URL, default_queue)
+        connection.close()
