@@ -128,6 +128,7 @@ def deal_line_check(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@permission_required("ocg.view_nominal", raise_exception=True)
 @require_GET
 def nominal_search(request: HttpRequest) -> HttpResponse:
     """htmx: nominals matching what was typed, to link to a new or existing line."""

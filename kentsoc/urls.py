@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from kentsoc.web import views as web_views
+from kentsoc.web.api import HasRole
 
 api_patterns = [
     path("", include("kentsoc.org.api.urls")),
@@ -13,8 +14,12 @@ api_patterns = [
     path("", include("ocg.lifetime.api.urls")),
     path("", include("countylines.api.urls")),
     path("", include("disruptions.api.urls")),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[HasRole]), name="schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=[HasRole]),
+        name="docs",
+    ),
 ]
 
 urlpatterns = [

@@ -193,6 +193,7 @@ def nominal_pick(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@permission_required(services.PERM_ADD_NOMINAL, raise_exception=True)
 @require_POST
 def nominal_inline_create(request: HttpRequest) -> HttpResponse:
     """htmx: create a person from the nomination form; on success a picked row plus any

@@ -3,10 +3,20 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions, permissions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from kentsoc.org.scoping import access_for
+
+
+class HasRole(permissions.BasePermission):
+    """Signed in with an officer role. The schema and its docs map every endpoint and field of a
+    police system: not for anonymous callers, nor for accounts without a role."""
+
+    def has_permission(self, request, view) -> bool:
+        return access_for(request.user) is not None
 
 
 class StandardPagination(PageNumberPagination):
