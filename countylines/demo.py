@@ -1,25 +1,41 @@
-"""County lines for `seed_demo`: ~40 fictional lines across the demo force's districts.
+"""County lines for `seed_demo`: the seed page's county lines story on fictional lines.
 
-Most are active with all four definition criteria evidenced and graded intelligence with factor
-claims, so the matrix ranks them; two are flexed (one to the Central CLGT); a few are nominated,
-dismantled or rejected. The seed story's line, CHASE, was dismantled within a month of its
-nomination. Every line is made through the services, as officers would, so its history, audit
-trail and stale-marking are real. Idempotent: a brand that already exists is left alone.
-All names, places of exploitation and numbers (07700 900xxx) are invented.
+With D the story's last day (see `kentsoc.matrix.demo.StoryCalendar`), `recompute_all --as-of`
+over these lines gives: 85 active lines two years before D; 37 active lines with a total TRH of
+571 four months before D (the seed's July); 29 lines with TRH 365 at D (its October); and, day by
+day in between, the matrix shrinking as lines are dismantled. Nothing writes those totals: they
+come from real lines with dated status history and dated, graded intelligence.
+
+How the totals are exact: each line on the matrix at a checkpoint has a fixed profile of factor
+levels (claimed in full by its first record; later records claim a subset at the same levels,
+so the maxima never move), a fixed number of runners, a link (or not) to an OCG that is on the
+matrix throughout, and its newest record placed a set number of days before the checkpoint, so
+the recency band is known (≤ 28 days: 2 points, ≤ 90: 1). Its total at the checkpoint is then
+exactly the planned one; the plan's totals add up to the seed's. Records graded 3 or E (kept,
+never scored) sometimes claim higher levels, as unreliable reports do.
+
+Also: CHASE, the seed's line from Edgware into Canterbury, dismantled 24 days after nomination;
+two flexed lines (one to the Central CLGT); nominated and rejected lines; safeguarding records.
+Every line is made through the services, so history, audit trail and stale-marking are real.
+Idempotent: a brand that already exists is left alone. Names and numbers (07700 900xxx) are
+invented.
 """
 
 from __future__ import annotations
 
 import datetime
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from django.db import transaction
 
 from countylines import services
-from countylines.models import CountyLine
+from countylines.choices import LineStatus
+from countylines.models import CountyLine, CountyLineStatusChange, FlexPeriod
 from kentsoc.intel.choices import CountyLineCriterion
+from kentsoc.matrix.demo import StoryCalendar
+from kentsoc.matrix.factors import COUNTY_LINE_FACTORS
 from kentsoc.org.choices import Role, TeamKind
 from kentsoc.org.models import District, Division, Officer
 
@@ -27,7 +43,15 @@ BRANDS = [
     "BLAZE", "VIPER", "ZOOM", "ACE", "TANGO", "DEXTER", "SKY", "RICO", "MANNY", "KENZO",
     "BIGZ", "JOKER", "LUCKY", "GHOST", "STORM", "TITAN", "NOVA", "RAVEN", "COBRA", "FLASH",
     "SNOOP", "JAY", "BOLT", "ROCKY", "CHICO", "MARLEY", "DIAMOND", "SPIKE", "FROSTY", "KING",
-    "PRINCE", "ECHO", "LIMA", "ORBIT", "PHANTOM", "RIPPLE", "CHASE", "MILO", "OZZY", "REX",
+    "PRINCE", "ECHO", "LIMA", "ORBIT", "PHANTOM", "RIPPLE", "MILO", "OZZY", "REX", "BANDO",
+    "TOKYO", "MAMBA", "WOLF", "DRAGON", "BOSS", "SPIDER", "JUNIOR", "TANK", "GUCCI", "RAMBO",
+    "CASH", "SHADOW", "NIKE", "ZED", "BULLET", "MONEY", "SNOW", "TIGER", "ROCKET", "AMIGO",
+    "BRUNO", "CAPO", "DEMON", "EMPIRE", "FENDI", "GIZMO", "HUSTLE", "ICEY", "JUMBO", "KILO",
+    "LEGEND", "MOJO", "NITRO", "OMEGA", "PABLO", "QUEST", "RUSH", "SONIC", "TURBO", "ULTRA",
+    "VEGAS", "WIZZ", "XENO", "YARDIE", "ZORRO", "ALPHA", "BRAVO", "CHARLIE", "DELTA", "FOXTROT",
+    "GOLF", "HOTEL", "INDIA", "JULIET", "LOCO", "MIKE", "OSCAR", "PAPA", "ROMEO", "SIERRA",
+    "UNIFORM", "VICTOR", "WHISKEY", "YANKEE", "ZULU", "ASTRO", "BLITZ", "CRUZ", "DUKE", "ELVIS",
+    "FURY", "GRIME", "HAVOC", "INKY", "JINX", "KOBE",
 ]  # fmt: skip
 BOROUGHS = [
     "Lambeth", "Southwark", "Croydon", "Hackney", "Lewisham", "Brent", "Newham",
@@ -35,20 +59,165 @@ BOROUGHS = [
 ]  # fmt: skip
 FIRST = ["Jayden", "Tyler", "Kai", "Reece", "Mason", "Leon", "Callum", "Dion", "Ashton", "Rio"]
 LAST = ["Ambrose", "Blackwood", "Carrow", "Denholm", "Eastleigh", "Fenwick", "Garside", "Holt"]
-GRADINGS = [("1", "A"), ("1", "B"), ("2", "A"), ("2", "B"), ("2", "C"), ("3", "C"), ("1", "E")]
-FACTOR_LEVELS = {
-    "child_exploitation": 2,
-    "vulnerable_adult_exploitation": 2,
-    "cuckooing": 1,
-    "violence": 3,
-    "weapons": 2,
-    "drug_class": 3,
-    "line_activity": 3,
-}
+SCORABLE = [("1", "A"), ("1", "B"), ("2", "A"), ("2", "B"), ("2", "C"), ("1", "C")]
+UNSCORABLE = [("3", "C"), ("1", "E")]
+# Harm and threat factors, then what is left of a line's points goes to drug class and activity.
+SHAPING_FACTORS = [
+    "child_exploitation",
+    "vulnerable_adult_exploitation",
+    "cuckooing",
+    "violence",
+    "weapons",
+]
 SETTINGS = ["Fictional Academy", "Example Pupil Referral Unit", "Invented College", ""]
-
-ACTIVE, NOMINATED, DISMANTLED, REJECTED = "active", "nominated", "dismantled", "rejected"
 STORY_BRAND = "CHASE"
+
+# Totals on the matrix four months before D (the 37 lines) and at D (29): 571 and 365.
+# The twelve dismantled between the two checkpoints were the highest-scoring lines in July.
+DISMANTLED_AFTER_JULY = [26, 25, 24, 23, 22, 21, 20, 20, 19, 18, 17, 16]  # 251
+CONTINUING_JULY = [19, 18, 17, 16, 16, 15, 15, 14, 14, 14, 13, 13, 13, 13,
+                   12, 12, 11, 11, 11, 10, 10, 9, 9, 8, 7]  # fmt: skip  # 320
+# Of the continuing lines, these positions have their newest record 35-85 days before D
+# (recency 1), the rest within 28 days (recency 2): 10 lines one point lower at D.
+RECENCY_ONE_AT_END = {1, 3, 5, 8, 10, 13, 16, 19, 21, 23}
+NEW_SINCE_JULY = [17, 14, 13, 11]  # activated after July, on the matrix at D: 55
+# Continuing lines active since before two years back, and lines dismantled after July that were.
+SURVIVORS_CONTINUING = 14
+SURVIVORS_DISMANTLED = 6
+OLD_LINES = 65  # on the matrix two years before D, dismantled before July: 65 + 20 = 85
+NOMINATED_LINES = 4
+
+
+@dataclass
+class LinePlan:
+    brand: str
+    kind: str  # continuing / dismantled_after_july / new / old / chase / nominated / rejected
+    nominated_on: datetime.date
+    activated_on: datetime.date | None = None
+    dismantled_on: datetime.date | None = None
+    total_july: int | None = None
+    total_end: int | None = None
+    # (date, factor subset or None for the full profile) of each scorable record
+    records: list[tuple[datetime.date, bool]] = field(default_factory=list)
+    flex: str = ""  # "central" or "division"
+
+
+def plan_totals() -> tuple[int, int, int, int]:
+    """(lines, TRH) in July and at D by the plan: what the snapshots must read."""
+    july = DISMANTLED_AFTER_JULY + CONTINUING_JULY
+    end = [
+        t - (1 if i in RECENCY_ONE_AT_END else 0) for i, t in enumerate(CONTINUING_JULY)
+    ] + NEW_SINCE_JULY
+    return len(july), sum(july), len(end), sum(end)
+
+
+def _plans(story: StoryCalendar) -> list[LinePlan]:
+    """Every line of the story, in a fixed order; dates relative to the story's fixed points."""
+    july, end, two_years = story.july, story.end, story.two_years_before
+    long_ago = story.two_years_before - datetime.timedelta(days=130)  # on the matrix by July 2020
+    rng = random.Random("countylines-plan")
+    days = datetime.timedelta
+    plans: list[LinePlan] = []
+    brands = iter(BRANDS)
+
+    def long_lived() -> tuple[datetime.date, datetime.date]:
+        activated = long_ago - days(rng.randint(0, 400))
+        return activated - days(rng.randint(10, 30)), activated
+
+    def before_july(total: int) -> list[tuple[datetime.date, bool]]:
+        # Newest record 2-25 days before July: 2 recency points then.
+        return [(july - days(rng.randint(2, 25)), False)]
+
+    # The 37 lines on the matrix in July.
+    for i, total in enumerate(CONTINUING_JULY):
+        if i < SURVIVORS_CONTINUING:
+            nominated, activated = long_lived()
+        else:
+            activated = july - days(rng.randint(30, 600))
+            activated = max(activated, two_years + days(1 + i))
+            nominated = activated - days(rng.randint(10, 30))
+        recency_one = i in RECENCY_ONE_AT_END
+        newest = end - days(rng.randint(35, 85) if recency_one else rng.randint(1, 25))
+        middle = july + (newest - july) / 2
+        records = [(activated, True), *before_july(total), (middle, False), (newest, False)]
+        total_end = total - (1 if recency_one else 0)
+        flex = "central" if i == 2 else "division" if i == 6 else ""
+        plans.append(
+            LinePlan(next(brands), "continuing", nominated, activated, None, total, total_end,
+                     records, flex)
+        )  # fmt: skip
+    step = (end - days(5) - july).days / len(DISMANTLED_AFTER_JULY)
+    for i, total in enumerate(DISMANTLED_AFTER_JULY):
+        if i < SURVIVORS_DISMANTLED:
+            nominated, activated = long_lived()
+        else:
+            activated = max(july - days(rng.randint(30, 400)), two_years + days(40 + i))
+            nominated = activated - days(rng.randint(10, 30))
+        dismantled = july + days(int(step * (i + 1)))
+        records = [(activated, True), *before_july(total)]
+        if (dismantled - july).days > 20:
+            records.append((july + days(rng.randint(5, (dismantled - july).days - 5)), False))
+        plans.append(
+            LinePlan(next(brands), "dismantled_after_july", nominated, activated, dismantled,
+                     total, None, records)
+        )  # fmt: skip
+    # Activated since July, still on the matrix at D.
+    for i, total in enumerate(NEW_SINCE_JULY):
+        nominated = july + days(5 + 18 * i)
+        activated = nominated + days(rng.randint(5, 12))
+        records = [(nominated + days(2), True), (end - days(rng.randint(1, 20)), False)]
+        plans.append(
+            LinePlan(next(brands), "new", nominated, activated, None, None, total, records)
+        )
+    # On the matrix two years before D, dismantled one by one before July.
+    step = (july - days(3) - two_years).days / OLD_LINES
+    for i in range(OLD_LINES):
+        nominated, activated = long_lived()
+        dismantled = two_years + days(int(step * (i + 1)))
+        records = [(activated, True), (dismantled - days(rng.randint(20, 120)), False)]
+        plans.append(
+            LinePlan(next(brands), "old", nominated, activated, dismantled, records=records)
+        )
+    # The seed's line: identified, on the matrix within days, dismantled within a month.
+    chase_nominated = end - days(40)
+    plans.append(
+        LinePlan(
+            STORY_BRAND,
+            "chase",
+            chase_nominated,
+            chase_nominated + days(4),
+            chase_nominated + days(24),
+            records=[(chase_nominated + days(1), True), (chase_nominated + days(15), False)],
+        )
+    )
+    for i in range(NOMINATED_LINES):
+        nominated = end - days(3 + 9 * i)
+        plans.append(LinePlan(next(brands), "nominated", nominated, records=[(nominated, True)]))
+    plans.append(
+        LinePlan(next(brands), "rejected", end - days(70), records=[(end - days(69), True)])
+    )
+    return plans
+
+
+def _profile(points: int, rng: random.Random) -> dict[str, int]:
+    """Factor levels whose points add up to exactly `points` (1..29), drug class always claimed."""
+    levels: dict[str, int] = {}
+    remaining = points
+    order = rng.sample(SHAPING_FACTORS, len(SHAPING_FACTORS))
+    while remaining > 6:
+        for code in order:
+            table = COUNTY_LINE_FACTORS[code].points
+            level = levels.get(code, 0)
+            if level + 1 < len(table) and remaining - (table[level + 1] - table[level]) >= 1:
+                remaining -= table[level + 1] - table[level]
+                levels[code] = level + 1
+                if remaining <= 6:
+                    break
+    drug = rng.choice([d for d in (1, 2, 3) if 0 <= remaining - d <= 3])
+    levels["drug_class"] = drug
+    if remaining - drug:
+        levels["line_activity"] = remaining - drug
+    return levels
 
 
 @dataclass(frozen=True)
@@ -56,14 +225,6 @@ class Cast:
     clgt: dict[int, Any]  # division id -> a CLGT officer of that division
     supervisor: Any
     clio: Any
-
-
-def _plan(index: int) -> str:
-    if index < 32:
-        return ACTIVE
-    if index < 36:
-        return NOMINATED
-    return REJECTED if index == 39 else DISMANTLED
 
 
 def _cast() -> Cast | None:
@@ -95,34 +256,36 @@ def _nominals(actor: Any, rng: random.Random, runners: int) -> list[dict[str, An
 
 
 def _intelligence(
-    actor: Any, line: CountyLine, rng: random.Random, start: datetime.date, end: datetime.date
+    actor: Any, line: CountyLine, plan: LinePlan, profile: dict[str, int], rng: random.Random
 ) -> list[Any]:
     from kentsoc.intel.services import intelligence_create
 
+    def record(on: datetime.date, claims: dict[str, int], grading: tuple[str, str]) -> Any:
+        return intelligence_create(
+            actor=actor,
+            rms_reference=f"ATH-{rng.randint(100000, 999999)}",
+            information_date=on,
+            summary=f"Fictional report on {line.name}'s activity in its importing area.",
+            source_evaluation=grading[0],
+            intelligence_assessment=grading[1],
+            handling_code="P",
+            county_lines=[line.pk],
+            factor_claims=[{"factor": f, "level": lvl} for f, lvl in claims.items()],
+        )
+
     records = []
-    for n in range(rng.randint(2, 4)):
-        # The newest record is recent for most lines, so recency points vary across the matrix.
-        days_back = (
-            rng.choice([3, 10, 20, 45, 120]) if n == 0 else rng.randint(0, (end - start).days)
-        )
-        on = max(start, end - datetime.timedelta(days=days_back))
-        source, assessment = rng.choice(GRADINGS if n else GRADINGS[:5])
-        factors = rng.sample(sorted(FACTOR_LEVELS), rng.randint(2, 4))
-        records.append(
-            intelligence_create(
-                actor=actor,
-                rms_reference=f"ATH-{rng.randint(100000, 999999)}",
-                information_date=on,
-                summary=f"Fictional report on {line.name}'s activity in its importing area.",
-                source_evaluation=source,
-                intelligence_assessment=assessment,
-                handling_code="P",
-                county_lines=[line.pk],
-                factor_claims=[
-                    {"factor": f, "level": rng.randint(1, FACTOR_LEVELS[f])} for f in factors
-                ],
-            )
-        )
+    for on, full in plan.records:
+        if full:
+            claims = profile
+        else:  # a later report repeats some of what is known, never more
+            codes = rng.sample(sorted(profile), min(len(profile), rng.randint(1, 2)))
+            claims = {code: profile[code] for code in codes}
+        records.append(record(on, claims, rng.choice(SCORABLE)))
+    if profile and rng.random() < 0.3:
+        # An unreliable report claiming more than is known: shown, never scored.
+        code = rng.choice(["child_exploitation", "weapons", "violence"])
+        top = COUNTY_LINE_FACTORS[code].max_level
+        records.append(record(plan.records[0][0], {code: top}, rng.choice(UNSCORABLE)))
     return records
 
 
@@ -170,63 +333,80 @@ def _safeguarding(cast: Cast, line: CountyLine, rng: random.Random, on: datetime
         )
 
 
+def _shape(plan: LinePlan, rng: random.Random, ocg_linked: bool) -> tuple[dict[str, int], int]:
+    """(factor levels, runners) giving the planned total at each checkpoint."""
+    total = plan.total_july if plan.total_july is not None else plan.total_end
+    if total is None:  # off the matrix at both checkpoints: any plausible profile
+        return _profile(rng.randint(4, 20), rng), rng.randint(0, 3)
+    # Recency is 2 at the checkpoint the planned total describes (July if on the matrix then).
+    fixed = 2 + (2 if ocg_linked else 0)
+    runners = max(0, min(3, rng.randint(0, 3), total - fixed - 3))
+    return _profile(total - fixed - runners, rng), runners
+
+
 def _seed_line(
     index: int,
-    brand: str,
+    plan: LinePlan,
     cast: Cast,
     districts: list[District],
     rng: random.Random,
-    story_end: datetime.date,
     ocgs: list[Any],
+    story: StoryCalendar,
 ) -> CountyLine:
-    plan = _plan(index)
-    primary = districts[index % len(districts)]
+    if plan.brand == STORY_BRAND:
+        primary = next((d for d in districts if d.code == "CAN"), districts[0])
+        exporting = "Barnet (Edgware)"
+    else:
+        primary = districts[index % len(districts)]
+        exporting = BOROUGHS[index % len(BOROUGHS)]
     others = [d for d in rng.sample(districts, 2) if d != primary][: rng.randint(0, 1)]
     officer = cast.clgt.get(primary.division_id) or next(iter(cast.clgt.values()))
-    if brand == STORY_BRAND:
-        nominated_on = story_end - datetime.timedelta(days=40)
-    else:
-        nominated_on = story_end - datetime.timedelta(days=rng.randint(60, 540))
+    on_matrix = plan.total_july is not None or plan.total_end is not None
+    ocg = ocgs[index % len(ocgs)] if ocgs and on_matrix and index % 5 == 0 else None
+    profile, runners = _shape(plan, rng, ocg is not None)
     numbers = [f"07700 900{index * 3:03d}"] + (
         [f"07700 900{index * 3 + 1:03d}"] if rng.random() < 0.4 else []
     )
-    if index == 33:
+    if plan.kind == "nominated" and index % 2:
         numbers.append("07700 900000")  # shared with BLAZE's handset: flagged on both lines
     line = services.line_nominate(
         actor=officer,
-        name=brand,
-        exporting_area=BOROUGHS[index % len(BOROUGHS)],
+        name=plan.brand,
+        exporting_area=exporting,
         importing_districts=[primary.pk, *[d.pk for d in others]],
         deal_lines=numbers,
-        nominals=_nominals(officer, rng, runners=rng.randint(0, 3)),
-        ocg=ocgs[index % len(ocgs)].pk if ocgs and index % 5 == 0 else None,
-        nominated_on=nominated_on,
+        nominals=_nominals(officer, rng, runners=runners),
+        ocg=ocg.pk if ocg else None,
+        nominated_on=plan.nominated_on,
     )
-    if plan == REJECTED:
+    if plan.kind == "rejected":
         services.line_reject(
             actor=cast.supervisor, line=line, reason="Local dealing, not a county line."
         )
+        # Decided during the story, not on the day the demo runs.
+        rejected_on = plan.nominated_on + datetime.timedelta(days=12)
+        CountyLineStatusChange.objects.filter(
+            county_line=line, to_status=LineStatus.REJECTED
+        ).update(effective_on=rejected_on)
+        CountyLine.objects.filter(pk=line.pk).update(closed_on=rejected_on)
         return line
-    activated_on = min(nominated_on + datetime.timedelta(days=rng.randint(10, 30)), story_end)
-    records = _intelligence(officer, line, rng, nominated_on, story_end)
-    if plan == NOMINATED:
+    records = _intelligence(officer, line, plan, profile, rng)
+    if plan.kind == "nominated":
         _evidence(officer, line, records, skip=index % 3)
         return line
     _evidence(officer, line, records)
-    services.line_activate(actor=cast.supervisor, line=line, effective_on=activated_on)
-    if plan == DISMANTLED:
-        days = 24 if brand == STORY_BRAND else rng.randint(60, 200)
-        services.line_dismantle(
-            actor=officer,
-            line=line,
-            date=min(nominated_on + datetime.timedelta(days=days), story_end),
-            reason="Line holder arrested and charged; deal line closed.",
+    services.line_activate(actor=cast.supervisor, line=line, effective_on=plan.activated_on)
+    if plan.dismantled_on is not None:
+        reason = (
+            "Line holder charged with three offences and remanded, on communications data alone."
+            if plan.brand == STORY_BRAND
+            else "Line holder arrested and charged; deal line closed."
         )
-    elif index in (7, 18):
-        central = Division.objects.filter(is_central=True).first()
+        services.line_dismantle(actor=officer, line=line, date=plan.dismantled_on, reason=reason)
+    if plan.flex:
         target = (
-            central
-            if index == 7
+            Division.objects.filter(is_central=True).first()
+            if plan.flex == "central"
             else Division.objects.filter(is_central=False).exclude(pk=line.division_id).first()
         )
         if target is not None:
@@ -236,30 +416,46 @@ def _seed_line(
                 division=target,
                 reason="Cross-border supply: worked by another CLGT.",
             )
-    if plan == ACTIVE and index % 6 == 1:
-        _safeguarding(cast, line, rng, activated_on + datetime.timedelta(days=5))
+            # The flex was decided during the story, not on the day the demo runs.
+            flexed_on = story.days_before(60)
+            FlexPeriod.objects.filter(county_line=line).update(started_on=flexed_on)
+            CountyLine.objects.filter(pk=line.pk).update(flexed_on=flexed_on)
+    if plan.kind in ("continuing", "new") and index % 6 == 1:
+        _safeguarding(cast, line, rng, plan.activated_on + datetime.timedelta(days=5))
     return line
 
 
 def seed(stdout: TextIO, story_end: datetime.date) -> None:
-    from ocg.choices import SCORED_OCG_STATUSES
+    from ocg.choices import OcgStatus
     from ocg.models import OCG
 
+    story = StoryCalendar(story_end)
     cast = _cast()
     districts = list(District.objects.filter(division__is_central=False).order_by("code"))
     if cast is None or not districts:
         stdout.write("  county lines: skipped (no demo force or officers)\n")
         return
-    ocgs = list(OCG.objects.filter(status__in=SCORED_OCG_STATUSES).order_by("id"))
-    existing = set(CountyLine.objects.filter(name__in=BRANDS).values_list("name", flat=True))
+    # Lines score `ocg_link` from their OCG's status on the day: link only OCGs on the matrix
+    # from before July to the end, so the link's two points hold at both checkpoints.
+    ocgs = list(
+        OCG.objects.filter(status=OcgStatus.ADOPTED, mapped_on__lt=story.july).order_by("id")
+    )
+    plans = _plans(story)
+    existing = set(
+        CountyLine.objects.filter(name__in=[p.brand for p in plans]).values_list("name", flat=True)
+    )
     made = 0
-    for index, brand in enumerate(BRANDS):
-        if brand in existing:
+    for index, plan in enumerate(plans):
+        if plan.brand in existing:
             continue
         # Each line draws from its own seed: reproducible, and unaffected by lines skipped.
-        line_rng = random.Random(f"{brand}-{index}")
+        line_rng = random.Random(f"{plan.brand}-{index}")
         with transaction.atomic():
-            _seed_line(index, brand, cast, districts, line_rng, story_end, ocgs)
+            _seed_line(index, plan, cast, districts, line_rng, ocgs, story)
         made += 1
-    total = CountyLine.objects.filter(name__in=BRANDS).count()
-    stdout.write(f"  county lines: {made} created, {total} demo lines in all\n")
+    lines_july, trh_july, lines_end, trh_end = plan_totals()
+    stdout.write(
+        f"  county lines: {made} created, {len(plans)} demo lines in all; planned "
+        f"{lines_july} lines / TRH {trh_july} on {story.july}, "
+        f"{lines_end} / {trh_end} on {story.end}\n"
+    )

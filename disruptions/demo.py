@@ -24,11 +24,19 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Q
 
 from countylines.choices import LineStatus
 from countylines.models import CountyLine, CountyLineDistrict
 from disruptions import services
-from disruptions.choices import CourtOutcome, NonCustodialKind, Strand, Tactic, WeaponKind
+from disruptions.choices import (
+    CourtOutcome,
+    DisruptionStatus,
+    NonCustodialKind,
+    Strand,
+    Tactic,
+    WeaponKind,
+)
 from disruptions.dates import add_months, nine_month_period
 from disruptions.models import Disruption, Operation
 from kentsoc.org.choices import Rank, Role, TeamKind
@@ -49,6 +57,10 @@ TARGETS = {
 CENTRAL_APPROVED = 72
 CUSTODIAL_RESULTS = 28
 OPERATION = {"lines": 25, "arrests": 26, "charges": 30, "handsets": 10}
+# The seed: "in the last 6 months, there have been a total of 72 OCG disruptions" (the dashboard's
+# approved disruptions against OCGs in its six-month window), one group dismantled in September.
+OCG_DISRUPTIONS = 72
+STORY_OCG = "Greatness Lane Crew"
 
 _FIRST = [
     "Jordan",
@@ -205,8 +217,11 @@ def _structure() -> tuple[Team, list[Team]]:
     return central, clgts
 
 
-def _lines(rng: random.Random, needed: int) -> list[CountyLine]:
-    lines = list(CountyLine.objects.filter(status=LineStatus.ACTIVE).order_by("id")[:needed])
+def _lines(rng: random.Random, needed: int, since: datetime.date) -> list[CountyLine]:
+    """Lines worked in the period: on the matrix now, or dismantled since it began (the county
+    lines demo's). Without that demo, made here so the story still stands on its own."""
+    worked = Q(status=LineStatus.ACTIVE) | Q(status=LineStatus.DISMANTLED, closed_on__gte=since)
+    lines = list(CountyLine.objects.filter(worked).order_by("id")[:needed])
     districts = list(District.objects.select_related("division").order_by("code"))
     n = 0
     while len(lines) < needed:
@@ -317,6 +332,145 @@ def _approve(
     return d
 
 
+_OCG_TACTICS = [
+    (Tactic.WARRANT, Strand.PURSUE, "Warrant at a storage address used by the {name}."),
+    (Tactic.ARREST, Strand.PURSUE, "Lieutenant of the {name} arrested on a planned stop."),
+    (Tactic.FINANCIAL_POCA, Strand.PURSUE, "Account freezing order on the {name}'s principal."),
+    (Tactic.PRISON_CONDITIONS, Strand.PREVENT, "Prison conditions on a {name} member on remand."),
+    (Tactic.LICENCE_CONDITIONS, Strand.PREVENT, "Licence conditions for a {name} member released."),
+    (Tactic.PARTNER_ACTION, Strand.PROTECT, "Council and HMRC visit to a {name} front business."),
+    (Tactic.SEIZURE, Strand.PURSUE, "Vehicle used by the {name} stopped: cash and phones seized."),
+    (
+        Tactic.IMMIGRATION,
+        Strand.PROTECT,
+        "Immigration Enforcement visit with the {name}'s victims.",
+    ),
+]
+
+
+def _ocg_disruption(
+    rng: random.Random,
+    ocg: OCG,
+    lro: Any,
+    supervisor: Any,
+    story_end: datetime.date,
+    on: datetime.date,
+    n: int,
+) -> Disruption:
+    tactic, strand, narrative = _OCG_TACTICS[n % len(_OCG_TACTICS)]
+    grade = rng.choices(["major", "moderate", "minor", "none"], weights=[2, 5, 4, 1])[0]
+    arrests = rng.randint(1, 3) if tactic in (Tactic.WARRANT, Tactic.ARREST) else 0
+    d = services.disruption_create(
+        actor=lro,
+        values={
+            "date": on,
+            "team": lro.officer.team,
+            "strand": strand,
+            "tactic": tactic,
+            "narrative": narrative.format(name=ocg.name),
+            "impact_grade": grade,
+            "impact_rationale": _RATIONALE[grade],
+            "arrests": arrests,
+            "prisoners_dealt_with": arrests,
+            "warrants_executed": 1 if tactic == Tactic.WARRANT else 0,
+            "warrant_power": "other" if tactic == Tactic.WARRANT else "",
+            "charges": rng.randint(0, arrests),
+            **_extras(rng, tactic),
+        },
+        ocgs=[ocg],
+        drugs=_drugs(rng, tactic),
+    )
+    return _approve(d, lro, supervisor, rng, story_end)
+
+
+def _ocg_story(rng: random.Random, supervisor: Any, story_end: datetime.date) -> None:
+    """Approved disruptions against OCGs, logged by their LROs: exactly OCG_DISRUPTIONS of them
+    in the dashboard's six-month window (counting any the other demos made, e.g. lifetime
+    management's prison conditions), including the September dismantling over three days, and
+    a few older ones that fall outside it."""
+    from kentsoc.matrix.dashboard import disruption_window
+
+    date_from, date_to = disruption_window(story_end)
+    adopted = list(
+        OCG.objects.filter(
+            status=OcgStatus.ADOPTED, lead_responsible_officer__officer__role=Role.LRO
+        ).order_by("id")
+    )
+    if not adopted:
+        return
+    lro_of = {u.pk: u for u in get_user_model().objects.filter(officer__role=Role.LRO)}
+    story = OCG.objects.filter(
+        name=STORY_OCG, status=OcgStatus.DISMANTLED, lead_responsible_officer__isnull=False
+    ).first()
+    if story is not None and story.closed_on is not None:
+        lro = lro_of[story.lead_responsible_officer_id]
+        cash = [Decimal("6200"), Decimal("5150"), Decimal("3000")]  # over £14,000
+        for day, (arrests, warrants) in enumerate([(2, 2), (2, 2), (1, 1)]):
+            d = services.disruption_create(
+                actor=lro,
+                values={
+                    "date": story.closed_on - datetime.timedelta(days=2 - day),
+                    "team": lro.officer.team,
+                    "strand": Strand.PURSUE,
+                    "tactic": Tactic.WARRANT,
+                    "narrative": f"Day {day + 1} of the {story.name} strike: warrants at "
+                    f"{warrants} addresses; class A, cannabis, phones and SIM cards seized.",
+                    "impact_grade": "major",
+                    "impact_rationale": "The group was dismantled: principal and members arrested.",
+                    "arrests": arrests,
+                    "prisoners_dealt_with": arrests,
+                    "warrants_executed": warrants,
+                    "warrant_power": "other",
+                    # One member charged: person in charge of a dog dangerously out of control.
+                    "charges": 1 if day == 0 else 0,
+                    "handsets": 3,
+                    "sim_cards": 5,
+                    "cash_seized": cash[day],
+                },
+                ocgs=[story],
+                drugs=[
+                    {
+                        "drug_class": "A",
+                        "drug": "cocaine",
+                        "amount": Decimal(40 + 10 * day),
+                        "unit": "g",
+                        "estimated_value": Decimal(3200 + 800 * day),
+                    },
+                    {
+                        "drug_class": "B",
+                        "drug": "cannabis",
+                        "amount": Decimal(300),
+                        "unit": "g",
+                        "estimated_value": Decimal(900),
+                    },
+                ],
+            )
+            _approve(d, lro, supervisor, rng, story_end)
+    in_window = (
+        Disruption.objects.filter(
+            status=DisruptionStatus.APPROVED,
+            date__gte=date_from,
+            date__lte=date_to,
+            ocgs__isnull=False,
+        )
+        .distinct()
+        .count()
+    )
+    days = (date_to - date_from).days
+    for n in range(max(OCG_DISRUPTIONS - in_window, 0)):
+        ocg = adopted[(n * 7) % len(adopted)]
+        on = date_from + datetime.timedelta(days=round(days * (n + 0.5) / OCG_DISRUPTIONS))
+        _ocg_disruption(
+            rng, ocg, lro_of[ocg.lead_responsible_officer_id], supervisor, story_end, on, n
+        )
+    for n in range(6):  # earlier work on the same groups: outside the six months
+        ocg = adopted[(n * 11) % len(adopted)]
+        on = date_from - datetime.timedelta(days=10 + 23 * n)
+        _ocg_disruption(
+            rng, ocg, lro_of[ocg.lead_responsible_officer_id], supervisor, story_end, on, n + 3
+        )
+
+
 @transaction.atomic
 def seed(stdout: TextIO, story_end: datetime.date) -> None:
     if Operation.objects.filter(name=OPERATION_NAME).exists():
@@ -334,7 +488,7 @@ def seed(stdout: TextIO, story_end: datetime.date) -> None:
         _user("demo.central2", "Owen", "Brackley", Role.CLGT_OFFICER, central, Rank.PC),
     ]
     supervisor = _user("demo.central.ds", "Helen", "Marsh", Role.SUPERVISOR, central, Rank.DS)
-    lines = _lines(rng, 30)
+    lines = _lines(rng, 30, start)
     nominals = _nominals(rng, 40)
 
     # --- The Central CLGT's approved work in the period: exactly the seed's table. ---------
@@ -556,27 +710,8 @@ def seed(stdout: TextIO, story_end: datetime.date) -> None:
         )
         _approve(d, author, supervisor, rng, story_end)
 
-    # --- A few on adopted OCGs, logged by their LROs, for the OCG pages. --------------------
-    adopted = OCG.objects.filter(
-        status=OcgStatus.ADOPTED, lead_responsible_officer__officer__role=Role.LRO
-    ).select_related("lead_responsible_officer", "managing_team")[:4]
-    for n, ocg in enumerate(adopted):
-        lro = get_user_model().objects.get(pk=ocg.lead_responsible_officer_id)
-        d = services.disruption_create(
-            actor=lro,
-            values={
-                "date": max(start, end - datetime.timedelta(days=20 + 25 * n)),
-                "team": lro.officer.team,
-                "strand": Strand.PURSUE if n % 2 == 0 else Strand.PREVENT,
-                "tactic": Tactic.PRISON_CONDITIONS if n % 2 else Tactic.FINANCIAL_POCA,
-                "narrative": f"Action under the 4P plan for {ocg.name}.",
-                "impact_grade": "minor",
-                "impact_rationale": _RATIONALE["minor"],
-                "cash_seized": Decimal("15000") if n % 2 == 0 else Decimal("0"),
-            },
-            ocgs=[ocg],
-        )
-        _approve(d, lro, supervisor, rng, story_end)
+    # --- OCG disruptions: the seed's "72 OCG disruptions in the last 6 months". ----------
+    _ocg_story(rng, supervisor, story_end)
     stdout.write(
         f"disruptions: {Disruption.objects.count()} disruptions, operation {OPERATION_NAME!r}; "
         f"Central CLGT story {start:%d %b %Y} to {end:%d %b %Y}\n"
