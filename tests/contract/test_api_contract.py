@@ -374,3 +374,339 @@ def test_county_line_journey(force, clgt_officer, supervisor, as_token, as_sessi
     assert gone["status"] == "dismantled"
     assert ranked(clgt, "/api/matrix/county-lines/") == []
     assert ok(clgt.get(url))["status"] == "dismantled"
+
+
+# --- OCGs: nominate, develop, map, approve, adopt (issues 4 and 5) --------------------------------
+
+
+def test_ocg_journey(force, coordinator, researcher, supervisor, lro, as_token, as_session):
+    coord = as_token(coordinator)
+    research = as_token(researcher)
+    boss = as_session(supervisor)
+    north = force["divisions"]["north"]
+    principal = nominal(coord, "Morgan", "Example", "1985-03-04")
+    member = nominal(coord, "Jamie", "Example", "1992-07-08")
+
+    refused(
+        coord.post(
+            "/api/ocgs/",
+            {
+                "name": "Lonely",
+                "criminality": ["drug_supply"],
+                "division": north.pk,
+                "members": [{"nominal": principal, "role": "principal"}],
+            },
+        ),
+        "members",
+    )
+    ocg = created(
+        coord.post(
+            "/api/ocgs/",
+            {
+                "name": "The Harbour Crew",
+                "criminality": ["drug_supply", "firearms"],
+                "division": north.pk,
+                "members": [
+                    {"nominal": principal, "role": "principal"},
+                    {"nominal": member, "role": "lieutenant"},
+                ],
+            },
+        )
+    )
+    url = f"/api/ocgs/{ocg['id']}/"
+    assert ocg["status"] == "nominated" and ocg["reference"].startswith("OCG-")
+    assert (ocg["name"], ocg["division"]) == ("The Harbour Crew", north.pk)
+    assert sorted(ocg["criminality"]) == ["drug_supply", "firearms"]
+    assert {(m["nominal"], m["role"]) for m in ocg["members"]} == {
+        (principal, "principal"),
+        (member, "lieutenant"),
+    }
+    assert ok(coord.get(url))["id"] == ocg["id"]
+
+    intel = record(
+        research,
+        ocgs=[ocg["id"]],
+        nominals=[principal],
+        factor_claims=[
+            {"factor": "violence", "level": 3},
+            {"factor": "firearms", "level": 3},
+            {"factor": "exploitation_of_vulnerable", "level": 2},
+            {"factor": "criminal_tempo", "level": 2},
+        ],
+    )
+    refused(coord.post(f"{url}map/"), "Working together")
+    for criterion in OCG_CRITERIA:
+        developed = created(
+            research.post(
+                f"{url}evidence/",
+                {
+                    "criterion": criterion,
+                    "text": f"{criterion}: see record",
+                    "records": [intel["id"]],
+                },
+            )
+        )
+    assert developed["status"] == "in_development" and developed["missing_criteria"] == []
+    ok(coord.post(f"{url}map/"))
+    assert coord.post(f"{url}approve-mapping/").status_code == 403
+    assert ok(boss.post(f"{url}approve-mapping/"))["status"] == "mapped"
+
+    # Threat violence 3×3 + firearms 3×3 = 18; risk tempo 2×2 + two criminality types 1×1 = 5;
+    # harm exploitation 2×3 = 6. 29 is tier 2.
+    for params in ({"division": "NORTH"}, {}):
+        rows = ranked(coord, "/api/matrix/ocgs/", **params)
+        assert len(rows) == 1, params
+        row = rows[0]
+        assert set(row) >= (LINE_ROW_KEYS - {"county_line"}) | {"ocg", "tier"}, row
+        assert (row["ocg"], row["reference"], row["rank"], row["tier"]) == (
+            ocg["id"],
+            ocg["reference"],
+            1,
+            2,
+        )
+        assert (row["score"], row["threat"], row["risk"], row["harm"]) == (29, 18, 5, 6)
+        assert (row["confidence"], row["stale"]) == ("high", False)
+    assert ranked(coord, "/api/matrix/ocgs/", division="EAST") == []
+    explained = ok(coord.get(f"/api/matrix/ocgs/{ocg['id']}/explain/"))
+    assert (explained["total"], explained["tier"]) == (29, 2)
+
+    soc = force["teams"]["soc"]
+    refused(
+        boss.post(f"{url}adopt/", {"managing_team": soc.pk, "lead_responsible_officer": None}),
+        "lead_responsible_officer",
+    )
+    assert (
+        coord.post(
+            f"{url}adopt/", {"managing_team": soc.pk, "lead_responsible_officer": lro.pk}
+        ).status_code
+        == 403
+    )
+    adopted = ok(
+        boss.post(f"{url}adopt/", {"managing_team": soc.pk, "lead_responsible_officer": lro.pk})
+    )
+    assert (adopted["status"], adopted["managing_team"], adopted["lead_responsible_officer"]) == (
+        "adopted",
+        soc.pk,
+        lro.pk,
+    )
+    # The LRO now sees the group they lead, and it stays on the matrix.
+    assert [o["id"] for o in ok(as_token(lro).get("/api/ocgs/"))["results"]] == [ocg["id"]]
+    assert [r["ocg"] for r in ranked(coord, "/api/matrix/ocgs/")] == [ocg["id"]]
+
+
+# --- Intelligence records (issue 4) ---------------------------------------------------------------
+
+
+def test_intelligence_create_read_patch_delete(force, analyst, auditor, clio, as_token):
+    from tests.countylines.factories import evidence_all, make_line
+
+    line = make_line(districts=[force["districts"]["thanet"]], status="active")
+    evidence_all(line)
+    api = as_token(analyst)
+    body = {
+        "reference": "",
+        "rms_reference": "ATH-7781",
+        "information_date": TODAY.isoformat(),
+        "summary": "Fictional: deal line 07700 900456 advertised to users in Thanet.",
+        "source_evaluation": "2",
+        "intelligence_assessment": "B",
+        "handling_code": "C",
+        "handling_conditions": "Not to be shared outside the CLGT without the source handler.",
+        "ocgs": [],
+        "county_lines": [line.pk],
+        "nominals": [],
+        "factor_claims": [{"factor": "line_activity", "level": 2}],
+    }
+    made = created(api.post("/api/intelligence/", body))
+    url = f"/api/intelligence/{made['id']}/"
+    for key in set(body) - {"reference"}:
+        assert made[key] == body[key], key
+    assert made["reference"]  # the system numbers it when none is given
+    assert ok(api.get(url))["factor_claims"] == [{"factor": "line_activity", "level": 2}]
+    assert [r["id"] for r in ok(api.get("/api/intelligence/"))["results"]] == [made["id"]]
+    rows = ranked(api, "/api/matrix/county-lines/", division="EAST")
+    # line_activity 2 → 2, recency today → 2; graded 2B is medium confidence.
+    assert [(r["county_line"], r["score"], r["confidence"]) for r in rows] == [
+        (line.pk, 4, "medium")
+    ]
+
+    changed = ok(
+        api.patch(
+            url,
+            {
+                "version": made["version"],
+                "factor_claims": [{"factor": "line_activity", "level": 3}],
+            },
+        )
+    )
+    assert changed["factor_claims"] == [{"factor": "line_activity", "level": 3}]
+    assert changed["version"] > made["version"]
+    refused(api.patch(url, {"version": made["version"], "summary": "Lost update"}), "version")
+    assert ranked(api, "/api/matrix/county-lines/", division="EAST")[0]["score"] == 5
+
+    assert api.delete(url).status_code == 204
+    assert ranked(api, "/api/matrix/county-lines/", division="EAST")[0]["score"] == 0
+
+    # Refusals name the field; forbidden is 403; unknown is 404.
+    for change, field in (
+        ({"source_evaluation": "4"}, "source_evaluation"),
+        ({"intelligence_assessment": "F"}, "intelligence_assessment"),
+        ({"handling_code": "X"}, "handling_code"),
+        ({"handling_conditions": ""}, "handling_conditions"),
+        ({"information_date": "31/12/2024"}, "information_date"),
+        ({"factor_claims": [{"factor": "line_activity", "level": 9}]}, "factor_claims"),
+        ({"factor_claims": [{"factor": "firearms", "level": 1}]}, "factor_claims"),
+        ({"county_lines": [999999]}, "county_lines"),
+    ):
+        refused(api.post("/api/intelligence/", body | change), field)
+    assert as_token(clio).post("/api/intelligence/", body).status_code == 403
+    assert as_token(auditor).get("/api/intelligence/").status_code == 403
+    assert api.get("/api/intelligence/999999/").status_code == 404
+    assert api.patch("/api/intelligence/999999/", {"summary": "x"}).status_code == 404
+
+
+# --- Disruptions, operations and the activity summary (issue 7) -----------------------------------
+
+SUMMARY_LABELS = [
+    "Arrests",
+    "Prisoners dealt with",
+    "Warrants executed (Inc S32/18)",
+    "Charges-Total",
+    "Weapon Seizures",
+    "Sentences",
+]
+
+
+def test_disruption_journey_and_activity_summary(force, clgt_officer, supervisor, as_token):
+    from tests.countylines.factories import make_line
+
+    clgt = as_token(clgt_officer)
+    boss = as_token(supervisor)
+    team = force["teams"]["clgt_north"]
+    line = make_line(districts=[force["districts"]["medway"]], status="active")
+    holder = nominal(clgt, "Avery", "Example", "1994-05-06")
+    runner = nominal(clgt, "Drew", "Example", "2003-02-01")
+    week = created(
+        boss.post(
+            "/api/operations/",
+            {
+                "name": "Intensification week (fictional)",
+                "start_date": (TODAY - datetime.timedelta(days=14)).isoformat(),
+                "end_date": TODAY.isoformat(),
+                "teams": [team.pk],
+            },
+        )
+    )
+    on = (TODAY - datetime.timedelta(days=10)).isoformat()
+    body = {
+        "date": on,
+        "team": team.pk,
+        "operation": week["id"],
+        "county_lines": [line.pk],
+        "nominals": [holder, runner],
+        "strand": "pursue",
+        "tactic": "warrant",
+        "narrative": "Warrant at a cuckooed address; two arrested, deal-line handset seized.",
+        "impact_grade": "major",
+        "impact_rationale": "The line holder was arrested and the line went quiet.",
+        "arrests": 2,
+        "prisoners_dealt_with": 2,
+        "warrants_executed": 1,
+        "warrant_power": "s18",
+        "charges": 3,
+        "handsets": 2,
+        "cash_seized": "1250.00",
+        "weapons": [{"kind": "bladed", "count": 2}],
+        "drugs": [
+            {
+                "drug_class": "A",
+                "drug": "crack cocaine",
+                "amount": "14.000",
+                "unit": "g",
+                "estimated_value": "1400.00",
+            }
+        ],
+    }
+    for change, field in (
+        ({"impact_rationale": ""}, "impact_rationale"),
+        ({"arrests": -1}, "arrests"),
+        ({"date": (TODAY + datetime.timedelta(days=1)).isoformat()}, "date"),
+        ({"drugs": [{"amount": "1.000", "unit": "g"}]}, "drugs"),
+    ):
+        refused(clgt.post("/api/disruptions/", body | change), field)
+    draft = created(clgt.post("/api/disruptions/", body))
+    url = f"/api/disruptions/{draft['id']}/"
+    assert (draft["status"], draft["officer"], draft["team"]) == ("draft", clgt_officer.pk, team.pk)
+    assert draft["county_lines"] == [line.pk] and sorted(draft["nominals"]) == sorted(
+        [holder, runner]
+    )
+    assert [w["kind"] for w in draft["weapons"]] == ["bladed"]
+    assert [d["drug_class"] for d in draft["drugs"]] == ["A"]
+
+    submitted = ok(clgt.post(f"{url}submit/", {"version": draft["version"]}))
+    assert submitted["status"] == "submitted"
+    assert clgt.post(f"{url}approve/", {}).status_code == 403
+    refused(boss.post(f"{url}return/", {"reason": ""}), "reason")
+    returned = ok(boss.post(f"{url}return/", {"reason": "Add the second handset."}))
+    assert (returned["status"], returned["return_reason"]) == (
+        "returned",
+        "Add the second handset.",
+    )
+    edited = ok(clgt.patch(url, {"version": returned["version"], "handsets": 3}))
+    ok(clgt.post(f"{url}submit/", {"version": edited["version"]}))
+    assert ok(boss.post(f"{url}approve/", {}))["status"] == "approved"
+
+    # A second one stays a draft: drafts never count.
+    created(clgt.post("/api/disruptions/", body | {"arrests": 50, "operation": None}))
+    listed = ok(clgt.get("/api/disruptions/", status="approved", county_line=str(line.pk)))
+    assert [r["id"] for r in listed["results"]] == [draft["id"]]
+    assert ok(clgt.get("/api/disruptions/", status="draft"))["count"] == 1
+    assert ok(clgt.get("/api/disruptions/", team=str(team.pk)))["count"] == 2
+
+    for who, years, months in ((holder, 5, 11), (runner, 0, 3)):
+        created(
+            clgt.post(
+                "/api/court-results/",
+                {
+                    "disruption": draft["id"],
+                    "nominal": who,
+                    "offences": "Possession with intent to supply (fictional)",
+                    "outcome": "custodial",
+                    "sentence_years": years,
+                    "sentence_months": months,
+                    "result_date": TODAY.isoformat(),
+                },
+            )
+        )
+    operation = ok(clgt.get(f"/api/operations/{week['id']}/"))
+    assert {k: operation[k] for k in ("lines_targeted", "arrests", "charges", "handsets")} == {
+        "lines_targeted": 1,
+        "arrests": 2,
+        "charges": 3,
+        "handsets": 3,
+    }
+
+    period = {"from": (TODAY - datetime.timedelta(days=30)).isoformat(), "to": TODAY.isoformat()}
+    for scope in ({"team": str(team.pk)}, {"division": str(force["divisions"]["north"].pk)}, {}):
+        summary = ok(clgt.get("/api/reports/activity-summary/", **period, **scope))
+        # 5yrs 11 months + 3 months carries into 6yrs 2 months.
+        assert summary["rows"] == [
+            {"label": label, "value": value}
+            for label, value in zip(
+                SUMMARY_LABELS, ["2", "2", "1", "3", "2", "6yrs 2 months"], strict=True
+            )
+        ], scope
+        assert (summary["handsets"], summary["cash_seized"]) == (3, "1250.00")
+    elsewhere = ok(
+        clgt.get(
+            "/api/reports/activity-summary/",
+            **period,
+            division=str(force["divisions"]["east"].pk),
+        )
+    )
+    assert [r["value"] for r in elsewhere["rows"]] == ["0", "0", "0", "0", "0", "0yrs 0 months"]
+    refused(
+        clgt.get("/api/reports/activity-summary/", **{"from": period["to"], "to": period["from"]}),
+        "from",
+    )
+    refused(clgt.get("/api/reports/activity-summary/", **{"from": "2024-13-01", "to": "x"}), "from")
