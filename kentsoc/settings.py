@@ -178,15 +178,20 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Production serves hashed, compressed files that `collectstatic` wrote to STATIC_ROOT. The demo
+# and the test suite serve the source tree through the finders instead: they never collect, so
+# they have no STATIC_ROOT for WhiteNoise to look for (and warn about).
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", default=not DEBUG)
+if STATIC_MANIFEST:
+    STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+else:
+    WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        # Hashed, compressed files in production (needs collectstatic); plain files for the
-        # demo and the test suite, which run from the source tree.
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if env_bool("STATIC_MANIFEST", default=not DEBUG)
+        if STATIC_MANIFEST
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }

@@ -88,3 +88,13 @@ def audit_export(
         object_type=object_type,
         changes={"rows": count, "filters": {k: v for k, v in filters if v not in ("", None)}},
     )
+
+
+def audit_log_viewed(*, actor: Any, filters: Iterable[tuple[str, Any]] = ()) -> AuditEvent:
+    """Somebody read the audit trail itself: what they searched for is part of the record."""
+    return audit_record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        object_type=AuditEvent._meta.label_lower,
+        changes={"filters": {k: v for k, v in filters if v not in ("", None)}},
+    )

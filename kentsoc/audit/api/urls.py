@@ -1,5 +1,8 @@
 from rest_framework.routers import SimpleRouter
 
+from kentsoc.audit.api import views
+
 router = SimpleRouter(trailing_slash=True)
+router.register("audit", views.AuditEventViewSet, basename="audit-event")
 
 urlpatterns = router.urls

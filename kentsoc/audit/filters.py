@@ -1,0 +1,38 @@
+"""One FilterSet for the audit trail, used by the Audit page, its CSV export and /api/audit/."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import QuerySet
+
+from kentsoc.audit.choices import AuditAction
+from kentsoc.audit.models import AuditEvent
+
+
+class AuditEventFilterSet(django_filters.FilterSet):
+    who = django_filters.CharFilter(
+        field_name="actor_username",
+        lookup_expr="iexact",
+        label="Who (username)",
+        help_text="The exact username, e.g. coordinator.north",
+    )
+    action = django_filters.ChoiceFilter(choices=AuditAction.choices)
+    object_type = django_filters.CharFilter(
+        method="filter_object_type", label="Object type", help_text="e.g. ocg.ocg or auth.user"
+    )
+    object_id = django_filters.CharFilter(field_name="object_id", label="Object id")
+    date = django_filters.DateFromToRangeFilter(
+        field_name="at",
+        label="Date (from – to)",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    request_id = django_filters.CharFilter(field_name="request_id", label="Request id")
+
+    class Meta:
+        model = AuditEvent
+        fields: list[str] = []
+
+    def filter_object_type(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # Stored as app_label.model in lower case; people type "OCG.Ocg" as often as not.
+        value = value.strip().lower()
+        return queryset.filter(object_type=value) if value else queryset
