@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from rest_framework import serializers
@@ -107,7 +108,7 @@ class CountyLineSerializer(serializers.ModelSerializer):
             for link in line.line_nominals.all()
         ]
 
-    def get_dismantled_on(self, line: CountyLine):
+    def get_dismantled_on(self, line: CountyLine) -> datetime.date | None:
         return line.closed_on if line.status == "dismantled" else None
 
     def get_days_to_dismantle(self, line: CountyLine) -> int | None:

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -157,6 +159,7 @@ class ActivitySummaryView(APIView):
 
     permission_classes = [IsAuthenticated, needs("disruptions.view_disruption")]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
         form = ActivitySummaryForm(request.query_params)
         if not form.is_valid():
