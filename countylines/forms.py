@@ -105,6 +105,10 @@ class AddNominalForm(forms.Form):
 
 
 class FlexForm(forms.Form):
+    # The detail page holds the flex, dismantle and reject forms at once: prefixes keep their
+    # "reason" fields (ids, labels and error links) apart.
+    prefix = "flex"
+
     division = forms.ModelChoiceField(
         queryset=Division.objects.none(),
         required=False,
@@ -120,11 +124,15 @@ class FlexForm(forms.Form):
 
 
 class DismantleForm(forms.Form):
+    prefix = "dismantle"
+
     date = forms.DateField(widget=_DATE, required=False, label="Date dismantled")
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class RejectForm(forms.Form):
+    prefix = "reject"
+
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 

@@ -59,7 +59,7 @@ class TestAccess:
         response = client_for(clgt_officer).post(f"/county-lines/{line.pk}/activate/")
         assert response.status_code == 403
         response = client_for(analyst).post(
-            f"/county-lines/{line.pk}/dismantle/", {"date": "", "reason": "x"}
+            f"/county-lines/{line.pk}/dismantle/", {"dismantle-date": "", "dismantle-reason": "x"}
         )
         assert response.status_code == 403
         line.refresh_from_db()
@@ -172,13 +172,13 @@ class TestDetailPage:
     def test_flex_without_reason_shows_error(self, force, line, supervisor):
         response = client_for(supervisor).post(
             f"/county-lines/{line.pk}/flex/",
-            {"division": force["divisions"]["east"].pk, "reason": ""},
+            {"flex-division": force["divisions"]["east"].pk, "flex-reason": ""},
         )
         assert response.status_code == 400
         assert "Give the reason for the flex." in response.content.decode()
         response = client_for(supervisor).post(
             f"/county-lines/{line.pk}/flex/",
-            {"division": force["divisions"]["central"].pk, "reason": "Cross-force"},
+            {"flex-division": force["divisions"]["central"].pk, "flex-reason": "Cross-force"},
         )
         assert response.status_code == 302
         body = client_for(supervisor).get(f"/county-lines/{line.pk}/").content.decode()
@@ -188,13 +188,15 @@ class TestDetailPage:
         client = client_for(clgt_officer)
         early = line.nominated_on - datetime.timedelta(days=3)
         response = client.post(
-            f"/county-lines/{line.pk}/dismantle/", {"date": early.isoformat(), "reason": "x"}
+            f"/county-lines/{line.pk}/dismantle/",
+            {"dismantle-date": early.isoformat(), "dismantle-reason": "x"},
         )
         assert response.status_code == 400
         assert "cannot be before the nomination" in response.content.decode()
         on = line.nominated_on + datetime.timedelta(days=12)
         client.post(
-            f"/county-lines/{line.pk}/dismantle/", {"date": on.isoformat(), "reason": "Charged"}
+            f"/county-lines/{line.pk}/dismantle/",
+            {"dismantle-date": on.isoformat(), "dismantle-reason": "Charged"},
         )
         body = client.get(f"/county-lines/{line.pk}/").content.decode()
         assert "dismantled 12 days after nomination" in body
