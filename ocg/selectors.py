@@ -13,6 +13,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
 from kentsoc.intel.choices import OcgCriterion
 from kentsoc.intel.models import DefinitionEvidence, IntelligenceRecord
@@ -200,7 +201,8 @@ def score_data(ocg: OCG) -> dict | None:
 
 
 def ocg_history(*, ocg: OCG) -> dict[str, Any]:
-    """Lifecycle moves and every audit event about the OCG, its members, plan and evidence."""
+    """Lifecycle moves and every audited change to the OCG, its members, plan and evidence.
+    Views and exports stay in the audit trail: one per page load, they would bury the changes."""
     changes = list(
         OcgStatusChange.objects.filter(ocg=ocg)
         .select_related("changed_by")
@@ -210,7 +212,11 @@ def ocg_history(*, ocg: OCG) -> dict[str, Any]:
         object_type__in=["ocg.membership", "ocg.planaction", "intel.definitionevidence"],
         changes__ocg=ocg.pk,
     )
-    events = list(AuditEvent.objects.filter(related).order_by("-at", "-id")[:200])
+    events = list(
+        AuditEvent.objects.filter(related)
+        .exclude(action__in=[AuditAction.VIEW, AuditAction.EXPORT])
+        .order_by("-at", "-id")[:200]
+    )
     return {"status_changes": changes, "events": events}
 
 

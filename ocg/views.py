@@ -272,7 +272,10 @@ def detail_context(request: HttpRequest, ocg: Any, tab: str, **extra: Any) -> di
             for code, label in PlanStrand.choices
         ]
         context["overdue_count"] = sum(1 for a in actions if a.is_overdue)
-        context["plan_form"] = extra.pop("plan_form", None) or f.PlanActionForm()
+        # Most actions are the LRO's own: offer them as owner.
+        context["plan_form"] = extra.pop("plan_form", None) or f.PlanActionForm(
+            initial={"owner": request.user.pk}
+        )
     elif tab == "history":
         context.update(selectors.ocg_history(ocg=ocg))
     context.update(extra)

@@ -32,7 +32,7 @@ def _weighted(code: str, label: str, part: str, weight: int, levels: tuple[str, 
     return Factor(code, label, part, tuple(level * weight for level in range(4)), levels)
 
 
-_OCG_LEVELS = ("0 none", "1 low", "2 medium", "3 high")
+_OCG_LEVELS = ("none", "low", "medium", "high")
 
 COUNTY_LINE_FACTORS: dict[str, Factor] = {
     f.code: f

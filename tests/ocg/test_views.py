@@ -278,3 +278,23 @@ def test_member_add_form_errors_at_field(researcher, ocg):
     response = client_for(researcher).post(f"/ocgs/{ocg.pk}/members/", {"role": "member"})
     assert response.status_code == 400
     assert "Choose a person you may see." in response.content.decode()
+
+
+def test_history_tab_lists_changes_not_views(coordinator, researcher, ocg):
+    services.ocg_start_development(actor=researcher, ocg=ocg)
+    c = client_for(coordinator)
+    c.get(f"/ocgs/{ocg.pk}/")
+    history = c.get(f"/ocgs/{ocg.pk}/", {"tab": "history"}).content.decode()
+    assert "Nominated → In development" in history and "Development started" in history
+    assert "Changed" in history and "Viewed" not in history
+
+
+def test_plan_form_offers_the_lro_as_owner(supervisor, lro, mapped_ocg, force):
+    services.ocg_adopt(
+        actor=supervisor,
+        ocg=mapped_ocg,
+        managing_team=force["teams"]["north_local"].pk,
+        lead_responsible_officer=lro.pk,
+    )
+    plan = client_for(lro).get(f"/ocgs/{mapped_ocg.pk}/", {"tab": "plan"}).content.decode()
+    assert f'<option value="{lro.pk}" selected>' in plan

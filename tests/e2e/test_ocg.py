@@ -1,0 +1,219 @@
+"""An OCG's journey in the browser (issue 5, journeys 1-5): a coordinator nominates and develops
+it, a supervisor (a second browser context) approves it onto the matrix and has it adopted, and
+the LRO finds it on their home page and starts the 4P plan.
+
+Celery is eager here (`make test`), so the rescore runs in the request that approves the mapping;
+the score panel still polls while a score is pending, and `expect` waits for it either way.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from kentsoc.intel.choices import OcgCriterion
+from ocg.models import OCG
+from tests.e2e.conftest import login
+from tests.factories import TEST_PASSWORD
+from tests.ocg.factories import make_nominal
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+TODAY = datetime.date.today()
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _signed_in(browser: Browser, live_server, user) -> Page:
+    """One person's own browser context (own cookies, own session)."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    login(page, user.username, TEST_PASSWORD)
+    return page
+
+
+@pytest.fixture
+def people(browser, live_server, coordinator, supervisor, lro):
+    pages = {
+        "coordinator": _signed_in(browser, live_server, coordinator),
+        "supervisor": _signed_in(browser, live_server, supervisor),
+        "lro": _signed_in(browser, live_server, lro),
+    }
+    yield pages
+    for page in pages.values():
+        page.context.close()
+
+
+def _nominate(page: Page) -> OCG:
+    """Journey 1: two people, one found with the search-as-you-type field, one recorded here
+    (and warned of as a likely duplicate of someone already recorded)."""
+    page.goto("/ocgs/")
+    page.get_by_role("link", name="Nominate").click()
+    page.get_by_label("Name").first.fill("Quayside Syndicate")
+    page.get_by_label("Drug supply").check()
+    page.get_by_label("Firearms").check()
+    page.get_by_label("Division").select_option(label="North")
+    page.get_by_label("Summary").fill("Fictional: class A supply through the harbour.")
+
+    page.get_by_test_id("member-search").fill("blackw")
+    page.get_by_test_id("member-results").get_by_role("button", name="Add").click()
+    picked = page.get_by_test_id("picked-members")
+    expect(picked).to_contain_text("Morgan Blackwood")
+    picked.get_by_label("Role of Morgan Blackwood").select_option("principal")
+
+    new_person = page.get_by_test_id("new-person")
+    new_person.get_by_label("First name").fill("Jess")
+    new_person.get_by_label("Last name").fill("Okafor")
+    new_person.get_by_label("Date of birth").fill("1990-06-01")
+    new_person.get_by_test_id("new-person-add").click()
+    expect(picked.get_by_test_id("picked-member")).to_have_count(2)
+    expect(picked.get_by_test_id("duplicate-warning")).to_contain_text("Jessie Okafor")
+    # The inline form is cleared for the next person.
+    expect(new_person.get_by_label("First name")).to_have_value("")
+    picked.get_by_label("Role of Jess Okafor").select_option("lieutenant")
+
+    page.get_by_test_id("nominate-submit").click()
+    expect(page.get_by_test_id("ocg-status")).to_have_text("Nominated")
+    ocg = OCG.objects.get(name="Quayside Syndicate")
+    expect(page.get_by_test_id("ocg-title")).to_contain_text(ocg.reference)
+    return ocg
+
+
+def _add_member(page: Page, ocg: OCG) -> None:
+    page.get_by_test_id("tab-members").click()
+    page.get_by_test_id("member-add-search").fill("Marsh")
+    page.locator("#member-add-results").get_by_role("button", name="Choose").click()
+    expect(page.get_by_test_id("member-chosen")).to_contain_text("Dana Marsh")
+    page.get_by_label("Role").select_option("enabler")
+    page.get_by_test_id("member-add-submit").click()
+    expect(page.get_by_test_id("member-row")).to_have_count(3)
+    expect(page.get_by_test_id("members-table")).to_contain_text("Enabler")
+
+
+def _add_record(page: Page, ocg: OCG) -> str:
+    """An intelligence record on the OCG, through the shared record form, with OCG factor
+    claims; saving returns to the OCG."""
+    page.get_by_test_id("tab-intelligence").click()
+    page.get_by_test_id("add-record").click()
+    form = page.get_by_test_id("record-form")
+    expect(form.get_by_test_id("selected-subjects")).to_contain_text(ocg.reference)
+    page.fill("#id_rms_reference", "ATH-24-004242")
+    page.fill("#id_information_date", (TODAY - datetime.timedelta(days=3)).isoformat())
+    page.fill("#id_summary", "Fictional: a handgun kept at a lock-up; a rival was shot at.")
+    page.check('input[name="source_evaluation"][value="1"]')
+    page.check('input[name="intelligence_assessment"][value="A"]')
+    page.check('input[name="handling_code"][value="P"]')
+    page.select_option("#id_claim_firearms", "2")
+    page.select_option("#id_claim_violence", "3")
+    page.get_by_test_id("save-record").click()
+    expect(page.get_by_test_id("ocg-title")).to_contain_text(ocg.reference)
+    row = page.get_by_test_id("record-row")
+    expect(row).to_have_count(1)
+    return row.get_attribute("data-reference")
+
+
+def _add_evidence(page: Page, criterion: str) -> None:
+    page.get_by_test_id(f"add-evidence-{criterion}").click()
+    page.fill("#id_text", f"Fictional evidence: {criterion.replace('_', ' ')}.")
+    page.locator('input[name="records"]').first.check()
+    page.get_by_test_id("save-evidence").click()
+    expect(page.get_by_test_id(f"criterion-{criterion}")).to_have_attribute("data-met", "true")
+
+
+def test_nominate_develop_map_explain_adopt_and_plan(force, people, lro):
+    make_nominal("Morgan", "Blackwood", date_of_birth=datetime.date(1988, 3, 4))
+    make_nominal("Jessie", "Okafor", date_of_birth=datetime.date(1990, 6, 1))
+    make_nominal("Dana", "Marsh")
+    coordinator, boss, lro_page = people["coordinator"], people["supervisor"], people["lro"]
+
+    # 1. Nominate.
+    ocg = _nominate(coordinator)
+
+    # 2. Develop: a member, a graded record with factor claims, definition evidence.
+    _add_member(coordinator, ocg)
+    reference = _add_record(coordinator, ocg)
+
+    # 3. Submitting too early is refused, naming what is missing.
+    coordinator.get_by_test_id("tab-summary").click()
+    coordinator.get_by_test_id("submit-mapping").click()
+    messages = coordinator.locator(".messages")
+    expect(messages).to_contain_text("definition evidence missing for")
+    expect(messages).to_contain_text("Planning, control")
+    expect(coordinator.get_by_test_id("awaiting")).to_have_count(0)
+
+    coordinator.get_by_test_id("tab-evidence").click()
+    for criterion in OcgCriterion.values:
+        _add_evidence(coordinator, criterion)
+    expect(coordinator.get_by_test_id("checklist-complete")).to_be_visible()
+    coordinator.get_by_test_id("tab-summary").click()
+    coordinator.get_by_test_id("submit-mapping").click()
+    expect(coordinator.get_by_test_id("awaiting")).to_be_visible()
+
+    # The supervisor finds it waiting on their home page and approves it.
+    boss.goto("/")
+    waiting = boss.get_by_test_id("panel-approvals")
+    waiting.get_by_role("link", name=re.compile(ocg.reference)).click()
+    boss.get_by_test_id("approve-mapping").click()
+    expect(boss.get_by_test_id("ocg-status")).to_have_text("Mapped")
+
+    # The worker's score appears: firearms 2x3 + violence 3x3 = 15 threat, two criminality
+    # types = 1 risk; graded 1A, so high confidence; the only OCG on the matrix.
+    panel = boss.get_by_test_id("score-panel")
+    expect(panel.get_by_test_id("score-total")).to_have_text("16")
+    expect(panel.get_by_test_id("score-tier")).to_have_text("Tier 3")
+    expect(panel.get_by_test_id("score-trh")).to_have_text("15 / 1 / 0")
+    expect(panel.get_by_test_id("score-confidence")).to_contain_text("High")
+    expect(panel.get_by_test_id("rank-force")).to_have_text("1")
+    expect(panel.get_by_test_id("rank-division")).to_have_text("1")
+
+    # 4. Explain: each factor with its level, points and the records that set it, as links.
+    firearms = panel.get_by_test_id("factor-firearms")
+    expect(firearms).to_contain_text("6")
+    expect(panel.get_by_test_id("factor-violence")).to_contain_text("3 — high")
+    expect(panel.get_by_test_id("factor-violence")).to_contain_text("9")
+    firearms.get_by_role("link", name=reference).click()
+    expect(boss).to_have_url(re.compile(r"/intelligence/\d+/$"))
+    expect(boss.locator("h1")).to_contain_text(reference)
+    boss.go_back()
+
+    # 5. Adopt: a managing team and an LRO.
+    boss.get_by_test_id("adopt").click()
+    boss.get_by_label("Managing team").select_option(label="North local team")
+    lro_name = _officer_label(lro)
+    boss.get_by_label("Lead Responsible Officer").select_option(label=lro_name)
+    boss.get_by_test_id("transition-submit").click()
+    expect(boss.get_by_test_id("ocg-status")).to_have_text("Adopted")
+    expect(boss.get_by_test_id("managing-team")).to_have_text("North local team")
+
+    # The LRO sees it on their home page and adds a 4P action.
+    lro_page.goto("/")
+    panel = lro_page.get_by_test_id("panel-your-ocgs")
+    expect(panel).to_contain_text(ocg.reference)
+    expect(panel).to_contain_text("up to date")
+    panel.get_by_role("link", name=re.compile(ocg.reference)).click()
+    lro_page.get_by_test_id("tab-plan").click()
+    plan = lro_page.get_by_test_id("plan-form")
+    plan.get_by_label("Strand").select_option("pursue")
+    # The LRO is offered as the action's owner.
+    expect(plan.get_by_label("Owner").locator("option:checked")).to_contain_text(lro_name)
+    plan.get_by_label("Due").fill((TODAY + datetime.timedelta(days=14)).isoformat())
+    plan.get_by_label("Description").fill("Warrant at the lock-up (fictional).")
+    plan.get_by_role("button", name="Add action").click()
+    action = lro_page.get_by_test_id("plan-pursue").get_by_test_id("plan-action")
+    expect(action).to_contain_text("Warrant at the lock-up")
+    expect(action).to_contain_text(lro.get_full_name())
+    expect(action).to_have_attribute("data-overdue", "false")
+
+
+def _officer_label(user) -> str:
+    """How the officer pickers name an officer."""
+    from ocg.forms import AdoptForm
+
+    return AdoptForm().fields["lead_responsible_officer"].label_from_instance(user)
