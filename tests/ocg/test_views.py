@@ -298,3 +298,77 @@ def test_plan_form_offers_the_lro_as_owner(supervisor, lro, mapped_ocg, force):
     )
     plan = client_for(lro).get(f"/ocgs/{mapped_ocg.pk}/", {"tab": "plan"}).content.decode()
     assert f'<option value="{lro.pk}" selected>' in plan
+
+
+def _record_form(ocg, **overrides) -> dict:
+    return {
+        "reference": "",
+        "rms_reference": "ATH-24-000777",
+        "information_date": (TODAY - datetime.timedelta(days=1)).isoformat(),
+        "summary": "Fictional: cash counted at a lock-up.",
+        "source_evaluation": "1",
+        "intelligence_assessment": "B",
+        "handling_code": "P",
+        "handling_conditions": "",
+        "ocgs": [ocg.pk],
+        "next": f"/ocgs/{ocg.pk}/?tab=intelligence",
+        **overrides,
+    }
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"handling_code": "C"}, "handling_conditions", "required for handling code C"),
+        ({"claim_firearms": "4"}, "claim_firearms", "Select a valid choice"),
+        ({"claim_firearms": "-1"}, "claim_firearms", "Select a valid choice"),
+    ],
+)
+def test_record_from_an_ocg_bad_input_at_the_field_nothing_saved(
+    researcher, ocg, overrides, field, message
+):
+    from kentsoc.intel.models import IntelligenceRecord
+
+    response = client_for(researcher).post("/intelligence/new/", _record_form(ocg, **overrides))
+    assert response.status_code == 400
+    content = response.content.decode()
+    field_html = content.split(f'id="field-{field}"', 1)[1].split('<div class="field', 1)[0]
+    assert message in field_html and "error-message" in field_html
+    assert not IntelligenceRecord.objects.exists()
+
+
+def test_stale_edit_keeps_what_the_second_person_typed(coordinator, researcher, ocg):
+    services.ocg_update(actor=coordinator, ocg=ocg, version=1, summary="Theirs")
+    response = client_for(researcher).post(
+        f"/ocgs/{ocg.pk}/edit/",
+        {
+            "name": ocg.name,
+            "criminality": ["drug_supply"],
+            "division": ocg.division_id,
+            "summary": "My careful rewrite",
+            "version": 1,
+        },
+    )
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Someone else changed this OCG" in content and "My careful rewrite" in content
+    assert OCG.objects.get(pk=ocg.pk).summary == "Theirs"
+
+
+def test_adopt_form_refuses_an_lro_of_a_team_without_permission(supervisor, mapped_ocg, force):
+    from kentsoc.org.choices import Rank, Role
+    from tests.conftest import _officer
+
+    clgt_lro = _officer(force, Role.LRO, "clgt_north", "lro_clgt", Rank.DS)
+    response = client_for(supervisor).post(
+        f"/ocgs/{mapped_ocg.pk}/adopt/",
+        {
+            "managing_team": force["teams"]["north_local"].pk,
+            "lead_responsible_officer": clgt_lro.pk,
+        },
+    )
+    assert response.status_code == 400
+    content = response.content.decode()
+    field_html = content.split('id="field-lead_responsible_officer"', 1)[1]
+    assert "without permission to manage OCGs" in field_html.split("</div>", 1)[0]
+    assert OCG.objects.get(pk=mapped_ocg.pk).status == OcgStatus.MAPPED
