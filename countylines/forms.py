@@ -39,12 +39,20 @@ class _DistrictsMixin(forms.Form):
         queryset=District.objects.none(),
         label="Primary importing district",
         help_text="The line's division is this district's division.",
+        error_messages={
+            "required": "Choose the primary importing district.",
+            "invalid_choice": "That is not a district of this force: choose one from the list.",
+        },
     )
     other_districts = forms.ModelMultipleChoiceField(
         queryset=District.objects.none(),
         required=False,
         label="Other importing districts",
         widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "District %(value)s is not a district of this force.",
+            "invalid_pk_value": "“%(pk)s” is not a district.",
+        },
     )
 
     def __init__(self, *args, **kwargs) -> None:
