@@ -25,10 +25,13 @@ from ocg.lifetime.models import (
 from ocg.models import OCG, Membership, Nominal
 
 
-def _current_memberships() -> Prefetch:
+def _current_memberships(user: AbstractBaseUser) -> Prefetch:
+    # Only the groups the user may see: an LRO sees their member, not the member's other OCGs.
     return Prefetch(
         "nominal__memberships",
-        queryset=Membership.objects.filter(to_date__isnull=True)
+        queryset=Membership.objects.filter(
+            to_date__isnull=True, ocg__in=OCG.objects.visible_to(user).values("pk")
+        )
         .select_related("ocg", "ocg__division")
         .order_by("ocg__reference", "ocg__name"),
         to_attr="current_memberships",
@@ -78,7 +81,7 @@ def releases_list(*, user: AbstractBaseUser) -> QuerySet[CustodyPeriod]:
         CustodyPeriod.objects.visible_to(user)
         .filter(status__in=IN_CUSTODY, ended_on__isnull=True, expected_release_date__isnull=False)
         .select_related("nominal")
-        .prefetch_related(_current_memberships())
+        .prefetch_related(_current_memberships(user))
         .annotate(
             has_licence_conditions=Exists(
                 Condition.objects.filter(period=OuterRef("pk"), kind=ConditionKind.LICENCE)
@@ -96,7 +99,7 @@ def scpos_expiring_list(*, user: AbstractBaseUser) -> QuerySet[Scpo]:
         Scpo.objects.visible_to(user)
         .filter(status=ScpoStatus.MADE)
         .select_related("nominal")
-        .prefetch_related(_current_memberships())
+        .prefetch_related(_current_memberships(user))
         .annotate(breach_count=Count("breaches"))
         .order_by("expires_on", "id")
     )
@@ -118,7 +121,9 @@ def in_prison_list(*, user: AbstractBaseUser) -> QuerySet[Membership]:
     period = in_custody.filter(nominal_id=OuterRef("nominal_id")).order_by()
     return (
         Membership.objects.filter(
-            to_date__isnull=True, nominal_id__in=in_custody.values("nominal_id")
+            to_date__isnull=True,
+            nominal_id__in=in_custody.values("nominal_id"),
+            ocg__in=OCG.objects.visible_to(user).values("pk"),
         )
         .select_related("ocg", "ocg__division", "nominal")
         .annotate(

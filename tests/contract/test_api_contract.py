@@ -710,3 +710,125 @@ def test_disruption_journey_and_activity_summary(force, clgt_officer, supervisor
         "from",
     )
     refused(clgt.get("/api/reports/activity-summary/", **{"from": "2024-13-01", "to": "x"}), "from")
+
+
+# --- Lifetime management: the coordinator lists (issue 9, point 3) ---------------------------------
+
+
+def test_coordinator_lists(force, coordinator, lro, clgt_officer, outsider, as_token):
+    from ocg.lifetime import services as lifetime
+    from tests.lifetime.factories import MembershipFactory, OcgFactory
+
+    days = datetime.timedelta
+    north, east = force["divisions"]["north"], force["divisions"]["east"]
+    theirs = OcgFactory(
+        division=north,
+        status="adopted",
+        managing_team=force["teams"]["north_local"],
+        lead_responsible_officer=lro,
+    )
+    other = OcgFactory(division=east, managing_team=force["teams"]["soc"])
+    releasing = MembershipFactory(ocg=theirs).nominal
+    remanded = MembershipFactory(ocg=other).nominal
+    MembershipFactory(ocg=other, nominal=releasing)  # in two groups; the LRO leads only one
+    # Recorded as the coordinator would on the person's lifetime page.
+    lifetime.custody_event_record(
+        actor=coordinator,
+        nominal=releasing,
+        kind="sentenced",
+        on_date=TODAY - days(400),
+        establishment="HMP Example",
+    )
+    period = releasing.custody_periods.get()
+    lifetime.custody_dates_update(
+        actor=coordinator,
+        period=period,
+        version=period.version,
+        sentence_date=TODAY - days(400),
+        expected_release_date=TODAY + days(30),
+        licence_end_date=TODAY + days(400),
+        establishment="HMP Example",
+    )
+    lifetime.condition_add(
+        actor=coordinator,
+        nominal=releasing,
+        kind="licence",
+        text="No contact with the other members; curfew 19:00-07:00.",
+        imposed_on=TODAY - days(5),
+        partner="prison_probation",
+    )
+    scpo = lifetime.scpo_apply(actor=coordinator, nominal=releasing, applied_on=TODAY - days(1900))
+    scpo = lifetime.scpo_make(
+        actor=coordinator,
+        scpo=scpo,
+        version=scpo.version,
+        court="Example Crown Court",
+        made_on=TODAY - days(1800),
+        duration_months=60,
+        conditions="One mobile phone only, declared to police.",
+        impact_grade="moderate",
+        impact_rationale="Restricts the principal's use of deal lines.",
+    )
+    lifetime.scpo_breach_record(
+        actor=coordinator, scpo=scpo, breached_on=TODAY - days(10), action_taken="Arrested."
+    )
+    lifetime.custody_event_record(
+        actor=coordinator, nominal=remanded, kind="remanded", on_date=TODAY - days(20)
+    )
+
+    coord = as_token(coordinator)
+    releases = ok(coord.get("/api/lifetime/releases/"))["results"]
+    assert [(r["nominal"], r["expected_release_date"]) for r in releases] == [
+        (releasing.pk, (TODAY + days(30)).isoformat())
+    ]
+    assert (releases[0]["has_licence_conditions"], releases[0]["has_scpo"]) == (True, True)
+    assert sorted(o["id"] for o in releases[0]["ocgs"]) == sorted([theirs.pk, other.pk])
+    # Windows include both ends.
+    assert ok(coord.get("/api/lifetime/releases/", within="29"))["count"] == 0
+    assert ok(coord.get("/api/lifetime/releases/", within="30"))["count"] == 1
+    refused(coord.get("/api/lifetime/releases/", within="nine"), "within")
+
+    expiring = ok(coord.get("/api/lifetime/scpos-expiring/"))["results"]
+    assert [(r["id"], r["nominal"], r["breaches"]) for r in expiring] == [
+        (scpo.pk, releasing.pk, 1)
+    ]
+    assert expiring[0]["expires_on"] == scpo.expires_on.isoformat()
+    assert TODAY <= scpo.expires_on <= TODAY + days(90)
+
+    window = {"from": (TODAY - days(10)).isoformat(), "to": TODAY.isoformat()}
+    breaches = ok(coord.get("/api/lifetime/scpo-breaches/", **window))["results"]
+    assert [(b["scpo"], b["nominal"], b["breached_on"]) for b in breaches] == [
+        (scpo.pk, releasing.pk, window["from"])
+    ]
+    assert (
+        ok(coord.get("/api/lifetime/scpo-breaches/", to=(TODAY - days(11)).isoformat()))["results"]
+        == []
+    )
+
+    in_prison = ok(coord.get("/api/lifetime/in-prison/"))["results"]
+    assert {(r["ocg"], r["nominal"], r["custody_status"]) for r in in_prison} == {
+        (theirs.pk, releasing.pk, "in_prison"),
+        (other.pk, releasing.pk, "in_prison"),
+        (other.pk, remanded.pk, "remanded"),
+    }
+    filtered = ok(coord.get("/api/lifetime/in-prison/", ocg=str(theirs.pk)))["results"]
+    assert [r["nominal"] for r in filtered] == [releasing.pk]
+
+    # An LRO sees their own OCG's members only; roles without lifetime management are refused.
+    mine = as_token(lro)
+    # Nor do they learn which other groups their members belong to.
+    seen = ok(mine.get("/api/lifetime/releases/"))["results"]
+    assert [(r["nominal"], [o["id"] for o in r["ocgs"]]) for r in seen] == [
+        (releasing.pk, [theirs.pk])
+    ]
+    seen = ok(mine.get("/api/lifetime/in-prison/"))["results"]
+    assert [(r["ocg"], r["nominal"]) for r in seen] == [(theirs.pk, releasing.pk)]
+    assert ok(mine.get("/api/lifetime/scpos-expiring/"))["count"] == 1
+    for url in (
+        "/api/lifetime/releases/",
+        "/api/lifetime/scpos-expiring/",
+        "/api/lifetime/scpo-breaches/",
+        "/api/lifetime/in-prison/",
+    ):
+        assert as_token(clgt_officer).get(url).status_code == 403
+        assert as_token(outsider).get(url).status_code == 403
