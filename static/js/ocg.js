@@ -45,6 +45,8 @@
           var url = event.target.data("url");
           if (url) { window.location.href = url; }
         });
+        // Kept on the element so scripts (and the browser tests) can find where nodes are drawn.
+        container.cy = cy;
         container.setAttribute("data-ready", "true");
       });
   }

@@ -217,3 +217,71 @@ def _officer_label(user) -> str:
     from ocg.forms import AdoptForm
 
     return AdoptForm().fields["lead_responsible_officer"].label_from_instance(user)
+
+
+def test_find_filter_export_network_and_nominal_page(force, coordinator, page: Page):
+    """Journeys 7 and 8: the list filters (htmx) with a CSV of the filtered rows; the network
+    chart draws the members and their other groups and lines, and a node opens its page; the
+    person's page lists every OCG, line and record they appear in."""
+    from countylines.models import LineNominal
+    from ocg.models import Membership
+    from tests.countylines.factories import make_line
+    from tests.ocg.factories import make_ocg, make_record
+
+    north, east = force["divisions"]["north"], force["divisions"]["east"]
+    harbour = make_ocg(division=north, name="Harbour Crew", criminality=("drug_supply",))
+    make_ocg(division=east, name="Eastern Front", criminality=("fraud",))
+    other = make_ocg(division=east, name="Coastal Firm", members=1)
+    shared = harbour.memberships.order_by("pk").first().nominal
+    Membership.objects.create(ocg=other, nominal=shared, role="enabler")
+    line = make_line(districts=[force["districts"]["medway"]], name="KESTREL")
+    LineNominal.objects.create(county_line=line, nominal=shared, role="runner")
+    record = make_record(ocgs=[harbour])
+    record.nominals.add(shared)
+
+    login(page, coordinator.username, TEST_PASSWORD)
+    page.goto("/ocgs/")
+    rows = page.get_by_test_id("ocg-row")
+    expect(rows).to_have_count(3)
+    filters = page.get_by_test_id("ocg-filters")
+    filters.get_by_label("Division").select_option(label="East")
+    expect(rows).to_have_count(2)
+    expect(page).to_have_url(re.compile(rf"division={east.pk}"))
+    filters.get_by_label("Criminality").select_option(label="Fraud")
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text("Eastern Front")
+    with page.expect_download() as download:
+        page.get_by_test_id("csv").click()
+    with open(download.value.path(), encoding="utf-8") as csv_file:
+        body = csv_file.read()
+    assert "Eastern Front" in body and "Harbour Crew" not in body and "Coastal" not in body
+
+    # The network of Harbour Crew: its members, the other OCG and the line of the shared person.
+    page.goto(f"/ocgs/{harbour.pk}/?tab=members")
+    chart = page.get_by_test_id("network-chart")
+    expect(chart).to_have_attribute("data-ready", "true")
+    expect(chart.locator("canvas").first).to_be_visible()
+    node_ids = page.evaluate(
+        "() => document.getElementById('ocg-network').cy.nodes().map(n => n.id())"
+    )
+    assert set(node_ids) >= {
+        f"ocg-{harbour.pk}",
+        f"ocg-{other.pk}",
+        f"nominal-{shared.pk}",
+        f"line-{line.pk}",
+    }
+    # Click the shared person's node where the chart drew it.
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    point = page.evaluate(
+        "(id) => document.getElementById('ocg-network').cy.getElementById(id).renderedPosition()",
+        f"nominal-{shared.pk}",
+    )
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    expect(page.get_by_test_id("nominal-title")).to_contain_text(shared.reference)
+
+    # The person's page: every OCG, line and record they appear in.
+    expect(page.get_by_test_id("nominal-ocgs")).to_contain_text("Harbour Crew")
+    expect(page.get_by_test_id("nominal-ocgs")).to_contain_text("Coastal Firm")
+    expect(page.get_by_test_id("nominal-lines")).to_contain_text("KESTREL")
+    expect(page.get_by_test_id("subject-records")).to_contain_text(record.reference)
