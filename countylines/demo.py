@@ -445,14 +445,15 @@ def seed(stdout: TextIO, story_end: datetime.date) -> None:
         CountyLine.objects.filter(name__in=[p.brand for p in plans]).values_list("name", flat=True)
     )
     made = 0
-    for index, plan in enumerate(plans):
-        if plan.brand in existing:
-            continue
-        # Each line draws from its own seed: reproducible, and unaffected by lines skipped.
-        line_rng = random.Random(f"{plan.brand}-{index}")
-        with transaction.atomic():
+    # One transaction: all or nothing, and one commit rather than one per line.
+    with transaction.atomic():
+        for index, plan in enumerate(plans):
+            if plan.brand in existing:
+                continue
+            # Each line draws from its own seed: reproducible, and unaffected by lines skipped.
+            line_rng = random.Random(f"{plan.brand}-{index}")
             _seed_line(index, plan, cast, districts, line_rng, ocgs, story)
-        made += 1
+            made += 1
     lines_july, trh_july, lines_end, trh_end = plan_totals()
     stdout.write(
         f"  county lines: {made} created, {len(plans)} demo lines in all; planned "

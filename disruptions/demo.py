@@ -16,12 +16,14 @@ demo too. Re-running is harmless: if the operation exists the story is already t
 from __future__ import annotations
 
 import datetime
+import functools
 import random
 from decimal import Decimal
 from typing import Any, TextIO
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Q
@@ -169,16 +171,30 @@ def _spread(rng: random.Random, total: int, slots: int, minimum: int = 0) -> lis
     return counts
 
 
+@functools.lru_cache(maxsize=4)
+def _is_demo_password(encoded: str) -> bool:
+    return check_password(settings.KENTSOC_DEMO_PASSWORD, encoded)
+
+
 def _user(username: str, first: str, last: str, role: str, team: Team, rank: str) -> Any:
     User = get_user_model()
     user, created = User.objects.get_or_create(
         username=username, defaults={"first_name": first, "last_name": last}
     )
     if created:
-        if settings.DEBUG:
-            user.set_password(settings.KENTSOC_DEMO_PASSWORD)
-        else:
+        # Reuse the org demo's hash of the demo password when there is one: hashing is slow.
+        shared = (
+            User.objects.exclude(pk=user.pk)
+            .filter(officer__isnull=False, is_superuser=False)
+            .values_list("password", flat=True)
+            .first()
+        )
+        if not settings.DEBUG:
             user.set_unusable_password()
+        elif shared and shared[0] != "!" and _is_demo_password(shared):
+            user.password = shared
+        else:
+            user.set_password(settings.KENTSOC_DEMO_PASSWORD)
         user.save()
     if not Officer.objects.filter(user=user).exists():
         collar = f"9{user.pk:05d}"

@@ -143,6 +143,11 @@ class Cast:
 
 def _scd_lros(teams: dict[str, Team]) -> None:
     User = get_user_model()
+    shared_hash = (
+        User.objects.filter(officer__role=Role.COORDINATOR)
+        .values_list("password", flat=True)
+        .first()
+    )
     for username, first, last, team_code, collar in SCD_LROS:
         team = teams.get(team_code)
         if team is None or Officer.objects.filter(user__username=username).exists():
@@ -155,10 +160,12 @@ def _scd_lros(teams: dict[str, Team]) -> None:
                 "email": f"{username}@kent-shire.example",
             },
         )
-        if settings.DEBUG:
-            user.set_password(settings.KENTSOC_DEMO_PASSWORD)
-        else:
+        if not settings.DEBUG:
             user.set_unusable_password()
+        elif shared_hash:
+            user.password = shared_hash  # the org demo's: hashing is slow by design
+        else:
+            user.set_password(settings.KENTSOC_DEMO_PASSWORD)
         user.save()
         officer = Officer.objects.create(
             user=user, collar_number=collar, rank=Rank.DS, role=Role.LRO, team=team
@@ -422,12 +429,13 @@ def seed(stdout: TextIO, story_end: datetime.date) -> None:
         return
     existing = set(OCG.objects.filter(name__in=NAMES).values_list("name", flat=True))
     made = 0
-    for plan in plans(story, divisions, teams):
-        if plan.name in existing:
-            continue
-        with transaction.atomic():
+    # One transaction: all or nothing, and one commit rather than one per group.
+    with transaction.atomic():
+        for plan in plans(story, divisions, teams):
+            if plan.name in existing:
+                continue
             _seed_ocg(cast, plan, story)
-        made += 1
+            made += 1
     scored = OCG.objects.filter(status__in=[OcgStatus.MAPPED, OcgStatus.ADOPTED]).count()
     stdout.write(f"  OCGs: {made} created; {scored} mapped and scored\n")
     stdout.write("  SCD LROs: " + ", ".join(u for u, *_ in SCD_LROS) + " (same demo password)\n")

@@ -19,6 +19,7 @@ import datetime
 from dataclasses import dataclass
 from typing import TextIO
 
+from django.db import transaction
 from django.utils import timezone
 
 from kentsoc.matrix.recompute import recompute_all
@@ -78,8 +79,9 @@ def history_dates(story_end: datetime.date, today: datetime.date) -> list[dateti
 def seed(stdout: TextIO, story_end: datetime.date) -> None:
     today = timezone.localdate()
     dates = history_dates(story_end, today)
-    for on in dates:
-        recompute_all(as_of=on)
+    with transaction.atomic():  # one commit for the whole history, not one per day
+        for on in dates:
+            recompute_all(as_of=on)
     summary = recompute_all()
     stdout.write(
         f"  matrix: {summary.lines_scored} lines and {summary.ocgs_scored} OCGs scored and "

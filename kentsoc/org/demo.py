@@ -11,6 +11,7 @@ from typing import TextIO
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from kentsoc.org.choices import Rank, Role, TeamKind
@@ -130,16 +131,33 @@ class DemoLogin:
     team: str
 
 
-def _demo_password_setter(user) -> None:
-    # Demo logins are for the local demo only: with DEBUG off nobody can sign in with them.
-    if settings.DEBUG:
-        if not user.check_password(settings.KENTSOC_DEMO_PASSWORD):
-            user.set_password(settings.KENTSOC_DEMO_PASSWORD)
-    else:
-        user.set_unusable_password()
+class _DemoPassword:
+    """Sets the demo password on each demo user, hashing it once per run: the hasher is slow by
+    design (about half a second here), and doing it per user made seed_demo mostly hashing."""
+
+    def __init__(self) -> None:
+        self.encoded: str | None = None
+        self.verified: set[str] = set()
+
+    def apply(self, user) -> None:
+        # Demo logins are for the local demo only: with DEBUG off nobody can sign in with them.
+        if not settings.DEBUG:
+            user.set_unusable_password()
+            return
+        if user.password in self.verified:
+            return
+        if user.check_password(settings.KENTSOC_DEMO_PASSWORD):
+            self.verified.add(user.password)
+            return
+        if self.encoded is None:
+            self.encoded = make_password(settings.KENTSOC_DEMO_PASSWORD)
+            self.verified.add(self.encoded)
+        user.password = self.encoded
 
 
-def _user(username: str, first: str, last: str, *, superuser: bool = False):
+def _user(
+    username: str, first: str, last: str, password: _DemoPassword, *, superuser: bool = False
+):
     User = get_user_model()
     user, _ = User.objects.get_or_create(username=username)
     user.first_name, user.last_name = first, last
@@ -147,7 +165,7 @@ def _user(username: str, first: str, last: str, *, superuser: bool = False):
     user.is_active = True
     user.is_staff = superuser
     user.is_superuser = superuser
-    _demo_password_setter(user)
+    password.apply(user)
     user.save()
     return user
 
@@ -195,6 +213,7 @@ def seed(*, stdout: TextIO | None = None) -> list[DemoLogin]:
 
     logins: list[DemoLogin] = []
     names = iter(_NAMES)
+    password = _DemoPassword()
     placements: list[tuple[DemoRole, str, Division]] = [
         (demo_role, code, divisions[code]) for code, _n, _d in DIVISIONS for demo_role in DEMO_ROLES
     ]
@@ -212,7 +231,7 @@ def seed(*, stdout: TextIO | None = None) -> list[DemoLogin]:
         }[demo_role.team]
         first, last = next(names)
         username = f"{demo_role.prefix}.{division_code.lower()}"
-        user = _user(username, first, last)
+        user = _user(username, first, last, password)
         officer, _ = Officer.objects.update_or_create(
             user=user,
             defaults={
@@ -228,7 +247,7 @@ def seed(*, stdout: TextIO | None = None) -> list[DemoLogin]:
             DemoLogin(username, officer.display_name, officer.get_role_display(), team.name)
         )
 
-    _user(ADMIN_USERNAME, "Demo", "Administrator", superuser=True)
+    _user(ADMIN_USERNAME, "Demo", "Administrator", password, superuser=True)
     logins.append(DemoLogin(ADMIN_USERNAME, "Demo Administrator", "Administrator", "(superuser)"))
     if stdout is not None:
         stdout.write(
