@@ -41,6 +41,7 @@ from disruptions.selectors import disruption_approval_queue
 from kentsoc.matrix.choices import FORCE_PARTITION, RankedSubject
 from kentsoc.matrix.factors import TOP_N
 from kentsoc.matrix.models import ForceSnapshot, RankHistory, Ranking
+from kentsoc.matrix.services import STALE_SWEEP_AFTER_SECONDS
 from kentsoc.org.choices import SCD_TEAM_KINDS
 from kentsoc.org.models import Division
 from ocg.models import OCG
@@ -49,7 +50,9 @@ MOVEMENT_DAYS = 7  # "movement since last week"
 QUIET_DAYS = 28  # a top-30 line with no disruption for this long needs attention
 TREND_DAYS = 120  # the trend chart: the last four months, daily
 DISRUPTION_MONTHS = 6
-DUE_DAYS = 90  # releases and SCPO expiries coming up
+# The sweeper re-enqueues what has been stale this long; older than that, the worker is behind.
+STALE_FOR_ATTENTION = datetime.timedelta(seconds=STALE_SWEEP_AFTER_SECONDS)
+DUE_DAYS = 90  # the lifetime lists' default windows (ocg/lifetime/filters.py)
 
 GRADE_COLOURS = {
     ImpactGrade.MAJOR: "#005a30",
@@ -103,6 +106,7 @@ class MatrixRow:
     last_disruption: datetime.date | None = None
     flexed: bool = False
     home_division: str = ""
+    home_division_code: str = ""
     quiet: bool = False
     # OCGs
     tier: int | None = None
@@ -117,6 +121,8 @@ class Partition:
     name: str
     top: list[MatrixRow] = field(default_factory=list)
     rest: list[MatrixRow] = field(default_factory=list)
+    # Lines of this division flexed to another one: (that division's name, the row there).
+    flexed_out: list[tuple[str, MatrixRow]] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -143,6 +149,7 @@ class Rankings:
     stale_lines: int = 0
     stale_ocgs: int = 0
     stale_since: datetime.datetime | None = None
+    stale_behind: int = 0
 
     @property
     def stale(self) -> int:
@@ -237,6 +244,7 @@ def _line_row(entry: Any, as_of: datetime.date, previous: dict, score: Any | Non
         last_disruption=last,
         flexed=entry.partition != line.division.code,
         home_division=line.division.name,
+        home_division_code=line.division.code,
         quiet=top30 and (last is None or (as_of - last).days > QUIET_DAYS),
     )
 
@@ -314,15 +322,29 @@ def _current_totals() -> tuple[Totals, str]:
     return totals, f"{stamp}/{figures['last_id'] or 0}"
 
 
-def _stale() -> tuple[int, int, datetime.datetime | None]:
-    lines = CountyLine.objects.filter(score_stale_since__isnull=False).aggregate(
-        n=Count("pk"), oldest=Min("score_stale_since")
+@dataclass(frozen=True)
+class Staleness:
+    lines: int
+    ocgs: int
+    since: datetime.datetime | None
+    behind: int  # stale for longer than the sweeper waits: the worker is behind or down
+
+
+def _stale() -> Staleness:
+    behind = Q(score_stale_since__lt=timezone.now() - STALE_FOR_ATTENTION)
+    figures = [
+        model.objects.filter(score_stale_since__isnull=False).aggregate(
+            n=Count("pk"), oldest=Min("score_stale_since"), behind=Count("pk", filter=behind)
+        )
+        for model in (CountyLine, OCG)
+    ]
+    oldest = [f["oldest"] for f in figures if f["oldest"] is not None]
+    return Staleness(
+        lines=figures[0]["n"],
+        ocgs=figures[1]["n"],
+        since=min(oldest) if oldest else None,
+        behind=figures[0]["behind"] + figures[1]["behind"],
     )
-    ocgs = OCG.objects.filter(score_stale_since__isnull=False).aggregate(
-        n=Count("pk"), oldest=Min("score_stale_since")
-    )
-    oldest = [t for t in (lines["oldest"], ocgs["oldest"]) if t is not None]
-    return lines["n"], ocgs["n"], min(oldest) if oldest else None
 
 
 def live_token() -> str:
@@ -330,8 +352,8 @@ def live_token() -> str:
     polls for. Two small aggregates on indexed columns."""
     figures = Ranking.objects.aggregate(ranked_at=Max("ranked_at"), last_id=Max("pk"))
     stamp = figures["ranked_at"].isoformat() if figures["ranked_at"] else "none"
-    stale_lines, stale_ocgs, _ = _stale()
-    return f"{stamp}/{figures['last_id'] or 0}/{stale_lines}/{stale_ocgs}"
+    stale = _stale()
+    return f"{stamp}/{figures['last_id'] or 0}/{stale.lines}/{stale.ocgs}"
 
 
 def matrix_rankings(*, user: Any, as_of: datetime.date | None = None) -> Rankings:
@@ -367,8 +389,8 @@ def matrix_rankings(*, user: Any, as_of: datetime.date | None = None) -> Ranking
 
     if is_current:
         totals, token = _current_totals()
-        stale_lines, stale_ocgs, stale_since = _stale()
-        token = f"{token}/{stale_lines}/{stale_ocgs}"
+        stale = _stale()
+        token = f"{token}/{stale.lines}/{stale.ocgs}"
     else:
         snapshot = ForceSnapshot.objects.visible_to(user).filter(on=as_of).first()
         totals = Totals(
@@ -378,17 +400,24 @@ def matrix_rankings(*, user: Any, as_of: datetime.date | None = None) -> Ranking
             ocgs_on_division=snapshot.ocgs_on_division if snapshot else None,
             ocgs_with_scd=snapshot.ocgs_with_scd if snapshot else None,
         )
-        token, stale_lines, stale_ocgs, stale_since = "history", 0, 0, None
+        token, stale = "history", Staleness(0, 0, None, 0)
+    lines = _partitions(divisions, line_rows, force=False)
+    home = {p.code: p for p in lines}
+    for partition in lines:
+        for row in partition.top + partition.rest:
+            if row.flexed and row.home_division_code in home:
+                home[row.home_division_code].flexed_out.append((partition.name, row))
     return Rankings(
         as_of=as_of,
         is_current=is_current,
         token=token,
-        lines=_partitions(divisions, line_rows, force=False),
+        lines=lines,
         ocgs=_partitions(divisions, ocg_rows, force=True),
         totals=totals,
-        stale_lines=stale_lines,
-        stale_ocgs=stale_ocgs,
-        stale_since=stale_since,
+        stale_lines=stale.lines,
+        stale_ocgs=stale.ocgs,
+        stale_since=stale.since,
+        stale_behind=stale.behind,
     )
 
 
@@ -611,7 +640,6 @@ class AttentionItem:
     label: str
     count: int
     url: str | None = None
-    severity: str = "warning"
 
 
 def _url(name: str) -> str | None:
@@ -621,7 +649,7 @@ def _url(name: str) -> str | None:
         return None
 
 
-def needs_attention(*, user: Any, today: datetime.date) -> list[AttentionItem]:
+def needs_attention(*, user: Any) -> list[AttentionItem]:
     """Counts of what is waiting on the supervisors, each only for users who act on it."""
     items: list[AttentionItem] = []
     if user.has_perm("disruptions.approve_disruption"):
@@ -649,33 +677,34 @@ def needs_attention(*, user: Any, today: datetime.date) -> list[AttentionItem]:
             )
         )
     if user.has_perm("lifetime.view_lifetime"):
-        from ocg.lifetime.choices import IN_CUSTODY, ScpoStatus
-        from ocg.lifetime.models import CustodyPeriod, Scpo, ScpoBreach
+        from ocg.lifetime import selectors as lifetime
+        from ocg.lifetime.filters import (
+            ReleaseFilterSet,
+            ScpoBreachFilterSet,
+            ScpoExpiringFilterSet,
+        )
 
-        horizon = today + datetime.timedelta(days=DUE_DAYS)
-        releases = (
-            CustodyPeriod.objects.visible_to(user)
-            .filter(
-                status__in=[s.value for s in IN_CUSTODY],
-                expected_release_date__gte=today,
-                expected_release_date__lte=horizon,
-            )
-            .count()
-        )
-        expiring = (
-            Scpo.objects.visible_to(user)
-            .filter(status=ScpoStatus.MADE, expires_on__gte=today, expires_on__lte=horizon)
-            .count()
-        )
-        breaches = (
-            ScpoBreach.objects.visible_to(user)
-            .filter(breached_on__gt=today - datetime.timedelta(days=DUE_DAYS))
-            .count()
-        )
+        def listed(selector: Any, filterset_class: Any) -> int:
+            # The lifetime list's own selector and default window: the count is what the
+            # link opens.
+            return filterset_class(None, queryset=selector(user=user)).qs.count()
+
         items += [
-            AttentionItem(f"Releases from custody in the next {DUE_DAYS} days", releases),
-            AttentionItem(f"SCPOs expiring in the next {DUE_DAYS} days", expiring),
-            AttentionItem(f"SCPO breaches in the last {DUE_DAYS} days", breaches),
+            AttentionItem(
+                f"Releases from custody in the next {DUE_DAYS} days",
+                listed(lifetime.releases_list, ReleaseFilterSet),
+                _url("lifetime:releases"),
+            ),
+            AttentionItem(
+                f"SCPOs expiring in the next {DUE_DAYS} days",
+                listed(lifetime.scpos_expiring_list, ScpoExpiringFilterSet),
+                _url("lifetime:scpos-expiring"),
+            ),
+            AttentionItem(
+                f"SCPO breaches in the last {DUE_DAYS} days",
+                listed(lifetime.scpo_breaches_list, ScpoBreachFilterSet),
+                _url("lifetime:scpo-breaches"),
+            ),
         ]
     return items
 
@@ -695,9 +724,19 @@ def dashboard_get(*, user: Any, as_of: datetime.date | None = None) -> Dashboard
     today = timezone.localdate()
     as_of = min(as_of or today, today)
     rankings = matrix_rankings(user=user, as_of=as_of)
+    attention: list[AttentionItem] = []
+    if rankings.is_current:
+        attention = [
+            AttentionItem(
+                "Scores stale for over a minute (the worker is behind)",
+                rankings.stale_behind,
+                "#matrix-live",
+            ),
+            *needs_attention(user=user),
+        ]
     return Dashboard(
         rankings=rankings,
         trends=force_trends(user=user, as_of=as_of),
         disruptions=disruption_figures(user=user, as_of=as_of),
-        attention=needs_attention(user=user, today=today) if rankings.is_current else [],
+        attention=attention,
     )

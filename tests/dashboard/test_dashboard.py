@@ -1,20 +1,26 @@
 """The matrix dashboard page: access, the matrices, movement, history, attention, exports."""
 
 import datetime
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from countylines.choices import LineStatus
+from countylines.models import CountyLine
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
 from kentsoc.matrix.choices import RankedSubject
 from kentsoc.matrix.dashboard import dashboard_get, matrix_rankings, movement
 from kentsoc.matrix.models import ForceSnapshot, RankHistory
 from kentsoc.matrix.recompute import recompute_all
+from ocg.lifetime import services as lifetime_services
+from ocg.lifetime.choices import CustodyEventKind, ScpoStatus
+from ocg.lifetime.models import CustodyPeriod, Scpo, ScpoBreach
 from tests.dashboard.builders import approved_disruption, scored_line, scored_ocg
-from tests.matrix.factories import days_ago, make_line
+from tests.lifetime.factories import MembershipFactory, NominalFactory
+from tests.matrix.factories import days_ago, make_line, make_ocg
 
 pytestmark = pytest.mark.django_db
 
@@ -132,16 +138,101 @@ def test_last_disruption_and_quiet_lines(force, supervisor):
 def test_needs_attention_counts_for_a_supervisor(client, force, supervisor):
     north = force["divisions"]["north"]
     make_line(north, status=LineStatus.NOMINATED)
-    stale = scored_line(north)
+    behind, just_stale = scored_line(north), scored_line(north)
     recompute_all()
-    type(stale).objects.filter(pk=stale.pk).update(score_stale_since=timezone.now())
+    now = timezone.now()
+    CountyLine.objects.filter(pk=behind.pk).update(score_stale_since=now - timedelta(minutes=2))
+    CountyLine.objects.filter(pk=just_stale.pk).update(score_stale_since=now)
     client.force_login(supervisor)
     response = client.get(URL)
     items = {i.label: i.count for i in response.context["board"].attention}
     assert items["County line nominations waiting for approval"] == 1
     assert items["Submitted disruptions waiting for approval"] == 0
-    assert response.context["rankings"].stale == 1
+    # Both are stale (the live notice says so); only the one the sweeper gave up waiting for
+    # means the worker is behind.
+    assert response.context["rankings"].stale == 2
+    assert items["Scores stale for over a minute (the worker is behind)"] == 1
     assert 'data-testid="stale"' in response.content.decode()
+
+
+def test_releases_and_scpos_due_count_what_the_lifetime_lists_show(
+    client, force, supervisor, coordinator
+):
+    """The counts use the lifetime lists' selectors and windows (both ends included), and each
+    item links to its list."""
+    today = timezone.localdate()
+    ocg = make_ocg(force["divisions"]["north"])
+    for offset in (0, 90, 91):
+        nominal = MembershipFactory(ocg=ocg).nominal
+        lifetime_services.custody_event_record(
+            actor=coordinator,
+            nominal=nominal,
+            kind=CustodyEventKind.SENTENCED,
+            on_date=today - timedelta(days=300),
+        )
+        period = CustodyPeriod.objects.get(nominal=nominal, ended_on__isnull=True)
+        lifetime_services.custody_dates_update(
+            actor=coordinator,
+            period=period,
+            version=period.version,
+            sentence_date=period.sentence_date,
+            expected_release_date=today + timedelta(days=offset),
+            licence_end_date=None,
+            establishment="HMP Invented",
+        )
+    scpos = [
+        Scpo.objects.create(
+            nominal=NominalFactory(),
+            status=ScpoStatus.MADE,
+            applied_on=today - timedelta(days=400),
+            made_on=today - timedelta(days=380),
+            court="Invented Crown Court",
+            duration_months=24,
+            conditions="No more than one mobile phone.",
+            expires_on=today + timedelta(days=days_left),
+            created_by=coordinator,
+        )
+        for days_left in (45, 200)
+    ]
+    for days_since in (10, 100):
+        ScpoBreach.objects.create(
+            scpo=scpos[1],
+            breached_on=today - timedelta(days=days_since),
+            action_taken="Fictional: arrested.",
+            recorded_by=coordinator,
+        )
+    client.force_login(supervisor)
+    items = {i.label: i for i in client.get(URL).context["board"].attention}
+    releases = items["Releases from custody in the next 90 days"]
+    expiring = items["SCPOs expiring in the next 90 days"]
+    breaches = items["SCPO breaches in the last 90 days"]
+    assert (releases.count, expiring.count, breaches.count) == (2, 1, 1)
+    assert releases.url == reverse("lifetime:releases")
+    assert expiring.url == reverse("lifetime:scpos-expiring")
+    assert breaches.url == reverse("lifetime:scpo-breaches")
+
+
+def test_a_flexed_line_is_marked_in_both_divisions(client, force, supervisor):
+    east, central = force["divisions"]["east"], force["divisions"]["central"]
+    scored_line(east, points=2)
+    flexed = scored_line(
+        east, points=1, reference="CL-9100", flexed_division=central, flex_reason="Fictional"
+    )
+    recompute_all()
+    client.force_login(supervisor)
+    response = client.get(URL)
+    parts = {p.code: p for p in response.context["rankings"].lines}
+    # Ranked in Central, where the Central CLGT works it, and listed (not ranked) in East.
+    assert [r.subject_id for r in parts["CENTRAL"].top] == [flexed.pk]
+    assert parts["CENTRAL"].top[0].flexed
+    assert flexed.pk not in [r.subject_id for r in parts["EAST"].top]
+    assert [(name, row.subject_id) for name, row in parts["EAST"].flexed_out] == [
+        ("Central", flexed.pk)
+    ]
+    assert not parts["CENTRAL"].flexed_out and not parts["NORTH"].flexed_out
+    html = response.content.decode()
+    assert 'data-testid="flexed-out-EAST"' in html and "flexed to Central" in html
+    assert "flexed from East" in html
 
 
 @pytest.mark.parametrize("who", ["auditor", "outsider"])
