@@ -340,7 +340,9 @@ class PersonAtRisk(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.get_kind_display()})"
+        # str() is what the audit trail keeps (object_repr), and auditors and supervisors read
+        # that trail: it must not carry a child's name. Pages show `name` themselves.
+        return f"{self.get_kind_display()} at risk #{self.pk}"
 
 
 class SafeguardingReferralQuerySet(ScopedQuerySet):
@@ -380,4 +382,5 @@ class SafeguardingReferral(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_agency_display()} referral of {self.person} on {self.referred_on}"
+        # No name here either (see PersonAtRisk.__str__): the person by id only.
+        return f"{self.get_agency_display()} referral of person at risk #{self.person_id}"

@@ -250,3 +250,70 @@ class TestApiAndPages:
             f"/county-lines/referrals/{referral.pk}/outcome/", {"outcome": "", "outcome_on": ""}
         )
         assert bad.status_code == 400 and "Describe the outcome" in bad.content.decode()
+
+
+def test_audit_trail_never_names_the_person(line, clio, auditor):
+    """Auditors read the whole audit trail; a child's name must not reach it."""
+    web = _web(clio)
+    web.post(
+        f"/county-lines/{line.pk}/safeguarding/",
+        {
+            "name": "Jo Madeup",
+            "kind": "child",
+            "age_band": "12_14",
+            "engagement_status": "engaging",
+        },
+    )
+    person = PersonAtRisk.objects.get()
+    web.get(f"/county-lines/people-at-risk/{person.pk}/")
+    web.post(
+        f"/county-lines/people-at-risk/{person.pk}/referrals/",
+        {"agency": "mcet", "referred_on": datetime.date.today().isoformat()},
+    )
+    _api(clio).get(f"/api/people-at-risk/{person.pk}/")
+    events = AuditEvent.objects.filter(object_type__startswith="countylines.")
+    assert events.filter(object_id=str(person.pk), action="view").count() == 2
+    assert events.filter(object_type="countylines.safeguardingreferral").exists()
+    page = _web(auditor).get("/audit/").content.decode()
+    assert f"#{person.pk}" in page and "Jo Madeup" not in page
+    api_rows = _api(auditor).get("/api/audit/")
+    assert api_rows.status_code == 200 and "Jo Madeup" not in api_rows.content.decode()
+    csv = _web(auditor).get("/audit/", {"format": "csv"})
+    assert "Jo Madeup" not in b"".join(csv.streaming_content).decode()
+
+
+def _count(fn) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = fn()
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_safeguarding_lists_query_counts_are_constant(force, line, clio):
+    web, api = _web(clio), _api(clio)
+    other = make_line(districts=[force["districts"]["thanet"]], name="VIPER")
+    lists = {
+        "page": lambda: web.get("/county-lines/people-at-risk/"),
+        "tab": lambda: web.get(f"/county-lines/{line.pk}/safeguarding/"),
+        "api": lambda: api.get("/api/people-at-risk/"),
+    }
+
+    def add_people(n: int) -> None:
+        for i in range(n):
+            person = make_person(line if i % 2 else other, name=f"Person {i}")
+            for agency in ("mcet", "childrens_services"):
+                SafeguardingReferral.objects.create(
+                    person=person, agency=agency, referred_on=datetime.date.today()
+                )
+
+    add_people(2)
+    for fn in lists.values():
+        fn()  # warm per-process caches (content types, permissions)
+    few = {name: _count(fn) for name, fn in lists.items()}
+    add_people(10)
+    assert {name: _count(fn) for name, fn in lists.items()} == few
+    listed = AuditEvent.objects.filter(actor=clio, changes__has_key="listed").latest("at")
+    assert len(listed.changes["listed"]) == 12  # the API list just read: every row audited
