@@ -32,7 +32,7 @@ from kentsoc.org.models import Officer
 from ocg.choices import MembershipRole, OcgStatus
 from ocg.lifetime import services
 from ocg.lifetime.choices import Audience, ConditionKind, CustodyEventKind, Partner
-from ocg.lifetime.dates import add_months, age_on
+from ocg.lifetime.dates import add_months
 from ocg.lifetime.models import TrainingInput
 from ocg.models import Membership, Nominal
 
@@ -50,6 +50,7 @@ RELEASES = [
 ]
 LICENCE_TEXT = "Not to contact named OCG members; curfew 19:00-07:00; one mobile phone, declared."
 PRISON_TEXT = "No contact with named associates; calls and visits monitored."
+SCPO_MONTHS_ON_RELEASE = 60
 SCPO_TEXT = "One declared phone; no more than £1,000 cash; vehicles declared within 3 days."
 
 
@@ -135,7 +136,9 @@ def _custody(
                 imposed_on=min(past - _days(10), today),
                 partner=Partner.PRISON_PROBATION,
             )
-        if "scpo" in in_place:
+        if "scpo" in in_place:  # made at sentencing, restricting them once released
+            _scpo(coordinator, supervisor, nominal, sentenced, SCPO_MONTHS_ON_RELEASE)
+        elif days_out > 90:  # further off: applied for, the hearing still to come
             services.scpo_apply(
                 actor=coordinator, nominal=nominal, applied_on=min(past - _days(20), today)
             )
@@ -170,30 +173,34 @@ def _custody(
             )
 
 
+def _scpo(coordinator: Any, supervisor: Any, nominal: Nominal, made: Any, months: int) -> Any:
+    scpo = services.scpo_apply(actor=coordinator, nominal=nominal, applied_on=made - _days(60))
+    scpo = services.scpo_make(
+        actor=coordinator,
+        scpo=scpo,
+        version=scpo.version,
+        court="Maidstone Crown Court",
+        made_on=made,
+        duration_months=months,
+        conditions=SCPO_TEXT,
+        impact_grade="major",
+        impact_rationale="Limits the capability to reoffend on release.",
+    )
+    _approve(scpo.disruption, coordinator, supervisor)
+    return scpo
+
+
 def _scpos(
     coordinator: Any, supervisor: Any, people: list[Nominal], story: StoryCalendar, today: Any
 ) -> None:
-    # In force for three years, breached near the story's end.
+    """In force for three and four years (the first breached near the story's end), and one
+    made five years ago that expires within 90 days of today."""
     made_on = story.end - _days(400)
-    expiring_made = add_months(today + _days(45), -60)  # five years, ending within 90 days
+    expiring_made = add_months(today + _days(45), -60)
     for n, (nominal, made, months) in enumerate(
         [(people[0], made_on, 36), (people[1], expiring_made, 60), (people[2], made_on, 48)]
     ):
-        if nominal.date_of_birth is None or age_on(nominal.date_of_birth, made) < 18:
-            continue
-        scpo = services.scpo_apply(actor=coordinator, nominal=nominal, applied_on=made - _days(60))
-        scpo = services.scpo_make(
-            actor=coordinator,
-            scpo=scpo,
-            version=scpo.version,
-            court="Maidstone Crown Court",
-            made_on=made,
-            duration_months=months,
-            conditions=SCPO_TEXT,
-            impact_grade="major",
-            impact_rationale="Limits the capability to reoffend on release.",
-        )
-        _approve(scpo.disruption, coordinator, supervisor)
+        scpo = _scpo(coordinator, supervisor, nominal, made, months)
         if n == 0:
             services.scpo_breach_record(
                 actor=coordinator,
@@ -258,5 +265,6 @@ def seed(stdout: TextIO, story_end: datetime.date) -> None:
         _scpos(coordinator.user, supervisor.user, people[-3:], story, today)
         _training(coordinator.user, story)
     stdout.write(
-        f"  lifetime management: {len(people) - 3} people's custody, 3 SCPOs, LRO training\n"
+        f"  lifetime management: {len(people) - 3} people in custody or on licence, SCPOs, "
+        "LRO training\n"
     )
