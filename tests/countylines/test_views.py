@@ -269,25 +269,6 @@ class TestListPage:
             action="export", object_type="countylines.countyline"
         ).exists()
 
-    def test_query_count_constant(self, force, supervisor, django_assert_num_queries):
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
-        client = client_for(supervisor)
-        make_line(districts=[force["districts"]["thanet"]], status=LineStatus.ACTIVE)
-        client.get("/county-lines/")
-        with CaptureQueriesContext(connection) as one:
-            client.get("/county-lines/")
-        for i in range(6):
-            extra = make_line(
-                districts=[force["districts"]["medway"], force["districts"]["dartford"]],
-                name=f"X{i}",
-                status=LineStatus.ACTIVE,
-            )
-            _score(extra, rank=i + 2)
-        with django_assert_num_queries(len(one.captured_queries)):
-            client.get("/county-lines/")
-
 
 def test_home_panel_lists_nominations(line, supervisor, clgt_officer):
     evidence_all(line)
