@@ -233,5 +233,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own console handler would print every message a second time with DEBUG on;
+        # everything goes through the root handler instead.
+        "django": {"level": "INFO"},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }

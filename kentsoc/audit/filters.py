@@ -16,7 +16,7 @@ class AuditEventFilterSet(django_filters.FilterSet):
         label="Who (username)",
         help_text="The exact username, e.g. coordinator.north",
     )
-    action = django_filters.ChoiceFilter(choices=AuditAction.choices)
+    action = django_filters.ChoiceFilter(choices=AuditAction.choices, empty_label="Any action")
     object_type = django_filters.CharFilter(
         method="filter_object_type", label="Object type", help_text="e.g. ocg.ocg or auth.user"
     )
