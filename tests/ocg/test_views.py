@@ -372,3 +372,16 @@ def test_adopt_form_refuses_an_lro_of_a_team_without_permission(supervisor, mapp
     field_html = content.split('id="field-lead_responsible_officer"', 1)[1]
     assert "without permission to manage OCGs" in field_html.split("</div>", 1)[0]
     assert OCG.objects.get(pk=mapped_ocg.pk).status == OcgStatus.MAPPED
+
+
+def test_evidence_and_history_tabs_render_without_a_recorded_user(coordinator, evidenced_ocg):
+    """Rows imported or made before users were recorded have no author: shown as such, no 500."""
+    from ocg.models import OcgStatusChange
+
+    OcgStatusChange.objects.create(
+        ocg=evidenced_ocg, from_status="", to_status="nominated", effective_on=TODAY
+    )
+    c = client_for(coordinator)
+    evidence = c.get(f"/ocgs/{evidenced_ocg.pk}/", {"tab": "evidence"})
+    assert evidence.status_code == 200 and "Recorded by unknown" in evidence.content.decode()
+    assert c.get(f"/ocgs/{evidenced_ocg.pk}/", {"tab": "history"}).status_code == 200
