@@ -137,7 +137,9 @@ def _plans(story: StoryCalendar) -> list[LinePlan]:
             activated = max(activated, two_years + days(1 + i))
             nominated = activated - days(rng.randint(10, 30))
         recency_one = i in RECENCY_ONE_AT_END
-        newest = end - days(rng.randint(35, 85) if recency_one else rng.randint(1, 25))
+        # At least six days before D, so the last days (after the last dismantling, at D - 5)
+        # already read 29 / 365 rather than climbing to it.
+        newest = end - days(rng.randint(35, 85) if recency_one else rng.randint(6, 25))
         middle = july + (newest - july) / 2
         records = [(activated, True), *before_july(total), (middle, False), (newest, False)]
         total_end = total - (1 if recency_one else 0)
@@ -165,7 +167,7 @@ def _plans(story: StoryCalendar) -> list[LinePlan]:
     for i, total in enumerate(NEW_SINCE_JULY):
         nominated = july + days(5 + 18 * i)
         activated = nominated + days(rng.randint(5, 12))
-        records = [(nominated + days(2), True), (end - days(rng.randint(1, 20)), False)]
+        records = [(nominated + days(2), True), (end - days(rng.randint(6, 20)), False)]
         plans.append(
             LinePlan(next(brands), "new", nominated, activated, None, None, total, records)
         )

@@ -44,7 +44,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        story_end = _date(options["story_end"]) if options["story_end"] else timezone.localdate()
+        today = timezone.localdate()
+        story_end = _date(options["story_end"]) if options["story_end"] else today
+        if story_end > today:
+            # Checked before anything is written: every app's demo dates its records on or
+            # before the story's end, and the services refuse future dates.
+            raise CommandError(f"--story-end cannot be in the future (today is {today}).")
         logins = org_demo.seed(stdout=self.stdout)
         for name in DEMO_MODULES:
             if importlib.util.find_spec(name) is None:
