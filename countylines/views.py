@@ -173,6 +173,8 @@ def _line_post(request: HttpRequest, pk: int, form_name: str, form: Any, run) ->
         else:
             messages.success(request, message)
             return redirect("countylines:detail", pk=line.pk)
+    # The page is shown again, so it is a view of the line like any other.
+    audit_view(actor=request.user, obj=line)
     context = detail_context(request, line, **{form_name: form})
     return render(request, "countylines/line_detail.html", context, status=400)
 
@@ -379,7 +381,9 @@ def people_list(request: HttpRequest) -> HttpResponse:
     filterset = PersonAtRiskFilterSet(
         request.GET or None, queryset=selectors.people_at_risk_list(user=request.user)
     )
-    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    # No filter at all (unbound: django-filter's is_valid() is then False) lists everything.
+    valid = not filterset.is_bound or filterset.is_valid()
+    queryset = filterset.qs if valid else filterset.queryset.none()
     page = Paginator(queryset.order_by("county_line__reference", "name", "id"), 50).get_page(
         request.GET.get("page")
     )
@@ -394,6 +398,8 @@ def people_list(request: HttpRequest) -> HttpResponse:
 
 
 def _person_page(request: HttpRequest, person, **forms: Any) -> HttpResponse:
+    # Every render shows the record, including a form sent back with errors: each is audited.
+    audit_view(actor=request.user, obj=person)
     can_change = request.user.has_perm(services.PERM_CHANGE_PERSON)
     context = {
         "person": person,
@@ -424,7 +430,6 @@ def _person_page(request: HttpRequest, person, **forms: Any) -> HttpResponse:
 @require_GET
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_at_risk_get(user=request.user, pk=pk)
-    audit_view(actor=request.user, obj=person)
     return _person_page(request, person)
 
 

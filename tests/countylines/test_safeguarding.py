@@ -42,11 +42,12 @@ def test_allowed_roles_see_child_records(request, role, child, line):
     )
     assert [p["id"] for p in _api(user).get("/api/people-at-risk/").json()["results"]] == [child.pk]
     assert _api(user).get(f"/api/people-at-risk/{child.pk}/").status_code == 200
+    assert "Sam Example" in _web(user).get("/county-lines/people-at-risk/").content.decode()
     views = AuditEvent.objects.filter(
         actor=user, action="view", object_type="countylines.personatrisk"
     )
     assert views.filter(object_id=str(child.pk)).count() == 2  # page and API detail
-    assert views.filter(changes__listed=[child.pk]).count() == 2  # tab and API list
+    assert views.filter(changes__listed=[child.pk]).count() == 3  # tab, people list, API list
 
 
 @pytest.mark.parametrize("role", DENIED)
@@ -235,11 +236,14 @@ class TestApiAndPages:
         assert (
             ok.status_code == 302 and ok["Location"] == f"/county-lines/people-at-risk/{person.pk}/"
         )
+        viewed = AuditEvent.objects.filter(action="view", object_id=str(person.pk))
+        before = viewed.count()
         bad = web.post(
             f"/county-lines/people-at-risk/{person.pk}/referrals/",
             {"agency": "partner", "referred_on": "2020-01-01"},
         )
         assert bad.status_code == 400 and "Name the partner agency." in bad.content.decode()
+        assert viewed.count() == before + 1  # the page shown again is a view, audited
         ok = web.post(
             f"/county-lines/people-at-risk/{person.pk}/referrals/",
             {"agency": "mcet", "referred_on": datetime.date.today().isoformat()},
@@ -315,5 +319,7 @@ def test_safeguarding_lists_query_counts_are_constant(force, line, clio):
     few = {name: _count(fn) for name, fn in lists.items()}
     add_people(10)
     assert {name: _count(fn) for name, fn in lists.items()} == few
+    page = lists["page"]().content.decode()
+    assert all(f"Person {i}" in page for i in range(10))  # the counts are of full lists
     listed = AuditEvent.objects.filter(actor=clio, changes__has_key="listed").latest("at")
     assert len(listed.changes["listed"]) == 12  # the API list just read: every row audited
