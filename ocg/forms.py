@@ -29,10 +29,11 @@ def apply_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(None, message)
         return
     for name, errors in exc.error_dict.items():
-        target = name if name in form.fields else None
+        # A stale version is about the whole form, not the hidden field that carried it.
+        target = name if name in form.fields and name != "version" else None
         for error in errors:
             for message in error.messages:
-                if target is None and name != NON_FIELD_ERRORS:
+                if target is None and name not in (NON_FIELD_ERRORS, "version"):
                     label = name.replace("_", " ").capitalize()
                     message = f"{label}: {message}"
                 form.add_error(target, message)

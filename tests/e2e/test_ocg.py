@@ -285,3 +285,26 @@ def test_find_filter_export_network_and_nominal_page(force, coordinator, page: P
     expect(page.get_by_test_id("nominal-ocgs")).to_contain_text("Coastal Firm")
     expect(page.get_by_test_id("nominal-lines")).to_contain_text("KESTREL")
     expect(page.get_by_test_id("subject-records")).to_contain_text(record.reference)
+
+
+def test_two_people_editing_the_same_ocg(force, people):
+    """The second save of a form loaded before the first save is refused, saying why, and what
+    the second person typed is still on the page."""
+    from tests.ocg.factories import make_ocg
+
+    ocg = make_ocg(division=force["divisions"]["north"], name="Harbour Crew")
+    first, second = people["coordinator"], people["supervisor"]
+    for page in (first, second):
+        page.goto(f"/ocgs/{ocg.pk}/edit/")
+    first.get_by_label("Summary").fill("Seen at the marina (fictional).")
+    first.get_by_role("button", name="Save").click()
+    expect(first.get_by_test_id("ocg-title")).to_be_visible()
+
+    second.get_by_label("Summary").fill("My careful rewrite (fictional).")
+    second.get_by_role("button", name="Save").click()
+    expect(second.get_by_test_id("error-summary")).to_contain_text(
+        "Someone else changed this OCG while you were editing it"
+    )
+    expect(second.get_by_label("Summary")).to_have_value("My careful rewrite (fictional).")
+    ocg.refresh_from_db()
+    assert ocg.summary == "Seen at the marina (fictional)."
