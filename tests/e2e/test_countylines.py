@@ -170,6 +170,10 @@ def test_nominate_evidence_approve_and_flex(
     boss.locator("#tab-lines-EAST").click()
     row = boss.get_by_test_id("line-top30-EAST").locator(f'[data-reference="{line.reference}"]')
     expect(row).to_contain_text("flexed from North")
+    boss.locator("#tab-lines-NORTH").click()
+    flexed_out = boss.get_by_test_id("flexed-out-NORTH")
+    expect(flexed_out).to_contain_text(f"{line.reference} KESTREL")
+    expect(flexed_out).to_contain_text("flexed to East")
 
     line.refresh_from_db()
     assert line.status == LineStatus.ACTIVE and line.flexed_division.code == "EAST"
