@@ -385,3 +385,36 @@ def test_evidence_and_history_tabs_render_without_a_recorded_user(coordinator, e
     evidence = c.get(f"/ocgs/{evidenced_ocg.pk}/", {"tab": "evidence"})
     assert evidence.status_code == 200 and "Recorded by unknown" in evidence.content.decode()
     assert c.get(f"/ocgs/{evidenced_ocg.pk}/", {"tab": "history"}).status_code == 200
+
+
+def test_close_and_reject_pages_record_date_and_reason(supervisor, coordinator, mapped_ocg, ocg):
+    c = client_for(supervisor)
+    bad = c.post(
+        f"/ocgs/{mapped_ocg.pk}/close/", {"status": "dismantled", "date": "", "reason": ""}
+    )
+    assert bad.status_code == 400 and bad.content.decode().count("error-message") >= 2
+    closed = c.post(
+        f"/ocgs/{mapped_ocg.pk}/close/",
+        {"status": "dismantled", "date": TODAY.isoformat(), "reason": "Principals convicted"},
+    )
+    assert closed.status_code == 302
+    mapped_ocg.refresh_from_db()
+    assert mapped_ocg.status == OcgStatus.DISMANTLED and mapped_ocg.closed_on == TODAY
+    assert mapped_ocg.closure_reason == "Principals convicted"
+    rejected = client_for(coordinator).post(f"/ocgs/{ocg.pk}/reject/", {"reason": "No structure"})
+    assert rejected.status_code == 302
+    assert OCG.objects.get(pk=ocg.pk).status == OcgStatus.REJECTED
+    history = client_for(coordinator).get(f"/ocgs/{ocg.pk}/", {"tab": "history"})
+    assert "Nominated → Rejected" in history.content.decode()
+
+
+def test_supervisor_returns_a_submission_with_a_reason(researcher, supervisor, evidenced_ocg):
+    services.ocg_submit_for_mapping(actor=researcher, ocg=evidenced_ocg)
+    c = client_for(supervisor)
+    assert c.post(f"/ocgs/{evidenced_ocg.pk}/return/", {"reason": ""}).status_code == 400
+    response = c.post(f"/ocgs/{evidenced_ocg.pk}/return/", {"reason": "Thin on structure"})
+    assert response.status_code == 302
+    evidenced_ocg.refresh_from_db()
+    assert evidenced_ocg.mapping_submitted_at is None
+    summary = client_for(researcher).get(f"/ocgs/{evidenced_ocg.pk}/").content.decode()
+    assert 'data-testid="submit-mapping"' in summary
