@@ -418,3 +418,38 @@ def test_supervisor_returns_a_submission_with_a_reason(researcher, supervisor, e
     assert evidenced_ocg.mapping_submitted_at is None
     summary = client_for(researcher).get(f"/ocgs/{evidenced_ocg.pk}/").content.decode()
     assert 'data-testid="submit-mapping"' in summary
+
+
+def test_record_a_person_warns_of_duplicates_and_empty_post_shows_fields(coordinator):
+    existing = make_nominal("Morgan", "Blackwood", date_of_birth=datetime.date(1988, 3, 4))
+    c = client_for(coordinator)
+    empty = c.post("/nominals/new/", {})
+    assert empty.status_code == 400 and empty.content.decode().count("error-message") >= 2
+    response = c.post(
+        "/nominals/new/",
+        {
+            "first_name": "Morgan",
+            "last_name": "Blackwood",
+            "date_of_birth": "1988-03-04",
+            "custody_status": "at_liberty",
+        },
+        follow=True,
+    )
+    assert f"Possible duplicate of {existing.reference}" in response.content.decode()
+    assert Nominal.objects.count() == 2
+
+
+def test_person_edit_refuses_a_stale_version_and_keeps_the_input(coordinator, researcher):
+    person = make_nominal("Dana", "Marsh")
+    form = {"first_name": "Dana", "last_name": "Marsh", "custody_status": "at_liberty"}
+    first = client_for(coordinator).post(
+        f"/nominals/{person.pk}/edit/", {**form, "aliases": "DM", "version": 1}
+    )
+    assert first.status_code == 302
+    second = client_for(researcher).post(
+        f"/nominals/{person.pk}/edit/", {**form, "aliases": "Danny M", "version": 1}
+    )
+    content = second.content.decode()
+    assert second.status_code == 400 and "Someone else changed this person" in content
+    assert 'value="Danny M"' in content
+    assert Nominal.objects.get(pk=person.pk).aliases == "DM"
