@@ -162,7 +162,7 @@ def _scd_lros(teams: dict[str, Team]) -> None:
         )
         if not settings.DEBUG:
             user.set_unusable_password()
-        elif shared_hash:
+        elif shared_hash and not shared_hash.startswith("!"):  # "!": unusable
             user.password = shared_hash  # the org demo's: hashing is slow by design
         else:
             user.set_password(settings.KENTSOC_DEMO_PASSWORD)

@@ -50,7 +50,7 @@ RELEASES = [
 ]
 LICENCE_TEXT = "Not to contact named OCG members; curfew 19:00-07:00; one mobile phone, declared."
 PRISON_TEXT = "No contact with named associates; calls and visits monitored."
-SCPO_MONTHS_ON_RELEASE = 60
+SCPO_MONTHS = 60  # the longest an order may run
 SCPO_TEXT = "One declared phone; no more than £1,000 cash; vehicles declared within 3 days."
 
 
@@ -136,8 +136,9 @@ def _custody(
                 imposed_on=min(past - _days(10), today),
                 partner=Partner.PRISON_PROBATION,
             )
-        if "scpo" in in_place:  # made at sentencing, restricting them once released
-            _scpo(coordinator, supervisor, nominal, sentenced, SCPO_MONTHS_ON_RELEASE)
+        if "scpo" in in_place:  # made during the sentence, restricting them once released
+            made = _in_force_from(sentenced, story, today)
+            _scpo(coordinator, supervisor, nominal, made, SCPO_MONTHS)
         elif days_out > 90:  # further off: applied for, the hearing still to come
             services.scpo_apply(
                 actor=coordinator, nominal=nominal, applied_on=min(past - _days(20), today)
@@ -173,6 +174,13 @@ def _custody(
             )
 
 
+def _in_force_from(day: datetime.date, story: StoryCalendar, today: datetime.date) -> Any:
+    """`day`, or later if an order made then would have run out by today: orders in force must
+    still be in force now (for a story that ended years ago), made no later than the story's end."""
+    still_running = add_months(today, -SCPO_MONTHS) + _days(200)
+    return min(story.end, max(day, still_running))
+
+
 def _scpo(coordinator: Any, supervisor: Any, nominal: Nominal, made: Any, months: int) -> Any:
     scpo = services.scpo_apply(actor=coordinator, nominal=nominal, applied_on=made - _days(60))
     scpo = services.scpo_make(
@@ -193,19 +201,19 @@ def _scpo(coordinator: Any, supervisor: Any, nominal: Nominal, made: Any, months
 def _scpos(
     coordinator: Any, supervisor: Any, people: list[Nominal], story: StoryCalendar, today: Any
 ) -> None:
-    """In force for three and four years (the first breached near the story's end), and one
-    made five years ago that expires within 90 days of today."""
-    made_on = story.end - _days(400)
-    expiring_made = add_months(today + _days(45), -60)
-    for n, (nominal, made, months) in enumerate(
-        [(people[0], made_on, 36), (people[1], expiring_made, 60), (people[2], made_on, 48)]
+    """Two in force (the first breached near the story's end), and one made five years ago
+    that expires within 90 days of today."""
+    made_on = _in_force_from(story.end - _days(400), story, today)
+    expiring_made = add_months(today + _days(45), -SCPO_MONTHS)
+    for n, (nominal, made) in enumerate(
+        [(people[0], made_on), (people[1], expiring_made), (people[2], made_on + _days(30))]
     ):
-        scpo = _scpo(coordinator, supervisor, nominal, made, months)
+        scpo = _scpo(coordinator, supervisor, nominal, made, SCPO_MONTHS)
         if n == 0:
             services.scpo_breach_record(
                 actor=coordinator,
                 scpo=scpo,
-                breached_on=min(story.end - _days(40), today),
+                breached_on=min(max(story.end - _days(40), made + _days(5)), today),
                 action_taken="Arrested for breach; file to CPS.",
                 details="Found with two undeclared phones.",
             )

@@ -205,9 +205,10 @@ def test_seed_demo_tells_the_seed_story_ending_on_the_given_day():
     expiring = [
         s
         for s in scpos_expiring_list(user=supervisor)
-        if s.expires_on <= today + datetime.timedelta(days=90)
+        if today <= s.expires_on <= today + datetime.timedelta(days=90)
     ]
     assert len(expiring) == 1
+    assert all(s.expires_on >= today for s in scpos_expiring_list(user=supervisor))
     assert ScpoBreach.objects.count() == 1
     assert Scpo.objects.filter(status="applied").exists()
     assert untrained_lros_list(user=supervisor).exists()
