@@ -25,7 +25,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
 )
 from django.db.models.functions import TruncMonth
@@ -181,16 +180,20 @@ def detail_url(name: str, pk: int) -> str | None:
     return pattern.replace("987654321", str(pk)) if pattern else None
 
 
-def _last_disruption(as_of: datetime.date) -> Subquery:
+def _last_disruptions(ranked: QuerySet, as_of: datetime.date) -> dict[int, datetime.date]:
+    """Each ranked line's latest approved disruption up to `as_of`, in one grouped query (a
+    correlated subquery per row costs seconds with a national deployment's disruptions)."""
     through = Disruption.county_lines.through
-    return Subquery(
+    return dict(
         through.objects.filter(
-            countyline_id=OuterRef("county_line_id"),
+            countyline_id__in=ranked.values("county_line_id"),
             disruption__status=DisruptionStatus.APPROVED,
             disruption__date__lte=as_of,
         )
-        .order_by("-disruption__date")
-        .values("disruption__date")[:1]
+        .values("countyline_id")
+        .annotate(last=Max("disruption__date"))
+        .values_list("countyline_id", "last")
+        .order_by()
     )
 
 
@@ -218,10 +221,11 @@ def _previous_ranks(as_of: datetime.date) -> dict[tuple[str, str, int], int]:
     return {(kind, part, line or ocg): rank for kind, part, line, ocg, rank in rows}
 
 
-def _line_row(entry: Any, as_of: datetime.date, previous: dict, score: Any | None) -> MatrixRow:
+def _line_row(
+    entry: Any, as_of: datetime.date, previous: dict, score: Any | None, last: datetime.date | None
+) -> MatrixRow:
     line: CountyLine = entry.county_line
     officer = line.ocg.lead_responsible_officer if line.ocg_id else None
-    last = entry.last_disruption
     activated = line.activated_on if line.activated_on and line.activated_on <= as_of else None
     top30 = entry.rank <= TOP_N
     return MatrixRow(
@@ -379,10 +383,11 @@ def matrix_rankings(*, user: Any, as_of: datetime.date | None = None) -> Ranking
             *_LINE_RELATED
         )
         entries_ocgs = source.filter(subject_type=RankedSubject.OCG).select_related(*_OCG_RELATED)
-    entries_lines = entries_lines.annotate(last_disruption=_last_disruption(as_of))
+    last_disruptions = _last_disruptions(entries_lines, as_of)
     for entry in entries_lines.order_by("partition", "rank"):
         score = entry.score if is_current else None
-        line_rows[entry.partition].append(_line_row(entry, as_of, previous, score))
+        last = last_disruptions.get(entry.county_line_id)
+        line_rows[entry.partition].append(_line_row(entry, as_of, previous, score, last))
     for entry in entries_ocgs.order_by("partition", "rank"):
         score = entry.score if is_current else None
         ocg_rows[entry.partition].append(_ocg_row(entry, previous, score))

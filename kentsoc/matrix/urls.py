@@ -7,5 +7,6 @@ app_name = "matrix"
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
     path("live/", views.live_view, name="live"),
+    path("partition/<slug:group>/<slug:code>/", views.partition_view, name="partition"),
     path("export/<slug:name>.csv", views.export_view, name="export"),
 ]

@@ -81,6 +81,28 @@ def live_view(request: HttpRequest) -> HttpResponse:
     return render(request, "matrix/partials/live.html", {"rankings": rankings})
 
 
+PANELS = {"lines": "matrix/partials/line_panel.html", "ocgs": "matrix/partials/ocg_panel.html"}
+RESTS = {"lines": "matrix/partials/line_rest.html", "ocgs": "matrix/partials/ocg_rest.html"}
+
+
+@require_GET
+@login_required
+@permission_required(VIEW_PERM, raise_exception=True)
+def partition_view(request: HttpRequest, group: str, code: str) -> HttpResponse:
+    """One tab of the line or OCG matrix, loaded when the user opens it; with `part=rest`, the
+    rows below its top 30, loaded when the user expands them."""
+    if group not in PANELS:
+        raise Http404("No such matrix.")
+    _, as_of = _as_of(request)
+    rankings = dashboard.matrix_rankings(user=request.user, as_of=as_of)
+    partitions = rankings.lines if group == "lines" else rankings.ocgs
+    partition = next((p for p in partitions if p.code == code), None)
+    if partition is None:
+        raise Http404("No such division.")
+    template = RESTS[group] if request.GET.get("part") == "rest" else PANELS[group]
+    return render(request, template, {"p": partition, "rankings": rankings})
+
+
 def _bucket_rows(figures: dashboard.DisruptionFigures) -> list[list[Any]]:
     return [
         [m.date_from, m.date_to, *counts, m.total, m.against_ocgs]

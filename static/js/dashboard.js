@@ -19,8 +19,26 @@
     });
     document.querySelectorAll('[data-tabpanel="' + group + '"]').forEach(function (panel) {
       panel.hidden = panel.id !== panelId;
+      if (!panel.hidden) { loadOnce(panel, panel); }
     });
   }
+
+  // Tabs after the first come empty with the page (a national deployment has over a hundred
+  // divisions) and load once, when first shown; so do the rows below a top 30, when expanded.
+  // A live swap brings them back empty (and collapsed); the selected tab loads again, fresh.
+  function loadOnce(holder, target) {
+    if (!holder.dataset.lazy || holder.dataset.loaded || typeof window.htmx === "undefined") { return; }
+    holder.dataset.loaded = "true";
+    window.htmx.ajax("GET", holder.dataset.lazy, { target: target, swap: "innerHTML" });
+  }
+
+  // "toggle" does not bubble: listen in the capture phase.
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (details.tagName === "DETAILS" && details.open && details.dataset.lazy) {
+      loadOnce(details, details.querySelector("[data-lazy-target]"));
+    }
+  }, true);
 
   function initTabs(root) {
     root.querySelectorAll("[data-tabs]").forEach(function (list) {

@@ -98,13 +98,57 @@ def test_supervisor_sees_each_division_top30_and_the_rest_collapsed(client, forc
     assert (len(parts["NORTH"].top), len(parts["NORTH"].rest)) == (30, 2)
     assert [r.rank for r in parts["NORTH"].top] == list(range(1, 31))
     assert parts["CENTRAL"].top[0].subject_id == flexed.pk
-    assert parts["CENTRAL"].top[0].flexed and "flexed from East" in html
+    assert parts["CENTRAL"].top[0].flexed
     assert not parts["NORTH"].top[0].flexed
     assert parts["NORTH"].top[0].days_on_matrix == 40
     assert 'data-testid="line-top30-NORTH"' in html and "2 more lines below the top 30" in html
+    # The rows below the top 30 load when the collapsed list is opened.
+    assert 'data-testid="line-rest-NORTH"' not in html
+    rest = client.get(reverse("matrix:partition", args=["lines", "NORTH"]), {"part": "rest"})
+    rest_html = rest.content.decode()
+    assert 'data-testid="line-rest-NORTH"' in rest_html
+    assert rest_html.count('data-testid="line-row"') == 2
     assert board.rankings.totals.active_lines == 33
     assert board.rankings.totals.total_trh == sum(1 + i % 3 for i in range(32)) + 3
     assert len(lines) == 32
+
+
+def test_only_the_first_tab_comes_with_the_page_the_others_load_when_opened(
+    client, force, supervisor
+):
+    north, east = force["divisions"]["north"], force["divisions"]["east"]
+    scored_line(north, points=2, reference="CL-9201")
+    scored_line(east, points=1, reference="CL-9202")
+    scored_ocg(east, reference="OCG-9203")
+    recompute_all()
+    client.force_login(supervisor)
+    html = client.get(URL).content.decode()
+    assert 'data-reference="CL-9201"' in html  # North: the first lines tab
+    assert 'data-reference="OCG-9203"' in html  # Force: the first OCG tab
+    assert 'data-reference="CL-9202"' not in html
+    lazy = reverse("matrix:partition", args=["lines", "EAST"])
+    assert f'data-lazy="{lazy}"' in html
+    panel = client.get(lazy)
+    assert panel.status_code == 200
+    assert 'data-reference="CL-9202"' in panel.content.decode()
+    east_ocgs = client.get(reverse("matrix:partition", args=["ocgs", "EAST"])).content.decode()
+    assert 'data-reference="OCG-9203"' in east_ocgs
+    # A past date's tabs load that day's history.
+    past = days_ago(3)
+    RankHistory.objects.create(
+        on=past,
+        subject_type=RankedSubject.COUNTY_LINE,
+        county_line_id=panel.context["p"].top[0].subject_id,
+        partition="EAST",
+        rank=1,
+        total=9,
+    )
+    html = client.get(URL, {"as_of": past.isoformat()}).content.decode()
+    assert f'data-lazy="{lazy}?as_of={past.isoformat()}"' in html
+    old = client.get(lazy, {"as_of": past.isoformat()})
+    assert [r.total for r in old.context["p"].top] == [9]
+    for group, code in (("lines", "NOWHERE"), ("charts", "EAST"), ("lines", "FORCE")):
+        assert client.get(reverse("matrix:partition", args=[group, code])).status_code == 404
 
 
 def test_totals_split_ocgs_between_division_and_scd(force, supervisor):
@@ -230,9 +274,10 @@ def test_a_flexed_line_is_marked_in_both_divisions(client, force, supervisor):
         ("Central", flexed.pk)
     ]
     assert not parts["CENTRAL"].flexed_out and not parts["NORTH"].flexed_out
-    html = response.content.decode()
-    assert 'data-testid="flexed-out-EAST"' in html and "flexed to Central" in html
-    assert "flexed from East" in html
+    east = client.get(reverse("matrix:partition", args=["lines", "EAST"])).content.decode()
+    assert 'data-testid="flexed-out-EAST"' in east and "flexed to Central" in east
+    central = client.get(reverse("matrix:partition", args=["lines", "CENTRAL"])).content.decode()
+    assert "flexed from East" in central and "flexed-out" not in central
 
 
 @pytest.mark.parametrize("who", ["auditor", "outsider"])
@@ -240,6 +285,7 @@ def test_roles_without_the_matrix_are_refused(client, request, force, who):
     client.force_login(request.getfixturevalue(who))
     assert client.get(URL).status_code == 403
     assert client.get(reverse("matrix:live")).status_code == 403
+    assert client.get(reverse("matrix:partition", args=["lines", "NORTH"])).status_code == 403
     assert client.get(reverse("matrix:export", args=["lines"])).status_code == 403
 
 

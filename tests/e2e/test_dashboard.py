@@ -37,9 +37,12 @@ def _fast_passwords(settings):
 
 @pytest.fixture
 def matrix(force):
-    """Three ranked lines in North, one in East, one flexed from East to the Central CLGT; four
-    days of force snapshots; approved disruptions in two impact grades."""
+    """Three ranked lines in North, one in East, one flexed from East to the Central CLGT, 31 in
+    West (one below the top 30); four days of force snapshots; approved disruptions in two
+    impact grades."""
     north, east = force["divisions"]["north"], force["divisions"]["east"]
+    for _ in range(31):
+        scored_line(force["divisions"]["west"], points=1)
     lines = {
         "ASTER": scored_line(north, points=3, reference="CL-E001", name="ASTER"),
         "BRAMBLE": scored_line(north, points=2, reference="CL-E002", name="BRAMBLE"),
@@ -60,7 +63,7 @@ def matrix(force):
         )
     approved_disruption(force, days_ago(5), grade="major", lines=[lines["ASTER"]])
     approved_disruption(force, days_ago(6), grade="minor")
-    recompute_all()  # today's scores, rankings and snapshot: 5 lines, TRH 3+2+1+2+1
+    recompute_all()  # today's scores, rankings and snapshot: 36 lines, TRH 3+2+1+2+1+31
     return lines
 
 
@@ -118,21 +121,28 @@ def test_dashboard_tables_charts_and_live_update_from_a_real_worker(
     for row, reference in zip(north.all(), ["CL-E001", "CL-E002", "CL-E003"], strict=True):
         expect(row).to_have_attribute("data-reference", reference)
 
+    # The other tabs load when opened; so do the rows below a top 30, when expanded.
     tabs.filter(has_text="Central").click()
     expect(page.locator("#lines-CENTRAL")).to_be_visible()
     expect(page.locator("#lines-NORTH")).to_be_hidden()
     expect(_rows(page, "CENTRAL")).to_have_count(1)
     expect(_rows(page, "CENTRAL")).to_contain_text("ELDER flexed from East")
+    tabs.filter(has_text="East").click()
+    expect(page.get_by_test_id("flexed-out-EAST")).to_contain_text("CL-E005 ELDER")
+    tabs.filter(has_text="West").click()
+    expect(_rows(page, "WEST")).to_have_count(30)
+    page.locator("#lines-WEST summary").click()
+    expect(page.get_by_test_id("line-rest-WEST").get_by_test_id("line-row")).to_have_count(1)
     tabs.filter(has_text="North").click()
     expect(page.locator("#lines-NORTH")).to_be_visible()
 
     # The trend chart was drawn with the snapshots' numbers, which its table also lists.
     expected_dates = [(timezone.localdate() - datetime.timedelta(days=n)) for n in (3, 2, 1, 0)]
-    assert _chart_data(page, "trend-chart") == [[6, 8, 9, 5], [30, 41, 60, 9]]
+    assert _chart_data(page, "trend-chart") == [[6, 8, 9, 36], [30, 41, 60, 40]]
     trend_rows = page.get_by_test_id("trend-table").locator("tbody tr")
     expect(trend_rows).to_have_count(4)
     for row, day, lines, trh in zip(
-        trend_rows.all(), expected_dates, [6, 8, 9, 5], [30, 41, 60, 9], strict=True
+        trend_rows.all(), expected_dates, [6, 8, 9, 36], [30, 41, 60, 40], strict=True
     ):
         expect(row.locator("td")).to_have_text([day.isoformat(), str(lines), str(trh)])
     page.get_by_test_id("trend-table").locator("xpath=ancestor::details/summary").click()
@@ -141,8 +151,8 @@ def test_dashboard_tables_charts_and_live_update_from_a_real_worker(
     grades = _chart_data(page, "disruption-chart")
     assert sum(sum(d) for d in grades) == 2
     expect(page.get_by_test_id("disruptions-count")).to_have_text("2")
-    expect(page.get_by_test_id("active-lines")).to_have_text("5")
-    expect(page.get_by_test_id("total-trh")).to_have_text("9")
+    expect(page.get_by_test_id("active-lines")).to_have_text("36")
+    expect(page.get_by_test_id("total-trh")).to_have_text("40")
 
     # Intelligence through the API; a real worker rescores CLOVER: drug class B/C (1) + a
     # firearm (5) + child exploitation confirmed (6) + recency (2) = 14, first in North.
@@ -154,7 +164,7 @@ def test_dashboard_tables_charts_and_live_update_from_a_real_worker(
     expect(north.first).to_have_attribute("data-reference", "CL-E003", timeout=LIVE_TIMEOUT)
     expect(north.get_by_test_id("score")).to_have_text(["14", "3", "2"], timeout=LIVE_TIMEOUT)
     expect(north.locator("td:first-child")).to_have_text(["1", "2", "3"])
-    expect(page.get_by_test_id("total-trh")).to_have_text("22", timeout=LIVE_TIMEOUT)
+    expect(page.get_by_test_id("total-trh")).to_have_text("53", timeout=LIVE_TIMEOUT)
     expect(page.get_by_test_id("fresh")).to_be_visible(timeout=LIVE_TIMEOUT)
     # Same page, not a reload, and the supervisor's tab choice survived the swap.
     assert page.evaluate("window.kentsocNotReloaded === true")
