@@ -220,6 +220,23 @@ def ocg_history(*, ocg: OCG) -> dict[str, Any]:
     return {"status_changes": changes, "events": events}
 
 
+def latest_return(*, ocg: OCG) -> OcgStatusChange | None:
+    """The supervisor's return, with its reason, if that is the last thing that happened to a
+    submission: what the coordinator has to work on before submitting again."""
+    if ocg.status != OcgStatus.IN_DEVELOPMENT or ocg.mapping_submitted_at is not None:
+        return None
+    last = (
+        OcgStatusChange.objects.filter(ocg=ocg)
+        .select_related("changed_by")
+        .order_by("-changed_at", "-id")
+        .first()
+    )
+    # A return is the one move that stays in development.
+    if last and last.from_status == last.to_status == OcgStatus.IN_DEVELOPMENT:
+        return last
+    return None
+
+
 # --- network ------------------------------------------------------------------------------------
 
 

@@ -260,6 +260,7 @@ def detail_context(request: HttpRequest, ocg: Any, tab: str, **extra: Any) -> di
     }
     if tab == "summary":
         context["score"] = selectors.score_view(user=request.user, ocg=ocg, explain=True)
+        context["returned"] = selectors.latest_return(ocg=ocg)
     elif tab == "members":
         context["past_members"] = [m for m in ocg.memberships.all() if m.to_date is not None]
         context["member_form"] = extra.pop("member_form", None) or f.MemberAddForm()

@@ -418,6 +418,11 @@ def test_supervisor_returns_a_submission_with_a_reason(researcher, supervisor, e
     assert evidenced_ocg.mapping_submitted_at is None
     summary = client_for(researcher).get(f"/ocgs/{evidenced_ocg.pk}/").content.decode()
     assert 'data-testid="submit-mapping"' in summary
+    notice = summary.split('data-testid="returned-notice"', 1)[1].split("</p>", 1)[0]
+    assert "Thin on structure" in notice and "Returned: " not in notice
+    services.ocg_submit_for_mapping(actor=researcher, ocg=evidenced_ocg)
+    summary = client_for(researcher).get(f"/ocgs/{evidenced_ocg.pk}/").content.decode()
+    assert 'data-testid="returned-notice"' not in summary
 
 
 def test_record_a_person_warns_of_duplicates_and_empty_post_shows_fields(coordinator):
