@@ -76,8 +76,8 @@ def test_create_bad_shape_is_400_not_500(coordinator):
     assert response.status_code == 400
 
 
-def test_forbidden_and_unknown(researcher, outsider, ocg, north):
-    assert client_for(researcher).post("/api/ocgs/", {}, format="json").status_code == 400
+def test_forbidden_and_unknown(coordinator, researcher, outsider, ocg, north):
+    assert client_for(coordinator).post("/api/ocgs/", {}, format="json").status_code == 400
     assert client_for(outsider).get("/api/ocgs/").status_code == 403
     assert client_for(researcher).get("/api/ocgs/999999/").status_code == 404
     response = client_for(researcher).post(
