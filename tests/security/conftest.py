@@ -173,7 +173,7 @@ def world(
         due_on=period.expected_release_date,
         threshold_days=90,
     )
-    audit_event = audit_view(actor=supervisor, obj=ocg)
+    audit_event = audit_view(actor=analyst, obj=ocg)
     return World(
         users=users,
         objects={
