@@ -127,6 +127,7 @@ CELERY_TIMEZONE = "Europe/London"
 # --- Auth, sessions, lockout --------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "kentsoc.org.backends.DemoPasswordGuard",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
