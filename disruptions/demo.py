@@ -394,6 +394,8 @@ def _ocg_disruption(
             **_extras(rng, tactic),
         },
         ocgs=[ocg],
+        # Also against one of the group's lines, so the line's page shows the work too.
+        county_lines=list(ocg.county_lines.order_by("id")[:1]),
         drugs=_drugs(rng, tactic),
     )
     return _approve(d, lro, supervisor, rng, story_end)

@@ -240,7 +240,8 @@ def _training(coordinator: Any, story: StoryCalendar) -> None:
             audience=audience,
             notes="OCG awareness: mapping, the matrix, 4P plans and disrupting groups.",
         )
-        if held_on > today or audience != Audience.LROS:
+        # The third LRO input comes after the story's end: planned, nobody attended yet.
+        if held_on > min(story.end, today) or audience != Audience.LROS:
             continue
         # Half the LROs attended one of the two inputs held; the others are still untrained.
         for officer in lros[n::4]:
