@@ -308,3 +308,34 @@ def test_two_people_editing_the_same_ocg(force, people):
     expect(second.get_by_label("Summary")).to_have_value("My careful rewrite (fictional).")
     ocg.refresh_from_db()
     assert ocg.summary == "Seen at the marina (fictional)."
+
+
+def test_score_panel_updates_itself_when_the_worker_finishes(
+    force, researcher, supervisor, page, monkeypatch
+):
+    """With the worker behind, the approved OCG's panel says it is calculating and polls; when the
+    score is written it appears without a reload, and the polling stops."""
+    from kentsoc.matrix import tasks
+    from kentsoc.matrix.services import subject_rescore
+    from ocg import services
+    from ocg.choices import OcgStatus
+    from tests.ocg.factories import evidence_all, make_ocg, make_record
+
+    ocg = make_ocg(division=force["divisions"]["north"], status=OcgStatus.IN_DEVELOPMENT)
+    evidence_all(ocg)
+    make_record(ocgs=[ocg], claims=[("corruption", 2)], grading="2BP")
+    services.ocg_submit_for_mapping(actor=researcher, ocg=ocg)
+    # The worker is busy elsewhere: nothing runs the rescore until the test does.
+    monkeypatch.setattr(tasks.rescore_subject, "delay", lambda **kwargs: None)
+
+    login(page, supervisor.username, TEST_PASSWORD)
+    page.goto(f"/ocgs/{ocg.pk}/")
+    page.get_by_test_id("approve-mapping").click()
+    panel = page.get_by_test_id("score-panel")
+    expect(panel.get_by_test_id("score-pending")).to_be_visible()
+    expect(panel).to_have_attribute("data-polling", "true")
+
+    subject_rescore(subject_type="ocg", subject_id=ocg.pk)
+    expect(panel.get_by_test_id("score-total")).to_have_text("4")
+    expect(panel.get_by_test_id("score-confidence")).to_contain_text("Medium")
+    expect(panel).not_to_have_attribute("data-polling", "true")
