@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -37,7 +37,7 @@ from disruptions.choices import DisruptionStatus, ImpactGrade
 from disruptions.dates import add_months
 from disruptions.models import Disruption
 from disruptions.selectors import disruption_approval_queue
-from kentsoc.matrix.choices import FORCE_PARTITION, RankedSubject
+from kentsoc.matrix.choices import FORCE_PARTITION, Confidence, RankedSubject
 from kentsoc.matrix.factors import TOP_N
 from kentsoc.matrix.models import ForceSnapshot, RankHistory, Ranking
 from kentsoc.matrix.services import STALE_SWEEP_AFTER_SECONDS
@@ -197,18 +197,80 @@ def _last_disruptions(ranked: QuerySet, as_of: datetime.date) -> dict[int, datet
     )
 
 
-_LINE_RELATED = (
-    "county_line",
-    "county_line__division",
-    "county_line__ocg__lead_responsible_officer__officer",
-    "county_line__created_by__officer",
-)
-_OCG_RELATED = (
-    "ocg",
-    "ocg__division",
-    "ocg__managing_team",
-    "ocg__lead_responsible_officer__officer",
-)
+# Each subject is loaded once with just what its row shows (an OCG ranks twice: force-wide and
+# in its division), and the ranking rows are plain tuples: at national scale the dashboard reads
+# thousands of rows, and model instances for every joined row cost seconds.
+_OFFICER_FIELDS = ("first_name", "last_name", "officer__rank", "officer__user_id")
+
+
+def _person(prefix: str) -> list[str]:
+    return [f"{prefix}__{f}" for f in _OFFICER_FIELDS]
+
+
+def _lines_by_id(ranked: QuerySet) -> dict[int, CountyLine]:
+    lines = (
+        CountyLine.objects.filter(pk__in=ranked.values("county_line_id"))
+        .select_related("division", "ocg__lead_responsible_officer__officer", "created_by__officer")
+        .only(
+            "reference",
+            "name",
+            "activated_on",
+            "division__code",
+            "division__name",
+            "ocg__lead_responsible_officer_id",
+            *_person("ocg__lead_responsible_officer"),
+            *_person("created_by"),
+        )
+    )
+    return {line.pk: line for line in lines}
+
+
+def _ocgs_by_id(ranked: QuerySet) -> dict[int, OCG]:
+    ocgs = (
+        OCG.objects.filter(pk__in=ranked.values("ocg_id"))
+        .select_related("division", "managing_team", "lead_responsible_officer__officer")
+        .only(
+            "reference",
+            "name",
+            "division__name",
+            "managing_team__name",
+            "managing_team__kind",
+            *_person("lead_responsible_officer"),
+        )
+    )
+    return {ocg.pk: ocg for ocg in ocgs}
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One ranking (or rank history) row; the score's parts only for the current matrix."""
+
+    partition: str
+    rank: int
+    total: int
+    subject_id: int
+    threat: int | None = None
+    risk: int | None = None
+    harm: int | None = None
+    confidence: str | None = None
+    tier: int | None = None
+
+
+_SCORE_PARTS = ("score__threat", "score__risk", "score__harm", "score__confidence", "score__tier")
+
+
+def _entries(ranked: QuerySet, subject_field: str, with_score: bool) -> list[_Entry]:
+    fields = ["partition", "rank", "total", subject_field]
+    if with_score:
+        fields += _SCORE_PARTS
+    confidence = dict(Confidence.choices)
+    entries = []
+    for row in ranked.order_by("partition", "rank").values_list(*fields):
+        entry = _Entry(*row)
+        if entry.confidence is not None:
+            entry = replace(entry, confidence=confidence[entry.confidence])
+        entries.append(entry)
+    return entries
 
 
 def _previous_ranks(as_of: datetime.date) -> dict[tuple[str, str, int], int]:
@@ -222,9 +284,12 @@ def _previous_ranks(as_of: datetime.date) -> dict[tuple[str, str, int], int]:
 
 
 def _line_row(
-    entry: Any, as_of: datetime.date, previous: dict, score: Any | None, last: datetime.date | None
+    entry: _Entry,
+    line: CountyLine,
+    as_of: datetime.date,
+    previous: dict,
+    last: datetime.date | None,
 ) -> MatrixRow:
-    line: CountyLine = entry.county_line
     officer = line.ocg.lead_responsible_officer if line.ocg_id else None
     activated = line.activated_on if line.activated_on and line.activated_on <= as_of else None
     top30 = entry.rank <= TOP_N
@@ -235,10 +300,10 @@ def _line_row(
         name=line.name,
         url=detail_url("countylines:detail", line.pk),
         total=entry.total,
-        threat=score.threat if score else None,
-        risk=score.risk if score else None,
-        harm=score.harm if score else None,
-        confidence=score.get_confidence_display() if score else None,
+        threat=entry.threat,
+        risk=entry.risk,
+        harm=entry.harm,
+        confidence=entry.confidence,
         movement=movement(
             entry.rank, previous.get((RankedSubject.COUNTY_LINE, entry.partition, line.pk))
         ),
@@ -253,8 +318,7 @@ def _line_row(
     )
 
 
-def _ocg_row(entry: Any, previous: dict, score: Any | None) -> MatrixRow:
-    ocg: OCG = entry.ocg
+def _ocg_row(entry: _Entry, ocg: OCG, previous: dict) -> MatrixRow:
     team = ocg.managing_team
     managed_by = "" if team is None else "SCD" if team.kind in SCD_TEAM_KINDS else "Division"
     return MatrixRow(
@@ -264,14 +328,14 @@ def _ocg_row(entry: Any, previous: dict, score: Any | None) -> MatrixRow:
         name=ocg.name,
         url=detail_url("ocg:detail", ocg.pk),
         total=entry.total,
-        threat=score.threat if score else None,
-        risk=score.risk if score else None,
-        harm=score.harm if score else None,
-        confidence=score.get_confidence_display() if score else None,
+        threat=entry.threat,
+        risk=entry.risk,
+        harm=entry.harm,
+        confidence=entry.confidence,
         movement=movement(entry.rank, previous.get((RankedSubject.OCG, entry.partition, ocg.pk))),
         officer=_officer_name(ocg.lead_responsible_officer),
         top30=entry.rank <= TOP_N,
-        tier=score.tier if score else None,
+        tier=entry.tier,
         managed_by=managed_by,
         managing_team=team.name if team else "",
         division=ocg.division.name,
@@ -369,28 +433,22 @@ def matrix_rankings(*, user: Any, as_of: datetime.date | None = None) -> Ranking
     previous = _previous_ranks(as_of)
     line_rows: dict[str, list[MatrixRow]] = defaultdict(list)
     ocg_rows: dict[str, list[MatrixRow]] = defaultdict(list)
-    if is_current:
-        source: QuerySet = Ranking.objects.visible_to(user).select_related("score")
-        entries_lines = source.filter(subject_type=RankedSubject.COUNTY_LINE).select_related(
-            *_LINE_RELATED
-        )
-        entries_ocgs = source.filter(subject_type=RankedSubject.OCG).select_related(*_OCG_RELATED)
-        entries_lines = entries_lines.defer("score__breakdown")
-        entries_ocgs = entries_ocgs.defer("score__breakdown")
-    else:
-        source = RankHistory.objects.visible_to(user).filter(on=as_of)
-        entries_lines = source.filter(subject_type=RankedSubject.COUNTY_LINE).select_related(
-            *_LINE_RELATED
-        )
-        entries_ocgs = source.filter(subject_type=RankedSubject.OCG).select_related(*_OCG_RELATED)
-    last_disruptions = _last_disruptions(entries_lines, as_of)
-    for entry in entries_lines.order_by("partition", "rank"):
-        score = entry.score if is_current else None
-        last = last_disruptions.get(entry.county_line_id)
-        line_rows[entry.partition].append(_line_row(entry, as_of, previous, score, last))
-    for entry in entries_ocgs.order_by("partition", "rank"):
-        score = entry.score if is_current else None
-        ocg_rows[entry.partition].append(_ocg_row(entry, previous, score))
+    source: QuerySet = (
+        Ranking.objects.visible_to(user)
+        if is_current
+        else RankHistory.objects.visible_to(user).filter(on=as_of)
+    )
+    ranked_lines = source.filter(subject_type=RankedSubject.COUNTY_LINE)
+    ranked_ocgs = source.filter(subject_type=RankedSubject.OCG)
+    last_disruptions = _last_disruptions(ranked_lines, as_of)
+    lines_by_id = _lines_by_id(ranked_lines)
+    for entry in _entries(ranked_lines, "county_line_id", with_score=is_current):
+        line = lines_by_id[entry.subject_id]
+        last = last_disruptions.get(entry.subject_id)
+        line_rows[entry.partition].append(_line_row(entry, line, as_of, previous, last))
+    ocgs_by_id = _ocgs_by_id(ranked_ocgs)
+    for entry in _entries(ranked_ocgs, "ocg_id", with_score=is_current):
+        ocg_rows[entry.partition].append(_ocg_row(entry, ocgs_by_id[entry.subject_id], previous))
 
     if is_current:
         totals, token = _current_totals()
