@@ -97,7 +97,7 @@ class LinePlan:
     dismantled_on: datetime.date | None = None
     total_july: int | None = None
     total_end: int | None = None
-    # (date, factor subset or None for the full profile) of each scorable record
+    # (date, whether it claims the full profile or repeats part of it) of each scorable record
     records: list[tuple[datetime.date, bool]] = field(default_factory=list)
     flex: str = ""  # "central" or "division"
 
@@ -124,9 +124,9 @@ def _plans(story: StoryCalendar) -> list[LinePlan]:
         activated = long_ago - days(rng.randint(0, 400))
         return activated - days(rng.randint(10, 30)), activated
 
-    def before_july(total: int) -> list[tuple[datetime.date, bool]]:
+    def before_july() -> tuple[datetime.date, bool]:
         # Newest record 2-25 days before July: 2 recency points then.
-        return [(july - days(rng.randint(2, 25)), False)]
+        return july - days(rng.randint(2, 25)), False
 
     # The 37 lines on the matrix in July.
     for i, total in enumerate(CONTINUING_JULY):
@@ -141,7 +141,7 @@ def _plans(story: StoryCalendar) -> list[LinePlan]:
         # already read 29 / 365 rather than climbing to it.
         newest = end - days(rng.randint(35, 85) if recency_one else rng.randint(6, 25))
         middle = july + (newest - july) / 2
-        records = [(activated, True), *before_july(total), (middle, False), (newest, False)]
+        records = [(activated, True), before_july(), (middle, False), (newest, False)]
         total_end = total - (1 if recency_one else 0)
         flex = "central" if i == 2 else "division" if i == 6 else ""
         plans.append(
@@ -156,7 +156,7 @@ def _plans(story: StoryCalendar) -> list[LinePlan]:
             activated = max(july - days(rng.randint(30, 400)), two_years + days(40 + i))
             nominated = activated - days(rng.randint(10, 30))
         dismantled = july + days(int(step * (i + 1)))
-        records = [(activated, True), *before_july(total)]
+        records = [(activated, True), before_july()]
         if (dismantled - july).days > 20:
             records.append((july + days(rng.randint(5, (dismantled - july).days - 5)), False))
         plans.append(
