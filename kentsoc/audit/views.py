@@ -1,17 +1,24 @@
-"""The Audit page: the filtered trail, its CSV export, for auditors only."""
+"""The Audit page: the filtered trail and its CSV and JSON downloads, for auditors only."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils import timezone
+from rest_framework.utils.encoders import JSONEncoder
 
+from kentsoc.audit.api.serializers import AuditEventSerializer
 from kentsoc.audit.filters import AuditEventFilterSet
+from kentsoc.audit.models import AuditEvent
 from kentsoc.audit.selectors import audit_event_list, can_export_audit_log, can_read_audit_log
-from kentsoc.audit.services import audit_log_viewed
+from kentsoc.audit.services import audit_export, audit_log_viewed
 from kentsoc.audit.templatetags.audit_tags import as_json
 from kentsoc.web.generic import FilteredListView
+
+EXPORT_FORMATS = ("csv", "json")
 
 
 def _when(event: Any) -> str:
@@ -41,15 +48,49 @@ class AuditEventListView(FilteredListView):
     ]
 
     def has_permission(self) -> bool:
-        if self.request.GET.get("format") == "csv":
+        if self.request.GET.get("format") in EXPORT_FORMATS:
             return can_export_audit_log(self.request.user)
         return can_read_audit_log(self.request.user)
 
     def get_extra_context(self) -> dict[str, Any]:
-        return {"can_export": can_export_audit_log(self.request.user)}
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query["format"] = "json"
+        return {
+            "can_export": can_export_audit_log(self.request.user),
+            "json_url": f"?{query.urlencode()}",
+        }
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        # Reading the trail is itself audited (the CSV download is recorded as an export).
-        if request.GET.get("format") != "csv":
+        export = request.GET.get("format")
+        if export == "json":
+            return self.json_export(request)
+        # Reading the trail is itself audited (a download is recorded as an export instead).
+        if export != "csv":
             audit_log_viewed(actor=request.user, filters=request.GET.items())
         return super().get(request, *args, **kwargs)
+
+    def json_export(self, request: HttpRequest) -> HttpResponse:
+        """The filtered trail as one JSON array, each event as /api/audit/ shows it."""
+        filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
+        if not filterset.is_valid():
+            return JsonResponse({"errors": filterset.errors}, status=400)
+        queryset = filterset.qs
+        audit_export(
+            actor=request.user,
+            object_type=AuditEvent._meta.label_lower,
+            count=queryset.count(),
+            filters=request.GET.items(),
+        )
+
+        def stream() -> Iterator[str]:
+            yield "["
+            for n, event in enumerate(queryset.iterator(2000)):
+                data = json.dumps(AuditEventSerializer(event).data, cls=JSONEncoder)
+                yield f"{',' if n else ''}\n{data}"
+            yield "\n]\n"
+
+        response = StreamingHttpResponse(stream(), content_type="application/json")
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="audit-trail-{stamp}.json"'
+        return response

@@ -94,6 +94,7 @@ def test_every_other_role_is_refused(client, request, role, trail):
     assert page.status_code == 403
     assert "You do not have access to this page" in page.content.decode()
     assert client.get("/audit/?format=csv").status_code == 403
+    assert client.get("/audit/?format=json").status_code == 403
     api = client.get("/api/audit/")
     assert api.status_code == 403
     assert "results" not in api.json()
@@ -254,6 +255,35 @@ def test_csv_export_of_the_filtered_list_is_audited(client, auditor, trail):
     assert export.changes == {"rows": 2, "filters": {"who": "analyst", "format": "csv"}}
     # The export is recorded as an export, not also as a view.
     assert not AuditEvent.objects.filter(actor=auditor, action=AuditAction.VIEW).exists()
+
+
+def test_json_export_of_the_filtered_list_is_audited(client, auditor, trail):
+    client.force_login(auditor)
+
+    response = client.get("/audit/", {"object_type": "ocg.ocg", "format": "json"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert 'filename="audit-trail-' in response["Content-Disposition"]
+    events = json.loads(b"".join(response.streaming_content))
+    assert [(e["action"], e["actor_username"], e["object_id"]) for e in events] == [
+        ("view", "analyst", "41"),
+        ("create", "coordinator", "41"),
+    ]
+    assert events[1]["changes"] == {"status": [None, "nominated"]}
+    assert events[1]["at"].startswith("2026-01-10T09:30:00")
+    export = AuditEvent.objects.get(action=AuditAction.EXPORT)
+    assert export.changes == {"rows": 2, "filters": {"object_type": "ocg.ocg", "format": "json"}}
+
+
+def test_json_export_with_a_bad_filter_says_so(client, auditor, trail):
+    client.force_login(auditor)
+
+    response = client.get("/audit/", {"date_after": "yesterday-ish", "format": "json"})
+
+    assert response.status_code == 400
+    assert "date" in response.json()["errors"]
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
 
 
 # --- Constant queries -------------------------------------------------------------------------
