@@ -11,7 +11,7 @@ from disruptions import services
 from disruptions.choices import DisruptionStatus
 from disruptions.models import CourtResult, Disruption, Operation
 from kentsoc.audit.models import AuditEvent
-from tests.disruptions.factories import base_values, make_disruption, make_sentence
+from tests.disruptions.factories import base_values, make_disruption, make_nominal, make_sentence
 
 pytestmark = pytest.mark.django_db
 
@@ -380,3 +380,25 @@ def test_report_page_csv_print_and_bad_input(client, supervisor, approved, nomin
     bad = client.get(url, {"from": "2022-07-01", "to": "2022-06-01"})
     assert bad.status_code == 400 and "on or before its end" in bad.content.decode()
     assert client.get(url, {"from": "2022-13-45", "to": "2022-06-01"}).status_code == 400
+
+
+@pytest.mark.parametrize("extra", [{}, {"print": "1"}])
+def test_report_page_query_count_is_constant(client, extra, clgt_officer, supervisor, force, line):
+    team = force["teams"]["clgt_north"]
+    nominal = make_nominal()
+    params = {"from": "2022-01-01", "to": "2022-12-31", **extra}
+
+    def add():
+        d = make_disruption(
+            author=clgt_officer, team=team, approver=supervisor, lines=[line], weapons=1
+        )
+        make_sentence(d, nominal, 1, 1, clgt_officer)
+
+    add()
+    login(client, supervisor)
+    url = reverse("disruptions:reports") + "?" + "&".join(f"{k}={v}" for k, v in params.items())
+    one = _count_queries(client, url)
+    for _ in range(8):
+        add()
+    assert _count_queries(client, url) == one
+    assert "9yrs 9 months" in client.get(url).content.decode()

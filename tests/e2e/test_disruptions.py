@@ -7,13 +7,16 @@ drafts.
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from disruptions import services
-from disruptions.choices import DisruptionStatus, Tactic
-from disruptions.models import Disruption
+from disruptions.choices import DisruptionStatus, DrugClass, DrugUnit, Tactic
+from disruptions.models import Disruption, DrugSeizure
 from ocg.choices import OcgStatus
 from tests.disruptions.factories import base_values, make_disruption, make_line, make_ocg
 from tests.e2e.conftest import login
@@ -207,3 +210,37 @@ def test_returned_disruption_shows_the_reason_in_the_authors_drafts(people, subj
     expect(lro_page.get_by_test_id("return-reason")).to_contain_text(
         "Add the custody record numbers."
     )
+
+
+def test_the_activity_summary_print_view_is_one_a4_page(page, supervisor, coordinator, force):
+    """The worst case the page can hold: every drug class in every unit, every impact grade and
+    strand counted, printed through the print CSS (@page A4) by Chromium itself."""
+    line = make_line(force["divisions"]["north"])
+    today = timezone.localdate()
+    for drug_class in DrugClass.values:
+        for unit in DrugUnit.values:
+            d = make_disruption(
+                author=coordinator,
+                team=force["teams"]["ocgmu"],
+                approver=supervisor,
+                date=today,
+                lines=[line],
+                arrests=1,
+                weapons=1,
+            )
+            DrugSeizure.objects.create(
+                disruption=d,
+                drug_class=drug_class,
+                drug="fictional substance",
+                amount=Decimal("1234.567"),
+                unit=unit,
+                estimated_value=Decimal("987654.32"),
+            )
+    login(page, supervisor.username, TEST_PASSWORD)
+    page.goto(f"/reports/?from={today.isoformat()}&to={today.isoformat()}&print=1")
+    expect(page.get_by_test_id("activity-summary")).to_contain_text("Class C")
+    page.emulate_media(media="print")
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    counts = [int(n) for n in re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", pdf)]
+    counts += [int(n) for n in re.findall(rb"/Count\s+(\d+)[^>]*?/Type\s*/Pages\b", pdf)]
+    assert counts and max(counts) == 1, counts
