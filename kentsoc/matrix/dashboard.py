@@ -424,8 +424,13 @@ def live_token() -> str:
     return f"{stamp}/{figures['last_id'] or 0}/{stale.lines}/{stale.ocgs}"
 
 
-def matrix_rankings(*, user: Any, as_of: datetime.date | None = None) -> Rankings:
-    """The line and OCG matrices as the user may see them, now or as of a past date."""
+def matrix_rankings(
+    *, user: Any, as_of: datetime.date | None = None, partition: str | None = None
+) -> Rankings:
+    """The line and OCG matrices as the user may see them, now or as of a past date.
+
+    With `partition` (a division code, or FORCE), only that tab's rows are read: its ranked
+    lines and OCGs, and its own lines flexed elsewhere; the other partitions come back empty."""
     today = timezone.localdate()
     as_of = as_of or today
     is_current = as_of >= today
@@ -440,6 +445,11 @@ def matrix_rankings(*, user: Any, as_of: datetime.date | None = None) -> Ranking
     )
     ranked_lines = source.filter(subject_type=RankedSubject.COUNTY_LINE)
     ranked_ocgs = source.filter(subject_type=RankedSubject.OCG)
+    if partition is not None:
+        ranked_lines = ranked_lines.filter(
+            Q(partition=partition) | Q(county_line__division__code=partition)
+        )
+        ranked_ocgs = ranked_ocgs.filter(partition=partition)
     last_disruptions = _last_disruptions(ranked_lines, as_of)
     lines_by_id = _lines_by_id(ranked_lines)
     for entry in _entries(ranked_lines, "county_line_id", with_score=is_current):

@@ -94,7 +94,7 @@ def partition_view(request: HttpRequest, group: str, code: str) -> HttpResponse:
     if group not in PANELS:
         raise Http404("No such matrix.")
     _, as_of = _as_of(request)
-    rankings = dashboard.matrix_rankings(user=request.user, as_of=as_of)
+    rankings = dashboard.matrix_rankings(user=request.user, as_of=as_of, partition=code)
     partitions = rankings.lines if group == "lines" else rankings.ocgs
     partition = next((p for p in partitions if p.code == code), None)
     if partition is None:

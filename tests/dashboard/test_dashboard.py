@@ -280,6 +280,36 @@ def test_a_flexed_line_is_marked_in_both_divisions(client, force, supervisor):
     assert "flexed from East" in central and "flexed-out" not in central
 
 
+def test_one_tab_read_alone_equals_that_tab_of_the_whole_matrix(force, supervisor):
+    north, east, central = (force["divisions"][k] for k in ("north", "east", "central"))
+    for points in (3, 1, 2):
+        scored_line(north, points=points)
+        scored_line(east, points=points)
+        scored_ocg(east if points > 1 else north)
+    scored_line(east, points=2, flexed_division=central, flex_reason="Fictional")
+    scored_line(north, points=1, flexed_division=east, flex_reason="Fictional")
+    approved_disruption(force, days_ago(4), lines=[scored_line(north, points=3)])
+    recompute_all(as_of=days_ago(7))
+    recompute_all()
+
+    def rows(partition):
+        return [
+            (r.rank, r.subject_id, r.total, r.movement.label, r.last_disruption, r.flexed)
+            for r in partition.top + partition.rest
+        ]
+
+    whole = matrix_rankings(user=supervisor)
+    for group in ("lines", "ocgs"):
+        for full in getattr(whole, group):
+            alone = matrix_rankings(user=supervisor, partition=full.code)
+            tab = next(p for p in getattr(alone, group) if p.code == full.code)
+            assert rows(tab) == rows(full)
+            assert [(d, r.subject_id) for d, r in tab.flexed_out] == [
+                (d, r.subject_id) for d, r in full.flexed_out
+            ]
+    assert any(p.flexed_out for p in whole.lines)
+
+
 @pytest.mark.parametrize("who", ["auditor", "outsider"])
 def test_roles_without_the_matrix_are_refused(client, request, force, who):
     client.force_login(request.getfixturevalue(who))
