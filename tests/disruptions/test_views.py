@@ -6,10 +6,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from disruptions import services
 from disruptions.choices import DisruptionStatus
 from disruptions.models import CourtResult, Disruption, Operation
+from disruptions.selectors import ocg_disruption_count_6m
 from kentsoc.audit.models import AuditEvent
 from tests.disruptions.factories import base_values, make_disruption, make_nominal, make_sentence
 
@@ -402,3 +404,51 @@ def test_report_page_query_count_is_constant(client, extra, clgt_officer, superv
         add()
     assert _count_queries(client, url) == one
     assert "9yrs 9 months" in client.get(url).content.decode()
+
+
+def test_subject_pages_list_their_disruptions_newest_first(
+    client, clgt_officer, supervisor, force, ocg, line, nominal
+):
+    today = timezone.localdate()
+    team = force["teams"]["clgt_north"]
+    subjects = {"ocgs": [ocg], "lines": [line], "nominals": [nominal]}
+    older = make_disruption(
+        author=clgt_officer,
+        team=team,
+        approver=supervisor,
+        date=today - datetime.timedelta(30),
+        **subjects,
+    )
+    newer = make_disruption(
+        author=clgt_officer, team=team, approver=supervisor, date=today, **subjects
+    )
+    login(client, supervisor)
+    for url in (
+        reverse("ocg:detail", args=[ocg.pk]),
+        reverse("countylines:detail", args=[line.pk]),
+        reverse("ocg:nominal-detail", args=[nominal.pk]),
+    ):
+        body = client.get(url).content.decode()
+        section = body[body.index('data-testid="subject-disruptions"') :]
+        assert newer.reference in section and older.reference in section, url
+        assert section.index(newer.reference) < section.index(older.reference), url
+    ocg_page = client.get(reverse("ocg:detail", args=[ocg.pk])).content.decode()
+    assert '<strong data-testid="disruptions-6m">2</strong>' in ocg_page
+
+
+def test_six_month_count_boundaries_and_status(clgt_officer, supervisor, force, ocg):
+    today = datetime.date(2022, 8, 31)
+    team = force["teams"]["clgt_north"]
+
+    def on(day, **kw):
+        return make_disruption(
+            author=clgt_officer, team=team, approver=supervisor, date=day, ocgs=[ocg], **kw
+        )
+
+    on(datetime.date(2022, 2, 28))  # exactly six months before: outside
+    on(datetime.date(2022, 3, 1))  # the first day inside
+    on(today)
+    on(datetime.date(2022, 9, 1))  # after "today"
+    on(today, status=DisruptionStatus.SUBMITTED)
+    on(today, status=DisruptionStatus.RETURNED)
+    assert ocg_disruption_count_6m(ocg, today=today) == 2

@@ -197,12 +197,21 @@ def test_conditions_with_no_text_are_refused(coordinator, member, today):
     assert not Condition.objects.exists()
 
 
-def test_licence_conditions_also_recorded_as_a_disruption(coordinator, member, lro_ocg, today):
+@pytest.mark.parametrize(
+    ("kind", "tactic"),
+    [
+        (ConditionKind.LICENCE, Tactic.LICENCE_CONDITIONS),
+        (ConditionKind.PRISON, Tactic.PRISON_CONDITIONS),
+    ],
+)
+def test_conditions_also_recorded_as_a_disruption_in_one_step(
+    coordinator, member, lro_ocg, today, kind, tactic
+):
     _sentence(coordinator, member, today - days(100))
     condition = services.condition_add(
         actor=coordinator,
         nominal=member,
-        kind=ConditionKind.LICENCE,
+        kind=kind,
         text="No contact with named associates; curfew 19:00–07:00.",
         imposed_on=today,
         partner=Partner.PRISON_PROBATION,
@@ -212,7 +221,8 @@ def test_licence_conditions_also_recorded_as_a_disruption(coordinator, member, l
     )
     assert condition.period == CustodyPeriod.objects.get(nominal=member)
     disruption = condition.disruption
-    assert disruption.tactic == Tactic.LICENCE_CONDITIONS
+    assert disruption.tactic == tactic and disruption.date == today
+    assert disruption.status == "draft" and disruption.created_by == coordinator
     assert list(disruption.nominals.all()) == [member]
     assert list(disruption.ocgs.all()) == [lro_ocg]
 
