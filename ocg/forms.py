@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from kentsoc.org.choices import Role
 from kentsoc.org.models import Division, Team
 from ocg.choices import (
     ClosingStatus,
@@ -124,8 +125,9 @@ class AdoptForm(forms.Form):
         empty_label="Choose a team",
         help_text="SOC, a Division local team, MLT, MSHT, FI or NCA/ERSOU.",
     )
+    # Only LROs are offered; the service still checks the role and the LRO's team.
     lead_responsible_officer = _UserChoice(
-        queryset=_officers(),
+        queryset=_officers().filter(officer__role=Role.LRO),
         empty_label="Choose an officer",
         label="Lead Responsible Officer",
         help_text="An officer whose role is Lead Responsible Officer.",

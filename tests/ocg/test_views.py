@@ -196,14 +196,17 @@ def test_stale_edit_form_is_refused_and_nothing_lost(coordinator, researcher, oc
     assert OCG.objects.get(pk=ocg.pk).name == "First"
 
 
-def test_adopt_form_refuses_an_officer_who_is_not_an_lro(supervisor, analyst, mapped_ocg, force):
+def test_adopt_form_offers_only_lros(supervisor, analyst, mapped_ocg, force):
     response = client_for(supervisor).post(
         f"/ocgs/{mapped_ocg.pk}/adopt/",
         {"managing_team": force["teams"]["soc"].pk, "lead_responsible_officer": analyst.pk},
     )
     assert response.status_code == 400
-    assert "is not a Lead Responsible Officer" in response.content.decode()
+    field_html = response.content.decode().split('id="field-lead_responsible_officer"', 1)[1]
+    assert "Select a valid choice" in field_html.split("</div>", 1)[0]
     assert OCG.objects.get(pk=mapped_ocg.pk).status == OcgStatus.MAPPED
+    offered = client_for(supervisor).get(f"/ocgs/{mapped_ocg.pk}/adopt/").content.decode()
+    assert f'value="{analyst.pk}"' not in offered
 
 
 def test_adopt_close_reject_pages_need_the_right_role(coordinator, researcher, mapped_ocg, ocg):
