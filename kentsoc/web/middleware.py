@@ -16,7 +16,5 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        # Swagger UI (drf-spectacular) needs its own inline bootstrap script.
-        if not request.path.startswith("/api/docs"):
-            response.setdefault("Content-Security-Policy", self.POLICY)
+        response.setdefault("Content-Security-Policy", self.POLICY)
         return response

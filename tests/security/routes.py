@@ -48,7 +48,10 @@ class Route:
     # None where no GET of the world's record can succeed (said why at the entry).
     viewer: str | None = "supervisor"
     works: int = 200
-    query: tuple[tuple[str, str], ...] = ()
+    query: tuple[tuple[str, str], ...] | Callable[[Any], dict[str, Any]] = ()
+
+    def params(self, world: Any) -> dict[str, Any]:
+        return self.query(world) if callable(self.query) else dict(self.query)
 
 
 def pk(name: str, **extra: Any) -> Callable[[Any], dict[str, Any]]:
@@ -152,8 +155,8 @@ HTML: dict[str, Route] = {
     "intel:detail": Route("GET", pk("record"), CASE, "record"),
     "intel:edit": Route("GET", pk("record"), CASE, "record"),
     "intel:delete": Route("GET", pk("record"), CASE),
-    "intel:evidence-add": Route("POST"),
-    "intel:evidence-remove": Route("POST", pk("evidence"), CASE, "evidence"),
+    "intel:evidence-add": Route(marker="ocg", query=lambda w: {"ocg": w.pk("ocg")}),
+    "intel:evidence-remove": Route("GET", pk("evidence"), CASE, "evidence"),
     # Matrix dashboard
     "matrix:dashboard": Route(),
     "matrix:live": Route(),

@@ -117,7 +117,7 @@ def test_every_csv_download_is_audited(world):
         kwargs = spec.args(world) if spec.args else {}
         before = AuditEvent.objects.filter(actor=user, action=AuditAction.EXPORT).count()
         response = signed_in(world, who).get(
-            reverse(name, kwargs=kwargs), {**dict(spec.query), "format": "csv"}
+            reverse(name, kwargs=kwargs), {**spec.params(world), "format": "csv"}
         )
         if not response.get("Content-Type", "").startswith("text/csv"):
             continue

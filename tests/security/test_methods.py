@@ -1,0 +1,118 @@
+"""Method safety: changes need POST (or PATCH/DELETE) and, with a session, a CSRF token; API tokens
+work without one; the browsable API is not served in production."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+from kentsoc.audit.choices import AuditAction
+from kentsoc.audit.models import AuditEvent
+from tests.factories import TEST_PASSWORD
+from tests.security.conftest import MARKERS
+from tests.security.routes import ROUTES, checked_names
+
+NAMES = sorted(n for n in checked_names() if n in ROUTES)
+WRITE_NAMES = [n for n in NAMES if ROUTES[n].method != "GET"]
+HTML_NAMES = [n for n in NAMES if not n.startswith("api:")]
+API_WRITE_NAMES = [n for n in WRITE_NAMES if n.startswith("api:")]
+# What a refused request may still leave on the trail: nothing that records a change.
+CHANGES = [AuditAction.CREATE, AuditAction.UPDATE, AuditAction.DELETE]
+
+
+def url(name: str, world) -> str:
+    spec = ROUTES[name]
+    return reverse(name, kwargs=spec.args(world) if spec.args else {})
+
+
+def signed_in(world, who: str = "supervisor", **kwargs) -> Client:
+    client = Client(**kwargs)
+    client.force_login(world.users[who])
+    return client
+
+
+@pytest.mark.parametrize("name", WRITE_NAMES)
+def test_changes_refuse_get(name, world):
+    response = signed_in(world).get(url(name, world))
+    assert response.status_code == 405
+    assert not AuditEvent.objects.filter(action__in=CHANGES).exists()
+
+
+@pytest.mark.parametrize("name", [*HTML_NAMES, "login", "logout"])
+def test_html_post_without_csrf_token_is_refused(name, world):
+    client = signed_in(world, enforce_csrf_checks=True)
+    response = client.post(
+        reverse(
+            name, kwargs=ROUTES[name].args(world) if name in ROUTES and ROUTES[name].args else {}
+        ),
+        {},
+    )
+    assert response.status_code == 403
+    assert "Your form expired or was sent from another site." in response.content.decode()
+    assert not AuditEvent.objects.filter(action__in=CHANGES).exists()
+
+
+@pytest.mark.parametrize("name", API_WRITE_NAMES)
+def test_api_change_with_session_needs_csrf_token(name, world):
+    client = signed_in(world, enforce_csrf_checks=True)
+    response = client.generic(
+        ROUTES[name].method, url(name, world), json.dumps({}), content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+    assert not AuditEvent.objects.filter(action__in=CHANGES).exists()
+
+
+def test_api_token_works_without_csrf(world):
+    coordinator = world.users["coordinator"]
+    token = Token.objects.create(user=coordinator)
+    client = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Token {token.key}")
+    listed = client.get(reverse("api:ocg-list"))
+    assert listed.status_code == 200
+    assert MARKERS["ocg"] in listed.content.decode()
+    nominal = world.objects["nominal"]
+    changed = client.patch(
+        reverse("api:nominal-detail", args=[nominal.pk]),
+        json.dumps({"aliases": "Lex", "version": nominal.version}),
+        content_type="application/json",
+    )
+    assert changed.status_code == 200, changed.content
+    assert AuditEvent.objects.filter(actor=coordinator, action=AuditAction.UPDATE).count() == 1
+
+
+def test_a_bad_token_is_401(world):
+    client = Client(HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert client.get(reverse("api:ocg-list")).status_code == 401
+
+
+def test_token_auth(world, client):
+    """The one API route open signed out: a token for the right password only, audited."""
+    url_ = reverse("api:auth-token")
+    refused = client.post(url_, {"username": "coordinator", "password": "wrong-password-1"})
+    assert refused.status_code == 400 and "token" not in refused.json()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.LOGIN_FAILED, actor_username="coordinator"
+    ).exists()
+    issued = client.post(url_, {"username": "coordinator", "password": TEST_PASSWORD})
+    assert issued.status_code == 200
+    assert issued.json()["token"] == Token.objects.get(user=world.users["coordinator"]).key
+    assert client.get(url_).status_code == 405
+
+
+def test_no_browsable_api_in_production(world):
+    """With DEBUG off the API answers JSON only: the browsable pages (forms, the schema of every
+    field) are for development."""
+    response = signed_in(world).get(reverse("api:ocg-list"), HTTP_ACCEPT="text/html")
+    assert not response["Content-Type"].startswith("text/html")
+    assert response.status_code in (200, 406)
+
+
+def test_schema_and_docs_for_officers_only(world, client):
+    for name in ("api:schema", "api:docs"):
+        assert client.get(reverse(name)).status_code == 401
+        assert signed_in(world, "outsider").get(reverse(name)).status_code == 403
+        assert signed_in(world, "analyst").get(reverse(name)).status_code == 200
