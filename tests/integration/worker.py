@@ -23,6 +23,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import override_settings
+from kombu import pools
 
 from kentsoc.celery import app
 from kentsoc.matrix import services
@@ -34,9 +35,13 @@ WAIT_SECONDS = 60
 
 
 def _use_broker(url: str, queue: str) -> None:
-    """Point this process's Celery producer at `url` and `queue`, dropping pooled connections."""
-    if app._pool is not None:
-        app._pool.force_close_all()
+    """Point this process's Celery producer at `url` and `queue`, dropping pooled connections.
+
+    kombu keeps connection and producer pools in process-wide registries keyed by broker URL.
+    Closing one pool leaves it registered, closed, for the next user of that URL (even an eager
+    task acquires a producer): "Acquire on closed pool" in every later test. Reset the registries.
+    """
+    pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
     app.conf.broker_url = url
@@ -47,6 +52,16 @@ def _database_url() -> str:
     db = connection.settings_dict
     credentials = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
     return f"postgres://{credentials}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _die_with_the_test_run() -> None:
+    """In the worker before exec: the kernel kills it if the test process dies, even by SIGKILL
+    (a timeout), so no orphan worker is left holding the test database or taking tasks."""
+    if sys.platform == "linux":
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
 class Workers:
@@ -89,6 +104,7 @@ class Workers:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=_die_with_the_test_run,
         )
         log.close()  # the child holds its own descriptor
         self.started.append(worker)
