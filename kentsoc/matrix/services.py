@@ -7,10 +7,12 @@ transaction; the rescore is enqueued only once that transaction commits. The wor
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from functools import lru_cache, partial
 
 from django.conf import settings
@@ -103,6 +105,21 @@ def _enqueue_rescore(subject_type: str, subject_id: int) -> None:
         rescore_subject.delay(subject_type=subject_type, subject_id=subject_id)
 
 
+_rescores_deferred: ContextVar[bool] = ContextVar("kentsoc_rescores_deferred", default=False)
+
+
+@contextlib.contextmanager
+def rescores_deferred() -> Iterator[None]:
+    """Changes inside the block mark their subjects stale but enqueue no rescore. For bulk
+    loads that end with `recompute_all` (seed_demo): rescoring after every one of hundreds of
+    changes would be thrown away. Whatever is still stale afterwards, the beat sweeper picks up."""
+    token = _rescores_deferred.set(True)
+    try:
+        yield
+    finally:
+        _rescores_deferred.reset(token)
+
+
 def subjects_mark_stale(
     *, ocg_ids: Iterable[int] = (), county_line_ids: Iterable[int] = ()
 ) -> None:
@@ -121,6 +138,8 @@ def subjects_mark_stale(
         OCG.objects.filter(pk__in=ocg_ids).update(score_stale_since=stale)
     if county_line_ids:
         CountyLine.objects.filter(pk__in=county_line_ids).update(score_stale_since=stale)
+    if _rescores_deferred.get():
+        return
     for subject_type, ids in (
         (RankedSubject.OCG.value, ocg_ids),
         (RankedSubject.COUNTY_LINE.value, county_line_ids),

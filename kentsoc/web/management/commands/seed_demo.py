@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from kentsoc.matrix.services import rescores_deferred
 from kentsoc.org import demo as org_demo
 
 # Each app's demo module has `seed(stdout=..., story_end=date)` and is idempotent. They run in this
@@ -51,11 +52,14 @@ class Command(BaseCommand):
             # before the story's end, and the services refuse future dates.
             raise CommandError(f"--story-end cannot be in the future (today is {today}).")
         logins = org_demo.seed(stdout=self.stdout)
-        for name in DEMO_MODULES:
-            if importlib.util.find_spec(name) is None:
-                continue
-            self.stdout.write(f"Seeding {name} (story ends {story_end:%d %b %Y})…")
-            importlib.import_module(name).seed(stdout=self.stdout, story_end=story_end)
+        # The matrix demo, last, scores everything with recompute_all: rescoring after each of
+        # the other demos' changes would be thrown away.
+        with rescores_deferred():
+            for name in DEMO_MODULES:
+                if importlib.util.find_spec(name) is None:
+                    continue
+                self.stdout.write(f"Seeding {name} (story ends {story_end:%d %b %Y})…")
+                importlib.import_module(name).seed(stdout=self.stdout, story_end=story_end)
         self._print_logins(logins)
 
     def _print_logins(self, logins: list[org_demo.DemoLogin]) -> None:
