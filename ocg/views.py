@@ -677,6 +677,9 @@ def nominal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def nominal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     nominal = selectors.nominal_get(user=request.user, pk=pk)
+    if request.method != "POST":
+        # The form shows the person's details: opening it is reading them.
+        audit_view(actor=request.user, obj=nominal)
     initial = {name: getattr(nominal, name) for name in services.NOMINAL_FIELDS}
     form = f.NominalEditForm(_posted(request), initial={**initial, "version": nominal.version})
     if request.method == "POST" and form.is_valid():

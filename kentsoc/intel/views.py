@@ -227,6 +227,8 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("intel:detail", pk=record.pk)
     readable = can_read_conditions(request.user, record)
     if request.method != "POST":
+        # The form shows the whole record: opening it is reading it.
+        audit_view(actor=request.user, obj=record)
         ids = {
             "ocgs": [o.pk for o in record.ocgs.all()],
             "county_lines": [c.pk for c in record.county_lines.all()],
