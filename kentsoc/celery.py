@@ -21,4 +21,9 @@ app.conf.beat_schedule = {
         "task": "kentsoc.matrix.tasks.write_daily_snapshot",
         "schedule": crontab(hour=0, minute=15),
     },
+    # Releases and SCPO expiries crossing the 90/30/7-day marks, on the lists before the day starts.
+    "lifetime-daily-attention": {
+        "task": "ocg.lifetime.tasks.flag_due_releases_and_expiries",
+        "schedule": crontab(hour=5, minute=30),
+    },
 }

@@ -102,3 +102,15 @@ def test_dismiss_is_own_and_audited(coordinator, lro, member, today):
     services.attention_item_dismiss(actor=lro, item=item)
     item.refresh_from_db()
     assert item.dismissed_at is not None
+
+
+def test_the_daily_task_is_on_the_beat_schedule():
+    from kentsoc.celery import app
+
+    name = flag_due_releases_and_expiries.name
+    entries = [e for e in app.conf.beat_schedule.values() if e["task"] == name]
+    assert len(entries) == 1
+    assert name in app.tasks
+    schedule = entries[0]["schedule"]
+    # Once a day.
+    assert schedule.hour == {5} and schedule.minute == {30}
