@@ -279,11 +279,28 @@ class OperationForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
+class IdOrCodeChoiceField(forms.ModelChoiceField):
+    """A team or division by id (the page's select) or by code (`?division=CENTRAL`), the way the
+    matrix API and the list filters take them."""
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values or str(value).isdigit():
+            return super().to_python(value)
+        found = self.queryset.filter(code__iexact=str(value).strip()).first()
+        if found is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return found
+
+
 class ActivitySummaryForm(forms.Form):
     """The report's period and scope; `from`/`to` are inclusive. Used by the page and the API."""
 
-    team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False, empty_label="Any")
-    division = forms.ModelChoiceField(
+    team = IdOrCodeChoiceField(queryset=Team.objects.all(), required=False, empty_label="Any")
+    division = IdOrCodeChoiceField(
         queryset=Division.objects.all(), required=False, empty_label="Whole force"
     )
 

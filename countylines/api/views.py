@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -14,6 +15,7 @@ from countylines.api import serializers as s
 from countylines.filters import CountyLineFilterSet, PersonAtRiskFilterSet
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_record, audit_view
+from kentsoc.web.api import ActionPermissions
 
 
 def _input(serializer_class: type, data: Any) -> dict[str, Any]:
@@ -25,12 +27,27 @@ def _input(serializer_class: type, data: Any) -> dict[str, Any]:
 class CountyLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.CountyLineSerializer
     filterset_class = CountyLineFilterSet
+    permission_classes = [IsAuthenticated, ActionPermissions]
+    action_permissions = {
+        "create": services.PERM_ADD,
+        "partial_update": services.PERM_CHANGE,
+        "nominals": services.PERM_CHANGE,
+        "remove_nominal": services.PERM_CHANGE,
+        "deal_lines": services.PERM_CHANGE,
+        "evidence": "intel.add_definitionevidence",
+        "activate": services.PERM_APPROVE,
+        "dismantle": services.PERM_CHANGE,
+        "reject": services.PERM_APPROVE,
+        "flex": services.PERM_APPROVE,
+    }
 
     def get_queryset(self):
         return selectors.line_list(user=self.request.user)
 
     def _line(self):
-        return selectors.line_get(user=self.request.user, pk=self.kwargs["pk"])
+        line = selectors.line_get(user=self.request.user, pk=self.kwargs["pk"])
+        self.check_object_permissions(self.request, line)
+        return line
 
     def _respond(self, pk: int, code: int = status.HTTP_200_OK) -> Response:
         line = selectors.line_get(user=self.request.user, pk=pk)

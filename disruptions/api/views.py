@@ -24,6 +24,7 @@ from disruptions.filters import CourtResultFilterSet, DisruptionFilterSet, Opera
 from disruptions.forms import ActivitySummaryForm
 from disruptions.reports import activity_summary
 from kentsoc.audit.services import audit_view
+from kentsoc.web.api import ActionPermissions
 
 
 def needs(perm: str) -> type[BasePermission]:
@@ -42,7 +43,13 @@ class DisruptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     serializer_class = DisruptionSerializer
     filterset_class = DisruptionFilterSet
-    permission_classes = [IsAuthenticated, needs("disruptions.view_disruption")]
+    permission_classes = [IsAuthenticated, needs("disruptions.view_disruption"), ActionPermissions]
+    action_permissions = {
+        "create": "disruptions.add_disruption",
+        "partial_update": "disruptions.change_disruption",
+        "approve": "disruptions.approve_disruption",
+        "return_": "disruptions.approve_disruption",
+    }
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -106,7 +113,11 @@ class DisruptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 class OperationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = OperationSerializer
     filterset_class = OperationFilterSet
-    permission_classes = [IsAuthenticated, needs("disruptions.view_operation")]
+    permission_classes = [IsAuthenticated, needs("disruptions.view_operation"), ActionPermissions]
+    action_permissions = {
+        "create": "disruptions.add_operation",
+        "partial_update": "disruptions.change_operation",
+    }
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -141,7 +152,12 @@ class OperationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 class CourtResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = CourtResultSerializer
     filterset_class = CourtResultFilterSet
-    permission_classes = [IsAuthenticated, needs("disruptions.view_courtresult")]
+    permission_classes = [
+        IsAuthenticated,
+        needs("disruptions.view_courtresult"),
+        ActionPermissions,
+    ]
+    action_permissions = {"create": "disruptions.add_courtresult"}
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):

@@ -1,5 +1,7 @@
 """Shared API plumbing: pagination and JSON errors that never leak a stack trace."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -17,6 +19,29 @@ class HasRole(permissions.BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return access_for(request.user) is not None
+
+
+class ActionPermissions(permissions.BasePermission):
+    """Refuse an action the caller's role can never take before its body is read, so a forbidden
+    caller gets 403 whatever they sent, not a 400 about fields they may not set.
+
+    A viewset maps actions to a permission in `action_permissions`. Collection actions (create)
+    are checked here; detail actions in `has_object_permission`, which the viewset reaches after
+    finding the object, so a record the caller may not see is still a 404. The services check
+    again, with their object-level rules: this is only the early door."""
+
+    def _allowed(self, request: Any, view: Any) -> bool:
+        perm = getattr(view, "action_permissions", {}).get(view.action)
+        if perm is None or request.user.has_perm(perm):
+            return True
+        self.message = f"Your role may not do this (permission {perm} is missing)."
+        return False
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return bool(getattr(view, "detail", False)) or self._allowed(request, view)
+
+    def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
+        return self._allowed(request, view)
 
 
 class StandardPagination(PageNumberPagination):

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kentsoc.audit.services import audit_view
+from kentsoc.web.api import ActionPermissions
 from ocg import selectors, services
 from ocg.api import serializers as s
 from ocg.choices import OcgStatus
@@ -41,13 +42,28 @@ class CanViewNominals(_HasPerm):
 class OcgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.OcgSerializer
     filterset_class = OcgFilterSet
-    permission_classes = [permissions.IsAuthenticated, CanViewOcgs]
+    permission_classes = [permissions.IsAuthenticated, CanViewOcgs, ActionPermissions]
+    action_permissions = {
+        "create": services.PERM_ADD,
+        "partial_update": services.PERM_CHANGE,
+        "evidence": "intel.add_definitionevidence",
+        "members": services.PERM_CHANGE,
+        "start_development": services.PERM_CHANGE,
+        "submit_for_mapping": services.PERM_CHANGE,
+        "approve_mapping": services.PERM_APPROVE,
+        "return_submission": services.PERM_APPROVE,
+        "adopt": services.PERM_APPROVE,
+        "close": services.PERM_APPROVE,
+        "reject": services.PERM_ADD,
+    }
 
     def get_queryset(self):
         return selectors.ocg_list(user=self.request.user)
 
     def _ocg(self):
-        return selectors.ocg_get(user=self.request.user, pk=self.kwargs["pk"])
+        ocg = selectors.ocg_get(user=self.request.user, pk=self.kwargs["pk"])
+        self.check_object_permissions(self.request, ocg)
+        return ocg
 
     def _respond(self, pk: int, code: int = status.HTTP_200_OK) -> Response:
         ocg = selectors.ocg_get(user=self.request.user, pk=pk)
@@ -165,7 +181,11 @@ class NominalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     serializer_class = s.NominalSerializer
     filterset_class = NominalFilterSet
-    permission_classes = [permissions.IsAuthenticated, CanViewNominals]
+    permission_classes = [permissions.IsAuthenticated, CanViewNominals, ActionPermissions]
+    action_permissions = {
+        "create": services.PERM_ADD_NOMINAL,
+        "partial_update": services.PERM_CHANGE_NOMINAL,
+    }
 
     def get_queryset(self):
         return selectors.nominal_list(user=self.request.user)
@@ -187,6 +207,7 @@ class NominalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         nominal = selectors.nominal_get(user=request.user, pk=kwargs["pk"])
+        self.check_object_permissions(request, nominal)
         data = _input(s.NominalUpdateInput, request.data)
         version = data.pop("version", None)
         updated = services.nominal_update(

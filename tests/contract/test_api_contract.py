@@ -687,7 +687,9 @@ def test_disruption_journey_and_activity_summary(force, clgt_officer, supervisor
     }
 
     period = {"from": (TODAY - datetime.timedelta(days=30)).isoformat(), "to": TODAY.isoformat()}
-    for scope in ({"team": str(team.pk)}, {"division": str(force["divisions"]["north"].pk)}, {}):
+    north = force["divisions"]["north"]
+    scopes = [{"team": str(team.pk)}, {"team": "CLGT-N"}, {"division": str(north.pk)}]
+    for scope in [*scopes, {"division": "NORTH"}, {}]:
         summary = ok(clgt.get("/api/reports/activity-summary/", **period, **scope))
         # 5yrs 11 months + 3 months carries into 6yrs 2 months.
         assert summary["rows"] == [
@@ -710,9 +712,10 @@ def test_disruption_journey_and_activity_summary(force, clgt_officer, supervisor
         "from",
     )
     refused(clgt.get("/api/reports/activity-summary/", **{"from": "2024-13-01", "to": "x"}), "from")
+    refused(clgt.get("/api/reports/activity-summary/", **period, division="ATLANTIS"), "division")
 
 
-# --- Lifetime management: the coordinator lists (issue 9, point 3) ---------------------------------
+# --- Lifetime management: the coordinator lists (issue 9, point 3) -------------------------------
 
 
 def test_coordinator_lists(force, coordinator, lro, clgt_officer, outsider, as_token):
@@ -832,3 +835,111 @@ def test_coordinator_lists(force, coordinator, lro, clgt_officer, outsider, as_t
     ):
         assert as_token(clgt_officer).get(url).status_code == 403
         assert as_token(outsider).get(url).status_code == 403
+
+
+# --- Errors: 400 with JSON naming the problem, 403 forbidden, 404 unknown, never a 500 ------------
+
+WRITES = [
+    "/api/nominals/",
+    "/api/county-lines/",
+    "/api/county-lines/{line}/nominals/",
+    "/api/county-lines/{line}/evidence/",
+    "/api/county-lines/{line}/dismantle/",
+    "/api/county-lines/{line}/flex/",
+    "/api/ocgs/",
+    "/api/ocgs/{ocg}/evidence/",
+    "/api/ocgs/{ocg}/adopt/",
+    "/api/intelligence/",
+    "/api/disruptions/",
+    "/api/operations/",
+    "/api/court-results/",
+]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        [],
+        "not an object",
+        {
+            "name": ["x"],
+            "nominal": "abc",
+            "records": "1",
+            "date": "yesterday",
+            "division": {"id": 1},
+            "importing_districts": [None],
+            "members": [{"nominal": None}],
+            "criminality": 3,
+            "factor_claims": [{"factor": 1, "level": "high"}],
+            "managing_team": "SOC",
+            "lead_responsible_officer": [],
+        },
+    ],
+    ids=["empty", "list", "string", "wrong-types"],
+)
+def test_bad_bodies_are_400_with_json_never_500(force, supervisor, as_token, body):
+    from tests.countylines.factories import make_line
+    from tests.ocg.factories import make_ocg
+
+    line = make_line(districts=[force["districts"]["medway"]])
+    ocg = make_ocg(division=force["divisions"]["north"], status="mapped")
+    api = as_token(supervisor)
+    for url in WRITES:
+        response = api.post(url.format(line=line.pk, ocg=ocg.pk), body)
+        assert response.status_code == 400, (url, response.status_code, response.content)
+        assert response.json(), f"the refusal of {url} says what is wrong"
+
+
+@pytest.mark.parametrize(
+    "method,url",
+    [
+        ("get", "/api/ocgs/999999/"),
+        ("post", "/api/ocgs/999999/map/"),
+        ("post", "/api/ocgs/999999/adopt/"),
+        ("get", "/api/nominals/999999/"),
+        ("get", "/api/county-lines/999999/"),
+        ("post", "/api/county-lines/999999/activate/"),
+        ("post", "/api/county-lines/999999/flex/"),
+        ("get", "/api/intelligence/999999/"),
+        ("delete", "/api/intelligence/999999/"),
+        ("get", "/api/disruptions/999999/"),
+        ("post", "/api/disruptions/999999/approve/"),
+        ("get", "/api/operations/999999/"),
+        ("get", "/api/matrix/county-lines/999999/explain/"),
+        ("get", "/api/matrix/ocgs/999999/explain/"),
+        ("get", "/api/ocgs/not-a-number/"),
+    ],
+)
+def test_unknown_is_404(force, supervisor, as_token, method, url):
+    response = getattr(as_token(supervisor), method)(url)
+    assert response.status_code == 404, response.content
+    assert response.json()["detail"]
+
+
+def test_forbidden_is_403_whatever_the_body(force, clio, lro, analyst, as_token):
+    from tests.countylines.factories import make_line
+    from tests.ocg.factories import make_ocg
+
+    line = make_line(districts=[force["districts"]["medway"]])
+    ocg = make_ocg(division=force["divisions"]["north"], status="mapped")
+    line_body = {"name": "X", "exporting_area": "Y", "importing_districts": [], "deal_lines": []}
+    for api, url, body in (
+        (as_token(clio), "/api/county-lines/", line_body),
+        (as_token(clio), "/api/county-lines/", {}),
+        (as_token(lro), "/api/ocgs/", {}),
+        (as_token(lro), "/api/intelligence/", {}),
+        (as_token(clio), "/api/intelligence/", {}),
+        (as_token(analyst), "/api/nominals/", {}),
+        (as_token(analyst), "/api/disruptions/", {}),
+        (as_token(analyst), "/api/operations/", {}),
+        (as_token(analyst), f"/api/county-lines/{line.pk}/dismantle/", {}),
+        (as_token(analyst), f"/api/county-lines/{line.pk}/flex/", {}),
+        (as_token(analyst), f"/api/ocgs/{ocg.pk}/adopt/", {}),
+        (as_token(analyst), f"/api/ocgs/{ocg.pk}/evidence/", {}),
+    ):
+        response = api.post(url, body)
+        assert response.status_code == 403, (url, body, response.content)
+        assert "permission" in response.json()["detail"]
+    # A record the caller may not see stays unknown rather than forbidden.
+    assert as_token(lro).post(f"/api/ocgs/{ocg.pk}/adopt/", {}).status_code == 404

@@ -12,6 +12,7 @@ from kentsoc.intel.api.serializers import IntelligenceRecordSerializer
 from kentsoc.intel.filters import IntelligenceRecordFilterSet
 from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.intel.selectors import intelligence_get, intelligence_list
+from kentsoc.web.api import ActionPermissions
 
 
 class CanReadIntelligence(permissions.BasePermission):
@@ -26,7 +27,12 @@ class CanReadIntelligence(permissions.BasePermission):
 class IntelligenceRecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = IntelligenceRecordSerializer
     filterset_class = IntelligenceRecordFilterSet
-    permission_classes = [permissions.IsAuthenticated, CanReadIntelligence]
+    permission_classes = [permissions.IsAuthenticated, CanReadIntelligence, ActionPermissions]
+    action_permissions = {
+        "create": "intel.add_intelligencerecord",
+        "partial_update": "intel.change_intelligencerecord",
+        "destroy": "intel.delete_intelligencerecord",
+    }
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
@@ -52,6 +58,7 @@ class IntelligenceRecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         record = intelligence_get(user=request.user, pk=pk)
+        self.check_object_permissions(request, record)
         serializer = self.get_serializer(record, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
@@ -61,6 +68,7 @@ class IntelligenceRecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def destroy(self, request: Request, pk: str | None = None) -> Response:
         record = intelligence_get(user=request.user, pk=pk)
+        self.check_object_permissions(request, record)
         reason = request.data.get("reason", "") if hasattr(request.data, "get") else ""
         services.intelligence_delete(
             actor=request.user, record=record, reason=reason if isinstance(reason, str) else ""
