@@ -22,6 +22,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -186,6 +187,15 @@ def bench_dashboard(supervisor) -> None:
     )
 
 
+def _die_with_the_bench() -> None:
+    """In the worker before exec: the kernel kills it if the bench dies, even by SIGKILL."""
+    if sys.platform == "linux":
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
 def bench_worker_latency(actor) -> None:
     import redis
     from django.utils import timezone
@@ -199,71 +209,76 @@ def bench_worker_latency(actor) -> None:
     # Only this benchmark's queue: a test run may be using the same Redis database.
     redis.Redis.from_url(os.environ["REDIS_URL"]).delete(QUEUE)
     app.conf.task_always_eager = False
-    worker = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("celery")),
-            "-A",
-            "bench.celery_app",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            f"--hostname=bench-{os.getpid()}@%h",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "CELERY_TASK_ALWAYS_EAGER": "false"},
-        start_new_session=True,
-    )
-    try:
-        lines = list(
-            CountyLine.objects.filter(status=LineStatus.ACTIVE).values_list("pk", flat=True)
+    with tempfile.NamedTemporaryFile("w+", prefix="kentsoc-bench-worker-", suffix=".log") as log:
+        worker = subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("celery")),
+                "-A",
+                "bench.celery_app",
+                "worker",
+                "--pool=solo",
+                "--loglevel=WARNING",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                f"--hostname=bench-{os.getpid()}@%h",
+            ],
+            cwd=ROOT,
+            env={**os.environ, "CELERY_TASK_ALWAYS_EAGER": "false"},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_die_with_the_bench,
         )
-        rnd = random.Random(7)
-        latencies, saves = [], []
-        for i in range(CHANGES + 1):
-            line_id = rnd.choice(lines)
-            started = timezone.now()
-            t0 = time.perf_counter()
-            intelligence_create(
-                actor=actor,
-                information_date=timezone.localdate(),
-                summary=f"Fictional bench change {i}.",
-                source_evaluation="1",
-                intelligence_assessment="A",
-                handling_code="P",
-                county_lines=[line_id],
-                factor_claims=[{"factor": "violence", "level": rnd.randint(1, 3)}],
-            )
-            saved = time.perf_counter()  # committed; the rescore is on the queue
-            while time.perf_counter() < saved + WAIT_SECONDS:
-                if Ranking.objects.filter(
-                    county_line_id=line_id,
-                    ranked_at__gte=started,
-                    county_line__score_stale_since__isnull=True,
-                ).exists():
-                    break
-                time.sleep(0.002)
-            else:
-                sys.exit(f"change {i}: the rank never became readable")
-            if i:  # the first change warms the worker's connections
-                latencies.append(time.perf_counter() - saved)
-                saves.append(saved - t0)
-        median, p95 = percentiles(latencies)
-        save_median, _ = percentiles(saves)
-        print(
-            f"intelligence saved -> new rank readable (real worker), {len(latencies)} changes: "
-            f"median {median:.0f} ms, p95 {p95:.0f} ms, max {max(latencies) * 1000:.0f} ms "
-            f"(the save itself: median {save_median:.0f} ms)"
-        )
-    finally:
-        os.killpg(worker.pid, signal.SIGTERM)
         try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait(timeout=10)
+            lines = list(
+                CountyLine.objects.filter(status=LineStatus.ACTIVE).values_list("pk", flat=True)
+            )
+            rnd = random.Random(7)
+            latencies, saves = [], []
+            for i in range(CHANGES + 1):
+                line_id = rnd.choice(lines)
+                started = timezone.now()
+                t0 = time.perf_counter()
+                intelligence_create(
+                    actor=actor,
+                    information_date=timezone.localdate(),
+                    summary=f"Fictional bench change {i}.",
+                    source_evaluation="1",
+                    intelligence_assessment="A",
+                    handling_code="P",
+                    county_lines=[line_id],
+                    factor_claims=[{"factor": "violence", "level": rnd.randint(1, 3)}],
+                )
+                saved = time.perf_counter()  # committed; the rescore is on the queue
+                while time.perf_counter() < saved + WAIT_SECONDS:
+                    if Ranking.objects.filter(
+                        county_line_id=line_id,
+                        ranked_at__gte=started,
+                        county_line__score_stale_since__isnull=True,
+                    ).exists():
+                        break
+                    time.sleep(0.002)
+                else:
+                    log.seek(0)
+                    sys.exit(f"change {i}: the rank never became readable. Worker:\n{log.read()}")
+                if i:  # the first change warms the worker's connections
+                    latencies.append(time.perf_counter() - saved)
+                    saves.append(saved - t0)
+            median, p95 = percentiles(latencies)
+            save_median, _ = percentiles(saves)
+            print(
+                f"intelligence saved -> new rank readable (real worker), {len(latencies)} changes: "
+                f"median {median:.0f} ms, p95 {p95:.0f} ms, max {max(latencies) * 1000:.0f} ms "
+                f"(the save itself: median {save_median:.0f} ms)"
+            )
+        finally:
+            os.killpg(worker.pid, signal.SIGTERM)
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
+                worker.wait(timeout=10)
 
 
 def main() -> None:
