@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -13,7 +14,13 @@ from disruptions.choices import DisruptionStatus
 from disruptions.models import CourtResult, Disruption, Operation
 from disruptions.selectors import ocg_disruption_count_6m
 from kentsoc.audit.models import AuditEvent
-from tests.disruptions.factories import base_values, make_disruption, make_nominal, make_sentence
+from tests.disruptions.factories import (
+    base_values,
+    make_disruption,
+    make_line,
+    make_nominal,
+    make_sentence,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -452,3 +459,38 @@ def test_six_month_count_boundaries_and_status(clgt_officer, supervisor, force, 
     on(today, status=DisruptionStatus.SUBMITTED)
     on(today, status=DisruptionStatus.RETURNED)
     assert ocg_disruption_count_6m(ocg, today=today) == 2
+
+
+def test_operation_results_count_approved_disruptions_only(
+    client, supervisor, clgt_officer, force, line
+):
+    op = Operation.objects.create(
+        name="Op Intensification",
+        start_date=datetime.date(2022, 6, 13),
+        end_date=datetime.date(2022, 6, 19),
+    )
+    team = force["teams"]["clgt_north"]
+    second = make_line(force["divisions"]["north"])
+    counted = [
+        make_disruption(author=clgt_officer, team=team, approver=supervisor, lines=lines, **kw)
+        for lines, kw in (
+            ([line], {"arrests": 2, "charges": 1, "handsets": 3}),
+            ([line, second], {"arrests": 1, "charges": 4, "handsets": 2}),
+        )
+    ]
+    draft = make_disruption(
+        author=clgt_officer, team=team, status=DisruptionStatus.DRAFT, arrests=9, handsets=9
+    )
+    Disruption.objects.filter(pk__in=[d.pk for d in [*counted, draft]]).update(operation=op)
+    login(client, supervisor)
+    body = client.get(reverse("disruptions:operation-detail", args=[op.pk])).content.decode()
+    results = body[body.index('data-testid="operation-results"') :]
+    results = results[: results.index("</dl>")]
+    figures = dict(zip(*[iter(re.findall(r"<d[td]>([^<]*)</d[td]>", results))] * 2, strict=True))
+    assert figures == {
+        "Lines targeted": "2",
+        "Arrests": "3",
+        "Charges": "5",
+        "Handsets recovered": "5",
+        "Approved disruptions": "2",
+    }
