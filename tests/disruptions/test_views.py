@@ -494,3 +494,33 @@ def test_operation_results_count_approved_disruptions_only(
         "Handsets recovered": "5",
         "Approved disruptions": "2",
     }
+
+
+def test_subject_pages_query_counts_do_not_grow_with_disruptions(
+    client, clgt_officer, supervisor, force, ocg, line, nominal
+):
+    team = force["teams"]["clgt_north"]
+    pages = [
+        reverse("ocg:detail", args=[ocg.pk]),
+        reverse("countylines:detail", args=[line.pk]),
+        reverse("ocg:nominal-detail", args=[nominal.pk]),
+    ]
+
+    def add():
+        make_disruption(
+            author=clgt_officer,
+            team=team,
+            approver=supervisor,
+            date=timezone.localdate(),
+            ocgs=[ocg],
+            lines=[line],
+            nominals=[nominal],
+            weapons=1,
+        )
+
+    add()
+    login(client, supervisor)
+    before = [_count_queries(client, url) for url in pages]
+    for _ in range(6):
+        add()
+    assert [_count_queries(client, url) for url in pages] == before
