@@ -146,7 +146,8 @@ class _DemoPassword:
             return
         if user.password in self.verified:
             return
-        if user.check_password(settings.KENTSOC_DEMO_PASSWORD):
+        # A new user has no password yet; checking one would still hash (Django evens out timing).
+        if user.password and user.check_password(settings.KENTSOC_DEMO_PASSWORD):
             self.verified.add(user.password)
             return
         if self.encoded is None:
