@@ -18,6 +18,8 @@ from countylines.models import LineNominal, SafeguardingReferral
 from disruptions.models import Operation
 from kentsoc.audit.services import audit_view
 from kentsoc.intel.models import DefinitionEvidence
+from kentsoc.matrix.choices import RankedSubject
+from kentsoc.matrix.services import subject_rescore
 from kentsoc.org.choices import Rank, Role, TeamKind
 from ocg.choices import MembershipRole, OcgStatus, PlanStrand
 from ocg.lifetime.choices import AttentionKind, Audience, PeriodStatus, ScpoStatus
@@ -173,6 +175,9 @@ def world(
         due_on=period.expected_release_date,
         threshold_days=90,
     )
+    # On the matrix, so score panels, explanations, rankings and the dashboard have rows.
+    subject_rescore(subject_type=RankedSubject.COUNTY_LINE, subject_id=line.pk)
+    subject_rescore(subject_type=RankedSubject.OCG, subject_id=ocg.pk)
     audit_event = audit_view(actor=analyst, obj=ocg)
     return World(
         users=users,

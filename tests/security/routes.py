@@ -161,6 +161,9 @@ HTML: dict[str, Route] = {
     "matrix:dashboard": Route(),
     "matrix:live": Route(),
     "matrix:export": Route("GET", lambda w: {"name": "lines"}),
+    "matrix:partition": Route(
+        "GET", lambda w: {"group": "lines", "code": w.objects["division"].code}, marker="line"
+    ),
     # Disruptions
     "disruptions:list": Route(),
     "disruptions:create": Route(),

@@ -1,102 +1,33 @@
 """Access control over the whole URL conf: signed out, signed in without a role, and signed in
 with a role but no need to know. Deny by default; a record the user may not see is "not found"
-exactly like one that does not exist, so its existence is not disclosed."""
+exactly like one that does not exist, so its existence is not disclosed.
+
+Each test walks every route of tests/security/routes.py and lists all the routes that fail."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
-import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import reverse
 
 from tests.security.conftest import MARKERS
-from tests.security.routes import (
-    EXEMPT,
-    MISSING_PK,
-    NOT_FOR,
-    ROUTES,
-    Route,
-    checked_names,
-    url_names,
+from tests.security.helpers import (
+    assert_no_markers,
+    body,
+    call,
+    each,
+    is_api,
+    rows,
+    signed_in,
 )
+from tests.security.routes import EXEMPT, NOT_FOR, ROUTES, checked_names, url_names
 
-NAMES = sorted(checked_names())
-OBJECT_NAMES = [n for n in NAMES if n in ROUTES and ROUTES[n].args]
-HIDDEN_CASES = [
-    (name, who)
-    for name in NAMES
-    if name in ROUTES and ROUTES[name].args
-    for who in ROUTES[name].hidden_from
-]
-LIST_CASES = [
-    (name, who)
-    for name in NAMES
-    if name in ROUTES and ROUTES[name].method == "GET" and not ROUTES[name].args
-    for who in NOT_FOR
-]
-GET_NAMES = [n for n in NAMES if n in ROUTES and ROUTES[n].method == "GET" and ROUTES[n].viewer]
-
-
-def is_api(name: str) -> bool:
-    return name.startswith("api:")
-
-
-def url_for(name: str, world: Any, *, missing: bool = False) -> str:
-    spec = ROUTES[name]
-    kwargs = spec.args(world) if spec.args else {}
-    if missing:
-        kwargs = {k: (MISSING_PK if isinstance(v, int) else v) for k, v in kwargs.items()}
-    return reverse(name, kwargs=kwargs)
-
-
-def call(client: Client, name: str, world: Any, *, missing: bool = False, method: str = ""):
-    spec: Route = ROUTES[name]
-    url = url_for(name, world, missing=missing)
-    method = method or spec.method
-    if is_api(name) and method != "GET":
-        return client.generic(method, url, json.dumps({}), content_type="application/json")
-    if method == "POST":
-        return client.post(url, {})
-    return client.get(url, spec.params(world))
-
-
-def body(response) -> str:
-    if getattr(response, "streaming", False):
-        return b"".join(response.streaming_content).decode(errors="replace")
-    return response.content.decode(errors="replace")
-
-
-def assert_no_markers(response, markers: list[str] | None = None) -> None:
-    markers = list(MARKERS.values()) if markers is None else markers
-    text = body(response)
-    leaked = [m for m in markers if m in text]
-    assert not leaked, f"{response.request['PATH_INFO']} disclosed {leaked}"
-
-
-def rows(response) -> list | None:
-    """The rows of a JSON list response, or None when the body is not a list."""
-    try:
-        data = response.json()
-    except ValueError:
-        return None
-    if isinstance(data, list):
-        return data
-    if isinstance(data, dict) and isinstance(data.get("results"), list):
-        return data["results"]
-    return None
-
-
-def signed_in(world: Any, who: str, **client_kwargs: Any) -> Client:
-    client = Client(**client_kwargs)
-    client.force_login(world.users[who])
-    return client
-
-
-# --- the route list is complete -------------------------------------------------------------
+NAMES = sorted(n for n in checked_names() if n in ROUTES)
+HIDDEN_CASES = [(n, who) for n in NAMES if ROUTES[n].args for who in ROUTES[n].hidden_from]
+# Lists, searches, dashboards, and pages of records everyone with the role may read.
+LIST_NAMES = [n for n in NAMES if ROUTES[n].method == "GET" and not ROUTES[n].hidden_from]
+GET_NAMES = [n for n in NAMES if ROUTES[n].method == "GET" and ROUTES[n].viewer]
 
 
 def test_every_route_is_listed():
@@ -112,15 +43,19 @@ def test_every_route_is_listed():
 # --- signed out ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_anonymous_is_sent_to_login_or_refused(name, world, client):
-    response = call(client, name, world)
-    if is_api(name):
-        assert response.status_code in (401, 403), response.status_code
-    else:
-        assert response.status_code == 302, response.status_code
-        assert response["Location"].startswith(resolve_url(settings.LOGIN_URL) + "?next=")
-    assert_no_markers(response)
+def test_anonymous_is_sent_to_login_or_refused(world):
+    login = resolve_url(settings.LOGIN_URL) + "?next="
+
+    def check(name):
+        response = call(Client(), name, world)
+        if is_api(name):
+            assert response.status_code in (401, 403), response.status_code
+        else:
+            assert response.status_code == 302, response.status_code
+            assert response["Location"].startswith(login), response["Location"]
+        assert_no_markers(response)
+
+    each(NAMES, check)
 
 
 def test_admin_needs_staff(world):
@@ -136,75 +71,73 @@ def test_admin_needs_staff(world):
 # --- signed in without a role -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_user_without_role_sees_nothing(name, world):
-    response = call(signed_in(world, "outsider"), name, world)
-    listed = rows(response) if response.status_code == 200 and is_api(name) else None
-    if name == "home":
-        # The home page tells them they have no role; test_home_without_role checks the text.
-        assert response.status_code == 200
-    elif listed is not None:
-        assert listed == [], f"{name} listed {len(listed)} rows to a user without a role"
-    else:
-        assert response.status_code in (403, 404), response.status_code
-    assert_no_markers(response)
+def test_user_without_role_sees_nothing(world):
+    client = signed_in(world, "outsider")
 
+    def check(name):
+        response = call(client, name, world)
+        listed = rows(response) if response.status_code == 200 and is_api(name) else None
+        if name == "home":
+            # The home page only tells them they have no role.
+            assert response.status_code == 200
+            assert "cannot see any records" in body(response)
+        elif listed is not None:
+            assert listed == [], f"listed {len(listed)} rows"
+        else:
+            assert response.status_code in (403, 404), response.status_code
+        assert_no_markers(response)
 
-def test_home_without_role(world):
-    response = signed_in(world, "outsider").get(reverse("home"))
-    assert "cannot see any records" in body(response)
+    each(NAMES, check)
 
 
 # --- signed in with a role but no need to know --------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "who"), HIDDEN_CASES)
-def test_record_without_need_to_know_is_not_found(name, who, world):
+def test_record_without_need_to_know_is_not_found(world):
     """The same answer as for a record that does not exist (so existence is not disclosed), and
-    that answer is a refusal."""
-    client = signed_in(world, who)
-    real = call(client, name, world)
-    missing = call(client, name, world, missing=True)
-    assert (real.status_code, who) == (missing.status_code, who)
-    assert real.status_code in (403, 404)
-    assert_no_markers(real, [MARKERS[ROUTES[name].marker]] if ROUTES[name].marker else [])
+    that answer is a refusal: 404, or 403 when the role may never use the route at all."""
+
+    def check(case):
+        name, who = case
+        client = signed_in(world, who)
+        real = call(client, name, world)
+        missing = call(client, name, world, missing=True)
+        assert real.status_code == missing.status_code, (real.status_code, missing.status_code)
+        assert real.status_code in (403, 404), real.status_code
+        if ROUTES[name].marker:
+            assert_no_markers(real, [MARKERS[ROUTES[name].marker]])
+
+    each(HIDDEN_CASES, check)
 
 
-@pytest.mark.parametrize(
-    "name", [n for n in OBJECT_NAMES if ROUTES[n].hidden_from and ROUTES[n].method == "GET"]
-)
-def test_stranger_with_the_permission_gets_404(name, world):
-    """Roles that read this kind of record but not this one: 404, never 403."""
-    for who in ROUTES[name].hidden_from:
-        user = world.users[who]
-        response = call(signed_in(world, who), name, world)
-        if response.status_code == 403:
-            # Allowed only when the role cannot read records of this kind at all.
-            assert call(signed_in(world, who), name, world, missing=True).status_code == 403, (
-                f"{who} ({user.officer.role}) got 403 for {name}"
-            )
-        else:
-            assert response.status_code == 404, (who, response.status_code)
+def test_lists_and_searches_hold_only_what_the_user_may_see(world):
+    """Every page and endpoint not about one restricted record (lists, searches, dashboards, home
+    panels, exports) shows a user without need to know none of the world's records."""
 
+    def check(case):
+        name, who = case
+        client = signed_in(world, who)
+        response = call(client, name, world)
+        if response.status_code == 302:
+            response = client.get(response["Location"])
+        assert_no_markers(response, [MARKERS[key] for key in NOT_FOR[who]])
 
-@pytest.mark.parametrize(("name", "who"), LIST_CASES)
-def test_lists_and_searches_hold_only_what_the_user_may_see(name, who, world):
-    response = call(signed_in(world, who), name, world)
-    if response.status_code == 302:
-        response = signed_in(world, who).get(response["Location"])
-    assert_no_markers(response, [MARKERS[key] for key in NOT_FOR[who]])
+    each([(n, who) for n in LIST_NAMES for who in NOT_FOR], check)
 
 
 # --- and the routes do work for the people they are for -----------------------------------------
 
 
-@pytest.mark.parametrize("name", GET_NAMES)
-def test_route_works_for_its_users(name, world):
-    """So the refusals above are about access, not a broken route."""
-    spec = ROUTES[name]
-    response = call(signed_in(world, spec.viewer), name, world)
-    assert response.status_code == spec.works, (spec.viewer, response.status_code)
-    # Every page, JSON and CSV included, carries the strict policy (kentsoc.web.middleware).
-    assert "script-src 'self';" in response["Content-Security-Policy"]
-    if spec.marker and spec.works == 200:
-        assert MARKERS[spec.marker] in body(response)
+def test_routes_work_for_their_users(world):
+    """So the refusals above are about access, not a broken route; every answer carries the
+    strict CSP (kentsoc.web.middleware), JSON and CSV included."""
+
+    def check(name):
+        spec = ROUTES[name]
+        response = call(signed_in(world, spec.viewer), name, world)
+        assert response.status_code == spec.works, (spec.viewer, response.status_code)
+        assert "script-src 'self';" in response["Content-Security-Policy"]
+        if spec.marker and spec.works == 200:
+            assert MARKERS[spec.marker] in body(response), f"{spec.marker} not shown"
+
+    each(GET_NAMES, check)

@@ -34,6 +34,9 @@ DETAIL_VIEWS = [
     ("api:intelligence-detail", "record", "intel.intelligencerecord", "supervisor"),
     ("api:disruption-detail", "disruption", "disruptions.disruption", "supervisor"),
     ("api:person-at-risk-detail", "person", "countylines.personatrisk", "clio"),
+    # Edit forms show the whole record.
+    ("intel:edit", "record", "intel.intelligencerecord", "supervisor"),
+    ("ocg:nominal-edit", "nominal", "ocg.nominal", "supervisor"),
 ]
 
 
