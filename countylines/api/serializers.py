@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from countylines import selectors
@@ -154,6 +155,7 @@ class CountyLineSerializer(serializers.ModelSerializer):
         return line.score_stale_since is not None
 
 
+@extend_schema_serializer(component_name="CountyLineNominalLinkInput")
 class NominalLinkInput(serializers.Serializer):
     nominal = serializers.IntegerField()
     role = serializers.CharField()
@@ -186,6 +188,7 @@ class DealLineInput(serializers.Serializer):
     active_from = serializers.DateField(required=False, allow_null=True)
 
 
+@extend_schema_serializer(component_name="CountyLineEvidenceInput")
 class EvidenceInput(serializers.Serializer):
     criterion = serializers.CharField()
     text = serializers.CharField(allow_blank=True)
@@ -197,6 +200,7 @@ class DismantleInput(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
 
 
+@extend_schema_serializer(component_name="CountyLineReasonInput")
 class ReasonInput(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, required=False, default="")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -58,6 +59,7 @@ class CountyLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         audit_view(actor=request.user, obj=line)
         return Response(self.get_serializer(line).data)
 
+    @extend_schema(request=s.CountyLineCreateInput, responses={201: s.CountyLineSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _input(s.CountyLineCreateInput, request.data)
         line = services.line_nominate(
@@ -72,12 +74,14 @@ class CountyLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
         return self._respond(line.pk, status.HTTP_201_CREATED)
 
+    @extend_schema(request=s.CountyLineUpdateInput)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         line = self._line()
         data = _input(s.CountyLineUpdateInput, request.data)
         services.line_update(actor=request.user, line=line, **data)
         return self._respond(line.pk)
 
+    @extend_schema(request=s.NominalLinkInput, responses={201: s.CountyLineSerializer})
     @action(detail=True, methods=["post"])
     def nominals(self, request: Request, pk: str) -> Response:
         line = self._line()
@@ -87,12 +91,14 @@ class CountyLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
         return self._respond(line.pk, status.HTTP_201_CREATED)
 
+    @extend_schema(request=None)
     @action(detail=True, methods=["delete"], url_path=r"nominals/(?P<link_id>\d+)")
     def remove_nominal(self, request: Request, pk: str, link_id: str) -> Response:
         line = self._line()
         services.line_remove_nominal(actor=request.user, line=line, link_id=link_id)
         return self._respond(line.pk)
 
+    @extend_schema(request=s.DealLineInput, responses={201: s.CountyLineSerializer})
     @action(detail=True, methods=["post"], url_path="deal-lines")
     def deal_lines(self, request: Request, pk: str) -> Response:
         line = self._line()
@@ -100,6 +106,7 @@ class CountyLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         services.line_add_deal_line(actor=request.user, line=line, **data)
         return self._respond(line.pk, status.HTTP_201_CREATED)
 
+    @extend_schema(request=s.EvidenceInput, responses={201: s.CountyLineSerializer})
     @action(detail=True, methods=["post"])
     def evidence(self, request: Request, pk: str) -> Response:
         from kentsoc.intel.services import evidence_add
@@ -115,11 +122,13 @@ class CountyLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
         return self._respond(line.pk, status.HTTP_201_CREATED)
 
+    @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def activate(self, request: Request, pk: str) -> Response:
         services.line_activate(actor=request.user, line=self._line())
         return self._respond(pk)
 
+    @extend_schema(request=s.DismantleInput)
     @action(detail=True, methods=["post"])
     def dismantle(self, request: Request, pk: str) -> Response:
         line = self._line()
@@ -129,6 +138,7 @@ class CountyLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
         return self._respond(line.pk)
 
+    @extend_schema(request=s.ReasonInput)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
         line = self._line()
@@ -136,6 +146,7 @@ class CountyLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         services.line_reject(actor=request.user, line=line, reason=data["reason"])
         return self._respond(line.pk)
 
+    @extend_schema(request=s.FlexInput)
     @action(detail=True, methods=["post"])
     def flex(self, request: Request, pk: str) -> Response:
         line = self._line()
@@ -176,18 +187,21 @@ class PersonAtRiskViewSet(
         audit_view(actor=request.user, obj=person)
         return Response(self.get_serializer(person).data)
 
+    @extend_schema(request=s.PersonAtRiskCreateInput, responses={201: s.PersonAtRiskSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _input(s.PersonAtRiskCreateInput, request.data)
         line = selectors.line_get(user=request.user, pk=data.pop("county_line"))
         person = services.person_at_risk_create(actor=request.user, county_line=line, **data)
         return self._respond(person.pk, status.HTTP_201_CREATED)
 
+    @extend_schema(request=s.PersonAtRiskUpdateInput)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         person = selectors.person_at_risk_get(user=request.user, pk=kwargs["pk"])
         data = _input(s.PersonAtRiskUpdateInput, request.data)
         services.person_at_risk_update(actor=request.user, person=person, **data)
         return self._respond(person.pk)
 
+    @extend_schema(request=s.ReferralCreateInput, responses={201: s.PersonAtRiskSerializer})
     @action(detail=True, methods=["post"])
     def referrals(self, request: Request, pk: str) -> Response:
         person = selectors.person_at_risk_get(user=request.user, pk=pk)
@@ -206,6 +220,7 @@ class SafeguardingReferralViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         return selectors.referral_list(user=self.request.user)
 
+    @extend_schema(request=s.ReferralOutcomeInput)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         referral = selectors.referral_get(user=request.user, pk=kwargs["pk"])
         data = _input(s.ReferralOutcomeInput, request.data)

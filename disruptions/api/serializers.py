@@ -144,7 +144,8 @@ class DisruptionInputSerializer(serializers.Serializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        user = self.context["request"].user
+        # No request (the schema generator) means no user: deny by default, every choice empty.
+        user = getattr(self.context.get("request"), "user", None)
         # Only subjects the caller may see can be chosen; others read as "does not exist".
         self.fields["ocgs"].child_relation.queryset = OCG.objects.visible_to(user)
         self.fields["county_lines"].child_relation.queryset = CountyLine.objects.visible_to(user)

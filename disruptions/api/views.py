@@ -66,6 +66,7 @@ class DisruptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         audit_view(actor=request.user, obj=disruption)
         return Response(self.get_serializer(disruption).data)
 
+    @extend_schema(request=DisruptionInputSerializer, responses={201: DisruptionSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = DisruptionInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
@@ -74,6 +75,7 @@ class DisruptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         disruption = services.disruption_create(actor=request.user, **parts)
         return self._output(disruption, status.HTTP_201_CREATED)
 
+    @extend_schema(request=DisruptionInputSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         disruption = self.get_object()
         data = DisruptionInputSerializer(
@@ -91,18 +93,21 @@ class DisruptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         data.is_valid(raise_exception=True)
         return disruption, dict(data.validated_data)
 
+    @extend_schema(request=DecisionSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         disruption, data = self._decision(request, DecisionSerializer)
         disruption = services.disruption_submit(actor=request.user, disruption=disruption, **data)
         return self._output(disruption)
 
+    @extend_schema(request=DecisionSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
         disruption, data = self._decision(request, DecisionSerializer)
         disruption = services.disruption_approve(actor=request.user, disruption=disruption, **data)
         return self._output(disruption)
 
+    @extend_schema(request=ReturnSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request: Request, pk: str | None = None) -> Response:
         disruption, data = self._decision(request, ReturnSerializer)

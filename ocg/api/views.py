@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -74,17 +75,20 @@ class OcgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         audit_view(actor=request.user, obj=ocg)
         return Response(self.get_serializer(ocg).data)
 
+    @extend_schema(request=s.OcgCreateInput, responses={201: s.OcgSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _input(s.OcgCreateInput, request.data)
         ocg = services.ocg_nominate(actor=request.user, **data)
         return self._respond(ocg.pk, status.HTTP_201_CREATED)
 
+    @extend_schema(request=s.OcgUpdateInput)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         ocg = self._ocg()
         data = _input(s.OcgUpdateInput, request.data)
         services.ocg_update(actor=request.user, ocg=ocg, **data)
         return self._respond(ocg.pk)
 
+    @extend_schema(request=s.EvidenceInput, responses={201: s.OcgSerializer})
     @action(detail=True, methods=["post"])
     def evidence(self, request: Request, pk: str) -> Response:
         from kentsoc.intel.services import evidence_add
@@ -97,6 +101,7 @@ class OcgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
             services.ocg_start_development(actor=request.user, ocg=ocg)
         return self._respond(ocg.pk, status.HTTP_201_CREATED)
 
+    @extend_schema(request=s.MembershipAddInput, responses={201: s.OcgSerializer})
     @action(detail=True, methods=["post"])
     def members(self, request: Request, pk: str) -> Response:
         ocg = self._ocg()
@@ -104,21 +109,25 @@ class OcgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         services.membership_add(actor=request.user, ocg=ocg, **data)
         return self._respond(ocg.pk, status.HTTP_201_CREATED)
 
+    @extend_schema(request=None)
     @action(detail=True, methods=["post"], url_path="start-development")
     def start_development(self, request: Request, pk: str) -> Response:
         services.ocg_start_development(actor=request.user, ocg=self._ocg())
         return self._respond(pk)
 
+    @extend_schema(request=None)
     @action(detail=True, methods=["post"], url_path="map")
     def submit_for_mapping(self, request: Request, pk: str) -> Response:
         services.ocg_submit_for_mapping(actor=request.user, ocg=self._ocg())
         return self._respond(pk)
 
+    @extend_schema(request=None)
     @action(detail=True, methods=["post"], url_path="approve-mapping")
     def approve_mapping(self, request: Request, pk: str) -> Response:
         services.ocg_approve_mapping(actor=request.user, ocg=self._ocg())
         return self._respond(pk)
 
+    @extend_schema(request=s.ReasonInput)
     @action(detail=True, methods=["post"], url_path="return")
     def return_submission(self, request: Request, pk: str) -> Response:
         ocg = self._ocg()
@@ -126,6 +135,7 @@ class OcgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         services.ocg_return(actor=request.user, ocg=ocg, reason=data["reason"])
         return self._respond(pk)
 
+    @extend_schema(request=s.AdoptInput)
     @action(detail=True, methods=["post"])
     def adopt(self, request: Request, pk: str) -> Response:
         ocg = self._ocg()
@@ -133,6 +143,7 @@ class OcgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         services.ocg_adopt(actor=request.user, ocg=ocg, **data)
         return self._respond(pk)
 
+    @extend_schema(request=s.CloseInput)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
         ocg = self._ocg()
@@ -140,6 +151,7 @@ class OcgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         services.ocg_close(actor=request.user, ocg=ocg, **data)
         return self._respond(pk)
 
+    @extend_schema(request=s.ReasonInput)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
         ocg = self._ocg()
@@ -147,6 +159,10 @@ class OcgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         services.ocg_reject(actor=request.user, ocg=ocg, reason=data["reason"])
         return self._respond(pk)
 
+    @extend_schema(methods=["GET"], responses=s.PlanActionSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=s.PlanActionInput, responses={201: s.PlanActionSerializer}
+    )
     @action(detail=True, methods=["get", "post"])
     def plan(self, request: Request, pk: str) -> Response:
         ocg = self._ocg()
@@ -156,6 +172,7 @@ class OcgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
             return Response(s.PlanActionSerializer(created).data, status=status.HTTP_201_CREATED)
         return Response(s.PlanActionSerializer(selectors.plan_actions(ocg=ocg), many=True).data)
 
+    @extend_schema(request=s.PlanActionInput, responses=s.PlanActionSerializer)
     @action(detail=True, methods=["patch"], url_path=r"plan/(?P<action_id>\d+)")
     def plan_update(self, request: Request, pk: str, action_id: str) -> Response:
         ocg = self._ocg()
@@ -195,6 +212,7 @@ class NominalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         audit_view(actor=request.user, obj=nominal)
         return Response(self.get_serializer(nominal).data)
 
+    @extend_schema(request=s.NominalCreateInput, responses={201: s.NominalSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _input(s.NominalCreateInput, request.data)
         created = services.nominal_create(actor=request.user, **data)
@@ -205,6 +223,7 @@ class NominalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         ]
         return Response(body, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=s.NominalUpdateInput)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         nominal = selectors.nominal_get(user=request.user, pk=kwargs["pk"])
         self.check_object_permissions(request, nominal)
