@@ -44,6 +44,7 @@ MARKERS = {
     "training": "Marigoldhall Training Suite",
     "plan": "Plan action heronmarker",
     "evidence": "Evidence cormorantmarker",
+    "conditions": "Conditions: not to be shared with Ternmarker council",
 }
 
 
@@ -111,8 +112,15 @@ def world(
         ocg=ocg,
     )
     link = LineNominal.objects.create(county_line=line, nominal=nominal, role=LineRole.RUNNER)
+    # Handling code C: its conditions are for the owning team (North CLGT) and supervisors only.
     record = RecordFactory(
-        summary=MARKERS["record"], ocgs=[ocg], county_lines=[line], nominals=[nominal]
+        summary=MARKERS["record"],
+        handling_code="C",
+        handling_conditions=MARKERS["conditions"],
+        owning_team=teams["clgt_north"],
+        ocgs=[ocg],
+        county_lines=[line],
+        nominals=[nominal],
     )
     evidence = DefinitionEvidence.objects.create(
         ocg=ocg, criterion="working_together", text=MARKERS["evidence"], created_by=coordinator

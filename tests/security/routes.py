@@ -30,10 +30,20 @@ CASE = ("lro_east",)
 SAFEGUARDING = ("lro_east", "clgt_east", "analyst", "coordinator")
 # What each of them must never find in any list, search, dashboard or export (MARKERS keys).
 NOT_FOR = {
-    "lro_east": ("ocg", "nominal", "line", "record", "person", "disruption", "plan", "evidence"),
-    "clgt_east": ("person",),
-    "analyst": ("person",),
-    "coordinator": ("person",),
+    "lro_east": (
+        "ocg",
+        "nominal",
+        "line",
+        "record",
+        "conditions",
+        "person",
+        "disruption",
+        "plan",
+        "evidence",
+    ),
+    "clgt_east": ("person", "conditions"),
+    "analyst": ("person", "conditions"),
+    "coordinator": ("person", "conditions"),
 }
 
 

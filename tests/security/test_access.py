@@ -141,3 +141,24 @@ def test_routes_work_for_their_users(world):
             assert MARKERS[spec.marker] in body(response), f"{spec.marker} not shown"
 
     each(GET_NAMES, check)
+
+
+def test_handling_conditions_only_for_the_owning_team_and_supervisors(world):
+    """A code-C record's conditions: never on any page, export or endpoint for users who may read
+    the record but are not in its owning team (DOMAIN.md), though they see the record itself."""
+    conditions = MARKERS["conditions"]
+    for who in ("supervisor", "clgt_officer"):
+        shown = call(signed_in(world, who), "intel:detail", world)
+        assert conditions in body(shown), who
+    assert MARKERS["record"] in body(call(signed_in(world, "analyst"), "intel:detail", world))
+
+    def check(case):
+        name, who = case
+        client = signed_in(world, who)
+        response = call(client, name, world)
+        if response.status_code == 200 and name.endswith("list") and not is_api(name):
+            response = client.get(response.request["PATH_INFO"], {"format": "csv"})
+        assert_no_markers(response, [conditions])
+
+    readers = ("analyst", "lro")
+    each([(n, who) for n in NAMES if ROUTES[n].method == "GET" for who in readers], check)
