@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -72,6 +72,7 @@ class Movement:
     text: str
 
 
+@lru_cache(maxsize=8192)  # thousands of rows share a few hundred (rank, previous) pairs
 def movement(rank: int, previous: int | None) -> Movement:
     """Where a subject stands against its rank `MOVEMENT_DAYS` ago in the same partition."""
     if previous is None:
@@ -263,14 +264,11 @@ def _entries(ranked: QuerySet, subject_field: str, with_score: bool) -> list[_En
     fields = ["partition", "rank", "total", subject_field]
     if with_score:
         fields += _SCORE_PARTS
-    confidence = dict(Confidence.choices)
-    entries = []
-    for row in ranked.order_by("partition", "rank").values_list(*fields):
-        entry = _Entry(*row)
-        if entry.confidence is not None:
-            entry = replace(entry, confidence=confidence[entry.confidence])
-        entries.append(entry)
-    return entries
+    labels = dict(Confidence.choices)
+    rows = ranked.order_by("partition", "rank").values_list(*fields)
+    if not with_score:
+        return [_Entry(*row) for row in rows]
+    return [_Entry(*row[:7], confidence=labels[row[7]], tier=row[8]) for row in rows]
 
 
 def _previous_ranks(as_of: datetime.date) -> dict[tuple[str, str, int], int]:
