@@ -5,11 +5,17 @@ import datetime
 import pytest
 from django.test import Client
 
+from countylines.models import LineNominal
 from kentsoc.audit.models import AuditEvent
+from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.matrix.models import Score
+from kentsoc.matrix.services import subject_rescore
+from kentsoc.org.choices import Rank, Role
 from ocg import services
 from ocg.choices import OcgStatus
-from ocg.models import OCG, Nominal, PlanAction
+from ocg.models import OCG, Nominal, OcgStatusChange, PlanAction
+from tests.conftest import _officer
+from tests.countylines.factories import make_line
 from tests.ocg.conftest import count_queries
 from tests.ocg.factories import evidence_all, make_nominal, make_ocg, make_record
 
@@ -170,8 +176,6 @@ def test_supervisor_approves_then_score_panel_stops_polling(
     # Mapped, not yet scored: the panel polls itself.
     panel = c.get(f"/ocgs/{evidenced_ocg.pk}/score/").content.decode()
     assert 'hx-trigger="every 2s"' in panel and "Calculating" in panel
-    from kentsoc.matrix.services import subject_rescore
-
     subject_rescore(subject_type="ocg", subject_id=evidenced_ocg.pk)
     assert Score.objects.filter(ocg=evidenced_ocg, is_current=True).exists()
     panel = c.get(f"/ocgs/{evidenced_ocg.pk}/score/").content.decode()
@@ -330,8 +334,6 @@ def _record_form(ocg, **overrides) -> dict:
 def test_record_from_an_ocg_bad_input_at_the_field_nothing_saved(
     researcher, ocg, overrides, field, message
 ):
-    from kentsoc.intel.models import IntelligenceRecord
-
     response = client_for(researcher).post("/intelligence/new/", _record_form(ocg, **overrides))
     assert response.status_code == 400
     content = response.content.decode()
@@ -359,9 +361,6 @@ def test_stale_edit_keeps_what_the_second_person_typed(coordinator, researcher, 
 
 
 def test_adopt_form_refuses_an_lro_of_a_team_without_permission(supervisor, mapped_ocg, force):
-    from kentsoc.org.choices import Rank, Role
-    from tests.conftest import _officer
-
     clgt_lro = _officer(force, Role.LRO, "clgt_north", "lro_clgt", Rank.DS)
     response = client_for(supervisor).post(
         f"/ocgs/{mapped_ocg.pk}/adopt/",
@@ -379,8 +378,6 @@ def test_adopt_form_refuses_an_lro_of_a_team_without_permission(supervisor, mapp
 
 def test_evidence_and_history_tabs_render_without_a_recorded_user(coordinator, evidenced_ocg):
     """Rows imported or made before users were recorded have no author: shown as such, no 500."""
-    from ocg.models import OcgStatusChange
-
     OcgStatusChange.objects.create(
         ocg=evidenced_ocg, from_status="", to_status="nominated", effective_on=TODAY
     )
@@ -461,3 +458,26 @@ def test_person_edit_refuses_a_stale_version_and_keeps_the_input(coordinator, re
     assert second.status_code == 400 and "Someone else changed this person" in content
     assert 'value="Danny M"' in content
     assert Nominal.objects.get(pk=person.pk).aliases == "DM"
+
+
+@pytest.mark.parametrize("role", ["researcher", "supervisor", "analyst", "lro", "clgt_officer"])
+def test_every_role_that_sees_an_adopted_ocg_can_open_every_tab(
+    request, role, supervisor, lro, mapped_ocg, force
+):
+    services.ocg_adopt(
+        actor=supervisor,
+        ocg=mapped_ocg,
+        managing_team=force["teams"]["north_local"].pk,
+        lead_responsible_officer=lro.pk,
+    )
+    line = make_line(districts=[force["districts"]["medway"]], ocg=mapped_ocg)
+    LineNominal.objects.create(
+        county_line=line, nominal=mapped_ocg.memberships.first().nominal, role="runner"
+    )
+    make_record(ocgs=[mapped_ocg], claims=[("violence", 2)], grading="1AC")
+    subject_rescore(subject_type="ocg", subject_id=mapped_ocg.pk)
+    c = client_for(request.getfixturevalue(role))
+    for tab in ("summary", "evidence", "members", "intelligence", "plan", "history"):
+        assert c.get(f"/ocgs/{mapped_ocg.pk}/", {"tab": tab}).status_code == 200, tab
+    assert c.get(f"/ocgs/{mapped_ocg.pk}/network.json").status_code == 200
+    assert c.get(f"/ocgs/{mapped_ocg.pk}/score/").status_code == 200
