@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from disruptions import selectors, services
@@ -299,7 +300,13 @@ def _decision_response(
             {"d": disruption, "message": message, "error": error},
         )
     (messages.error if error else messages.success)(request, message)
-    return redirect(request.POST.get("next") or reverse("disruptions:detail", args=[disruption.pk]))
+    target = request.POST.get("next", "")
+    # Only back to a page of this site: never an open redirect.
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("disruptions:detail", args=[disruption.pk])
+    return redirect(target)
 
 
 @login_required
