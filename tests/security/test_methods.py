@@ -123,3 +123,28 @@ def test_schema_and_docs_for_officers_only(world, client):
         assert client.get(reverse(name)).status_code == 401
         assert signed_in(world, "outsider").get(reverse(name)).status_code == 403
         assert signed_in(world, "analyst").get(reverse(name)).status_code == 200
+
+
+def test_no_open_redirect_after_a_form(world):
+    from disruptions.choices import DisruptionStatus
+    from tests.disruptions.factories import make_disruption
+
+    submitted = make_disruption(
+        author=world.users["clgt_officer"],
+        team=world.objects["team"],
+        status=DisruptionStatus.SUBMITTED,
+        narrative="Fictional warrant.",
+    )
+    client = signed_in(world)
+    response = client.post(
+        reverse("disruptions:approve", args=[submitted.pk]), {"next": "https://evil.example/"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("disruptions:detail", args=[submitted.pk])
+    signed_out = Client()
+    response = signed_out.post(
+        reverse("login") + "?next=https://evil.example/",
+        {"username": "supervisor", "password": TEST_PASSWORD},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
