@@ -63,6 +63,13 @@
         if (chosen) { chosen.textContent = "Chosen: " + pick.getAttribute("data-label"); chosen.classList.remove("muted"); }
       }
     });
+    // Enter in a person search means "search", not "submit the nomination half filled in";
+    // the results come from the search-as-you-type request anyway.
+    document.body.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && event.target.matches("[data-person-search]")) {
+        event.preventDefault();
+      }
+    });
     document.body.addEventListener("htmx:afterSwap", dedupePicked);
     document.body.addEventListener("nominal-created", clearNewPerson);
     var network = document.getElementById("ocg-network");

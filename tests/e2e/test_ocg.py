@@ -62,7 +62,11 @@ def _nominate(page: Page) -> OCG:
     page.get_by_label("Division").select_option(label="North")
     page.get_by_label("Summary").fill("Fictional: class A supply through the harbour.")
 
-    page.get_by_test_id("member-search").fill("blackw")
+    search = page.get_by_test_id("member-search")
+    search.fill("blackw")
+    # Enter searches; it does not submit the half-filled nomination.
+    search.press("Enter")
+    expect(page.get_by_test_id("error-summary")).to_have_count(0)
     page.get_by_test_id("member-results").get_by_role("button", name="Add").click()
     picked = page.get_by_test_id("picked-members")
     expect(picked).to_contain_text("Morgan Blackwood")
