@@ -481,3 +481,11 @@ def test_every_role_that_sees_an_adopted_ocg_can_open_every_tab(
         assert c.get(f"/ocgs/{mapped_ocg.pk}/", {"tab": tab}).status_code == 200, tab
     assert c.get(f"/ocgs/{mapped_ocg.pk}/network.json").status_code == 200
     assert c.get(f"/ocgs/{mapped_ocg.pk}/score/").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/ocgs/", "/nominals/"])
+def test_htmx_partial_carries_the_filtered_csv_link(coordinator, ocg, url):
+    partial = client_for(coordinator).get(url, {"q": "Person"}, HTTP_HX_REQUEST="true")
+    content = partial.content.decode()
+    assert "<html" not in content
+    assert 'href="?q=Person&amp;format=csv" data-testid="csv"' in content
