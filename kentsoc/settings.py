@@ -126,7 +126,7 @@ CELERY_TIMEZONE = "Europe/London"
 
 # --- Auth, sessions, lockout --------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "kentsoc.org.backends.LockoutBackend",
     "kentsoc.org.backends.DemoPasswordGuard",
     "django.contrib.auth.backends.ModelBackend",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils.crypto import constant_time_compare
@@ -29,3 +30,16 @@ class DemoPasswordGuard:
         ):
             raise PermissionDenied("The demo password is not accepted when DEBUG is off.")
         return None
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' lockout check for every sign-in that comes with a request (the login page, the
+    token endpoint). A call without one (Django's test client `login()`, the shell) has no client
+    to count or lock: axes would raise ValueError there, so it leaves it to the backends below."""
+
+    def authenticate(
+        self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> None:
+        if request is None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)

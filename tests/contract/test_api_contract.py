@@ -156,6 +156,27 @@ def test_a_wrong_password_gets_no_token(force, analyst):
     assert set(missing.json()) == {"username", "password"}
 
 
+def test_the_token_endpoint_honours_the_lockout(force, analyst, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    client = APIClient()
+    for _ in range(3):
+        wrong = {"username": analyst.get_username(), "password": "wrong-password-1"}
+        assert client.post("/api/auth/token/", wrong, format="json").status_code == 400
+    right = {"username": analyst.get_username(), "password": TEST_PASSWORD}
+    response = client.post("/api/auth/token/", right, format="json")
+    assert response.status_code in (400, 403, 429)
+    assert "token" not in response.json()
+
+
+def test_session_auth_from_the_test_client_login(force, analyst):
+    # Session auth as scripts and tests use it: Client.login() has no request for django-axes.
+    client = APIClient()
+    assert client.login(username=analyst.get_username(), password=TEST_PASSWORD)
+    assert client.get("/api/divisions/").status_code == 200
+    client.logout()
+    assert client.get("/api/divisions/").status_code == 401
+
+
 # --- Reference data and list shapes ---------------------------------------------------------------
 
 
