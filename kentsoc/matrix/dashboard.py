@@ -12,7 +12,7 @@ rankings: history keeps ranks and totals only, so T/R/H and confidence are shown
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -46,6 +46,7 @@ from kentsoc.org.models import Division
 from ocg.models import OCG
 
 MOVEMENT_DAYS = 7  # "movement since last week"
+FIRST_OCG_TAB = FORCE_PARTITION  # the OCG matrix the page opens on
 QUIET_DAYS = 28  # a top-30 line with no disruption for this long needs attention
 TREND_DAYS = 120  # the trend chart: the last four months, daily
 DISRUPTION_MONTHS = 6
@@ -123,10 +124,7 @@ class Partition:
     rest: list[MatrixRow] = field(default_factory=list)
     # Lines of this division flexed to another one: (that division's name, the row there).
     flexed_out: list[tuple[str, MatrixRow]] = field(default_factory=list)
-
-    @property
-    def count(self) -> int:
-        return len(self.top) + len(self.rest)
+    count: int = 0  # ranked here; the rows may be left unread (see matrix_rankings)
 
 
 @dataclass
@@ -341,14 +339,18 @@ def _ocg_row(entry: _Entry, ocg: OCG, previous: dict) -> MatrixRow:
 
 
 def _partitions(
-    divisions: list[Division], rows: dict[str, list[MatrixRow]], force: bool
+    divisions: list[Division],
+    rows: dict[str, list[MatrixRow]],
+    force: bool,
+    counts: Counter | None = None,
 ) -> list[Partition]:
     named = [(FORCE_PARTITION, "Force")] if force else []
     named += [(d.code, d.name) for d in divisions]
     out = []
     for code, name in named:
         ranked = sorted(rows.get(code, []), key=lambda r: r.rank)
-        out.append(Partition(code, name, ranked[:TOP_N], ranked[TOP_N:]))
+        count = counts[code] if counts is not None else len(ranked)
+        out.append(Partition(code, name, ranked[:TOP_N], ranked[TOP_N:], count=count))
     return out
 
 
@@ -423,12 +425,19 @@ def live_token() -> str:
 
 
 def matrix_rankings(
-    *, user: Any, as_of: datetime.date | None = None, partition: str | None = None
+    *,
+    user: Any,
+    as_of: datetime.date | None = None,
+    partition: str | None = None,
+    ocg_rows_for: str | None = None,
 ) -> Rankings:
     """The line and OCG matrices as the user may see them, now or as of a past date.
 
     With `partition` (a division code, or FORCE), only that tab's rows are read: its ranked
-    lines and OCGs, and its own lines flexed elsewhere; the other partitions come back empty."""
+    lines and OCGs, and its own lines flexed elsewhere; the other partitions come back empty.
+    With `ocg_rows_for`, the OCG matrix has rows for that partition only and counts for the
+    others (the page shows one OCG tab; every OCG ranks twice, so this halves the work at least).
+    """
     today = timezone.localdate()
     as_of = as_of or today
     is_current = as_of >= today
@@ -454,8 +463,13 @@ def matrix_rankings(
         line = lines_by_id[entry.subject_id]
         last = last_disruptions.get(entry.subject_id)
         line_rows[entry.partition].append(_line_row(entry, line, as_of, previous, last))
+    ocg_entries = _entries(ranked_ocgs, "ocg_id", with_score=is_current)
+    ocg_counts = Counter(entry.partition for entry in ocg_entries)
+    if ocg_rows_for is not None:
+        ranked_ocgs = ranked_ocgs.filter(partition=ocg_rows_for)
+        ocg_entries = [entry for entry in ocg_entries if entry.partition == ocg_rows_for]
     ocgs_by_id = _ocgs_by_id(ranked_ocgs)
-    for entry in _entries(ranked_ocgs, "ocg_id", with_score=is_current):
+    for entry in ocg_entries:
         ocg_rows[entry.partition].append(_ocg_row(entry, ocgs_by_id[entry.subject_id], previous))
 
     if is_current:
@@ -483,7 +497,7 @@ def matrix_rankings(
         is_current=is_current,
         token=token,
         lines=lines,
-        ocgs=_partitions(divisions, ocg_rows, force=True),
+        ocgs=_partitions(divisions, ocg_rows, force=True, counts=ocg_counts),
         totals=totals,
         stale_lines=stale.lines,
         stale_ocgs=stale.ocgs,
@@ -794,7 +808,7 @@ class Dashboard:
 def dashboard_get(*, user: Any, as_of: datetime.date | None = None) -> Dashboard:
     today = timezone.localdate()
     as_of = min(as_of or today, today)
-    rankings = matrix_rankings(user=user, as_of=as_of)
+    rankings = matrix_rankings(user=user, as_of=as_of, ocg_rows_for=FIRST_OCG_TAB)
     attention: list[AttentionItem] = []
     if rankings.is_current:
         attention = [

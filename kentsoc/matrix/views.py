@@ -77,7 +77,7 @@ def live_view(request: HttpRequest) -> HttpResponse:
     fresh rankings fragment once the worker has re-ranked."""
     if request.GET.get("token") == dashboard.live_token():
         return HttpResponse(status=204)
-    rankings = dashboard.matrix_rankings(user=request.user)
+    rankings = dashboard.matrix_rankings(user=request.user, ocg_rows_for=dashboard.FIRST_OCG_TAB)
     return render(request, "matrix/partials/live.html", {"rankings": rankings})
 
 

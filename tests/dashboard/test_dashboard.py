@@ -308,6 +308,12 @@ def test_one_tab_read_alone_equals_that_tab_of_the_whole_matrix(force, superviso
                 (d, r.subject_id) for d, r in full.flexed_out
             ]
     assert any(p.flexed_out for p in whole.lines)
+    # The page reads rows for the OCG tab it opens on (force-wide) and counts for the others.
+    page = dashboard_get(user=supervisor).rankings
+    assert [(p.code, p.count) for p in page.ocgs] == [(p.code, p.count) for p in whole.ocgs]
+    assert rows(page.ocgs[0]) == rows(whole.ocgs[0]) and page.ocgs[0].code == "FORCE"
+    assert all(not p.top for p in page.ocgs[1:]) and any(p.count for p in page.ocgs[1:])
+    assert [rows(p) for p in page.lines] == [rows(p) for p in whole.lines]
 
 
 @pytest.mark.parametrize("who", ["auditor", "outsider"])
