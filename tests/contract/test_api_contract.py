@@ -359,6 +359,13 @@ def test_county_line_journey(force, clgt_officer, supervisor, as_token, as_sessi
         "stale": False,
     }
     assert row["matrix_version"].startswith("CL-")
+    # The beat's run after midnight files the current totals as the day that just ended.
+    from kentsoc.matrix.tasks import write_daily_snapshot
+
+    write_daily_snapshot()
+    snapshots = ranked(boss, "/api/matrix/snapshots/")
+    yesterday = (TODAY - datetime.timedelta(days=1)).isoformat()
+    assert [(x["on"], x["active_lines"], x["total_trh"]) for x in snapshots] == [(yesterday, 1, 15)]
     assert datetime.datetime.fromisoformat(row["scored_at"].replace("Z", "+00:00"))
     assert ranked(clgt, "/api/matrix/county-lines/", division="EAST") == []
 
@@ -389,6 +396,24 @@ def test_county_line_journey(force, clgt_officer, supervisor, as_token, as_sessi
     ended = ok(boss.post(f"{url}flex/", {"division": "", "reason": ""}))
     assert ended["flexed_division"] is None
     assert [r["division"] for r in ranked(clgt, "/api/matrix/county-lines/")] == ["NORTH"]
+
+    # A second line linked to an OCG: "ocg" takes the group's id.
+    from tests.ocg.factories import make_ocg
+
+    group = make_ocg(division=force["divisions"]["north"], status="mapped")
+    linked = created(
+        clgt.post(
+            "/api/county-lines/",
+            {
+                "name": "VIPER",
+                "exporting_area": "Croydon",
+                "importing_districts": [d["dartford"].pk],
+                "deal_lines": ["07700 900124"],
+                "ocg": group.pk,
+            },
+        )
+    )
+    assert (linked["ocg"], linked["status"]) == (group.pk, "nominated")
 
     refused(clgt.post(f"{url}dismantle/", {"date": TODAY.isoformat(), "reason": ""}), "reason")
     gone = ok(
