@@ -885,6 +885,70 @@ def test_coordinator_lists(force, coordinator, lro, clgt_officer, outsider, as_t
         assert as_token(outsider).get(url).status_code == 403
 
 
+def test_coordinator_lists_cost_the_same_queries_for_one_row_or_many(force, coordinator, as_token):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ocg.lifetime import services as lifetime
+    from tests.lifetime.factories import MembershipFactory, OcgFactory
+
+    days = datetime.timedelta
+    group = OcgFactory(division=force["divisions"]["north"])
+    api = as_token(coordinator)
+    urls = [
+        "/api/lifetime/releases/",
+        "/api/lifetime/scpos-expiring/",
+        "/api/lifetime/scpo-breaches/",
+        "/api/lifetime/in-prison/",
+    ]
+
+    def add_person() -> None:
+        person = MembershipFactory(ocg=group).nominal
+        MembershipFactory(ocg=OcgFactory(division=force["divisions"]["east"]), nominal=person)
+        lifetime.custody_event_record(
+            actor=coordinator, nominal=person, kind="sentenced", on_date=TODAY - days(400)
+        )
+        period = person.custody_periods.get()
+        lifetime.custody_dates_update(
+            actor=coordinator,
+            period=period,
+            version=period.version,
+            sentence_date=TODAY - days(400),
+            expected_release_date=TODAY + days(10),
+            licence_end_date=None,
+        )
+        scpo = lifetime.scpo_apply(actor=coordinator, nominal=person, applied_on=TODAY - days(1850))
+        scpo = lifetime.scpo_make(
+            actor=coordinator,
+            scpo=scpo,
+            version=scpo.version,
+            court="Example Crown Court",
+            made_on=TODAY - days(1800),
+            duration_months=60,
+            conditions="One declared phone.",
+            impact_grade="minor",
+            impact_rationale="Fictional.",
+        )
+        lifetime.scpo_breach_record(
+            actor=coordinator, scpo=scpo, breached_on=TODAY - days(3), action_taken="Warned."
+        )
+
+    def queries(url: str) -> tuple[int, int]:
+        ok(api.get(url))  # warm-up: the caller's permissions and profile are cached per user
+        with CaptureQueriesContext(connection) as ctx:
+            count = ok(api.get(url))["count"]
+        return count, len(ctx.captured_queries)
+
+    add_person()
+    one = {url: queries(url) for url in urls}
+    for _ in range(4):
+        add_person()
+    many = {url: queries(url) for url in urls}
+    for url in urls:
+        assert many[url][0] > one[url][0], url
+        assert many[url][1] == one[url][1], (url, one[url], many[url])
+
+
 # --- Errors: 400 with JSON naming the problem, 403 forbidden, 404 unknown, never a 500 ------------
 
 WRITES = [
