@@ -176,10 +176,11 @@ def bench_dashboard(supervisor) -> None:
     board = dashboard_get(user=supervisor)
     print(
         f"  the dashboard reads {sum(p.count for p in board.rankings.lines)} ranked lines in "
-        f"{len(board.rankings.lines)} division tabs, "
-        f"{sum(p.count for p in board.rankings.ocgs)} OCG rows (force and division tabs), "
+        f"{len(board.rankings.lines)} division tabs (all of them: top-30 lines with no recent "
+        f"disruption are listed), {sum(p.count for p in board.rankings.ocgs)} OCG rankings "
+        f"(rows for the force-wide tab it opens on, counts for the others) and "
         f"{board.disruptions.total} approved disruptions in six months; it renders the first "
-        "tab of each matrix, the others load when opened"
+        "tab of each matrix, the others and the rows below each top 30 load when opened"
     )
     (median, p95), (bare_median, bare_p95) = results["dashboard"], results["bare"]
     print(
