@@ -61,8 +61,9 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# Matrix benchmark on a synthetic national-scale data set in its own database (kentsoc_bench):
-# recompute_all wall time and intelligence-saved -> rank-readable latency with a real worker.
+# Benchmarks on a synthetic national-scale data set in its own database (kentsoc_bench, built
+# once): recompute_all wall time, intelligence-saved -> rank-readable latency with a real worker
+# (on its own queue), and the dashboard's server time against its bare template.
 BENCH_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/kentsoc_bench \
 	REDIS_URL=redis://127.0.0.1:6379/14 CELERY_TASK_ALWAYS_EAGER=false \
 	SECRET_KEY=kentsoc-bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz \
