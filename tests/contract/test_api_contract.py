@@ -371,6 +371,7 @@ def test_county_line_journey(force, clgt_officer, supervisor, as_token, as_sessi
 
     explained = ok(clgt.get(f"/api/matrix/county-lines/{line['id']}/explain/"))
     factors = {f["factor"]: f for f in explained["factors"]}
+    assert explained["breakdown"] == explained["factors"]
     assert (explained["total"], explained["confidence"]) == (15, "high")
     assert (factors["child_exploitation"]["level"], factors["child_exploitation"]["points"]) == (
         2,

@@ -47,7 +47,9 @@ class _RankingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             object_id=explained["subject"],
             object_repr=f"{explained['reference']} score explanation",
         )
-        return Response(explained)
+        # Issue 4 calls this list the score's "breakdown"; the pages call it "factors". Both
+        # names are served so clients written against either read the same list.
+        return Response({**explained, "breakdown": explained["factors"]})
 
 
 class CountyLineRankingViewSet(_RankingViewSet):
