@@ -29,7 +29,9 @@ def production_env() -> dict[str, str]:
         CSRF_TRUSTED_ORIGINS=f"https://{HOST}",
         DJANGO_SETTINGS_MODULE="kentsoc.settings",
     )
-    env.pop("TEST_DATABASE_NAME", None)
+    # Test-only switches (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process).
+    for name in ("TEST_DATABASE_NAME", "DJANGO_ALLOW_ASYNC_UNSAFE", "CELERY_TASK_ALWAYS_EAGER"):
+        env.pop(name, None)
     return env
 
 
