@@ -182,10 +182,8 @@ def test_session_auth_from_the_test_client_login(force, analyst):
 
 def test_divisions_and_districts_have_exactly_the_contract_keys(force, analyst, as_token):
     api = as_token(analyst)
-    divisions = ok(api.get("/api/divisions/"))
-    districts = ok(api.get("/api/districts/"))
-    # The project's choice: reference lists are small and come whole, as a plain JSON list.
-    assert isinstance(divisions, list) and isinstance(districts, list)
+    divisions = ok(api.get("/api/divisions/"))["results"]
+    districts = ok(api.get("/api/districts/"))["results"]
     assert {d["code"] for d in divisions} == {"NORTH", "EAST", "WEST", "CENTRAL"}
     for row in divisions + districts:
         assert set(row) >= REFERENCE_KEYS, row
@@ -201,8 +199,8 @@ def test_divisions_and_districts_have_exactly_the_contract_keys(force, analyst, 
     assert all(d["division"] == d["id"] for d in divisions)
     division_of = {d["id"]: d["code"] for d in divisions}
     assert {division_of[d["division"]] for d in districts} == {"NORTH", "EAST", "WEST"}
-    by_code = ok(api.get("/api/districts/", division="NORTH"))
-    by_id = ok(api.get("/api/districts/", division=str(north.pk)))
+    by_code = ok(api.get("/api/districts/", division="NORTH"))["results"]
+    by_id = ok(api.get("/api/districts/", division=str(north.pk)))["results"]
     assert [d["code"] for d in by_code] == [d["code"] for d in by_id]
     assert {d["code"] for d in by_id} == {"MED", "DAR"}
 
@@ -225,6 +223,17 @@ def test_case_lists_share_one_page_shape(force, supervisor, as_token, url):
     body = ok(as_token(supervisor).get(url))
     assert set(body) == PAGE_KEYS, body
     assert body["count"] == 0 and body["results"] == []
+
+
+@pytest.mark.parametrize(
+    "url,count",
+    [("/api/divisions/", 4), ("/api/districts/", 5), ("/api/teams/", 7), ("/api/officers/", 1)],
+)
+def test_reference_lists_share_the_page_shape(force, supervisor, as_token, url, count):
+    body = ok(as_token(supervisor).get(url))
+    assert set(body) == PAGE_KEYS and body["count"] == count == len(body["results"]), body
+    first = ok(as_token(supervisor).get(url, page_size="1"))
+    assert len(first["results"]) == 1 and (first["next"] is not None) == (count > 1)
 
 
 # --- County lines: nominate, evidence, matrix, explain, flex, dismantle (issues 4 and 6) ----------

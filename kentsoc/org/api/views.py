@@ -18,7 +18,8 @@ from kentsoc.org.models import District, Division, Officer, Team
 
 
 class _ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
-    pagination_class = None  # small reference lists: clients want them whole
+    # Paged like every other list, so clients handle one shape ({"count", "next", "previous",
+    # "results"}); a national deployment has thousands of officers. ?page_size= up to 500.
 
     def get_queryset(self):
         return self.queryset.visible_to(self.request.user)
