@@ -5,13 +5,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import browser, login, page  # noqa: F401 (fixtures)
+from tests.e2e.conftest import login
 from tests.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_swagger_ui_renders_without_csp_violations(page, supervisor):  # noqa: F811
+def test_swagger_ui_renders_without_csp_violations(page, supervisor):
     violations = []
     page.on(
         "console",
