@@ -69,7 +69,7 @@ class LineListView(FilteredListView):
 @require_http_methods(["GET", "POST"])
 def nominate(request: HttpRequest) -> HttpResponse:
     ocgs = _ocgs_for(request.user)
-    form = f.NominateForm(request.POST or None, ocgs=ocgs)
+    form = f.NominateForm(request.POST if request.method == "POST" else None, ocgs=ocgs)
     chosen = _posted_nominals(request)
     if request.method == "POST" and form.is_valid():
         try:
@@ -274,7 +274,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         "handsets_seized": line.handsets_seized,
         "ocg": line.ocg,
     }
-    form = f.LineEditForm(request.POST or None, initial=initial, ocgs=_ocgs_for(request.user))
+    form = f.LineEditForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        ocgs=_ocgs_for(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -344,7 +348,9 @@ def _safeguarding_line(request: HttpRequest, pk: int):
 def safeguarding(request: HttpRequest, pk: int) -> HttpResponse:
     line = _safeguarding_line(request, pk)
     can_add = request.user.has_perm(services.PERM_ADD_PERSON)
-    form = f.PersonAtRiskForm(request.POST or None) if can_add else None
+    form = (
+        f.PersonAtRiskForm(request.POST if request.method == "POST" else None) if can_add else None
+    )
     if request.method == "POST":
         if form is None:
             raise Http404

@@ -385,7 +385,9 @@ def subject_search(request: HttpRequest) -> HttpResponse:
 @permission_required("disruptions.add_courtresult", raise_exception=True)
 def court_result_create(request: HttpRequest, pk: int) -> HttpResponse:
     disruption = selectors.disruption_get(user=request.user, pk=pk)
-    form = CourtResultForm(request.POST or None, user=request.user, disruption=disruption)
+    form = CourtResultForm(
+        request.POST if request.method == "POST" else None, user=request.user, disruption=disruption
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.court_result_add(
@@ -429,7 +431,7 @@ def _operation_form(request: HttpRequest, operation: Any = None) -> HttpResponse
             "description": operation.description,
             "version": operation.version,
         }
-    form = OperationForm(request.POST or None, initial=initial)
+    form = OperationForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version", None)

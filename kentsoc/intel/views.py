@@ -331,7 +331,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("intel.delete_intelligencerecord", raise_exception=True)
 def record_delete(request: HttpRequest, pk: int) -> HttpResponse:
     record = intelligence_get(user=request.user, pk=pk)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -379,7 +379,7 @@ def evidence_add(request: HttpRequest) -> HttpResponse:
         deleted_at__isnull=True
     )
     form = EvidenceForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"criterion": request.GET.get("criterion")},
         criteria=criteria,
         records=records,
@@ -430,7 +430,7 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
     )
     item = get_object_or_404(evidence, pk=pk)
     subject = item.ocg or item.county_line
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():

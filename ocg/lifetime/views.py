@@ -257,11 +257,14 @@ def _yes_no(value: bool) -> str:
 class LifetimeListView(FilteredListView):
     permission_required = VIEW_PERM
     template_name = "lifetime/list.html"
+    # htmx refreshes the CSV link along with the rows, so the partial wraps each list's table.
+    partial_template_name = "lifetime/partials/list_body.html"
+    table_template_name: str
     intro: str = ""
 
     def get_extra_context(self) -> dict[str, Any]:
         return {
-            "table_template": self.partial_template_name,
+            "table_template": self.table_template_name,
             "intro": self.intro,
             "list_links": LIST_LINKS,
             "current_url": self.request.path,
@@ -271,7 +274,7 @@ class LifetimeListView(FilteredListView):
 class ReleaseListView(LifetimeListView):
     selector = staticmethod(selectors.releases_list)
     filterset_class = ReleaseFilterSet
-    partial_template_name = "lifetime/partials/releases_table.html"
+    table_template_name = "lifetime/partials/releases_table.html"
     title = "Releases due"
     intro = (
         "People in custody whose expected release date falls within the window (today and the "
@@ -294,7 +297,7 @@ class ReleaseListView(LifetimeListView):
 class ScpoExpiringListView(LifetimeListView):
     selector = staticmethod(selectors.scpos_expiring_list)
     filterset_class = ScpoExpiringFilterSet
-    partial_template_name = "lifetime/partials/scpos_expiring_table.html"
+    table_template_name = "lifetime/partials/scpos_expiring_table.html"
     title = "SCPOs expiring"
     intro = "SCPOs in force that expire within the window (today and the last day included)."
     csv_filename = "scpos-expiring"
@@ -313,7 +316,7 @@ class ScpoExpiringListView(LifetimeListView):
 class ScpoBreachListView(LifetimeListView):
     selector = staticmethod(selectors.scpo_breaches_list)
     filterset_class = ScpoBreachFilterSet
-    partial_template_name = "lifetime/partials/scpo_breaches_table.html"
+    table_template_name = "lifetime/partials/scpo_breaches_table.html"
     title = "SCPO breaches"
     intro = "Breaches of SCPOs in the period (both dates included)."
     csv_filename = "scpo-breaches"
@@ -329,7 +332,7 @@ class ScpoBreachListView(LifetimeListView):
 class InPrisonListView(LifetimeListView):
     selector = staticmethod(selectors.in_prison_list)
     filterset_class = InPrisonFilterSet
-    partial_template_name = "lifetime/partials/in_prison_table.html"
+    table_template_name = "lifetime/partials/in_prison_table.html"
     title = "Members in prison by OCG"
     intro = "Current members of OCGs who are remanded or serving a sentence."
     csv_filename = "members-in-prison"
@@ -348,7 +351,7 @@ class InPrisonListView(LifetimeListView):
 class UntrainedLroListView(LifetimeListView):
     selector = staticmethod(selectors.untrained_lros_list)
     filterset_class = UntrainedLroFilterSet
-    partial_template_name = "lifetime/partials/untrained_lros_table.html"
+    table_template_name = "lifetime/partials/untrained_lros_table.html"
     title = "Untrained LROs"
     intro = "LROs of adopted OCGs who have not attended LRO training, per division."
     csv_filename = "untrained-lros"
@@ -365,7 +368,7 @@ class TrainingListView(LifetimeListView):
     permission_required = "lifetime.view_traininginput"
     selector = staticmethod(selectors.training_list)
     filterset_class = TrainingFilterSet
-    partial_template_name = "lifetime/partials/training_table.html"
+    table_template_name = "lifetime/partials/training_table.html"
     title = "Training inputs"
     intro = "LRO and partner training: where, when, who trained and who attended."
     csv_filename = "training"
@@ -395,7 +398,7 @@ LIST_LINKS = [
 @login_required
 @permission_required("lifetime.add_traininginput", raise_exception=True)
 def training_create(request: HttpRequest) -> HttpResponse:
-    form = TrainingForm(request.POST or None)
+    form = TrainingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             training = services.training_create(actor=request.user, **form.cleaned_data)

@@ -194,3 +194,19 @@ class TestDetailForms:
         line.refresh_from_db()
         assert line.status == LineStatus.NOMINATED and line.closed_on is None
         assert not line.status_changes.filter(to_status=LineStatus.DISMANTLED).exists()
+
+
+@pytest.mark.parametrize(
+    ("page", "role"),
+    [
+        ("/county-lines/nominate/", "clgt_officer"),
+        ("edit", "clgt_officer"),
+        ("safeguarding", "clio"),
+    ],
+)
+def test_empty_post_shows_field_messages(request, line, page, role):
+    # An empty body once left the form unbound: no message at any field.
+    url = page if page.startswith("/") else f"/county-lines/{line.pk}/{page}/"
+    response = client_for(request.getfixturevalue(role)).post(url)
+    assert response.status_code == 400
+    assert "This field is required." in " ".join(at_field(response.content.decode(), "name"))

@@ -275,3 +275,10 @@ def test_home_panel_lists_nominations(line, supervisor, clgt_officer):
     body = client_for(supervisor).get("/").content.decode()
     assert "County lines awaiting approval" in body and "ready for approval" in body
     assert line.reference in client_for(clgt_officer).get("/").content.decode()
+
+
+def test_htmx_partial_carries_the_filtered_csv_link(coordinator, line):
+    partial = client_for(coordinator).get("/county-lines/", {"q": "Line"}, HTTP_HX_REQUEST="true")
+    content = partial.content.decode()
+    assert "<html" not in content
+    assert 'href="?q=Line&amp;format=csv" data-testid="csv-export"' in content

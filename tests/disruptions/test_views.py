@@ -524,3 +524,29 @@ def test_subject_pages_query_counts_do_not_grow_with_disruptions(
     for _ in range(6):
         add()
     assert [_count_queries(client, url) for url in pages] == before
+
+
+@pytest.mark.parametrize(
+    ("url", "param"),
+    [("/disruptions/", "q"), ("/disruptions/court-results/", "outcome")],
+)
+def test_htmx_partial_carries_the_filtered_csv_link(client, supervisor, url, param):
+    partial = login(client, supervisor).get(url, {param: "x"}, HTTP_HX_REQUEST="true")
+    content = partial.content.decode()
+    assert "<html" not in content
+    assert f'href="?{param}=x&amp;format=csv" data-testid="csv-export"' in content
+
+
+def test_empty_posts_show_field_messages(client, approved, supervisor, clgt_officer):
+    # An empty body once left the form unbound: the page came back with no message at any field.
+    op = Operation.objects.create(
+        name="Op Ember", start_date=datetime.date(2022, 6, 10), end_date=datetime.date(2022, 6, 20)
+    )
+    for user, url in [
+        (clgt_officer, reverse("disruptions:court-result-create", args=[approved.pk])),
+        (supervisor, reverse("disruptions:operation-create")),
+        (supervisor, reverse("disruptions:operation-edit", args=[op.pk])),
+    ]:
+        response = login(client, user).post(url)
+        assert response.status_code in (200, 400), url
+        assert "This field is required." in response.content.decode(), url

@@ -329,3 +329,24 @@ def test_evidence_withdraw_needs_reason(client, researcher, clgt_officer, ocg):
     assert client.post(url, {"reason": ""}).status_code == 400
     assert client.post(url, {"reason": "Wrong OCG", "next": "/"}).status_code == 302
     assert not DefinitionEvidence.objects.exists()
+
+
+def test_htmx_partial_carries_the_filtered_csv_link(client, analyst, line):
+    partial = login(client, analyst).get("/intelligence/", {"q": "van"}, HTTP_HX_REQUEST="true")
+    content = partial.content.decode()
+    assert "<html" not in content
+    assert 'href="?q=van&amp;format=csv" data-testid="csv-export"' in content
+
+
+def test_empty_posts_show_field_messages(client, analyst, researcher, clgt_officer, line, ocg):
+    # An empty body once left the form unbound: a 400 with no message at any field.
+    record = RecordFactory(county_lines=[line])
+    evidence = evidence_add(actor=researcher, ocg=ocg, criterion="serious_crime", text="Class A")
+    for user, url in [
+        (analyst, f"/intelligence/{record.pk}/delete/"),
+        (clgt_officer, f"/intelligence/evidence/add/?county_line={line.pk}"),
+        (researcher, f"/intelligence/evidence/{evidence.pk}/withdraw/"),
+    ]:
+        response = login(client, user).post(url)
+        assert response.status_code == 400, url
+        assert "This field is required." in response.content.decode(), url

@@ -216,3 +216,30 @@ def test_home_panel_lists_and_dismisses(client, coordinator, member, today):
     response = client.post(reverse("lifetime:attention-dismiss", args=[item.pk]))
     assert response.status_code == 302
     assert member.full_name not in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "param"),
+    [
+        ("lifetime:releases", "within"),
+        ("lifetime:scpos-expiring", "within"),
+        ("lifetime:scpo-breaches", "division"),
+        ("lifetime:in-prison", "division"),
+        ("lifetime:untrained-lros", "division"),
+        ("lifetime:training", "audience"),
+    ],
+)
+def test_htmx_partial_carries_the_filtered_csv_link(client, coordinator, name, param):
+    client.force_login(coordinator)
+    partial = client.get(reverse(name), {param: "1"}, HTTP_HX_REQUEST="true")
+    content = partial.content.decode()
+    assert "<html" not in content
+    assert f'href="?{param}=1&amp;format=csv" data-testid="csv"' in content
+
+
+def test_empty_training_post_shows_field_messages(client, coordinator):
+    # An empty body once left the form unbound: a 400 with no message at any field.
+    client.force_login(coordinator)
+    response = client.post(reverse("lifetime:training-create"))
+    assert response.status_code == 400
+    assert "Enter the date of the training." in response.content.decode()
