@@ -266,3 +266,19 @@ def test_admin_cannot_change_their_own_role_or_take_another_profile(world):
     other.refresh_from_db()
     assert other.user == world.users["clio"]
     assert Group.objects.get(name=group_name(Role.CLIO)).user_set.filter(pk=root.pk).count() == 0
+
+
+def test_the_trail_records_where_from_and_a_forged_forwarded_for_is_ignored(world):
+    """With no trusted proxy configured (PROXY_COUNT=0) the client's own address is recorded; an
+    X-Forwarded-For header it sends could say anything."""
+    client = signed_in(world, "supervisor")
+    ocg = world.objects["ocg"]
+    client.get(
+        reverse("ocg:detail", args=[ocg.pk]),
+        REMOTE_ADDR="198.51.100.7",
+        HTTP_X_FORWARDED_FOR="203.0.113.99",
+        HTTP_X_REQUEST_ID="req-1234",
+    )
+    event = AuditEvent.objects.filter(actor=world.users["supervisor"]).latest("id")
+    assert event.ip_address == "198.51.100.7"
+    assert event.request_id == "req-1234"
