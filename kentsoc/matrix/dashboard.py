@@ -19,15 +19,12 @@ from typing import Any
 
 from django.db.models import (
     Count,
-    Exists,
     Max,
     Min,
-    OuterRef,
     Q,
     QuerySet,
     Sum,
 )
-from django.db.models.functions import TruncMonth
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -686,15 +683,21 @@ def disruption_window(as_of: datetime.date) -> tuple[datetime.date, datetime.dat
 
 def disruption_figures(*, user: Any, as_of: datetime.date) -> DisruptionFigures:
     """Approved disruptions of the last six months by calendar month and impact grade, in one
-    query. The first month is cut at the window's start, so the months add up to the total."""
+    query. The first month is cut at the window's start, so the months add up to the total.
+
+    The query groups by day, not month, and the days are put into months here: truncating a
+    date to its month in SQL casts every row to a timestamp, which cost more than the scan at
+    national scale, while six months of days by grade are under a thousand groups. It reads
+    the (status, date, impact_grade) index alone, and counts "against an OCG" as an IN over the
+    OCG links, which PostgreSQL hashes once (an EXISTS per row made its cost estimate high
+    enough to switch on JIT compilation, slower than the query itself)."""
     date_from, date_to = disruption_window(as_of)
-    against_ocg = Exists(Disruption.ocgs.through.objects.filter(disruption_id=OuterRef("pk")))
+    against_ocg = Q(pk__in=Disruption.ocgs.through.objects.values("disruption_id"))
     rows = (
         Disruption.objects.visible_to(user)
         .filter(status=DisruptionStatus.APPROVED, date__gte=date_from, date__lte=date_to)
-        .annotate(month=TruncMonth("date"), against_ocg=against_ocg)
-        .values("month", "impact_grade", "against_ocg")
-        .annotate(n=Count("pk"))
+        .values_list("date", "impact_grade")
+        .annotate(n=Count("pk"), against=Count("pk", filter=against_ocg))
         .order_by()
     )
     months: dict[datetime.date, DisruptionBucket] = {}
@@ -707,13 +710,10 @@ def disruption_figures(*, user: Any, as_of: datetime.date) -> DisruptionFigures:
             against_ocgs=0,
         )
         month = add_months(month, 1)
-    for row in rows:
-        key = row["month"]
-        key = key.date() if isinstance(key, datetime.datetime) else key
-        bucket = months[key]
-        bucket.by_grade[row["impact_grade"]] += row["n"]
-        if row["against_ocg"]:
-            bucket.against_ocgs += row["n"]
+    for day, grade, n, against in rows:
+        bucket = months[day.replace(day=1)]
+        bucket.by_grade[grade] += n
+        bucket.against_ocgs += against
     return DisruptionFigures(date_from, date_to, list(months.values()))
 
 
