@@ -187,6 +187,9 @@ def test_htmx_filtering_returns_only_the_table(client, auditor, trail):
     html = response.content.decode()
     assert "<html" not in html
     assert html.count('data-testid="audit-row"') == 1
+    # The downloads follow the filter the table now shows.
+    assert 'href="?who=nobody&amp;format=csv"' in html
+    assert 'href="?who=nobody&amp;format=json"' in html
 
 
 def test_the_api_uses_the_same_filters_and_paginates(client, auditor, trail):
