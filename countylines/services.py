@@ -192,13 +192,16 @@ def _clean_nominals(actor: Any, entries: Iterable[Mapping[str, Any]] | None) -> 
     return [(visible[pk], role) for pk, role in wanted]
 
 
-def _clean_ocg(value: Any) -> Any:
+def _clean_ocg(actor: Any, value: Any, *, keep_id: int | None = None) -> Any:
     from ocg.models import OCG
 
     if value in (None, ""):
         return None
     pk = _as_id(value)
-    ocg = OCG.objects.filter(pk=pk).first() if pk is not None else None
+    # Only an OCG the actor may see can be linked (the line's current one may stay). A hidden one
+    # gets the unknown-id message, so a refusal does not tell whether that id exists.
+    ocgs = OCG.objects.all() if pk is not None and pk == keep_id else OCG.objects.visible_to(actor)
+    ocg = ocgs.filter(pk=pk).first() if pk is not None else None
     if ocg is None:
         raise ValidationError({"ocg": f"OCG {value} does not exist."})
     return ocg
@@ -262,7 +265,7 @@ def line_nominate(
         ("importing_districts", lambda: clean_districts(importing_districts)),
         ("deal_lines", lambda: clean_deal_numbers(deal_lines)),
         ("nominals", lambda: _clean_nominals(actor, nominals)),
-        ("ocg", lambda: _clean_ocg(ocg)),
+        ("ocg", lambda: _clean_ocg(actor, ocg)),
         ("nominated_on", lambda: _as_date(nominated_on, "nominated_on") or _today()),
     ):
         try:
@@ -359,7 +362,7 @@ def line_update(
     if review_date is not UNSET:
         values["review_date"] = _as_date(review_date, "review_date")
     if ocg is not UNSET:
-        values["ocg"] = _clean_ocg(ocg)
+        values["ocg"] = _clean_ocg(actor, ocg, keep_id=current.ocg_id)
     districts = None
     if importing_districts is not UNSET:
         districts = clean_districts(importing_districts)
@@ -390,7 +393,7 @@ def line_update(
 def line_set_ocg(*, actor: Any, line: CountyLine, ocg: Any) -> CountyLine:
     _require(actor, PERM_CHANGE, "link a county line to an OCG", "CLGT officers and supervisors")
     current = _lock(line)
-    new_ocg = _clean_ocg(ocg)
+    new_ocg = _clean_ocg(actor, ocg, keep_id=current.ocg_id)
     if current.ocg_id == (new_ocg.pk if new_ocg else None):
         return current
     changes = {"ocg": [current.ocg_id, new_ocg.pk if new_ocg else None]}

@@ -1,4 +1,6 @@
+import logging
 import os
+from typing import Any
 
 from celery import Celery
 from celery.schedules import crontab
@@ -8,6 +10,16 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kentsoc.settings")
 app = Celery("kentsoc")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def _quiet_eager_task_successes(sender: Celery, **kwargs: Any) -> None:
+    # Without a broker (`make run`, the demo) tasks run inside the web process, and Celery's
+    # "Task ... succeeded in ...s" line for every rescore buries the runserver log. A real worker
+    # keeps them; failures are logged at ERROR either way.
+    if sender.conf.task_always_eager:
+        logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
+
 
 app.conf.beat_schedule = {
     # Anything stale for over a minute lost its message (killed worker, broker restart).

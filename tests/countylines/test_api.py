@@ -318,3 +318,44 @@ class TestTransitions:
             client.patch(f"{URL}{line.pk}/", {"name": "No version"}, format="json").status_code
             == 400
         )
+
+
+class TestOcgLinkIsScoped:
+    """A CLGT officer sees only the OCGs behind county lines: linking any other by id is refused
+    with the message an unknown id gets, so the refusal does not confirm the OCG exists."""
+
+    def _ocg(self, force, name):
+        from ocg.models import OCG
+
+        return OCG.objects.create(
+            name=name, division=force["divisions"]["east"], nominated_on=datetime.date.today()
+        )
+
+    def test_create_refuses_an_ocg_the_user_cannot_see(self, force, clgt_officer):
+        hidden = self._ocg(force, "Hidden crew")
+        behind_a_line = self._ocg(force, "Known crew")
+        make_line(
+            districts=[force["districts"]["thanet"]], numbers=["07700900888"], ocg=behind_a_line
+        )
+        client = client_for(clgt_officer)
+
+        refused = client.post(URL, _payload(force, ocg=hidden.pk), format="json")
+        unknown = client.post(URL, _payload(force, ocg=hidden.pk + 1000), format="json")
+        assert refused.status_code == 400 and unknown.status_code == 400
+        assert refused.json()["ocg"] == [f"OCG {hidden.pk} does not exist."]
+        assert unknown.json()["ocg"] == [f"OCG {hidden.pk + 1000} does not exist."]
+        assert not CountyLine.objects.filter(name="ZOOM").exists()
+
+        linked = client.post(URL, _payload(force, ocg=behind_a_line.pk), format="json")
+        assert linked.status_code == 201
+        assert CountyLine.objects.get(name="ZOOM").ocg == behind_a_line
+
+    def test_update_refuses_an_ocg_the_user_cannot_see(self, force, line, clgt_officer):
+        hidden = self._ocg(force, "Hidden crew")
+        response = client_for(clgt_officer).patch(
+            f"{URL}{line.pk}/", {"version": line.version, "ocg": hidden.pk}, format="json"
+        )
+        assert response.status_code == 400
+        assert response.json()["ocg"] == [f"OCG {hidden.pk} does not exist."]
+        line.refresh_from_db()
+        assert line.ocg_id is None
