@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from countylines.choices import LineStatus
 from countylines.models import (
@@ -44,6 +45,19 @@ def _deal_lines_with_duplicates() -> QuerySet[DealLine]:
     )
 
 
+def _effective_rankings() -> QuerySet[Ranking]:
+    """Only the ranking in the division where the line is worked now (its flex division while
+    flexed); a flexed line can still hold a row in its home division's partition."""
+    line = "county_line__"
+    return Ranking.objects.filter(
+        Q(division_id=Coalesce(F(f"{line}flexed_division_id"), F(f"{line}division_id")))
+        | Q(
+            division__isnull=True,
+            partition=Coalesce(F(f"{line}flexed_division__code"), F(f"{line}division__code")),
+        )
+    ).select_related("division")
+
+
 def _with_related(queryset: QuerySet[CountyLine]) -> QuerySet[CountyLine]:
     current_total = Score.objects.filter(county_line=OuterRef("pk"), is_current=True).values(
         "total"
@@ -61,11 +75,7 @@ def _with_related(queryset: QuerySet[CountyLine]) -> QuerySet[CountyLine]:
             Prefetch(
                 "scores", queryset=Score.objects.filter(is_current=True), to_attr="current_scores"
             ),
-            Prefetch(
-                "rankings",
-                queryset=Ranking.objects.select_related("division"),
-                to_attr="ranking_rows",
-            ),
+            Prefetch("rankings", queryset=_effective_rankings(), to_attr="ranking_rows"),
             Prefetch(
                 "evidence",
                 queryset=DefinitionEvidence.objects.only("id", "county_line_id", "criterion"),
@@ -93,18 +103,10 @@ def current_score(line: CountyLine) -> Score | None:
 
 
 def current_ranking(line: CountyLine) -> Ranking | None:
-    """The line's ranking in the division where it is worked now (its flex division if flexed)."""
-    effective_id = line.flexed_division_id or line.division_id
-    for row in getattr(line, "ranking_rows", ()):
-        if row.division_id == effective_id or (
-            row.division_id is None and row.partition == _effective_division(line).code
-        ):
-            return row
-    return None
-
-
-def _effective_division(line: CountyLine):
-    return line.flexed_division if line.flexed_division_id else line.division
+    """The line's ranking in the division where it is worked now (its flex division if flexed);
+    the selectors prefetch only that one."""
+    rows = getattr(line, "ranking_rows", None)
+    return rows[0] if rows else None
 
 
 def evidenced_criteria(line: CountyLine) -> set[str]:

@@ -6,6 +6,7 @@ from django.test import Client
 from countylines.choices import LineStatus
 from countylines.models import CountyLine
 from kentsoc.audit.models import AuditEvent
+from kentsoc.matrix.models import Ranking
 from tests.countylines.factories import evidence_all, make_line, make_nominal
 from tests.countylines.test_api import _score
 
@@ -282,3 +283,30 @@ def test_htmx_partial_carries_the_filtered_csv_link(coordinator, line):
     content = partial.content.decode()
     assert "<html" not in content
     assert 'href="?q=Line&amp;format=csv" data-testid="csv-export"' in content
+
+
+def test_list_rank_is_the_one_in_the_division_the_line_is_worked_in(force, coordinator):
+    # A flexed line keeps its home division's ranking row; the list shows the flex division's.
+    d = force["districts"]
+    flexed = make_line(
+        districts=[d["medway"]],
+        name="FLEXY",
+        status=LineStatus.ACTIVE,
+        numbers=["07700900555"],
+        flexed_division=force["divisions"]["west"],
+    )
+    score = _score(flexed, total=20, rank=2)
+    Ranking.objects.create(
+        subject_type="county_line",
+        county_line=flexed,
+        partition="NORTH",
+        division=force["divisions"]["north"],
+        score=score,
+        rank=31,
+        top30=False,
+        total=20,
+    )
+    body = client_for(coordinator).get("/county-lines/").content.decode()
+    start = body.index('data-label="Rank"')
+    cell = body[start : body.index("</td>", start)]
+    assert ">2 " in cell and "top 30" in cell and "31" not in cell
