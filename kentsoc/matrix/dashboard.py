@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     Count,
     Max,
@@ -39,7 +40,7 @@ from kentsoc.matrix.factors import TOP_N
 from kentsoc.matrix.models import ForceSnapshot, RankHistory, Ranking
 from kentsoc.matrix.services import STALE_SWEEP_AFTER_SECONDS
 from kentsoc.org.choices import SCD_TEAM_KINDS
-from kentsoc.org.models import Division
+from kentsoc.org.models import Division, Officer
 from ocg.models import OCG
 
 MOVEMENT_DAYS = 7  # "movement since last week"
@@ -155,11 +156,18 @@ class Rankings:
         return [(p.name, row) for p in self.lines for row in p.top if row.quiet]
 
 
-def _officer_name(user: Any) -> str:
-    if user is None:
+@lru_cache(maxsize=4096)  # a few hundred officers name thousands of rows
+def _officer_name(
+    first_name: str | None, last_name: str | None, rank: str | None, officer_user_id: int | None
+) -> str:
+    """The name a row shows for a user read as plain values (see _person): the officer's
+    display name, or the user's full name when they are not an officer; "" for no user."""
+    if first_name is None:  # a required column: no user at all
         return ""
-    officer = getattr(user, "officer", None)
-    return officer.display_name if officer is not None else user.get_full_name()
+    user = get_user_model()(first_name=first_name, last_name=last_name)
+    if officer_user_id is None:
+        return user.get_full_name()
+    return Officer(user=user, rank=rank).display_name
 
 
 @lru_cache(maxsize=8)
@@ -194,8 +202,9 @@ def _last_disruptions(ranked: QuerySet, as_of: datetime.date) -> dict[int, datet
 
 
 # Each subject is loaded once with just what its row shows (an OCG ranks twice: force-wide and
-# in its division), and the ranking rows are plain tuples: at national scale the dashboard reads
-# thousands of rows, and model instances for every joined row cost seconds.
+# in its division), as plain values like the ranking rows: at national scale the dashboard reads
+# thousands of rows, and model instances for every subject and its joined rows cost more than
+# the queries.
 _OFFICER_FIELDS = ("first_name", "last_name", "officer__rank", "officer__user_id")
 
 
@@ -203,38 +212,58 @@ def _person(prefix: str) -> list[str]:
     return [f"{prefix}__{f}" for f in _OFFICER_FIELDS]
 
 
-def _lines_by_id(ranked: QuerySet) -> dict[int, CountyLine]:
-    lines = (
-        CountyLine.objects.filter(pk__in=ranked.values("county_line_id"))
-        .select_related("division", "ocg__lead_responsible_officer__officer", "created_by__officer")
-        .only(
-            "reference",
-            "name",
-            "activated_on",
-            "division__code",
-            "division__name",
-            "ocg__lead_responsible_officer_id",
-            *_person("ocg__lead_responsible_officer"),
-            *_person("created_by"),
-        )
-    )
-    return {line.pk: line for line in lines}
+@dataclass(frozen=True)
+class _Line:
+    pk: int
+    reference: str | None
+    name: str
+    activated_on: datetime.date | None
+    division_code: str
+    division_name: str
+    officer: str  # the LRO of the line's OCG, else who created the line
 
 
-def _ocgs_by_id(ranked: QuerySet) -> dict[int, OCG]:
-    ocgs = (
-        OCG.objects.filter(pk__in=ranked.values("ocg_id"))
-        .select_related("division", "managing_team", "lead_responsible_officer__officer")
-        .only(
-            "reference",
-            "name",
-            "division__name",
-            "managing_team__name",
-            "managing_team__kind",
-            *_person("lead_responsible_officer"),
-        )
+@dataclass(frozen=True)
+class _OCG:
+    pk: int
+    reference: str | None
+    name: str
+    division_name: str
+    team_name: str | None
+    team_kind: str | None
+    officer: str  # the lead responsible officer
+
+
+def _lines_by_id(ranked: QuerySet) -> dict[int, _Line]:
+    rows = CountyLine.objects.filter(pk__in=ranked.values("county_line_id")).values_list(
+        "pk",
+        "reference",
+        "name",
+        "activated_on",
+        "division__code",
+        "division__name",
+        *_person("ocg__lead_responsible_officer"),
+        *_person("created_by"),
     )
-    return {ocg.pk: ocg for ocg in ocgs}
+    lines = {}
+    for row in rows:
+        lro, creator = row[6:10], row[10:14]
+        officer = lro if lro[0] is not None else creator
+        lines[row[0]] = _Line(*row[:6], officer=_officer_name(*officer))
+    return lines
+
+
+def _ocgs_by_id(ranked: QuerySet) -> dict[int, _OCG]:
+    rows = OCG.objects.filter(pk__in=ranked.values("ocg_id")).values_list(
+        "pk",
+        "reference",
+        "name",
+        "division__name",
+        "managing_team__name",
+        "managing_team__kind",
+        *_person("lead_responsible_officer"),
+    )
+    return {row[0]: _OCG(*row[:6], officer=_officer_name(*row[6:])) for row in rows}
 
 
 @dataclass(frozen=True)
@@ -278,12 +307,11 @@ def _previous_ranks(as_of: datetime.date) -> dict[tuple[str, str, int], int]:
 
 def _line_row(
     entry: _Entry,
-    line: CountyLine,
+    line: _Line,
     as_of: datetime.date,
     previous: dict,
     last: datetime.date | None,
 ) -> MatrixRow:
-    officer = line.ocg.lead_responsible_officer if line.ocg_id else None
     activated = line.activated_on if line.activated_on and line.activated_on <= as_of else None
     top30 = entry.rank <= TOP_N
     return MatrixRow(
@@ -300,20 +328,22 @@ def _line_row(
         movement=movement(
             entry.rank, previous.get((RankedSubject.COUNTY_LINE, entry.partition, line.pk))
         ),
-        officer=_officer_name(officer or line.created_by),
+        officer=line.officer,
         top30=top30,
         days_on_matrix=(as_of - activated).days if activated else None,
         last_disruption=last,
-        flexed=entry.partition != line.division.code,
-        home_division=line.division.name,
-        home_division_code=line.division.code,
+        flexed=entry.partition != line.division_code,
+        home_division=line.division_name,
+        home_division_code=line.division_code,
         quiet=top30 and (last is None or (as_of - last).days > QUIET_DAYS),
     )
 
 
-def _ocg_row(entry: _Entry, ocg: OCG, previous: dict) -> MatrixRow:
-    team = ocg.managing_team
-    managed_by = "" if team is None else "SCD" if team.kind in SCD_TEAM_KINDS else "Division"
+def _ocg_row(entry: _Entry, ocg: _OCG, previous: dict) -> MatrixRow:
+    if ocg.team_kind is None:
+        managed_by = ""
+    else:
+        managed_by = "SCD" if ocg.team_kind in SCD_TEAM_KINDS else "Division"
     return MatrixRow(
         rank=entry.rank,
         subject_id=ocg.pk,
@@ -326,12 +356,12 @@ def _ocg_row(entry: _Entry, ocg: OCG, previous: dict) -> MatrixRow:
         harm=entry.harm,
         confidence=entry.confidence,
         movement=movement(entry.rank, previous.get((RankedSubject.OCG, entry.partition, ocg.pk))),
-        officer=_officer_name(ocg.lead_responsible_officer),
+        officer=ocg.officer,
         top30=entry.rank <= TOP_N,
         tier=entry.tier,
         managed_by=managed_by,
-        managing_team=team.name if team else "",
-        division=ocg.division.name,
+        managing_team=ocg.team_name or "",
+        division=ocg.division_name,
     )
 
 
