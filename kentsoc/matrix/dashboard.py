@@ -2,8 +2,9 @@
 approved disruptions. It never scores on request.
 
 Every part is gathered in a fixed number of queries whatever the data size (the dashboard's
-query-count test holds it to that): one query per ranking table, one for last week's ranks, one
-for the snapshots, one for the disruption figures, and one per "needs attention" count.
+query-count test holds it to that): one query per ranking table (and one for the OCG tabs'
+counts when one tab has rows), one for last week's ranks, one for the snapshots, one for the
+disruption figures, and one per "needs attention" count.
 
 A date in the past ("as of") reads that day's rank history and snapshot instead of the current
 rankings: history keeps ranks and totals only, so T/R/H and confidence are shown for today.
@@ -295,13 +296,17 @@ def _entries(ranked: QuerySet, subject_field: str, with_score: bool) -> list[_En
     return [_Entry(*row[:7], confidence=labels[row[7]], tier=row[8]) for row in rows]
 
 
-def _previous_ranks(as_of: datetime.date) -> dict[tuple[str, str, int], int]:
-    """(subject type, partition, subject id) -> rank a week before `as_of`.
+def _previous_ranks(
+    as_of: datetime.date, ocg_partition: str | None
+) -> dict[tuple[str, str, int], int]:
+    """(subject type, partition, subject id) -> rank a week before `as_of`; for OCGs only in
+    `ocg_partition` when the OCG rows are read for that partition alone.
 
     Not scoped: it is only looked up for rows the user may already see."""
-    rows = RankHistory.objects.filter(
-        on=as_of - datetime.timedelta(days=MOVEMENT_DAYS)
-    ).values_list("subject_type", "partition", "county_line_id", "ocg_id", "rank")
+    rows = RankHistory.objects.filter(on=as_of - datetime.timedelta(days=MOVEMENT_DAYS))
+    if ocg_partition is not None:
+        rows = rows.filter(Q(subject_type=RankedSubject.COUNTY_LINE) | Q(partition=ocg_partition))
+    rows = rows.values_list("subject_type", "partition", "county_line_id", "ocg_id", "rank")
     return {(kind, part, line or ocg): rank for kind, part, line, ocg, rank in rows}
 
 
@@ -469,7 +474,8 @@ def matrix_rankings(
     as_of = as_of or today
     is_current = as_of >= today
     divisions = _divisions()
-    previous = _previous_ranks(as_of)
+    ocg_partition = ocg_rows_for if ocg_rows_for is not None else partition
+    previous = _previous_ranks(as_of, ocg_partition)
     line_rows: dict[str, list[MatrixRow]] = defaultdict(list)
     ocg_rows: dict[str, list[MatrixRow]] = defaultdict(list)
     source: QuerySet = (
@@ -490,11 +496,16 @@ def matrix_rankings(
         line = lines_by_id[entry.subject_id]
         last = last_disruptions.get(entry.subject_id)
         line_rows[entry.partition].append(_line_row(entry, line, as_of, previous, last))
-    ocg_entries = _entries(ranked_ocgs, "ocg_id", with_score=is_current)
-    ocg_counts = Counter(entry.partition for entry in ocg_entries)
-    if ocg_rows_for is not None:
+    if ocg_rows_for is None:
+        ocg_entries = _entries(ranked_ocgs, "ocg_id", with_score=is_current)
+        ocg_counts = Counter(entry.partition for entry in ocg_entries)
+    else:
+        # The other tabs' counts from one grouped query, not their rows and scores.
+        ocg_counts = Counter(
+            dict(ranked_ocgs.order_by().values_list("partition").annotate(n=Count("pk")))
+        )
         ranked_ocgs = ranked_ocgs.filter(partition=ocg_rows_for)
-        ocg_entries = [entry for entry in ocg_entries if entry.partition == ocg_rows_for]
+        ocg_entries = _entries(ranked_ocgs, "ocg_id", with_score=is_current)
     ocgs_by_id = _ocgs_by_id(ranked_ocgs)
     for entry in ocg_entries:
         ocg_rows[entry.partition].append(_ocg_row(entry, ocgs_by_id[entry.subject_id], previous))
