@@ -14,10 +14,18 @@ from typing import Any
 import pytest
 import yaml
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from kentsoc.audit.models import AuditEvent
+from kentsoc.matrix.tasks import write_daily_snapshot
+from ocg.lifetime import services as lifetime
+from tests.countylines.factories import evidence_all, make_line
 from tests.factories import TEST_PASSWORD
+from tests.lifetime.factories import MembershipFactory, OcgFactory
+from tests.ocg.factories import make_ocg
 
 pytestmark = pytest.mark.django_db
 
@@ -142,6 +150,9 @@ def test_a_user_gets_a_token_and_uses_it(force, analyst):
     assert client.get("/api/divisions/").status_code == 200
     client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
     assert client.get("/api/divisions/").status_code == 401
+    # Issuing a token is a sign-in: it is on the audit trail, and so is a refused attempt.
+    issued = AuditEvent.objects.filter(action="login", actor=analyst)
+    assert issued.count() == 2 and issued.first().changes["via"] == "api token"
 
 
 def test_a_wrong_password_gets_no_token(force, analyst):
@@ -152,6 +163,9 @@ def test_a_wrong_password_gets_no_token(force, analyst):
     )
     assert response.status_code == 400
     assert "token" not in response.json()
+    assert AuditEvent.objects.filter(
+        action="login_failed", actor_username=analyst.get_username()
+    ).exists()
     missing = APIClient().post("/api/auth/token/", {}, format="json")
     assert set(missing.json()) == {"username", "password"}
 
@@ -369,8 +383,6 @@ def test_county_line_journey(force, clgt_officer, supervisor, as_token, as_sessi
     }
     assert row["matrix_version"].startswith("CL-")
     # The beat's run after midnight files the current totals as the day that just ended.
-    from kentsoc.matrix.tasks import write_daily_snapshot
-
     write_daily_snapshot()
     snapshots = ranked(boss, "/api/matrix/snapshots/")
     yesterday = (TODAY - datetime.timedelta(days=1)).isoformat()
@@ -407,12 +419,11 @@ def test_county_line_journey(force, clgt_officer, supervisor, as_token, as_sessi
     assert ended["flexed_division"] is None
     assert [r["division"] for r in ranked(clgt, "/api/matrix/county-lines/")] == ["NORTH"]
 
-    # A second line linked to an OCG: "ocg" takes the group's id.
-    from tests.ocg.factories import make_ocg
-
+    # A second line linked to an OCG: "ocg" takes the group's id. A CLGT officer sees only OCGs
+    # already behind a line, so a supervisor makes the first link (as the demo does).
     group = make_ocg(division=force["divisions"]["north"], status="mapped")
     linked = created(
-        clgt.post(
+        boss.post(
             "/api/county-lines/",
             {
                 "name": "VIPER",
@@ -556,8 +567,6 @@ def test_ocg_journey(force, coordinator, researcher, supervisor, lro, as_token, 
 
 
 def test_intelligence_create_read_patch_delete(force, analyst, auditor, clio, as_token):
-    from tests.countylines.factories import evidence_all, make_line
-
     line = make_line(districts=[force["districts"]["thanet"]], status="active")
     evidence_all(line)
     api = as_token(analyst)
@@ -636,8 +645,6 @@ SUMMARY_LABELS = [
 
 
 def test_disruption_journey_and_activity_summary(force, clgt_officer, supervisor, as_token):
-    from tests.countylines.factories import make_line
-
     clgt = as_token(clgt_officer)
     boss = as_token(supervisor)
     team = force["teams"]["clgt_north"]
@@ -777,9 +784,6 @@ def test_disruption_journey_and_activity_summary(force, clgt_officer, supervisor
 
 
 def test_coordinator_lists(force, coordinator, lro, clgt_officer, outsider, as_token):
-    from ocg.lifetime import services as lifetime
-    from tests.lifetime.factories import MembershipFactory, OcgFactory
-
     days = datetime.timedelta
     north, east = force["divisions"]["north"], force["divisions"]["east"]
     theirs = OcgFactory(
@@ -896,12 +900,6 @@ def test_coordinator_lists(force, coordinator, lro, clgt_officer, outsider, as_t
 
 
 def test_coordinator_lists_cost_the_same_queries_for_one_row_or_many(force, coordinator, as_token):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from ocg.lifetime import services as lifetime
-    from tests.lifetime.factories import MembershipFactory, OcgFactory
-
     days = datetime.timedelta
     group = OcgFactory(division=force["divisions"]["north"])
     api = as_token(coordinator)
@@ -1001,9 +999,6 @@ WRITES = [
     ids=["empty", "list", "string", "wrong-types"],
 )
 def test_bad_bodies_are_400_with_json_never_500(force, supervisor, as_token, body):
-    from tests.countylines.factories import make_line
-    from tests.ocg.factories import make_ocg
-
     line = make_line(districts=[force["districts"]["medway"]])
     ocg = make_ocg(division=force["divisions"]["north"], status="mapped")
     api = as_token(supervisor)
@@ -1040,9 +1035,6 @@ def test_unknown_is_404(force, supervisor, as_token, method, url):
 
 
 def test_forbidden_is_403_whatever_the_body(force, clio, lro, analyst, as_token):
-    from tests.countylines.factories import make_line
-    from tests.ocg.factories import make_ocg
-
     line = make_line(districts=[force["districts"]["medway"]])
     ocg = make_ocg(division=force["divisions"]["north"], status="mapped")
     line_body = {"name": "X", "exporting_area": "Y", "importing_districts": [], "deal_lines": []}
