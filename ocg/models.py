@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from kentsoc.org.scoping import Access, ScopedQuerySet
 from ocg.choices import (
+    SCORED_OCG_STATUSES,
     CustodyStatus,
     MembershipRole,
     OcgStatus,
@@ -23,8 +24,13 @@ class OcgQuerySet(ScopedQuerySet):
             return self.filter(
                 Q(lead_responsible_officer_id=access.user_id) | Q(managing_team_id=access.team_id)
             )
-        if access.role in (Role.CLGT_OFFICER, Role.CLIO):
-            # Line teams need the OCGs behind the lines they work, nothing else.
+        if access.role == Role.CLGT_OFFICER:
+            # Line teams need the OCGs behind lines, and the mapped or adopted ones a line they
+            # nominate may be linked to; groups still in development stay with the OCGMU.
+            return self.filter(
+                Q(county_lines__isnull=False) | Q(status__in=SCORED_OCG_STATUSES)
+            ).distinct()
+        if access.role == Role.CLIO:
             return self.filter(county_lines__isnull=False).distinct()
         return self.none()
 

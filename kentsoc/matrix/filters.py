@@ -22,6 +22,13 @@ class RankingFilterSet(django_filters.FilterSet):
         model = Ranking
         fields = ["division", "top30"]
 
+    def __init__(self, data=None, *args, **kwargs):
+        # Division codes are upper case; "north" means NORTH to anyone typing a URL.
+        if data is not None and data.get("division"):
+            data = data.copy()
+            data["division"] = data["division"].upper()
+        super().__init__(data, *args, **kwargs)
+
     def filter_division(self, queryset: QuerySet, name: str, value: Division) -> QuerySet:
         return queryset.filter(partition=value.code)
 

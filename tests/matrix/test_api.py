@@ -244,3 +244,10 @@ def test_query_counts_do_not_grow_with_data(client, supervisor, force):
     assert [_queries(client, url, params) for url, params in urls] == one
     assert [_queries(client, url) for url in explain] == one_explain
     assert client.get(LINES).json()["count"] == 13
+
+
+def test_division_code_is_not_case_sensitive(client, clgt_officer, matrix):
+    client.force_login(clgt_officer)
+    upper = client.get(LINES, {"division": "NORTH"}).json()["results"]
+    lower = client.get(LINES, {"division": "north"}).json()["results"]
+    assert upper and lower == upper
