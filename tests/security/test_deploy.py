@@ -19,9 +19,9 @@ HOST = "kentsoc.example.police.uk"
 
 
 def production_env() -> dict[str, str]:
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("SECURE_SSL_REDIRECT", "STATIC_MANIFEST")
-    }
+    # Browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; production never has it.
+    test_switches = ("SECURE_SSL_REDIRECT", "STATIC_MANIFEST", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in test_switches}
     env.update(
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
