@@ -372,9 +372,7 @@ def _seed_line(
     if plan.kind == "nominated" and index % 2:
         numbers.append("07700 900000")  # shared with BLAZE's handset: flagged on both lines
     line = services.line_nominate(
-        # A CLGT officer sees only OCGs already behind a line, so the supervisor, who sees every
-        # OCG, nominates the lines that start out linked to one.
-        actor=cast.supervisor if ocg else officer,
+        actor=officer,
         name=plan.brand,
         exporting_area=exporting,
         importing_districts=[primary.pk, *[d.pk for d in others]],

@@ -12,6 +12,7 @@ from countylines import selectors, services
 from countylines.choices import LineStatus
 from kentsoc.intel.choices import CountyLineCriterion
 from kentsoc.intel.models import IntelligenceRecord
+from kentsoc.intel.selectors import can_open_records
 
 
 def _records(user: Any, breakdown: list[dict[str, Any]]) -> dict[int, IntelligenceRecord]:
@@ -25,7 +26,9 @@ def _records(user: Any, breakdown: list[dict[str, Any]]) -> dict[int, Intelligen
     return IntelligenceRecord.objects.visible_to(user).in_bulk(ids)
 
 
-def _record_links(ids: list[int], found: dict[int, IntelligenceRecord], scorable: bool) -> list:
+def _record_links(
+    ids: list[int], found: dict[int, IntelligenceRecord], scorable: bool, can_open: bool
+) -> list:
     links = []
     for pk in ids:
         record = found.get(pk)
@@ -33,7 +36,7 @@ def _record_links(ids: list[int], found: dict[int, IntelligenceRecord], scorable
             {
                 "id": pk,
                 "label": f"{record.reference} ({record.grading})" if record else f"record {pk}",
-                "url": reverse("intel:detail", args=[pk]) if record else "",
+                "url": reverse("intel:detail", args=[pk]) if record and can_open else "",
                 "scorable": scorable,
             }
         )
@@ -58,12 +61,13 @@ def score_context(user: Any, line: Any) -> dict[str, Any]:
     rows = []
     if score:
         found = _records(user, score.breakdown)
+        can_open = can_open_records(user)
         for item in score.breakdown:
             rows.append(
                 {
                     **item,
-                    "links": _record_links(item.get("records", []), found, True)
-                    + _record_links(item.get("unscorable_records", []), found, False),
+                    "links": _record_links(item.get("records", []), found, True, can_open)
+                    + _record_links(item.get("unscorable_records", []), found, False, can_open),
                 }
             )
     division = line.flexed_division if line.flexed_division_id else line.division

@@ -17,7 +17,7 @@ from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
 from kentsoc.intel.choices import OcgCriterion
 from kentsoc.intel.models import DefinitionEvidence, IntelligenceRecord
-from kentsoc.intel.selectors import MIN_CURRENT_MEMBERS
+from kentsoc.intel.selectors import MIN_CURRENT_MEMBERS, can_open_records
 from kentsoc.matrix.models import Ranking, Score
 from ocg.choices import SCORED_OCG_STATUSES, OcgStatus, PlanActionStatus
 from ocg.models import OCG, Membership, Nominal, OcgStatusChange, PlanAction
@@ -148,6 +148,7 @@ def explain_factors(*, user: Any, breakdown: list[dict]) -> list[dict]:
         .filter(pk__in=ids)
         .only("id", "reference", "source_evaluation", "intelligence_assessment", "handling_code")
     }
+    can_open = can_open_records(user)
     rows = []
     for entry in breakdown:
         records = []
@@ -161,7 +162,7 @@ def explain_factors(*, user: Any, breakdown: list[dict]) -> list[dict]:
                     "id": pk,
                     "reference": record.reference if record else f"record {pk}",
                     "grading": record.grading if record else "",
-                    "url": reverse("intel:detail", args=[pk]) if record else "",
+                    "url": reverse("intel:detail", args=[pk]) if record and can_open else "",
                     "scorable": scorable,
                     "visible": record is not None,
                 }

@@ -13,7 +13,12 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from kentsoc.intel.selectors import evidence_checklist, intelligence_for_subject
+from kentsoc.intel.selectors import (
+    can_open_records,
+    evidence_checklist,
+    intelligence_for_subject,
+    openable_record_ids,
+)
 from kentsoc.intel.tables import claims_in_words, record_status
 
 
@@ -41,8 +46,15 @@ def subject_records_context(
     )
     # A claim reads in the words of the table of the subject being looked at.
     types = [kind] if kind != "nominal" else None
+    # The rows are scoped already; the record page also needs the permission.
+    can_open = can_open_records(user)
     rows = [
-        {"record": r, "status": record_status(r), "claims": claims_in_words(r, types)}
+        {
+            "record": r,
+            "url": reverse("intel:detail", args=[r.pk]) if can_open else "",
+            "status": record_status(r),
+            "claims": claims_in_words(r, types),
+        }
         for r in records
     ]
     add_url = ""
@@ -65,6 +77,9 @@ def evidence_checklist_context(
     kind, subject = _subject(ocg, county_line)
     rows = evidence_checklist(**{kind: subject})
     can_add = user.has_perm("intel.add_definitionevidence")
+    openable = openable_record_ids(
+        user=user, ids={r.pk for row in rows for e in row.evidence for r in e.records.all()}
+    )
     items = []
     for row in rows:
         add_url = ""
@@ -76,6 +91,13 @@ def evidence_checklist_context(
         evidence = [
             {
                 "item": e,
+                "records": [
+                    {
+                        "reference": r.reference,
+                        "url": reverse("intel:detail", args=[r.pk]) if r.pk in openable else "",
+                    }
+                    for r in e.records.all()
+                ],
                 "remove_url": (
                     f"{reverse('intel:evidence-remove', args=[e.pk])}"
                     + (f"?{urlencode({'next': next_url})}" if next_url else "")

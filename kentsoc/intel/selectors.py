@@ -34,6 +34,24 @@ def intelligence_list(*, user: Any) -> QuerySet[IntelligenceRecord]:
     )
 
 
+VIEW_RECORD_PERM = "intel.view_intelligencerecord"
+
+
+def can_open_records(user: Any) -> bool:
+    """Whether the user may open record pages at all (CLIOs see lines, not intelligence)."""
+    return user is not None and user.has_perm(VIEW_RECORD_PERM)
+
+
+def openable_record_ids(*, user: Any, ids: set[int]) -> set[int]:
+    """Which of these records the user may open: pages link those and show the others'
+    references as plain text, rather than links that answer 403 or 404."""
+    if not ids or not can_open_records(user):
+        return set()
+    return set(
+        IntelligenceRecord.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+
+
 def intelligence_get(*, user: Any, pk: Any) -> IntelligenceRecord:
     """The record, or Http404 when it does not exist or the user may not see it."""
     return intelligence_list(user=user).get_visible_or_404(user, pk=pk)

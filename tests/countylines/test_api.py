@@ -321,8 +321,8 @@ class TestTransitions:
 
 
 class TestOcgLinkIsScoped:
-    """A CLGT officer sees only the OCGs behind county lines: linking any other by id is refused
-    with the message an unknown id gets, so the refusal does not confirm the OCG exists."""
+    """A CLGT officer does not see a nominated OCG that no line is linked to: linking it by id is
+    refused with the message an unknown id gets, so the refusal does not confirm it exists."""
 
     def _ocg(self, force, name):
         from ocg.models import OCG

@@ -13,6 +13,7 @@ from countylines.models import (
     LineNominal,
 )
 from kentsoc.audit.models import AuditEvent
+from ocg.choices import OcgStatus
 from tests.countylines.factories import evidence_all, make_line, make_nominal
 
 TODAY = datetime.date.today
@@ -322,8 +323,12 @@ class TestFlex:
 def test_set_ocg_marks_stale(force, line, clgt_officer):
     from ocg.models import OCG
 
+    # A mapped OCG: CLGT officers see those, so they may link a line to one.
     ocg = OCG.objects.create(
-        name="Fictional Crew", division=force["divisions"]["north"], nominated_on=TODAY()
+        name="Fictional Crew",
+        division=force["divisions"]["north"],
+        nominated_on=TODAY(),
+        status=OcgStatus.MAPPED,
     )
     services.line_set_ocg(actor=clgt_officer, line=line, ocg=ocg.pk)
     line.refresh_from_db()
