@@ -330,7 +330,9 @@ class PersonAtRisk(models.Model):
             ),
             # A child is under 18 and a vulnerable adult 18 or over: the band must agree.
             models.CheckConstraint(
-                condition=Q(kind=PersonKind.CHILD, age_band__in=[b.value for b in CHILD_AGE_BANDS])
+                condition=Q(
+                    kind=PersonKind.CHILD, age_band__in=sorted(b.value for b in CHILD_AGE_BANDS)
+                )
                 | Q(
                     kind=PersonKind.VULNERABLE_ADULT,
                     age_band__in=[b for b in AgeBand.values if b not in CHILD_AGE_BANDS],
