@@ -419,11 +419,11 @@ def test_county_line_journey(force, clgt_officer, supervisor, as_token, as_sessi
     assert ended["flexed_division"] is None
     assert [r["division"] for r in ranked(clgt, "/api/matrix/county-lines/")] == ["NORTH"]
 
-    # A second line linked to an OCG: "ocg" takes the group's id. A CLGT officer sees only OCGs
-    # already behind a line, so a supervisor makes the first link (as the demo does).
+    # A second line linked to an OCG: "ocg" takes the group's id; the CLGT officer who nominates
+    # it sees mapped and adopted groups.
     group = make_ocg(division=force["divisions"]["north"], status="mapped")
     linked = created(
-        boss.post(
+        clgt.post(
             "/api/county-lines/",
             {
                 "name": "VIPER",
