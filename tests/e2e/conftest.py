@@ -39,13 +39,41 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Browser tests sign people in many times; the production hasher would dominate their time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _new_page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
-    page = context.new_page()
+    return context.new_page()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    page = _new_page(browser, live_server)
     yield page
-    context.close()
+    page.context.close()
+
+
+@pytest.fixture
+def signed_in(browser, live_server):
+    """signed_in(user) -> a page in that person's own browser context (own cookies, session)."""
+    from tests.factories import TEST_PASSWORD
+
+    pages = []
+
+    def sign_in(user):
+        page = _new_page(browser, live_server)
+        pages.append(page)
+        login(page, user.username, TEST_PASSWORD)
+        return page
+
+    yield sign_in
+    for page in pages:
+        page.context.close()
 
 
 def login(page, username: str, password: str) -> None:

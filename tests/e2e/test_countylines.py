@@ -25,11 +25,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 OTHER_LINE_NUMBER = "07700900777"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def officer_page(page: Page, clgt_officer) -> Page:
     login(page, clgt_officer.username, TEST_PASSWORD)
@@ -37,14 +32,8 @@ def officer_page(page: Page, clgt_officer) -> Page:
 
 
 @pytest.fixture
-def supervisor_page(browser, live_server, supervisor):
-    """The supervisor works in a browser context of their own (own cookies, own session)."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    login(page, supervisor.username, TEST_PASSWORD)
-    yield page
-    context.close()
+def supervisor_page(signed_in, supervisor):
+    return signed_in(supervisor)
 
 
 def _nominate(page: Page, *, ocg_label: str) -> CountyLine:

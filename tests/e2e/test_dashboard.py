@@ -30,11 +30,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.django_db(tr
 LIVE_TIMEOUT = 45_000  # ms: the page polls every 3 s; the worker needs well under a second
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def matrix(force):
     """Three ranked lines in North, one in East, one flexed from East to the Central CLGT, 31 in

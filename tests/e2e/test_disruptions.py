@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from disruptions import services
 from disruptions.choices import DisruptionStatus, DrugClass, DrugUnit, Tactic
@@ -25,29 +25,9 @@ from tests.factories import TEST_PASSWORD
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def _signed_in(browser: Browser, live_server, user) -> Page:
-    """One person's own browser context (own cookies, own session)."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    login(page, user.username, TEST_PASSWORD)
-    return page
-
-
 @pytest.fixture
-def people(browser, live_server, lro, supervisor):
-    pages = {
-        "lro": _signed_in(browser, live_server, lro),
-        "supervisor": _signed_in(browser, live_server, supervisor),
-    }
-    yield pages
-    for page in pages.values():
-        page.context.close()
+def people(signed_in, lro, supervisor):
+    return {"lro": signed_in(lro), "supervisor": signed_in(supervisor)}
 
 
 @pytest.fixture

@@ -24,11 +24,6 @@ from tests.lifetime.factories import MembershipFactory, OcgFactory
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def coordinator_page(page: Page, coordinator) -> Page:
     login(page, coordinator.username, TEST_PASSWORD)
