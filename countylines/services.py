@@ -36,7 +36,7 @@ from countylines.models import (
 )
 from countylines.phones import display_mobile, normalise_mobile
 from kentsoc.audit.choices import AuditAction
-from kentsoc.audit.services import audit_record, diff_fields
+from kentsoc.audit.services import audit_record, audit_update, diff_fields
 from kentsoc.matrix.services import subjects_mark_stale
 from kentsoc.org.models import District, Division
 
@@ -788,15 +788,7 @@ def person_at_risk_update(
             }
         )
     merged = {f: getattr(current, f) for f in ("kind", "age_band")} | dict(values)
-    cleaned = _clean_person(merged)
-    changes = diff_fields(current, cleaned)
-    if not changes:
-        return current
-    for field, value in cleaned.items():
-        setattr(current, field, value)
-    current.version += 1
-    current.save(update_fields=[*cleaned, "version", "updated_at"])
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=current, changes=changes)
+    audit_update(actor=actor, obj=current, values=_clean_person(merged))
     return current
 
 

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kentsoc.audit.choices import AuditAction
-from kentsoc.audit.services import audit_record, diff_fields
+from kentsoc.audit.services import audit_record, audit_update, diff_fields
 from kentsoc.intel.selectors import definition_gap_labels
 from kentsoc.matrix.services import subjects_mark_stale
 from kentsoc.org.choices import Role, TeamKind
@@ -370,14 +370,7 @@ def nominal_update(*, actor: Any, nominal: Nominal, version: Any = None, **chang
     fields = _clean_nominal_fields(changes, errors)
     if errors:
         raise ValidationError(errors)
-    diff = diff_fields(nominal, fields)
-    if not diff:
-        return nominal
-    for name, value in fields.items():
-        setattr(nominal, name, value)
-    nominal.version += 1
-    nominal.save(update_fields=[*fields, "version", "updated_at"])
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=nominal, changes=diff)
+    audit_update(actor=actor, obj=nominal, values=fields)
     return nominal
 
 

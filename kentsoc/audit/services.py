@@ -79,6 +79,20 @@ def diff_fields(instance: models.Model, new_values: Mapping[str, Any]) -> dict[s
     return changes
 
 
+def audit_update(*, actor: Any, obj: models.Model, values: Mapping[str, Any]) -> dict:
+    """Apply values to a versioned record, save what they touch with the version bumped, and audit
+    the change. Returns the changes; {} (and nothing written) when no value differs."""
+    changes = diff_fields(obj, values)
+    if not changes:
+        return changes
+    for field, value in values.items():
+        setattr(obj, field, value)
+    obj.version += 1
+    obj.save(update_fields=[*values, "version", "updated_at"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=obj, changes=changes)
+    return changes
+
+
 def audit_export(
     *, actor: Any, object_type: str, count: int, filters: Iterable[tuple[str, Any]] = ()
 ) -> AuditEvent:
