@@ -143,7 +143,7 @@ SERVICE_MODULES = [
     "kentsoc/intel/services.py",
     "kentsoc/org/services.py",
 ]
-AUDIT_CALLS = {"audit_record", "audit_view", "audit_export"}
+AUDIT_CALLS = {"audit_record", "audit_update", "audit_view", "audit_export"}
 WRITE_CALLS = {"save", "create", "update", "delete", "bulk_create", "bulk_update"}
 WRITE_CALLS |= {"update_or_create", "get_or_create", "set", "add", "remove", "clear"}
 # Services that write derived data, not what a person did, each with the reason.
