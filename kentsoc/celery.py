@@ -4,6 +4,7 @@ from typing import Any
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import worker_ready, worker_shutting_down
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kentsoc.settings")
 
@@ -19,6 +20,31 @@ def _quiet_eager_task_successes(sender: Celery, **kwargs: Any) -> None:
     # keeps them; failures are logged at ERROR either way.
     if sender.conf.task_always_eager:
         logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
+
+
+_sweepers: list[Any] = []
+
+
+@worker_ready.connect
+def _start_stale_sweeper(sender: Any = None, **kwargs: Any) -> None:
+    # Rescores whose publish failed during a broker outage are picked up by the worker itself,
+    # at start and on a timer: the matrix converges without beat (kentsoc/matrix/sweeper.py).
+    from django.conf import settings
+
+    from kentsoc.matrix.sweeper import StaleSweeper
+
+    sweeper = StaleSweeper(
+        interval=settings.MATRIX_SWEEP_INTERVAL_SECONDS,
+        stale_after=settings.MATRIX_SWEEP_STALE_AFTER_SECONDS,
+    )
+    sweeper.start()
+    _sweepers.append(sweeper)
+
+
+@worker_shutting_down.connect
+def _stop_stale_sweeper(**kwargs: Any) -> None:
+    while _sweepers:
+        _sweepers.pop().stop()
 
 
 app.conf.beat_schedule = {

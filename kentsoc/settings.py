@@ -121,7 +121,29 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300)}
+# A publish to a Redis that is down or hung gives up after BROKER_TIMEOUT_SECONDS per attempt
+# (one retry), so a write that committed still answers at once (kentsoc/broker.py); its subjects
+# stay stale and the worker's own sweep re-enqueues them when Redis is back.
+BROKER_TIMEOUT_SECONDS = env_int("CELERY_BROKER_TIMEOUT", 1)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300),
+    "socket_timeout": BROKER_TIMEOUT_SECONDS,
+    "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT_SECONDS
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# The worker waits for Redis however long it is away (Celery's default gives up after 100 tries).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# The worker's stale sweep (kentsoc/matrix/sweeper.py), beat or no beat: at start and then every
+# MATRIX_SWEEP_INTERVAL seconds (0: at start only), subjects stale for over
+# MATRIX_SWEEP_STALE_AFTER seconds are enqueued again.
+MATRIX_SWEEP_INTERVAL_SECONDS = env_int("MATRIX_SWEEP_INTERVAL", 30)
+MATRIX_SWEEP_STALE_AFTER_SECONDS = env_int("MATRIX_SWEEP_STALE_AFTER", 60)
 CELERY_TIMEZONE = "Europe/London"
 
 # --- Auth, sessions, lockout --------------------------------------------------------------------

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from countylines.choices import LineRole, LineStatus
 from countylines.models import CountyLine, LineNominal
+from kentsoc import broker
 from kentsoc.intel.models import FactorClaim, IntelligenceRecord
 from kentsoc.matrix import ranking
 from kentsoc.matrix.choices import RankedSubject
@@ -55,7 +56,10 @@ STALE_SWEEP_AFTER_SECONDS = 60
 def _redis():
     import redis
 
-    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+    timeout = settings.BROKER_TIMEOUT_SECONDS
+    return redis.Redis.from_url(
+        settings.REDIS_URL, socket_timeout=timeout, socket_connect_timeout=timeout
+    )
 
 
 def _coalescing() -> bool:
@@ -68,10 +72,11 @@ def _pending_key(subject_type: str, subject_id: int) -> str:
     return f"kentsoc:{connection.settings_dict['NAME']}:rescore:{subject_type}:{subject_id}"
 
 
-def _claim_pending(subject_type: str, subject_id: int) -> bool:
-    """True when no rescore of the subject is already queued (and records that one now is)."""
+def _claim_pending(subject_type: str, subject_id: int) -> bool | None:
+    """True: no rescore of the subject was queued, and the marker now says one is. False: one
+    is already queued. None: there is no marker to go by (eager mode, or Redis unreachable)."""
     if not _coalescing():
-        return True
+        return None
     import redis
 
     try:
@@ -82,7 +87,7 @@ def _claim_pending(subject_type: str, subject_id: int) -> bool:
         )
     except redis.RedisError:
         logger.warning("Redis unavailable for rescore coalescing; enqueueing anyway")
-        return True
+        return None
 
 
 def rescore_pending_release(*, subject_type: str, subject_id: int) -> None:
@@ -98,11 +103,21 @@ def rescore_pending_release(*, subject_type: str, subject_id: int) -> None:
         logger.warning("Redis unavailable to release a rescore marker; it will expire")
 
 
-def _enqueue_rescore(subject_type: str, subject_id: int) -> None:
+def _enqueue_rescore(subject_type: str, subject_id: int) -> bool:
+    """Queue a rescore unless one is already queued. False when the broker could not take it:
+    the subject stays stale and the next sweep tries again (an on_commit callback must not
+    raise: the write has committed)."""
     from kentsoc.matrix.tasks import rescore_subject
 
-    if _claim_pending(subject_type, subject_id):
-        rescore_subject.delay(subject_type=subject_type, subject_id=subject_id)
+    claimed = _claim_pending(subject_type, subject_id)
+    if claimed is False:
+        return True
+    if broker.send(rescore_subject, subject_type=subject_type, subject_id=subject_id):
+        return True
+    if claimed:
+        # Nothing is queued: the marker must not make the sweep's re-enqueue look redundant.
+        rescore_pending_release(subject_type=subject_type, subject_id=subject_id)
+    return False
 
 
 _rescores_deferred: ContextVar[bool] = ContextVar("kentsoc_rescores_deferred", default=False)
@@ -112,7 +127,7 @@ _rescores_deferred: ContextVar[bool] = ContextVar("kentsoc_rescores_deferred", d
 def rescores_deferred() -> Iterator[None]:
     """Changes inside the block mark their subjects stale but enqueue no rescore. For bulk
     loads that end with `recompute_all` (seed_demo): rescoring after every one of hundreds of
-    changes would be thrown away. Whatever is still stale afterwards, the beat sweeper picks up."""
+    changes would be thrown away. Whatever is still stale afterwards, the stale sweep picks up."""
     token = _rescores_deferred.set(True)
     try:
         yield
@@ -336,9 +351,11 @@ def subject_rescore(
 
 
 def stale_subjects_requeue(*, older_than_seconds: int = STALE_SWEEP_AFTER_SECONDS) -> int:
-    """Re-enqueue subjects stale for too long (a lost message, a killed worker, a broker restart).
+    """Re-enqueue subjects stale for too long (a lost message, a killed worker, a broker outage).
 
-    Subjects whose rescore is still queued keep their marker and are not enqueued twice.
+    Subjects whose rescore is still queued keep their marker and are not enqueued twice. Stops
+    at the first publish the broker refuses: the rest would fail alike, each after a timeout,
+    and stay stale for the next sweep.
     """
     cutoff = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
     count = 0
@@ -348,7 +365,8 @@ def stale_subjects_requeue(*, older_than_seconds: int = STALE_SWEEP_AFTER_SECOND
     ):
         ids = model.objects.filter(score_stale_since__lte=cutoff).values_list("pk", flat=True)
         for subject_id in ids:
-            _enqueue_rescore(subject_type, subject_id)
+            if not _enqueue_rescore(subject_type, subject_id):
+                return count
             count += 1
     return count
 

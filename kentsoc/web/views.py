@@ -37,14 +37,22 @@ def home(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> JsonResponse:
     db_ok, db_detail = database_status()
     broker_ok, broker_detail = broker_status()
-    ok = db_ok and broker_ok
+    # Without the database nothing works: 503, take this instance out of service. Without the
+    # broker pages are served and writes are saved (rescores wait for the worker's stale sweep),
+    # so the instance stays in service: 200, "degraded: broker", for monitoring to raise.
+    if not db_ok:
+        status, code = "unavailable", 503
+    elif not broker_ok:
+        status, code = "degraded: broker", 200
+    else:
+        status, code = "ok", 200
     return JsonResponse(
         {
-            "status": "ok" if ok else "unavailable",
+            "status": status,
             "database": {"ok": db_ok, "detail": db_detail},
             "broker": {"ok": broker_ok, "detail": broker_detail},
         },
-        status=200 if ok else 503,
+        status=code,
     )
 
 

@@ -1,4 +1,6 @@
-"""/healthz: database and broker reachability as JSON, 200 when both answer, 503 otherwise."""
+"""/healthz: database and broker reachability as JSON. 200 "ok" when both answer; 200 "degraded:
+broker" when only the broker is away (pages are served, writes are saved); 503 without the
+database."""
 
 import socket
 
@@ -26,17 +28,34 @@ def test_healthy_with_postgresql_and_redis(client):
     }
 
 
-def test_unavailable_when_the_broker_is_down(client, settings):
+def test_degraded_but_in_service_when_the_broker_is_down(client, settings):
     settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{_closed_port()}/0"
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded: broker"
+    assert body["database"]["ok"] is True
+    assert body["broker"]["ok"] is False
+    assert body["broker"]["detail"] == "ConnectionError"
+
+
+@pytest.mark.parametrize("broker_up", [True, False])
+def test_unavailable_without_the_database(client, settings, monkeypatch, broker_up):
+    from kentsoc.web import views
+
+    monkeypatch.setattr(views, "database_status", lambda: (False, "OperationalError"))
+    if not broker_up:
+        settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{_closed_port()}/0"
 
     response = client.get("/healthz")
 
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "unavailable"
-    assert body["database"]["ok"] is True
-    assert body["broker"]["ok"] is False
-    assert body["broker"]["detail"] == "ConnectionError"
+    assert body["database"] == {"ok": False, "detail": "OperationalError"}
+    assert body["broker"]["ok"] is broker_up
 
 
 def test_the_demo_without_a_broker_is_healthy(client, settings):
