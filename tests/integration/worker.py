@@ -11,6 +11,7 @@ and asks for it as `real_worker`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -67,16 +68,17 @@ def _die_with_the_test_run() -> None:
 class Workers:
     """Starts worker processes and guarantees they are gone when the test ends, pass or fail."""
 
-    def __init__(self, tmp_path: Path, queue: str) -> None:
+    def __init__(self, tmp_path: Path, queue: str, redis_url: str = REDIS_URL) -> None:
         self.tmp_path = tmp_path
         self.queue = queue
+        self.redis_url = redis_url
         self.started: list[subprocess.Popen] = []
 
     def start(self, name: str, **extra_env: str) -> subprocess.Popen:
         env = dict(os.environ)
         env.update(
             DATABASE_URL=_database_url(),
-            REDIS_URL=REDIS_URL,
+            REDIS_URL=self.redis_url,
             CELERY_TASK_ALWAYS_EAGER="false",
             # A killed worker's unacked message comes back quickly; the sweeper covers it anyway.
             CELERY_VISIBILITY_TIMEOUT="5",
@@ -140,31 +142,32 @@ class Workers:
         pytest.fail(f"Timed out waiting for {what}. Worker logs:\n{self.logs()}")
 
 
-def _clear_queue(queue: str) -> None:
+def _clear_queue(redis_url: str, queue: str) -> None:
     """Drop what a previous (aborted) run of this test database left: its queue and markers."""
     import redis
 
-    client = redis.Redis.from_url(REDIS_URL)
+    client = redis.Redis.from_url(redis_url)
     client.delete(queue)
     markers = list(client.scan_iter(f"kentsoc:{connection.settings_dict['NAME']}:*"))
     if markers:
         client.delete(*markers)
 
 
-@pytest.fixture(name="real_worker")
-def real_worker_fixture(transactional_db, tmp_path) -> Iterator[Workers]:
-    """Tasks go to Redis instead of running inline; `real_worker.start(name)` starts a worker.
-    Every worker started is killed at teardown, even when the test fails."""
+@contextlib.contextmanager
+def workers_on(redis_url: str, tmp_path: Path) -> Iterator[Workers]:
+    """Tasks this process sends go to `redis_url` instead of running inline; `start(name)` on
+    the Workers yielded starts a worker on it. Every worker started is killed on the way out,
+    even when the test fails. Needs `transactional_db`."""
     queue = f"kentsoc-test-{connection.settings_dict['NAME']}"
-    _clear_queue(queue)
+    _clear_queue(redis_url, queue)
     eager = app.conf.task_always_eager
     default_queue = app.conf.task_default_queue
     app.conf.task_always_eager = False
-    _use_broker(REDIS_URL, queue)
+    _use_broker(redis_url, queue)
     services._redis.cache_clear()
-    workers = Workers(tmp_path, queue)
+    workers = Workers(tmp_path, queue, redis_url)
     try:
-        with override_settings(REDIS_URL=REDIS_URL, CELERY_TASK_ALWAYS_EAGER=False):
+        with override_settings(REDIS_URL=redis_url, CELERY_TASK_ALWAYS_EAGER=False):
             yield workers
     finally:
         workers.stop_all()
@@ -172,3 +175,10 @@ def real_worker_fixture(transactional_db, tmp_path) -> Iterator[Workers]:
         app.conf.task_always_eager = eager
         _use_broker(settings.CELERY_BROKER_URL, default_queue)
         connection.close()
+
+
+@pytest.fixture(name="real_worker")
+def real_worker_fixture(transactional_db, tmp_path) -> Iterator[Workers]:
+    """Real workers on the shared test Redis (`MATRIX_INTEGRATION_REDIS_URL`): see workers_on."""
+    with workers_on(REDIS_URL, tmp_path) as workers:
+        yield workers
