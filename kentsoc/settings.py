@@ -38,14 +38,18 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "django_htmx",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "kentsoc.org",
     "kentsoc.audit",
+    "kentsoc.accounts",
     "kentsoc.web",
     "kentsoc.intel",
     "kentsoc.matrix",
@@ -172,9 +176,14 @@ CSRF_FAILURE_VIEW = "kentsoc.web.views.csrf_failure"
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
-# Lock the account, not the address: officers share a few force proxies, so locking an IP would
-# lock out a whole station while an attacker simply moves to another address.
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Lock a username *from one address*: a stranger guessing from elsewhere cannot lock an officer
+# out, while brute force from one address is still stopped. Locking an address alone would lock a
+# whole station behind a force proxy, so there is no address-only lock. The address is the one the
+# audit trail records (PROXY_COUNT decides which X-Forwarded-For hop is the client).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "kentsoc.audit.middleware.client_ip"
+# The one-time code typed at the second step is never kept in axes' logs.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -192,6 +201,18 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
+# Second factor (django-otp TOTP, recovery codes) for signing in to the web and for API tokens.
+# The demo (DEBUG on) keeps one-step logins.
+REQUIRE_2FA = env_bool("REQUIRE_2FA", default=not DEBUG)
+OTP_TOTP_ISSUER = "kentsoc"
+# API tokens (django-rest-knox): stored hashed, shown once, expire after one shift by default.
+API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 8)
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 (a model name)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=API_TOKEN_TTL_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
     CSRF_COOKIE_SECURE = True
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
@@ -224,7 +245,7 @@ REST_FRAMEWORK = {
     # Token first: DRF answers an unauthenticated request with the first class's challenge, so
     # a missing or bad token is a 401 with `WWW-Authenticate: Token`, not a bare 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "kentsoc.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

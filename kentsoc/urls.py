@@ -6,6 +6,7 @@ from kentsoc.web import views as web_views
 from kentsoc.web.api import HasRole
 
 api_patterns = [
+    path("", include("kentsoc.accounts.api.urls")),
     path("", include("kentsoc.org.api.urls")),
     path("", include("kentsoc.intel.api.urls")),
     path("", include("kentsoc.matrix.api.urls")),

@@ -11,7 +11,11 @@ from kentsoc.audit.services import audit_record
 
 @receiver(user_logged_in, dispatch_uid="kentsoc.audit.login")
 def _logged_in(sender, request, user, **kwargs):
-    audit_record(actor=user, action=AuditAction.LOGIN, obj=user)
+    # A sign-in that passed a second factor names the kind of device (django-otp's convention:
+    # the verified device rides on the user as `otp_device`), never the device itself.
+    device = getattr(user, "otp_device", None)
+    changes = {"second_factor": str(device._meta.verbose_name)} if device is not None else None
+    audit_record(actor=user, action=AuditAction.LOGIN, obj=user, changes=changes)
 
 
 @receiver(user_logged_out, dispatch_uid="kentsoc.audit.logout")
@@ -28,6 +32,8 @@ def _login_failed(sender, credentials, request=None, **kwargs):
         action=AuditAction.LOGIN_FAILED,
         actor_username=str(credentials.get("username", ""))[:150],
         object_type="auth.user",
+        # Which step failed when it was not the password (the second factor, its enrolment).
+        changes={"step": credentials["step"]} if "step" in credentials else None,
     )
 
 

@@ -9,7 +9,7 @@ from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
 from kentsoc.audit.services import audit_record
 from kentsoc.org.models import Team
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.otp import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -19,9 +19,8 @@ def _sign_in(client, username, password, **extra):
 
 
 def test_login_through_the_form_is_audited_with_where_from(client, coordinator):
-    response = _sign_in(
-        client, "coordinator", TEST_PASSWORD, REMOTE_ADDR="192.0.2.7", HTTP_X_REQUEST_ID="abc-123"
-    )
+    # Password, then the authenticator app's code (the second factor is on outside the demo).
+    response = sign_in(client, coordinator, REMOTE_ADDR="192.0.2.7", HTTP_X_REQUEST_ID="abc-123")
 
     assert response.status_code == 302
     assert client.session[SESSION_KEY] == str(coordinator.pk)
@@ -31,7 +30,8 @@ def test_login_through_the_form_is_audited_with_where_from(client, coordinator):
     assert (event.object_type, event.object_id) == ("auth.user", str(coordinator.pk))
     assert event.ip_address == "192.0.2.7"
     assert event.request_id == "abc-123"
-    assert event.path == "/login/"
+    assert event.path == "/login/code/"
+    assert event.changes == {"second_factor": "TOTP device"}
     assert response["X-Request-ID"] == "abc-123"
 
 

@@ -21,6 +21,20 @@ EXEMPT = {
     "healthz": "load-balancer probe; reports database/broker reachability only, no police data",
     "api:auth-token": "exchanging a username and password for a token is signing in; "
     "test_token_auth covers it",
+    # The second step of signing in: only for the visitor who passed the password step in that
+    # session (tests/security/test_two_factor.py).
+    "login-code": "second sign-in step; test_two_factor.py covers it",
+    "login-enrol": "second sign-in step (enrolment); test_two_factor.py covers it",
+    "login-continue": "second sign-in step (after the recovery codes); test_two_factor.py",
+    # An officer's own API tokens: every query starts from the signed-in user, so there is no
+    # record of anyone else to find (tests/security/test_tokens.py proves it per route).
+    "account-tokens": "the signed-in officer's own tokens; test_tokens.py covers it",
+    "account-token-create": "mints a token for the signed-in officer only; test_tokens.py",
+    "account-token-revoke": "the signed-in officer's own tokens only; test_tokens.py",
+    "api:auth-logout": "revokes the presenting token; test_tokens.py covers it",
+    "api:auth-logout-all": "revokes the presenting officer's tokens; test_tokens.py covers it",
+    "api:auth-token-list": "the caller's own tokens; test_tokens.py covers it",
+    "api:auth-token-detail": "the caller's own tokens only; test_tokens.py covers it",
 }
 # The Django admin is behind its own staff check; test_admin_needs_staff covers its front door.
 EXEMPT_NAMESPACES = ("admin",)

@@ -7,11 +7,13 @@ import json
 
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from knox.crypto import hash_token
 
+from kentsoc.accounts.models import ApiToken
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
 from tests.factories import TEST_PASSWORD
+from tests.otp import code_for, confirmed_device, token_for
 from tests.security.conftest import MARKERS
 from tests.security.helpers import each
 from tests.security.routes import ROUTES, checked_names
@@ -76,8 +78,7 @@ def test_api_change_with_session_needs_csrf_token(world):
 
 def test_api_token_works_without_csrf(world):
     coordinator = world.users["coordinator"]
-    token = Token.objects.create(user=coordinator)
-    client = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Token {token.key}")
+    client = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Token {token_for(coordinator)}")
     listed = client.get(reverse("api:ocg-list"))
     assert listed.status_code == 200
     assert MARKERS["ocg"] in listed.content.decode()
@@ -104,9 +105,13 @@ def test_token_auth(world, client):
     assert AuditEvent.objects.filter(
         action=AuditAction.LOGIN_FAILED, actor_username="coordinator"
     ).exists()
-    issued = client.post(url_, {"username": "coordinator", "password": TEST_PASSWORD})
+    code = code_for(confirmed_device(world.users["coordinator"]))
+    issued = client.post(url_, {"username": "coordinator", "password": TEST_PASSWORD, "otp": code})
     assert issued.status_code == 200
-    assert issued.json()["token"] == Token.objects.get(user=world.users["coordinator"]).key
+    key = issued.json()["token"]
+    # Stored hashed: the key is nowhere in the database, only its digest.
+    assert not ApiToken.objects.filter(digest=key).exists()
+    assert ApiToken.objects.get(user=world.users["coordinator"]).digest == hash_token(key)
     assert client.get(url_).status_code == 405
 
 
@@ -142,9 +147,12 @@ def test_no_open_redirect_after_a_form(world):
     assert response.status_code == 302
     assert response["Location"] == reverse("disruptions:detail", args=[submitted.pk])
     signed_out = Client()
+    device = confirmed_device(world.users["supervisor"])
     response = signed_out.post(
         reverse("login") + "?next=https://evil.example/",
         {"username": "supervisor", "password": TEST_PASSWORD},
     )
+    assert response["Location"] == reverse("login-code")
+    response = signed_out.post(reverse("login-code"), {"otp": code_for(device)})
     assert response.status_code == 302
     assert response["Location"] == reverse("home")

@@ -1,4 +1,3 @@
-from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from kentsoc.org.api import views
@@ -9,7 +8,4 @@ router.register("districts", views.DistrictViewSet, basename="district")
 router.register("teams", views.TeamViewSet, basename="team")
 router.register("officers", views.OfficerViewSet, basename="officer")
 
-urlpatterns = [
-    path("auth/token/", views.TokenObtainView.as_view(), name="auth-token"),
-    *router.urls,
-]
+urlpatterns = router.urls
