@@ -50,5 +50,5 @@ class StaleSweeper(threading.Thread):
             # This thread's own connection: closed between ticks rather than held idle.
             db.connections.close_all()
         if count:
-            logger.info("Stale sweep re-enqueued %d subject(s)", count)
+            logger.info("Stale sweep: %d stale subject(s), each with a rescore queued", count)
         return count
