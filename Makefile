@@ -6,11 +6,15 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/kentsoc
+# The tests' app login: no superuser, owns nothing, may only read and add audit rows. The test run
+# creates the role if it is missing; PG_URL (the owner) creates the test database and migrates it.
+PG_APP_URL ?= postgres://kentsoc_app@127.0.0.1:5432/kentsoc
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
 # The test environment: PostgreSQL, Redis reachable, tasks eager except where a test starts a
 # real worker, production-like settings (DEBUG off) with a throwaway key.
-TEST_ENV := DATABASE_URL=$(PG_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_TASK_ALWAYS_EAGER=true \
+TEST_ENV := DATABASE_URL=$(PG_APP_URL) MIGRATE_DATABASE_URL=$(PG_URL) \
+	REDIS_URL=$(TEST_REDIS_URL) CELERY_TASK_ALWAYS_EAGER=true \
 	SECRET_KEY=kentsoc-test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz \
 	DEBUG=false SECURE_SSL_REDIRECT=false STATIC_MANIFEST=false \
 	ALLOWED_HOSTS=testserver,127.0.0.1,localhost

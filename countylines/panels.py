@@ -32,7 +32,7 @@ def nominations_panel(user: Any) -> Panel | None:
         )
     if not rows:
         return None
-    is_supervisor = access.role == Role.SUPERVISOR or access.is_superuser
+    is_supervisor = access.role == Role.SUPERVISOR
     return Panel(
         title="County lines awaiting approval" if is_supervisor else "Your county line nominations",
         template="countylines/partials/home_panel.html",

@@ -185,7 +185,7 @@ def _user(username: str, first: str, last: str, role: str, team: Team, rank: str
         # Reuse the org demo's hash of the demo password when there is one: hashing is slow.
         shared = (
             User.objects.exclude(pk=user.pk)
-            .filter(officer__isnull=False, is_superuser=False)
+            .filter(officer__isnull=False)
             .values_list("password", flat=True)
             .first()
         )

@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kentsoc.audit.middleware.RequestContextMiddleware",
+    # Oversized bodies (413) and NUL characters in the address (400), before anything reads them.
+    "kentsoc.web.guards.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -71,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kentsoc.web.middleware.ContentSecurityPolicyMiddleware",
+    # An officer whose password an administrator set is held at /account/password/.
+    "kentsoc.org.middleware.PasswordChangeRequiredMiddleware",
     # Axes must come last so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -96,6 +100,10 @@ TEMPLATES = [
 
 # --- Database -----------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
+# The database owner's login, used only by `migrate` (kentsoc/audit/database.py): the app's own
+# login (DATABASE_URL) then cannot alter, truncate or disable triggers on the audit trail. Unset,
+# migrations run as DATABASE_URL (the SQLite demo, a one-login setup).
+MIGRATE_DATABASE_URL = env_str("MIGRATE_DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
@@ -154,7 +162,8 @@ CELERY_TIMEZONE = "Europe/London"
 AUTHENTICATION_BACKENDS = [
     "kentsoc.org.backends.LockoutBackend",
     "kentsoc.org.backends.DemoPasswordGuard",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend without its superuser shortcut: permissions come from the officer's role only.
+    "kentsoc.org.permissions.RoleBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -187,20 +196,11 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# JSON for the API's sign-in, the template for the web's.
+AXES_LOCKOUT_CALLABLE = "kentsoc.web.errors.lockout_response"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
-# --- Security headers (production) --------------------------------------------------------------
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
-if not DEBUG:
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = True
 # Second factor (django-otp TOTP, recovery codes) for signing in to the web and for API tokens.
 # The demo (DEBUG on) keeps one-step logins.
 REQUIRE_2FA = env_bool("REQUIRE_2FA", default=not DEBUG)
@@ -213,6 +213,17 @@ REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Token",
 }
 
+# --- Security headers (production) --------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
@@ -250,9 +261,13 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # JSON bodies only, with size, nesting and NUL limits (kentsoc/web/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["kentsoc.web.parsers.BoundedJSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PAGINATION_CLASS": "kentsoc.web.api.StandardPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, plus every operation's error responses (kentsoc/web/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "kentsoc.web.schema.AutoSchema",
     "EXCEPTION_HANDLER": "kentsoc.web.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),

@@ -7,6 +7,12 @@ import pytest
 from django.conf import settings
 
 from kentsoc.org.choices import Rank, Role, TeamKind
+from kentsoc.org.services import officer_sync_group
+from tests.database import (  # noqa: F401  (the test database is the owner's; tests run as the app)
+    django_db_modify_db_settings,
+    django_db_setup,
+    require_two_logins,
+)
 from tests.factories import (
     DistrictFactory,
     DivisionFactory,
@@ -20,9 +26,10 @@ def pytest_configure(config):
     engine = settings.DATABASES["default"]["ENGINE"]
     if "postgresql" not in engine:
         raise pytest.UsageError(
-            "kentsoc tests run on PostgreSQL only. Set "
-            "DATABASE_URL=postgres://postgres@127.0.0.1:5432/kentsoc (make test does this for you)."
+            "kentsoc tests run on PostgreSQL only. Set DATABASE_URL="
+            "postgres://kentsoc_app@127.0.0.1:5432/kentsoc (make test does this for you)."
         )
+    require_two_logins()
 
 
 @pytest.fixture
@@ -117,3 +124,17 @@ def auditor(force):
 def outsider(db):
     """A signed-in user with no officer profile: must see nothing."""
     return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def administrator(force):
+    """An Administrator officer: staff (for /admin/) by role, never a superuser; sees no police
+    data."""
+    officer = OfficerFactory(
+        user=UserFactory(username="administrator", first_name="Ada", last_name="Minister"),
+        role=Role.ADMINISTRATOR,
+        rank=Rank.STAFF,
+        team=TeamFactory(code="ADMIN", name="Administration", kind=TeamKind.ADMINISTRATION),
+    )
+    officer_sync_group(officer=officer)
+    return officer.user

@@ -16,7 +16,8 @@ class AuditEventQuerySet(ScopedQuerySet):
 
 
 class AuditEvent(models.Model):
-    """One thing somebody did or saw. Append-only: PostgreSQL refuses UPDATE and DELETE."""
+    """One thing somebody did or saw. Append-only: PostgreSQL refuses UPDATE, DELETE and TRUNCATE,
+    and the app's database login may only read and add rows."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -39,6 +40,18 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
     path = models.CharField(max_length=300, blank=True)
+    # The hash chain (PostgreSQL only): a trigger fills both on INSERT whatever the client sends,
+    # so altering, removing or inserting a row anywhere but the end breaks the chain that
+    # `manage.py audit_verify` walks (kentsoc/audit/chain.py).
+    prev_hash = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="row_hash of the previous event"
+    )
+    row_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="sha256 of every other column of this event, prev_hash included",
+    )
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -1,4 +1,4 @@
-"""Reading the audit trail: the whole log is for auditors (and superusers) only."""
+"""Reading the audit trail: the whole log is for auditors only."""
 
 from __future__ import annotations
 

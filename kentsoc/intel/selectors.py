@@ -81,7 +81,7 @@ def can_read_conditions(user: Any, record: IntelligenceRecord) -> bool:
     access = access_for(user)
     if access is None:
         return False
-    if access.is_superuser or access.role == Role.SUPERVISOR:
+    if access.role == Role.SUPERVISOR:
         return True
     return access.team_id is not None and access.team_id == record.owning_team_id
 

@@ -196,7 +196,7 @@ class ForceSnapshotQuerySet(ScopedQuerySet):
     def scope(self, access: Access):
         from kentsoc.org.choices import Role
 
-        if access.role in (Role.AUDITOR, Role.ADMINISTRATOR) and not access.is_superuser:
+        if access.role in (Role.AUDITOR, Role.ADMINISTRATOR):
             return self.none()
         return self.all()
 

@@ -23,6 +23,8 @@ class TeamKind(models.TextChoices):
     FI = "fi", "Financial Investigation"
     NCA_ERSOU = "nca_ersou", "NCA / ERSOU"
     DIVISION_LOCAL = "division_local", "Division local team"
+    # The administrators' own team: it manages users and reference data and works no cases.
+    ADMINISTRATION = "administration", "Administration"
 
 
 # Teams that manage OCGs for the Serious Crime Directorate, as opposed to a Division.

@@ -61,6 +61,7 @@ FORCE_TEAMS = [
     ("FI", "Financial Investigation", TeamKind.FI),
     ("NCA-ERSOU", "NCA / ERSOU", TeamKind.NCA_ERSOU),
     ("FIB", "Force Intelligence Bureau", TeamKind.SOC),
+    ("ADMIN", "Administration", TeamKind.ADMINISTRATION),
 ]
 
 
@@ -156,16 +157,15 @@ class _DemoPassword:
         user.password = self.encoded
 
 
-def _user(
-    username: str, first: str, last: str, password: _DemoPassword, *, superuser: bool = False
-):
+def _user(username: str, first: str, last: str, password: _DemoPassword):
     User = get_user_model()
     user, _ = User.objects.get_or_create(username=username)
     user.first_name, user.last_name = first, last
     user.email = f"{username}@kent-shire.example"
     user.is_active = True
-    user.is_staff = superuser
-    user.is_superuser = superuser
+    # Staff status follows the role (officer_sync_group); a demo database seeded before
+    # superusers were stripped of their powers is brought into line too.
+    user.is_superuser = False
     password.apply(user)
     user.save()
     return user
@@ -248,8 +248,30 @@ def seed(*, stdout: TextIO | None = None) -> list[DemoLogin]:
             DemoLogin(username, officer.display_name, officer.get_role_display(), team.name)
         )
 
-    _user(ADMIN_USERNAME, "Demo", "Administrator", password, superuser=True)
-    logins.append(DemoLogin(ADMIN_USERNAME, "Demo Administrator", "Administrator", "(superuser)"))
+    # The administrator is an officer like any other, in the Administration team: users, teams
+    # and reference data in /admin/, and no police data anywhere.
+    admin_team = teams["ADMIN"]
+    admin_user = _user(ADMIN_USERNAME, "Demo", "Administrator", password)
+    admin_officer, _ = Officer.objects.update_or_create(
+        user=admin_user,
+        defaults={
+            "collar_number": "KS4000",
+            "rank": Rank.STAFF,
+            "role": Role.ADMINISTRATOR,
+            "team": admin_team,
+            "division": None,
+            "must_change_password": False,
+        },
+    )
+    officer_sync_group(officer=admin_officer)
+    logins.append(
+        DemoLogin(
+            ADMIN_USERNAME,
+            admin_officer.display_name,
+            admin_officer.get_role_display(),
+            admin_team.name,
+        )
+    )
     if stdout is not None:
         stdout.write(
             f"Demo force: {force.name}: {len(divisions)} divisions + Central, "

@@ -104,6 +104,11 @@ class Officer(models.Model):
         related_name="officers",
         help_text="The division the officer represents; defaults to their team's.",
     )
+    must_change_password = models.BooleanField(
+        default=False,
+        help_text="Set when an administrator set this officer's password: they must choose "
+        "their own at their next sign-in, and see nothing until they do.",
+    )
 
     objects = ReferenceQuerySet.as_manager()
 

@@ -110,16 +110,20 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.ANALYST: _READ_CASES + _WRITE_INTEL + _READ_DISRUPTIONS,
     Role.AUDITOR: ["audit.view_auditevent", "audit.export_auditevent"],
+    # Users, officers' roles and teams, reference data; no police data (issue 13). Roles
+    # (groups) are read only: this table is their definition.
     Role.ADMINISTRATOR: [
         "auth.add_user",
         "auth.change_user",
         "auth.view_user",
+        "auth.view_group",
         "org.add_officer",
         "org.change_officer",
         "org.view_officer",
         "org.add_team",
         "org.change_team",
         "org.view_team",
+        "org.view_force",
         "org.view_division",
         "org.view_district",
     ],

@@ -3,7 +3,9 @@
 Every model that holds police data has a QuerySet with `visible_to(user)`. Lists, detail pages and
 API viewsets all start from it, so a rule changed here changes everywhere. The default is to deny:
 a user with no officer profile, an inactive user, or a model that does not override `scope()`
-sees nothing.
+sees nothing. `is_superuser` grants nothing here: what a user sees comes from their officer role
+alone, so a superuser without an officer profile sees nothing and one with a profile sees what
+that role gives.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from kentsoc.org.choices import Role, TeamKind
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
+    from kentsoc.org.models import Officer
+
 
 @dataclass(frozen=True)
 class Access:
@@ -27,15 +31,14 @@ class Access:
     team_id: int | None
     team_kind: str | None
     division_id: int | None
-    is_superuser: bool = False
 
     @property
     def force_wide(self) -> bool:
         """Roles whose job is to read across the whole force (within their subject area)."""
-        return self.is_superuser or self.role in {Role.SUPERVISOR, Role.ANALYST}
+        return self.role in {Role.SUPERVISOR, Role.ANALYST}
 
     def has_role(self, *roles: str) -> bool:
-        return self.is_superuser or self.role in roles
+        return self.role in roles
 
     @property
     def is_central_clgt(self) -> bool:
@@ -43,6 +46,25 @@ class Access:
 
 
 _CACHE_ATTR = "_kentsoc_access"
+_OFFICER_ATTR = "_kentsoc_officer"
+
+
+def officer_for(user: AbstractBaseUser | AnonymousUser | None) -> Officer | None:
+    """The signed-in user's officer profile (with its team), looked up once per request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if not hasattr(user, _OFFICER_ATTR):
+        from kentsoc.org.models import Officer
+
+        officer = Officer.objects.select_related("team").filter(user_id=user.pk).first()
+        setattr(user, _OFFICER_ATTR, officer)
+    return getattr(user, _OFFICER_ATTR)
+
+
+def must_change_password(user: AbstractBaseUser | AnonymousUser | None) -> bool:
+    """An administrator set this officer's password and they have not chosen their own yet."""
+    officer = officer_for(user)
+    return officer is not None and officer.must_change_password
 
 
 def access_for(user: AbstractBaseUser | AnonymousUser | None) -> Access | None:
@@ -54,38 +76,30 @@ def access_for(user: AbstractBaseUser | AnonymousUser | None) -> Access | None:
         return None
     if hasattr(user, _CACHE_ATTR):
         return getattr(user, _CACHE_ATTR)
-    from kentsoc.org.models import Officer
-
-    officer = Officer.objects.select_related("team").filter(user_id=user.pk).first()
+    officer = officer_for(user)
     access: Access | None
-    if officer is not None:
+    if officer is None or officer.must_change_password:
+        # No role, no access. A password an administrator set is not the officer's own: until
+        # they choose one (PasswordChangeRequiredMiddleware sends them to do it), whoever holds
+        # it sees nothing, whichever door (session or API token) they came in by.
+        access = None
+    else:
         access = Access(
             user_id=user.pk,
             role=officer.role,
             team_id=officer.team_id,
             team_kind=officer.team.kind,
             division_id=officer.division_id or officer.team.division_id,
-            is_superuser=user.is_superuser,
         )
-    elif user.is_superuser:
-        access = Access(
-            user_id=user.pk,
-            role=Role.ADMINISTRATOR,
-            team_id=None,
-            team_kind=None,
-            division_id=None,
-            is_superuser=True,
-        )
-    else:
-        access = None
     setattr(user, _CACHE_ATTR, access)
     return access
 
 
 def forget_access(user: AbstractBaseUser) -> None:
-    """Drop the cached profile after a user's role or team changed."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    """Drop the cached profile after a user's role, team or password flag changed."""
+    for attr in (_CACHE_ATTR, _OFFICER_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 class ScopedQuerySet(models.QuerySet):

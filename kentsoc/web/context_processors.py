@@ -7,7 +7,7 @@ from kentsoc.web.navigation import nav_items
 def navigation(request):
     user = getattr(request, "user", None)
     access = access_for(user)
-    officer = getattr(user, "officer", None) if access and access.role != "administrator" else None
+    officer = getattr(user, "officer", None) if access else None
     return {
         "nav_items": nav_items(access, request.path),
         "current_access": access,

@@ -65,6 +65,8 @@ _NAV = [
     ),
     # The whole trail is for auditors; supervisors read records' histories on those records.
     ("Audit", "audit:list", (Role.AUDITOR,)),
+    # Users, officers, teams and reference data; the administrator has no police-data pages.
+    ("Administration", "admin:index", (Role.ADMINISTRATOR,)),
 ]
 
 

@@ -1,11 +1,13 @@
 from django.urls import path
 
 from kentsoc.accounts import views as accounts_views
+from kentsoc.org import views as org_views
 from kentsoc.web import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("account/password/", org_views.password_change, name="account-password"),
     # Signing in (password, then the second factor outside the demo) and out: kentsoc/accounts.
     path("login/", accounts_views.LoginView.as_view(), name="login"),
     path("login/code/", accounts_views.login_code, name="login-code"),

@@ -12,19 +12,13 @@ from kentsoc.web.home import ROLE_DUTIES, panels_for
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     access = access_for(request.user)
-    officer = (
-        getattr(request.user, "officer", None)
-        if access and access.role != "administrator"
-        else None
-    )
+    officer = getattr(request.user, "officer", None) if access else None
     return render(
         request,
         "web/home.html",
         {
             "officer": officer,
-            "role_label": officer.get_role_display()
-            if officer
-            else ("Administrator" if access else None),
+            "role_label": officer.get_role_display() if officer else None,
             "duties": ROLE_DUTIES.get(access.role, []) if access else [],
             "panels": panels_for(request.user) if access else [],
             "no_role": access is None,

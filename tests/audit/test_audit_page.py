@@ -1,4 +1,4 @@
-"""The Audit page and /api/audit/: auditors (and superusers) only, one FilterSet for both, CSV
+"""The Audit page and /api/audit/: auditors only, one FilterSet for both, CSV
 export, constant queries, and reading the trail is itself audited."""
 
 import csv
@@ -78,12 +78,19 @@ def test_an_auditor_reads_the_trail(client, auditor, trail):
     assert 'data-testid="csv-export"' in html
 
 
-def test_a_superuser_reads_the_trail(client, trail):
-    root = UserFactory(username="root", is_superuser=True, is_staff=True)
-    client.force_login(root)
+@pytest.mark.parametrize("officer", [False, True])
+def test_a_superuser_or_administrator_is_refused(client, trail, administrator, officer):
+    """Superuser status grants nothing, and the Administrator role has no audit-trail access."""
+    user = administrator if officer else UserFactory(username="root", is_superuser=True)
+    user.is_superuser = user.is_staff = True
+    user.save()
+    client.force_login(user)
 
-    assert client.get("/audit/").status_code == 200
-    assert client.get("/api/audit/").status_code == 200
+    assert client.get("/audit/").status_code == 403
+    assert client.get("/audit/?format=csv").status_code == 403
+    api = client.get("/api/audit/")
+    assert api.status_code == 403
+    assert "results" not in api.json()
 
 
 @pytest.mark.parametrize("role", NOT_AUDITORS)

@@ -16,7 +16,6 @@ from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
 from kentsoc.org.choices import Role
 from kentsoc.org.roles import group_name
-from tests.factories import UserFactory
 from tests.security.routes import ROUTES, checked_names
 
 # (route, world object, audited object type, who reads it)
@@ -228,8 +227,8 @@ def _officer_form(officer, **changes):
     return {**data, **changes}
 
 
-def test_admin_role_change_moves_the_permission_group_and_is_audited(world):
-    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+def test_admin_role_change_moves_the_permission_group_and_is_audited(world, administrator):
+    root = administrator
     client = Client()
     client.force_login(root)
     officer = world.users["supervisor"].officer
@@ -245,11 +244,9 @@ def test_admin_role_change_moves_the_permission_group_and_is_audited(world):
     ).exists()
 
 
-def test_admin_cannot_change_their_own_role_or_take_another_profile(world):
-    root = UserFactory(username="root", is_staff=True, is_superuser=True)
-    own = type(world.users["lro"].officer).objects.create(
-        user=root, collar_number="99999", rank="DS", role=Role.LRO, team=world.objects["team"]
-    )
+def test_admin_cannot_change_their_own_role_or_take_another_profile(world, administrator):
+    root = administrator
+    own = root.officer
     client = Client()
     client.force_login(root)
     client.post(
@@ -257,7 +254,7 @@ def test_admin_cannot_change_their_own_role_or_take_another_profile(world):
         _officer_form(own, role=Role.SUPERVISOR),
     )
     own.refresh_from_db()
-    assert own.role == Role.LRO
+    assert own.role == Role.ADMINISTRATOR
     other = world.users["clio"].officer
     client.post(
         reverse("admin:org_officer_change", args=[other.pk]),

@@ -85,8 +85,15 @@ def test_one_user_per_role_per_division_in_the_role_group(only_probe, settings):
             assert officer.division.code == division.upper()
             assert list(officer.user.groups.values_list("name", flat=True)) == [group_name(role)]
             assert officer.user.check_password("demo-password-123")
-    admin = get_user_model().objects.get(username="admin")
-    assert admin.is_superuser and admin.is_staff
+    # The demo administrator: an officer with the Administrator role, staff for /admin/ by that
+    # role, never a superuser (superuser status would grant nothing anyway).
+    admin = Officer.objects.select_related("user", "team").get(user__username="admin")
+    assert admin.role == Role.ADMINISTRATOR and admin.team.kind == TeamKind.ADMINISTRATION
+    assert admin.user.is_staff and not admin.user.is_superuser
+    assert not admin.must_change_password
+    assert list(admin.user.groups.values_list("name", flat=True)) == [
+        group_name(Role.ADMINISTRATOR)
+    ]
     assert Officer.objects.get(user__username="clgt.central").team.kind == TeamKind.CENTRAL_CLGT
 
 
@@ -98,7 +105,7 @@ def test_second_run_changes_nothing_and_duplicates_nothing(only_probe, settings)
     _seed()
     assert _counts() == first
     assert {g.name: g.user_set.count() for g in Group.objects.all()} == groups
-    assert first["Officer"] == 25
+    assert first["Officer"] == 26  # 25 case officers and the administrator
 
 
 def test_demo_passwords_unusable_when_debug_is_off(only_probe, settings):

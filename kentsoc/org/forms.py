@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.contrib.auth.forms import PasswordChangeForm
+
+
+class OwnPasswordForm(PasswordChangeForm):
+    """Django's password change (current password, new one twice, the password validators),
+    refusing the current password as the new one: after an administrator set it, keeping it
+    would leave the administrator knowing it."""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        new = cleaned.get("new_password1")
+        if new and self.user.check_password(new):
+            self.add_error("new_password1", "Choose a password different from your current one.")
+        return cleaned

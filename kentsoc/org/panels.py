@@ -1,0 +1,36 @@
+"""The administrator's home panel: where to manage users, officers and teams, and who has not yet
+chosen their own password. Organisation data only; the administrator sees no police data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from kentsoc.org.choices import Role
+from kentsoc.org.models import Officer
+from kentsoc.org.scoping import access_for
+from kentsoc.web.home import Panel
+
+
+def administration_panel(user: Any) -> Panel | None:
+    access = access_for(user)
+    if access is None or access.role != Role.ADMINISTRATOR:
+        return None
+    links = [
+        ("Users", "admin:auth_user_changelist", "Accounts, names, passwords, active or not"),
+        ("Officers", "admin:org_officer_changelist", "Collar number, rank, role, team, division"),
+        ("Teams", "admin:org_team_changelist", "Teams and the division each belongs to"),
+        ("Roles", "admin:auth_group_changelist", "What each role may do (read only)"),
+    ]
+    return Panel(
+        title="Administration",
+        template="org/partials/admin_panel.html",
+        context={
+            "links": [(label, reverse(name), hint) for label, name, hint in links],
+            "awaiting_password": Officer.objects.filter(must_change_password=True).count(),
+            "awaiting_url": reverse("admin:org_officer_changelist")
+            + "?must_change_password__exact=1",
+        },
+        order=10,
+    )
