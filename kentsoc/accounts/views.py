@@ -33,6 +33,11 @@ from kentsoc.accounts.forms import CodeForm
 PENDING = "kentsoc_pending_sign_in"
 # How long the code step waits after the password: long enough to open an app and type six digits.
 PENDING_SECONDS = 5 * 60
+# Also after a wrong one: django-otp refuses any code for 1, 2, 4... seconds after a failure.
+WRONG_CODE = (
+    "That code is wrong, has expired or came too soon after a wrong one. Wait a few seconds and "
+    "type the newest code."
+)
 
 
 # --- The pending sign-in --------------------------------------------------------------------------
@@ -128,7 +133,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
             )
             if device is not None:
                 return _finish(request, user, device)
-            form.add_error("otp", "That code is wrong or has expired. Try the newest code.")
+            form.add_error("otp", WRONG_CODE)
     return render(request, "accounts/login_code.html", {"form": form, "pending": user})
 
 
@@ -175,7 +180,7 @@ def login_enrol(request: HttpRequest) -> HttpResponse:
                 return render(
                     request, "accounts/recovery_codes.html", {"codes": codes, "pending": user}
                 )
-            form.add_error("otp", "That code is wrong or has expired. Try the newest code.")
+            form.add_error("otp", WRONG_CODE)
     secret = b32encode(device.bin_key).decode()
     uri = device.config_url
     return render(

@@ -22,6 +22,8 @@ def demo_force(settings):
     signs anyone in (kentsoc.org.backends.DemoPasswordGuard)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.DEBUG = True
+    # REQUIRE_2FA defaults to `not DEBUG`: the demo keeps one-step logins.
+    settings.REQUIRE_2FA = False
     demo.seed()
     return settings.KENTSOC_DEMO_PASSWORD
 

@@ -36,7 +36,7 @@ ENROL_FIRST = (
 OTP_REQUIRED = (
     "This field is required: the six-digit code from your authenticator app, or a recovery code."
 )
-OTP_WRONG = "Wrong or expired code."
+OTP_WRONG = "Wrong or expired code, or too soon after a wrong one: wait a few seconds."
 
 
 def _detail(description: str) -> OpenApiResponse:
