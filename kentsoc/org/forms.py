@@ -8,6 +8,10 @@ class OwnPasswordForm(PasswordChangeForm):
     refusing the current password as the new one: after an administrator set it, keeping it
     would leave the administrator knowing it."""
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "Current password"
+
     def clean(self) -> dict:
         cleaned = super().clean()
         new = cleaned.get("new_password1")
