@@ -104,6 +104,9 @@ DATABASE_URL = env_str("DATABASE_URL")
 # login (DATABASE_URL) then cannot alter, truncate or disable triggers on the audit trail. Unset,
 # migrations run as DATABASE_URL (the SQLite demo, a one-login setup).
 MIGRATE_DATABASE_URL = env_str("MIGRATE_DATABASE_URL")
+# The owner's password, when it is kept out of the URL (docker-compose: a secret only `migrate`
+# is given, as MIGRATE_DATABASE_PASSWORD_FILE).
+MIGRATE_DATABASE_PASSWORD = env_str("MIGRATE_DATABASE_PASSWORD")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:

@@ -7,4 +7,7 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit trail"
 
     def ready(self) -> None:
-        from kentsoc.audit import receivers  # noqa: F401  (auth and admin events are audited)
+        from kentsoc.audit import (  # noqa: F401  (registered on import)
+            checks,  # the deploy check: the app is not the database owner
+            receivers,  # auth and admin events are audited
+        )

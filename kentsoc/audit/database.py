@@ -53,7 +53,11 @@ def owner_credentials() -> dict | None:
             f"MIGRATE_DATABASE_URL names database {owner['NAME']!r} but DATABASE_URL names "
             f"{app['NAME']!r}: the owner must migrate the database the app uses."
         )
-    return _credentials(url)
+    credentials = _credentials(url)
+    password = getattr(settings, "MIGRATE_DATABASE_PASSWORD", None)
+    if password:
+        credentials["PASSWORD"] = password
+    return credentials
 
 
 def use_credentials(connection: BaseDatabaseWrapper, credentials: dict) -> None:

@@ -6,6 +6,8 @@ which owns nothing and may only read and add audit rows; migrations ran as the o
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from urllib.parse import urlparse
 
 import psycopg
@@ -19,6 +21,7 @@ from kentsoc.audit.models import AuditEvent
 from kentsoc.audit.services import audit_record
 from tests.audit.owner import owner_connection
 from tests.integration.worker import _database_url
+from tests.security.test_deploy import production_env
 
 AUDIT = AuditEvent._meta.db_table
 
@@ -130,3 +133,18 @@ def test_even_the_owner_is_refused_by_the_triggers(statement, coordinator):
         conn.execute(statement)
 
     assert AuditEvent.objects.filter(reason="").count() == 1
+
+
+def test_check_deploy_warns_when_the_app_would_log_in_as_the_owner():
+    env = production_env()
+    env.pop("MIGRATE_DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "kentsoc.W001" in result.stdout + result.stderr
+    assert "MIGRATE_DATABASE_URL is not set" in result.stdout + result.stderr

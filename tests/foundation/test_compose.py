@@ -2,7 +2,9 @@
 a deployment needs, their images and commands, and that their configuration hangs together with
 .env.example, the Dockerfile and the variables settings.py reads."""
 
+import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -84,15 +86,17 @@ def test_web_worker_and_beat_share_their_settings(services):
     env = envs[0]
     assert env["DEBUG"] == "false"
     assert env["CELERY_TASK_ALWAYS_EAGER"] == "false"
-    # The URLs point at the compose services, with the credentials the postgres service gets.
+    # The URLs point at the compose services: the app's own login, with the password the
+    # postgres service gives that login.
     assert env["DATABASE_URL"] == (
-        "postgres://${POSTGRES_USER}:${POSTGRES_PASSWORD}@postgres:5432/${POSTGRES_DB}"
+        "postgres://kentsoc_app:${KENTSOC_DB_APP_PASSWORD:?set KENTSOC_DB_APP_PASSWORD in .env}"
+        "@postgres:5432/${POSTGRES_DB}"
     )
     assert env["REDIS_URL"] == "redis://redis:6379/0"
     assert env["SECRET_KEY"].startswith("${SECRET_KEY:?")
     pg = services["postgres"]["environment"]
     assert (pg["POSTGRES_USER"], pg["POSTGRES_DB"]) == ("${POSTGRES_USER}", "${POSTGRES_DB}")
-    assert pg["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD")
+    assert pg["KENTSOC_DB_APP_PASSWORD"].startswith("${KENTSOC_DB_APP_PASSWORD:?")
     assert {services[name]["env_file"] for name in APP_SERVICES} == {".env"}
 
 
@@ -119,7 +123,7 @@ def test_data_lives_in_named_volumes(compose, services):
 def test_every_interpolated_variable_is_in_env_example(text, env_example):
     used = set(INTERPOLATION.findall(text))
 
-    assert used == {"SECRET_KEY", "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB"}
+    assert used == {"SECRET_KEY", "POSTGRES_USER", "POSTGRES_DB", "KENTSOC_DB_APP_PASSWORD"}
     assert used <= set(env_example["active"])
 
 
@@ -137,5 +141,111 @@ def test_env_example_is_safe_to_start_from(env_example):
     assert active["DEBUG"] == "false"
     assert active["CELERY_TASK_ALWAYS_EAGER"] == "false"
     assert "change-me" in active["SECRET_KEY"]
-    assert "change-me" in active["POSTGRES_PASSWORD"]
+    assert "change-me" in active["KENTSOC_DB_APP_PASSWORD"]
     assert "127.0.0.1" in active["ALLOWED_HOSTS"].split(",")  # the web healthcheck's host
+
+
+# --- two database logins: the owner migrates, the app may not rewrite the audit trail ------------
+
+ROLES_SCRIPT = ROOT / "docker" / "postgres" / "10-kentsoc-roles.sh"
+
+
+def test_only_migrate_logs_in_as_the_database_owner(services):
+    migrate = services["migrate"]
+    assert migrate["environment"]["MIGRATE_DATABASE_URL"] == (
+        "postgres://kentsoc_owner@postgres:5432/${POSTGRES_DB}"
+    )
+    assert migrate["environment"]["MIGRATE_DATABASE_PASSWORD_FILE"] == (
+        "/run/secrets/db_owner_password"
+    )
+    assert migrate["secrets"] == ["db_owner_password"]
+    for name in ["web", "worker", "beat"]:
+        env = services[name]["environment"]
+        assert not any(variable.startswith("MIGRATE_") for variable in env), name
+        assert "secrets" not in services[name], name
+        assert env["DATABASE_URL"].startswith("postgres://kentsoc_app:"), name
+
+
+def test_no_kentsoc_container_reads_the_superuser_or_owner_password(compose, services, text):
+    """Every kentsoc container reads .env; those two passwords are files only the postgres
+    service (and, for the owner's, migrate) is given."""
+    assert compose["secrets"] == {
+        "postgres_password": {"file": "./secrets/postgres_password"},
+        "db_owner_password": {"file": "./secrets/db_owner_password"},
+    }
+    pg = services["postgres"]
+    assert pg["environment"]["POSTGRES_PASSWORD_FILE"] == "/run/secrets/postgres_password"
+    assert pg["environment"]["KENTSOC_DB_OWNER_PASSWORD_FILE"] == "/run/secrets/db_owner_password"
+    assert sorted(pg["secrets"]) == ["db_owner_password", "postgres_password"]
+    assert "POSTGRES_PASSWORD" not in text.replace("POSTGRES_PASSWORD_FILE", "")
+    env_example = (ROOT / ".env.example").read_text()
+    active = [line for line in env_example.splitlines() if line and not line.startswith("#")]
+    assert not [line for line in active if "PASSWORD" in line and "APP_PASSWORD" not in line]
+    for ignore in (".gitignore", ".dockerignore"):
+        assert re.search(r"^secrets/?$", (ROOT / ignore).read_text(), re.M), ignore
+
+
+def test_postgres_makes_the_two_logins_on_first_start(services):
+    assert "./docker/postgres:/docker-entrypoint-initdb.d:ro" in services["postgres"]["volumes"]
+    assert ROLES_SCRIPT.stat().st_mode & 0o111, "the postgres image sources non-executables"
+    result = subprocess.run(["bash", "-n", str(ROLES_SCRIPT)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    script = ROLES_SCRIPT.read_text()
+    for statement in [
+        "CREATE ROLE kentsoc_owner;",
+        "CREATE ROLE kentsoc_app;",
+        "ALTER ROLE kentsoc_owner WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE",
+        "ALTER ROLE kentsoc_app WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE",
+        "PASSWORD :'owner_password'",
+        "PASSWORD :'app_password'",
+        'ALTER DATABASE :"database" OWNER TO kentsoc_owner;',
+    ]:
+        assert statement in script, statement
+    assert '"${KENTSOC_DB_OWNER_PASSWORD_FILE:?' in script
+    assert '"${KENTSOC_DB_APP_PASSWORD:?' in script
+
+
+def test_the_roles_script_runs_on_postgresql(tmp_path):
+    """The script as the postgres image runs it (the superuser, a fresh database), twice: it makes
+    both logins and hands the database to the owner, and running it again changes nothing."""
+    import psycopg
+
+    from kentsoc.audit.database import owner_credentials
+
+    owner = owner_credentials()
+    database = f"kentsoc_roles_check_{os.getpid()}"
+    (tmp_path / "owner_password").write_text("fictional-owner-password\n")
+    env = {
+        "PATH": os.environ["PATH"],
+        "PGHOST": owner["HOST"],
+        "PGPORT": str(owner["PORT"] or 5432),
+        "PGPASSWORD": owner["PASSWORD"] or "",
+        "POSTGRES_USER": owner["USER"],
+        "POSTGRES_DB": database,
+        "KENTSOC_DB_OWNER_PASSWORD_FILE": str(tmp_path / "owner_password"),
+        "KENTSOC_DB_APP_PASSWORD": "fictional-app-password",
+    }
+    connect = {k.lower(): v for k, v in owner.items() if k in ("HOST", "USER")}
+    with psycopg.connect(**connect, port=owner["PORT"] or 5432, dbname="postgres") as conn:
+        conn.autocommit = True
+        conn.execute(f'CREATE DATABASE "{database}"')
+        try:
+            for _ in range(2):
+                result = subprocess.run(
+                    [str(ROLES_SCRIPT)], env=env, capture_output=True, text=True, timeout=60
+                )
+                assert result.returncode == 0, result.stderr
+            row = conn.execute(
+                "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s", [database]
+            ).fetchone()
+            assert row == ("kentsoc_owner",)
+            roles = conn.execute(
+                "SELECT rolname, rolcanlogin, rolsuper, rolcreatedb, rolcreaterole FROM pg_roles "
+                "WHERE rolname IN ('kentsoc_owner', 'kentsoc_app') ORDER BY rolname"
+            ).fetchall()
+            assert roles == [
+                ("kentsoc_app", True, False, False, False),
+                ("kentsoc_owner", True, False, False, False),
+            ]
+        finally:
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
