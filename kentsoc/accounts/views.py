@@ -223,18 +223,17 @@ class LogoutView(auth_views.LogoutView):
 # --- The officer's own API tokens -----------------------------------------------------------------
 
 
-def _tokens_page(request: HttpRequest, new_key: str = "", status: int = 200) -> HttpResponse:
-    response = render(
+def _tokens_page(request: HttpRequest, issued: services.IssuedToken | None = None) -> HttpResponse:
+    return render(
         request,
         "accounts/tokens.html",
         {
             "tokens": selectors.token_list(user=request.user),
-            "new_key": new_key,
+            "new_key": issued.key if issued else "",
+            "new_id": issued.token.public_id if issued else "",
             "ttl_hours": settings.API_TOKEN_TTL_HOURS,
         },
-        status=status,
     )
-    return response
 
 
 @login_required
@@ -249,8 +248,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_create(request: HttpRequest) -> HttpResponse:
     """A new token, its key shown in this response only (knox keeps a hash)."""
-    issued = services.token_issue(actor=request.user, via="tokens page")
-    return _tokens_page(request, new_key=issued.key)
+    return _tokens_page(request, services.token_issue(actor=request.user, via="tokens page"))
 
 
 @login_required

@@ -235,6 +235,7 @@ def test_the_tokens_page_creates_shows_once_lists_and_revokes(analyst, superviso
     token = ApiToken.objects.get(user=analyst)
     key = html.split('data-testid="new-token-key">')[1].split("<")[0]
     assert hash_token(key) == token.digest and _works(key)
+    assert html.count('data-testid="new-token-tag"') == 1
     assert AuditEvent.objects.get(action=AuditAction.CREATE, actor=analyst).object_id == (
         token.public_id
     )
