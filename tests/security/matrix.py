@@ -1,0 +1,438 @@
+"""The world of the role x endpoint x method matrix (tests/security/test_leak_matrix.py).
+
+Two divisions, North and East, each with every role of the roles table, plus the administrators
+and two superusers (one with no officer profile, one with an administrator profile). Each
+division holds one record of every kind; each restricted field carries a marker string that
+appears nowhere else, so a response containing a marker disclosed that field. `may_see` states,
+from DOMAIN.md and issue 13, who may legitimately see each marker; the test fails on any other.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from countylines.choices import LineRole, LineStatus
+from countylines.models import LineNominal, SafeguardingReferral
+from disruptions.models import Operation
+from kentsoc.audit.choices import AuditAction
+from kentsoc.audit.services import audit_record
+from kentsoc.intel.models import DefinitionEvidence
+from kentsoc.matrix.choices import RankedSubject
+from kentsoc.matrix.services import subject_rescore
+from kentsoc.org.choices import Rank, Role, TeamKind
+from ocg.choices import MembershipRole, OcgStatus, PlanStrand
+from ocg.lifetime.choices import AttentionKind, Audience, PeriodStatus, ScpoStatus
+from ocg.lifetime.models import AttentionItem, CustodyPeriod, Scpo, TrainingInput
+from ocg.models import Membership, PlanAction
+from tests.countylines.factories import make_line, make_person
+from tests.disruptions.factories import make_disruption, make_sentence
+from tests.factories import (
+    DistrictFactory,
+    DivisionFactory,
+    OfficerFactory,
+    TeamFactory,
+    UserFactory,
+)
+from tests.intel.factories import RecordFactory
+from tests.ocg.factories import make_nominal, make_ocg
+
+DIVISIONS = ("north", "east")
+# Every role of kentsoc/org/roles.py, in each division.
+ROLES = (
+    Role.COORDINATOR,
+    Role.RESEARCHER,
+    Role.LRO,
+    Role.CLGT_OFFICER,
+    Role.CLIO,
+    Role.SUPERVISOR,
+    Role.ANALYST,
+    Role.AUDITOR,
+    Role.ADMINISTRATOR,
+)
+
+# Markers per division: plain ASCII words (nothing HTML or JSON would escape), none a substring
+# of another. The nominals share "Quillfeather" so the search routes of routes.py find both.
+_MARKERS = {
+    "north": {
+        "ocg": "Zephyrquill Northsyndicate",
+        "nominal": "Quillfeatherby",
+        "line": "NIGHTJARX",
+        "record": "Pelicanwharf northern lockup",
+        "conditions": "Ternmarker council may not be told",
+        "evidence": "Cormorantnorth evidence text",
+        "plan": "Heronmarker north plan action",
+        "disruption": "Ospreynorth warrant narrative",
+        "operation": "Operation Kestrelnorth",
+        "person": "Robinmarigold Northchild",
+        "person_notes": "Wrenhollow school notes",
+        "referral": "Puffinreferral north outcome",
+        "custody": "HMP Gannetnorth",
+    },
+    "east": {
+        "ocg": "Albatrossvane Eastcrew",
+        "nominal": "Quillfeatherton",
+        "line": "SKYLARKQ",
+        "record": "Plovergate eastern garage",
+        "conditions": "Guillemotmarker partners excluded",
+        "evidence": "Cormoranteast evidence text",
+        "plan": "Egretmarker east plan action",
+        "disruption": "Harriereast seizure narrative",
+        "operation": "Operation Kestreleast",
+        "person": "Linnetbramble Eastchild",
+        "person_notes": "Siskinvale college notes",
+        "referral": "Shearwater referral east outcome",
+        "custody": "HMP Fulmareast",
+    },
+}
+# Markers of the force as a whole.
+TRAINING = "Marigoldhall Training Suite"
+AUDIT = "Auditmarker Nightheron entry"
+
+# Safeguarding: children's records, the most restricted data there is.
+CHILD_KINDS = ("person", "person_notes", "referral")
+# What must never be on the audit trail at all (it would reach every reader of the trail).
+NEVER_ON_TRAIL = (*CHILD_KINDS, "conditions", "record")
+
+# Roles whose job is reading case data across the force (DOMAIN.md: analysts "read everything in
+# scope"; supervisors review everything) and the OCGMU, which works OCGs force-wide.
+_CASE_READERS = {Role.COORDINATOR, Role.RESEARCHER, Role.SUPERVISOR, Role.ANALYST}
+_LINE_TEAMS = {Role.CLGT_OFFICER, Role.CLIO}
+
+
+@dataclass(frozen=True)
+class Who:
+    key: str
+    role: str | None  # None: a superuser with no officer profile
+    division: str | None
+    superuser: bool = False
+
+    def __str__(self) -> str:
+        return self.key
+
+
+def may_see(who: Who, kind: str, division: str | None) -> bool:
+    """Whether `who` may see the marker `kind` of `division` (None: a force-wide marker).
+
+    From DOMAIN.md, issue 13 and the scoping rules of each model's `scope()`: the Administrator
+    and superusers see no police data; auditors the audit trail only; code-C conditions the
+    owning team (the division's CLGT) and supervisors; children's records the CLIOs and the CLGT
+    of the division the line is worked in, and that division's supervisors. An LRO sees what
+    belongs to the OCGs they lead (their division's)."""
+    role = who.role
+    if role in (None, Role.ADMINISTRATOR):
+        return False
+    own = who.division == division
+    if kind == "audit":
+        return role in (Role.AUDITOR, Role.SUPERVISOR)
+    if role == Role.AUDITOR:
+        return False
+    lro_own = role == Role.LRO and own
+    if kind in ("ocg", "evidence", "plan", "nominal", "line", "disruption"):
+        return role in _CASE_READERS | _LINE_TEAMS or lro_own
+    if kind == "record":
+        return role in _CASE_READERS | {Role.CLGT_OFFICER} or lro_own
+    if kind == "conditions":
+        return role == Role.SUPERVISOR or (role == Role.CLGT_OFFICER and own)
+    if kind == "operation":
+        return role in _CASE_READERS | _LINE_TEAMS | {Role.LRO}
+    if kind in CHILD_KINDS:
+        return role in (Role.CLIO, Role.CLGT_OFFICER, Role.SUPERVISOR) and own
+    if kind == "custody":
+        return role in _CASE_READERS - {Role.RESEARCHER} or lro_own
+    if kind == "training":
+        return role in _CASE_READERS - {Role.RESEARCHER} | {Role.LRO}
+    raise KeyError(kind)
+
+
+# Who may change what, by area (DOMAIN.md's roles table, kentsoc/org/roles.py). A user outside
+# an operation's writers must be refused and leave the database as it was; the Administrator,
+# superusers and auditors are outside every one.
+WRITERS: dict[str, frozenset[str]] = {
+    "intelligence": frozenset(
+        {Role.COORDINATOR, Role.RESEARCHER, Role.CLGT_OFFICER, Role.SUPERVISOR, Role.ANALYST}
+    ),
+    "nominal": frozenset({Role.COORDINATOR, Role.RESEARCHER, Role.CLGT_OFFICER, Role.SUPERVISOR}),
+    "ocg": frozenset({Role.COORDINATOR, Role.RESEARCHER, Role.SUPERVISOR}),
+    # Issue 13 item 4: definition evidence by the subject's owner roles only.
+    "ocg_evidence": frozenset({Role.COORDINATOR, Role.RESEARCHER, Role.SUPERVISOR}),
+    "ocg_plan": frozenset({Role.LRO, Role.SUPERVISOR, Role.COORDINATOR}),
+    "line": frozenset({Role.CLGT_OFFICER, Role.SUPERVISOR}),
+    "line_evidence": frozenset({Role.CLGT_OFFICER, Role.SUPERVISOR}),
+    "safeguarding": frozenset({Role.CLIO}),
+    "disruption": frozenset({Role.COORDINATOR, Role.LRO, Role.CLGT_OFFICER, Role.SUPERVISOR}),
+    "approval": frozenset({Role.SUPERVISOR}),
+    "operation": frozenset({Role.COORDINATOR, Role.SUPERVISOR}),
+    "court_result": frozenset({Role.COORDINATOR, Role.LRO, Role.CLGT_OFFICER, Role.SUPERVISOR}),
+    "lifetime": frozenset({Role.COORDINATOR, Role.SUPERVISOR, Role.LRO}),
+    "training": frozenset({Role.COORDINATOR, Role.SUPERVISOR}),
+    # A person's own attention list.
+    "attention": frozenset(set(Role.values) - {Role.ADMINISTRATOR, Role.AUDITOR}),
+}
+
+
+@dataclass
+class DivisionView:
+    """One division's records, shaped like tests/security/conftest.py's World so the `args` and
+    `query` callables of tests/security/routes.py fill in routes from it."""
+
+    name: str
+    objects: dict[str, Any]
+    users: dict[str, Any] = field(default_factory=dict)
+
+    def pk(self, name: str) -> int:
+        return self.objects[name].pk
+
+
+@dataclass
+class MatrixWorld:
+    people: list[Who]
+    users: dict[str, Any]
+    divisions: dict[str, DivisionView]
+    markers: dict[tuple[str, str | None], str]
+
+    def allowed(self, who: Who) -> set[str]:
+        return {m for (kind, div), m in self.markers.items() if may_see(who, kind, div)}
+
+
+def _officer(key: str, role: str, team: Any, division: Any, *, superuser: bool = False) -> Any:
+    user = UserFactory(username=key, is_superuser=superuser, is_staff=superuser)
+    rank = {Role.SUPERVISOR: Rank.DS, Role.LRO: Rank.DS}.get(role, Rank.DC)
+    return OfficerFactory(user=user, role=role, rank=rank, team=team, division=division).user
+
+
+def build_world() -> MatrixWorld:
+    # Users only ever sign in with force_login here: the production hasher would dominate.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        return _build()
+
+
+def _build() -> MatrixWorld:
+    today = timezone.localdate()
+    divisions = {
+        "north": DivisionFactory(code="NORTH", name="North"),
+        "east": DivisionFactory(code="EAST", name="East"),
+    }
+    districts = {
+        "north": DistrictFactory(code="MED", name="Medway", division=divisions["north"]),
+        "east": DistrictFactory(code="CAN", name="Canterbury", division=divisions["east"]),
+    }
+    ocgmu = TeamFactory(code="OCGMU", name="OCG Management Unit", kind=TeamKind.OCGMU)
+    bureau = TeamFactory(code="FIB", name="Force Intelligence Bureau", kind=TeamKind.SOC)
+    people: list[Who] = []
+    users: dict[str, Any] = {}
+    views: dict[str, DivisionView] = {}
+    markers: dict[tuple[str, str | None], str] = {}
+    for div in DIVISIONS:
+        division = divisions[div]
+        clgt = TeamFactory(
+            code=f"CLGT-{div[0].upper()}",
+            name=f"{division.name} CLGT",
+            kind=TeamKind.CLGT,
+            division=division,
+        )
+        local = TeamFactory(
+            code=f"{div.upper()}-LOCAL",
+            name=f"{division.name} local team",
+            kind=TeamKind.DIVISION_LOCAL,
+            division=division,
+        )
+        team_of = {
+            Role.COORDINATOR: ocgmu,
+            Role.RESEARCHER: ocgmu,
+            Role.LRO: local,
+            Role.CLGT_OFFICER: clgt,
+            Role.CLIO: clgt,
+            Role.SUPERVISOR: local,
+            Role.ANALYST: bureau,
+            Role.AUDITOR: bureau,
+            Role.ADMINISTRATOR: bureau,
+        }
+        mine: dict[str, Any] = {}
+        for role in ROLES:
+            key = f"{role}_{div}"
+            mine[role] = users[key] = _officer(key, role, team_of[role], division)
+            people.append(Who(key, role, div))
+        m = _MARKERS[div]
+        markers.update({(kind, div): text for kind, text in m.items()})
+
+        ocg = make_ocg(
+            division=division,
+            name=m["ocg"],
+            status=OcgStatus.ADOPTED,
+            members=0,
+            managing_team=local,
+            lead_responsible_officer=mine[Role.LRO],
+        )
+        nominal = make_nominal(first_name="Alexis", last_name=m["nominal"])
+        membership = Membership.objects.create(
+            ocg=ocg, nominal=nominal, role=MembershipRole.PRINCIPAL, from_date=ocg.nominated_on
+        )
+        line = make_line(
+            districts=[districts[div]], name=m["line"], status=LineStatus.ACTIVE, ocg=ocg
+        )
+        link = LineNominal.objects.create(county_line=line, nominal=nominal, role=LineRole.RUNNER)
+        record = RecordFactory(
+            summary=m["record"],
+            handling_code="C",
+            handling_conditions=m["conditions"],
+            owning_team=clgt,
+            ocgs=[ocg],
+            county_lines=[line],
+            nominals=[nominal],
+        )
+        evidence = DefinitionEvidence.objects.create(
+            ocg=ocg,
+            criterion="working_together",
+            text=m["evidence"],
+            created_by=mine["coordinator"],
+        )
+        plan = PlanAction.objects.create(
+            ocg=ocg,
+            strand=PlanStrand.PURSUE,
+            description=m["plan"],
+            owner=mine[Role.LRO],
+            due_on=today + datetime.timedelta(days=30),
+            created_by=mine[Role.LRO],
+        )
+        disruption = make_disruption(
+            author=mine[Role.CLGT_OFFICER],
+            team=clgt,
+            approver=mine[Role.SUPERVISOR],
+            ocgs=[ocg],
+            lines=[line],
+            nominals=[nominal],
+            narrative=m["disruption"],
+        )
+        court_result = make_sentence(disruption, nominal, 3, 6, mine[Role.CLGT_OFFICER])
+        operation = Operation.objects.create(
+            name=m["operation"],
+            start_date=today - datetime.timedelta(days=10),
+            end_date=today - datetime.timedelta(days=3),
+            created_by=mine[Role.SUPERVISOR],
+        )
+        person = make_person(line, name=m["person"], notes=m["person_notes"])
+        referral = SafeguardingReferral.objects.create(
+            person=person,
+            agency="mcet",
+            referred_on=today - datetime.timedelta(days=5),
+            outcome=m["referral"],
+            outcome_on=today - datetime.timedelta(days=1),
+        )
+        period = CustodyPeriod.objects.create(
+            nominal=nominal,
+            status=PeriodStatus.IN_PRISON,
+            started_on=today - datetime.timedelta(days=400),
+            sentence_date=today - datetime.timedelta(days=400),
+            expected_release_date=today + datetime.timedelta(days=60),
+            establishment=m["custody"],
+            created_by=mine[Role.COORDINATOR],
+        )
+        scpo = Scpo.objects.create(
+            nominal=nominal,
+            status=ScpoStatus.APPLIED,
+            applied_on=today - datetime.timedelta(days=20),
+            court="Maidstone Crown Court",
+            created_by=mine[Role.COORDINATOR],
+        )
+        attention = AttentionItem.objects.create(
+            user=mine[Role.COORDINATOR],
+            kind=AttentionKind.RELEASE,
+            nominal=nominal,
+            period=period,
+            due_on=period.expected_release_date,
+            threshold_days=90,
+        )
+        subject_rescore(subject_type=RankedSubject.COUNTY_LINE, subject_id=line.pk)
+        subject_rescore(subject_type=RankedSubject.OCG, subject_id=ocg.pk)
+        # An audit event whose own text is the marker; its object is named by reference only.
+        audit_event = audit_record(
+            actor=mine[Role.ANALYST],
+            action=AuditAction.VIEW,
+            object_type="intel.intelligencerecord",
+            object_id=record.pk,
+            object_repr=record.reference,
+            reason=f"{AUDIT} {div}",
+        )
+        views[div] = DivisionView(
+            name=div,
+            objects={
+                "ocg": ocg,
+                "nominal": nominal,
+                "membership": membership,
+                "line": line,
+                "link": link,
+                "record": record,
+                "evidence": evidence,
+                "plan": plan,
+                "disruption": disruption,
+                "court_result": court_result,
+                "operation": operation,
+                "person": person,
+                "referral": referral,
+                "period": period,
+                "scpo": scpo,
+                "attention": attention,
+                "audit_event": audit_event,
+                "division": division,
+                "district": districts[div],
+                "team": clgt,
+                "officer": mine[Role.CLGT_OFFICER].officer,
+            },
+            users=mine,
+        )
+        markers[("audit", div)] = f"{AUDIT} {div}"
+    training = TrainingInput.objects.create(
+        held_on=today - datetime.timedelta(days=40),
+        location=TRAINING,
+        trainer="DS Example",
+        audience=Audience.LROS,
+        created_by=views["north"].users[Role.COORDINATOR],
+    )
+    for view in views.values():
+        view.objects["training"] = training
+    markers[("training", None)] = TRAINING
+
+    User = get_user_model()
+    users["superuser"] = User.objects.create_superuser("superuser", "", None)
+    people.append(Who("superuser", None, None, superuser=True))
+    users["superuser_admin"] = _officer(
+        "superuser_admin", Role.ADMINISTRATOR, bureau, None, superuser=True
+    )
+    people.append(Who("superuser_admin", Role.ADMINISTRATOR, None, superuser=True))
+    return MatrixWorld(people=people, users=users, divisions=views, markers=markers)
+
+
+# Tables whose rows a read or a refused write may legitimately add to: the audit trail (every
+# read is audited), sign-in bookkeeping (sessions, lockout, tokens, second factor).
+_VOLATILE_PREFIXES = ("audit_", "django_session", "axes_", "knox_", "otp_", "authtoken_")
+
+
+def fingerprint_sql() -> str:
+    """One statement summing a hash of every row of every other table: any insert, update or
+    delete anywhere changes it."""
+    tables = [
+        t
+        for t in connection.introspection.table_names()
+        if not t.startswith(_VOLATILE_PREFIXES) and t != "django_migrations"
+    ]
+    quote = connection.ops.quote_name
+    # Table names from the database's own catalogue, quoted: nothing from outside.
+    parts = [
+        f"SELECT '{t}' AS t, count(*) AS n, "  # noqa: S608
+        f"coalesce(sum(hashtext(x::text)::bigint), 0) AS h FROM {quote(t)} x"
+        for t in sorted(tables)
+    ]
+    return " UNION ALL ".join(parts)
+
+
+def fingerprint(sql: str) -> dict[str, tuple[int, int]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return {t: (n, h) for t, n, h in cursor.fetchall()}

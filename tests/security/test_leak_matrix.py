@@ -1,0 +1,233 @@
+"""Issue 13's role x endpoint x method matrix.
+
+Every role in two divisions, the administrators and two superusers GET every route of the URL
+resolver and every GET operation of the OpenAPI schema (both divisions' records substituted for
+path arguments, CSV and JSON downloads included); a response holding a marker
+(tests/security/matrix.py) the user may not see is a leak. Then every unsafe operation of the
+schema and every HTML route is sent a plausible body by every user outside the operation's
+writers: each must be refused (400/403/404/405, or a redirect for a page) and leave every table
+but the audit trail and sign-in bookkeeping exactly as it was. Any 5xx fails too. Each probe runs
+in a savepoint rolled back afterwards, so the world is the same for every one.
+
+`pytest tests/security/test_leak_matrix.py -s` (or bench/probe_access.py) prints the figures.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+
+from kentsoc.audit.models import AuditEvent
+from tests.security.matrix import (
+    NEVER_ON_TRAIL,
+    WRITERS,
+    MatrixWorld,
+    Who,
+    build_world,
+    fingerprint,
+    fingerprint_sql,
+    may_see,
+)
+from tests.security.probes import Probe, plan
+
+pytestmark = pytest.mark.django_db
+
+REFUSED = {400, 403, 404, 405}
+# The OpenAPI schema holds no records, whoever asks, and takes seconds to generate: one user
+# reads it (tests/security/test_methods.py checks who may).
+STATIC = {"api:schema"}
+STATS: Counter = Counter()
+# Seconds spent per route, so the summary names where the run's time goes.
+TIMES: Counter = Counter()
+
+
+@pytest.fixture(scope="module")
+def matrix(django_db_setup, django_db_blocker) -> Any:
+    """The world, built once for the module inside a transaction rolled back at its end."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            world = build_world()
+            yield world, plan(world)
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def _client(world: MatrixWorld, who: Who) -> Client:
+    client = Client(raise_request_exception=False)
+    client.force_login(world.users[who.key])
+    return client
+
+
+def _text(response: Any) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode(errors="replace")
+    return response.content.decode(errors="replace")
+
+
+def _send(client: Client, probe: Probe) -> Any:
+    params = dict(probe.params)
+    if probe.method == "GET":
+        return client.get(probe.url, params)
+    if probe.api:
+        return client.generic(
+            probe.method, probe.url, json.dumps(probe.body or {}), content_type="application/json"
+        )
+    url = probe.url + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
+    return client.post(url, probe.body or {})
+
+
+def _expected_refused(who: Who, probe: Probe) -> bool:
+    """Whether `who` must be refused this change: outside the area's writers, or the record it
+    touches (North's) is one they may not see."""
+    if probe.area is None or who.role not in WRITERS.get(probe.area, ()):
+        return True
+    return probe.target is not None and not may_see(who, probe.target, "north")
+
+
+def test_matrix_plan_is_complete(matrix):
+    world, p = matrix
+    assert not p.unclassified, (
+        "write operations the matrix has no body or area for (add them to "
+        f"tests/security/probes.py): {p.unclassified}"
+    )
+    assert len(world.people) == 20
+    assert p.reads and p.writes
+
+
+def test_no_restricted_marker_on_the_audit_trail(matrix):
+    """What the trail holds reaches every reader of it: never a child's details, an
+    intelligence summary or handling conditions (it names records by reference)."""
+    world, _ = matrix
+    trail = " ".join(
+        json.dumps([e.object_repr, e.changes, e.reason]) for e in AuditEvent.objects.all()
+    ).lower()
+    on_trail = [
+        marker
+        for (kind, _), marker in world.markers.items()
+        if kind in NEVER_ON_TRAIL and marker.lower() in trail
+    ]
+    assert not on_trail, f"on the audit trail: {on_trail}"
+
+
+def test_no_user_sees_a_marker_they_may_not(matrix):
+    world, p = matrix
+    started = time.monotonic()
+    leaks: list[str] = []
+    errors: list[str] = []
+    seen_by_allowed: set[str] = set()
+    saw_something: set[str] = set()
+    markers = {m.lower(): m for m in world.markers.values()}
+    for who in world.people:
+        client = _client(world, who)
+        allowed = {m.lower() for m in world.allowed(who)}
+        for probe in p.reads:
+            if probe.name in STATIC and who is not world.people[0]:
+                continue
+            t0 = time.monotonic()
+            with transaction.atomic():
+                response = _send(client, probe)
+                text = _text(response).lower()
+                transaction.set_rollback(True)
+            TIMES[probe.name] += time.monotonic() - t0
+            STATS["read probes"] += 1
+            if response.status_code >= 500:
+                errors.append(f"{who} {probe} -> {response.status_code}")
+            for low, marker in markers.items():
+                if low in text:
+                    if low in allowed:
+                        seen_by_allowed.add(marker)
+                        saw_something.add(who.key)
+                    else:
+                        leaks.append(f"{who} {probe}: {marker!r}")
+    STATS["leaks"] += len(leaks)
+    STATS["5xx"] += len(errors)
+    STATS["read seconds"] = round(time.monotonic() - started, 1)
+    # The routes work: every marker reached someone allowed, and every user with a case role saw
+    # something (a sign-in or redirect problem would otherwise pass as "no leak").
+    unseen = sorted(set(world.markers.values()) - seen_by_allowed)
+    blind = sorted(
+        who.key for who in world.people if world.allowed(who) and who.key not in saw_something
+    )
+    problems = [
+        *(f"LEAK {x}" for x in leaks),
+        *(f"5XX {x}" for x in errors),
+        *(f"NEVER SHOWN to an allowed user: {m!r}" for m in unseen),
+        *(f"SAW NOTHING though allowed: {k}" for k in blind),
+    ]
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+def test_no_unexpected_write(matrix):
+    world, p = matrix
+    started = time.monotonic()
+    sql = fingerprint_sql()
+    failures: list[str] = []
+    errors: list[str] = []
+    # Per operation, whether the first user allowed to do it got it done: proof that the bodies
+    # are plausible, so the refusals are about who sent them.
+    accepted: dict[str, bool] = {}
+    for who in world.people:
+        client = _client(world, who)
+        # After signing in, which stamps the user's last_login.
+        before = fingerprint(sql)
+        for probe in p.writes:
+            refuse = _expected_refused(who, probe)
+            if not refuse and str(probe) in accepted:
+                continue
+            with transaction.atomic():
+                response = _send(client, probe)
+                _text(response)
+                after = fingerprint(sql) if refuse else before
+                transaction.set_rollback(True)
+            STATS["write probes"] += 1
+            status = response.status_code
+            if status >= 500:
+                errors.append(f"{who} {probe} -> {status}")
+                continue
+            if not refuse:
+                accepted[str(probe)] = 200 <= status < 300 or (not probe.api and status == 302)
+                continue
+            changed = sorted(t for t in after if after[t] != before.get(t))
+            ok_status = status in REFUSED or (not probe.api and status == 302)
+            if changed or not ok_status:
+                failures.append(f"{who} {probe} -> {status}, changed {changed or 'nothing'}")
+            else:
+                STATS["writes refused"] += 1
+    STATS["unexpected writes"] += len(failures)
+    STATS["5xx"] += len(errors)
+    STATS["write ops"] = len(p.writes)
+    STATS["write ops done by their first writer"] = sum(accepted.values())
+    STATS["write seconds"] = round(time.monotonic() - started, 1)
+    problems = [*(f"WRITE {x}" for x in failures), *(f"5XX {x}" for x in errors)]
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+def test_summary(matrix):
+    """Prints the figures (run with -s; bench/probe_access.py asks for them as JSON through
+    LEAK_MATRIX_REPORT); fails if the matrix probed nothing."""
+    world, p = matrix
+    figures = {
+        "users": len(world.people),
+        "GET probes per user": len(p.reads),
+        "write probes per user": len(p.writes),
+        **STATS,
+    }
+    print("\nleak matrix: " + ", ".join(f"{k}: {v}" for k, v in figures.items()))
+    slowest = ", ".join(f"{name} {secs:.1f}s" for name, secs in TIMES.most_common(8))
+    print(f"slowest GET routes (all users): {slowest}")
+    if p.unfilled:
+        print(f"routes not filled in (not in routes.py): {p.unfilled}")
+    if report := os.environ.get("LEAK_MATRIX_REPORT"):
+        Path(report).write_text(json.dumps(figures, indent=1))
+    assert STATS["read probes"] and STATS["write probes"]
