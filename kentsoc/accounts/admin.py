@@ -5,10 +5,17 @@ administrator must not read or mint another officer's token, nor read a device's
 which every future code follows). django-otp registers device admins that show the key; they come
 off here whatever else trims the admin site. A lost device is reset with
 `manage.py reset_second_factor <username>` (audited), which deletes it: the officer enrols again
-at their next sign-in.
+at their next sign-in. The admin signs in through the same two steps as every page.
 """
 
+from typing import Any
+
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -17,3 +24,18 @@ from kentsoc.accounts.models import ApiToken
 for _model in (TOTPDevice, StaticDevice, ApiToken):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
+
+
+def _admin_login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    """The admin's own sign-in form would sign in with the password alone: send it to the
+    kentsoc sign-in (password, then the second factor), which validates `next` itself."""
+    if request.user.is_authenticated:
+        if admin.site.has_permission(request):
+            return redirect("admin:index")
+        # Signed in without staff status: sending them to sign in again would loop.
+        raise PermissionDenied("The admin is for administrators.")
+    next_url = request.GET.get("next") or reverse("admin:index")
+    return redirect(f"{reverse('login')}?{urlencode({'next': next_url})}")
+
+
+admin.site.login = _admin_login

@@ -330,3 +330,30 @@ def test_the_token_endpoint_sends_the_unenrolled_to_the_web(analyst):
 def test_the_token_endpoint_in_the_demo_needs_no_code(analyst, settings):
     settings.REQUIRE_2FA = False
     assert _token().status_code == 200
+
+
+# --- The admin's own sign-in form ----------------------------------------------------------------
+
+
+def test_the_admin_signs_in_through_the_two_steps_too(force, analyst):
+    from kentsoc.org.choices import Role
+    from tests.conftest import _officer
+
+    administrator = _officer(force, Role.ADMINISTRATOR, "bureau", "administrator")
+    administrator.is_staff = True  # what the role gives (kentsoc.org.services.officer_sync_group)
+    administrator.save()
+    client = Client()
+    form = client.get("/admin/login/?next=/admin/org/team/")
+    assert form.status_code == 302 and form["Location"] == "/login/?next=%2Fadmin%2Forg%2Fteam%2F"
+    posted = client.post("/admin/login/", {"username": "administrator", "password": TEST_PASSWORD})
+    assert posted.status_code == 302 and not _signed_in(client, administrator)
+
+    device = confirmed_device(administrator)
+    client.post("/login/?next=/admin/", {"username": "administrator", "password": TEST_PASSWORD})
+    assert client.post("/login/code/", {"otp": code_for(device)})["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/login/")["Location"] == "/admin/"
+
+    officer = Client()
+    officer.force_login(analyst)
+    assert officer.get("/admin/login/?next=/admin/").status_code == 403  # no redirect loop
