@@ -265,9 +265,10 @@ class FlexPeriod(models.Model):
 def safeguarding_lines_q(access: Access, prefix: str = "") -> Q | None:
     """Which lines' safeguarding records a user may see: None for none, an empty Q for all.
 
-    Safeguarding records, children's above all, are the most restricted data in the system:
-    CLIOs, supervisors, the Central CLGT and the CLGT of the division where the line is worked
-    now. Analysts, coordinators and LROs, who read most case data, do not see them.
+    This is the rule for vulnerable adults (and for the line's safeguarding tab): CLIOs,
+    supervisors, the Central CLGT and the CLGT of the division where the line is worked now.
+    Analysts, coordinators and LROs, who read most case data, do not see them. Children are
+    narrower still: see `child_lines_q`.
     """
     from kentsoc.org.choices import Role, TeamKind
 
@@ -284,10 +285,60 @@ def safeguarding_lines_q(access: Access, prefix: str = "") -> Q | None:
     )
 
 
+def child_lines_q(access: Access, prefix: str = "") -> Q | None:
+    """Which lines' children a user may see: None for none.
+
+    DOMAIN.md: children's records are the most restricted data in the system, seen by "CLIOs of
+    the division(s) the line is worked in, that line's CLGT and that division's supervisors — not
+    every CLIO force-wide". A line is worked in its home division and, while flexed, in the flex
+    division too: the home division's CLIOs and supervisors keep the children of their area, and
+    the receiving division's join them. The line's CLGT is the one working it: the flex division's
+    (or the Central CLGT) while flexed, the home division's otherwise. No role sees them force-wide.
+    """
+    from kentsoc.org.choices import Role, TeamKind
+
+    division_id = access.division_id
+    if access.role in (Role.CLIO, Role.SUPERVISOR):
+        if division_id is None:
+            return None
+        return Q(**{f"{prefix}division_id": division_id}) | Q(
+            **{f"{prefix}flexed_division_id": division_id}
+        )
+    if access.role != Role.CLGT_OFFICER:
+        return None
+    if access.is_central_clgt:
+        return Q(**{f"{prefix}flexed_division__is_central": True})
+    if access.team_kind != TeamKind.CLGT or division_id is None:
+        return None
+    return Q(**{f"{prefix}flexed_division_id": division_id}) | Q(
+        **{f"{prefix}flexed_division__isnull": True, f"{prefix}division_id": division_id}
+    )
+
+
+def people_at_risk_q(access: Access, prefix: str = "") -> Q | None:
+    """Which people at risk a user may see (None for none): vulnerable adults by
+    `safeguarding_lines_q`, children only by `child_lines_q`."""
+    from countylines.choices import PersonKind
+
+    parts = []
+    adults = safeguarding_lines_q(access, prefix=f"{prefix}county_line__")
+    if adults is not None:
+        parts.append(Q(**{f"{prefix}kind": PersonKind.VULNERABLE_ADULT}) & adults)
+    children = child_lines_q(access, prefix=f"{prefix}county_line__")
+    if children is not None:
+        parts.append(Q(**{f"{prefix}kind": PersonKind.CHILD}) & children)
+    if not parts:
+        return None
+    visible = parts[0]
+    for part in parts[1:]:
+        visible |= part
+    return visible
+
+
 class PersonAtRiskQuerySet(ScopedQuerySet):
     def scope(self, access: Access):
-        lines = safeguarding_lines_q(access, prefix="county_line__")
-        return self.none() if lines is None else self.filter(lines)
+        visible = people_at_risk_q(access)
+        return self.none() if visible is None else self.filter(visible)
 
 
 class PersonAtRisk(models.Model):
@@ -349,7 +400,9 @@ class PersonAtRisk(models.Model):
 
 class SafeguardingReferralQuerySet(ScopedQuerySet):
     def scope(self, access: Access):
-        return self.filter(person__in=PersonAtRisk.objects.scope(access).values("pk"))
+        # A referral is seen exactly when its person is.
+        visible = people_at_risk_q(access, prefix="person__")
+        return self.none() if visible is None else self.filter(visible)
 
 
 class SafeguardingReferral(models.Model):

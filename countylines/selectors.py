@@ -22,6 +22,7 @@ from countylines.models import (
     LineNominal,
     PersonAtRisk,
     SafeguardingReferral,
+    child_lines_q,
     safeguarding_lines_q,
 )
 from countylines.phones import display_mobile
@@ -240,7 +241,13 @@ def can_see_safeguarding(*, user: Any, line: CountyLine) -> bool:
     access = access_for(user)
     if access is None or not user.has_perm("countylines.view_personatrisk"):
         return False
-    lines = safeguarding_lines_q(access)
-    if lines is None:
+    # Adults' rule or children's: the tab opens if either kind of record on the line may be seen.
+    rules = [q for q in (safeguarding_lines_q(access), child_lines_q(access)) if q is not None]
+    if not rules:
         return False
-    return not lines or CountyLine.objects.filter(lines, pk=line.pk).exists()
+    if any(not q for q in rules):
+        return True
+    lines = rules[0]
+    for q in rules[1:]:
+        lines |= q
+    return CountyLine.objects.filter(lines, pk=line.pk).exists()

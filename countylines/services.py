@@ -33,12 +33,15 @@ from countylines.models import (
     LineNominal,
     PersonAtRisk,
     SafeguardingReferral,
+    child_lines_q,
+    safeguarding_lines_q,
 )
 from countylines.phones import display_mobile, normalise_mobile
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_record, audit_update, diff_fields
 from kentsoc.matrix.services import subjects_mark_stale
 from kentsoc.org.models import District, Division
+from kentsoc.org.scoping import access_for
 
 PERM_ADD = "countylines.add_countyline"
 PERM_CHANGE = "countylines.change_countyline"
@@ -64,9 +67,11 @@ def _require(actor: Any, perm: str, doing: str, who: str) -> None:
         raise PermissionDenied(f"Only {who} may {doing} (permission {perm} is missing).")
 
 
-def _lock(line: CountyLine) -> CountyLine:
+def _lock(actor: Any, line: CountyLine) -> CountyLine:
     """Re-read the line under a row lock: transitions decide on the current state, not the copy
-    a page loaded minutes ago."""
+    a page loaded minutes ago. A line the actor may not see is refused whatever their role."""
+    if not CountyLine.objects.visible_to(actor).filter(pk=line.pk).exists():
+        raise PermissionDenied("You may not see this county line.")
     return CountyLine.objects.select_for_update().get(pk=line.pk)
 
 
@@ -336,7 +341,7 @@ def line_update(
     """Edit a line's details. `version` is the one the editor loaded: a stale edit is refused
     rather than silently overwriting a colleague's change."""
     _require(actor, PERM_CHANGE, "change a county line", "CLGT officers and supervisors")
-    current = _lock(line)
+    current = _lock(actor, line)
     if _as_id(version) is None:
         raise ValidationError({"version": "The version you edited is required."})
     if int(version) != current.version:
@@ -392,7 +397,7 @@ def line_update(
 @transaction.atomic
 def line_set_ocg(*, actor: Any, line: CountyLine, ocg: Any) -> CountyLine:
     _require(actor, PERM_CHANGE, "link a county line to an OCG", "CLGT officers and supervisors")
-    current = _lock(line)
+    current = _lock(actor, line)
     new_ocg = _clean_ocg(actor, ocg, keep_id=current.ocg_id)
     if current.ocg_id == (new_ocg.pk if new_ocg else None):
         return current
@@ -426,7 +431,7 @@ def line_add_nominal(
         errors["role"] = f"Choose a line role: {', '.join(LineRole.values)}."
     if errors:
         raise ValidationError(errors)
-    current = _lock(line)
+    current = _lock(actor, line)
     if LineNominal.objects.filter(county_line=current, nominal=person, role=role).exists():
         raise ValidationError(
             {"nominal": f"{person.full_name} is already linked as {LineRole(role).label.lower()}."}
@@ -455,7 +460,7 @@ def line_remove_nominal(*, actor: Any, line: CountyLine, link_id: Any, reason: s
     _require(
         actor, PERM_CHANGE, "unlink nominals from a county line", "CLGT officers and supervisors"
     )
-    current = _lock(line)
+    current = _lock(actor, line)
     link = LineNominal.objects.filter(county_line=current, pk=_as_id(link_id)).first()
     if link is None:
         raise ValidationError({"nominal": "That nominal is not linked to this line."})
@@ -485,7 +490,7 @@ def line_add_deal_line(
     except ValidationError as exc:
         raise ValidationError({"number": exc.message_dict["deal_lines"]})
     start = _as_date(active_from, "active_from")
-    current = _lock(line)
+    current = _lock(actor, line)
     if DealLine.objects.filter(county_line=current, number=normalised).exists():
         raise ValidationError(
             {"number": f"{display_mobile(normalised)} is already a deal line of this line."}
@@ -508,7 +513,7 @@ def line_activate(
     """Put a nominated line on the matrix: a supervisor's decision, only once all four
     definition criteria are evidenced."""
     _require(actor, PERM_APPROVE, "put a county line on the matrix", "a supervisor")
-    current = _lock(line)
+    current = _lock(actor, line)
     if current.status != LineStatus.NOMINATED:
         raise ValidationError(
             {
@@ -548,7 +553,7 @@ def line_activate(
 @transaction.atomic
 def line_dismantle(*, actor: Any, line: CountyLine, date: Any, reason: str) -> CountyLine:
     _require(actor, PERM_CHANGE, "dismantle a county line", "CLGT officers and supervisors")
-    current = _lock(line)
+    current = _lock(actor, line)
     if current.status not in OPEN_STATUSES:
         raise ValidationError(
             {
@@ -602,7 +607,7 @@ def line_dismantle(*, actor: Any, line: CountyLine, date: Any, reason: str) -> C
 @transaction.atomic
 def line_reject(*, actor: Any, line: CountyLine, reason: str) -> CountyLine:
     _require(actor, PERM_APPROVE, "reject a county line nomination", "a supervisor")
-    current = _lock(line)
+    current = _lock(actor, line)
     if current.status != LineStatus.NOMINATED:
         raise ValidationError(
             {
@@ -636,7 +641,7 @@ def line_flex(*, actor: Any, line: CountyLine, division: Any, reason: str = "") 
     An empty division ends the flex and the line ranks in its home division again."""
     _require(actor, PERM_APPROVE, "flex a county line", "a supervisor")
     target = resolve_division(division)
-    current = _lock(line)
+    current = _lock(actor, line)
     if current.status not in OPEN_STATUSES:
         raise ValidationError(
             {
@@ -736,6 +741,26 @@ def _clean_person(values: Mapping[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def _require_person_visible(actor: Any, person: PersonAtRisk) -> None:
+    if not PersonAtRisk.objects.visible_to(actor).filter(pk=person.pk).exists():
+        raise PermissionDenied("You may not see this person's record.")
+
+
+def _require_may_keep(actor: Any, line: CountyLine, kind: str) -> None:
+    """A record may only be written where its writer may read it: a child's on a line worked in
+    the CLIO's own division (models.child_lines_q), a vulnerable adult's by the adults' rule."""
+    access = access_for(actor)
+    rule_for = child_lines_q if kind == PersonKind.CHILD else safeguarding_lines_q
+    rule = rule_for(access) if access is not None else None
+    if rule is None or (rule and not CountyLine.objects.filter(rule, pk=line.pk).exists()):
+        whose = "children" if kind == PersonKind.CHILD else "vulnerable adults"
+        raise PermissionDenied(
+            f"You may not keep records of {whose} at risk on {line.reference or 'this line'}: "
+            "children's records belong to the CLIOs and supervisors of the division(s) the line "
+            "is worked in."
+        )
+
+
 @transaction.atomic
 def person_at_risk_create(
     *,
@@ -761,6 +786,9 @@ def person_at_risk_create(
             "review_date": review_date,
         }
     )
+    if not CountyLine.objects.visible_to(actor).filter(pk=county_line.pk).exists():
+        raise PermissionDenied("You may not see this county line.")
+    _require_may_keep(actor, county_line, cleaned["kind"])
     person = PersonAtRisk.objects.create(county_line=county_line, created_by=actor, **cleaned)
     audit_record(
         actor=actor,
@@ -779,6 +807,7 @@ def person_at_risk_update(
     unknown = set(values) - set(_PERSON_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed here."))
+    _require_person_visible(actor, person)
     current = PersonAtRisk.objects.select_for_update().get(pk=person.pk)
     if _as_id(version) != current.version:
         raise ValidationError(
@@ -788,7 +817,10 @@ def person_at_risk_update(
             }
         )
     merged = {f: getattr(current, f) for f in ("kind", "age_band")} | dict(values)
-    audit_update(actor=actor, obj=current, values=_clean_person(merged))
+    cleaned = _clean_person(merged)
+    # Re-classing an adult as a child narrows who may see the record: the writer must be one.
+    _require_may_keep(actor, current.county_line, cleaned["kind"])
+    audit_update(actor=actor, obj=current, values=cleaned)
     return current
 
 
@@ -804,6 +836,7 @@ def referral_create(
     outcome_on: Any = None,
 ) -> SafeguardingReferral:
     _require(actor, PERM_ADD_REFERRAL, "record safeguarding referrals", "CLIOs")
+    _require_person_visible(actor, person)
     errors: dict[str, str] = {}
     if agency not in ReferralAgency.values:
         errors["agency"] = "Choose MCET, children's services or a partner agency."
@@ -848,6 +881,8 @@ def referral_record_outcome(
     *, actor: Any, referral: SafeguardingReferral, outcome: str, outcome_on: Any
 ) -> SafeguardingReferral:
     _require(actor, PERM_CHANGE_REFERRAL, "record referral outcomes", "CLIOs")
+    if not SafeguardingReferral.objects.visible_to(actor).filter(pk=referral.pk).exists():
+        raise PermissionDenied("You may not see this referral.")
     errors: dict[str, str] = {}
     text = (outcome or "").strip()
     if not text:

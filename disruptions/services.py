@@ -287,6 +287,13 @@ def _lock(disruption: Disruption, version: int | None) -> Disruption:
 
 
 def _require_author(actor: AbstractBaseUser, disruption: Disruption, doing: str) -> None:
+    # Being the author is not enough on its own: an officer moved to a role that logs no
+    # disruptions (or signed out of police data altogether) no longer edits their old drafts.
+    if not actor.has_perm("disruptions.change_disruption"):
+        raise PermissionDenied(
+            f"Your role may not {doing} disruptions (permission disruptions.change_disruption "
+            "is missing)."
+        )
     if disruption.created_by_id != actor.pk:
         raise PermissionDenied(f"Only the officer who logged this disruption may {doing} it.")
 
@@ -396,6 +403,8 @@ def disruption_submit(
 def _decide(actor: AbstractBaseUser, disruption: Disruption, version: int | None) -> Disruption:
     if not actor.has_perm("disruptions.approve_disruption"):
         raise PermissionDenied("Only a supervisor may approve or return disruptions.")
+    if not Disruption.objects.visible_to(actor).filter(pk=disruption.pk).exists():
+        raise PermissionDenied("You may not see this disruption.")
     locked = _lock(disruption, version)
     if actor.pk in (locked.created_by_id, locked.officer_id):
         raise PermissionDenied(
@@ -487,8 +496,10 @@ def disruption_tag_operation(
     """Tag a disruption to an operation (or untag it): its author or a supervisor, any status,
     because tagging changes no outcome figure."""
     locked = _lock(disruption, version)
-    if locked.created_by_id != actor.pk and not actor.has_perm("disruptions.approve_disruption"):
-        raise PermissionDenied("Only the author or a supervisor may tag a disruption.")
+    if not actor.has_perm("disruptions.approve_disruption"):
+        _require_author(actor, locked, "tag")
+    elif not Disruption.objects.visible_to(actor).filter(pk=locked.pk).exists():
+        raise PermissionDenied("You may not see this disruption.")
     if operation is not None and not (operation.start_date <= locked.date <= operation.end_date):
         raise ValidationError(
             {"operation": f"{operation.name} did not run on {locked.date:%d/%m/%Y}."}

@@ -8,8 +8,9 @@ class OcgConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from kentsoc.intel.services import on_evidence_recorded
         from kentsoc.web.home import register_panel
-        from ocg import panels
+        from ocg import panels, services
         from ocg.reference import sync_criminality_types
 
         post_migrate.connect(
@@ -19,3 +20,4 @@ class OcgConfig(AppConfig):
         register_panel(panels.your_ocgs)
         register_panel(panels.nominations_to_progress)
         register_panel(panels.waiting_for_approval)
+        on_evidence_recorded("ocg", services.ocg_evidence_recorded)

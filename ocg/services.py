@@ -516,6 +516,12 @@ def _auto_start_development(actor: Any, ocg: OCG) -> None:
         _move(actor=actor, ocg=ocg, to=OcgStatus.IN_DEVELOPMENT, reason="Development started")
 
 
+def ocg_evidence_recorded(actor: Any, ocg: OCG) -> None:
+    """Definition evidence was recorded on the OCG (intel.services.evidence_add runs this in its
+    transaction, for pages and API alike): that is development work too."""
+    _auto_start_development(actor, _lock(ocg))
+
+
 @transaction.atomic
 def membership_add(
     *,

@@ -16,6 +16,7 @@ from countylines.api import serializers as s
 from countylines.filters import CountyLineFilterSet, PersonAtRiskFilterSet
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_record, audit_view
+from kentsoc.intel.services import EVIDENCE_PERMS
 from kentsoc.web.api import ActionPermissions
 
 
@@ -35,7 +36,7 @@ class CountyLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         "nominals": services.PERM_CHANGE,
         "remove_nominal": services.PERM_CHANGE,
         "deal_lines": services.PERM_CHANGE,
-        "evidence": "intel.add_definitionevidence",
+        "evidence": EVIDENCE_PERMS["county_line"],
         "activate": services.PERM_APPROVE,
         "dismantle": services.PERM_CHANGE,
         "reject": services.PERM_APPROVE,

@@ -158,6 +158,12 @@ class DefinitionEvidence(models.Model):
     class Meta:
         ordering = ["criterion", "created_at", "id"]
         verbose_name_plural = "definition evidence"
+        # Evidence is development work on its subject, so it belongs to the role that owns that
+        # kind of subject (DOMAIN.md roles): one permission per kind, granted in org/roles.py.
+        permissions = [
+            ("add_ocg_evidence", "Can record and withdraw definition evidence on OCGs"),
+            ("add_line_evidence", "Can record and withdraw definition evidence on county lines"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(ocg__isnull=False) & Q(county_line__isnull=True))

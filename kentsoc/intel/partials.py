@@ -19,6 +19,7 @@ from kentsoc.intel.selectors import (
     intelligence_for_subject,
     openable_record_ids,
 )
+from kentsoc.intel.services import may_add_evidence
 from kentsoc.intel.tables import claims_in_words, record_status
 
 
@@ -76,7 +77,7 @@ def evidence_checklist_context(
 ) -> dict[str, Any]:
     kind, subject = _subject(ocg, county_line)
     rows = evidence_checklist(**{kind: subject})
-    can_add = user.has_perm("intel.add_definitionevidence")
+    can_add = may_add_evidence(user, kind)
     openable = openable_record_ids(
         user=user, ids={r.pk for row in rows for e in row.evidence for r in e.records.all()}
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -476,15 +476,47 @@ def intelligence_delete(
     return record
 
 
+# Who may record (and withdraw) definition evidence, by kind of subject: the role that develops
+# that kind of subject (see org/roles.py). Pages and the API ask `may_add_evidence`; the services
+# refuse everyone else, so no door can differ.
+EVIDENCE_PERMS = {"ocg": "intel.add_ocg_evidence", "county_line": "intel.add_line_evidence"}
+_EVIDENCE_OWNERS = {
+    "ocg": "OCG coordinators, researchers and supervisors",
+    "county_line": "CLGT officers and supervisors",
+}
+# What a subject's own lifecycle does when evidence is recorded on it. The subject apps sit above
+# intel (apps depend downward only), so they register their rule here from AppConfig.ready().
+_EVIDENCE_RECORDED: dict[str, Callable[[Any, Any], None]] = {}
+
+
+def on_evidence_recorded(kind: str, hook: Callable[[Any, Any], None]) -> None:
+    """Register `hook(actor, subject)`, run in the same transaction after evidence on a subject
+    of this kind is recorded."""
+    if kind not in EVIDENCE_PERMS:
+        raise ValueError(f"Unknown evidence subject kind {kind!r}.")
+    _EVIDENCE_RECORDED[kind] = hook
+
+
+def may_add_evidence(actor: Any, kind: str) -> bool:
+    """Whether the actor's role may record definition evidence on this kind of subject."""
+    return actor is not None and actor.has_perm(EVIDENCE_PERMS[kind])
+
+
 def _evidence_subject(
-    actor: Any, ocg: OCG | None, county_line: CountyLine | None
+    actor: Any, ocg: OCG | None, county_line: CountyLine | None, doing: str
 ) -> tuple[str, Any]:
     if (ocg is None) == (county_line is None):
         raise TypeError("Give exactly one of ocg= or county_line=.")
+    kind = "ocg" if ocg is not None else "county_line"
     subject = ocg if ocg is not None else county_line
+    if not may_add_evidence(actor, kind):
+        raise PermissionDenied(
+            f"Only {_EVIDENCE_OWNERS[kind]} may {doing} on "
+            f"{subject._meta.verbose_name_plural} (permission {EVIDENCE_PERMS[kind]} is missing)."
+        )
     if not type(subject).objects.visible_to(actor).filter(pk=subject.pk).exists():
         raise PermissionDenied(f"You may not see this {subject._meta.verbose_name}.")
-    return ("ocg" if ocg is not None else "county_line"), subject
+    return kind, subject
 
 
 @transaction.atomic
@@ -497,9 +529,10 @@ def evidence_add(
     text: str,
     records: Iterable[Any] = (),
 ) -> DefinitionEvidence:
-    """Record evidence that the subject meets one criterion of its definition."""
-    _require_perm(actor, "intel.add_definitionevidence", "record definition evidence")
-    kind, subject = _evidence_subject(actor, ocg, county_line)
+    """Record evidence that the subject meets one criterion of its definition. Only the role that
+    develops that kind of subject may; the subject's own rule then runs (an OCG nomination moves
+    into development)."""
+    kind, subject = _evidence_subject(actor, ocg, county_line, "record definition evidence")
     criteria = criteria_for(ocg=ocg, county_line=county_line)
     errors: dict[str, list[str]] = {}
     if criterion not in criteria.values:
@@ -540,14 +573,17 @@ def evidence_add(
         obj=evidence,
         changes={kind: subject.pk, "criterion": criterion, "text": text, "records": record_ids},
     )
+    if hook := _EVIDENCE_RECORDED.get(kind):
+        hook(actor, subject)
     return evidence
 
 
 @transaction.atomic
 def evidence_remove(*, actor: Any, evidence: DefinitionEvidence, reason: str) -> None:
     """Withdraw evidence entered in error. The audit row keeps what it said and why it went."""
-    _require_perm(actor, "intel.add_definitionevidence", "withdraw definition evidence")
-    kind, subject = _evidence_subject(actor, evidence.ocg, evidence.county_line)
+    kind, subject = _evidence_subject(
+        actor, evidence.ocg, evidence.county_line, "withdraw definition evidence"
+    )
     reason = (reason or "").strip() if isinstance(reason, str) else ""
     if not reason:
         raise ValidationError({"reason": ["Say why this evidence is withdrawn."]})

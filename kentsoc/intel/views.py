@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -370,10 +370,19 @@ def _evidence_subject(request: HttpRequest) -> tuple[str, Any]:
     raise Http404("Say which OCG or county line the evidence is for.")
 
 
+def _require_evidence_role(request: HttpRequest, kind: str | None = None) -> None:
+    """The early door (a role that records no evidence at all is refused before any lookup);
+    `services.evidence_add` and `evidence_remove` enforce the per-subject rule themselves."""
+    kinds = [kind] if kind else list(services.EVIDENCE_PERMS)
+    if not any(services.may_add_evidence(request.user, k) for k in kinds):
+        raise PermissionDenied
+
+
 @login_required
-@permission_required("intel.add_definitionevidence", raise_exception=True)
 def evidence_add(request: HttpRequest) -> HttpResponse:
+    _require_evidence_role(request)
     kind, subject = _evidence_subject(request)
+    _require_evidence_role(request, kind)
     criteria = criteria_for(**{kind: subject})
     records = intelligence_for_subject(user=request.user, **{kind: subject}).filter(
         deleted_at__isnull=True
@@ -419,8 +428,8 @@ def evidence_add(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@permission_required("intel.add_definitionevidence", raise_exception=True)
 def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_evidence_role(request)
     from countylines.models import CountyLine
     from ocg.models import OCG
 
@@ -430,6 +439,7 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
     )
     item = get_object_or_404(evidence, pk=pk)
     subject = item.ocg or item.county_line
+    _require_evidence_role(request, "ocg" if item.ocg_id else "county_line")
     form = ReasonForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":

@@ -37,6 +37,9 @@ _LOG_DISRUPTIONS = _READ_DISRUPTIONS + [
     "disruptions.add_courtresult",
 ]
 
+# Definition evidence belongs to the role that develops that kind of subject: OCG evidence to the
+# OCGMU (coordinators, researchers), county-line evidence to the CLGT; supervisors, who nominate
+# and approve both, hold both. `intel.services.evidence_add` checks the one for its subject.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.COORDINATOR: _READ_CASES
     + _WRITE_INTEL
@@ -45,13 +48,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "ocg.change_ocg",
         "ocg.add_nominal",
         "ocg.change_nominal",
-        "intel.add_definitionevidence",
+        "intel.add_ocg_evidence",
     ]
     + _LOG_DISRUPTIONS
     + ["disruptions.add_operation", "disruptions.change_operation"],
     Role.RESEARCHER: _READ_CASES
     + _WRITE_INTEL
-    + ["ocg.change_ocg", "ocg.add_nominal", "ocg.change_nominal", "intel.add_definitionevidence"]
+    + ["ocg.change_ocg", "ocg.add_nominal", "ocg.change_nominal", "intel.add_ocg_evidence"]
     + _READ_DISRUPTIONS,
     Role.LRO: [
         "ocg.view_ocg",
@@ -71,7 +74,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "countylines.view_safeguardingreferral",
         "ocg.add_nominal",
         "ocg.change_nominal",
-        "intel.add_definitionevidence",
+        "intel.add_line_evidence",
     ]
     + _LOG_DISRUPTIONS,
     Role.CLIO: [
@@ -99,7 +102,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "countylines.approve_countyline",
         "countylines.view_personatrisk",
         "countylines.view_safeguardingreferral",
-        "intel.add_definitionevidence",
+        "intel.add_ocg_evidence",
+        "intel.add_line_evidence",
         "audit.view_auditevent",
     ]
     + _LOG_DISRUPTIONS

@@ -11,10 +11,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kentsoc.audit.services import audit_view
+from kentsoc.intel.services import EVIDENCE_PERMS
 from kentsoc.web.api import ActionPermissions
 from ocg import selectors, services
 from ocg.api import serializers as s
-from ocg.choices import OcgStatus
 from ocg.filters import NominalFilterSet, OcgFilterSet
 from ocg.models import PlanAction
 
@@ -47,7 +47,7 @@ class OcgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     action_permissions = {
         "create": services.PERM_ADD,
         "partial_update": services.PERM_CHANGE,
-        "evidence": "intel.add_definitionevidence",
+        "evidence": EVIDENCE_PERMS["ocg"],
         "members": services.PERM_CHANGE,
         "start_development": services.PERM_CHANGE,
         "submit_for_mapping": services.PERM_CHANGE,
@@ -96,9 +96,6 @@ class OcgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         ocg = self._ocg()
         data = _input(s.EvidenceInput, request.data)
         evidence_add(actor=request.user, ocg=ocg, **data)
-        if ocg.status == OcgStatus.NOMINATED:
-            # Recording evidence is development work: the nomination moves on by itself.
-            services.ocg_start_development(actor=request.user, ocg=ocg)
         return self._respond(ocg.pk, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.MembershipAddInput, responses={201: s.OcgSerializer})

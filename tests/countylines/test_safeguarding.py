@@ -12,7 +12,9 @@ from countylines.models import PersonAtRisk, SafeguardingReferral
 from kentsoc.audit.models import AuditEvent
 from tests.countylines.factories import make_line, make_person
 
-ALLOWED = ["clio", "supervisor", "clgt_officer", "central_clgt_officer"]
+# The child is on a North line: North's CLIO, supervisor and CLGT. Who else sees children (the
+# flex, other divisions, the Central CLGT) is in test_child_need_to_know.py.
+ALLOWED = ["clio", "supervisor", "clgt_officer"]
 DENIED = ["east_clgt_officer", "analyst", "coordinator", "researcher", "lro", "auditor", "outsider"]
 
 
@@ -298,7 +300,8 @@ def _count(fn) -> int:
 
 def test_safeguarding_lists_query_counts_are_constant(force, line, clio):
     web, api = _web(clio), _api(clio)
-    other = make_line(districts=[force["districts"]["thanet"]], name="VIPER")
+    # A second North line: a North CLIO sees the children on both.
+    other = make_line(districts=[force["districts"]["dartford"]], name="VIPER")
     lists = {
         "page": lambda: web.get("/county-lines/people-at-risk/"),
         "tab": lambda: web.get(f"/county-lines/{line.pk}/safeguarding/"),

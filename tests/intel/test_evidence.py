@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.urls import reverse
 
 from kentsoc.audit.models import AuditEvent
 from kentsoc.intel.models import DefinitionEvidence
@@ -121,10 +122,45 @@ def test_evidence_add_needs_permission(analyst, auditor, ocg):
             evidence_add(actor=actor, ocg=ocg, criterion="serious_crime", text="x")
 
 
-def test_evidence_add_refuses_a_subject_the_actor_cannot_see(clgt_officer, ocg):
-    # CLGT officers see only OCGs behind county lines.
-    with pytest.raises(PermissionDenied):
+def test_evidence_belongs_to_the_role_that_develops_the_subject(
+    clgt_officer, coordinator, researcher, supervisor, ocg, line
+):
+    # A CLGT officer may see this OCG (it is behind a line) yet not record its evidence; the
+    # OCGMU may see every line yet not record a line's evidence.
+    line.ocg = ocg
+    line.save(update_fields=["ocg"])
+    with pytest.raises(PermissionDenied, match="OCG coordinators, researchers and supervisors"):
         evidence_add(actor=clgt_officer, ocg=ocg, criterion="serious_crime", text="x")
+    for actor in (coordinator, researcher):
+        with pytest.raises(PermissionDenied, match="CLGT officers and supervisors"):
+            evidence_add(actor=actor, county_line=line, criterion="deal_line", text="x")
+    assert not DefinitionEvidence.objects.exists()
+    for kind, subject, criterion in (
+        ("ocg", ocg, "serious_crime"),
+        ("county_line", line, "deal_line"),
+    ):
+        evidence_add(actor=supervisor, **{kind: subject}, criterion=criterion, text="Seen by DS")
+
+
+def test_evidence_remove_follows_the_same_rule(coordinator, clgt_officer, ocg, line):
+    on_ocg = evidence_add(actor=coordinator, ocg=ocg, criterion="serious_crime", text="x")
+    on_line = evidence_add(actor=clgt_officer, county_line=line, criterion="deal_line", text="x")
+    with pytest.raises(PermissionDenied):
+        evidence_remove(actor=clgt_officer, evidence=on_ocg, reason="Not mine to withdraw")
+    with pytest.raises(PermissionDenied):
+        evidence_remove(actor=coordinator, evidence=on_line, reason="Not mine to withdraw")
+    assert DefinitionEvidence.objects.count() == 2
+
+
+def test_evidence_add_refuses_a_subject_the_actor_cannot_see(researcher, ocg, monkeypatch):
+    # Every role that may record OCG evidence sees every OCG today; the service still asks the
+    # scoping, so a narrower rule there would hold here too.
+    from ocg.models import OcgQuerySet
+
+    monkeypatch.setattr(OcgQuerySet, "scope", lambda self, access: self.none())
+    with pytest.raises(PermissionDenied, match="may not see"):
+        evidence_add(actor=researcher, ocg=ocg, criterion="serious_crime", text="x")
+    assert not DefinitionEvidence.objects.exists()
 
 
 def test_evidence_remove_needs_a_reason_and_is_audited_with_its_content(researcher, ocg):
@@ -176,3 +212,28 @@ def test_records_partial_lists_records_with_tags_and_add_link(researcher, ocg):
     assert "Violence: 2 — medium" in html
     assert "unscorable" in html and "deleted" in html
     assert f"/intelligence/new/?ocg={ocg.pk}&amp;next=%2Focgs%2F1%2F" in html
+
+
+def test_evidence_moves_a_nominated_ocg_into_development_in_the_service(researcher, ocg, client):
+    # The rule lives in the service, so the page and the API both move it (issue 13).
+    from ocg.choices import OcgStatus
+    from ocg.models import OcgStatusChange
+
+    assert ocg.status == OcgStatus.NOMINATED
+    client.force_login(researcher)
+    response = client.post(
+        reverse("intel:evidence-add"),
+        {"ocg": ocg.pk, "criterion": "serious_crime", "text": "Class A supply"},
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    ocg.refresh_from_db()
+    assert ocg.status == OcgStatus.IN_DEVELOPMENT
+    change = OcgStatusChange.objects.get(ocg=ocg)
+    assert (change.from_status, change.to_status, change.changed_by) == (
+        OcgStatus.NOMINATED,
+        OcgStatus.IN_DEVELOPMENT,
+        researcher,
+    )
+    # Evidence on a group already in development changes no status.
+    evidence_add(actor=researcher, ocg=ocg, criterion="working_together", text="Calls")
+    assert OcgStatusChange.objects.filter(ocg=ocg).count() == 1
