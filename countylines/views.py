@@ -20,10 +20,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from countylines import forms as f
 from countylines import selectors, services
 from countylines.filters import CountyLineFilterSet, PersonAtRiskFilterSet
+from countylines.models import PersonAtRisk
 from countylines.phones import display_mobile, normalise_mobile
 from countylines.presenters import detail_context, score_context
 from kentsoc.audit.choices import AuditAction
-from kentsoc.audit.services import audit_record, audit_view
+from kentsoc.audit.services import audit_read, audit_view
 from kentsoc.web.generic import FilteredListView
 
 _VIEW = "countylines.view_countyline"
@@ -136,6 +137,13 @@ def nominal_search(request: HttpRequest) -> HttpResponse:
     if request.GET.get("line"):
         line = selectors.line_get(user=request.user, pk=request.GET["line"])
     results = selectors.nominal_search(user=request.user, text=request.GET.get("q", ""))
+    audit_read(
+        actor=request.user,
+        model="ocg.nominal",
+        ids=[n.pk for n in results],
+        query=request.GET.lists(),
+        action=AuditAction.SEARCH,
+    )
     return render(
         request,
         "countylines/partials/nominal_results.html",
@@ -325,15 +333,15 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
 # --- safeguarding -------------------------------------------------------------------------------
 
 
-def _audit_listed(user: Any, people: list) -> None:
-    """One audit row naming every safeguarding record a list showed."""
-    if people:
-        audit_record(
-            actor=user,
-            action=AuditAction.VIEW,
-            object_type="countylines.personatrisk",
-            changes={"listed": [p.pk for p in people]},
-        )
+def _audit_listed(request: HttpRequest, people: list, total: int | None = None) -> None:
+    """One audit row naming every safeguarding record a list showed (ids only, never names)."""
+    audit_read(
+        actor=request.user,
+        model=PersonAtRisk,
+        ids=[p.pk for p in people],
+        query=request.GET.lists(),
+        total=total,
+    )
 
 
 def _safeguarding_line(request: HttpRequest, pk: int):
@@ -365,7 +373,7 @@ def safeguarding(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"{person.name} recorded as at risk.")
                 return redirect("countylines:person", pk=person.pk)
     people = list(selectors.people_at_risk_list(user=request.user, line=line))
-    _audit_listed(request.user, people)
+    _audit_listed(request, people)
     return render(
         request,
         "countylines/safeguarding.html",
@@ -393,7 +401,8 @@ def people_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(queryset.order_by("county_line__reference", "name", "id"), 50).get_page(
         request.GET.get("page")
     )
-    _audit_listed(request.user, list(page.object_list))
+    page.object_list = list(page.object_list)
+    _audit_listed(request, page.object_list, total=page.paginator.count)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -27,7 +27,8 @@ from disruptions.forms import (
 )
 from disruptions.models import COUNT_FIELDS, Disruption
 from disruptions.reports import activity_summary
-from kentsoc.audit.services import audit_export, audit_view
+from kentsoc.audit.choices import AuditAction
+from kentsoc.audit.services import audit_export, audit_read, audit_view
 from kentsoc.web.generic import FilteredListView, csv_response
 
 VIEW = "disruptions.view_disruption"
@@ -74,6 +75,7 @@ class CourtResultListView(FilteredListView):
     partial_template_name = "disruptions/partials/court_result_table.html"
     permission_required = "disruptions.view_courtresult"
     title = "Court results"
+    audit_people = "nominal"
     csv_filename = "court-results"
     csv_columns = [
         ("Date", "result_date"),
@@ -350,23 +352,18 @@ def disruption_return(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("disruptions.add_disruption", raise_exception=True)
 def my_drafts(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "disruptions/my_drafts.html",
-        {"rows": selectors.disruption_my_drafts(user=request.user)[:200]},
-    )
+    rows = list(selectors.disruption_my_drafts(user=request.user)[:200])
+    audit_read(actor=request.user, model=Disruption, ids=[d.pk for d in rows])
+    return render(request, "disruptions/my_drafts.html", {"rows": rows})
 
 
 @login_required
 @permission_required("disruptions.approve_disruption", raise_exception=True)
 def approval_queue(request: HttpRequest) -> HttpResponse:
+    rows = list(selectors.disruption_approval_queue(user=request.user)[:200])
+    audit_read(actor=request.user, model=Disruption, ids=[d.pk for d in rows])
     return render(
-        request,
-        "disruptions/approval_queue.html",
-        {
-            "rows": selectors.disruption_approval_queue(user=request.user)[:200],
-            "return_form": ReturnForm(),
-        },
+        request, "disruptions/approval_queue.html", {"rows": rows, "return_form": ReturnForm()}
     )
 
 
@@ -374,6 +371,18 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
 @permission_required("disruptions.add_disruption", raise_exception=True)
 def subject_search(request: HttpRequest) -> HttpResponse:
     found = selectors.subject_search(user=request.user, q=request.GET.get("q", ""))
+    # The answer names people (and OCGs and lines): one event naming every id shown.
+    audit_read(
+        actor=request.user,
+        model="ocg.nominal",
+        ids=[n.pk for n in found["nominals"]],
+        query=request.GET.lists(),
+        action=AuditAction.SEARCH,
+        also={
+            "ocg.ocg": [o.pk for o in found["ocgs"]],
+            "countylines.countyline": [c.pk for c in found["county_lines"]],
+        },
+    )
     return render(
         request,
         "disruptions/partials/subject_results.html",

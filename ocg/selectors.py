@@ -313,6 +313,13 @@ def ocg_network(*, user: Any, ocg: OCG) -> dict[str, Any]:
     return {"nodes": list(nodes.values()), "edges": edges}
 
 
+def network_people(network: dict[str, Any]) -> list[int]:
+    """The nominals an `ocg_network` names, for the audit event of reading it."""
+    return [
+        int(n["id"].removeprefix("nominal-")) for n in network["nodes"] if n["kind"] == "nominal"
+    ]
+
+
 def _line_url(pk: int) -> str:
     from django.urls import NoReverseMatch
 

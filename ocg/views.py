@@ -14,7 +14,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kentsoc.audit.services import audit_view
+from kentsoc.audit.choices import AuditAction
+from kentsoc.audit.services import audit_read, audit_view
 from kentsoc.web.generic import FilteredListView
 from ocg import forms as f
 from ocg import selectors, services
@@ -170,6 +171,13 @@ def nominal_search(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm(VIEW_NOMINAL):
         raise Http404
     results = selectors.nominal_search(user=request.user, text=request.GET.get("q", ""))
+    audit_read(
+        actor=request.user,
+        model=Nominal,
+        ids=[n.pk for n in results],
+        query=request.GET.lists(),
+        action=AuditAction.SEARCH,
+    )
     return render(
         request,
         "ocg/partials/nominal_results.html",
@@ -310,7 +318,12 @@ def score_panel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def network_json(request: HttpRequest, pk: int) -> JsonResponse:
     ocg = selectors.ocg_get(user=request.user, pk=pk)
-    return JsonResponse(selectors.ocg_network(user=request.user, ocg=ocg))
+    network = selectors.ocg_network(user=request.user, ocg=ocg)
+    # The network names people: reading it is audited like a list of them.
+    audit_read(
+        actor=request.user, model=Nominal, ids=selectors.network_people(network), query={"ocg": pk}
+    )
+    return JsonResponse(network)
 
 
 @login_required

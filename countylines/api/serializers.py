@@ -174,7 +174,8 @@ class CountyLineCreateInput(serializers.Serializer):
 
 
 class CountyLineUpdateInput(serializers.Serializer):
-    version = serializers.IntegerField()
+    # Or If-Match; without either the view answers 428.
+    version = serializers.IntegerField(required=False)
     name = serializers.CharField(required=False, allow_blank=True)
     exporting_area = serializers.CharField(required=False, allow_blank=True)
     importing_districts = serializers.ListField(child=serializers.IntegerField(), required=False)
@@ -260,7 +261,8 @@ class PersonAtRiskCreateInput(serializers.Serializer):
 
 
 class PersonAtRiskUpdateInput(serializers.Serializer):
-    version = serializers.IntegerField()
+    # Or If-Match; without either the view answers 428.
+    version = serializers.IntegerField(required=False)
     name = serializers.CharField(required=False, allow_blank=True)
     kind = serializers.CharField(required=False)
     age_band = serializers.CharField(required=False)

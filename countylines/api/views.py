@@ -14,10 +14,14 @@ from rest_framework.response import Response
 from countylines import selectors, services
 from countylines.api import serializers as s
 from countylines.filters import CountyLineFilterSet, PersonAtRiskFilterSet
-from kentsoc.audit.choices import AuditAction
-from kentsoc.audit.services import audit_record, audit_view
+from kentsoc.audit.services import audit_view
 from kentsoc.intel.services import EVIDENCE_PERMS
-from kentsoc.web.api import ActionPermissions
+from kentsoc.web.api import (
+    ActionPermissions,
+    AuditedListMixin,
+    VersionedUpdateMixin,
+    versioned_update_schema,
+)
 
 
 def _input(serializer_class: type, data: Any) -> dict[str, Any]:
@@ -26,7 +30,13 @@ def _input(serializer_class: type, data: Any) -> dict[str, Any]:
     return serializer.validated_data
 
 
-class CountyLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CountyLineViewSet(
+    AuditedListMixin,
+    VersionedUpdateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     serializer_class = s.CountyLineSerializer
     filterset_class = CountyLineFilterSet
     permission_classes = [IsAuthenticated, ActionPermissions]
@@ -75,10 +85,11 @@ class CountyLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
         return self._respond(line.pk, status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.CountyLineUpdateInput)
+    @versioned_update_schema(request=s.CountyLineUpdateInput, response=s.CountyLineSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         line = self._line()
-        data = _input(s.CountyLineUpdateInput, request.data)
+        data = dict(_input(s.CountyLineUpdateInput, request.data))
+        data["version"] = self.client_version()
         services.line_update(actor=request.user, line=line, **data)
         return self._respond(line.pk)
 
@@ -159,7 +170,11 @@ class CountyLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
 
 class PersonAtRiskViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    AuditedListMixin,
+    VersionedUpdateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """People at risk. Every read is audited: these are the most restricted records we hold."""
 
@@ -168,20 +183,6 @@ class PersonAtRiskViewSet(
 
     def get_queryset(self):
         return selectors.people_at_risk_list(user=self.request.user)
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        rows = page if page is not None else list(queryset)
-        if rows:
-            audit_record(
-                actor=request.user,
-                action=AuditAction.VIEW,
-                object_type="countylines.personatrisk",
-                changes={"listed": [p.pk for p in rows]},
-            )
-        data = self.get_serializer(rows, many=True).data
-        return self.get_paginated_response(data) if page is not None else Response(data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         person = selectors.person_at_risk_get(user=request.user, pk=kwargs["pk"])
@@ -195,10 +196,12 @@ class PersonAtRiskViewSet(
         person = services.person_at_risk_create(actor=request.user, county_line=line, **data)
         return self._respond(person.pk, status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.PersonAtRiskUpdateInput)
+    @versioned_update_schema(request=s.PersonAtRiskUpdateInput, response=s.PersonAtRiskSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         person = selectors.person_at_risk_get(user=request.user, pk=kwargs["pk"])
-        data = _input(s.PersonAtRiskUpdateInput, request.data)
+        self.check_object_permissions(request, person)
+        data = dict(_input(s.PersonAtRiskUpdateInput, request.data))
+        data["version"] = self.client_version()
         services.person_at_risk_update(actor=request.user, person=person, **data)
         return self._respond(person.pk)
 

@@ -151,8 +151,6 @@ class DisruptionInputSerializer(serializers.Serializer):
         self.fields["county_lines"].child_relation.queryset = CountyLine.objects.visible_to(user)
         self.fields["nominals"].child_relation.queryset = Nominal.objects.visible_to(user)
         self.fields["operation"].queryset = Operation.objects.visible_to(user)
-        if self.partial:
-            self.fields["version"].required = True
 
     def split(self) -> dict[str, Any]:
         """validated_data as service keyword arguments."""

@@ -24,7 +24,12 @@ from disruptions.filters import CourtResultFilterSet, DisruptionFilterSet, Opera
 from disruptions.forms import ActivitySummaryForm
 from disruptions.reports import activity_summary
 from kentsoc.audit.services import audit_view
-from kentsoc.web.api import ActionPermissions
+from kentsoc.web.api import (
+    ActionPermissions,
+    AuditedListMixin,
+    VersionedUpdateMixin,
+    versioned_update_schema,
+)
 
 
 def needs(perm: str) -> type[BasePermission]:
@@ -37,9 +42,15 @@ def needs(perm: str) -> type[BasePermission]:
     return HasPerm
 
 
-class DisruptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class DisruptionViewSet(
+    AuditedListMixin,
+    VersionedUpdateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     """Disruptions: create (draft), list with the HTML list's filters, retrieve, PATCH (author,
-    draft or returned, with `version`), and the actions submit, approve, return."""
+    draft or returned, with `version` or If-Match), and the actions submit, approve, return."""
 
     serializer_class = DisruptionSerializer
     filterset_class = DisruptionFilterSet
@@ -75,7 +86,7 @@ class DisruptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         disruption = services.disruption_create(actor=request.user, **parts)
         return self._output(disruption, status.HTTP_201_CREATED)
 
-    @extend_schema(request=DisruptionInputSerializer)
+    @versioned_update_schema(request=DisruptionInputSerializer, response=DisruptionSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         disruption = self.get_object()
         data = DisruptionInputSerializer(
@@ -83,7 +94,9 @@ class DisruptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
         data.is_valid(raise_exception=True)
         disruption = services.disruption_update(
-            actor=request.user, disruption=disruption, **data.split()
+            actor=request.user,
+            disruption=disruption,
+            **{**data.split(), "version": self.client_version()},
         )
         return self._output(disruption)
 
@@ -115,7 +128,13 @@ class DisruptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return self._output(disruption)
 
 
-class OperationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class OperationViewSet(
+    AuditedListMixin,
+    VersionedUpdateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     serializer_class = OperationSerializer
     filterset_class = OperationFilterSet
     permission_classes = [IsAuthenticated, needs("disruptions.view_operation"), ActionPermissions]
@@ -139,23 +158,29 @@ class OperationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         operation = services.operation_create(actor=request.user, **values)
         return self._output(operation, status.HTTP_201_CREATED)
 
+    @versioned_update_schema(request=OperationSerializer, response=OperationSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         operation = self.get_object()
         data = self.get_serializer(operation, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        if "version" not in values:
-            return Response({"version": ["This field is required."]}, status=400)
-        version = values.pop("version")
+        values.pop("version", None)
         teams = values.pop("teams", None)
         operation = services.operation_update(
-            actor=request.user, operation=operation, version=version, values=values, teams=teams
+            actor=request.user,
+            operation=operation,
+            version=self.client_version(),
+            values=values,
+            teams=teams,
         )
         return self._output(operation)
 
 
-class CourtResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CourtResultViewSet(
+    AuditedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     serializer_class = CourtResultSerializer
+    audit_people = "nominal"
     filterset_class = CourtResultFilterSet
     permission_classes = [
         IsAuthenticated,

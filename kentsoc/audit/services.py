@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import models
@@ -67,6 +67,65 @@ def audit_record(
 
 def audit_view(*, actor: Any, obj: models.Model) -> AuditEvent:
     return audit_record(actor=actor, action=AuditAction.VIEW, obj=obj)
+
+
+QUERY_VALUE_LIMIT = 200
+_READ_WORDS = {
+    AuditAction.LIST: "listed",
+    AuditAction.SEARCH: "found",
+    AuditAction.EXPORT: "exported",
+}
+
+
+def _query(query: Iterable[tuple[str, Any]] | Mapping[str, Any]) -> dict[str, Any]:
+    """The query that chose the rows, as sent: empty values dropped, a repeated key as a list,
+    each value cut to QUERY_VALUE_LIMIT characters so a junk parameter cannot bloat the row."""
+    items = query.items() if isinstance(query, Mapping) else query
+    out: dict[str, Any] = {}
+    for key, value in items:
+        values = value if isinstance(value, list | tuple) else [value]
+        kept = [str(v)[:QUERY_VALUE_LIMIT] for v in values if v not in ("", None)]
+        if kept:
+            out[str(key)[:QUERY_VALUE_LIMIT]] = kept[0] if len(kept) == 1 else kept
+    return out
+
+
+def audit_read(
+    *,
+    actor: Any,
+    model: type[models.Model] | str,
+    ids: Sequence[Any],
+    query: Iterable[tuple[str, Any]] | Mapping[str, Any] = (),
+    action: str = AuditAction.LIST,
+    total: int | None = None,
+    also: Mapping[str, Sequence[Any]] | None = None,
+) -> AuditEvent:
+    """One event for a read of many records: a page of a list (page or API), a search's answer
+    or an export. It names every id returned (a page's ids, not the whole match), their count,
+    the query that chose them and, for a page, how many matched in all (`total`). `also` names
+    records of other kinds the same answer showed (a search over OCGs, lines and people).
+
+    Ids only, never the rows' text: a person at risk's name must not reach the trail. One
+    INSERT whatever the number of rows. An empty answer is recorded too (count 0): the search
+    itself is part of the record."""
+    label = model if isinstance(model, str) else model._meta.label_lower
+    ids = [_jsonable(pk) for pk in ids]
+    changes: dict[str, Any] = {"ids": ids, "count": len(ids), "query": _query(query)}
+    if total is not None:
+        changes["total"] = total
+    summary = f"{len(ids)} {_READ_WORDS.get(action, 'read')}"
+    if also:
+        # Several rows may name the same person: each is named once.
+        also = {
+            kind: list(dict.fromkeys(_jsonable(pk) for pk in pks)) for kind, pks in also.items()
+        }
+        changes["also"] = also
+        named = [f"{len(pks)} {kind}" for kind, pks in also.items() if pks]
+        if named:
+            summary += "; also " + ", ".join(named)
+    return audit_record(
+        actor=actor, action=action, object_type=label, object_repr=summary, changes=changes
+    )
 
 
 def diff_fields(instance: models.Model, new_values: Mapping[str, Any]) -> dict[str, list[Any]]:

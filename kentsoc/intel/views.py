@@ -13,7 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from kentsoc.audit.services import audit_view
+from kentsoc.audit.choices import AuditAction
+from kentsoc.audit.services import audit_read, audit_view
 from kentsoc.intel import services
 from kentsoc.intel.filters import IntelligenceRecordFilterSet
 from kentsoc.intel.forms import (
@@ -137,6 +138,21 @@ def _search_subjects(user: Any, query: str, exclude: dict[str, list[int]]) -> li
     return out
 
 
+def _audit_subject_search(request: HttpRequest, found: list[dict[str, Any]], query: str) -> None:
+    """The answer names people (and OCGs and lines): one event naming every id shown."""
+    ids: dict[str, list[int]] = {field: [] for field in _subject_models()}
+    for row in found:
+        ids[row["field"]].append(row["obj"].pk)
+    audit_read(
+        actor=request.user,
+        model="ocg.nominal",
+        ids=ids["nominals"],
+        query={"subject_q": query},
+        action=AuditAction.SEARCH,
+        also={"ocg.ocg": ids["ocgs"], "countylines.countyline": ids["county_lines"]},
+    )
+
+
 def _subject_types(ids: dict[str, list[int]]) -> tuple[str, ...]:
     types = []
     if ids.get("county_lines"):
@@ -161,6 +177,9 @@ def _render_form(
     status: int = 200,
 ) -> HttpResponse:
     query = form.data.get("subject_q", "") if form.is_bound else ""
+    found = _search_subjects(request.user, query, ids) if query else []
+    if query:
+        _audit_subject_search(request, found, query)
     return render(
         request,
         "intel/record_form.html",
@@ -168,7 +187,7 @@ def _render_form(
             "form": form,
             "record": record,
             "selected_subjects": _selected_subjects(request.user, ids),
-            "search_results": _search_subjects(request.user, query, ids) if query else [],
+            "search_results": found,
             "next": _safe_next(request),
         },
         status=status,
@@ -182,15 +201,13 @@ def subject_search(request: HttpRequest) -> HttpResponse:
     exclude = {
         f: [int(v) for v in request.GET.getlist(f) if v.isdigit()] for f in _subject_models()
     }
+    query = request.GET.get("subject_q", "")
+    found = _search_subjects(request.user, query, exclude)
+    _audit_subject_search(request, found, query)
     return render(
         request,
         "intel/partials/subject_results.html",
-        {
-            "search_results": _search_subjects(
-                request.user, request.GET.get("subject_q", ""), exclude
-            ),
-            "searched": True,
-        },
+        {"search_results": found, "searched": True},
     )
 
 
@@ -259,6 +276,9 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
         subject_types=_subject_types(ids),
         conditions_readable=readable,
     )
+    # An edit says which version it changes (the form carries it), so it cannot silently
+    # overwrite a colleague's save; only a new record has none.
+    form.fields["version"].required = True
     if "find" in request.POST or not form.is_valid():
         if "find" in request.POST:
             form.errors.clear()

@@ -26,7 +26,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views import View
 
-from kentsoc.audit.services import audit_export
+from kentsoc.audit.choices import AuditAction
+from kentsoc.audit.services import audit_export, audit_read
 
 
 class _Echo:
@@ -46,6 +47,18 @@ def resolve(obj: Any, path: str | Callable[[Any], Any]) -> Any:
         if callable(value) and not hasattr(value, "all"):
             value = value()
     return value
+
+
+def related_ids(rows: Iterable[Any], path: str) -> list[Any]:
+    """The ids a lookup path ("nominal", "scpo__nominal") reaches from each row, from the rows
+    already read (the last step's `_id`), so naming the people on a page costs no query."""
+    *steps, last = path.split("__")
+    ids = []
+    for row in rows:
+        for step in steps:
+            row = getattr(row, step)
+        ids.append(getattr(row, f"{last}_id"))
+    return ids
 
 
 def csv_response(
@@ -81,6 +94,13 @@ class FilteredListView(LoginRequiredMixin, PermissionRequiredMixin, View):
     csv_filename: ClassVar[str | None] = None
     csv_columns: ClassVar[list[tuple[str, Any]]] = []
     title: ClassVar[str] = ""
+    # Police data: every page and export names the ids it showed on the audit trail (one event
+    # per request). Off only for lists that hold none (training, officers) and for the audit
+    # trail, which records its own reading.
+    audit_reads: ClassVar[bool] = True
+    # Rows that name a person by a foreign key (an SCPO, a custody period): the lookup path to
+    # the Nominal, so the audit event names the people as well as the rows.
+    audit_people: ClassVar[str] = ""
 
     def has_permission(self) -> bool:
         perms = self.get_permission_required() if self.permission_required else ()
@@ -92,6 +112,37 @@ class FilteredListView(LoginRequiredMixin, PermissionRequiredMixin, View):
     def get_extra_context(self) -> dict[str, Any]:
         return {}
 
+    def audit(
+        self,
+        queryset: QuerySet,
+        *,
+        rows: list[Any] | None,
+        action: str = AuditAction.LIST,
+        total: int | None = None,
+    ) -> None:
+        """One audit event naming the rows shown (a page) or, for an export (`rows` None), every
+        row the query selects: their ids read in one query, not the rows themselves."""
+        people = None
+        if rows is None:
+            fields = ("pk", self.audit_people) if self.audit_people else ("pk",)
+            found = list(queryset.values_list(*fields))
+            ids = [row[0] for row in found]
+            if self.audit_people:
+                people = [row[1] for row in found]
+        else:
+            ids = [row.pk for row in rows]
+            if self.audit_people:
+                people = related_ids(rows, self.audit_people)
+        audit_read(
+            actor=self.request.user,
+            model=queryset.model,
+            ids=ids,
+            query=self.request.GET.lists(),
+            action=action,
+            total=total,
+            also={"ocg.nominal": people} if people is not None else None,
+        )
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         filterset = self.filterset_class(
             request.GET or None, queryset=self.get_queryset(), request=request
@@ -101,17 +152,24 @@ class FilteredListView(LoginRequiredMixin, PermissionRequiredMixin, View):
         valid = not filterset.is_bound or filterset.is_valid()
         queryset = filterset.qs if valid else filterset.queryset.none()
         if request.GET.get("format") == "csv" and self.csv_filename:
-            audit_export(
-                actor=request.user,
-                object_type=queryset.model._meta.label_lower,
-                count=queryset.count(),
-                filters=request.GET.items(),
-            )
+            if self.audit_reads:
+                self.audit(queryset, rows=None, action=AuditAction.EXPORT)
+            else:
+                audit_export(
+                    actor=request.user,
+                    object_type=queryset.model._meta.label_lower,
+                    count=queryset.count(),
+                    filters=request.GET.items(),
+                )
             return csv_response(
                 filename=self.csv_filename, columns=self.csv_columns, rows=queryset.iterator(2000)
             )
         paginator = Paginator(queryset, self.paginate_by)
         page = paginator.get_page(request.GET.get("page"))
+        if self.audit_reads:
+            # The page's rows are read once here; the template iterates the same list.
+            page.object_list = list(page.object_list)
+            self.audit(queryset, rows=page.object_list, total=paginator.count)
         query = request.GET.copy()
         query.pop("page", None)
         context = {

@@ -10,13 +10,18 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kentsoc.audit.services import audit_view
+from kentsoc.audit.services import audit_read, audit_view
 from kentsoc.intel.services import EVIDENCE_PERMS
-from kentsoc.web.api import ActionPermissions
+from kentsoc.web.api import (
+    ActionPermissions,
+    AuditedListMixin,
+    VersionedUpdateMixin,
+    versioned_update_schema,
+)
 from ocg import selectors, services
 from ocg.api import serializers as s
 from ocg.filters import NominalFilterSet, OcgFilterSet
-from ocg.models import PlanAction
+from ocg.models import Nominal, PlanAction
 
 
 def _input(serializer_class: type, data: Any) -> dict[str, Any]:
@@ -40,7 +45,13 @@ class CanViewNominals(_HasPerm):
     perm = "ocg.view_nominal"
 
 
-class OcgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class OcgViewSet(
+    AuditedListMixin,
+    VersionedUpdateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     serializer_class = s.OcgSerializer
     filterset_class = OcgFilterSet
     permission_classes = [permissions.IsAuthenticated, CanViewOcgs, ActionPermissions]
@@ -81,10 +92,11 @@ class OcgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         ocg = services.ocg_nominate(actor=request.user, **data)
         return self._respond(ocg.pk, status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.OcgUpdateInput)
+    @versioned_update_schema(request=s.OcgUpdateInput, response=s.OcgSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         ocg = self._ocg()
         data = _input(s.OcgUpdateInput, request.data)
+        data["version"] = self.client_version()
         services.ocg_update(actor=request.user, ocg=ocg, **data)
         return self._respond(ocg.pk)
 
@@ -169,7 +181,7 @@ class OcgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
             return Response(s.PlanActionSerializer(created).data, status=status.HTTP_201_CREATED)
         return Response(s.PlanActionSerializer(selectors.plan_actions(ocg=ocg), many=True).data)
 
-    @extend_schema(request=s.PlanActionInput, responses=s.PlanActionSerializer)
+    @versioned_update_schema(request=s.PlanActionInput, response=s.PlanActionSerializer)
     @action(detail=True, methods=["patch"], url_path=r"plan/(?P<action_id>\d+)")
     def plan_update(self, request: Request, pk: str, action_id: str) -> Response:
         ocg = self._ocg()
@@ -181,17 +193,33 @@ class OcgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         data = request.data if isinstance(request.data, dict) else {}
         fields = {k: data[k] for k in services.PLAN_FIELDS if k in data}
         updated = services.plan_action_update(
-            actor=request.user, action=plan_action, version=data.get("version"), **fields
+            actor=request.user, action=plan_action, version=self.client_version(), **fields
         )
         return Response(s.PlanActionSerializer(updated).data)
 
     @action(detail=True, methods=["get"])
     def network(self, request: Request, pk: str) -> Response:
-        return Response(selectors.ocg_network(user=request.user, ocg=self._ocg()))
+        ocg = self._ocg()
+        network = selectors.ocg_network(user=request.user, ocg=ocg)
+        # The network names people: reading it is audited like a list of them.
+        audit_read(
+            actor=request.user,
+            model=Nominal,
+            ids=selectors.network_people(network),
+            query={"ocg": ocg.pk},
+        )
+        return Response(network)
 
 
-class NominalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """People. Every single read is audited; lists are searches and are not."""
+class NominalViewSet(
+    AuditedListMixin,
+    VersionedUpdateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """People. Every read is audited: a record as a view, a page of the list as one event
+    naming the ids on it."""
 
     serializer_class = s.NominalSerializer
     filterset_class = NominalFilterSet
@@ -220,13 +248,13 @@ class NominalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         ]
         return Response(body, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.NominalUpdateInput)
+    @versioned_update_schema(request=s.NominalUpdateInput, response=s.NominalSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         nominal = selectors.nominal_get(user=request.user, pk=kwargs["pk"])
         self.check_object_permissions(request, nominal)
         data = _input(s.NominalUpdateInput, request.data)
-        version = data.pop("version", None)
+        data.pop("version", None)
         updated = services.nominal_update(
-            actor=request.user, nominal=nominal, version=version, **data
+            actor=request.user, nominal=nominal, version=self.client_version(), **data
         )
         return Response(self.get_serializer(updated).data)

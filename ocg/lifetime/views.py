@@ -261,6 +261,7 @@ class LifetimeListView(FilteredListView):
     partial_template_name = "lifetime/partials/list_body.html"
     table_template_name: str
     intro: str = ""
+    audit_people = "nominal"
 
     def get_extra_context(self) -> dict[str, Any]:
         return {
@@ -317,6 +318,7 @@ class ScpoBreachListView(LifetimeListView):
     selector = staticmethod(selectors.scpo_breaches_list)
     filterset_class = ScpoBreachFilterSet
     table_template_name = "lifetime/partials/scpo_breaches_table.html"
+    audit_people = "scpo__nominal"
     title = "SCPO breaches"
     intro = "Breaches of SCPOs in the period (both dates included)."
     csv_filename = "scpo-breaches"
@@ -352,6 +354,8 @@ class UntrainedLroListView(LifetimeListView):
     selector = staticmethod(selectors.untrained_lros_list)
     filterset_class = UntrainedLroFilterSet
     table_template_name = "lifetime/partials/untrained_lros_table.html"
+    # Officers, not police data (and rows are grouped values without an id).
+    audit_reads = False
     title = "Untrained LROs"
     intro = "LROs of adopted OCGs who have not attended LRO training, per division."
     csv_filename = "untrained-lros"
@@ -369,6 +373,7 @@ class TrainingListView(LifetimeListView):
     selector = staticmethod(selectors.training_list)
     filterset_class = TrainingFilterSet
     table_template_name = "lifetime/partials/training_table.html"
+    audit_reads = False  # training sessions, not police data
     title = "Training inputs"
     intro = "LRO and partner training: where, when, who trained and who attended."
     csv_filename = "training"

@@ -316,7 +316,7 @@ class TestTransitions:
         assert stale.status_code == 400 and "Someone else changed" in stale.json()["version"][0]
         assert (
             client.patch(f"{URL}{line.pk}/", {"name": "No version"}, format="json").status_code
-            == 400
+            == 428
         )
 
 

@@ -136,7 +136,11 @@ def test_conditions_text_hidden_from_other_teams(analyst, supervisor, force, lin
     # Sending the placeholder back unchanged does not overwrite the hidden text.
     response = client_for(other).patch(
         f"{URL}{record['id']}/",
-        {"handling_conditions": hidden["handling_conditions"], "summary": "Round trip"},
+        {
+            "handling_conditions": hidden["handling_conditions"],
+            "summary": "Round trip",
+            "version": hidden["version"],
+        },
         format="json",
     )
     assert response.status_code == 200, response.json()
@@ -154,7 +158,7 @@ def test_patch_updates_and_refuses_a_stale_version(analyst, line, force):
     stale = client_for(analyst).patch(url, {"version": 1, "summary": "late"}, format="json")
     assert stale.status_code == 400 and "version" in stale.json()
     assert IntelligenceRecord.objects.get().summary != "late"
-    bad = client_for(analyst).patch(url, {"ocgs": [999999]}, format="json")
+    bad = client_for(analyst).patch(url, {"ocgs": [999999], "version": 2}, format="json")
     assert bad.status_code == 400 and "ocgs" in bad.json()
 
 

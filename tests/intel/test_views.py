@@ -230,6 +230,17 @@ def test_edit_saves_and_a_stale_edit_keeps_the_input(client, analyst, line):
     assert record.summary != "My careful rewrite"
 
 
+def test_an_edit_without_its_version_is_refused(client, analyst, line):
+    """The form carries the version; a post without it cannot overwrite a colleague's save."""
+    record = RecordFactory(county_lines=[line])
+    login(client, analyst)
+    data = form_data(reference=record.reference, county_lines=[line.pk], summary="Unversioned")
+    response = client.post(f"/intelligence/{record.pk}/edit/", data)
+    assert response.status_code == 400
+    record.refresh_from_db()
+    assert record.summary != "Unversioned" and record.version == 1
+
+
 def test_delete_needs_a_reason_then_soft_deletes(client, analyst, line):
     record = RecordFactory(county_lines=[line])
     login(client, analyst)

@@ -33,7 +33,8 @@ class IntelligenceRecordSerializer(serializers.Serializer):
     factor_claims = FactorClaimSerializer(many=True, required=False)
     version = serializers.IntegerField(
         required=False,
-        help_text="On PATCH: the version you read. A stale version is refused (400).",
+        help_text="On PATCH: the version you read (or send it as If-Match); without either the "
+        "answer is 428, and a stale version is refused (400).",
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,12 @@ from kentsoc.intel.api.serializers import IntelligenceRecordSerializer
 from kentsoc.intel.filters import IntelligenceRecordFilterSet
 from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.intel.selectors import intelligence_get, intelligence_list
-from kentsoc.web.api import ActionPermissions
+from kentsoc.web.api import (
+    ActionPermissions,
+    AuditedListMixin,
+    VersionedUpdateMixin,
+    versioned_update_schema,
+)
 
 
 class CanReadIntelligence(permissions.BasePermission):
@@ -24,7 +29,9 @@ class CanReadIntelligence(permissions.BasePermission):
         return bool(request.user and request.user.has_perm("intel.view_intelligencerecord"))
 
 
-class IntelligenceRecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class IntelligenceRecordViewSet(
+    AuditedListMixin, VersionedUpdateMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     serializer_class = IntelligenceRecordSerializer
     filterset_class = IntelligenceRecordFilterSet
     permission_classes = [permissions.IsAuthenticated, CanReadIntelligence, ActionPermissions]
@@ -56,14 +63,19 @@ class IntelligenceRecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             self.get_serializer(self._fresh(record.pk)).data, status=status.HTTP_201_CREATED
         )
 
+    @versioned_update_schema(
+        request=IntelligenceRecordSerializer, response=IntelligenceRecordSerializer
+    )
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         record = intelligence_get(user=request.user, pk=pk)
         self.check_object_permissions(request, record)
         serializer = self.get_serializer(record, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
-        version = changes.pop("version", None)
-        services.intelligence_update(actor=request.user, record=record, version=version, **changes)
+        changes.pop("version", None)
+        services.intelligence_update(
+            actor=request.user, record=record, version=self.client_version(), **changes
+        )
         return Response(self.get_serializer(self._fresh(record.pk)).data)
 
     def destroy(self, request: Request, pk: str | None = None) -> Response:

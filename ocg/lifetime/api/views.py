@@ -8,6 +8,7 @@ from typing import Any
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.request import Request
 
+from kentsoc.web.api import AuditedListMixin
 from ocg.lifetime import selectors
 from ocg.lifetime.api import serializers as s
 from ocg.lifetime.filters import (
@@ -25,9 +26,12 @@ class CanViewLifetime(permissions.BasePermission):
         return request.user.has_perm("lifetime.view_lifetime")
 
 
-class _LifetimeList(mixins.ListModelMixin, viewsets.GenericViewSet):
+class _LifetimeList(AuditedListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Each list names people: a page is audited with the rows' and the people's ids."""
+
     permission_classes = [permissions.IsAuthenticated, CanViewLifetime]
     selector: Any
+    audit_people = "nominal"
 
     def get_queryset(self):
         return self.selector(user=self.request.user)
@@ -56,6 +60,7 @@ class ScpoBreachViewSet(_LifetimeList):
     selector = staticmethod(selectors.scpo_breaches_list)
     serializer_class = s.ScpoBreachSerializer
     filterset_class = ScpoBreachFilterSet
+    audit_people = "scpo__nominal"
 
 
 class InPrisonViewSet(_LifetimeList):
