@@ -9,7 +9,9 @@ import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 from django.urls import resolve, reverse
 from django.utils import timezone
@@ -458,3 +460,84 @@ def plan(world: MatrixWorld) -> Plan:
             )
         )
     return Plan(reads=reads, writes=writes, unfilled=unfilled, unclassified=unclassified)
+
+
+class FormFields(HTMLParser):
+    """The POST forms of a page, by action path, filled in as a browser would send them: each
+    field's value, the selected option, checked boxes only; a required field left empty gets a
+    plausible value, so a create form is as valid as an edit form."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page_path = urlsplit(page).path
+        self.forms: dict[str, dict[str, str]] = {}
+        self._form: dict[str, str] | None = None
+        self._select: dict[str, Any] | None = None
+        self._textarea: dict[str, Any] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            posts = a.get("method", "").lower() == "post"
+            action = urlsplit(a.get("action") or self.page_path).path
+            self._form = self.forms.setdefault(action, {}) if posts else None
+        elif self._form is None or not a.get("name") and tag != "option":
+            return
+        elif tag == "input":
+            kind = a.get("type", "text").lower()
+            if kind in ("submit", "button", "file", "image", "reset"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            value = a.get("value") or (_filler(kind) if "required" in a else "")
+            self._form.setdefault(a["name"], value)
+        elif tag == "textarea":
+            self._textarea = {"name": a["name"], "required": "required" in a, "text": ""}
+        elif tag == "select":
+            self._select = {"name": a["name"], "required": "required" in a, "value": None}
+        elif tag == "option" and self._select is not None:
+            value = a.get("value", "")
+            if "selected" in a or (value and self._select["value"] is None):
+                self._select["value"] = value
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self._textarea["text"] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._form = None
+        elif tag == "textarea" and self._textarea is not None and self._form is not None:
+            t = self._textarea
+            self._form.setdefault(t["name"], t["text"] or ("Probe text" if t["required"] else ""))
+            self._textarea = None
+        elif tag == "select" and self._select is not None and self._form is not None:
+            self._form.setdefault(self._select["name"], self._select["value"] or "")
+            self._select = None
+
+
+def _filler(kind: str) -> str:
+    return {"date": _iso(-1), "number": "1", "tel": "07700900997"}.get(kind, "Probe text")
+
+
+# Pages holding the forms of routes that only take a POST, about North's records.
+FORM_PAGES = (
+    "home",
+    "ocg:detail",
+    "ocg:nominal-detail",
+    "countylines:detail",
+    "countylines:person",
+    "countylines:safeguarding",
+    "intel:detail",
+    "disruptions:detail",
+    "lifetime:nominal",
+    "lifetime:training-detail",
+    "lifetime:releases",
+)
+
+
+def form_pages(world: MatrixWorld, probe: Probe) -> list[str]:
+    """Where the form posting to `probe` may be: its own page, then the record pages."""
+    north = world.divisions["north"]
+    own = probe.url + (f"?{urlencode(probe.params)}" if probe.params else "")
+    return [own, *(_url(name, north) for name in FORM_PAGES)]
