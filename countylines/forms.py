@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from countylines.choices import AgeBand, EngagementStatus, LineRole, PersonKind, ReferralAgency
+from kentsoc.limits import HAPPENED, LONG_TEXT, PLANNED, REASON_TEXT
 from kentsoc.org.models import District, Division
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -74,6 +75,7 @@ class NominateForm(_DistrictsMixin):
     )
     deal_lines = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1_000,
         label="Deal-line numbers",
         help_text="One per line, UK mobile format, e.g. 07700 900123 or +44 7700 900123.",
     )
@@ -124,7 +126,9 @@ class FlexForm(forms.Form):
         empty_label="— end the flex —",
         help_text="Another division's CLGT, or the Central CLGT.",
     )
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=REASON_TEXT
+    )
 
     def __init__(self, *args, line=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -134,14 +138,20 @@ class FlexForm(forms.Form):
 class DismantleForm(forms.Form):
     prefix = "dismantle"
 
-    date = forms.DateField(widget=_DATE, required=False, label="Date dismantled")
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    date = forms.DateField(
+        widget=_DATE, required=False, label="Date dismantled", validators=[HAPPENED]
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=REASON_TEXT
+    )
 
 
 class RejectForm(forms.Form):
     prefix = "reject"
 
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=REASON_TEXT
+    )
 
 
 class PersonAtRiskForm(forms.Form):
@@ -150,8 +160,12 @@ class PersonAtRiskForm(forms.Form):
     age_band = forms.ChoiceField(choices=AgeBand.choices)
     setting = forms.CharField(max_length=160, required=False, label="School or setting")
     engagement_status = forms.ChoiceField(choices=EngagementStatus.choices)
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    review_date = forms.DateField(widget=_DATE, required=False, label="Review date")
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=LONG_TEXT
+    )
+    review_date = forms.DateField(
+        widget=_DATE, required=False, label="Review date", validators=[PLANNED]
+    )
 
 
 class PersonAtRiskEditForm(PersonAtRiskForm):
@@ -161,11 +175,21 @@ class PersonAtRiskEditForm(PersonAtRiskForm):
 class ReferralForm(forms.Form):
     agency = forms.ChoiceField(choices=ReferralAgency.choices)
     partner_name = forms.CharField(max_length=120, required=False, label="Partner agency name")
-    referred_on = forms.DateField(widget=_DATE, required=False, label="Referred on")
-    outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    outcome_on = forms.DateField(widget=_DATE, required=False, label="Outcome date")
+    referred_on = forms.DateField(
+        widget=_DATE, required=False, label="Referred on", validators=[HAPPENED]
+    )
+    outcome = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=REASON_TEXT
+    )
+    outcome_on = forms.DateField(
+        widget=_DATE, required=False, label="Outcome date", validators=[HAPPENED]
+    )
 
 
 class ReferralOutcomeForm(forms.Form):
-    outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    outcome_on = forms.DateField(widget=_DATE, required=False, label="Outcome date")
+    outcome = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=REASON_TEXT
+    )
+    outcome_on = forms.DateField(
+        widget=_DATE, required=False, label="Outcome date", validators=[HAPPENED]
+    )

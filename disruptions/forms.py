@@ -26,6 +26,7 @@ from disruptions.choices import (
 )
 from disruptions.dates import nine_month_period
 from disruptions.models import COUNT_FIELDS, Operation
+from kentsoc.limits import HAPPENED, LONG_TEXT, PLANNED, REASON_TEXT
 from kentsoc.org.models import Division, Officer, Team
 from ocg.models import OCG, Nominal
 
@@ -66,7 +67,9 @@ def _count_field(label: str) -> forms.IntegerField:
 
 
 class DisruptionForm(forms.Form):
-    date = forms.DateField(widget=DateInput(), error_messages={"required": "Enter the date."})
+    date = forms.DateField(
+        widget=DateInput(), error_messages={"required": "Enter the date."}, validators=[HAPPENED]
+    )
     ocgs = forms.ModelMultipleChoiceField(
         queryset=OCG.objects.none(), required=False, widget=forms.MultipleHiddenInput
     )
@@ -83,11 +86,14 @@ class DisruptionForm(forms.Form):
     )
     strand = forms.ChoiceField(label="4P strand", choices=BLANK + Strand.choices)
     tactic = forms.ChoiceField(choices=BLANK + Tactic.choices)
-    narrative = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    narrative = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=LONG_TEXT
+    )
     impact_grade = forms.ChoiceField(choices=BLANK + ImpactGrade.choices)
     impact_rationale = forms.CharField(
         label="Why this impact grade",
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=REASON_TEXT,
         error_messages={"required": "Explain why you chose this impact grade: it is required."},
     )
     arrests = _count_field("Arrests")
@@ -230,13 +236,14 @@ class ReturnForm(forms.Form):
     reason = forms.CharField(
         label="Reason for returning",
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=REASON_TEXT,
         error_messages={"required": "Say what the author must correct: a reason is required."},
     )
 
 
 class CourtResultForm(forms.Form):
     nominal = forms.ModelChoiceField(queryset=Nominal.objects.none())
-    offences = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    offences = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=LONG_TEXT)
     outcome = forms.ChoiceField(choices=BLANK + CourtOutcome.choices)
     sentence_years = forms.IntegerField(
         label="Years",
@@ -257,7 +264,7 @@ class CourtResultForm(forms.Form):
     non_custodial_kind = forms.ChoiceField(
         label="Non-custodial sentence", choices=BLANK + NonCustodialKind.choices, required=False
     )
-    result_date = forms.DateField(label="Date of result", widget=DateInput())
+    result_date = forms.DateField(label="Date of result", widget=DateInput(), validators=[HAPPENED])
 
     def __init__(self, *args: Any, user: Any, disruption: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -270,12 +277,15 @@ class CourtResultForm(forms.Form):
 
 class OperationForm(forms.Form):
     name = forms.CharField(max_length=160)
-    start_date = forms.DateField(widget=DateInput())
-    end_date = forms.DateField(widget=DateInput())
+    # An operation can be planned: its dates may be ahead.
+    start_date = forms.DateField(widget=DateInput(), validators=[PLANNED])
+    end_date = forms.DateField(widget=DateInput(), validators=[PLANNED])
     teams = forms.ModelMultipleChoiceField(
         queryset=Team.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=LONG_TEXT
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
@@ -308,9 +318,11 @@ class ActivitySummaryForm(forms.Form):
         super().__init__(*args, **kwargs)
         # "from" is a Python keyword, so these two fields are added here.
         self.fields = {
+            # A period to report on: any sane date.
             "from": forms.DateField(
                 label="From",
                 widget=DateInput(),
+                validators=[PLANNED],
                 error_messages={
                     "required": "Enter the first day of the period.",
                     "invalid": "Enter a real date as YYYY-MM-DD.",
@@ -319,6 +331,7 @@ class ActivitySummaryForm(forms.Form):
             "to": forms.DateField(
                 label="To",
                 widget=DateInput(),
+                validators=[PLANNED],
                 error_messages={
                     "required": "Enter the last day of the period.",
                     "invalid": "Enter a real date as YYYY-MM-DD.",

@@ -37,6 +37,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = web_views.error_400
 handler403 = web_views.error_403
 handler404 = web_views.error_404
 handler500 = web_views.error_500

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from kentsoc.limits import HAPPENED, LONG_TEXT, PLANNED, REASON_TEXT
 from kentsoc.org.choices import Role
 from kentsoc.org.models import Division, Team
 from ocg.choices import (
@@ -50,11 +51,14 @@ class NominateForm(forms.Form):
     division = forms.ModelChoiceField(
         queryset=Division.objects.filter(is_central=False), empty_label="Choose a division"
     )
-    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=LONG_TEXT
+    )
     # Members come as parallel lists `member_nominal` / `member_role` from the picker rows; the
     # service checks them. This field only carries their errors to the page.
     members = forms.CharField(
         required=False,
+        max_length=200,
         widget=forms.HiddenInput,
         label="Members",
         help_text="At least two people, each with a role.",
@@ -67,25 +71,27 @@ class OcgEditForm(forms.Form):
         choices=Criminality.choices, widget=forms.CheckboxSelectMultiple
     )
     division = forms.ModelChoiceField(queryset=Division.objects.filter(is_central=False))
-    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=LONG_TEXT
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class MemberAddForm(forms.Form):
     nominal = forms.IntegerField(widget=forms.HiddenInput, required=False, label="Person")
     role = forms.ChoiceField(choices=MembershipRole.choices)
-    from_date = forms.DateField(widget=DATE, required=False, label="From")
-    to_date = forms.DateField(widget=DATE, required=False, label="To")
+    from_date = forms.DateField(widget=DATE, required=False, label="From", validators=[HAPPENED])
+    to_date = forms.DateField(widget=DATE, required=False, label="To", validators=[HAPPENED])
 
 
 class MemberEndForm(forms.Form):
-    to_date = forms.DateField(widget=DATE, label="Ended on")
+    to_date = forms.DateField(widget=DATE, label="Ended on", validators=[HAPPENED])
 
 
 class NominalForm(forms.Form):
     first_name = forms.CharField(max_length=80)
     last_name = forms.CharField(max_length=80)
-    date_of_birth = forms.DateField(widget=DATE, required=False)
+    date_of_birth = forms.DateField(widget=DATE, required=False, validators=[HAPPENED])
     aliases = forms.CharField(max_length=300, required=False, help_text="Separate with commas.")
     custody_status = forms.ChoiceField(choices=CustodyStatus.choices, initial="at_liberty")
 
@@ -95,13 +101,13 @@ class NominalEditForm(NominalForm):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=REASON_TEXT)
 
 
 class CloseForm(forms.Form):
     status = forms.ChoiceField(choices=ClosingStatus.choices, label="Close as")
-    date = forms.DateField(widget=DATE, label="Date")
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    date = forms.DateField(widget=DATE, label="Date", validators=[HAPPENED])
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=REASON_TEXT)
 
 
 def _officers():
@@ -136,9 +142,9 @@ class AdoptForm(forms.Form):
 
 class PlanActionForm(forms.Form):
     strand = forms.ChoiceField(choices=PlanStrand.choices)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=LONG_TEXT)
     owner = _UserChoice(queryset=_officers(), empty_label="Choose an officer")
-    due_on = forms.DateField(widget=DATE, label="Due")
+    due_on = forms.DateField(widget=DATE, label="Due", validators=[PLANNED])
     status = forms.ChoiceField(choices=PlanActionStatus.choices, initial=PlanActionStatus.OPEN)
 
 

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from countylines import selectors
 from countylines.models import CountyLine, PersonAtRisk, SafeguardingReferral
 from countylines.phones import display_mobile
+from kentsoc.limits import HAPPENED, LONG_TEXT, PLANNED, REASON_TEXT
 
 
 class CountyLineSerializer(serializers.ModelSerializer):
@@ -158,57 +159,63 @@ class CountyLineSerializer(serializers.ModelSerializer):
 @extend_schema_serializer(component_name="CountyLineNominalLinkInput")
 class NominalLinkInput(serializers.Serializer):
     nominal = serializers.IntegerField()
-    role = serializers.CharField()
+    role = serializers.CharField(max_length=20)
 
 
 class CountyLineCreateInput(serializers.Serializer):
-    name = serializers.CharField(allow_blank=True)
-    exporting_area = serializers.CharField(allow_blank=True)
+    name = serializers.CharField(allow_blank=True, max_length=80)
+    exporting_area = serializers.CharField(allow_blank=True, max_length=120)
     importing_districts = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
     deal_lines = serializers.ListField(
-        child=serializers.CharField(allow_blank=True), allow_empty=True
+        child=serializers.CharField(allow_blank=True, max_length=30), allow_empty=True
     )
     ocg = serializers.IntegerField(required=False, allow_null=True)
     nominals = NominalLinkInput(many=True, required=False)
-    nominated_on = serializers.DateField(required=False, allow_null=True)
+    nominated_on = serializers.DateField(required=False, allow_null=True, validators=[HAPPENED])
 
 
 class CountyLineUpdateInput(serializers.Serializer):
     # Or If-Match; without either the view answers 428.
     version = serializers.IntegerField(required=False)
-    name = serializers.CharField(required=False, allow_blank=True)
-    exporting_area = serializers.CharField(required=False, allow_blank=True)
+    name = serializers.CharField(required=False, allow_blank=True, max_length=80)
+    exporting_area = serializers.CharField(required=False, allow_blank=True, max_length=120)
     importing_districts = serializers.ListField(child=serializers.IntegerField(), required=False)
     handsets_seized = serializers.IntegerField(required=False)
-    review_date = serializers.DateField(required=False, allow_null=True)
+    review_date = serializers.DateField(required=False, allow_null=True, validators=[PLANNED])
     ocg = serializers.IntegerField(required=False, allow_null=True)
 
 
 class DealLineInput(serializers.Serializer):
-    number = serializers.CharField(allow_blank=True)
-    active_from = serializers.DateField(required=False, allow_null=True)
+    number = serializers.CharField(allow_blank=True, max_length=30)
+    active_from = serializers.DateField(required=False, allow_null=True, validators=[HAPPENED])
 
 
 @extend_schema_serializer(component_name="CountyLineEvidenceInput")
 class EvidenceInput(serializers.Serializer):
-    criterion = serializers.CharField()
-    text = serializers.CharField(allow_blank=True)
+    criterion = serializers.CharField(max_length=40)
+    text = serializers.CharField(allow_blank=True, max_length=LONG_TEXT)
     records = serializers.ListField(child=serializers.IntegerField(), required=False)
 
 
 class DismantleInput(serializers.Serializer):
-    date = serializers.DateField()
-    reason = serializers.CharField(allow_blank=True)
+    date = serializers.DateField(validators=[HAPPENED])
+    reason = serializers.CharField(allow_blank=True, max_length=REASON_TEXT)
 
 
 @extend_schema_serializer(component_name="CountyLineReasonInput")
 class ReasonInput(serializers.Serializer):
-    reason = serializers.CharField(allow_blank=True, required=False, default="")
+    reason = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=REASON_TEXT
+    )
 
 
 class FlexInput(serializers.Serializer):
-    division = serializers.CharField(allow_blank=True, allow_null=True, required=False)
-    reason = serializers.CharField(allow_blank=True, required=False, default="")
+    division = serializers.CharField(
+        allow_blank=True, allow_null=True, required=False, max_length=16
+    )
+    reason = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=REASON_TEXT
+    )
 
 
 class ReferralSerializer(serializers.ModelSerializer):
@@ -251,35 +258,43 @@ class PersonAtRiskSerializer(serializers.ModelSerializer):
 
 class PersonAtRiskCreateInput(serializers.Serializer):
     county_line = serializers.IntegerField()
-    name = serializers.CharField(allow_blank=True)
-    kind = serializers.CharField()
-    age_band = serializers.CharField()
-    setting = serializers.CharField(required=False, allow_blank=True, default="")
-    engagement_status = serializers.CharField(required=False, default="not_yet_contacted")
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
-    review_date = serializers.DateField(required=False, allow_null=True)
+    name = serializers.CharField(allow_blank=True, max_length=120)
+    kind = serializers.CharField(max_length=20)
+    age_band = serializers.CharField(max_length=10)
+    setting = serializers.CharField(required=False, allow_blank=True, default="", max_length=160)
+    engagement_status = serializers.CharField(
+        required=False, default="not_yet_contacted", max_length=20
+    )
+    notes = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=LONG_TEXT
+    )
+    review_date = serializers.DateField(required=False, allow_null=True, validators=[PLANNED])
 
 
 class PersonAtRiskUpdateInput(serializers.Serializer):
     # Or If-Match; without either the view answers 428.
     version = serializers.IntegerField(required=False)
-    name = serializers.CharField(required=False, allow_blank=True)
-    kind = serializers.CharField(required=False)
-    age_band = serializers.CharField(required=False)
-    setting = serializers.CharField(required=False, allow_blank=True)
-    engagement_status = serializers.CharField(required=False)
-    notes = serializers.CharField(required=False, allow_blank=True)
-    review_date = serializers.DateField(required=False, allow_null=True)
+    name = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    kind = serializers.CharField(required=False, max_length=20)
+    age_band = serializers.CharField(required=False, max_length=10)
+    setting = serializers.CharField(required=False, allow_blank=True, max_length=160)
+    engagement_status = serializers.CharField(required=False, max_length=20)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=LONG_TEXT)
+    review_date = serializers.DateField(required=False, allow_null=True, validators=[PLANNED])
 
 
 class ReferralCreateInput(serializers.Serializer):
-    agency = serializers.CharField()
-    partner_name = serializers.CharField(required=False, allow_blank=True, default="")
-    referred_on = serializers.DateField()
-    outcome = serializers.CharField(required=False, allow_blank=True, default="")
-    outcome_on = serializers.DateField(required=False, allow_null=True)
+    agency = serializers.CharField(max_length=20)
+    partner_name = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=120
+    )
+    referred_on = serializers.DateField(validators=[HAPPENED])
+    outcome = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=REASON_TEXT
+    )
+    outcome_on = serializers.DateField(required=False, allow_null=True, validators=[HAPPENED])
 
 
 class ReferralOutcomeInput(serializers.Serializer):
-    outcome = serializers.CharField(allow_blank=True)
-    outcome_on = serializers.DateField()
+    outcome = serializers.CharField(allow_blank=True, max_length=REASON_TEXT)
+    outcome_on = serializers.DateField(validators=[HAPPENED])

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from countylines.models import CountyLine
+from disruptions.choices import WarrantPower
 from disruptions.models import (
     COUNT_FIELDS,
     CourtResult,
@@ -14,6 +15,7 @@ from disruptions.models import (
     Operation,
     WeaponSeizure,
 )
+from kentsoc.limits import HAPPENED, LONG_TEXT, PLANNED, REASON_TEXT
 from kentsoc.org.models import Team
 from ocg.models import OCG, Nominal
 
@@ -41,6 +43,10 @@ class DisruptionSerializer(serializers.ModelSerializer):
     nominals = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     weapons = WeaponSeizureSerializer(many=True, read_only=True)
     drugs = DrugSeizureSerializer(many=True, read_only=True)
+    # Blank when no warrant was executed: the schema's enum must allow "" as the body carries it.
+    warrant_power = serializers.ChoiceField(
+        choices=WarrantPower.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Disruption
@@ -88,22 +94,22 @@ class _LooseRow(serializers.Serializer):
 
 
 class WeaponInputSerializer(_LooseRow):
-    kind = serializers.CharField(required=False, allow_blank=True)
+    kind = serializers.CharField(required=False, allow_blank=True, max_length=20)
     count = serializers.IntegerField(required=False)
 
 
 class DrugInputSerializer(_LooseRow):
-    drug_class = serializers.CharField(required=False, allow_blank=True)
-    drug = serializers.CharField(required=False, allow_blank=True)
+    drug_class = serializers.CharField(required=False, allow_blank=True, max_length=1)
+    drug = serializers.CharField(required=False, allow_blank=True, max_length=80)
     amount = serializers.DecimalField(max_digits=12, decimal_places=3, required=False)
-    unit = serializers.CharField(required=False, allow_blank=True)
+    unit = serializers.CharField(required=False, allow_blank=True, max_length=8)
     estimated_value = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
 
 
 class DisruptionInputSerializer(serializers.Serializer):
     """Input shape for create (all required fields) and PATCH (partial, with `version`)."""
 
-    date = serializers.DateField()
+    date = serializers.DateField(validators=[HAPPENED])
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False)
     officer = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.filter(officer__isnull=False), required=False
@@ -120,18 +126,19 @@ class DisruptionInputSerializer(serializers.Serializer):
     nominals = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Nominal.objects.none(), required=False
     )
-    strand = serializers.CharField()
-    tactic = serializers.CharField()
-    narrative = serializers.CharField(required=False, allow_blank=True)
-    impact_grade = serializers.CharField()
+    strand = serializers.CharField(max_length=10)
+    tactic = serializers.CharField(max_length=24)
+    narrative = serializers.CharField(required=False, allow_blank=True, max_length=LONG_TEXT)
+    impact_grade = serializers.CharField(max_length=10)
     impact_rationale = serializers.CharField(
         allow_blank=True,
+        max_length=REASON_TEXT,
         error_messages={"required": "Explain why you chose this impact grade: it is required."},
     )
     arrests = serializers.IntegerField(required=False)
     prisoners_dealt_with = serializers.IntegerField(required=False)
     warrants_executed = serializers.IntegerField(required=False)
-    warrant_power = serializers.CharField(required=False, allow_blank=True)
+    warrant_power = serializers.CharField(required=False, allow_blank=True, max_length=8)
     charges = serializers.IntegerField(required=False)
     handsets = serializers.IntegerField(required=False)
     sim_cards = serializers.IntegerField(required=False)
@@ -171,6 +178,7 @@ class DecisionSerializer(serializers.Serializer):
 class ReturnSerializer(DecisionSerializer):
     reason = serializers.CharField(
         allow_blank=True,
+        max_length=REASON_TEXT,
         error_messages={"required": "Say what the author must correct: a reason is required."},
     )
 
@@ -204,7 +212,13 @@ class OperationSerializer(serializers.ModelSerializer):
         ]
         # Uniqueness and date order are checked by the service with friendly messages.
         validators: list = []
-        extra_kwargs = {"name": {"validators": []}}
+        extra_kwargs = {
+            "name": {"validators": []},
+            "description": {"max_length": LONG_TEXT},
+            # An operation can be planned: its dates may be ahead.
+            "start_date": {"validators": [PLANNED]},
+            "end_date": {"validators": [PLANNED]},
+        }
 
 
 class CourtResultSerializer(serializers.ModelSerializer):
@@ -233,7 +247,8 @@ class CourtResultSerializer(serializers.ModelSerializer):
             "sentence_years": {"required": False},
             "sentence_months": {"required": False},
             "non_custodial_kind": {"required": False},
-            "offences": {"allow_blank": True},
+            "offences": {"allow_blank": True, "max_length": LONG_TEXT},
+            "result_date": {"validators": [HAPPENED]},
         }
         validators: list = []
 

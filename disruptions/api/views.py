@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -205,7 +205,15 @@ class ActivitySummaryView(APIView):
 
     permission_classes = [IsAuthenticated, needs("disruptions.view_disruption")]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        responses=OpenApiTypes.OBJECT,
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE, required=True, description="First day"),
+            OpenApiParameter("to", OpenApiTypes.DATE, required=True, description="Last day"),
+            OpenApiParameter("team", OpenApiTypes.STR, description="A team's id or code"),
+            OpenApiParameter("division", OpenApiTypes.STR, description="A division's id or code"),
+        ],
+    )
     def get(self, request: Request) -> Response:
         form = ActivitySummaryForm(request.query_params)
         if not form.is_valid():

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from kentsoc.intel.choices import HandlingCode, IntelligenceAssessment, SourceEvaluation
 from kentsoc.intel.tables import ASSESSMENT_MEANINGS, HANDLING_MEANINGS, SOURCE_MEANINGS
+from kentsoc.limits import HAPPENED, LONG_TEXT, REASON_TEXT
 from kentsoc.matrix.factors import Factor, claimable_factors
 
 SUBJECT_TYPES = ("county_line", "ocg")
@@ -52,9 +53,11 @@ class IntelligenceRecordForm(forms.Form):
         help_text="The force records system number, e.g. an Athena number.",
     )
     information_date = forms.DateField(
-        label="Date of the information", widget=forms.DateInput(attrs={"type": "date"})
+        label="Date of the information",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[HAPPENED],
     )
-    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}))
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=LONG_TEXT)
     source_evaluation = forms.ChoiceField(
         choices=_graded(SourceEvaluation, SOURCE_MEANINGS), widget=forms.RadioSelect
     )
@@ -67,6 +70,7 @@ class IntelligenceRecordForm(forms.Form):
     handling_conditions = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=LONG_TEXT,
         help_text="Required for handling code C.",
     )
     ocgs = IdListField(required=False, label="OCGs")
@@ -170,6 +174,7 @@ class EvidenceForm(forms.Form):
     criterion = forms.ChoiceField()
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=LONG_TEXT,
         label="Evidence",
         help_text="What shows that this criterion is met.",
     )
@@ -190,4 +195,6 @@ class EvidenceForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Reason")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label="Reason", max_length=REASON_TEXT
+    )

@@ -55,6 +55,15 @@ class StandardPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
+    def get_page_size(self, request: Any) -> int:
+        # DRF quietly ignores a page_size it cannot read; a client that sent one is told.
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None and not (raw.isdigit() and int(raw) > 0):
+            raise exceptions.ValidationError(
+                {"page_size": [f"Enter a whole number from 1 to {self.max_page_size}."]}
+            )
+        return super().get_page_size(request)
+
 
 class AuditedListMixin:
     """A list of people, intelligence or disruptions: each request writes one audit event naming
@@ -198,4 +207,9 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    # A bare ValidationError("...") renders as a list; every error body is an object, as the
+    # schema says.
+    if response is not None and isinstance(response.data, list):
+        response.data = {"non_field_errors": response.data}
+    return response

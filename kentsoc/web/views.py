@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -5,8 +7,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from kentsoc.org.scoping import access_for
+from kentsoc.web.errors import api_error, bad_request, is_api, page
 from kentsoc.web.health import broker_status, database_status
 from kentsoc.web.home import ROLE_DUTIES, panels_for
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -51,6 +56,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    if is_api(request):
+        return api_error(403, "CSRF check failed: send the X-CSRFToken header, or use a token.")
     return render(
         request,
         "errors/403_csrf.html",
@@ -59,16 +66,27 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     )
 
 
+def error_400(request: HttpRequest, exception=None) -> HttpResponse:
+    return bad_request(request, "The request could not be understood.")
+
+
 def error_403(request: HttpRequest, exception=None) -> HttpResponse:
+    if is_api(request):
+        return api_error(403, "You do not have permission to perform this action.")
     return render(request, "errors/403.html", status=403)
 
 
 def error_404(request: HttpRequest, exception=None) -> HttpResponse:
+    if is_api(request):
+        return api_error(404, "Not found.")
     return render(request, "errors/404.html", status=404)
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
-    # No context processors here: whatever broke may be what they need.
-    from django.template import loader
-
-    return HttpResponse(loader.get_template("errors/500.html").render({}), status=500)
+    # django.request has just logged the stack trace; this line ties it to the request id an API
+    # client is given, so a reported id finds the failure.
+    request_id = getattr(request, "request_id", None)
+    logger.error("Server error on %s, request id %s", request.path, request_id)
+    if is_api(request):
+        return api_error(500, "Server error", request_id=request_id)
+    return page("errors/500.html", 500)

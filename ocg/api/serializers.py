@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from kentsoc.limits import HAPPENED, LONG_TEXT, PLANNED, REASON_TEXT
 from ocg import selectors
 from ocg.models import OCG, Membership, Nominal, PlanAction
 
@@ -72,34 +73,36 @@ class OcgSerializer(serializers.ModelSerializer):
 
 class MemberInput(serializers.Serializer):
     nominal = serializers.IntegerField()
-    role = serializers.CharField()
+    role = serializers.CharField(max_length=16)
 
 
 class OcgCreateInput(serializers.Serializer):
-    name = serializers.CharField(allow_blank=True)
-    criminality = serializers.ListField(child=serializers.CharField())
+    name = serializers.CharField(allow_blank=True, max_length=120)
+    criminality = serializers.ListField(child=serializers.CharField(max_length=40))
     division = serializers.IntegerField(allow_null=True)
-    summary = serializers.CharField(allow_blank=True, required=False, default="")
+    summary = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=LONG_TEXT
+    )
     members = serializers.ListField(child=MemberInput(), allow_empty=True)
-    nominated_on = serializers.DateField(required=False, allow_null=True)
+    nominated_on = serializers.DateField(required=False, allow_null=True, validators=[HAPPENED])
 
 
 class OcgUpdateInput(serializers.Serializer):
-    name = serializers.CharField(allow_blank=True, required=False)
-    criminality = serializers.ListField(child=serializers.CharField(), required=False)
+    name = serializers.CharField(allow_blank=True, required=False, max_length=120)
+    criminality = serializers.ListField(child=serializers.CharField(max_length=40), required=False)
     division = serializers.IntegerField(allow_null=True, required=False)
-    summary = serializers.CharField(allow_blank=True, required=False)
+    summary = serializers.CharField(allow_blank=True, required=False, max_length=LONG_TEXT)
     version = serializers.IntegerField(required=False)
 
 
 class EvidenceInput(serializers.Serializer):
-    criterion = serializers.CharField()
-    text = serializers.CharField(allow_blank=True)
+    criterion = serializers.CharField(max_length=40)
+    text = serializers.CharField(allow_blank=True, max_length=LONG_TEXT)
     records = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
 
 
 class ReasonInput(serializers.Serializer):
-    reason = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(allow_blank=True, max_length=REASON_TEXT)
 
 
 class AdoptInput(serializers.Serializer):
@@ -108,16 +111,16 @@ class AdoptInput(serializers.Serializer):
 
 
 class CloseInput(serializers.Serializer):
-    status = serializers.CharField()
-    date = serializers.DateField()
-    reason = serializers.CharField(allow_blank=True)
+    status = serializers.CharField(max_length=16)
+    date = serializers.DateField(validators=[HAPPENED])
+    reason = serializers.CharField(allow_blank=True, max_length=REASON_TEXT)
 
 
 class MembershipAddInput(serializers.Serializer):
     nominal = serializers.IntegerField()
-    role = serializers.CharField()
-    from_date = serializers.DateField(required=False, allow_null=True)
-    to_date = serializers.DateField(required=False, allow_null=True)
+    role = serializers.CharField(max_length=16)
+    from_date = serializers.DateField(required=False, allow_null=True, validators=[HAPPENED])
+    to_date = serializers.DateField(required=False, allow_null=True, validators=[HAPPENED])
 
 
 class PlanActionSerializer(serializers.ModelSerializer):
@@ -140,11 +143,11 @@ class PlanActionSerializer(serializers.ModelSerializer):
 
 
 class PlanActionInput(serializers.Serializer):
-    strand = serializers.CharField()
-    description = serializers.CharField(allow_blank=True)
+    strand = serializers.CharField(max_length=8)
+    description = serializers.CharField(allow_blank=True, max_length=LONG_TEXT)
     owner = serializers.IntegerField()
-    due_on = serializers.DateField()
-    status = serializers.CharField(required=False, default="open")
+    due_on = serializers.DateField(validators=[PLANNED])
+    status = serializers.CharField(required=False, default="open", max_length=20)
 
 
 class NominalSerializer(serializers.ModelSerializer):
@@ -164,17 +167,17 @@ class NominalSerializer(serializers.ModelSerializer):
 
 
 class NominalCreateInput(serializers.Serializer):
-    first_name = serializers.CharField(allow_blank=True)
-    last_name = serializers.CharField(allow_blank=True)
-    date_of_birth = serializers.DateField(required=False, allow_null=True)
-    aliases = serializers.CharField(allow_blank=True, required=False, default="")
-    custody_status = serializers.CharField(required=False, default="at_liberty")
+    first_name = serializers.CharField(allow_blank=True, max_length=80)
+    last_name = serializers.CharField(allow_blank=True, max_length=80)
+    date_of_birth = serializers.DateField(required=False, allow_null=True, validators=[HAPPENED])
+    aliases = serializers.CharField(allow_blank=True, required=False, default="", max_length=300)
+    custody_status = serializers.CharField(required=False, default="at_liberty", max_length=16)
 
 
 class NominalUpdateInput(serializers.Serializer):
-    first_name = serializers.CharField(allow_blank=True, required=False)
-    last_name = serializers.CharField(allow_blank=True, required=False)
-    date_of_birth = serializers.DateField(required=False, allow_null=True)
-    aliases = serializers.CharField(allow_blank=True, required=False)
-    custody_status = serializers.CharField(required=False)
+    first_name = serializers.CharField(allow_blank=True, required=False, max_length=80)
+    last_name = serializers.CharField(allow_blank=True, required=False, max_length=80)
+    date_of_birth = serializers.DateField(required=False, allow_null=True, validators=[HAPPENED])
+    aliases = serializers.CharField(allow_blank=True, required=False, max_length=300)
+    custody_status = serializers.CharField(required=False, max_length=16)
     version = serializers.IntegerField(required=False)

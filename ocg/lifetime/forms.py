@@ -8,14 +8,16 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from disruptions.choices import ImpactGrade
+from kentsoc.limits import HAPPENED, LONG_TEXT, PLANNED, REASON_TEXT, DateRange
 from ocg.lifetime.choices import Audience, ConditionKind, CustodyEventKind, Partner
 
 
-def _date(label: str, help_text: str = "") -> forms.DateField:
+def _date(label: str, *, bounds: DateRange, help_text: str = "") -> forms.DateField:
     return forms.DateField(
         label=label,
         required=False,
         help_text=help_text,
+        validators=[bounds],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
@@ -24,9 +26,13 @@ def _choice(label: str, choices: list, blank: str = "Choose…") -> forms.Choice
     return forms.ChoiceField(label=label, required=False, choices=[("", blank), *choices])
 
 
-def _text(label: str, *, area: bool = False, help_text: str = "") -> forms.CharField:
+def _text(
+    label: str, *, max_length: int, area: bool = False, help_text: str = ""
+) -> forms.CharField:
     widget = forms.Textarea(attrs={"rows": 3}) if area else forms.TextInput()
-    return forms.CharField(label=label, required=False, help_text=help_text, widget=widget)
+    return forms.CharField(
+        label=label, required=False, help_text=help_text, widget=widget, max_length=max_length
+    )
 
 
 def _version() -> forms.IntegerField:
@@ -58,28 +64,30 @@ class LifetimeForm(ServiceErrorsMixin, forms.Form):
 
 class CustodyEventForm(LifetimeForm):
     kind = _choice("What happened", CustodyEventKind.choices)
-    on_date = _date("Date")
-    establishment = _text("Prison establishment", help_text="For a remand or sentence")
-    note = _text("Note", area=True)
+    on_date = _date("Date", bounds=HAPPENED)
+    establishment = _text(
+        "Prison establishment", max_length=120, help_text="For a remand or sentence"
+    )
+    note = _text("Note", area=True, max_length=LONG_TEXT)
 
 
 class CustodyDatesForm(LifetimeForm):
     version = _version()
-    sentence_date = _date("Sentence date")
-    expected_release_date = _date("Expected release date")
-    licence_end_date = _date("Licence end date")
-    establishment = _text("Prison establishment")
+    sentence_date = _date("Sentence date", bounds=HAPPENED)
+    expected_release_date = _date("Expected release date", bounds=PLANNED)
+    licence_end_date = _date("Licence end date", bounds=PLANNED)
+    establishment = _text("Prison establishment", max_length=120)
 
 
 class _DisruptionFields(LifetimeForm):
     impact_grade = _choice("Impact grade of the disruption", ImpactGrade.choices)
-    impact_rationale = _text("Why this impact grade", area=True)
+    impact_rationale = _text("Why this impact grade", area=True, max_length=REASON_TEXT)
 
 
 class ConditionForm(_DisruptionFields):
     kind = _choice("Conditions", ConditionKind.choices)
-    text = _text("Conditions imposed", area=True)
-    imposed_on = _date("Date imposed")
+    text = _text("Conditions imposed", area=True, max_length=LONG_TEXT)
+    imposed_on = _date("Date imposed", bounds=HAPPENED)
     partner = _choice("Partner", Partner.choices)
     requested_by = _officers()
     record_disruption = forms.BooleanField(
@@ -96,48 +104,49 @@ class ConditionForm(_DisruptionFields):
 
 
 class ScpoApplyForm(LifetimeForm):
-    applied_on = _date("Date applied for")
+    applied_on = _date("Date applied for", bounds=HAPPENED)
 
 
 class ScpoMakeForm(_DisruptionFields):
     version = _version()
-    court = _text("Court")
-    made_on = _date("Date made")
+    court = _text("Court", max_length=120)
+    made_on = _date("Date made", bounds=HAPPENED)
     duration_months = forms.IntegerField(
         label="Duration (months)", required=False, help_text="At most 60 months (5 years)"
     )
-    conditions = _text("Conditions of the order", area=True)
+    conditions = _text("Conditions of the order", area=True, max_length=LONG_TEXT)
 
     field_order = ["version", "court", "made_on", "duration_months", "conditions"]
 
 
 class ScpoVaryForm(LifetimeForm):
     version = _version()
-    varied_on = _date("Date varied")
-    conditions = _text("Conditions as varied", area=True)
+    varied_on = _date("Date varied", bounds=HAPPENED)
+    conditions = _text("Conditions as varied", area=True, max_length=LONG_TEXT)
     duration_months = forms.IntegerField(
         label="Duration from the date made (months)", required=False, help_text="At most 60"
     )
-    reason = _text("Reason", area=True)
+    reason = _text("Reason", area=True, max_length=REASON_TEXT)
 
 
 class ScpoExpireForm(LifetimeForm):
     version = _version()
-    expired_on = _date("Date the order ended")
+    expired_on = _date("Date the order ended", bounds=HAPPENED)
 
 
 class BreachForm(LifetimeForm):
-    breached_on = _date("Date of breach")
-    details = _text("What happened", area=True)
-    action_taken = _text("Action taken", area=True)
+    breached_on = _date("Date of breach", bounds=HAPPENED)
+    details = _text("What happened", area=True, max_length=LONG_TEXT)
+    action_taken = _text("Action taken", area=True, max_length=LONG_TEXT)
 
 
 class TrainingForm(LifetimeForm):
-    held_on = _date("Date")
-    location = _text("Location")
-    trainer = _text("Trainer")
+    # A training input can be booked ahead.
+    held_on = _date("Date", bounds=PLANNED)
+    location = _text("Location", max_length=160)
+    trainer = _text("Trainer", max_length=160)
     audience = _choice("Audience", Audience.choices)
-    notes = _text("Notes", area=True)
+    notes = _text("Notes", area=True, max_length=LONG_TEXT)
 
 
 class AttendanceForm(LifetimeForm):
@@ -145,5 +154,5 @@ class AttendanceForm(LifetimeForm):
 
 
 class PartnerAttendanceForm(LifetimeForm):
-    organisation = _text("Partner organisation")
+    organisation = _text("Partner organisation", max_length=160)
     headcount = forms.IntegerField(label="Headcount", required=False)

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from kentsoc.intel.choices import HandlingCode, IntelligenceAssessment, SourceEvaluation
 from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.intel.selectors import RESTRICTED_CONDITIONS, can_read_conditions
+from kentsoc.limits import HAPPENED, LONG_TEXT
 
 
 class FactorClaimSerializer(serializers.Serializer):
@@ -21,12 +22,14 @@ class IntelligenceRecordSerializer(serializers.Serializer):
         max_length=20, required=False, allow_null=True, allow_blank=True
     )
     rms_reference = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    information_date = serializers.DateField()
-    summary = serializers.CharField(allow_blank=True)
+    information_date = serializers.DateField(validators=[HAPPENED])
+    summary = serializers.CharField(allow_blank=True, max_length=LONG_TEXT)
     source_evaluation = serializers.ChoiceField(choices=SourceEvaluation.values)
     intelligence_assessment = serializers.ChoiceField(choices=IntelligenceAssessment.values)
     handling_code = serializers.ChoiceField(choices=HandlingCode.values)
-    handling_conditions = serializers.CharField(required=False, allow_blank=True)
+    handling_conditions = serializers.CharField(
+        required=False, allow_blank=True, max_length=LONG_TEXT
+    )
     ocgs = serializers.ListField(child=serializers.IntegerField(), required=False)
     county_lines = serializers.ListField(child=serializers.IntegerField(), required=False)
     nominals = serializers.ListField(child=serializers.IntegerField(), required=False)
