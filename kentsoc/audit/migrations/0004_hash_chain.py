@@ -21,9 +21,10 @@ LOCK_KEY = zlib.crc32(b"kentsoc:audit-chain")
 DIGEST = """
 CREATE OR REPLACE FUNCTION {s}.audit_auditevent_digest(e {s}.audit_auditevent) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    -- A JSON array keeps the fields apart unambiguously; jsonb's text form is canonical, and the
-    -- time is written in UTC whatever the session's TimeZone or DateStyle.
-    SELECT encode(sha256(convert_to(jsonb_build_array(
+    -- A JSON array keeps the fields apart unambiguously (json, not jsonb: no binary round trip);
+    -- `changes` goes in as jsonb's canonical text, the time in UTC whatever the session's
+    -- TimeZone or DateStyle.
+    SELECT encode(sha256(convert_to(json_build_array(
         e.id,
         to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
         e.actor_id,
