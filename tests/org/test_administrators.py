@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
+from countylines.models import CountyLine
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
 from kentsoc.org import demo
@@ -18,7 +19,9 @@ from kentsoc.org.choices import Role, TeamKind
 from kentsoc.org.models import Officer, Team
 from kentsoc.org.roles import group_name
 from kentsoc.org.scoping import access_for
+from tests.countylines.factories import make_line
 from tests.factories import TEST_PASSWORD, UserFactory
+from tests.otp import sign_in, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -243,3 +246,22 @@ def test_own_password_change_needs_the_current_one_and_is_not_flagged(coordinato
 def test_an_administrator_setting_their_own_password_is_not_flagged(administrator):
     _admin_sets_password(administrator, administrator)
     assert not Officer.objects.get(user=administrator).must_change_password
+
+
+def test_signing_in_with_an_administrators_password_leads_to_the_password_page(
+    administrator, clio, force
+):
+    """Through the real sign-in (password, then the authenticator code), and by an API token:
+    nothing of the officer's role is open until they choose their own password."""
+    make_line(districts=[force["districts"]["medway"]], name="ORIOLE")
+    assert CountyLine.objects.visible_to(clio).exists()
+    _admin_sets_password(administrator, clio)
+
+    client = Client()
+    signed_in = sign_in(client, clio, password=STRONG)
+    assert signed_in.status_code == 302
+    assert client.get(signed_in["Location"])["Location"] == reverse("account-password")
+
+    token = token_for(clio, password=STRONG)
+    api = Client(HTTP_AUTHORIZATION=f"Token {token}").get("/api/county-lines/")
+    assert api.status_code == 403 or api.json()["results"] == [], api.content[:300]
