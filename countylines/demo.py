@@ -226,7 +226,9 @@ def _profile(points: int, rng: random.Random) -> dict[str, int]:
 class Cast:
     clgt: dict[int, Any]  # division id -> a CLGT officer of that division
     supervisor: Any
-    clio: Any
+    # division id -> a CLIO of that division: a child's record is kept by the CLIOs of the
+    # division the line is worked in.
+    clio: dict[int, Any]
 
 
 def _cast() -> Cast | None:
@@ -235,10 +237,12 @@ def _cast() -> Cast | None:
     for officer in officers.filter(role=Role.CLGT_OFFICER, team__kind=TeamKind.CLGT):
         clgt.setdefault(officer.team.division_id, officer.user)
     supervisor = officers.filter(role=Role.SUPERVISOR).first()
-    clio = officers.filter(role=Role.CLIO).first()
-    if not clgt or supervisor is None or clio is None:
+    clio = {}
+    for officer in officers.filter(role=Role.CLIO):
+        clio.setdefault(officer.division_id or officer.team.division_id, officer.user)
+    if not clgt or supervisor is None or not clio:
         return None
-    return Cast(clgt=clgt, supervisor=supervisor.user, clio=clio.user)
+    return Cast(clgt=clgt, supervisor=supervisor.user, clio=clio)
 
 
 def _nominals(actor: Any, rng: random.Random, runners: int) -> list[dict[str, Any]]:
@@ -311,10 +315,13 @@ def _evidence(actor: Any, line: CountyLine, records: list[Any], skip: int = 0) -
 
 
 def _safeguarding(cast: Cast, line: CountyLine, rng: random.Random, on: datetime.date) -> None:
+    clio = cast.clio.get(line.division_id)
+    if clio is None:
+        return
     for n in range(rng.randint(1, 2)):
         child = n == 0
         person = services.person_at_risk_create(
-            actor=cast.clio,
+            actor=clio,
             county_line=line,
             name=f"{rng.choice(['Sam', 'Alex', 'Jo', 'Charlie'])} {rng.choice(LAST)} (pseudonym)",
             kind="child" if child else "vulnerable_adult",
@@ -325,7 +332,7 @@ def _safeguarding(cast: Cast, line: CountyLine, rng: random.Random, on: datetime
         )
         agency = "mcet" if child else "partner"
         services.referral_create(
-            actor=cast.clio,
+            actor=clio,
             person=person,
             agency=agency,
             partner_name="" if child else "Adult social care (fictional)",

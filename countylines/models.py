@@ -318,8 +318,6 @@ def child_lines_q(access: Access, prefix: str = "") -> Q | None:
 def people_at_risk_q(access: Access, prefix: str = "") -> Q | None:
     """Which people at risk a user may see (None for none): vulnerable adults by
     `safeguarding_lines_q`, children only by `child_lines_q`."""
-    from countylines.choices import PersonKind
-
     parts = []
     adults = safeguarding_lines_q(access, prefix=f"{prefix}county_line__")
     if adults is not None:
