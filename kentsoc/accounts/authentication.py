@@ -8,6 +8,10 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 from knox.auth import TokenAuthentication
+from rest_framework import exceptions
+
+from kentsoc.org.middleware import CHANGE_FIRST
+from kentsoc.org.scoping import must_change_password
 
 # At most one write per token per minute: enough to show "last used", never a write per request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -16,6 +20,10 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 class ApiTokenAuthentication(TokenAuthentication):
     def validate_user(self, auth_token: Any) -> tuple[Any, Any]:
         user, token = super().validate_user(auth_token)
+        if must_change_password(user):
+            # An administrator set this officer's password: a token is no way around choosing
+            # their own (PasswordChangeRequiredMiddleware holds their web sessions).
+            raise exceptions.PermissionDenied(CHANGE_FIRST)
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
             # A conditional UPDATE: concurrent requests with one token write at most once.

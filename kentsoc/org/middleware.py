@@ -12,10 +12,13 @@ from django.urls import reverse
 
 from kentsoc.org.scoping import must_change_password
 
-# A message, not a password.
-CHANGE_FIRST = (
-    "An administrator set your password: choose your own at /account/password/ before you go on."
-)
+# A message, not a password. The API's 403 body, for a session here and for a token in
+# kentsoc.accounts.authentication.
+CHANGE_FIRST = {
+    "detail": "An administrator set your password: choose your own at /account/password/ "
+    "before you go on.",
+    "code": "password_change_required",
+}
 
 
 class PasswordChangeRequiredMiddleware:
@@ -35,9 +38,6 @@ class PasswordChangeRequiredMiddleware:
         user = getattr(request, "user", None)
         if must_change_password(user) and not self._open(request.path):
             if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {"detail": CHANGE_FIRST, "code": "password_change_required"},
-                    status=403,
-                )
+                return JsonResponse(CHANGE_FIRST, status=403)
             return redirect("account-password")
         return self.get_response(request)
