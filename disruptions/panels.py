@@ -16,11 +16,13 @@ def approval_panel(user: Any) -> Panel | None:
     count = queue.count()
     if not count:
         return None
+    rows = list(queue[:5])
     return Panel(
         title="Disruptions to approve",
         template="disruptions/partials/panel_approvals.html",
-        context={"count": count, "rows": list(queue[:5])},
+        context={"count": count, "rows": rows},
         order=20,
+        shows={"disruptions.disruption": [d.pk for d in rows]},
     )
 
 
@@ -40,4 +42,5 @@ def drafts_panel(user: Any) -> Panel | None:
         template="disruptions/partials/panel_drafts.html",
         context={"rows": rows},
         order=25,
+        shows={"disruptions.disruption": [d.pk for d in rows]},
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from kentsoc.audit.services import audit_read
 from kentsoc.org.choices import Role
 
 
@@ -19,6 +20,9 @@ class Panel:
     template: str
     context: dict = field(default_factory=dict)
     order: int = 100
+    # The people, intelligence or disruptions the panel names, {model label: ids}: the home page
+    # puts them on the audit trail like any other list.
+    shows: dict[str, list] = field(default_factory=dict)
 
 
 PanelFn = Callable[..., Panel | None]
@@ -34,6 +38,18 @@ def register_panel(fn: PanelFn) -> PanelFn:
 def panels_for(user) -> list[Panel]:
     found = [p for p in (fn(user) for fn in _panels) if p is not None]
     return sorted(found, key=lambda p: p.order)
+
+
+def audit_panels(user, panels: list[Panel]) -> None:
+    """One audit event for everything the home page's panels name (nothing when they name no
+    one): the first kind as the event's object type, the others beside it."""
+    shown: dict[str, list] = {}
+    for panel in panels:
+        for label, ids in panel.shows.items():
+            shown.setdefault(label, []).extend(ids)
+    if shown:
+        (label, ids), *others = shown.items()
+        audit_read(actor=user, model=label, ids=ids, also=dict(others) or None)
 
 
 ROLE_DUTIES: dict[str, list[str]] = {

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from kentsoc.org.scoping import access_for
 from kentsoc.web.errors import api_error, bad_request, is_api, page
 from kentsoc.web.health import broker_status, database_status
-from kentsoc.web.home import ROLE_DUTIES, panels_for
+from kentsoc.web.home import ROLE_DUTIES, audit_panels, panels_for
 
 logger = logging.getLogger(__name__)
 
@@ -18,6 +18,8 @@ logger = logging.getLogger(__name__)
 def home(request: HttpRequest) -> HttpResponse:
     access = access_for(request.user)
     officer = getattr(request.user, "officer", None) if access else None
+    panels = panels_for(request.user) if access else []
+    audit_panels(request.user, panels)
     return render(
         request,
         "web/home.html",
@@ -25,7 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "officer": officer,
             "role_label": officer.get_role_display() if officer else None,
             "duties": ROLE_DUTIES.get(access.role, []) if access else [],
-            "panels": panels_for(request.user) if access else [],
+            "panels": panels,
             "no_role": access is None,
         },
     )

@@ -26,4 +26,5 @@ def attention_panel(user: Any) -> Panel | None:
         template="lifetime/partials/attention_panel.html",
         context={"attention": items, "links": LINKS},
         order=40,
+        shows={"ocg.nominal": [item.nominal_id for item in items]},
     )

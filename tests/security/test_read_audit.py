@@ -14,11 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
+from disruptions.choices import DisruptionStatus
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
 from kentsoc.audit.services import audit_read
 from kentsoc.web.api import AuditedListMixin
 from kentsoc.web.generic import FilteredListView
+from tests.disruptions.factories import make_disruption
 from tests.ocg.factories import make_record
 from tests.security.conftest import MARKERS
 
@@ -312,6 +314,27 @@ def test_the_ocg_network_names_its_people(world, route):
     assert world.pk("nominal") in people
     event = _one_new_event(before, action=AuditAction.LIST, object_type="ocg.nominal")
     assert event.changes["ids"] == people and event.changes["query"] == {"ocg": str(ocg.pk)}
+
+
+def test_the_home_page_audits_the_people_and_disruptions_its_panels_name(world):
+    coordinator = world.users["coordinator"]
+    client = _web(coordinator)
+    before = _last_id()
+    page = client.get(reverse("home"))
+    assert MARKERS["nominal"] in page.content.decode()  # the release due, in the attention panel
+    event = _one_new_event(before, action=AuditAction.LIST, object_type="ocg.nominal")
+    assert event.changes["ids"] == [world.pk("nominal")]
+    draft = make_disruption(
+        author=world.users["clgt_officer"],
+        team=world.objects["team"],
+        status=DisruptionStatus.DRAFT,
+        lines=[world.objects["line"]],
+    )
+    client = _web(world.users["clgt_officer"])
+    before = _last_id()
+    assert client.get(reverse("home")).status_code == 200
+    event = _one_new_event(before, action=AuditAction.LIST, object_type="disruptions.disruption")
+    assert event.changes["ids"] == [draft.pk]
 
 
 # --- the Audit page shows them ------------------------------------------------------------------
