@@ -5,6 +5,7 @@ Every test runs on PostgreSQL (the test command refuses anything else).
 
 import pytest
 from django.conf import settings
+from django.test import override_settings
 
 from kentsoc.org.choices import Rank, Role, TeamKind
 from kentsoc.org.services import officer_sync_group
@@ -30,6 +31,16 @@ def pytest_configure(config):
             "postgres://kentsoc_app@127.0.0.1:5432/kentsoc (make test does this for you)."
         )
     require_two_logins()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    """Every test user's password is hashed with MD5, not production's PBKDF2 (a million
+    iterations, a good part of a second of CPU per user). No test is about the hasher; the
+    password validators stay as configured, and subprocess tests (check --deploy) see the real
+    settings. Session-wide so module-scoped worlds built outside any test are fast too."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture
