@@ -94,11 +94,13 @@ _MARKERS = {
 # Markers of the force as a whole.
 TRAINING = "Marigoldhall Training Suite"
 AUDIT = "Auditmarker Nightheron entry"
+# A child on a North line flexed to East: the line is worked in both divisions.
+FLEX_CHILD = "Dunnockflex Crosschild"
 
 # Safeguarding: children's records, the most restricted data there is.
 CHILD_KINDS = ("person", "person_notes", "referral")
 # What must never be on the audit trail at all (it would reach every reader of the trail).
-NEVER_ON_TRAIL = (*CHILD_KINDS, "conditions", "record")
+NEVER_ON_TRAIL = (*CHILD_KINDS, "flex_child", "conditions", "record")
 
 # Roles whose job is reading case data across the force (DOMAIN.md: analysts "read everything in
 # scope"; supervisors review everything) and the OCGMU, which works OCGs force-wide.
@@ -144,6 +146,11 @@ def may_see(who: Who, kind: str, division: str | None) -> bool:
         return role in _CASE_READERS | _LINE_TEAMS | {Role.LRO}
     if kind in CHILD_KINDS:
         return role in (Role.CLIO, Role.CLGT_OFFICER, Role.SUPERVISOR) and own
+    if kind == "flex_child":
+        # CLIOs and supervisors of both divisions; the CLGT working it now is East's.
+        return role in (Role.CLIO, Role.SUPERVISOR) or (
+            role == Role.CLGT_OFFICER and who.division == "east"
+        )
     if kind == "custody":
         return role in _CASE_READERS - {Role.RESEARCHER} or lro_own
     if kind == "training":
@@ -398,6 +405,14 @@ def _build() -> MatrixWorld:
     for view in views.values():
         view.objects["training"] = training
     markers[("training", None)] = TRAINING
+    flexed = make_line(
+        districts=[districts["north"]],
+        name="KITEFLEX",
+        status=LineStatus.ACTIVE,
+        flexed_division=divisions["east"],
+    )
+    make_person(flexed, name=FLEX_CHILD)
+    markers[("flex_child", None)] = FLEX_CHILD
 
     User = get_user_model()
     users["superuser"] = User.objects.create_superuser("superuser", "", None)

@@ -46,9 +46,6 @@ REFUSED = {400, 403, 404, 405}
 # The OpenAPI schema holds no records, whoever asks, and takes seconds to generate: one user
 # reads it (tests/security/test_methods.py checks who may).
 STATIC = {"api:schema"}
-STATS: Counter = Counter()
-# Seconds spent per route, so the summary names where the run's time goes.
-TIMES: Counter = Counter()
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +86,16 @@ def _send(client: Client, probe: Probe) -> Any:
     return client.post(url, probe.body or {})
 
 
+def _report(part: str, figures: dict[str, Any]) -> None:
+    """Print the figures (seen with -s) and add them to LEAK_MATRIX_REPORT's JSON if set
+    (bench/probe_access.py reads it); each test reports its own, so they may run apart."""
+    print(f"\nleak matrix {part}: " + ", ".join(f"{k}: {v}" for k, v in figures.items()))
+    if path := os.environ.get("LEAK_MATRIX_REPORT"):
+        report = Path(path)
+        merged = json.loads(report.read_text()) if report.exists() else {}
+        report.write_text(json.dumps(merged | figures, indent=1))
+
+
 def _expected_refused(who: Who, probe: Probe) -> bool:
     """Whether `who` must be refused this change: outside the area's writers, or the record it
     touches (North's) is one they may not see."""
@@ -103,6 +110,7 @@ def test_matrix_plan_is_complete(matrix):
         "write operations the matrix has no body or area for (add them to "
         f"tests/security/probes.py): {p.unclassified}"
     )
+    assert not p.unfilled, f"routes with path arguments not in routes.py: {p.unfilled}"
     assert len(world.people) == 20
     assert p.reads and p.writes
 
@@ -125,6 +133,9 @@ def test_no_restricted_marker_on_the_audit_trail(matrix):
 def test_no_user_sees_a_marker_they_may_not(matrix):
     world, p = matrix
     started = time.monotonic()
+    stats: Counter = Counter()
+    # Seconds spent per route, so the figures name where the run's time goes.
+    times: Counter = Counter()
     leaks: list[str] = []
     errors: list[str] = []
     seen_by_allowed: set[str] = set()
@@ -141,8 +152,8 @@ def test_no_user_sees_a_marker_they_may_not(matrix):
                 response = _send(client, probe)
                 text = _text(response).lower()
                 transaction.set_rollback(True)
-            TIMES[probe.name] += time.monotonic() - t0
-            STATS["read probes"] += 1
+            times[probe.name] += time.monotonic() - t0
+            stats["read probes"] += 1
             if response.status_code >= 500:
                 errors.append(f"{who} {probe} -> {response.status_code}")
             for low, marker in markers.items():
@@ -152,9 +163,19 @@ def test_no_user_sees_a_marker_they_may_not(matrix):
                         saw_something.add(who.key)
                     else:
                         leaks.append(f"{who} {probe}: {marker!r}")
-    STATS["leaks"] += len(leaks)
-    STATS["5xx"] += len(errors)
-    STATS["read seconds"] = round(time.monotonic() - started, 1)
+    slowest = ", ".join(f"{name} {secs:.1f}s" for name, secs in times.most_common(5))
+    _report(
+        "reads",
+        {
+            "users": len(world.people),
+            "GET probes per user": len(p.reads),
+            **stats,
+            "leaks": len(leaks),
+            "read 5xx": len(errors),
+            "read seconds": round(time.monotonic() - started, 1),
+            "slowest GET routes (all users)": slowest,
+        },
+    )
     # The routes work: every marker reached someone allowed, and every user with a case role saw
     # something (a sign-in or redirect problem would otherwise pass as "no leak").
     unseen = sorted(set(world.markers.values()) - seen_by_allowed)
@@ -170,7 +191,7 @@ def test_no_user_sees_a_marker_they_may_not(matrix):
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
 
 
-def _with_form_bodies(world: MatrixWorld, writes: list[Probe]) -> list[Probe]:
+def _with_form_bodies(world: MatrixWorld, writes: list[Probe], stats: Counter) -> list[Probe]:
     """Each page's change probe with the body its form sends, as shown to the first user allowed
     to use it (a form missing its permission check would then really write)."""
     clients: dict[str, Client] = {}
@@ -195,7 +216,7 @@ def _with_form_bodies(world: MatrixWorld, writes: list[Probe]) -> list[Probe]:
             body = forms[(writer.key, page)].get(urlsplit(probe.url).path)
             if body is not None:
                 break
-        STATS["HTML forms filled in"] += body is not None
+        stats["HTML forms filled in"] += body is not None
         out.append(replace(probe, body=body) if body is not None else probe)
     return out
 
@@ -203,7 +224,8 @@ def _with_form_bodies(world: MatrixWorld, writes: list[Probe]) -> list[Probe]:
 def test_no_unexpected_write(matrix):
     world, p = matrix
     started = time.monotonic()
-    writes = _with_form_bodies(world, p.writes)
+    stats: Counter = Counter()
+    writes = _with_form_bodies(world, p.writes, stats)
     sql = fingerprint_sql()
     failures: list[str] = []
     errors: list[str] = []
@@ -223,7 +245,7 @@ def test_no_unexpected_write(matrix):
                 _text(response)
                 after = fingerprint(sql) if refuse else before
                 transaction.set_rollback(True)
-            STATS["write probes"] += 1
+            stats["write probes"] += 1
             status = response.status_code
             if status >= 500:
                 errors.append(f"{who} {probe} -> {status}")
@@ -236,31 +258,17 @@ def test_no_unexpected_write(matrix):
             if changed or not ok_status:
                 failures.append(f"{who} {probe} -> {status}, changed {changed or 'nothing'}")
             else:
-                STATS["writes refused"] += 1
-    STATS["unexpected writes"] += len(failures)
-    STATS["5xx"] += len(errors)
-    STATS["write ops"] = len(p.writes)
-    STATS["write ops done by their first writer"] = sum(accepted.values())
-    STATS["write seconds"] = round(time.monotonic() - started, 1)
+                stats["writes refused"] += 1
+    _report(
+        "writes",
+        {
+            "write operations": len(p.writes),
+            **stats,
+            "unexpected writes": len(failures),
+            "write 5xx": len(errors),
+            "operations done by their first writer": sum(accepted.values()),
+            "write seconds": round(time.monotonic() - started, 1),
+        },
+    )
     problems = [*(f"WRITE {x}" for x in failures), *(f"5XX {x}" for x in errors)]
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
-
-
-def test_summary(matrix):
-    """Prints the figures (run with -s; bench/probe_access.py asks for them as JSON through
-    LEAK_MATRIX_REPORT); fails if the matrix probed nothing."""
-    world, p = matrix
-    figures = {
-        "users": len(world.people),
-        "GET probes per user": len(p.reads),
-        "write probes per user": len(p.writes),
-        **STATS,
-    }
-    print("\nleak matrix: " + ", ".join(f"{k}: {v}" for k, v in figures.items()))
-    slowest = ", ".join(f"{name} {secs:.1f}s" for name, secs in TIMES.most_common(8))
-    print(f"slowest GET routes (all users): {slowest}")
-    if p.unfilled:
-        print(f"routes not filled in (not in routes.py): {p.unfilled}")
-    if report := os.environ.get("LEAK_MATRIX_REPORT"):
-        Path(report).write_text(json.dumps(figures, indent=1))
-    assert STATS["read probes"] and STATS["write probes"]
