@@ -16,7 +16,7 @@ _TEXT = forms.TextInput(attrs={"type": "search"})
 
 def _id_or_code(value: str) -> Q:
     value = value.strip()
-    return Q(pk=value) if value.isdigit() else Q(code__iexact=value)
+    return Q(pk=value) if value.isdecimal() else Q(code__iexact=value)
 
 
 class _NullsLastOrdering(django_filters.OrderingFilter):
@@ -78,9 +78,9 @@ class CountyLineFilterSet(django_filters.FilterSet):
 
     def filter_district(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
-        match = (Q(district_id=value) if value.isdigit() else Q(district__code__iexact=value)) | Q(
-            district__name__iexact=value
-        )
+        match = (
+            Q(district_id=value) if value.isdecimal() else Q(district__code__iexact=value)
+        ) | Q(district__name__iexact=value)
         return queryset.filter(
             Exists(CountyLineDistrict.objects.filter(match, county_line=OuterRef("pk")))
         )
@@ -101,7 +101,7 @@ class CountyLineFilterSet(django_filters.FilterSet):
 
     def filter_ocg(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
-        if value.isdigit():
+        if value.isdecimal():
             return queryset.filter(ocg_id=value)
         return queryset.filter(ocg__reference__iexact=value)
 

@@ -104,7 +104,7 @@ def _posted_nominals(request: HttpRequest) -> list[tuple[Any, str]]:
 
     ids = request.POST.getlist("nominal")
     roles = request.POST.getlist("nominal_role")
-    pairs = [(int(i), r) for i, r in zip(ids, roles, strict=False) if i.isdigit()]
+    pairs = [(int(i), r) for i, r in zip(ids, roles, strict=False) if i.isdecimal()]
     found = Nominal.objects.visible_to(request.user).in_bulk([i for i, _ in pairs])
     return [(found[i], r) for i, r in pairs if i in found]
 

@@ -151,7 +151,7 @@ class DisruptionForm(forms.Form):
             ids = [
                 int(v)
                 for v in (raw if isinstance(raw, list | tuple) else [raw])
-                if str(v).isdigit()
+                if str(v).isdecimal()
             ]
             if not ids:
                 continue
@@ -294,7 +294,7 @@ class IdOrCodeChoiceField(forms.ModelChoiceField):
     matrix API and the list filters take them."""
 
     def to_python(self, value: Any) -> Any:
-        if value in self.empty_values or str(value).isdigit():
+        if value in self.empty_values or str(value).isdecimal():
             return super().to_python(value)
         found = self.queryset.filter(code__iexact=str(value).strip()).first()
         if found is None:

@@ -106,7 +106,7 @@ def _log_form_context(
 def _initial_subjects(request: HttpRequest) -> dict[str, list[str]]:
     initial = {}
     for param, field in (("ocg", "ocgs"), ("county_line", "county_lines"), ("nominal", "nominals")):
-        values = [v for v in request.GET.getlist(param) if v.isdigit()]
+        values = [v for v in request.GET.getlist(param) if v.isdecimal()]
         if values:
             initial[field] = values
     return initial

@@ -118,12 +118,12 @@ def _posted_members(request: HttpRequest) -> list[dict[str, Any]]:
 
 def _picked_rows(request: HttpRequest, members: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Re-read the picked people so a redisplayed form keeps them."""
-    ids = [int(m["nominal"]) for m in members if str(m["nominal"]).isdigit()]
+    ids = [int(m["nominal"]) for m in members if str(m["nominal"]).isdecimal()]
     found = Nominal.objects.visible_to(request.user).in_bulk(ids)
     return [
         {"nominal": found[int(m["nominal"])], "role": m["role"]}
         for m in members
-        if str(m["nominal"]).isdigit() and int(m["nominal"]) in found
+        if str(m["nominal"]).isdecimal() and int(m["nominal"]) in found
     ]
 
 

@@ -165,7 +165,7 @@ def _subject_types(ids: dict[str, list[int]]) -> tuple[str, ...]:
 def _posted_ids(request: HttpRequest) -> dict[str, list[int]]:
     ids: dict[str, list[int]] = {}
     for field in ("ocgs", "county_lines", "nominals"):
-        ids[field] = sorted({int(v) for v in request.POST.getlist(field) if v.isdigit()})
+        ids[field] = sorted({int(v) for v in request.POST.getlist(field) if v.isdecimal()})
     return ids
 
 
@@ -199,7 +199,7 @@ def _render_form(
 def subject_search(request: HttpRequest) -> HttpResponse:
     """htmx: OCGs, lines and nominals the user may see matching what they typed."""
     exclude = {
-        f: [int(v) for v in request.GET.getlist(f) if v.isdigit()] for f in _subject_models()
+        f: [int(v) for v in request.GET.getlist(f) if v.isdecimal()] for f in _subject_models()
     }
     query = request.GET.get("subject_q", "")
     found = _search_subjects(request.user, query, exclude)

@@ -14,7 +14,7 @@ class DistrictFilterSet(django_filters.FilterSet):
         # Accept the division's id or its code.
         return (
             queryset.filter(division_id=value)
-            if value.isdigit()
+            if value.isdecimal()
             else queryset.filter(division__code__iexact=value)
         )
 

@@ -58,7 +58,7 @@ class StandardPagination(PageNumberPagination):
     def get_page_size(self, request: Any) -> int:
         # DRF quietly ignores a page_size it cannot read; a client that sent one is told.
         raw = request.query_params.get(self.page_size_query_param)
-        if raw is not None and not (raw.isdigit() and int(raw) > 0):
+        if raw is not None and not (raw.isdecimal() and int(raw) > 0):
             raise exceptions.ValidationError(
                 {"page_size": [f"Enter a whole number from 1 to {self.max_page_size}."]}
             )
@@ -106,7 +106,7 @@ def _as_version(value: Any, where: str) -> int:
     # bool is an int to Python, never a version; "3" from a form or a header is one.
     if not isinstance(value, bool):
         text = str(value).strip()
-        if text.isdigit():
+        if text.isdecimal():
             return int(text)
     raise exceptions.ValidationError(
         {"version": [f"{where} must be the record's version number, e.g. 3."]}

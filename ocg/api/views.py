@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -172,7 +173,8 @@ class OcgViewSet(
     @extend_schema(
         methods=["POST"], request=s.PlanActionInput, responses={201: s.PlanActionSerializer}
     )
-    @action(detail=True, methods=["get", "post"])
+    # The whole plan, not a page of it.
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def plan(self, request: Request, pk: str) -> Response:
         ocg = self._ocg()
         if request.method == "POST":
@@ -190,13 +192,19 @@ class OcgViewSet(
             from django.http import Http404
 
             raise Http404
-        data = request.data if isinstance(request.data, dict) else {}
-        fields = {k: data[k] for k in services.PLAN_FIELDS if k in data}
+        data = s.PlanActionInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        fields = {k: v for k, v in data.validated_data.items() if k in services.PLAN_FIELDS}
         updated = services.plan_action_update(
             actor=request.user, action=plan_action, version=self.client_version(), **fields
         )
         return Response(s.PlanActionSerializer(updated).data)
 
+    @extend_schema(
+        responses=OpenApiResponse(
+            OpenApiTypes.OBJECT, description="The group's members and their links, as drawn."
+        )
+    )
     @action(detail=True, methods=["get"])
     def network(self, request: Request, pk: str) -> Response:
         ocg = self._ocg()

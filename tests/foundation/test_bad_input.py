@@ -16,7 +16,7 @@ from disruptions.models import Disruption, Operation
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
 from kentsoc.intel.models import IntelligenceRecord
-from kentsoc.limits import LONG_TEXT
+from kentsoc.limits import LONG_TEXT, REASON_TEXT
 from kentsoc.web.errors import lockout_response
 from tests.countylines.factories import make_nominal
 from tests.factories import TEST_PASSWORD
@@ -440,3 +440,22 @@ def test_a_locked_web_sign_in_is_the_locked_out_page(rf, coordinator):
 
     assert response.status_code == 429
     assert 'data-testid="locked-out"' in response.content.decode()
+
+
+def test_a_deletion_reason_is_length_limited(analyst):
+    client = _api(analyst)
+    created = client.post(
+        "/api/intelligence/",
+        _intelligence(nominals=[make_nominal().pk]),
+        content_type="application/json",
+    )
+    pk = created.json()["id"]
+
+    response = client.delete(
+        f"/api/intelligence/{pk}/", {"reason": "x" * 3_000}, content_type="application/json"
+    )
+
+    assert _json_error(response, 400) == {
+        "reason": [f"Ensure this field has no more than {REASON_TEXT} characters."]
+    }
+    assert IntelligenceRecord.objects.get(pk=pk).deleted_at is None

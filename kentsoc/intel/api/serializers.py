@@ -9,12 +9,18 @@ from rest_framework import serializers
 from kentsoc.intel.choices import HandlingCode, IntelligenceAssessment, SourceEvaluation
 from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.intel.selectors import RESTRICTED_CONDITIONS, can_read_conditions
-from kentsoc.limits import HAPPENED, LONG_TEXT
+from kentsoc.limits import HAPPENED, LONG_TEXT, REASON_TEXT
 
 
 class FactorClaimSerializer(serializers.Serializer):
     factor = serializers.CharField(max_length=40)
     level = serializers.IntegerField(min_value=0)
+
+
+class DeleteInput(serializers.Serializer):
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=REASON_TEXT
+    )
 
 
 class IntelligenceRecordSerializer(serializers.Serializer):

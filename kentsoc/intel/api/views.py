@@ -1,14 +1,16 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kentsoc.audit.services import audit_view
 from kentsoc.intel import services
-from kentsoc.intel.api.serializers import IntelligenceRecordSerializer
+from kentsoc.intel.api.serializers import DeleteInput, IntelligenceRecordSerializer
 from kentsoc.intel.filters import IntelligenceRecordFilterSet
 from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.intel.selectors import intelligence_get, intelligence_list
@@ -78,11 +80,13 @@ class IntelligenceRecordViewSet(
         )
         return Response(self.get_serializer(self._fresh(record.pk)).data)
 
+    @extend_schema(request=DeleteInput)
     def destroy(self, request: Request, pk: str | None = None) -> Response:
         record = intelligence_get(user=request.user, pk=pk)
         self.check_object_permissions(request, record)
-        reason = request.data.get("reason", "") if hasattr(request.data, "get") else ""
+        body = DeleteInput(data=request.data if isinstance(request.data, Mapping) else {})
+        body.is_valid(raise_exception=True)
         services.intelligence_delete(
-            actor=request.user, record=record, reason=reason if isinstance(reason, str) else ""
+            actor=request.user, record=record, reason=body.validated_data["reason"]
         )
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -86,3 +86,47 @@ class ForceSnapshotSerializer(serializers.ModelSerializer):
             "ocgs_on_division",
             "ocgs_with_scd",
         ]
+
+
+class _ExplainedRecordSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField(allow_null=True)
+    grading = serializers.CharField()
+    information_date = serializers.DateField()
+    scorable = serializers.BooleanField()
+
+
+class _ExplainedFactorSerializer(serializers.Serializer):
+    factor = serializers.CharField()
+    label = serializers.CharField()
+    part = serializers.CharField()
+    level = serializers.IntegerField()
+    level_label = serializers.CharField()
+    points = serializers.IntegerField()
+    from_data = serializers.BooleanField()
+    records = _ExplainedRecordSerializer(many=True)
+    unscorable_records = _ExplainedRecordSerializer(many=True)
+
+
+class ScoreExplanationSerializer(serializers.Serializer):
+    """The shape of `…/explain/` (built by selectors.score_explain): the score factor by
+    factor, with the records the reader may see behind each level. Unscored: nulls and no
+    factors, with the reason."""
+
+    subject = serializers.IntegerField()
+    subject_type = serializers.CharField()
+    reference = serializers.CharField(allow_null=True)
+    name = serializers.CharField()
+    scored = serializers.BooleanField()
+    not_scored_reason = serializers.CharField(allow_blank=True)
+    stale = serializers.BooleanField()
+    total = serializers.IntegerField(allow_null=True)
+    threat = serializers.IntegerField(allow_null=True)
+    risk = serializers.IntegerField(allow_null=True)
+    harm = serializers.IntegerField(allow_null=True)
+    confidence = serializers.CharField(allow_null=True)
+    tier = serializers.IntegerField(allow_null=True)
+    matrix_version = serializers.CharField(allow_null=True)
+    scored_at = serializers.DateTimeField(allow_null=True)
+    factors = _ExplainedFactorSerializer(many=True)
+    breakdown = _ExplainedFactorSerializer(many=True, help_text="The same list as `factors`.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -33,6 +34,7 @@ class _RankingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         return selectors.ranking_list(user=self.request.user, subject_type=self.subject_type)
 
+    @extend_schema(responses=s.ScoreExplanationSerializer)
     @action(detail=True, methods=["get"])
     def explain(self, request: Request, pk: str | None = None) -> Response:
         """The current score factor by factor, with the intelligence records behind each level."""
