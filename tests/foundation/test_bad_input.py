@@ -459,3 +459,19 @@ def test_a_deletion_reason_is_length_limited(analyst):
         "reason": [f"Ensure this field has no more than {REASON_TEXT} characters."]
     }
     assert IntelligenceRecord.objects.get(pk=pk).deleted_at is None
+
+
+@pytest.mark.parametrize("value", ["%C2%B9", "%D9%A3x", "99999999999999999999999"])
+def test_an_id_filter_with_unusual_digits_is_not_a_500(supervisor, value):
+    # "¹" passes str.isdigit() yet int() refuses it: that was a 500 found by schemathesis.
+    response = _api(supervisor).get(f"/api/districts/?division={value}")
+
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
+@pytest.mark.parametrize("page_size", ["true", "0", "-5", "%C2%B9"])
+def test_a_page_size_that_is_not_a_positive_number_is_a_400(supervisor, page_size):
+    response = _api(supervisor).get(f"/api/ocgs/?page_size={page_size}")
+
+    assert _json_error(response, 400) == {"page_size": ["Enter a whole number from 1 to 500."]}
