@@ -11,3 +11,6 @@ class AuditConfig(AppConfig):
             checks,  # the deploy check: the app is not the database owner
             receivers,  # auth and admin events are audited
         )
+        from kentsoc.audit.chainlock import install
+
+        install()
