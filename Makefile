@@ -48,10 +48,16 @@ chromium:
 	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the browser tests..."; \
 		(apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || { echo "ERROR: could not install chromium (apt-get)" >&2; exit 1; }; }
 
+# `make test` runs the suite on PYTEST_WORKERS pytest-xdist processes (more than the cores: the
+# browser, worker and schema tests spend much of their time waiting). Each has its own test
+# database (<name>_gw0, _gw1, ...), Chromium, live server and Celery queue; tests are handed out
+# one at a time, a file sharing a module-wide fixture as one group. PYTEST_WORKERS=0: one process.
+PYTEST_WORKERS ?= 4
+
 test: $(STAMP) check-services chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(TEST_ENV) $(VENV)/bin/pytest $(ARGS)
+	$(TEST_ENV) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(ARGS)
 
 # The suite without the lint step, for quick runs: make pytest ARGS="tests/ocg -x"
 pytest: $(STAMP)

@@ -33,6 +33,21 @@ def pytest_configure(config):
     require_two_logins()
 
 
+def pytest_collection_modifyitems(config, items):
+    """`make test` spreads tests over pytest-xdist workers one by one (--dist loadgroup); the
+    tests of a file that share one of our fixtures wider than a test but narrower than the
+    session (the leak matrix's world, built once per module) form one group, so one worker
+    builds it once."""
+    for item in items:
+        fixtures = getattr(item, "_fixtureinfo", None)
+        if fixtures and any(
+            definitions[-1].scope in ("class", "module", "package")
+            and definitions[-1].func.__module__.startswith("tests.")
+            for definitions in fixtures.name2fixturedefs.values()
+        ):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _fast_password_hasher():
     """Every test user's password is hashed with MD5, not production's PBKDF2 (a million
