@@ -14,6 +14,8 @@ PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "production-like-key-" + "x7Qp2Lm9Vz4Rt8Wk3Nh6Jb1Cf5Gd0Ys" * 2,
     "DATABASE_URL": "postgres://kentsoc:secret@db.internal:5432/kentsoc",
+    # Production migrates as the database owner, a login the app never uses.
+    "MIGRATE_DATABASE_URL": "postgres://kentsoc_owner:secret@db.internal:5432/kentsoc",
     "REDIS_URL": "redis://redis.internal:6379/0",
     "ALLOWED_HOSTS": "kentsoc.example.police.uk",
 }
