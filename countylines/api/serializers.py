@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from drf_spectacular.utils import extend_schema_serializer
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from countylines import selectors
@@ -209,10 +209,20 @@ class ReasonInput(serializers.Serializer):
     )
 
 
+@extend_schema_field(
+    {"oneOf": [{"type": "string", "maxLength": 16}, {"type": "integer"}], "nullable": True}
+)
+class DivisionCodeOrId(serializers.CharField):
+    """A division's code ("EAST") or its id (3): the flex contract takes either."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if isinstance(data, int) and not isinstance(data, bool):
+            data = str(data)
+        return super().to_internal_value(data)
+
+
 class FlexInput(serializers.Serializer):
-    division = serializers.CharField(
-        allow_blank=True, allow_null=True, required=False, max_length=16
-    )
+    division = DivisionCodeOrId(allow_blank=True, allow_null=True, required=False, max_length=16)
     reason = serializers.CharField(
         allow_blank=True, required=False, default="", max_length=REASON_TEXT
     )

@@ -5,3 +5,8 @@ class WebConfig(AppConfig):
     name = "kentsoc.web"
     label = "web"
     verbose_name = "Web"
+
+    def ready(self) -> None:
+        from kentsoc.web import strict_text
+
+        strict_text.install()

@@ -334,6 +334,18 @@ def test_an_operation_in_the_seventh_century_is_refused(coordinator):
     assert not Operation.objects.exists()
 
 
+@pytest.mark.parametrize("name", [0, 12.5, True, ["Fictional week"], {"text": "x"}])
+def test_a_name_that_is_not_text_is_refused(coordinator, name):
+    response = _api(coordinator).post(
+        "/api/operations/",
+        {"name": name, "start_date": "2026-06-01", "end_date": "2026-06-07"},
+        content_type="application/json",
+    )
+
+    assert _json_error(response, 400) == {"name": ["Not a valid string."]}
+    assert not Operation.objects.exists()
+
+
 def test_an_operation_can_be_planned_ahead(coordinator):
     start = timezone.localdate() + datetime.timedelta(days=30)
     response = _api(coordinator).post(
