@@ -1,11 +1,9 @@
-"""No admin pages for credentials.
+"""The admin signs in through the same two steps as every page.
 
-API tokens (knox's, or the old DRF ones) and second-factor devices are never administered: an
-administrator must not read or mint another officer's token, nor read a device's secret key (from
-which every future code follows). django-otp registers device admins that show the key; they come
-off here whatever else trims the admin site. A lost device is reset with
-`manage.py reset_second_factor <username>` (audited), which deletes it: the officer enrols again
-at their next sign-in. The admin signs in through the same two steps as every page.
+API tokens and second-factor devices are never administered (an administrator must not read or
+mint another officer's token, nor read a device's secret key): kentsoc.org.admin.trim_admin_site
+takes their admins off with everything else outside its list. A lost device is reset with
+`manage.py reset_second_factor <username>` (audited): the officer enrols again at next sign-in.
 """
 
 from typing import Any
@@ -16,14 +14,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
-
-from kentsoc.accounts.models import ApiToken
-
-for _model in (TOTPDevice, StaticDevice, ApiToken):
-    if admin.site.is_registered(_model):
-        admin.site.unregister(_model)
 
 
 def _admin_login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
