@@ -52,8 +52,10 @@ def test_enrol_then_sign_in_with_the_app_and_with_a_recovery_code(page, analyst,
     page.fill("#id_otp", f"{totp(key):06d}")
     page.get_by_role("button", name="Confirm").click()
 
-    codes = page.get_by_test_id("recovery-codes").locator("code").all_inner_texts()
-    assert len(codes) == 10
+    # The confirmation is a full page load; wait for it rather than read the enrolment page.
+    code_cells = page.get_by_test_id("recovery-codes").locator("code")
+    expect(code_cells).to_have_count(10)
+    codes = code_cells.all_inner_texts()
     page.get_by_test_id("continue").click()
     expect(page.get_by_test_id("greeting")).to_be_visible()
     _sign_out(page)
