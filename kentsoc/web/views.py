@@ -2,7 +2,8 @@ import logging
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -92,3 +93,8 @@ def error_500(request: HttpRequest) -> HttpResponse:
     if is_api(request):
         return api_error(500, "Server error", request_id=request_id)
     return page("errors/500.html", 500)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    # Browsers ask for /favicon.ico on pages that name no icon (error pages, print views).
+    return redirect(static("favicon.svg"), permanent=True)
