@@ -23,10 +23,10 @@ from countylines.models import CountyLine, CountyLineDistrict, CountyLineStatusC
 from disruptions.choices import DisruptionStatus, ImpactGrade, Strand, Tactic
 from disruptions.models import Disruption
 from kentsoc.intel.models import FactorClaim, IntelligenceRecord
-from kentsoc.matrix.factors import claimable_factors
 from kentsoc.matrix.models import ForceSnapshot
 from kentsoc.org.choices import TeamKind
 from kentsoc.org.models import District, Division, Force, Team
+from kentsoc.trh.factors import claimable_factors
 from ocg.choices import OcgStatus
 from ocg.models import OCG, CriminalityType, Nominal, OcgStatusChange
 

@@ -42,8 +42,3 @@ class CountyLineCriterion(models.TextChoices):
     IMPORTING_AREA = "importing_area", "Importing area"
     DEAL_LINE = "deal_line", "Deal line"
     DRUG_SUPPLY = "drug_supply", "Drug supply"
-
-
-# Records graded source 3 or assessment E are kept and shown but never add to a score.
-UNSCORABLE_SOURCES = frozenset({SourceEvaluation.NOT_RELIABLE})
-UNSCORABLE_ASSESSMENTS = frozenset({IntelligenceAssessment.SUSPECTED_FALSE})

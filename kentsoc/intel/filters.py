@@ -7,14 +7,13 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from kentsoc.intel.choices import (
-    UNSCORABLE_ASSESSMENTS,
-    UNSCORABLE_SOURCES,
     HandlingCode,
     IntelligenceAssessment,
     SourceEvaluation,
 )
 from kentsoc.intel.models import IntelligenceRecord
-from kentsoc.matrix.factors import claimable_factors
+from kentsoc.trh.choices import UNSCORABLE_ASSESSMENTS, UNSCORABLE_SOURCES
+from kentsoc.trh.factors import claimable_factors
 
 _YES_NO = forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")])
 

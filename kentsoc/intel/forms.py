@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from kentsoc.intel.choices import HandlingCode, IntelligenceAssessment, SourceEvaluation
 from kentsoc.intel.tables import ASSESSMENT_MEANINGS, HANDLING_MEANINGS, SOURCE_MEANINGS
 from kentsoc.limits import HAPPENED, LONG_TEXT, REASON_TEXT
-from kentsoc.matrix.factors import Factor, claimable_factors
+from kentsoc.trh.factors import Factor, claimable_factors
 
 SUBJECT_TYPES = ("county_line", "ocg")
 SUBJECT_TYPE_TITLES = {"county_line": "County line factors", "ocg": "OCG factors"}

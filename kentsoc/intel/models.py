@@ -3,8 +3,6 @@ from django.db import models
 from django.db.models import Q
 
 from kentsoc.intel.choices import (
-    UNSCORABLE_ASSESSMENTS,
-    UNSCORABLE_SOURCES,
     CountyLineCriterion,
     HandlingCode,
     IntelligenceAssessment,
@@ -12,6 +10,7 @@ from kentsoc.intel.choices import (
     SourceEvaluation,
 )
 from kentsoc.org.scoping import Access, ScopedQuerySet
+from kentsoc.trh.choices import UNSCORABLE_ASSESSMENTS, UNSCORABLE_SOURCES
 
 
 class IntelligenceRecordQuerySet(ScopedQuerySet):

@@ -25,14 +25,14 @@ from kentsoc.intel.choices import (
 )
 from kentsoc.intel.models import DefinitionEvidence, FactorClaim, IntelligenceRecord
 from kentsoc.intel.selectors import can_read_conditions, criteria_for
-from kentsoc.matrix.factors import (
+from kentsoc.matrix.services import subjects_mark_stale
+from kentsoc.org.scoping import access_for
+from kentsoc.trh.factors import (
     COUNTY_LINE_FACTORS,
     OCG_FACTORS,
     claimable_factors,
     factor_claim_error,
 )
-from kentsoc.matrix.services import subjects_mark_stale
-from kentsoc.org.scoping import access_for
 
 if TYPE_CHECKING:
     from countylines.models import CountyLine

@@ -10,7 +10,7 @@ from typing import Any
 
 from kentsoc.intel.choices import HandlingCode, IntelligenceAssessment, SourceEvaluation
 from kentsoc.intel.models import IntelligenceRecord
-from kentsoc.matrix.factors import COUNTY_LINE_FACTORS, OCG_FACTORS
+from kentsoc.trh.factors import COUNTY_LINE_FACTORS, OCG_FACTORS
 
 SOURCE_MEANINGS = {
     SourceEvaluation.RELIABLE: "Reliable: the source is trusted, with a history of accuracy.",

@@ -36,12 +36,12 @@ from disruptions.choices import DisruptionStatus, ImpactGrade
 from disruptions.dates import add_months
 from disruptions.models import Disruption
 from disruptions.selectors import disruption_approval_queue
-from kentsoc.matrix.choices import FORCE_PARTITION, Confidence, RankedSubject
-from kentsoc.matrix.factors import TOP_N
 from kentsoc.matrix.models import ForceSnapshot, RankHistory, Ranking
 from kentsoc.matrix.services import STALE_SWEEP_AFTER_SECONDS
 from kentsoc.org.choices import SCD_TEAM_KINDS
 from kentsoc.org.models import Division, Officer
+from kentsoc.trh.choices import FORCE_PARTITION, Confidence, RankedSubject
+from kentsoc.trh.factors import TOP_N
 from ocg.models import OCG
 
 MOVEMENT_DAYS = 7  # "movement since last week"
@@ -51,7 +51,7 @@ TREND_DAYS = 120  # the trend chart: the last four months, daily
 DISRUPTION_MONTHS = 6
 # The sweeper re-enqueues what has been stale this long; older than that, the worker is behind.
 STALE_FOR_ATTENTION = datetime.timedelta(seconds=STALE_SWEEP_AFTER_SECONDS)
-DUE_DAYS = 90  # the lifetime lists' default windows (ocg/lifetime/filters.py)
+DUE_DAYS = 90  # the lifetime lists' default windows (kentsoc/lifetime/filters.py)
 
 GRADE_COLOURS = {
     ImpactGrade.MAJOR: "#005a30",
@@ -803,8 +803,8 @@ def needs_attention(*, user: Any) -> list[AttentionItem]:
             )
         )
     if user.has_perm("lifetime.view_lifetime"):
-        from ocg.lifetime import selectors as lifetime
-        from ocg.lifetime.filters import (
+        from kentsoc.lifetime import selectors as lifetime
+        from kentsoc.lifetime.filters import (
             ReleaseFilterSet,
             ScpoBreachFilterSet,
             ScpoExpiringFilterSet,

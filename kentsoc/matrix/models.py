@@ -1,8 +1,8 @@
 from django.db import models
 from django.db.models import F, Q
 
-from kentsoc.matrix.choices import Confidence, RankedSubject
 from kentsoc.org.scoping import Access, ScopedQuerySet
+from kentsoc.trh.choices import Confidence, RankedSubject
 
 _EXACTLY_ONE_SUBJECT = (Q(ocg__isnull=False) & Q(county_line__isnull=True)) | (
     Q(ocg__isnull=True) & Q(county_line__isnull=False)

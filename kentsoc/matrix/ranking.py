@@ -17,10 +17,10 @@ from django.utils import timezone
 
 from countylines.choices import LineStatus
 from countylines.models import CountyLine
-from kentsoc.matrix.choices import FORCE_PARTITION, RankedSubject
-from kentsoc.matrix.factors import TOP_N
 from kentsoc.matrix.models import RankHistory, Ranking, Score
 from kentsoc.org.models import Division
+from kentsoc.trh.choices import FORCE_PARTITION, RankedSubject
+from kentsoc.trh.factors import TOP_N
 from ocg.choices import SCORED_OCG_STATUSES
 from ocg.models import OCG
 

@@ -21,11 +21,7 @@ from countylines.choices import LineRole, LineStatus
 from countylines.models import CountyLine, CountyLineStatusChange, FlexPeriod, LineNominal
 from kentsoc.intel.models import FactorClaim, IntelligenceRecord
 from kentsoc.matrix import ranking
-from kentsoc.matrix.choices import FORCE_PARTITION, RankedSubject
 from kentsoc.matrix.models import RankHistory, Score
-from kentsoc.matrix.scoring import CountyLineInputs, OcgInputs, ScoreResult
-from kentsoc.matrix.scoring import score_county_line as _score_line
-from kentsoc.matrix.scoring import score_ocg as _score_ocg
 from kentsoc.matrix.services import (
     claims_from_rows,
     force_snapshot_save,
@@ -34,6 +30,10 @@ from kentsoc.matrix.services import (
     snapshot_figures,
 )
 from kentsoc.org.models import Division
+from kentsoc.trh.choices import FORCE_PARTITION, RankedSubject
+from kentsoc.trh.scoring import CountyLineInputs, OcgInputs, ScoreResult
+from kentsoc.trh.scoring import score_county_line as _score_line
+from kentsoc.trh.scoring import score_ocg as _score_ocg
 from ocg.choices import SCORED_OCG_STATUSES, OcgStatus
 from ocg.models import OCG, OcgStatusChange
 

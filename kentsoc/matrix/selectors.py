@@ -12,8 +12,8 @@ from django.db.models import QuerySet
 from countylines.choices import LineStatus
 from countylines.models import CountyLine
 from kentsoc.intel.models import DefinitionEvidence, IntelligenceRecord
-from kentsoc.matrix.choices import RankedSubject
 from kentsoc.matrix.models import ForceSnapshot, Ranking, Score
+from kentsoc.trh.choices import RankedSubject
 from ocg.choices import SCORED_OCG_STATUSES
 from ocg.models import OCG
 

@@ -26,9 +26,10 @@ from countylines.models import CountyLine, LineNominal
 from kentsoc import broker
 from kentsoc.intel.models import FactorClaim, IntelligenceRecord
 from kentsoc.matrix import ranking
-from kentsoc.matrix.choices import RankedSubject
 from kentsoc.matrix.models import ForceSnapshot, Ranking, Score
-from kentsoc.matrix.scoring import (
+from kentsoc.org.choices import SCD_TEAM_KINDS
+from kentsoc.trh.choices import RankedSubject
+from kentsoc.trh.scoring import (
     Claim,
     CountyLineInputs,
     OcgInputs,
@@ -37,7 +38,6 @@ from kentsoc.matrix.scoring import (
     score_county_line,
     score_ocg,
 )
-from kentsoc.org.choices import SCD_TEAM_KINDS
 from ocg.choices import SCORED_OCG_STATUSES
 from ocg.models import OCG
 

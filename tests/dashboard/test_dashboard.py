@@ -11,13 +11,13 @@ from countylines.choices import LineStatus
 from countylines.models import CountyLine
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
-from kentsoc.matrix.choices import RankedSubject
+from kentsoc.lifetime import services as lifetime_services
+from kentsoc.lifetime.choices import CustodyEventKind, ScpoStatus
+from kentsoc.lifetime.models import CustodyPeriod, Scpo, ScpoBreach
 from kentsoc.matrix.dashboard import dashboard_get, matrix_rankings, movement
 from kentsoc.matrix.models import ForceSnapshot, RankHistory
 from kentsoc.matrix.recompute import recompute_all
-from ocg.lifetime import services as lifetime_services
-from ocg.lifetime.choices import CustodyEventKind, ScpoStatus
-from ocg.lifetime.models import CustodyPeriod, Scpo, ScpoBreach
+from kentsoc.trh.choices import RankedSubject
 from tests.dashboard.builders import approved_disruption, scored_line, scored_ocg
 from tests.lifetime.factories import MembershipFactory, NominalFactory
 from tests.matrix.factories import days_ago, make_line, make_ocg

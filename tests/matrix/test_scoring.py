@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kentsoc.matrix.scoring import (
+from kentsoc.trh.scoring import (
     Claim,
     CountyLineInputs,
     OcgInputs,
@@ -384,3 +384,12 @@ def test_scores_are_deterministic_whatever_the_order(claims, rnd):
     assert line(*claims) == line(*claims)
     assert line(*claims).breakdown == line(*shuffled).breakdown
     assert _parts(line(*claims)) == _parts(line(*shuffled))
+
+
+def test_unscorable_grades_are_grades_intelligence_can_record():
+    # The scoring leaf names the grades as plain codes; they must stay codes of the 3x5x2 scale.
+    from kentsoc.intel.choices import IntelligenceAssessment, SourceEvaluation
+    from kentsoc.trh.choices import UNSCORABLE_ASSESSMENTS, UNSCORABLE_SOURCES
+
+    assert {SourceEvaluation.NOT_RELIABLE} == UNSCORABLE_SOURCES
+    assert {IntelligenceAssessment.SUSPECTED_FALSE} == UNSCORABLE_ASSESSMENTS

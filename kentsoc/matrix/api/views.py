@@ -14,8 +14,8 @@ from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_record
 from kentsoc.matrix import selectors
 from kentsoc.matrix.api import serializers as s
-from kentsoc.matrix.choices import FORCE_PARTITION, RankedSubject
 from kentsoc.matrix.filters import ForceSnapshotFilterSet, RankingFilterSet
+from kentsoc.trh.choices import FORCE_PARTITION, RankedSubject
 
 
 class CanViewMatrix(permissions.BasePermission):

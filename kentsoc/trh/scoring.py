@@ -2,7 +2,7 @@
 
 Nothing here touches the database, the clock or settings: the worker, `recompute_all` and the
 tests all feed the same functions, so a score is reproducible from its inputs. The tables live in
-`kentsoc.matrix.factors`.
+`kentsoc.trh.factors`.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kentsoc.intel.choices import UNSCORABLE_ASSESSMENTS, UNSCORABLE_SOURCES
-from kentsoc.matrix.choices import Confidence
-from kentsoc.matrix.factors import (
+from kentsoc.trh.choices import UNSCORABLE_ASSESSMENTS, UNSCORABLE_SOURCES, Confidence
+from kentsoc.trh.factors import (
     COUNTY_LINE_FACTORS,
     COUNTY_LINE_MATRIX_VERSION,
     HARM,
