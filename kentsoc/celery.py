@@ -61,7 +61,7 @@ app.conf.beat_schedule = {
     },
     # Releases and SCPO expiries crossing the 90/30/7-day marks, on the lists before the day starts.
     "lifetime-daily-attention": {
-        "task": "ocg.lifetime.tasks.flag_due_releases_and_expiries",
+        "task": "kentsoc.lifetime.tasks.flag_due_releases_and_expiries",
         "schedule": crontab(hour=5, minute=30),
     },
 }

@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "kentsoc.intel",
     "kentsoc.matrix",
     "ocg",
-    "ocg.lifetime",
+    "kentsoc.lifetime",
     "countylines",
     "disruptions",
 ]

@@ -12,7 +12,7 @@ api_patterns = [
     path("", include("kentsoc.matrix.api.urls")),
     path("", include("kentsoc.audit.api.urls")),
     path("", include("ocg.api.urls")),
-    path("", include("ocg.lifetime.api.urls")),
+    path("", include("kentsoc.lifetime.api.urls")),
     path("", include("countylines.api.urls")),
     path("", include("disruptions.api.urls")),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[HasRole]), name="schema"),
@@ -27,7 +27,7 @@ api_patterns = [
 urlpatterns = [
     path("", include("kentsoc.web.urls")),
     path("", include("ocg.urls")),
-    path("lifetime/", include("ocg.lifetime.urls")),
+    path("lifetime/", include("kentsoc.lifetime.urls")),
     path("county-lines/", include("countylines.urls")),
     path("intelligence/", include("kentsoc.intel.urls")),
     path("matrix/", include("kentsoc.matrix.urls")),

@@ -134,7 +134,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
-# Lifetime management (ocg.lifetime, issue 9): the OCGMU coordinators lead, supervisors and LROs
+# Lifetime management (kentsoc.lifetime, issue 9): the OCGMU coordinators lead, supervisors and LROs
 # act (LROs on their OCGs' members only, by scoping); analysts read.
 _LIFETIME_MANAGE = ["lifetime.view_lifetime", "lifetime.manage_lifetime"]
 _LIFETIME_TRAINING = ["lifetime.view_traininginput", "lifetime.add_traininginput"]

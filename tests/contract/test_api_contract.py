@@ -21,7 +21,7 @@ from rest_framework.test import APIClient
 
 from kentsoc.audit.models import AuditEvent
 from kentsoc.matrix.tasks import write_daily_snapshot
-from ocg.lifetime import services as lifetime
+from kentsoc.lifetime import services as lifetime
 from tests import otp
 from tests.countylines.factories import evidence_all, make_line
 from tests.factories import TEST_PASSWORD

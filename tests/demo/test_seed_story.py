@@ -32,8 +32,8 @@ from kentsoc.matrix.models import ForceSnapshot, RankHistory
 from kentsoc.org.choices import SCD_TEAM_KINDS, TeamKind
 from kentsoc.org.models import Division, Team
 from ocg.choices import OcgStatus
-from ocg.lifetime.models import CustodyPeriod, Scpo, ScpoBreach, TrainingInput
-from ocg.lifetime.selectors import releases_list, scpos_expiring_list, untrained_lros_list
+from kentsoc.lifetime.models import CustodyPeriod, Scpo, ScpoBreach, TrainingInput
+from kentsoc.lifetime.selectors import releases_list, scpos_expiring_list, untrained_lros_list
 from ocg.models import OCG, Membership, Nominal, OcgStatusChange, PlanAction
 
 D = datetime.date(2022, 10, 31)

@@ -15,8 +15,8 @@ from playwright.sync_api import Page, expect
 
 from disruptions.choices import DisruptionStatus, Tactic
 from ocg.choices import CustodyStatus, OcgStatus
-from ocg.lifetime.choices import ScpoStatus
-from ocg.lifetime.models import Condition, CustodyPeriod, Scpo
+from kentsoc.lifetime.choices import ScpoStatus
+from kentsoc.lifetime.models import Condition, CustodyPeriod, Scpo
 from tests.e2e.conftest import login
 from tests.factories import TEST_PASSWORD
 from tests.lifetime.factories import MembershipFactory, OcgFactory

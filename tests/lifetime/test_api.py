@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from ocg.lifetime import services
+from kentsoc.lifetime import services
 from tests.lifetime.conftest import days
 from tests.lifetime.factories import MembershipFactory
 from tests.lifetime.test_views import _in_prison

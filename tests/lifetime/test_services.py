@@ -5,11 +5,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from disruptions.choices import Tactic
 from kentsoc.audit.models import AuditEvent
+from kentsoc.lifetime import services
+from kentsoc.lifetime.choices import (
+    ConditionKind,
+    CustodyEventKind,
+    Partner,
+    PeriodStatus,
+    ScpoStatus,
+)
+from kentsoc.lifetime.dates import add_months, age_on
+from kentsoc.lifetime.models import Condition, CustodyEvent, CustodyPeriod, Scpo, ScpoBreach
 from ocg.choices import CustodyStatus
-from ocg.lifetime import services
-from ocg.lifetime.choices import ConditionKind, CustodyEventKind, Partner, PeriodStatus, ScpoStatus
-from ocg.lifetime.dates import add_months, age_on
-from ocg.lifetime.models import Condition, CustodyEvent, CustodyPeriod, Scpo, ScpoBreach
 from tests.lifetime.conftest import days
 
 pytestmark = pytest.mark.django_db

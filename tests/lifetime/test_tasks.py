@@ -1,11 +1,11 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from kentsoc.lifetime import services
+from kentsoc.lifetime.choices import AttentionKind, CustodyEventKind
+from kentsoc.lifetime.models import AttentionItem, CustodyPeriod
+from kentsoc.lifetime.tasks import flag_due_releases_and_expiries
 from kentsoc.org.choices import Rank, Role
-from ocg.lifetime import services
-from ocg.lifetime.choices import AttentionKind, CustodyEventKind
-from ocg.lifetime.models import AttentionItem, CustodyPeriod
-from ocg.lifetime.tasks import flag_due_releases_and_expiries
 from tests.factories import OfficerFactory, UserFactory
 from tests.lifetime.conftest import days
 

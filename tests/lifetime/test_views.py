@@ -2,9 +2,9 @@ import pytest
 from django.urls import reverse
 
 from kentsoc.audit.models import AuditEvent
-from ocg.lifetime import services
-from ocg.lifetime.choices import CustodyEventKind
-from ocg.lifetime.models import Condition, CustodyPeriod, Scpo
+from kentsoc.lifetime import services
+from kentsoc.lifetime.choices import CustodyEventKind
+from kentsoc.lifetime.models import Condition, CustodyPeriod, Scpo
 from tests.lifetime.conftest import days
 from tests.lifetime.factories import MembershipFactory
 
@@ -210,7 +210,7 @@ def test_home_panel_lists_and_dismisses(client, coordinator, member, today):
     body = client.get(reverse("home")).content.decode()
     assert "Needs attention: releases and SCPOs" in body
     assert member.full_name in body
-    from ocg.lifetime.models import AttentionItem
+    from kentsoc.lifetime.models import AttentionItem
 
     item = AttentionItem.objects.get(user=coordinator)
     response = client.post(reverse("lifetime:attention-dismiss", args=[item.pk]))

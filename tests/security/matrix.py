@@ -28,8 +28,8 @@ from kentsoc.matrix.choices import RankedSubject
 from kentsoc.matrix.services import subject_rescore
 from kentsoc.org.choices import Rank, Role, TeamKind
 from ocg.choices import MembershipRole, OcgStatus, PlanStrand
-from ocg.lifetime.choices import AttentionKind, Audience, PeriodStatus, ScpoStatus
-from ocg.lifetime.models import AttentionItem, CustodyPeriod, Scpo, TrainingInput
+from kentsoc.lifetime.choices import AttentionKind, Audience, PeriodStatus, ScpoStatus
+from kentsoc.lifetime.models import AttentionItem, CustodyPeriod, Scpo, TrainingInput
 from ocg.models import Membership, PlanAction
 from tests.countylines.factories import make_line, make_person
 from tests.disruptions.factories import make_disruption, make_sentence

@@ -138,7 +138,7 @@ def test_every_csv_download_is_audited(world):
 
 SERVICE_MODULES = [
     "ocg/services.py",
-    "ocg/lifetime/services.py",
+    "kentsoc/lifetime/services.py",
     "countylines/services.py",
     "disruptions/services.py",
     "kentsoc/intel/services.py",
@@ -149,7 +149,7 @@ WRITE_CALLS = {"save", "create", "update", "delete", "bulk_create", "bulk_update
 WRITE_CALLS |= {"update_or_create", "get_or_create", "set", "add", "remove", "clear"}
 # Services that write derived data, not what a person did, each with the reason.
 NOT_A_CHANGE = {
-    "ocg/lifetime/services.py:attention_items_refresh": "the daily task's to-do list, derived",
+    "kentsoc/lifetime/services.py:attention_items_refresh": "the daily task's to-do list, derived",
     "kentsoc/intel/services.py:claim_errors": "validation only; `.add` is on a set of messages",
     "kentsoc/org/services.py:officer_sync_group": "group follows the role; its callers audit",
 }

@@ -38,7 +38,7 @@ from kentsoc.org.choices import Rank, Role
 from kentsoc.org.roles import ROLE_PERMISSIONS
 from ocg import services as ocg_services
 from ocg.choices import OcgStatus
-from ocg.lifetime import services as lifetime_services
+from kentsoc.lifetime import services as lifetime_services
 from tests.conftest import _officer
 from tests.countylines.factories import evidence_all as evidence_all_line
 from tests.countylines.factories import make_line, make_person

@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from ocg.lifetime.api import views
+from kentsoc.lifetime.api import views
 
 router = SimpleRouter(trailing_slash=True)
 router.register("lifetime/releases", views.ReleaseViewSet, basename="lifetime-release")

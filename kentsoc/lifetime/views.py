@@ -16,10 +16,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from kentsoc.audit.services import audit_view
-from kentsoc.web.generic import FilteredListView
-from ocg.lifetime import selectors, services
-from ocg.lifetime.choices import ConditionKind, ScpoStatus
-from ocg.lifetime.filters import (
+from kentsoc.lifetime import selectors, services
+from kentsoc.lifetime.choices import ConditionKind, ScpoStatus
+from kentsoc.lifetime.filters import (
     InPrisonFilterSet,
     ReleaseFilterSet,
     ScpoBreachFilterSet,
@@ -27,7 +26,7 @@ from ocg.lifetime.filters import (
     TrainingFilterSet,
     UntrainedLroFilterSet,
 )
-from ocg.lifetime.forms import (
+from kentsoc.lifetime.forms import (
     AttendanceForm,
     BreachForm,
     ConditionForm,
@@ -41,7 +40,8 @@ from ocg.lifetime.forms import (
     ScpoVaryForm,
     TrainingForm,
 )
-from ocg.lifetime.models import AttentionItem, CustodyPeriod, Scpo, TrainingInput
+from kentsoc.lifetime.models import AttentionItem, CustodyPeriod, Scpo, TrainingInput
+from kentsoc.web.generic import FilteredListView
 from ocg.models import Nominal
 
 VIEW_PERM = "lifetime.view_lifetime"

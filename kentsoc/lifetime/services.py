@@ -20,10 +20,7 @@ from django.utils import timezone
 
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_record, diff_fields
-from kentsoc.org.choices import Role, TeamKind
-from kentsoc.org.models import Officer
-from ocg.choices import CLOSED_OCG_STATUSES
-from ocg.lifetime.choices import (
+from kentsoc.lifetime.choices import (
     ALLOWED_AFTER,
     ATTENTION_THRESHOLDS,
     EVENT_TO_PERIOD_STATUS,
@@ -40,8 +37,8 @@ from ocg.lifetime.choices import (
     PeriodStatus,
     ScpoStatus,
 )
-from ocg.lifetime.dates import add_months, age_on
-from ocg.lifetime.models import (
+from kentsoc.lifetime.dates import add_months, age_on
+from kentsoc.lifetime.models import (
     AttentionItem,
     Condition,
     CustodyEvent,
@@ -53,6 +50,9 @@ from ocg.lifetime.models import (
     TrainingAttendance,
     TrainingInput,
 )
+from kentsoc.org.choices import Role, TeamKind
+from kentsoc.org.models import Officer
+from ocg.choices import CLOSED_OCG_STATUSES
 from ocg.models import Membership, Nominal
 
 STALE_MESSAGE = (

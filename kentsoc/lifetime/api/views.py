@@ -8,15 +8,15 @@ from typing import Any
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.request import Request
 
-from kentsoc.web.api import AuditedListMixin
-from ocg.lifetime import selectors
-from ocg.lifetime.api import serializers as s
-from ocg.lifetime.filters import (
+from kentsoc.lifetime import selectors
+from kentsoc.lifetime.api import serializers as s
+from kentsoc.lifetime.filters import (
     InPrisonFilterSet,
     ReleaseFilterSet,
     ScpoBreachFilterSet,
     ScpoExpiringFilterSet,
 )
+from kentsoc.web.api import AuditedListMixin
 
 
 class CanViewLifetime(permissions.BasePermission):

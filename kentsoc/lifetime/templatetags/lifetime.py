@@ -6,7 +6,7 @@ from typing import Any
 from django import template
 from django.http import Http404
 
-from ocg.lifetime.selectors import nominal_lifetime_get
+from kentsoc.lifetime.selectors import nominal_lifetime_get
 
 register = template.Library()
 

@@ -17,9 +17,9 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
+from kentsoc.lifetime.choices import Audience
+from kentsoc.lifetime.models import CustodyPeriod, Scpo, ScpoBreach, TrainingInput
 from kentsoc.org.models import Division
-from ocg.lifetime.choices import Audience
-from ocg.lifetime.models import CustodyPeriod, Scpo, ScpoBreach, TrainingInput
 from ocg.models import OCG, Membership
 
 MAX_WINDOW_DAYS = 365

@@ -8,8 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from kentsoc.org.scoping import Access, ScopedQuerySet
-from ocg.lifetime.choices import (
+from kentsoc.lifetime.choices import (
     ATTENTION_THRESHOLDS,
     SCPO_MAX_MONTHS,
     AttentionKind,
@@ -20,6 +19,7 @@ from ocg.lifetime.choices import (
     PeriodStatus,
     ScpoStatus,
 )
+from kentsoc.org.scoping import Access, ScopedQuerySet
 
 
 def _valid(field: str, choices: type[models.TextChoices], rule: str) -> models.CheckConstraint:

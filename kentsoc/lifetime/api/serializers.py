@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from ocg.lifetime.models import CustodyPeriod, Scpo, ScpoBreach
+from kentsoc.lifetime.models import CustodyPeriod, Scpo, ScpoBreach
 from ocg.models import Membership
 
 

@@ -18,7 +18,7 @@ LINKS = [
 def attention_panel(user: Any) -> Panel | None:
     if not user.has_perm("lifetime.view_lifetime"):
         return None
-    from ocg.lifetime.selectors import attention_items_open
+    from kentsoc.lifetime.selectors import attention_items_open
 
     items = list(attention_items_open(user=user)[:PANEL_SIZE])
     return Panel(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ocg.lifetime import views
+from kentsoc.lifetime import views
 
 app_name = "lifetime"
 

@@ -12,7 +12,7 @@ Past events are dated from the story's last day D. What is "coming up" (expected
 SCPO expiry) is dated from today, because the coordinators' lists and the dashboard count the
 next 90 days from today, whatever day the story ends on.
 
-Everything goes through ocg.lifetime.services (audit, validation, custody status kept in step);
+Everything goes through kentsoc.lifetime.services (audit, validation, custody status kept in step);
 SCPOs and conditions recorded as disruptions are submitted and approved like any other.
 Idempotent: if the demo's training exists, lifetime management is already seeded.
 """
@@ -26,14 +26,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from disruptions import services as disruption_services
-from kentsoc.matrix.demo import StoryCalendar
+from kentsoc.demo.matrix import StoryCalendar
+from kentsoc.lifetime import services
+from kentsoc.lifetime.choices import Audience, ConditionKind, CustodyEventKind, Partner
+from kentsoc.lifetime.dates import add_months
+from kentsoc.lifetime.models import TrainingInput
 from kentsoc.org.choices import Role
 from kentsoc.org.models import Officer
 from ocg.choices import MembershipRole, OcgStatus
-from ocg.lifetime import services
-from ocg.lifetime.choices import Audience, ConditionKind, CustodyEventKind, Partner
-from ocg.lifetime.dates import add_months
-from ocg.lifetime.models import TrainingInput
 from ocg.models import Membership, Nominal
 
 TRAINER = "OCGMU coordinators (demo)"

@@ -5,12 +5,12 @@ class LifetimeConfig(AppConfig):
     """Lifetime management of OCG members: custody, prison and licence conditions, SCPOs, LRO
     training. A sub-app of `ocg` so its tables and migrations evolve on their own."""
 
-    name = "ocg.lifetime"
+    name = "kentsoc.lifetime"
     label = "lifetime"
     verbose_name = "Lifetime management"
 
     def ready(self) -> None:
+        from kentsoc.lifetime.panels import attention_panel
         from kentsoc.web.home import register_panel
-        from ocg.lifetime.panels import attention_panel
 
         register_panel(attention_panel)

@@ -9,9 +9,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from ocg.choices import OcgStatus
-from ocg.lifetime.choices import IN_CUSTODY, Audience, ConditionKind, ScpoStatus
-from ocg.lifetime.models import (
+from kentsoc.lifetime.choices import IN_CUSTODY, Audience, ConditionKind, ScpoStatus
+from kentsoc.lifetime.models import (
     AttentionItem,
     Condition,
     CustodyEvent,
@@ -22,6 +21,7 @@ from ocg.lifetime.models import (
     TrainingAttendance,
     TrainingInput,
 )
+from ocg.choices import OcgStatus
 from ocg.models import OCG, Membership, Nominal
 
 

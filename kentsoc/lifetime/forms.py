@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from disruptions.choices import ImpactGrade
+from kentsoc.lifetime.choices import Audience, ConditionKind, CustodyEventKind, Partner
 from kentsoc.limits import HAPPENED, LONG_TEXT, PLANNED, REASON_TEXT, DateRange
-from ocg.lifetime.choices import Audience, ConditionKind, CustodyEventKind, Partner
 
 
 def _date(label: str, *, bounds: DateRange, help_text: str = "") -> forms.DateField:
