@@ -57,9 +57,12 @@ INSTALLED_APPS = [
     "kentsoc.lifetime",
     "countylines",
     "disruptions",
+    "kentsoc.demo",
 ]
 
 MIDDLEWARE = [
+    # Outermost, so it also sees the 404 of an address no URL pattern matches (acts with DEBUG on).
+    "kentsoc.web.debug_pages.OwnNotFoundPageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kentsoc.audit.middleware.RequestContextMiddleware",
@@ -293,7 +296,8 @@ KENTSOC_DEMO_PASSWORD = "demo-password-123"  # noqa: S105
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_errors": {"()": "kentsoc.web.log_filters.ClientErrorsOnOneLine"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # Django's own console handler would print every message a second time with DEBUG on;

@@ -177,10 +177,12 @@ def sync_roles(apps: Any = None) -> list[str]:
 
 
 def sync_roles_after_migrate(sender: Any, **kwargs: Any) -> None:
-    # post_migrate fires once per installed app, in order, and each app's permissions are
-    # created by its own signal; only after the last app has every permission been created.
+    # post_migrate fires once per installed app that has models, in order, and each app's
+    # permissions are created by its own signal; only after the last such app has every
+    # permission been created. (An app without models, like the demo, gets no signal.)
     from django.apps import apps as global_apps
 
-    if sender is not list(global_apps.get_app_configs())[-1]:
+    with_models = [c for c in global_apps.get_app_configs() if c.models_module is not None]
+    if sender is not with_models[-1]:
         return
     sync_roles()

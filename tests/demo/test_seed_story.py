@@ -4,7 +4,7 @@ Seeding is slow (hundreds of service calls and two years of matrix history), so 
 seeded once for D = 2022-10-31 and checked in one test, then seeded again to show a second run
 duplicates nothing; one more test seeds a story ending today, the `make run` default.
 
-Date convention (kentsoc.matrix.demo.StoryCalendar): "July" is four months before D, "a year"
+Date convention (kentsoc.demo.matrix.StoryCalendar): "July" is four months before D, "a year"
 and "two years" before are the same day of the month then, clamped to the month's end:
 2022-06-30, 2021-10-31 and 2020-10-31 for D = 2022-10-31.
 """
@@ -20,20 +20,20 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from countylines.choices import LineStatus
-from countylines.demo import STORY_BRAND, _profile, plan_totals
 from countylines.models import CountyLine, CountyLineStatusChange
 from disruptions.models import CourtResult, Disruption, Operation
 from disruptions.reports import activity_summary
+from kentsoc.demo.countylines import STORY_BRAND, _profile, plan_totals
+from kentsoc.demo.matrix import StoryCalendar, history_dates
 from kentsoc.intel.models import DefinitionEvidence, FactorClaim, IntelligenceRecord
+from kentsoc.lifetime.models import CustodyPeriod, Scpo, ScpoBreach, TrainingInput
+from kentsoc.lifetime.selectors import releases_list, scpos_expiring_list, untrained_lros_list
 from kentsoc.matrix.dashboard import dashboard_get, disruption_figures, force_trends
-from kentsoc.matrix.demo import StoryCalendar, history_dates
-from kentsoc.matrix.factors import COUNTY_LINE_FACTORS
 from kentsoc.matrix.models import ForceSnapshot, RankHistory
 from kentsoc.org.choices import SCD_TEAM_KINDS, TeamKind
 from kentsoc.org.models import Division, Team
+from kentsoc.trh.factors import COUNTY_LINE_FACTORS
 from ocg.choices import OcgStatus
-from kentsoc.lifetime.models import CustodyPeriod, Scpo, ScpoBreach, TrainingInput
-from kentsoc.lifetime.selectors import releases_list, scpos_expiring_list, untrained_lros_list
 from ocg.models import OCG, Membership, Nominal, OcgStatusChange, PlanAction
 
 D = datetime.date(2022, 10, 31)

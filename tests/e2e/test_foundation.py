@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
-from kentsoc.org import demo
+from kentsoc.demo import org as demo
 from tests.e2e.conftest import login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -14,7 +14,7 @@ from django.urls import reverse
 from countylines.models import CountyLine
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
-from kentsoc.org import demo
+from kentsoc.demo import org as demo
 from kentsoc.org.choices import Role, TeamKind
 from kentsoc.org.models import Officer, Team
 from kentsoc.org.roles import group_name

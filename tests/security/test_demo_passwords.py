@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
-from kentsoc.org import demo
+from kentsoc.demo import org as demo
 
 
 @pytest.fixture

@@ -3,11 +3,11 @@ import io
 
 import pytest
 
-from disruptions import demo
 from disruptions.choices import DisruptionStatus
 from disruptions.models import CourtResult, Disruption, Operation
 from disruptions.reports import activity_summary
 from disruptions.selectors import operation_list
+from kentsoc.demo import disruptions as demo
 from kentsoc.org.choices import TeamKind
 from kentsoc.org.models import Team
 

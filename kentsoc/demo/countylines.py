@@ -1,6 +1,6 @@
 """County lines for `seed_demo`: the seed page's county lines story on fictional lines.
 
-With D the story's last day (see `kentsoc.matrix.demo.StoryCalendar`), `recompute_all --as-of`
+With D the story's last day (see `kentsoc.demo.matrix.StoryCalendar`), `recompute_all --as-of`
 over these lines gives: 85 active lines two years before D; 37 active lines with a total TRH of
 571 four months before D (the seed's July); 29 lines with TRH 365 at D (its October); and, day by
 day in between, the matrix shrinking as lines are dismantled. Nothing writes those totals: they
@@ -30,14 +30,20 @@ from typing import Any, TextIO
 
 from django.db import transaction
 
-from countylines import services
 from countylines.choices import LineStatus
 from countylines.models import CountyLine, CountyLineStatusChange, FlexPeriod
+from countylines.services.lifecycle import line_activate, line_dismantle, line_flex, line_reject
+from countylines.services.lines import line_nominate
+from countylines.services.people import person_at_risk_create, referral_create
+from kentsoc.demo.matrix import StoryCalendar
 from kentsoc.intel.choices import CountyLineCriterion
-from kentsoc.matrix.demo import StoryCalendar
-from kentsoc.matrix.factors import COUNTY_LINE_FACTORS
+from kentsoc.intel.services import evidence_add, intelligence_create
 from kentsoc.org.choices import Role, TeamKind
 from kentsoc.org.models import District, Division, Officer
+from kentsoc.trh.factors import COUNTY_LINE_FACTORS
+from ocg.choices import OcgStatus
+from ocg.models import OCG
+from ocg.services.nominals import nominal_create
 
 BRANDS = [
     "BLAZE", "VIPER", "ZOOM", "ACE", "TANGO", "DEXTER", "SKY", "RICO", "MANNY", "KENZO",
@@ -246,8 +252,6 @@ def _cast() -> Cast | None:
 
 
 def _nominals(actor: Any, rng: random.Random, runners: int) -> list[dict[str, Any]]:
-    from ocg.services import nominal_create
-
     people = [{"role": "line_holder"}] + [{"role": "runner"} for _ in range(runners)]
     for person in people:
         born = datetime.date(rng.randint(1988, 2006), rng.randint(1, 12), rng.randint(1, 28))
@@ -264,8 +268,6 @@ def _nominals(actor: Any, rng: random.Random, runners: int) -> list[dict[str, An
 def _intelligence(
     actor: Any, line: CountyLine, plan: LinePlan, profile: dict[str, int], rng: random.Random
 ) -> list[Any]:
-    from kentsoc.intel.services import intelligence_create
-
     def record(on: datetime.date, claims: dict[str, int], grading: tuple[str, str]) -> Any:
         return intelligence_create(
             actor=actor,
@@ -296,8 +298,6 @@ def _intelligence(
 
 
 def _evidence(actor: Any, line: CountyLine, records: list[Any], skip: int = 0) -> None:
-    from kentsoc.intel.services import evidence_add
-
     texts = {
         CountyLineCriterion.EXPORTING_NETWORK: f"Network run from {line.exporting_area}.",
         CountyLineCriterion.IMPORTING_AREA: "Drugs supplied into the importing district(s).",
@@ -320,7 +320,7 @@ def _safeguarding(cast: Cast, line: CountyLine, rng: random.Random, on: datetime
         return
     for n in range(rng.randint(1, 2)):
         child = n == 0
-        person = services.person_at_risk_create(
+        person = person_at_risk_create(
             actor=clio,
             county_line=line,
             name=f"{rng.choice(['Sam', 'Alex', 'Jo', 'Charlie'])} {rng.choice(LAST)} (pseudonym)",
@@ -331,7 +331,7 @@ def _safeguarding(cast: Cast, line: CountyLine, rng: random.Random, on: datetime
             notes="Fictional demo record.",
         )
         agency = "mcet" if child else "partner"
-        services.referral_create(
+        referral_create(
             actor=clio,
             person=person,
             agency=agency,
@@ -378,7 +378,7 @@ def _seed_line(
     )
     if plan.kind == "nominated" and index % 2:
         numbers.append("07700 900000")  # shared with BLAZE's handset: flagged on both lines
-    line = services.line_nominate(
+    line = line_nominate(
         actor=officer,
         name=plan.brand,
         exporting_area=exporting,
@@ -389,9 +389,7 @@ def _seed_line(
         nominated_on=plan.nominated_on,
     )
     if plan.kind == "rejected":
-        services.line_reject(
-            actor=cast.supervisor, line=line, reason="Local dealing, not a county line."
-        )
+        line_reject(actor=cast.supervisor, line=line, reason="Local dealing, not a county line.")
         # Decided during the story, not on the day the demo runs.
         rejected_on = plan.nominated_on + datetime.timedelta(days=12)
         CountyLineStatusChange.objects.filter(
@@ -404,14 +402,14 @@ def _seed_line(
         _evidence(officer, line, records, skip=index % 3)
         return line
     _evidence(officer, line, records)
-    services.line_activate(actor=cast.supervisor, line=line, effective_on=plan.activated_on)
+    line_activate(actor=cast.supervisor, line=line, effective_on=plan.activated_on)
     if plan.dismantled_on is not None:
         reason = (
             "Line holder charged with three offences and remanded, on communications data alone."
             if plan.brand == STORY_BRAND
             else "Line holder arrested and charged; deal line closed."
         )
-        services.line_dismantle(actor=officer, line=line, date=plan.dismantled_on, reason=reason)
+        line_dismantle(actor=officer, line=line, date=plan.dismantled_on, reason=reason)
     if plan.flex:
         target = (
             Division.objects.filter(is_central=True).first()
@@ -419,7 +417,7 @@ def _seed_line(
             else Division.objects.filter(is_central=False).exclude(pk=line.division_id).first()
         )
         if target is not None:
-            services.line_flex(
+            line_flex(
                 actor=cast.supervisor,
                 line=line,
                 division=target,
@@ -435,9 +433,6 @@ def _seed_line(
 
 
 def seed(stdout: TextIO, story_end: datetime.date) -> None:
-    from ocg.choices import OcgStatus
-    from ocg.models import OCG
-
     story = StoryCalendar(story_end)
     cast = _cast()
     districts = list(District.objects.filter(division__is_central=False).order_by("code"))

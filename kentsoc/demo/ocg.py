@@ -27,14 +27,16 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from kentsoc.demo.matrix import StoryCalendar
 from kentsoc.intel.choices import OcgCriterion
-from kentsoc.matrix.demo import StoryCalendar
+from kentsoc.intel.services import evidence_add, intelligence_create
 from kentsoc.org.choices import Rank, Role
 from kentsoc.org.models import Division, Officer, Team
 from kentsoc.org.services import officer_sync_group
-from ocg import services
 from ocg.choices import Criminality, MembershipRole, OcgStatus, PlanActionStatus, PlanStrand
 from ocg.models import OCG, OcgStatusChange
+from ocg.services import lifecycle, nominals, nomination
+from ocg.services.plan import plan_action_add
 
 ADOPTED, CLOSED, AWAITING, DEVELOPING, NOMINATED, REJECTED = (
     "adopted",
@@ -264,7 +266,7 @@ def _members(cast: Cast, rng: random.Random, count: int) -> list[dict[str, Any]]
     members = []
     for role in roles:
         born = datetime.date(rng.randint(1966, 2003), rng.randint(1, 12), rng.randint(1, 28))
-        nominal = services.nominal_create(
+        nominal = nominals.nominal_create(
             actor=cast.researcher,
             first_name=rng.choice(FIRST),
             last_name=rng.choice(LAST),
@@ -278,8 +280,6 @@ def _members(cast: Cast, rng: random.Random, count: int) -> list[dict[str, Any]]
 def _intelligence(
     cast: Cast, ocg: OCG, plan: OcgPlan, rng: random.Random, story: StoryCalendar
 ) -> list[Any]:
-    from kentsoc.intel.services import intelligence_create
-
     analyst = cast.analysts.get(plan.division.pk) or next(iter(cast.analysts.values()))
     last = plan.closed_on or story.end
     dates = [plan.nominated_on + datetime.timedelta(days=rng.randint(0, 10))]
@@ -336,7 +336,7 @@ def _date_history(ocg: OCG, plan: OcgPlan) -> None:
 
 def _seed_ocg(cast: Cast, plan: OcgPlan, story: StoryCalendar) -> OCG:
     rng = random.Random(f"{plan.name}-{plan.index}")
-    ocg = services.ocg_nominate(
+    ocg = nomination.ocg_nominate(
         actor=cast.coordinator,
         name=plan.name,
         criminality=CRIMINALITY_MIXES[plan.index % len(CRIMINALITY_MIXES)],
@@ -355,19 +355,19 @@ def _seed_ocg(cast: Cast, plan: OcgPlan, story: StoryCalendar) -> OCG:
         _evidence(cast.researcher, ocg, criterion, text, records[0])
     ocg.refresh_from_db()
     if ocg.status == OcgStatus.NOMINATED:
-        ocg = services.ocg_start_development(actor=cast.coordinator, ocg=ocg)
+        ocg = lifecycle.ocg_start_development(actor=cast.coordinator, ocg=ocg)
     if plan.stage == REJECTED:
-        ocg = services.ocg_reject(
+        ocg = lifecycle.ocg_reject(
             actor=cast.supervisor,
             ocg=ocg,
             reason="Associates of a single dealer, no group structure: refer to the district.",
         )
     if plan.stage in (AWAITING, ADOPTED, CLOSED):
-        ocg = services.ocg_submit_for_mapping(actor=cast.coordinator, ocg=ocg)
+        ocg = lifecycle.ocg_submit_for_mapping(actor=cast.coordinator, ocg=ocg)
     if plan.stage in (ADOPTED, CLOSED):
-        ocg = services.ocg_approve_mapping(actor=cast.supervisor, ocg=ocg)
+        ocg = lifecycle.ocg_approve_mapping(actor=cast.supervisor, ocg=ocg)
         lro = cast.lros[plan.team.pk]
-        ocg = services.ocg_adopt(
+        ocg = lifecycle.ocg_adopt(
             actor=cast.supervisor, ocg=ocg, managing_team=plan.team, lead_responsible_officer=lro
         )
         _plan_actions(ocg, lro, rng, story, plan)
@@ -380,7 +380,7 @@ def _seed_ocg(cast: Cast, plan: OcgPlan, story: StoryCalendar) -> OCG:
             if plan.closed_as == OcgStatus.DISMANTLED
             else "No intelligence for twelve months; archived after review."
         )
-        ocg = services.ocg_close(
+        ocg = lifecycle.ocg_close(
             actor=cast.supervisor,
             ocg=ocg,
             status=plan.closed_as,
@@ -392,8 +392,6 @@ def _seed_ocg(cast: Cast, plan: OcgPlan, story: StoryCalendar) -> OCG:
 
 
 def _evidence(actor: Any, ocg: OCG, criterion: str, text: str, record: Any) -> None:
-    from kentsoc.intel.services import evidence_add
-
     evidence_add(actor=actor, ocg=ocg, criterion=criterion, text=text, records=[record.pk])
 
 
@@ -408,7 +406,7 @@ def _plan_actions(
             status = PlanActionStatus.IN_PROGRESS
         else:
             due, status = story.end + datetime.timedelta(days=60), PlanActionStatus.OPEN
-        services.plan_action_add(
+        plan_action_add(
             actor=lro, ocg=ocg, strand=strand, description=text, owner=lro, due_on=due,
             status=status,
         )  # fmt: skip

@@ -6,11 +6,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
+from kentsoc.demo import matrix as matrix_demo
+from kentsoc.demo import ocg as ocg_demo
+from kentsoc.demo.management.commands import seed_demo
 from kentsoc.org.choices import Role, TeamKind
 from kentsoc.org.models import District, Division, Force, Officer, Team
 from kentsoc.org.roles import group_name
-from kentsoc.web.management.commands import seed_demo
-from tests.web import demo_probe
+from tests.demo import demo_probe
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +32,7 @@ ROLE_PREFIXES = {
 def only_probe(monkeypatch):
     """Run the command with one stand-in app module instead of every app's (slow) demo data."""
     demo_probe.calls.clear()
-    monkeypatch.setattr(
-        seed_demo, "DEMO_MODULES", ["tests.web.demo_probe", "tests.web.no_such_demo"]
-    )
+    monkeypatch.setattr(seed_demo, "DEMO_MODULES", [demo_probe])
     return demo_probe.calls
 
 
@@ -139,5 +139,5 @@ def test_story_end_must_be_a_date(only_probe):
 
 
 def test_default_modules_are_the_apps_demo_modules():
-    assert seed_demo.DEMO_MODULES[0] == "ocg.demo"
-    assert seed_demo.DEMO_MODULES[-1] == "kentsoc.matrix.demo"
+    assert seed_demo.DEMO_MODULES[0] is ocg_demo
+    assert seed_demo.DEMO_MODULES[-1] is matrix_demo

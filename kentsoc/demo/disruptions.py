@@ -27,6 +27,7 @@ from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from countylines.choices import LineStatus
 from countylines.models import CountyLine, CountyLineDistrict
@@ -41,6 +42,7 @@ from disruptions.choices import (
 )
 from disruptions.dates import add_months, nine_month_period
 from disruptions.models import Disruption, Operation
+from kentsoc.matrix.dashboard import disruption_window
 from kentsoc.org.choices import Rank, Role, TeamKind
 from kentsoc.org.models import District, Division, Force, Officer, Team
 from kentsoc.org.roles import group_name
@@ -406,8 +408,6 @@ def _ocg_story(rng: random.Random, supervisor: Any, story_end: datetime.date) ->
     in the dashboard's six-month window (counting any the other demos made, e.g. lifetime
     management's prison conditions), including the September dismantling over three days, and
     a few older ones that fall outside it."""
-    from kentsoc.matrix.dashboard import disruption_window
-
     date_from, date_to = disruption_window(story_end)
     adopted = list(
         OCG.objects.filter(
@@ -494,8 +494,6 @@ def seed(stdout: TextIO, story_end: datetime.date) -> None:
     if Operation.objects.filter(name=OPERATION_NAME).exists():
         stdout.write("disruptions: story already seeded\n")
         return
-    from django.utils import timezone
-
     if story_end > timezone.localdate():
         raise ValueError("The story cannot end in the future: disruptions are never future-dated.")
     rng = random.Random(20221031)

@@ -3,27 +3,24 @@
 from __future__ import annotations
 
 import datetime
-import importlib
-import importlib.util
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from kentsoc.matrix.services import rescores_deferred
-from kentsoc.org import demo as org_demo
+from kentsoc.broker import rescores_deferred
+from kentsoc.demo import countylines as countylines_demo
+from kentsoc.demo import disruptions as disruptions_demo
+from kentsoc.demo import matrix as matrix_demo
+from kentsoc.demo import ocg as ocg_demo
+from kentsoc.demo import org as org_demo
+from kentsoc.lifetime import demo as lifetime_demo
 
 # Each app's demo module has `seed(stdout=..., story_end=date)` and is idempotent. They run in this
 # order because later ones reuse what earlier ones made (lines link to OCGs, disruptions target
-# both, the matrix scores everything last). A module that does not exist yet is skipped.
-DEMO_MODULES = [
-    "ocg.demo",
-    "countylines.demo",
-    "ocg.lifetime.demo",
-    "disruptions.demo",
-    "kentsoc.matrix.demo",
-]
+# both, the matrix scores everything last).
+DEMO_MODULES = [ocg_demo, countylines_demo, lifetime_demo, disruptions_demo, matrix_demo]
 
 
 def _date(value: str) -> datetime.date:
@@ -55,11 +52,9 @@ class Command(BaseCommand):
         # The matrix demo, last, scores everything with recompute_all: rescoring after each of
         # the other demos' changes would be thrown away.
         with rescores_deferred():
-            for name in DEMO_MODULES:
-                if importlib.util.find_spec(name) is None:
-                    continue
-                self.stdout.write(f"Seeding {name} (story ends {story_end:%d %b %Y})…")
-                importlib.import_module(name).seed(stdout=self.stdout, story_end=story_end)
+            for module in DEMO_MODULES:
+                self.stdout.write(f"Seeding {module.__name__} (story ends {story_end:%d %b %Y})…")
+                module.seed(stdout=self.stdout, story_end=story_end)
         self._print_logins(logins)
 
     def _print_logins(self, logins: list[org_demo.DemoLogin]) -> None:
