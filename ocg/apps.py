@@ -10,8 +10,9 @@ class OcgConfig(AppConfig):
 
         from kentsoc.intel.services import on_evidence_recorded
         from kentsoc.web.home import register_panel
-        from ocg import panels, services
+        from ocg import panels
         from ocg.reference import sync_criminality_types
+        from ocg.services import lifecycle
 
         post_migrate.connect(
             sync_criminality_types, sender=self, dispatch_uid="ocg.sync_criminality_types"
@@ -20,4 +21,4 @@ class OcgConfig(AppConfig):
         register_panel(panels.your_ocgs)
         register_panel(panels.nominations_to_progress)
         register_panel(panels.waiting_for_approval)
-        on_evidence_recorded("ocg", services.ocg_evidence_recorded)
+        on_evidence_recorded("ocg", lifecycle.ocg_evidence_recorded)

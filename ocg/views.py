@@ -18,7 +18,7 @@ from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_read, audit_view
 from kentsoc.web.generic import FilteredListView
 from ocg import forms as f
-from ocg import selectors, services
+from ocg import selectors
 from ocg.choices import (
     CLOSED_OCG_STATUSES,
     SCORED_OCG_STATUSES,
@@ -28,6 +28,14 @@ from ocg.choices import (
 )
 from ocg.filters import NominalFilterSet, OcgFilterSet
 from ocg.models import Membership, Nominal, PlanAction
+from ocg.services import lifecycle, memberships, nominals, nomination, plan
+from ocg.services.common import (
+    PERM_ADD,
+    PERM_ADD_NOMINAL,
+    PERM_APPROVE,
+    PERM_CHANGE,
+    PERM_CHANGE_NOMINAL,
+)
 
 VIEW_OCG = "ocg.view_ocg"
 VIEW_NOMINAL = "ocg.view_nominal"
@@ -81,7 +89,7 @@ class OcgListView(FilteredListView):
     ]
 
     def get_extra_context(self) -> dict[str, Any]:
-        return {"can_nominate": self.request.user.has_perm(services.PERM_ADD)}
+        return {"can_nominate": self.request.user.has_perm(PERM_ADD)}
 
 
 class NominalListView(FilteredListView):
@@ -103,7 +111,7 @@ class NominalListView(FilteredListView):
     ]
 
     def get_extra_context(self) -> dict[str, Any]:
-        return {"can_add": self.request.user.has_perm(services.PERM_ADD_NOMINAL)}
+        return {"can_add": self.request.user.has_perm(PERM_ADD_NOMINAL)}
 
 
 # --- nomination ---------------------------------------------------------------------------------
@@ -128,7 +136,7 @@ def _picked_rows(request: HttpRequest, members: list[dict[str, Any]]) -> list[di
 
 
 @login_required
-@permission_required(services.PERM_ADD, raise_exception=True)
+@permission_required(PERM_ADD, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def nominate(request: HttpRequest) -> HttpResponse:
     form = f.NominateForm(_posted(request))
@@ -136,7 +144,7 @@ def nominate(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form.is_valid()
         try:
-            ocg = services.ocg_nominate(
+            ocg = nomination.ocg_nominate(
                 actor=request.user,
                 name=request.POST.get("name", ""),
                 criminality=request.POST.getlist("criminality"),
@@ -201,7 +209,7 @@ def nominal_pick(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required(services.PERM_ADD_NOMINAL, raise_exception=True)
+@permission_required(PERM_ADD_NOMINAL, raise_exception=True)
 @require_POST
 def nominal_inline_create(request: HttpRequest) -> HttpResponse:
     """htmx: create a person from the nomination form; on success a picked row plus any
@@ -209,7 +217,7 @@ def nominal_inline_create(request: HttpRequest) -> HttpResponse:
     form = f.NominalForm(request.POST, prefix="new")
     if form.is_valid():
         try:
-            created = services.nominal_create(actor=request.user, **form.cleaned_data)
+            created = nominals.nominal_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             f.apply_errors(form, exc)
         else:
@@ -239,10 +247,10 @@ def nominal_inline_create(request: HttpRequest) -> HttpResponse:
 
 def _flags(user: Any, ocg: Any) -> dict[str, bool]:
     """What the user may do now: worked out here, never in the template."""
-    developing = ocg.status in services.DEVELOPING_STATUSES
+    developing = ocg.status in lifecycle.DEVELOPING_STATUSES
     awaiting = ocg.mapping_submitted_at is not None
-    can_change = user.has_perm(services.PERM_CHANGE) and ocg.status not in CLOSED_OCG_STATUSES
-    can_approve = user.has_perm(services.PERM_APPROVE)
+    can_change = user.has_perm(PERM_CHANGE) and ocg.status not in CLOSED_OCG_STATUSES
+    can_approve = user.has_perm(PERM_APPROVE)
     return {
         "can_edit": can_change,
         "can_start_development": can_change and ocg.status == OcgStatus.NOMINATED,
@@ -250,8 +258,8 @@ def _flags(user: Any, ocg: Any) -> dict[str, bool]:
         "can_approve": can_approve and awaiting,
         "can_adopt": can_approve and ocg.status == OcgStatus.MAPPED,
         "can_close": can_approve and ocg.status in SCORED_OCG_STATUSES,
-        "can_reject": user.has_perm(services.PERM_ADD) and developing,
-        "can_plan": ocg.status == OcgStatus.ADOPTED and services.can_manage_plan(user, ocg),
+        "can_reject": user.has_perm(PERM_ADD) and developing,
+        "can_plan": ocg.status == OcgStatus.ADOPTED and plan.can_manage_plan(user, ocg),
         "can_add_member": can_change,
         "awaiting_approval": awaiting,
     }
@@ -330,7 +338,7 @@ def network_json(request: HttpRequest, pk: int) -> JsonResponse:
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     ocg = selectors.ocg_get(user=request.user, pk=pk)
-    if not request.user.has_perm(services.PERM_CHANGE):
+    if not request.user.has_perm(PERM_CHANGE):
         raise PermissionDenied("You may not change OCGs.")
     initial = {
         "name": ocg.name,
@@ -343,7 +351,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.ocg_update(
+            nomination.ocg_update(
                 actor=request.user,
                 ocg=ocg,
                 version=data["version"],
@@ -383,7 +391,7 @@ def _simple_transition(
 @require_POST
 def start_development(request: HttpRequest, pk: int) -> HttpResponse:
     def run(ocg: Any) -> str:
-        services.ocg_start_development(actor=request.user, ocg=ocg)
+        lifecycle.ocg_start_development(actor=request.user, ocg=ocg)
         return f"{ocg.reference} is in development."
 
     return _simple_transition(request, pk, run)
@@ -393,7 +401,7 @@ def start_development(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def submit_for_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     def run(ocg: Any) -> str:
-        services.ocg_submit_for_mapping(actor=request.user, ocg=ocg)
+        lifecycle.ocg_submit_for_mapping(actor=request.user, ocg=ocg)
         return f"{ocg.reference} was submitted for mapping: a supervisor will approve or return it."
 
     return _simple_transition(request, pk, run)
@@ -403,7 +411,7 @@ def submit_for_mapping(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def approve_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     def run(ocg: Any) -> str:
-        services.ocg_approve_mapping(actor=request.user, ocg=ocg)
+        lifecycle.ocg_approve_mapping(actor=request.user, ocg=ocg)
         return f"{ocg.reference} is mapped; its score is being calculated."
 
     return _simple_transition(request, pk, run)
@@ -452,11 +460,11 @@ def _form_transition(
 @login_required
 @require_http_methods(["GET", "POST"])
 def return_submission(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.has_perm(services.PERM_APPROVE):
+    if not request.user.has_perm(PERM_APPROVE):
         raise PermissionDenied("Only supervisors may return submissions.")
 
     def run(ocg: Any, data: dict) -> str:
-        services.ocg_return(actor=request.user, ocg=ocg, reason=data["reason"])
+        lifecycle.ocg_return(actor=request.user, ocg=ocg, reason=data["reason"])
         return f"{ocg.reference} was returned for more development."
 
     return _form_transition(
@@ -473,11 +481,11 @@ def return_submission(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def adopt(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.has_perm(services.PERM_APPROVE):
+    if not request.user.has_perm(PERM_APPROVE):
         raise PermissionDenied("Only supervisors may approve adoptions.")
 
     def run(ocg: Any, data: dict) -> str:
-        services.ocg_adopt(
+        lifecycle.ocg_adopt(
             actor=request.user,
             ocg=ocg,
             managing_team=data["managing_team"],
@@ -499,11 +507,11 @@ def adopt(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def close(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.has_perm(services.PERM_APPROVE):
+    if not request.user.has_perm(PERM_APPROVE):
         raise PermissionDenied("Only supervisors may close OCGs.")
 
     def run(ocg: Any, data: dict) -> str:
-        services.ocg_close(
+        lifecycle.ocg_close(
             actor=request.user,
             ocg=ocg,
             status=data["status"],
@@ -527,11 +535,11 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def reject(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.has_perm(services.PERM_ADD):
+    if not request.user.has_perm(PERM_ADD):
         raise PermissionDenied("Only coordinators and supervisors may reject.")
 
     def run(ocg: Any, data: dict) -> str:
-        services.ocg_reject(actor=request.user, ocg=ocg, reason=data["reason"])
+        lifecycle.ocg_reject(actor=request.user, ocg=ocg, reason=data["reason"])
         return f"{ocg.reference} rejected."
 
     return _form_transition(
@@ -557,7 +565,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            membership = services.membership_add(actor=request.user, ocg=ocg, **data)
+            membership = memberships.membership_add(actor=request.user, ocg=ocg, **data)
         except ValidationError as exc:
             f.apply_errors(form, exc)
         else:
@@ -579,7 +587,7 @@ def member_end(request: HttpRequest, pk: int, membership_id: int) -> HttpRespons
     try:
         if not form.is_valid():
             raise ValidationError({"to_date": "Enter the date the membership ended."})
-        services.membership_end(
+        memberships.membership_end(
             actor=request.user, membership=membership, to_date=form.cleaned_data["to_date"]
         )
     except ValidationError as exc:
@@ -597,7 +605,7 @@ def plan_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = f.PlanActionForm(request.POST)
     if form.is_valid():
         try:
-            services.plan_action_add(actor=request.user, ocg=ocg, **form.cleaned_data)
+            plan.plan_action_add(actor=request.user, ocg=ocg, **form.cleaned_data)
         except ValidationError as exc:
             f.apply_errors(form, exc)
         else:
@@ -618,7 +626,7 @@ def plan_status(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError({"status": "Choose open, in progress or done."})
-        services.plan_action_update(
+        plan.plan_action_update(
             actor=request.user,
             action=action,
             version=form.cleaned_data["version"],
@@ -636,13 +644,13 @@ def plan_status(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
 
 
 @login_required
-@permission_required(services.PERM_ADD_NOMINAL, raise_exception=True)
+@permission_required(PERM_ADD_NOMINAL, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def nominal_create(request: HttpRequest) -> HttpResponse:
     form = f.NominalForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.nominal_create(actor=request.user, **form.cleaned_data)
+            created = nominals.nominal_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             f.apply_errors(form, exc)
         else:
@@ -673,8 +681,8 @@ def nominal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "ocg/nominal_detail.html",
         {
             "nominal": nominal,
-            "can_edit": request.user.has_perm(services.PERM_CHANGE_NOMINAL),
-            "duplicates": services.nominal_possible_duplicates(
+            "can_edit": request.user.has_perm(PERM_CHANGE_NOMINAL),
+            "duplicates": nominals.nominal_possible_duplicates(
                 first_name=nominal.first_name,
                 last_name=nominal.last_name,
                 date_of_birth=nominal.date_of_birth,
@@ -686,20 +694,20 @@ def nominal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required(services.PERM_CHANGE_NOMINAL, raise_exception=True)
+@permission_required(PERM_CHANGE_NOMINAL, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def nominal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     nominal = selectors.nominal_get(user=request.user, pk=pk)
     if request.method != "POST":
         # The form shows the person's details: opening it is reading them.
         audit_view(actor=request.user, obj=nominal)
-    initial = {name: getattr(nominal, name) for name in services.NOMINAL_FIELDS}
+    initial = {name: getattr(nominal, name) for name in nominals.NOMINAL_FIELDS}
     form = f.NominalEditForm(_posted(request), initial={**initial, "version": nominal.version})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
         try:
-            services.nominal_update(actor=request.user, nominal=nominal, version=version, **data)
+            nominals.nominal_update(actor=request.user, nominal=nominal, version=version, **data)
         except ValidationError as exc:
             f.apply_errors(form, exc)
         else:

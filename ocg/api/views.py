@@ -19,10 +19,18 @@ from kentsoc.web.api import (
     VersionedUpdateMixin,
     versioned_update_schema,
 )
-from ocg import selectors, services
+from ocg import selectors
 from ocg.api import serializers as s
 from ocg.filters import NominalFilterSet, OcgFilterSet
 from ocg.models import Nominal, PlanAction
+from ocg.services import lifecycle, memberships, nominals, nomination, plan
+from ocg.services.common import (
+    PERM_ADD,
+    PERM_ADD_NOMINAL,
+    PERM_APPROVE,
+    PERM_CHANGE,
+    PERM_CHANGE_NOMINAL,
+)
 
 
 def _input(serializer_class: type, data: Any) -> dict[str, Any]:
@@ -57,17 +65,17 @@ class OcgViewSet(
     filterset_class = OcgFilterSet
     permission_classes = [permissions.IsAuthenticated, CanViewOcgs, ActionPermissions]
     action_permissions = {
-        "create": services.PERM_ADD,
-        "partial_update": services.PERM_CHANGE,
+        "create": PERM_ADD,
+        "partial_update": PERM_CHANGE,
         "evidence": EVIDENCE_PERMS["ocg"],
-        "members": services.PERM_CHANGE,
-        "start_development": services.PERM_CHANGE,
-        "submit_for_mapping": services.PERM_CHANGE,
-        "approve_mapping": services.PERM_APPROVE,
-        "return_submission": services.PERM_APPROVE,
-        "adopt": services.PERM_APPROVE,
-        "close": services.PERM_APPROVE,
-        "reject": services.PERM_ADD,
+        "members": PERM_CHANGE,
+        "start_development": PERM_CHANGE,
+        "submit_for_mapping": PERM_CHANGE,
+        "approve_mapping": PERM_APPROVE,
+        "return_submission": PERM_APPROVE,
+        "adopt": PERM_APPROVE,
+        "close": PERM_APPROVE,
+        "reject": PERM_ADD,
     }
 
     def get_queryset(self):
@@ -90,7 +98,7 @@ class OcgViewSet(
     @extend_schema(request=s.OcgCreateInput, responses={201: s.OcgSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _input(s.OcgCreateInput, request.data)
-        ocg = services.ocg_nominate(actor=request.user, **data)
+        ocg = nomination.ocg_nominate(actor=request.user, **data)
         return self._respond(ocg.pk, status.HTTP_201_CREATED)
 
     @versioned_update_schema(request=s.OcgUpdateInput, response=s.OcgSerializer)
@@ -98,7 +106,7 @@ class OcgViewSet(
         ocg = self._ocg()
         data = _input(s.OcgUpdateInput, request.data)
         data["version"] = self.client_version()
-        services.ocg_update(actor=request.user, ocg=ocg, **data)
+        nomination.ocg_update(actor=request.user, ocg=ocg, **data)
         return self._respond(ocg.pk)
 
     @extend_schema(request=s.EvidenceInput, responses={201: s.OcgSerializer})
@@ -116,25 +124,25 @@ class OcgViewSet(
     def members(self, request: Request, pk: str) -> Response:
         ocg = self._ocg()
         data = _input(s.MembershipAddInput, request.data)
-        services.membership_add(actor=request.user, ocg=ocg, **data)
+        memberships.membership_add(actor=request.user, ocg=ocg, **data)
         return self._respond(ocg.pk, status.HTTP_201_CREATED)
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"], url_path="start-development")
     def start_development(self, request: Request, pk: str) -> Response:
-        services.ocg_start_development(actor=request.user, ocg=self._ocg())
+        lifecycle.ocg_start_development(actor=request.user, ocg=self._ocg())
         return self._respond(pk)
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"], url_path="map")
     def submit_for_mapping(self, request: Request, pk: str) -> Response:
-        services.ocg_submit_for_mapping(actor=request.user, ocg=self._ocg())
+        lifecycle.ocg_submit_for_mapping(actor=request.user, ocg=self._ocg())
         return self._respond(pk)
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"], url_path="approve-mapping")
     def approve_mapping(self, request: Request, pk: str) -> Response:
-        services.ocg_approve_mapping(actor=request.user, ocg=self._ocg())
+        lifecycle.ocg_approve_mapping(actor=request.user, ocg=self._ocg())
         return self._respond(pk)
 
     @extend_schema(request=s.ReasonInput)
@@ -142,7 +150,7 @@ class OcgViewSet(
     def return_submission(self, request: Request, pk: str) -> Response:
         ocg = self._ocg()
         data = _input(s.ReasonInput, request.data)
-        services.ocg_return(actor=request.user, ocg=ocg, reason=data["reason"])
+        lifecycle.ocg_return(actor=request.user, ocg=ocg, reason=data["reason"])
         return self._respond(pk)
 
     @extend_schema(request=s.AdoptInput)
@@ -150,7 +158,7 @@ class OcgViewSet(
     def adopt(self, request: Request, pk: str) -> Response:
         ocg = self._ocg()
         data = _input(s.AdoptInput, request.data)
-        services.ocg_adopt(actor=request.user, ocg=ocg, **data)
+        lifecycle.ocg_adopt(actor=request.user, ocg=ocg, **data)
         return self._respond(pk)
 
     @extend_schema(request=s.CloseInput)
@@ -158,7 +166,7 @@ class OcgViewSet(
     def close(self, request: Request, pk: str) -> Response:
         ocg = self._ocg()
         data = _input(s.CloseInput, request.data)
-        services.ocg_close(actor=request.user, ocg=ocg, **data)
+        lifecycle.ocg_close(actor=request.user, ocg=ocg, **data)
         return self._respond(pk)
 
     @extend_schema(request=s.ReasonInput)
@@ -166,7 +174,7 @@ class OcgViewSet(
     def reject(self, request: Request, pk: str) -> Response:
         ocg = self._ocg()
         data = _input(s.ReasonInput, request.data)
-        services.ocg_reject(actor=request.user, ocg=ocg, reason=data["reason"])
+        lifecycle.ocg_reject(actor=request.user, ocg=ocg, reason=data["reason"])
         return self._respond(pk)
 
     @extend_schema(methods=["GET"], responses=s.PlanActionSerializer(many=True))
@@ -179,7 +187,7 @@ class OcgViewSet(
         ocg = self._ocg()
         if request.method == "POST":
             data = _input(s.PlanActionInput, request.data)
-            created = services.plan_action_add(actor=request.user, ocg=ocg, **data)
+            created = plan.plan_action_add(actor=request.user, ocg=ocg, **data)
             return Response(s.PlanActionSerializer(created).data, status=status.HTTP_201_CREATED)
         return Response(s.PlanActionSerializer(selectors.plan_actions(ocg=ocg), many=True).data)
 
@@ -194,8 +202,8 @@ class OcgViewSet(
             raise Http404
         data = s.PlanActionInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        fields = {k: v for k, v in data.validated_data.items() if k in services.PLAN_FIELDS}
-        updated = services.plan_action_update(
+        fields = {k: v for k, v in data.validated_data.items() if k in plan.PLAN_FIELDS}
+        updated = plan.plan_action_update(
             actor=request.user, action=plan_action, version=self.client_version(), **fields
         )
         return Response(s.PlanActionSerializer(updated).data)
@@ -233,8 +241,8 @@ class NominalViewSet(
     filterset_class = NominalFilterSet
     permission_classes = [permissions.IsAuthenticated, CanViewNominals, ActionPermissions]
     action_permissions = {
-        "create": services.PERM_ADD_NOMINAL,
-        "partial_update": services.PERM_CHANGE_NOMINAL,
+        "create": PERM_ADD_NOMINAL,
+        "partial_update": PERM_CHANGE_NOMINAL,
     }
 
     def get_queryset(self):
@@ -248,7 +256,7 @@ class NominalViewSet(
     @extend_schema(request=s.NominalCreateInput, responses={201: s.NominalSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _input(s.NominalCreateInput, request.data)
-        created = services.nominal_create(actor=request.user, **data)
+        created = nominals.nominal_create(actor=request.user, **data)
         body = dict(self.get_serializer(created.nominal).data)
         body["possible_duplicates"] = [
             {"id": d.pk, "reference": d.reference, "name": d.full_name}
@@ -262,7 +270,7 @@ class NominalViewSet(
         self.check_object_permissions(request, nominal)
         data = _input(s.NominalUpdateInput, request.data)
         data.pop("version", None)
-        updated = services.nominal_update(
+        updated = nominals.nominal_update(
             actor=request.user, nominal=nominal, version=self.client_version(), **data
         )
         return Response(self.get_serializer(updated).data)

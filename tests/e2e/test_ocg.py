@@ -306,14 +306,14 @@ def test_score_panel_updates_itself_when_the_worker_finishes(
     score is written it appears without a reload, and the polling stops."""
     from kentsoc.matrix import tasks
     from kentsoc.matrix.services import subject_rescore
-    from ocg import services
     from ocg.choices import OcgStatus
+    from ocg.services import lifecycle
     from tests.ocg.factories import evidence_all, make_ocg, make_record
 
     ocg = make_ocg(division=force["divisions"]["north"], status=OcgStatus.IN_DEVELOPMENT)
     evidence_all(ocg)
     make_record(ocgs=[ocg], claims=[("corruption", 2)], grading="2BP")
-    services.ocg_submit_for_mapping(actor=researcher, ocg=ocg)
+    lifecycle.ocg_submit_for_mapping(actor=researcher, ocg=ocg)
     # The worker is busy elsewhere: nothing runs the rescore until the test does.
     monkeypatch.setattr(tasks.rescore_subject, "delay", lambda **kwargs: None)
 

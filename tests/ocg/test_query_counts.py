@@ -8,9 +8,9 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from kentsoc.intel.models import DefinitionEvidence
-from ocg import services
 from ocg.choices import MembershipRole, OcgStatus
 from ocg.models import Membership, PlanAction
+from ocg.services import lifecycle
 from tests.ocg.conftest import count_queries
 from tests.ocg.factories import evidence_all, make_nominal, make_ocg, make_record
 
@@ -33,7 +33,7 @@ def _api(user) -> APIClient:
 def adopted(supervisor, lro, north, force):
     ocg = make_ocg(division=north, status=OcgStatus.MAPPED, name="Adopted Alliance")
     evidence_all(ocg)
-    return services.ocg_adopt(
+    return lifecycle.ocg_adopt(
         actor=supervisor,
         ocg=ocg,
         managing_team=force["teams"]["north_local"].pk,
@@ -139,10 +139,10 @@ def test_home_panels(coordinator, researcher, supervisor, lro, north, force):
             make_ocg(division=north, name=f"Nominated {i}")
             waiting = make_ocg(division=north, status=OcgStatus.IN_DEVELOPMENT)
             evidence_all(waiting)
-            services.ocg_submit_for_mapping(actor=researcher, ocg=waiting)
+            lifecycle.ocg_submit_for_mapping(actor=researcher, ocg=waiting)
             mapped = make_ocg(division=north, status=OcgStatus.MAPPED)
             evidence_all(mapped)
-            services.ocg_adopt(
+            lifecycle.ocg_adopt(
                 actor=supervisor,
                 ocg=mapped,
                 managing_team=force["teams"]["north_local"].pk,

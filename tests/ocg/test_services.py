@@ -10,9 +10,9 @@ from kentsoc.audit.models import AuditEvent
 from kentsoc.intel.models import DefinitionEvidence
 from kentsoc.matrix.models import Score
 from kentsoc.org.choices import Rank, Role
-from ocg import services
 from ocg.choices import OcgStatus, PlanActionStatus
 from ocg.models import OCG, Membership, Nominal, OcgStatusChange
+from ocg.services import lifecycle, memberships, nominals, nomination, plan
 from tests.conftest import _officer
 from tests.countylines.factories import make_line
 from tests.ocg.factories import evidence_all, make_nominal, make_ocg, make_record
@@ -28,12 +28,12 @@ def _errors(exc_info) -> dict:
 
 
 def test_nominal_create_gives_reference_and_warns_of_duplicates(coordinator):
-    first = services.nominal_create(
+    first = nominals.nominal_create(
         actor=coordinator, first_name="Dana", last_name="Okafor", date_of_birth="1990-02-03"
     )
     assert first.nominal.reference == f"NOM-{first.nominal.pk:06d}"
     assert first.possible_duplicates == []
-    second = services.nominal_create(
+    second = nominals.nominal_create(
         actor=coordinator, first_name="dana", last_name="OKAFOR", date_of_birth="1990-02-03"
     )
     assert second.possible_duplicates == [first.nominal]
@@ -42,10 +42,10 @@ def test_nominal_create_gives_reference_and_warns_of_duplicates(coordinator):
 
 
 def test_nominal_create_namesake_with_other_birth_date_is_not_a_duplicate(coordinator):
-    services.nominal_create(
+    nominals.nominal_create(
         actor=coordinator, first_name="Sam", last_name="Reed", date_of_birth="1980-01-01"
     )
-    created = services.nominal_create(
+    created = nominals.nominal_create(
         actor=coordinator, first_name="Sam", last_name="Reed", date_of_birth="1999-09-09"
     )
     assert created.possible_duplicates == []
@@ -53,7 +53,7 @@ def test_nominal_create_namesake_with_other_birth_date_is_not_a_duplicate(coordi
 
 def test_nominal_create_bad_input_saves_nothing(coordinator):
     with pytest.raises(ValidationError) as exc:
-        services.nominal_create(
+        nominals.nominal_create(
             actor=coordinator,
             first_name=" ",
             last_name="",
@@ -66,16 +66,16 @@ def test_nominal_create_bad_input_saves_nothing(coordinator):
 
 def test_nominal_create_needs_permission(lro):
     with pytest.raises(PermissionDenied):
-        services.nominal_create(actor=lro, first_name="A", last_name="B")
+        nominals.nominal_create(actor=lro, first_name="A", last_name="B")
 
 
 def test_nominal_update_refuses_stale_version(coordinator, researcher):
     nominal = make_nominal()
-    services.nominal_update(
+    nominals.nominal_update(
         actor=coordinator, nominal=nominal, version=1, custody_status="in_prison"
     )
     with pytest.raises(ValidationError) as exc:
-        services.nominal_update(actor=researcher, nominal=nominal, version=1, aliases="Ghost")
+        nominals.nominal_update(actor=researcher, nominal=nominal, version=1, aliases="Ghost")
     assert "Someone else changed" in _errors(exc)["version"][0]
     nominal.refresh_from_db()
     assert nominal.custody_status == "in_prison" and nominal.aliases == ""
@@ -89,7 +89,7 @@ def _members(n=2):
 
 
 def test_nominate_creates_a_nominated_ocg_with_history_and_audit(coordinator, north):
-    ocg = services.ocg_nominate(
+    ocg = nomination.ocg_nominate(
         actor=coordinator,
         name="  Riverside Firm ",
         criminality=["drug_supply", "firearms"],
@@ -113,7 +113,7 @@ def test_nominate_creates_a_nominated_ocg_with_history_and_audit(coordinator, no
 def test_nominate_with_one_person_is_refused(coordinator, north):
     one = _members(1)
     with pytest.raises(ValidationError) as exc:
-        services.ocg_nominate(
+        nomination.ocg_nominate(
             actor=coordinator,
             name="Solo",
             criminality=["fraud"],
@@ -122,7 +122,7 @@ def test_nominate_with_one_person_is_refused(coordinator, north):
         )
     assert "more than once" in " ".join(_errors(exc)["members"])
     with pytest.raises(ValidationError) as exc:
-        services.ocg_nominate(
+        nomination.ocg_nominate(
             actor=coordinator, name="Solo", criminality=["fraud"], division=north.pk, members=one
         )
     assert "at least 2 different people (1 given)" in _errors(exc)["members"][0]
@@ -131,7 +131,7 @@ def test_nominate_with_one_person_is_refused(coordinator, north):
 
 def test_nominate_missing_fields_named(coordinator, force):
     with pytest.raises(ValidationError) as exc:
-        services.ocg_nominate(
+        nomination.ocg_nominate(
             actor=coordinator,
             name="",
             criminality=["not_a_crime"],
@@ -146,22 +146,22 @@ def test_nominate_missing_fields_named(coordinator, force):
 
 def test_researcher_cannot_nominate(researcher, north):
     with pytest.raises(PermissionDenied):
-        services.ocg_nominate(
+        nomination.ocg_nominate(
             actor=researcher, name="X", criminality=["fraud"], division=north, members=_members()
         )
 
 
 def test_update_stale_version_is_refused_and_first_save_kept(coordinator, researcher, ocg):
-    services.ocg_update(actor=coordinator, ocg=ocg, version=1, name="New name")
+    nomination.ocg_update(actor=coordinator, ocg=ocg, version=1, name="New name")
     with pytest.raises(ValidationError) as exc:
-        services.ocg_update(actor=researcher, ocg=ocg, version=1, summary="Other change")
+        nomination.ocg_update(actor=researcher, ocg=ocg, version=1, summary="Other change")
     assert "Someone else changed this OCG" in _errors(exc)["version"][0]
     ocg.refresh_from_db()
     assert ocg.name == "New name" and ocg.summary == "" and ocg.version == 2
 
 
 def test_update_criminality_marks_score_stale(coordinator, mapped_ocg):
-    services.ocg_update(
+    nomination.ocg_update(
         actor=coordinator, ocg=mapped_ocg, criminality=["drug_supply", "fraud", "cyber"]
     )
     mapped_ocg.refresh_from_db()
@@ -173,17 +173,17 @@ def test_update_criminality_marks_score_stale(coordinator, mapped_ocg):
 
 def test_membership_add_starts_development_and_refuses_duplicates(researcher, ocg):
     person = make_nominal()
-    services.membership_add(actor=researcher, ocg=ocg, nominal=person.pk, role="enabler")
+    memberships.membership_add(actor=researcher, ocg=ocg, nominal=person.pk, role="enabler")
     ocg.refresh_from_db()
     assert ocg.status == OcgStatus.IN_DEVELOPMENT
     with pytest.raises(ValidationError) as exc:
-        services.membership_add(actor=researcher, ocg=ocg, nominal=person.pk, role="member")
+        memberships.membership_add(actor=researcher, ocg=ocg, nominal=person.pk, role="member")
     assert "already a current member" in _errors(exc)["nominal"][0]
 
 
 def test_membership_dates_in_order(researcher, ocg):
     with pytest.raises(ValidationError) as exc:
-        services.membership_add(
+        memberships.membership_add(
             actor=researcher,
             ocg=ocg,
             nominal=make_nominal().pk,
@@ -194,12 +194,12 @@ def test_membership_dates_in_order(researcher, ocg):
     assert "on or after the start date" in _errors(exc)["to_date"][0]
     membership = ocg.memberships.first()
     with pytest.raises(ValidationError):
-        services.membership_end(
+        memberships.membership_end(
             actor=researcher,
             membership=membership,
             to_date=membership.from_date - datetime.timedelta(days=1),
         )
-    services.membership_end(actor=researcher, membership=membership, to_date=TODAY)
+    memberships.membership_end(actor=researcher, membership=membership, to_date=TODAY)
     assert Membership.objects.get(pk=membership.pk).to_date == TODAY
 
 
@@ -207,16 +207,16 @@ def test_membership_dates_in_order(researcher, ocg):
 
 
 def test_start_development_only_from_nominated(researcher, ocg, mapped_ocg):
-    services.ocg_start_development(actor=researcher, ocg=ocg)
+    lifecycle.ocg_start_development(actor=researcher, ocg=ocg)
     assert OCG.objects.get(pk=ocg.pk).status == OcgStatus.IN_DEVELOPMENT
     with pytest.raises(ValidationError):
-        services.ocg_start_development(actor=researcher, ocg=mapped_ocg)
+        lifecycle.ocg_start_development(actor=researcher, ocg=mapped_ocg)
 
 
 def test_submit_refused_naming_missing_criteria(researcher, ocg):
     evidence_all(ocg, except_=("working_together", "serious_crime"))
     with pytest.raises(ValidationError) as exc:
-        services.ocg_submit_for_mapping(actor=researcher, ocg=ocg)
+        lifecycle.ocg_submit_for_mapping(actor=researcher, ocg=ocg)
     message = exc.value.messages[0]
     assert "Working together" in message and "Serious crime" in message
     assert "Intent" not in message
@@ -227,7 +227,7 @@ def test_submit_needs_two_current_members(researcher, north):
     ocg = make_ocg(division=north, members=1)
     evidence_all(ocg)
     with pytest.raises(ValidationError) as exc:
-        services.ocg_submit_for_mapping(actor=researcher, ocg=ocg)
+        lifecycle.ocg_submit_for_mapping(actor=researcher, ocg=ocg)
     assert "Two or more individuals" in exc.value.messages[0]
 
 
@@ -237,16 +237,16 @@ def test_submit_approve_maps_and_scores(
     ocg = make_ocg(division=north, criminality=("drug_supply", "firearms"))
     evidence_all(ocg)
     make_record(ocgs=[ocg], claims=[("violence", 2)], grading="1BP")
-    services.ocg_submit_for_mapping(actor=researcher, ocg=ocg)
+    lifecycle.ocg_submit_for_mapping(actor=researcher, ocg=ocg)
     ocg.refresh_from_db()
     # Submitting straight from nominated records the move into development.
     assert ocg.status == OcgStatus.IN_DEVELOPMENT and ocg.mapping_submitted_at is not None
     with pytest.raises(ValidationError):
-        services.ocg_submit_for_mapping(actor=researcher, ocg=ocg)
+        lifecycle.ocg_submit_for_mapping(actor=researcher, ocg=ocg)
     with pytest.raises(PermissionDenied):
-        services.ocg_approve_mapping(actor=researcher, ocg=ocg)
+        lifecycle.ocg_approve_mapping(actor=researcher, ocg=ocg)
     with django_capture_on_commit_callbacks(execute=True):
-        services.ocg_approve_mapping(actor=supervisor, ocg=ocg)
+        lifecycle.ocg_approve_mapping(actor=supervisor, ocg=ocg)
     ocg.refresh_from_db()
     assert ocg.status == OcgStatus.MAPPED and ocg.mapped_on == TODAY
     assert ocg.mapping_submitted_at is None
@@ -260,24 +260,24 @@ def test_submit_approve_maps_and_scores(
 
 def test_approve_refused_unless_submitted(supervisor, evidenced_ocg):
     with pytest.raises(ValidationError) as exc:
-        services.ocg_approve_mapping(actor=supervisor, ocg=evidenced_ocg)
+        lifecycle.ocg_approve_mapping(actor=supervisor, ocg=evidenced_ocg)
     assert "must first be submitted" in exc.value.messages[0]
 
 
 def test_approve_refused_if_evidence_withdrawn_since(researcher, supervisor, evidenced_ocg):
-    services.ocg_submit_for_mapping(actor=researcher, ocg=evidenced_ocg)
+    lifecycle.ocg_submit_for_mapping(actor=researcher, ocg=evidenced_ocg)
     DefinitionEvidence.objects.filter(ocg=evidenced_ocg, criterion="continuing_basis").delete()
     with pytest.raises(ValidationError) as exc:
-        services.ocg_approve_mapping(actor=supervisor, ocg=evidenced_ocg)
+        lifecycle.ocg_approve_mapping(actor=supervisor, ocg=evidenced_ocg)
     assert "On a continuing basis" in exc.value.messages[0]
 
 
 def test_return_needs_reason_and_goes_back_to_development(researcher, supervisor, evidenced_ocg):
-    services.ocg_submit_for_mapping(actor=researcher, ocg=evidenced_ocg)
+    lifecycle.ocg_submit_for_mapping(actor=researcher, ocg=evidenced_ocg)
     with pytest.raises(ValidationError) as exc:
-        services.ocg_return(actor=supervisor, ocg=evidenced_ocg, reason="  ")
+        lifecycle.ocg_return(actor=supervisor, ocg=evidenced_ocg, reason="  ")
     assert "reason" in _errors(exc)
-    services.ocg_return(actor=supervisor, ocg=evidenced_ocg, reason="More on structure please")
+    lifecycle.ocg_return(actor=supervisor, ocg=evidenced_ocg, reason="More on structure please")
     evidenced_ocg.refresh_from_db()
     assert evidenced_ocg.status == OcgStatus.IN_DEVELOPMENT
     assert evidenced_ocg.mapping_submitted_at is None
@@ -289,14 +289,14 @@ def test_mapping_marks_linked_county_lines_stale(researcher, supervisor, evidenc
     line = make_line(
         districts=[force["districts"]["medway"]], status=LineStatus.ACTIVE, ocg=evidenced_ocg
     )
-    services.ocg_submit_for_mapping(actor=researcher, ocg=evidenced_ocg)
-    services.ocg_approve_mapping(actor=supervisor, ocg=evidenced_ocg)
+    lifecycle.ocg_submit_for_mapping(actor=researcher, ocg=evidenced_ocg)
+    lifecycle.ocg_approve_mapping(actor=supervisor, ocg=evidenced_ocg)
     line.refresh_from_db()
     assert line.score_stale_since is not None
 
 
 def test_adopt_assigns_team_and_lro(supervisor, lro, mapped_ocg, force):
-    services.ocg_adopt(
+    lifecycle.ocg_adopt(
         actor=supervisor,
         ocg=mapped_ocg,
         managing_team=force["teams"]["north_local"].pk,
@@ -312,7 +312,7 @@ def test_adopt_assigns_team_and_lro(supervisor, lro, mapped_ocg, force):
 
 def test_adopt_refuses_non_lro_and_wrong_team(supervisor, analyst, mapped_ocg, force):
     with pytest.raises(ValidationError) as exc:
-        services.ocg_adopt(
+        lifecycle.ocg_adopt(
             actor=supervisor,
             ocg=mapped_ocg,
             managing_team=force["teams"]["clgt_north"].pk,
@@ -327,7 +327,7 @@ def test_adopt_refuses_non_lro_and_wrong_team(supervisor, analyst, mapped_ocg, f
 def test_adopt_refuses_an_lro_of_a_team_without_permission(supervisor, mapped_ocg, force):
     clgt_lro = _officer(force, Role.LRO, "clgt_north", "lro_clgt", Rank.DS)
     with pytest.raises(ValidationError) as exc:
-        services.ocg_adopt(
+        lifecycle.ocg_adopt(
             actor=supervisor,
             ocg=mapped_ocg,
             managing_team=force["teams"]["north_local"].pk,
@@ -340,14 +340,14 @@ def test_adopt_refuses_an_lro_of_a_team_without_permission(supervisor, mapped_oc
 
 def test_adopt_needs_supervisor_and_mapped(coordinator, supervisor, lro, evidenced_ocg, force):
     with pytest.raises(PermissionDenied):
-        services.ocg_adopt(
+        lifecycle.ocg_adopt(
             actor=coordinator,
             ocg=evidenced_ocg,
             managing_team=force["teams"]["soc"].pk,
             lead_responsible_officer=lro.pk,
         )
     with pytest.raises(ValidationError) as exc:
-        services.ocg_adopt(
+        lifecycle.ocg_adopt(
             actor=supervisor,
             ocg=evidenced_ocg,
             managing_team=force["teams"]["soc"].pk,
@@ -362,14 +362,14 @@ def test_close_validates_date_and_reason(supervisor, mapped_ocg):
         (mapped_ocg.nominated_on - datetime.timedelta(days=1), "date"),
     ):
         with pytest.raises(ValidationError) as exc:
-            services.ocg_close(
+            lifecycle.ocg_close(
                 actor=supervisor, ocg=mapped_ocg, status="dismantled", date=date, reason="Done"
             )
         assert field in _errors(exc)
     with pytest.raises(ValidationError) as exc:
-        services.ocg_close(actor=supervisor, ocg=mapped_ocg, status="gone", date=TODAY, reason="")
+        lifecycle.ocg_close(actor=supervisor, ocg=mapped_ocg, status="gone", date=TODAY, reason="")
     assert set(_errors(exc)) == {"status", "reason"}
-    services.ocg_close(
+    lifecycle.ocg_close(
         actor=supervisor, ocg=mapped_ocg, status="dismantled", date=TODAY, reason="All charged"
     )
     mapped_ocg.refresh_from_db()
@@ -379,36 +379,36 @@ def test_close_validates_date_and_reason(supervisor, mapped_ocg):
 
 def test_close_refused_for_nomination(supervisor, ocg):
     with pytest.raises(ValidationError):
-        services.ocg_close(actor=supervisor, ocg=ocg, status="archived", date=TODAY, reason="x")
+        lifecycle.ocg_close(actor=supervisor, ocg=ocg, status="archived", date=TODAY, reason="x")
 
 
 def test_reject_from_nomination_with_reason_only(coordinator, researcher, ocg, mapped_ocg):
     with pytest.raises(PermissionDenied):
-        services.ocg_reject(actor=researcher, ocg=ocg, reason="No")
+        lifecycle.ocg_reject(actor=researcher, ocg=ocg, reason="No")
     with pytest.raises(ValidationError):
-        services.ocg_reject(actor=coordinator, ocg=ocg, reason="")
+        lifecycle.ocg_reject(actor=coordinator, ocg=ocg, reason="")
     with pytest.raises(ValidationError):
-        services.ocg_reject(actor=coordinator, ocg=mapped_ocg, reason="Too late")
-    services.ocg_reject(actor=coordinator, ocg=ocg, reason="Not organised")
+        lifecycle.ocg_reject(actor=coordinator, ocg=mapped_ocg, reason="Too late")
+    lifecycle.ocg_reject(actor=coordinator, ocg=ocg, reason="Not organised")
     ocg.refresh_from_db()
     assert ocg.status == OcgStatus.REJECTED and ocg.closure_reason == "Not organised"
 
 
 def test_closed_ocg_cannot_be_edited(coordinator, ocg):
-    services.ocg_reject(actor=coordinator, ocg=ocg, reason="Not organised")
+    lifecycle.ocg_reject(actor=coordinator, ocg=ocg, reason="Not organised")
     with pytest.raises(ValidationError):
-        services.ocg_update(actor=coordinator, ocg=ocg, name="Back again")
+        nomination.ocg_update(actor=coordinator, ocg=ocg, name="Back again")
 
 
 def test_lro_cannot_touch_an_ocg_they_cannot_see(lro, other_lro, mapped_ocg, supervisor, force):
-    services.ocg_adopt(
+    lifecycle.ocg_adopt(
         actor=supervisor,
         ocg=mapped_ocg,
         managing_team=force["teams"]["north_local"].pk,
         lead_responsible_officer=lro.pk,
     )
     with pytest.raises(PermissionDenied):
-        services.plan_action_add(
+        plan.plan_action_add(
             actor=other_lro,
             ocg=mapped_ocg,
             strand="pursue",
@@ -423,7 +423,7 @@ def test_lro_cannot_touch_an_ocg_they_cannot_see(lro, other_lro, mapped_ocg, sup
 
 @pytest.fixture
 def adopted_ocg(supervisor, lro, mapped_ocg, force):
-    return services.ocg_adopt(
+    return lifecycle.ocg_adopt(
         actor=supervisor,
         ocg=mapped_ocg,
         managing_team=force["teams"]["north_local"].pk,
@@ -432,7 +432,7 @@ def adopted_ocg(supervisor, lro, mapped_ocg, force):
 
 
 def test_lro_keeps_the_plan_and_overdue_is_flagged(lro, adopted_ocg):
-    action = services.plan_action_add(
+    action = plan.plan_action_add(
         actor=lro,
         ocg=adopted_ocg,
         strand="pursue",
@@ -441,17 +441,17 @@ def test_lro_keeps_the_plan_and_overdue_is_flagged(lro, adopted_ocg):
         due_on=TODAY - datetime.timedelta(days=1),
     )
     assert action.is_overdue
-    services.plan_action_update(actor=lro, action=action, version=1, status="done")
+    plan.plan_action_update(actor=lro, action=action, version=1, status="done")
     action.refresh_from_db()
     assert action.status == PlanActionStatus.DONE and not action.is_overdue
     with pytest.raises(ValidationError) as exc:
-        services.plan_action_update(actor=lro, action=action, version=1, status="open")
+        plan.plan_action_update(actor=lro, action=action, version=1, status="open")
     assert "version" in _errors(exc)
 
 
 def test_plan_input_checked(lro, adopted_ocg):
     with pytest.raises(ValidationError) as exc:
-        services.plan_action_add(
+        plan.plan_action_add(
             actor=lro, ocg=adopted_ocg, strand="punish", description="", owner=None, due_on=""
         )
     assert set(_errors(exc)) == {"strand", "description", "owner", "due_on"}
@@ -459,7 +459,7 @@ def test_plan_input_checked(lro, adopted_ocg):
 
 def test_plan_only_for_adopted(coordinator, mapped_ocg):
     with pytest.raises(ValidationError):
-        services.plan_action_add(
+        plan.plan_action_add(
             actor=coordinator,
             ocg=mapped_ocg,
             strand="prevent",
@@ -471,7 +471,7 @@ def test_plan_only_for_adopted(coordinator, mapped_ocg):
 
 def test_researcher_cannot_keep_plan(researcher, adopted_ocg):
     with pytest.raises(PermissionDenied):
-        services.plan_action_add(
+        plan.plan_action_add(
             actor=researcher,
             ocg=adopted_ocg,
             strand="prevent",

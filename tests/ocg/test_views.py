@@ -11,9 +11,9 @@ from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.matrix.models import Score
 from kentsoc.matrix.services import subject_rescore
 from kentsoc.org.choices import Rank, Role
-from ocg import services
 from ocg.choices import OcgStatus
 from ocg.models import OCG, Nominal, OcgStatusChange, PlanAction
+from ocg.services import lifecycle, memberships, nomination
 from tests.conftest import _officer
 from tests.countylines.factories import make_line
 from tests.ocg.conftest import count_queries
@@ -222,7 +222,7 @@ def test_adopt_close_reject_pages_need_the_right_role(coordinator, researcher, m
 
 
 def test_lro_home_panel_and_overdue_plan(supervisor, lro, mapped_ocg, force):
-    services.ocg_adopt(
+    lifecycle.ocg_adopt(
         actor=supervisor,
         ocg=mapped_ocg,
         managing_team=force["teams"]["north_local"].pk,
@@ -249,7 +249,7 @@ def test_lro_home_panel_and_overdue_plan(supervisor, lro, mapped_ocg, force):
 
 def test_supervisor_and_coordinator_home_panels(coordinator, researcher, supervisor, evidenced_ocg):
     assert evidenced_ocg.reference in client_for(coordinator).get("/").content.decode()
-    services.ocg_submit_for_mapping(actor=researcher, ocg=evidenced_ocg)
+    lifecycle.ocg_submit_for_mapping(actor=researcher, ocg=evidenced_ocg)
     home = client_for(supervisor).get("/").content.decode()
     assert 'data-testid="panel-approvals"' in home and evidenced_ocg.reference in home
 
@@ -258,7 +258,7 @@ def test_network_json_links_members_to_other_ocgs(coordinator, north):
     first = make_ocg(division=north, name="First Firm")
     second = make_ocg(division=north, name="Second Firm", members=1)
     shared = first.memberships.first().nominal
-    services.membership_add(actor=coordinator, ocg=second, nominal=shared.pk, role="enabler")
+    memberships.membership_add(actor=coordinator, ocg=second, nominal=shared.pk, role="enabler")
     data = client_for(coordinator).get(f"/ocgs/{first.pk}/network.json").json()
     ids = {n["id"] for n in data["nodes"]}
     assert {f"ocg-{first.pk}", f"ocg-{second.pk}", f"nominal-{shared.pk}"} <= ids
@@ -288,7 +288,7 @@ def test_member_add_form_errors_at_field(researcher, ocg):
 
 
 def test_history_tab_lists_changes_not_views(coordinator, researcher, ocg):
-    services.ocg_start_development(actor=researcher, ocg=ocg)
+    lifecycle.ocg_start_development(actor=researcher, ocg=ocg)
     c = client_for(coordinator)
     c.get(f"/ocgs/{ocg.pk}/")
     history = c.get(f"/ocgs/{ocg.pk}/", {"tab": "history"}).content.decode()
@@ -297,7 +297,7 @@ def test_history_tab_lists_changes_not_views(coordinator, researcher, ocg):
 
 
 def test_plan_form_offers_the_lro_as_owner(supervisor, lro, mapped_ocg, force):
-    services.ocg_adopt(
+    lifecycle.ocg_adopt(
         actor=supervisor,
         ocg=mapped_ocg,
         managing_team=force["teams"]["north_local"].pk,
@@ -343,7 +343,7 @@ def test_record_from_an_ocg_bad_input_at_the_field_nothing_saved(
 
 
 def test_stale_edit_keeps_what_the_second_person_typed(coordinator, researcher, ocg):
-    services.ocg_update(actor=coordinator, ocg=ocg, version=1, summary="Theirs")
+    nomination.ocg_update(actor=coordinator, ocg=ocg, version=1, summary="Theirs")
     response = client_for(researcher).post(
         f"/ocgs/{ocg.pk}/edit/",
         {
@@ -409,7 +409,7 @@ def test_close_and_reject_pages_record_date_and_reason(supervisor, coordinator, 
 
 
 def test_supervisor_returns_a_submission_with_a_reason(researcher, supervisor, evidenced_ocg):
-    services.ocg_submit_for_mapping(actor=researcher, ocg=evidenced_ocg)
+    lifecycle.ocg_submit_for_mapping(actor=researcher, ocg=evidenced_ocg)
     c = client_for(supervisor)
     assert c.post(f"/ocgs/{evidenced_ocg.pk}/return/", {"reason": ""}).status_code == 400
     response = c.post(f"/ocgs/{evidenced_ocg.pk}/return/", {"reason": "Thin on structure"})
@@ -420,7 +420,7 @@ def test_supervisor_returns_a_submission_with_a_reason(researcher, supervisor, e
     assert 'data-testid="submit-mapping"' in summary
     notice = summary.split('data-testid="returned-notice"', 1)[1].split("</p>", 1)[0]
     assert "Thin on structure" in notice and "Returned: " not in notice
-    services.ocg_submit_for_mapping(actor=researcher, ocg=evidenced_ocg)
+    lifecycle.ocg_submit_for_mapping(actor=researcher, ocg=evidenced_ocg)
     summary = client_for(researcher).get(f"/ocgs/{evidenced_ocg.pk}/").content.decode()
     assert 'data-testid="returned-notice"' not in summary
 
@@ -464,7 +464,7 @@ def test_person_edit_refuses_a_stale_version_and_keeps_the_input(coordinator, re
 def test_every_role_that_sees_an_adopted_ocg_can_open_every_tab(
     request, role, supervisor, lro, mapped_ocg, force
 ):
-    services.ocg_adopt(
+    lifecycle.ocg_adopt(
         actor=supervisor,
         ocg=mapped_ocg,
         managing_team=force["teams"]["north_local"].pk,

@@ -1,0 +1,325 @@
+"""An OCG's life: nomination, development, submission for mapping, mapping, adoption, closure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from kentsoc.audit.choices import AuditAction
+from kentsoc.audit.services import audit_record
+from kentsoc.intel.selectors import definition_gap_labels
+from kentsoc.org.choices import Role, TeamKind
+from kentsoc.org.models import Officer, Team
+from ocg.choices import OcgStatus
+from ocg.models import OCG
+from ocg.services.common import (
+    PERM_ADD,
+    PERM_APPROVE,
+    PERM_CHANGE,
+    as_date,
+    as_id,
+    clean_text,
+    lock_ocg,
+    mark_ocg_and_lines_stale,
+    record_move,
+    require_perm,
+    require_visible_ocg,
+    today,
+)
+
+# Units that may manage an adopted OCG (DOMAIN.md "Management").
+MANAGING_TEAM_KINDS = frozenset(
+    {
+        TeamKind.SOC,
+        TeamKind.DIVISION_LOCAL,
+        TeamKind.MLT,
+        TeamKind.MSHT,
+        TeamKind.FI,
+        TeamKind.NCA_ERSOU,
+    }
+)
+CLOSING_STATUSES = frozenset({OcgStatus.DISMANTLED, OcgStatus.ARCHIVED})
+DEVELOPING_STATUSES = frozenset({OcgStatus.NOMINATED, OcgStatus.IN_DEVELOPMENT})
+
+
+def auto_start_development(actor: Any, ocg: OCG) -> None:
+    # The first piece of development work moves a nomination into development, so nobody has to
+    # remember a separate click before researching it.
+    if ocg.status == OcgStatus.NOMINATED:
+        record_move(actor=actor, ocg=ocg, to=OcgStatus.IN_DEVELOPMENT, reason="Development started")
+
+
+def ocg_evidence_recorded(actor: Any, ocg: OCG) -> None:
+    """Definition evidence was recorded on the OCG (intel.services.evidence_add runs this in its
+    transaction, for pages and API alike): that is development work too."""
+    auto_start_development(actor, lock_ocg(ocg))
+
+
+def _refuse_unless(ocg: OCG, allowed: Iterable[str], doing: str) -> None:
+    allowed = list(allowed)
+    if ocg.status not in allowed:
+        labels = " or ".join(OcgStatus(s).label.lower() for s in allowed)
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: f"Only a {labels} OCG can be {doing}; "
+                f"{ocg.reference} is {ocg.get_status_display().lower()}."
+            }
+        )
+
+
+@transaction.atomic
+def ocg_start_development(*, actor: Any, ocg: OCG) -> OCG:
+    require_perm(
+        actor, PERM_CHANGE, "develop OCGs", "OCG coordinators, researchers and supervisors"
+    )
+    require_visible_ocg(actor, ocg)
+    ocg = lock_ocg(ocg)
+    _refuse_unless(ocg, [OcgStatus.NOMINATED], "moved into development")
+    record_move(actor=actor, ocg=ocg, to=OcgStatus.IN_DEVELOPMENT, reason="Development started")
+    return ocg
+
+
+@transaction.atomic
+def ocg_submit_for_mapping(*, actor: Any, ocg: OCG) -> OCG:
+    """Ask a supervisor to put the OCG on the matrix. Refused, naming what is missing, until every
+    criterion of the definition is evidenced."""
+    require_perm(
+        actor,
+        PERM_CHANGE,
+        "submit OCGs for mapping",
+        "OCG coordinators, researchers and supervisors",
+    )
+    require_visible_ocg(actor, ocg)
+    ocg = lock_ocg(ocg)
+    _refuse_unless(ocg, DEVELOPING_STATUSES, "submitted for mapping")
+    if ocg.mapping_submitted_at is not None:
+        raise ValidationError(
+            {NON_FIELD_ERRORS: f"{ocg.reference} is already waiting for a supervisor's approval."}
+        )
+    missing = definition_gap_labels(ocg=ocg)
+    if missing:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: "Cannot submit for mapping: definition evidence missing for "
+                + ", ".join(missing)
+                + "."
+            }
+        )
+    auto_start_development(actor, ocg)
+    ocg.mapping_submitted_at = timezone.now()
+    ocg.mapping_submitted_by = actor
+    ocg.version += 1
+    ocg.save(
+        update_fields=["mapping_submitted_at", "mapping_submitted_by", "version", "updated_at"]
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=ocg,
+        changes={"submitted_for_mapping": True},
+    )
+    return ocg
+
+
+def _require_awaiting(ocg: OCG, doing: str) -> None:
+    if ocg.status != OcgStatus.IN_DEVELOPMENT or ocg.mapping_submitted_at is None:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: f"{ocg.reference} is not waiting for approval, so it cannot be "
+                f"{doing}: it must first be submitted for mapping."
+            }
+        )
+
+
+@transaction.atomic
+def ocg_approve_mapping(*, actor: Any, ocg: OCG) -> OCG:
+    """A supervisor puts the OCG on the matrix: it becomes mapped and the worker scores it."""
+    require_perm(actor, PERM_APPROVE, "approve mapping", "supervisors")
+    require_visible_ocg(actor, ocg)
+    ocg = lock_ocg(ocg)
+    _require_awaiting(ocg, "approved")
+    # Evidence may have been withdrawn since the submission.
+    missing = definition_gap_labels(ocg=ocg)
+    if missing:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: "Cannot approve: definition evidence missing for "
+                + ", ".join(missing)
+                + "."
+            }
+        )
+    ocg.mapped_on = today()
+    ocg.mapping_submitted_at = None
+    ocg.mapping_submitted_by = None
+    record_move(
+        actor=actor,
+        ocg=ocg,
+        to=OcgStatus.MAPPED,
+        reason="Mapping approved",
+        extra_fields=["mapped_on", "mapping_submitted_at", "mapping_submitted_by"],
+    )
+    mark_ocg_and_lines_stale(ocg)
+    return ocg
+
+
+@transaction.atomic
+def ocg_return(*, actor: Any, ocg: OCG, reason: str) -> OCG:
+    """A supervisor sends a submission back for more development, saying why."""
+    require_perm(actor, PERM_APPROVE, "return submissions", "supervisors")
+    require_visible_ocg(actor, ocg)
+    reason = clean_text(reason)
+    if not reason:
+        raise ValidationError({"reason": "Say why the submission is returned."})
+    ocg = lock_ocg(ocg)
+    _require_awaiting(ocg, "returned")
+    ocg.mapping_submitted_at = None
+    ocg.mapping_submitted_by = None
+    record_move(
+        actor=actor,
+        ocg=ocg,
+        to=OcgStatus.IN_DEVELOPMENT,
+        reason=f"Returned: {reason}",
+        extra_fields=["mapping_submitted_at", "mapping_submitted_by"],
+        changes={"returned": True},
+    )
+    return ocg
+
+
+@transaction.atomic
+def ocg_adopt(*, actor: Any, ocg: OCG, managing_team: Any, lead_responsible_officer: Any) -> OCG:
+    """A supervisor hands a mapped OCG to a managing unit and its Lead Responsible Officer."""
+    require_perm(actor, PERM_APPROVE, "approve adoptions", "supervisors")
+    require_visible_ocg(actor, ocg)
+    errors: dict[str, list[str]] = {}
+    team_id = as_id(managing_team)
+    team = Team.objects.filter(pk=team_id).first() if team_id is not None else None
+    if team is None:
+        errors.setdefault("managing_team", []).append("Choose the managing team.")
+    elif team.kind not in MANAGING_TEAM_KINDS:
+        errors.setdefault("managing_team", []).append(
+            f"{team.name} ({team.get_kind_display()}) cannot manage OCGs: choose a SOC, Division "
+            "local, Money Laundering, MSHT, Financial Investigation or NCA/ERSOU team."
+        )
+    user_id = as_id(lead_responsible_officer)
+    lro = (
+        get_user_model().objects.filter(pk=user_id, is_active=True).first()
+        if user_id is not None
+        else None
+    )
+    if lro is None:
+        errors.setdefault("lead_responsible_officer", []).append(
+            "Choose the Lead Responsible Officer."
+        )
+    else:
+        officer = Officer.objects.filter(user=lro).select_related("team").first()
+        if officer is None or officer.role != Role.LRO:
+            errors.setdefault("lead_responsible_officer", []).append(
+                f"{lro.get_full_name() or lro.get_username()} is not a Lead Responsible Officer."
+            )
+        elif officer.team.kind not in MANAGING_TEAM_KINDS:
+            # An LRO answers for the group through their unit: a unit that may not manage OCGs
+            # (a CLGT, the OCGMU) cannot hold one through its officer either.
+            errors.setdefault("lead_responsible_officer", []).append(
+                f"{lro.get_full_name() or lro.get_username()} is in {officer.team.name} "
+                f"({officer.team.get_kind_display()}), a team without permission to manage OCGs: "
+                "choose an LRO of a SOC, Division local, Money Laundering, MSHT, Financial "
+                "Investigation or NCA/ERSOU team."
+            )
+        elif not lro.has_perm("ocg.manage_plan_ocg"):
+            errors.setdefault("lead_responsible_officer", []).append(
+                f"{lro.get_full_name() or lro.get_username()} has no permission to manage an OCG."
+            )
+    if errors:
+        raise ValidationError(errors)
+    ocg = lock_ocg(ocg)
+    _refuse_unless(ocg, [OcgStatus.MAPPED], "adopted")
+    ocg.managing_team = team
+    ocg.lead_responsible_officer = lro
+    ocg.adopted_on = today()
+    record_move(
+        actor=actor,
+        ocg=ocg,
+        to=OcgStatus.ADOPTED,
+        reason=f"Adopted by {team.name}; LRO {lro.get_full_name() or lro.get_username()}",
+        extra_fields=["managing_team", "lead_responsible_officer", "adopted_on"],
+        changes={"managing_team": team.pk, "lead_responsible_officer": lro.pk},
+    )
+    mark_ocg_and_lines_stale(ocg)
+    return ocg
+
+
+@transaction.atomic
+def ocg_close(*, actor: Any, ocg: OCG, status: str, date: Any, reason: str) -> OCG:
+    """Dismantle or archive a mapped or adopted OCG; it leaves the matrix."""
+    require_perm(actor, PERM_APPROVE, "close OCGs", "supervisors")
+    require_visible_ocg(actor, ocg)
+    errors: dict[str, list[str]] = {}
+    if status not in CLOSING_STATUSES:
+        errors.setdefault("status", []).append("Choose dismantled or archived.")
+    try:
+        on = as_date(date, "date")
+    except ValidationError as exc:
+        errors.setdefault("date", []).extend(exc.message_dict["date"])
+        on = None
+    else:
+        if on is None:
+            errors.setdefault("date", []).append("Enter the date it was closed.")
+        elif on > today():
+            errors.setdefault("date", []).append("The date cannot be in the future.")
+        elif on < ocg.nominated_on:
+            errors.setdefault("date", []).append(
+                f"The date cannot be before the nomination ({ocg.nominated_on:%d %b %Y})."
+            )
+    reason = clean_text(reason)
+    if not reason:
+        errors.setdefault("reason", []).append("Say why the OCG is closed.")
+    if errors:
+        raise ValidationError(errors)
+    ocg = lock_ocg(ocg)
+    _refuse_unless(ocg, [OcgStatus.MAPPED, OcgStatus.ADOPTED], "dismantled or archived")
+    ocg.closed_on = on
+    ocg.closure_reason = reason
+    record_move(
+        actor=actor,
+        ocg=ocg,
+        to=status,
+        reason=reason,
+        effective_on=on,
+        extra_fields=["closed_on", "closure_reason"],
+    )
+    mark_ocg_and_lines_stale(ocg)
+    return ocg
+
+
+@transaction.atomic
+def ocg_reject(*, actor: Any, ocg: OCG, reason: str) -> OCG:
+    """Reject a nomination or a group in development: it does not meet the definition."""
+    require_perm(actor, PERM_ADD, "reject nominations", "OCG coordinators and supervisors")
+    require_visible_ocg(actor, ocg)
+    reason = clean_text(reason)
+    if not reason:
+        raise ValidationError({"reason": "Say why the nomination is rejected."})
+    ocg = lock_ocg(ocg)
+    _refuse_unless(ocg, DEVELOPING_STATUSES, "rejected")
+    ocg.closed_on = today()
+    ocg.closure_reason = reason
+    ocg.mapping_submitted_at = None
+    ocg.mapping_submitted_by = None
+    record_move(
+        actor=actor,
+        ocg=ocg,
+        to=OcgStatus.REJECTED,
+        reason=reason,
+        extra_fields=[
+            "closed_on",
+            "closure_reason",
+            "mapping_submitted_at",
+            "mapping_submitted_by",
+        ],
+    )
+    return ocg

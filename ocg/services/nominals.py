@@ -1,0 +1,158 @@
+"""People: recording a nominal and changing their particulars."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+
+from kentsoc.audit.choices import AuditAction
+from kentsoc.audit.services import audit_record, audit_update
+from ocg.choices import CustodyStatus
+from ocg.models import Nominal
+from ocg.services.common import (
+    PERM_ADD_NOMINAL,
+    PERM_CHANGE_NOMINAL,
+    as_date,
+    check_version,
+    clean_text,
+    require_perm,
+    today,
+)
+
+
+def nominal_possible_duplicates(
+    *,
+    first_name: str,
+    last_name: str,
+    date_of_birth: datetime.date | None,
+    exclude: int | None = None,
+) -> list[Nominal]:
+    """People who are likely the same person: same full name, or same surname and date of birth."""
+    same_name = Q(first_name__iexact=first_name.strip(), last_name__iexact=last_name.strip())
+    if date_of_birth is not None:
+        # Same name with a different known birth date is a namesake, not a duplicate.
+        same_name &= Q(date_of_birth=date_of_birth) | Q(date_of_birth__isnull=True)
+        query = same_name | Q(last_name__iexact=last_name.strip(), date_of_birth=date_of_birth)
+    else:
+        query = same_name
+    qs = Nominal.objects.filter(query).order_by("reference")
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude)
+    return list(qs[:10])
+
+
+def _clean_nominal_fields(values: dict[str, Any], errors: dict[str, list[str]]) -> dict[str, Any]:
+    cleaned = dict(values)
+    for name in ("first_name", "last_name", "aliases"):
+        if name in cleaned:
+            cleaned[name] = clean_text(cleaned[name])
+    if "first_name" in cleaned and not cleaned["first_name"]:
+        errors.setdefault("first_name", []).append("Enter the first name.")
+    if "last_name" in cleaned and not cleaned["last_name"]:
+        errors.setdefault("last_name", []).append("Enter the last name.")
+    for name, limit in (("first_name", 80), ("last_name", 80), ("aliases", 300)):
+        if len(cleaned.get(name) or "") > limit:
+            errors.setdefault(name, []).append(f"At most {limit} characters.")
+    if "date_of_birth" in cleaned:
+        try:
+            dob = as_date(cleaned["date_of_birth"], "date_of_birth")
+        except ValidationError as exc:
+            errors.setdefault("date_of_birth", []).extend(exc.message_dict["date_of_birth"])
+            dob = None
+        else:
+            if dob is not None and dob > today():
+                errors.setdefault("date_of_birth", []).append(
+                    "The date of birth cannot be in the future."
+                )
+            elif dob is not None and dob.year < 1900:
+                errors.setdefault("date_of_birth", []).append("Check the year of birth.")
+        cleaned["date_of_birth"] = dob
+    if "custody_status" in cleaned:
+        if not cleaned["custody_status"]:
+            cleaned["custody_status"] = CustodyStatus.AT_LIBERTY
+        elif cleaned["custody_status"] not in CustodyStatus.values:
+            errors.setdefault("custody_status", []).append(
+                f"Custody status must be one of {', '.join(CustodyStatus.values)}."
+            )
+    return cleaned
+
+
+@dataclass
+class NominalCreated:
+    nominal: Nominal
+    possible_duplicates: list[Nominal] = field(default_factory=list)
+
+
+@transaction.atomic
+def nominal_create(
+    *,
+    actor: Any,
+    first_name: str,
+    last_name: str,
+    date_of_birth: Any = None,
+    aliases: str = "",
+    custody_status: str = CustodyStatus.AT_LIBERTY,
+) -> NominalCreated:
+    """Record a person. Likely duplicates (same name and date of birth) do not block the record,
+    since namesakes exist, but are returned so the page can warn and link to them."""
+    require_perm(actor, PERM_ADD_NOMINAL, "record nominals", "researchers, coordinators and CLGT")
+    errors: dict[str, list[str]] = {}
+    fields = _clean_nominal_fields(
+        {
+            "first_name": first_name,
+            "last_name": last_name,
+            "date_of_birth": date_of_birth,
+            "aliases": aliases,
+            "custody_status": custody_status,
+        },
+        errors,
+    )
+    if errors:
+        raise ValidationError(errors)
+    duplicates = nominal_possible_duplicates(
+        first_name=fields["first_name"],
+        last_name=fields["last_name"],
+        date_of_birth=fields["date_of_birth"],
+    )
+    nominal = Nominal.objects.create(**fields, created_by=actor)
+    nominal.reference = f"NOM-{nominal.pk:06d}"
+    nominal.save(update_fields=["reference"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=nominal,
+        changes={
+            **fields,
+            "reference": nominal.reference,
+            "possible_duplicates": [d.reference for d in duplicates],
+        },
+    )
+    return NominalCreated(nominal=nominal, possible_duplicates=duplicates)
+
+
+NOMINAL_FIELDS = ("first_name", "last_name", "aliases", "date_of_birth", "custody_status")
+
+
+@transaction.atomic
+def nominal_update(*, actor: Any, nominal: Nominal, version: Any = None, **changes: Any) -> Nominal:
+    require_perm(
+        actor, PERM_CHANGE_NOMINAL, "change nominals", "researchers, coordinators and CLGT"
+    )
+    unknown = set(changes) - set(NOMINAL_FIELDS)
+    if unknown:
+        raise TypeError(f"nominal_update() got unknown fields: {', '.join(sorted(unknown))}")
+    if not Nominal.objects.visible_to(actor).filter(pk=nominal.pk).exists():
+        raise PermissionDenied("You may not see this nominal.")
+    nominal = Nominal.objects.select_for_update().get(pk=nominal.pk)
+    check_version(nominal, version, "person")
+    errors: dict[str, list[str]] = {}
+    fields = _clean_nominal_fields(changes, errors)
+    if errors:
+        raise ValidationError(errors)
+    audit_update(actor=actor, obj=nominal, values=fields)
+    return nominal

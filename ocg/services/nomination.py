@@ -1,0 +1,237 @@
+"""Nominating an OCG (its people, criminality and division) and editing its particulars."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+
+from kentsoc.audit.choices import AuditAction
+from kentsoc.audit.services import audit_record, diff_fields
+from kentsoc.matrix.services import subjects_mark_stale
+from kentsoc.org.models import Division
+from ocg.choices import CLOSED_OCG_STATUSES, Criminality, MembershipRole, OcgStatus
+from ocg.models import OCG, CriminalityType, Membership, Nominal, OcgStatusChange
+from ocg.services.common import (
+    PERM_ADD,
+    PERM_CHANGE,
+    as_date,
+    as_id,
+    check_version,
+    clean_text,
+    lock_ocg,
+    require_perm,
+    require_visible_ocg,
+    today,
+)
+
+MIN_MEMBERS = 2
+
+
+def _clean_criminality(codes: Any, errors: dict[str, list[str]]) -> list[CriminalityType]:
+    if isinstance(codes, str):
+        codes = [codes]
+    codes = [c for c in (codes or []) if c not in ("", None)]
+    if not codes:
+        errors.setdefault("criminality", []).append("Choose at least one type of criminality.")
+        return []
+    unknown = [str(c) for c in codes if c not in Criminality.values]
+    if unknown:
+        errors.setdefault("criminality", []).append(
+            f"Unknown criminality {', '.join(unknown)}: "
+            f"choose from {', '.join(Criminality.values)}."
+        )
+        return []
+    types = list(CriminalityType.objects.filter(code__in=codes))
+    if len(types) != len(set(codes)):
+        errors.setdefault("criminality", []).append("A criminality type is missing from the list.")
+    return types
+
+
+def _clean_division(value: Any, errors: dict[str, list[str]]) -> Division | None:
+    pk = as_id(value)
+    if value in (None, ""):
+        errors.setdefault("division", []).append("Choose the division.")
+        return None
+    division = Division.objects.filter(pk=pk).first() if pk is not None else None
+    if division is None:
+        errors.setdefault("division", []).append(f"No division has id {value!r}.")
+        return None
+    if division.is_central:
+        errors.setdefault("division", []).append(
+            f"{division.name} is the Central CLGT matrix, not a division that holds OCGs: "
+            "choose North, East or West."
+        )
+        return None
+    return division
+
+
+def _clean_members(
+    actor: Any, members: Any, errors: dict[str, list[str]]
+) -> list[tuple[Nominal, str]]:
+    cleaned: list[tuple[Nominal, str]] = []
+    seen: set[int] = set()
+    raw: list[tuple[int | None, Any, Any]] = []
+    for item in members or ():
+        if isinstance(item, Mapping):
+            raw.append((as_id(item.get("nominal")), item.get("nominal"), item.get("role")))
+        else:
+            errors.setdefault("members", []).append(
+                f"{item!r} is not a member: give a nominal and a role."
+            )
+    ids = [pk for pk, _, _ in raw if pk is not None]
+    visible = {n.pk: n for n in Nominal.objects.visible_to(actor).filter(pk__in=ids)}
+    for pk, given, role in raw:
+        if pk is None:
+            errors.setdefault("members", []).append(f"{given!r} is not a nominal id.")
+        elif pk not in visible:
+            errors.setdefault("members", []).append(f"No nominal you may see has id {pk}.")
+        elif role not in MembershipRole.values:
+            errors.setdefault("members", []).append(
+                f"Choose a role for {visible[pk].full_name}: "
+                f"one of {', '.join(MembershipRole.values)}."
+            )
+        elif pk in seen:
+            errors.setdefault("members", []).append(
+                f"{visible[pk].full_name} is listed more than once."
+            )
+        else:
+            seen.add(pk)
+            cleaned.append((visible[pk], role))
+    if len(seen) < MIN_MEMBERS and "members" not in errors:
+        errors.setdefault("members", []).append(
+            f"An OCG is two or more individuals: add at least {MIN_MEMBERS} different people "
+            f"({len(seen)} given)."
+        )
+    return cleaned
+
+
+@transaction.atomic
+def ocg_nominate(
+    *,
+    actor: Any,
+    name: str,
+    criminality: Iterable[str],
+    division: Any,
+    summary: str = "",
+    members: Iterable[Mapping[str, Any]],
+    nominated_on: Any = None,
+) -> OCG:
+    """Nominate a group: two or more people, at least one criminality, in a division."""
+    require_perm(actor, PERM_ADD, "nominate OCGs", "OCG coordinators and supervisors")
+    errors: dict[str, list[str]] = {}
+    name = clean_text(name)
+    if not name:
+        errors.setdefault("name", []).append("Enter the name the group is known by.")
+    elif len(name) > 120:
+        errors.setdefault("name", []).append("The name can be at most 120 characters.")
+    types = _clean_criminality(criminality, errors)
+    division_obj = _clean_division(division, errors)
+    cleaned_members = _clean_members(actor, members, errors)
+    try:
+        nominated_on = as_date(nominated_on, "nominated_on") or today()
+    except ValidationError as exc:
+        errors.setdefault("nominated_on", []).extend(exc.message_dict["nominated_on"])
+    else:
+        if nominated_on > today():
+            errors.setdefault("nominated_on", []).append(
+                "The nomination date cannot be in the future."
+            )
+    if errors:
+        raise ValidationError(errors)
+
+    ocg = OCG.objects.create(
+        name=name,
+        summary=clean_text(summary),
+        division=division_obj,
+        nominated_on=nominated_on,
+        status=OcgStatus.NOMINATED,
+        created_by=actor,
+    )
+    ocg.reference = f"OCG-{ocg.pk:04d}"
+    ocg.save(update_fields=["reference"])
+    ocg.criminality.set(types)
+    Membership.objects.bulk_create(
+        Membership(ocg=ocg, nominal=nominal, role=role, from_date=nominated_on)
+        for nominal, role in cleaned_members
+    )
+    OcgStatusChange.objects.create(
+        ocg=ocg,
+        from_status="",
+        to_status=OcgStatus.NOMINATED,
+        effective_on=nominated_on,
+        reason="Nominated",
+        changed_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=ocg,
+        changes={
+            "reference": ocg.reference,
+            "name": name,
+            "criminality": sorted(t.code for t in types),
+            "division": division_obj.pk,
+            "summary": ocg.summary,
+            "members": [{"nominal": n.pk, "role": r} for n, r in cleaned_members],
+            "status": OcgStatus.NOMINATED,
+        },
+    )
+    return ocg
+
+
+OCG_FIELDS = ("name", "summary", "division", "criminality")
+
+
+@transaction.atomic
+def ocg_update(*, actor: Any, ocg: OCG, version: Any = None, **changes: Any) -> OCG:
+    """Change name, summary, division or criminality. `version` is the one the editor loaded:
+    if someone saved in between, this save is refused and theirs is kept."""
+    require_perm(actor, PERM_CHANGE, "change OCGs", "OCG coordinators, researchers and supervisors")
+    unknown = set(changes) - set(OCG_FIELDS)
+    if unknown:
+        raise TypeError(f"ocg_update() got unknown fields: {', '.join(sorted(unknown))}")
+    require_visible_ocg(actor, ocg)
+    ocg = lock_ocg(ocg)
+    check_version(ocg, version, "OCG")
+    if ocg.status in CLOSED_OCG_STATUSES:
+        raise ValidationError(
+            {NON_FIELD_ERRORS: f"This OCG is {ocg.get_status_display().lower()}: it is closed."}
+        )
+    errors: dict[str, list[str]] = {}
+    new: dict[str, Any] = {}
+    if "name" in changes:
+        new["name"] = clean_text(changes["name"])
+        if not new["name"]:
+            errors.setdefault("name", []).append("Enter the name the group is known by.")
+        elif len(new["name"]) > 120:
+            errors.setdefault("name", []).append("The name can be at most 120 characters.")
+    if "summary" in changes:
+        new["summary"] = clean_text(changes["summary"])
+    if "division" in changes:
+        new["division"] = _clean_division(changes["division"], errors)
+    types = None
+    if "criminality" in changes:
+        types = _clean_criminality(changes["criminality"], errors)
+    if errors:
+        raise ValidationError(errors)
+
+    diff = diff_fields(ocg, new)
+    old_codes = sorted(ocg.criminality.values_list("code", flat=True))
+    if types is not None and sorted(t.code for t in types) != old_codes:
+        diff["criminality"] = [old_codes, sorted(t.code for t in types)]
+    if not diff:
+        return ocg
+    for name, value in new.items():
+        setattr(ocg, name, value)
+    ocg.version += 1
+    ocg.save(update_fields=[*new, "version", "updated_at"])
+    if types is not None:
+        ocg.criminality.set(types)
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=ocg, changes=diff)
+    # Criminality feeds `multiple_criminality`; the division decides where the OCG ranks.
+    if "criminality" in diff or "division" in diff:
+        subjects_mark_stale(ocg_ids=[ocg.pk])
+    return ocg
