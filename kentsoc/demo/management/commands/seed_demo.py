@@ -12,10 +12,10 @@ from django.utils import timezone
 from kentsoc.broker import rescores_deferred
 from kentsoc.demo import countylines as countylines_demo
 from kentsoc.demo import disruptions as disruptions_demo
+from kentsoc.demo import lifetime as lifetime_demo
 from kentsoc.demo import matrix as matrix_demo
 from kentsoc.demo import ocg as ocg_demo
 from kentsoc.demo import org as org_demo
-from kentsoc.lifetime import demo as lifetime_demo
 
 # Each app's demo module has `seed(stdout=..., story_end=date)` and is idempotent. They run in this
 # order because later ones reuse what earlier ones made (lines link to OCGs, disruptions target
