@@ -8,8 +8,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from countylines import forms as f
-from countylines import selectors, services
+from countylines import selectors
 from countylines.choices import LineStatus
+from countylines.services.base import OPEN_STATUSES, PERM_APPROVE, PERM_CHANGE
 from kentsoc.intel.choices import CountyLineCriterion
 from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.intel.selectors import can_open_records
@@ -78,7 +79,7 @@ def score_context(user: Any, line: Any) -> dict[str, Any]:
         "score_rows": rows,
         "score_stale": stale,
         # Poll only while the worker has something to do for this line.
-        "score_poll": stale and line.status in services.OPEN_STATUSES | {LineStatus.DISMANTLED},
+        "score_poll": stale and line.status in OPEN_STATUSES | {LineStatus.DISMANTLED},
         "rank_division": division,
         "not_scored_reason": "" if score else _not_scored_reason(line),
     }
@@ -86,9 +87,9 @@ def score_context(user: Any, line: Any) -> dict[str, Any]:
 
 def detail_context(request: HttpRequest, line: Any, **forms: Any) -> dict[str, Any]:
     user = request.user
-    is_open = line.status in services.OPEN_STATUSES
-    can_change = user.has_perm(services.PERM_CHANGE) and is_open
-    can_approve = user.has_perm(services.PERM_APPROVE)
+    is_open = line.status in OPEN_STATUSES
+    can_change = user.has_perm(PERM_CHANGE) and is_open
+    can_approve = user.has_perm(PERM_APPROVE)
     missing = [CountyLineCriterion(c).label for c in selectors.listed_missing_criteria(line)]
     links = list(line.line_districts.all())
     return {

@@ -18,11 +18,30 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from countylines import forms as f
-from countylines import selectors, services
+from countylines import selectors
 from countylines.filters import CountyLineFilterSet, PersonAtRiskFilterSet
 from countylines.models import PersonAtRisk
 from countylines.phones import display_mobile, normalise_mobile
 from countylines.presenters import detail_context, score_context
+from countylines.services.base import (
+    PERM_ADD,
+    PERM_ADD_PERSON,
+    PERM_ADD_REFERRAL,
+    PERM_CHANGE,
+    PERM_CHANGE_PERSON,
+    PERM_CHANGE_REFERRAL,
+)
+from countylines.services.deal_lines import line_add_deal_line
+from countylines.services.lifecycle import line_activate, line_dismantle, line_flex, line_reject
+from countylines.services.lines import line_nominate, line_update
+from countylines.services.nominals import line_add_nominal, line_remove_nominal
+from countylines.services.people import (
+    PERSON_FIELDS,
+    person_at_risk_create,
+    person_at_risk_update,
+    referral_create,
+    referral_record_outcome,
+)
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_read, audit_view
 from kentsoc.web.generic import FilteredListView
@@ -62,11 +81,11 @@ class LineListView(FilteredListView):
     ]
 
     def get_extra_context(self) -> dict[str, Any]:
-        return {"can_nominate": self.request.user.has_perm(services.PERM_ADD)}
+        return {"can_nominate": self.request.user.has_perm(PERM_ADD)}
 
 
 @login_required
-@permission_required(services.PERM_ADD, raise_exception=True)
+@permission_required(PERM_ADD, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def nominate(request: HttpRequest) -> HttpResponse:
     ocgs = _ocgs_for(request.user)
@@ -74,7 +93,7 @@ def nominate(request: HttpRequest) -> HttpResponse:
     chosen = _posted_nominals(request)
     if request.method == "POST" and form.is_valid():
         try:
-            line = services.line_nominate(
+            line = line_nominate(
                 actor=request.user,
                 name=form.cleaned_data["name"],
                 exporting_area=form.cleaned_data["exporting_area"],
@@ -113,7 +132,7 @@ def _posted_nominals(request: HttpRequest) -> list[tuple[Any, str]]:
 @require_GET
 def deal_line_check(request: HttpRequest) -> HttpResponse:
     """htmx: the nomination form's deal-line numbers checked as they are typed."""
-    if not request.user.has_perm(services.PERM_ADD):
+    if not request.user.has_perm(PERM_ADD):
         raise Http404
     raw = [n.strip() for n in request.GET.get("deal_lines", "").splitlines() if n.strip()]
     rows, seen = [], set()
@@ -191,7 +210,7 @@ def _line_post(request: HttpRequest, pk: int, form_name: str, form: Any, run) ->
 @require_POST
 def activate(request: HttpRequest, pk: int) -> HttpResponse:
     def run(line, data):
-        services.line_activate(actor=request.user, line=line)
+        line_activate(actor=request.user, line=line)
         return f"{line.reference} is on the matrix; its score is being calculated."
 
     return _line_post(request, pk, "activate_form", forms.Form(request.POST), run)
@@ -203,7 +222,7 @@ def flex(request: HttpRequest, pk: int) -> HttpResponse:
     line = selectors.line_get(user=request.user, pk=pk)
 
     def run(line, data):
-        updated = services.line_flex(
+        updated = line_flex(
             actor=request.user, line=line, division=data["division"], reason=data["reason"]
         )
         if updated.flexed_division_id:
@@ -217,9 +236,7 @@ def flex(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def dismantle(request: HttpRequest, pk: int) -> HttpResponse:
     def run(line, data):
-        services.line_dismantle(
-            actor=request.user, line=line, date=data["date"], reason=data["reason"]
-        )
+        line_dismantle(actor=request.user, line=line, date=data["date"], reason=data["reason"])
         return f"{line.reference} recorded as dismantled."
 
     return _line_post(request, pk, "dismantle_form", f.DismantleForm(request.POST), run)
@@ -229,7 +246,7 @@ def dismantle(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reject(request: HttpRequest, pk: int) -> HttpResponse:
     def run(line, data):
-        services.line_reject(actor=request.user, line=line, reason=data["reason"])
+        line_reject(actor=request.user, line=line, reason=data["reason"])
         return f"{line.reference} nomination rejected."
 
     return _line_post(request, pk, "reject_form", f.RejectForm(request.POST), run)
@@ -239,7 +256,7 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def add_deal_line(request: HttpRequest, pk: int) -> HttpResponse:
     def run(line, data):
-        dl = services.line_add_deal_line(actor=request.user, line=line, number=data["number"])
+        dl = line_add_deal_line(actor=request.user, line=line, number=data["number"])
         return f"Deal line {dl.display_number} added."
 
     return _line_post(request, pk, "deal_line_form", f.DealLineForm(request.POST), run)
@@ -249,7 +266,7 @@ def add_deal_line(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def add_nominal(request: HttpRequest, pk: int) -> HttpResponse:
     def run(line, data):
-        link = services.line_add_nominal(
+        link = line_add_nominal(
             actor=request.user, line=line, nominal=data["nominal"], role=data["role"]
         )
         return f"{link.nominal.full_name} linked as {link.get_role_display().lower()}."
@@ -261,14 +278,14 @@ def add_nominal(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def remove_nominal(request: HttpRequest, pk: int, link_id: int) -> HttpResponse:
     def run(line, data):
-        services.line_remove_nominal(actor=request.user, line=line, link_id=link_id)
+        line_remove_nominal(actor=request.user, line=line, link_id=link_id)
         return "Nominal unlinked."
 
     return _line_post(request, pk, "nominal_form", forms.Form(request.POST), run)
 
 
 @login_required
-@permission_required(services.PERM_CHANGE, raise_exception=True)
+@permission_required(PERM_CHANGE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     line = selectors.line_get(user=request.user, pk=pk)
@@ -290,7 +307,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.line_update(
+            line_update(
                 actor=request.user,
                 line=line,
                 version=data["version"],
@@ -355,7 +372,7 @@ def _safeguarding_line(request: HttpRequest, pk: int):
 @require_http_methods(["GET", "POST"])
 def safeguarding(request: HttpRequest, pk: int) -> HttpResponse:
     line = _safeguarding_line(request, pk)
-    can_add = request.user.has_perm(services.PERM_ADD_PERSON)
+    can_add = request.user.has_perm(PERM_ADD_PERSON)
     form = (
         f.PersonAtRiskForm(request.POST if request.method == "POST" else None) if can_add else None
     )
@@ -364,7 +381,7 @@ def safeguarding(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404
         if form.is_valid():
             try:
-                person = services.person_at_risk_create(
+                person = person_at_risk_create(
                     actor=request.user, county_line=line, **form.cleaned_data
                 )
             except ValidationError as exc:
@@ -415,13 +432,13 @@ def people_list(request: HttpRequest) -> HttpResponse:
 def _person_page(request: HttpRequest, person, **forms: Any) -> HttpResponse:
     # Every render shows the record, including a form sent back with errors: each is audited.
     audit_view(actor=request.user, obj=person)
-    can_change = request.user.has_perm(services.PERM_CHANGE_PERSON)
+    can_change = request.user.has_perm(PERM_CHANGE_PERSON)
     context = {
         "person": person,
         "line": person.county_line,
         "referrals": list(person.referrals.all()),
-        "can_refer": request.user.has_perm(services.PERM_ADD_REFERRAL),
-        "can_record_outcome": request.user.has_perm(services.PERM_CHANGE_REFERRAL),
+        "can_refer": request.user.has_perm(PERM_ADD_REFERRAL),
+        "can_record_outcome": request.user.has_perm(PERM_CHANGE_REFERRAL),
         "referral_form": forms.get("referral_form") or f.ReferralForm(),
         "outcome_form": forms.get("outcome_form") or f.ReferralOutcomeForm(),
         "outcome_for": forms.get("outcome_for"),
@@ -430,7 +447,7 @@ def _person_page(request: HttpRequest, person, **forms: Any) -> HttpResponse:
             f.PersonAtRiskEditForm(
                 initial={
                     "version": person.version,
-                    **{field: getattr(person, field) for field in services._PERSON_FIELDS},
+                    **{field: getattr(person, field) for field in PERSON_FIELDS},
                 }
             )
             if can_change
@@ -455,7 +472,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = f.PersonAtRiskEditForm(request.POST)
     if form.is_valid():
         try:
-            services.person_at_risk_update(actor=request.user, person=person, **form.cleaned_data)
+            person_at_risk_update(actor=request.user, person=person, **form.cleaned_data)
         except ValidationError as exc:
             f.apply_service_errors(form, exc)
         else:
@@ -471,7 +488,7 @@ def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = f.ReferralForm(request.POST)
     if form.is_valid():
         try:
-            services.referral_create(actor=request.user, person=person, **form.cleaned_data)
+            referral_create(actor=request.user, person=person, **form.cleaned_data)
         except ValidationError as exc:
             f.apply_service_errors(form, exc)
         else:
@@ -487,9 +504,7 @@ def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     form = f.ReferralOutcomeForm(request.POST)
     if form.is_valid():
         try:
-            services.referral_record_outcome(
-                actor=request.user, referral=referral, **form.cleaned_data
-            )
+            referral_record_outcome(actor=request.user, referral=referral, **form.cleaned_data)
         except ValidationError as exc:
             f.apply_service_errors(form, exc)
         else:

@@ -11,9 +11,20 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from countylines import selectors, services
+from countylines import selectors
 from countylines.api import serializers as s
 from countylines.filters import CountyLineFilterSet, PersonAtRiskFilterSet
+from countylines.services.base import PERM_ADD, PERM_APPROVE, PERM_CHANGE
+from countylines.services.deal_lines import line_add_deal_line
+from countylines.services.lifecycle import line_activate, line_dismantle, line_flex, line_reject
+from countylines.services.lines import line_nominate, line_update
+from countylines.services.nominals import line_add_nominal, line_remove_nominal
+from countylines.services.people import (
+    person_at_risk_create,
+    person_at_risk_update,
+    referral_create,
+    referral_record_outcome,
+)
 from kentsoc.audit.services import audit_view
 from kentsoc.intel.services import EVIDENCE_PERMS
 from kentsoc.web.api import (
@@ -41,16 +52,16 @@ class CountyLineViewSet(
     filterset_class = CountyLineFilterSet
     permission_classes = [IsAuthenticated, ActionPermissions]
     action_permissions = {
-        "create": services.PERM_ADD,
-        "partial_update": services.PERM_CHANGE,
-        "nominals": services.PERM_CHANGE,
-        "remove_nominal": services.PERM_CHANGE,
-        "deal_lines": services.PERM_CHANGE,
+        "create": PERM_ADD,
+        "partial_update": PERM_CHANGE,
+        "nominals": PERM_CHANGE,
+        "remove_nominal": PERM_CHANGE,
+        "deal_lines": PERM_CHANGE,
         "evidence": EVIDENCE_PERMS["county_line"],
-        "activate": services.PERM_APPROVE,
-        "dismantle": services.PERM_CHANGE,
-        "reject": services.PERM_APPROVE,
-        "flex": services.PERM_APPROVE,
+        "activate": PERM_APPROVE,
+        "dismantle": PERM_CHANGE,
+        "reject": PERM_APPROVE,
+        "flex": PERM_APPROVE,
     }
 
     def get_queryset(self):
@@ -73,7 +84,7 @@ class CountyLineViewSet(
     @extend_schema(request=s.CountyLineCreateInput, responses={201: s.CountyLineSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _input(s.CountyLineCreateInput, request.data)
-        line = services.line_nominate(
+        line = line_nominate(
             actor=request.user,
             name=data["name"],
             exporting_area=data["exporting_area"],
@@ -90,7 +101,7 @@ class CountyLineViewSet(
         line = self._line()
         data = dict(_input(s.CountyLineUpdateInput, request.data))
         data["version"] = self.client_version()
-        services.line_update(actor=request.user, line=line, **data)
+        line_update(actor=request.user, line=line, **data)
         return self._respond(line.pk)
 
     @extend_schema(request=s.NominalLinkInput, responses={201: s.CountyLineSerializer})
@@ -98,16 +109,14 @@ class CountyLineViewSet(
     def nominals(self, request: Request, pk: str) -> Response:
         line = self._line()
         data = _input(s.NominalLinkInput, request.data)
-        services.line_add_nominal(
-            actor=request.user, line=line, nominal=data["nominal"], role=data["role"]
-        )
+        line_add_nominal(actor=request.user, line=line, nominal=data["nominal"], role=data["role"])
         return self._respond(line.pk, status.HTTP_201_CREATED)
 
     @extend_schema(request=None)
     @action(detail=True, methods=["delete"], url_path=r"nominals/(?P<link_id>\d+)")
     def remove_nominal(self, request: Request, pk: str, link_id: str) -> Response:
         line = self._line()
-        services.line_remove_nominal(actor=request.user, line=line, link_id=link_id)
+        line_remove_nominal(actor=request.user, line=line, link_id=link_id)
         return self._respond(line.pk)
 
     @extend_schema(request=s.DealLineInput, responses={201: s.CountyLineSerializer})
@@ -115,7 +124,7 @@ class CountyLineViewSet(
     def deal_lines(self, request: Request, pk: str) -> Response:
         line = self._line()
         data = _input(s.DealLineInput, request.data)
-        services.line_add_deal_line(actor=request.user, line=line, **data)
+        line_add_deal_line(actor=request.user, line=line, **data)
         return self._respond(line.pk, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.EvidenceInput, responses={201: s.CountyLineSerializer})
@@ -137,7 +146,7 @@ class CountyLineViewSet(
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def activate(self, request: Request, pk: str) -> Response:
-        services.line_activate(actor=request.user, line=self._line())
+        line_activate(actor=request.user, line=self._line())
         return self._respond(pk)
 
     @extend_schema(request=s.DismantleInput)
@@ -145,9 +154,7 @@ class CountyLineViewSet(
     def dismantle(self, request: Request, pk: str) -> Response:
         line = self._line()
         data = _input(s.DismantleInput, request.data)
-        services.line_dismantle(
-            actor=request.user, line=line, date=data["date"], reason=data["reason"]
-        )
+        line_dismantle(actor=request.user, line=line, date=data["date"], reason=data["reason"])
         return self._respond(line.pk)
 
     @extend_schema(request=s.ReasonInput)
@@ -155,7 +162,7 @@ class CountyLineViewSet(
     def reject(self, request: Request, pk: str) -> Response:
         line = self._line()
         data = _input(s.ReasonInput, request.data)
-        services.line_reject(actor=request.user, line=line, reason=data["reason"])
+        line_reject(actor=request.user, line=line, reason=data["reason"])
         return self._respond(line.pk)
 
     @extend_schema(request=s.FlexInput)
@@ -163,7 +170,7 @@ class CountyLineViewSet(
     def flex(self, request: Request, pk: str) -> Response:
         line = self._line()
         data = _input(s.FlexInput, request.data)
-        services.line_flex(
+        line_flex(
             actor=request.user, line=line, division=data.get("division"), reason=data["reason"]
         )
         return self._respond(line.pk)
@@ -193,7 +200,7 @@ class PersonAtRiskViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _input(s.PersonAtRiskCreateInput, request.data)
         line = selectors.line_get(user=request.user, pk=data.pop("county_line"))
-        person = services.person_at_risk_create(actor=request.user, county_line=line, **data)
+        person = person_at_risk_create(actor=request.user, county_line=line, **data)
         return self._respond(person.pk, status.HTTP_201_CREATED)
 
     @versioned_update_schema(request=s.PersonAtRiskUpdateInput, response=s.PersonAtRiskSerializer)
@@ -202,7 +209,7 @@ class PersonAtRiskViewSet(
         self.check_object_permissions(request, person)
         data = dict(_input(s.PersonAtRiskUpdateInput, request.data))
         data["version"] = self.client_version()
-        services.person_at_risk_update(actor=request.user, person=person, **data)
+        person_at_risk_update(actor=request.user, person=person, **data)
         return self._respond(person.pk)
 
     @extend_schema(request=s.ReferralCreateInput, responses={201: s.PersonAtRiskSerializer})
@@ -210,7 +217,7 @@ class PersonAtRiskViewSet(
     def referrals(self, request: Request, pk: str) -> Response:
         person = selectors.person_at_risk_get(user=request.user, pk=pk)
         data = _input(s.ReferralCreateInput, request.data)
-        services.referral_create(actor=request.user, person=person, **data)
+        referral_create(actor=request.user, person=person, **data)
         return self._respond(person.pk, status.HTTP_201_CREATED)
 
     def _respond(self, pk: int, code: int = status.HTTP_200_OK) -> Response:
@@ -228,5 +235,5 @@ class SafeguardingReferralViewSet(viewsets.GenericViewSet):
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         referral = selectors.referral_get(user=request.user, pk=kwargs["pk"])
         data = _input(s.ReferralOutcomeInput, request.data)
-        referral = services.referral_record_outcome(actor=request.user, referral=referral, **data)
+        referral = referral_record_outcome(actor=request.user, referral=referral, **data)
         return Response(self.get_serializer(referral).data)

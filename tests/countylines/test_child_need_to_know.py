@@ -16,8 +16,14 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from rest_framework.test import APIClient
 
-from countylines import services
 from countylines.models import PersonAtRisk, SafeguardingReferral
+from countylines.services.lifecycle import line_flex
+from countylines.services.people import (
+    person_at_risk_create,
+    person_at_risk_update,
+    referral_create,
+    referral_record_outcome,
+)
 from kentsoc.org.choices import Rank, Role
 from tests.conftest import _officer
 from tests.countylines.factories import make_person
@@ -148,7 +154,7 @@ def test_flexing_adds_the_flex_division_and_moves_the_clgt(
     east_clgt_officer,
     west_clio,
 ):
-    services.line_flex(actor=supervisor, line=line, division="EAST", reason="Worked by East")
+    line_flex(actor=supervisor, line=line, division="EAST", reason="Worked by East")
     line.refresh_from_db()
     # The line is now worked in East as well: East's CLIOs, supervisors and CLGT see the child.
     for user in (east_clio, east_supervisor, east_clgt_officer):
@@ -160,7 +166,7 @@ def test_flexing_adds_the_flex_division_and_moves_the_clgt(
     for user in (clgt_officer, west_clio):
         assert not _sees_child(user, line, people), user.username
 
-    services.line_flex(actor=supervisor, line=line, division="", reason="")
+    line_flex(actor=supervisor, line=line, division="", reason="")
     line.refresh_from_db()
     for user in (east_clio, east_supervisor, east_clgt_officer):
         assert not _sees_child(user, line, people), user.username
@@ -169,7 +175,7 @@ def test_flexing_adds_the_flex_division_and_moves_the_clgt(
 
 def test_a_line_flexed_to_the_central_clgt(line, people, supervisor, central_clgt_officer):
     assert not _sees_child(central_clgt_officer, line, people)
-    services.line_flex(actor=supervisor, line=line, division="CENTRAL", reason="Central team")
+    line_flex(actor=supervisor, line=line, division="CENTRAL", reason="Central team")
     line.refresh_from_db()
     assert _sees_child(central_clgt_officer, line, people)
 
@@ -180,7 +186,7 @@ class TestWrites:
 
     def test_another_divisions_clio_cannot_record_a_child_on_the_line(self, line, east_clio):
         with pytest.raises(PermissionDenied, match="children"):
-            services.person_at_risk_create(
+            person_at_risk_create(
                 actor=east_clio, county_line=line, name="X", kind="child", age_band="under_12"
             )
         refused = _api(east_clio).post(
@@ -196,35 +202,33 @@ class TestWrites:
         assert page.status_code == 403
         assert not PersonAtRisk.objects.exists()
         # A vulnerable adult on the same line is still theirs to record.
-        adult = services.person_at_risk_create(
+        adult = person_at_risk_create(
             actor=east_clio, county_line=line, name="Y", kind="vulnerable_adult", age_band="25_39"
         )
         # ... but not to re-class as a child, which would hide it from themselves.
         with pytest.raises(PermissionDenied):
-            services.person_at_risk_update(
+            person_at_risk_update(
                 actor=east_clio, person=adult, version=1, kind="child", age_band="15_17"
             )
 
     def test_another_divisions_clio_cannot_touch_the_childs_record(self, people, east_clio):
         child, referral = people["child"], people["referral"]
         with pytest.raises(PermissionDenied):
-            services.person_at_risk_update(actor=east_clio, person=child, version=1, notes="x")
+            person_at_risk_update(actor=east_clio, person=child, version=1, notes="x")
         with pytest.raises(PermissionDenied):
-            services.referral_create(
+            referral_create(
                 actor=east_clio, person=child, agency="mcet", referred_on=datetime.date.today()
             )
         with pytest.raises(PermissionDenied):
-            services.referral_record_outcome(
+            referral_record_outcome(
                 actor=east_clio, referral=referral, outcome="x", outcome_on=datetime.date.today()
             )
         child.refresh_from_db()
         assert child.version == 1 and SafeguardingReferral.objects.count() == 1
 
     def test_the_lines_clio_records_a_child(self, line, clio):
-        person = services.person_at_risk_create(
+        person = person_at_risk_create(
             actor=clio, county_line=line, name="Z", kind="child", age_band="12_14"
         )
-        services.referral_create(
-            actor=clio, person=person, agency="mcet", referred_on=datetime.date.today()
-        )
+        referral_create(actor=clio, person=person, agency="mcet", referred_on=datetime.date.today())
         assert person.referrals.count() == 1

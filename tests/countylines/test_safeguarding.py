@@ -7,8 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from rest_framework.test import APIClient
 
-from countylines import services
 from countylines.models import PersonAtRisk, SafeguardingReferral
+from countylines.services.lifecycle import line_flex
+from countylines.services.people import (
+    person_at_risk_create,
+    person_at_risk_update,
+    referral_create,
+    referral_record_outcome,
+)
 from kentsoc.audit.models import AuditEvent
 from tests.countylines.factories import make_line, make_person
 
@@ -76,7 +82,7 @@ def test_other_roles_get_404_and_no_rows(request, role, child, line):
 def test_line_clgt_follows_the_flex(
     force, line, child, clgt_officer, east_clgt_officer, supervisor
 ):
-    services.line_flex(actor=supervisor, line=line, division="EAST", reason="Worked by East")
+    line_flex(actor=supervisor, line=line, division="EAST", reason="Worked by East")
     assert _api(east_clgt_officer).get(f"/api/people-at-risk/{child.pk}/").status_code == 200
     assert _api(clgt_officer).get(f"/api/people-at-risk/{child.pk}/").status_code == 404
 
@@ -90,7 +96,7 @@ def test_people_list_page_only_for_allowed(force, clio, child):
 
 class TestServices:
     def test_clio_records_a_person_and_referrals(self, line, clio):
-        person = services.person_at_risk_create(
+        person = person_at_risk_create(
             actor=clio,
             county_line=line,
             name="Jo Madeup",
@@ -99,14 +105,14 @@ class TestServices:
             setting="Fictional Academy",
         )
         assert AuditEvent.objects.filter(action="create", object_id=str(person.pk)).exists()
-        referral = services.referral_create(
+        referral = referral_create(
             actor=clio,
             person=person,
             agency="partner",
             partner_name="Youth Offending Service",
             referred_on=datetime.date.today(),
         )
-        services.referral_record_outcome(
+        referral_record_outcome(
             actor=clio,
             referral=referral,
             outcome="Accepted; key worker assigned",
@@ -114,11 +120,9 @@ class TestServices:
         )
         referral.refresh_from_db()
         assert referral.outcome.startswith("Accepted")
-        services.person_at_risk_update(
-            actor=clio, person=person, version=1, engagement_status="engaging"
-        )
+        person_at_risk_update(actor=clio, person=person, version=1, engagement_status="engaging")
         with pytest.raises(ValidationError, match="Someone else changed"):
-            services.person_at_risk_update(actor=clio, person=person, version=1, notes="stale")
+            person_at_risk_update(actor=clio, person=person, version=1, notes="stale")
 
     @pytest.mark.parametrize(
         ("kwargs", "field"),
@@ -132,7 +136,7 @@ class TestServices:
     def test_bad_person_input(self, line, clio, kwargs, field):
         kwargs = {"name": "Jo Madeup"} | kwargs
         with pytest.raises(ValidationError) as exc:
-            services.person_at_risk_create(actor=clio, county_line=line, **kwargs)
+            person_at_risk_create(actor=clio, county_line=line, **kwargs)
         assert field in exc.value.message_dict
         assert not PersonAtRisk.objects.exists()
 
@@ -154,18 +158,18 @@ class TestServices:
         ]
         for kwargs, field in cases:
             with pytest.raises(ValidationError) as exc:
-                services.referral_create(actor=clio, person=child, **kwargs)
+                referral_create(actor=clio, person=child, **kwargs)
             assert field in exc.value.message_dict, kwargs
         assert not SafeguardingReferral.objects.exists()
 
     def test_only_clios_write(self, line, child, supervisor, clgt_officer):
         for user in (supervisor, clgt_officer):
             with pytest.raises(PermissionDenied, match="Only CLIOs"):
-                services.person_at_risk_create(
+                person_at_risk_create(
                     actor=user, county_line=line, name="X", kind="child", age_band="under_12"
                 )
             with pytest.raises(PermissionDenied):
-                services.referral_create(
+                referral_create(
                     actor=user, person=child, agency="mcet", referred_on=datetime.date.today()
                 )
 

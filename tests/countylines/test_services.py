@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from countylines import selectors, services
+from countylines import selectors
 from countylines.choices import LineRole, LineStatus
 from countylines.models import (
     CountyLine,
@@ -12,6 +12,10 @@ from countylines.models import (
     FlexPeriod,
     LineNominal,
 )
+from countylines.services.deal_lines import line_add_deal_line
+from countylines.services.lifecycle import line_activate, line_dismantle, line_flex, line_reject
+from countylines.services.lines import line_nominate, line_set_ocg, line_update
+from countylines.services.nominals import line_add_nominal, line_remove_nominal
 from kentsoc.audit.models import AuditEvent
 from ocg.choices import OcgStatus
 from tests.countylines.factories import evidence_all, make_line, make_nominal
@@ -28,7 +32,7 @@ def _nominate(actor, force, **overrides):
         "deal_lines": ["07700 900201", "+44 7700 900202"],
     }
     kwargs.update(overrides)
-    return services.line_nominate(actor=actor, **kwargs)
+    return line_nominate(actor=actor, **kwargs)
 
 
 def _line_audit(line):
@@ -136,9 +140,9 @@ class TestNominate:
 
 class TestUpdate:
     def test_stale_version_refused(self, line, clgt_officer):
-        services.line_update(actor=clgt_officer, line=line, version=1, name="BLAZE 2")
+        line_update(actor=clgt_officer, line=line, version=1, name="BLAZE 2")
         with pytest.raises(ValidationError) as exc:
-            services.line_update(actor=clgt_officer, line=line, version=1, exporting_area="Brent")
+            line_update(actor=clgt_officer, line=line, version=1, exporting_area="Brent")
         assert "Someone else changed this line" in exc.value.message_dict["version"][0]
         line.refresh_from_db()
         assert (line.name, line.exporting_area, line.version) == ("BLAZE 2", "Lambeth", 2)
@@ -148,7 +152,7 @@ class TestUpdate:
     ):
         maidstone = force["districts"]["maidstone"]
         with django_capture_on_commit_callbacks() as callbacks:
-            services.line_update(
+            line_update(
                 actor=clgt_officer, line=line, version=1, importing_districts=[maidstone.pk]
             )
         line.refresh_from_db()
@@ -165,31 +169,31 @@ class TestUpdate:
 class TestNominals:
     def test_add_runner_marks_stale_and_remove(self, line, clgt_officer):
         nominal = make_nominal()
-        link = services.line_add_nominal(
+        link = line_add_nominal(
             actor=clgt_officer, line=line, nominal=nominal.pk, role=LineRole.RUNNER
         )
         line.refresh_from_db()
         assert line.score_stale_since is not None
         with pytest.raises(ValidationError, match="already linked as runner"):
-            services.line_add_nominal(actor=clgt_officer, line=line, nominal=nominal, role="runner")
-        services.line_remove_nominal(actor=clgt_officer, line=line, link_id=link.pk)
+            line_add_nominal(actor=clgt_officer, line=line, nominal=nominal, role="runner")
+        line_remove_nominal(actor=clgt_officer, line=line, link_id=link.pk)
         assert not LineNominal.objects.filter(county_line=line).exists()
         assert _line_audit(line).filter(action="update").count() == 2
 
     def test_bad_nominal_input(self, line, clgt_officer):
         with pytest.raises(ValidationError) as exc:
-            services.line_add_nominal(actor=clgt_officer, line=line, nominal=999999, role="boss")
+            line_add_nominal(actor=clgt_officer, line=line, nominal=999999, role="boss")
         assert set(exc.value.message_dict) == {"nominal", "role"}
 
 
 class TestDealLines:
     def test_add_normalises_and_refuses_repeats(self, line, clgt_officer):
-        dl = services.line_add_deal_line(actor=clgt_officer, line=line, number="+44 7700 900555")
+        dl = line_add_deal_line(actor=clgt_officer, line=line, number="+44 7700 900555")
         assert dl.number == "07700900555"
         with pytest.raises(ValidationError, match="already a deal line of this line"):
-            services.line_add_deal_line(actor=clgt_officer, line=line, number="07700900555")
+            line_add_deal_line(actor=clgt_officer, line=line, number="07700900555")
         with pytest.raises(ValidationError) as exc:
-            services.line_add_deal_line(actor=clgt_officer, line=line, number="12345")
+            line_add_deal_line(actor=clgt_officer, line=line, number="12345")
         assert "not a UK mobile number" in exc.value.message_dict["number"][0]
         assert DealLine.objects.filter(county_line=line).count() == 2
 
@@ -198,7 +202,7 @@ class TestActivate:
     def test_refused_naming_missing_criteria(self, line, supervisor):
         evidence_all(line, except_=("deal_line", "drug_supply"))
         with pytest.raises(ValidationError) as exc:
-            services.line_activate(actor=supervisor, line=line)
+            line_activate(actor=supervisor, line=line)
         assert exc.value.messages == [
             f"{line.reference} cannot go on the matrix yet: definition evidence is missing for "
             "Deal line, Drug supply."
@@ -211,7 +215,7 @@ class TestActivate:
     ):
         evidence_all(line)
         with django_capture_on_commit_callbacks() as callbacks:
-            services.line_activate(actor=supervisor, line=line)
+            line_activate(actor=supervisor, line=line)
         line.refresh_from_db()
         assert (line.status, line.activated_on) == (LineStatus.ACTIVE, TODAY())
         assert line.score_stale_since is not None and len(callbacks) == 1
@@ -220,12 +224,12 @@ class TestActivate:
     def test_only_a_supervisor(self, line, clgt_officer):
         evidence_all(line)
         with pytest.raises(PermissionDenied, match="Only a supervisor"):
-            services.line_activate(actor=clgt_officer, line=line)
+            line_activate(actor=clgt_officer, line=line)
 
     def test_only_from_nominated(self, force, supervisor):
         active = make_line(districts=[force["districts"]["thanet"]], status=LineStatus.ACTIVE)
         with pytest.raises(ValidationError, match="Only a nominated line"):
-            services.line_activate(actor=supervisor, line=active)
+            line_activate(actor=supervisor, line=active)
 
 
 class TestDismantle:
@@ -241,32 +245,30 @@ class TestDismantle:
     def test_bad_input_saves_nothing(self, line, clgt_officer, days, reason, field, message):
         date = None if days is None else TODAY() + datetime.timedelta(days=days)
         with pytest.raises(ValidationError) as exc:
-            services.line_dismantle(actor=clgt_officer, line=line, date=date, reason=reason)
+            line_dismantle(actor=clgt_officer, line=line, date=date, reason=reason)
         assert message in exc.value.message_dict[field][0]
         line.refresh_from_db()
         assert line.status == LineStatus.NOMINATED and line.closed_on is None
 
     def test_dismantled_with_days_from_nomination(self, line, clgt_officer):
         on = line.nominated_on + datetime.timedelta(days=25)
-        services.line_dismantle(
-            actor=clgt_officer, line=line, date=on, reason="Line holder charged"
-        )
+        line_dismantle(actor=clgt_officer, line=line, date=on, reason="Line holder charged")
         line = selectors.line_get(user=clgt_officer, pk=line.pk)
         assert line.status == LineStatus.DISMANTLED
         assert selectors.days_to_dismantle(line) == 25
         assert [dl.active_to for dl in line.deal_lines.all()] == [on]
         with pytest.raises(ValidationError, match="already dismantled"):
-            services.line_dismantle(actor=clgt_officer, line=line, date=on, reason="again")
+            line_dismantle(actor=clgt_officer, line=line, date=on, reason="again")
 
 
 class TestReject:
     def test_reject_needs_reason_and_supervisor(self, line, supervisor, clgt_officer):
         with pytest.raises(PermissionDenied):
-            services.line_reject(actor=clgt_officer, line=line, reason="No evidence")
+            line_reject(actor=clgt_officer, line=line, reason="No evidence")
         with pytest.raises(ValidationError) as exc:
-            services.line_reject(actor=supervisor, line=line, reason="")
+            line_reject(actor=supervisor, line=line, reason="")
         assert "reason" in exc.value.message_dict
-        services.line_reject(actor=supervisor, line=line, reason="Not a county line")
+        line_reject(actor=supervisor, line=line, reason="Not a county line")
         line.refresh_from_db()
         assert (line.status, line.closure_reason) == (LineStatus.REJECTED, "Not a county line")
 
@@ -274,7 +276,7 @@ class TestReject:
 class TestFlex:
     def test_flex_to_central_and_end_it(self, force, line, supervisor):
         central = force["divisions"]["central"]
-        services.line_flex(actor=supervisor, line=line, division="CENTRAL", reason="Cross-county")
+        line_flex(actor=supervisor, line=line, division="CENTRAL", reason="Cross-county")
         line.refresh_from_db()
         assert (line.flexed_division, line.flex_reason) == (central, "Cross-county")
         period = FlexPeriod.objects.get(county_line=line)
@@ -283,17 +285,15 @@ class TestFlex:
             CountyLine.objects.with_effective_division().get(pk=line.pk).effective_division_id
             == central.pk
         )
-        services.line_flex(actor=supervisor, line=line, division=None)
+        line_flex(actor=supervisor, line=line, division=None)
         line.refresh_from_db()
         period.refresh_from_db()
         assert line.flexed_division is None and period.ended_on == TODAY()
         assert _line_audit(line).filter(action="update").count() == 2
 
     def test_reflex_closes_the_open_period(self, force, line, supervisor):
-        services.line_flex(
-            actor=supervisor, line=line, division=force["divisions"]["east"].pk, reason="A"
-        )
-        services.line_flex(actor=supervisor, line=line, division="WEST", reason="B")
+        line_flex(actor=supervisor, line=line, division=force["divisions"]["east"].pk, reason="A")
+        line_flex(actor=supervisor, line=line, division="WEST", reason="B")
         assert (
             FlexPeriod.objects.filter(county_line=line, ended_on__isnull=True).get().division.code
             == "WEST"
@@ -310,14 +310,14 @@ class TestFlex:
     )
     def test_refusals(self, line, supervisor, division, reason, field, message):
         with pytest.raises(ValidationError) as exc:
-            services.line_flex(actor=supervisor, line=line, division=division, reason=reason)
+            line_flex(actor=supervisor, line=line, division=division, reason=reason)
         assert message in exc.value.message_dict[field][0]
         line.refresh_from_db()
         assert line.flexed_division is None and not FlexPeriod.objects.exists()
 
     def test_only_a_supervisor(self, line, clgt_officer):
         with pytest.raises(PermissionDenied):
-            services.line_flex(actor=clgt_officer, line=line, division="EAST", reason="x")
+            line_flex(actor=clgt_officer, line=line, division="EAST", reason="x")
 
 
 def test_set_ocg_marks_stale(force, line, clgt_officer):
@@ -330,8 +330,8 @@ def test_set_ocg_marks_stale(force, line, clgt_officer):
         nominated_on=TODAY(),
         status=OcgStatus.MAPPED,
     )
-    services.line_set_ocg(actor=clgt_officer, line=line, ocg=ocg.pk)
+    line_set_ocg(actor=clgt_officer, line=line, ocg=ocg.pk)
     line.refresh_from_db()
     assert line.ocg == ocg and line.score_stale_since is not None
     with pytest.raises(ValidationError):
-        services.line_set_ocg(actor=clgt_officer, line=line, ocg=999999)
+        line_set_ocg(actor=clgt_officer, line=line, ocg=999999)

@@ -30,18 +30,16 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from countylines import services as line_services
+from countylines.services.lifecycle import line_activate, line_flex
+from countylines.services.lines import line_nominate
+from countylines.services.people import person_at_risk_create, referral_create
 from disruptions import services as disruption_services
 from disruptions.choices import DisruptionStatus
 from kentsoc.intel import services as intel_services
 from kentsoc.org.choices import Rank, Role
 from kentsoc.org.roles import ROLE_PERMISSIONS
+from ocg import services as ocg_services
 from ocg.choices import OcgStatus
-from ocg.services import lifecycle as ocg_lifecycle
-from ocg.services import memberships as ocg_memberships
-from ocg.services import nominals as ocg_nominals
-from ocg.services import nomination as ocg_nomination
-from ocg.services import plan as ocg_plan
 from kentsoc.lifetime import services as lifetime_services
 from tests.conftest import _officer
 from tests.countylines.factories import evidence_all as evidence_all_line
@@ -267,7 +265,7 @@ def _training_body(w: dict) -> dict:
 ACTIONS: dict[str, Action] = {
     "nominate an OCG": Action(
         perm="ocg.add_ocg",
-        service=lambda u, w: ocg_nomination.ocg_nominate(
+        service=lambda u, w: ocg_services.ocg_nominate(
             actor=u,
             name="New Crew",
             criminality=["drug_supply"],
@@ -295,7 +293,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "add a member to an OCG": Action(
         perm="ocg.change_ocg",
-        service=lambda u, w: ocg_memberships.membership_add(
+        service=lambda u, w: ocg_services.membership_add(
             actor=u, ocg=w["developing"], nominal=w["newcomer"].pk, role="member"
         ),
         doors=(
@@ -324,14 +322,14 @@ ACTIONS: dict[str, Action] = {
     ),
     "approve an OCG onto the matrix": Action(
         perm="ocg.approve_ocg",
-        service=lambda u, w: ocg_lifecycle.ocg_approve_mapping(actor=u, ocg=w["submitted"]),
+        service=lambda u, w: ocg_services.ocg_approve_mapping(actor=u, ocg=w["submitted"]),
         doors=(api("post", lambda w: f"/api/ocgs/{w['submitted'].pk}/approve-mapping/", _no_body),),
         subject=lambda w: w["submitted"],
     ),
     "keep an adopted OCG's 4P plan": Action(
         # Coordinators and supervisors by role, the LRO by leading this OCG: no one permission.
         perm=None,
-        service=lambda u, w: ocg_plan.plan_action_add(
+        service=lambda u, w: ocg_services.plan_action_add(
             actor=u,
             ocg=w["adopted"],
             strand="pursue",
@@ -344,7 +342,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "record a nominal": Action(
         perm="ocg.add_nominal",
-        service=lambda u, w: ocg_nominals.nominal_create(
+        service=lambda u, w: ocg_services.nominal_create(
             actor=u, first_name="Jordan", last_name="Madeup"
         ),
         doors=(
@@ -357,7 +355,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "nominate a county line": Action(
         perm="countylines.add_countyline",
-        service=lambda u, w: line_services.line_nominate(actor=u, **_line_body(w)),
+        service=lambda u, w: line_nominate(actor=u, **_line_body(w)),
         doors=(api("post", lambda w: "/api/county-lines/", _line_body),),
     ),
     "record county-line definition evidence": Action(
@@ -379,7 +377,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "put a county line on the matrix": Action(
         perm="countylines.approve_countyline",
-        service=lambda u, w: line_services.line_activate(actor=u, line=w["ready_line"]),
+        service=lambda u, w: line_activate(actor=u, line=w["ready_line"]),
         doors=(
             api("post", lambda w: f"/api/county-lines/{w['ready_line'].pk}/activate/", _no_body),
         ),
@@ -387,7 +385,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "flex a county line": Action(
         perm="countylines.approve_countyline",
-        service=lambda u, w: line_services.line_flex(
+        service=lambda u, w: line_flex(
             actor=u, line=w["line"], division="EAST", reason="Worked from East"
         ),
         doors=(
@@ -446,7 +444,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "record a person at risk": Action(
         perm="countylines.add_personatrisk",
-        service=lambda u, w: line_services.person_at_risk_create(
+        service=lambda u, w: person_at_risk_create(
             actor=u, county_line=w["line"], name="Jo Madeup", kind="child", age_band="12_14"
         ),
         doors=(
@@ -465,7 +463,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "record a safeguarding referral": Action(
         perm="countylines.add_safeguardingreferral",
-        service=lambda u, w: line_services.referral_create(
+        service=lambda u, w: referral_create(
             actor=u, person=w["child"], agency="mcet", referred_on=TODAY
         ),
         doors=(

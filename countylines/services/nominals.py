@@ -1,0 +1,79 @@
+"""Nominals linked to a line in a role (runner, line holder ...)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from countylines.choices import LineRole
+from countylines.models import CountyLine, LineNominal
+from countylines.services.base import PERM_CHANGE, as_date, as_id, lock_line, require
+from kentsoc.audit.choices import AuditAction
+from kentsoc.audit.services import audit_record
+from kentsoc.matrix.services import subjects_mark_stale
+from ocg.models import Nominal
+
+
+@transaction.atomic
+def line_add_nominal(
+    *,
+    actor: Any,
+    line: CountyLine,
+    nominal: Any,
+    role: str,
+    from_date: datetime.date | str | None = None,
+) -> LineNominal:
+    require(actor, PERM_CHANGE, "link nominals to a county line", "CLGT officers and supervisors")
+    errors: dict[str, str] = {}
+    pk = as_id(nominal)
+    person = Nominal.objects.visible_to(actor).filter(pk=pk).first() if pk is not None else None
+    if person is None:
+        errors["nominal"] = f"Nominal {nominal} does not exist."
+    if role not in LineRole.values:
+        errors["role"] = f"Choose a line role: {', '.join(LineRole.values)}."
+    if errors:
+        raise ValidationError(errors)
+    current = lock_line(actor, line)
+    if LineNominal.objects.filter(county_line=current, nominal=person, role=role).exists():
+        raise ValidationError(
+            {"nominal": f"{person.full_name} is already linked as {LineRole(role).label.lower()}."}
+        )
+    link = LineNominal.objects.create(
+        county_line=current,
+        nominal=person,
+        role=role,
+        from_date=as_date(from_date, "from_date"),
+    )
+    current.version += 1
+    current.save(update_fields=["version", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=current,
+        changes={"nominal_added": [person.pk, role]},
+    )
+    # Runners are a scoring factor; other roles cost nothing to rescore.
+    subjects_mark_stale(county_line_ids=[current.pk])
+    return link
+
+
+@transaction.atomic
+def line_remove_nominal(*, actor: Any, line: CountyLine, link_id: Any, reason: str = "") -> None:
+    require(
+        actor, PERM_CHANGE, "unlink nominals from a county line", "CLGT officers and supervisors"
+    )
+    current = lock_line(actor, line)
+    link = LineNominal.objects.filter(county_line=current, pk=as_id(link_id)).first()
+    if link is None:
+        raise ValidationError({"nominal": "That nominal is not linked to this line."})
+    changes = {"nominal_removed": [link.nominal_id, link.role]}
+    link.delete()
+    current.version += 1
+    current.save(update_fields=["version", "updated_at"])
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, obj=current, changes=changes, reason=reason
+    )
+    subjects_mark_stale(county_line_ids=[current.pk])

@@ -1,0 +1,248 @@
+"""Safeguarding: the people at risk a line exploits and their referrals to partner agencies."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from countylines.choices import (
+    CHILD_AGE_BANDS,
+    AgeBand,
+    EngagementStatus,
+    PersonKind,
+    ReferralAgency,
+)
+from countylines.models import (
+    CountyLine,
+    PersonAtRisk,
+    SafeguardingReferral,
+    child_lines_q,
+    safeguarding_lines_q,
+)
+from countylines.services.base import (
+    PERM_ADD_PERSON,
+    PERM_ADD_REFERRAL,
+    PERM_CHANGE_PERSON,
+    PERM_CHANGE_REFERRAL,
+    as_date,
+    as_id,
+    require,
+    today,
+)
+from kentsoc.audit.choices import AuditAction
+from kentsoc.audit.services import audit_record, audit_update, diff_fields
+from kentsoc.org.scoping import access_for
+
+PERSON_FIELDS = (
+    "name",
+    "kind",
+    "age_band",
+    "setting",
+    "engagement_status",
+    "notes",
+    "review_date",
+)
+
+
+def _clean_person(values: Mapping[str, Any]) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    cleaned = dict(values)
+    if "name" in values:
+        cleaned["name"] = (values["name"] or "").strip()
+        if not cleaned["name"]:
+            errors["name"] = "Enter the person's name or agreed pseudonym."
+    if "kind" in values and values["kind"] not in PersonKind.values:
+        errors["kind"] = "Choose child or vulnerable adult."
+    if "age_band" in values and values["age_band"] not in AgeBand.values:
+        errors["age_band"] = "Choose an age band."
+    if "engagement_status" in values and values["engagement_status"] not in EngagementStatus.values:
+        errors["engagement_status"] = "Choose an engagement status."
+    kind, band = cleaned.get("kind"), cleaned.get("age_band")
+    mismatch = kind and band and (kind == PersonKind.CHILD) != (band in CHILD_AGE_BANDS)
+    if mismatch and "kind" not in errors and "age_band" not in errors:
+        errors["age_band"] = (
+            "A child's age band must be under 18."
+            if kind == PersonKind.CHILD
+            else "A vulnerable adult's age band must be 18 or over."
+        )
+    for field in ("setting", "notes"):
+        if field in values:
+            cleaned[field] = (values[field] or "").strip()
+    if "review_date" in values:
+        try:
+            cleaned["review_date"] = as_date(values["review_date"], "review_date")
+        except ValidationError as exc:
+            errors["review_date"] = exc.message_dict["review_date"][0]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _require_person_visible(actor: Any, person: PersonAtRisk) -> None:
+    if not PersonAtRisk.objects.visible_to(actor).filter(pk=person.pk).exists():
+        raise PermissionDenied("You may not see this person's record.")
+
+
+def _require_may_keep(actor: Any, line: CountyLine, kind: str) -> None:
+    """A record may only be written where its writer may read it: a child's on a line worked in
+    the CLIO's own division (models.child_lines_q), a vulnerable adult's by the adults' rule."""
+    access = access_for(actor)
+    rule_for = child_lines_q if kind == PersonKind.CHILD else safeguarding_lines_q
+    rule = rule_for(access) if access is not None else None
+    if rule is None or (rule and not CountyLine.objects.filter(rule, pk=line.pk).exists()):
+        whose = "children" if kind == PersonKind.CHILD else "vulnerable adults"
+        raise PermissionDenied(
+            f"You may not keep records of {whose} at risk on {line.reference or 'this line'}: "
+            "children's records belong to the CLIOs and supervisors of the division(s) the line "
+            "is worked in."
+        )
+
+
+@transaction.atomic
+def person_at_risk_create(
+    *,
+    actor: Any,
+    county_line: CountyLine,
+    name: str,
+    kind: str,
+    age_band: str,
+    setting: str = "",
+    engagement_status: str = EngagementStatus.NOT_YET_CONTACTED,
+    notes: str = "",
+    review_date: Any = None,
+) -> PersonAtRisk:
+    require(actor, PERM_ADD_PERSON, "record people at risk", "CLIOs")
+    cleaned = _clean_person(
+        {
+            "name": name,
+            "kind": kind,
+            "age_band": age_band,
+            "setting": setting,
+            "engagement_status": engagement_status,
+            "notes": notes,
+            "review_date": review_date,
+        }
+    )
+    if not CountyLine.objects.visible_to(actor).filter(pk=county_line.pk).exists():
+        raise PermissionDenied("You may not see this county line.")
+    _require_may_keep(actor, county_line, cleaned["kind"])
+    person = PersonAtRisk.objects.create(county_line=county_line, created_by=actor, **cleaned)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=person,
+        changes={"county_line": county_line.pk, "kind": person.kind, "age_band": person.age_band},
+    )
+    return person
+
+
+@transaction.atomic
+def person_at_risk_update(
+    *, actor: Any, person: PersonAtRisk, version: Any, **values: Any
+) -> PersonAtRisk:
+    require(actor, PERM_CHANGE_PERSON, "change people at risk", "CLIOs")
+    unknown = set(values) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed here."))
+    _require_person_visible(actor, person)
+    current = PersonAtRisk.objects.select_for_update().get(pk=person.pk)
+    if as_id(version) != current.version:
+        raise ValidationError(
+            {
+                "version": "Someone else changed this record since you opened it "
+                f"(it is now version {current.version}). Reload it and make your change again."
+            }
+        )
+    merged = {f: getattr(current, f) for f in ("kind", "age_band")} | dict(values)
+    cleaned = _clean_person(merged)
+    # Re-classing an adult as a child narrows who may see the record: the writer must be one.
+    _require_may_keep(actor, current.county_line, cleaned["kind"])
+    audit_update(actor=actor, obj=current, values=cleaned)
+    return current
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    actor: Any,
+    person: PersonAtRisk,
+    agency: str,
+    referred_on: Any,
+    partner_name: str = "",
+    outcome: str = "",
+    outcome_on: Any = None,
+) -> SafeguardingReferral:
+    require(actor, PERM_ADD_REFERRAL, "record safeguarding referrals", "CLIOs")
+    _require_person_visible(actor, person)
+    errors: dict[str, str] = {}
+    if agency not in ReferralAgency.values:
+        errors["agency"] = "Choose MCET, children's services or a partner agency."
+    partner = (partner_name or "").strip()
+    if agency == ReferralAgency.PARTNER and not partner:
+        errors["partner_name"] = "Name the partner agency."
+    dates: dict[str, datetime.date | None] = {}
+    for field, value in (("referred_on", referred_on), ("outcome_on", outcome_on)):
+        try:
+            dates[field] = as_date(value, field)
+        except ValidationError as exc:
+            errors[field] = exc.message_dict[field][0]
+    referred, decided = dates.get("referred_on"), dates.get("outcome_on")
+    if referred is None and "referred_on" not in errors:
+        errors["referred_on"] = "Enter the date of the referral."
+    elif referred and referred > today():
+        errors["referred_on"] = "The referral date cannot be in the future."
+    if referred and decided and decided < referred:
+        errors["outcome_on"] = "The outcome date cannot be before the referral."
+    if errors:
+        raise ValidationError(errors)
+    referral = SafeguardingReferral.objects.create(
+        person=person,
+        agency=agency,
+        partner_name=partner if agency == ReferralAgency.PARTNER else "",
+        referred_on=referred,
+        outcome=(outcome or "").strip(),
+        outcome_on=decided,
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=referral,
+        changes={"person": person.pk, "agency": agency, "referred_on": referred},
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_record_outcome(
+    *, actor: Any, referral: SafeguardingReferral, outcome: str, outcome_on: Any
+) -> SafeguardingReferral:
+    require(actor, PERM_CHANGE_REFERRAL, "record referral outcomes", "CLIOs")
+    if not SafeguardingReferral.objects.visible_to(actor).filter(pk=referral.pk).exists():
+        raise PermissionDenied("You may not see this referral.")
+    errors: dict[str, str] = {}
+    text = (outcome or "").strip()
+    if not text:
+        errors["outcome"] = "Describe the outcome of the referral."
+    try:
+        decided = as_date(outcome_on, "outcome_on")
+    except ValidationError as exc:
+        errors["outcome_on"] = exc.message_dict["outcome_on"][0]
+        decided = None
+    if decided is None and "outcome_on" not in errors:
+        errors["outcome_on"] = "Enter the date of the outcome."
+    elif decided and decided < referral.referred_on:
+        errors["outcome_on"] = "The outcome date cannot be before the referral."
+    elif decided and decided > today():
+        errors["outcome_on"] = "The outcome date cannot be in the future."
+    if errors:
+        raise ValidationError(errors)
+    changes = diff_fields(referral, {"outcome": text, "outcome_on": decided})
+    referral.outcome, referral.outcome_on = text, decided
+    referral.save(update_fields=["outcome", "outcome_on"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=referral, changes=changes)
+    return referral
