@@ -137,7 +137,12 @@ def test_every_csv_download_is_audited(world):
 # --- every write service writes the audit row ---------------------------------------------------
 
 SERVICE_MODULES = [
-    "ocg/services.py",
+    "ocg/services/common.py",
+    "ocg/services/lifecycle.py",
+    "ocg/services/memberships.py",
+    "ocg/services/nominals.py",
+    "ocg/services/nomination.py",
+    "ocg/services/plan.py",
     "kentsoc/lifetime/services.py",
     "countylines/services/base.py",
     "countylines/services/deal_lines.py",

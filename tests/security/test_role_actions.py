@@ -38,8 +38,12 @@ from disruptions.choices import DisruptionStatus
 from kentsoc.intel import services as intel_services
 from kentsoc.org.choices import Rank, Role
 from kentsoc.org.roles import ROLE_PERMISSIONS
-from ocg import services as ocg_services
 from ocg.choices import OcgStatus
+from ocg.services import lifecycle as ocg_lifecycle
+from ocg.services import memberships as ocg_memberships
+from ocg.services import nominals as ocg_nominals
+from ocg.services import nomination as ocg_nomination
+from ocg.services import plan as ocg_plan
 from kentsoc.lifetime import services as lifetime_services
 from tests.conftest import _officer
 from tests.countylines.factories import evidence_all as evidence_all_line
@@ -265,7 +269,7 @@ def _training_body(w: dict) -> dict:
 ACTIONS: dict[str, Action] = {
     "nominate an OCG": Action(
         perm="ocg.add_ocg",
-        service=lambda u, w: ocg_services.ocg_nominate(
+        service=lambda u, w: ocg_nomination.ocg_nominate(
             actor=u,
             name="New Crew",
             criminality=["drug_supply"],
@@ -293,7 +297,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "add a member to an OCG": Action(
         perm="ocg.change_ocg",
-        service=lambda u, w: ocg_services.membership_add(
+        service=lambda u, w: ocg_memberships.membership_add(
             actor=u, ocg=w["developing"], nominal=w["newcomer"].pk, role="member"
         ),
         doors=(
@@ -322,14 +326,14 @@ ACTIONS: dict[str, Action] = {
     ),
     "approve an OCG onto the matrix": Action(
         perm="ocg.approve_ocg",
-        service=lambda u, w: ocg_services.ocg_approve_mapping(actor=u, ocg=w["submitted"]),
+        service=lambda u, w: ocg_lifecycle.ocg_approve_mapping(actor=u, ocg=w["submitted"]),
         doors=(api("post", lambda w: f"/api/ocgs/{w['submitted'].pk}/approve-mapping/", _no_body),),
         subject=lambda w: w["submitted"],
     ),
     "keep an adopted OCG's 4P plan": Action(
         # Coordinators and supervisors by role, the LRO by leading this OCG: no one permission.
         perm=None,
-        service=lambda u, w: ocg_services.plan_action_add(
+        service=lambda u, w: ocg_plan.plan_action_add(
             actor=u,
             ocg=w["adopted"],
             strand="pursue",
@@ -342,7 +346,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "record a nominal": Action(
         perm="ocg.add_nominal",
-        service=lambda u, w: ocg_services.nominal_create(
+        service=lambda u, w: ocg_nominals.nominal_create(
             actor=u, first_name="Jordan", last_name="Madeup"
         ),
         doors=(
