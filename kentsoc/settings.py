@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "kentsoc.lifetime",
     "countylines",
     "disruptions",
+    "kentsoc.dashboard",
     "kentsoc.demo",
 ]
 
