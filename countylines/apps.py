@@ -7,6 +7,11 @@ class CountyLinesConfig(AppConfig):
 
     def ready(self) -> None:
         from countylines.panels import nominations_panel
+        from countylines.receivers import ocg_matrix_status_changed
         from kentsoc.web.home import register_panel
+        from ocg.signals import matrix_status_changed
 
         register_panel(nominations_panel)
+        matrix_status_changed.connect(
+            ocg_matrix_status_changed, dispatch_uid="countylines.ocg_matrix_status_changed"
+        )

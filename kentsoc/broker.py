@@ -1,4 +1,5 @@
-"""Publishing Celery tasks after a commit without letting a broker outage fail the write.
+"""Publishing Celery tasks after a commit without letting a broker outage fail the write, and
+marking subjects' scores stale.
 
 A task sent from an `on_commit` callback runs after the transaction has committed: raising there
 would turn a saved write into a 500, and a client that retries would save it twice. Every task
@@ -6,19 +7,41 @@ the services enqueue goes through `send`, which logs and reports a failed publis
 the task would have done is not lost: its subject is still marked stale in the database, and the
 worker's stale sweep (kentsoc/matrix/sweeper.py) re-enqueues it once the broker is back.
 
+`mark_stale` is how a subject's app (ocg, countylines, intel) says "what my score depends on has
+changed" without importing the matrix above it: a plain UPDATE of the subject's own
+`score_stale_since`, and the matrix's rescore task sent by name once the transaction commits.
+
 How long a publish may take before it gives up is set in settings (`CELERY_BROKER_TIMEOUT`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
+from functools import lru_cache, partial
 from typing import Any
 
-from celery import Task
+import redis
+from celery import Task, current_app
+from celery.exceptions import NotRegistered
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Model, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
+
+# The matrix's rescore task (kentsoc/matrix/tasks.py registers itself under this name).
+RESCORE_TASK = "kentsoc.matrix.tasks.rescore_subject"
+
+# A pending-rescore marker lives this long: long enough to coalesce a burst and to cover a
+# queue backlog; short enough that a lost message only delays the sweeper's re-enqueue.
+PENDING_TTL_SECONDS = 120
 
 # What a publish raises when the broker is down, hung or refuses the message: kombu wraps most
 # connection failures in its OperationalError (a KombuError), but redis-py and socket errors can
@@ -26,18 +49,137 @@ logger = logging.getLogger(__name__)
 PUBLISH_ERRORS: tuple[type[BaseException], ...] = (KombuError, RedisError, OSError)
 
 
-def send(task: Task, /, **kwargs: Any) -> bool:
-    """Publish `task` with keyword arguments. False (and a warning) when the broker cannot take
-    it; the caller leaves its stale marker for the sweep rather than failing."""
+def send(task: Task | str, /, **kwargs: Any) -> bool:
+    """Publish `task` (the task, or its name) with keyword arguments. False (and a warning) when
+    the broker cannot take it; the caller leaves its stale marker for the sweep rather than
+    failing."""
+    name = task if isinstance(task, str) else task.name
     try:
-        task.delay(**kwargs)
+        if isinstance(task, str):
+            _send_by_name(task, kwargs)
+        else:
+            task.delay(**kwargs)
     except PUBLISH_ERRORS as exc:
         logger.warning(
             "Broker unreachable, %s(%s) not queued (%s: %s); the stale sweep will re-enqueue it",
-            task.name,
+            name,
             ", ".join(f"{key}={value!r}" for key, value in sorted(kwargs.items())),
             type(exc).__name__,
             exc,
         )
         return False
     return True
+
+
+def _send_by_name(name: str, kwargs: dict[str, Any]) -> None:
+    # A task registered in this process is sent as itself, so eager mode (the demo, the tests)
+    # still runs it inline; one this process has not loaded goes to the broker by name.
+    try:
+        task = current_app.tasks[name]
+    except NotRegistered:
+        current_app.send_task(name, kwargs=kwargs)
+    else:
+        task.delay(**kwargs)
+
+
+# --- coalescing rescores ------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _redis() -> redis.Redis:
+    timeout = settings.BROKER_TIMEOUT_SECONDS
+    return redis.Redis.from_url(
+        settings.REDIS_URL, socket_timeout=timeout, socket_connect_timeout=timeout
+    )
+
+
+def _coalescing() -> bool:
+    # Eager mode (the demo, most tests) runs the task inline, so there is nothing to coalesce.
+    return bool(settings.REDIS_URL) and not settings.CELERY_TASK_ALWAYS_EAGER
+
+
+def _pending_key(subject_type: str, subject_id: int) -> str:
+    # The database name keeps test runs and benchmarks sharing a Redis server apart.
+    return f"kentsoc:{connection.settings_dict['NAME']}:rescore:{subject_type}:{subject_id}"
+
+
+def _claim_pending(subject_type: str, subject_id: int) -> bool | None:
+    """True: no rescore of the subject was queued, and the marker now says one is. False: one
+    is already queued. None: there is no marker to go by (eager mode, or Redis unreachable)."""
+    if not _coalescing():
+        return None
+    try:
+        return bool(
+            _redis().set(
+                _pending_key(subject_type, subject_id), "1", nx=True, ex=PENDING_TTL_SECONDS
+            )
+        )
+    except RedisError:
+        logger.warning("Redis unavailable for rescore coalescing; enqueueing anyway")
+        return None
+
+
+def rescore_pending_release(*, subject_type: str, subject_id: int) -> None:
+    """Called by the task before it reads anything: a change committed from now on must enqueue
+    a fresh rescore, because this one may already have read past it."""
+    if not _coalescing():
+        return
+    try:
+        _redis().delete(_pending_key(subject_type, subject_id))
+    except RedisError:
+        logger.warning("Redis unavailable to release a rescore marker; it will expire")
+
+
+def enqueue_rescore(subject_type: str, subject_id: int) -> bool:
+    """Queue a rescore unless one is already queued. False when the broker could not take it:
+    the subject stays stale and the next sweep tries again (an on_commit callback must not
+    raise: the write has committed)."""
+    claimed = _claim_pending(subject_type, subject_id)
+    if claimed is False:
+        return True
+    if send(RESCORE_TASK, subject_type=subject_type, subject_id=subject_id):
+        return True
+    if claimed:
+        # Nothing is queued: the marker must not make the sweep's re-enqueue look redundant.
+        rescore_pending_release(subject_type=subject_type, subject_id=subject_id)
+    return False
+
+
+# --- marking scores stale -----------------------------------------------------------------------
+
+_rescores_deferred: ContextVar[bool] = ContextVar("kentsoc_rescores_deferred", default=False)
+
+
+@contextlib.contextmanager
+def rescores_deferred() -> Iterator[None]:
+    """Changes inside the block mark their subjects stale but enqueue no rescore. For bulk
+    loads that end with `recompute_all` (seed_demo): rescoring after every one of hundreds of
+    changes would be thrown away. Whatever is still stale afterwards, the stale sweep picks up."""
+    token = _rescores_deferred.set(True)
+    try:
+        yield
+    finally:
+        _rescores_deferred.reset(token)
+
+
+def mark_stale(model: type[Model], ids: Iterable[int], *, subject_type: str) -> None:
+    """Flag the scores of `model` rows `ids` as stale and, after commit, ask the worker to
+    rescore them. `model` has a `score_stale_since` column; `subject_type` is its
+    `kentsoc.trh.choices.RankedSubject` value. Call it inside the transaction of the change.
+
+    A burst of changes to one subject enqueues one rescore: later requests find the pending
+    marker and stop there.
+    """
+    ids = sorted(set(ids))
+    if not ids:
+        return
+    # Always UPDATE (keeping the first stale time): the row lock this takes makes the writer wait
+    # for a rescore in progress, which holds the row with SELECT ... FOR UPDATE. Without it a
+    # rescore could read the old data and then clear the flag of a change it never saw.
+    model._default_manager.filter(pk__in=ids).update(
+        score_stale_since=Coalesce(F("score_stale_since"), Value(timezone.now()))
+    )
+    if _rescores_deferred.get():
+        return
+    for subject_id in ids:
+        transaction.on_commit(partial(enqueue_rescore, subject_type, subject_id))

@@ -22,12 +22,13 @@ from countylines.services.base import (
     require,
     today,
 )
+from kentsoc import broker
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_record
 from kentsoc.intel.choices import CountyLineCriterion
 from kentsoc.intel.selectors import definition_gaps
-from kentsoc.matrix.services import subjects_mark_stale
 from kentsoc.org.models import Division
+from kentsoc.trh.choices import RankedSubject
 
 
 def resolve_division(value: Any) -> Division | None:
@@ -90,7 +91,7 @@ def line_activate(
         obj=current,
         changes={"status": [LineStatus.NOMINATED, LineStatus.ACTIVE], "activated_on": on},
     )
-    subjects_mark_stale(county_line_ids=[current.pk])
+    broker.mark_stale(CountyLine, [current.pk], subject_type=RankedSubject.COUNTY_LINE)
     return current
 
 
@@ -144,7 +145,7 @@ def line_dismantle(*, actor: Any, line: CountyLine, date: Any, reason: str) -> C
         changes={"status": [from_status, LineStatus.DISMANTLED], "closed_on": on},
         reason=reason.strip(),
     )
-    subjects_mark_stale(county_line_ids=[current.pk])
+    broker.mark_stale(CountyLine, [current.pk], subject_type=RankedSubject.COUNTY_LINE)
     return current
 
 
@@ -234,5 +235,5 @@ def line_flex(*, actor: Any, line: CountyLine, division: Any, reason: str = "") 
         reason=text,
     )
     # The line leaves one division's ranking and joins another's.
-    subjects_mark_stale(county_line_ids=[current.pk])
+    broker.mark_stale(CountyLine, [current.pk], subject_type=RankedSubject.COUNTY_LINE)
     return current

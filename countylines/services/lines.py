@@ -24,10 +24,11 @@ from countylines.services.base import (
     today,
 )
 from countylines.services.deal_lines import clean_deal_numbers
+from kentsoc import broker
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_record, diff_fields
-from kentsoc.matrix.services import subjects_mark_stale
 from kentsoc.org.models import District
+from kentsoc.trh.choices import RankedSubject
 from ocg.models import OCG, Nominal
 
 
@@ -242,7 +243,7 @@ def line_update(
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=current, changes=changes)
     # The division decides where the line ranks; the OCG link is a scoring factor.
     if {"division", "ocg"} & set(changes):
-        subjects_mark_stale(county_line_ids=[current.pk])
+        broker.mark_stale(CountyLine, [current.pk], subject_type=RankedSubject.COUNTY_LINE)
     return current
 
 
@@ -258,5 +259,5 @@ def line_set_ocg(*, actor: Any, line: CountyLine, ocg: Any) -> CountyLine:
     current.version += 1
     current.save(update_fields=["ocg", "version", "updated_at"])
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=current, changes=changes)
-    subjects_mark_stale(county_line_ids=[current.pk])
+    broker.mark_stale(CountyLine, [current.pk], subject_type=RankedSubject.COUNTY_LINE)
     return current

@@ -11,9 +11,10 @@ from django.db import transaction
 from countylines.choices import LineRole
 from countylines.models import CountyLine, LineNominal
 from countylines.services.base import PERM_CHANGE, as_date, as_id, lock_line, require
+from kentsoc import broker
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_record
-from kentsoc.matrix.services import subjects_mark_stale
+from kentsoc.trh.choices import RankedSubject
 from ocg.models import Nominal
 
 
@@ -56,7 +57,7 @@ def line_add_nominal(
         changes={"nominal_added": [person.pk, role]},
     )
     # Runners are a scoring factor; other roles cost nothing to rescore.
-    subjects_mark_stale(county_line_ids=[current.pk])
+    broker.mark_stale(CountyLine, [current.pk], subject_type=RankedSubject.COUNTY_LINE)
     return link
 
 
@@ -76,4 +77,4 @@ def line_remove_nominal(*, actor: Any, line: CountyLine, link_id: Any, reason: s
     audit_record(
         actor=actor, action=AuditAction.UPDATE, obj=current, changes=changes, reason=reason
     )
-    subjects_mark_stale(county_line_ids=[current.pk])
+    broker.mark_stale(CountyLine, [current.pk], subject_type=RankedSubject.COUNTY_LINE)

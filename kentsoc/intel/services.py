@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from countylines.models import CountyLine
+from kentsoc import broker
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_record
 from kentsoc.intel.choices import (
@@ -25,18 +27,15 @@ from kentsoc.intel.choices import (
 )
 from kentsoc.intel.models import DefinitionEvidence, FactorClaim, IntelligenceRecord
 from kentsoc.intel.selectors import can_read_conditions, criteria_for
-from kentsoc.matrix.services import subjects_mark_stale
 from kentsoc.org.scoping import access_for
+from kentsoc.trh.choices import RankedSubject
 from kentsoc.trh.factors import (
     COUNTY_LINE_FACTORS,
     OCG_FACTORS,
     claimable_factors,
     factor_claim_error,
 )
-
-if TYPE_CHECKING:
-    from countylines.models import CountyLine
-    from ocg.models import OCG
+from ocg.models import OCG, Nominal
 
 # Our own references are generated; a hand-typed one in that form could collide with a later one.
 GENERATED_REFERENCE = re.compile(r"^INT-\d+$", re.IGNORECASE)
@@ -59,15 +58,17 @@ SUBJECT_TYPE_LABELS = {"ocg": "OCGs", "county_line": "county lines"}
 _MASKED = "(restricted text changed)"
 
 
+def _mark_stale(*, ocg_ids: Iterable[int], county_line_ids: Iterable[int]) -> None:
+    broker.mark_stale(OCG, ocg_ids, subject_type=RankedSubject.OCG)
+    broker.mark_stale(CountyLine, county_line_ids, subject_type=RankedSubject.COUNTY_LINE)
+
+
 def _require_perm(actor: Any, perm: str, doing: str) -> None:
     if actor is None or not actor.has_perm(perm):
         raise PermissionDenied(f"You do not have permission to {doing}.")
 
 
 def _subject_models() -> dict[str, Any]:
-    from countylines.models import CountyLine
-    from ocg.models import OCG, Nominal
-
     return {"ocgs": OCG, "county_lines": CountyLine, "nominals": Nominal}
 
 
@@ -339,7 +340,7 @@ def intelligence_create(
             "owning_team": record.owning_team_id,
         },
     )
-    subjects_mark_stale(ocg_ids=subjects["ocgs"], county_line_ids=subjects["county_lines"])
+    _mark_stale(ocg_ids=subjects["ocgs"], county_line_ids=subjects["county_lines"])
     return record
 
 
@@ -443,7 +444,7 @@ def intelligence_update(
         )
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=record, changes=diff)
     # Subjects removed from the record are rescored too: they lose what it claimed.
-    subjects_mark_stale(
+    _mark_stale(
         ocg_ids=[*before["ocgs"], *subjects["ocgs"]],
         county_line_ids=[*before["county_lines"], *subjects["county_lines"]],
     )
@@ -469,7 +470,7 @@ def intelligence_delete(
     record.version += 1
     record.save(update_fields=["deleted_at", "deleted_reason", "version", "updated_at"])
     audit_record(actor=actor, action=AuditAction.DELETE, obj=record, reason=reason)
-    subjects_mark_stale(
+    _mark_stale(
         ocg_ids=record.ocgs.values_list("pk", flat=True),
         county_line_ids=record.county_lines.values_list("pk", flat=True),
     )

@@ -5,3 +5,8 @@ class MatrixConfig(AppConfig):
     name = "kentsoc.matrix"
     label = "matrix"
     verbose_name = "TRH matrix"
+
+    def ready(self) -> None:
+        # Subjects send the rescore task by name (kentsoc.broker.mark_stale); registering it in
+        # every process lets eager mode (the demo, the tests) run it inline.
+        from kentsoc.matrix import tasks  # noqa: F401

@@ -1,24 +1,19 @@
-"""Writes of the matrix: marking scores stale, rescoring a subject, daily snapshots.
+"""Writes of the matrix: rescoring a subject, sweeps of stale scores, daily snapshots.
 
-Services that change what a score depends on call `subjects_mark_stale` inside their own
+Services that change what a score depends on call `kentsoc.broker.mark_stale` inside their own
 transaction; the rescore is enqueued only once that transaction commits. The worker runs
 `subject_rescore`, which recomputes from source (never increments) and re-ranks.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import logging
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from contextvars import ContextVar
-from functools import lru_cache, partial
+from collections.abc import Iterable
+from functools import partial
 
-from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import F, Q, Value
-from django.db.models.functions import Coalesce
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from countylines.choices import LineRole, LineStatus
@@ -41,126 +36,7 @@ from kentsoc.trh.scoring import (
 from ocg.choices import SCORED_OCG_STATUSES
 from ocg.models import OCG
 
-logger = logging.getLogger(__name__)
-
-# A pending-rescore marker lives this long: long enough to coalesce a burst and to cover a
-# queue backlog; short enough that a lost message only delays the sweeper's re-enqueue.
-PENDING_TTL_SECONDS = 120
 STALE_SWEEP_AFTER_SECONDS = 60
-
-
-# --- coalescing ---------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _redis():
-    import redis
-
-    timeout = settings.BROKER_TIMEOUT_SECONDS
-    return redis.Redis.from_url(
-        settings.REDIS_URL, socket_timeout=timeout, socket_connect_timeout=timeout
-    )
-
-
-def _coalescing() -> bool:
-    # Eager mode (the demo, most tests) runs the task inline, so there is nothing to coalesce.
-    return bool(settings.REDIS_URL) and not settings.CELERY_TASK_ALWAYS_EAGER
-
-
-def _pending_key(subject_type: str, subject_id: int) -> str:
-    # The database name keeps test runs and benchmarks sharing a Redis server apart.
-    return f"kentsoc:{connection.settings_dict['NAME']}:rescore:{subject_type}:{subject_id}"
-
-
-def _claim_pending(subject_type: str, subject_id: int) -> bool | None:
-    """True: no rescore of the subject was queued, and the marker now says one is. False: one
-    is already queued. None: there is no marker to go by (eager mode, or Redis unreachable)."""
-    if not _coalescing():
-        return None
-    import redis
-
-    try:
-        return bool(
-            _redis().set(
-                _pending_key(subject_type, subject_id), "1", nx=True, ex=PENDING_TTL_SECONDS
-            )
-        )
-    except redis.RedisError:
-        logger.warning("Redis unavailable for rescore coalescing; enqueueing anyway")
-        return None
-
-
-def rescore_pending_release(*, subject_type: str, subject_id: int) -> None:
-    """Called by the task before it reads anything: a change committed from now on must enqueue
-    a fresh rescore, because this one may already have read past it."""
-    if not _coalescing():
-        return
-    import redis
-
-    try:
-        _redis().delete(_pending_key(subject_type, subject_id))
-    except redis.RedisError:
-        logger.warning("Redis unavailable to release a rescore marker; it will expire")
-
-
-def _enqueue_rescore(subject_type: str, subject_id: int) -> bool:
-    """Queue a rescore unless one is already queued. False when the broker could not take it:
-    the subject stays stale and the next sweep tries again (an on_commit callback must not
-    raise: the write has committed)."""
-    from kentsoc.matrix.tasks import rescore_subject
-
-    claimed = _claim_pending(subject_type, subject_id)
-    if claimed is False:
-        return True
-    if broker.send(rescore_subject, subject_type=subject_type, subject_id=subject_id):
-        return True
-    if claimed:
-        # Nothing is queued: the marker must not make the sweep's re-enqueue look redundant.
-        rescore_pending_release(subject_type=subject_type, subject_id=subject_id)
-    return False
-
-
-_rescores_deferred: ContextVar[bool] = ContextVar("kentsoc_rescores_deferred", default=False)
-
-
-@contextlib.contextmanager
-def rescores_deferred() -> Iterator[None]:
-    """Changes inside the block mark their subjects stale but enqueue no rescore. For bulk
-    loads that end with `recompute_all` (seed_demo): rescoring after every one of hundreds of
-    changes would be thrown away. Whatever is still stale afterwards, the stale sweep picks up."""
-    token = _rescores_deferred.set(True)
-    try:
-        yield
-    finally:
-        _rescores_deferred.reset(token)
-
-
-def subjects_mark_stale(
-    *, ocg_ids: Iterable[int] = (), county_line_ids: Iterable[int] = ()
-) -> None:
-    """Flag the subjects' scores as stale and, after commit, ask the worker to rescore them.
-
-    A burst of changes to one subject enqueues one rescore: later requests find the pending
-    marker and stop there.
-    """
-    ocg_ids, county_line_ids = sorted(set(ocg_ids)), sorted(set(county_line_ids))
-    now = timezone.now()
-    # Always UPDATE (keeping the first stale time): the row lock this takes makes the writer wait
-    # for a rescore in progress, which holds the row with SELECT ... FOR UPDATE. Without it a
-    # rescore could read the old data and then clear the flag of a change it never saw.
-    stale = Coalesce(F("score_stale_since"), Value(now))
-    if ocg_ids:
-        OCG.objects.filter(pk__in=ocg_ids).update(score_stale_since=stale)
-    if county_line_ids:
-        CountyLine.objects.filter(pk__in=county_line_ids).update(score_stale_since=stale)
-    if _rescores_deferred.get():
-        return
-    for subject_type, ids in (
-        (RankedSubject.OCG.value, ocg_ids),
-        (RankedSubject.COUNTY_LINE.value, county_line_ids),
-    ):
-        for subject_id in ids:
-            transaction.on_commit(partial(_enqueue_rescore, subject_type, subject_id))
 
 
 # --- loading inputs -----------------------------------------------------------------------------
@@ -308,7 +184,7 @@ def subject_rescore(
     model = CountyLine if is_line else OCG
     field = "county_line" if is_line else "ocg"
     # The row lock serialises rescores of one subject and makes writers marking it stale wait
-    # until this transaction has committed (see subjects_mark_stale).
+    # until this transaction has committed (see kentsoc.broker.mark_stale).
     queryset = model.objects.select_for_update(of=("self",)).select_related("division")
     if is_line:
         queryset = queryset.select_related("ocg", "flexed_division")
@@ -341,8 +217,10 @@ def subject_rescore(
         ranking.rank_partition(subject_type, partition)
     if not is_line and bool(old_partitions) != bool(new_partitions):
         # The OCG joined or left the matrix: its lines' ocg_link points change.
-        subjects_mark_stale(
-            county_line_ids=CountyLine.objects.filter(ocg=subject_id).values_list("pk", flat=True)
+        broker.mark_stale(
+            CountyLine,
+            CountyLine.objects.filter(ocg=subject_id).values_list("pk", flat=True),
+            subject_type=RankedSubject.COUNTY_LINE,
         )
     return score
 
@@ -365,7 +243,7 @@ def stale_subjects_requeue(*, older_than_seconds: int = STALE_SWEEP_AFTER_SECOND
     ):
         ids = model.objects.filter(score_stale_since__lte=cutoff).values_list("pk", flat=True)
         for subject_id in ids:
-            if not _enqueue_rescore(subject_type, subject_id):
+            if not broker.enqueue_rescore(subject_type, subject_id):
                 return count
             count += 1
     return count
@@ -398,7 +276,7 @@ def recency_changes_mark_stale(*, today: datetime.date | None = None) -> int:
         if line_id in as_of_by_line and on > as_of_by_line[line_id]
     }
     with transaction.atomic():
-        subjects_mark_stale(county_line_ids=changed)
+        broker.mark_stale(CountyLine, changed, subject_type=RankedSubject.COUNTY_LINE)
     return len(changed)
 
 

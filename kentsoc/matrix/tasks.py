@@ -5,6 +5,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from kentsoc import broker
+
 _DB_RETRY = {
     "acks_late": True,
     "autoretry_for": (OperationalError, InterfaceError),
@@ -15,13 +17,14 @@ _DB_RETRY = {
 }
 
 
-@shared_task(**_DB_RETRY)
+# Subjects send it by this name (kentsoc.broker.mark_stale): they sit below the matrix.
+@shared_task(name=broker.RESCORE_TASK, **_DB_RETRY)
 def rescore_subject(*, subject_type: str, subject_id: int) -> int | None:
     """Recompute one subject's score and re-rank its partitions. Safe to run twice: it recomputes
     from the database and writes a new score only when the result changed."""
-    from kentsoc.matrix.services import rescore_pending_release, subject_rescore
+    from kentsoc.matrix.services import subject_rescore
 
-    rescore_pending_release(subject_type=subject_type, subject_id=subject_id)
+    broker.rescore_pending_release(subject_type=subject_type, subject_id=subject_id)
     score = subject_rescore(subject_type=subject_type, subject_id=subject_id)
     return score.pk if score else None
 

@@ -10,10 +10,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from kentsoc import broker
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_record
-from kentsoc.matrix.services import subjects_mark_stale
+from kentsoc.trh.choices import RankedSubject
 from ocg.models import OCG, OcgStatusChange
+from ocg.signals import matrix_status_changed
 
 PERM_ADD = "ocg.add_ocg"
 PERM_CHANGE = "ocg.change_ocg"
@@ -118,7 +120,6 @@ def record_move(
 
 
 def mark_ocg_and_lines_stale(ocg: OCG) -> None:
-    # The lines linked to an OCG score `ocg_link` from its status.
-    subjects_mark_stale(
-        ocg_ids=[ocg.pk], county_line_ids=ocg.county_lines.values_list("pk", flat=True)
-    )
+    broker.mark_stale(OCG, [ocg.pk], subject_type=RankedSubject.OCG)
+    # The lines linked to an OCG score `ocg_link` from its status: countylines marks them.
+    matrix_status_changed.send(sender=OCG, ocg=ocg)

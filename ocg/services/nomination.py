@@ -8,10 +8,11 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
+from kentsoc import broker
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_record, diff_fields
-from kentsoc.matrix.services import subjects_mark_stale
 from kentsoc.org.models import Division
+from kentsoc.trh.choices import RankedSubject
 from ocg.choices import CLOSED_OCG_STATUSES, Criminality, MembershipRole, OcgStatus
 from ocg.models import OCG, CriminalityType, Membership, Nominal, OcgStatusChange
 from ocg.services.common import (
@@ -233,5 +234,5 @@ def ocg_update(*, actor: Any, ocg: OCG, version: Any = None, **changes: Any) -> 
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=ocg, changes=diff)
     # Criminality feeds `multiple_criminality`; the division decides where the OCG ranks.
     if "criminality" in diff or "division" in diff:
-        subjects_mark_stale(ocg_ids=[ocg.pk])
+        broker.mark_stale(OCG, [ocg.pk], subject_type=RankedSubject.OCG)
     return ocg

@@ -26,8 +26,8 @@ from django.db import connection
 from django.test import override_settings
 from kombu import pools
 
+from kentsoc import broker
 from kentsoc.celery import app
-from kentsoc.matrix import services
 
 REDIS_URL = os.environ.get("MATRIX_INTEGRATION_REDIS_URL", "redis://127.0.0.1:6379/14")
 ROOT = Path(__file__).resolve().parents[2]
@@ -164,14 +164,14 @@ def workers_on(redis_url: str, tmp_path: Path) -> Iterator[Workers]:
     default_queue = app.conf.task_default_queue
     app.conf.task_always_eager = False
     _use_broker(redis_url, queue)
-    services._redis.cache_clear()
+    broker._redis.cache_clear()
     workers = Workers(tmp_path, queue, redis_url)
     try:
         with override_settings(REDIS_URL=redis_url, CELERY_TASK_ALWAYS_EAGER=False):
             yield workers
     finally:
         workers.stop_all()
-        services._redis.cache_clear()
+        broker._redis.cache_clear()
         app.conf.task_always_eager = eager
         _use_broker(settings.CELERY_BROKER_URL, default_queue)
         connection.close()

@@ -56,14 +56,14 @@ def queued_for_real():
     markers this test leaves are removed afterwards."""
     with override_settings(CELERY_TASK_ALWAYS_EAGER=False):
         yield
-        client = services._redis()
-        prefix = services._pending_key("x", 0).rsplit(":rescore:", 1)[0]
+        client = broker._redis()
+        prefix = broker._pending_key("x", 0).rsplit(":rescore:", 1)[0]
         for key in client.scan_iter(f"{prefix}:rescore:*"):
             client.delete(key)
 
 
 def _marker_set(subject_type: str, subject_id: int) -> bool:
-    return bool(services._redis().exists(services._pending_key(subject_type, subject_id)))
+    return bool(broker._redis().exists(broker._pending_key(subject_type, subject_id)))
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from countylines.choices import LineStatus
 from countylines.models import CountyLine, CountyLineStatusChange, FlexPeriod
+from kentsoc import broker
 from kentsoc.intel.models import FactorClaim
 from kentsoc.matrix import services
 from kentsoc.matrix.models import ForceSnapshot, RankHistory, Ranking, Score
@@ -74,7 +75,7 @@ def test_rescore_adds_a_score_row_only_when_the_result_changes(force):
 
 def test_rescore_clears_the_stale_flag(force):
     line = make_line(force["divisions"]["north"])
-    services.subjects_mark_stale(county_line_ids=[line.pk])
+    broker.mark_stale(CountyLine, [line.pk], subject_type="county_line")
     line.refresh_from_db()
     assert line.score_stale_since is not None
     rescore_line(line)
@@ -89,7 +90,7 @@ def test_mark_stale_keeps_the_first_stale_time_and_enqueues_after_commit(
     first = timezone.now() - datetime.timedelta(minutes=5)
     CountyLine.objects.filter(pk=line.pk).update(score_stale_since=first)
     with django_capture_on_commit_callbacks() as callbacks:
-        services.subjects_mark_stale(county_line_ids=[line.pk, line.pk])
+        broker.mark_stale(CountyLine, [line.pk, line.pk], subject_type="county_line")
     line.refresh_from_db()
     assert line.score_stale_since == first
     assert len(callbacks) == 1
@@ -389,12 +390,12 @@ def test_bursts_coalesce_into_one_queued_rescore(force, monkeypatch):
     sent = []
     monkeypatch.setattr(tasks.rescore_subject, "delay", lambda **kw: sent.append(kw))
     line = make_line(force["divisions"]["north"])
-    services.rescore_pending_release(subject_type="county_line", subject_id=line.pk)
+    broker.rescore_pending_release(subject_type="county_line", subject_id=line.pk)
     for _ in range(3):
-        services._enqueue_rescore("county_line", line.pk)
+        broker.enqueue_rescore("county_line", line.pk)
     assert sent == [{"subject_type": "county_line", "subject_id": line.pk}]
     # Once the task has started (and released the marker) a new change enqueues again.
-    services.rescore_pending_release(subject_type="county_line", subject_id=line.pk)
-    services._enqueue_rescore("county_line", line.pk)
+    broker.rescore_pending_release(subject_type="county_line", subject_id=line.pk)
+    broker.enqueue_rescore("county_line", line.pk)
     assert len(sent) == 2
-    services.rescore_pending_release(subject_type="county_line", subject_id=line.pk)
+    broker.rescore_pending_release(subject_type="county_line", subject_id=line.pk)
