@@ -1,8 +1,9 @@
-"""OCG and nominal pages. Thin: read with selectors, write with services, show their messages."""
+"""The OCG pages: list, nomination, the record with its tabs, edit, members and 4P plan.
+
+Thin: read with selectors, write with services, show their messages."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -14,8 +15,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_read, audit_view
+from kentsoc.web.extensions import sections_for
+from kentsoc.web.forms import posted
 from kentsoc.web.generic import FilteredListView
 from ocg import forms as f
 from ocg import selectors
@@ -26,19 +28,16 @@ from ocg.choices import (
     OcgStatus,
     PlanStrand,
 )
-from ocg.filters import NominalFilterSet, OcgFilterSet
+from ocg.filters import OcgFilterSet
 from ocg.models import Membership, Nominal, PlanAction
-from ocg.services import lifecycle, memberships, nominals, nomination, plan
+from ocg.services import lifecycle, memberships, nomination, plan
 from ocg.services.common import (
     PERM_ADD,
-    PERM_ADD_NOMINAL,
     PERM_APPROVE,
     PERM_CHANGE,
-    PERM_CHANGE_NOMINAL,
 )
 
 VIEW_OCG = "ocg.view_ocg"
-VIEW_NOMINAL = "ocg.view_nominal"
 TABS = [
     ("summary", "Summary & score"),
     ("evidence", "Definition evidence"),
@@ -47,12 +46,6 @@ TABS = [
     ("plan", "4P plan"),
     ("history", "History"),
 ]
-
-
-def _posted(request: HttpRequest) -> Any:
-    """The form data of a POST, even an empty one: `request.POST or None` would leave a form
-    posted with no fields unbound, so it would show no messages (or fail adding the services')."""
-    return request.POST if request.method == "POST" else None
 
 
 def _criminality_labels(ocg: Any) -> str:
@@ -92,28 +85,6 @@ class OcgListView(FilteredListView):
         return {"can_nominate": self.request.user.has_perm(PERM_ADD)}
 
 
-class NominalListView(FilteredListView):
-    selector = staticmethod(selectors.nominal_list)
-    filterset_class = NominalFilterSet
-    permission_required = VIEW_NOMINAL
-    template_name = "ocg/nominal_list.html"
-    partial_template_name = "ocg/partials/nominal_table.html"
-    title = "Nominals"
-    csv_filename = "nominals"
-    csv_columns = [
-        ("Reference", "reference"),
-        ("First name", "first_name"),
-        ("Last name", "last_name"),
-        ("Aliases", "aliases"),
-        ("Date of birth", "date_of_birth"),
-        ("Custody status", "get_custody_status_display"),
-        ("Current OCGs", "ocg_count"),
-    ]
-
-    def get_extra_context(self) -> dict[str, Any]:
-        return {"can_add": self.request.user.has_perm(PERM_ADD_NOMINAL)}
-
-
 # --- nomination ---------------------------------------------------------------------------------
 
 
@@ -139,7 +110,7 @@ def _picked_rows(request: HttpRequest, members: list[dict[str, Any]]) -> list[di
 @permission_required(PERM_ADD, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def nominate(request: HttpRequest) -> HttpResponse:
-    form = f.NominateForm(_posted(request))
+    form = f.NominateForm(posted(request))
     members = _posted_members(request) if request.method == "POST" else []
     if request.method == "POST":
         form.is_valid()
@@ -170,76 +141,6 @@ def nominate(request: HttpRequest) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
-
-
-@login_required
-@require_GET
-def nominal_search(request: HttpRequest) -> HttpResponse:
-    """htmx: people matching what was typed, each with a button to pick them."""
-    if not request.user.has_perm(VIEW_NOMINAL):
-        raise Http404
-    results = selectors.nominal_search(user=request.user, text=request.GET.get("q", ""))
-    audit_read(
-        actor=request.user,
-        model=Nominal,
-        ids=[n.pk for n in results],
-        query=request.GET.lists(),
-        action=AuditAction.SEARCH,
-    )
-    return render(
-        request,
-        "ocg/partials/nominal_results.html",
-        {"results": results, "target": request.GET.get("target", "nominate")},
-    )
-
-
-@login_required
-@require_GET
-def nominal_pick(request: HttpRequest, pk: int) -> HttpResponse:
-    """htmx: one picked-member row for the nomination form."""
-    nominal = selectors.nominal_get(user=request.user, pk=pk)
-    return render(
-        request,
-        "ocg/partials/picked_member.html",
-        {
-            "row": {"nominal": nominal, "role": MembershipRole.MEMBER},
-            "roles": MembershipRole.choices,
-        },
-    )
-
-
-@login_required
-@permission_required(PERM_ADD_NOMINAL, raise_exception=True)
-@require_POST
-def nominal_inline_create(request: HttpRequest) -> HttpResponse:
-    """htmx: create a person from the nomination form; on success a picked row plus any
-    duplicate warning, otherwise the small form again with its messages."""
-    form = f.NominalForm(request.POST, prefix="new")
-    if form.is_valid():
-        try:
-            created = nominals.nominal_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            f.apply_errors(form, exc)
-        else:
-            response = render(
-                request,
-                "ocg/partials/picked_member.html",
-                {
-                    "row": {"nominal": created.nominal, "role": MembershipRole.MEMBER},
-                    "roles": MembershipRole.choices,
-                    "duplicates": created.possible_duplicates,
-                    "created": True,
-                },
-            )
-            # Clear the inline form after a success.
-            response["HX-Trigger"] = "nominal-created"
-            return response
-    response = render(
-        request, "ocg/partials/new_person.html", {"new_person_form": form}, status=200
-    )
-    response["HX-Retarget"] = "#new-person"
-    response["HX-Reswap"] = "outerHTML"
-    return response
 
 
 # --- detail -------------------------------------------------------------------------------------
@@ -273,6 +174,7 @@ def detail_context(request: HttpRequest, ocg: Any, tab: str, **extra: Any) -> di
         "flags": _flags(request.user, ocg),
         "missing": selectors.missing_criteria_labels(ocg),
         "current_members": [m for m in ocg.memberships.all() if m.to_date is None],
+        "sections": sections_for("ocg_detail", request, ocg, tab),
     }
     if tab == "summary":
         context["score"] = selectors.score_view(user=request.user, ocg=ocg, explain=True)
@@ -347,7 +249,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         "summary": ocg.summary,
         "version": ocg.version,
     }
-    form = f.OcgEditForm(_posted(request), initial=initial)
+    form = f.OcgEditForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -370,187 +272,6 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         "ocg/ocg_edit.html",
         {"ocg": ocg, "form": form},
         status=400 if request.method == "POST" else 200,
-    )
-
-
-def _simple_transition(
-    request: HttpRequest, pk: int, run: Callable[[Any], str], tab: str = "summary"
-) -> HttpResponse:
-    ocg = selectors.ocg_get(user=request.user, pk=pk)
-    try:
-        message = run(ocg)
-    except ValidationError as exc:
-        for text in exc.messages:
-            messages.error(request, text)
-    else:
-        messages.success(request, message)
-    return redirect(f"{reverse('ocg:detail', args=[pk])}?tab={tab}")
-
-
-@login_required
-@require_POST
-def start_development(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(ocg: Any) -> str:
-        lifecycle.ocg_start_development(actor=request.user, ocg=ocg)
-        return f"{ocg.reference} is in development."
-
-    return _simple_transition(request, pk, run)
-
-
-@login_required
-@require_POST
-def submit_for_mapping(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(ocg: Any) -> str:
-        lifecycle.ocg_submit_for_mapping(actor=request.user, ocg=ocg)
-        return f"{ocg.reference} was submitted for mapping: a supervisor will approve or return it."
-
-    return _simple_transition(request, pk, run)
-
-
-@login_required
-@require_POST
-def approve_mapping(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(ocg: Any) -> str:
-        lifecycle.ocg_approve_mapping(actor=request.user, ocg=ocg)
-        return f"{ocg.reference} is mapped; its score is being calculated."
-
-    return _simple_transition(request, pk, run)
-
-
-def _form_transition(
-    request: HttpRequest,
-    pk: int,
-    form_class: type[forms.Form],
-    run: Callable[[Any, dict], str],
-    *,
-    title: str,
-    button: str,
-    intro: str = "",
-    warning: bool = False,
-    setup: Callable[[forms.Form, Any], None] | None = None,
-) -> HttpResponse:
-    """A transition that needs input (a reason, a date, a team): its own small page."""
-    ocg = selectors.ocg_get(user=request.user, pk=pk)
-    form = form_class(_posted(request))
-    if setup:
-        setup(form, ocg)
-    if request.method == "POST" and form.is_valid():
-        try:
-            message = run(ocg, form.cleaned_data)
-        except ValidationError as exc:
-            f.apply_errors(form, exc)
-        else:
-            messages.success(request, message)
-            return redirect("ocg:detail", pk=ocg.pk)
-    return render(
-        request,
-        "ocg/transition_form.html",
-        {
-            "ocg": ocg,
-            "form": form,
-            "title": title,
-            "button": button,
-            "intro": intro,
-            "warning": warning,
-        },
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def return_submission(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.has_perm(PERM_APPROVE):
-        raise PermissionDenied("Only supervisors may return submissions.")
-
-    def run(ocg: Any, data: dict) -> str:
-        lifecycle.ocg_return(actor=request.user, ocg=ocg, reason=data["reason"])
-        return f"{ocg.reference} was returned for more development."
-
-    return _form_transition(
-        request,
-        pk,
-        f.ReasonForm,
-        run,
-        title="Return for more development",
-        button="Return it",
-        intro="Say what is missing or needs more work; the coordinator sees your reason.",
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def adopt(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.has_perm(PERM_APPROVE):
-        raise PermissionDenied("Only supervisors may approve adoptions.")
-
-    def run(ocg: Any, data: dict) -> str:
-        lifecycle.ocg_adopt(
-            actor=request.user,
-            ocg=ocg,
-            managing_team=data["managing_team"],
-            lead_responsible_officer=data["lead_responsible_officer"],
-        )
-        return f"{ocg.reference} adopted."
-
-    return _form_transition(
-        request,
-        pk,
-        f.AdoptForm,
-        run,
-        title="Adopt",
-        button="Adopt",
-        intro="Assign the managing unit and the Lead Responsible Officer who will own the 4P plan.",
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def close(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.has_perm(PERM_APPROVE):
-        raise PermissionDenied("Only supervisors may close OCGs.")
-
-    def run(ocg: Any, data: dict) -> str:
-        lifecycle.ocg_close(
-            actor=request.user,
-            ocg=ocg,
-            status=data["status"],
-            date=data["date"],
-            reason=data["reason"],
-        )
-        return f"{ocg.reference} closed."
-
-    return _form_transition(
-        request,
-        pk,
-        f.CloseForm,
-        run,
-        title="Dismantle or archive",
-        button="Close the OCG",
-        intro="The OCG leaves the matrix. Its records and history are kept.",
-        warning=True,
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def reject(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.has_perm(PERM_ADD):
-        raise PermissionDenied("Only coordinators and supervisors may reject.")
-
-    def run(ocg: Any, data: dict) -> str:
-        lifecycle.ocg_reject(actor=request.user, ocg=ocg, reason=data["reason"])
-        return f"{ocg.reference} rejected."
-
-    return _form_transition(
-        request,
-        pk,
-        f.ReasonForm,
-        run,
-        title="Reject the nomination",
-        button="Reject",
-        intro="Say why the group does not meet the definition of an OCG.",
-        warning=True,
     )
 
 
@@ -638,84 +359,3 @@ def plan_status(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
     else:
         messages.success(request, "Action updated.")
     return redirect(f"{reverse('ocg:detail', args=[pk])}?tab=plan")
-
-
-# --- nominals -----------------------------------------------------------------------------------
-
-
-@login_required
-@permission_required(PERM_ADD_NOMINAL, raise_exception=True)
-@require_http_methods(["GET", "POST"])
-def nominal_create(request: HttpRequest) -> HttpResponse:
-    form = f.NominalForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = nominals.nominal_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            f.apply_errors(form, exc)
-        else:
-            messages.success(request, f"{created.nominal.reference} recorded.")
-            for dup in created.possible_duplicates:
-                messages.warning(
-                    request,
-                    f"Possible duplicate of {dup.reference} {dup.full_name}"
-                    f"{f' (born {dup.date_of_birth:%d %b %Y})' if dup.date_of_birth else ''}.",
-                )
-            return redirect("ocg:nominal-detail", pk=created.nominal.pk)
-    return render(
-        request,
-        "ocg/nominal_form.html",
-        {"form": form, "title": "Record a person"},
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-@login_required
-@permission_required(VIEW_NOMINAL, raise_exception=True)
-@require_GET
-def nominal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    nominal = selectors.nominal_get(user=request.user, pk=pk)
-    audit_view(actor=request.user, obj=nominal)
-    return render(
-        request,
-        "ocg/nominal_detail.html",
-        {
-            "nominal": nominal,
-            "can_edit": request.user.has_perm(PERM_CHANGE_NOMINAL),
-            "duplicates": nominals.nominal_possible_duplicates(
-                first_name=nominal.first_name,
-                last_name=nominal.last_name,
-                date_of_birth=nominal.date_of_birth,
-                exclude=nominal.pk,
-            ),
-            **selectors.nominal_appearances(user=request.user, nominal=nominal),
-        },
-    )
-
-
-@login_required
-@permission_required(PERM_CHANGE_NOMINAL, raise_exception=True)
-@require_http_methods(["GET", "POST"])
-def nominal_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    nominal = selectors.nominal_get(user=request.user, pk=pk)
-    if request.method != "POST":
-        # The form shows the person's details: opening it is reading them.
-        audit_view(actor=request.user, obj=nominal)
-    initial = {name: getattr(nominal, name) for name in nominals.NOMINAL_FIELDS}
-    form = f.NominalEditForm(_posted(request), initial={**initial, "version": nominal.version})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            nominals.nominal_update(actor=request.user, nominal=nominal, version=version, **data)
-        except ValidationError as exc:
-            f.apply_errors(form, exc)
-        else:
-            messages.success(request, f"{nominal.reference} saved.")
-            return redirect("ocg:nominal-detail", pk=nominal.pk)
-    return render(
-        request,
-        "ocg/nominal_form.html",
-        {"form": form, "nominal": nominal, "title": f"Change {nominal.full_name}"},
-        status=400 if request.method == "POST" else 200,
-    )
