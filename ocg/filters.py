@@ -11,6 +11,7 @@ from kentsoc.org.choices import Role
 from kentsoc.org.models import Division, Team
 from ocg.choices import Criminality, CustodyStatus, OcgStatus
 from ocg.models import OCG, Membership, Nominal
+from ocg.search import nominal_query
 
 _TEXT = forms.TextInput(attrs={"type": "search"})
 TIER_CHOICES = [("1", "Tier 1"), ("2", "Tier 2"), ("3", "Tier 3")]
@@ -78,9 +79,7 @@ class OcgFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         members = Membership.objects.filter(ocg=OuterRef("pk")).filter(
-            Q(nominal__first_name__icontains=value)
-            | Q(nominal__last_name__icontains=value)
-            | Q(nominal__aliases__icontains=value)
+            nominal_query(value, prefix="nominal__")
         )
         return queryset.filter(
             Q(name__icontains=value)
@@ -125,12 +124,4 @@ class NominalFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_text(self, queryset: QuerySet[Nominal], name: str, value: str) -> QuerySet[Nominal]:
-        query = Q()
-        for word in value.split():
-            query &= (
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(aliases__icontains=word)
-                | Q(reference__iexact=word)
-            )
-        return queryset.filter(query)
+        return queryset.filter(nominal_query(value))
