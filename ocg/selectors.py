@@ -19,6 +19,7 @@ from kentsoc.intel.choices import OcgCriterion
 from kentsoc.intel.models import DefinitionEvidence, IntelligenceRecord
 from kentsoc.intel.selectors import MIN_CURRENT_MEMBERS, can_open_records
 from kentsoc.matrix.models import Ranking, Score
+from ocg import search
 from ocg.choices import SCORED_OCG_STATUSES, OcgStatus, PlanActionStatus
 from ocg.models import OCG, Membership, Nominal, OcgStatusChange, PlanAction
 
@@ -360,19 +361,10 @@ def nominal_get(*, user: Any, pk: Any) -> Nominal:
 
 
 def nominal_search(*, user: Any, text: str, limit: int = 10) -> list[Nominal]:
-    """For the search-as-you-type picker: name, alias or reference."""
-    text = (text or "").strip()
-    if len(text) < 2:
+    """For the search-as-you-type picker: names, aliases or reference (ocg.search)."""
+    if len((text or "").strip()) < 2:
         return []
-    query = Q()
-    for word in text.split():
-        query &= (
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(aliases__icontains=word)
-            | Q(reference__iexact=word)
-        )
-    return list(Nominal.objects.visible_to(user).filter(query).order_by("last_name")[:limit])
+    return list(search.nominal_search(user, text).order_by("last_name", "first_name", "id")[:limit])
 
 
 def nominal_appearances(*, user: Any, nominal: Nominal) -> dict[str, Any]:
