@@ -7,9 +7,11 @@ from django import forms
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from countylines.choices import AgeBand, EngagementStatus, LineStatus, PersonKind
-from countylines.models import CountyLine, CountyLineDistrict, DealLine, PersonAtRisk
+from countylines.models import CountyLine, CountyLineDistrict, PersonAtRisk
 from countylines.phones import digits_for_search
+from countylines.search import filter_lines, has_deal_line
 from kentsoc.matrix.models import Ranking
+from kentsoc.org.models import Division
 
 _TEXT = forms.TextInput(attrs={"type": "search"})
 
@@ -30,7 +32,9 @@ class _NullsLastOrdering(django_filters.OrderingFilter):
 
 
 class CountyLineFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_text", label="Name or reference", widget=_TEXT)
+    q = django_filters.CharFilter(
+        method="filter_text", label="Name, reference or deal line", widget=_TEXT
+    )
     status = django_filters.ChoiceFilter(choices=LineStatus.choices, empty_label="Any status")
     division = django_filters.CharFilter(
         method="filter_division",
@@ -62,12 +66,9 @@ class CountyLineFilterSet(django_filters.FilterSet):
         fields = ["q", "status", "division", "district", "top30", "exporting_area", "ocg"]
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.strip()
-        return queryset.filter(Q(name__icontains=value) | Q(reference__icontains=value))
+        return filter_lines(queryset, value)
 
     def filter_division(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        from kentsoc.org.models import Division
-
         division = Division.objects.filter(_id_or_code(value)).first()
         if division is None:
             return queryset.none()
@@ -95,9 +96,7 @@ class CountyLineFilterSet(django_filters.FilterSet):
         digits = digits_for_search(value)
         if not digits:
             return queryset.none()
-        return queryset.filter(
-            Exists(DealLine.objects.filter(county_line=OuterRef("pk"), number__contains=digits))
-        )
+        return queryset.filter(has_deal_line(digits))
 
     def filter_ocg(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

@@ -12,13 +12,12 @@ from countylines.choices import (
     PersonKind,
     ReferralAgency,
 )
+from kentsoc.org.choices import Role, TeamKind
 from kentsoc.org.scoping import Access, ScopedQuerySet
 
 
 class CountyLineQuerySet(ScopedQuerySet):
     def scope(self, access: Access):
-        from kentsoc.org.choices import Role
-
         if access.force_wide or access.has_role(
             Role.CLGT_OFFICER, Role.CLIO, Role.COORDINATOR, Role.RESEARCHER
         ):
@@ -270,8 +269,6 @@ def safeguarding_lines_q(access: Access, prefix: str = "") -> Q | None:
     Analysts, coordinators and LROs, who read most case data, do not see them. Children are
     narrower still: see `child_lines_q`.
     """
-    from kentsoc.org.choices import Role, TeamKind
-
     if access.has_role(Role.CLIO, Role.SUPERVISOR):
         return Q()
     if access.role != Role.CLGT_OFFICER:
@@ -295,8 +292,6 @@ def child_lines_q(access: Access, prefix: str = "") -> Q | None:
     the receiving division's join them. The line's CLGT is the one working it: the flex division's
     (or the Central CLGT) while flexed, the home division's otherwise. No role sees them force-wide.
     """
-    from kentsoc.org.choices import Role, TeamKind
-
     division_id = access.division_id
     if access.role in (Role.CLIO, Role.SUPERVISOR):
         if division_id is None:

@@ -30,6 +30,8 @@ from kentsoc.audit.models import AuditEvent
 from kentsoc.intel.choices import CountyLineCriterion
 from kentsoc.intel.models import DefinitionEvidence
 from kentsoc.matrix.models import Ranking, Score
+from kentsoc.org.scoping import access_for
+from ocg.models import Nominal
 
 
 def _deal_lines_with_duplicates() -> QuerySet[DealLine]:
@@ -188,10 +190,6 @@ def lines_awaiting_approval(*, user: Any) -> QuerySet[CountyLine]:
 
 
 def nominal_search(*, user: Any, text: str, limit: int = 10) -> list:
-    from django.db.models import Q
-
-    from ocg.models import Nominal
-
     text = (text or "").strip()
     if len(text) < 2:
         return []
@@ -236,8 +234,6 @@ def referral_get(*, user: Any, pk: Any) -> SafeguardingReferral:
 
 def can_see_safeguarding(*, user: Any, line: CountyLine) -> bool:
     """Whether the user may see this line's people at risk (decides if the tab is shown)."""
-    from kentsoc.org.scoping import access_for
-
     access = access_for(user)
     if access is None or not user.has_perm("countylines.view_personatrisk"):
         return False

@@ -45,13 +45,12 @@ from countylines.services.people import (
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_read, audit_view
 from kentsoc.web.generic import FilteredListView
+from ocg.models import OCG, Nominal
 
 _VIEW = "countylines.view_countyline"
 
 
 def _ocgs_for(user: Any):
-    from ocg.models import OCG
-
     return OCG.objects.visible_to(user).order_by("reference")
 
 
@@ -119,8 +118,6 @@ def nominate(request: HttpRequest) -> HttpResponse:
 def _posted_nominals(request: HttpRequest) -> list[tuple[Any, str]]:
     """The nominals picked on the nomination form (parallel `nominal` / `nominal_role` fields),
     re-read so a redisplayed form shows them; unknown or hidden ids simply drop out."""
-    from ocg.models import Nominal
-
     ids = request.POST.getlist("nominal")
     roles = request.POST.getlist("nominal_role")
     pairs = [(int(i), r) for i, r in zip(ids, roles, strict=False) if i.isdecimal()]
