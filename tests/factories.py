@@ -1,13 +1,41 @@
-"""Factories for the organisation: shared by every app's tests. Apps keep their own factories in
-tests/<app>/factories.py and build on these."""
+"""The one set of test factories, for every app's tests: the organisation, then the subjects
+(nominals, OCGs, county lines), intelligence, people at risk and disruptions.
+
+Rows are written straight through the ORM (fast, and exactly the state a test describes);
+behaviour goes through the services in the tests themselves. The factory classes hold each model's
+defaults; the `make_*` builders add the related rows a subject usually has (members, districts,
+deal lines, claims). Defaults are the model's own where it has one (an OCG or a line starts
+nominated); a test that needs another state says so."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from decimal import Decimal
+from typing import Any
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
+from countylines.choices import LineRole, LineStatus
+from countylines.models import (
+    CountyLine,
+    CountyLineDistrict,
+    DealLine,
+    LineNominal,
+    PersonAtRisk,
+)
+from disruptions.choices import CourtOutcome, DisruptionStatus, ImpactGrade, Strand, Tactic
+from disruptions.models import CourtResult, Disruption, WeaponSeizure
+from kentsoc.intel.choices import CountyLineCriterion, OcgCriterion
+from kentsoc.intel.models import DefinitionEvidence, FactorClaim, IntelligenceRecord
 from kentsoc.org.choices import Rank, Role, TeamKind
 from kentsoc.org.models import District, Division, Force, Officer, Team
 from kentsoc.org.roles import group_name
+from ocg.choices import MembershipRole
+from ocg.models import OCG, CriminalityType, Membership, Nominal
 
 TEST_PASSWORD = "correct-horse-battery-9"
 
@@ -89,3 +117,324 @@ class OfficerFactory(factory.django.DjangoModelFactory):
         if create:
             group, _ = Group.objects.get_or_create(name=group_name(obj.role))
             obj.user.groups.add(group)
+
+
+# Subjects ---------------------------------------------------------------------------------------
+
+_seq = itertools.count(1)
+_numbers = itertools.count(100)
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def days_ago(n: int) -> datetime.date:
+    return today() - datetime.timedelta(days=n)
+
+
+class NominalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Nominal
+
+    reference = factory.Sequence(lambda n: f"NOM-T{n:05d}")
+    first_name = "Jordan"
+    last_name = factory.Sequence(lambda n: f"Fictional{n}")
+
+
+class OcgFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OCG
+
+    reference = factory.Sequence(lambda n: f"OCG-T{n:04d}")
+    name = "The Harbour Crew"
+    division = factory.SubFactory(DivisionFactory, code="NORTH", name="North")
+    nominated_on = factory.LazyFunction(lambda: days_ago(90))
+
+
+class CountyLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CountyLine
+
+    reference = factory.Sequence(lambda n: f"CL-T{n:04d}")
+    name = "BLAZE"
+    exporting_area = "Lambeth"
+    division = factory.SubFactory(DivisionFactory, code="NORTH", name="North")
+    nominated_on = factory.LazyFunction(lambda: days_ago(60))
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    ocg = factory.SubFactory(OcgFactory)
+    nominal = factory.SubFactory(NominalFactory)
+    role = MembershipRole.MEMBER
+
+
+def _given(**fields: Any) -> dict[str, Any]:
+    """The fields a caller set, so the factory's defaults fill the rest."""
+    return {name: value for name, value in fields.items() if value is not None}
+
+
+def make_nominal(first_name: str | None = None, last_name: str = "Testcase", **fields) -> Nominal:
+    return NominalFactory(
+        first_name=first_name or f"Person{next(_seq)}", last_name=last_name, **fields
+    )
+
+
+def make_ocg(
+    division=None,
+    reference: str | None = None,
+    *,
+    name: str | None = None,
+    status: str | None = None,
+    members: int = 2,
+    criminality: tuple[str, ...] | list[str] = ("drug_supply",),
+    nominated_on: datetime.date | None = None,
+    **fields,
+) -> OCG:
+    """An OCG with `members` people (the first its principal) and its kinds of criminality."""
+    ocg = OcgFactory(
+        **_given(
+            division=division,
+            reference=reference,
+            name=name,
+            status=status,
+            nominated_on=nominated_on,
+        ),
+        **fields,
+    )
+    for code in criminality:
+        ocg.criminality.add(
+            CriminalityType.objects.get_or_create(code=code, defaults={"label": code})[0]
+        )
+    for i in range(members):
+        Membership.objects.create(
+            ocg=ocg,
+            nominal=make_nominal(),
+            role=MembershipRole.PRINCIPAL if i == 0 else MembershipRole.MEMBER,
+            from_date=ocg.nominated_on,
+        )
+    return ocg
+
+
+def make_line(
+    division=None,
+    reference: str | None = None,
+    *,
+    districts=(),
+    name: str | None = None,
+    status: str = LineStatus.NOMINATED,
+    nominated_on: datetime.date | None = None,
+    numbers: list[str] | None = None,
+    flexed_division=None,
+    **fields,
+) -> CountyLine:
+    """A county line in its division (or its first district's), working `districts` (the first
+    primary) on `numbers` (default: one number of its own). An active line was activated the
+    day it was nominated unless `activated_on` says otherwise."""
+    nominated_on = nominated_on or days_ago(60)
+    if status == LineStatus.ACTIVE:
+        fields.setdefault("activated_on", nominated_on)
+    if flexed_division is not None:
+        fields.setdefault("flex_reason", "Cross-border work")
+    line = CountyLineFactory(
+        **_given(
+            division=division or (districts[0].division if districts else None),
+            reference=reference,
+            name=name,
+        ),
+        status=status,
+        nominated_on=nominated_on,
+        flexed_division=flexed_division,
+        **fields,
+    )
+    for i, district in enumerate(districts):
+        CountyLineDistrict.objects.create(
+            county_line=line, district=district, is_primary=i == 0, position=i
+        )
+    for number in numbers if numbers is not None else [f"07700900{next(_numbers) % 1000:03d}"]:
+        DealLine.objects.create(county_line=line, number=number, active_from=nominated_on)
+    return line
+
+
+def add_runner(line: CountyLine, **fields) -> LineNominal:
+    return LineNominal.objects.create(
+        county_line=line, nominal=make_nominal(), role=LineRole.RUNNER, **fields
+    )
+
+
+def make_person(line: CountyLine, *, kind: str = "child", age_band: str = "15_17", **fields):
+    return PersonAtRisk.objects.create(
+        county_line=line,
+        name=fields.pop("name", "Sam Example"),
+        kind=kind,
+        age_band=age_band,
+        **fields,
+    )
+
+
+# Intelligence ---------------------------------------------------------------------------------
+
+
+class RecordFactory(factory.django.DjangoModelFactory):
+    """A record written straight to the table: graded 1A, handling P, from three days ago.
+    `claims` is {factor: level} or (factor, level) pairs."""
+
+    class Meta:
+        model = IntelligenceRecord
+        skip_postgeneration_save = True
+
+    reference = factory.Sequence(lambda n: f"INT-T{n:05d}")
+    information_date = factory.LazyFunction(lambda: days_ago(3))
+    summary = "Fictional: the group stores cash at a lock-up."
+    source_evaluation = "1"
+    intelligence_assessment = "A"
+    handling_code = "P"
+
+    @factory.post_generation
+    def ocgs(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.ocgs.set(extracted)
+
+    @factory.post_generation
+    def county_lines(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.county_lines.set(extracted)
+
+    @factory.post_generation
+    def nominals(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.nominals.set(extracted)
+
+    @factory.post_generation
+    def claims(obj, create, extracted, **kwargs):
+        if create and extracted:
+            FactorClaim.objects.bulk_create(
+                FactorClaim(record=obj, factor=f, level=lv) for f, lv in dict(extracted).items()
+            )
+
+
+def make_record(
+    *,
+    lines=(),
+    ocgs=(),
+    claims=(),
+    grading: str | None = None,
+    on: datetime.date | None = None,
+    deleted: bool = False,
+    **fields,
+) -> IntelligenceRecord:
+    """A record about `lines` and `ocgs`, graded `grading` ("2B", or with its handling code
+    "1AC"), dated `on`, soft-deleted if `deleted`."""
+    if grading:
+        handling = grading[2] if len(grading) > 2 else "P"
+        fields.update(
+            source_evaluation=grading[0],
+            intelligence_assessment=grading[1],
+            handling_code=handling,
+            handling_conditions="Owner only" if handling == "C" else "",
+        )
+    return RecordFactory(
+        county_lines=list(lines),
+        ocgs=list(ocgs),
+        claims=claims,
+        deleted_at=timezone.now() if deleted else None,
+        **_given(information_date=on),
+        **fields,
+    )
+
+
+def evidence_all(subject: OCG | CountyLine, *, except_: tuple[str, ...] = (), by=None) -> None:
+    """Definition evidence for every criterion of the subject's kind but `except_`."""
+    if isinstance(subject, OCG):
+        criteria, about = OcgCriterion.values, {"ocg": subject}
+    else:
+        criteria, about = CountyLineCriterion.values, {"county_line": subject}
+        by = by or UserFactory(username="evidence-officer")
+    for code in criteria:
+        if code not in except_:
+            DefinitionEvidence.objects.create(
+                criterion=code, text=f"Evidence for {code}", created_by=by, **about
+            )
+
+
+# Disruptions ----------------------------------------------------------------------------------
+
+
+def make_disruption(
+    *,
+    author: Any,
+    team: Any,
+    status: str = DisruptionStatus.APPROVED,
+    approver: Any = None,
+    date: datetime.date | None = None,
+    lines: list | None = None,
+    ocgs: list | None = None,
+    nominals: list | None = None,
+    weapons: int = 0,
+    **counts: Any,
+) -> Disruption:
+    """A disruption row written directly (for selector and report tests; services have their own
+    tests). `approver` is needed for an approved one."""
+    now = timezone.now()
+    fields: dict[str, Any] = {
+        "date": date or datetime.date(2022, 6, 15),
+        "team": team,
+        "officer": author,
+        "created_by": author,
+        "strand": Strand.PURSUE,
+        "tactic": Tactic.WARRANT,
+        "impact_grade": ImpactGrade.MODERATE,
+        "impact_rationale": "Supply interrupted for a week.",
+        "status": status,
+        **counts,
+    }
+    if status == DisruptionStatus.APPROVED:
+        fields.update(approved_by=approver, approved_at=now, submitted_at=now)
+    if status == DisruptionStatus.RETURNED:
+        fields.update(return_reason="Add the custody numbers.")
+    d = Disruption.objects.create(**fields)
+    d.county_lines.set(lines or [])
+    d.ocgs.set(ocgs or [])
+    d.nominals.set(nominals or [])
+    if weapons:
+        WeaponSeizure.objects.create(disruption=d, kind="bladed", count=weapons)
+    return d
+
+
+def make_sentence(
+    disruption: Disruption, nominal: Nominal, years: int, months: int, author: Any
+) -> CourtResult:
+    return CourtResult.objects.create(
+        disruption=disruption,
+        nominal=nominal,
+        offences="Possession with intent to supply class A",
+        outcome=CourtOutcome.CUSTODIAL,
+        sentence_years=years,
+        sentence_months=months,
+        result_date=disruption.date + datetime.timedelta(days=60),
+        created_by=author,
+    )
+
+
+def disruption_values(team: Any, **overrides: Any) -> dict[str, Any]:
+    """What an officer fills in on the disruption form: the values disruption_create takes."""
+    values = {
+        "date": datetime.date(2022, 6, 15),
+        "team": team,
+        "strand": Strand.PURSUE,
+        "tactic": Tactic.WARRANT,
+        "narrative": "Warrant executed at a trap house.",
+        "impact_grade": ImpactGrade.MAJOR,
+        "impact_rationale": "Line holder arrested and deal line closed.",
+        "arrests": 2,
+        "prisoners_dealt_with": 2,
+        "warrants_executed": 1,
+        "warrant_power": "s18",
+        "charges": 3,
+        "cash_seized": Decimal("1250.00"),
+    }
+    values.update(overrides)
+    return values

@@ -6,8 +6,13 @@ from rest_framework.test import APIClient
 
 from kentsoc.audit.models import AuditEvent
 from kentsoc.intel.models import IntelligenceRecord
-from tests.factories import OfficerFactory, UserFactory
-from tests.intel.factories import CountyLineFactory, OcgFactory, RecordFactory
+from tests.factories import (
+    CountyLineFactory,
+    OcgFactory,
+    OfficerFactory,
+    RecordFactory,
+    UserFactory,
+)
 
 URL = "/api/intelligence/"
 RESPONSE_KEYS = {

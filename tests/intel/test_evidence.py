@@ -8,7 +8,7 @@ from kentsoc.audit.models import AuditEvent
 from kentsoc.intel.models import DefinitionEvidence
 from kentsoc.intel.selectors import definition_gap_labels, definition_gaps, evidence_checklist
 from kentsoc.intel.services import evidence_add, evidence_remove
-from tests.intel.factories import (
+from tests.factories import (
     CountyLineFactory,
     MembershipFactory,
     NominalFactory,

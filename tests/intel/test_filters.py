@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from kentsoc.intel.filters import IntelligenceRecordFilterSet
 from kentsoc.intel.models import IntelligenceRecord
-from tests.intel.factories import CountyLineFactory, NominalFactory, OcgFactory, RecordFactory
+from tests.factories import CountyLineFactory, NominalFactory, OcgFactory, RecordFactory
 
 
 @pytest.fixture

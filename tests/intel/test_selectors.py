@@ -10,7 +10,7 @@ from kentsoc.intel.selectors import (
     intelligence_get,
     intelligence_list,
 )
-from tests.intel.factories import CountyLineFactory, NominalFactory, OcgFactory, RecordFactory
+from tests.factories import CountyLineFactory, NominalFactory, OcgFactory, RecordFactory
 
 
 @pytest.fixture

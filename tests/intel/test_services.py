@@ -13,7 +13,7 @@ from kentsoc.intel.services import (
     intelligence_update,
 )
 from ocg.models import OCG
-from tests.intel.factories import CountyLineFactory, NominalFactory, OcgFactory
+from tests.factories import CountyLineFactory, NominalFactory, OcgFactory
 
 
 @pytest.fixture

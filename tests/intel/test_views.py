@@ -8,8 +8,14 @@ from django.utils import timezone
 from kentsoc.audit.models import AuditEvent
 from kentsoc.intel.models import DefinitionEvidence, IntelligenceRecord
 from kentsoc.intel.services import evidence_add, intelligence_create
-from tests.factories import OfficerFactory, UserFactory
-from tests.intel.factories import CountyLineFactory, NominalFactory, OcgFactory, RecordFactory
+from tests.factories import (
+    CountyLineFactory,
+    NominalFactory,
+    OcgFactory,
+    OfficerFactory,
+    RecordFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture
