@@ -31,7 +31,6 @@ from kentsoc.intel.choices import CountyLineCriterion
 from kentsoc.intel.models import DefinitionEvidence
 from kentsoc.matrix.models import Ranking, Score
 from kentsoc.org.scoping import access_for
-from ocg.models import Nominal
 
 
 def _deal_lines_with_duplicates() -> QuerySet[DealLine]:
@@ -187,21 +186,6 @@ def line_history(*, user: Any, line: CountyLine) -> LineHistory:
 
 def lines_awaiting_approval(*, user: Any) -> QuerySet[CountyLine]:
     return line_list(user=user).filter(status=LineStatus.NOMINATED).order_by("nominated_on", "id")
-
-
-def nominal_search(*, user: Any, text: str, limit: int = 10) -> list:
-    text = (text or "").strip()
-    if len(text) < 2:
-        return []
-    match = Q()
-    for word in text.split()[:3]:
-        match &= (
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(aliases__icontains=word)
-            | Q(reference__iexact=word)
-        )
-    return list(Nominal.objects.visible_to(user).filter(match).order_by("last_name")[:limit])
 
 
 # --- safeguarding -------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ from countylines.services.people import (
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_read, audit_view
 from kentsoc.web.generic import FilteredListView
+from ocg import selectors as ocg_selectors
 from ocg.models import OCG, Nominal
 
 _VIEW = "countylines.view_countyline"
@@ -152,7 +153,7 @@ def nominal_search(request: HttpRequest) -> HttpResponse:
     line = None
     if request.GET.get("line"):
         line = selectors.line_get(user=request.user, pk=request.GET["line"])
-    results = selectors.nominal_search(user=request.user, text=request.GET.get("q", ""))
+    results = ocg_selectors.nominal_search(user=request.user, text=request.GET.get("q", ""))
     audit_read(
         actor=request.user,
         model="ocg.nominal",
