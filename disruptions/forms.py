@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -24,10 +24,10 @@ from disruptions.choices import (
     WarrantPower,
     WeaponKind,
 )
-from disruptions.dates import nine_month_period
 from disruptions.models import COUNT_FIELDS, Operation
+from disruptions.services.disruptions import DisruptionValues
 from kentsoc.limits import HAPPENED, LONG_TEXT, PLANNED, REASON_TEXT
-from kentsoc.org.models import Division, Officer, Team
+from kentsoc.org.models import Officer, Team
 from ocg.models import OCG, Nominal
 
 BLANK = [("", "—")]
@@ -159,9 +159,9 @@ class DisruptionForm(forms.Form):
                 chips.append({"field": name, "kind": kind, "id": obj.pk, "label": str(obj)})
         return chips
 
-    def service_values(self) -> dict[str, Any]:
+    def service_values(self) -> DisruptionValues:
         data = self.cleaned_data
-        values = {
+        values: DisruptionValues = {
             name: data.get(name)
             for name in (
                 "date",
@@ -178,7 +178,7 @@ class DisruptionForm(forms.Form):
         }
         for name in COUNT_FIELDS:
             values[name] = data.get(name) or 0
-        values["cash_seized"] = data.get("cash_seized") or 0
+        values["cash_seized"] = data.get("cash_seized") or Decimal("0")
         return values
 
 
@@ -232,7 +232,13 @@ def formset_rows(formset: forms.BaseFormSet) -> list[dict[str, Any]]:
     ]
 
 
-class ReturnForm(forms.Form):
+class DecisionForm(forms.Form):
+    """Submit, approve or return: the copy of the record the officer acted on."""
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ReturnForm(DecisionForm):
     reason = forms.CharField(
         label="Reason for returning",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -287,73 +293,3 @@ class OperationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=LONG_TEXT
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-
-class IdOrCodeChoiceField(forms.ModelChoiceField):
-    """A team or division by id (the page's select) or by code (`?division=CENTRAL`), the way the
-    matrix API and the list filters take them."""
-
-    def to_python(self, value: Any) -> Any:
-        if value in self.empty_values or str(value).isdecimal():
-            return super().to_python(value)
-        found = self.queryset.filter(code__iexact=str(value).strip()).first()
-        if found is None:
-            raise ValidationError(
-                self.error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": value},
-            )
-        return found
-
-
-class ActivitySummaryForm(forms.Form):
-    """The report's period and scope; `from`/`to` are inclusive. Used by the page and the API."""
-
-    team = IdOrCodeChoiceField(queryset=Team.objects.all(), required=False, empty_label="Any")
-    division = IdOrCodeChoiceField(
-        queryset=Division.objects.all(), required=False, empty_label="Whole force"
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # "from" is a Python keyword, so these two fields are added here.
-        self.fields = {
-            # A period to report on: any sane date.
-            "from": forms.DateField(
-                label="From",
-                widget=DateInput(),
-                validators=[PLANNED],
-                error_messages={
-                    "required": "Enter the first day of the period.",
-                    "invalid": "Enter a real date as YYYY-MM-DD.",
-                },
-            ),
-            "to": forms.DateField(
-                label="To",
-                widget=DateInput(),
-                validators=[PLANNED],
-                error_messages={
-                    "required": "Enter the last day of the period.",
-                    "invalid": "Enter a real date as YYYY-MM-DD.",
-                },
-            ),
-            **self.fields,
-        }
-
-    @staticmethod
-    def default_period(today: datetime.date | None = None) -> dict[str, str]:
-        start, end = nine_month_period(today or timezone.localdate())
-        return {"from": start.isoformat(), "to": end.isoformat()}
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        start, end = data.get("from"), data.get("to")
-        if start and end and start > end:
-            self.add_error("from", "The start of the period must be on or before its end.")
-        return data
-
-    def error_dict(self) -> dict[str, list[str]]:
-        return {
-            ("non_field_errors" if field == "__all__" else field): [str(m) for m in messages]
-            for field, messages in self.errors.items()
-        }

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from countylines.models import CountyLine
 from disruptions.choices import (
     CourtOutcome,
     DisruptionStatus,
@@ -14,7 +15,9 @@ from disruptions.choices import (
     WarrantPower,
     WeaponKind,
 )
+from kentsoc.org.choices import Role
 from kentsoc.org.scoping import Access, ScopedQuerySet
+from ocg.models import OCG, Nominal
 
 # The outcome counts of a disruption, in the order the log form and the detail page show them.
 COUNT_FIELDS = (
@@ -29,12 +32,14 @@ COUNT_FIELDS = (
 )
 
 
+def format_sentence(total_months: int) -> str:
+    """`106yrs 10 months`, `1yr 2 months`: months past 11 carry into years."""
+    years, months = divmod(int(total_months), 12)
+    return f"{years}{'yr' if years == 1 else 'yrs'} {months} {'month' if months == 1 else 'months'}"
+
+
 class DisruptionQuerySet(ScopedQuerySet):
     def scope(self, access: Access):
-        from countylines.models import CountyLine
-        from kentsoc.org.choices import Role
-        from ocg.models import OCG, Nominal
-
         if access.force_wide:
             return self.all()
         if not access.has_role(
@@ -67,8 +72,6 @@ class DisruptionQuerySet(ScopedQuerySet):
 
 class OperationQuerySet(ScopedQuerySet):
     def scope(self, access: Access):
-        from kentsoc.org.choices import Role
-
         if access.force_wide or access.has_role(
             Role.COORDINATOR, Role.RESEARCHER, Role.LRO, Role.CLGT_OFFICER, Role.CLIO
         ):
@@ -339,8 +342,6 @@ class CourtResult(models.Model):
     @property
     def sentence_display(self) -> str:
         if self.outcome == CourtOutcome.CUSTODIAL:
-            from disruptions.reports import format_sentence
-
             return format_sentence(self.sentence_years * 12 + self.sentence_months)
         if self.outcome == CourtOutcome.NON_CUSTODIAL:
             return self.get_non_custodial_kind_display()

@@ -14,6 +14,7 @@ from disruptions.choices import DisruptionStatus
 from disruptions.dates import add_months
 from disruptions.models import CourtResult, Disruption, Operation
 from ocg.models import OCG, Nominal
+from ocg.search import nominal_search
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -192,14 +193,5 @@ def subject_search(*, user: User, q: str, limit: int = 8) -> dict[str, list]:
             .filter(Q(name__icontains=q) | Q(reference__icontains=q))
             .order_by("name")[:limit]
         ),
-        "nominals": list(
-            Nominal.objects.visible_to(user)
-            .filter(
-                Q(first_name__icontains=q)
-                | Q(last_name__icontains=q)
-                | Q(reference__icontains=q)
-                | Q(aliases__icontains=q)
-            )
-            .order_by("last_name", "first_name")[:limit]
-        ),
+        "nominals": list(nominal_search(user, q).order_by("last_name", "first_name")[:limit]),
     }

@@ -25,5 +25,4 @@ urlpatterns = [
     path("operations/new/", views.operation_create, name="operation-create"),
     path("operations/<int:pk>/", views.operation_detail, name="operation-detail"),
     path("operations/<int:pk>/edit/", views.operation_edit, name="operation-edit"),
-    path("reports/", views.reports, name="reports"),
 ]

@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from disruptions import selectors, services
+from disruptions import selectors
 from disruptions.choices import EDITABLE_STATUSES, DisruptionStatus
 from disruptions.filters import CourtResultFilterSet, DisruptionFilterSet, OperationFilterSet
 from disruptions.forms import (
-    ActivitySummaryForm,
     CourtResultForm,
+    DecisionForm,
     DisruptionForm,
     DrugFormSet,
     OperationForm,
@@ -25,11 +25,12 @@ from disruptions.forms import (
     apply_service_errors,
     formset_rows,
 )
-from disruptions.models import COUNT_FIELDS, Disruption
-from disruptions.reports import activity_summary
+from disruptions.models import COUNT_FIELDS, Disruption, Operation
+from disruptions.services import approvals, court_results, operations
+from disruptions.services import disruptions as disruption_services
 from kentsoc.audit.choices import AuditAction
-from kentsoc.audit.services import audit_export, audit_read, audit_view
-from kentsoc.web.generic import FilteredListView, csv_response
+from kentsoc.audit.services import audit_read, audit_view
+from kentsoc.web.generic import FilteredListView
 
 VIEW = "disruptions.view_disruption"
 
@@ -120,8 +121,9 @@ def disruption_create(request: HttpRequest) -> HttpResponse:
         weapons = WeaponFormSet(request.POST, prefix="weapons")
         drugs = DrugFormSet(request.POST, prefix="drugs")
         if form.is_valid() and weapons.is_valid() and drugs.is_valid():
+            submit = "submit" in request.POST
             try:
-                disruption = services.disruption_create(
+                disruption = disruption_services.disruption_create(
                     actor=request.user,
                     values=form.service_values(),
                     ocgs=list(form.cleaned_data["ocgs"]),
@@ -129,14 +131,12 @@ def disruption_create(request: HttpRequest) -> HttpResponse:
                     nominals=list(form.cleaned_data["nominals"]),
                     weapons=formset_rows(weapons),
                     drugs=formset_rows(drugs),
+                    submit=submit,
                 )
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
-                if "submit" in request.POST:
-                    disruption = services.disruption_submit(
-                        actor=request.user, disruption=disruption
-                    )
+                if submit:
                     messages.success(
                         request, f"{disruption.reference} saved and sent for approval."
                     )
@@ -165,8 +165,9 @@ def disruption_edit(request: HttpRequest, pk: int) -> HttpResponse:
         weapons = WeaponFormSet(request.POST, prefix="weapons")
         drugs = DrugFormSet(request.POST, prefix="drugs")
         if form.is_valid() and weapons.is_valid() and drugs.is_valid():
+            submit = "submit" in request.POST
             try:
-                disruption = services.disruption_update(
+                disruption = disruption_services.disruption_update(
                     actor=request.user,
                     disruption=disruption,
                     version=form.cleaned_data.get("version") or 0,
@@ -176,17 +177,15 @@ def disruption_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     nominals=list(form.cleaned_data["nominals"]),
                     weapons=formset_rows(weapons),
                     drugs=formset_rows(drugs),
+                    submit=submit,
                 )
-                if "submit" in request.POST:
-                    disruption = services.disruption_submit(
-                        actor=request.user, disruption=disruption
-                    )
-                    messages.success(request, f"{disruption.reference} sent for approval.")
-                else:
-                    messages.success(request, f"{disruption.reference} saved.")
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
+                if submit:
+                    messages.success(request, f"{disruption.reference} sent for approval.")
+                else:
+                    messages.success(request, f"{disruption.reference} saved.")
                 return redirect("disruptions:detail", pk=disruption.pk)
     else:
         initial = {
@@ -281,14 +280,22 @@ def disruption_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def disruption_submit(request: HttpRequest, pk: int) -> HttpResponse:
     disruption = selectors.disruption_get(user=request.user, pk=pk)
     try:
-        services.disruption_submit(
-            actor=request.user, disruption=disruption, version=request.POST.get("version") or None
+        data = _posted(DecisionForm(request.POST))
+        disruption_services.disruption_submit(
+            actor=request.user, disruption=disruption, version=data["version"]
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, f"{disruption.reference} sent for approval.")
     return redirect("disruptions:detail", pk=pk)
+
+
+def _posted(form: DecisionForm) -> dict[str, Any]:
+    """The decision's fields, parsed; a bad one raises the ValidationError a service would."""
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    return form.cleaned_data
 
 
 def _decision_response(
@@ -317,8 +324,9 @@ def _decision_response(
 def disruption_approve(request: HttpRequest, pk: int) -> HttpResponse:
     disruption = selectors.disruption_get(user=request.user, pk=pk)
     try:
-        disruption = services.disruption_approve(
-            actor=request.user, disruption=disruption, version=request.POST.get("version") or None
+        data = _posted(DecisionForm(request.POST))
+        disruption = approvals.disruption_approve(
+            actor=request.user, disruption=disruption, version=data["version"]
         )
     except ValidationError as exc:
         return _decision_response(request, disruption, message=" ".join(exc.messages), error=True)
@@ -333,11 +341,12 @@ def disruption_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def disruption_return(request: HttpRequest, pk: int) -> HttpResponse:
     disruption = selectors.disruption_get(user=request.user, pk=pk)
     try:
-        disruption = services.disruption_return(
+        data = _posted(ReturnForm(request.POST))
+        disruption = approvals.disruption_return(
             actor=request.user,
             disruption=disruption,
-            reason=request.POST.get("reason", ""),
-            version=request.POST.get("version") or None,
+            reason=data["reason"],
+            version=data["version"],
         )
     except ValidationError as exc:
         return _decision_response(request, disruption, message=" ".join(exc.messages), error=True)
@@ -399,7 +408,7 @@ def court_result_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.court_result_add(
+            court_results.court_result_add(
                 actor=request.user, disruption=disruption, **form.cleaned_data
             )
         except ValidationError as exc:
@@ -428,7 +437,7 @@ def operation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _operation_form(request: HttpRequest, operation: Any = None) -> HttpResponse:
+def _operation_form(request: HttpRequest, operation: Operation | None = None) -> HttpResponse:
     if operation is None:
         initial: dict[str, Any] = {}
     else:
@@ -447,9 +456,9 @@ def _operation_form(request: HttpRequest, operation: Any = None) -> HttpResponse
         teams = list(data.pop("teams"))
         try:
             if operation is None:
-                operation = services.operation_create(actor=request.user, teams=teams, **data)
+                operation = operations.operation_create(actor=request.user, teams=teams, **data)
             else:
-                operation = services.operation_update(
+                operation = operations.operation_update(
                     actor=request.user,
                     operation=operation,
                     version=version or 0,
@@ -476,46 +485,3 @@ def operation_create(request: HttpRequest) -> HttpResponse:
 @permission_required("disruptions.change_operation", raise_exception=True)
 def operation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _operation_form(request, selectors.operation_get(user=request.user, pk=pk))
-
-
-@login_required
-@permission_required(VIEW, raise_exception=True)
-def reports(request: HttpRequest) -> HttpResponse:
-    """The activity summary: page, `?format=csv`, and `?print=1` (one A4 page)."""
-    params = request.GET if "from" in request.GET or "to" in request.GET else None
-    form = ActivitySummaryForm(params or ActivitySummaryForm.default_period())
-    summary = None
-    if form.is_valid():
-        data = form.cleaned_data
-        summary = activity_summary(
-            date_from=data["from"],
-            date_to=data["to"],
-            team=data.get("team"),
-            division=data.get("division"),
-        )
-        if request.GET.get("format") == "csv":
-            audit_export(
-                actor=request.user,
-                object_type="disruptions.activitysummary",
-                count=len(summary.all_rows()),
-                filters=request.GET.items(),
-            )
-            return csv_response(
-                filename="activity-summary",
-                columns=[("Measure", lambda r: r[0]), ("Value", lambda r: r[1])],
-                rows=summary.all_rows(),
-            )
-    query = request.GET.copy()
-    for key in ("format", "print"):
-        query.pop(key, None)
-    if not query:
-        query.update(ActivitySummaryForm.default_period())
-    template = (
-        "disruptions/report_print.html" if request.GET.get("print") else "disruptions/report.html"
-    )
-    return render(
-        request,
-        template,
-        {"form": form, "summary": summary, "query": query.urlencode()},
-        status=200 if summary is not None else 400,
-    )

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from disruptions import urls as disruption_urls
+from kentsoc.dashboard import report_urls
 from kentsoc.web import views as web_views
 from kentsoc.web.api import HasRole
 
@@ -15,6 +17,7 @@ api_patterns = [
     path("", include("kentsoc.lifetime.api.urls")),
     path("", include("countylines.api.urls")),
     path("", include("disruptions.api.urls")),
+    path("", include(report_urls.api_urlpatterns)),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[HasRole]), name="schema"),
     path(
         "docs/",
@@ -25,6 +28,7 @@ api_patterns = [
 ]
 
 urlpatterns = [
+    path("favicon.ico", web_views.favicon),
     path("", include("kentsoc.web.urls")),
     path("", include("ocg.urls")),
     path("lifetime/", include("kentsoc.lifetime.urls")),
@@ -32,7 +36,8 @@ urlpatterns = [
     path("intelligence/", include("kentsoc.intel.urls")),
     path("matrix/", include("kentsoc.matrix.urls")),
     path("audit/", include("kentsoc.audit.urls")),
-    path("", include("disruptions.urls")),
+    # The activity summary moved up to the dashboard app but keeps its name, disruptions:reports.
+    path("", include(([*disruption_urls.urlpatterns, *report_urls.urlpatterns], "disruptions"))),
     path("api/", include((api_patterns, "api"))),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,3 @@
-from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from disruptions.api import views
@@ -8,11 +7,4 @@ router.register("disruptions", views.DisruptionViewSet, basename="disruption")
 router.register("operations", views.OperationViewSet, basename="operation")
 router.register("court-results", views.CourtResultViewSet, basename="court-result")
 
-urlpatterns = [
-    path(
-        "reports/activity-summary/",
-        views.ActivitySummaryView.as_view(),
-        name="activity-summary",
-    ),
-    *router.urls,
-]
+urlpatterns = router.urls

@@ -2,16 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from disruptions import selectors, services
+from disruptions import selectors
 from disruptions.api.serializers import (
     CourtResultSerializer,
     DecisionSerializer,
@@ -21,8 +19,8 @@ from disruptions.api.serializers import (
     ReturnSerializer,
 )
 from disruptions.filters import CourtResultFilterSet, DisruptionFilterSet, OperationFilterSet
-from disruptions.forms import ActivitySummaryForm
-from disruptions.reports import activity_summary
+from disruptions.services import approvals, court_results, operations
+from disruptions.services import disruptions as disruption_services
 from kentsoc.audit.services import audit_view
 from kentsoc.web.api import (
     ActionPermissions,
@@ -83,7 +81,7 @@ class DisruptionViewSet(
         data.is_valid(raise_exception=True)
         parts = data.split()
         parts.pop("version")
-        disruption = services.disruption_create(actor=request.user, **parts)
+        disruption = disruption_services.disruption_create(actor=request.user, **parts)
         return self._output(disruption, status.HTTP_201_CREATED)
 
     @versioned_update_schema(request=DisruptionInputSerializer, response=DisruptionSerializer)
@@ -93,7 +91,7 @@ class DisruptionViewSet(
             data=request.data, partial=True, context={"request": request}
         )
         data.is_valid(raise_exception=True)
-        disruption = services.disruption_update(
+        disruption = disruption_services.disruption_update(
             actor=request.user,
             disruption=disruption,
             **{**data.split(), "version": self.client_version()},
@@ -110,21 +108,23 @@ class DisruptionViewSet(
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         disruption, data = self._decision(request, DecisionSerializer)
-        disruption = services.disruption_submit(actor=request.user, disruption=disruption, **data)
+        disruption = disruption_services.disruption_submit(
+            actor=request.user, disruption=disruption, **data
+        )
         return self._output(disruption)
 
     @extend_schema(request=DecisionSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
         disruption, data = self._decision(request, DecisionSerializer)
-        disruption = services.disruption_approve(actor=request.user, disruption=disruption, **data)
+        disruption = approvals.disruption_approve(actor=request.user, disruption=disruption, **data)
         return self._output(disruption)
 
     @extend_schema(request=ReturnSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request: Request, pk: str | None = None) -> Response:
         disruption, data = self._decision(request, ReturnSerializer)
-        disruption = services.disruption_return(actor=request.user, disruption=disruption, **data)
+        disruption = approvals.disruption_return(actor=request.user, disruption=disruption, **data)
         return self._output(disruption)
 
 
@@ -155,7 +155,7 @@ class OperationViewSet(
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values.pop("version", None)
-        operation = services.operation_create(actor=request.user, **values)
+        operation = operations.operation_create(actor=request.user, **values)
         return self._output(operation, status.HTTP_201_CREATED)
 
     @versioned_update_schema(request=OperationSerializer, response=OperationSerializer)
@@ -166,7 +166,7 @@ class OperationViewSet(
         values = dict(data.validated_data)
         values.pop("version", None)
         teams = values.pop("teams", None)
-        operation = services.operation_update(
+        operation = operations.operation_update(
             actor=request.user,
             operation=operation,
             version=self.client_version(),
@@ -196,33 +196,5 @@ class CourtResultViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        result = services.court_result_add(actor=request.user, **data.validated_data)
+        result = court_results.court_result_add(actor=request.user, **data.validated_data)
         return Response(self.get_serializer(result).data, status=status.HTTP_201_CREATED)
-
-
-class ActivitySummaryView(APIView):
-    """GET /api/reports/activity-summary/?from=YYYY-MM-DD&to=YYYY-MM-DD&team=<id>&division=<id>"""
-
-    permission_classes = [IsAuthenticated, needs("disruptions.view_disruption")]
-
-    @extend_schema(
-        responses=OpenApiTypes.OBJECT,
-        parameters=[
-            OpenApiParameter("from", OpenApiTypes.DATE, required=True, description="First day"),
-            OpenApiParameter("to", OpenApiTypes.DATE, required=True, description="Last day"),
-            OpenApiParameter("team", OpenApiTypes.STR, description="A team's id or code"),
-            OpenApiParameter("division", OpenApiTypes.STR, description="A division's id or code"),
-        ],
-    )
-    def get(self, request: Request) -> Response:
-        form = ActivitySummaryForm(request.query_params)
-        if not form.is_valid():
-            return Response(form.error_dict(), status=status.HTTP_400_BAD_REQUEST)
-        data = form.cleaned_data
-        summary = activity_summary(
-            date_from=data["from"],
-            date_to=data["to"],
-            team=data.get("team"),
-            division=data.get("division"),
-        )
-        return Response(summary.as_dict())

@@ -1,8 +1,11 @@
+import datetime
+
 import pytest
 
+from countylines.choices import LineStatus
 from kentsoc.org.choices import Rank, Role
-from tests.disruptions.factories import make_line, make_nominal, make_ocg
-from tests.factories import OfficerFactory, UserFactory
+from ocg.choices import OcgStatus
+from tests.factories import OfficerFactory, UserFactory, make_line, make_nominal, make_ocg
 
 
 @pytest.fixture
@@ -28,12 +31,18 @@ def central_officer(force):
 
 @pytest.fixture
 def line(force):
-    return make_line(force["divisions"]["north"])
+    return make_line(
+        force["divisions"]["north"],
+        status=LineStatus.ACTIVE,
+        nominated_on=datetime.date(2021, 1, 1),
+    )
 
 
 @pytest.fixture
 def ocg(force):
-    return make_ocg(force["divisions"]["north"])
+    return make_ocg(
+        force["divisions"]["north"], status=OcgStatus.MAPPED, nominated_on=datetime.date(2021, 1, 1)
+    )
 
 
 @pytest.fixture

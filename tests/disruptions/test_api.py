@@ -1,4 +1,4 @@
-"""/api/disruptions/ and /api/reports/activity-summary/: the journey, bad input as 400 with field
+"""/api/disruptions/: the journey, bad input as 400 with field
 messages (nothing saved), approval of one's own refused, and constant query counts."""
 
 import datetime
@@ -12,12 +12,11 @@ from rest_framework.test import APIClient
 from disruptions.choices import DisruptionStatus
 from disruptions.models import Disruption
 from kentsoc.audit.models import AuditEvent
-from tests.disruptions.factories import make_disruption, make_sentence
+from tests.factories import make_disruption, make_sentence
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/api/disruptions/"
-REPORT = "/api/reports/activity-summary/"
 
 
 def api(user) -> APIClient:
@@ -125,69 +124,21 @@ def test_return_needs_a_reason(clgt_officer, supervisor, line):
     assert response.json()["return_reason"] == "Add times."
 
 
-@pytest.fixture
-def approved(clgt_officer, supervisor, line, force):
-    return make_disruption(
-        author=clgt_officer,
-        team=force["teams"]["clgt_north"],
-        approver=supervisor,
-        lines=[line],
-        arrests=2,
-        weapons=1,
-    )
-
-
-def test_report_api(supervisor, approved, nominal, clgt_officer, force):
-    make_sentence(approved, nominal, 1, 11, clgt_officer)
-    make_sentence(approved, nominal, 0, 3, clgt_officer)
-    params = {"from": "2022-06-15", "to": "2022-06-15", "team": force["teams"]["clgt_north"].pk}
-    body = api(supervisor).get(REPORT, params).json()
-    assert body["arrests"] == 2 and body["weapon_seizures"] == 1
-    assert body["sentences"] == {"years": 2, "months": 2, "text": "2yrs 2 months"}
-    assert body["rows"][0] == {"label": "Arrests", "value": "2"}
-    # The period is inclusive: a day later there is nothing.
-    assert (
-        api(supervisor).get(REPORT, {"from": "2022-06-16", "to": "2022-06-16"}).json()["arrests"]
-        == 0
-    )
-
-
-@pytest.mark.parametrize(
-    ("params", "field", "message"),
-    [
-        ({"from": "2022-07-01", "to": "2022-06-01"}, "from", "on or before its end"),
-        ({"from": "2022-13-45", "to": "2022-06-01"}, "from", "Enter a real date"),
-        ({"from": "2022-06-01", "to": "yesterday"}, "to", "Enter a real date"),
-        ({"to": "2022-06-01"}, "from", "first day of the period"),
-        ({"from": "2022-06-01", "to": "2022-06-30", "team": "999999"}, "team", ""),
-    ],
-)
-def test_bad_report_parameters_are_400_with_field_messages(supervisor, params, field, message):
-    response = api(supervisor).get(REPORT, params)
-    assert response.status_code == 400
-    assert message in " ".join(response.json()[field])
-
-
 def test_api_needs_a_role(outsider, analyst, line):
     assert api(outsider).get(LIST).status_code == 403
-    assert api(outsider).get(REPORT, {"from": "2022-01-01", "to": "2022-01-31"}).status_code == 403
     # Analysts read but never log.
     assert api(analyst).get(LIST).status_code == 200
     assert api(analyst).post(LIST, payload(line), format="json").status_code == 403
     assert not Disruption.objects.exists()
 
 
-def _count(client, url, params=None):
+def _count(client, url):
     with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url, params or {}).status_code == 200
+        assert client.get(url).status_code == 200
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize(
-    ("url", "params"),
-    [(LIST, None), (REPORT, {"from": "2022-01-01", "to": "2022-12-31"})],
-)
-def test_query_counts_are_constant(url, params, clgt_officer, supervisor, force, line, nominal):
+def test_query_counts_are_constant(clgt_officer, supervisor, force, line, nominal):
     team = force["teams"]["clgt_north"]
     client = api(supervisor)
 
@@ -203,8 +154,8 @@ def test_query_counts_are_constant(url, params, clgt_officer, supervisor, force,
         make_sentence(d, nominal, 1, 1, clgt_officer)
 
     add()
-    _count(client, url, params)  # warm the user's permission cache
-    one = _count(client, url, params)
+    _count(client, LIST)  # warm the user's permission cache
+    one = _count(client, LIST)
     for _ in range(8):
         add()
-    assert _count(client, url, params) == one
+    assert _count(client, LIST) == one

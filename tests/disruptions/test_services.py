@@ -5,34 +5,35 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from disruptions import services
 from disruptions.choices import CourtOutcome, DisruptionStatus
 from disruptions.models import CourtResult, Disruption, DrugSeizure, Operation, WeaponSeizure
+from disruptions.services import approvals, court_results, operations
+from disruptions.services import disruptions as disruption_services
 from kentsoc.audit.models import AuditEvent
-from tests.disruptions.factories import base_values, make_disruption, make_ocg
+from tests.factories import disruption_values, make_disruption, make_ocg
 
 pytestmark = pytest.mark.django_db
 
 
 def _log(actor, team, line, **overrides):
-    return services.disruption_create(
-        actor=actor, values=base_values(team, **overrides), county_lines=[line]
+    return disruption_services.disruption_create(
+        actor=actor, values=disruption_values(team, **overrides), county_lines=[line]
     )
 
 
 def test_create_saves_a_draft_with_outcomes_and_audit(clgt_officer, force, line):
-    d = services.disruption_create(
+    d = disruption_services.disruption_create(
         actor=clgt_officer,
-        values=base_values(None),
+        values=disruption_values(None),
         county_lines=[line],
         weapons=[{"kind": "bladed", "count": 2}],
         drugs=[
             {
                 "drug_class": "A",
                 "drug": "crack cocaine",
-                "amount": "28.5",
+                "amount": Decimal("28.5"),
                 "unit": "g",
-                "estimated_value": "2800",
+                "estimated_value": Decimal("2800"),
             }
         ],
     )
@@ -56,7 +57,16 @@ def test_create_saves_a_draft_with_outcomes_and_audit(clgt_officer, force, line)
         ({"impact_grade": "huge"}, {}, "impact_grade"),
         (
             {},
-            {"drugs": [{"drug": "heroin", "amount": "3", "unit": "g", "estimated_value": "300"}]},
+            {
+                "drugs": [
+                    {
+                        "drug": "heroin",
+                        "amount": Decimal(3),
+                        "unit": "g",
+                        "estimated_value": Decimal(300),
+                    }
+                ]
+            },
             "drugs",
         ),
         ({}, {"weapons": [{"kind": "bladed", "count": 0}]}, "weapons"),
@@ -66,9 +76,9 @@ def test_bad_input_is_refused_with_a_field_message_and_nothing_saved(
     clgt_officer, line, overrides, rows, field
 ):
     with pytest.raises(ValidationError) as exc:
-        services.disruption_create(
+        disruption_services.disruption_create(
             actor=clgt_officer,
-            values=base_values(None, **overrides),
+            values=disruption_values(None, **overrides),
             county_lines=[line],
             **rows,
         )
@@ -80,25 +90,30 @@ def test_bad_input_is_refused_with_a_field_message_and_nothing_saved(
 
 def test_drug_row_without_class_names_the_class(clgt_officer, line):
     with pytest.raises(ValidationError) as exc:
-        services.disruption_create(
+        disruption_services.disruption_create(
             actor=clgt_officer,
-            values=base_values(None),
+            values=disruption_values(None),
             county_lines=[line],
-            drugs=[{"drug": "heroin", "amount": "3", "unit": "g"}],
+            drugs=[{"drug": "heroin", "amount": Decimal(3), "unit": "g"}],
         )
     assert "drug class" in exc.value.message_dict["drugs"][0]
 
 
 def test_a_subject_is_required(clgt_officer):
     with pytest.raises(ValidationError) as exc:
-        services.disruption_create(actor=clgt_officer, values=base_values(None))
+        disruption_services.disruption_create(actor=clgt_officer, values=disruption_values(None))
     assert "subjects" in exc.value.message_dict
 
 
 def test_cannot_log_against_a_subject_one_cannot_see(lro, force):
-    other = make_ocg(force["divisions"]["east"])  # not the LRO's OCG
+    # Not the LRO's OCG.
+    other = make_ocg(
+        force["divisions"]["east"], status="mapped", nominated_on=datetime.date(2021, 1, 1)
+    )
     with pytest.raises(ValidationError) as exc:
-        services.disruption_create(actor=lro, values=base_values(None), ocgs=[other])
+        disruption_services.disruption_create(
+            actor=lro, values=disruption_values(None), ocgs=[other]
+        )
     assert "ocgs" in exc.value.message_dict
 
 
@@ -106,10 +121,13 @@ def test_lro_logs_against_own_ocg(lro, force):
     mine = make_ocg(
         force["divisions"]["north"],
         status="adopted",
+        nominated_on=datetime.date(2021, 1, 1),
         lead_responsible_officer=lro,
         managing_team=force["teams"]["north_local"],
     )
-    d = services.disruption_create(actor=lro, values=base_values(None), ocgs=[mine])
+    d = disruption_services.disruption_create(
+        actor=lro, values=disruption_values(None), ocgs=[mine]
+    )
     assert d.team == force["teams"]["north_local"]
 
 
@@ -117,63 +135,65 @@ def test_lro_logs_against_own_ocg(lro, force):
 def test_roles_that_do_not_log_are_refused(request, who, line):
     user = request.getfixturevalue(who)
     with pytest.raises(PermissionDenied):
-        services.disruption_create(actor=user, values=base_values(None), county_lines=[line])
+        disruption_services.disruption_create(
+            actor=user, values=disruption_values(None), county_lines=[line]
+        )
 
 
 def test_submit_then_approve(clgt_officer, supervisor, line):
     d = _log(clgt_officer, None, line)
-    d = services.disruption_submit(actor=clgt_officer, disruption=d)
+    d = disruption_services.disruption_submit(actor=clgt_officer, disruption=d)
     assert d.status == DisruptionStatus.SUBMITTED and d.submitted_by == clgt_officer
-    d = services.disruption_approve(actor=supervisor, disruption=d)
+    d = approvals.disruption_approve(actor=supervisor, disruption=d)
     d.refresh_from_db()
     assert d.status == DisruptionStatus.APPROVED
     assert d.approved_by == supervisor and d.approved_at is not None
 
 
 def test_a_supervisor_never_approves_their_own(supervisor, supervisor2, line, force):
-    d = services.disruption_create(
-        actor=supervisor, values=base_values(force["teams"]["ocgmu"]), county_lines=[line]
+    d = disruption_services.disruption_create(
+        actor=supervisor, values=disruption_values(force["teams"]["ocgmu"]), county_lines=[line]
     )
-    d = services.disruption_submit(actor=supervisor, disruption=d)
+    d = disruption_services.disruption_submit(actor=supervisor, disruption=d)
     with pytest.raises(PermissionDenied, match="another supervisor"):
-        services.disruption_approve(actor=supervisor, disruption=d)
+        approvals.disruption_approve(actor=supervisor, disruption=d)
     d.refresh_from_db()
     assert d.status == DisruptionStatus.SUBMITTED
-    services.disruption_approve(actor=supervisor2, disruption=d)
+    approvals.disruption_approve(actor=supervisor2, disruption=d)
     d.refresh_from_db()
     assert d.status == DisruptionStatus.APPROVED
 
 
 def test_a_supervisor_named_as_officer_cannot_approve(clgt_officer, supervisor, line):
-    d = services.disruption_create(
-        actor=clgt_officer, values=base_values(None, officer=supervisor), county_lines=[line]
+    d = disruption_services.disruption_create(
+        actor=clgt_officer, values=disruption_values(None, officer=supervisor), county_lines=[line]
     )
-    services.disruption_submit(actor=clgt_officer, disruption=d)
+    disruption_services.disruption_submit(actor=clgt_officer, disruption=d)
     with pytest.raises(PermissionDenied):
-        services.disruption_approve(actor=supervisor, disruption=d)
+        approvals.disruption_approve(actor=supervisor, disruption=d)
 
 
 def test_only_supervisors_approve(clgt_officer, coordinator, line):
     d = _log(clgt_officer, None, line)
-    services.disruption_submit(actor=clgt_officer, disruption=d)
+    disruption_services.disruption_submit(actor=clgt_officer, disruption=d)
     with pytest.raises(PermissionDenied, match="supervisor"):
-        services.disruption_approve(actor=coordinator, disruption=d)
+        approvals.disruption_approve(actor=coordinator, disruption=d)
 
 
 def test_a_draft_cannot_be_approved(clgt_officer, supervisor, line):
     d = _log(clgt_officer, None, line)
     with pytest.raises(ValidationError) as exc:
-        services.disruption_approve(actor=supervisor, disruption=d)
+        approvals.disruption_approve(actor=supervisor, disruption=d)
     assert "status" in exc.value.message_dict
 
 
 def test_returned_then_edited_and_resubmitted(clgt_officer, supervisor, line):
     d = _log(clgt_officer, None, line)
-    services.disruption_submit(actor=clgt_officer, disruption=d)
+    disruption_services.disruption_submit(actor=clgt_officer, disruption=d)
     with pytest.raises(ValidationError) as exc:
-        services.disruption_return(actor=supervisor, disruption=d, reason=" ")
+        approvals.disruption_return(actor=supervisor, disruption=d, reason=" ")
     assert "reason" in exc.value.message_dict
-    d = services.disruption_return(
+    d = approvals.disruption_return(
         actor=supervisor, disruption=d, reason="Add the custody numbers."
     )
     assert d.status == DisruptionStatus.RETURNED
@@ -182,13 +202,13 @@ def test_returned_then_edited_and_resubmitted(clgt_officer, supervisor, line):
     drafts = list(disruption_my_drafts(user=clgt_officer))
     assert drafts == [d] and drafts[0].return_reason == "Add the custody numbers."
 
-    d = services.disruption_update(
+    d = disruption_services.disruption_update(
         actor=clgt_officer, disruption=d, version=d.version, values={"charges": 4}
     )
     assert d.charges == 4 and d.status == DisruptionStatus.RETURNED
-    d = services.disruption_submit(actor=clgt_officer, disruption=d)
+    d = disruption_services.disruption_submit(actor=clgt_officer, disruption=d)
     assert d.status == DisruptionStatus.SUBMITTED
-    d = services.disruption_approve(actor=supervisor, disruption=d)
+    d = approvals.disruption_approve(actor=supervisor, disruption=d)
     assert d.status == DisruptionStatus.APPROVED and d.return_reason == ""
     statuses = [
         e.changes.get("status")
@@ -206,33 +226,37 @@ def test_returned_then_edited_and_resubmitted(clgt_officer, supervisor, line):
 def test_update_rules(clgt_officer, clio, supervisor, line, force):
     d = _log(clgt_officer, None, line)
     with pytest.raises(PermissionDenied):
-        services.disruption_update(actor=supervisor, disruption=d, version=d.version, values={})
+        disruption_services.disruption_update(
+            actor=supervisor, disruption=d, version=d.version, values={}
+        )
     with pytest.raises(ValidationError) as exc:
-        services.disruption_update(actor=clgt_officer, disruption=d, version=d.version + 5)
+        disruption_services.disruption_update(
+            actor=clgt_officer, disruption=d, version=d.version + 5
+        )
     assert "version" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
-        services.disruption_update(
+        disruption_services.disruption_update(
             actor=clgt_officer, disruption=d, version=d.version, values={"arrests": -3}
         )
     assert "arrests" in exc.value.message_dict
     d.refresh_from_db()
     assert d.arrests == 2
-    d = services.disruption_submit(actor=clgt_officer, disruption=d)
+    d = disruption_services.disruption_submit(actor=clgt_officer, disruption=d)
     with pytest.raises(ValidationError) as exc:
-        services.disruption_update(
+        disruption_services.disruption_update(
             actor=clgt_officer, disruption=d, version=d.version, values={"arrests": 3}
         )
     assert "status" in exc.value.message_dict
 
 
 def test_update_replaces_outcome_rows(clgt_officer, line):
-    d = services.disruption_create(
+    d = disruption_services.disruption_create(
         actor=clgt_officer,
-        values=base_values(None),
+        values=disruption_values(None),
         county_lines=[line],
         weapons=[{"kind": "bladed", "count": 1}],
     )
-    services.disruption_update(
+    disruption_services.disruption_update(
         actor=clgt_officer,
         disruption=d,
         version=d.version,
@@ -245,7 +269,7 @@ def test_court_results(clgt_officer, supervisor, line, nominal, force):
     d = make_disruption(author=clgt_officer, team=force["teams"]["clgt_north"], approver=supervisor)
     when = d.date + datetime.timedelta(days=90)
     with pytest.raises(ValidationError) as exc:
-        services.court_result_add(
+        court_results.court_result_add(
             actor=clgt_officer,
             disruption=d,
             nominal=nominal,
@@ -257,7 +281,7 @@ def test_court_results(clgt_officer, supervisor, line, nominal, force):
         )
     assert "sentence_months" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
-        services.court_result_add(
+        court_results.court_result_add(
             actor=clgt_officer,
             disruption=d,
             nominal=nominal,
@@ -267,7 +291,7 @@ def test_court_results(clgt_officer, supervisor, line, nominal, force):
         )
     assert {"non_custodial_kind", "result_date"} <= set(exc.value.message_dict)
     assert not CourtResult.objects.exists()
-    result = services.court_result_add(
+    result = court_results.court_result_add(
         actor=clgt_officer,
         disruption=d,
         nominal=nominal,
@@ -283,7 +307,7 @@ def test_court_results(clgt_officer, supervisor, line, nominal, force):
 def test_court_result_needs_a_role_that_logs(analyst, clgt_officer, supervisor, nominal, force):
     d = make_disruption(author=clgt_officer, team=force["teams"]["clgt_north"], approver=supervisor)
     with pytest.raises(PermissionDenied):
-        services.court_result_add(
+        court_results.court_result_add(
             actor=analyst,
             disruption=d,
             nominal=nominal,
@@ -295,7 +319,7 @@ def test_court_result_needs_a_role_that_logs(analyst, clgt_officer, supervisor, 
 
 def test_operations_and_tagging(supervisor, clgt_officer, coordinator, line, force):
     with pytest.raises(ValidationError) as exc:
-        services.operation_create(
+        operations.operation_create(
             actor=supervisor,
             name="Op Test",
             start_date=datetime.date(2022, 5, 10),
@@ -303,13 +327,13 @@ def test_operations_and_tagging(supervisor, clgt_officer, coordinator, line, for
         )
     assert "end_date" in exc.value.message_dict
     with pytest.raises(PermissionDenied):
-        services.operation_create(
+        operations.operation_create(
             actor=clgt_officer,
             name="Op Test",
             start_date=datetime.date(2022, 5, 1),
             end_date=datetime.date(2022, 5, 7),
         )
-    op = services.operation_create(
+    op = operations.operation_create(
         actor=supervisor,
         name="Op Test",
         start_date=datetime.date(2022, 5, 1),
@@ -317,7 +341,7 @@ def test_operations_and_tagging(supervisor, clgt_officer, coordinator, line, for
         teams=[force["teams"]["clgt_north"]],
     )
     with pytest.raises(ValidationError) as exc:
-        services.operation_create(
+        operations.operation_create(
             actor=coordinator,
             name="op test",
             start_date=datetime.date(2022, 5, 1),
@@ -331,22 +355,24 @@ def test_operations_and_tagging(supervisor, clgt_officer, coordinator, line, for
     assert "operation" in exc.value.message_dict
     late = _log(clgt_officer, None, line, date=datetime.date(2022, 6, 3))
     with pytest.raises(ValidationError):
-        services.disruption_tag_operation(actor=clgt_officer, disruption=late, operation=op)
+        disruption_services.disruption_tag_operation(
+            actor=clgt_officer, disruption=late, operation=op
+        )
     with pytest.raises(ValidationError) as exc:
-        services.operation_update(
+        operations.operation_update(
             actor=supervisor,
             operation=op,
             version=op.version,
             values={"end_date": datetime.date(2022, 5, 2)},
         )
     assert "start_date" in exc.value.message_dict  # a tagged disruption would fall outside
-    op = services.operation_update(
+    op = operations.operation_update(
         actor=supervisor,
         operation=op,
         version=op.version,
         values={"description": "Intensification week"},
     )
     with pytest.raises(ValidationError) as exc:
-        services.operation_update(actor=supervisor, operation=op, version=1, values={})
+        operations.operation_update(actor=supervisor, operation=op, version=1, values={})
     assert "version" in exc.value.message_dict
     assert Operation.objects.get().description == "Intensification week"

@@ -27,15 +27,15 @@ from disruptions.choices import (
     ImpactGrade,
     Strand,
 )
-from disruptions.models import CourtResult, Disruption, DrugSeizure, WeaponSeizure
+from disruptions.models import (
+    CourtResult,
+    Disruption,
+    DrugSeizure,
+    WeaponSeizure,
+    format_sentence,
+)
 from kentsoc.org.choices import TeamKind
 from kentsoc.org.models import Division, Team
-
-
-def format_sentence(total_months: int) -> str:
-    """`106yrs 10 months`, `1yr 2 months`: months past 11 carry into years."""
-    years, months = divmod(int(total_months), 12)
-    return f"{years}{'yr' if years == 1 else 'yrs'} {months} {'month' if months == 1 else 'months'}"
 
 
 @dataclass

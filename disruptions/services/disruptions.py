@@ -1,0 +1,427 @@
+"""Logging a disruption, changing it, sending it for approval and tagging it to an operation.
+
+"Save and submit" is one call (`submit=True`): the page's button and any other caller get the
+draft and its submission in one transaction, so a refused submission leaves nothing half-saved.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TypedDict
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from countylines.models import CountyLine
+from disruptions.choices import (
+    EDITABLE_STATUSES,
+    DisruptionStatus,
+    DrugClass,
+    DrugUnit,
+    ImpactGrade,
+    Strand,
+    Tactic,
+    WarrantPower,
+    WeaponKind,
+)
+from disruptions.models import COUNT_FIELDS, Disruption, DrugSeizure, Operation, WeaponSeizure
+from disruptions.services.base import amount, lock, raise_errors, today, whole_number
+from kentsoc.audit.choices import AuditAction
+from kentsoc.audit.services import audit_record, diff_fields
+from kentsoc.org.models import Officer, Team
+from ocg.models import OCG, Nominal
+
+
+class DisruptionValues(TypedDict, total=False):
+    """A disruption row's own fields, as the log form and the API parse them. On a change, the
+    fields left out keep what is stored."""
+
+    date: datetime.date
+    team: Team | None
+    officer: AbstractBaseUser | None
+    operation: Operation | None
+    strand: str
+    tactic: str
+    narrative: str
+    impact_grade: str
+    impact_rationale: str
+    arrests: int
+    prisoners_dealt_with: int
+    warrants_executed: int
+    charges: int
+    handsets: int
+    sim_cards: int
+    vehicles: int
+    safeguarding_referrals: int
+    warrant_power: str
+    cash_seized: Decimal
+
+
+class WeaponRow(TypedDict, total=False):
+    kind: str
+    count: int | None
+
+
+class DrugRow(TypedDict, total=False):
+    drug_class: str
+    drug: str
+    amount: Decimal | None
+    unit: str
+    estimated_value: Decimal | None
+
+
+# Fields of a Disruption row that the log form and the API may set.
+VALUE_FIELDS = tuple(DisruptionValues.__annotations__)
+
+
+def _clean_values(values: dict[str, object], errors: dict[str, str]) -> None:
+    """Check and normalise the row's own fields in place, collecting one message per field."""
+    date = values.get("date")
+    if not isinstance(date, datetime.date):
+        errors["date"] = "Enter the date of the disruption."
+    elif date > today():
+        errors["date"] = "The date of a disruption cannot be in the future."
+    for name, choices, label in (
+        ("strand", Strand, "4P strand"),
+        ("tactic", Tactic, "tactic"),
+        ("impact_grade", ImpactGrade, "impact grade"),
+    ):
+        if values.get(name) not in choices.values:
+            errors[name] = f"Choose the {label}."
+    if not str(values.get("impact_rationale") or "").strip():
+        errors["impact_rationale"] = "Explain why you chose this impact grade: it is required."
+    values["impact_rationale"] = str(values.get("impact_rationale") or "").strip()
+    values["narrative"] = str(values.get("narrative") or "").strip()
+    for name in COUNT_FIELDS:
+        number = whole_number(values.get(name))
+        if number is None:
+            errors[name] = "Enter a whole number."
+        elif number < 0:
+            errors[name] = "Enter 0 or more: a count cannot be negative."
+        else:
+            values[name] = number
+    cash = amount(values.get("cash_seized"))
+    if cash is None:
+        errors["cash_seized"] = "Enter an amount in pounds, e.g. 1250.00."
+    elif cash < 0:
+        errors["cash_seized"] = "Enter 0 or more: cash seized cannot be negative."
+    elif cash != cash.quantize(Decimal("0.01")):
+        errors["cash_seized"] = "Enter pounds and pence, at most two decimal places."
+    else:
+        values["cash_seized"] = cash
+    values["warrant_power"] = values.get("warrant_power") or ""
+    if values["warrant_power"] and values["warrant_power"] not in WarrantPower.values:
+        errors["warrant_power"] = "Choose PACE s.18, PACE s.32 or other."
+    if not isinstance(values.get("team"), Team):
+        errors["team"] = "Choose the team."
+    officer = values.get("officer")
+    if not isinstance(officer, AbstractBaseUser) or not (
+        Officer.objects.filter(user_id=officer.pk).exists()
+    ):
+        errors["officer"] = "Choose an officer with a police profile."
+    operation = values.get("operation")
+    if (
+        isinstance(operation, Operation)
+        and isinstance(date, datetime.date)
+        and not (operation.start_date <= date <= operation.end_date)
+    ):
+        errors["operation"] = (
+            f"{operation.name} ran from {operation.start_date:%d/%m/%Y} to "
+            f"{operation.end_date:%d/%m/%Y}; the disruption's date is outside it."
+        )
+
+
+def _clean_weapons(rows: Sequence[WeaponRow], errors: dict[str, str]) -> list[WeaponRow]:
+    cleaned: list[WeaponRow] = []
+    problems = []
+    for i, row in enumerate(rows, start=1):
+        kind, count = row.get("kind"), whole_number(row.get("count"))
+        if kind not in WeaponKind.values:
+            problems.append(f"Weapons row {i}: choose the kind of weapon.")
+        elif count is None or count < 1:
+            problems.append(f"Weapons row {i}: enter how many were seized (1 or more).")
+        else:
+            cleaned.append({"kind": kind, "count": count})
+    if problems:
+        errors["weapons"] = " ".join(problems)
+    return cleaned
+
+
+def _clean_drugs(rows: Sequence[DrugRow], errors: dict[str, str]) -> list[DrugRow]:
+    cleaned: list[DrugRow] = []
+    problems = []
+    for i, row in enumerate(rows, start=1):
+        seized = amount(row.get("amount"))
+        value = amount(row.get("estimated_value"))
+        if row.get("drug_class") not in DrugClass.values:
+            problems.append(f"Drugs row {i}: choose the drug class (A, B or C).")
+        elif not str(row.get("drug") or "").strip():
+            problems.append(f"Drugs row {i}: name the drug, e.g. crack cocaine.")
+        elif seized is None or seized <= 0:
+            problems.append(f"Drugs row {i}: enter the amount seized (more than 0).")
+        elif row.get("unit") not in DrugUnit.values:
+            problems.append(f"Drugs row {i}: choose the unit (g, kg, ml, wraps or plants).")
+        elif value is None or value < 0:
+            problems.append(f"Drugs row {i}: the estimated value cannot be negative.")
+        else:
+            cleaned.append(
+                {
+                    "drug_class": row["drug_class"],
+                    "drug": str(row["drug"]).strip(),
+                    "amount": seized,
+                    "unit": row["unit"],
+                    "estimated_value": value,
+                }
+            )
+    if problems:
+        errors["drugs"] = " ".join(problems)
+    return cleaned
+
+
+def _check_subjects(
+    *,
+    actor: AbstractBaseUser,
+    ocgs: Sequence[OCG],
+    county_lines: Sequence[CountyLine],
+    nominals: Sequence[Nominal],
+    errors: dict[str, str],
+) -> None:
+    if not (ocgs or county_lines or nominals):
+        errors["subjects"] = "Choose at least one OCG, county line or nominal."
+        return
+    for name, model, chosen in (
+        ("ocgs", OCG, ocgs),
+        ("county_lines", CountyLine, county_lines),
+        ("nominals", Nominal, nominals),
+    ):
+        ids = {obj.pk for obj in chosen}
+        if ids and model.objects.visible_to(actor).filter(pk__in=ids).count() != len(ids):
+            errors[name] = "You may only record disruptions against records you can see."
+
+
+def _write_outcomes(
+    disruption: Disruption, weapons: Sequence[WeaponRow], drugs: Sequence[DrugRow]
+) -> None:
+    disruption.weapons.all().delete()
+    disruption.drugs.all().delete()
+    WeaponSeizure.objects.bulk_create(WeaponSeizure(disruption=disruption, **w) for w in weapons)
+    DrugSeizure.objects.bulk_create(DrugSeizure(disruption=disruption, **d) for d in drugs)
+
+
+def _refuse_unknown(values: DisruptionValues) -> None:
+    unknown = set(values) - set(VALUE_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be set here."))
+
+
+def _require_author(actor: AbstractBaseUser, disruption: Disruption, doing: str) -> None:
+    # Being the author is not enough on its own: an officer moved to a role that logs no
+    # disruptions (or signed out of police data altogether) no longer edits their old drafts.
+    if not actor.has_perm("disruptions.change_disruption"):
+        raise PermissionDenied(
+            f"Your role may not {doing} disruptions (permission disruptions.change_disruption "
+            "is missing)."
+        )
+    if disruption.created_by_id != actor.pk:
+        raise PermissionDenied(f"Only the officer who logged this disruption may {doing} it.")
+
+
+def _require_editable(disruption: Disruption, doing: str) -> None:
+    if disruption.status not in EDITABLE_STATUSES:
+        raise ValidationError(
+            {
+                "status": f"This disruption is {disruption.get_status_display().lower()}; only a "
+                f"draft or a returned disruption can be {doing}."
+            }
+        )
+
+
+def _submit(actor: AbstractBaseUser, locked: Disruption) -> Disruption:
+    """Send a locked draft (or returned disruption) to the approval queue, with its audit row."""
+    _require_author(actor, locked, "submit")
+    _require_editable(locked, "submitted")
+    before = locked.status
+    locked.status = DisruptionStatus.SUBMITTED
+    locked.submitted_by = actor
+    locked.submitted_at = timezone.now()
+    locked.version += 1
+    locked.save(update_fields=["status", "submitted_by", "submitted_at", "version", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=locked,
+        changes={"status": [before, locked.status]},
+    )
+    return locked
+
+
+@transaction.atomic
+def disruption_create(
+    *,
+    actor: AbstractBaseUser,
+    values: DisruptionValues,
+    ocgs: Sequence[OCG] = (),
+    county_lines: Sequence[CountyLine] = (),
+    nominals: Sequence[Nominal] = (),
+    weapons: Sequence[WeaponRow] = (),
+    drugs: Sequence[DrugRow] = (),
+    submit: bool = False,
+) -> Disruption:
+    """Log a disruption as a draft (and, with `submit`, send it for approval in the same
+    transaction). Team and officer default to the actor's own."""
+    if not actor.has_perm("disruptions.add_disruption"):
+        raise PermissionDenied(
+            "Logging disruptions needs an LRO, CLGT officer or coordinator role."
+        )
+    _refuse_unknown(values)
+    data: dict[str, object] = dict(values)
+    officer_profile = Officer.objects.select_related("team").filter(user_id=actor.pk).first()
+    if data.get("officer") is None:
+        data["officer"] = actor
+    if data.get("team") is None and officer_profile is not None:
+        data["team"] = officer_profile.team
+    errors: dict[str, str] = {}
+    _clean_values(data, errors)
+    _check_subjects(
+        actor=actor, ocgs=ocgs, county_lines=county_lines, nominals=nominals, errors=errors
+    )
+    weapon_rows = _clean_weapons(weapons, errors)
+    drug_rows = _clean_drugs(drugs, errors)
+    raise_errors(errors)
+    disruption = Disruption.objects.create(created_by=actor, **data)
+    disruption.ocgs.set(ocgs)
+    disruption.county_lines.set(county_lines)
+    disruption.nominals.set(nominals)
+    _write_outcomes(disruption, weapon_rows, drug_rows)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=disruption,
+        changes={
+            **{f: data.get(f) for f in VALUE_FIELDS},
+            "status": disruption.status,
+            "ocgs": [o.pk for o in ocgs],
+            "county_lines": [c.pk for c in county_lines],
+            "nominals": [n.pk for n in nominals],
+            "weapons": weapon_rows,
+            "drugs": drug_rows,
+        },
+    )
+    if submit:
+        _submit(actor, disruption)
+    return disruption
+
+
+@transaction.atomic
+def disruption_update(
+    *,
+    actor: AbstractBaseUser,
+    disruption: Disruption,
+    version: int,
+    values: DisruptionValues | None = None,
+    ocgs: Sequence[OCG] | None = None,
+    county_lines: Sequence[CountyLine] | None = None,
+    nominals: Sequence[Nominal] | None = None,
+    weapons: Sequence[WeaponRow] | None = None,
+    drugs: Sequence[DrugRow] | None = None,
+    submit: bool = False,
+) -> Disruption:
+    """Change a draft or returned disruption; arguments left as None keep what is stored. With
+    `submit`, the changed disruption goes for approval in the same transaction."""
+    locked = lock(disruption, version)
+    _require_author(actor, locked, "change")
+    _require_editable(locked, "changed")
+    values = values or {}
+    _refuse_unknown(values)
+    data: dict[str, object] = {f: getattr(locked, f) for f in VALUE_FIELDS}
+    data.update(values)
+    if data.get("officer") is None:
+        data["officer"] = actor
+    errors: dict[str, str] = {}
+    _clean_values(data, errors)
+    new_ocgs = list(locked.ocgs.all()) if ocgs is None else list(ocgs)
+    new_lines = list(locked.county_lines.all()) if county_lines is None else list(county_lines)
+    new_nominals = list(locked.nominals.all()) if nominals is None else list(nominals)
+    _check_subjects(
+        actor=actor,
+        ocgs=new_ocgs,
+        county_lines=new_lines,
+        nominals=new_nominals,
+        errors=errors,
+    )
+    weapon_rows = None if weapons is None else _clean_weapons(weapons, errors)
+    drug_rows = None if drugs is None else _clean_drugs(drugs, errors)
+    raise_errors(errors)
+    changes = diff_fields(locked, data)
+    for field, value in data.items():
+        setattr(locked, field, value)
+    locked.version += 1
+    locked.save()
+    for name, old, new in (
+        ("ocgs", locked.ocgs, new_ocgs),
+        ("county_lines", locked.county_lines, new_lines),
+        ("nominals", locked.nominals, new_nominals),
+    ):
+        before = sorted(old.values_list("pk", flat=True))
+        after = sorted(o.pk for o in new)
+        if before != after:
+            old.set(new)
+            changes[name] = [before, after]
+    if weapon_rows is not None or drug_rows is not None:
+        if weapon_rows is None:
+            weapon_rows = list(locked.weapons.values("kind", "count"))
+        if drug_rows is None:
+            drug_rows = list(
+                locked.drugs.values("drug_class", "drug", "amount", "unit", "estimated_value")
+            )
+        _write_outcomes(locked, weapon_rows, drug_rows)
+        changes["weapons"] = weapon_rows
+        changes["drugs"] = drug_rows
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, changes=changes)
+    if submit:
+        _submit(actor, locked)
+    return locked
+
+
+@transaction.atomic
+def disruption_submit(
+    *, actor: AbstractBaseUser, disruption: Disruption, version: int | None = None
+) -> Disruption:
+    """Send a draft (or a corrected returned one) to the supervisors' approval queue."""
+    return _submit(actor, lock(disruption, version))
+
+
+@transaction.atomic
+def disruption_tag_operation(
+    *,
+    actor: AbstractBaseUser,
+    disruption: Disruption,
+    operation: Operation | None,
+    version: int | None = None,
+) -> Disruption:
+    """Tag a disruption to an operation (or untag it): its author or a supervisor, any status,
+    because tagging changes no outcome figure."""
+    locked = lock(disruption, version)
+    if not actor.has_perm("disruptions.approve_disruption"):
+        _require_author(actor, locked, "tag")
+    elif not Disruption.objects.visible_to(actor).filter(pk=locked.pk).exists():
+        raise PermissionDenied("You may not see this disruption.")
+    if operation is not None and not (operation.start_date <= locked.date <= operation.end_date):
+        raise ValidationError(
+            {"operation": f"{operation.name} did not run on {locked.date:%d/%m/%Y}."}
+        )
+    before = locked.operation_id
+    locked.operation = operation
+    locked.version += 1
+    locked.save(update_fields=["operation", "version", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=locked,
+        changes={"operation": [before, operation.pk if operation else None]},
+    )
+    return locked

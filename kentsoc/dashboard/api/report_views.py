@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from kentsoc.dashboard.report_forms import ActivitySummaryForm
+from kentsoc.dashboard.reports import activity_summary
+
+
+class ReadsDisruptions(BasePermission):
+    message = "Your role does not give access to disruptions."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return request.user.has_perm("disruptions.view_disruption")
+
+
+class ActivitySummaryView(APIView):
+    """GET /api/reports/activity-summary/?from=YYYY-MM-DD&to=YYYY-MM-DD&team=<id>&division=<id>"""
+
+    permission_classes = [IsAuthenticated, ReadsDisruptions]
+
+    @extend_schema(
+        responses=OpenApiTypes.OBJECT,
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE, required=True, description="First day"),
+            OpenApiParameter("to", OpenApiTypes.DATE, required=True, description="Last day"),
+            OpenApiParameter("team", OpenApiTypes.STR, description="A team's id or code"),
+            OpenApiParameter("division", OpenApiTypes.STR, description="A division's id or code"),
+        ],
+    )
+    def get(self, request: Request) -> Response:
+        form = ActivitySummaryForm(request.query_params)
+        if not form.is_valid():
+            return Response(form.error_dict(), status=status.HTTP_400_BAD_REQUEST)
+        data = form.cleaned_data
+        summary = activity_summary(
+            date_from=data["from"],
+            date_to=data["to"],
+            team=data.get("team"),
+            division=data.get("division"),
+        )
+        return Response(summary.as_dict())

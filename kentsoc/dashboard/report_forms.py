@@ -1,0 +1,85 @@
+"""The activity summary's period and scope, parsed the same way for the page and the API."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from disruptions.dates import nine_month_period
+from disruptions.forms import DateInput
+from kentsoc.limits import PLANNED
+from kentsoc.org.models import Division, Team
+
+
+class IdOrCodeChoiceField(forms.ModelChoiceField):
+    """A team or division by id (the page's select) or by code (`?division=CENTRAL`), the way the
+    matrix API and the list filters take them."""
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values or str(value).isdecimal():
+            return super().to_python(value)
+        found = self.queryset.filter(code__iexact=str(value).strip()).first()
+        if found is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return found
+
+
+class ActivitySummaryForm(forms.Form):
+    """The report's period and scope; `from`/`to` are inclusive. Used by the page and the API."""
+
+    team = IdOrCodeChoiceField(queryset=Team.objects.all(), required=False, empty_label="Any")
+    division = IdOrCodeChoiceField(
+        queryset=Division.objects.all(), required=False, empty_label="Whole force"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # "from" is a Python keyword, so these two fields are added here.
+        self.fields = {
+            # A period to report on: any sane date.
+            "from": forms.DateField(
+                label="From",
+                widget=DateInput(),
+                validators=[PLANNED],
+                error_messages={
+                    "required": "Enter the first day of the period.",
+                    "invalid": "Enter a real date as YYYY-MM-DD.",
+                },
+            ),
+            "to": forms.DateField(
+                label="To",
+                widget=DateInput(),
+                validators=[PLANNED],
+                error_messages={
+                    "required": "Enter the last day of the period.",
+                    "invalid": "Enter a real date as YYYY-MM-DD.",
+                },
+            ),
+            **self.fields,
+        }
+
+    @staticmethod
+    def default_period(today: datetime.date | None = None) -> dict[str, str]:
+        start, end = nine_month_period(today or timezone.localdate())
+        return {"from": start.isoformat(), "to": end.isoformat()}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("from"), data.get("to")
+        if start and end and start > end:
+            self.add_error("from", "The start of the period must be on or before its end.")
+        return data
+
+    def error_dict(self) -> dict[str, list[str]]:
+        return {
+            ("non_field_errors" if field == "__all__" else field): [str(m) for m in messages]
+            for field, messages in self.errors.items()
+        }
