@@ -2,7 +2,7 @@ import pytest
 
 from kentsoc.org.choices import Rank, Role
 from tests.conftest import _officer
-from tests.countylines.factories import make_line
+from tests.factories import make_line
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from countylines.choices import LineStatus
 from countylines.models import CountyLine
 from kentsoc.audit.models import AuditEvent
 from kentsoc.matrix.models import Ranking, Score
-from tests.countylines.factories import evidence_all, make_line, make_nominal
+from tests.factories import evidence_all, make_line, make_nominal
 
 URL = "/api/county-lines/"
 

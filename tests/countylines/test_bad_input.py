@@ -14,8 +14,7 @@ from countylines.choices import LineStatus
 from countylines.models import CountyLine, DealLine, FlexPeriod
 from kentsoc.audit.models import AuditEvent
 from kentsoc.intel.models import DefinitionEvidence
-from tests.countylines.factories import make_line
-from tests.factories import DistrictFactory
+from tests.factories import DistrictFactory, make_line
 
 _ERROR = re.compile(r'<p class="error-message"[^>]*>(.*?)</p>', re.S)
 _TAG = re.compile(r"<[^>]+>")

@@ -26,8 +26,7 @@ from countylines.services.people import (
 )
 from kentsoc.org.choices import Rank, Role
 from tests.conftest import _officer
-from tests.countylines.factories import make_person
-from tests.factories import TeamFactory
+from tests.factories import TeamFactory, make_person
 
 CHILD = "Robinmarigold Childmarker"
 ADULT = "Alderwick Adultmarker"

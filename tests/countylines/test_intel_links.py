@@ -6,8 +6,7 @@ from django.test import Client
 
 from kentsoc.intel.models import DefinitionEvidence
 from kentsoc.matrix.tasks import rescore_subject
-from tests.countylines.factories import make_line
-from tests.intel.factories import RecordFactory
+from tests.factories import RecordFactory, make_line
 
 pytestmark = pytest.mark.django_db
 

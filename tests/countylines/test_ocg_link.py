@@ -5,7 +5,7 @@ from rest_framework.test import APIClient
 
 from ocg.choices import OcgStatus
 from ocg.models import OCG
-from tests.ocg.factories import make_ocg
+from tests.factories import make_ocg
 
 pytestmark = pytest.mark.django_db
 

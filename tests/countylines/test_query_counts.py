@@ -10,9 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from countylines.choices import LineStatus
-from tests.countylines.factories import evidence_all, make_line, make_nominal
 from tests.countylines.test_api import _score
-from tests.ocg.factories import make_ocg
+from tests.factories import evidence_all, make_line, make_nominal, make_ocg
 
 
 def _add_lines(force, count: int, start: int) -> None:

@@ -16,7 +16,7 @@ from countylines.services.people import (
     referral_record_outcome,
 )
 from kentsoc.audit.models import AuditEvent
-from tests.countylines.factories import make_line, make_person
+from tests.factories import make_line, make_person
 
 # The child is on a North line: North's CLIO, supervisor and CLGT. Who else sees children (the
 # flex, other divisions, the Central CLGT) is in test_child_need_to_know.py.

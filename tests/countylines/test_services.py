@@ -18,7 +18,7 @@ from countylines.services.lines import line_nominate, line_set_ocg, line_update
 from countylines.services.nominals import line_add_nominal, line_remove_nominal
 from kentsoc.audit.models import AuditEvent
 from ocg.choices import OcgStatus
-from tests.countylines.factories import evidence_all, make_line, make_nominal
+from tests.factories import evidence_all, make_line, make_nominal
 
 TODAY = datetime.date.today
 

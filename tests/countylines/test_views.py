@@ -7,8 +7,8 @@ from countylines.choices import LineStatus
 from countylines.models import CountyLine
 from kentsoc.audit.models import AuditEvent
 from kentsoc.matrix.models import Ranking
-from tests.countylines.factories import evidence_all, make_line, make_nominal
 from tests.countylines.test_api import _score
+from tests.factories import evidence_all, make_line, make_nominal
 
 
 def client_for(user):
