@@ -1,0 +1,79 @@
+"""What county lines add to ocg's pages, which ocg may not import: the lines a person works on
+their page, and the lines in an OCG's network (its members' lines, and lines linked to it).
+Registered from CountyLinesConfig.ready()."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from countylines.models import CountyLine, LineNominal
+from kentsoc.web.extensions import Section, register_section
+from ocg.models import OCG, Nominal
+from ocg.network import NetworkLink, nominal_node, ocg_node, register_network_links
+
+NOMINAL_LINES_TEMPLATE = "countylines/sections/nominal_lines.html"
+
+
+def _line_node(pk: int) -> str:
+    return f"line-{pk}"
+
+
+def nominal_lines(request: HttpRequest, nominal: Nominal, tab: str) -> Mapping[str, Any]:
+    """The county lines the person is linked to that the user may see."""
+    links = (
+        LineNominal.objects.filter(
+            nominal=nominal, county_line__in=CountyLine.objects.visible_to(request.user)
+        )
+        .select_related("county_line")
+        .order_by("county_line__reference")
+    )
+    return {
+        "line_links": [
+            {"link": link, "url": reverse("countylines:detail", args=[link.county_line_id])}
+            for link in links
+        ]
+    }
+
+
+def ocg_network_lines(user: Any, ocg: OCG, nominal_ids: list[int]) -> list[NetworkLink]:
+    """The lines the OCG's current members work, then the lines linked to the OCG itself."""
+    visible = CountyLine.objects.visible_to(user)
+    member_links = (
+        LineNominal.objects.filter(nominal_id__in=nominal_ids, county_line__in=visible)
+        .select_related("county_line")
+        .order_by("county_line__reference")
+    )
+    links = [
+        NetworkLink(
+            key=_line_node(link.county_line_id),
+            label=f"{link.county_line.reference} {link.county_line.name}",
+            kind="county_line",
+            url=reverse("countylines:detail", args=[link.county_line_id]),
+            source=nominal_node(link.nominal_id),
+            relation=link.get_role_display(),
+        )
+        for link in member_links
+    ]
+    links += [
+        NetworkLink(
+            key=_line_node(line.pk),
+            label=f"{line.reference} {line.name}",
+            kind="county_line",
+            url=reverse("countylines:detail", args=[line.pk]),
+            source=ocg_node(ocg.pk),
+            relation="linked OCG",
+        )
+        for line in visible.filter(ocg=ocg).order_by("reference")
+    ]
+    return links
+
+
+def register() -> None:
+    register_section(
+        "nominal_detail", Section("county_lines", NOMINAL_LINES_TEMPLATE, nominal_lines, 40)
+    )
+    register_network_links("countylines", ocg_network_lines)
