@@ -22,6 +22,7 @@ from kentsoc.matrix.models import Ranking, Score
 from ocg import search
 from ocg.choices import SCORED_OCG_STATUSES, OcgStatus, PlanActionStatus
 from ocg.models import OCG, Membership, Nominal, OcgStatusChange, PlanAction
+from ocg.network import network_links, nominal_node, ocg_node
 
 FORCE_PARTITION = "FORCE"
 
@@ -244,9 +245,8 @@ def latest_return(*, ocg: OCG) -> OcgStatusChange | None:
 
 def ocg_network(*, user: Any, ocg: OCG) -> dict[str, Any]:
     """The OCG, its current members (with roles), and the other OCGs and county lines they belong
-    to; plus lines linked to the OCG itself. Only what the user may see is included."""
-    from countylines.models import CountyLine, LineNominal
-
+    to; plus lines linked to the OCG itself (from the apps that know them: ocg.network). Only what
+    the user may see is included."""
     members = list(
         Membership.objects.filter(ocg=ocg, to_date__isnull=True).select_related("nominal")
     )
@@ -258,13 +258,6 @@ def ocg_network(*, user: Any, ocg: OCG) -> dict[str, Any]:
         .filter(ocg__in=visible_ocgs)
         .select_related("ocg")
     )
-    visible_lines = CountyLine.objects.visible_to(user)
-    line_links = list(
-        LineNominal.objects.filter(nominal_id__in=nominal_ids, county_line__in=visible_lines)
-        .select_related("county_line")
-        .order_by("county_line__reference")
-    )
-    own_lines = list(visible_lines.filter(ocg=ocg).order_by("reference"))
 
     nodes: dict[str, dict] = {}
     edges: list[dict] = []
@@ -272,7 +265,7 @@ def ocg_network(*, user: Any, ocg: OCG) -> dict[str, Any]:
     def node(key: str, label: str, kind: str, url: str, **extra: Any) -> None:
         nodes.setdefault(key, {"id": key, "label": label, "kind": kind, "url": url, **extra})
 
-    centre = f"ocg-{ocg.pk}"
+    centre = ocg_node(ocg.pk)
     node(
         centre,
         f"{ocg.reference} {ocg.name}",
@@ -281,32 +274,20 @@ def ocg_network(*, user: Any, ocg: OCG) -> dict[str, Any]:
         focus=True,
     )
     for m in members:
-        key = f"nominal-{m.nominal_id}"
+        key = nominal_node(m.nominal_id)
         node(
             key, m.nominal.full_name, "nominal", reverse("ocg:nominal-detail", args=[m.nominal_id])
         )
         edges.append({"source": key, "target": centre, "label": m.get_role_display()})
     for m in other_memberships:
-        key = f"ocg-{m.ocg_id}"
+        key = ocg_node(m.ocg_id)
         node(key, f"{m.ocg.reference} {m.ocg.name}", "ocg", reverse("ocg:detail", args=[m.ocg_id]))
         edges.append(
-            {"source": f"nominal-{m.nominal_id}", "target": key, "label": m.get_role_display()}
+            {"source": nominal_node(m.nominal_id), "target": key, "label": m.get_role_display()}
         )
-    for link in line_links:
-        key = f"line-{link.county_line_id}"
-        line = link.county_line
-        node(key, f"{line.reference} {line.name}", "county_line", _line_url(line.pk))
-        edges.append(
-            {
-                "source": f"nominal-{link.nominal_id}",
-                "target": key,
-                "label": link.get_role_display(),
-            }
-        )
-    for line in own_lines:
-        key = f"line-{line.pk}"
-        node(key, f"{line.reference} {line.name}", "county_line", _line_url(line.pk))
-        edges.append({"source": centre, "target": key, "label": "linked OCG"})
+    for link in network_links(user=user, ocg=ocg, nominal_ids=nominal_ids):
+        node(link.key, link.label, link.kind, link.url)
+        edges.append({"source": link.source, "target": link.key, "label": link.relation})
     for edge in edges:
         for end in ("source", "target"):
             edge[f"{end}_label"] = nodes[edge[end]]["label"]
@@ -319,15 +300,6 @@ def network_people(network: dict[str, Any]) -> list[int]:
     return [
         int(n["id"].removeprefix("nominal-")) for n in network["nodes"] if n["kind"] == "nominal"
     ]
-
-
-def _line_url(pk: int) -> str:
-    from django.urls import NoReverseMatch
-
-    try:
-        return reverse("countylines:detail", args=[pk])
-    except NoReverseMatch:
-        return ""
 
 
 # --- plan ---------------------------------------------------------------------------------------
@@ -368,9 +340,8 @@ def nominal_search(*, user: Any, text: str, limit: int = 10) -> list[Nominal]:
 
 
 def nominal_appearances(*, user: Any, nominal: Nominal) -> dict[str, Any]:
-    """Every OCG, county line and intelligence record the person appears in that the user may
-    see."""
-    from countylines.models import CountyLine, LineNominal
+    """Every OCG and intelligence record the person appears in that the user may see (the county
+    lines they work are a section countylines adds to the page)."""
     from kentsoc.intel.selectors import intelligence_for_subject
 
     memberships = list(
@@ -378,17 +349,9 @@ def nominal_appearances(*, user: Any, nominal: Nominal) -> dict[str, Any]:
         .select_related("ocg", "ocg__division")
         .order_by("to_date", "ocg__reference")
     )
-    lines = list(
-        LineNominal.objects.filter(
-            nominal=nominal, county_line__in=CountyLine.objects.visible_to(user)
-        )
-        .select_related("county_line")
-        .order_by("county_line__reference")
-    )
     records = list(intelligence_for_subject(user=user, nominal=nominal))
     return {
         "memberships": memberships,
-        "line_links": [{"link": link, "url": _line_url(link.county_line_id)} for link in lines],
         "records": records,
     }
 
