@@ -132,7 +132,7 @@ def bench_dashboard(supervisor) -> None:
     from django.test import Client
     from django.test.utils import override_settings
 
-    from kentsoc.matrix.dashboard import dashboard_get
+    from kentsoc.dashboard.board import dashboard_get
     from kentsoc.org.models import Division
 
     client = Client(HTTP_HOST="127.0.0.1")

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from kentsoc.matrix.views import VIEW_PERM
+from kentsoc.dashboard.views import VIEW_PERM
 from kentsoc.urls import urlpatterns as app_urlpatterns
 
 

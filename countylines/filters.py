@@ -6,11 +6,11 @@ import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
+from countylines import scores
 from countylines.choices import AgeBand, EngagementStatus, LineStatus, PersonKind
 from countylines.models import CountyLine, CountyLineDistrict, PersonAtRisk
 from countylines.phones import digits_for_search
 from countylines.search import filter_lines, has_deal_line
-from kentsoc.matrix.models import Ranking
 from kentsoc.org.models import Division
 
 _TEXT = forms.TextInput(attrs={"type": "search"})
@@ -89,7 +89,7 @@ class CountyLineFilterSet(django_filters.FilterSet):
     def filter_top30(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:
             return queryset
-        in_top = Exists(Ranking.objects.filter(county_line=OuterRef("pk"), top30=True))
+        in_top = scores.in_top30()
         return queryset.filter(in_top) if value else queryset.exclude(in_top)
 
     def filter_deal_line(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

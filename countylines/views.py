@@ -18,11 +18,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from countylines import forms as f
-from countylines import selectors
+from countylines import scores, selectors
 from countylines.filters import CountyLineFilterSet, PersonAtRiskFilterSet
 from countylines.models import PersonAtRisk
 from countylines.phones import display_mobile, normalise_mobile
-from countylines.presenters import detail_context, score_context
+from countylines.presenters import detail_context
 from countylines.services.base import (
     PERM_ADD,
     PERM_ADD_PERSON,
@@ -76,8 +76,8 @@ class LineListView(FilteredListView):
         ("Nominated on", "nominated_on"),
         ("Activated on", "activated_on"),
         ("Closed on", "closed_on"),
-        ("Score", lambda line: getattr(selectors.current_score(line), "total", "")),
-        ("Rank", lambda line: getattr(selectors.current_ranking(line), "rank", "")),
+        ("Score", lambda line: getattr(scores.current_score(line), "total", "")),
+        ("Rank", lambda line: getattr(scores.current_ranking(line), "rank", "")),
     ]
 
     def get_extra_context(self) -> dict[str, Any]:
@@ -183,7 +183,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def score_panel(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: the score panel alone, polled while the worker recomputes a stale score."""
     line = selectors.line_get(user=request.user, pk=pk)
-    return render(request, "countylines/partials/score.html", score_context(request.user, line))
+    return render(
+        request, "countylines/partials/score.html", scores.score_context(request.user, line)
+    )
 
 
 def _line_post(request: HttpRequest, pk: int, form_name: str, form: Any, run) -> HttpResponse:

@@ -31,7 +31,6 @@ from django.utils import timezone
 
 from countylines.choices import LineStatus
 from countylines.models import CountyLine, CountyLineDistrict
-from disruptions import services
 from disruptions.choices import (
     CourtOutcome,
     DisruptionStatus,
@@ -42,7 +41,9 @@ from disruptions.choices import (
 )
 from disruptions.dates import add_months, nine_month_period
 from disruptions.models import Disruption, Operation
-from kentsoc.matrix.dashboard import disruption_window
+from disruptions.services import approvals, court_results, operations
+from disruptions.services import disruptions as disruption_services
+from kentsoc.dashboard.charts import disruption_window
 from kentsoc.org.choices import Rank, Role, TeamKind
 from kentsoc.org.models import District, Division, Force, Officer, Team
 from kentsoc.org.roles import group_name
@@ -338,8 +339,8 @@ def _weapon_rows(rng: random.Random, count: int) -> list[dict[str, Any]]:
 def _approve(
     d: Disruption, author: Any, approver: Any, rng: random.Random, story_end: datetime.date
 ) -> Disruption:
-    services.disruption_submit(actor=author, disruption=d)
-    d = services.disruption_approve(actor=approver, disruption=d)
+    disruption_services.disruption_submit(actor=author, disruption=d)
+    d = approvals.disruption_approve(actor=approver, disruption=d)
     # Submission and approval happened days after the work, as they would have.
     submitted = min(d.date + datetime.timedelta(days=rng.randint(0, 3)), story_end)
     approved = min(submitted + datetime.timedelta(days=rng.randint(1, 6)), story_end)
@@ -378,7 +379,7 @@ def _ocg_disruption(
     tactic, strand, narrative = _OCG_TACTICS[n % len(_OCG_TACTICS)]
     grade = rng.choices(["major", "moderate", "minor", "none"], weights=[2, 5, 4, 1])[0]
     arrests = rng.randint(1, 3) if tactic in (Tactic.WARRANT, Tactic.ARREST) else 0
-    d = services.disruption_create(
+    d = disruption_services.disruption_create(
         actor=lro,
         values={
             "date": on,
@@ -424,7 +425,7 @@ def _ocg_story(rng: random.Random, supervisor: Any, story_end: datetime.date) ->
         lro = lro_of[story.lead_responsible_officer_id]
         cash = [Decimal("6200"), Decimal("5150"), Decimal("3000")]  # over £14,000
         for day, (arrests, warrants) in enumerate([(2, 2), (2, 2), (1, 1)]):
-            d = services.disruption_create(
+            d = disruption_services.disruption_create(
                 actor=lro,
                 values={
                     "date": story.closed_on - datetime.timedelta(days=2 - day),
@@ -575,7 +576,7 @@ def seed(stdout: TextIO, story_end: datetime.date) -> None:
             "charges": rows[i]["charges"],
             **_extras(rng, tactic),
         }
-        d = services.disruption_create(
+        d = disruption_services.disruption_create(
             actor=author,
             values=values,
             county_lines=[line],
@@ -591,7 +592,7 @@ def seed(stdout: TextIO, story_end: datetime.date) -> None:
     for n, months in enumerate(terms):
         d = charged[n % len(charged)]
         who = rng.choice(list(d.nominals.all()) or nominals)
-        services.court_result_add(
+        court_results.court_result_add(
             actor=officers[n % 2],
             disruption=d,
             nominal=who,
@@ -617,7 +618,7 @@ def seed(stdout: TextIO, story_end: datetime.date) -> None:
         ]
     ):
         d = charged[-(n + 1)]
-        services.court_result_add(
+        court_results.court_result_add(
             actor=officers[0],
             disruption=d,
             nominal=rng.choice(nominals),
@@ -630,7 +631,7 @@ def seed(stdout: TextIO, story_end: datetime.date) -> None:
     # --- Around the story: work that does not count. --------------------------------------
     before = add_months(start, -1)
     for n in range(3):  # approved, but the month before the period
-        d = services.disruption_create(
+        d = disruption_services.disruption_create(
             actor=officers[n % 2],
             values={
                 "date": before + datetime.timedelta(days=3 + 8 * n),
@@ -659,7 +660,7 @@ def seed(stdout: TextIO, story_end: datetime.date) -> None:
     ]
     for n, (status, narrative, reason) in enumerate(pending):
         author = officers[n % 2]
-        d = services.disruption_create(
+        d = disruption_services.disruption_create(
             actor=author,
             values={
                 "date": max(start, end - datetime.timedelta(days=2 + 3 * n)),
@@ -678,16 +679,16 @@ def seed(stdout: TextIO, story_end: datetime.date) -> None:
             county_lines=[lines[(n + 5) % len(lines)]],
         )
         if status in ("submitted", "returned"):
-            services.disruption_submit(actor=author, disruption=d)
+            disruption_services.disruption_submit(actor=author, disruption=d)
         if status == "returned":
-            services.disruption_return(actor=supervisor, disruption=d, reason=reason)
+            approvals.disruption_return(actor=supervisor, disruption=d, reason=reason)
 
     # --- The intensification week, worked by the divisional CLGTs. --------------------------
     week_start = add_months(end, -1)
     week_start -= datetime.timedelta(days=week_start.weekday())
     week_start = max(week_start, start)
     week_end = min(week_start + datetime.timedelta(days=6), end)
-    operation = services.operation_create(
+    operation = operations.operation_create(
         actor=supervisor,
         name=OPERATION_NAME,
         start_date=week_start,
@@ -704,7 +705,7 @@ def seed(stdout: TextIO, story_end: datetime.date) -> None:
             Role.CLGT_OFFICER, team, f"demo.clgt.{team.code.lower()}", "Sam", "Okafor", Rank.DC
         )
         tactic = Tactic.WARRANT if arrests[n] else Tactic.DEAL_LINE_CLOSURE
-        d = services.disruption_create(
+        d = disruption_services.disruption_create(
             actor=author,
             values={
                 "date": _date(rng, week_start, week_end),

@@ -10,3 +10,7 @@ class MatrixConfig(AppConfig):
         # Subjects send the rescore task by name (kentsoc.broker.mark_stale); registering it in
         # every process lets eager mode (the demo, the tests) run it inline.
         from kentsoc.matrix import tasks  # noqa: F401
+        from kentsoc.matrix.subjects import provide_hooks
+
+        # OCG and county-line pages show scores and ranks through hooks the matrix provides.
+        provide_hooks()

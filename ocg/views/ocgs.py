@@ -20,7 +20,7 @@ from kentsoc.web.extensions import sections_for
 from kentsoc.web.forms import posted
 from kentsoc.web.generic import FilteredListView
 from ocg import forms as f
-from ocg import selectors
+from ocg import scores, selectors
 from ocg.choices import (
     CLOSED_OCG_STATUSES,
     SCORED_OCG_STATUSES,
@@ -177,7 +177,7 @@ def detail_context(request: HttpRequest, ocg: Any, tab: str, **extra: Any) -> di
         "sections": sections_for("ocg_detail", request, ocg, tab),
     }
     if tab == "summary":
-        context["score"] = selectors.score_view(user=request.user, ocg=ocg, explain=True)
+        context["score"] = scores.score_view(user=request.user, ocg=ocg, explain=True)
         context["returned"] = selectors.latest_return(ocg=ocg)
     elif tab == "members":
         context["past_members"] = [m for m in ocg.memberships.all() if m.to_date is not None]
@@ -219,7 +219,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def score_panel(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: the score panel alone, polled every 2 s while the worker catches up."""
     ocg = selectors.ocg_get(user=request.user, pk=pk)
-    score = selectors.score_view(user=request.user, ocg=ocg, explain=True)
+    score = scores.score_view(user=request.user, ocg=ocg, explain=True)
     return render(request, "ocg/partials/score_panel.html", {"ocg": ocg, "score": score})
 
 

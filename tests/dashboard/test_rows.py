@@ -2,7 +2,7 @@
 
 import pytest
 
-from kentsoc.matrix.dashboard import matrix_rankings
+from kentsoc.dashboard.rankings import matrix_rankings
 from kentsoc.matrix.recompute import recompute_all
 from kentsoc.org.choices import Rank
 from tests.dashboard.builders import scored_line, scored_ocg

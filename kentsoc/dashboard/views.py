@@ -1,6 +1,7 @@
 """The matrix dashboard pages: the dashboard, its live fragment and its CSV exports.
 
-Views only parse the "as of" date and hand over to `kentsoc.matrix.dashboard`.
+Views only parse the "as of" date and hand over to the dashboard's reads (board, rankings,
+charts).
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from kentsoc.audit.services import audit_export
-from kentsoc.matrix import dashboard
+from kentsoc.dashboard.board import dashboard_get
+from kentsoc.dashboard.charts import DisruptionFigures, disruption_figures, force_trends
+from kentsoc.dashboard.rankings import FIRST_OCG_TAB, live_token, matrix_rankings
+from kentsoc.dashboard.rows import MOVEMENT_DAYS
 from kentsoc.web.generic import csv_response
 
 VIEW_PERM = "matrix.view_score"
@@ -52,7 +56,7 @@ def _as_of(request: HttpRequest) -> tuple[AsOfForm, datetime.date]:
 @permission_required(VIEW_PERM, raise_exception=True)
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     form, as_of = _as_of(request)
-    board = dashboard.dashboard_get(user=request.user, as_of=as_of)
+    board = dashboard_get(user=request.user, as_of=as_of)
     return render(
         request,
         "matrix/dashboard.html",
@@ -75,9 +79,9 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 def live_view(request: HttpRequest) -> HttpResponse:
     """Polled by the open dashboard every few seconds: 204 while nothing changed (cheap), the
     fresh rankings fragment once the worker has re-ranked."""
-    if request.GET.get("token") == dashboard.live_token():
+    if request.GET.get("token") == live_token():
         return HttpResponse(status=204)
-    rankings = dashboard.matrix_rankings(user=request.user, ocg_rows_for=dashboard.FIRST_OCG_TAB)
+    rankings = matrix_rankings(user=request.user, ocg_rows_for=FIRST_OCG_TAB)
     return render(request, "matrix/partials/live.html", {"rankings": rankings})
 
 
@@ -94,16 +98,16 @@ def partition_view(request: HttpRequest, group: str, code: str) -> HttpResponse:
     if group not in PANELS:
         raise Http404("No such matrix.")
     _, as_of = _as_of(request)
-    rankings = dashboard.matrix_rankings(user=request.user, as_of=as_of, partition=code)
-    partitions = rankings.lines if group == "lines" else rankings.ocgs
+    ranked = matrix_rankings(user=request.user, as_of=as_of, partition=code)
+    partitions = ranked.lines if group == "lines" else ranked.ocgs
     partition = next((p for p in partitions if p.code == code), None)
     if partition is None:
         raise Http404("No such division.")
     template = RESTS[group] if request.GET.get("part") == "rest" else PANELS[group]
-    return render(request, template, {"p": partition, "rankings": rankings})
+    return render(request, template, {"p": partition, "rankings": ranked})
 
 
-def _bucket_rows(figures: dashboard.DisruptionFigures) -> list[list[Any]]:
+def _bucket_rows(figures: DisruptionFigures) -> list[list[Any]]:
     return [
         [m.date_from, m.date_to, *counts, m.total, m.against_ocgs]
         for m, counts in figures.month_rows()
@@ -119,8 +123,8 @@ def export_view(request: HttpRequest, name: str) -> HttpResponse:
     user = request.user
     columns: list[tuple[str, Any]]
     if name in ("lines", "ocgs"):
-        rankings = dashboard.matrix_rankings(user=user, as_of=as_of)
-        partitions = rankings.lines if name == "lines" else rankings.ocgs
+        ranked = matrix_rankings(user=user, as_of=as_of)
+        partitions = ranked.lines if name == "lines" else ranked.ocgs
         rows: list[Any] = [
             [p.name, r.rank, r.reference, r.name, r.total, r.threat, r.risk, r.harm, r.confidence]
             + (
@@ -132,21 +136,21 @@ def export_view(request: HttpRequest, name: str) -> HttpResponse:
             for r in p.top + p.rest
         ]
         headers = ["Matrix", "Rank", "Reference", "Name", "Score", "Threat", "Risk", "Harm"]
-        headers += ["Confidence", f"Movement since {dashboard.MOVEMENT_DAYS} days"]
+        headers += ["Confidence", f"Movement since {MOVEMENT_DAYS} days"]
         if name == "lines":
             headers += ["Days on matrix", "Last disruption", "Flexed", "LRO / officer"]
         else:
             headers += ["Tier", "Managed by", "Managing team", "LRO"]
     elif name == "trend":
-        trends = dashboard.force_trends(user=user, as_of=as_of)
+        trends = force_trends(user=user, as_of=as_of)
         headers = ["Date", "Active lines", "Total TRH"]
         rows = [[p.on, p.active_lines, p.total_trh] for p in trends.trend]
     elif name == "ocg-growth":
-        trends = dashboard.force_trends(user=user, as_of=as_of)
+        trends = force_trends(user=user, as_of=as_of)
         headers = ["Month", "Snapshot date", "Mapped and scored OCGs"]
         rows = [[p.month.strftime("%Y-%m"), p.on, p.mapped_ocgs] for p in trends.ocg_growth]
     elif name == "disruptions":
-        figures = dashboard.disruption_figures(user=user, as_of=as_of)
+        figures = disruption_figures(user=user, as_of=as_of)
         headers = ["From", "To", *figures.grade_labels, "Total", "Against OCGs"]
         rows = _bucket_rows(figures)
     else:

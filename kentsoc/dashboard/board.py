@@ -1,0 +1,50 @@
+"""The supervisors' dashboard page as one read: the matrices, the charts and what needs
+attention."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from kentsoc.dashboard.attention import AttentionItem, needs_attention
+from kentsoc.dashboard.charts import (
+    DisruptionFigures,
+    Trends,
+    disruption_figures,
+    force_trends,
+)
+from kentsoc.dashboard.rankings import FIRST_OCG_TAB, matrix_rankings
+from kentsoc.dashboard.rows import Rankings
+
+
+@dataclass
+class Dashboard:
+    rankings: Rankings
+    trends: Trends
+    disruptions: DisruptionFigures
+    attention: list[AttentionItem]
+
+
+def dashboard_get(*, user: Any, as_of: datetime.date | None = None) -> Dashboard:
+    today = timezone.localdate()
+    as_of = min(as_of or today, today)
+    rankings = matrix_rankings(user=user, as_of=as_of, ocg_rows_for=FIRST_OCG_TAB)
+    attention: list[AttentionItem] = []
+    if rankings.is_current:
+        attention = [
+            AttentionItem(
+                "Scores stale for over a minute (the worker is behind)",
+                rankings.stale_behind,
+                "#matrix-live",
+            ),
+            *needs_attention(user=user),
+        ]
+    return Dashboard(
+        rankings=rankings,
+        trends=force_trends(user=user, as_of=as_of),
+        disruptions=disruption_figures(user=user, as_of=as_of),
+        attention=attention,
+    )

@@ -1,0 +1,236 @@
+"""What the supervisors' matrix dashboard reads: rankings, rank history, force snapshots and
+approved disruptions. It never scores on request.
+
+Every part is gathered in a fixed number of queries whatever the data size (the dashboard's
+query-count test holds it to that): one query per ranking table (and one for the OCG tabs'
+counts when one tab has rows), one for last week's ranks, one for the snapshots, one for the
+disruption figures, and one per "needs attention" count.
+
+A date in the past ("as of") reads that day's rank history and snapshot instead of the current
+rankings: history keeps ranks and totals only, so T/R/H and confidence are shown for today.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.utils import timezone
+
+from countylines.models import CountyLine
+from disruptions.choices import DisruptionStatus
+from disruptions.models import Disruption
+from kentsoc.dashboard.rows import (
+    MOVEMENT_DAYS,
+    MatrixRow,
+    Rankings,
+    Totals,
+    entries,
+    line_row,
+    lines_by_id,
+    ocg_row,
+    ocgs_by_id,
+    partitions,
+)
+from kentsoc.matrix.models import ForceSnapshot, RankHistory, Ranking
+from kentsoc.matrix.services import STALE_SWEEP_AFTER_SECONDS
+from kentsoc.org.choices import SCD_TEAM_KINDS
+from kentsoc.org.models import Division
+from kentsoc.trh.choices import FORCE_PARTITION, RankedSubject
+from ocg.models import OCG
+
+FIRST_OCG_TAB = FORCE_PARTITION  # the OCG matrix the page opens on
+# The sweeper re-enqueues what has been stale this long; older than that, the worker is behind.
+STALE_FOR_ATTENTION = datetime.timedelta(seconds=STALE_SWEEP_AFTER_SECONDS)
+
+
+def _last_disruptions(ranked: QuerySet, as_of: datetime.date) -> dict[int, datetime.date]:
+    """Each ranked line's latest approved disruption up to `as_of`, in one grouped query (a
+    correlated subquery per row costs seconds with a national deployment's disruptions)."""
+    through = Disruption.county_lines.through
+    return dict(
+        through.objects.filter(
+            countyline_id__in=ranked.values("county_line_id"),
+            disruption__status=DisruptionStatus.APPROVED,
+            disruption__date__lte=as_of,
+        )
+        .values("countyline_id")
+        .annotate(last=Max("disruption__date"))
+        .values_list("countyline_id", "last")
+        .order_by()
+    )
+
+
+def _previous_ranks(
+    as_of: datetime.date, ocg_partition: str | None
+) -> dict[tuple[str, str, int], int]:
+    """(subject type, partition, subject id) -> rank a week before `as_of`; for OCGs only in
+    `ocg_partition` when the OCG rows are read for that partition alone.
+
+    Not scoped: it is only looked up for rows the user may already see."""
+    rows = RankHistory.objects.filter(on=as_of - datetime.timedelta(days=MOVEMENT_DAYS))
+    if ocg_partition is not None:
+        rows = rows.filter(Q(subject_type=RankedSubject.COUNTY_LINE) | Q(partition=ocg_partition))
+    rows = rows.values_list("subject_type", "partition", "county_line_id", "ocg_id", "rank")
+    return {(kind, part, line or ocg): rank for kind, part, line, ocg, rank in rows}
+
+
+def _divisions() -> list[Division]:
+    # North / East / West in the order the force set them up, the Central CLGT's matrix last.
+    return list(Division.objects.order_by("is_central", "pk"))
+
+
+def _current_totals() -> tuple[Totals, str]:
+    """Force figures from the current rankings, plus the token that changes on every re-rank.
+
+    Force totals are force-wide by definition (as the snapshots are), so they are not scoped.
+    """
+    line = Q(subject_type=RankedSubject.COUNTY_LINE)
+    ocg = Q(subject_type=RankedSubject.OCG, partition=FORCE_PARTITION)
+    scd = [k.value for k in SCD_TEAM_KINDS]
+    figures = Ranking.objects.aggregate(
+        lines=Count("pk", filter=line),
+        trh=Sum("total", filter=line),
+        ocgs=Count("pk", filter=ocg),
+        scd=Count("pk", filter=ocg & Q(ocg__managing_team__kind__in=scd)),
+        division=Count(
+            "pk",
+            filter=ocg & Q(ocg__managing_team__isnull=False) & ~Q(ocg__managing_team__kind__in=scd),
+        ),
+        ranked_at=Max("ranked_at"),
+        last_id=Max("pk"),
+    )
+    totals = Totals(
+        active_lines=figures["lines"],
+        total_trh=figures["trh"] or 0,
+        mapped_ocgs=figures["ocgs"],
+        ocgs_on_division=figures["division"],
+        ocgs_with_scd=figures["scd"],
+    )
+    stamp = figures["ranked_at"].isoformat() if figures["ranked_at"] else "none"
+    return totals, f"{stamp}/{figures['last_id'] or 0}"
+
+
+@dataclass(frozen=True)
+class Staleness:
+    lines: int
+    ocgs: int
+    since: datetime.datetime | None
+    behind: int  # stale for longer than the sweeper waits: the worker is behind or down
+
+
+def _stale() -> Staleness:
+    behind = Q(score_stale_since__lt=timezone.now() - STALE_FOR_ATTENTION)
+    figures = [
+        model.objects.filter(score_stale_since__isnull=False).aggregate(
+            n=Count("pk"), oldest=Min("score_stale_since"), behind=Count("pk", filter=behind)
+        )
+        for model in (CountyLine, OCG)
+    ]
+    oldest = [f["oldest"] for f in figures if f["oldest"] is not None]
+    return Staleness(
+        lines=figures[0]["n"],
+        ocgs=figures[1]["n"],
+        since=min(oldest) if oldest else None,
+        behind=figures[0]["behind"] + figures[1]["behind"],
+    )
+
+
+def live_token() -> str:
+    """Changes whenever the worker re-ranks or a score goes stale or fresh: what the open page
+    polls for. Two small aggregates on indexed columns."""
+    figures = Ranking.objects.aggregate(ranked_at=Max("ranked_at"), last_id=Max("pk"))
+    stamp = figures["ranked_at"].isoformat() if figures["ranked_at"] else "none"
+    stale = _stale()
+    return f"{stamp}/{figures['last_id'] or 0}/{stale.lines}/{stale.ocgs}"
+
+
+def matrix_rankings(
+    *,
+    user: Any,
+    as_of: datetime.date | None = None,
+    partition: str | None = None,
+    ocg_rows_for: str | None = None,
+) -> Rankings:
+    """The line and OCG matrices as the user may see them, now or as of a past date.
+
+    With `partition` (a division code, or FORCE), only that tab's rows are read: its ranked
+    lines and OCGs, and its own lines flexed elsewhere; the other partitions come back empty.
+    With `ocg_rows_for`, the OCG matrix has rows for that partition only and counts for the
+    others (the page shows one OCG tab; every OCG ranks twice, so this halves the work at least).
+    """
+    today = timezone.localdate()
+    as_of = as_of or today
+    is_current = as_of >= today
+    divisions = _divisions()
+    ocg_partition = ocg_rows_for if ocg_rows_for is not None else partition
+    previous = _previous_ranks(as_of, ocg_partition)
+    line_rows: dict[str, list[MatrixRow]] = defaultdict(list)
+    ocg_rows: dict[str, list[MatrixRow]] = defaultdict(list)
+    source: QuerySet = (
+        Ranking.objects.visible_to(user)
+        if is_current
+        else RankHistory.objects.visible_to(user).filter(on=as_of)
+    )
+    ranked_lines = source.filter(subject_type=RankedSubject.COUNTY_LINE)
+    ranked_ocgs = source.filter(subject_type=RankedSubject.OCG)
+    if partition is not None:
+        ranked_lines = ranked_lines.filter(
+            Q(partition=partition) | Q(county_line__division__code=partition)
+        )
+        ranked_ocgs = ranked_ocgs.filter(partition=partition)
+    last_disruptions = _last_disruptions(ranked_lines, as_of)
+    line_values = lines_by_id(ranked_lines)
+    for entry in entries(ranked_lines, "county_line_id", with_score=is_current):
+        line = line_values[entry.subject_id]
+        last = last_disruptions.get(entry.subject_id)
+        line_rows[entry.partition].append(line_row(entry, line, as_of, previous, last))
+    if ocg_rows_for is None:
+        ocg_entries = entries(ranked_ocgs, "ocg_id", with_score=is_current)
+        ocg_counts = Counter(entry.partition for entry in ocg_entries)
+    else:
+        # The other tabs' counts from one grouped query, not their rows and scores.
+        ocg_counts = Counter(
+            dict(ranked_ocgs.order_by().values_list("partition").annotate(n=Count("pk")))
+        )
+        ranked_ocgs = ranked_ocgs.filter(partition=ocg_rows_for)
+        ocg_entries = entries(ranked_ocgs, "ocg_id", with_score=is_current)
+    ocg_values = ocgs_by_id(ranked_ocgs)
+    for entry in ocg_entries:
+        ocg_rows[entry.partition].append(ocg_row(entry, ocg_values[entry.subject_id], previous))
+
+    if is_current:
+        totals, token = _current_totals()
+        stale = _stale()
+        token = f"{token}/{stale.lines}/{stale.ocgs}"
+    else:
+        snapshot = ForceSnapshot.objects.visible_to(user).filter(on=as_of).first()
+        totals = Totals(
+            active_lines=snapshot.active_lines if snapshot else None,
+            total_trh=snapshot.total_trh if snapshot else None,
+            mapped_ocgs=snapshot.mapped_ocgs if snapshot else None,
+            ocgs_on_division=snapshot.ocgs_on_division if snapshot else None,
+            ocgs_with_scd=snapshot.ocgs_with_scd if snapshot else None,
+        )
+        token, stale = "history", Staleness(0, 0, None, 0)
+    lines = partitions(divisions, line_rows, force=False)
+    home = {p.code: p for p in lines}
+    for partition in lines:
+        for row in partition.top + partition.rest:
+            if row.flexed and row.home_division_code in home:
+                home[row.home_division_code].flexed_out.append((partition.name, row))
+    return Rankings(
+        as_of=as_of,
+        is_current=is_current,
+        token=token,
+        lines=lines,
+        ocgs=partitions(divisions, ocg_rows, force=True, counts=ocg_counts),
+        totals=totals,
+        stale_lines=stale.lines,
+        stale_ocgs=stale.ocgs,
+        stale_since=stale.since,
+        stale_behind=stale.behind,
+    )

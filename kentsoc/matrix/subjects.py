@@ -1,0 +1,296 @@
+"""The matrix as the subjects' pages show it: current scores and ranks on OCG and county-line
+lists, filters, score panels and API rows.
+
+ocg and countylines sit below the matrix and may not import it: they declare hooks
+(ocg/scores.py, countylines/scores.py) and call them; this module implements them and
+`MatrixConfig.ready()` provides them. Everything is read from what `with_scores` prefetched, so a
+list costs the same few queries whatever its length.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from countylines import scores as line_scores
+from countylines import selectors as line_selectors
+from countylines.choices import LineStatus
+from countylines.models import CountyLine
+from countylines.services.base import OPEN_STATUSES
+from kentsoc.intel.models import IntelligenceRecord
+from kentsoc.intel.selectors import can_open_records
+from kentsoc.matrix.models import Ranking, Score
+from kentsoc.trh.choices import FORCE_PARTITION
+from ocg import scores as ocg_scores
+from ocg import selectors as ocg_selectors
+from ocg.choices import SCORED_OCG_STATUSES, OcgStatus
+from ocg.models import OCG
+
+# --- OCGs ---------------------------------------------------------------------------------------
+
+
+def _current_ocg_score(field_name: str) -> Subquery:
+    return Subquery(
+        Score.objects.filter(ocg=OuterRef("pk"), is_current=True).values(field_name)[:1]
+    )
+
+
+def ocg_with_scores(queryset: QuerySet[OCG]) -> QuerySet[OCG]:
+    return queryset.annotate(
+        score_total=_current_ocg_score("total"), score_tier=_current_ocg_score("tier")
+    ).prefetch_related(
+        Prefetch(
+            "scores", queryset=Score.objects.filter(is_current=True), to_attr="current_scores"
+        ),
+        Prefetch(
+            "rankings",
+            queryset=Ranking.objects.select_related("division"),
+            to_attr="ranking_rows",
+        ),
+    )
+
+
+def ocg_with_score_total(queryset: QuerySet[OCG]) -> QuerySet[OCG]:
+    return queryset.annotate(score_total=_current_ocg_score("total"))
+
+
+@dataclass
+class ScoreView:
+    """The score panel of an OCG: what the matrix says now, and whether it is catching up."""
+
+    on_matrix: bool
+    stale: bool
+    score: Score | None
+    force_rank: int | None = None
+    division_rank: int | None = None
+    division_name: str = ""
+    not_scored_reason: str = ""
+    factors: list[dict] = field(default_factory=list)
+
+    @property
+    def polling(self) -> bool:
+        # Keep asking while the worker has something to do for this OCG.
+        return self.on_matrix and (self.stale or self.score is None)
+
+
+def ocg_score_view(*, user: Any, ocg: OCG, explain: bool = False) -> ScoreView:
+    """From an OCG loaded `with_scores`. With `explain`, each factor's records are resolved (one
+    query) to references and gradings the user may see."""
+    score = ocg.current_scores[0] if ocg.current_scores else None
+    view = ScoreView(
+        on_matrix=ocg.status in SCORED_OCG_STATUSES,
+        stale=ocg.score_stale_since is not None,
+        score=score,
+    )
+    for ranking in ocg.ranking_rows:
+        if ranking.partition == FORCE_PARTITION:
+            view.force_rank = ranking.rank
+        else:
+            view.division_rank = ranking.rank
+            view.division_name = ranking.division.name if ranking.division else ranking.partition
+    if not view.on_matrix:
+        labels = ocg_selectors.missing_criteria_labels(ocg)
+        if ocg.status in (OcgStatus.NOMINATED, OcgStatus.IN_DEVELOPMENT) and labels:
+            view.not_scored_reason = "Not scored: definition evidence missing for " + ", ".join(
+                labels
+            )
+        elif ocg.status in (OcgStatus.NOMINATED, OcgStatus.IN_DEVELOPMENT):
+            view.not_scored_reason = "Not scored: waiting to be mapped by a supervisor."
+        else:
+            view.not_scored_reason = (
+                f"Not scored: the OCG is {ocg.get_status_display().lower()} and off the matrix."
+            )
+    if explain and score is not None:
+        view.factors = explain_factors(user=user, breakdown=score.breakdown)
+    return view
+
+
+def explain_factors(*, user: Any, breakdown: list[dict]) -> list[dict]:
+    """Each breakdown entry with its records as (id, reference, grading, scorable, visible)."""
+    ids = {
+        pk
+        for entry in breakdown
+        for pk in [*entry.get("records", []), *entry.get("unscorable_records", [])]
+    }
+    visible = {
+        r.pk: r
+        for r in IntelligenceRecord.objects.visible_to(user)
+        .filter(pk__in=ids)
+        .only("id", "reference", "source_evaluation", "intelligence_assessment", "handling_code")
+    }
+    can_open = can_open_records(user)
+    rows = []
+    for entry in breakdown:
+        records = []
+        for pk, scorable in [
+            *((pk, True) for pk in entry.get("records", [])),
+            *((pk, False) for pk in entry.get("unscorable_records", [])),
+        ]:
+            record = visible.get(pk)
+            records.append(
+                {
+                    "id": pk,
+                    "reference": record.reference if record else f"record {pk}",
+                    "grading": record.grading if record else "",
+                    "url": reverse("intel:detail", args=[pk]) if record and can_open else "",
+                    "scorable": scorable,
+                    "visible": record is not None,
+                }
+            )
+        rows.append({**entry, "record_links": records})
+    return rows
+
+
+def ocg_score_data(ocg: OCG) -> dict[str, Any]:
+    """The current score as plain data, for the API."""
+    view = ocg_score_view(user=None, ocg=ocg)
+    if view.score is None:
+        return {
+            "score": None,
+            "stale": view.stale,
+            "on_matrix": view.on_matrix,
+            "not_scored_reason": view.not_scored_reason,
+        }
+    s = view.score
+    return {
+        "score": s.total,
+        "threat": s.threat,
+        "risk": s.risk,
+        "harm": s.harm,
+        "confidence": s.confidence,
+        "tier": s.tier,
+        "matrix_version": s.matrix_version,
+        "scored_at": s.computed_at,
+        "rank": {"force": view.force_rank, "division": view.division_rank},
+        "stale": view.stale,
+        "on_matrix": view.on_matrix,
+        "not_scored_reason": view.not_scored_reason,
+    }
+
+
+# --- county lines -------------------------------------------------------------------------------
+
+
+def _effective_rankings() -> QuerySet[Ranking]:
+    """Only the ranking in the division where the line is worked now (its flex division while
+    flexed); a flexed line can still hold a row in its home division's partition."""
+    line = "county_line__"
+    return Ranking.objects.filter(
+        Q(division_id=Coalesce(F(f"{line}flexed_division_id"), F(f"{line}division_id")))
+        | Q(
+            division__isnull=True,
+            partition=Coalesce(F(f"{line}flexed_division__code"), F(f"{line}division__code")),
+        )
+    ).select_related("division")
+
+
+def line_with_scores(queryset: QuerySet[CountyLine]) -> QuerySet[CountyLine]:
+    current_total = Score.objects.filter(county_line=OuterRef("pk"), is_current=True).values(
+        "total"
+    )[:1]
+    return queryset.annotate(score_total=Subquery(current_total)).prefetch_related(
+        Prefetch(
+            "scores", queryset=Score.objects.filter(is_current=True), to_attr="current_scores"
+        ),
+        Prefetch("rankings", queryset=_effective_rankings(), to_attr="ranking_rows"),
+    )
+
+
+def line_current_score(line: CountyLine) -> Score | None:
+    rows = getattr(line, "current_scores", None)
+    return rows[0] if rows else None
+
+
+def line_current_ranking(line: CountyLine) -> Ranking | None:
+    rows = getattr(line, "ranking_rows", None)
+    return rows[0] if rows else None
+
+
+def line_in_top30() -> Exists:
+    return Exists(Ranking.objects.filter(county_line=OuterRef("pk"), top30=True))
+
+
+def _records(user: Any, breakdown: list[dict[str, Any]]) -> dict[int, IntelligenceRecord]:
+    ids = {
+        pk
+        for row in breakdown
+        for pk in [*row.get("records", []), *row.get("unscorable_records", [])]
+    }
+    if not ids:
+        return {}
+    return IntelligenceRecord.objects.visible_to(user).in_bulk(ids)
+
+
+def _record_links(
+    ids: list[int], found: dict[int, IntelligenceRecord], scorable: bool, can_open: bool
+) -> list:
+    links = []
+    for pk in ids:
+        record = found.get(pk)
+        links.append(
+            {
+                "id": pk,
+                "label": f"{record.reference} ({record.grading})" if record else f"record {pk}",
+                "url": reverse("intel:detail", args=[pk]) if record and can_open else "",
+                "scorable": scorable,
+            }
+        )
+    return links
+
+
+def _line_not_scored_reason(line: CountyLine) -> str:
+    if line.status == LineStatus.NOMINATED:
+        missing = line_selectors.missing_criteria_labels(line)
+        if missing:
+            return f"Not scored: definition evidence missing for {', '.join(missing)}."
+        return "Not scored yet: awaiting a supervisor's approval to go on the matrix."
+    if line.status in (LineStatus.DISMANTLED, LineStatus.REJECTED):
+        return f"Not scored: the line is {line.get_status_display().lower()}."
+    return "Not scored yet: the score is being calculated."
+
+
+def line_score_context(user: Any, line: CountyLine) -> dict[str, Any]:
+    score = line_current_score(line) if line.status == LineStatus.ACTIVE else None
+    ranking = line_current_ranking(line) if score else None
+    stale = line.score_stale_since is not None
+    rows = []
+    if score:
+        found = _records(user, score.breakdown)
+        can_open = can_open_records(user)
+        for item in score.breakdown:
+            rows.append(
+                {
+                    **item,
+                    "links": _record_links(item.get("records", []), found, True, can_open)
+                    + _record_links(item.get("unscorable_records", []), found, False, can_open),
+                }
+            )
+    division = line.flexed_division if line.flexed_division_id else line.division
+    return {
+        "line": line,
+        "score": score,
+        "ranking": ranking,
+        "score_rows": rows,
+        "score_stale": stale,
+        # Poll only while the worker has something to do for this line.
+        "score_poll": stale and line.status in OPEN_STATUSES | {LineStatus.DISMANTLED},
+        "rank_division": division,
+        "not_scored_reason": "" if score else _line_not_scored_reason(line),
+    }
+
+
+def provide_hooks() -> None:
+    """Called from MatrixConfig.ready()."""
+    ocg_scores.with_scores.provide(ocg_with_scores)
+    ocg_scores.with_score_total.provide(ocg_with_score_total)
+    ocg_scores.score_view.provide(ocg_score_view)
+    ocg_scores.score_data.provide(ocg_score_data)
+    line_scores.with_scores.provide(line_with_scores)
+    line_scores.current_score.provide(line_current_score)
+    line_scores.current_ranking.provide(line_current_ranking)
+    line_scores.in_top30.provide(line_in_top30)
+    line_scores.score_context.provide(line_score_context)

@@ -1,0 +1,27 @@
+"""What the matrix says about an OCG: hooks the matrix engine, above ocg, provides
+(kentsoc/matrix/subjects.py, from its AppConfig.ready()). ocg's lists, filters, pages and API
+call them; ocg never imports the matrix.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from kentsoc.web.hooks import Hook
+
+# The queryset with `score_total` and `score_tier` annotated from the current score (None when
+# unscored; lists sort and filter on them) and what `score_view` and `score_data` read
+# prefetched, so a list costs the same few queries whatever its length.
+with_scores: Hook[[QuerySet], QuerySet] = Hook("ocg.with_scores")
+
+# The queryset with only `score_total` annotated (the home page's panels).
+with_score_total: Hook[[QuerySet], QuerySet] = Hook("ocg.with_score_total")
+
+# score_view(user=, ocg=, explain=False): the score panel of an OCG loaded `with_scores`
+# (ocg/partials/score_panel.html). With `explain`, each factor's records the user may see.
+score_view: Hook[..., Any] = Hook("ocg.score_view")
+
+# score_data(ocg): the API's `score` of an OCG loaded `with_scores`, as plain data.
+score_data: Hook[[Any], dict[str, Any]] = Hook("ocg.score_data")
