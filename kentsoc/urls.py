@@ -12,7 +12,7 @@ api_patterns = [
     path("", include("kentsoc.org.api.urls")),
     path("", include("kentsoc.intel.api.urls")),
     path("", include("kentsoc.matrix.api.urls")),
-    path("", include("kentsoc.audit.api.urls")),
+    path("", include("kentsoc.trail.api.urls")),
     path("", include("ocg.api.urls")),
     path("", include("kentsoc.lifetime.api.urls")),
     path("", include("countylines.api.urls")),
@@ -30,12 +30,13 @@ api_patterns = [
 urlpatterns = [
     path("favicon.ico", web_views.favicon),
     path("", include("kentsoc.web.urls")),
+    path("", include("kentsoc.accounts.urls")),
     path("", include("ocg.urls")),
     path("lifetime/", include("kentsoc.lifetime.urls")),
     path("county-lines/", include("countylines.urls")),
     path("intelligence/", include("kentsoc.intel.urls")),
     path("matrix/", include("kentsoc.matrix.urls")),
-    path("audit/", include("kentsoc.audit.urls")),
+    path("audit/", include("kentsoc.trail.urls")),
     # The activity summary moved up to the dashboard app but keeps its name, disruptions:reports.
     path("", include(([*disruption_urls.urlpatterns, *report_urls.urlpatterns], "disruptions"))),
     path("api/", include((api_patterns, "api"))),

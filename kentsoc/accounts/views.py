@@ -1,4 +1,5 @@
-"""Signing in to the web in two steps, signing out, and the officer's own API tokens page.
+"""Signing in to the web in two steps, signing out, the officer's own API tokens page and their
+own password.
 
 With REQUIRE_2FA on (outside the demo) the session is authenticated only after both factors:
 the password step (django-axes counts failures) only remembers, in the still-anonymous session,
@@ -16,7 +17,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import get_user_model, login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,7 +29,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kentsoc.accounts import selectors, services
-from kentsoc.accounts.forms import CodeForm
+from kentsoc.accounts.forms import CodeForm, OwnPasswordForm
+from kentsoc.accounts.officers import password_change_own
+from kentsoc.org.scoping import must_change_password
 
 PENDING = "kentsoc_pending_sign_in"
 # How long the code step waits after the password: long enough to open an app and type six digits.
@@ -260,3 +263,21 @@ def token_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
     services.token_revoke(actor=request.user, token=token)
     messages.success(request, f"Token {public_id} revoked: it no longer works.")
     return redirect("account-tokens")
+
+
+# --- The officer's own password -------------------------------------------------------------------
+
+
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@never_cache
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    required = must_change_password(request.user)
+    form = OwnPasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = password_change_own(user=request.user, password=form.cleaned_data["new_password1"])
+        # This browser stays signed in; every other session of the account ends.
+        update_session_auth_hash(request, user)
+        messages.success(request, "Your password has been changed.")
+        return redirect("home")
+    return render(request, "accounts/password_change.html", {"form": form, "required": required})

@@ -3,13 +3,12 @@ from django.db import models
 from django.db.models import Q
 
 from kentsoc.audit.choices import AuditAction
+from kentsoc.org.choices import Role
 from kentsoc.org.scoping import Access, ScopedQuerySet
 
 
 class AuditEventQuerySet(ScopedQuerySet):
     def scope(self, access: Access):
-        from kentsoc.org.choices import Role
-
         if access.has_role(Role.AUDITOR, Role.SUPERVISOR):
             return self.all()
         return self.none()

@@ -16,6 +16,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from kentsoc.audit.services import audit_read
 from kentsoc.org.scoping import access_for
+from kentsoc.web.coerce import as_id
 from kentsoc.web.generic import related_ids
 
 
@@ -58,7 +59,7 @@ class StandardPagination(PageNumberPagination):
     def get_page_size(self, request: Any) -> int:
         # DRF quietly ignores a page_size it cannot read; a client that sent one is told.
         raw = request.query_params.get(self.page_size_query_param)
-        if raw is not None and not (raw.isdecimal() and int(raw) > 0):
+        if raw is not None and (as_id(raw) or 0) < 1:
             raise exceptions.ValidationError(
                 {"page_size": [f"Enter a whole number from 1 to {self.max_page_size}."]}
             )
@@ -104,10 +105,9 @@ VERSION_REQUIRED = "This field is required to update this record (send version o
 
 def _as_version(value: Any, where: str) -> int:
     # bool is an int to Python, never a version; "3" from a form or a header is one.
-    if not isinstance(value, bool):
-        text = str(value).strip()
-        if text.isdecimal():
-            return int(text)
+    version = as_id(value)
+    if version is not None:
+        return version
     raise exceptions.ValidationError(
         {"version": [f"{where} must be the record's version number, e.g. 3."]}
     )

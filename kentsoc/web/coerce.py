@@ -11,12 +11,12 @@ from django.core.exceptions import ValidationError
 
 def as_id(value: Any) -> int | None:
     """A record's id from a form value, a JSON number or the record itself; None when it is not
-    one. Only ASCII digits count: "²" or "٣" pass `isdigit`/`isdecimal` or `int()` yet are no id
-    a client meant, and must be refused, not turned into a 500 or a different record."""
+    one. Only ASCII digits count: "²" passes `isdigit` and "٣" passes `isdecimal` and `int()`,
+    yet neither is an id a client meant: refused, never a 500 or another record."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
+        return value if value >= 0 else None
     if hasattr(value, "pk"):
         return value.pk
     if isinstance(value, str):

@@ -23,11 +23,11 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views import View
 
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_export, audit_read
+from kentsoc.dates import today
 
 
 class _Echo:
@@ -71,7 +71,7 @@ def csv_response(
         for row in rows:
             yield writer.writerow([_csv_safe(resolve(row, path)) for _, path in columns])
 
-    stamp = timezone.localdate().isoformat()
+    stamp = today().isoformat()
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.csv"'
     return response

@@ -10,10 +10,10 @@ import pytest
 from django.utils import timezone
 
 from kentsoc.audit.choices import AuditAction
-from kentsoc.audit.filters import AuditEventFilterSet
 from kentsoc.audit.models import AuditEvent
 from kentsoc.audit.services import audit_record
 from kentsoc.org.scoping import access_for
+from kentsoc.trail.filters import AuditEventFilterSet
 from kentsoc.web.navigation import nav_items
 from tests.factories import UserFactory
 

@@ -20,7 +20,7 @@ from kentsoc.web.forms import apply_service_errors, form_post, posted
 @pytest.mark.parametrize(
     ("value", "expected"),
     [("12", 12), (" 7 ", 7), (5, 5), (True, None), ("²", None), ("٣", None), ("1a", None),
-     ("", None), (None, None), (1.5, None), ("-3", None)],
+     ("", None), (None, None), (1.5, None), ("-3", None), (-3, None)],
 )  # fmt: skip
 def test_as_id_reads_ascii_digits_only(value, expected):
     assert as_id(value) == expected

@@ -4,12 +4,12 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from kentsoc.accounts.officers import officer_set_role
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
 from kentsoc.org.choices import Role
 from kentsoc.org.models import Officer
 from kentsoc.org.roles import ROLE_PERMISSIONS, group_name, sync_roles
-from kentsoc.org.services import officer_set_role
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -18,13 +18,13 @@ from django.test import Client
 from django.urls import reverse
 
 from countylines.models import SafeguardingReferral
+from kentsoc.accounts.admin import ADMIN_MODELS
+from kentsoc.accounts.officers import officer_set_role
 from kentsoc.audit.models import AuditEvent
 from kentsoc.intel.models import IntelligenceRecord
-from kentsoc.org.admin import ADMIN_MODELS
 from kentsoc.org.choices import Rank, Role
 from kentsoc.org.roles import group_name
 from kentsoc.org.scoping import access_for
-from kentsoc.org.services import officer_set_role
 from ocg.models import OCG
 from tests.conftest import _officer
 from tests.factories import UserFactory

@@ -153,8 +153,9 @@ SERVICE_MODULES = [
     "disruptions/services.py",
     "kentsoc/intel/services.py",
     "kentsoc/org/services.py",
+    "kentsoc/accounts/officers.py",
 ]
-AUDIT_CALLS = {"audit_record", "audit_update", "audit_view", "audit_export"}
+AUDIT_CALLS = {"audit_record", "audit_update", "versioned_save", "audit_view", "audit_export"}
 WRITE_CALLS = {"save", "create", "update", "delete", "bulk_create", "bulk_update"}
 WRITE_CALLS |= {"update_or_create", "get_or_create", "set", "add", "remove", "clear"}
 # Services that write derived data, not what a person did, each with the reason.

@@ -394,7 +394,7 @@ def test_every_list_page_audits_unless_it_holds_no_case_data():
     def subclasses(cls: type) -> list[type]:
         return [s for c in cls.__subclasses__() for s in (c, *subclasses(c))]
 
-    import kentsoc.audit.views  # noqa: F401  (every list page's module is loaded by the URL conf)
+    import kentsoc.trail.views  # noqa: F401  (every list page's module is loaded by the URL conf)
 
     get_resolver().url_patterns  # noqa: B018
     pages = {cls.__name__: cls for cls in subclasses(FilteredListView) if hasattr(cls, "selector")}

@@ -6,11 +6,11 @@ from rest_framework import permissions, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kentsoc.audit.api.serializers import AuditEventSerializer
-from kentsoc.audit.filters import AuditEventFilterSet
 from kentsoc.audit.models import AuditEvent
 from kentsoc.audit.selectors import audit_event_list, can_read_audit_log
 from kentsoc.audit.services import audit_log_viewed
+from kentsoc.trail.api.serializers import AuditEventSerializer
+from kentsoc.trail.filters import AuditEventFilterSet
 
 
 class CanReadAuditLog(permissions.BasePermission):

@@ -10,12 +10,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.utils import timezone
 from rest_framework.utils.encoders import JSONEncoder
 
-from kentsoc.audit.api.serializers import AuditEventSerializer
-from kentsoc.audit.filters import AuditEventFilterSet
 from kentsoc.audit.models import AuditEvent
 from kentsoc.audit.selectors import audit_event_list, can_export_audit_log, can_read_audit_log
 from kentsoc.audit.services import audit_export, audit_log_viewed
 from kentsoc.audit.templatetags.audit_tags import as_json
+from kentsoc.dates import today
+from kentsoc.trail.api.serializers import AuditEventSerializer
+from kentsoc.trail.filters import AuditEventFilterSet
 from kentsoc.web.generic import FilteredListView
 
 EXPORT_FORMATS = ("csv", "json")
@@ -92,6 +93,6 @@ class AuditEventListView(FilteredListView):
             yield "\n]\n"
 
         response = StreamingHttpResponse(stream(), content_type="application/json")
-        stamp = timezone.localdate().isoformat()
+        stamp = today().isoformat()
         response["Content-Disposition"] = f'attachment; filename="audit-trail-{stamp}.json"'
         return response

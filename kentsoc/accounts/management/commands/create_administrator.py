@@ -17,9 +17,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kentsoc.accounts.officers import administrator_create
 from kentsoc.org.choices import Rank
 from kentsoc.org.models import Team
-from kentsoc.org.services import administrator_create
 
 PASSWORD_ENV = "KENTSOC_ADMIN_PASSWORD"  # noqa: S105 - the variable's name, not a password
 

@@ -25,7 +25,7 @@ def administration_panel(user: Any) -> Panel | None:
     ]
     return Panel(
         title="Administration",
-        template="org/partials/admin_panel.html",
+        template="accounts/partials/admin_panel.html",
         context={
             "links": [(label, reverse(name), hint) for label, name, hint in links],
             "awaiting_password": Officer.objects.filter(must_change_password=True).count(),

@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from kentsoc.audit.api import views
+from kentsoc.trail.api import views
 
 router = SimpleRouter(trailing_slash=True)
 router.register("audit", views.AuditEventViewSet, basename="audit-event")

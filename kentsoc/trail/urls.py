@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kentsoc.audit import views
+from kentsoc.trail import views
 
 app_name = "audit"
 
