@@ -26,7 +26,7 @@ class DisruptionFilterSet(django_filters.FilterSet):
     impact_grade = django_filters.ChoiceFilter(choices=ImpactGrade.choices, label="Impact")
     team = django_filters.ModelChoiceFilter(queryset=Team.objects.all())
     division = django_filters.ModelChoiceFilter(
-        queryset=Division.objects.all(), method="filter_division"
+        queryset=Division.objects.all(), method="filter_division", label="Division"
     )
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="From")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="To")

@@ -48,7 +48,7 @@ class OcgFilterSet(django_filters.FilterSet):
         queryset=Team.objects.all(), label="Managing team", empty_label="Any team"
     )
     tier = django_filters.ChoiceFilter(
-        choices=TIER_CHOICES, method="filter_tier", empty_label="Any tier"
+        choices=TIER_CHOICES, method="filter_tier", empty_label="Any tier", label="Tier"
     )
     criminality = django_filters.ChoiceFilter(
         choices=Criminality.choices, method="filter_criminality", empty_label="Any criminality"

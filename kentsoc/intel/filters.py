@@ -31,8 +31,10 @@ class IntelligenceRecordFilterSet(django_filters.FilterSet):
     source_evaluation = django_filters.ChoiceFilter(choices=SourceEvaluation.choices)
     intelligence_assessment = django_filters.ChoiceFilter(choices=IntelligenceAssessment.choices)
     handling_code = django_filters.ChoiceFilter(choices=HandlingCode.choices)
-    scorable = django_filters.BooleanFilter(method="filter_scorable", widget=_YES_NO)
-    deleted = django_filters.BooleanFilter(method="filter_deleted", widget=_YES_NO)
+    scorable = django_filters.BooleanFilter(
+        method="filter_scorable", widget=_YES_NO, label="Counts towards the score"
+    )
+    deleted = django_filters.BooleanFilter(method="filter_deleted", widget=_YES_NO, label="Deleted")
     information_date = django_filters.DateFromToRangeFilter(
         label="Information date (from – to)",
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
