@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from countylines import selectors
-from kentsoc.intel.choices import CountyLineCriterion
 from kentsoc.org.choices import Role
 from kentsoc.org.scoping import access_for
 from kentsoc.web.home import Panel
@@ -22,14 +21,8 @@ def nominations_panel(user: Any) -> Panel | None:
         lines = lines.filter(division_id=access.division_id)
     rows = []
     for line in lines[:PANEL_ROWS]:
-        missing = selectors.listed_missing_criteria(line)
-        rows.append(
-            {
-                "line": line,
-                "ready": not missing,
-                "missing": [CountyLineCriterion(c).label for c in missing],
-            }
-        )
+        missing = selectors.missing_criteria_labels(line)
+        rows.append({"line": line, "ready": not missing, "missing": missing})
     if not rows:
         return None
     is_supervisor = access.role == Role.SUPERVISOR

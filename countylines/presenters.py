@@ -11,9 +11,9 @@ from countylines import forms as f
 from countylines import selectors
 from countylines.choices import LineStatus
 from countylines.services.base import OPEN_STATUSES, PERM_APPROVE, PERM_CHANGE
-from kentsoc.intel.choices import CountyLineCriterion
 from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.intel.selectors import can_open_records
+from kentsoc.web.extensions import sections_for
 
 
 def _records(user: Any, breakdown: list[dict[str, Any]]) -> dict[int, IntelligenceRecord]:
@@ -46,7 +46,7 @@ def _record_links(
 
 def _not_scored_reason(line: Any) -> str:
     if line.status == LineStatus.NOMINATED:
-        missing = [CountyLineCriterion(c).label for c in selectors.listed_missing_criteria(line)]
+        missing = selectors.missing_criteria_labels(line)
         if missing:
             return f"Not scored: definition evidence missing for {', '.join(missing)}."
         return "Not scored yet: awaiting a supervisor's approval to go on the matrix."
@@ -90,7 +90,7 @@ def detail_context(request: HttpRequest, line: Any, **forms: Any) -> dict[str, A
     is_open = line.status in OPEN_STATUSES
     can_change = user.has_perm(PERM_CHANGE) and is_open
     can_approve = user.has_perm(PERM_APPROVE)
-    missing = [CountyLineCriterion(c).label for c in selectors.listed_missing_criteria(line)]
+    missing = selectors.missing_criteria_labels(line)
     links = list(line.line_districts.all())
     return {
         "tab": "summary",
@@ -114,5 +114,6 @@ def detail_context(request: HttpRequest, line: Any, **forms: Any) -> dict[str, A
         "deal_line_form": forms.get("deal_line_form") or f.DealLineForm(),
         "nominal_form": forms.get("nominal_form"),
         "show_safeguarding": selectors.can_see_safeguarding(user=user, line=line),
+        "sections": sections_for("countyline_detail", request, line),
         **score_context(user, line),
     }

@@ -13,6 +13,7 @@ from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from countylines.choices import LineStatus
+from countylines.definition import line_definition
 from countylines.models import (
     CountyLine,
     CountyLineDistrict,
@@ -27,8 +28,6 @@ from countylines.models import (
 )
 from countylines.phones import display_mobile
 from kentsoc.audit.models import AuditEvent
-from kentsoc.intel.choices import CountyLineCriterion
-from kentsoc.intel.models import DefinitionEvidence
 from kentsoc.matrix.models import Ranking, Score
 from kentsoc.org.scoping import access_for
 
@@ -78,11 +77,7 @@ def _with_related(queryset: QuerySet[CountyLine]) -> QuerySet[CountyLine]:
                 "scores", queryset=Score.objects.filter(is_current=True), to_attr="current_scores"
             ),
             Prefetch("rankings", queryset=_effective_rankings(), to_attr="ranking_rows"),
-            Prefetch(
-                "evidence",
-                queryset=DefinitionEvidence.objects.only("id", "county_line_id", "criterion"),
-                to_attr="evidence_rows",
-            ),
+            *line_definition.prefetch(),
         )
     )
 
@@ -111,14 +106,13 @@ def current_ranking(line: CountyLine) -> Ranking | None:
     return rows[0] if rows else None
 
 
-def evidenced_criteria(line: CountyLine) -> set[str]:
-    return {row.criterion for row in getattr(line, "evidence_rows", ())}
-
-
 def listed_missing_criteria(line: CountyLine) -> list[str]:
-    """Criteria with no evidence row, in the order DOMAIN.md lists them (for list rows)."""
-    done = evidenced_criteria(line)
-    return [c for c in CountyLineCriterion.values if c not in done]
+    """Codes of the definition's criteria with no evidence, in the order DOMAIN.md lists them."""
+    return [gap.code for gap in line_definition.gaps(line)]
+
+
+def missing_criteria_labels(line: CountyLine) -> list[str]:
+    return [gap.label for gap in line_definition.gaps(line)]
 
 
 def primary_district(line: CountyLine):

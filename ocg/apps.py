@@ -8,11 +8,9 @@ class OcgConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from kentsoc.intel.services import on_evidence_recorded
         from kentsoc.web.home import register_panel
         from ocg import panels
         from ocg.reference import sync_criminality_types
-        from ocg.services import lifecycle
 
         post_migrate.connect(
             sync_criminality_types, sender=self, dispatch_uid="ocg.sync_criminality_types"
@@ -21,4 +19,3 @@ class OcgConfig(AppConfig):
         register_panel(panels.your_ocgs)
         register_panel(panels.nominations_to_progress)
         register_panel(panels.waiting_for_approval)
-        on_evidence_recorded("ocg", lifecycle.ocg_evidence_recorded)

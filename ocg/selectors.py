@@ -15,12 +15,12 @@ from django.utils import timezone
 
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
-from kentsoc.intel.choices import OcgCriterion
-from kentsoc.intel.models import DefinitionEvidence, IntelligenceRecord
-from kentsoc.intel.selectors import MIN_CURRENT_MEMBERS, can_open_records
+from kentsoc.intel.models import IntelligenceRecord
+from kentsoc.intel.selectors import can_open_records
 from kentsoc.matrix.models import Ranking, Score
 from ocg import search
 from ocg.choices import SCORED_OCG_STATUSES, OcgStatus, PlanActionStatus
+from ocg.definition import ocg_definition
 from ocg.models import OCG, Membership, Nominal, OcgStatusChange, PlanAction
 from ocg.network import network_links, nominal_node, ocg_node
 
@@ -53,11 +53,7 @@ def _with_related(queryset: QuerySet[OCG]) -> QuerySet[OCG]:
                 queryset=Ranking.objects.select_related("division"),
                 to_attr="ranking_rows",
             ),
-            Prefetch(
-                "evidence",
-                queryset=DefinitionEvidence.objects.only("id", "ocg_id", "criterion"),
-                to_attr="evidence_rows",
-            ),
+            *ocg_definition.prefetch(),
         )
     )
 
@@ -72,18 +68,13 @@ def ocg_get(*, user: Any, pk: Any) -> OCG:
 
 
 def missing_criteria(ocg: OCG) -> list[str]:
-    """Criteria codes not yet met, from the prefetched evidence and members; the same rule as
-    `kentsoc.intel.selectors.definition_gaps` without a query per OCG."""
-    evidenced = {e.criterion for e in ocg.evidence_rows}
-    gaps = [code for code in OcgCriterion.values if code not in evidenced]
-    current = sum(1 for m in ocg.memberships.all() if m.to_date is None)
-    if OcgCriterion.TWO_OR_MORE_INDIVIDUALS not in gaps and current < MIN_CURRENT_MEMBERS:
-        gaps.insert(0, OcgCriterion.TWO_OR_MORE_INDIVIDUALS.value)
-    return gaps
+    """Codes of the definition's criteria not yet met (from what `ocg_list`/`ocg_get` prefetched:
+    no query per OCG)."""
+    return [gap.code for gap in ocg_definition.gaps(ocg)]
 
 
 def missing_criteria_labels(ocg: OCG) -> list[str]:
-    return [OcgCriterion(code).label for code in missing_criteria(ocg)]
+    return [gap.label for gap in ocg_definition.gaps(ocg)]
 
 
 @dataclass
@@ -340,20 +331,14 @@ def nominal_search(*, user: Any, text: str, limit: int = 10) -> list[Nominal]:
 
 
 def nominal_appearances(*, user: Any, nominal: Nominal) -> dict[str, Any]:
-    """Every OCG and intelligence record the person appears in that the user may see (the county
-    lines they work are a section countylines adds to the page)."""
-    from kentsoc.intel.selectors import intelligence_for_subject
-
+    """Every OCG the person is a member of that the user may see (the county lines they work and
+    their intelligence records are sections the apps above add to the page)."""
     memberships = list(
         Membership.objects.filter(nominal=nominal, ocg__in=OCG.objects.visible_to(user))
         .select_related("ocg", "ocg__division")
         .order_by("to_date", "ocg__reference")
     )
-    records = list(intelligence_for_subject(user=user, nominal=nominal))
-    return {
-        "memberships": memberships,
-        "records": records,
-    }
+    return {"memberships": memberships}
 
 
 # --- home panels --------------------------------------------------------------------------------

@@ -190,13 +190,6 @@ class DealLineInput(serializers.Serializer):
     active_from = serializers.DateField(required=False, allow_null=True, validators=[HAPPENED])
 
 
-@extend_schema_serializer(component_name="CountyLineEvidenceInput")
-class EvidenceInput(serializers.Serializer):
-    criterion = serializers.CharField(max_length=40)
-    text = serializers.CharField(allow_blank=True, max_length=LONG_TEXT)
-    records = serializers.ListField(child=serializers.IntegerField(), required=False)
-
-
 class DismantleInput(serializers.Serializer):
     date = serializers.DateField(validators=[HAPPENED])
     reason = serializers.CharField(allow_blank=True, max_length=REASON_TEXT)

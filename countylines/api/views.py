@@ -26,7 +26,6 @@ from countylines.services.people import (
     referral_record_outcome,
 )
 from kentsoc.audit.services import audit_view
-from kentsoc.intel.services import EVIDENCE_PERMS
 from kentsoc.web.api import (
     ActionPermissions,
     AuditedListMixin,
@@ -57,7 +56,6 @@ class CountyLineViewSet(
         "nominals": PERM_CHANGE,
         "remove_nominal": PERM_CHANGE,
         "deal_lines": PERM_CHANGE,
-        "evidence": EVIDENCE_PERMS["county_line"],
         "activate": PERM_APPROVE,
         "dismantle": PERM_CHANGE,
         "reject": PERM_APPROVE,
@@ -125,22 +123,6 @@ class CountyLineViewSet(
         line = self._line()
         data = _input(s.DealLineInput, request.data)
         line_add_deal_line(actor=request.user, line=line, **data)
-        return self._respond(line.pk, status.HTTP_201_CREATED)
-
-    @extend_schema(request=s.EvidenceInput, responses={201: s.CountyLineSerializer})
-    @action(detail=True, methods=["post"])
-    def evidence(self, request: Request, pk: str) -> Response:
-        from kentsoc.intel.services import evidence_add
-
-        line = self._line()
-        data = _input(s.EvidenceInput, request.data)
-        evidence_add(
-            actor=request.user,
-            county_line=line,
-            criterion=data["criterion"],
-            text=data["text"],
-            records=data.get("records", []),
-        )
         return self._respond(line.pk, status.HTTP_201_CREATED)
 
     @extend_schema(request=None)

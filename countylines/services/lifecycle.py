@@ -9,6 +9,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
 from countylines.choices import LineStatus
+from countylines.definition import line_definition
 from countylines.models import CountyLine, FlexPeriod
 from countylines.services.base import (
     OPEN_STATUSES,
@@ -25,8 +26,6 @@ from countylines.services.base import (
 from kentsoc import broker
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_record
-from kentsoc.intel.choices import CountyLineCriterion
-from kentsoc.intel.selectors import definition_gaps
 from kentsoc.org.models import Division
 from kentsoc.trh.choices import RankedSubject
 
@@ -48,11 +47,6 @@ def resolve_division(value: Any) -> Division | None:
     return division
 
 
-def missing_criteria(line: CountyLine) -> list[str]:
-    """Codes of the definition criteria not yet evidenced (INTEL decides what counts)."""
-    return list(definition_gaps(county_line=line))
-
-
 @transaction.atomic
 def line_activate(
     *, actor: Any, line: CountyLine, effective_on: datetime.date | None = None
@@ -68,9 +62,9 @@ def line_activate(
                 f"{current.reference} is {current.get_status_display().lower()}."
             }
         )
-    gaps = missing_criteria(current)
+    gaps = line_definition.gaps(current)
     if gaps:
-        labels = ", ".join(CountyLineCriterion(code).label for code in gaps)
+        labels = ", ".join(gap.label for gap in gaps)
         raise ValidationError(
             {
                 NON_FIELD_ERRORS: f"{current.reference} cannot go on the matrix yet: definition "

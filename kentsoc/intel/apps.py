@@ -5,3 +5,11 @@ class IntelConfig(AppConfig):
     name = "kentsoc.intel"
     label = "intel"
     verbose_name = "Intelligence"
+
+    def ready(self) -> None:
+        # Intel sits above the subjects: from here it tells them what their definition lacks
+        # and adds its sections to their pages.
+        from kentsoc.intel import sections, selectors
+
+        selectors.register_definition_readers()
+        sections.register_sections()

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from countylines.definition import line_definition
+from countylines.models import CountyLine
 from kentsoc.intel.choices import CountyLineCriterion, HandlingCode, OcgCriterion
 from kentsoc.intel.models import DefinitionEvidence, FactorClaim, IntelligenceRecord
 from kentsoc.org.choices import Role
 from kentsoc.org.scoping import access_for
-
-if TYPE_CHECKING:
-    from countylines.models import CountyLine
-    from ocg.models import OCG, Nominal
+from ocg.definition import DefinitionReader, Gap, ocg_definition
+from ocg.models import OCG, Nominal
 
 RESTRICTED_CONDITIONS = "restricted: handling conditions apply"
 # An OCG is "two or more individuals": the evidence text is not enough without the people.
@@ -105,9 +105,28 @@ def _one_subject(ocg: Any, county_line: Any) -> None:
 
 
 def _current_member_count(ocg: OCG) -> int:
-    from ocg.models import Membership
+    # From the members a list or page prefetched, if it did (no query per row).
+    return sum(1 for m in ocg.memberships.all() if m.to_date is None)
 
-    return Membership.objects.filter(ocg=ocg, to_date__isnull=True).count()
+
+# Where a list's prefetch puts each subject's evidence (criterion only), for `definition_gaps`.
+EVIDENCE_ROWS = "evidence_rows"
+
+
+def _evidence_prefetch(subject_field: str) -> Prefetch:
+    return Prefetch(
+        "evidence",
+        queryset=DefinitionEvidence.objects.only("id", f"{subject_field}_id", "criterion"),
+        to_attr=EVIDENCE_ROWS,
+    )
+
+
+def _evidenced(subject: dict[str, Any]) -> set[str]:
+    (obj,) = subject.values()
+    rows = getattr(obj, EVIDENCE_ROWS, None)
+    if rows is not None:
+        return {row.criterion for row in rows}
+    return set(DefinitionEvidence.objects.filter(**subject).values_list("criterion", flat=True))
 
 
 def definition_gaps(*, ocg: OCG | None = None, county_line: CountyLine | None = None) -> list[str]:
@@ -117,9 +136,7 @@ def definition_gaps(*, ocg: OCG | None = None, county_line: CountyLine | None = 
     """
     criteria = criteria_for(ocg=ocg, county_line=county_line)
     subject = {"ocg": ocg} if ocg is not None else {"county_line": county_line}
-    evidenced = set(
-        DefinitionEvidence.objects.filter(**subject).values_list("criterion", flat=True)
-    )
+    evidenced = _evidenced(subject)
     gaps = [code for code in criteria.values if code not in evidenced]
     if (
         ocg is not None
@@ -134,8 +151,28 @@ def definition_gap_labels(
     *, ocg: OCG | None = None, county_line: CountyLine | None = None
 ) -> list[str]:
     """The gaps in words, for refusals such as "definition evidence missing for …"."""
+    return [gap.label for gap in _gaps(ocg=ocg, county_line=county_line)]
+
+
+def _gaps(*, ocg: OCG | None = None, county_line: CountyLine | None = None) -> list[Gap]:
     criteria = criteria_for(ocg=ocg, county_line=county_line)
-    return [criteria(code).label for code in definition_gaps(ocg=ocg, county_line=county_line)]
+    return [
+        Gap(code, criteria(code).label)
+        for code in definition_gaps(ocg=ocg, county_line=county_line)
+    ]
+
+
+def register_definition_readers() -> None:
+    """Let the subjects ask what their definition lacks (see ocg.definition)."""
+    ocg_definition.register(
+        DefinitionReader(gaps=lambda ocg: _gaps(ocg=ocg), prefetch=[_evidence_prefetch("ocg")])
+    )
+    line_definition.register(
+        DefinitionReader(
+            gaps=lambda line: _gaps(county_line=line),
+            prefetch=[_evidence_prefetch("county_line")],
+        )
+    )
 
 
 def evidence_for_subject(

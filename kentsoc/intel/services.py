@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,6 +36,7 @@ from kentsoc.trh.factors import (
     factor_claim_error,
 )
 from ocg.models import OCG, Nominal
+from ocg.services.lifecycle import ocg_evidence_recorded
 
 # Our own references are generated; a hand-typed one in that form could collide with a later one.
 GENERATED_REFERENCE = re.compile(r"^INT-\d+$", re.IGNORECASE)
@@ -485,17 +486,6 @@ _EVIDENCE_OWNERS = {
     "ocg": "OCG coordinators, researchers and supervisors",
     "county_line": "CLGT officers and supervisors",
 }
-# What a subject's own lifecycle does when evidence is recorded on it. The subject apps sit above
-# intel (apps depend downward only), so they register their rule here from AppConfig.ready().
-_EVIDENCE_RECORDED: dict[str, Callable[[Any, Any], None]] = {}
-
-
-def on_evidence_recorded(kind: str, hook: Callable[[Any, Any], None]) -> None:
-    """Register `hook(actor, subject)`, run in the same transaction after evidence on a subject
-    of this kind is recorded."""
-    if kind not in EVIDENCE_PERMS:
-        raise ValueError(f"Unknown evidence subject kind {kind!r}.")
-    _EVIDENCE_RECORDED[kind] = hook
 
 
 def may_add_evidence(actor: Any, kind: str) -> bool:
@@ -574,8 +564,8 @@ def evidence_add(
         obj=evidence,
         changes={kind: subject.pk, "criterion": criterion, "text": text, "records": record_ids},
     )
-    if hook := _EVIDENCE_RECORDED.get(kind):
-        hook(actor, subject)
+    if kind == "ocg":
+        ocg_evidence_recorded(actor=actor, ocg=subject)
     return evidence
 
 

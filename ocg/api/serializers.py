@@ -95,12 +95,6 @@ class OcgUpdateInput(serializers.Serializer):
     version = serializers.IntegerField(required=False)
 
 
-class EvidenceInput(serializers.Serializer):
-    criterion = serializers.CharField(max_length=40)
-    text = serializers.CharField(allow_blank=True, max_length=LONG_TEXT)
-    records = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-
-
 class ReasonInput(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, max_length=REASON_TEXT)
 

@@ -12,7 +12,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kentsoc.audit.services import audit_read, audit_view
-from kentsoc.intel.services import EVIDENCE_PERMS
 from kentsoc.web.api import (
     ActionPermissions,
     AuditedListMixin,
@@ -67,7 +66,6 @@ class OcgViewSet(
     action_permissions = {
         "create": PERM_ADD,
         "partial_update": PERM_CHANGE,
-        "evidence": EVIDENCE_PERMS["ocg"],
         "members": PERM_CHANGE,
         "start_development": PERM_CHANGE,
         "submit_for_mapping": PERM_CHANGE,
@@ -108,16 +106,6 @@ class OcgViewSet(
         data["version"] = self.client_version()
         nomination.ocg_update(actor=request.user, ocg=ocg, **data)
         return self._respond(ocg.pk)
-
-    @extend_schema(request=s.EvidenceInput, responses={201: s.OcgSerializer})
-    @action(detail=True, methods=["post"])
-    def evidence(self, request: Request, pk: str) -> Response:
-        from kentsoc.intel.services import evidence_add
-
-        ocg = self._ocg()
-        data = _input(s.EvidenceInput, request.data)
-        evidence_add(actor=request.user, ocg=ocg, **data)
-        return self._respond(ocg.pk, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.MembershipAddInput, responses={201: s.OcgSerializer})
     @action(detail=True, methods=["post"])

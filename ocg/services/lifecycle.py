@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_record
-from kentsoc.intel.selectors import definition_gap_labels
 from kentsoc.org.choices import Role, TeamKind
 from kentsoc.org.models import Officer, Team
 from ocg.choices import OcgStatus
+from ocg.definition import ocg_definition
 from ocg.models import OCG
 from ocg.services.common import (
     PERM_ADD,
@@ -54,9 +54,10 @@ def auto_start_development(actor: Any, ocg: OCG) -> None:
         record_move(actor=actor, ocg=ocg, to=OcgStatus.IN_DEVELOPMENT, reason="Development started")
 
 
-def ocg_evidence_recorded(actor: Any, ocg: OCG) -> None:
-    """Definition evidence was recorded on the OCG (intel.services.evidence_add runs this in its
-    transaction, for pages and API alike): that is development work too."""
+@transaction.atomic
+def ocg_evidence_recorded(*, actor: Any, ocg: OCG) -> None:
+    """Definition evidence was recorded on the OCG (kentsoc.intel's evidence_add calls this in its
+    transaction, for the page and the API alike): that is development work too."""
     auto_start_development(actor, lock_ocg(ocg))
 
 
@@ -101,7 +102,7 @@ def ocg_submit_for_mapping(*, actor: Any, ocg: OCG) -> OCG:
         raise ValidationError(
             {NON_FIELD_ERRORS: f"{ocg.reference} is already waiting for a supervisor's approval."}
         )
-    missing = definition_gap_labels(ocg=ocg)
+    missing = [gap.label for gap in ocg_definition.gaps(ocg)]
     if missing:
         raise ValidationError(
             {
@@ -144,7 +145,7 @@ def ocg_approve_mapping(*, actor: Any, ocg: OCG) -> OCG:
     ocg = lock_ocg(ocg)
     _require_awaiting(ocg, "approved")
     # Evidence may have been withdrawn since the submission.
-    missing = definition_gap_labels(ocg=ocg)
+    missing = [gap.label for gap in ocg_definition.gaps(ocg)]
     if missing:
         raise ValidationError(
             {

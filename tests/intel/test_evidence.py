@@ -1,6 +1,6 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.template import Context, Template
+from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -8,6 +8,7 @@ from kentsoc.audit.models import AuditEvent
 from kentsoc.intel.models import DefinitionEvidence
 from kentsoc.intel.selectors import definition_gap_labels, definition_gaps, evidence_checklist
 from kentsoc.intel.services import evidence_add, evidence_remove
+from kentsoc.web.extensions import sections_for
 from tests.factories import (
     CountyLineFactory,
     MembershipFactory,
@@ -175,7 +176,17 @@ def test_evidence_remove_needs_a_reason_and_is_audited_with_its_content(research
     assert "serious_crime" in definition_gaps(ocg=ocg)
 
 
-def test_checklist_partial_renders_evidence_and_missing(researcher, ocg):
+def _sections_html(page, user, obj, tab=""):
+    """The sections intel adds to a subject's page, rendered as the page includes them."""
+    request = RequestFactory().get("/ocgs/1/")
+    request.user = user
+    return "".join(
+        render_to_string(s.template, {"section": s.context}, request)
+        for s in sections_for(page, request, obj, tab)
+    )
+
+
+def test_checklist_section_renders_evidence_and_missing(researcher, ocg):
     record = RecordFactory(ocgs=[ocg])
     evidence_add(
         actor=researcher,
@@ -184,29 +195,21 @@ def test_checklist_partial_renders_evidence_and_missing(researcher, ocg):
         text="Class A supply",
         records=[record],
     )
-    request = RequestFactory().get("/ocgs/1/")
-    request.user = researcher
-    html = Template("{% load intel %}{% intel_evidence_checklist ocg=ocg %}").render(
-        Context({"request": request, "ocg": ocg})
-    )
+    html = _sections_html("ocg_detail", researcher, ocg, tab="evidence")
     assert "Class A supply" in html and record.reference in html
     assert 'data-testid="criterion-serious_crime" data-met="true"' in html
     assert 'data-testid="criterion-working_together" data-met="false"' in html
     assert "criterion=working_together" in html and "next=%2Focgs%2F1%2F" in html
 
 
-def test_records_partial_lists_records_with_tags_and_add_link(researcher, ocg):
+def test_records_section_lists_records_with_tags_and_add_link(researcher, ocg):
     from django.utils import timezone
 
     RecordFactory(ocgs=[ocg], reference="INT-T1", claims={"violence": 2})
     RecordFactory(ocgs=[ocg], reference="INT-T2", source_evaluation="3")
     RecordFactory(ocgs=[ocg], reference="INT-T3", deleted_at=timezone.now())
     RecordFactory(reference="INT-OTHER", ocgs=[OcgFactory(division=ocg.division)])
-    request = RequestFactory().get("/ocgs/1/")
-    request.user = researcher
-    html = Template("{% load intel %}{% intel_subject_records ocg=ocg %}").render(
-        Context({"request": request, "ocg": ocg})
-    )
+    html = _sections_html("ocg_detail", researcher, ocg, tab="intelligence")
     assert "INT-T1" in html and "INT-T2" in html and "INT-T3" in html
     assert "INT-OTHER" not in html
     assert "Violence: 2 — medium" in html
@@ -237,3 +240,58 @@ def test_evidence_moves_a_nominated_ocg_into_development_in_the_service(research
     # Evidence on a group already in development changes no status.
     evidence_add(actor=researcher, ocg=ocg, criterion="working_together", text="Calls")
     assert OcgStatusChange.objects.filter(ocg=ocg).count() == 1
+
+
+def test_each_ocg_tab_shows_only_its_own_section(researcher, ocg):
+    RecordFactory(ocgs=[ocg], reference="INT-TAB")
+    evidence_html = _sections_html("ocg_detail", researcher, ocg, tab="evidence")
+    records_html = _sections_html("ocg_detail", researcher, ocg, tab="intelligence")
+    assert "evidence-checklist" in evidence_html and "INT-TAB" not in evidence_html
+    assert "INT-TAB" in records_html and "evidence-checklist" not in records_html
+    assert _sections_html("ocg_detail", researcher, ocg, tab="summary") == ""
+
+
+def test_line_and_nominal_pages_get_their_sections(researcher, clgt_officer, line):
+    nominal = NominalFactory()
+    RecordFactory(county_lines=[line], nominals=[nominal], reference="INT-BOTH")
+    line_html = _sections_html("countyline_detail", clgt_officer, line)
+    assert "evidence-checklist" in line_html and "INT-BOTH" in line_html
+    nominal_html = _sections_html("nominal_detail", researcher, nominal)
+    assert "INT-BOTH" in nominal_html and "evidence-checklist" not in nominal_html
+    # A person's records are added from the record form, not from the person's page.
+    assert "add-record" not in nominal_html
+
+
+def test_page_and_api_record_evidence_the_same_way(researcher, force, client):
+    """One service behind both doors: the same evidence row, audit event and lifecycle move."""
+    from rest_framework.test import APIClient
+
+    from ocg.choices import OcgStatus
+    from ocg.models import OcgStatusChange
+
+    by_page, by_api = (OcgFactory(division=force["divisions"]["north"]) for _ in range(2))
+    body = {"criterion": "serious_crime", "text": "Class A supply"}
+    client.force_login(researcher)
+    page = client.post(reverse("intel:evidence-add"), {"ocg": by_page.pk, **body})
+    api_client = APIClient()
+    api_client.force_authenticate(researcher)
+    api = api_client.post(f"/api/ocgs/{by_api.pk}/evidence/", body, format="json")
+    assert (page.status_code, api.status_code) == (302, 201)
+    assert api.json()["status"] == OcgStatus.IN_DEVELOPMENT
+
+    def outcome(ocg):
+        ocg.refresh_from_db()
+        evidence = DefinitionEvidence.objects.get(ocg=ocg)
+        move = OcgStatusChange.objects.get(ocg=ocg)
+        audited = AuditEvent.objects.filter(
+            object_type="intel.definitionevidence", object_id=str(evidence.pk)
+        )
+        return (
+            ocg.status,
+            (evidence.criterion, evidence.text, evidence.created_by),
+            (move.from_status, move.to_status, move.changed_by, move.reason),
+            sorted(audited.values_list("action", flat=True)),
+            definition_gaps(ocg=ocg),
+        )
+
+    assert outcome(by_page) == outcome(by_api)

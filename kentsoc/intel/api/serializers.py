@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from kentsoc.intel.choices import HandlingCode, IntelligenceAssessment, SourceEvaluation
@@ -21,6 +22,20 @@ class DeleteInput(serializers.Serializer):
     reason = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=REASON_TEXT
     )
+
+
+class EvidenceInput(serializers.Serializer):
+    """POST /api/ocgs/<id>/evidence/: one criterion of the OCG definition and what shows it."""
+
+    criterion = serializers.CharField(max_length=40)
+    text = serializers.CharField(allow_blank=True, max_length=LONG_TEXT)
+    records = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+
+
+# The same body for a county line, under the schema name its clients were generated from.
+@extend_schema_serializer(component_name="CountyLineEvidenceInput")
+class CountyLineEvidenceInput(EvidenceInput):
+    records = serializers.ListField(child=serializers.IntegerField(), required=False)
 
 
 class IntelligenceRecordSerializer(serializers.Serializer):

@@ -5,12 +5,20 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from countylines import selectors as line_selectors
+from countylines.api.serializers import CountyLineSerializer
 from kentsoc.audit.services import audit_view
 from kentsoc.intel import services
-from kentsoc.intel.api.serializers import DeleteInput, IntelligenceRecordSerializer
+from kentsoc.intel.api.serializers import (
+    CountyLineEvidenceInput,
+    DeleteInput,
+    EvidenceInput,
+    IntelligenceRecordSerializer,
+)
 from kentsoc.intel.filters import IntelligenceRecordFilterSet
 from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.intel.selectors import intelligence_get, intelligence_list
@@ -20,6 +28,9 @@ from kentsoc.web.api import (
     VersionedUpdateMixin,
     versioned_update_schema,
 )
+from ocg import selectors as ocg_selectors
+from ocg.api.serializers import OcgSerializer
+from ocg.api.views import CanViewOcgs
 
 
 class CanReadIntelligence(permissions.BasePermission):
@@ -90,3 +101,51 @@ class IntelligenceRecordViewSet(
             actor=request.user, record=record, reason=body.validated_data["reason"]
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# Definition evidence is recorded under its subject's path, and the answer is the subject as its
+# own API shows it (with `missing_criteria`): a client sees at once what is still missing.
+
+
+class OcgEvidenceViewSet(viewsets.GenericViewSet):
+    """POST /api/ocgs/<id>/evidence/ (its only route)."""
+
+    serializer_class = OcgSerializer
+    permission_classes = [permissions.IsAuthenticated, CanViewOcgs, ActionPermissions]
+    action_permissions = {"evidence": services.EVIDENCE_PERMS["ocg"]}
+
+    def get_queryset(self):
+        return ocg_selectors.ocg_list(user=self.request.user)
+
+    @extend_schema(request=EvidenceInput, responses={201: OcgSerializer})
+    @action(detail=True, methods=["post"])
+    def evidence(self, request: Request, pk: str) -> Response:
+        ocg = ocg_selectors.ocg_get(user=request.user, pk=pk)
+        self.check_object_permissions(request, ocg)
+        body = EvidenceInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.evidence_add(actor=request.user, ocg=ocg, **body.validated_data)
+        ocg = ocg_selectors.ocg_get(user=request.user, pk=ocg.pk)
+        return Response(self.get_serializer(ocg).data, status=status.HTTP_201_CREATED)
+
+
+class CountyLineEvidenceViewSet(viewsets.GenericViewSet):
+    """POST /api/county-lines/<id>/evidence/ (its only route)."""
+
+    serializer_class = CountyLineSerializer
+    permission_classes = [permissions.IsAuthenticated, ActionPermissions]
+    action_permissions = {"evidence": services.EVIDENCE_PERMS["county_line"]}
+
+    def get_queryset(self):
+        return line_selectors.line_list(user=self.request.user)
+
+    @extend_schema(request=CountyLineEvidenceInput, responses={201: CountyLineSerializer})
+    @action(detail=True, methods=["post"])
+    def evidence(self, request: Request, pk: str) -> Response:
+        line = line_selectors.line_get(user=request.user, pk=pk)
+        self.check_object_permissions(request, line)
+        body = CountyLineEvidenceInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.evidence_add(actor=request.user, county_line=line, **body.validated_data)
+        line = line_selectors.line_get(user=request.user, pk=line.pk)
+        return Response(self.get_serializer(line).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,173 @@
+"""What intelligence adds to the subjects' record pages, as sections (kentsoc.web.extensions).
+
+The OCG, county-line and nominal pages belong to apps below intel and never name it: `ready()`
+registers these sections, and each page renders whatever is registered for it. A section's context
+is None where it has nothing to show (another tab of the OCG page).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from countylines.models import CountyLine
+from kentsoc.intel.selectors import (
+    can_open_records,
+    evidence_checklist,
+    intelligence_for_subject,
+    openable_record_ids,
+)
+from kentsoc.intel.services import may_add_evidence
+from kentsoc.intel.tables import claims_in_words, record_status
+from kentsoc.web.extensions import Section, register_section
+from ocg.models import OCG, Nominal
+
+EVIDENCE_TEMPLATE = "intel/sections/evidence.html"
+RECORDS_TEMPLATE = "intel/sections/records.html"
+OCG_EVIDENCE_HINT = (
+    "Every criterion must be evidenced (with links to graded intelligence) before the OCG can be "
+    "submitted for mapping."
+)
+
+
+def _kind(subject: Any) -> str:
+    if isinstance(subject, OCG):
+        return "ocg"
+    if isinstance(subject, CountyLine):
+        return "county_line"
+    if isinstance(subject, Nominal):
+        return "nominal"
+    raise TypeError(f"{type(subject).__name__} is not a subject of intelligence.")
+
+
+def subject_records_context(*, user: Any, subject: Any, next_url: str = "") -> dict[str, Any]:
+    """The subject's intelligence records the user may see, newest first, deleted ones last."""
+    kind = _kind(subject)
+    records = list(
+        intelligence_for_subject(user=user, **{kind: subject}).order_by(
+            "deleted_at", "-information_date", "-id"
+        )
+    )
+    # A claim reads in the words of the table of the subject being looked at.
+    types = [kind] if kind != "nominal" else None
+    # The rows are scoped already; the record page also needs the permission.
+    can_open = can_open_records(user)
+    rows = [
+        {
+            "record": r,
+            "url": reverse("intel:detail", args=[r.pk]) if can_open else "",
+            "status": record_status(r),
+            "claims": claims_in_words(r, types),
+        }
+        for r in records
+    ]
+    add_url = ""
+    if kind != "nominal" and user.has_perm("intel.add_intelligencerecord"):
+        query = {kind: subject.pk}
+        if next_url:
+            query["next"] = next_url
+        add_url = f"{reverse('intel:new')}?{urlencode(query)}"
+    return {"rows": rows, "subject": subject, "subject_kind": kind, "add_url": add_url}
+
+
+def evidence_checklist_context(*, user: Any, subject: Any, next_url: str = "") -> dict[str, Any]:
+    """One entry per criterion of the subject's definition, with its evidence and the links the
+    user may follow (add, withdraw, open a supporting record)."""
+    kind = _kind(subject)
+    rows = evidence_checklist(**{kind: subject})
+    can_add = may_add_evidence(user, kind)
+    openable = openable_record_ids(
+        user=user, ids={r.pk for row in rows for e in row.evidence for r in e.records.all()}
+    )
+    back = f"?{urlencode({'next': next_url})}" if next_url else ""
+    items = []
+    for row in rows:
+        add_url = ""
+        if can_add:
+            query = {kind: subject.pk, "criterion": row.code}
+            if next_url:
+                query["next"] = next_url
+            add_url = f"{reverse('intel:evidence-add')}?{urlencode(query)}"
+        evidence = [
+            {
+                "item": e,
+                "records": [
+                    {
+                        "reference": r.reference,
+                        "url": reverse("intel:detail", args=[r.pk]) if r.pk in openable else "",
+                    }
+                    for r in e.records.all()
+                ],
+                "remove_url": (
+                    reverse("intel:evidence-remove", args=[e.pk]) + back if can_add else ""
+                ),
+            }
+            for e in row.evidence
+        ]
+        items.append({"row": row, "evidence": evidence, "add_url": add_url})
+    missing = [row.label for row in rows if not row.met]
+    return {
+        "rows": items,
+        "subject": subject,
+        "subject_kind": kind,
+        "missing": missing,
+        "complete": not missing,
+    }
+
+
+# --- the sections -------------------------------------------------------------------------------
+# On the OCG page each has its own tab; the county-line and nominal pages show them all at once.
+
+
+def ocg_evidence(request: HttpRequest, ocg: Any, tab: str) -> dict[str, Any] | None:
+    if tab != "evidence":
+        return None
+    context = evidence_checklist_context(
+        user=request.user, subject=ocg, next_url=request.get_full_path()
+    )
+    return {**context, "card": False, "hint": OCG_EVIDENCE_HINT}
+
+
+def ocg_records(request: HttpRequest, ocg: Any, tab: str) -> dict[str, Any] | None:
+    if tab != "intelligence":
+        return None
+    context = subject_records_context(
+        user=request.user, subject=ocg, next_url=request.get_full_path()
+    )
+    return {**context, "card": False, "title": "Intelligence records"}
+
+
+def line_evidence(request: HttpRequest, line: Any, tab: str) -> dict[str, Any]:
+    context = evidence_checklist_context(
+        user=request.user, subject=line, next_url=request.get_full_path()
+    )
+    return {**context, "card": True, "hint": ""}
+
+
+def line_records(request: HttpRequest, line: Any, tab: str) -> dict[str, Any]:
+    context = subject_records_context(
+        user=request.user, subject=line, next_url=request.get_full_path()
+    )
+    return {**context, "card": True, "title": "Intelligence"}
+
+
+def nominal_records(request: HttpRequest, nominal: Any, tab: str) -> dict[str, Any]:
+    context = subject_records_context(user=request.user, subject=nominal)
+    return {**context, "card": False, "title": "Intelligence records"}
+
+
+def register_sections() -> None:
+    register_section("ocg_detail", Section("intel_evidence", EVIDENCE_TEMPLATE, ocg_evidence, 50))
+    register_section("ocg_detail", Section("intel_records", RECORDS_TEMPLATE, ocg_records, 60))
+    register_section(
+        "countyline_detail", Section("intel_evidence", EVIDENCE_TEMPLATE, line_evidence, 50)
+    )
+    register_section(
+        "countyline_detail", Section("intel_records", RECORDS_TEMPLATE, line_records, 60)
+    )
+    register_section(
+        "nominal_detail", Section("intel_records", RECORDS_TEMPLATE, nominal_records, 60)
+    )
