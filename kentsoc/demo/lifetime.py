@@ -26,11 +26,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from disruptions import services as disruption_services
+from kentsoc.dates import add_months
 from kentsoc.demo.matrix import StoryCalendar
-from kentsoc.lifetime import services
 from kentsoc.lifetime.choices import Audience, ConditionKind, CustodyEventKind, Partner
-from kentsoc.lifetime.dates import add_months
 from kentsoc.lifetime.models import TrainingInput
+from kentsoc.lifetime.services.conditions import condition_add
+from kentsoc.lifetime.services.custody import custody_dates_update, custody_event_record
+from kentsoc.lifetime.services.scpos import scpo_apply, scpo_breach_record, scpo_make
+from kentsoc.lifetime.services.training import (
+    training_attendance_record,
+    training_create,
+    training_partners_record,
+)
 from kentsoc.org.choices import Role
 from kentsoc.org.models import Officer
 from ocg.choices import MembershipRole, OcgStatus
@@ -85,7 +92,7 @@ def _approve(disruption: Any, author: Any, supervisor: Any) -> None:
 
 
 def _sentence(actor: Any, nominal: Nominal, on: datetime.date, prison: str) -> Any:
-    services.custody_event_record(
+    custody_event_record(
         actor=actor,
         nominal=nominal,
         kind=CustodyEventKind.SENTENCED,
@@ -105,7 +112,7 @@ def _custody(
         sentenced = past - _days(300 + 90 * n)
         period = _sentence(coordinator, nominal, sentenced, PRISONS[n % len(PRISONS)])
         release = today + _days(days_out)
-        services.custody_dates_update(
+        custody_dates_update(
             actor=coordinator,
             period=period,
             version=period.version,
@@ -115,7 +122,7 @@ def _custody(
             establishment=PRISONS[n % len(PRISONS)],
         )
         if n % 2 == 0:
-            condition = services.condition_add(
+            condition = condition_add(
                 actor=coordinator,
                 nominal=nominal,
                 kind=ConditionKind.PRISON,
@@ -128,7 +135,7 @@ def _custody(
             )
             _approve(condition.disruption, coordinator, supervisor)
         if "licence" in in_place:
-            services.condition_add(
+            condition_add(
                 actor=coordinator,
                 nominal=nominal,
                 kind=ConditionKind.LICENCE,
@@ -140,13 +147,11 @@ def _custody(
             made = _in_force_from(sentenced, story, today)
             _scpo(coordinator, supervisor, nominal, made, SCPO_MONTHS)
         elif days_out > 90:  # further off: applied for, the hearing still to come
-            services.scpo_apply(
-                actor=coordinator, nominal=nominal, applied_on=min(past - _days(20), today)
-            )
+            scpo_apply(actor=coordinator, nominal=nominal, applied_on=min(past - _days(20), today))
     # Remanded awaiting trial, on licence, and one released with nothing left to manage.
     remanded, licence, released = others[:2], others[2:4], others[4:5]
     for n, nominal in enumerate(remanded):
-        services.custody_event_record(
+        custody_event_record(
             actor=coordinator,
             nominal=nominal,
             kind=CustodyEventKind.REMANDED,
@@ -160,11 +165,11 @@ def _custody(
             if nominal in released
             else CustodyEventKind.RELEASED_ON_LICENCE
         )
-        services.custody_event_record(
+        custody_event_record(
             actor=coordinator, nominal=nominal, kind=kind, on_date=past - _days(120 + 20 * n)
         )
         if kind == CustodyEventKind.RELEASED_ON_LICENCE:
-            services.condition_add(
+            condition_add(
                 actor=coordinator,
                 nominal=nominal,
                 kind=ConditionKind.LICENCE,
@@ -182,8 +187,8 @@ def _in_force_from(day: datetime.date, story: StoryCalendar, today: datetime.dat
 
 
 def _scpo(coordinator: Any, supervisor: Any, nominal: Nominal, made: Any, months: int) -> Any:
-    scpo = services.scpo_apply(actor=coordinator, nominal=nominal, applied_on=made - _days(60))
-    scpo = services.scpo_make(
+    scpo = scpo_apply(actor=coordinator, nominal=nominal, applied_on=made - _days(60))
+    scpo = scpo_make(
         actor=coordinator,
         scpo=scpo,
         version=scpo.version,
@@ -210,7 +215,7 @@ def _scpos(
     ):
         scpo = _scpo(coordinator, supervisor, nominal, made, SCPO_MONTHS)
         if n == 0:
-            services.scpo_breach_record(
+            scpo_breach_record(
                 actor=coordinator,
                 scpo=scpo,
                 breached_on=min(max(story.end - _days(40), made + _days(5)), today),
@@ -232,7 +237,7 @@ def _training(coordinator: Any, story: StoryCalendar) -> None:
     ]
     today = timezone.localdate()
     for n, (held_on, place, audience) in enumerate(inputs):
-        training = services.training_create(
+        training = training_create(
             actor=coordinator,
             held_on=held_on,
             location=place,
@@ -245,10 +250,8 @@ def _training(coordinator: Any, story: StoryCalendar) -> None:
             continue
         # Half the LROs attended one of the two inputs held; the others are still untrained.
         for officer in lros[n::4]:
-            services.training_attendance_record(
-                actor=coordinator, training=training, officer=officer.user
-            )
-        services.training_partners_record(
+            training_attendance_record(actor=coordinator, training=training, officer=officer.user)
+        training_partners_record(
             actor=coordinator,
             training=training,
             organisation="Essex Police" if n else "Maidstone Borough Council (fictional)",

@@ -3,7 +3,9 @@ from django.apps import AppConfig
 
 class LifetimeConfig(AppConfig):
     """Lifetime management of OCG members: custody, prison and licence conditions, SCPOs, LRO
-    training. A sub-app of `ocg` so its tables and migrations evolve on their own."""
+    training. A layer above disruptions (it records conditions and SCPOs as disruptions); the
+    label stays "lifetime" from when it lived in ocg/, so its tables and permissions keep their
+    names."""
 
     name = "kentsoc.lifetime"
     label = "lifetime"

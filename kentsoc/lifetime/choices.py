@@ -18,26 +18,8 @@ class PeriodStatus(models.TextChoices):
     ENDED = "ended", "Ended"
 
 
-# What each custody event moves a period to, and which events may follow which status. A period
-# starts with remand or a sentence; it ends on release without licence or at the licence end.
-EVENT_TO_PERIOD_STATUS = {
-    CustodyEventKind.REMANDED: PeriodStatus.REMANDED,
-    CustodyEventKind.SENTENCED: PeriodStatus.IN_PRISON,
-    CustodyEventKind.RELEASED_ON_LICENCE: PeriodStatus.ON_LICENCE,
-    CustodyEventKind.RELEASED: PeriodStatus.ENDED,
-    CustodyEventKind.LICENCE_ENDED: PeriodStatus.ENDED,
-}
-OPENING_EVENTS = frozenset({CustodyEventKind.REMANDED, CustodyEventKind.SENTENCED})
-ALLOWED_AFTER = {
-    PeriodStatus.REMANDED: frozenset({CustodyEventKind.SENTENCED, CustodyEventKind.RELEASED}),
-    PeriodStatus.IN_PRISON: frozenset(
-        {CustodyEventKind.RELEASED_ON_LICENCE, CustodyEventKind.RELEASED}
-    ),
-    # A recall to prison while on licence is a new sentence within the same period.
-    PeriodStatus.ON_LICENCE: frozenset(
-        {CustodyEventKind.LICENCE_ENDED, CustodyEventKind.SENTENCED}
-    ),
-}
+# The person's custody status while a period is in each status. Which event may follow which
+# status is the transition table in kentsoc/lifetime/transitions.py.
 PERIOD_TO_CUSTODY_STATUS = {
     PeriodStatus.REMANDED: CustodyStatus.REMANDED,
     PeriodStatus.IN_PRISON: CustodyStatus.IN_PRISON,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from disruptions.choices import ImpactGrade
 from kentsoc.lifetime.choices import Audience, ConditionKind, CustodyEventKind, Partner
@@ -49,20 +48,7 @@ def _officers() -> forms.ModelChoiceField:
     )
 
 
-class ServiceErrorsMixin:
-    def add_service_errors(self, exc: ValidationError) -> None:
-        """Put a service's {field: message} refusals on the form, at the field when it has one."""
-        for field, messages in exc.message_dict.items():
-            target = field if field in self.fields and field != NON_FIELD_ERRORS else None
-            for message in messages:
-                self.add_error(target, message)
-
-
-class LifetimeForm(ServiceErrorsMixin, forms.Form):
-    pass
-
-
-class CustodyEventForm(LifetimeForm):
+class CustodyEventForm(forms.Form):
     kind = _choice("What happened", CustodyEventKind.choices)
     on_date = _date("Date", bounds=HAPPENED)
     establishment = _text(
@@ -71,7 +57,7 @@ class CustodyEventForm(LifetimeForm):
     note = _text("Note", area=True, max_length=LONG_TEXT)
 
 
-class CustodyDatesForm(LifetimeForm):
+class CustodyDatesForm(forms.Form):
     version = _version()
     sentence_date = _date("Sentence date", bounds=HAPPENED)
     expected_release_date = _date("Expected release date", bounds=PLANNED)
@@ -79,7 +65,7 @@ class CustodyDatesForm(LifetimeForm):
     establishment = _text("Prison establishment", max_length=120)
 
 
-class _DisruptionFields(LifetimeForm):
+class _DisruptionFields(forms.Form):
     impact_grade = _choice("Impact grade of the disruption", ImpactGrade.choices)
     impact_rationale = _text("Why this impact grade", area=True, max_length=REASON_TEXT)
 
@@ -103,7 +89,7 @@ class ConditionForm(_DisruptionFields):
         self.fields["impact_grade"].help_text = "Needed only to record a disruption"
 
 
-class ScpoApplyForm(LifetimeForm):
+class ScpoApplyForm(forms.Form):
     applied_on = _date("Date applied for", bounds=HAPPENED)
 
 
@@ -119,7 +105,7 @@ class ScpoMakeForm(_DisruptionFields):
     field_order = ["version", "court", "made_on", "duration_months", "conditions"]
 
 
-class ScpoVaryForm(LifetimeForm):
+class ScpoVaryForm(forms.Form):
     version = _version()
     varied_on = _date("Date varied", bounds=HAPPENED)
     conditions = _text("Conditions as varied", area=True, max_length=LONG_TEXT)
@@ -129,18 +115,18 @@ class ScpoVaryForm(LifetimeForm):
     reason = _text("Reason", area=True, max_length=REASON_TEXT)
 
 
-class ScpoExpireForm(LifetimeForm):
+class ScpoExpireForm(forms.Form):
     version = _version()
     expired_on = _date("Date the order ended", bounds=HAPPENED)
 
 
-class BreachForm(LifetimeForm):
+class BreachForm(forms.Form):
     breached_on = _date("Date of breach", bounds=HAPPENED)
     details = _text("What happened", area=True, max_length=LONG_TEXT)
     action_taken = _text("Action taken", area=True, max_length=LONG_TEXT)
 
 
-class TrainingForm(LifetimeForm):
+class TrainingForm(forms.Form):
     # A training input can be booked ahead.
     held_on = _date("Date", bounds=PLANNED)
     location = _text("Location", max_length=160)
@@ -149,10 +135,10 @@ class TrainingForm(LifetimeForm):
     notes = _text("Notes", area=True, max_length=LONG_TEXT)
 
 
-class AttendanceForm(LifetimeForm):
+class AttendanceForm(forms.Form):
     officer = _officers()
 
 
-class PartnerAttendanceForm(LifetimeForm):
+class PartnerAttendanceForm(forms.Form):
     organisation = _text("Partner organisation", max_length=160)
     headcount = forms.IntegerField(label="Headcount", required=False)

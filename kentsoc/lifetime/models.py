@@ -19,7 +19,9 @@ from kentsoc.lifetime.choices import (
     PeriodStatus,
     ScpoStatus,
 )
+from kentsoc.org.choices import Role
 from kentsoc.org.scoping import Access, ScopedQuerySet
+from ocg.models import Nominal
 
 
 def _valid(field: str, choices: type[models.TextChoices], rule: str) -> models.CheckConstraint:
@@ -50,9 +52,6 @@ class LifetimeQuerySet(ScopedQuerySet):
     nominal_path = "nominal"
 
     def scope(self, access: Access):
-        from kentsoc.org.choices import Role
-        from ocg.models import Nominal
-
         if access.force_wide or access.has_role(Role.COORDINATOR):
             return self.all()
         if access.role == Role.LRO:
@@ -72,8 +71,6 @@ class ScpoChildQuerySet(LifetimeQuerySet):
 
 class TrainingQuerySet(ScopedQuerySet):
     def scope(self, access: Access):
-        from kentsoc.org.choices import Role
-
         if access.force_wide or access.has_role(Role.COORDINATOR, Role.LRO):
             return self.all()
         return self.none()

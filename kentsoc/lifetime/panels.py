@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kentsoc.lifetime.selectors import attention_items_open
 from kentsoc.web.home import Panel
 
 PANEL_SIZE = 20
@@ -18,8 +19,6 @@ LINKS = [
 def attention_panel(user: Any) -> Panel | None:
     if not user.has_perm("lifetime.view_lifetime"):
         return None
-    from kentsoc.lifetime.selectors import attention_items_open
-
     items = list(attention_items_open(user=user)[:PANEL_SIZE])
     return Panel(
         title="Needs attention: releases and SCPOs",

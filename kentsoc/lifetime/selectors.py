@@ -198,15 +198,3 @@ def attention_items_open(*, user: AbstractBaseUser) -> QuerySet[AttentionItem]:
         .select_related("nominal", "scpo")
         .order_by("due_on", "threshold_days", "id")
     )
-
-
-def lro_choices() -> QuerySet:
-    """Officers who may attend training: anyone with a police profile."""
-    from django.contrib.auth import get_user_model
-
-    return (
-        get_user_model()
-        .objects.filter(officer__isnull=False, is_active=True)
-        .select_related("officer")
-        .order_by("last_name", "first_name")
-    )

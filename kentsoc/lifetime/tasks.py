@@ -8,6 +8,8 @@ import datetime
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from kentsoc.lifetime.services.attention import attention_items_refresh
+
 
 @shared_task(
     acks_late=True,
@@ -19,7 +21,5 @@ from django.db import InterfaceError, OperationalError
 def flag_due_releases_and_expiries(*, today: str | None = None) -> int:
     """Safe to run twice the same day: items are unique per person, subject, date and mark.
     `today` (ISO date) lets a missed day be replayed."""
-    from kentsoc.lifetime.services import attention_items_refresh
-
     day = datetime.date.fromisoformat(today) if today else None
     return attention_items_refresh(today=day)

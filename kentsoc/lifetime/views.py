@@ -1,22 +1,22 @@
 """Lifetime-management pages: a person's lifetime page with its forms, the coordinator lists,
 training, and dismissing "needs attention" items. Views parse input and call services or
-selectors; the rules live in services.py."""
+selectors; the rules live in kentsoc/lifetime/services/."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from kentsoc.audit.services import audit_view
-from kentsoc.lifetime import selectors, services
+from kentsoc.lifetime import selectors
 from kentsoc.lifetime.choices import ConditionKind, ScpoStatus
 from kentsoc.lifetime.filters import (
     InPrisonFilterSet,
@@ -32,7 +32,6 @@ from kentsoc.lifetime.forms import (
     ConditionForm,
     CustodyDatesForm,
     CustodyEventForm,
-    LifetimeForm,
     PartnerAttendanceForm,
     ScpoApplyForm,
     ScpoExpireForm,
@@ -41,6 +40,8 @@ from kentsoc.lifetime.forms import (
     TrainingForm,
 )
 from kentsoc.lifetime.models import AttentionItem, CustodyPeriod, Scpo, TrainingInput
+from kentsoc.lifetime.services import attention, conditions, custody, scpos, training
+from kentsoc.web.forms import form_post, posted
 from kentsoc.web.generic import FilteredListView
 from ocg.models import Nominal
 
@@ -49,7 +50,7 @@ MANAGE_PERM = "lifetime.manage_lifetime"
 NOMINAL_TEMPLATE = "lifetime/nominal_lifetime.html"
 
 # The actions on an SCPO, by status: which forms the page offers.
-SCPO_ACTIONS: dict[str, tuple[type[LifetimeForm], str]] = {
+SCPO_ACTIONS: dict[str, tuple[type[forms.Form], str]] = {
     "make": (ScpoMakeForm, "Record the order as made"),
     "vary": (ScpoVaryForm, "Record a variation"),
     "breach": (BreachForm, "Record a breach"),
@@ -63,7 +64,7 @@ ACTIONS_BY_STATUS = {
 
 
 def _nominal_context(
-    request: HttpRequest, nominal_id: Any, bound: dict[Any, LifetimeForm] | None = None
+    request: HttpRequest, nominal_id: Any, bound: dict[Any, forms.Form] | None = None
 ) -> dict[str, Any]:
     bound = bound or {}
     data = selectors.nominal_lifetime_get(user=request.user, nominal_id=nominal_id)
@@ -121,7 +122,7 @@ def _handle(
     request: HttpRequest,
     *,
     nominal: Nominal,
-    form: LifetimeForm,
+    form: forms.Form,
     key: Any,
     perform: Callable[[dict[str, Any]], Any],
     done: str,
@@ -129,14 +130,14 @@ def _handle(
 ) -> HttpResponse:
     """Run a service with the form's data: on success back to the page with a message, on a
     refusal the page again with the messages at the fields (nothing was saved)."""
-    if form.is_valid():
-        try:
-            perform(form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, done)
-            return redirect(reverse("lifetime:nominal", args=[nominal.pk]) + f"#{anchor}")
+
+    def run(cleaned_data: dict[str, Any]) -> str:
+        perform(cleaned_data)
+        return done
+
+    then = reverse("lifetime:nominal", args=[nominal.pk]) + f"#{anchor}"
+    if response := form_post(request, form, run, then=then):
+        return response
     context = _nominal_context(request, nominal.pk, bound={key: form})
     context["error_anchor"] = anchor
     return render(request, NOMINAL_TEMPLATE, context, status=400)
@@ -156,7 +157,7 @@ def custody_event(request: HttpRequest, pk: int) -> HttpResponse:
         nominal=nominal,
         form=CustodyEventForm(request.POST, prefix="custody"),
         key="custody",
-        perform=lambda cd: services.custody_event_record(actor=request.user, nominal=nominal, **cd),
+        perform=lambda cd: custody.custody_event_record(actor=request.user, nominal=nominal, **cd),
         done="Custody change recorded.",
         anchor="custody",
     )
@@ -172,7 +173,7 @@ def custody_dates(request: HttpRequest, pk: int) -> HttpResponse:
         nominal=period.nominal,
         form=CustodyDatesForm(request.POST, prefix="dates"),
         key="dates",
-        perform=lambda cd: services.custody_dates_update(actor=request.user, period=period, **cd),
+        perform=lambda cd: custody.custody_dates_update(actor=request.user, period=period, **cd),
         done="Sentence and release dates saved.",
         anchor="custody",
     )
@@ -188,7 +189,7 @@ def condition_add(request: HttpRequest, pk: int) -> HttpResponse:
         nominal=nominal,
         form=ConditionForm(request.POST, prefix="condition"),
         key="condition",
-        perform=lambda cd: services.condition_add(actor=request.user, nominal=nominal, **cd),
+        perform=lambda cd: conditions.condition_add(actor=request.user, nominal=nominal, **cd),
         done="Conditions recorded.",
         anchor="conditions",
     )
@@ -204,17 +205,17 @@ def scpo_apply(request: HttpRequest, pk: int) -> HttpResponse:
         nominal=nominal,
         form=ScpoApplyForm(request.POST, prefix="scpo"),
         key="scpo_apply",
-        perform=lambda cd: services.scpo_apply(actor=request.user, nominal=nominal, **cd),
+        perform=lambda cd: scpos.scpo_apply(actor=request.user, nominal=nominal, **cd),
         done="SCPO application recorded.",
         anchor="scpos",
     )
 
 
 _SCPO_SERVICES: dict[str, Callable[..., Any]] = {
-    "make": services.scpo_make,
-    "vary": services.scpo_vary,
-    "expire": services.scpo_expire,
-    "breach": services.scpo_breach_record,
+    "make": scpos.scpo_make,
+    "vary": scpos.scpo_vary,
+    "expire": scpos.scpo_expire,
+    "breach": scpos.scpo_breach_record,
 }
 _SCPO_DONE = {
     "make": "SCPO recorded as made, and logged as a draft disruption (tactic SCPO).",
@@ -403,26 +404,32 @@ LIST_LINKS = [
 @login_required
 @permission_required("lifetime.add_traininginput", raise_exception=True)
 def training_create(request: HttpRequest) -> HttpResponse:
-    form = TrainingForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            training = services.training_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, "Training input recorded. Now record who attended.")
-            return redirect("lifetime:training-detail", pk=training.pk)
+    form = TrainingForm(posted(request))
+    if form.is_bound:
+        created: list[TrainingInput] = []
+
+        def run(cleaned_data: dict[str, Any]) -> str:
+            created.append(training.training_create(actor=request.user, **cleaned_data))
+            return "Training input recorded. Now record who attended."
+
+        if response := form_post(
+            request,
+            form,
+            run,
+            then=lambda: reverse("lifetime:training-detail", args=[created[0].pk]),
+        ):
+            return response
     status = 400 if form.is_bound else 200
     return render(request, "lifetime/training_form.html", {"form": form}, status=status)
 
 
-def _training_context(request: HttpRequest, training: TrainingInput, **forms: Any) -> dict:
+def _training_context(request: HttpRequest, session: TrainingInput, **bound: Any) -> dict:
     can_record = request.user.has_perm("lifetime.add_traininginput")
     return {
-        "training": training,
+        "training": session,
         "can_record": can_record,
-        "attendance_form": forms.get("attendance") or AttendanceForm(prefix="attendance"),
-        "partner_form": forms.get("partner") or PartnerAttendanceForm(prefix="partner"),
+        "attendance_form": bound.get("attendance") or AttendanceForm(prefix="attendance"),
+        "partner_form": bound.get("partner") or PartnerAttendanceForm(prefix="partner"),
     }
 
 
@@ -430,8 +437,8 @@ def _training_context(request: HttpRequest, training: TrainingInput, **forms: An
 @login_required
 @permission_required("lifetime.view_traininginput", raise_exception=True)
 def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    training = selectors.training_get(user=request.user, training_id=pk)
-    return render(request, "lifetime/training_detail.html", _training_context(request, training))
+    session = selectors.training_get(user=request.user, training_id=pk)
+    return render(request, "lifetime/training_detail.html", _training_context(request, session))
 
 
 @require_POST
@@ -440,32 +447,27 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def training_attendance(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in ("officer", "partner"):
         return render(request, "errors/404.html", status=404)
-    training = selectors.training_get(user=request.user, training_id=pk)
+    session = selectors.training_get(user=request.user, training_id=pk)
+    form: forms.Form
     if kind == "officer":
-        form: LifetimeForm = AttendanceForm(request.POST, prefix="attendance")
-        key = "attendance"
+        form, key = AttendanceForm(request.POST, prefix="attendance"), "attendance"
+        record: Callable[..., Any] = training.training_attendance_record
     else:
         form, key = PartnerAttendanceForm(request.POST, prefix="partner"), "partner"
-    if form.is_valid():
-        try:
-            if kind == "officer":
-                services.training_attendance_record(
-                    actor=request.user, training=training, **form.cleaned_data
-                )
-            else:
-                services.training_partners_record(
-                    actor=request.user, training=training, **form.cleaned_data
-                )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, "Attendance recorded.")
-            return redirect("lifetime:training-detail", pk=training.pk)
-    training = selectors.training_get(user=request.user, training_id=pk)
+        record = training.training_partners_record
+
+    def run(cleaned_data: dict[str, Any]) -> str:
+        record(actor=request.user, training=session, **cleaned_data)
+        return "Attendance recorded."
+
+    then = reverse("lifetime:training-detail", args=[session.pk])
+    if response := form_post(request, form, run, then=then):
+        return response
+    session = selectors.training_get(user=request.user, training_id=pk)
     return render(
         request,
         "lifetime/training_detail.html",
-        _training_context(request, training, **{key: form}),
+        _training_context(request, session, **{key: form}),
         status=400,
     )
 
@@ -477,7 +479,7 @@ def training_attendance(request: HttpRequest, pk: int, kind: str) -> HttpRespons
 @login_required
 def attention_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(AttentionItem.objects.visible_to(request.user), pk=pk)
-    services.attention_item_dismiss(actor=request.user, item=item)
+    attention.attention_item_dismiss(actor=request.user, item=item)
     if getattr(request, "htmx", None):
         return HttpResponse("")
     messages.success(request, "Item dismissed.")

@@ -20,8 +20,10 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from kentsoc.audit.models import AuditEvent
+from kentsoc.lifetime.services.conditions import condition_add
+from kentsoc.lifetime.services.custody import custody_dates_update, custody_event_record
+from kentsoc.lifetime.services.scpos import scpo_apply, scpo_breach_record, scpo_make
 from kentsoc.matrix.tasks import write_daily_snapshot
-from kentsoc.lifetime import services as lifetime
 from tests import otp
 from tests.countylines.factories import evidence_all, make_line
 from tests.factories import TEST_PASSWORD
@@ -796,7 +798,7 @@ def test_coordinator_lists(force, coordinator, lro, clgt_officer, outsider, as_t
     remanded = MembershipFactory(ocg=other).nominal
     MembershipFactory(ocg=other, nominal=releasing)  # in two groups; the LRO leads only one
     # Recorded as the coordinator would on the person's lifetime page.
-    lifetime.custody_event_record(
+    custody_event_record(
         actor=coordinator,
         nominal=releasing,
         kind="sentenced",
@@ -804,7 +806,7 @@ def test_coordinator_lists(force, coordinator, lro, clgt_officer, outsider, as_t
         establishment="HMP Example",
     )
     period = releasing.custody_periods.get()
-    lifetime.custody_dates_update(
+    custody_dates_update(
         actor=coordinator,
         period=period,
         version=period.version,
@@ -813,7 +815,7 @@ def test_coordinator_lists(force, coordinator, lro, clgt_officer, outsider, as_t
         licence_end_date=TODAY + days(400),
         establishment="HMP Example",
     )
-    lifetime.condition_add(
+    condition_add(
         actor=coordinator,
         nominal=releasing,
         kind="licence",
@@ -821,8 +823,8 @@ def test_coordinator_lists(force, coordinator, lro, clgt_officer, outsider, as_t
         imposed_on=TODAY - days(5),
         partner="prison_probation",
     )
-    scpo = lifetime.scpo_apply(actor=coordinator, nominal=releasing, applied_on=TODAY - days(1900))
-    scpo = lifetime.scpo_make(
+    scpo = scpo_apply(actor=coordinator, nominal=releasing, applied_on=TODAY - days(1900))
+    scpo = scpo_make(
         actor=coordinator,
         scpo=scpo,
         version=scpo.version,
@@ -833,10 +835,10 @@ def test_coordinator_lists(force, coordinator, lro, clgt_officer, outsider, as_t
         impact_grade="moderate",
         impact_rationale="Restricts the principal's use of deal lines.",
     )
-    lifetime.scpo_breach_record(
+    scpo_breach_record(
         actor=coordinator, scpo=scpo, breached_on=TODAY - days(10), action_taken="Arrested."
     )
-    lifetime.custody_event_record(
+    custody_event_record(
         actor=coordinator, nominal=remanded, kind="remanded", on_date=TODAY - days(20)
     )
 
@@ -912,11 +914,11 @@ def test_coordinator_lists_cost_the_same_queries_for_one_row_or_many(force, coor
     def add_person() -> None:
         person = MembershipFactory(ocg=group).nominal
         MembershipFactory(ocg=OcgFactory(division=force["divisions"]["east"]), nominal=person)
-        lifetime.custody_event_record(
+        custody_event_record(
             actor=coordinator, nominal=person, kind="sentenced", on_date=TODAY - days(400)
         )
         period = person.custody_periods.get()
-        lifetime.custody_dates_update(
+        custody_dates_update(
             actor=coordinator,
             period=period,
             version=period.version,
@@ -924,8 +926,8 @@ def test_coordinator_lists_cost_the_same_queries_for_one_row_or_many(force, coor
             expected_release_date=TODAY + days(10),
             licence_end_date=None,
         )
-        scpo = lifetime.scpo_apply(actor=coordinator, nominal=person, applied_on=TODAY - days(1850))
-        scpo = lifetime.scpo_make(
+        scpo = scpo_apply(actor=coordinator, nominal=person, applied_on=TODAY - days(1850))
+        scpo = scpo_make(
             actor=coordinator,
             scpo=scpo,
             version=scpo.version,
@@ -936,7 +938,7 @@ def test_coordinator_lists_cost_the_same_queries_for_one_row_or_many(force, coor
             impact_grade="minor",
             impact_rationale="Fictional.",
         )
-        lifetime.scpo_breach_record(
+        scpo_breach_record(
             actor=coordinator, scpo=scpo, breached_on=TODAY - days(3), action_taken="Warned."
         )
 

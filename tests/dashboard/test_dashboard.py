@@ -6,15 +6,15 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from kentsoc.matrix.dashboard import dashboard_get, matrix_rankings, movement
 
 from countylines.choices import LineStatus
 from countylines.models import CountyLine
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
-from kentsoc.lifetime import services as lifetime_services
 from kentsoc.lifetime.choices import CustodyEventKind, ScpoStatus
 from kentsoc.lifetime.models import CustodyPeriod, Scpo, ScpoBreach
-from kentsoc.matrix.dashboard import dashboard_get, matrix_rankings, movement
+from kentsoc.lifetime.services.custody import custody_dates_update, custody_event_record
 from kentsoc.matrix.models import ForceSnapshot, RankHistory
 from kentsoc.matrix.recompute import recompute_all
 from kentsoc.trh.choices import RankedSubject
@@ -208,14 +208,14 @@ def test_releases_and_scpos_due_count_what_the_lifetime_lists_show(
     ocg = make_ocg(force["divisions"]["north"])
     for offset in (0, 90, 91):
         nominal = MembershipFactory(ocg=ocg).nominal
-        lifetime_services.custody_event_record(
+        custody_event_record(
             actor=coordinator,
             nominal=nominal,
             kind=CustodyEventKind.SENTENCED,
             on_date=today - timedelta(days=300),
         )
         period = CustodyPeriod.objects.get(nominal=nominal, ended_on__isnull=True)
-        lifetime_services.custody_dates_update(
+        custody_dates_update(
             actor=coordinator,
             period=period,
             version=period.version,

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from ocg.choices import OcgStatus
-from tests.lifetime.factories import MembershipFactory, OcgFactory
+from tests.factories import MembershipFactory, OcgFactory
 
 
 @pytest.fixture
@@ -26,17 +26,30 @@ def lro_ocg(force, lro):
 @pytest.fixture
 def other_ocg(force):
     """An OCG in East the `lro` user has nothing to do with."""
-    return OcgFactory(division=force["divisions"]["east"], managing_team=force["teams"]["soc"])
+    return OcgFactory(
+        division=force["divisions"]["east"],
+        status=OcgStatus.MAPPED,
+        managing_team=force["teams"]["soc"],
+    )
+
+
+# Old enough for an SCPO (18 or over on the date it is made).
+ADULT_DOB = datetime.date(1990, 5, 17)
+
+
+def adult_member(ocg):
+    """A current member of `ocg` with a date of birth, as the SCPO age rule needs."""
+    return MembershipFactory(ocg=ocg, nominal__date_of_birth=ADULT_DOB).nominal
 
 
 @pytest.fixture
 def member(lro_ocg):
-    return MembershipFactory(ocg=lro_ocg).nominal
+    return adult_member(lro_ocg)
 
 
 @pytest.fixture
 def stranger(other_ocg):
-    return MembershipFactory(ocg=other_ocg).nominal
+    return adult_member(other_ocg)
 
 
 def days(n: int) -> datetime.timedelta:

@@ -6,9 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from kentsoc.lifetime import services
-from tests.lifetime.conftest import days
-from tests.lifetime.factories import MembershipFactory
+from kentsoc.lifetime.services.scpos import scpo_apply, scpo_breach_record, scpo_make
+from tests.lifetime.conftest import adult_member, days
 from tests.lifetime.test_views import _in_prison
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +27,8 @@ def api(user) -> APIClient:
 
 
 def _with_scpo(actor, nominal, today):
-    scpo = services.scpo_apply(actor=actor, nominal=nominal, applied_on=today - days(40))
-    scpo = services.scpo_make(
+    scpo = scpo_apply(actor=actor, nominal=nominal, applied_on=today - days(40))
+    scpo = scpo_make(
         actor=actor,
         scpo=scpo,
         version=scpo.version,
@@ -40,9 +39,7 @@ def _with_scpo(actor, nominal, today):
         impact_grade="major",
         impact_rationale="Restricts the group.",
     )
-    services.scpo_breach_record(
-        actor=actor, scpo=scpo, breached_on=today - days(1), action_taken="Warned."
-    )
+    scpo_breach_record(actor=actor, scpo=scpo, breached_on=today - days(1), action_taken="Warned.")
 
 
 @pytest.mark.parametrize("url", LISTS)
@@ -84,7 +81,7 @@ def test_query_counts_are_constant(url, coordinator, lro_ocg, today):
 
     def add(count):
         for _ in range(count):
-            nominal = MembershipFactory(ocg=lro_ocg).nominal
+            nominal = adult_member(lro_ocg)
             _in_prison(coordinator, nominal, today, release_in=20)
             _with_scpo(coordinator, nominal, today)
 

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from disruptions.choices import Tactic
 from kentsoc.audit.models import AuditEvent
-from kentsoc.lifetime import services
+from kentsoc.dates import add_months
 from kentsoc.lifetime.choices import (
     ConditionKind,
     CustodyEventKind,
@@ -13,8 +13,22 @@ from kentsoc.lifetime.choices import (
     PeriodStatus,
     ScpoStatus,
 )
-from kentsoc.lifetime.dates import add_months, age_on
+from kentsoc.lifetime.dates import age_on
 from kentsoc.lifetime.models import Condition, CustodyEvent, CustodyPeriod, Scpo, ScpoBreach
+from kentsoc.lifetime.services.conditions import condition_add
+from kentsoc.lifetime.services.custody import custody_dates_update, custody_event_record
+from kentsoc.lifetime.services.scpos import (
+    scpo_apply,
+    scpo_breach_record,
+    scpo_expire,
+    scpo_make,
+    scpo_vary,
+)
+from kentsoc.lifetime.services.training import (
+    training_attendance_record,
+    training_create,
+    training_partners_record,
+)
 from ocg.choices import CustodyStatus
 from tests.lifetime.conftest import days
 
@@ -26,7 +40,7 @@ def _errors(exc_info) -> dict:
 
 
 def _sentence(actor, nominal, on_date, **kw):
-    return services.custody_event_record(
+    return custody_event_record(
         actor=actor, nominal=nominal, kind=CustodyEventKind.SENTENCED, on_date=on_date, **kw
     )
 
@@ -50,7 +64,7 @@ def test_age_on_counts_whole_years():
 
 
 def test_custody_timeline_keeps_nominal_status_in_step(coordinator, member, today):
-    services.custody_event_record(
+    custody_event_record(
         actor=coordinator,
         nominal=member,
         kind=CustodyEventKind.REMANDED,
@@ -66,7 +80,7 @@ def test_custody_timeline_keeps_nominal_status_in_step(coordinator, member, toda
     member.refresh_from_db()
     assert member.custody_status == CustodyStatus.IN_PRISON
 
-    period = services.custody_dates_update(
+    period = custody_dates_update(
         actor=coordinator,
         period=period,
         version=period.version,
@@ -75,7 +89,7 @@ def test_custody_timeline_keeps_nominal_status_in_step(coordinator, member, toda
         licence_end_date=today + days(300),
         establishment="HMP Invented",
     )
-    services.custody_event_record(
+    custody_event_record(
         actor=coordinator,
         nominal=member,
         kind=CustodyEventKind.RELEASED_ON_LICENCE,
@@ -83,7 +97,7 @@ def test_custody_timeline_keeps_nominal_status_in_step(coordinator, member, toda
     )
     member.refresh_from_db()
     assert member.custody_status == CustodyStatus.ON_LICENCE
-    services.custody_event_record(
+    custody_event_record(
         actor=coordinator, nominal=member, kind=CustodyEventKind.LICENCE_ENDED, on_date=today
     )
     period.refresh_from_db()
@@ -100,7 +114,7 @@ def test_release_before_sentence_date_is_refused(coordinator, member, today):
     _sentence(coordinator, member, today - days(100))
     period = CustodyPeriod.objects.get(nominal=member)
     with pytest.raises(ValidationError) as exc:
-        services.custody_dates_update(
+        custody_dates_update(
             actor=coordinator,
             period=period,
             version=period.version,
@@ -114,7 +128,7 @@ def test_release_before_sentence_date_is_refused(coordinator, member, today):
 
 
 def test_release_event_before_sentence_is_refused(coordinator, member, today):
-    services.custody_event_record(
+    custody_event_record(
         actor=coordinator,
         nominal=member,
         kind=CustodyEventKind.REMANDED,
@@ -122,7 +136,7 @@ def test_release_event_before_sentence_is_refused(coordinator, member, today):
     )
     _sentence(coordinator, member, today - days(20))
     with pytest.raises(ValidationError) as exc:
-        services.custody_event_record(
+        custody_event_record(
             actor=coordinator,
             nominal=member,
             kind=CustodyEventKind.RELEASED_ON_LICENCE,
@@ -136,7 +150,7 @@ def test_licence_end_before_release_is_refused(coordinator, member, today):
     _sentence(coordinator, member, today - days(100))
     period = CustodyPeriod.objects.get(nominal=member)
     with pytest.raises(ValidationError) as exc:
-        services.custody_dates_update(
+        custody_dates_update(
             actor=coordinator,
             period=period,
             version=period.version,
@@ -149,7 +163,7 @@ def test_licence_end_before_release_is_refused(coordinator, member, today):
 
 def test_overlapping_custody_periods_are_refused(coordinator, member, today):
     _sentence(coordinator, member, today - days(300))
-    services.custody_event_record(
+    custody_event_record(
         actor=coordinator, nominal=member, kind=CustodyEventKind.RELEASED, on_date=today - days(100)
     )
     with pytest.raises(ValidationError) as exc:
@@ -158,7 +172,7 @@ def test_overlapping_custody_periods_are_refused(coordinator, member, today):
     # A second remand while the first is open is refused too: one open period per person.
     _sentence(coordinator, member, today - days(50))
     with pytest.raises(ValidationError) as exc:
-        services.custody_event_record(
+        custody_event_record(
             actor=coordinator, nominal=member, kind=CustodyEventKind.REMANDED, on_date=today
         )
     assert "kind" in _errors(exc)
@@ -169,7 +183,7 @@ def test_stale_version_is_refused(coordinator, member, today):
     _sentence(coordinator, member, today - days(100))
     period = CustodyPeriod.objects.get(nominal=member)
     with pytest.raises(ValidationError) as exc:
-        services.custody_dates_update(
+        custody_dates_update(
             actor=coordinator,
             period=period,
             version=period.version - 1,
@@ -191,7 +205,7 @@ def test_future_custody_change_is_refused(coordinator, member, today):
 
 def test_conditions_with_no_text_are_refused(coordinator, member, today):
     with pytest.raises(ValidationError) as exc:
-        services.condition_add(
+        condition_add(
             actor=coordinator,
             nominal=member,
             kind=ConditionKind.LICENCE,
@@ -214,7 +228,7 @@ def test_conditions_also_recorded_as_a_disruption_in_one_step(
     coordinator, member, lro_ocg, today, kind, tactic
 ):
     _sentence(coordinator, member, today - days(100))
-    condition = services.condition_add(
+    condition = condition_add(
         actor=coordinator,
         nominal=member,
         kind=kind,
@@ -235,7 +249,7 @@ def test_conditions_also_recorded_as_a_disruption_in_one_step(
 
 def test_disruption_errors_save_nothing(coordinator, member, today):
     with pytest.raises(ValidationError) as exc:
-        services.condition_add(
+        condition_add(
             actor=coordinator,
             nominal=member,
             kind=ConditionKind.PRISON,
@@ -263,11 +277,11 @@ def _make(actor, scpo, **overrides):
         "impact_rationale": "Limits the principal's control of the group.",
     }
     values.update(overrides)
-    return services.scpo_make(actor=actor, scpo=scpo, version=scpo.version, **values)
+    return scpo_make(actor=actor, scpo=scpo, version=scpo.version, **values)
 
 
 def test_scpo_made_is_a_linked_disruption_with_expiry(coordinator, member, today):
-    scpo = services.scpo_apply(actor=coordinator, nominal=member, applied_on=today - days(60))
+    scpo = scpo_apply(actor=coordinator, nominal=member, applied_on=today - days(60))
     scpo = _make(coordinator, scpo, made_on=today - days(30), duration_months=24)
     assert scpo.status == ScpoStatus.MADE
     assert scpo.expires_on == add_months(today - days(30), 24)
@@ -279,7 +293,7 @@ def test_scpo_refused_for_a_person_aged_17(coordinator, member, today):
     made_on = today - days(10)
     member.date_of_birth = made_on.replace(year=made_on.year - 17)
     member.save()
-    scpo = services.scpo_apply(actor=coordinator, nominal=member, applied_on=today - days(60))
+    scpo = scpo_apply(actor=coordinator, nominal=member, applied_on=today - days(60))
     with pytest.raises(ValidationError) as exc:
         _make(coordinator, scpo, made_on=made_on)
     assert "was 17" in _errors(exc)["made_on"][0]
@@ -292,12 +306,12 @@ def test_scpo_allowed_on_the_18th_birthday(coordinator, member, today):
     made_on = today - days(10)
     member.date_of_birth = made_on.replace(year=made_on.year - 18)
     member.save()
-    scpo = services.scpo_apply(actor=coordinator, nominal=member, applied_on=today - days(60))
+    scpo = scpo_apply(actor=coordinator, nominal=member, applied_on=today - days(60))
     assert _make(coordinator, scpo, made_on=made_on).status == ScpoStatus.MADE
 
 
 def test_scpo_over_five_years_is_refused(coordinator, member, today):
-    scpo = services.scpo_apply(actor=coordinator, nominal=member, applied_on=today - days(60))
+    scpo = scpo_apply(actor=coordinator, nominal=member, applied_on=today - days(60))
     with pytest.raises(ValidationError) as exc:
         _make(coordinator, scpo, duration_months=61)
     assert "at most 5 years" in _errors(exc)["duration_months"][0]
@@ -305,9 +319,9 @@ def test_scpo_over_five_years_is_refused(coordinator, member, today):
 
 
 def test_scpo_vary_keeps_history_and_breach_then_expire(coordinator, member, today):
-    scpo = services.scpo_apply(actor=coordinator, nominal=member, applied_on=today - days(90))
+    scpo = scpo_apply(actor=coordinator, nominal=member, applied_on=today - days(90))
     scpo = _make(coordinator, scpo, made_on=today - days(60), duration_months=12)
-    variation = services.scpo_vary(
+    variation = scpo_vary(
         actor=coordinator,
         scpo=scpo,
         version=scpo.version,
@@ -320,7 +334,7 @@ def test_scpo_vary_keeps_history_and_breach_then_expire(coordinator, member, tod
     assert variation.previous_duration_months == 12
     assert scpo.expires_on == add_months(today - days(60), 36)
     with pytest.raises(ValidationError) as exc:
-        services.scpo_vary(
+        scpo_vary(
             actor=coordinator,
             scpo=scpo,
             version=scpo.version,
@@ -331,17 +345,15 @@ def test_scpo_vary_keeps_history_and_breach_then_expire(coordinator, member, tod
         )
     assert "duration_months" in _errors(exc)
     with pytest.raises(ValidationError) as exc:
-        services.scpo_breach_record(
+        scpo_breach_record(
             actor=coordinator, scpo=scpo, breached_on=today - days(2), action_taken=" "
         )
     assert "action_taken" in _errors(exc)
-    services.scpo_breach_record(
+    scpo_breach_record(
         actor=coordinator, scpo=scpo, breached_on=today - days(2), action_taken="Arrested."
     )
     assert ScpoBreach.objects.filter(scpo=scpo).count() == 1
-    scpo = services.scpo_expire(
-        actor=coordinator, scpo=scpo, version=scpo.version, expired_on=today
-    )
+    scpo = scpo_expire(actor=coordinator, scpo=scpo, version=scpo.version, expired_on=today)
     assert scpo.status == ScpoStatus.EXPIRED
 
 
@@ -366,24 +378,20 @@ def test_other_roles_cannot_act(request, role_user, member, today):
 
 def test_training_and_attendance(coordinator, lro, today):
     with pytest.raises(ValidationError) as exc:
-        services.training_create(
-            actor=coordinator, held_on=None, location=" ", trainer="", audience="x"
-        )
+        training_create(actor=coordinator, held_on=None, location=" ", trainer="", audience="x")
     assert set(_errors(exc)) == {"held_on", "location", "trainer", "audience"}
-    training = services.training_create(
+    training = training_create(
         actor=coordinator,
         held_on=today,
         location="Invented HQ",
         trainer="DS Example",
         audience="lros",
     )
-    services.training_attendance_record(actor=coordinator, training=training, officer=lro)
+    training_attendance_record(actor=coordinator, training=training, officer=lro)
     with pytest.raises(ValidationError):
-        services.training_attendance_record(actor=coordinator, training=training, officer=lro)
-    services.training_partners_record(
+        training_attendance_record(actor=coordinator, training=training, officer=lro)
+    training_partners_record(
         actor=coordinator, training=training, organisation="Prison and Probation", headcount=4
     )
     with pytest.raises(PermissionDenied):
-        services.training_create(
-            actor=lro, held_on=today, location="X", trainer="Y", audience="lros"
-        )
+        training_create(actor=lro, held_on=today, location="X", trainer="Y", audience="lros")

@@ -1,9 +1,11 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from kentsoc.lifetime import services
 from kentsoc.lifetime.choices import AttentionKind, CustodyEventKind
 from kentsoc.lifetime.models import AttentionItem, CustodyPeriod
+from kentsoc.lifetime.services.attention import attention_item_dismiss
+from kentsoc.lifetime.services.custody import custody_dates_update, custody_event_record
+from kentsoc.lifetime.services.scpos import scpo_apply, scpo_make
 from kentsoc.lifetime.tasks import flag_due_releases_and_expiries
 from kentsoc.org.choices import Rank, Role
 from tests.factories import OfficerFactory, UserFactory
@@ -24,11 +26,11 @@ def east_coordinator(force):
 
 
 def _in_prison_until(actor, nominal, today, release_in):
-    services.custody_event_record(
+    custody_event_record(
         actor=actor, nominal=nominal, kind=CustodyEventKind.SENTENCED, on_date=today - days(400)
     )
     period = CustodyPeriod.objects.get(nominal=nominal)
-    return services.custody_dates_update(
+    return custody_dates_update(
         actor=actor,
         period=period,
         version=period.version,
@@ -59,8 +61,8 @@ def test_items_go_to_division_coordinator_and_lro_once(
     coordinator, east_coordinator, lro, member, today
 ):
     _in_prison_until(coordinator, member, today, 30)
-    scpo = services.scpo_apply(actor=coordinator, nominal=member, applied_on=today - days(800))
-    services.scpo_make(
+    scpo = scpo_apply(actor=coordinator, nominal=member, applied_on=today - days(800))
+    scpo_make(
         actor=coordinator,
         scpo=scpo,
         version=scpo.version,
@@ -98,8 +100,8 @@ def test_dismiss_is_own_and_audited(coordinator, lro, member, today):
     flag_due_releases_and_expiries(today=today.isoformat())
     item = AttentionItem.objects.get(user=lro)
     with pytest.raises(PermissionDenied):
-        services.attention_item_dismiss(actor=coordinator, item=item)
-    services.attention_item_dismiss(actor=lro, item=item)
+        attention_item_dismiss(actor=coordinator, item=item)
+    attention_item_dismiss(actor=lro, item=item)
     item.refresh_from_db()
     assert item.dismissed_at is not None
 

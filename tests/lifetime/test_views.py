@@ -2,22 +2,24 @@ import pytest
 from django.urls import reverse
 
 from kentsoc.audit.models import AuditEvent
-from kentsoc.lifetime import services
 from kentsoc.lifetime.choices import CustodyEventKind
 from kentsoc.lifetime.models import Condition, CustodyPeriod, Scpo
-from tests.lifetime.conftest import days
-from tests.lifetime.factories import MembershipFactory
+from kentsoc.lifetime.services.attention import attention_items_refresh
+from kentsoc.lifetime.services.custody import custody_dates_update, custody_event_record
+from kentsoc.lifetime.services.scpos import scpo_apply, scpo_breach_record, scpo_make
+from kentsoc.lifetime.services.training import training_create
+from tests.lifetime.conftest import adult_member, days
 
 pytestmark = pytest.mark.django_db
 
 
 def _in_prison(actor, nominal, today, release_in=None):
-    services.custody_event_record(
+    custody_event_record(
         actor=actor, nominal=nominal, kind=CustodyEventKind.SENTENCED, on_date=today - days(300)
     )
     period = CustodyPeriod.objects.get(nominal=nominal, ended_on__isnull=True)
     if release_in is not None:
-        period = services.custody_dates_update(
+        period = custody_dates_update(
             actor=actor,
             period=period,
             version=period.version,
@@ -84,7 +86,7 @@ def test_conditions_with_no_text_show_message(client, coordinator, member, today
 def test_scpo_for_17_year_old_refused_on_page(client, coordinator, member, today):
     member.date_of_birth = today.replace(year=today.year - 17)
     member.save()
-    scpo = services.scpo_apply(actor=coordinator, nominal=member, applied_on=today - days(5))
+    scpo = scpo_apply(actor=coordinator, nominal=member, applied_on=today - days(5))
     client.force_login(coordinator)
     prefix = f"scpo{scpo.pk}-make"
     response = client.post(
@@ -117,7 +119,7 @@ def test_custody_change_redirects_back(client, coordinator, member, today):
 def test_releases_window_is_inclusive(client, coordinator, lro_ocg, today):
     names = {}
     for offset in (-1, 0, 90, 91):
-        nominal = MembershipFactory(ocg=lro_ocg).nominal
+        nominal = adult_member(lro_ocg)
         names[offset] = nominal.full_name
         _in_prison(coordinator, nominal, today, release_in=max(offset, 0))
         if offset < 0:
@@ -170,10 +172,10 @@ def test_list_query_count_is_constant(
 
     def add_people(count):
         for _ in range(count):
-            nominal = MembershipFactory(ocg=lro_ocg).nominal
+            nominal = adult_member(lro_ocg)
             _in_prison(coordinator, nominal, today, release_in=20)
-            scpo = services.scpo_apply(actor=coordinator, nominal=nominal, applied_on=today)
-            scpo = services.scpo_make(
+            scpo = scpo_apply(actor=coordinator, nominal=nominal, applied_on=today)
+            scpo = scpo_make(
                 actor=coordinator,
                 scpo=scpo,
                 version=scpo.version,
@@ -184,10 +186,10 @@ def test_list_query_count_is_constant(
                 impact_grade="major",
                 impact_rationale="Restricts.",
             )
-            services.scpo_breach_record(
+            scpo_breach_record(
                 actor=coordinator, scpo=scpo, breached_on=today, action_taken="Warned."
             )
-            services.training_create(
+            training_create(
                 actor=coordinator, held_on=today, location="HQ", trainer="DS X", audience="lros"
             )
 
@@ -205,7 +207,7 @@ def test_list_query_count_is_constant(
 
 def test_home_panel_lists_and_dismisses(client, coordinator, member, today):
     _in_prison(coordinator, member, today, release_in=7)
-    services.attention_items_refresh(today=today)
+    attention_items_refresh(today=today)
     client.force_login(coordinator)
     body = client.get(reverse("home")).content.decode()
     assert "Needs attention: releases and SCPOs" in body

@@ -143,7 +143,12 @@ SERVICE_MODULES = [
     "ocg/services/nominals.py",
     "ocg/services/nomination.py",
     "ocg/services/plan.py",
-    "kentsoc/lifetime/services.py",
+    "kentsoc/lifetime/services/attention.py",
+    "kentsoc/lifetime/services/common.py",
+    "kentsoc/lifetime/services/conditions.py",
+    "kentsoc/lifetime/services/custody.py",
+    "kentsoc/lifetime/services/scpos.py",
+    "kentsoc/lifetime/services/training.py",
     "countylines/services/base.py",
     "countylines/services/deal_lines.py",
     "countylines/services/lifecycle.py",
@@ -160,7 +165,9 @@ WRITE_CALLS = {"save", "create", "update", "delete", "bulk_create", "bulk_update
 WRITE_CALLS |= {"update_or_create", "get_or_create", "set", "add", "remove", "clear"}
 # Services that write derived data, not what a person did, each with the reason.
 NOT_A_CHANGE = {
-    "kentsoc/lifetime/services.py:attention_items_refresh": "the daily task's to-do list, derived",
+    "kentsoc/lifetime/services/attention.py:attention_items_refresh": (
+        "the daily task's to-do list, derived"
+    ),
     "kentsoc/intel/services.py:claim_errors": "validation only; `.add` is on a set of messages",
     "kentsoc/org/services.py:officer_sync_group": "group follows the role; its callers audit",
     "countylines/services/base.py:record_status_change": "a line's status history; callers audit",

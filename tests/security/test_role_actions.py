@@ -36,6 +36,9 @@ from countylines.services.people import person_at_risk_create, referral_create
 from disruptions import services as disruption_services
 from disruptions.choices import DisruptionStatus
 from kentsoc.intel import services as intel_services
+from kentsoc.lifetime.services.conditions import condition_add
+from kentsoc.lifetime.services.scpos import scpo_apply
+from kentsoc.lifetime.services.training import training_create
 from kentsoc.org.choices import Rank, Role
 from kentsoc.org.roles import ROLE_PERMISSIONS
 from ocg.choices import OcgStatus
@@ -44,7 +47,6 @@ from ocg.services import memberships as ocg_memberships
 from ocg.services import nominals as ocg_nominals
 from ocg.services import nomination as ocg_nomination
 from ocg.services import plan as ocg_plan
-from kentsoc.lifetime import services as lifetime_services
 from tests.conftest import _officer
 from tests.countylines.factories import evidence_all as evidence_all_line
 from tests.countylines.factories import make_line, make_person
@@ -481,7 +483,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "record prison or licence conditions": Action(
         perm="lifetime.manage_lifetime",
-        service=lambda u, w: lifetime_services.condition_add(
+        service=lambda u, w: condition_add(
             actor=u,
             nominal=w["member"],
             kind="licence",
@@ -494,9 +496,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "apply for an SCPO": Action(
         perm="lifetime.manage_lifetime",
-        service=lambda u, w: lifetime_services.scpo_apply(
-            actor=u, nominal=w["member"], applied_on=TODAY
-        ),
+        service=lambda u, w: scpo_apply(actor=u, nominal=w["member"], applied_on=TODAY),
         doors=(
             web(
                 lambda w: f"/lifetime/nominals/{w['member'].pk}/scpos/",
@@ -507,7 +507,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "record LRO training": Action(
         perm="lifetime.add_traininginput",
-        service=lambda u, w: lifetime_services.training_create(
+        service=lambda u, w: training_create(
             actor=u, held_on=TODAY, location="Fictional HQ", trainer="DS Example", audience="lros"
         ),
         doors=(web(lambda w: "/lifetime/training/new/", _training_body),),
