@@ -7,12 +7,13 @@ import datetime
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from countylines.models import CountyLine
+from countylines.search import MIN_LENGTH
+from countylines.search import subject_search as find_subjects
 from disruptions.choices import DisruptionStatus
-from disruptions.dates import add_months
 from disruptions.models import CourtResult, Disruption, Operation
+from kentsoc import dates
 from ocg.models import OCG, Nominal
 from ocg.search import nominal_search
 
@@ -99,11 +100,11 @@ def disruptions_for_subject(
 
 def ocg_disruption_count_6m(ocg: OCG, *, today: datetime.date | None = None) -> int:
     """Approved disruptions against the OCG dated in the last six months (the force's figure)."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     return Disruption.objects.filter(
         ocgs=ocg,
         status=DisruptionStatus.APPROVED,
-        date__gt=add_months(today, -6),
+        date__gt=dates.add_months(today, -6),
         date__lte=today,
     ).count()
 
@@ -178,20 +179,10 @@ def court_result_list(*, user: User) -> QuerySet[CourtResult]:
 
 
 def subject_search(*, user: User, q: str, limit: int = 8) -> dict[str, list]:
-    """Search-as-you-type for the log form: OCGs, lines and nominals the user may see."""
-    q = (q or "").strip()
-    if len(q) < 2:
+    """Search-as-you-type for the log form's "Against" picker: OCGs and lines by the one subject
+    search, nominals by the one nominal search, each only among those the user may see."""
+    text = (q or "").strip()
+    if len(text) < MIN_LENGTH:
         return {"ocgs": [], "county_lines": [], "nominals": []}
-    return {
-        "ocgs": list(
-            OCG.objects.visible_to(user)
-            .filter(Q(name__icontains=q) | Q(reference__icontains=q))
-            .order_by("name")[:limit]
-        ),
-        "county_lines": list(
-            CountyLine.objects.visible_to(user)
-            .filter(Q(name__icontains=q) | Q(reference__icontains=q))
-            .order_by("name")[:limit]
-        ),
-        "nominals": list(nominal_search(user, q).order_by("last_name", "first_name")[:limit]),
-    }
+    nominals = nominal_search(user, text).order_by("last_name", "first_name", "pk")[:limit]
+    return {**find_subjects(user=user, text=text, limit=limit), "nominals": list(nominals)}

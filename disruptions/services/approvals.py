@@ -10,9 +10,7 @@ from django.utils import timezone
 
 from disruptions.choices import DisruptionStatus
 from disruptions.models import Disruption
-from disruptions.services.base import lock
-from kentsoc.audit.choices import AuditAction
-from kentsoc.audit.services import audit_record
+from kentsoc.audit.services import lock_versioned, versioned_save
 
 
 def _decide(actor: AbstractBaseUser, disruption: Disruption, version: int | None) -> Disruption:
@@ -20,7 +18,7 @@ def _decide(actor: AbstractBaseUser, disruption: Disruption, version: int | None
         raise PermissionDenied("Only a supervisor may approve or return disruptions.")
     if not Disruption.objects.visible_to(actor).filter(pk=disruption.pk).exists():
         raise PermissionDenied("You may not see this disruption.")
-    locked = lock(disruption, version)
+    locked = lock_versioned(Disruption, disruption.pk, version=version)
     if actor.pk in (locked.created_by_id, locked.officer_id):
         raise PermissionDenied(
             "You cannot approve or return a disruption you logged or took part in: "
@@ -42,26 +40,15 @@ def disruption_approve(
 ) -> Disruption:
     """Approve a submitted disruption: from now on it counts in reports."""
     locked = _decide(actor, disruption, version)
-    locked.status = DisruptionStatus.APPROVED
-    locked.approved_by = actor
-    locked.approved_at = timezone.now()
-    locked.return_reason = ""
-    locked.version += 1
-    locked.save(
-        update_fields=[
-            "status",
-            "approved_by",
-            "approved_at",
-            "return_reason",
-            "version",
-            "updated_at",
-        ]
-    )
-    audit_record(
+    versioned_save(
         actor=actor,
-        action=AuditAction.UPDATE,
         obj=locked,
-        changes={"status": [DisruptionStatus.SUBMITTED, DisruptionStatus.APPROVED]},
+        values={
+            "status": DisruptionStatus.APPROVED,
+            "approved_by": actor,
+            "approved_at": timezone.now(),
+            "return_reason": "",
+        },
     )
     return locked
 
@@ -75,26 +62,15 @@ def disruption_return(
     if not reason:
         raise ValidationError({"reason": "Say what the author must correct: a reason is required."})
     locked = _decide(actor, disruption, version)
-    locked.status = DisruptionStatus.RETURNED
-    locked.returned_by = actor
-    locked.returned_at = timezone.now()
-    locked.return_reason = reason
-    locked.version += 1
-    locked.save(
-        update_fields=[
-            "status",
-            "returned_by",
-            "returned_at",
-            "return_reason",
-            "version",
-            "updated_at",
-        ]
-    )
-    audit_record(
+    versioned_save(
         actor=actor,
-        action=AuditAction.UPDATE,
         obj=locked,
-        changes={"status": [DisruptionStatus.SUBMITTED, DisruptionStatus.RETURNED]},
+        values={
+            "status": DisruptionStatus.RETURNED,
+            "returned_by": actor,
+            "returned_at": timezone.now(),
+            "return_reason": reason,
+        },
         reason=reason,
     )
     return locked

@@ -1,24 +1,11 @@
-"""What the disruption services share: the stale-copy check, counts and amounts, raising the
-collected field messages at once."""
+"""What the disruption services share: counts and amounts as the edge parsed them, and raising
+the collected field messages at once."""
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
-
-from disruptions.models import Disruption
-
-STALE_MESSAGE = (
-    "Someone else changed this record after you opened it. Reload it to see their changes, "
-    "then make yours again."
-)
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
 
 
 def whole_number(value: int | Decimal | None) -> int | None:
@@ -52,10 +39,3 @@ def amount(value: int | Decimal | None) -> Decimal | None:
 def raise_errors(errors: dict[str, str]) -> None:
     if errors:
         raise ValidationError(errors)
-
-
-def lock(disruption: Disruption, version: int | None) -> Disruption:
-    locked = Disruption.objects.select_for_update().get(pk=disruption.pk)
-    if version is not None and version != locked.version:
-        raise ValidationError({"version": STALE_MESSAGE})
-    return locked

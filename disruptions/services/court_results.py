@@ -10,9 +10,10 @@ from django.db import transaction
 
 from disruptions.choices import CourtOutcome, NonCustodialKind
 from disruptions.models import CourtResult, Disruption
-from disruptions.services.base import raise_errors, today, whole_number
+from disruptions.services.base import raise_errors, whole_number
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_record
+from kentsoc.dates import today
 from ocg.models import Nominal
 
 

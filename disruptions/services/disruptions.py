@@ -29,9 +29,10 @@ from disruptions.choices import (
     WeaponKind,
 )
 from disruptions.models import COUNT_FIELDS, Disruption, DrugSeizure, Operation, WeaponSeizure
-from disruptions.services.base import amount, lock, raise_errors, today, whole_number
+from disruptions.services.base import amount, raise_errors, whole_number
 from kentsoc.audit.choices import AuditAction
-from kentsoc.audit.services import audit_record, diff_fields
+from kentsoc.audit.services import audit_record, lock_versioned, versioned_save
+from kentsoc.dates import today
 from kentsoc.org.models import Officer, Team
 from ocg.models import OCG, Nominal
 
@@ -244,17 +245,14 @@ def _submit(actor: AbstractBaseUser, locked: Disruption) -> Disruption:
     """Send a locked draft (or returned disruption) to the approval queue, with its audit row."""
     _require_author(actor, locked, "submit")
     _require_editable(locked, "submitted")
-    before = locked.status
-    locked.status = DisruptionStatus.SUBMITTED
-    locked.submitted_by = actor
-    locked.submitted_at = timezone.now()
-    locked.version += 1
-    locked.save(update_fields=["status", "submitted_by", "submitted_at", "version", "updated_at"])
-    audit_record(
+    versioned_save(
         actor=actor,
-        action=AuditAction.UPDATE,
         obj=locked,
-        changes={"status": [before, locked.status]},
+        values={
+            "status": DisruptionStatus.SUBMITTED,
+            "submitted_by": actor,
+            "submitted_at": timezone.now(),
+        },
     )
     return locked
 
@@ -332,7 +330,7 @@ def disruption_update(
 ) -> Disruption:
     """Change a draft or returned disruption; arguments left as None keep what is stored. With
     `submit`, the changed disruption goes for approval in the same transaction."""
-    locked = lock(disruption, version)
+    locked = lock_versioned(Disruption, disruption.pk, version=version)
     _require_author(actor, locked, "change")
     _require_editable(locked, "changed")
     values = values or {}
@@ -356,20 +354,18 @@ def disruption_update(
     weapon_rows = None if weapons is None else _clean_weapons(weapons, errors)
     drug_rows = None if drugs is None else _clean_drugs(drugs, errors)
     raise_errors(errors)
-    changes = diff_fields(locked, data)
-    for field, value in data.items():
-        setattr(locked, field, value)
-    locked.version += 1
-    locked.save()
-    for name, old, new in (
+    # Subjects and seizures are rows of their own, written after the disruption's own fields;
+    # their changes go in the same audit event.
+    changes: dict[str, object] = {}
+    subjects = (
         ("ocgs", locked.ocgs, new_ocgs),
         ("county_lines", locked.county_lines, new_lines),
         ("nominals", locked.nominals, new_nominals),
-    ):
+    )
+    for name, old, new in subjects:
         before = sorted(old.values_list("pk", flat=True))
         after = sorted(o.pk for o in new)
         if before != after:
-            old.set(new)
             changes[name] = [before, after]
     if weapon_rows is not None or drug_rows is not None:
         if weapon_rows is None:
@@ -378,10 +374,14 @@ def disruption_update(
             drug_rows = list(
                 locked.drugs.values("drug_class", "drug", "amount", "unit", "estimated_value")
             )
-        _write_outcomes(locked, weapon_rows, drug_rows)
         changes["weapons"] = weapon_rows
         changes["drugs"] = drug_rows
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, changes=changes)
+    versioned_save(actor=actor, obj=locked, values=data, changes=changes)
+    for name, old, new in subjects:
+        if name in changes:
+            old.set(new)
+    if weapon_rows is not None and drug_rows is not None:
+        _write_outcomes(locked, weapon_rows, drug_rows)
     if submit:
         _submit(actor, locked)
     return locked
@@ -392,7 +392,7 @@ def disruption_submit(
     *, actor: AbstractBaseUser, disruption: Disruption, version: int | None = None
 ) -> Disruption:
     """Send a draft (or a corrected returned one) to the supervisors' approval queue."""
-    return _submit(actor, lock(disruption, version))
+    return _submit(actor, lock_versioned(Disruption, disruption.pk, version=version))
 
 
 @transaction.atomic
@@ -405,7 +405,7 @@ def disruption_tag_operation(
 ) -> Disruption:
     """Tag a disruption to an operation (or untag it): its author or a supervisor, any status,
     because tagging changes no outcome figure."""
-    locked = lock(disruption, version)
+    locked = lock_versioned(Disruption, disruption.pk, version=version)
     if not actor.has_perm("disruptions.approve_disruption"):
         _require_author(actor, locked, "tag")
     elif not Disruption.objects.visible_to(actor).filter(pk=locked.pk).exists():
@@ -414,14 +414,5 @@ def disruption_tag_operation(
         raise ValidationError(
             {"operation": f"{operation.name} did not run on {locked.date:%d/%m/%Y}."}
         )
-    before = locked.operation_id
-    locked.operation = operation
-    locked.version += 1
-    locked.save(update_fields=["operation", "version", "updated_at"])
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=locked,
-        changes={"operation": [before, operation.pk if operation else None]},
-    )
+    versioned_save(actor=actor, obj=locked, values={"operation": operation})
     return locked

@@ -11,9 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from disruptions.models import Operation
-from disruptions.services.base import STALE_MESSAGE, raise_errors
+from disruptions.services.base import raise_errors
 from kentsoc.audit.choices import AuditAction
-from kentsoc.audit.services import audit_record, diff_fields
+from kentsoc.audit.services import audit_record, lock_versioned, versioned_save
 from kentsoc.org.models import Team
 
 
@@ -87,9 +87,7 @@ def operation_update(
 ) -> Operation:
     if not actor.has_perm("disruptions.change_operation"):
         raise PermissionDenied("Changing operations needs a supervisor or coordinator role.")
-    locked = Operation.objects.select_for_update().get(pk=operation.pk)
-    if version != locked.version:
-        raise ValidationError({"version": STALE_MESSAGE})
+    locked = lock_versioned(Operation, operation.pk, version=version, required=True)
     allowed = set(OperationValues.__annotations__)
     unknown = set(values) - allowed
     if unknown:
@@ -105,16 +103,13 @@ def operation_update(
     if not errors and outside.exists():
         errors["start_date"] = "Some tagged disruptions fall outside these dates; untag them first."
     raise_errors(errors)
-    changes = diff_fields(locked, data)
-    for field, value in data.items():
-        setattr(locked, field, value)
-    locked.version += 1
-    locked.save()
+    changes = {}
     if teams is not None:
         before = sorted(locked.teams.values_list("pk", flat=True))
         after = sorted(t.pk for t in teams)
         if before != after:
-            locked.teams.set(teams)
             changes["teams"] = [before, after]
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, changes=changes)
+    versioned_save(actor=actor, obj=locked, values=data, changes=changes)
+    if "teams" in changes:
+        locked.teams.set(teams)
     return locked

@@ -10,8 +10,8 @@ from typing import Any
 from django.db.models import Count, Q
 
 from disruptions.choices import DisruptionStatus, ImpactGrade
-from disruptions.dates import add_months
 from disruptions.models import Disruption
+from kentsoc.dates import add_months
 from kentsoc.matrix.models import ForceSnapshot
 
 TREND_DAYS = 120  # the trend chart: the last four months, daily

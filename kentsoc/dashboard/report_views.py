@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from kentsoc.audit.services import audit_export
-from kentsoc.dashboard.report_forms import ActivitySummaryForm
+from kentsoc.dashboard.forms import ActivitySummaryForm
 from kentsoc.dashboard.reports import activity_summary
 from kentsoc.web.generic import csv_response
 

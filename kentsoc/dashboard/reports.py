@@ -34,8 +34,17 @@ from disruptions.models import (
     WeaponSeizure,
     format_sentence,
 )
+from kentsoc.dates import add_months
 from kentsoc.org.choices import TeamKind
 from kentsoc.org.models import Division, Team
+
+
+def nine_month_period(end: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The report's default period: the first day of the month eight months before `end`'s
+    month, through `end`. 2022-10-31 gives 2022-02-01..2022-10-31, the seed's February-to-October
+    table."""
+    start = add_months(end.replace(day=1), -8)
+    return start, end
 
 
 @dataclass

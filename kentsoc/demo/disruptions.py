@@ -39,11 +39,12 @@ from disruptions.choices import (
     Tactic,
     WeaponKind,
 )
-from disruptions.dates import add_months, nine_month_period
 from disruptions.models import Disruption, Operation
 from disruptions.services import approvals, court_results, operations
 from disruptions.services import disruptions as disruption_services
 from kentsoc.dashboard.charts import disruption_window
+from kentsoc.dashboard.reports import nine_month_period
+from kentsoc.dates import add_months
 from kentsoc.org.choices import Rank, Role, TeamKind
 from kentsoc.org.models import District, Division, Force, Officer, Team
 from kentsoc.org.roles import group_name

@@ -102,11 +102,20 @@ def _shown(reader, pk: int) -> dict:
 
 
 def _trail(pk: int) -> list[tuple[str, object]]:
-    """The audit trail of one record: each write's action and what it changed (reads left out)."""
+    """The audit trail of one record: each write's action and what it changed, less the moments
+    (reads left out; a creation by the fields it set)."""
     events = AuditEvent.objects.filter(
         object_type="disruptions.disruption", object_id=str(pk), action__in=["create", "update"]
     ).order_by("id")
-    return [(e.action, e.changes if e.action == "update" else sorted(e.changes)) for e in events]
+    return [
+        (
+            e.action,
+            {k: v for k, v in e.changes.items() if not k.endswith("_at")}
+            if e.action == "update"
+            else sorted(e.changes),
+        )
+        for e in events
+    ]
 
 
 def _same(supervisor, page_pk: int, api_pk: int) -> None:

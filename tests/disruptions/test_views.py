@@ -18,6 +18,7 @@ from tests.factories import (
     disruption_values,
     make_disruption,
     make_line,
+    make_nominal,
     make_sentence,
 )
 
@@ -269,6 +270,27 @@ def test_subject_search(client, clgt_officer, line, outsider):
     client.logout()
     login(client, outsider)
     assert client.get(reverse("disruptions:subject-search"), {"q": "BR"}).status_code == 403
+
+
+def test_against_picker_finds_as_every_other_search(client, clgt_officer, coordinator, force):
+    """The log form's "Against" picker is the one subject search (loose references, deal-line
+    numbers in any spelling) and the one nominal search (names in any order)."""
+    kestrel = make_line(
+        force["divisions"]["north"],
+        reference="CL-0042",
+        name="KESTREL",
+        status="active",
+        numbers=["07700900142"],
+    )
+    person = make_nominal(first_name="Rowan", last_name="Ashdown")
+    url = reverse("disruptions:subject-search")
+    login(client, clgt_officer)
+    for typed in ("cl 42", "+44 7700 900142", "kestrel"):
+        assert "KESTREL" in client.get(url, {"q": typed}).content.decode(), typed
+    client.logout()
+    login(client, coordinator)
+    body = client.get(url, {"q": "ashdown row"}).content.decode()
+    assert f'data-id="{person.pk}"' in body and f'data-id="{kestrel.pk}"' not in body
 
 
 def test_court_result_page(client, approved, clgt_officer, nominal):

@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kentsoc.dashboard.report_forms import ActivitySummaryForm
+from kentsoc.dashboard.forms import ActivitySummaryForm
 from kentsoc.dashboard.reports import activity_summary
 
 

@@ -9,8 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from disruptions.dates import nine_month_period
 from disruptions.forms import DateInput
+from kentsoc.dashboard.reports import nine_month_period
 from kentsoc.limits import PLANNED
 from kentsoc.org.models import Division, Team
 
