@@ -1,12 +1,10 @@
 """HTML input shapes. The rules (formats, gates, who may do what) are the services'; the views put
-a service's ValidationError back onto these forms so each message shows at its field."""
+a service's ValidationError back onto these forms (kentsoc.web.forms) so each message shows at its
+field."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from countylines.choices import AgeBand, EngagementStatus, LineRole, PersonKind, ReferralAgency
 from kentsoc.limits import HAPPENED, LONG_TEXT, PLANNED, REASON_TEXT
@@ -17,22 +15,6 @@ _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 def districts_of_force():
     return District.objects.select_related("division").filter(division__is_central=False)
-
-
-def apply_service_errors(
-    form: forms.Form, exc: ValidationError, field_map: Mapping[str, str] | None = None
-) -> None:
-    """Show a service's refusal on the form: at the field when the form has it, else on top."""
-    field_map = field_map or {}
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
-    for field, messages in errors.items():
-        target = field_map.get(field, field)
-        for message in messages:
-            if target in form.fields:
-                form.add_error(target, message)
-            else:
-                label = "" if field == NON_FIELD_ERRORS else f"{field.replace('_', ' ')}: "
-                form.add_error(None, f"{label[:1].upper()}{label[1:]}{message}")
 
 
 class _DistrictsMixin(forms.Form):

@@ -9,18 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from countylines import forms as f
 from countylines import scores, selectors
 from countylines.filters import CountyLineFilterSet, PersonAtRiskFilterSet
-from countylines.models import PersonAtRisk
+from countylines.models import CountyLine, PersonAtRisk
 from countylines.phones import display_mobile, normalise_mobile
 from countylines.presenters import detail_context
 from countylines.services.base import (
@@ -44,11 +43,26 @@ from countylines.services.people import (
 )
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_read, audit_view
+from kentsoc.web.forms import form_post
 from kentsoc.web.generic import FilteredListView
 from ocg import selectors as ocg_selectors
 from ocg.models import OCG, Nominal
 
 _VIEW = "countylines.view_countyline"
+# The service names the districts as a list; the form's first choice is the primary one.
+_DISTRICTS_AT_PRIMARY = {"importing_districts": "primary_district"}
+
+
+def _detail_url(line: CountyLine) -> str:
+    return reverse("countylines:detail", args=[line.pk])
+
+
+def _person_url(pk: int) -> str:
+    return reverse("countylines:person", args=[pk])
+
+
+def _pk(record: Any) -> int | None:
+    return record.pk if record is not None else None
 
 
 def _ocgs_for(user: Any):
@@ -91,22 +105,31 @@ def nominate(request: HttpRequest) -> HttpResponse:
     ocgs = _ocgs_for(request.user)
     form = f.NominateForm(request.POST if request.method == "POST" else None, ocgs=ocgs)
     chosen = _posted_nominals(request)
-    if request.method == "POST" and form.is_valid():
-        try:
+    if request.method == "POST":
+        nominated: list[CountyLine] = []
+
+        def run(data: dict[str, Any]) -> str:
             line = line_nominate(
                 actor=request.user,
-                name=form.cleaned_data["name"],
-                exporting_area=form.cleaned_data["exporting_area"],
+                name=data["name"],
+                exporting_area=data["exporting_area"],
                 importing_districts=form.district_ids(),
                 deal_lines=form.numbers(),
                 nominals=[{"nominal": n.pk, "role": role} for n, role in chosen],
-                ocg=form.cleaned_data["ocg"],
+                ocg=_pk(data["ocg"]),
             )
-        except ValidationError as exc:
-            f.apply_service_errors(form, exc, {"importing_districts": "primary_district"})
-        else:
-            messages.success(request, f"{line.reference} {line.name} nominated.")
-            return redirect("countylines:detail", pk=line.pk)
+            nominated.append(line)
+            return f"{line.reference} {line.name} nominated."
+
+        done = form_post(
+            request,
+            form,
+            run,
+            then=lambda: _detail_url(nominated[0]),
+            field_map=_DISTRICTS_AT_PRIMARY,
+        )
+        if done:
+            return done
     status = 400 if request.method == "POST" else 200
     return render(
         request,
@@ -192,14 +215,9 @@ def _line_post(request: HttpRequest, pk: int, form_name: str, form: Any, run) ->
     """Run a service from one of the detail page's forms; on refusal show the page again with
     the message at that form."""
     line = selectors.line_get(user=request.user, pk=pk)
-    if form.is_valid():
-        try:
-            message = run(line, form.cleaned_data)
-        except ValidationError as exc:
-            f.apply_service_errors(form, exc)
-        else:
-            messages.success(request, message)
-            return redirect("countylines:detail", pk=line.pk)
+    done = form_post(request, form, lambda data: run(line, data), then=_detail_url(line))
+    if done:
+        return done
     # The page is shown again, so it is a view of the line like any other.
     audit_view(actor=request.user, obj=line)
     context = detail_context(request, line, **{form_name: form})
@@ -304,9 +322,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial=initial,
         ocgs=_ocgs_for(request.user),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
+    if request.method == "POST":
+
+        def run(data: dict[str, Any]) -> str:
             line_update(
                 actor=request.user,
                 line=line,
@@ -315,13 +333,15 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 exporting_area=data["exporting_area"],
                 importing_districts=form.district_ids(),
                 handsets_seized=data["handsets_seized"],
-                ocg=data["ocg"],
+                ocg=_pk(data["ocg"]),
             )
-        except ValidationError as exc:
-            f.apply_service_errors(form, exc, {"importing_districts": "primary_district"})
-        else:
-            messages.success(request, f"{line.reference} updated.")
-            return redirect("countylines:detail", pk=line.pk)
+            return f"{line.reference} updated."
+
+        done = form_post(
+            request, form, run, then=_detail_url(line), field_map=_DISTRICTS_AT_PRIMARY
+        )
+        if done:
+            return done
     return render(
         request,
         "countylines/line_edit.html",
@@ -379,16 +399,16 @@ def safeguarding(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form is None:
             raise Http404
-        if form.is_valid():
-            try:
-                person = person_at_risk_create(
-                    actor=request.user, county_line=line, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                f.apply_service_errors(form, exc)
-            else:
-                messages.success(request, f"{person.name} recorded as at risk.")
-                return redirect("countylines:person", pk=person.pk)
+        recorded: list[PersonAtRisk] = []
+
+        def run(data: dict[str, Any]) -> str:
+            person = person_at_risk_create(actor=request.user, county_line=line, **data)
+            recorded.append(person)
+            return f"{person.name} recorded as at risk."
+
+        done = form_post(request, form, run, then=lambda: _person_url(recorded[0].pk))
+        if done:
+            return done
     people = list(selectors.people_at_risk_list(user=request.user, line=line))
     _audit_listed(request, people)
     return render(
@@ -470,15 +490,14 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_at_risk_get(user=request.user, pk=pk)
     form = f.PersonAtRiskEditForm(request.POST)
-    if form.is_valid():
-        try:
-            person_at_risk_update(actor=request.user, person=person, **form.cleaned_data)
-        except ValidationError as exc:
-            f.apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"{person.name}'s record updated.")
-            return redirect("countylines:person", pk=person.pk)
-    return _person_page(request, person, edit_form=form)
+
+    def run(data: dict[str, Any]) -> str:
+        person_at_risk_update(actor=request.user, person=person, **data)
+        return f"{person.name}'s record updated."
+
+    return form_post(request, form, run, then=_person_url(person.pk)) or _person_page(
+        request, person, edit_form=form
+    )
 
 
 @login_required
@@ -486,15 +505,14 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_at_risk_get(user=request.user, pk=pk)
     form = f.ReferralForm(request.POST)
-    if form.is_valid():
-        try:
-            referral_create(actor=request.user, person=person, **form.cleaned_data)
-        except ValidationError as exc:
-            f.apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Referral recorded.")
-            return redirect("countylines:person", pk=person.pk)
-    return _person_page(request, person, referral_form=form)
+
+    def run(data: dict[str, Any]) -> str:
+        referral_create(actor=request.user, person=person, **data)
+        return "Referral recorded."
+
+    return form_post(request, form, run, then=_person_url(person.pk)) or _person_page(
+        request, person, referral_form=form
+    )
 
 
 @login_required
@@ -502,13 +520,13 @@ def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
 def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     referral = selectors.referral_get(user=request.user, pk=pk)
     form = f.ReferralOutcomeForm(request.POST)
-    if form.is_valid():
-        try:
-            referral_record_outcome(actor=request.user, referral=referral, **form.cleaned_data)
-        except ValidationError as exc:
-            f.apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Referral outcome recorded.")
-            return redirect("countylines:person", pk=referral.person_id)
+
+    def run(data: dict[str, Any]) -> str:
+        referral_record_outcome(actor=request.user, referral=referral, **data)
+        return "Referral outcome recorded."
+
+    done = form_post(request, form, run, then=_person_url(referral.person_id))
+    if done:
+        return done
     person = selectors.person_at_risk_get(user=request.user, pk=referral.person_id)
     return _person_page(request, person, outcome_form=form, outcome_for=referral.pk)

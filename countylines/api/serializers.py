@@ -12,6 +12,8 @@ from countylines import selectors
 from countylines.models import CountyLine, PersonAtRisk, SafeguardingReferral
 from countylines.phones import display_mobile
 from kentsoc.limits import HAPPENED, LONG_TEXT, PLANNED, REASON_TEXT
+from kentsoc.org.models import Division
+from kentsoc.web.coerce import as_id
 
 
 class CountyLineSerializer(serializers.ModelSerializer):
@@ -219,6 +221,20 @@ class FlexInput(serializers.Serializer):
     reason = serializers.CharField(
         allow_blank=True, required=False, default="", max_length=REASON_TEXT
     )
+
+    def validate_division(self, value: str | None) -> Division | None:
+        """The division named by its id or code; none (which ends a flex) when empty."""
+        if not value:
+            return None
+        pk = as_id(value)
+        division = (
+            Division.objects.filter(pk=pk).first()
+            if pk is not None
+            else Division.objects.filter(code__iexact=value).first()
+        )
+        if division is None:
+            raise serializers.ValidationError(f"There is no division {value!r}.")
+        return division
 
 
 class ReferralSerializer(serializers.ModelSerializer):

@@ -32,6 +32,7 @@ from kentsoc.web.api import (
     VersionedUpdateMixin,
     versioned_update_schema,
 )
+from kentsoc.web.coerce import as_id
 
 
 def _input(serializer_class: type, data: Any) -> dict[str, Any]:
@@ -114,7 +115,7 @@ class CountyLineViewSet(
     @action(detail=True, methods=["delete"], url_path=r"nominals/(?P<link_id>\d+)")
     def remove_nominal(self, request: Request, pk: str, link_id: str) -> Response:
         line = self._line()
-        line_remove_nominal(actor=request.user, line=line, link_id=link_id)
+        line_remove_nominal(actor=request.user, line=line, link_id=as_id(link_id))
         return self._respond(line.pk)
 
     @extend_schema(request=s.DealLineInput, responses={201: s.CountyLineSerializer})

@@ -1,5 +1,6 @@
-"""What every county-line service shares: the permissions they check, the row lock they decide
-under, and reading dates and ids from whatever a form or the API posted."""
+"""What every county-line service shares: the permissions they check and the row lock they
+decide under. Services take typed values (ids as int, dates as date): forms and serializers parse
+what was posted (kentsoc.web.coerce)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from countylines.choices import LineStatus
 from countylines.models import CountyLine, CountyLineStatusChange
+from kentsoc.audit.services import lock_versioned
 
 PERM_ADD = "countylines.add_countyline"
 PERM_CHANGE = "countylines.change_countyline"
@@ -36,38 +37,15 @@ def require(actor: Any, perm: str, doing: str, who: str) -> None:
         raise PermissionDenied(f"Only {who} may {doing} (permission {perm} is missing).")
 
 
-def lock_line(actor: Any, line: CountyLine) -> CountyLine:
-    """Re-read the line under a row lock: transitions decide on the current state, not the copy
-    a page loaded minutes ago. A line the actor may not see is refused whatever their role."""
+def lock_line(
+    actor: Any, line: CountyLine, *, version: int | None = None, required: bool = False
+) -> CountyLine:
+    """Re-read the line under a row lock: a change decides on the current state, not the copy a
+    page loaded minutes ago, and an edit of a stale `version` is refused. A line the actor may
+    not see is refused whatever their role."""
     if not CountyLine.objects.visible_to(actor).filter(pk=line.pk).exists():
         raise PermissionDenied("You may not see this county line.")
-    return CountyLine.objects.select_for_update().get(pk=line.pk)
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
-
-
-def as_date(value: Any, field: str) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationError({field: f"{value!r} is not a date: use YYYY-MM-DD."})
-
-
-def as_id(value: Any) -> int | None:
-    if hasattr(value, "pk"):
-        return value.pk
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return lock_versioned(CountyLine, line.pk, version=version, required=required)
 
 
 def record_status_change(
@@ -83,8 +61,8 @@ def record_status_change(
     )
 
 
-def clean_text(value: Any, field: str, message: str) -> str:
-    text = str(value or "").strip()
+def clean_text(value: str | None, field: str, message: str) -> str:
+    text = (value or "").strip()
     if not text:
         raise ValidationError({field: message})
     return text

@@ -11,16 +11,17 @@ from django.db import transaction
 
 from countylines.models import CountyLine, DealLine
 from countylines.phones import display_mobile, normalise_mobile
-from countylines.services.base import PERM_CHANGE, as_date, lock_line, require, today
-from kentsoc.audit.choices import AuditAction
-from kentsoc.audit.services import audit_record
+from countylines.services.base import PERM_CHANGE, lock_line, require
+from kentsoc.audit.services import versioned_save
+from kentsoc.dates import today
 
 
-def clean_deal_numbers(raw_numbers: Iterable[Any] | None, *, required: bool = True) -> list[str]:
-    numbers: list[str] = []
+def clean_deal_numbers(numbers: Iterable[str] | None, *, required: bool = True) -> list[str]:
+    """Numbers as typed, each a UK mobile number in some spelling, to their stored form."""
+    cleaned: list[str] = []
     errors: list[str] = []
-    for raw in raw_numbers or ():
-        text = str(raw).strip()
+    for raw in numbers or ():
+        text = raw.strip()
         if not text:
             continue
         number = normalise_mobile(text)
@@ -29,15 +30,15 @@ def clean_deal_numbers(raw_numbers: Iterable[Any] | None, *, required: bool = Tr
                 f'"{text}" is not a UK mobile number: enter 11 digits starting 07, '
                 "e.g. 07700 900123."
             )
-        elif number in numbers:
+        elif number in cleaned:
             errors.append(f"{display_mobile(number)} is entered more than once.")
         else:
-            numbers.append(number)
+            cleaned.append(number)
     if errors:
         raise ValidationError({"deal_lines": errors})
-    if required and not numbers:
+    if required and not cleaned:
         raise ValidationError({"deal_lines": "Enter at least one deal-line number."})
-    return numbers
+    return cleaned
 
 
 @transaction.atomic
@@ -46,7 +47,7 @@ def line_add_deal_line(
     actor: Any,
     line: CountyLine,
     number: str,
-    active_from: datetime.date | str | None = None,
+    active_from: datetime.date | None = None,
 ) -> DealLine:
     """Add a deal line. A number already on another line is allowed (lines share and pass on
     handsets) and shown as a warning by `selectors.deal_line_warnings`."""
@@ -54,19 +55,14 @@ def line_add_deal_line(
     try:
         (normalised,) = clean_deal_numbers([number])
     except ValidationError as exc:
-        raise ValidationError({"number": exc.message_dict["deal_lines"]})
-    start = as_date(active_from, "active_from")
+        raise ValidationError({"number": exc.message_dict["deal_lines"]}) from None
     current = lock_line(actor, line)
     if DealLine.objects.filter(county_line=current, number=normalised).exists():
         raise ValidationError(
             {"number": f"{display_mobile(normalised)} is already a deal line of this line."}
         )
     deal_line = DealLine.objects.create(
-        county_line=current, number=normalised, active_from=start or today()
+        county_line=current, number=normalised, active_from=active_from or today()
     )
-    current.version += 1
-    current.save(update_fields=["version", "updated_at"])
-    audit_record(
-        actor=actor, action=AuditAction.UPDATE, obj=current, changes={"deal_line_added": normalised}
-    )
+    versioned_save(actor=actor, obj=current, values={}, changes={"deal_line_added": normalised})
     return deal_line

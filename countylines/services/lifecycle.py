@@ -1,8 +1,13 @@
-"""A line's lifecycle: on the matrix, dismantled or rejected, and flexed to another division."""
+"""A line's lifecycle: on the matrix, dismantled or rejected, and flexed to another division.
+
+Which move may happen from which status, and who may make it, is one table (`MOVES`): the
+services refuse by it and the line page offers only what it allows (`may`).
+"""
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -15,36 +20,103 @@ from countylines.services.base import (
     OPEN_STATUSES,
     PERM_APPROVE,
     PERM_CHANGE,
-    as_date,
-    as_id,
     clean_text,
     lock_line,
     record_status_change,
     require,
-    today,
 )
 from kentsoc import broker
-from kentsoc.audit.choices import AuditAction
-from kentsoc.audit.services import audit_record
+from kentsoc.audit.services import versioned_save
+from kentsoc.dates import today
 from kentsoc.org.models import Division
 from kentsoc.trh.choices import RankedSubject
 
 
-def resolve_division(value: Any) -> Division | None:
-    """A division by instance, id or code; None for empty (which ends a flex)."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, Division):
-        return value
-    pk = as_id(value)
-    division = (
-        Division.objects.filter(pk=pk).first()
-        if pk is not None
-        else Division.objects.filter(code__iexact=str(value)).first()
+@dataclass(frozen=True)
+class Move:
+    """One thing that can happen to a line: from which statuses, to which (None: the status
+    stays), with which permission, and the refusal when the line's status does not allow it."""
+
+    sources: frozenset[str]
+    target: str | None
+    perm: str
+    doing: str
+    who: str
+    refusal: str  # formatted with the line's {reference} and {status}
+
+
+MOVES: dict[str, Move] = {
+    "activate": Move(
+        sources=frozenset({LineStatus.NOMINATED}),
+        target=LineStatus.ACTIVE,
+        perm=PERM_APPROVE,
+        doing="put a county line on the matrix",
+        who="a supervisor",
+        refusal="Only a nominated line can be put on the matrix; {reference} is {status}.",
+    ),
+    "reject": Move(
+        sources=frozenset({LineStatus.NOMINATED}),
+        target=LineStatus.REJECTED,
+        perm=PERM_APPROVE,
+        doing="reject a county line nomination",
+        who="a supervisor",
+        refusal="Only a nomination can be rejected; {reference} is {status}.",
+    ),
+    "dismantle": Move(
+        sources=OPEN_STATUSES,
+        target=LineStatus.DISMANTLED,
+        perm=PERM_CHANGE,
+        doing="dismantle a county line",
+        who="CLGT officers and supervisors",
+        refusal="{reference} is already {status}.",
+    ),
+    "flex": Move(
+        sources=OPEN_STATUSES,
+        target=None,
+        perm=PERM_APPROVE,
+        doing="flex a county line",
+        who="a supervisor",
+        refusal="{reference} is {status}; only an open line can be flexed.",
+    ),
+}
+
+
+def may(user: Any, line: CountyLine, move: str) -> bool:
+    """Whether the page should offer the move: the user's permission and the line's status."""
+    rule = MOVES[move]
+    return user.has_perm(rule.perm) and line.status in rule.sources
+
+
+def _begin(actor: Any, line: CountyLine, move: str) -> CountyLine:
+    """Check the permission, lock the line and check its current status allows the move."""
+    rule = MOVES[move]
+    require(actor, rule.perm, rule.doing, rule.who)
+    current = lock_line(actor, line)
+    if current.status not in rule.sources:
+        status = current.get_status_display().lower()
+        raise ValidationError(
+            {NON_FIELD_ERRORS: rule.refusal.format(reference=current.reference, status=status)}
+        )
+    return current
+
+
+def _finish(
+    actor: Any,
+    current: CountyLine,
+    move: str,
+    *,
+    on: datetime.date,
+    values: dict[str, Any],
+    reason: str = "",
+) -> None:
+    """Save the move's new status and values (version bumped, audited) and its history row."""
+    from_status = current.status
+    versioned_save(
+        actor=actor, obj=current, values={"status": MOVES[move].target, **values}, reason=reason
     )
-    if division is None:
-        raise ValidationError({"division": f"There is no division {value!r}."})
-    return division
+    record_status_change(
+        actor=actor, line=current, from_status=from_status, effective_on=on, reason=reason
+    )
 
 
 @transaction.atomic
@@ -53,15 +125,7 @@ def line_activate(
 ) -> CountyLine:
     """Put a nominated line on the matrix: a supervisor's decision, only once all four
     definition criteria are evidenced."""
-    require(actor, PERM_APPROVE, "put a county line on the matrix", "a supervisor")
-    current = lock_line(actor, line)
-    if current.status != LineStatus.NOMINATED:
-        raise ValidationError(
-            {
-                NON_FIELD_ERRORS: f"Only a nominated line can be put on the matrix; "
-                f"{current.reference} is {current.get_status_display().lower()}."
-            }
-        )
+    current = _begin(actor, line, "activate")
     gaps = line_definition.gaps(current)
     if gaps:
         labels = ", ".join(gap.label for gap in gaps)
@@ -72,72 +136,42 @@ def line_activate(
             }
         )
     on = effective_on or today()
-    current.status = LineStatus.ACTIVE
-    current.activated_on = on
-    current.version += 1
-    current.save(update_fields=["status", "activated_on", "version", "updated_at"])
-    record_status_change(
-        actor=actor, line=current, from_status=LineStatus.NOMINATED, effective_on=on, reason=""
-    )
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=current,
-        changes={"status": [LineStatus.NOMINATED, LineStatus.ACTIVE], "activated_on": on},
-    )
+    _finish(actor, current, "activate", on=on, values={"activated_on": on})
     broker.mark_stale(CountyLine, [current.pk], subject_type=RankedSubject.COUNTY_LINE)
     return current
 
 
 @transaction.atomic
-def line_dismantle(*, actor: Any, line: CountyLine, date: Any, reason: str) -> CountyLine:
-    require(actor, PERM_CHANGE, "dismantle a county line", "CLGT officers and supervisors")
-    current = lock_line(actor, line)
-    if current.status not in OPEN_STATUSES:
-        raise ValidationError(
-            {
-                NON_FIELD_ERRORS: f"{current.reference} is already "
-                f"{current.get_status_display().lower()}."
-            }
-        )
+def line_dismantle(
+    *, actor: Any, line: CountyLine, date: datetime.date | None, reason: str
+) -> CountyLine:
+    current = _begin(actor, line, "dismantle")
     errors: dict[str, str] = {}
-    try:
-        on = as_date(date, "date")
-    except ValidationError as exc:
-        errors.update({"date": exc.message_dict["date"][0]})
-        on = None
-    if on is None and "date" not in errors:
+    if date is None:
         errors["date"] = "Enter the date the line was dismantled."
-    elif on is not None and on < current.nominated_on:
+    elif date < current.nominated_on:
         errors["date"] = (
             "The dismantling date cannot be before the nomination on "
             f"{current.nominated_on:%d %B %Y}."
         )
-    elif on is not None and on > today():
+    elif date > today():
         errors["date"] = "The dismantling date cannot be in the future."
-    if not (reason or "").strip():
+    text = (reason or "").strip()
+    if not text:
         errors["reason"] = "Give the reason the line was dismantled."
     if errors:
         raise ValidationError(errors)
-    from_status = current.status
-    current.status = LineStatus.DISMANTLED
-    current.closed_on = on
-    current.closure_reason = reason.strip()
-    current.version += 1
-    current.save(update_fields=["status", "closed_on", "closure_reason", "version", "updated_at"])
+    _finish(
+        actor,
+        current,
+        "dismantle",
+        on=date,
+        values={"closed_on": date, "closure_reason": text},
+        reason=text,
+    )
     # The line's phones stop with it, unless a number only started after that date.
-    current.deal_lines.filter(active_to__isnull=True).exclude(active_from__gt=on).update(
-        active_to=on
-    )
-    record_status_change(
-        actor=actor, line=current, from_status=from_status, effective_on=on, reason=reason.strip()
-    )
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=current,
-        changes={"status": [from_status, LineStatus.DISMANTLED], "closed_on": on},
-        reason=reason.strip(),
+    current.deal_lines.filter(active_to__isnull=True).exclude(active_from__gt=date).update(
+        active_to=date
     )
     broker.mark_stale(CountyLine, [current.pk], subject_type=RankedSubject.COUNTY_LINE)
     return current
@@ -145,89 +179,58 @@ def line_dismantle(*, actor: Any, line: CountyLine, date: Any, reason: str) -> C
 
 @transaction.atomic
 def line_reject(*, actor: Any, line: CountyLine, reason: str) -> CountyLine:
-    require(actor, PERM_APPROVE, "reject a county line nomination", "a supervisor")
-    current = lock_line(actor, line)
-    if current.status != LineStatus.NOMINATED:
-        raise ValidationError(
-            {
-                NON_FIELD_ERRORS: f"Only a nomination can be rejected; {current.reference} is "
-                f"{current.get_status_display().lower()}."
-            }
-        )
+    current = _begin(actor, line, "reject")
     text = clean_text(reason, "reason", "Give the reason the nomination is rejected.")
     on = today()
-    current.status = LineStatus.REJECTED
-    current.closed_on = on
-    current.closure_reason = text
-    current.version += 1
-    current.save(update_fields=["status", "closed_on", "closure_reason", "version", "updated_at"])
-    record_status_change(
-        actor=actor, line=current, from_status=LineStatus.NOMINATED, effective_on=on, reason=text
-    )
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=current,
-        changes={"status": [LineStatus.NOMINATED, LineStatus.REJECTED]},
+    _finish(
+        actor,
+        current,
+        "reject",
+        on=on,
+        values={"closed_on": on, "closure_reason": text},
         reason=text,
     )
     return current
 
 
-@transaction.atomic
-def line_flex(*, actor: Any, line: CountyLine, division: Any, reason: str = "") -> CountyLine:
-    """Move where a line is worked and ranked: to another division's CLGT or the Central CLGT.
-    An empty division ends the flex and the line ranks in its home division again."""
-    require(actor, PERM_APPROVE, "flex a county line", "a supervisor")
-    target = resolve_division(division)
-    current = lock_line(actor, line)
-    if current.status not in OPEN_STATUSES:
+def _flex_values(
+    current: CountyLine, target: Division | None, reason: str, on: datetime.date
+) -> dict[str, Any]:
+    """The line's flex fields after the flex: to `target`, or back home when it is None."""
+    if target is None:
+        if current.flexed_division_id is None:
+            raise ValidationError({"division": "The line is not flexed: choose a division."})
+        return {"flexed_division": None, "flex_reason": "", "flexed_on": None}
+    if target.pk == current.division_id:
         raise ValidationError(
             {
-                NON_FIELD_ERRORS: f"{current.reference} is "
-                f"{current.get_status_display().lower()}; only an open line can be flexed."
+                "division": f"{target.name} is the line's home division; choose another "
+                "division, or leave it empty to end a flex."
             }
         )
+    if target.pk == current.flexed_division_id:
+        raise ValidationError({"division": f"The line is already flexed to {target.name}."})
+    if not reason:
+        raise ValidationError({"reason": "Give the reason for the flex."})
+    return {"flexed_division": target, "flex_reason": reason, "flexed_on": on}
+
+
+@transaction.atomic
+def line_flex(
+    *, actor: Any, line: CountyLine, division: Division | None, reason: str = ""
+) -> CountyLine:
+    """Move where a line is worked and ranked: to another division's CLGT or the Central CLGT.
+    No division ends the flex and the line ranks in its home division again."""
+    current = _begin(actor, line, "flex")
     on = today()
     text = (reason or "").strip()
-    old_division_id = current.flexed_division_id
-    if target is None:
-        if old_division_id is None:
-            raise ValidationError({"division": "The line is not flexed: choose a division."})
-        FlexPeriod.objects.filter(county_line=current, ended_on__isnull=True).update(ended_on=on)
-        current.flexed_division = None
-        current.flex_reason = ""
-        current.flexed_on = None
-    else:
-        if target.pk == current.division_id:
-            raise ValidationError(
-                {
-                    "division": f"{target.name} is the line's home division; choose another "
-                    "division, or leave it empty to end a flex."
-                }
-            )
-        if target.pk == old_division_id:
-            raise ValidationError({"division": f"The line is already flexed to {target.name}."})
-        if not text:
-            raise ValidationError({"reason": "Give the reason for the flex."})
-        FlexPeriod.objects.filter(county_line=current, ended_on__isnull=True).update(ended_on=on)
+    values = _flex_values(current, division, text, on)
+    FlexPeriod.objects.filter(county_line=current, ended_on__isnull=True).update(ended_on=on)
+    if division is not None:
         FlexPeriod.objects.create(
-            county_line=current, division=target, reason=text, started_on=on, started_by=actor
+            county_line=current, division=division, reason=text, started_on=on, started_by=actor
         )
-        current.flexed_division = target
-        current.flex_reason = text
-        current.flexed_on = on
-    current.version += 1
-    current.save(
-        update_fields=["flexed_division", "flex_reason", "flexed_on", "version", "updated_at"]
-    )
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=current,
-        changes={"flexed_division": [old_division_id, target.pk if target else None]},
-        reason=text,
-    )
+    versioned_save(actor=actor, obj=current, values=values, reason=text)
     # The line leaves one division's ranking and joins another's.
     broker.mark_stale(CountyLine, [current.pk], subject_type=RankedSubject.COUNTY_LINE)
     return current

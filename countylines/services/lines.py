@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,63 +15,65 @@ from countylines.services.base import (
     PERM_ADD,
     PERM_CHANGE,
     UNSET,
-    as_date,
-    as_id,
     clean_text,
     lock_line,
     record_status_change,
     require,
-    today,
 )
 from countylines.services.deal_lines import clean_deal_numbers
 from kentsoc import broker
 from kentsoc.audit.choices import AuditAction
-from kentsoc.audit.services import audit_record, diff_fields
+from kentsoc.audit.services import audit_record, versioned_save
+from kentsoc.dates import today
 from kentsoc.org.models import District
 from kentsoc.trh.choices import RankedSubject
 from ocg.models import OCG, Nominal
 
 
-def clean_districts(raw_ids: Sequence[Any] | None) -> list[District]:
+class NominalInRole(TypedDict):
+    """A nominal to link to a new line: their id and their line role."""
+
+    nominal: int
+    role: str
+
+
+def clean_districts(ids: Sequence[int] | None) -> list[District]:
     """Importing districts in order (the first is primary); each a district of the force."""
-    if not raw_ids:
+    if not ids:
         raise ValidationError(
             {
                 "importing_districts": "Choose at least one importing district "
                 "(the first is primary)."
             }
         )
-    ids: list[int] = []
+    unique: list[int] = []
     errors: list[str] = []
-    for raw in raw_ids:
-        pk = as_id(raw)
-        if pk is None:
-            errors.append(f"{raw!r} is not a district id.")
-        elif pk in ids:
+    for pk in ids:
+        if pk in unique:
             errors.append(f"District {pk} is listed more than once.")
         else:
-            ids.append(pk)
+            unique.append(pk)
     # Central has no districts; a district of a central division would not be "in the force".
     found = {
         d.pk: d
         for d in District.objects.select_related("division").filter(
-            pk__in=ids, division__is_central=False
+            pk__in=unique, division__is_central=False
         )
     }
-    errors += [f"District {pk} is not a district of this force." for pk in ids if pk not in found]
+    errors += [
+        f"District {pk} is not a district of this force." for pk in unique if pk not in found
+    ]
     if errors:
         raise ValidationError({"importing_districts": errors})
-    return [found[pk] for pk in ids]
+    return [found[pk] for pk in unique]
 
 
-def _clean_nominals(actor: Any, entries: Iterable[Mapping[str, Any]] | None) -> list[tuple]:
+def _clean_nominals(actor: Any, entries: Iterable[NominalInRole]) -> list[tuple[Nominal, str]]:
     wanted: list[tuple[int, str]] = []
     errors: list[str] = []
-    for entry in entries or ():
-        pk, role = as_id(entry.get("nominal")), entry.get("role")
-        if pk is None:
-            errors.append(f"{entry.get('nominal')!r} is not a nominal id.")
-        elif role not in LineRole.values:
+    for entry in entries:
+        pk, role = entry["nominal"], entry["role"]
+        if role not in LineRole.values:
             errors.append(f"{role!r} is not a line role. Roles: {', '.join(LineRole.values)}.")
         elif (pk, role) in wanted:
             errors.append(f"Nominal {pk} is listed twice as {role}.")
@@ -86,16 +88,15 @@ def _clean_nominals(actor: Any, entries: Iterable[Mapping[str, Any]] | None) -> 
     return [(visible[pk], role) for pk, role in wanted]
 
 
-def _clean_ocg(actor: Any, value: Any, *, keep_id: int | None = None) -> Any:
-    if value in (None, ""):
+def _clean_ocg(actor: Any, pk: int | None, *, keep_id: int | None = None) -> OCG | None:
+    if pk is None:
         return None
-    pk = as_id(value)
     # Only an OCG the actor may see can be linked (the line's current one may stay). A hidden one
     # gets the unknown-id message, so a refusal does not tell whether that id exists.
-    ocgs = OCG.objects.all() if pk is not None and pk == keep_id else OCG.objects.visible_to(actor)
-    ocg = ocgs.filter(pk=pk).first() if pk is not None else None
+    ocgs = OCG.objects.all() if pk == keep_id else OCG.objects.visible_to(actor)
+    ocg = ocgs.filter(pk=pk).first()
     if ocg is None:
-        raise ValidationError({"ocg": f"OCG {value} does not exist."})
+        raise ValidationError({"ocg": f"OCG {pk} does not exist."})
     return ocg
 
 
@@ -105,11 +106,11 @@ def line_nominate(
     actor: Any,
     name: str,
     exporting_area: str,
-    importing_districts: Sequence[Any],
+    importing_districts: Sequence[int],
     deal_lines: Iterable[str],
-    nominals: Iterable[Mapping[str, Any]] = (),
-    ocg: Any = None,
-    nominated_on: datetime.date | str | None = None,
+    nominals: Iterable[NominalInRole] = (),
+    ocg: int | None = None,
+    nominated_on: datetime.date | None = None,
 ) -> CountyLine:
     require(actor, PERM_ADD, "nominate a county line", "CLGT officers and supervisors")
     errors: dict[str, Any] = {}
@@ -124,13 +125,13 @@ def line_nominate(
         ("deal_lines", lambda: clean_deal_numbers(deal_lines)),
         ("nominals", lambda: _clean_nominals(actor, nominals)),
         ("ocg", lambda: _clean_ocg(actor, ocg)),
-        ("nominated_on", lambda: as_date(nominated_on, "nominated_on") or today()),
     ):
         try:
             cleaned[field] = clean()
         except ValidationError as exc:
             errors.update(exc.message_dict)
-    if "nominated_on" in cleaned and cleaned["nominated_on"] > today():
+    nominated_on = nominated_on or today()
+    if nominated_on > today():
         errors["nominated_on"] = ["The nomination date cannot be in the future."]
     if errors:
         raise ValidationError(errors)
@@ -141,7 +142,7 @@ def line_nominate(
         exporting_area=cleaned["exporting_area"],
         division=districts[0].division,
         ocg=cleaned["ocg"],
-        nominated_on=cleaned["nominated_on"],
+        nominated_on=nominated_on,
         status=LineStatus.NOMINATED,
         created_by=actor,
     )
@@ -183,28 +184,18 @@ def line_update(
     *,
     actor: Any,
     line: CountyLine,
-    version: Any,
-    name: Any = UNSET,
-    exporting_area: Any = UNSET,
-    importing_districts: Any = UNSET,
-    handsets_seized: Any = UNSET,
-    review_date: Any = UNSET,
-    ocg: Any = UNSET,
+    version: int | None,
+    name: str = UNSET,
+    exporting_area: str = UNSET,
+    importing_districts: Sequence[int] = UNSET,
+    handsets_seized: int = UNSET,
+    review_date: datetime.date | None = UNSET,
+    ocg: int | None = UNSET,
 ) -> CountyLine:
     """Edit a line's details. `version` is the one the editor loaded: a stale edit is refused
     rather than silently overwriting a colleague's change."""
     require(actor, PERM_CHANGE, "change a county line", "CLGT officers and supervisors")
-    current = lock_line(actor, line)
-    if as_id(version) is None:
-        raise ValidationError({"version": "The version you edited is required."})
-    if int(version) != current.version:
-        raise ValidationError(
-            {
-                "version": "Someone else changed this line since you opened it "
-                f"(you edited version {version}, it is now version {current.version}). "
-                "Reload the line and make your change again."
-            }
-        )
+    current = lock_line(actor, line, version=version, required=True)
     values: dict[str, Any] = {}
     if name is not UNSET:
         values["name"] = clean_text(name, "name", "Enter the line's name (its brand).")
@@ -213,34 +204,26 @@ def line_update(
             exporting_area, "exporting_area", "Enter the exporting area."
         )
     if handsets_seized is not UNSET:
-        count = as_id(handsets_seized)
-        if count is None or count < 0:
+        if handsets_seized is None or handsets_seized < 0:
             raise ValidationError({"handsets_seized": "Enter a whole number, 0 or more."})
-        values["handsets_seized"] = count
+        values["handsets_seized"] = handsets_seized
     if review_date is not UNSET:
-        values["review_date"] = as_date(review_date, "review_date")
+        values["review_date"] = review_date
     if ocg is not UNSET:
         values["ocg"] = _clean_ocg(actor, ocg, keep_id=current.ocg_id)
-    districts = None
+    changes: dict[str, Any] = {}
     if importing_districts is not UNSET:
         districts = clean_districts(importing_districts)
         values["division"] = districts[0].division
-    changes = diff_fields(current, values)
-    old_districts = list(current.line_districts.values_list("district_id", flat=True))
-    if districts is not None and [d.pk for d in districts] != old_districts:
-        changes["importing_districts"] = [old_districts, [d.pk for d in districts]]
-        current.line_districts.all().delete()
-        CountyLineDistrict.objects.bulk_create(
-            CountyLineDistrict(county_line=current, district=d, is_primary=i == 0, position=i)
-            for i, d in enumerate(districts)
-        )
-    if not changes:
-        return current
-    for field, value in values.items():
-        setattr(current, field, value)
-    current.version += 1
-    current.save(update_fields=[*values, "version", "updated_at"])
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=current, changes=changes)
+        old_districts = list(current.line_districts.values_list("district_id", flat=True))
+        if [d.pk for d in districts] != old_districts:
+            changes["importing_districts"] = [old_districts, [d.pk for d in districts]]
+            current.line_districts.all().delete()
+            CountyLineDistrict.objects.bulk_create(
+                CountyLineDistrict(county_line=current, district=d, is_primary=i == 0, position=i)
+                for i, d in enumerate(districts)
+            )
+    changes = versioned_save(actor=actor, obj=current, values=values, changes=changes)
     # The division decides where the line ranks; the OCG link is a scoring factor.
     if {"division", "ocg"} & set(changes):
         broker.mark_stale(CountyLine, [current.pk], subject_type=RankedSubject.COUNTY_LINE)
@@ -248,16 +231,10 @@ def line_update(
 
 
 @transaction.atomic
-def line_set_ocg(*, actor: Any, line: CountyLine, ocg: Any) -> CountyLine:
+def line_set_ocg(*, actor: Any, line: CountyLine, ocg: int | None) -> CountyLine:
     require(actor, PERM_CHANGE, "link a county line to an OCG", "CLGT officers and supervisors")
     current = lock_line(actor, line)
     new_ocg = _clean_ocg(actor, ocg, keep_id=current.ocg_id)
-    if current.ocg_id == (new_ocg.pk if new_ocg else None):
-        return current
-    changes = {"ocg": [current.ocg_id, new_ocg.pk if new_ocg else None]}
-    current.ocg = new_ocg
-    current.version += 1
-    current.save(update_fields=["ocg", "version", "updated_at"])
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=current, changes=changes)
-    broker.mark_stale(CountyLine, [current.pk], subject_type=RankedSubject.COUNTY_LINE)
+    if versioned_save(actor=actor, obj=current, values={"ocg": new_ocg}):
+        broker.mark_stale(CountyLine, [current.pk], subject_type=RankedSubject.COUNTY_LINE)
     return current

@@ -10,10 +10,9 @@ from django.db import transaction
 
 from countylines.choices import LineRole
 from countylines.models import CountyLine, LineNominal
-from countylines.services.base import PERM_CHANGE, as_date, as_id, lock_line, require
+from countylines.services.base import PERM_CHANGE, lock_line, require
 from kentsoc import broker
-from kentsoc.audit.choices import AuditAction
-from kentsoc.audit.services import audit_record
+from kentsoc.audit.services import versioned_save
 from kentsoc.trh.choices import RankedSubject
 from ocg.models import Nominal
 
@@ -23,14 +22,13 @@ def line_add_nominal(
     *,
     actor: Any,
     line: CountyLine,
-    nominal: Any,
+    nominal: int,
     role: str,
-    from_date: datetime.date | str | None = None,
+    from_date: datetime.date | None = None,
 ) -> LineNominal:
     require(actor, PERM_CHANGE, "link nominals to a county line", "CLGT officers and supervisors")
     errors: dict[str, str] = {}
-    pk = as_id(nominal)
-    person = Nominal.objects.visible_to(actor).filter(pk=pk).first() if pk is not None else None
+    person = Nominal.objects.visible_to(actor).filter(pk=nominal).first()
     if person is None:
         errors["nominal"] = f"Nominal {nominal} does not exist."
     if role not in LineRole.values:
@@ -43,18 +41,10 @@ def line_add_nominal(
             {"nominal": f"{person.full_name} is already linked as {LineRole(role).label.lower()}."}
         )
     link = LineNominal.objects.create(
-        county_line=current,
-        nominal=person,
-        role=role,
-        from_date=as_date(from_date, "from_date"),
+        county_line=current, nominal=person, role=role, from_date=from_date
     )
-    current.version += 1
-    current.save(update_fields=["version", "updated_at"])
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=current,
-        changes={"nominal_added": [person.pk, role]},
+    versioned_save(
+        actor=actor, obj=current, values={}, changes={"nominal_added": [person.pk, role]}
     )
     # Runners are a scoring factor; other roles cost nothing to rescore.
     broker.mark_stale(CountyLine, [current.pk], subject_type=RankedSubject.COUNTY_LINE)
@@ -62,19 +52,17 @@ def line_add_nominal(
 
 
 @transaction.atomic
-def line_remove_nominal(*, actor: Any, line: CountyLine, link_id: Any, reason: str = "") -> None:
+def line_remove_nominal(
+    *, actor: Any, line: CountyLine, link_id: int | None, reason: str = ""
+) -> None:
     require(
         actor, PERM_CHANGE, "unlink nominals from a county line", "CLGT officers and supervisors"
     )
     current = lock_line(actor, line)
-    link = LineNominal.objects.filter(county_line=current, pk=as_id(link_id)).first()
+    link = LineNominal.objects.filter(county_line=current, pk=link_id).first()
     if link is None:
         raise ValidationError({"nominal": "That nominal is not linked to this line."})
     changes = {"nominal_removed": [link.nominal_id, link.role]}
     link.delete()
-    current.version += 1
-    current.save(update_fields=["version", "updated_at"])
-    audit_record(
-        actor=actor, action=AuditAction.UPDATE, obj=current, changes=changes, reason=reason
-    )
+    versioned_save(actor=actor, obj=current, values={}, changes=changes, reason=reason)
     broker.mark_stale(CountyLine, [current.pk], subject_type=RankedSubject.COUNTY_LINE)

@@ -28,13 +28,11 @@ from countylines.services.base import (
     PERM_ADD_REFERRAL,
     PERM_CHANGE_PERSON,
     PERM_CHANGE_REFERRAL,
-    as_date,
-    as_id,
     require,
-    today,
 )
 from kentsoc.audit.choices import AuditAction
-from kentsoc.audit.services import audit_record, audit_update, diff_fields
+from kentsoc.audit.services import audit_record, diff_fields, lock_versioned, versioned_save
+from kentsoc.dates import today
 from kentsoc.org.scoping import access_for
 
 PERSON_FIELDS = (
@@ -72,11 +70,6 @@ def _clean_person(values: Mapping[str, Any]) -> dict[str, Any]:
     for field in ("setting", "notes"):
         if field in values:
             cleaned[field] = (values[field] or "").strip()
-    if "review_date" in values:
-        try:
-            cleaned["review_date"] = as_date(values["review_date"], "review_date")
-        except ValidationError as exc:
-            errors["review_date"] = exc.message_dict["review_date"][0]
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -113,7 +106,7 @@ def person_at_risk_create(
     setting: str = "",
     engagement_status: str = EngagementStatus.NOT_YET_CONTACTED,
     notes: str = "",
-    review_date: Any = None,
+    review_date: datetime.date | None = None,
 ) -> PersonAtRisk:
     require(actor, PERM_ADD_PERSON, "record people at risk", "CLIOs")
     cleaned = _clean_person(
@@ -142,26 +135,19 @@ def person_at_risk_create(
 
 @transaction.atomic
 def person_at_risk_update(
-    *, actor: Any, person: PersonAtRisk, version: Any, **values: Any
+    *, actor: Any, person: PersonAtRisk, version: int | None, **values: Any
 ) -> PersonAtRisk:
     require(actor, PERM_CHANGE_PERSON, "change people at risk", "CLIOs")
     unknown = set(values) - set(PERSON_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed here."))
     _require_person_visible(actor, person)
-    current = PersonAtRisk.objects.select_for_update().get(pk=person.pk)
-    if as_id(version) != current.version:
-        raise ValidationError(
-            {
-                "version": "Someone else changed this record since you opened it "
-                f"(it is now version {current.version}). Reload it and make your change again."
-            }
-        )
+    current = lock_versioned(PersonAtRisk, person.pk, version=version, required=True)
     merged = {f: getattr(current, f) for f in ("kind", "age_band")} | dict(values)
     cleaned = _clean_person(merged)
     # Re-classing an adult as a child narrows who may see the record: the writer must be one.
     _require_may_keep(actor, current.county_line, cleaned["kind"])
-    audit_update(actor=actor, obj=current, values=cleaned)
+    versioned_save(actor=actor, obj=current, values=cleaned)
     return current
 
 
@@ -171,10 +157,10 @@ def referral_create(
     actor: Any,
     person: PersonAtRisk,
     agency: str,
-    referred_on: Any,
+    referred_on: datetime.date | None,
     partner_name: str = "",
     outcome: str = "",
-    outcome_on: Any = None,
+    outcome_on: datetime.date | None = None,
 ) -> SafeguardingReferral:
     require(actor, PERM_ADD_REFERRAL, "record safeguarding referrals", "CLIOs")
     _require_person_visible(actor, person)
@@ -184,14 +170,8 @@ def referral_create(
     partner = (partner_name or "").strip()
     if agency == ReferralAgency.PARTNER and not partner:
         errors["partner_name"] = "Name the partner agency."
-    dates: dict[str, datetime.date | None] = {}
-    for field, value in (("referred_on", referred_on), ("outcome_on", outcome_on)):
-        try:
-            dates[field] = as_date(value, field)
-        except ValidationError as exc:
-            errors[field] = exc.message_dict[field][0]
-    referred, decided = dates.get("referred_on"), dates.get("outcome_on")
-    if referred is None and "referred_on" not in errors:
+    referred, decided = referred_on, outcome_on
+    if referred is None:
         errors["referred_on"] = "Enter the date of the referral."
     elif referred and referred > today():
         errors["referred_on"] = "The referral date cannot be in the future."
@@ -219,7 +199,11 @@ def referral_create(
 
 @transaction.atomic
 def referral_record_outcome(
-    *, actor: Any, referral: SafeguardingReferral, outcome: str, outcome_on: Any
+    *,
+    actor: Any,
+    referral: SafeguardingReferral,
+    outcome: str,
+    outcome_on: datetime.date | None,
 ) -> SafeguardingReferral:
     require(actor, PERM_CHANGE_REFERRAL, "record referral outcomes", "CLIOs")
     if not SafeguardingReferral.objects.visible_to(actor).filter(pk=referral.pk).exists():
@@ -228,12 +212,8 @@ def referral_record_outcome(
     text = (outcome or "").strip()
     if not text:
         errors["outcome"] = "Describe the outcome of the referral."
-    try:
-        decided = as_date(outcome_on, "outcome_on")
-    except ValidationError as exc:
-        errors["outcome_on"] = exc.message_dict["outcome_on"][0]
-        decided = None
-    if decided is None and "outcome_on" not in errors:
+    decided = outcome_on
+    if decided is None:
         errors["outcome_on"] = "Enter the date of the outcome."
     elif decided and decided < referral.referred_on:
         errors["outcome_on"] = "The outcome date cannot be before the referral."

@@ -283,6 +283,11 @@ class TestTransitions:
             f"{URL}{line.pk}/flex/", {"division": "EAST", "reason": ""}, format="json"
         )
         assert bad.status_code == 400 and bad.json()["reason"] == ["Give the reason for the flex."]
+        nowhere = client.post(
+            f"{URL}{line.pk}/flex/", {"division": "NOWHERE", "reason": "x"}, format="json"
+        )
+        assert nowhere.status_code == 400
+        assert nowhere.json()["division"] == ["There is no division 'NOWHERE'."]
         central = force["divisions"]["central"]
         body = client.post(
             f"{URL}{line.pk}/flex/",

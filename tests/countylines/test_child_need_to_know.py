@@ -25,6 +25,7 @@ from countylines.services.people import (
     referral_record_outcome,
 )
 from kentsoc.org.choices import Rank, Role
+from kentsoc.org.models import Division
 from tests.conftest import _officer
 from tests.factories import TeamFactory, make_person
 
@@ -153,7 +154,8 @@ def test_flexing_adds_the_flex_division_and_moves_the_clgt(
     east_clgt_officer,
     west_clio,
 ):
-    line_flex(actor=supervisor, line=line, division="EAST", reason="Worked by East")
+    east = Division.objects.get(code="EAST")
+    line_flex(actor=supervisor, line=line, division=east, reason="Worked by East")
     line.refresh_from_db()
     # The line is now worked in East as well: East's CLIOs, supervisors and CLGT see the child.
     for user in (east_clio, east_supervisor, east_clgt_officer):
@@ -165,7 +167,7 @@ def test_flexing_adds_the_flex_division_and_moves_the_clgt(
     for user in (clgt_officer, west_clio):
         assert not _sees_child(user, line, people), user.username
 
-    line_flex(actor=supervisor, line=line, division="", reason="")
+    line_flex(actor=supervisor, line=line, division=None, reason="")
     line.refresh_from_db()
     for user in (east_clio, east_supervisor, east_clgt_officer):
         assert not _sees_child(user, line, people), user.username
@@ -174,7 +176,8 @@ def test_flexing_adds_the_flex_division_and_moves_the_clgt(
 
 def test_a_line_flexed_to_the_central_clgt(line, people, supervisor, central_clgt_officer):
     assert not _sees_child(central_clgt_officer, line, people)
-    line_flex(actor=supervisor, line=line, division="CENTRAL", reason="Central team")
+    central = Division.objects.get(code="CENTRAL")
+    line_flex(actor=supervisor, line=line, division=central, reason="Central team")
     line.refresh_from_db()
     assert _sees_child(central_clgt_officer, line, people)
 

@@ -82,7 +82,8 @@ def test_other_roles_get_404_and_no_rows(request, role, child, line):
 def test_line_clgt_follows_the_flex(
     force, line, child, clgt_officer, east_clgt_officer, supervisor
 ):
-    line_flex(actor=supervisor, line=line, division="EAST", reason="Worked by East")
+    east = force["divisions"]["east"]
+    line_flex(actor=supervisor, line=line, division=east, reason="Worked by East")
     assert _api(east_clgt_officer).get(f"/api/people-at-risk/{child.pk}/").status_code == 200
     assert _api(clgt_officer).get(f"/api/people-at-risk/{child.pk}/").status_code == 404
 

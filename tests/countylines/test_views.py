@@ -236,7 +236,7 @@ class TestDetailPage:
         response = client.post(f"/county-lines/{line.pk}/edit/", data | {"exporting_area": "Brent"})
         assert (
             response.status_code == 400
-            and "Someone else changed this line" in response.content.decode()
+            and "Someone else changed this record" in response.content.decode()
         )
 
     def test_history_shows_audit_only_to_auditing_roles(self, line, supervisor, clgt_officer):

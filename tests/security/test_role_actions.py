@@ -40,6 +40,7 @@ from kentsoc.lifetime.services.conditions import condition_add
 from kentsoc.lifetime.services.scpos import scpo_apply
 from kentsoc.lifetime.services.training import training_create
 from kentsoc.org.choices import Rank, Role
+from kentsoc.org.models import Division
 from kentsoc.org.roles import ROLE_PERMISSIONS
 from ocg.choices import OcgStatus
 from ocg.services import lifecycle as ocg_lifecycle
@@ -392,7 +393,10 @@ ACTIONS: dict[str, Action] = {
     "flex a county line": Action(
         perm="countylines.approve_countyline",
         service=lambda u, w: line_flex(
-            actor=u, line=w["line"], division="EAST", reason="Worked from East"
+            actor=u,
+            line=w["line"],
+            division=Division.objects.get(code="EAST"),
+            reason="Worked from East",
         ),
         doors=(
             api(
