@@ -12,7 +12,7 @@ class LifetimeConfig(AppConfig):
     verbose_name = "Lifetime management"
 
     def ready(self) -> None:
-        from kentsoc.lifetime.panels import attention_panel
-        from kentsoc.web.home import register_panel
+        # Imported here: the panel reads models, which are not loaded when this module is.
+        from kentsoc.lifetime import panels
 
-        register_panel(attention_panel)
+        panels.register()

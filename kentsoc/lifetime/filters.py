@@ -15,8 +15,8 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
-from django.utils import timezone
 
+from kentsoc import dates
 from kentsoc.lifetime.choices import Audience
 from kentsoc.lifetime.models import CustodyPeriod, Scpo, ScpoBreach, TrainingInput
 from kentsoc.org.models import Division
@@ -57,7 +57,7 @@ class WithinFilterSet(BoundFilterSet):
         return {"within": "90"}
 
     def filter_within(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
-        today = timezone.localdate()
+        today = dates.today()
         return queryset.filter(
             **{f"{self.date_field}__range": (today, today + datetime.timedelta(days=value))}
         )
@@ -111,7 +111,7 @@ class ScpoBreachFilterSet(BoundFilterSet):
         fields = ["division"]
 
     def defaults(self) -> dict[str, str]:
-        today = timezone.localdate()
+        today = dates.today()
         return {
             "from": (today - datetime.timedelta(days=90)).isoformat(),
             "to": today.isoformat(),

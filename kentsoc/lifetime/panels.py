@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kentsoc.lifetime.selectors import attention_items_open
-from kentsoc.web.home import Panel
+from kentsoc.web.home import Panel, register_panel
 
 PANEL_SIZE = 20
 LINKS = [
@@ -27,3 +27,7 @@ def attention_panel(user: Any) -> Panel | None:
         order=40,
         shows={"ocg.nominal": [item.nominal_id for item in items]},
     )
+
+
+def register() -> None:
+    register_panel(attention_panel)

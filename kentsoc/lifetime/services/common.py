@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,7 +26,7 @@ def raise_errors(errors: Mapping[str, str]) -> None:
         raise ValidationError(dict(errors))
 
 
-def clean_text(value: Any) -> str:
+def clean_text(value: str | None) -> str:
     return str(value or "").strip()
 
 
@@ -43,7 +42,7 @@ def require_manage(actor: AbstractBaseUser, nominal: Nominal) -> None:
         )
 
 
-def check_date(errors: dict[str, str], field: str, value: Any, label: str) -> bool:
+def check_date(errors: dict[str, str], field: str, value: datetime.date | None, label: str) -> bool:
     if not isinstance(value, datetime.date):
         errors[field] = f"Enter the {label}."
         return False

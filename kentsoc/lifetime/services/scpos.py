@@ -4,7 +4,6 @@ breached and ended. An order lasts at most five years and is only made for an ad
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -48,7 +47,7 @@ def scpo_apply(
     return scpo
 
 
-def _check_duration(errors: dict[str, str], duration_months: Any) -> None:
+def _check_duration(errors: dict[str, str], duration_months: int | None) -> None:
     if not isinstance(duration_months, int) or duration_months < 1:
         errors["duration_months"] = "Enter the duration in whole months, at least 1."
     elif duration_months > SCPO_MAX_MONTHS:

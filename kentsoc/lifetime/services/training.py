@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
@@ -88,7 +87,7 @@ def training_attendance_record(
 
 @transaction.atomic
 def training_partners_record(
-    *, actor: AbstractBaseUser, training: TrainingInput, organisation: str, headcount: Any
+    *, actor: AbstractBaseUser, training: TrainingInput, organisation: str, headcount: int | None
 ) -> PartnerAttendance:
     if not actor.has_perm("lifetime.add_traininginput"):
         raise PermissionDenied("Recording attendance needs the OCG coordinator or supervisor role.")
