@@ -3,8 +3,10 @@ from django.db import migrations
 
 
 def create_role_groups(apps, schema_editor):
-    # Permissions are normally created after all migrations; create them now so the groups can
-    # hold them from the first migrate.
+    # Permissions are normally created after all migrations; create those that exist by now so
+    # the groups hold them from here on. The other apps' permissions (their apps sit above org
+    # in the layers, so this migration cannot wait for them) join the groups at the end of the
+    # same `migrate`, when sync_roles_after_migrate runs.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
@@ -27,11 +29,6 @@ class Migration(migrations.Migration):
         ("org", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("audit", "0001_initial"),
-        ("intel", "0001_initial"),
-        ("matrix", "0001_initial"),
-        ("ocg", "0001_initial"),
-        ("countylines", "0001_initial"),
     ]
 
     operations = [migrations.RunPython(create_role_groups, remove_role_groups)]
