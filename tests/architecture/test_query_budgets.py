@@ -1,0 +1,130 @@
+"""Every list page and API list costs exactly its pinned number of queries (query_budgets.py)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from countylines.choices import LineStatus
+from disruptions.choices import DisruptionStatus
+from kentsoc.matrix.recompute import recompute_all
+from ocg.choices import OcgStatus
+from tests.factories import (
+    days_ago,
+    evidence_all,
+    make_disruption,
+    make_line,
+    make_nominal,
+    make_ocg,
+    make_person,
+    make_record,
+    make_sentence,
+)
+from tests.query_budgets import QUERY_BUDGETS
+
+pytestmark = pytest.mark.django_db
+
+ROLES = sorted({role for _, role in QUERY_BUDGETS})
+
+
+@pytest.fixture
+def world(request, force):
+    """Two of most things, in North and East, scored and ranked: every list has rows to show."""
+    officers = {role: request.getfixturevalue(role) for role in ROLES}
+    d = force["districts"]
+    adopted = make_ocg(
+        force["divisions"]["north"],
+        name="Invented Quay Crew",
+        status=OcgStatus.ADOPTED,
+        lead_responsible_officer=request.getfixturevalue("lro"),
+        managing_team=force["teams"]["north_local"],
+        nominated_on=days_ago(400),
+    )
+    mapped = make_ocg(
+        force["divisions"]["east"], status=OcgStatus.MAPPED, nominated_on=days_ago(300)
+    )
+    evidence_all(adopted)
+    lines = [
+        make_line(districts=[d["medway"]], name="KESTREL", status=LineStatus.ACTIVE, ocg=adopted),
+        make_line(districts=[d["thanet"]], name="OSPREY", status=LineStatus.ACTIVE, ocg=mapped),
+    ]
+    for line in lines:
+        evidence_all(line)
+        make_person(line)
+        make_record(lines=[line], ocgs=[adopted], claims={"violence": 2})
+    recompute_all()
+    author, supervisor = officers["clgt_officer"], officers["supervisor"]
+    person = make_nominal("Riley", "Fictional")
+    for status in (DisruptionStatus.APPROVED, DisruptionStatus.SUBMITTED, DisruptionStatus.DRAFT):
+        disruption = make_disruption(
+            author=author,
+            team=force["teams"]["clgt_north"],
+            status=status,
+            approver=supervisor if status == DisruptionStatus.APPROVED else None,
+            date=days_ago(30),
+            lines=lines,
+            ocgs=[adopted],
+            nominals=[person],
+            arrests=1,
+        )
+    make_sentence(disruption, person, 2, 6, author)
+    return officers
+
+
+def _queries(client, path: str) -> tuple[int, int, list[str]]:
+    client.get(path)  # the session, the officer and the permission caches warm
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    return response.status_code, len(captured), [q["sql"] for q in captured.captured_queries]
+
+
+def test_every_list_costs_its_pinned_queries(client, world):
+    wrong = []
+    for (path, role), budget in QUERY_BUDGETS.items():
+        client.force_login(world[role])
+        status, count, sql = _queries(client, path)
+        assert status == 200, f"{path} as {role}: {status}"
+        if count != budget:
+            wrong.append((path, role, budget, count, sql))
+    assert not wrong, _how_to_update(wrong)
+
+
+def _how_to_update(wrong: list[tuple]) -> str:
+    lines = [
+        f'    ("{path}", "{role}"): {count},  # was {budget}'
+        for path, role, budget, count, _ in wrong
+    ]
+    first = "\n".join(wrong[0][4])
+    return (
+        "Query counts differ from tests/query_budgets.py. If the change is intended, set:\n"
+        + "\n".join(lines)
+        + f"\n\nThe queries of {wrong[0][0]} as {wrong[0][1]}:\n{first}"
+    )
+
+
+def test_every_list_page_and_api_list_has_a_budget():
+    """A new list (a ListView, or an API viewset's list route) gets a pinned budget too."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                yield prefix + str(p.pattern), p
+
+    pinned = {path for path, _ in QUERY_BUDGETS}
+    lists = set()
+    for route, pattern in walk(get_resolver().url_patterns):
+        if "<" in route or "(?P" in route or route.startswith("admin/"):
+            continue
+        view = getattr(pattern.callback, "view_class", None)
+        actions = getattr(pattern.callback, "actions", None) or {}
+        is_list_view = view is not None and any(
+            base.__name__ == "ListView" for base in view.__mro__
+        )
+        if is_list_view or actions.get("get") == "list":
+            lists.add("/" + route.replace("^", "").replace("$", ""))
+    assert {"/ocgs/", "/api/ocgs/"} <= lists  # the walk finds both kinds of list
+    assert sorted(lists - pinned) == []

@@ -1,0 +1,53 @@
+"""Pinned query counts (NetBox style): every list page and API list, as the officer named, in the
+small world tests/architecture/test_query_budgets.py builds, costs exactly this many SQL queries
+on a request after the first (the session and permission caches warm).
+
+A change that adds or saves queries fails the test with the new count: if it is intended, put the
+new number here in the same commit, so the cost of a page is a reviewed number, not a surprise.
+The few-rows-equals-many-rows tests beside each app catch N+1s; these catch everything else.
+"""
+
+# (path, role): queries
+QUERY_BUDGETS: dict[tuple[str, str], int] = {
+    # Pages
+    ("/ocgs/", "supervisor"): 16,
+    ("/nominals/", "supervisor"): 8,
+    ("/county-lines/", "supervisor"): 14,
+    ("/county-lines/people-at-risk/", "clio"): 9,
+    ("/intelligence/", "analyst"): 12,
+    ("/disruptions/", "supervisor"): 14,
+    ("/disruptions/mine/", "clgt_officer"): 10,
+    ("/disruptions/approvals/", "supervisor"): 12,
+    ("/disruptions/court-results/", "supervisor"): 9,
+    ("/operations/", "supervisor"): 8,
+    ("/lifetime/releases/", "coordinator"): 9,
+    ("/lifetime/scpos/expiring/", "coordinator"): 8,
+    ("/lifetime/scpos/breaches/", "coordinator"): 8,
+    ("/lifetime/in-prison/", "coordinator"): 9,
+    ("/lifetime/untrained-lros/", "coordinator"): 8,
+    ("/lifetime/training/", "coordinator"): 6,
+    ("/matrix/", "supervisor"): 24,
+    ("/audit/", "auditor"): 8,
+    # API lists
+    ("/api/ocgs/", "supervisor"): 12,
+    ("/api/nominals/", "supervisor"): 7,
+    ("/api/county-lines/", "supervisor"): 12,
+    ("/api/people-at-risk/", "clio"): 7,
+    ("/api/intelligence/", "analyst"): 11,
+    ("/api/matrix/county-lines/", "supervisor"): 6,
+    ("/api/matrix/ocgs/", "supervisor"): 6,
+    ("/api/matrix/snapshots/", "supervisor"): 6,
+    ("/api/disruptions/", "supervisor"): 12,
+    ("/api/operations/", "supervisor"): 6,
+    ("/api/court-results/", "supervisor"): 7,
+    ("/api/lifetime/releases/", "coordinator"): 6,
+    ("/api/lifetime/scpos-expiring/", "coordinator"): 6,
+    ("/api/lifetime/scpo-breaches/", "coordinator"): 6,
+    ("/api/lifetime/in-prison/", "coordinator"): 6,
+    ("/api/divisions/", "supervisor"): 5,
+    ("/api/districts/", "supervisor"): 5,
+    ("/api/teams/", "supervisor"): 5,
+    ("/api/officers/", "supervisor"): 5,
+    ("/api/audit/", "auditor"): 7,
+    ("/api/auth/tokens/", "supervisor"): 4,
+}
