@@ -67,6 +67,36 @@ def test_release_before_sentence_shows_message_at_field(client, coordinator, mem
     assert period.expected_release_date is None
 
 
+def test_stale_dates_form_says_so_at_the_top(client, coordinator, member, today):
+    """A colleague saved the period's dates after this page was loaded: the save is refused
+    with the one stale-version message, at the top of the form, not at its hidden field."""
+    period = _in_prison(coordinator, member, today)
+    loaded = period.version
+    saved = custody_dates_update(
+        actor=coordinator,
+        period=period,
+        version=loaded,
+        sentence_date=period.sentence_date,
+        expected_release_date=today + days(30),
+        licence_end_date=None,
+    )
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("lifetime:custody-dates", args=[period.pk]),
+        {
+            "dates-version": loaded,
+            "dates-sentence_date": period.sentence_date.isoformat(),
+            "dates-expected_release_date": (today + days(60)).isoformat(),
+        },
+    )
+    assert response.status_code == 400
+    form = response.context["dates_form"]
+    assert "Someone else changed this record" in form.non_field_errors()[0]
+    assert "version" not in form.errors
+    period.refresh_from_db()
+    assert period.expected_release_date == saved.expected_release_date
+
+
 def test_conditions_with_no_text_show_message(client, coordinator, member, today):
     client.force_login(coordinator)
     response = client.post(
