@@ -89,7 +89,7 @@ class OcgFilterSet(django_filters.FilterSet):
         )
 
     def filter_tier(self, queryset: QuerySet[OCG], name: str, value: str) -> QuerySet[OCG]:
-        # `score_tier` is annotated by ocg.selectors from the current Score.
+        # `score_tier` is annotated by ocg.scores.with_scores (the matrix's current score).
         return queryset.filter(score_tier=int(value)) if value else queryset
 
     def filter_criminality(self, queryset: QuerySet[OCG], name: str, value: str) -> QuerySet[OCG]:

@@ -1,8 +1,11 @@
 from django.db import models
 from django.db.models import F, Q
 
+from countylines.models import CountyLine
+from kentsoc.org.choices import Role
 from kentsoc.org.scoping import Access, ScopedQuerySet
 from kentsoc.trh.choices import Confidence, RankedSubject
+from ocg.models import OCG
 
 _EXACTLY_ONE_SUBJECT = (Q(ocg__isnull=False) & Q(county_line__isnull=True)) | (
     Q(ocg__isnull=True) & Q(county_line__isnull=False)
@@ -13,9 +16,6 @@ class MatrixQuerySet(ScopedQuerySet):
     """Scores and rankings are visible where their subject is."""
 
     def scope(self, access: Access):
-        from countylines.models import CountyLine
-        from ocg.models import OCG
-
         lines = CountyLine.objects.scope(access).values("pk")
         ocgs = OCG.objects.scope(access).values("pk")
         return self.filter(Q(county_line__in=lines) | Q(ocg__in=ocgs))
@@ -194,8 +194,6 @@ class RankHistory(models.Model):
 
 class ForceSnapshotQuerySet(ScopedQuerySet):
     def scope(self, access: Access):
-        from kentsoc.org.choices import Role
-
         if access.role in (Role.AUDITOR, Role.ADMINISTRATOR):
             return self.none()
         return self.all()

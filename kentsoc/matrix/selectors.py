@@ -11,7 +11,8 @@ from django.db.models import QuerySet
 
 from countylines.choices import LineStatus
 from countylines.models import CountyLine
-from kentsoc.intel.models import DefinitionEvidence, IntelligenceRecord
+from kentsoc.intel.models import IntelligenceRecord
+from kentsoc.intel.selectors import definition_gap_labels
 from kentsoc.matrix.models import ForceSnapshot, Ranking, Score
 from kentsoc.trh.choices import RankedSubject
 from ocg.choices import SCORED_OCG_STATUSES
@@ -34,17 +35,6 @@ def snapshot_list(*, user: Any) -> QuerySet[ForceSnapshot]:
 
 def _definition_gaps(subject: CountyLine | OCG, is_line: bool) -> list[str]:
     """Labels of the definition criteria not yet evidenced."""
-    try:
-        from kentsoc.intel.selectors import definition_gap_labels
-    except ImportError:  # the intel selectors arrive in a parallel change
-        from kentsoc.intel.choices import CountyLineCriterion, OcgCriterion
-
-        criteria = CountyLineCriterion if is_line else OcgCriterion
-        lookup = {"county_line": subject} if is_line else {"ocg": subject}
-        evidenced = set(
-            DefinitionEvidence.objects.filter(**lookup).values_list("criterion", flat=True)
-        )
-        return [c.label for c in criteria if c.value not in evidenced]
     if is_line:
         return definition_gap_labels(county_line=subject)
     return definition_gap_labels(ocg=subject)
