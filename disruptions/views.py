@@ -22,7 +22,6 @@ from disruptions.forms import (
     OperationForm,
     ReturnForm,
     WeaponFormSet,
-    apply_service_errors,
     formset_rows,
 )
 from disruptions.models import COUNT_FIELDS, Disruption, Operation
@@ -30,6 +29,7 @@ from disruptions.services import approvals, court_results, operations
 from disruptions.services import disruptions as disruption_services
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_read, audit_view
+from kentsoc.web.forms import apply_service_errors, form_post, posted
 from kentsoc.web.generic import FilteredListView
 
 VIEW = "disruptions.view_disruption"
@@ -403,19 +403,18 @@ def subject_search(request: HttpRequest) -> HttpResponse:
 @permission_required("disruptions.add_courtresult", raise_exception=True)
 def court_result_create(request: HttpRequest, pk: int) -> HttpResponse:
     disruption = selectors.disruption_get(user=request.user, pk=pk)
-    form = CourtResultForm(
-        request.POST if request.method == "POST" else None, user=request.user, disruption=disruption
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            court_results.court_result_add(
-                actor=request.user, disruption=disruption, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Court result recorded.")
-            return redirect("disruptions:detail", pk=disruption.pk)
+    form = CourtResultForm(posted(request), user=request.user, disruption=disruption)
+
+    def record(data: dict[str, Any]) -> str:
+        court_results.court_result_add(actor=request.user, disruption=disruption, **data)
+        return "Court result recorded."
+
+    if form.is_bound:
+        done = form_post(
+            request, form, record, then=reverse("disruptions:detail", args=[disruption.pk])
+        )
+        if done is not None:
+            return done
     return render(request, "disruptions/court_result_form.html", {"form": form, "d": disruption})
 
 
@@ -449,27 +448,35 @@ def _operation_form(request: HttpRequest, operation: Operation | None = None) ->
             "description": operation.description,
             "version": operation.version,
         }
-    form = OperationForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+    form = OperationForm(posted(request), initial=initial)
+    saved = operation
+
+    def save(cleaned: dict[str, Any]) -> str:
+        nonlocal saved
+        data = dict(cleaned)
         version = data.pop("version", None)
         teams = list(data.pop("teams"))
-        try:
-            if operation is None:
-                operation = operations.operation_create(actor=request.user, teams=teams, **data)
-            else:
-                operation = operations.operation_update(
-                    actor=request.user,
-                    operation=operation,
-                    version=version or 0,
-                    values=data,
-                    teams=teams,
-                )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
+        if operation is None:
+            saved = operations.operation_create(actor=request.user, teams=teams, **data)
         else:
-            messages.success(request, f"Operation {operation.name} saved.")
-            return redirect("disruptions:operation-detail", pk=operation.pk)
+            saved = operations.operation_update(
+                actor=request.user,
+                operation=operation,
+                version=version or 0,
+                values=data,
+                teams=teams,
+            )
+        return f"Operation {saved.name} saved."
+
+    if form.is_bound:
+        done = form_post(
+            request,
+            form,
+            save,
+            then=lambda: reverse("disruptions:operation-detail", args=[saved.pk]),
+        )
+        if done is not None:
+            return done
     return render(
         request, "disruptions/operation_form.html", {"form": form, "operation": operation}
     )

@@ -19,6 +19,7 @@ from disruptions.api.serializers import (
     ReturnSerializer,
 )
 from disruptions.filters import CourtResultFilterSet, DisruptionFilterSet, OperationFilterSet
+from disruptions.models import Disruption, Operation
 from disruptions.services import approvals, court_results, operations
 from disruptions.services import disruptions as disruption_services
 from kentsoc.audit.services import audit_view
@@ -66,7 +67,7 @@ class DisruptionViewSet(
             "weapons", "drugs"
         )
 
-    def _output(self, disruption, code: int = status.HTTP_200_OK) -> Response:
+    def _output(self, disruption: Disruption, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=disruption.pk)
         return Response(self.get_serializer(fresh).data, status=code)
 
@@ -98,7 +99,9 @@ class DisruptionViewSet(
         )
         return self._output(disruption)
 
-    def _decision(self, request: Request, serializer_class: type) -> tuple[Any, dict]:
+    def _decision(
+        self, request: Request, serializer_class: type[DecisionSerializer]
+    ) -> tuple[Disruption, dict[str, Any]]:
         disruption = self.get_object()
         data = serializer_class(data=request.data)
         data.is_valid(raise_exception=True)
@@ -147,7 +150,7 @@ class OperationViewSet(
     def get_queryset(self):
         return selectors.operation_list(user=self.request.user)
 
-    def _output(self, operation, code: int = status.HTTP_200_OK) -> Response:
+    def _output(self, operation: Operation, code: int = status.HTTP_200_OK) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=operation.pk)).data, code)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -1,6 +1,6 @@
-"""Every change of a disruption's state that the API makes, the page makes through the same
-service: each test drives both doors for the same change, on twin records, and compares what was
-stored, what the API then shows and what the audit trail says."""
+"""Every change the API makes to a disruption, an operation or a court result, the page makes
+through the same service: each test drives both doors for the same change, on twin records, and
+compares what was stored, what the API then shows and what the audit trail says."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from disruptions.choices import DisruptionStatus
-from disruptions.models import Disruption
+from disruptions.models import CourtResult, Disruption, Operation
 from disruptions.services import disruptions as disruption_services
 from kentsoc.audit.models import AuditEvent
+from tests.factories import make_disruption
 
 pytestmark = pytest.mark.django_db
 
@@ -251,3 +252,72 @@ def test_a_stale_copy_is_refused_alike(client, clgt_officer, supervisor, line):
     assert refused.json()["version"] == page_message
     for d in (by_page, by_api):
         assert Disruption.objects.get(pk=d.pk).status == DisruptionStatus.SUBMITTED
+
+
+def test_court_result(client, clgt_officer, supervisor, line, nominal, force):
+    d = make_disruption(
+        author=clgt_officer, team=force["teams"]["clgt_north"], approver=supervisor, lines=[line]
+    )
+    result = {
+        "nominal": nominal.pk,
+        "offences": "PWITS class A",
+        "outcome": "custodial",
+        "sentence_years": 2,
+        "sentence_months": 3,
+        "result_date": "2022-09-01",
+    }
+    response = _page(client, clgt_officer).post(
+        reverse("disruptions:court-result-create", args=[d.pk]), result
+    )
+    assert response.status_code == 302
+    created = api(clgt_officer).post("/api/court-results/", {**result, "disruption": d.pk})
+    assert created.status_code == 201, created.json()
+    by_page, by_api = CourtResult.objects.order_by("id")
+    own = {"id", "created_at"}
+    page_shows, api_shows = (
+        {
+            k: v
+            for k, v in api(supervisor).get(f"/api/court-results/{r.pk}/").json().items()
+            if k not in own
+        }
+        for r in (by_page, by_api)
+    )
+    assert page_shows == api_shows and page_shows["sentence"] == "2yrs 3 months"
+    trails = [
+        AuditEvent.objects.get(object_type="disruptions.courtresult", object_id=str(r.pk)).changes
+        for r in (by_page, by_api)
+    ]
+    assert trails[0] == trails[1]
+
+
+def test_operation_create_and_change(client, supervisor):
+    page = _page(client, supervisor)
+    fields = {"start_date": "2022-06-10", "end_date": "2022-06-20", "description": "Trap houses"}
+    page.post(reverse("disruptions:operation-create"), {"name": "Op Ember", **fields})
+    created = api(supervisor).post("/api/operations/", {"name": "Op Flint", **fields})
+    assert created.status_code == 201, created.json()
+    by_page, by_api = Operation.objects.get(name="Op Ember"), Operation.objects.get(name="Op Flint")
+    change = {"end_date": "2022-06-30"}
+    page.post(
+        reverse("disruptions:operation-edit", args=[by_page.pk]),
+        {"name": "Op Ember", **fields, **change, "version": by_page.version},
+    )
+    changed = api(supervisor).patch(
+        f"/api/operations/{by_api.pk}/", {**change, "version": by_api.version}, format="json"
+    )
+    assert changed.status_code == 200, changed.json()
+
+    def shown(op):
+        body = api(supervisor).get(f"/api/operations/{op.pk}/").json()
+        return {k: v for k, v in body.items() if k not in {"id", "name"}}
+
+    assert shown(by_page) == shown(by_api)
+    assert shown(by_page)["end_date"] == "2022-06-30" and shown(by_page)["version"] == 2
+
+    def trail(op):
+        events = AuditEvent.objects.filter(
+            object_type="disruptions.operation", object_id=str(op.pk), action="update"
+        )
+        return [e.changes for e in events.order_by("id")]
+
+    assert trail(by_page) == trail(by_api) == [{"end_date": ["2022-06-20", "2022-06-30"]}]
