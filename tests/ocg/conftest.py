@@ -5,7 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from kentsoc.org.choices import Rank, Role
 from ocg.choices import OcgStatus
 from tests.conftest import _officer
-from tests.ocg.factories import evidence_all, make_ocg
+from tests.factories import evidence_all, make_ocg
 
 
 @pytest.fixture(autouse=True)

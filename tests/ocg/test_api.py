@@ -9,8 +9,8 @@ from kentsoc.audit.models import AuditEvent
 from kentsoc.intel.choices import OcgCriterion
 from ocg.choices import OcgStatus
 from ocg.models import OCG
+from tests.factories import evidence_all, make_nominal, make_ocg, make_record
 from tests.ocg.conftest import count_queries
-from tests.ocg.factories import evidence_all, make_nominal, make_ocg, make_record
 
 TODAY = datetime.date.today()
 

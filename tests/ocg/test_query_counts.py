@@ -11,8 +11,8 @@ from kentsoc.intel.models import DefinitionEvidence
 from ocg.choices import MembershipRole, OcgStatus
 from ocg.models import Membership, PlanAction
 from ocg.services import lifecycle
+from tests.factories import evidence_all, make_nominal, make_ocg, make_record
 from tests.ocg.conftest import count_queries
-from tests.ocg.factories import evidence_all, make_nominal, make_ocg, make_record
 
 TODAY = datetime.date.today()
 

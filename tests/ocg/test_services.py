@@ -14,8 +14,7 @@ from ocg.choices import OcgStatus, PlanActionStatus
 from ocg.models import OCG, Membership, Nominal, OcgStatusChange
 from ocg.services import lifecycle, memberships, nominals, nomination, plan
 from tests.conftest import _officer
-from tests.countylines.factories import make_line
-from tests.ocg.factories import evidence_all, make_nominal, make_ocg, make_record
+from tests.factories import evidence_all, make_line, make_nominal, make_ocg, make_record
 
 TODAY = datetime.date.today()
 

@@ -15,9 +15,8 @@ from ocg.choices import OcgStatus
 from ocg.models import OCG, Nominal, OcgStatusChange, PlanAction
 from ocg.services import lifecycle, memberships, nomination
 from tests.conftest import _officer
-from tests.countylines.factories import make_line
+from tests.factories import evidence_all, make_line, make_nominal, make_ocg, make_record
 from tests.ocg.conftest import count_queries
-from tests.ocg.factories import evidence_all, make_nominal, make_ocg, make_record
 
 TODAY = datetime.date.today()
 
