@@ -31,6 +31,10 @@ class Hook(Generic[P, R]):
         self._provider = fn
         return fn
 
+    @property
+    def provided(self) -> bool:
+        return self._provider is not None
+
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
         if self._provider is None:
             raise ImproperlyConfigured(
