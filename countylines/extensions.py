@@ -1,6 +1,7 @@
-"""What county lines add to ocg's pages, which ocg may not import: the lines a person works on
-their page, and the lines in an OCG's network (its members' lines, and lines linked to it).
-Registered from CountyLinesConfig.ready()."""
+"""What county lines add to the apps below them, which may not import countylines: the lines a
+person works on their page, the lines in an OCG's network (its members' lines, and lines linked to
+it), the home page's nominations panel, and rescoring the lines of an OCG that goes on or off the
+matrix. Registered from CountyLinesConfig.ready()."""
 
 from __future__ import annotations
 
@@ -11,9 +12,13 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from countylines.models import CountyLine, LineNominal
+from countylines.panels import nominations_panel
+from countylines.receivers import ocg_matrix_status_changed
 from kentsoc.web.extensions import Section, register_section
+from kentsoc.web.home import register_panel
 from ocg.models import OCG, Nominal
 from ocg.network import NetworkLink, nominal_node, ocg_node, register_network_links
+from ocg.signals import matrix_status_changed
 
 NOMINAL_LINES_TEMPLATE = "countylines/sections/nominal_lines.html"
 
@@ -77,3 +82,7 @@ def register() -> None:
         "nominal_detail", Section("county_lines", NOMINAL_LINES_TEMPLATE, nominal_lines, 40)
     )
     register_network_links("countylines", ocg_network_lines)
+    register_panel(nominations_panel)
+    matrix_status_changed.connect(
+        ocg_matrix_status_changed, dispatch_uid="countylines.ocg_matrix_status_changed"
+    )
