@@ -14,12 +14,11 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from disruptions.choices import DisruptionStatus, Tactic
-from ocg.choices import CustodyStatus, OcgStatus
 from kentsoc.lifetime.choices import ScpoStatus
 from kentsoc.lifetime.models import Condition, CustodyPeriod, Scpo
+from ocg.choices import CustodyStatus, OcgStatus
 from tests.e2e.conftest import login
-from tests.factories import TEST_PASSWORD
-from tests.lifetime.factories import MembershipFactory, OcgFactory
+from tests.factories import TEST_PASSWORD, MembershipFactory, OcgFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -39,8 +38,12 @@ def member(force, lro):
         managing_team=force["teams"]["north_local"],
         lead_responsible_officer=lro,
     )
+    # Born 1990: old enough for the SCPO the test records.
     return MembershipFactory(
-        ocg=ocg, nominal__first_name="Rowan", nominal__last_name="Fictionson"
+        ocg=ocg,
+        nominal__first_name="Rowan",
+        nominal__last_name="Fictionson",
+        nominal__date_of_birth=datetime.date(1990, 5, 17),
     ).nominal
 
 
