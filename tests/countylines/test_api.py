@@ -6,6 +6,7 @@ from countylines.choices import LineStatus
 from countylines.models import CountyLine
 from kentsoc.audit.models import AuditEvent
 from kentsoc.matrix.models import Ranking, Score
+from ocg.models import OCG
 from tests.factories import evidence_all, make_line, make_nominal
 
 URL = "/api/county-lines/"
@@ -159,8 +160,6 @@ class TestReadAndFilter:
         }
 
     def test_filters(self, force, supervisor, line):
-        from ocg.models import OCG
-
         d = force["districts"]
         ocg = OCG.objects.create(
             name="Crew", division=force["divisions"]["east"], nominated_on=datetime.date.today()
@@ -330,8 +329,6 @@ class TestOcgLinkIsScoped:
     refused with the message an unknown id gets, so the refusal does not confirm it exists."""
 
     def _ocg(self, force, name):
-        from ocg.models import OCG
-
         return OCG.objects.create(
             name=name, division=force["divisions"]["east"], nominated_on=datetime.date.today()
         )

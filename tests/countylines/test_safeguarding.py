@@ -4,7 +4,9 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from countylines.models import PersonAtRisk, SafeguardingReferral
@@ -295,9 +297,6 @@ def test_audit_trail_never_names_the_person(line, clio, auditor):
 
 
 def _count(fn) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as ctx:
         response = fn()
     assert response.status_code == 200

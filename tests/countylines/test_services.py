@@ -18,6 +18,7 @@ from countylines.services.lines import line_nominate, line_set_ocg, line_update
 from countylines.services.nominals import line_add_nominal, line_remove_nominal
 from kentsoc.audit.models import AuditEvent
 from ocg.choices import OcgStatus
+from ocg.models import OCG
 from tests.factories import evidence_all, make_line, make_nominal
 
 TODAY = datetime.date.today
@@ -322,8 +323,6 @@ class TestFlex:
 
 
 def test_set_ocg_marks_stale(force, line, clgt_officer):
-    from ocg.models import OCG
-
     # A mapped OCG: CLGT officers see those, so they may link a line to one.
     ocg = OCG.objects.create(
         name="Fictional Crew",
