@@ -1,5 +1,6 @@
-"""HTML input shapes. Rules live in ocg.services; forms only read input and show the services'
-messages at the right field."""
+"""HTML input shapes. Rules live in ocg.services; forms only read input into the typed values the
+services take (records they refer to as ids) and show the services' messages at the right field
+(kentsoc.web.forms)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from kentsoc.limits import HAPPENED, LONG_TEXT, PLANNED, REASON_TEXT
 from kentsoc.org.choices import Role
@@ -24,21 +24,13 @@ from ocg.choices import (
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's field messages on the form's fields (others at the top)."""
-    if not hasattr(exc, "error_dict"):
-        for message in exc.messages:
-            form.add_error(None, message)
-        return
-    for name, errors in exc.error_dict.items():
-        # A stale version is about the whole form, not the hidden field that carried it.
-        target = name if name in form.fields and name != "version" else None
-        for error in errors:
-            for message in error.messages:
-                if target is None and name not in (NON_FIELD_ERRORS, "version"):
-                    label = name.replace("_", " ").capitalize()
-                    message = f"{label}: {message}"
-                form.add_error(target, message)
+class _IdChoice(forms.ModelChoiceField):
+    """A select of records whose cleaned value is the chosen record's id: the service looks the
+    record up and checks it itself."""
+
+    def clean(self, value: Any) -> int | None:
+        chosen = super().clean(value)
+        return chosen.pk if chosen is not None else None
 
 
 class NominateForm(forms.Form):
@@ -48,7 +40,7 @@ class NominateForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="One or more types of criminality.",
     )
-    division = forms.ModelChoiceField(
+    division = _IdChoice(
         queryset=Division.objects.filter(is_central=False), empty_label="Choose a division"
     )
     summary = forms.CharField(
@@ -70,7 +62,7 @@ class OcgEditForm(forms.Form):
     criminality = forms.MultipleChoiceField(
         choices=Criminality.choices, widget=forms.CheckboxSelectMultiple
     )
-    division = forms.ModelChoiceField(queryset=Division.objects.filter(is_central=False))
+    division = _IdChoice(queryset=Division.objects.filter(is_central=False))
     summary = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=LONG_TEXT
     )
@@ -119,14 +111,14 @@ def _officers():
     )
 
 
-class _UserChoice(forms.ModelChoiceField):
+class _UserChoice(_IdChoice):
     def label_from_instance(self, obj: Any) -> str:
         officer = obj.officer
         return f"{officer.display_name} — {officer.get_role_display()}, {officer.team.name}"
 
 
 class AdoptForm(forms.Form):
-    managing_team = forms.ModelChoiceField(
+    managing_team = _IdChoice(
         queryset=Team.objects.order_by("name"),
         empty_label="Choose a team",
         help_text="SOC, a Division local team, MLT, MSHT, FI or NCA/ERSOU.",

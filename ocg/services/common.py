@@ -1,18 +1,21 @@
-"""What every OCG service shares: permissions, the row lock, the status move, and the small
-parsing helpers."""
+"""What every OCG service shares: permissions, the row lock and the status move.
+
+Services take typed values, parsed at the edge (forms, serializers, views): the record acted on as
+an instance its page or endpoint loaded, records it refers to (a division, a team, an officer, a
+person) as ids it looks up and checks itself, dates as dates, versions as ints."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 
 from kentsoc import broker
-from kentsoc.audit.choices import AuditAction
-from kentsoc.audit.services import audit_record
+from kentsoc.audit.services import lock_versioned, versioned_save
+from kentsoc.dates import today
 from kentsoc.trh.choices import RankedSubject
 from ocg.models import OCG, OcgStatusChange
 from ocg.signals import matrix_status_changed
@@ -24,84 +27,47 @@ PERM_ADD_NOMINAL = "ocg.add_nominal"
 PERM_CHANGE_NOMINAL = "ocg.change_nominal"
 
 
-STALE_VERSION_MESSAGE = (
-    "Someone else changed this {what} while you were editing it (it is now at version {current}). "
-    "Your changes were not saved: reload to see theirs, then make your changes again."
-)
-
-
-def require_perm(actor: Any, perm: str, doing: str, who: str) -> None:
+def require_perm(actor: AbstractBaseUser | None, perm: str, doing: str, who: str) -> None:
     if actor is None or not actor.has_perm(perm):
         raise PermissionDenied(f"Only {who} may {doing} (permission {perm} is missing).")
 
 
-def today() -> datetime.date:
-    return timezone.localdate()
-
-
-def clean_text(value: Any) -> str:
+def clean_text(value: str | None) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def as_id(value: Any) -> int | None:
-    if hasattr(value, "pk"):
-        return value.pk
-    if isinstance(value, bool):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+def lock_ocg(ocg: OCG, version: int | None = None) -> OCG:
+    """Re-read the OCG under a row lock (and, given the version an editor loaded, check nobody
+    saved since): a change decides on the current state, not on the copy a page loaded minutes
+    ago."""
+    return lock_versioned(OCG, ocg.pk, version=version)
 
 
-def as_date(value: Any, field_name: str) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationError({field_name: f"{value!r} is not a date: use YYYY-MM-DD."})
-
-
-def lock_ocg(ocg: OCG) -> OCG:
-    """Re-read the OCG under a row lock: a transition decides on the current state, not on the
-    copy a page loaded minutes ago."""
-    return OCG.objects.select_for_update(of=("self",)).get(pk=ocg.pk)
-
-
-def require_visible_ocg(actor: Any, ocg: OCG) -> None:
+def require_visible_ocg(actor: AbstractBaseUser, ocg: OCG) -> None:
     if not OCG.objects.visible_to(actor).filter(pk=ocg.pk).exists():
         raise PermissionDenied("You may not see this OCG.")
 
 
-def check_version(obj: Any, version: Any, what: str) -> None:
-    if version is None:
-        return
-    if str(version) != str(obj.version):
-        raise ValidationError(
-            {"version": STALE_VERSION_MESSAGE.format(what=what, current=obj.version)}
-        )
-
-
 def record_move(
     *,
-    actor: Any,
+    actor: AbstractBaseUser,
     ocg: OCG,
     to: str,
     reason: str = "",
     effective_on: datetime.date | None = None,
-    extra_fields: Iterable[str] = (),
+    values: Mapping[str, Any] | None = None,
     changes: Mapping[str, Any] | None = None,
 ) -> None:
-    """Save a status change with its history row and audit row."""
+    """Move a locked OCG to status `to`, with the other `values` the move sets, its history row
+    and its audit row."""
     from_status = ocg.status
-    ocg.status = to
-    ocg.version += 1
-    ocg.save(update_fields=["status", "version", "updated_at", *extra_fields])
+    versioned_save(
+        actor=actor,
+        obj=ocg,
+        values={"status": to, **(values or {})},
+        changes={"status": [from_status, to], **(changes or {})},
+        reason=reason,
+    )
     OcgStatusChange.objects.create(
         ocg=ocg,
         from_status=from_status,
@@ -109,13 +75,6 @@ def record_move(
         effective_on=effective_on or today(),
         reason=reason,
         changed_by=actor,
-    )
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=ocg,
-        changes={"status": [from_status, to], **(changes or {})},
-        reason=reason,
     )
 
 

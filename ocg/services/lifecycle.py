@@ -2,34 +2,32 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
-from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from kentsoc.audit.choices import AuditAction
-from kentsoc.audit.services import audit_record
+from kentsoc.audit.services import versioned_save
+from kentsoc.dates import today
 from kentsoc.org.choices import Role, TeamKind
 from kentsoc.org.models import Officer, Team
+from ocg import definition as ocg_definition
 from ocg.choices import OcgStatus
-from ocg.definition import ocg_definition
 from ocg.models import OCG
 from ocg.services.common import (
     PERM_ADD,
     PERM_APPROVE,
     PERM_CHANGE,
-    as_date,
-    as_id,
     clean_text,
     lock_ocg,
     mark_ocg_and_lines_stale,
     record_move,
     require_perm,
     require_visible_ocg,
-    today,
 )
 
 # Units that may manage an adopted OCG (DOMAIN.md "Management").
@@ -45,9 +43,11 @@ MANAGING_TEAM_KINDS = frozenset(
 )
 CLOSING_STATUSES = frozenset({OcgStatus.DISMANTLED, OcgStatus.ARCHIVED})
 DEVELOPING_STATUSES = frozenset({OcgStatus.NOMINATED, OcgStatus.IN_DEVELOPMENT})
+# A move that ends a submission (approved, returned, rejected) clears it.
+_NOT_SUBMITTED = {"mapping_submitted_at": None, "mapping_submitted_by": None}
 
 
-def auto_start_development(actor: Any, ocg: OCG) -> None:
+def auto_start_development(actor: AbstractBaseUser, ocg: OCG) -> None:
     # The first piece of development work moves a nomination into development, so nobody has to
     # remember a separate click before researching it.
     if ocg.status == OcgStatus.NOMINATED:
@@ -55,7 +55,7 @@ def auto_start_development(actor: Any, ocg: OCG) -> None:
 
 
 @transaction.atomic
-def ocg_evidence_recorded(*, actor: Any, ocg: OCG) -> None:
+def ocg_evidence_recorded(*, actor: AbstractBaseUser, ocg: OCG) -> None:
     """Definition evidence was recorded on the OCG (kentsoc.intel's evidence_add calls this in its
     transaction, for the page and the API alike): that is development work too."""
     auto_start_development(actor, lock_ocg(ocg))
@@ -74,7 +74,7 @@ def _refuse_unless(ocg: OCG, allowed: Iterable[str], doing: str) -> None:
 
 
 @transaction.atomic
-def ocg_start_development(*, actor: Any, ocg: OCG) -> OCG:
+def ocg_start_development(*, actor: AbstractBaseUser, ocg: OCG) -> OCG:
     require_perm(
         actor, PERM_CHANGE, "develop OCGs", "OCG coordinators, researchers and supervisors"
     )
@@ -86,7 +86,7 @@ def ocg_start_development(*, actor: Any, ocg: OCG) -> OCG:
 
 
 @transaction.atomic
-def ocg_submit_for_mapping(*, actor: Any, ocg: OCG) -> OCG:
+def ocg_submit_for_mapping(*, actor: AbstractBaseUser, ocg: OCG) -> OCG:
     """Ask a supervisor to put the OCG on the matrix. Refused, naming what is missing, until every
     criterion of the definition is evidenced."""
     require_perm(
@@ -112,16 +112,10 @@ def ocg_submit_for_mapping(*, actor: Any, ocg: OCG) -> OCG:
             }
         )
     auto_start_development(actor, ocg)
-    ocg.mapping_submitted_at = timezone.now()
-    ocg.mapping_submitted_by = actor
-    ocg.version += 1
-    ocg.save(
-        update_fields=["mapping_submitted_at", "mapping_submitted_by", "version", "updated_at"]
-    )
-    audit_record(
+    versioned_save(
         actor=actor,
-        action=AuditAction.UPDATE,
         obj=ocg,
+        values={"mapping_submitted_at": timezone.now(), "mapping_submitted_by": actor},
         changes={"submitted_for_mapping": True},
     )
     return ocg
@@ -138,7 +132,7 @@ def _require_awaiting(ocg: OCG, doing: str) -> None:
 
 
 @transaction.atomic
-def ocg_approve_mapping(*, actor: Any, ocg: OCG) -> OCG:
+def ocg_approve_mapping(*, actor: AbstractBaseUser, ocg: OCG) -> OCG:
     """A supervisor puts the OCG on the matrix: it becomes mapped and the worker scores it."""
     require_perm(actor, PERM_APPROVE, "approve mapping", "supervisors")
     require_visible_ocg(actor, ocg)
@@ -154,22 +148,19 @@ def ocg_approve_mapping(*, actor: Any, ocg: OCG) -> OCG:
                 + "."
             }
         )
-    ocg.mapped_on = today()
-    ocg.mapping_submitted_at = None
-    ocg.mapping_submitted_by = None
     record_move(
         actor=actor,
         ocg=ocg,
         to=OcgStatus.MAPPED,
         reason="Mapping approved",
-        extra_fields=["mapped_on", "mapping_submitted_at", "mapping_submitted_by"],
+        values={"mapped_on": today(), **_NOT_SUBMITTED},
     )
     mark_ocg_and_lines_stale(ocg)
     return ocg
 
 
 @transaction.atomic
-def ocg_return(*, actor: Any, ocg: OCG, reason: str) -> OCG:
+def ocg_return(*, actor: AbstractBaseUser, ocg: OCG, reason: str) -> OCG:
     """A supervisor sends a submission back for more development, saying why."""
     require_perm(actor, PERM_APPROVE, "return submissions", "supervisors")
     require_visible_ocg(actor, ocg)
@@ -178,27 +169,30 @@ def ocg_return(*, actor: Any, ocg: OCG, reason: str) -> OCG:
         raise ValidationError({"reason": "Say why the submission is returned."})
     ocg = lock_ocg(ocg)
     _require_awaiting(ocg, "returned")
-    ocg.mapping_submitted_at = None
-    ocg.mapping_submitted_by = None
     record_move(
         actor=actor,
         ocg=ocg,
         to=OcgStatus.IN_DEVELOPMENT,
         reason=f"Returned: {reason}",
-        extra_fields=["mapping_submitted_at", "mapping_submitted_by"],
+        values=_NOT_SUBMITTED,
         changes={"returned": True},
     )
     return ocg
 
 
 @transaction.atomic
-def ocg_adopt(*, actor: Any, ocg: OCG, managing_team: Any, lead_responsible_officer: Any) -> OCG:
+def ocg_adopt(
+    *,
+    actor: AbstractBaseUser,
+    ocg: OCG,
+    managing_team: int | None,
+    lead_responsible_officer: int | None,
+) -> OCG:
     """A supervisor hands a mapped OCG to a managing unit and its Lead Responsible Officer."""
     require_perm(actor, PERM_APPROVE, "approve adoptions", "supervisors")
     require_visible_ocg(actor, ocg)
     errors: dict[str, list[str]] = {}
-    team_id = as_id(managing_team)
-    team = Team.objects.filter(pk=team_id).first() if team_id is not None else None
+    team = Team.objects.filter(pk=managing_team).first() if managing_team is not None else None
     if team is None:
         errors.setdefault("managing_team", []).append("Choose the managing team.")
     elif team.kind not in MANAGING_TEAM_KINDS:
@@ -206,10 +200,9 @@ def ocg_adopt(*, actor: Any, ocg: OCG, managing_team: Any, lead_responsible_offi
             f"{team.name} ({team.get_kind_display()}) cannot manage OCGs: choose a SOC, Division "
             "local, Money Laundering, MSHT, Financial Investigation or NCA/ERSOU team."
         )
-    user_id = as_id(lead_responsible_officer)
     lro = (
-        get_user_model().objects.filter(pk=user_id, is_active=True).first()
-        if user_id is not None
+        get_user_model().objects.filter(pk=lead_responsible_officer, is_active=True).first()
+        if lead_responsible_officer is not None
         else None
     )
     if lro is None:
@@ -239,15 +232,12 @@ def ocg_adopt(*, actor: Any, ocg: OCG, managing_team: Any, lead_responsible_offi
         raise ValidationError(errors)
     ocg = lock_ocg(ocg)
     _refuse_unless(ocg, [OcgStatus.MAPPED], "adopted")
-    ocg.managing_team = team
-    ocg.lead_responsible_officer = lro
-    ocg.adopted_on = today()
     record_move(
         actor=actor,
         ocg=ocg,
         to=OcgStatus.ADOPTED,
         reason=f"Adopted by {team.name}; LRO {lro.get_full_name() or lro.get_username()}",
-        extra_fields=["managing_team", "lead_responsible_officer", "adopted_on"],
+        values={"managing_team": team, "lead_responsible_officer": lro, "adopted_on": today()},
         changes={"managing_team": team.pk, "lead_responsible_officer": lro.pk},
     )
     mark_ocg_and_lines_stale(ocg)
@@ -255,27 +245,24 @@ def ocg_adopt(*, actor: Any, ocg: OCG, managing_team: Any, lead_responsible_offi
 
 
 @transaction.atomic
-def ocg_close(*, actor: Any, ocg: OCG, status: str, date: Any, reason: str) -> OCG:
+def ocg_close(
+    *, actor: AbstractBaseUser, ocg: OCG, status: str, date: datetime.date | None, reason: str
+) -> OCG:
     """Dismantle or archive a mapped or adopted OCG; it leaves the matrix."""
     require_perm(actor, PERM_APPROVE, "close OCGs", "supervisors")
     require_visible_ocg(actor, ocg)
     errors: dict[str, list[str]] = {}
     if status not in CLOSING_STATUSES:
         errors.setdefault("status", []).append("Choose dismantled or archived.")
-    try:
-        on = as_date(date, "date")
-    except ValidationError as exc:
-        errors.setdefault("date", []).extend(exc.message_dict["date"])
-        on = None
-    else:
-        if on is None:
-            errors.setdefault("date", []).append("Enter the date it was closed.")
-        elif on > today():
-            errors.setdefault("date", []).append("The date cannot be in the future.")
-        elif on < ocg.nominated_on:
-            errors.setdefault("date", []).append(
-                f"The date cannot be before the nomination ({ocg.nominated_on:%d %b %Y})."
-            )
+    on = date
+    if on is None:
+        errors.setdefault("date", []).append("Enter the date it was closed.")
+    elif on > today():
+        errors.setdefault("date", []).append("The date cannot be in the future.")
+    elif on < ocg.nominated_on:
+        errors.setdefault("date", []).append(
+            f"The date cannot be before the nomination ({ocg.nominated_on:%d %b %Y})."
+        )
     reason = clean_text(reason)
     if not reason:
         errors.setdefault("reason", []).append("Say why the OCG is closed.")
@@ -283,22 +270,20 @@ def ocg_close(*, actor: Any, ocg: OCG, status: str, date: Any, reason: str) -> O
         raise ValidationError(errors)
     ocg = lock_ocg(ocg)
     _refuse_unless(ocg, [OcgStatus.MAPPED, OcgStatus.ADOPTED], "dismantled or archived")
-    ocg.closed_on = on
-    ocg.closure_reason = reason
     record_move(
         actor=actor,
         ocg=ocg,
         to=status,
         reason=reason,
         effective_on=on,
-        extra_fields=["closed_on", "closure_reason"],
+        values={"closed_on": on, "closure_reason": reason},
     )
     mark_ocg_and_lines_stale(ocg)
     return ocg
 
 
 @transaction.atomic
-def ocg_reject(*, actor: Any, ocg: OCG, reason: str) -> OCG:
+def ocg_reject(*, actor: AbstractBaseUser, ocg: OCG, reason: str) -> OCG:
     """Reject a nomination or a group in development: it does not meet the definition."""
     require_perm(actor, PERM_ADD, "reject nominations", "OCG coordinators and supervisors")
     require_visible_ocg(actor, ocg)
@@ -307,20 +292,11 @@ def ocg_reject(*, actor: Any, ocg: OCG, reason: str) -> OCG:
         raise ValidationError({"reason": "Say why the nomination is rejected."})
     ocg = lock_ocg(ocg)
     _refuse_unless(ocg, DEVELOPING_STATUSES, "rejected")
-    ocg.closed_on = today()
-    ocg.closure_reason = reason
-    ocg.mapping_submitted_at = None
-    ocg.mapping_submitted_by = None
     record_move(
         actor=actor,
         ocg=ocg,
         to=OcgStatus.REJECTED,
         reason=reason,
-        extra_fields=[
-            "closed_on",
-            "closure_reason",
-            "mapping_submitted_at",
-            "mapping_submitted_by",
-        ],
+        values={"closed_on": today(), "closure_reason": reason, **_NOT_SUBMITTED},
     )
     return ocg

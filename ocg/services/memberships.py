@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_record
+from kentsoc.dates import today
 from ocg.choices import CLOSED_OCG_STATUSES, MembershipRole
 from ocg.models import OCG, Membership, Nominal
 from ocg.services.common import (
     PERM_CHANGE,
-    as_date,
-    as_id,
     clean_text,
     lock_ocg,
     require_perm,
     require_visible_ocg,
-    today,
 )
 from ocg.services.lifecycle import auto_start_development
 
@@ -28,12 +26,12 @@ from ocg.services.lifecycle import auto_start_development
 @transaction.atomic
 def membership_add(
     *,
-    actor: Any,
+    actor: AbstractBaseUser,
     ocg: OCG,
-    nominal: Any,
+    nominal: int | None,
     role: str,
-    from_date: Any = None,
-    to_date: Any = None,
+    from_date: datetime.date | None = None,
+    to_date: datetime.date | None = None,
 ) -> Membership:
     require_perm(actor, PERM_CHANGE, "add members", "OCG coordinators, researchers and supervisors")
     require_visible_ocg(actor, ocg)
@@ -43,21 +41,18 @@ def membership_add(
         raise ValidationError(
             {NON_FIELD_ERRORS: f"This OCG is {ocg.get_status_display().lower()}: it is closed."}
         )
-    pk = as_id(nominal)
-    person = Nominal.objects.visible_to(actor).filter(pk=pk).first() if pk is not None else None
+    person = (
+        Nominal.objects.visible_to(actor).filter(pk=nominal).first()
+        if nominal is not None
+        else None
+    )
     if person is None:
         errors.setdefault("nominal", []).append("Choose a person you may see.")
     if role not in MembershipRole.values:
         errors.setdefault("role", []).append(
             f"Choose a role: one of {', '.join(MembershipRole.values)}."
         )
-    dates: dict[str, datetime.date | None] = {}
-    for name, value in (("from_date", from_date), ("to_date", to_date)):
-        try:
-            dates[name] = as_date(value, name)
-        except ValidationError as exc:
-            errors.setdefault(name, []).extend(exc.message_dict[name])
-            dates[name] = None
+    dates = {"from_date": from_date, "to_date": to_date}
     if dates["from_date"] and dates["from_date"] > today():
         errors.setdefault("from_date", []).append("The start date cannot be in the future.")
     if dates["from_date"] and dates["to_date"] and dates["to_date"] < dates["from_date"]:
@@ -85,7 +80,11 @@ def membership_add(
 
 @transaction.atomic
 def membership_end(
-    *, actor: Any, membership: Membership, to_date: Any, reason: str = ""
+    *,
+    actor: AbstractBaseUser,
+    membership: Membership,
+    to_date: datetime.date | None,
+    reason: str = "",
 ) -> Membership:
     require_perm(
         actor, PERM_CHANGE, "end memberships", "OCG coordinators, researchers and supervisors"
@@ -96,7 +95,7 @@ def membership_end(
         raise ValidationError(
             {"to_date": f"This membership already ended on {membership.to_date}."}
         )
-    end = as_date(to_date, "to_date")
+    end = to_date
     if end is None:
         raise ValidationError({"to_date": "Enter the date the membership ended."})
     if end > today():

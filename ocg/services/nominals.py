@@ -4,25 +4,19 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 
 from kentsoc.audit.choices import AuditAction
-from kentsoc.audit.services import audit_record, audit_update
+from kentsoc.audit.services import audit_record, lock_versioned, versioned_save
+from kentsoc.dates import today
 from ocg.choices import CustodyStatus
 from ocg.models import Nominal
-from ocg.services.common import (
-    PERM_ADD_NOMINAL,
-    PERM_CHANGE_NOMINAL,
-    as_date,
-    check_version,
-    clean_text,
-    require_perm,
-    today,
-)
+from ocg.services.common import PERM_ADD_NOMINAL, PERM_CHANGE_NOMINAL, clean_text, require_perm
 
 
 def nominal_possible_duplicates(
@@ -58,20 +52,11 @@ def _clean_nominal_fields(values: dict[str, Any], errors: dict[str, list[str]]) 
     for name, limit in (("first_name", 80), ("last_name", 80), ("aliases", 300)):
         if len(cleaned.get(name) or "") > limit:
             errors.setdefault(name, []).append(f"At most {limit} characters.")
-    if "date_of_birth" in cleaned:
-        try:
-            dob = as_date(cleaned["date_of_birth"], "date_of_birth")
-        except ValidationError as exc:
-            errors.setdefault("date_of_birth", []).extend(exc.message_dict["date_of_birth"])
-            dob = None
-        else:
-            if dob is not None and dob > today():
-                errors.setdefault("date_of_birth", []).append(
-                    "The date of birth cannot be in the future."
-                )
-            elif dob is not None and dob.year < 1900:
-                errors.setdefault("date_of_birth", []).append("Check the year of birth.")
-        cleaned["date_of_birth"] = dob
+    dob = cleaned.get("date_of_birth")
+    if dob is not None and dob > today():
+        errors.setdefault("date_of_birth", []).append("The date of birth cannot be in the future.")
+    elif dob is not None and dob.year < 1900:
+        errors.setdefault("date_of_birth", []).append("Check the year of birth.")
     if "custody_status" in cleaned:
         if not cleaned["custody_status"]:
             cleaned["custody_status"] = CustodyStatus.AT_LIBERTY
@@ -91,10 +76,10 @@ class NominalCreated:
 @transaction.atomic
 def nominal_create(
     *,
-    actor: Any,
+    actor: AbstractBaseUser,
     first_name: str,
     last_name: str,
-    date_of_birth: Any = None,
+    date_of_birth: datetime.date | None = None,
     aliases: str = "",
     custody_status: str = CustodyStatus.AT_LIBERTY,
 ) -> NominalCreated:
@@ -135,11 +120,27 @@ def nominal_create(
     return NominalCreated(nominal=nominal, possible_duplicates=duplicates)
 
 
-NOMINAL_FIELDS = ("first_name", "last_name", "aliases", "date_of_birth", "custody_status")
+class NominalChanges(TypedDict, total=False):
+    first_name: str
+    last_name: str
+    aliases: str
+    date_of_birth: datetime.date | None
+    custody_status: str
+
+
+NOMINAL_FIELDS = tuple(NominalChanges.__annotations__)
 
 
 @transaction.atomic
-def nominal_update(*, actor: Any, nominal: Nominal, version: Any = None, **changes: Any) -> Nominal:
+def nominal_update(
+    *,
+    actor: AbstractBaseUser,
+    nominal: Nominal,
+    version: int | None = None,
+    **changes: Unpack[NominalChanges],
+) -> Nominal:
+    """Change a person's particulars. `version` is the one the editor loaded: if someone saved in
+    between, this save is refused and theirs is kept."""
     require_perm(
         actor, PERM_CHANGE_NOMINAL, "change nominals", "researchers, coordinators and CLGT"
     )
@@ -148,11 +149,10 @@ def nominal_update(*, actor: Any, nominal: Nominal, version: Any = None, **chang
         raise TypeError(f"nominal_update() got unknown fields: {', '.join(sorted(unknown))}")
     if not Nominal.objects.visible_to(actor).filter(pk=nominal.pk).exists():
         raise PermissionDenied("You may not see this nominal.")
-    nominal = Nominal.objects.select_for_update().get(pk=nominal.pk)
-    check_version(nominal, version, "person")
+    nominal = lock_versioned(Nominal, nominal.pk, version=version)
     errors: dict[str, list[str]] = {}
-    fields = _clean_nominal_fields(changes, errors)
+    fields = _clean_nominal_fields(dict(changes), errors)
     if errors:
         raise ValidationError(errors)
-    audit_update(actor=actor, obj=nominal, values=fields)
+    versioned_save(actor=actor, obj=nominal, values=fields)
     return nominal

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+import datetime
+from collections.abc import Sequence
+from typing import Any, TypedDict, Unpack
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
 from kentsoc import broker
 from kentsoc.audit.choices import AuditAction
-from kentsoc.audit.services import audit_record, diff_fields
+from kentsoc.audit.services import audit_record, versioned_save
+from kentsoc.dates import today
 from kentsoc.org.models import Division
 from kentsoc.trh.choices import RankedSubject
 from ocg.choices import CLOSED_OCG_STATUSES, Criminality, MembershipRole, OcgStatus
@@ -18,23 +21,24 @@ from ocg.models import OCG, CriminalityType, Membership, Nominal, OcgStatusChang
 from ocg.services.common import (
     PERM_ADD,
     PERM_CHANGE,
-    as_date,
-    as_id,
-    check_version,
     clean_text,
     lock_ocg,
     require_perm,
     require_visible_ocg,
-    today,
 )
 
 MIN_MEMBERS = 2
 
 
-def _clean_criminality(codes: Any, errors: dict[str, list[str]]) -> list[CriminalityType]:
-    if isinstance(codes, str):
-        codes = [codes]
-    codes = [c for c in (codes or []) if c not in ("", None)]
+class MemberChoice(TypedDict):
+    """A person picked as a member: their nominal id (None when what was sent is not an id)."""
+
+    nominal: int | None
+    role: str
+
+
+def _clean_criminality(codes: Sequence[str], errors: dict[str, list[str]]) -> list[CriminalityType]:
+    codes = [c for c in codes if c]
     if not codes:
         errors.setdefault("criminality", []).append("Choose at least one type of criminality.")
         return []
@@ -51,14 +55,13 @@ def _clean_criminality(codes: Any, errors: dict[str, list[str]]) -> list[Crimina
     return types
 
 
-def _clean_division(value: Any, errors: dict[str, list[str]]) -> Division | None:
-    pk = as_id(value)
-    if value in (None, ""):
+def _clean_division(pk: int | None, errors: dict[str, list[str]]) -> Division | None:
+    if pk is None:
         errors.setdefault("division", []).append("Choose the division.")
         return None
-    division = Division.objects.filter(pk=pk).first() if pk is not None else None
+    division = Division.objects.filter(pk=pk).first()
     if division is None:
-        errors.setdefault("division", []).append(f"No division has id {value!r}.")
+        errors.setdefault("division", []).append(f"No division has id {pk!r}.")
         return None
     if division.is_central:
         errors.setdefault("division", []).append(
@@ -70,23 +73,16 @@ def _clean_division(value: Any, errors: dict[str, list[str]]) -> Division | None
 
 
 def _clean_members(
-    actor: Any, members: Any, errors: dict[str, list[str]]
+    actor: AbstractBaseUser, members: Sequence[MemberChoice], errors: dict[str, list[str]]
 ) -> list[tuple[Nominal, str]]:
     cleaned: list[tuple[Nominal, str]] = []
     seen: set[int] = set()
-    raw: list[tuple[int | None, Any, Any]] = []
-    for item in members or ():
-        if isinstance(item, Mapping):
-            raw.append((as_id(item.get("nominal")), item.get("nominal"), item.get("role")))
-        else:
-            errors.setdefault("members", []).append(
-                f"{item!r} is not a member: give a nominal and a role."
-            )
-    ids = [pk for pk, _, _ in raw if pk is not None]
+    ids = [m["nominal"] for m in members if m["nominal"] is not None]
     visible = {n.pk: n for n in Nominal.objects.visible_to(actor).filter(pk__in=ids)}
-    for pk, given, role in raw:
+    for member in members:
+        pk, role = member["nominal"], member["role"]
         if pk is None:
-            errors.setdefault("members", []).append(f"{given!r} is not a nominal id.")
+            errors.setdefault("members", []).append("Pick each member from the people found.")
         elif pk not in visible:
             errors.setdefault("members", []).append(f"No nominal you may see has id {pk}.")
         elif role not in MembershipRole.values:
@@ -112,13 +108,13 @@ def _clean_members(
 @transaction.atomic
 def ocg_nominate(
     *,
-    actor: Any,
+    actor: AbstractBaseUser,
     name: str,
-    criminality: Iterable[str],
-    division: Any,
+    criminality: Sequence[str],
+    division: int | None,
     summary: str = "",
-    members: Iterable[Mapping[str, Any]],
-    nominated_on: Any = None,
+    members: Sequence[MemberChoice],
+    nominated_on: datetime.date | None = None,
 ) -> OCG:
     """Nominate a group: two or more people, at least one criminality, in a division."""
     require_perm(actor, PERM_ADD, "nominate OCGs", "OCG coordinators and supervisors")
@@ -131,15 +127,9 @@ def ocg_nominate(
     types = _clean_criminality(criminality, errors)
     division_obj = _clean_division(division, errors)
     cleaned_members = _clean_members(actor, members, errors)
-    try:
-        nominated_on = as_date(nominated_on, "nominated_on") or today()
-    except ValidationError as exc:
-        errors.setdefault("nominated_on", []).extend(exc.message_dict["nominated_on"])
-    else:
-        if nominated_on > today():
-            errors.setdefault("nominated_on", []).append(
-                "The nomination date cannot be in the future."
-            )
+    nominated_on = nominated_on or today()
+    if nominated_on > today():
+        errors.setdefault("nominated_on", []).append("The nomination date cannot be in the future.")
     if errors:
         raise ValidationError(errors)
 
@@ -183,11 +173,20 @@ def ocg_nominate(
     return ocg
 
 
-OCG_FIELDS = ("name", "summary", "division", "criminality")
+class OcgChanges(TypedDict, total=False):
+    name: str
+    summary: str
+    division: int | None
+    criminality: Sequence[str]
+
+
+OCG_FIELDS = tuple(OcgChanges.__annotations__)
 
 
 @transaction.atomic
-def ocg_update(*, actor: Any, ocg: OCG, version: Any = None, **changes: Any) -> OCG:
+def ocg_update(
+    *, actor: AbstractBaseUser, ocg: OCG, version: int | None = None, **changes: Unpack[OcgChanges]
+) -> OCG:
     """Change name, summary, division or criminality. `version` is the one the editor loaded:
     if someone saved in between, this save is refused and theirs is kept."""
     require_perm(actor, PERM_CHANGE, "change OCGs", "OCG coordinators, researchers and supervisors")
@@ -195,8 +194,7 @@ def ocg_update(*, actor: Any, ocg: OCG, version: Any = None, **changes: Any) -> 
     if unknown:
         raise TypeError(f"ocg_update() got unknown fields: {', '.join(sorted(unknown))}")
     require_visible_ocg(actor, ocg)
-    ocg = lock_ocg(ocg)
-    check_version(ocg, version, "OCG")
+    ocg = lock_ocg(ocg, version)
     if ocg.status in CLOSED_OCG_STATUSES:
         raise ValidationError(
             {NON_FIELD_ERRORS: f"This OCG is {ocg.get_status_display().lower()}: it is closed."}
@@ -219,19 +217,15 @@ def ocg_update(*, actor: Any, ocg: OCG, version: Any = None, **changes: Any) -> 
     if errors:
         raise ValidationError(errors)
 
-    diff = diff_fields(ocg, new)
+    m2m: dict[str, list[list[str]]] = {}
     old_codes = sorted(ocg.criminality.values_list("code", flat=True))
     if types is not None and sorted(t.code for t in types) != old_codes:
-        diff["criminality"] = [old_codes, sorted(t.code for t in types)]
+        m2m["criminality"] = [old_codes, sorted(t.code for t in types)]
+    diff = versioned_save(actor=actor, obj=ocg, values=new, changes=m2m)
     if not diff:
         return ocg
-    for name, value in new.items():
-        setattr(ocg, name, value)
-    ocg.version += 1
-    ocg.save(update_fields=[*new, "version", "updated_at"])
     if types is not None:
         ocg.criminality.set(types)
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=ocg, changes=diff)
     # Criminality feeds `multiple_criminality`; the division decides where the OCG ranks.
     if "criminality" in diff or "division" in diff:
         broker.mark_stale(OCG, [ocg.pk], subject_type=RankedSubject.OCG)

@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime
+from typing import Any, TypedDict, Unpack
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 
 from kentsoc.audit.choices import AuditAction
-from kentsoc.audit.services import audit_record, diff_fields
+from kentsoc.audit.services import audit_record, lock_versioned, versioned_save
 from kentsoc.org.choices import Role
 from kentsoc.org.scoping import access_for
 from ocg.choices import OcgStatus, PlanActionStatus, PlanStrand
 from ocg.models import OCG, PlanAction
-from ocg.services.common import (
-    as_date,
-    as_id,
-    check_version,
-    clean_text,
-    require_visible_ocg,
-)
+from ocg.services.common import clean_text, require_visible_ocg
 
 
-def can_manage_plan(actor: Any, ocg: OCG) -> bool:
+def can_manage_plan(actor: AbstractBaseUser, ocg: OCG) -> bool:
     """The OCG's LRO, or a coordinator or supervisor."""
     access = access_for(actor)
     if access is None:
@@ -42,7 +38,7 @@ def _clean_plan_fields(values: dict[str, Any], errors: dict[str, list[str]]) -> 
         if not cleaned["description"]:
             errors.setdefault("description", []).append("Describe the action.")
     if "owner" in cleaned:
-        owner_id = as_id(cleaned["owner"])
+        owner_id = cleaned["owner"]
         owner = (
             get_user_model()
             .objects.filter(pk=owner_id, is_active=True, officer__isnull=False)
@@ -53,14 +49,8 @@ def _clean_plan_fields(values: dict[str, Any], errors: dict[str, list[str]]) -> 
         if owner is None:
             errors.setdefault("owner", []).append("Choose the officer who owns the action.")
         cleaned["owner"] = owner
-    if "due_on" in cleaned:
-        try:
-            cleaned["due_on"] = as_date(cleaned["due_on"], "due_on")
-        except ValidationError as exc:
-            errors.setdefault("due_on", []).extend(exc.message_dict["due_on"])
-        else:
-            if cleaned["due_on"] is None:
-                errors.setdefault("due_on", []).append("Enter the date the action is due.")
+    if "due_on" in cleaned and cleaned["due_on"] is None:
+        errors.setdefault("due_on", []).append("Enter the date the action is due.")
     if "status" in cleaned:
         if not cleaned["status"]:
             cleaned["status"] = PlanActionStatus.OPEN
@@ -69,7 +59,7 @@ def _clean_plan_fields(values: dict[str, Any], errors: dict[str, list[str]]) -> 
     return cleaned
 
 
-def _require_plan(actor: Any, ocg: OCG) -> None:
+def _require_plan(actor: AbstractBaseUser, ocg: OCG) -> None:
     require_visible_ocg(actor, ocg)
     if not can_manage_plan(actor, ocg):
         raise PermissionDenied(
@@ -85,12 +75,12 @@ def _require_plan(actor: Any, ocg: OCG) -> None:
 @transaction.atomic
 def plan_action_add(
     *,
-    actor: Any,
+    actor: AbstractBaseUser,
     ocg: OCG,
     strand: str,
     description: str,
-    owner: Any,
-    due_on: Any,
+    owner: int | None,
+    due_on: datetime.date | None,
     status: str = PlanActionStatus.OPEN,
 ) -> PlanAction:
     _require_plan(actor, ocg)
@@ -117,31 +107,33 @@ def plan_action_add(
     return action
 
 
-PLAN_FIELDS = ("strand", "description", "owner", "due_on", "status")
+class PlanActionChanges(TypedDict, total=False):
+    strand: str
+    description: str
+    owner: int | None
+    due_on: datetime.date | None
+    status: str
+
+
+PLAN_FIELDS = tuple(PlanActionChanges.__annotations__)
 
 
 @transaction.atomic
 def plan_action_update(
-    *, actor: Any, action: PlanAction, version: Any = None, **changes: Any
+    *,
+    actor: AbstractBaseUser,
+    action: PlanAction,
+    version: int | None = None,
+    **changes: Unpack[PlanActionChanges],
 ) -> PlanAction:
     unknown = set(changes) - set(PLAN_FIELDS)
     if unknown:
         raise TypeError(f"plan_action_update() got unknown fields: {', '.join(sorted(unknown))}")
     _require_plan(actor, action.ocg)
-    action = PlanAction.objects.select_for_update().get(pk=action.pk)
-    check_version(action, version, "action")
+    action = lock_versioned(PlanAction, action.pk, version=version)
     errors: dict[str, list[str]] = {}
-    fields = _clean_plan_fields(changes, errors)
+    fields = _clean_plan_fields(dict(changes), errors)
     if errors:
         raise ValidationError(errors)
-    diff = diff_fields(action, fields)
-    if not diff:
-        return action
-    for name, value in fields.items():
-        setattr(action, name, value)
-    action.version += 1
-    action.save(update_fields=[*fields, "version", "updated_at"])
-    audit_record(
-        actor=actor, action=AuditAction.UPDATE, obj=action, changes={"ocg": action.ocg_id, **diff}
-    )
+    versioned_save(actor=actor, obj=action, values=fields, context={"ocg": action.ocg_id})
     return action

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_read, audit_view
 from kentsoc.web.extensions import sections_for
-from kentsoc.web.forms import posted
+from kentsoc.web.forms import apply_service_errors, posted
 from kentsoc.web.generic import FilteredListView
 from ocg import forms as f
 from ocg import selectors
@@ -101,7 +101,7 @@ def nominal_inline_create(request: HttpRequest) -> HttpResponse:
         try:
             created = nominals.nominal_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            f.apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             response = render(
                 request,
@@ -133,7 +133,7 @@ def nominal_create(request: HttpRequest) -> HttpResponse:
         try:
             created = nominals.nominal_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            f.apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{created.nominal.reference} recorded.")
             for dup in created.possible_duplicates:
@@ -191,7 +191,7 @@ def nominal_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             nominals.nominal_update(actor=request.user, nominal=nominal, version=version, **data)
         except ValidationError as exc:
-            f.apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{nominal.reference} saved.")
             return redirect("ocg:nominal-detail", pk=nominal.pk)

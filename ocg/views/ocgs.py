@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,8 +15,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kentsoc.audit.services import audit_read, audit_view
+from kentsoc.web.coerce import as_id
 from kentsoc.web.extensions import sections_for
-from kentsoc.web.forms import posted
+from kentsoc.web.forms import form_post, posted
 from kentsoc.web.generic import FilteredListView
 from ocg import forms as f
 from ocg import scores, selectors
@@ -29,13 +29,14 @@ from ocg.choices import (
     PlanStrand,
 )
 from ocg.filters import OcgFilterSet
-from ocg.models import Membership, Nominal, PlanAction
+from ocg.models import OCG, Membership, Nominal, PlanAction
 from ocg.services import lifecycle, memberships, nomination, plan
 from ocg.services.common import (
     PERM_ADD,
     PERM_APPROVE,
     PERM_CHANGE,
 )
+from ocg.services.nomination import MemberChoice
 
 VIEW_OCG = "ocg.view_ocg"
 TABS = [
@@ -88,21 +89,21 @@ class OcgListView(FilteredListView):
 # --- nomination ---------------------------------------------------------------------------------
 
 
-def _posted_members(request: HttpRequest) -> list[dict[str, Any]]:
+def _posted_members(request: HttpRequest) -> list[MemberChoice]:
     """The picker rows (parallel `member_nominal` / `member_role`) as the service takes them."""
     ids = request.POST.getlist("member_nominal")
     roles = request.POST.getlist("member_role")
-    return [{"nominal": i, "role": r} for i, r in zip(ids, roles, strict=False)]
+    return [{"nominal": as_id(i), "role": r} for i, r in zip(ids, roles, strict=False)]
 
 
-def _picked_rows(request: HttpRequest, members: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _picked_rows(request: HttpRequest, members: list[MemberChoice]) -> list[dict[str, Any]]:
     """Re-read the picked people so a redisplayed form keeps them."""
-    ids = [int(m["nominal"]) for m in members if str(m["nominal"]).isdecimal()]
+    ids = [m["nominal"] for m in members if m["nominal"] is not None]
     found = Nominal.objects.visible_to(request.user).in_bulk(ids)
     return [
-        {"nominal": found[int(m["nominal"])], "role": m["role"]}
+        {"nominal": found[m["nominal"]], "role": m["role"]}
         for m in members
-        if str(m["nominal"]).isdecimal() and int(m["nominal"]) in found
+        if m["nominal"] in found
     ]
 
 
@@ -113,23 +114,31 @@ def nominate(request: HttpRequest) -> HttpResponse:
     form = f.NominateForm(posted(request))
     members = _posted_members(request) if request.method == "POST" else []
     if request.method == "POST":
-        form.is_valid()
-        try:
+        nominated: list[OCG] = []
+
+        def perform(data: dict[str, Any]) -> str:
+            # What was posted, not what the form kept: the service checks all of it and says
+            # what is wrong at each field.
             ocg = nomination.ocg_nominate(
                 actor=request.user,
                 name=request.POST.get("name", ""),
                 criminality=request.POST.getlist("criminality"),
-                division=request.POST.get("division") or None,
+                division=as_id(request.POST.get("division")),
                 summary=request.POST.get("summary", ""),
                 members=members,
             )
-        except ValidationError as exc:
-            # The service is the authority; drop the form's own messages so none show twice.
-            form._errors = forms.utils.ErrorDict()
-            f.apply_errors(form, exc)
-        else:
-            messages.success(request, f"{ocg.reference} {ocg.name} nominated.")
-            return redirect("ocg:detail", pk=ocg.pk)
+            nominated.append(ocg)
+            return f"{ocg.reference} {ocg.name} nominated."
+
+        done = form_post(
+            request,
+            form,
+            perform,
+            then=lambda: reverse("ocg:detail", args=[nominated[0].pk]),
+            service_decides=True,
+        )
+        if done:
+            return done
     return render(
         request,
         "ocg/nominate.html",
@@ -250,9 +259,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         "version": ocg.version,
     }
     form = f.OcgEditForm(posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
+    if request.method == "POST":
+
+        def perform(data: dict[str, Any]) -> str:
             nomination.ocg_update(
                 actor=request.user,
                 ocg=ocg,
@@ -262,11 +271,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 division=data["division"],
                 summary=data["summary"],
             )
-        except ValidationError as exc:
-            f.apply_errors(form, exc)
-        else:
-            messages.success(request, f"{ocg.reference} saved.")
-            return redirect("ocg:detail", pk=ocg.pk)
+            return f"{ocg.reference} saved."
+
+        done = form_post(request, form, perform, then=reverse("ocg:detail", args=[ocg.pk]))
+        if done:
+            return done
     return render(
         request,
         "ocg/ocg_edit.html",
@@ -283,15 +292,14 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     ocg = selectors.ocg_get(user=request.user, pk=pk)
     form = f.MemberAddForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            membership = memberships.membership_add(actor=request.user, ocg=ocg, **data)
-        except ValidationError as exc:
-            f.apply_errors(form, exc)
-        else:
-            messages.success(request, f"{membership.nominal.full_name} added.")
-            return redirect(f"{reverse('ocg:detail', args=[pk])}?tab=members")
+
+    def perform(data: dict[str, Any]) -> str:
+        membership = memberships.membership_add(actor=request.user, ocg=ocg, **data)
+        return f"{membership.nominal.full_name} added."
+
+    done = form_post(request, form, perform, then=f"{reverse('ocg:detail', args=[pk])}?tab=members")
+    if done:
+        return done
     ocg = selectors.ocg_get(user=request.user, pk=pk)
     context = detail_context(request, ocg, "members", member_form=form)
     return render(request, "ocg/ocg_detail.html", context, status=400)
@@ -324,14 +332,14 @@ def member_end(request: HttpRequest, pk: int, membership_id: int) -> HttpRespons
 def plan_add(request: HttpRequest, pk: int) -> HttpResponse:
     ocg = selectors.ocg_get(user=request.user, pk=pk)
     form = f.PlanActionForm(request.POST)
-    if form.is_valid():
-        try:
-            plan.plan_action_add(actor=request.user, ocg=ocg, **form.cleaned_data)
-        except ValidationError as exc:
-            f.apply_errors(form, exc)
-        else:
-            messages.success(request, "Action added to the 4P plan.")
-            return redirect(f"{reverse('ocg:detail', args=[pk])}?tab=plan")
+
+    def perform(data: dict[str, Any]) -> str:
+        plan.plan_action_add(actor=request.user, ocg=ocg, **data)
+        return "Action added to the 4P plan."
+
+    done = form_post(request, form, perform, then=f"{reverse('ocg:detail', args=[pk])}?tab=plan")
+    if done:
+        return done
     context = detail_context(request, ocg, "plan", plan_form=form)
     return render(request, "ocg/ocg_detail.html", context, status=400)
 

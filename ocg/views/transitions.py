@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kentsoc.web.forms import posted
+from kentsoc.web.forms import form_post, posted
 from ocg import forms as f
 from ocg import selectors
 from ocg.services import lifecycle
@@ -79,21 +79,16 @@ def _form_transition(
     button: str,
     intro: str = "",
     warning: bool = False,
-    setup: Callable[[forms.Form, Any], None] | None = None,
 ) -> HttpResponse:
     """A transition that needs input (a reason, a date, a team): its own small page."""
     ocg = selectors.ocg_get(user=request.user, pk=pk)
     form = form_class(posted(request))
-    if setup:
-        setup(form, ocg)
-    if request.method == "POST" and form.is_valid():
-        try:
-            message = run(ocg, form.cleaned_data)
-        except ValidationError as exc:
-            f.apply_errors(form, exc)
-        else:
-            messages.success(request, message)
-            return redirect("ocg:detail", pk=ocg.pk)
+    if request.method == "POST":
+        done = form_post(
+            request, form, lambda data: run(ocg, data), then=reverse("ocg:detail", args=[ocg.pk])
+        )
+        if done:
+            return done
     return render(
         request,
         "ocg/transition_form.html",

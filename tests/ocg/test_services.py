@@ -28,12 +28,18 @@ def _errors(exc_info) -> dict:
 
 def test_nominal_create_gives_reference_and_warns_of_duplicates(coordinator):
     first = nominals.nominal_create(
-        actor=coordinator, first_name="Dana", last_name="Okafor", date_of_birth="1990-02-03"
+        actor=coordinator,
+        first_name="Dana",
+        last_name="Okafor",
+        date_of_birth=datetime.date(1990, 2, 3),
     )
     assert first.nominal.reference == f"NOM-{first.nominal.pk:06d}"
     assert first.possible_duplicates == []
     second = nominals.nominal_create(
-        actor=coordinator, first_name="dana", last_name="OKAFOR", date_of_birth="1990-02-03"
+        actor=coordinator,
+        first_name="dana",
+        last_name="OKAFOR",
+        date_of_birth=datetime.date(1990, 2, 3),
     )
     assert second.possible_duplicates == [first.nominal]
     event = AuditEvent.objects.get(object_type="ocg.nominal", object_id=str(second.nominal.pk))
@@ -42,10 +48,16 @@ def test_nominal_create_gives_reference_and_warns_of_duplicates(coordinator):
 
 def test_nominal_create_namesake_with_other_birth_date_is_not_a_duplicate(coordinator):
     nominals.nominal_create(
-        actor=coordinator, first_name="Sam", last_name="Reed", date_of_birth="1980-01-01"
+        actor=coordinator,
+        first_name="Sam",
+        last_name="Reed",
+        date_of_birth=datetime.date(1980, 1, 1),
     )
     created = nominals.nominal_create(
-        actor=coordinator, first_name="Sam", last_name="Reed", date_of_birth="1999-09-09"
+        actor=coordinator,
+        first_name="Sam",
+        last_name="Reed",
+        date_of_birth=datetime.date(1999, 9, 9),
     )
     assert created.possible_duplicates == []
 
@@ -146,7 +158,7 @@ def test_nominate_missing_fields_named(coordinator, force):
 def test_researcher_cannot_nominate(researcher, north):
     with pytest.raises(PermissionDenied):
         nomination.ocg_nominate(
-            actor=researcher, name="X", criminality=["fraud"], division=north, members=_members()
+            actor=researcher, name="X", criminality=["fraud"], division=north.pk, members=_members()
         )
 
 
@@ -154,7 +166,7 @@ def test_update_stale_version_is_refused_and_first_save_kept(coordinator, resear
     nomination.ocg_update(actor=coordinator, ocg=ocg, version=1, name="New name")
     with pytest.raises(ValidationError) as exc:
         nomination.ocg_update(actor=researcher, ocg=ocg, version=1, summary="Other change")
-    assert "Someone else changed this OCG" in _errors(exc)["version"][0]
+    assert "Someone else changed this record" in _errors(exc)["version"][0]
     ocg.refresh_from_db()
     assert ocg.name == "New name" and ocg.summary == "" and ocg.version == 2
 
@@ -187,8 +199,8 @@ def test_membership_dates_in_order(researcher, ocg):
             ocg=ocg,
             nominal=make_nominal().pk,
             role="member",
-            from_date="2024-05-01",
-            to_date="2024-04-01",
+            from_date=datetime.date(2024, 5, 1),
+            to_date=datetime.date(2024, 4, 1),
         )
     assert "on or after the start date" in _errors(exc)["to_date"][0]
     membership = ocg.memberships.first()
@@ -451,7 +463,7 @@ def test_lro_keeps_the_plan_and_overdue_is_flagged(lro, adopted_ocg):
 def test_plan_input_checked(lro, adopted_ocg):
     with pytest.raises(ValidationError) as exc:
         plan.plan_action_add(
-            actor=lro, ocg=adopted_ocg, strand="punish", description="", owner=None, due_on=""
+            actor=lro, ocg=adopted_ocg, strand="punish", description="", owner=None, due_on=None
         )
     assert set(_errors(exc)) == {"strand", "description", "owner", "due_on"}
 

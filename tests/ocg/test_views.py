@@ -195,7 +195,7 @@ def test_stale_edit_form_is_refused_and_nothing_lost(coordinator, researcher, oc
         {"name": "Second", "criminality": ["cyber"], "division": ocg.division_id, "version": 1},
     )
     assert second.status_code == 400
-    assert "Someone else changed this OCG" in second.content.decode()
+    assert "Someone else changed this record" in second.content.decode()
     assert OCG.objects.get(pk=ocg.pk).name == "First"
 
 
@@ -355,7 +355,7 @@ def test_stale_edit_keeps_what_the_second_person_typed(coordinator, researcher, 
     )
     assert response.status_code == 400
     content = response.content.decode()
-    assert "Someone else changed this OCG" in content and "My careful rewrite" in content
+    assert "Someone else changed this record" in content and "My careful rewrite" in content
     assert OCG.objects.get(pk=ocg.pk).summary == "Theirs"
 
 
@@ -454,7 +454,7 @@ def test_person_edit_refuses_a_stale_version_and_keeps_the_input(coordinator, re
         f"/nominals/{person.pk}/edit/", {**form, "aliases": "Danny M", "version": 1}
     )
     content = second.content.decode()
-    assert second.status_code == 400 and "Someone else changed this person" in content
+    assert second.status_code == 400 and "Someone else changed this record" in content
     assert 'value="Danny M"' in content
     assert Nominal.objects.get(pk=person.pk).aliases == "DM"
 
