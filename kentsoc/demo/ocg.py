@@ -368,7 +368,10 @@ def _seed_ocg(cast: Cast, plan: OcgPlan, story: StoryCalendar) -> OCG:
         ocg = lifecycle.ocg_approve_mapping(actor=cast.supervisor, ocg=ocg)
         lro = cast.lros[plan.team.pk]
         ocg = lifecycle.ocg_adopt(
-            actor=cast.supervisor, ocg=ocg, managing_team=plan.team, lead_responsible_officer=lro
+            actor=cast.supervisor,
+            ocg=ocg,
+            managing_team=plan.team.pk,
+            lead_responsible_officer=lro.pk,
         )
         _plan_actions(ocg, lro, rng, story, plan)
     if plan.stage == CLOSED:
@@ -407,7 +410,7 @@ def _plan_actions(
         else:
             due, status = story.end + datetime.timedelta(days=60), PlanActionStatus.OPEN
         plan_action_add(
-            actor=lro, ocg=ocg, strand=strand, description=text, owner=lro, due_on=due,
+            actor=lro, ocg=ocg, strand=strand, description=text, owner=lro.pk, due_on=due,
             status=status,
         )  # fmt: skip
 

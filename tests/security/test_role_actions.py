@@ -341,7 +341,7 @@ ACTIONS: dict[str, Action] = {
             ocg=w["adopted"],
             strand="pursue",
             description="Warrant at the trap house",
-            owner=w["lro"],
+            owner=w["lro"].pk,
             due_on=TODAY + datetime.timedelta(days=30),
         ),
         doors=(api("post", lambda w: f"/api/ocgs/{w['adopted'].pk}/plan/", _plan_body),),
