@@ -28,7 +28,6 @@ api_patterns = [
 ]
 
 urlpatterns = [
-    path("favicon.ico", web_views.favicon),
     path("", include("kentsoc.web.urls")),
     path("", include("kentsoc.accounts.urls")),
     path("", include("ocg.urls")),

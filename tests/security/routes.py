@@ -19,6 +19,7 @@ EXEMPT = {
     "login": "the sign-in page itself; must be reachable signed out",
     "logout": "signing out; POST only (Django's LogoutView), reveals nothing",
     "healthz": "load-balancer probe; reports database/broker reachability only, no police data",
+    "favicon": "a redirect to the static icon, for browsers that ask for /favicon.ico",
     "account-password": "the signed-in user's own password form, for everyone signed in (the one "
     "page left to an officer whose password an administrator set); test_administrators.py",
     "api:auth-token": "exchanging a username and password for a token is signing in; "
