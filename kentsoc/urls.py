@@ -34,7 +34,7 @@ urlpatterns = [
     path("lifetime/", include("kentsoc.lifetime.urls")),
     path("county-lines/", include("countylines.urls")),
     path("intelligence/", include("kentsoc.intel.urls")),
-    path("matrix/", include("kentsoc.matrix.urls")),
+    path("matrix/", include("kentsoc.dashboard.urls")),
     path("audit/", include("kentsoc.trail.urls")),
     # The activity summary moved up to the dashboard app but keeps its name, disruptions:reports.
     path("", include(([*disruption_urls.urlpatterns, *report_urls.urlpatterns], "disruptions"))),
