@@ -7,6 +7,7 @@ drafts.
 
 from __future__ import annotations
 
+import datetime
 import re
 from decimal import Decimal
 
@@ -14,13 +15,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from disruptions import services
 from disruptions.choices import DisruptionStatus, DrugClass, DrugUnit, Tactic
 from disruptions.models import Disruption, DrugSeizure
+from disruptions.services import disruptions as disruption_services
 from ocg.choices import OcgStatus
-from tests.disruptions.factories import base_values, make_disruption, make_line, make_ocg
 from tests.e2e.conftest import login
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, disruption_values, make_disruption, make_line, make_ocg
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -37,10 +37,17 @@ def subjects(force, lro):
         force["divisions"]["north"],
         name="Harbourside Firm",
         status=OcgStatus.ADOPTED,
+        nominated_on=datetime.date(2021, 1, 1),
         managing_team=force["teams"]["north_local"],
         lead_responsible_officer=lro,
     )
-    line = make_line(force["divisions"]["north"], name="KINGFISHER", ocg=ocg)
+    line = make_line(
+        force["divisions"]["north"],
+        name="KINGFISHER",
+        status="active",
+        nominated_on=datetime.date(2021, 1, 1),
+        ocg=ocg,
+    )
     return ocg, line
 
 
@@ -171,10 +178,10 @@ def test_lro_logs_supervisor_approves_and_the_report_changes(
 
 def test_returned_disruption_shows_the_reason_in_the_authors_drafts(people, subjects, lro, force):
     ocg, _ = subjects
-    draft = services.disruption_create(
-        actor=lro, values=base_values(None, date=timezone.localdate()), ocgs=[ocg]
+    draft = disruption_services.disruption_create(
+        actor=lro, values=disruption_values(None, date=timezone.localdate()), ocgs=[ocg]
     )
-    services.disruption_submit(actor=lro, disruption=draft)
+    disruption_services.disruption_submit(actor=lro, disruption=draft)
     sup_page, lro_page = people["supervisor"], people["lro"]
 
     sup_page.goto("/disruptions/approvals/")
@@ -196,7 +203,9 @@ def test_returned_disruption_shows_the_reason_in_the_authors_drafts(people, subj
 def test_the_activity_summary_print_view_is_one_a4_page(page, supervisor, coordinator, force):
     """The worst case the page can hold: every drug class in every unit, every impact grade and
     strand counted, printed through the print CSS (@page A4) by Chromium itself."""
-    line = make_line(force["divisions"]["north"])
+    line = make_line(
+        force["divisions"]["north"], status="active", nominated_on=datetime.date(2021, 1, 1)
+    )
     today = timezone.localdate()
     for drug_class in DrugClass.values:
         for unit in DrugUnit.values:
