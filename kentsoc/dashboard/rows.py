@@ -233,7 +233,7 @@ def entries(ranked: QuerySet, subject_field: str, with_score: bool) -> list[Entr
     fields = ["partition", "rank", "total", subject_field]
     if with_score:
         fields += _SCORE_PARTS
-    labels = dict(Confidence.choices)
+    labels = dict(Confidence.choices())
     rows = ranked.order_by("partition", "rank").values_list(*fields)
     if not with_score:
         return [Entry(*row) for row in rows]

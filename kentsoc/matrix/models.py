@@ -43,7 +43,7 @@ class Score(models.Model):
         default=list,
         help_text="Per factor: code, part, level, points, record ids that set the level",
     )
-    confidence = models.CharField(max_length=8, choices=Confidence.choices)
+    confidence = models.CharField(max_length=8, choices=Confidence.choices())
     tier = models.PositiveSmallIntegerField(null=True, blank=True, help_text="OCGs only")
     newest_intelligence_on = models.DateField(null=True, blank=True)
     as_of = models.DateField(help_text="The date the score describes")
@@ -64,7 +64,7 @@ class Score(models.Model):
                 name="%(app_label)s_%(class)s_total_is_sum",
             ),
             models.CheckConstraint(
-                condition=Q(confidence__in=Confidence.values),
+                condition=Q(confidence__in=Confidence.values()),
                 name="%(app_label)s_%(class)s_confidence_valid",
             ),
             models.CheckConstraint(
@@ -94,7 +94,7 @@ class Score(models.Model):
 class Ranking(models.Model):
     """The current rank of a subject within one partition (a division, or FORCE for OCGs)."""
 
-    subject_type = models.CharField(max_length=16, choices=RankedSubject.choices)
+    subject_type = models.CharField(max_length=16, choices=RankedSubject.choices())
     ocg = models.ForeignKey(
         "ocg.OCG", on_delete=models.CASCADE, null=True, blank=True, related_name="rankings"
     )
@@ -155,7 +155,7 @@ class RankHistory(models.Model):
     """Each subject's rank at the end of each day, for 'movement since last week'."""
 
     on = models.DateField()
-    subject_type = models.CharField(max_length=16, choices=RankedSubject.choices)
+    subject_type = models.CharField(max_length=16, choices=RankedSubject.choices())
     ocg = models.ForeignKey(
         "ocg.OCG", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
