@@ -5,84 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
 
 from countylines import forms as f
-from countylines import selectors
+from countylines import scores, selectors
 from countylines.choices import LineStatus
 from countylines.services.base import OPEN_STATUSES, PERM_APPROVE, PERM_CHANGE
-from kentsoc.intel.models import IntelligenceRecord
-from kentsoc.intel.selectors import can_open_records
 from kentsoc.web.extensions import sections_for
-
-
-def _records(user: Any, breakdown: list[dict[str, Any]]) -> dict[int, IntelligenceRecord]:
-    ids = {
-        pk
-        for row in breakdown
-        for pk in [*row.get("records", []), *row.get("unscorable_records", [])]
-    }
-    if not ids:
-        return {}
-    return IntelligenceRecord.objects.visible_to(user).in_bulk(ids)
-
-
-def _record_links(
-    ids: list[int], found: dict[int, IntelligenceRecord], scorable: bool, can_open: bool
-) -> list:
-    links = []
-    for pk in ids:
-        record = found.get(pk)
-        links.append(
-            {
-                "id": pk,
-                "label": f"{record.reference} ({record.grading})" if record else f"record {pk}",
-                "url": reverse("intel:detail", args=[pk]) if record and can_open else "",
-                "scorable": scorable,
-            }
-        )
-    return links
-
-
-def _not_scored_reason(line: Any) -> str:
-    if line.status == LineStatus.NOMINATED:
-        missing = selectors.missing_criteria_labels(line)
-        if missing:
-            return f"Not scored: definition evidence missing for {', '.join(missing)}."
-        return "Not scored yet: awaiting a supervisor's approval to go on the matrix."
-    if line.status in (LineStatus.DISMANTLED, LineStatus.REJECTED):
-        return f"Not scored: the line is {line.get_status_display().lower()}."
-    return "Not scored yet: the score is being calculated."
-
-
-def score_context(user: Any, line: Any) -> dict[str, Any]:
-    score = selectors.current_score(line) if line.status == LineStatus.ACTIVE else None
-    ranking = selectors.current_ranking(line) if score else None
-    stale = line.score_stale_since is not None
-    rows = []
-    if score:
-        found = _records(user, score.breakdown)
-        can_open = can_open_records(user)
-        for item in score.breakdown:
-            rows.append(
-                {
-                    **item,
-                    "links": _record_links(item.get("records", []), found, True, can_open)
-                    + _record_links(item.get("unscorable_records", []), found, False, can_open),
-                }
-            )
-    division = line.flexed_division if line.flexed_division_id else line.division
-    return {
-        "line": line,
-        "score": score,
-        "ranking": ranking,
-        "score_rows": rows,
-        "score_stale": stale,
-        # Poll only while the worker has something to do for this line.
-        "score_poll": stale and line.status in OPEN_STATUSES | {LineStatus.DISMANTLED},
-        "rank_division": division,
-        "not_scored_reason": "" if score else _not_scored_reason(line),
-    }
 
 
 def detail_context(request: HttpRequest, line: Any, **forms: Any) -> dict[str, Any]:
@@ -115,5 +43,5 @@ def detail_context(request: HttpRequest, line: Any, **forms: Any) -> dict[str, A
         "nominal_form": forms.get("nominal_form"),
         "show_safeguarding": selectors.can_see_safeguarding(user=user, line=line),
         "sections": sections_for("countyline_detail", request, line),
-        **score_context(user, line),
+        **scores.score_context(user, line),
     }

@@ -8,7 +8,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from countylines import selectors
+from countylines import scores, selectors
 from countylines.models import CountyLine, PersonAtRisk, SafeguardingReferral
 from countylines.phones import display_mobile
 from kentsoc.limits import HAPPENED, LONG_TEXT, PLANNED, REASON_TEXT
@@ -125,7 +125,7 @@ class CountyLineSerializer(serializers.ModelSerializer):
         return selectors.deal_line_warnings(line)
 
     def _score_attr(self, line: CountyLine, attr: str):
-        score = selectors.current_score(line)
+        score = scores.current_score(line)
         return getattr(score, attr) if score else None
 
     def get_score(self, line: CountyLine) -> int | None:
@@ -147,11 +147,11 @@ class CountyLineSerializer(serializers.ModelSerializer):
         return self._score_attr(line, "matrix_version")
 
     def get_rank(self, line: CountyLine) -> int | None:
-        ranking = selectors.current_ranking(line)
+        ranking = scores.current_ranking(line)
         return ranking.rank if ranking else None
 
     def get_top30(self, line: CountyLine) -> bool:
-        ranking = selectors.current_ranking(line)
+        ranking = scores.current_ranking(line)
         return bool(ranking and ranking.top30)
 
     def get_stale(self, line: CountyLine) -> bool:

@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from kentsoc.limits import HAPPENED, LONG_TEXT, PLANNED, REASON_TEXT
-from ocg import selectors
+from ocg import scores, selectors
 from ocg.models import OCG, Membership, Nominal, PlanAction
 
 
@@ -68,7 +68,7 @@ class OcgSerializer(serializers.ModelSerializer):
         return selectors.missing_criteria(ocg)
 
     def get_score(self, ocg: OCG) -> dict[str, Any] | None:
-        return selectors.score_data(ocg)
+        return scores.score_data(ocg)
 
 
 class MemberInput(serializers.Serializer):
