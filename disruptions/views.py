@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +13,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from disruptions import selectors
-from disruptions.choices import EDITABLE_STATUSES, DisruptionStatus
 from disruptions.filters import CourtResultFilterSet, DisruptionFilterSet, OperationFilterSet
 from disruptions.forms import (
     CourtResultForm,
@@ -158,7 +158,7 @@ def disruption_create(request: HttpRequest) -> HttpResponse:
 @permission_required("disruptions.change_disruption", raise_exception=True)
 def disruption_edit(request: HttpRequest, pk: int) -> HttpResponse:
     disruption = selectors.disruption_get(user=request.user, pk=pk)
-    if disruption.created_by_id != request.user.pk or disruption.status not in EDITABLE_STATUSES:
+    if not disruption_services.may_change(request.user, disruption):
         raise PermissionDenied("Only the author may change a draft or returned disruption.")
     if request.method == "POST":
         form = DisruptionForm(request.POST, user=request.user)
@@ -238,19 +238,13 @@ def disruption_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _actions(user: Any, disruption: Disruption) -> dict[str, bool]:
-    """What the user may do with this disruption, worked out here rather than in the template."""
-    is_author = disruption.created_by_id == user.pk
-    editable = disruption.status in EDITABLE_STATUSES
-    can_decide = (
-        user.has_perm("disruptions.approve_disruption")
-        and disruption.status == DisruptionStatus.SUBMITTED
-        and user.pk not in (disruption.created_by_id, disruption.officer_id)
-    )
+def _actions(user: AbstractBaseUser, disruption: Disruption) -> dict[str, bool]:
+    """What the user may do with this disruption, by the services' own rules."""
+    may_change = disruption_services.may_change(user, disruption)
     return {
-        "can_edit": is_author and editable and user.has_perm("disruptions.change_disruption"),
-        "can_submit": is_author and editable,
-        "can_decide": can_decide,
+        "can_edit": may_change,
+        "can_submit": may_change,
+        "can_decide": approvals.may_decide(user, disruption),
         "can_add_court_result": user.has_perm("disruptions.add_courtresult"),
     }
 

@@ -13,6 +13,16 @@ from disruptions.models import Disruption
 from kentsoc.audit.services import lock_versioned, versioned_save
 
 
+def may_decide(user: AbstractBaseUser, disruption: Disruption) -> bool:
+    """Whether the user may approve or return the disruption now (what the page offers; the
+    services below refuse the rest with a reason)."""
+    return (
+        user.has_perm("disruptions.approve_disruption")
+        and disruption.status == DisruptionStatus.SUBMITTED
+        and user.pk not in (disruption.created_by_id, disruption.officer_id)
+    )
+
+
 def _decide(actor: AbstractBaseUser, disruption: Disruption, version: int | None) -> Disruption:
     if not actor.has_perm("disruptions.approve_disruption"):
         raise PermissionDenied("Only a supervisor may approve or return disruptions.")

@@ -219,6 +219,16 @@ def _refuse_unknown(values: DisruptionValues) -> None:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be set here."))
 
 
+def may_change(user: AbstractBaseUser, disruption: Disruption) -> bool:
+    """Whether the user may change or submit the disruption now (what the page offers; the
+    services below refuse the rest with a reason)."""
+    return (
+        disruption.created_by_id == user.pk
+        and disruption.status in EDITABLE_STATUSES
+        and user.has_perm("disruptions.change_disruption")
+    )
+
+
 def _require_author(actor: AbstractBaseUser, disruption: Disruption, doing: str) -> None:
     # Being the author is not enough on its own: an officer moved to a role that logs no
     # disruptions (or signed out of police data altogether) no longer edits their old drafts.
