@@ -8,10 +8,11 @@ import itertools
 
 from django.utils import timezone
 
+from countylines.choices import LineStatus
 from disruptions.choices import DisruptionStatus, ImpactGrade, Strand, Tactic
 from disruptions.models import Disruption
-from tests.factories import OfficerFactory, UserFactory
-from tests.matrix.factories import days_ago, make_line, make_ocg, make_record
+from ocg.choices import OcgStatus
+from tests.factories import OfficerFactory, UserFactory, days_ago, make_line, make_ocg, make_record
 
 _seq = itertools.count(1)
 
@@ -19,14 +20,20 @@ _seq = itertools.count(1)
 def scored_line(division, points: int = 1, **fields):
     """An active line whose score is `points` (1 to 3 from drug class; recency adds nothing
     because the record is old)."""
-    line = make_line(division, activated_on=fields.pop("activated_on", days_ago(40)), **fields)
-    make_record(lines=[line], claims={"drug_class": points}, on=days_ago(200))
+    line = make_line(
+        division,
+        activated_on=fields.pop("activated_on", days_ago(40)),
+        **fields,
+        status=LineStatus.ACTIVE,
+        nominated_on=days_ago(365),
+    )
+    make_record(lines=[line], claims={"drug_class": points}, on=days_ago(200), grading="2B")
     return line
 
 
 def scored_ocg(division, **fields):
-    ocg = make_ocg(division, **fields)
-    make_record(ocgs=[ocg], claims={"violence": 1}, on=days_ago(200))
+    ocg = make_ocg(division, **fields, status=OcgStatus.MAPPED, nominated_on=days_ago(365))
+    make_record(ocgs=[ocg], claims={"violence": 1}, on=days_ago(200), grading="2B")
     return ocg
 
 

@@ -18,9 +18,9 @@ from kentsoc.lifetime.services.custody import custody_dates_update, custody_even
 from kentsoc.matrix.models import ForceSnapshot, RankHistory
 from kentsoc.matrix.recompute import recompute_all
 from kentsoc.trh.choices import RankedSubject
+from ocg.choices import OcgStatus
 from tests.dashboard.builders import approved_disruption, scored_line, scored_ocg
-from tests.lifetime.factories import MembershipFactory, NominalFactory
-from tests.matrix.factories import days_ago, make_line, make_ocg
+from tests.factories import MembershipFactory, NominalFactory, days_ago, make_line, make_ocg
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,7 @@ def test_supervisor_sees_each_division_top30_and_the_rest_collapsed(client, forc
         flexed_division=central,
         flex_reason="Cross-border: Central CLGT leads",
     )
-    make_line(north, status=LineStatus.NOMINATED)  # not on the matrix
+    make_line(north, status=LineStatus.NOMINATED, nominated_on=days_ago(365))  # not on the matrix
     recompute_all()
     client.force_login(supervisor)
     response = client.get(URL)
@@ -181,7 +181,7 @@ def test_last_disruption_and_quiet_lines(force, supervisor):
 
 def test_needs_attention_counts_for_a_supervisor(client, force, supervisor):
     north = force["divisions"]["north"]
-    make_line(north, status=LineStatus.NOMINATED)
+    make_line(north, status=LineStatus.NOMINATED, nominated_on=days_ago(365))
     behind, just_stale = scored_line(north), scored_line(north)
     recompute_all()
     now = timezone.now()
@@ -205,7 +205,7 @@ def test_releases_and_scpos_due_count_what_the_lifetime_lists_show(
     """The counts use the lifetime lists' selectors and windows (both ends included), and each
     item links to its list."""
     today = timezone.localdate()
-    ocg = make_ocg(force["divisions"]["north"])
+    ocg = make_ocg(force["divisions"]["north"], status=OcgStatus.MAPPED, nominated_on=days_ago(365))
     for offset in (0, 90, 91):
         nominal = MembershipFactory(ocg=ocg).nominal
         custody_event_record(

@@ -9,7 +9,7 @@ from django.urls import reverse
 from disruptions.choices import DisruptionStatus, ImpactGrade
 from kentsoc.matrix.recompute import recompute_all
 from tests.dashboard.builders import approved_disruption, scored_line, scored_ocg
-from tests.matrix.factories import days_ago
+from tests.factories import days_ago
 
 pytestmark = pytest.mark.django_db
 

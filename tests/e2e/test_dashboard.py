@@ -21,9 +21,8 @@ from kentsoc.matrix.models import ForceSnapshot
 from kentsoc.matrix.recompute import recompute_all
 from tests.dashboard.builders import approved_disruption, scored_line
 from tests.e2e.conftest import login
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, days_ago
 from tests.integration.worker import real_worker_fixture  # noqa: F401  (the real_worker fixture)
-from tests.matrix.factories import days_ago
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -26,14 +26,14 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, events
 from schemathesis.transport.wsgi import WSGI_TRANSPORT
 
-from countylines.choices import LineRole
+from countylines.choices import LineRole, LineStatus
 from countylines.models import LineNominal, PersonAtRisk
 from disruptions.choices import CourtOutcome, DisruptionStatus, ImpactGrade, Strand, Tactic
 from disruptions.models import CourtResult, Disruption, Operation
 from kentsoc.matrix.recompute import recompute_all
-from ocg.choices import CustodyStatus
+from ocg.choices import CustodyStatus, OcgStatus
 from ocg.models import Nominal
-from tests.matrix.factories import days_ago, make_line, make_ocg, make_record
+from tests.factories import days_ago, make_line, make_ocg, make_record
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -61,10 +61,14 @@ def in_process_transport(monkeypatch):
 def api_data(force, supervisor, analyst):
     """A little of everything the API returns, in the supervisor's division (North)."""
     north = force["divisions"]["north"]
-    line = make_line(north, activated_on=days_ago(40))
-    ocg = make_ocg(north, criminality=["drug_supply"])
-    make_record(lines=[line], claims={"drug_class": 2}, on=days_ago(10))
-    make_record(ocgs=[ocg], claims={"violence": 1}, on=days_ago(20))
+    line = make_line(
+        north, activated_on=days_ago(40), status=LineStatus.ACTIVE, nominated_on=days_ago(365)
+    )
+    ocg = make_ocg(
+        north, criminality=["drug_supply"], status=OcgStatus.MAPPED, nominated_on=days_ago(365)
+    )
+    make_record(lines=[line], claims={"drug_class": 2}, on=days_ago(10), grading="2B")
+    make_record(ocgs=[ocg], claims={"violence": 1}, on=days_ago(20), grading="2B")
     runner = LineNominal.objects.create(
         county_line=line,
         nominal=Nominal.objects.create(

@@ -23,11 +23,12 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from countylines.choices import LineStatus
 from countylines.models import CountyLine
 from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.matrix.models import Score
+from tests.factories import days_ago, make_line
 from tests.integration.worker import workers_on
-from tests.matrix.factories import make_line
 
 pytestmark = [pytest.mark.integration]
 
@@ -142,7 +143,9 @@ def _line_state(line_id: int) -> tuple[datetime.datetime | None, datetime.date |
 def test_a_write_during_an_outage_is_saved_once_and_rescored_by_the_worker_alone(
     worker_on_own_redis, own_redis, force, analyst
 ):
-    line = make_line(force["divisions"]["north"])
+    line = make_line(
+        force["divisions"]["north"], status=LineStatus.ACTIVE, nominated_on=days_ago(365)
+    )
     client = APIClient()
     client.force_authenticate(analyst)
     worker_on_own_redis.start("sweeping", **SWEEP_ENV)

@@ -10,7 +10,7 @@ from kentsoc.intel.models import DefinitionEvidence
 from kentsoc.matrix.models import ForceSnapshot
 from kentsoc.matrix.recompute import recompute_all
 from ocg.choices import OcgStatus
-from tests.matrix.factories import days_ago, make_line, make_ocg, make_record
+from tests.factories import days_ago, make_line, make_ocg, make_record
 
 pytestmark = pytest.mark.django_db
 
@@ -23,22 +23,52 @@ SNAPSHOTS = "/api/matrix/snapshots/"
 def matrix(force):
     north, east = force["divisions"]["north"], force["divisions"]["east"]
     lines = {
-        "a": make_line(north, "CL-0001", name="BLAZE"),
-        "b": make_line(north, "CL-0002", name="FROST"),
-        "c": make_line(east, "CL-0003", name="KINGS"),
-        "nominated": make_line(north, "CL-0004", status=LineStatus.NOMINATED),
+        "a": make_line(
+            north, "CL-0001", name="BLAZE", status=LineStatus.ACTIVE, nominated_on=days_ago(365)
+        ),
+        "b": make_line(
+            north, "CL-0002", name="FROST", status=LineStatus.ACTIVE, nominated_on=days_ago(365)
+        ),
+        "c": make_line(
+            east, "CL-0003", name="KINGS", status=LineStatus.ACTIVE, nominated_on=days_ago(365)
+        ),
+        "nominated": make_line(
+            north, "CL-0004", status=LineStatus.NOMINATED, nominated_on=days_ago(365)
+        ),
     }
     records = {
-        "a": make_record(lines=[lines["a"]], claims={"violence": 3}, grade="1A"),
-        "a_bad": make_record(lines=[lines["a"]], claims={"violence": 3}, grade="3A"),
-        "b": make_record(lines=[lines["b"]], claims={"weapons": 2, "cuckooing": 1}, grade="2C"),
-        "c": make_record(lines=[lines["c"]], claims={"drug_class": 1}),
+        "a": make_record(
+            lines=[lines["a"]], claims={"violence": 3}, grading="1A", on=days_ago(200)
+        ),
+        "a_bad": make_record(
+            lines=[lines["a"]], claims={"violence": 3}, grading="3A", on=days_ago(200)
+        ),
+        "b": make_record(
+            lines=[lines["b"]],
+            claims={"weapons": 2, "cuckooing": 1},
+            grading="2C",
+            on=days_ago(200),
+        ),
+        "c": make_record(
+            lines=[lines["c"]], claims={"drug_class": 1}, grading="2B", on=days_ago(200)
+        ),
     }
     ocgs = {
-        "north": make_ocg(north, "OCG-0001", criminality=["fraud", "cyber"]),
-        "east": make_ocg(east, "OCG-0002"),
+        "north": make_ocg(
+            north,
+            "OCG-0001",
+            criminality=["fraud", "cyber"],
+            status=OcgStatus.MAPPED,
+            nominated_on=days_ago(365),
+        ),
+        "east": make_ocg(east, "OCG-0002", status=OcgStatus.MAPPED, nominated_on=days_ago(365)),
     }
-    make_record(ocgs=[ocgs["east"]], claims={"firearms": 3, "violence": 3, "expansion": 2})
+    make_record(
+        ocgs=[ocgs["east"]],
+        claims={"firearms": 3, "violence": 3, "expansion": 2},
+        grading="2B",
+        on=days_ago(200),
+    )
     recompute_all()
     return {"lines": lines, "records": records, "ocgs": ocgs}
 
@@ -169,7 +199,9 @@ def test_explain_of_an_ocg_has_its_tier(client, coordinator, matrix):
 
 def test_explain_of_an_ocg_in_development(client, coordinator, force):
     client.force_login(coordinator)
-    ocg = make_ocg(force["divisions"]["north"], status=OcgStatus.IN_DEVELOPMENT)
+    ocg = make_ocg(
+        force["divisions"]["north"], status=OcgStatus.IN_DEVELOPMENT, nominated_on=days_ago(365)
+    )
     for criterion in ("working_together", "intent_and_capability", "serious_crime"):
         DefinitionEvidence.objects.create(ocg=ocg, criterion=criterion, text="Evidence")
     body = client.get(f"{OCGS}{ocg.pk}/explain/").json()
@@ -224,9 +256,9 @@ def _queries(client, url, params=None):
 
 def test_query_counts_do_not_grow_with_data(client, supervisor, force):
     north = force["divisions"]["north"]
-    line = make_line(north)
-    ocg = make_ocg(north)
-    make_record(lines=[line], ocgs=[ocg], claims={"violence": 1})
+    line = make_line(north, status=LineStatus.ACTIVE, nominated_on=days_ago(365))
+    ocg = make_ocg(north, status=OcgStatus.MAPPED, nominated_on=days_ago(365))
+    make_record(lines=[line], ocgs=[ocg], claims={"violence": 1}, grading="2B", on=days_ago(200))
     recompute_all()
     client.force_login(supervisor)
     _queries(client, LINES)  # warm the permission cache of the session user
@@ -235,9 +267,15 @@ def test_query_counts_do_not_grow_with_data(client, supervisor, force):
     one = [_queries(client, url, params) for url, params in urls]
     one_explain = [_queries(client, url) for url in explain]
     for _ in range(12):
-        extra = make_line(north)
-        make_ocg(north)
-        make_record(lines=[extra, line], ocgs=[ocg], claims={"violence": 2, "weapons": 1})
+        extra = make_line(north, status=LineStatus.ACTIVE, nominated_on=days_ago(365))
+        make_ocg(north, status=OcgStatus.MAPPED, nominated_on=days_ago(365))
+        make_record(
+            lines=[extra, line],
+            ocgs=[ocg],
+            claims={"violence": 2, "weapons": 1},
+            grading="2B",
+            on=days_ago(200),
+        )
     for age in (3, 2):
         recompute_all(as_of=days_ago(age))
     recompute_all()

@@ -18,13 +18,14 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 from rest_framework.test import APIClient
 
+from countylines.choices import LineStatus
 from countylines.models import CountyLine
 from kentsoc import broker
 from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.intel.services import intelligence_create
 from kentsoc.matrix import services, sweeper
 from kentsoc.matrix.tasks import rescore_subject
-from tests.matrix.factories import make_line
+from tests.factories import days_ago, make_line
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +103,9 @@ def test_send_publishes_and_lets_programming_errors_through(monkeypatch):
 def test_the_service_returns_normally_when_the_publish_fails(
     queued_for_real, force, analyst, monkeypatch, django_capture_on_commit_callbacks
 ):
-    line = make_line(force["divisions"]["north"])
+    line = make_line(
+        force["divisions"]["north"], status=LineStatus.ACTIVE, nominated_on=days_ago(365)
+    )
     attempts = []
 
     def refuse(**kwargs):
@@ -128,7 +131,9 @@ def test_the_service_returns_normally_when_the_publish_fails(
 def test_post_intelligence_while_the_broker_is_down_answers_201_and_saves_once(
     queued_for_real, force, analyst, monkeypatch
 ):
-    line = make_line(force["divisions"]["north"])
+    line = make_line(
+        force["divisions"]["north"], status=LineStatus.ACTIVE, nominated_on=days_ago(365)
+    )
     monkeypatch.setattr(rescore_subject, "delay", _refuse)
     client = APIClient()
     client.force_authenticate(analyst)
@@ -144,7 +149,9 @@ def test_the_sweep_stops_at_the_first_refused_publish_and_requeues_all_once_back
     queued_for_real, force, monkeypatch
 ):
     north = force["divisions"]["north"]
-    lines = [make_line(north) for _ in range(3)]
+    lines = [
+        make_line(north, status=LineStatus.ACTIVE, nominated_on=days_ago(365)) for _ in range(3)
+    ]
     CountyLine.objects.update(score_stale_since=timezone.now() - datetime.timedelta(minutes=5))
     refused = []
 

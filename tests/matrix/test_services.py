@@ -17,7 +17,7 @@ from kentsoc.matrix.models import ForceSnapshot, RankHistory, Ranking, Score
 from kentsoc.matrix.recompute import recompute_all
 from ocg.choices import OcgStatus
 from ocg.models import OCG, OcgStatusChange
-from tests.matrix.factories import (
+from tests.factories import (
     add_runner,
     days_ago,
     make_line,
@@ -45,8 +45,10 @@ def ranked(partition, subject_type="county_line"):
 
 def test_rescore_writes_score_and_rank(force):
     north = force["divisions"]["north"]
-    line = make_line(north, "CL-0001")
-    record = make_record(lines=[line], claims={"violence": 3, "weapons": 1}, grade="1A")
+    line = make_line(north, "CL-0001", status=LineStatus.ACTIVE, nominated_on=days_ago(365))
+    record = make_record(
+        lines=[line], claims={"violence": 3, "weapons": 1}, grading="1A", on=days_ago(200)
+    )
     add_runner(line)
     score = rescore_line(line)
     assert (score.total, score.threat, score.risk, score.harm) == (8, 7, 1, 0)
@@ -59,8 +61,10 @@ def test_rescore_writes_score_and_rank(force):
 
 
 def test_rescore_adds_a_score_row_only_when_the_result_changes(force):
-    line = make_line(force["divisions"]["north"])
-    record = make_record(lines=[line], claims={"drug_class": 2})
+    line = make_line(
+        force["divisions"]["north"], status=LineStatus.ACTIVE, nominated_on=days_ago(365)
+    )
+    record = make_record(lines=[line], claims={"drug_class": 2}, grading="2B", on=days_ago(200))
     first = rescore_line(line)
     assert rescore_line(line).pk == first.pk
     FactorClaim.objects.filter(record=record).update(level=3)
@@ -74,7 +78,9 @@ def test_rescore_adds_a_score_row_only_when_the_result_changes(force):
 
 
 def test_rescore_clears_the_stale_flag(force):
-    line = make_line(force["divisions"]["north"])
+    line = make_line(
+        force["divisions"]["north"], status=LineStatus.ACTIVE, nominated_on=days_ago(365)
+    )
     broker.mark_stale(CountyLine, [line.pk], subject_type="county_line")
     line.refresh_from_db()
     assert line.score_stale_since is not None
@@ -86,7 +92,9 @@ def test_rescore_clears_the_stale_flag(force):
 def test_mark_stale_keeps_the_first_stale_time_and_enqueues_after_commit(
     force, django_capture_on_commit_callbacks
 ):
-    line = make_line(force["divisions"]["north"])
+    line = make_line(
+        force["divisions"]["north"], status=LineStatus.ACTIVE, nominated_on=days_ago(365)
+    )
     first = timezone.now() - datetime.timedelta(minutes=5)
     CountyLine.objects.filter(pk=line.pk).update(score_stale_since=first)
     with django_capture_on_commit_callbacks() as callbacks:
@@ -98,11 +106,22 @@ def test_mark_stale_keeps_the_first_stale_time_and_enqueues_after_commit(
 
 def test_ranking_order_total_then_newest_intelligence_then_reference(force):
     north = force["divisions"]["north"]
-    lines = {ref: make_line(north, ref) for ref in ("CL-0004", "CL-0003", "CL-0002", "CL-0001")}
-    make_record(lines=[lines["CL-0004"]], claims={"weapons": 2}, on=days_ago(200))  # 5
-    make_record(lines=[lines["CL-0003"]], claims={"violence": 3}, on=days_ago(150))  # 5, newer
-    make_record(lines=[lines["CL-0002"]], claims={"violence": 3}, on=days_ago(150))  # tie: ref
-    make_record(lines=[lines["CL-0001"]], claims={"drug_class": 1}, on=days_ago(100))  # 1
+    lines = {
+        ref: make_line(north, ref, status=LineStatus.ACTIVE, nominated_on=days_ago(365))
+        for ref in ("CL-0004", "CL-0003", "CL-0002", "CL-0001")
+    }
+    make_record(
+        lines=[lines["CL-0004"]], claims={"weapons": 2}, on=days_ago(200), grading="2B"
+    )  # 5
+    make_record(
+        lines=[lines["CL-0003"]], claims={"violence": 3}, on=days_ago(150), grading="2B"
+    )  # 5, newer
+    make_record(
+        lines=[lines["CL-0002"]], claims={"violence": 3}, on=days_ago(150), grading="2B"
+    )  # tie: ref
+    make_record(
+        lines=[lines["CL-0001"]], claims={"drug_class": 1}, on=days_ago(100), grading="2B"
+    )  # 1
     for line in lines.values():
         rescore_line(line)
     assert ranked("NORTH") == [
@@ -115,8 +134,11 @@ def test_ranking_order_total_then_newest_intelligence_then_reference(force):
 
 def test_a_line_without_scorable_intelligence_ranks_after_equal_totals(force):
     north = force["divisions"]["north"]
-    a, b = make_line(north, "CL-0001"), make_line(north, "CL-0002")
-    make_record(lines=[b], claims={}, on=days_ago(300))
+    a, b = (
+        make_line(north, "CL-0001", status=LineStatus.ACTIVE, nominated_on=days_ago(365)),
+        make_line(north, "CL-0002", status=LineStatus.ACTIVE, nominated_on=days_ago(365)),
+    )
+    make_record(lines=[b], claims={}, on=days_ago(300), grading="2B")
     rescore_line(a)
     rescore_line(b)
     # Both total 0: b has an intelligence date, a has none (NULLS LAST).
@@ -126,8 +148,10 @@ def test_a_line_without_scorable_intelligence_ranks_after_equal_totals(force):
 def test_top30_per_division(force):
     north = force["divisions"]["north"]
     for n in range(31):
-        line = make_line(north, f"CL-{n:04d}")
-        make_record(lines=[line], claims={"line_activity": 1 + n % 3})
+        line = make_line(north, f"CL-{n:04d}", status=LineStatus.ACTIVE, nominated_on=days_ago(365))
+        make_record(
+            lines=[line], claims={"line_activity": 1 + n % 3}, grading="2B", on=days_ago(200)
+        )
     recompute_all()
     rows = ranked("NORTH")
     assert len(rows) == 31
@@ -137,9 +161,13 @@ def test_top30_per_division(force):
 
 def test_lines_rank_in_their_own_division_and_flex_moves_them(force):
     north, east, central = (force["divisions"][k] for k in ("north", "east", "central"))
-    a, b, c = make_line(north, "CL-0001"), make_line(north, "CL-0002"), make_line(east, "CL-0003")
+    a, b, c = (
+        make_line(north, "CL-0001", status=LineStatus.ACTIVE, nominated_on=days_ago(365)),
+        make_line(north, "CL-0002", status=LineStatus.ACTIVE, nominated_on=days_ago(365)),
+        make_line(east, "CL-0003", status=LineStatus.ACTIVE, nominated_on=days_ago(365)),
+    )
     for line in (a, b, c):
-        make_record(lines=[line], claims={"violence": 1})
+        make_record(lines=[line], claims={"violence": 1}, grading="2B", on=days_ago(200))
         rescore_line(line)
     assert [r[0] for r in ranked("NORTH")] == ["CL-0001", "CL-0002"]
     assert [r[0] for r in ranked("EAST")] == ["CL-0003"]
@@ -158,8 +186,8 @@ def test_lines_rank_in_their_own_division_and_flex_moves_them(force):
 
 @pytest.mark.parametrize("status", [LineStatus.NOMINATED, LineStatus.REJECTED])
 def test_gate_lines_not_active_are_not_scored(force, status):
-    line = make_line(force["divisions"]["north"], status=status)
-    make_record(lines=[line], claims={"violence": 3})
+    line = make_line(force["divisions"]["north"], status=status, nominated_on=days_ago(365))
+    make_record(lines=[line], claims={"violence": 3}, grading="2B", on=days_ago(200))
     assert rescore_line(line) is None
     assert not Score.objects.filter(county_line=line).exists()
     assert ranked("NORTH") == []
@@ -167,9 +195,12 @@ def test_gate_lines_not_active_are_not_scored(force, status):
 
 def test_a_dismantled_line_leaves_the_ranking_and_the_rest_close_up(force):
     north = force["divisions"]["north"]
-    a, b = make_line(north, "CL-0001"), make_line(north, "CL-0002")
-    make_record(lines=[a], claims={"violence": 3})
-    make_record(lines=[b], claims={"violence": 1})
+    a, b = (
+        make_line(north, "CL-0001", status=LineStatus.ACTIVE, nominated_on=days_ago(365)),
+        make_line(north, "CL-0002", status=LineStatus.ACTIVE, nominated_on=days_ago(365)),
+    )
+    make_record(lines=[a], claims={"violence": 3}, grading="2B", on=days_ago(200))
+    make_record(lines=[b], claims={"violence": 1}, grading="2B", on=days_ago(200))
     rescore_line(a)
     rescore_line(b)
     CountyLine.objects.filter(pk=a.pk).update(status=LineStatus.DISMANTLED)
@@ -179,19 +210,28 @@ def test_a_dismantled_line_leaves_the_ranking_and_the_rest_close_up(force):
 
 
 def test_unscorable_and_future_intelligence_do_not_count(force):
-    line = make_line(force["divisions"]["north"])
-    make_record(lines=[line], claims={"violence": 3}, grade="3A")
-    make_record(lines=[line], claims={"weapons": 2}, grade="2E")
-    make_record(lines=[line], claims={"cuckooing": 1}, deleted=True)
-    make_record(lines=[line], claims={"drug_class": 3}, on=today() + datetime.timedelta(days=3))
+    line = make_line(
+        force["divisions"]["north"], status=LineStatus.ACTIVE, nominated_on=days_ago(365)
+    )
+    make_record(lines=[line], claims={"violence": 3}, grading="3A", on=days_ago(200))
+    make_record(lines=[line], claims={"weapons": 2}, grading="2E", on=days_ago(200))
+    make_record(lines=[line], claims={"cuckooing": 1}, deleted=True, grading="2B", on=days_ago(200))
+    make_record(
+        lines=[line],
+        claims={"drug_class": 3},
+        on=today() + datetime.timedelta(days=3),
+        grading="2B",
+    )
     score = rescore_line(line)
     assert score.total == 0
     assert score.confidence == "low"
 
 
 def test_recency_and_runners_from_data(force):
-    line = make_line(force["divisions"]["north"])
-    make_record(lines=[line], on=days_ago(10))
+    line = make_line(
+        force["divisions"]["north"], status=LineStatus.ACTIVE, nominated_on=days_ago(365)
+    )
+    make_record(lines=[line], on=days_ago(10), grading="2B")
     for _ in range(4):
         add_runner(line)
     add_runner(line, to_date=days_ago(5))  # no longer running for the line
@@ -202,10 +242,21 @@ def test_recency_and_runners_from_data(force):
 
 def test_ocgs_rank_force_wide_and_per_division(force):
     north, east = force["divisions"]["north"], force["divisions"]["east"]
-    a = make_ocg(north, "OCG-0001", criminality=["drug_supply", "firearms", "fraud"])  # 2
-    b = make_ocg(east, "OCG-0002")
-    c = make_ocg(north, "OCG-0003", status=OcgStatus.IN_DEVELOPMENT)
-    make_record(ocgs=[b, c], claims={"violence": 3, "firearms": 3, "expansion": 2}, grade="1B")
+    a = make_ocg(
+        north,
+        "OCG-0001",
+        criminality=["drug_supply", "firearms", "fraud"],
+        status=OcgStatus.MAPPED,
+        nominated_on=days_ago(365),
+    )  # 2
+    b = make_ocg(east, "OCG-0002", status=OcgStatus.MAPPED, nominated_on=days_ago(365))
+    c = make_ocg(north, "OCG-0003", status=OcgStatus.IN_DEVELOPMENT, nominated_on=days_ago(365))
+    make_record(
+        ocgs=[b, c],
+        claims={"violence": 3, "firearms": 3, "expansion": 2},
+        grading="1B",
+        on=days_ago(200),
+    )
     for ocg in (a, b, c):
         rescore_ocg(ocg)
     assert ranked("FORCE", "ocg") == [("OCG-0002", 1, True, 20), ("OCG-0001", 2, True, 2)]
@@ -217,8 +268,10 @@ def test_ocgs_rank_force_wide_and_per_division(force):
 
 def test_an_ocg_leaving_the_matrix_rescoring_its_lines(force, django_capture_on_commit_callbacks):
     north = force["divisions"]["north"]
-    ocg = make_ocg(north, "OCG-0001")
-    line = make_line(north, "CL-0001", ocg=ocg)
+    ocg = make_ocg(north, "OCG-0001", status=OcgStatus.MAPPED, nominated_on=days_ago(365))
+    line = make_line(
+        north, "CL-0001", ocg=ocg, status=LineStatus.ACTIVE, nominated_on=days_ago(365)
+    )
     rescore_ocg(ocg)
     assert rescore_line(line).total == 2  # ocg_link
     OCG.objects.filter(pk=ocg.pk).update(status=OcgStatus.DISMANTLED)
@@ -231,7 +284,10 @@ def test_an_ocg_leaving_the_matrix_rescoring_its_lines(force, django_capture_on_
 
 def test_stale_sweep_requeues_only_old_stale_subjects(force):
     north = force["divisions"]["north"]
-    old, fresh = make_line(north, "CL-0001"), make_line(north, "CL-0002")
+    old, fresh = (
+        make_line(north, "CL-0001", status=LineStatus.ACTIVE, nominated_on=days_ago(365)),
+        make_line(north, "CL-0002", status=LineStatus.ACTIVE, nominated_on=days_ago(365)),
+    )
     CountyLine.objects.filter(pk=old.pk).update(
         score_stale_since=timezone.now() - datetime.timedelta(seconds=90)
     )
@@ -249,8 +305,10 @@ def test_stale_sweep_requeues_only_old_stale_subjects(force):
 )
 def test_daily_recency_check_marks_lines_whose_points_moved(force, newest_age, changed):
     # Scored two days ago; since then the newest record aged two days.
-    line = make_line(force["divisions"]["north"])
-    make_record(lines=[line], on=days_ago(newest_age))
+    line = make_line(
+        force["divisions"]["north"], status=LineStatus.ACTIVE, nominated_on=days_ago(365)
+    )
+    make_record(lines=[line], on=days_ago(newest_age), grading="2B")
     rescore_line(line)
     Score.objects.filter(county_line=line).update(as_of=days_ago(2))
     assert services.recency_changes_mark_stale() == int(changed)
@@ -259,11 +317,13 @@ def test_daily_recency_check_marks_lines_whose_points_moved(force, newest_age, c
 
 
 def test_daily_recency_check_sees_records_dated_after_the_score(force):
-    line = make_line(force["divisions"]["north"])
-    make_record(lines=[line], on=days_ago(200))
+    line = make_line(
+        force["divisions"]["north"], status=LineStatus.ACTIVE, nominated_on=days_ago(365)
+    )
+    make_record(lines=[line], on=days_ago(200), grading="2B")
     rescore_line(line)
     Score.objects.filter(county_line=line).update(as_of=days_ago(1))
-    make_record(lines=[line], on=today())
+    make_record(lines=[line], on=today(), grading="2B")
     assert services.recency_changes_mark_stale() == 1
 
 
@@ -271,16 +331,20 @@ def test_force_snapshot_figures(force, lro):
     north = force["divisions"]["north"]
     teams = force["teams"]
     for ref, claims in (("CL-0001", {"violence": 3}), ("CL-0002", {"weapons": 2})):
-        line = make_line(north, ref)
-        make_record(lines=[line], claims=claims)
+        line = make_line(north, ref, status=LineStatus.ACTIVE, nominated_on=days_ago(365))
+        make_record(lines=[line], claims=claims, grading="2B", on=days_ago(200))
         rescore_line(line)
-    make_line(north, "CL-0003", status=LineStatus.DISMANTLED)
+    make_line(north, "CL-0003", status=LineStatus.DISMANTLED, nominated_on=days_ago(365))
     for team in ("soc", "soc", "north_local"):
         make_ocg(
-            north, status=OcgStatus.ADOPTED, managing_team=teams[team], lead_responsible_officer=lro
+            north,
+            status=OcgStatus.ADOPTED,
+            managing_team=teams[team],
+            lead_responsible_officer=lro,
+            nominated_on=days_ago(365),
         )
-    make_ocg(north, status=OcgStatus.MAPPED)
-    make_ocg(north, status=OcgStatus.NOMINATED)
+    make_ocg(north, status=OcgStatus.MAPPED, nominated_on=days_ago(365))
+    make_ocg(north, status=OcgStatus.NOMINATED, nominated_on=days_ago(365))
     snapshot = services.force_snapshot_write()
     assert (snapshot.active_lines, snapshot.total_trh) == (2, 10)
     assert snapshot.on == today()
@@ -292,11 +356,20 @@ def test_force_snapshot_figures(force, lro):
 
 def test_recompute_all_matches_the_worker(force):
     north, east = force["divisions"]["north"], force["divisions"]["east"]
-    ocg = make_ocg(north, "OCG-0001", criminality=["fraud", "cyber"])
-    lines = [make_line(north, "CL-0001", ocg=ocg), make_line(east, "CL-0002")]
-    make_line(east, "CL-0003", status=LineStatus.NOMINATED)
-    make_record(lines=lines, ocgs=[ocg], claims={"violence": 2}, on=days_ago(40), grade="1C")
-    make_record(lines=[lines[1]], claims={"child_exploitation": 2}, on=days_ago(3))
+    ocg = make_ocg(
+        north,
+        "OCG-0001",
+        criminality=["fraud", "cyber"],
+        status=OcgStatus.MAPPED,
+        nominated_on=days_ago(365),
+    )
+    lines = [
+        make_line(north, "CL-0001", ocg=ocg, status=LineStatus.ACTIVE, nominated_on=days_ago(365)),
+        make_line(east, "CL-0002", status=LineStatus.ACTIVE, nominated_on=days_ago(365)),
+    ]
+    make_line(east, "CL-0003", status=LineStatus.NOMINATED, nominated_on=days_ago(365))
+    make_record(lines=lines, ocgs=[ocg], claims={"violence": 2}, on=days_ago(40), grading="1C")
+    make_record(lines=[lines[1]], claims={"child_exploitation": 2}, on=days_ago(3), grading="2B")
     add_runner(lines[0])
     summary = recompute_all()
     assert (summary.lines_scored, summary.ocgs_scored, summary.scores_written) == (2, 1, 3)
@@ -323,8 +396,8 @@ def test_recompute_all_matches_the_worker(force):
 def test_recompute_as_of_a_past_date_uses_the_status_history(force):
     north = force["divisions"]["north"]
     central = force["divisions"]["central"]
-    a = make_line(north, "CL-0001", nominated_on=days_ago(60))
-    b = make_line(north, "CL-0002", nominated_on=days_ago(60))
+    a = make_line(north, "CL-0001", nominated_on=days_ago(60), status=LineStatus.ACTIVE)
+    b = make_line(north, "CL-0002", nominated_on=days_ago(60), status=LineStatus.ACTIVE)
     for line, on in ((a, 50), (b, 20)):
         CountyLineStatusChange.objects.create(
             county_line=line, from_status="nominated", to_status="active", effective_on=days_ago(on)
@@ -336,9 +409,11 @@ def test_recompute_as_of_a_past_date_uses_the_status_history(force):
     FlexPeriod.objects.create(
         county_line=b, division=central, reason="Central lead", started_on=days_ago(15)
     )
-    make_record(lines=[a], claims={"violence": 3}, on=days_ago(40))
-    make_record(lines=[b], claims={"violence": 1}, on=days_ago(30))
-    make_record(lines=[b], claims={"violence": 3}, on=days_ago(8))  # after the first as-of date
+    make_record(lines=[a], claims={"violence": 3}, on=days_ago(40), grading="2B")
+    make_record(lines=[b], claims={"violence": 1}, on=days_ago(30), grading="2B")
+    make_record(
+        lines=[b], claims={"violence": 3}, on=days_ago(8), grading="2B"
+    )  # after the first as-of date
 
     recompute_all(as_of=days_ago(10))
     assert list(
@@ -374,7 +449,9 @@ def test_recompute_refuses_a_future_date(force):
 
 
 def test_recompute_all_command(force, capsys):
-    make_line(force["divisions"]["north"], "CL-0001")
+    make_line(
+        force["divisions"]["north"], "CL-0001", status=LineStatus.ACTIVE, nominated_on=days_ago(365)
+    )
     call_command("recompute_all", "--no-progress")
     assert "1 lines and 0 OCGs scored" in capsys.readouterr().out
     call_command("recompute_all", "--as-of", days_ago(3).isoformat(), "--no-progress")
@@ -389,7 +466,9 @@ def test_bursts_coalesce_into_one_queued_rescore(force, monkeypatch):
 
     sent = []
     monkeypatch.setattr(tasks.rescore_subject, "delay", lambda **kw: sent.append(kw))
-    line = make_line(force["divisions"]["north"])
+    line = make_line(
+        force["divisions"]["north"], status=LineStatus.ACTIVE, nominated_on=days_ago(365)
+    )
     broker.rescore_pending_release(subject_type="county_line", subject_id=line.pk)
     for _ in range(3):
         broker.enqueue_rescore("county_line", line.pk)
