@@ -13,6 +13,7 @@ from disruptions.forms import DateInput
 from kentsoc.dashboard.reports import nine_month_period
 from kentsoc.limits import PLANNED
 from kentsoc.org.models import Division, Team
+from kentsoc.web.coerce import as_id
 
 
 class IdOrCodeChoiceField(forms.ModelChoiceField):
@@ -20,8 +21,11 @@ class IdOrCodeChoiceField(forms.ModelChoiceField):
     matrix API and the list filters take them."""
 
     def to_python(self, value: Any) -> Any:
-        if value in self.empty_values or str(value).isdecimal():
-            return super().to_python(value)
+        if value in self.empty_values:
+            return None
+        pk = as_id(value)
+        if pk is not None:
+            return super().to_python(pk)
         found = self.queryset.filter(code__iexact=str(value).strip()).first()
         if found is None:
             raise ValidationError(

@@ -288,3 +288,18 @@ def test_report_api_query_count_is_constant(clgt_officer, supervisor, force, lin
     for _ in range(8):
         add()
     assert _count_queries(client, REPORT, params) == one
+
+
+@pytest.mark.parametrize("team", ["٣", "²", "-1", "3.0"])
+def test_a_team_is_an_id_in_ascii_digits_or_a_code(supervisor, force, team):
+    """ "٣" passes isdecimal() and int(): it must not quietly mean team 3."""
+    response = api(supervisor).get(REPORT, {"from": "2022-06-01", "to": "2022-06-30", "team": team})
+    assert response.status_code == 400 and "team" in response.json()
+
+
+def test_a_team_by_id_or_code(supervisor, force):
+    team = force["teams"]["clgt_north"]
+    period = {"from": "2022-06-01", "to": "2022-06-30"}
+    by_id = api(supervisor).get(REPORT, {**period, "team": f" {team.pk} "}).json()
+    by_code = api(supervisor).get(REPORT, {**period, "team": team.code.lower()}).json()
+    assert by_id["scope"] == by_code["scope"] == team.name
