@@ -27,6 +27,7 @@ from disruptions.models import COUNT_FIELDS, Operation
 from disruptions.services.disruptions import DisruptionValues
 from kentsoc.limits import HAPPENED, LONG_TEXT, PLANNED, REASON_TEXT
 from kentsoc.org.models import Officer, Team
+from kentsoc.web.coerce import as_id
 from ocg.models import OCG, Nominal
 
 BLANK = [("", "—")]
@@ -142,9 +143,9 @@ class DisruptionForm(forms.Form):
         for name, kind in (("ocgs", "OCG"), ("county_lines", "Line"), ("nominals", "Nominal")):
             raw = self[name].value() or []
             ids = [
-                int(v)
-                for v in (raw if isinstance(raw, list | tuple) else [raw])
-                if str(v).isdecimal()
+                pk
+                for pk in map(as_id, raw if isinstance(raw, list | tuple) else [raw])
+                if pk is not None
             ]
             if not ids:
                 continue

@@ -29,6 +29,7 @@ from disruptions.services import approvals, court_results, operations
 from disruptions.services import disruptions as disruption_services
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_read, audit_view
+from kentsoc.web.coerce import as_id
 from kentsoc.web.forms import apply_service_errors, form_post, posted
 from kentsoc.web.generic import FilteredListView
 
@@ -104,10 +105,11 @@ def _log_form_context(
     return {"form": form, "weapons": weapons, "drugs": drugs, **extra}
 
 
-def _initial_subjects(request: HttpRequest) -> dict[str, list[str]]:
+def _initial_subjects(request: HttpRequest) -> dict[str, list[int]]:
+    """The subjects a record page's "Log a disruption" link names (`?ocg=12`)."""
     initial = {}
     for param, field in (("ocg", "ocgs"), ("county_line", "county_lines"), ("nominal", "nominals")):
-        values = [v for v in request.GET.getlist(param) if v.isdecimal()]
+        values = [pk for pk in map(as_id, request.GET.getlist(param)) if pk is not None]
         if values:
             initial[field] = values
     return initial
