@@ -7,15 +7,8 @@ from django.db.models import Q, QuerySet
 
 from disruptions.choices import CourtOutcome, DisruptionStatus, ImpactGrade, Strand, Tactic
 from disruptions.models import CourtResult, Disruption, Operation
-from kentsoc.org.choices import TeamKind
+from disruptions.selectors import in_division
 from kentsoc.org.models import Division, Team
-
-
-def _in_division(queryset: QuerySet, prefix: str, division: Division) -> QuerySet:
-    condition = Q(**{f"{prefix}team__division": division})
-    if division.is_central:
-        condition |= Q(**{f"{prefix}team__kind": TeamKind.CENTRAL_CLGT})
-    return queryset.filter(condition)
 
 
 class DisruptionFilterSet(django_filters.FilterSet):
@@ -44,7 +37,7 @@ class DisruptionFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(narrative__icontains=value) | Q(impact_rationale__icontains=value))
 
     def filter_division(self, queryset: QuerySet, name: str, value: Division | None) -> QuerySet:
-        return _in_division(queryset, "", value) if value else queryset
+        return queryset.filter(in_division(value)) if value else queryset
 
 
 class CourtResultFilterSet(django_filters.FilterSet):

@@ -14,10 +14,22 @@ from countylines.search import subject_search as find_subjects
 from disruptions.choices import DisruptionStatus
 from disruptions.models import CourtResult, Disruption, Operation
 from kentsoc import dates
+from kentsoc.org.choices import TeamKind
+from kentsoc.org.models import Division
 from ocg.models import OCG, Nominal
 from ocg.search import nominal_search
 
 User = AbstractBaseUser | AnonymousUser
+
+
+def in_division(division: Division, *, prefix: str = "") -> Q:
+    """Disruptions (or rows reaching one through `prefix`, e.g. "disruption__") logged by a
+    division's teams. The Central CLGT is a force-wide team; the Central "division" is its
+    matrix, so its disruptions are the Central division's."""
+    condition = Q(**{f"{prefix}team__division": division})
+    if division.is_central:
+        condition |= Q(**{f"{prefix}team__kind": TeamKind.CENTRAL_CLGT})
+    return condition
 
 
 def disruption_list(*, user: User) -> QuerySet[Disruption]:

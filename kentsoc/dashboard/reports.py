@@ -34,8 +34,8 @@ from disruptions.models import (
     WeaponSeizure,
     format_sentence,
 )
+from disruptions.selectors import in_division
 from kentsoc.dates import add_months
-from kentsoc.org.choices import TeamKind
 from kentsoc.org.models import Division, Team
 
 
@@ -168,11 +168,7 @@ def approved_in_scope(
     if team is not None:
         qs = qs.filter(team=team)
     if division is not None:
-        in_division = Q(team__division=division)
-        if division.is_central:
-            # The Central CLGT is a force-wide team; the Central "division" is its matrix.
-            in_division |= Q(team__kind=TeamKind.CENTRAL_CLGT)
-        qs = qs.filter(in_division)
+        qs = qs.filter(in_division(division))
     return qs
 
 
