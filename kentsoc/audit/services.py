@@ -212,10 +212,6 @@ def versioned_save(
     return diff
 
 
-# The old name, until ocg and countylines call versioned_save (their lanes adopt it); then removed.
-audit_update = versioned_save
-
-
 def audit_export(
     *, actor: Any, object_type: str, count: int, filters: Iterable[tuple[str, Any]] = ()
 ) -> AuditEvent:

@@ -155,12 +155,15 @@ SERVICE_MODULES = [
     "countylines/services/lines.py",
     "countylines/services/nominals.py",
     "countylines/services/people.py",
-    "disruptions/services.py",
+    "disruptions/services/approvals.py",
+    "disruptions/services/court_results.py",
+    "disruptions/services/disruptions.py",
+    "disruptions/services/operations.py",
     "kentsoc/intel/services.py",
     "kentsoc/org/services.py",
     "kentsoc/accounts/officers.py",
 ]
-AUDIT_CALLS = {"audit_record", "audit_update", "versioned_save", "audit_view", "audit_export"}
+AUDIT_CALLS = {"audit_record", "versioned_save", "audit_view", "audit_export"}
 WRITE_CALLS = {"save", "create", "update", "delete", "bulk_create", "bulk_update"}
 WRITE_CALLS |= {"update_or_create", "get_or_create", "set", "add", "remove", "clear"}
 # Services that write derived data, not what a person did, each with the reason.
