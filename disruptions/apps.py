@@ -6,11 +6,7 @@ class DisruptionsConfig(AppConfig):
     verbose_name = "Disruptions"
 
     def ready(self) -> None:
-        # Disruptions sit above the subjects: from here they add their panels to the home page
-        # and their sections to the OCG, county-line and nominal pages.
-        from disruptions import panels, sections
-        from kentsoc.web.home import register_panel
+        # Imported here: it reads models, which are not loaded when this module is.
+        from disruptions import extensions
 
-        register_panel(panels.approval_panel)
-        register_panel(panels.drafts_panel)
-        sections.register_sections()
+        extensions.register()
