@@ -32,6 +32,7 @@ from kentsoc.accounts import selectors, services
 from kentsoc.accounts.forms import CodeForm, OwnPasswordForm
 from kentsoc.accounts.officers import password_change_own
 from kentsoc.org.scoping import must_change_password
+from kentsoc.web.forms import form_post, posted
 
 PENDING = "kentsoc_pending_sign_in"
 # How long the code step waits after the password: long enough to open an app and type six digits.
@@ -273,11 +274,14 @@ def token_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 def password_change(request: HttpRequest) -> HttpResponse:
     required = must_change_password(request.user)
-    form = OwnPasswordForm(request.user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = password_change_own(user=request.user, password=form.cleaned_data["new_password1"])
+    form = OwnPasswordForm(request.user, posted(request))
+
+    def change(data: dict[str, Any]) -> str:
+        user = password_change_own(user=request.user, password=data["new_password1"])
         # This browser stays signed in; every other session of the account ends.
         update_session_auth_hash(request, user)
-        messages.success(request, "Your password has been changed.")
-        return redirect("home")
+        return "Your password has been changed."
+
+    if request.method == "POST" and (done := form_post(request, form, change, then="home")):
+        return done
     return render(request, "accounts/password_change.html", {"form": form, "required": required})
