@@ -1,6 +1,17 @@
-"""The county-line definition's gaps, read through the hook kentsoc.intel fills (see
-ocg.definition): activation refuses a line with gaps; the pages and the API list them."""
+"""Which criteria of its definition a county line does not yet meet: activation refuses a line
+with gaps, and the pages and the API list them. Provided by kentsoc.intel (see ocg.definition)."""
 
-from ocg.definition import DefinitionHook
+from __future__ import annotations
 
-line_definition = DefinitionHook("county line")
+from typing import Any
+
+from django.db.models import Prefetch
+
+from kentsoc.web.hooks import Hook
+from ocg.definition import Gap
+
+# gaps(line) -> [Gap], in the definition's order (DOMAIN.md).
+gaps: Hook[[Any], list[Gap]] = Hook("countylines.definition_gaps")
+
+# prefetch() -> [Prefetch]: what a list of lines prefetches so `gaps` costs no query per row.
+prefetch: Hook[[], list[Prefetch]] = Hook("countylines.definition_prefetch")

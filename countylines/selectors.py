@@ -12,8 +12,8 @@ from typing import Any
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from countylines import definition as line_definition
 from countylines.choices import LineStatus
-from countylines.definition import line_definition
 from countylines.models import (
     CountyLine,
     CountyLineDistrict,

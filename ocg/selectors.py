@@ -18,9 +18,9 @@ from kentsoc.audit.models import AuditEvent
 from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.intel.selectors import can_open_records
 from kentsoc.matrix.models import Ranking, Score
+from ocg import definition as ocg_definition
 from ocg import search
 from ocg.choices import SCORED_OCG_STATUSES, OcgStatus, PlanActionStatus
-from ocg.definition import ocg_definition
 from ocg.models import OCG, Membership, Nominal, OcgStatusChange, PlanAction
 from ocg.network import network_links, nominal_node, ocg_node
 

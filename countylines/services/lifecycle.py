@@ -13,8 +13,8 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
+from countylines import definition as line_definition
 from countylines.choices import LineStatus
-from countylines.definition import line_definition
 from countylines.models import CountyLine, FlexPeriod
 from countylines.services.base import (
     OPEN_STATUSES,

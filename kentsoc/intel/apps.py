@@ -11,5 +11,5 @@ class IntelConfig(AppConfig):
         # and adds its sections to their pages.
         from kentsoc.intel import sections, selectors
 
-        selectors.register_definition_readers()
+        selectors.provide_definition_hooks()
         sections.register_sections()

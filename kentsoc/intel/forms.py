@@ -11,6 +11,8 @@ from kentsoc.intel.choices import HandlingCode, IntelligenceAssessment, SourceEv
 from kentsoc.intel.tables import ASSESSMENT_MEANINGS, HANDLING_MEANINGS, SOURCE_MEANINGS
 from kentsoc.limits import HAPPENED, LONG_TEXT, REASON_TEXT
 from kentsoc.trh.factors import Factor, claimable_factors
+from kentsoc.web.coerce import as_id
+from kentsoc.web.forms import apply_service_errors
 
 SUBJECT_TYPES = ("county_line", "ocg")
 SUBJECT_TYPE_TITLES = {"county_line": "County line factors", "ocg": "OCG factors"}
@@ -24,10 +26,10 @@ class IdListField(forms.Field):
     def to_python(self, value: Any) -> list[int]:
         ids = []
         for item in value or []:
-            try:
-                ids.append(int(item))
-            except (TypeError, ValueError):
+            pk = as_id(item)
+            if pk is None:
                 raise ValidationError(f"{item!r} is not a valid choice.")
+            ids.append(pk)
         return sorted(set(ids))
 
 
@@ -155,19 +157,10 @@ class IntelligenceRecordForm(forms.Form):
         return kwargs
 
     def add_service_errors(self, error: ValidationError) -> None:
-        """Show a service's refusal at the fields it names, the rest at the top."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, errors in error.error_dict.items():
-            messages = [m for e in errors for m in e.messages]
-            if field == "factor_claims":
-                self.claims_errors.extend(messages)
-                self.add_error(None, [f"Factor claims: {m}" for m in messages])
-            elif field in self.fields and field != "version":
-                self.add_error(field, messages)
-            else:
-                self.add_error(None, messages)
+        """Show a service's refusal as every page does; claim messages also beside the claims."""
+        apply_service_errors(self, error)
+        claims = getattr(error, "error_dict", {}).get("factor_claims", [])
+        self.claims_errors.extend(m for e in claims for m in e.messages)
 
 
 class EvidenceForm(forms.Form):

@@ -9,14 +9,13 @@ from kentsoc.intel.choices import (
     OcgCriterion,
     SourceEvaluation,
 )
+from kentsoc.org.choices import Role
 from kentsoc.org.scoping import Access, ScopedQuerySet
 from kentsoc.trh.choices import UNSCORABLE_ASSESSMENTS, UNSCORABLE_SOURCES
 
 
 class IntelligenceRecordQuerySet(ScopedQuerySet):
     def scope(self, access: Access):
-        from kentsoc.org.choices import Role
-
         if access.force_wide or access.has_role(
             Role.COORDINATOR, Role.RESEARCHER, Role.CLGT_OFFICER
         ):

@@ -7,13 +7,14 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from countylines.definition import line_definition
+from countylines import definition as line_definition
 from countylines.models import CountyLine
 from kentsoc.intel.choices import CountyLineCriterion, HandlingCode, OcgCriterion
 from kentsoc.intel.models import DefinitionEvidence, FactorClaim, IntelligenceRecord
 from kentsoc.org.choices import Role
 from kentsoc.org.scoping import access_for
-from ocg.definition import DefinitionReader, Gap, ocg_definition
+from ocg import definition as ocg_definition
+from ocg.definition import Gap
 from ocg.models import OCG, Nominal
 
 RESTRICTED_CONDITIONS = "restricted: handling conditions apply"
@@ -162,17 +163,12 @@ def _gaps(*, ocg: OCG | None = None, county_line: CountyLine | None = None) -> l
     ]
 
 
-def register_definition_readers() -> None:
-    """Let the subjects ask what their definition lacks (see ocg.definition)."""
-    ocg_definition.register(
-        DefinitionReader(gaps=lambda ocg: _gaps(ocg=ocg), prefetch=[_evidence_prefetch("ocg")])
-    )
-    line_definition.register(
-        DefinitionReader(
-            gaps=lambda line: _gaps(county_line=line),
-            prefetch=[_evidence_prefetch("county_line")],
-        )
-    )
+def provide_definition_hooks() -> None:
+    """Let the subjects ask what their definition lacks (ocg.definition, countylines.definition)."""
+    ocg_definition.gaps.provide(lambda ocg: _gaps(ocg=ocg))
+    ocg_definition.prefetch.provide(lambda: [_evidence_prefetch("ocg")])
+    line_definition.gaps.provide(lambda line: _gaps(county_line=line))
+    line_definition.prefetch.provide(lambda: [_evidence_prefetch("county_line")])
 
 
 def evidence_for_subject(

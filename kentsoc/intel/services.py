@@ -19,7 +19,8 @@ from django.utils import timezone
 from countylines.models import CountyLine
 from kentsoc import broker
 from kentsoc.audit.choices import AuditAction
-from kentsoc.audit.services import audit_record
+from kentsoc.audit.services import audit_record, lock_versioned, versioned_save
+from kentsoc.dates import today
 from kentsoc.intel.choices import (
     HandlingCode,
     IntelligenceAssessment,
@@ -220,7 +221,7 @@ def _clean_fields(
     date = cleaned.get("information_date")
     if not isinstance(date, datetime.date) or isinstance(date, datetime.datetime):
         err("information_date", "Enter the date of the information.")
-    elif date > timezone.localdate():
+    elif date > today():
         err("information_date", "The date of the information cannot be in the future.")
 
     if not cleaned.get("summary"):
@@ -345,14 +346,6 @@ def intelligence_create(
     return record
 
 
-def _stale_version_message(current: int) -> str:
-    return (
-        "Someone else changed this record while you were editing it (it is now at version "
-        f"{current}). Your changes were not saved: reload the record to see theirs, then make "
-        "your changes again."
-    )
-
-
 @transaction.atomic
 def intelligence_update(
     *, actor: Any, record: IntelligenceRecord, version: int | None = None, **changes: Any
@@ -364,14 +357,12 @@ def intelligence_update(
         raise TypeError(f"intelligence_update() got unknown fields: {', '.join(sorted(unknown))}")
     if not IntelligenceRecord.objects.visible_to(actor).filter(pk=record.pk).exists():
         raise PermissionDenied("You may not change this record.")
-    record = IntelligenceRecord.objects.select_for_update().get(pk=record.pk)
+    record = lock_versioned(IntelligenceRecord, record.pk, version=version)
     if record.deleted_at is not None:
         raise ValidationError(
             f"This record was deleted on {timezone.localtime(record.deleted_at):%d %b %Y}; "
             "deleted records cannot be changed."
         )
-    if version is not None and str(version) != str(record.version):
-        raise ValidationError({"version": _stale_version_message(record.version)})
 
     errors: dict[str, list[str]] = {}
     current = {field: getattr(record, field) for field in RECORD_FIELDS}
@@ -416,34 +407,31 @@ def intelligence_update(
     if errors:
         raise ValidationError(errors)
 
-    diff = {
-        field: [current[field], fields[field]]
-        for field in RECORD_FIELDS
-        if fields[field] != current[field]
+    related = {
+        field: [before[field], subjects[field]]
+        for field in SUBJECT_FIELDS
+        if subjects[field] != before[field]
     }
-    if "handling_conditions" in diff:
-        diff["handling_conditions"] = _MASKED
-    for field in SUBJECT_FIELDS:
-        if subjects[field] != before[field]:
-            diff[field] = [before[field], subjects[field]]
     if _claims_dict(claims) != _claims_dict(old_claims):
-        diff["factor_claims"] = [_claims_dict(old_claims), _claims_dict(claims)]
+        related["factor_claims"] = [_claims_dict(old_claims), _claims_dict(claims)]
+    if fields["handling_conditions"] != record.handling_conditions:
+        related["handling_conditions"] = _MASKED
+    diff = versioned_save(
+        actor=actor,
+        obj=record,
+        values={field: fields[field] for field in RECORD_FIELDS},
+        changes=related,
+    )
     if not diff:
         return record
-
-    for field in RECORD_FIELDS:
-        setattr(record, field, fields[field])
-    record.version += 1
-    record.save(update_fields=[*RECORD_FIELDS, "version", "updated_at"])
     for field in SUBJECT_FIELDS:
-        if subjects[field] != before[field]:
+        if field in diff:
             getattr(record, field).set(subjects[field])
     if "factor_claims" in diff:
         record.factor_claims.all().delete()
         FactorClaim.objects.bulk_create(
             FactorClaim(record=record, factor=factor, level=level) for factor, level in claims
         )
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=record, changes=diff)
     # Subjects removed from the record are rescored too: they lose what it claimed.
     _mark_stale(
         ocg_ids=[*before["ocgs"], *subjects["ocgs"]],
@@ -460,7 +448,7 @@ def intelligence_delete(
     _require_perm(actor, "intel.delete_intelligencerecord", "delete intelligence records")
     if not IntelligenceRecord.objects.visible_to(actor).filter(pk=record.pk).exists():
         raise PermissionDenied("You may not delete this record.")
-    record = IntelligenceRecord.objects.select_for_update().get(pk=record.pk)
+    record = lock_versioned(IntelligenceRecord, record.pk, version=None)
     if record.deleted_at is not None:
         raise ValidationError(
             f"This record was already deleted on {timezone.localtime(record.deleted_at):%d %b %Y}."
@@ -468,6 +456,8 @@ def intelligence_delete(
     reason = (reason or "").strip()
     record.deleted_at = timezone.now()
     record.deleted_reason = reason
+    # Audited as a deletion with its reason, not as an update (so not versioned_save); the bump
+    # still turns away an edit opened before it.
     record.version += 1
     record.save(update_fields=["deleted_at", "deleted_reason", "version", "updated_at"])
     audit_record(actor=actor, action=AuditAction.DELETE, obj=record, reason=reason)

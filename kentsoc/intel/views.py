@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from countylines import search as subject_finder
+from countylines.models import CountyLine
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_read, audit_view
 from kentsoc.intel import services
@@ -41,7 +43,11 @@ from kentsoc.intel.tables import (
     subject_url,
     unscorable_reason,
 )
+from kentsoc.web.coerce import as_id
+from kentsoc.web.forms import form_post, posted
 from kentsoc.web.generic import FilteredListView
+from ocg.models import OCG, Nominal
+from ocg.search import nominal_search
 
 SEARCH_LIMIT = 10
 
@@ -84,16 +90,12 @@ def _safe_next(request: HttpRequest) -> str:
     return ""
 
 
-def _subject_models() -> dict[str, Any]:
-    from countylines.models import CountyLine
-    from ocg.models import OCG, Nominal
-
-    return {"ocgs": OCG, "county_lines": CountyLine, "nominals": Nominal}
+SUBJECT_MODELS = {"ocgs": OCG, "county_lines": CountyLine, "nominals": Nominal}
 
 
 def _preselected(request: HttpRequest) -> dict[str, list[int]]:
     """`?ocg=<id>` / `?county_line=<id>` from a subject's page; 404 if the user cannot see it."""
-    models = _subject_models()
+    models = SUBJECT_MODELS
     chosen: dict[str, list[int]] = {"ocgs": [], "county_lines": [], "nominals": []}
     for param, field in (("ocg", "ocgs"), ("county_line", "county_lines")):
         if request.GET.get(param):
@@ -105,7 +107,7 @@ def _preselected(request: HttpRequest) -> dict[str, list[int]]:
 def _selected_subjects(user: Any, ids: dict[str, list[int]]) -> list[dict[str, Any]]:
     """The ticked subjects to show on the form (only those the user may see are named)."""
     out = []
-    for field, model in _subject_models().items():
+    for field, model in SUBJECT_MODELS.items():
         wanted = ids.get(field) or []
         if not wanted:
             continue
@@ -115,32 +117,29 @@ def _selected_subjects(user: Any, ids: dict[str, list[int]]) -> list[dict[str, A
 
 
 def _search_subjects(user: Any, query: str, exclude: dict[str, list[int]]) -> list[dict[str, Any]]:
+    """OCGs, lines and people found the way every other page finds them (countylines.search,
+    ocg.search), less those already ticked."""
     query = query.strip()
     if len(query) < 2:
         return []
-    lookups = {
-        "ocgs": Q(reference__icontains=query) | Q(name__icontains=query),
-        "county_lines": Q(reference__icontains=query) | Q(name__icontains=query),
-        "nominals": Q(reference__icontains=query)
-        | Q(first_name__icontains=query)
-        | Q(last_name__icontains=query)
-        | Q(aliases__icontains=query),
-    }
-    out = []
-    for field, model in _subject_models().items():
-        qs = (
-            model.objects.visible_to(user)
-            .filter(lookups[field])
-            .exclude(pk__in=exclude.get(field) or [])
-        )
-        for obj in qs[:SEARCH_LIMIT]:
-            out.append({"field": field, "obj": obj, "kind": model._meta.verbose_name})
-    return out
+    found = subject_finder.subject_search(
+        user=user, text=query, limit=SEARCH_LIMIT, exclude=exclude
+    )
+    found["nominals"] = list(
+        nominal_search(user, query)
+        .exclude(pk__in=exclude.get("nominals") or [])
+        .order_by("last_name", "first_name", "id")[:SEARCH_LIMIT]
+    )
+    return [
+        {"field": field, "obj": obj, "kind": model._meta.verbose_name}
+        for field, model in SUBJECT_MODELS.items()
+        for obj in found[field]
+    ]
 
 
 def _audit_subject_search(request: HttpRequest, found: list[dict[str, Any]], query: str) -> None:
     """The answer names people (and OCGs and lines): one event naming every id shown."""
-    ids: dict[str, list[int]] = {field: [] for field in _subject_models()}
+    ids: dict[str, list[int]] = {field: [] for field in SUBJECT_MODELS}
     for row in found:
         ids[row["field"]].append(row["obj"].pk)
     audit_read(
@@ -165,7 +164,9 @@ def _subject_types(ids: dict[str, list[int]]) -> tuple[str, ...]:
 def _posted_ids(request: HttpRequest) -> dict[str, list[int]]:
     ids: dict[str, list[int]] = {}
     for field in ("ocgs", "county_lines", "nominals"):
-        ids[field] = sorted({int(v) for v in request.POST.getlist(field) if v.isdecimal()})
+        ids[field] = sorted(
+            {pk for v in request.POST.getlist(field) if (pk := as_id(v)) is not None}
+        )
     return ids
 
 
@@ -199,7 +200,8 @@ def _render_form(
 def subject_search(request: HttpRequest) -> HttpResponse:
     """htmx: OCGs, lines and nominals the user may see matching what they typed."""
     exclude = {
-        f: [int(v) for v in request.GET.getlist(f) if v.isdecimal()] for f in _subject_models()
+        f: [pk for v in request.GET.getlist(f) if (pk := as_id(v)) is not None]
+        for f in SUBJECT_MODELS
     }
     query = request.GET.get("subject_q", "")
     found = _search_subjects(request.user, query, exclude)
@@ -351,33 +353,26 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("intel.delete_intelligencerecord", raise_exception=True)
 def record_delete(request: HttpRequest, pk: int) -> HttpResponse:
     record = intelligence_get(user=request.user, pk=pk)
-    form = ReasonForm(request.POST if request.method == "POST" else None)
-    status = 200
+    form = ReasonForm(posted(request))
+
+    def delete(data: dict[str, Any]) -> str:
+        services.intelligence_delete(actor=request.user, record=record, reason=data["reason"])
+        return (
+            f"Intelligence record {record.reference} deleted. It stays on file, marked deleted, "
+            "and no longer counts in any score."
+        )
+
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.intelligence_delete(
-                    actor=request.user, record=record, reason=form.cleaned_data["reason"]
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(
-                    request,
-                    f"Intelligence record {record.reference} deleted. It stays on file, marked "
-                    "deleted, and no longer counts in any score.",
-                )
-                return redirect("intel:detail", pk=record.pk)
-        status = 400
+        done = form_post(request, form, delete, then=reverse("intel:detail", args=[record.pk]))
+        if done:
+            return done
+    status = 400 if request.method == "POST" else 200
     return render(
         request, "intel/record_delete.html", {"record": record, "form": form}, status=status
     )
 
 
 def _evidence_subject(request: HttpRequest) -> tuple[str, Any]:
-    from countylines.models import CountyLine
-    from ocg.models import OCG
-
     source = request.POST if request.method == "POST" else request.GET
     if source.get("ocg") or request.GET.get("ocg"):
         return "ocg", OCG.objects.get_visible_or_404(
@@ -408,30 +403,29 @@ def evidence_add(request: HttpRequest) -> HttpResponse:
         deleted_at__isnull=True
     )
     form = EvidenceForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         initial={"criterion": request.GET.get("criterion")},
         criteria=criteria,
         records=records,
     )
-    status = 200
+
+    def record(data: dict[str, Any]) -> str:
+        services.evidence_add(
+            actor=request.user,
+            **{kind: subject},
+            criterion=data["criterion"],
+            text=data["text"],
+            records=data["records"],
+        )
+        return f"Evidence recorded for “{criteria(data['criterion']).label}”."
+
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.evidence_add(
-                    actor=request.user,
-                    **{kind: subject},
-                    criterion=form.cleaned_data["criterion"],
-                    text=form.cleaned_data["text"],
-                    records=form.cleaned_data["records"],
-                )
-            except ValidationError as error:
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                label = criteria(form.cleaned_data["criterion"]).label
-                messages.success(request, f"Evidence recorded for “{label}”.")
-                return redirect(_safe_next(request) or subject_url(subject) or "intel:list")
-        status = 400
+        done = form_post(
+            request, form, record, then=_safe_next(request) or subject_url(subject) or "intel:list"
+        )
+        if done:
+            return done
+    status = 400 if request.method == "POST" else 200
     return render(
         request,
         "intel/evidence_form.html",
@@ -450,9 +444,6 @@ def evidence_add(request: HttpRequest) -> HttpResponse:
 @login_required
 def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
     _require_evidence_role(request)
-    from countylines.models import CountyLine
-    from ocg.models import OCG
-
     evidence = DefinitionEvidence.objects.select_related("ocg", "county_line", "created_by").filter(
         Q(ocg__in=OCG.objects.visible_to(request.user).values("pk"))
         | Q(county_line__in=CountyLine.objects.visible_to(request.user).values("pk"))
@@ -460,20 +451,22 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(evidence, pk=pk)
     subject = item.ocg or item.county_line
     _require_evidence_role(request, "ocg" if item.ocg_id else "county_line")
-    form = ReasonForm(request.POST if request.method == "POST" else None)
-    status = 200
+    form = ReasonForm(posted(request))
+
+    def withdraw(data: dict[str, Any]) -> str:
+        services.evidence_remove(actor=request.user, evidence=item, reason=data["reason"])
+        return "Evidence withdrawn. The audit trail keeps what it said."
+
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.evidence_remove(
-                    actor=request.user, evidence=item, reason=form.cleaned_data["reason"]
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, "Evidence withdrawn. The audit trail keeps what it said.")
-                return redirect(_safe_next(request) or subject_url(subject) or "intel:list")
-        status = 400
+        done = form_post(
+            request,
+            form,
+            withdraw,
+            then=_safe_next(request) or subject_url(subject) or "intel:list",
+        )
+        if done:
+            return done
+    status = 400 if request.method == "POST" else 200
     return render(
         request,
         "intel/evidence_remove.html",
