@@ -9,7 +9,8 @@ from django.http import HttpRequest
 from countylines import forms as f
 from countylines import scores, selectors
 from countylines.choices import LineStatus
-from countylines.services.base import OPEN_STATUSES, PERM_APPROVE, PERM_CHANGE
+from countylines.services.base import OPEN_STATUSES, PERM_CHANGE
+from countylines.services.lifecycle import may
 from kentsoc.web.extensions import sections_for
 
 
@@ -17,7 +18,6 @@ def detail_context(request: HttpRequest, line: Any, **forms: Any) -> dict[str, A
     user = request.user
     is_open = line.status in OPEN_STATUSES
     can_change = user.has_perm(PERM_CHANGE) and is_open
-    can_approve = user.has_perm(PERM_APPROVE)
     missing = selectors.missing_criteria_labels(line)
     links = list(line.line_districts.all())
     return {
@@ -30,10 +30,11 @@ def detail_context(request: HttpRequest, line: Any, **forms: Any) -> dict[str, A
         "days_to_dismantle": selectors.days_to_dismantle(line),
         "missing_labels": missing,
         "can_change": can_change,
-        "can_activate": can_approve and line.status == LineStatus.NOMINATED,
-        "can_reject": can_approve and line.status == LineStatus.NOMINATED,
-        "can_flex": can_approve and is_open,
-        "can_dismantle": can_change,
+        # The moves the line's status and the user's permission allow (services.lifecycle.MOVES).
+        "can_activate": may(user, line, "activate"),
+        "can_reject": may(user, line, "reject"),
+        "can_flex": may(user, line, "flex"),
+        "can_dismantle": may(user, line, "dismantle"),
         "awaiting_approval": line.status == LineStatus.NOMINATED,
         "activate_form": forms.get("activate_form"),
         "flex_form": forms.get("flex_form") or f.FlexForm(line=line),

@@ -16,7 +16,7 @@ from django.utils.html import escape
 from rest_framework.test import APIClient
 
 from countylines.models import CountyLine, LineNominal, PersonAtRisk, SafeguardingReferral
-from countylines.services.lifecycle import line_flex
+from countylines.services.lifecycle import MOVES, line_flex, may
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
 from tests.factories import UserFactory, evidence_all, make_line, make_nominal, make_person
@@ -431,3 +431,19 @@ def test_person_edits_and_referrals_are_the_same_on_both(world, clio):
 
     assert person_state(page_person) == person_state(api_person)
     assert person_state(page_person)["version"] == 2
+
+
+# --- the lifecycle table decides what the page offers and what the services accept ---------------
+
+
+@pytest.mark.parametrize("status", ["nominated", "active", "dismantled", "rejected"])
+@pytest.mark.parametrize("role", ["supervisor", "clgt_officer", "analyst"])
+def test_the_page_offers_exactly_the_moves_the_services_accept(request, force, status, role):
+    user = request.getfixturevalue(role)
+    line = make_line(districts=[force["districts"]["medway"]], status=status)
+    page = _web(user).get(f"/county-lines/{line.pk}/").content.decode()
+    for move in MOVES:
+        rule = MOVES[move]
+        allowed = user.has_perm(rule.perm) and status in rule.sources
+        assert may(user, line, move) is allowed, (move, status, role)
+        assert (f"/county-lines/{line.pk}/{move}/" in page) is allowed, (move, status, role)
