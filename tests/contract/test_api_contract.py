@@ -25,10 +25,14 @@ from kentsoc.lifetime.services.custody import custody_dates_update, custody_even
 from kentsoc.lifetime.services.scpos import scpo_apply, scpo_breach_record, scpo_make
 from kentsoc.matrix.tasks import write_daily_snapshot
 from tests import otp
-from tests.countylines.factories import evidence_all, make_line
-from tests.factories import TEST_PASSWORD
-from tests.lifetime.factories import MembershipFactory, OcgFactory
-from tests.ocg.factories import make_ocg
+from tests.factories import (
+    TEST_PASSWORD,
+    MembershipFactory,
+    OcgFactory,
+    evidence_all,
+    make_line,
+    make_ocg,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -793,8 +797,11 @@ def test_coordinator_lists(force, coordinator, lro, clgt_officer, outsider, as_t
         managing_team=force["teams"]["north_local"],
         lead_responsible_officer=lro,
     )
-    other = OcgFactory(division=east, managing_team=force["teams"]["soc"])
-    releasing = MembershipFactory(ocg=theirs).nominal
+    other = OcgFactory(division=east, status="mapped", managing_team=force["teams"]["soc"])
+    # An adult: an SCPO is recorded for them below.
+    releasing = MembershipFactory(
+        ocg=theirs, nominal__date_of_birth=datetime.date(1990, 5, 17)
+    ).nominal
     remanded = MembershipFactory(ocg=other).nominal
     MembershipFactory(ocg=other, nominal=releasing)  # in two groups; the LRO leads only one
     # Recorded as the coordinator would on the person's lifetime page.
@@ -902,7 +909,7 @@ def test_coordinator_lists(force, coordinator, lro, clgt_officer, outsider, as_t
 
 def test_coordinator_lists_cost_the_same_queries_for_one_row_or_many(force, coordinator, as_token):
     days = datetime.timedelta
-    group = OcgFactory(division=force["divisions"]["north"])
+    group = OcgFactory(division=force["divisions"]["north"], status="mapped")
     api = as_token(coordinator)
     urls = [
         "/api/lifetime/releases/",
@@ -912,8 +919,12 @@ def test_coordinator_lists_cost_the_same_queries_for_one_row_or_many(force, coor
     ]
 
     def add_person() -> None:
-        person = MembershipFactory(ocg=group).nominal
-        MembershipFactory(ocg=OcgFactory(division=force["divisions"]["east"]), nominal=person)
+        person = MembershipFactory(
+            ocg=group, nominal__date_of_birth=datetime.date(1990, 5, 17)
+        ).nominal
+        MembershipFactory(
+            ocg=OcgFactory(division=force["divisions"]["east"], status="mapped"), nominal=person
+        )
         custody_event_record(
             actor=coordinator, nominal=person, kind="sentenced", on_date=TODAY - days(400)
         )
