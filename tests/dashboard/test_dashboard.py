@@ -6,12 +6,14 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from kentsoc.matrix.dashboard import dashboard_get, matrix_rankings, movement
 
 from countylines.choices import LineStatus
 from countylines.models import CountyLine
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
+from kentsoc.dashboard.board import dashboard_get
+from kentsoc.dashboard.rankings import matrix_rankings
+from kentsoc.dashboard.rows import movement
 from kentsoc.lifetime.choices import CustodyEventKind, ScpoStatus
 from kentsoc.lifetime.models import CustodyPeriod, Scpo, ScpoBreach
 from kentsoc.lifetime.services.custody import custody_dates_update, custody_event_record
