@@ -22,13 +22,14 @@ from django.utils import timezone
 from countylines.choices import LineStatus
 from countylines.models import CountyLine, CountyLineStatusChange
 from disruptions.models import CourtResult, Disruption, Operation
-from disruptions.reports import activity_summary
+from kentsoc.dashboard.board import dashboard_get
+from kentsoc.dashboard.charts import disruption_figures, force_trends
+from kentsoc.dashboard.reports import activity_summary
 from kentsoc.demo.countylines import STORY_BRAND, _profile, plan_totals
 from kentsoc.demo.matrix import StoryCalendar, history_dates
 from kentsoc.intel.models import DefinitionEvidence, FactorClaim, IntelligenceRecord
 from kentsoc.lifetime.models import CustodyPeriod, Scpo, ScpoBreach, TrainingInput
 from kentsoc.lifetime.selectors import releases_list, scpos_expiring_list, untrained_lros_list
-from kentsoc.matrix.dashboard import dashboard_get, disruption_figures, force_trends
 from kentsoc.matrix.models import ForceSnapshot, RankHistory
 from kentsoc.org.choices import SCD_TEAM_KINDS, TeamKind
 from kentsoc.org.models import Division, Team

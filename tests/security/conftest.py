@@ -18,19 +18,24 @@ from countylines.models import LineNominal, SafeguardingReferral
 from disruptions.models import Operation
 from kentsoc.audit.services import audit_view
 from kentsoc.intel.models import DefinitionEvidence
-from kentsoc.matrix.choices import RankedSubject
-from kentsoc.matrix.services import subject_rescore
-from kentsoc.org.choices import Rank, Role, TeamKind
-from ocg.choices import MembershipRole, OcgStatus, PlanStrand
 from kentsoc.lifetime.choices import AttentionKind, Audience, PeriodStatus, ScpoStatus
 from kentsoc.lifetime.models import AttentionItem, CustodyPeriod, Scpo, TrainingInput
+from kentsoc.matrix.services import subject_rescore
+from kentsoc.org.choices import Rank, Role, TeamKind
+from kentsoc.trh.choices import RankedSubject
+from ocg.choices import MembershipRole, OcgStatus, PlanStrand
 from ocg.models import Membership, PlanAction
 from tests.conftest import _officer
-from tests.countylines.factories import make_line, make_person
-from tests.disruptions.factories import make_disruption, make_sentence
-from tests.factories import TeamFactory
-from tests.intel.factories import RecordFactory
-from tests.ocg.factories import make_nominal, make_ocg
+from tests.factories import (
+    RecordFactory,
+    TeamFactory,
+    make_disruption,
+    make_line,
+    make_nominal,
+    make_ocg,
+    make_person,
+    make_sentence,
+)
 
 # One marker per record; fictional words that no template or reference data contains.
 MARKERS = {
