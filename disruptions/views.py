@@ -99,12 +99,6 @@ class OperationListView(FilteredListView):
     title = "Operations"
 
 
-def _log_form_context(
-    request: HttpRequest, form: DisruptionForm, weapons: Any, drugs: Any, **extra: Any
-) -> dict[str, Any]:
-    return {"form": form, "weapons": weapons, "drugs": drugs, **extra}
-
-
 def _initial_subjects(request: HttpRequest) -> dict[str, list[int]]:
     """The subjects a record page's "Log a disruption" link names (`?ocg=12`)."""
     initial = {}
@@ -115,45 +109,99 @@ def _initial_subjects(request: HttpRequest) -> dict[str, list[int]]:
     return initial
 
 
-@login_required
-@permission_required("disruptions.add_disruption", raise_exception=True)
-def disruption_create(request: HttpRequest) -> HttpResponse:
+def _stored(disruption: Disruption) -> tuple[dict[str, Any], list[dict], list[dict]]:
+    """The log form's initial values, weapons rows and drugs rows for a stored disruption."""
+    initial = {
+        "date": disruption.date,
+        "team": disruption.team_id,
+        "officer": disruption.officer_id,
+        "operation": disruption.operation_id,
+        "strand": disruption.strand,
+        "tactic": disruption.tactic,
+        "narrative": disruption.narrative,
+        "impact_grade": disruption.impact_grade,
+        "impact_rationale": disruption.impact_rationale,
+        "warrant_power": disruption.warrant_power,
+        "cash_seized": disruption.cash_seized,
+        "version": disruption.version,
+        "ocgs": [o.pk for o in disruption.ocgs.all()],
+        "county_lines": [c.pk for c in disruption.county_lines.all()],
+        "nominals": [n.pk for n in disruption.nominals.all()],
+        **{f: getattr(disruption, f) for f in COUNT_FIELDS},
+    }
+    weapons = [{"kind": w.kind, "count": w.count} for w in disruption.weapons.all()]
+    drugs = [
+        {
+            "drug_class": d.drug_class,
+            "drug": d.drug,
+            "amount": d.amount,
+            "unit": d.unit,
+            "estimated_value": d.estimated_value,
+        }
+        for d in disruption.drugs.all()
+    ]
+    return initial, weapons, drugs
+
+
+def _log_form(request: HttpRequest, disruption: Disruption | None, title: str) -> HttpResponse:
+    """The log form, for a new disruption or a stored one: "Save as draft" and "Save and submit
+    for approval" are one service call each."""
     if request.method == "POST":
         form = DisruptionForm(request.POST, user=request.user)
         weapons = WeaponFormSet(request.POST, prefix="weapons")
         drugs = DrugFormSet(request.POST, prefix="drugs")
         if form.is_valid() and weapons.is_valid() and drugs.is_valid():
             submit = "submit" in request.POST
+            parts = {
+                "values": form.service_values(),
+                "ocgs": list(form.cleaned_data["ocgs"]),
+                "county_lines": list(form.cleaned_data["county_lines"]),
+                "nominals": list(form.cleaned_data["nominals"]),
+                "weapons": formset_rows(weapons),
+                "drugs": formset_rows(drugs),
+                "submit": submit,
+            }
             try:
-                disruption = disruption_services.disruption_create(
-                    actor=request.user,
-                    values=form.service_values(),
-                    ocgs=list(form.cleaned_data["ocgs"]),
-                    county_lines=list(form.cleaned_data["county_lines"]),
-                    nominals=list(form.cleaned_data["nominals"]),
-                    weapons=formset_rows(weapons),
-                    drugs=formset_rows(drugs),
-                    submit=submit,
-                )
+                if disruption is None:
+                    saved = disruption_services.disruption_create(actor=request.user, **parts)
+                    done = "saved and sent for approval." if submit else "saved as a draft."
+                else:
+                    saved = disruption_services.disruption_update(
+                        actor=request.user,
+                        disruption=disruption,
+                        version=form.cleaned_data.get("version") or 0,
+                        **parts,
+                    )
+                    done = "sent for approval." if submit else "saved."
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
-                if submit:
-                    messages.success(
-                        request, f"{disruption.reference} saved and sent for approval."
-                    )
-                else:
-                    messages.success(request, f"{disruption.reference} saved as a draft.")
-                return redirect("disruptions:detail", pk=disruption.pk)
+                messages.success(request, f"{saved.reference} {done}")
+                return redirect("disruptions:detail", pk=saved.pk)
     else:
-        form = DisruptionForm(initial=_initial_subjects(request), user=request.user)
-        weapons = WeaponFormSet(prefix="weapons")
-        drugs = DrugFormSet(prefix="drugs")
+        initial, weapon_rows, drug_rows = (
+            _stored(disruption) if disruption else (_initial_subjects(request), [], [])
+        )
+        form = DisruptionForm(initial=initial, user=request.user)
+        weapons = WeaponFormSet(prefix="weapons", initial=weapon_rows)
+        drugs = DrugFormSet(prefix="drugs", initial=drug_rows)
     return render(
         request,
         "disruptions/disruption_form.html",
-        _log_form_context(request, form, weapons, drugs, title="Log a disruption"),
+        {
+            "form": form,
+            "weapons": weapons,
+            "drugs": drugs,
+            "title": title,
+            "disruption": disruption,
+        },
     )
+
+
+@login_required
+@permission_required("disruptions.add_disruption", raise_exception=True)
+def disruption_create(request: HttpRequest) -> HttpResponse:
+    return _log_form(request, None, "Log a disruption")
 
 
 @login_required
@@ -162,82 +210,7 @@ def disruption_edit(request: HttpRequest, pk: int) -> HttpResponse:
     disruption = selectors.disruption_get(user=request.user, pk=pk)
     if not disruption_services.may_change(request.user, disruption):
         raise PermissionDenied("Only the author may change a draft or returned disruption.")
-    if request.method == "POST":
-        form = DisruptionForm(request.POST, user=request.user)
-        weapons = WeaponFormSet(request.POST, prefix="weapons")
-        drugs = DrugFormSet(request.POST, prefix="drugs")
-        if form.is_valid() and weapons.is_valid() and drugs.is_valid():
-            submit = "submit" in request.POST
-            try:
-                disruption = disruption_services.disruption_update(
-                    actor=request.user,
-                    disruption=disruption,
-                    version=form.cleaned_data.get("version") or 0,
-                    values=form.service_values(),
-                    ocgs=list(form.cleaned_data["ocgs"]),
-                    county_lines=list(form.cleaned_data["county_lines"]),
-                    nominals=list(form.cleaned_data["nominals"]),
-                    weapons=formset_rows(weapons),
-                    drugs=formset_rows(drugs),
-                    submit=submit,
-                )
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                if submit:
-                    messages.success(request, f"{disruption.reference} sent for approval.")
-                else:
-                    messages.success(request, f"{disruption.reference} saved.")
-                return redirect("disruptions:detail", pk=disruption.pk)
-    else:
-        initial = {
-            "date": disruption.date,
-            "team": disruption.team_id,
-            "officer": disruption.officer_id,
-            "operation": disruption.operation_id,
-            "strand": disruption.strand,
-            "tactic": disruption.tactic,
-            "narrative": disruption.narrative,
-            "impact_grade": disruption.impact_grade,
-            "impact_rationale": disruption.impact_rationale,
-            "warrant_power": disruption.warrant_power,
-            "cash_seized": disruption.cash_seized,
-            "version": disruption.version,
-            "ocgs": [o.pk for o in disruption.ocgs.all()],
-            "county_lines": [c.pk for c in disruption.county_lines.all()],
-            "nominals": [n.pk for n in disruption.nominals.all()],
-            **{f: getattr(disruption, f) for f in COUNT_FIELDS},
-        }
-        form = DisruptionForm(initial=initial, user=request.user)
-        weapons = WeaponFormSet(
-            prefix="weapons",
-            initial=[{"kind": w.kind, "count": w.count} for w in disruption.weapons.all()],
-        )
-        drugs = DrugFormSet(
-            prefix="drugs",
-            initial=[
-                {
-                    "drug_class": d.drug_class,
-                    "drug": d.drug,
-                    "amount": d.amount,
-                    "unit": d.unit,
-                    "estimated_value": d.estimated_value,
-                }
-                for d in disruption.drugs.all()
-            ],
-        )
-    return render(
-        request,
-        "disruptions/disruption_form.html",
-        _log_form_context(
-            request,
-            form,
-            weapons,
-            drugs,
-            title=f"Change {disruption.reference}",
-            disruption=disruption,
-        ),
-    )
+    return _log_form(request, disruption, f"Change {disruption.reference}")
 
 
 def _actions(user: AbstractBaseUser, disruption: Disruption) -> dict[str, bool]:
