@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from disruptions.choices import DisruptionStatus
 from disruptions.models import Disruption
+from disruptions.services.base import allows, check_move
 from kentsoc.audit.services import lock_versioned, versioned_save
 
 
@@ -18,12 +18,16 @@ def may_decide(user: AbstractBaseUser, disruption: Disruption) -> bool:
     services below refuse the rest with a reason)."""
     return (
         user.has_perm("disruptions.approve_disruption")
-        and disruption.status == DisruptionStatus.SUBMITTED
+        and allows(disruption, "approve")
         and user.pk not in (disruption.created_by_id, disruption.officer_id)
     )
 
 
-def _decide(actor: AbstractBaseUser, disruption: Disruption, version: int | None) -> Disruption:
+def _decide(
+    actor: AbstractBaseUser, disruption: Disruption, version: int | None, move: str
+) -> tuple[Disruption, str | None]:
+    """Check who decides, lock the disruption, and check its status allows the move: the
+    locked disruption and the status it moves to."""
     if not actor.has_perm("disruptions.approve_disruption"):
         raise PermissionDenied("Only a supervisor may approve or return disruptions.")
     if not Disruption.objects.visible_to(actor).filter(pk=disruption.pk).exists():
@@ -34,14 +38,7 @@ def _decide(actor: AbstractBaseUser, disruption: Disruption, version: int | None
             "You cannot approve or return a disruption you logged or took part in: "
             "another supervisor must decide it."
         )
-    if locked.status != DisruptionStatus.SUBMITTED:
-        raise ValidationError(
-            {
-                "status": f"This disruption is {locked.get_status_display().lower()}; only a "
-                "submitted disruption can be approved or returned."
-            }
-        )
-    return locked
+    return locked, check_move(locked, move)
 
 
 @transaction.atomic
@@ -49,12 +46,12 @@ def disruption_approve(
     *, actor: AbstractBaseUser, disruption: Disruption, version: int | None = None
 ) -> Disruption:
     """Approve a submitted disruption: from now on it counts in reports."""
-    locked = _decide(actor, disruption, version)
+    locked, status = _decide(actor, disruption, version, "approve")
     versioned_save(
         actor=actor,
         obj=locked,
         values={
-            "status": DisruptionStatus.APPROVED,
+            "status": status,
             "approved_by": actor,
             "approved_at": timezone.now(),
             "return_reason": "",
@@ -71,12 +68,12 @@ def disruption_return(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say what the author must correct: a reason is required."})
-    locked = _decide(actor, disruption, version)
+    locked, status = _decide(actor, disruption, version, "return")
     versioned_save(
         actor=actor,
         obj=locked,
         values={
-            "status": DisruptionStatus.RETURNED,
+            "status": status,
             "returned_by": actor,
             "returned_at": timezone.now(),
             "return_reason": reason,

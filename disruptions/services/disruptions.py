@@ -18,8 +18,6 @@ from django.utils import timezone
 
 from countylines.models import CountyLine
 from disruptions.choices import (
-    EDITABLE_STATUSES,
-    DisruptionStatus,
     DrugClass,
     DrugUnit,
     ImpactGrade,
@@ -29,7 +27,7 @@ from disruptions.choices import (
     WeaponKind,
 )
 from disruptions.models import COUNT_FIELDS, Disruption, DrugSeizure, Operation, WeaponSeizure
-from disruptions.services.base import amount, raise_errors, whole_number
+from disruptions.services.base import allows, amount, check_move, raise_errors, whole_number
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_record, lock_versioned, versioned_save
 from kentsoc.dates import today
@@ -224,7 +222,7 @@ def may_change(user: AbstractBaseUser, disruption: Disruption) -> bool:
     services below refuse the rest with a reason)."""
     return (
         disruption.created_by_id == user.pk
-        and disruption.status in EDITABLE_STATUSES
+        and allows(disruption, "change")
         and user.has_perm("disruptions.change_disruption")
     )
 
@@ -241,25 +239,14 @@ def _require_author(actor: AbstractBaseUser, disruption: Disruption, doing: str)
         raise PermissionDenied(f"Only the officer who logged this disruption may {doing} it.")
 
 
-def _require_editable(disruption: Disruption, doing: str) -> None:
-    if disruption.status not in EDITABLE_STATUSES:
-        raise ValidationError(
-            {
-                "status": f"This disruption is {disruption.get_status_display().lower()}; only a "
-                f"draft or a returned disruption can be {doing}."
-            }
-        )
-
-
 def _submit(actor: AbstractBaseUser, locked: Disruption) -> Disruption:
     """Send a locked draft (or returned disruption) to the approval queue, with its audit row."""
     _require_author(actor, locked, "submit")
-    _require_editable(locked, "submitted")
     versioned_save(
         actor=actor,
         obj=locked,
         values={
-            "status": DisruptionStatus.SUBMITTED,
+            "status": check_move(locked, "submit"),
             "submitted_by": actor,
             "submitted_at": timezone.now(),
         },
@@ -342,7 +329,7 @@ def disruption_update(
     `submit`, the changed disruption goes for approval in the same transaction."""
     locked = lock_versioned(Disruption, disruption.pk, version=version)
     _require_author(actor, locked, "change")
-    _require_editable(locked, "changed")
+    check_move(locked, "change")
     values = values or {}
     _refuse_unknown(values)
     data: dict[str, object] = {f: getattr(locked, f) for f in VALUE_FIELDS}
