@@ -45,6 +45,7 @@ DATA_DERIVED_FACTORS = frozenset(
     code for table in (COUNTY_LINE_FACTORS, OCG_FACTORS) for code, f in table.items() if f.from_data
 )
 SUBJECT_FIELDS = ("ocgs", "county_lines", "nominals")
+SUBJECT_MODELS = {"ocgs": OCG, "county_lines": CountyLine, "nominals": Nominal}
 RECORD_FIELDS = (
     "reference",
     "rms_reference",
@@ -68,10 +69,6 @@ def _mark_stale(*, ocg_ids: Iterable[int], county_line_ids: Iterable[int]) -> No
 def _require_perm(actor: Any, perm: str, doing: str) -> None:
     if actor is None or not actor.has_perm(perm):
         raise PermissionDenied(f"You do not have permission to {doing}.")
-
-
-def _subject_models() -> dict[str, Any]:
-    return {"ocgs": OCG, "county_lines": CountyLine, "nominals": Nominal}
 
 
 def _ids(field: str, values: Iterable[Any] | None, errors: dict[str, list[str]]) -> list[int]:
@@ -98,7 +95,7 @@ def _check_visible(
     new = set(ids) - set(already)
     if not new:
         return
-    model = _subject_models()[field]
+    model = SUBJECT_MODELS[field]
     found = set(model.objects.visible_to(actor).filter(pk__in=new).values_list("pk", flat=True))
     missing = sorted(new - found)
     if missing:

@@ -46,7 +46,7 @@ from kentsoc.intel.tables import (
 from kentsoc.web.coerce import as_id
 from kentsoc.web.forms import form_post, posted
 from kentsoc.web.generic import FilteredListView
-from ocg.models import OCG, Nominal
+from ocg.models import OCG
 from ocg.search import nominal_search
 
 SEARCH_LIMIT = 10
@@ -90,12 +90,9 @@ def _safe_next(request: HttpRequest) -> str:
     return ""
 
 
-SUBJECT_MODELS = {"ocgs": OCG, "county_lines": CountyLine, "nominals": Nominal}
-
-
 def _preselected(request: HttpRequest) -> dict[str, list[int]]:
     """`?ocg=<id>` / `?county_line=<id>` from a subject's page; 404 if the user cannot see it."""
-    models = SUBJECT_MODELS
+    models = services.SUBJECT_MODELS
     chosen: dict[str, list[int]] = {"ocgs": [], "county_lines": [], "nominals": []}
     for param, field in (("ocg", "ocgs"), ("county_line", "county_lines")):
         if request.GET.get(param):
@@ -107,7 +104,7 @@ def _preselected(request: HttpRequest) -> dict[str, list[int]]:
 def _selected_subjects(user: Any, ids: dict[str, list[int]]) -> list[dict[str, Any]]:
     """The ticked subjects to show on the form (only those the user may see are named)."""
     out = []
-    for field, model in SUBJECT_MODELS.items():
+    for field, model in services.SUBJECT_MODELS.items():
         wanted = ids.get(field) or []
         if not wanted:
             continue
@@ -132,14 +129,14 @@ def _search_subjects(user: Any, query: str, exclude: dict[str, list[int]]) -> li
     )
     return [
         {"field": field, "obj": obj, "kind": model._meta.verbose_name}
-        for field, model in SUBJECT_MODELS.items()
+        for field, model in services.SUBJECT_MODELS.items()
         for obj in found[field]
     ]
 
 
 def _audit_subject_search(request: HttpRequest, found: list[dict[str, Any]], query: str) -> None:
     """The answer names people (and OCGs and lines): one event naming every id shown."""
-    ids: dict[str, list[int]] = {field: [] for field in SUBJECT_MODELS}
+    ids: dict[str, list[int]] = {field: [] for field in services.SUBJECT_MODELS}
     for row in found:
         ids[row["field"]].append(row["obj"].pk)
     audit_read(
@@ -201,7 +198,7 @@ def subject_search(request: HttpRequest) -> HttpResponse:
     """htmx: OCGs, lines and nominals the user may see matching what they typed."""
     exclude = {
         f: [pk for v in request.GET.getlist(f) if (pk := as_id(v)) is not None]
-        for f in SUBJECT_MODELS
+        for f in services.SUBJECT_MODELS
     }
     query = request.GET.get("subject_q", "")
     found = _search_subjects(request.user, query, exclude)
