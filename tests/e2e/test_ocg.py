@@ -292,7 +292,7 @@ def test_two_people_editing_the_same_ocg(force, people):
     second.get_by_label("Summary").fill("My careful rewrite (fictional).")
     second.get_by_role("button", name="Save").click()
     expect(second.get_by_test_id("error-summary")).to_contain_text(
-        "Someone else changed this OCG while you were editing it"
+        "Someone else changed this record while you were editing it"
     )
     expect(second.get_by_label("Summary")).to_have_value("My careful rewrite (fictional).")
     ocg.refresh_from_db()
