@@ -140,6 +140,8 @@ class NominalFactory(factory.django.DjangoModelFactory):
     reference = factory.Sequence(lambda n: f"NOM-T{n:05d}")
     first_name = "Jordan"
     last_name = factory.Sequence(lambda n: f"Fictional{n}")
+    # An adult: an SCPO, for one, can only be made for a person aged 18 or over.
+    date_of_birth = datetime.date(1990, 5, 17)
 
 
 class OcgFactory(factory.django.DjangoModelFactory):
@@ -177,9 +179,15 @@ def _given(**fields: Any) -> dict[str, Any]:
     return {name: value for name, value in fields.items() if value is not None}
 
 
-def make_nominal(first_name: str | None = None, last_name: str = "Testcase", **fields) -> Nominal:
+def make_nominal(
+    first_name: str | None = None, last_name: str = "Testcase", date_of_birth=None, **fields
+) -> Nominal:
+    """A person known so far by name only, as an officer first records them."""
     return NominalFactory(
-        first_name=first_name or f"Person{next(_seq)}", last_name=last_name, **fields
+        first_name=first_name or f"Person{next(_seq)}",
+        last_name=last_name,
+        date_of_birth=date_of_birth,
+        **fields,
     )
 
 

@@ -15,10 +15,8 @@ from playwright.sync_api import Page, expect
 
 from countylines.choices import LineStatus
 from countylines.models import CountyLine
-from tests.countylines.factories import make_line, make_nominal
 from tests.e2e.conftest import login
-from tests.factories import TEST_PASSWORD
-from tests.ocg.factories import make_ocg
+from tests.factories import TEST_PASSWORD, make_line, make_nominal, make_ocg
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

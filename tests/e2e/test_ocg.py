@@ -17,8 +17,7 @@ from playwright.sync_api import Page, expect
 from kentsoc.intel.choices import OcgCriterion
 from ocg.models import OCG
 from tests.e2e.conftest import login
-from tests.factories import TEST_PASSWORD
-from tests.ocg.factories import make_nominal
+from tests.factories import TEST_PASSWORD, make_nominal
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -212,8 +211,7 @@ def test_find_filter_export_network_and_nominal_page(force, coordinator, page: P
     person's page lists every OCG, line and record they appear in."""
     from countylines.models import LineNominal
     from ocg.models import Membership
-    from tests.countylines.factories import make_line
-    from tests.ocg.factories import make_ocg, make_record
+    from tests.factories import make_line, make_ocg, make_record
 
     north, east = force["divisions"]["north"], force["divisions"]["east"]
     harbour = make_ocg(division=north, name="Harbour Crew", criminality=("drug_supply",))
@@ -279,7 +277,7 @@ def test_find_filter_export_network_and_nominal_page(force, coordinator, page: P
 def test_two_people_editing_the_same_ocg(force, people):
     """The second save of a form loaded before the first save is refused, saying why, and what
     the second person typed is still on the page."""
-    from tests.ocg.factories import make_ocg
+    from tests.factories import make_ocg
 
     ocg = make_ocg(division=force["divisions"]["north"], name="Harbour Crew")
     first, second = people["coordinator"], people["supervisor"]
@@ -308,7 +306,7 @@ def test_score_panel_updates_itself_when_the_worker_finishes(
     from kentsoc.matrix.services import subject_rescore
     from ocg.choices import OcgStatus
     from ocg.services import lifecycle
-    from tests.ocg.factories import evidence_all, make_ocg, make_record
+    from tests.factories import evidence_all, make_ocg, make_record
 
     ocg = make_ocg(division=force["divisions"]["north"], status=OcgStatus.IN_DEVELOPMENT)
     evidence_all(ocg)

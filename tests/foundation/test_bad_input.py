@@ -18,8 +18,7 @@ from kentsoc.audit.models import AuditEvent
 from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.limits import LONG_TEXT, REASON_TEXT
 from kentsoc.web.errors import lockout_response
-from tests.countylines.factories import make_nominal
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, make_nominal
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,7 @@ from kentsoc.org.choices import Role, TeamKind
 from kentsoc.org.models import Officer, Team
 from kentsoc.org.roles import group_name
 from kentsoc.org.scoping import access_for
-from tests.countylines.factories import make_line
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.factories import TEST_PASSWORD, UserFactory, make_line
 from tests.otp import sign_in, token_for
 
 pytestmark = pytest.mark.django_db

@@ -132,7 +132,7 @@ def test_schema_and_docs_for_officers_only(world, client):
 
 def test_no_open_redirect_after_a_form(world):
     from disruptions.choices import DisruptionStatus
-    from tests.disruptions.factories import make_disruption
+    from tests.factories import make_disruption
 
     submitted = make_disruption(
         author=world.users["clgt_officer"],

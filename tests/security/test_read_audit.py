@@ -20,8 +20,7 @@ from kentsoc.audit.models import AuditEvent
 from kentsoc.audit.services import audit_read
 from kentsoc.web.api import AuditedListMixin
 from kentsoc.web.generic import FilteredListView
-from tests.disruptions.factories import make_disruption
-from tests.ocg.factories import make_record
+from tests.factories import make_disruption, make_record
 from tests.security.conftest import MARKERS
 
 # API lists: (route name, model the event names, people named through a foreign key).

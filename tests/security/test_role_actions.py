@@ -49,11 +49,15 @@ from ocg.services import nominals as ocg_nominals
 from ocg.services import nomination as ocg_nomination
 from ocg.services import plan as ocg_plan
 from tests.conftest import _officer
-from tests.countylines.factories import evidence_all as evidence_all_line
-from tests.countylines.factories import make_line, make_person
-from tests.disruptions.factories import base_values, make_disruption
-from tests.ocg.factories import evidence_all as evidence_all_ocg
-from tests.ocg.factories import make_nominal, make_ocg
+from tests.factories import (
+    disruption_values,
+    evidence_all,
+    make_disruption,
+    make_line,
+    make_nominal,
+    make_ocg,
+    make_person,
+)
 
 README = Path(settings.BASE_DIR) / "README.md"
 COLUMNS = {
@@ -132,7 +136,7 @@ def world(force, users) -> dict[str, Any]:
     )
     line = make_line(districts=[medway], name="BLAZE", ocg=adopted)
     ready_line = make_line(districts=[medway], name="VIPER", ocg=adopted)
-    evidence_all_line(ready_line)
+    evidence_all(ready_line)
     developing = make_ocg(division=north, name="Developing Crew", status=OcgStatus.IN_DEVELOPMENT)
     submitted = make_ocg(
         division=north,
@@ -140,7 +144,7 @@ def world(force, users) -> dict[str, Any]:
         status=OcgStatus.IN_DEVELOPMENT,
         mapping_submitted_at=timezone.now(),
     )
-    evidence_all_ocg(submitted)
+    evidence_all(submitted)
     disruption = make_disruption(
         author=users[Role.CLGT_OFFICER],
         team=force["teams"]["clgt_north"],
@@ -237,7 +241,7 @@ def _disruption_body(w: dict) -> dict:
 
 
 def _disruption_values(w: dict) -> dict:
-    values = base_values(team=None, date=TODAY - datetime.timedelta(days=2))
+    values = disruption_values(team=None, date=TODAY - datetime.timedelta(days=2))
     values.pop("team")
     return values
 

@@ -18,7 +18,7 @@ from rest_framework.test import APIRequestFactory
 
 from disruptions.choices import DisruptionStatus
 from kentsoc.web.api import VERSION_REQUIRED, VersionedUpdateMixin
-from tests.disruptions.factories import make_disruption
+from tests.factories import make_disruption
 
 
 @dataclass(frozen=True)
