@@ -24,9 +24,8 @@ class DeleteInput(serializers.Serializer):
     )
 
 
+# POST /api/ocgs/<id>/evidence/: one criterion of the OCG definition and what shows it.
 class EvidenceInput(serializers.Serializer):
-    """POST /api/ocgs/<id>/evidence/: one criterion of the OCG definition and what shows it."""
-
     criterion = serializers.CharField(max_length=40)
     text = serializers.CharField(allow_blank=True, max_length=LONG_TEXT)
     records = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
