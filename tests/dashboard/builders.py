@@ -6,13 +6,19 @@ from __future__ import annotations
 import datetime
 import itertools
 
-from django.utils import timezone
-
 from countylines.choices import LineStatus
-from disruptions.choices import DisruptionStatus, ImpactGrade, Strand, Tactic
+from disruptions.choices import ImpactGrade, Tactic
 from disruptions.models import Disruption
 from ocg.choices import OcgStatus
-from tests.factories import OfficerFactory, UserFactory, days_ago, make_line, make_ocg, make_record
+from tests.factories import (
+    OfficerFactory,
+    UserFactory,
+    days_ago,
+    make_disruption,
+    make_line,
+    make_ocg,
+    make_record,
+)
 
 _seq = itertools.count(1)
 
@@ -48,25 +54,17 @@ def approved_disruption(
     approver=None,
 ) -> Disruption:
     n = next(_seq)
-    author = author or UserFactory(username=f"author{n}")
-    approver = approver or UserFactory(username=f"approver{n}")
-    disruption = Disruption.objects.create(
-        date=on,
+    return make_disruption(
+        author=author or UserFactory(username=f"author{n}"),
+        approver=approver or UserFactory(username=f"approver{n}"),
         team=force["teams"]["clgt_north"],
-        officer=author,
-        created_by=author,
-        strand=Strand.PURSUE,
+        date=on,
         tactic=Tactic.ARREST,
         impact_grade=grade,
-        impact_rationale="Fictional test rationale.",
         arrests=1,
-        status=DisruptionStatus.APPROVED,
-        approved_by=approver,
-        approved_at=timezone.now(),
+        ocgs=list(ocgs),
+        lines=list(lines),
     )
-    disruption.ocgs.set(ocgs)
-    disruption.county_lines.set(lines)
-    return disruption
 
 
 def officer_user(force, role, username, team="ocgmu"):
