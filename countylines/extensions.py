@@ -16,7 +16,7 @@ from countylines.panels import nominations_panel
 from countylines.receivers import ocg_matrix_status_changed
 from kentsoc.web.extensions import Section, register_section
 from kentsoc.web.home import register_panel
-from ocg.models import OCG, Nominal
+from ocg.models import OCG, Nominal, register_ocgs_behind_lines
 from ocg.network import NetworkLink, nominal_node, ocg_node, register_network_links
 from ocg.signals import matrix_status_changed
 
@@ -82,6 +82,10 @@ def register() -> None:
         "nominal_detail", Section("county_lines", NOMINAL_LINES_TEMPLATE, nominal_lines, 40)
     )
     register_network_links("countylines", ocg_network_lines)
+    # CLGT officers and CLIOs see the OCGs behind county lines (ocg.models.OcgQuerySet.scope).
+    register_ocgs_behind_lines(
+        lambda: CountyLine.objects.filter(ocg__isnull=False).values("ocg_id")
+    )
     register_panel(nominations_panel)
     matrix_status_changed.connect(
         ocg_matrix_status_changed, dispatch_uid="countylines.ocg_matrix_status_changed"

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class OcgConfig(AppConfig):
@@ -6,9 +7,6 @@ class OcgConfig(AppConfig):
     verbose_name = "Organised crime groups"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
-
-        from kentsoc.web.home import register_panel
         from ocg import panels
         from ocg.reference import sync_criminality_types
 
@@ -16,6 +14,4 @@ class OcgConfig(AppConfig):
             sync_criminality_types, sender=self, dispatch_uid="ocg.sync_criminality_types"
         )
 
-        register_panel(panels.your_ocgs)
-        register_panel(panels.nominations_to_progress)
-        register_panel(panels.waiting_for_approval)
+        panels.register()

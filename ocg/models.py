@@ -1,8 +1,11 @@
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from kentsoc.org.choices import Role
 from kentsoc.org.scoping import Access, ScopedQuerySet
 from ocg.choices import (
     SCORED_OCG_STATUSES,
@@ -13,11 +16,23 @@ from ocg.choices import (
     PlanStrand,
 )
 
+# The ids of the OCGs a county line hangs off. County lines sit above ocg, so countylines supplies
+# the query from its ready() (ocg may not read them through the reverse relation); until it does,
+# no OCG counts as behind a line, so the scope can only show less, never more.
+_ocgs_behind_lines: dict[str, Callable[[], QuerySet]] = {}
+
+
+def register_ocgs_behind_lines(query: Callable[[], QuerySet]) -> None:
+    _ocgs_behind_lines["query"] = query
+
+
+def _behind_lines() -> Q:
+    query = _ocgs_behind_lines.get("query")
+    return Q(pk__in=query()) if query is not None else Q(pk__in=[])
+
 
 class OcgQuerySet(ScopedQuerySet):
     def scope(self, access: Access):
-        from kentsoc.org.choices import Role
-
         if access.force_wide or access.has_role(Role.COORDINATOR, Role.RESEARCHER):
             return self.all()
         if access.role == Role.LRO:
@@ -27,18 +42,14 @@ class OcgQuerySet(ScopedQuerySet):
         if access.role == Role.CLGT_OFFICER:
             # Line teams need the OCGs behind lines, and the mapped or adopted ones a line they
             # nominate may be linked to; groups still in development stay with the OCGMU.
-            return self.filter(
-                Q(county_lines__isnull=False) | Q(status__in=SCORED_OCG_STATUSES)
-            ).distinct()
+            return self.filter(_behind_lines() | Q(status__in=SCORED_OCG_STATUSES))
         if access.role == Role.CLIO:
-            return self.filter(county_lines__isnull=False).distinct()
+            return self.filter(_behind_lines())
         return self.none()
 
 
 class NominalQuerySet(ScopedQuerySet):
     def scope(self, access: Access):
-        from kentsoc.org.choices import Role
-
         if access.force_wide or access.has_role(
             Role.COORDINATOR, Role.RESEARCHER, Role.CLGT_OFFICER, Role.CLIO
         ):

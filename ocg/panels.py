@@ -6,7 +6,7 @@ from typing import Any
 
 from kentsoc.org.choices import Role
 from kentsoc.org.scoping import access_for
-from kentsoc.web.home import Panel
+from kentsoc.web.home import Panel, register_panel
 from ocg import selectors
 
 
@@ -38,3 +38,9 @@ def waiting_for_approval(user: Any) -> Panel | None:
     if not waiting["mapping"] and not waiting["adoption"]:
         return None
     return Panel("OCGs waiting for your approval", "ocg/panels/approvals.html", waiting, order=15)
+
+
+def register() -> None:
+    """Called from OcgConfig.ready(): the home page shows these, in this order."""
+    for panel in (your_ocgs, nominations_to_progress, waiting_for_approval):
+        register_panel(panel)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
@@ -185,8 +186,6 @@ class OcgViewSet(
         ocg = self._ocg()
         plan_action = PlanAction.objects.filter(ocg=ocg, pk=action_id).first()
         if plan_action is None:
-            from django.http import Http404
-
             raise Http404
         data = s.PlanActionInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
