@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from countylines import definition as line_definition
+from countylines import scores
 from countylines.choices import LineStatus
 from countylines.models import (
     CountyLine,
@@ -28,7 +28,6 @@ from countylines.models import (
 )
 from countylines.phones import display_mobile
 from kentsoc.audit.models import AuditEvent
-from kentsoc.matrix.models import Ranking, Score
 from kentsoc.org.scoping import access_for
 
 
@@ -46,37 +45,15 @@ def _deal_lines_with_duplicates() -> QuerySet[DealLine]:
     )
 
 
-def _effective_rankings() -> QuerySet[Ranking]:
-    """Only the ranking in the division where the line is worked now (its flex division while
-    flexed); a flexed line can still hold a row in its home division's partition."""
-    line = "county_line__"
-    return Ranking.objects.filter(
-        Q(division_id=Coalesce(F(f"{line}flexed_division_id"), F(f"{line}division_id")))
-        | Q(
-            division__isnull=True,
-            partition=Coalesce(F(f"{line}flexed_division__code"), F(f"{line}division__code")),
-        )
-    ).select_related("division")
-
-
 def _with_related(queryset: QuerySet[CountyLine]) -> QuerySet[CountyLine]:
-    current_total = Score.objects.filter(county_line=OuterRef("pk"), is_current=True).values(
-        "total"
-    )[:1]
-    return (
-        queryset.select_related("division", "flexed_division", "ocg")
-        .annotate(score_total=Subquery(current_total))
-        .prefetch_related(
+    return scores.with_scores(
+        queryset.select_related("division", "flexed_division", "ocg").prefetch_related(
             Prefetch(
                 "line_districts",
                 queryset=CountyLineDistrict.objects.select_related("district").order_by("position"),
             ),
             Prefetch("deal_lines", queryset=_deal_lines_with_duplicates()),
             Prefetch("line_nominals", queryset=LineNominal.objects.select_related("nominal")),
-            Prefetch(
-                "scores", queryset=Score.objects.filter(is_current=True), to_attr="current_scores"
-            ),
-            Prefetch("rankings", queryset=_effective_rankings(), to_attr="ranking_rows"),
             *line_definition.prefetch(),
         )
     )
@@ -92,18 +69,6 @@ def line_get(*, user: Any, pk: Any) -> CountyLine:
 
 
 # --- values derived from the prefetched rows (no queries) ---------------------------------------
-
-
-def current_score(line: CountyLine) -> Score | None:
-    rows = getattr(line, "current_scores", None)
-    return rows[0] if rows else None
-
-
-def current_ranking(line: CountyLine) -> Ranking | None:
-    """The line's ranking in the division where it is worked now (its flex division if flexed);
-    the selectors prefetch only that one."""
-    rows = getattr(line, "ranking_rows", None)
-    return rows[0] if rows else None
 
 
 def listed_missing_criteria(line: CountyLine) -> list[str]:

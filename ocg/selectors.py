@@ -6,52 +6,32 @@ criteria) in a fixed number of queries whatever the number of rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
-from kentsoc.intel.models import IntelligenceRecord
-from kentsoc.intel.selectors import can_open_records
-from kentsoc.matrix.models import Ranking, Score
 from ocg import definition as ocg_definition
-from ocg import search
-from ocg.choices import SCORED_OCG_STATUSES, OcgStatus, PlanActionStatus
+from ocg import scores, search
+from ocg.choices import OcgStatus, PlanActionStatus
 from ocg.models import OCG, Membership, Nominal, OcgStatusChange, PlanAction
 from ocg.network import network_links, nominal_node, ocg_node
 
-FORCE_PARTITION = "FORCE"
-
-
-def _current_score(field_name: str) -> Subquery:
-    return Subquery(
-        Score.objects.filter(ocg=OuterRef("pk"), is_current=True).values(field_name)[:1]
-    )
-
 
 def _with_related(queryset: QuerySet[OCG]) -> QuerySet[OCG]:
-    return (
-        queryset.select_related("division", "managing_team", "lead_responsible_officer")
-        .annotate(score_total=_current_score("total"), score_tier=_current_score("tier"))
-        .prefetch_related(
+    return scores.with_scores(
+        queryset.select_related(
+            "division", "managing_team", "lead_responsible_officer"
+        ).prefetch_related(
             "criminality",
             Prefetch(
                 "memberships",
                 queryset=Membership.objects.select_related("nominal").order_by(
                     "to_date", "role", "nominal__last_name", "id"
                 ),
-            ),
-            Prefetch(
-                "scores", queryset=Score.objects.filter(is_current=True), to_attr="current_scores"
-            ),
-            Prefetch(
-                "rankings",
-                queryset=Ranking.objects.select_related("division"),
-                to_attr="ranking_rows",
             ),
             *ocg_definition.prefetch(),
         )
@@ -75,120 +55,6 @@ def missing_criteria(ocg: OCG) -> list[str]:
 
 def missing_criteria_labels(ocg: OCG) -> list[str]:
     return [gap.label for gap in ocg_definition.gaps(ocg)]
-
-
-@dataclass
-class ScoreView:
-    """The score panel of an OCG: what the matrix says now, and whether it is catching up."""
-
-    on_matrix: bool
-    stale: bool
-    score: Score | None
-    force_rank: int | None = None
-    division_rank: int | None = None
-    division_name: str = ""
-    not_scored_reason: str = ""
-    factors: list[dict] = field(default_factory=list)
-
-    @property
-    def polling(self) -> bool:
-        # Keep asking while the worker has something to do for this OCG.
-        return self.on_matrix and (self.stale or self.score is None)
-
-
-def score_view(*, user: Any, ocg: OCG, explain: bool = False) -> ScoreView:
-    """From an OCG loaded by `ocg_list`/`ocg_get`. With `explain`, each factor's records are
-    resolved (one query) to references and gradings the user may see."""
-    score = ocg.current_scores[0] if ocg.current_scores else None
-    view = ScoreView(
-        on_matrix=ocg.status in SCORED_OCG_STATUSES,
-        stale=ocg.score_stale_since is not None,
-        score=score,
-    )
-    for ranking in ocg.ranking_rows:
-        if ranking.partition == FORCE_PARTITION:
-            view.force_rank = ranking.rank
-        else:
-            view.division_rank = ranking.rank
-            view.division_name = ranking.division.name if ranking.division else ranking.partition
-    if not view.on_matrix:
-        labels = missing_criteria_labels(ocg)
-        if ocg.status in (OcgStatus.NOMINATED, OcgStatus.IN_DEVELOPMENT) and labels:
-            view.not_scored_reason = "Not scored: definition evidence missing for " + ", ".join(
-                labels
-            )
-        elif ocg.status in (OcgStatus.NOMINATED, OcgStatus.IN_DEVELOPMENT):
-            view.not_scored_reason = "Not scored: waiting to be mapped by a supervisor."
-        else:
-            view.not_scored_reason = (
-                f"Not scored: the OCG is {ocg.get_status_display().lower()} and off the matrix."
-            )
-    if explain and score is not None:
-        view.factors = explain_factors(user=user, breakdown=score.breakdown)
-    return view
-
-
-def explain_factors(*, user: Any, breakdown: list[dict]) -> list[dict]:
-    """Each breakdown entry with its records as (id, reference, grading, scorable, visible)."""
-    ids = {
-        pk
-        for entry in breakdown
-        for pk in [*entry.get("records", []), *entry.get("unscorable_records", [])]
-    }
-    visible = {
-        r.pk: r
-        for r in IntelligenceRecord.objects.visible_to(user)
-        .filter(pk__in=ids)
-        .only("id", "reference", "source_evaluation", "intelligence_assessment", "handling_code")
-    }
-    can_open = can_open_records(user)
-    rows = []
-    for entry in breakdown:
-        records = []
-        for pk, scorable in [
-            *((pk, True) for pk in entry.get("records", [])),
-            *((pk, False) for pk in entry.get("unscorable_records", [])),
-        ]:
-            record = visible.get(pk)
-            records.append(
-                {
-                    "id": pk,
-                    "reference": record.reference if record else f"record {pk}",
-                    "grading": record.grading if record else "",
-                    "url": reverse("intel:detail", args=[pk]) if record and can_open else "",
-                    "scorable": scorable,
-                    "visible": record is not None,
-                }
-            )
-        rows.append({**entry, "record_links": records})
-    return rows
-
-
-def score_data(ocg: OCG) -> dict | None:
-    """The current score as plain data, for the API."""
-    view = score_view(user=None, ocg=ocg)
-    if view.score is None:
-        return {
-            "score": None,
-            "stale": view.stale,
-            "on_matrix": view.on_matrix,
-            "not_scored_reason": view.not_scored_reason,
-        }
-    s = view.score
-    return {
-        "score": s.total,
-        "threat": s.threat,
-        "risk": s.risk,
-        "harm": s.harm,
-        "confidence": s.confidence,
-        "tier": s.tier,
-        "matrix_version": s.matrix_version,
-        "scored_at": s.computed_at,
-        "rank": {"force": view.force_rank, "division": view.division_rank},
-        "stale": view.stale,
-        "on_matrix": view.on_matrix,
-        "not_scored_reason": view.not_scored_reason,
-    }
 
 
 # --- history ------------------------------------------------------------------------------------
@@ -346,7 +212,7 @@ def nominal_appearances(*, user: Any, nominal: Nominal) -> dict[str, Any]:
 
 def ocgs_of_lro(*, user: Any) -> list[OCG]:
     today = timezone.localdate()
-    return list(
+    ocgs = (
         OCG.objects.visible_to(user)
         .filter(lead_responsible_officer=user, status=OcgStatus.ADOPTED)
         .select_related("managing_team")
@@ -356,10 +222,9 @@ def ocgs_of_lro(*, user: Any) -> list[OCG]:
                 filter=Q(plan_actions__due_on__lt=today)
                 & ~Q(plan_actions__status=PlanActionStatus.DONE),
             ),
-            score_total=_current_score("total"),
         )
-        .order_by("reference")
     )
+    return list(scores.with_score_total(ocgs).order_by("reference"))
 
 
 def nominations_to_progress(*, user: Any) -> list[OCG]:
