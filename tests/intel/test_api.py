@@ -213,3 +213,57 @@ def test_list_query_count_does_not_grow(analyst, line, force, django_assert_max_
         RecordFactory(county_lines=[line], ocgs=[ocg], claims={"violence": 2, "weapons": 1})
     with django_assert_max_num_queries(len(one)):
         assert client.get(URL).json()["count"] == 16
+
+
+# --- definition evidence: /api/ocgs/<id>/evidence/ and /api/county-lines/<id>/evidence/ --------
+
+
+@pytest.fixture
+def ocg(force):
+    return OcgFactory(division=force["divisions"]["north"])
+
+
+def test_evidence_on_an_ocg_answers_201_with_the_ocg_and_what_is_still_missing(researcher, ocg):
+    record = RecordFactory(ocgs=[ocg])
+    response = client_for(researcher).post(
+        f"/api/ocgs/{ocg.pk}/evidence/",
+        {"criterion": "serious_crime", "text": "Class A supply", "records": [record.pk]},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["id"] == ocg.pk and body["status"] == "in_development"
+    assert "serious_crime" not in body["missing_criteria"]
+    assert "working_together" in body["missing_criteria"]
+
+
+def test_evidence_on_a_line_answers_201_with_the_line(clgt_officer, line):
+    response = client_for(clgt_officer).post(
+        f"/api/county-lines/{line.pk}/evidence/",
+        {"criterion": "deal_line", "text": "Bulk texts from the deal line"},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["id"] == line.pk
+    assert body["missing_criteria"] == ["exporting_network", "importing_area", "drug_supply"]
+
+
+def test_evidence_refusals_keep_their_status_codes(analyst, researcher, ocg, line):
+    good = {"criterion": "serious_crime", "text": "Class A supply"}
+    # A role that records no evidence on OCGs: 403 whatever it sent.
+    assert client_for(analyst).post(f"/api/ocgs/{ocg.pk}/evidence/", {}).status_code == 403
+    assert (
+        client_for(researcher)
+        .post(f"/api/county-lines/{line.pk}/evidence/", {"criterion": "deal_line", "text": "x"})
+        .status_code
+        == 403
+    )
+    # No such subject: 404, never 403 or 500.
+    assert client_for(researcher).post("/api/ocgs/999999/evidence/", good).status_code == 404
+    refused = client_for(researcher).post(
+        f"/api/ocgs/{ocg.pk}/evidence/", {"criterion": "deal_line", "text": "x"}, format="json"
+    )
+    assert refused.status_code == 400 and "criterion" in refused.json()
+    assert client_for(researcher).get(f"/api/ocgs/{ocg.pk}/evidence/").status_code == 405
+    assert client_for(None).post(f"/api/ocgs/{ocg.pk}/evidence/", good).status_code in (401, 403)
