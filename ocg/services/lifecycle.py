@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -42,7 +42,30 @@ MANAGING_TEAM_KINDS = frozenset(
     }
 )
 CLOSING_STATUSES = frozenset({OcgStatus.DISMANTLED, OcgStatus.ARCHIVED})
-DEVELOPING_STATUSES = frozenset({OcgStatus.NOMINATED, OcgStatus.IN_DEVELOPMENT})
+DEVELOPING_STATUSES = (OcgStatus.NOMINATED, OcgStatus.IN_DEVELOPMENT)
+
+
+@dataclass(frozen=True)
+class Move:
+    """One move of an OCG's life: the statuses it starts from, whether it needs a submission
+    waiting for a supervisor (True) or refuses one (False), and how a refusal names it."""
+
+    starts_from: tuple[str, ...]
+    doing: str
+    submitted: bool | None = None
+
+
+# The OCG's state machine in one place: the services refuse any move not allowed here, and the
+# page offers only the moves allowed here (`can_move`).
+MOVES = {
+    "start_development": Move((OcgStatus.NOMINATED,), "moved into development"),
+    "submit": Move(DEVELOPING_STATUSES, "submitted for mapping", submitted=False),
+    "approve": Move((OcgStatus.IN_DEVELOPMENT,), "approved", submitted=True),
+    "return": Move((OcgStatus.IN_DEVELOPMENT,), "returned", submitted=True),
+    "adopt": Move((OcgStatus.MAPPED,), "adopted"),
+    "close": Move((OcgStatus.MAPPED, OcgStatus.ADOPTED), "dismantled or archived"),
+    "reject": Move(DEVELOPING_STATUSES, "rejected"),
+}
 # A move that ends a submission (approved, returned, rejected) clears it.
 _NOT_SUBMITTED = {"mapping_submitted_at": None, "mapping_submitted_by": None}
 
@@ -61,15 +84,33 @@ def ocg_evidence_recorded(*, actor: AbstractBaseUser, ocg: OCG) -> None:
     auto_start_development(actor, lock_ocg(ocg))
 
 
-def _refuse_unless(ocg: OCG, allowed: Iterable[str], doing: str) -> None:
-    allowed = list(allowed)
-    if ocg.status not in allowed:
-        labels = " or ".join(OcgStatus(s).label.lower() for s in allowed)
+def can_move(ocg: OCG, move: str) -> bool:
+    """Whether the OCG's status allows `move` now (who may make it is the service's other check)."""
+    rule = MOVES[move]
+    submitted = ocg.mapping_submitted_at is not None
+    return ocg.status in rule.starts_from and rule.submitted in (None, submitted)
+
+
+def _refuse_unless_can(ocg: OCG, move: str) -> None:
+    rule = MOVES[move]
+    if rule.submitted and not can_move(ocg, move):
         raise ValidationError(
             {
-                NON_FIELD_ERRORS: f"Only a {labels} OCG can be {doing}; "
+                NON_FIELD_ERRORS: f"{ocg.reference} is not waiting for approval, so it cannot be "
+                f"{rule.doing}: it must first be submitted for mapping."
+            }
+        )
+    if ocg.status not in rule.starts_from:
+        labels = " or ".join(OcgStatus(s).label.lower() for s in rule.starts_from)
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: f"Only a {labels} OCG can be {rule.doing}; "
                 f"{ocg.reference} is {ocg.get_status_display().lower()}."
             }
+        )
+    if rule.submitted is False and ocg.mapping_submitted_at is not None:
+        raise ValidationError(
+            {NON_FIELD_ERRORS: f"{ocg.reference} is already waiting for a supervisor's approval."}
         )
 
 
@@ -80,7 +121,7 @@ def ocg_start_development(*, actor: AbstractBaseUser, ocg: OCG) -> OCG:
     )
     require_visible_ocg(actor, ocg)
     ocg = lock_ocg(ocg)
-    _refuse_unless(ocg, [OcgStatus.NOMINATED], "moved into development")
+    _refuse_unless_can(ocg, "start_development")
     record_move(actor=actor, ocg=ocg, to=OcgStatus.IN_DEVELOPMENT, reason="Development started")
     return ocg
 
@@ -97,11 +138,7 @@ def ocg_submit_for_mapping(*, actor: AbstractBaseUser, ocg: OCG) -> OCG:
     )
     require_visible_ocg(actor, ocg)
     ocg = lock_ocg(ocg)
-    _refuse_unless(ocg, DEVELOPING_STATUSES, "submitted for mapping")
-    if ocg.mapping_submitted_at is not None:
-        raise ValidationError(
-            {NON_FIELD_ERRORS: f"{ocg.reference} is already waiting for a supervisor's approval."}
-        )
+    _refuse_unless_can(ocg, "submit")
     missing = [gap.label for gap in ocg_definition.gaps(ocg)]
     if missing:
         raise ValidationError(
@@ -121,23 +158,13 @@ def ocg_submit_for_mapping(*, actor: AbstractBaseUser, ocg: OCG) -> OCG:
     return ocg
 
 
-def _require_awaiting(ocg: OCG, doing: str) -> None:
-    if ocg.status != OcgStatus.IN_DEVELOPMENT or ocg.mapping_submitted_at is None:
-        raise ValidationError(
-            {
-                NON_FIELD_ERRORS: f"{ocg.reference} is not waiting for approval, so it cannot be "
-                f"{doing}: it must first be submitted for mapping."
-            }
-        )
-
-
 @transaction.atomic
 def ocg_approve_mapping(*, actor: AbstractBaseUser, ocg: OCG) -> OCG:
     """A supervisor puts the OCG on the matrix: it becomes mapped and the worker scores it."""
     require_perm(actor, PERM_APPROVE, "approve mapping", "supervisors")
     require_visible_ocg(actor, ocg)
     ocg = lock_ocg(ocg)
-    _require_awaiting(ocg, "approved")
+    _refuse_unless_can(ocg, "approve")
     # Evidence may have been withdrawn since the submission.
     missing = [gap.label for gap in ocg_definition.gaps(ocg)]
     if missing:
@@ -168,7 +195,7 @@ def ocg_return(*, actor: AbstractBaseUser, ocg: OCG, reason: str) -> OCG:
     if not reason:
         raise ValidationError({"reason": "Say why the submission is returned."})
     ocg = lock_ocg(ocg)
-    _require_awaiting(ocg, "returned")
+    _refuse_unless_can(ocg, "return")
     record_move(
         actor=actor,
         ocg=ocg,
@@ -231,7 +258,7 @@ def ocg_adopt(
     if errors:
         raise ValidationError(errors)
     ocg = lock_ocg(ocg)
-    _refuse_unless(ocg, [OcgStatus.MAPPED], "adopted")
+    _refuse_unless_can(ocg, "adopt")
     record_move(
         actor=actor,
         ocg=ocg,
@@ -269,7 +296,7 @@ def ocg_close(
     if errors:
         raise ValidationError(errors)
     ocg = lock_ocg(ocg)
-    _refuse_unless(ocg, [OcgStatus.MAPPED, OcgStatus.ADOPTED], "dismantled or archived")
+    _refuse_unless_can(ocg, "close")
     record_move(
         actor=actor,
         ocg=ocg,
@@ -291,7 +318,7 @@ def ocg_reject(*, actor: AbstractBaseUser, ocg: OCG, reason: str) -> OCG:
     if not reason:
         raise ValidationError({"reason": "Say why the nomination is rejected."})
     ocg = lock_ocg(ocg)
-    _refuse_unless(ocg, DEVELOPING_STATUSES, "rejected")
+    _refuse_unless_can(ocg, "reject")
     record_move(
         actor=actor,
         ocg=ocg,

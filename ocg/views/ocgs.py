@@ -4,6 +4,7 @@ Thin: read with selectors, write with services, show their messages."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -23,7 +24,6 @@ from ocg import forms as f
 from ocg import scores, selectors
 from ocg.choices import (
     CLOSED_OCG_STATUSES,
-    SCORED_OCG_STATUSES,
     MembershipRole,
     OcgStatus,
     PlanStrand,
@@ -157,21 +157,20 @@ def nominate(request: HttpRequest) -> HttpResponse:
 
 def _flags(user: Any, ocg: Any) -> dict[str, bool]:
     """What the user may do now: worked out here, never in the template."""
-    developing = ocg.status in lifecycle.DEVELOPING_STATUSES
-    awaiting = ocg.mapping_submitted_at is not None
     can_change = user.has_perm(PERM_CHANGE) and ocg.status not in CLOSED_OCG_STATUSES
     can_approve = user.has_perm(PERM_APPROVE)
+    can = partial(lifecycle.can_move, ocg)
     return {
         "can_edit": can_change,
-        "can_start_development": can_change and ocg.status == OcgStatus.NOMINATED,
-        "can_submit": can_change and developing and not awaiting,
-        "can_approve": can_approve and awaiting,
-        "can_adopt": can_approve and ocg.status == OcgStatus.MAPPED,
-        "can_close": can_approve and ocg.status in SCORED_OCG_STATUSES,
-        "can_reject": user.has_perm(PERM_ADD) and developing,
+        "can_start_development": can_change and can("start_development"),
+        "can_submit": can_change and can("submit"),
+        "can_approve": can_approve and can("approve"),
+        "can_adopt": can_approve and can("adopt"),
+        "can_close": can_approve and can("close"),
+        "can_reject": user.has_perm(PERM_ADD) and can("reject"),
         "can_plan": ocg.status == OcgStatus.ADOPTED and plan.can_manage_plan(user, ocg),
         "can_add_member": can_change,
-        "awaiting_approval": awaiting,
+        "awaiting_approval": ocg.mapping_submitted_at is not None,
     }
 
 
