@@ -14,6 +14,7 @@ from kentsoc.intel.choices import (
 from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.trh.choices import UNSCORABLE_ASSESSMENTS, UNSCORABLE_SOURCES
 from kentsoc.trh.factors import claimable_factors
+from kentsoc.web.widgets import DatePairWidget
 
 _YES_NO = forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")])
 
@@ -37,7 +38,7 @@ class IntelligenceRecordFilterSet(django_filters.FilterSet):
     deleted = django_filters.BooleanFilter(method="filter_deleted", widget=_YES_NO, label="Deleted")
     information_date = django_filters.DateFromToRangeFilter(
         label="Information date (from – to)",
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+        widget=DatePairWidget("Information date"),
     )
     ocg = django_filters.NumberFilter(field_name="ocgs", label="OCG id")
     county_line = django_filters.NumberFilter(field_name="county_lines", label="County line id")

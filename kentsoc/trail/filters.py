@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
+from kentsoc.web.widgets import DatePairWidget
 
 
 class AuditEventFilterSet(django_filters.FilterSet):
@@ -24,7 +25,7 @@ class AuditEventFilterSet(django_filters.FilterSet):
     date = django_filters.DateFromToRangeFilter(
         field_name="at",
         label="Date (from – to)",
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+        widget=DatePairWidget("Date"),
     )
     request_id = django_filters.CharFilter(field_name="request_id", label="Request id")
 
