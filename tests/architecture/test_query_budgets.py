@@ -5,10 +5,13 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.views.generic import ListView
 
 from countylines.choices import LineStatus
 from disruptions.choices import DisruptionStatus
 from kentsoc.matrix.recompute import recompute_all
+from kentsoc.web.generic import FilteredListView
 from ocg.choices import OcgStatus
 from tests.factories import (
     days_ago,
@@ -104,8 +107,7 @@ def _how_to_update(wrong: list[tuple]) -> str:
 
 
 def test_every_list_page_and_api_list_has_a_budget():
-    """A new list (a ListView, or an API viewset's list route) gets a pinned budget too."""
-    from django.urls import URLPattern, URLResolver, get_resolver
+    """A new list (a filtered list page, or an API viewset's list route) gets a budget too."""
 
     def walk(patterns, prefix=""):
         for p in patterns:
@@ -121,9 +123,7 @@ def test_every_list_page_and_api_list_has_a_budget():
             continue
         view = getattr(pattern.callback, "view_class", None)
         actions = getattr(pattern.callback, "actions", None) or {}
-        is_list_view = view is not None and any(
-            base.__name__ == "ListView" for base in view.__mro__
-        )
+        is_list_view = view is not None and issubclass(view, (FilteredListView, ListView))
         if is_list_view or actions.get("get") == "list":
             lists.add("/" + route.replace("^", "").replace("$", ""))
     assert {"/ocgs/", "/api/ocgs/"} <= lists  # the walk finds both kinds of list
