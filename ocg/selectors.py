@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -38,11 +39,11 @@ def _with_related(queryset: QuerySet[OCG]) -> QuerySet[OCG]:
     )
 
 
-def ocg_list(*, user: Any) -> QuerySet[OCG]:
+def ocg_list(*, user: AbstractBaseUser) -> QuerySet[OCG]:
     return _with_related(OCG.objects.visible_to(user))
 
 
-def ocg_get(*, user: Any, pk: Any) -> OCG:
+def ocg_get(*, user: AbstractBaseUser, pk: int | str) -> OCG:
     """The OCG, or Http404 when it does not exist or the user may not see it."""
     return _with_related(OCG.objects.all()).get_visible_or_404(user, pk=pk)
 
@@ -100,7 +101,7 @@ def latest_return(*, ocg: OCG) -> OcgStatusChange | None:
 # --- network ------------------------------------------------------------------------------------
 
 
-def ocg_network(*, user: Any, ocg: OCG) -> dict[str, Any]:
+def ocg_network(*, user: AbstractBaseUser, ocg: OCG) -> dict[str, Any]:
     """The OCG, its current members (with roles), and the other OCGs and county lines they belong
     to; plus lines linked to the OCG itself (from the apps that know them: ocg.network). Only what
     the user may see is included."""
@@ -173,7 +174,7 @@ def plan_actions(*, ocg: OCG) -> list[PlanAction]:
 # --- nominals -----------------------------------------------------------------------------------
 
 
-def nominal_list(*, user: Any) -> QuerySet[Nominal]:
+def nominal_list(*, user: AbstractBaseUser) -> QuerySet[Nominal]:
     return (
         Nominal.objects.visible_to(user)
         .annotate(
@@ -185,18 +186,18 @@ def nominal_list(*, user: Any) -> QuerySet[Nominal]:
     )
 
 
-def nominal_get(*, user: Any, pk: Any) -> Nominal:
+def nominal_get(*, user: AbstractBaseUser, pk: int | str) -> Nominal:
     return Nominal.objects.all().get_visible_or_404(user, pk=pk)
 
 
-def nominal_search(*, user: Any, text: str, limit: int = 10) -> list[Nominal]:
+def nominal_search(*, user: AbstractBaseUser, text: str, limit: int = 10) -> list[Nominal]:
     """For the search-as-you-type picker: names, aliases or reference (ocg.search)."""
     if len((text or "").strip()) < 2:
         return []
     return list(search.nominal_search(user, text).order_by("last_name", "first_name", "id")[:limit])
 
 
-def nominal_appearances(*, user: Any, nominal: Nominal) -> dict[str, Any]:
+def nominal_appearances(*, user: AbstractBaseUser, nominal: Nominal) -> dict[str, Any]:
     """Every OCG the person is a member of that the user may see (the county lines they work and
     their intelligence records are sections the apps above add to the page)."""
     memberships = list(
@@ -210,7 +211,7 @@ def nominal_appearances(*, user: Any, nominal: Nominal) -> dict[str, Any]:
 # --- home panels --------------------------------------------------------------------------------
 
 
-def ocgs_of_lro(*, user: Any) -> list[OCG]:
+def ocgs_of_lro(*, user: AbstractBaseUser) -> list[OCG]:
     today = timezone.localdate()
     ocgs = (
         OCG.objects.visible_to(user)
@@ -227,7 +228,7 @@ def ocgs_of_lro(*, user: Any) -> list[OCG]:
     return list(scores.with_score_total(ocgs).order_by("reference"))
 
 
-def nominations_to_progress(*, user: Any) -> list[OCG]:
+def nominations_to_progress(*, user: AbstractBaseUser) -> list[OCG]:
     return list(
         OCG.objects.visible_to(user)
         .filter(
@@ -239,7 +240,7 @@ def nominations_to_progress(*, user: Any) -> list[OCG]:
     )
 
 
-def waiting_for_approval(*, user: Any) -> dict[str, list[OCG]]:
+def waiting_for_approval(*, user: AbstractBaseUser) -> dict[str, list[OCG]]:
     visible = OCG.objects.visible_to(user).select_related("division", "mapping_submitted_by")
     return {
         "mapping": list(

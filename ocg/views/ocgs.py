@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -49,7 +50,7 @@ TABS = [
 ]
 
 
-def _criminality_labels(ocg: Any) -> str:
+def _criminality_labels(ocg: OCG) -> str:
     return "; ".join(c.label for c in ocg.criminality.all())
 
 
@@ -155,7 +156,7 @@ def nominate(request: HttpRequest) -> HttpResponse:
 # --- detail -------------------------------------------------------------------------------------
 
 
-def _flags(user: Any, ocg: Any) -> dict[str, bool]:
+def _flags(user: AbstractBaseUser, ocg: OCG) -> dict[str, bool]:
     """What the user may do now: worked out here, never in the template."""
     can_change = user.has_perm(PERM_CHANGE) and ocg.status not in CLOSED_OCG_STATUSES
     can_approve = user.has_perm(PERM_APPROVE)
@@ -174,7 +175,7 @@ def _flags(user: Any, ocg: Any) -> dict[str, bool]:
     }
 
 
-def detail_context(request: HttpRequest, ocg: Any, tab: str, **extra: Any) -> dict[str, Any]:
+def detail_context(request: HttpRequest, ocg: OCG, tab: str, **extra: Any) -> dict[str, Any]:
     context: dict[str, Any] = {
         "ocg": ocg,
         "tab": tab,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kentsoc.web.forms import form_post, posted
 from ocg import forms as f
 from ocg import selectors
+from ocg.models import OCG
 from ocg.services import lifecycle
 from ocg.services.common import (
     PERM_ADD,
@@ -42,7 +43,7 @@ def _simple_transition(
 @login_required
 @require_POST
 def start_development(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(ocg: Any) -> str:
+    def run(ocg: OCG) -> str:
         lifecycle.ocg_start_development(actor=request.user, ocg=ocg)
         return f"{ocg.reference} is in development."
 
@@ -52,7 +53,7 @@ def start_development(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def submit_for_mapping(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(ocg: Any) -> str:
+    def run(ocg: OCG) -> str:
         lifecycle.ocg_submit_for_mapping(actor=request.user, ocg=ocg)
         return f"{ocg.reference} was submitted for mapping: a supervisor will approve or return it."
 
@@ -62,7 +63,7 @@ def submit_for_mapping(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def approve_mapping(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(ocg: Any) -> str:
+    def run(ocg: OCG) -> str:
         lifecycle.ocg_approve_mapping(actor=request.user, ocg=ocg)
         return f"{ocg.reference} is mapped; its score is being calculated."
 
@@ -110,7 +111,7 @@ def return_submission(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm(PERM_APPROVE):
         raise PermissionDenied("Only supervisors may return submissions.")
 
-    def run(ocg: Any, data: dict) -> str:
+    def run(ocg: OCG, data: dict) -> str:
         lifecycle.ocg_return(actor=request.user, ocg=ocg, reason=data["reason"])
         return f"{ocg.reference} was returned for more development."
 
@@ -131,7 +132,7 @@ def adopt(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm(PERM_APPROVE):
         raise PermissionDenied("Only supervisors may approve adoptions.")
 
-    def run(ocg: Any, data: dict) -> str:
+    def run(ocg: OCG, data: dict) -> str:
         lifecycle.ocg_adopt(
             actor=request.user,
             ocg=ocg,
@@ -157,7 +158,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm(PERM_APPROVE):
         raise PermissionDenied("Only supervisors may close OCGs.")
 
-    def run(ocg: Any, data: dict) -> str:
+    def run(ocg: OCG, data: dict) -> str:
         lifecycle.ocg_close(
             actor=request.user,
             ocg=ocg,
@@ -185,7 +186,7 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm(PERM_ADD):
         raise PermissionDenied("Only coordinators and supervisors may reject.")
 
-    def run(ocg: Any, data: dict) -> str:
+    def run(ocg: OCG, data: dict) -> str:
         lifecycle.ocg_reject(actor=request.user, ocg=ocg, reason=data["reason"])
         return f"{ocg.reference} rejected."
 
