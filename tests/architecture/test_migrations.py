@@ -3,10 +3,12 @@
 1. No app's migration depends on a migration of an app above it in the import-linter layers
    (pyproject.toml): the schema is built in the same direction the code depends.
 2. The upgrade: the tree as it was at UPGRADE_FROM (git archive of that commit) migrates a new
-   PostgreSQL database with its own migrations and code, as a deployment of that version would
-   have; then today's `manage.py migrate` runs on that database. It must apply cleanly, leave
-   nothing unapplied, and end with the same schema (tables, columns, constraints, indexes,
-   triggers) as a database built from nothing by today's migrations (this test run's own).
+   PostgreSQL database with its own migrations and code and loads its demo force into it, as a
+   deployment (or a `make run` clone) of that version would have; then today's `manage.py
+   migrate` runs on that database, rows and all. It must apply cleanly, leave nothing unapplied,
+   end with the same schema (tables, columns, constraints, indexes, triggers) as a database built
+   from nothing by today's migrations (this test run's own), and today's `seed_demo` on it must
+   find the demo already there and add nothing, as `make run` on an old clone does.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from kentsoc.audit.database import app_credentials, owner_credentials
 
 # The last state that was deployed before the apps were re-layered (issue 14).
 UPGRADE_FROM = "e6fa5cc"
+STORY_END = "2022-10-31"
 ROOT = Path(settings.BASE_DIR)
 
 
@@ -141,6 +144,30 @@ SCHEMA_QUERIES = {
 }
 
 
+# The demo's subjects, people and records: an upgrade keeps every row, and seeding again adds none.
+COUNTED_TABLES = [
+    "auth_user",
+    "org_officer",
+    "ocg_ocg",
+    "ocg_nominal",
+    "ocg_membership",
+    "countylines_countyline",
+    "intel_intelligencerecord",
+    "disruptions_disruption",
+    "lifetime_custodyperiod",
+]
+
+
+def _row_counts(owner: dict, name: str) -> dict[str, int]:
+    with _owner_connect(owner, name) as conn:
+        return {
+            table: conn.execute(
+                sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))
+            ).fetchone()[0]
+            for table in COUNTED_TABLES
+        }
+
+
 def _schema(cursor) -> dict[str, set[tuple]]:
     schema = {}
     for part, query in SCHEMA_QUERIES.items():
@@ -184,7 +211,11 @@ def test_a_database_built_by_the_last_release_migrates_to_today():
             MIGRATE_DATABASE_URL=_url(owner, name),
         )
         _manage(old_tree, env, "migrate", "--no-input", "-v", "0")
+        _manage(old_tree, env, "seed_demo", "--story-end", STORY_END)
+        seeded = _row_counts(owner, name)
+        assert all(seeded.values()), seeded
         _manage(ROOT, env, "migrate", "--no-input", "-v", "0")
+        assert _row_counts(owner, name) == seeded
         # Nothing left to apply, and nothing a model change would add.
         plan = _manage(ROOT, env, "migrate", "--plan")
         assert "No planned migration operations." in plan.stdout, plan.stdout
@@ -198,6 +229,8 @@ def test_a_database_built_by_the_last_release_migrates_to_today():
                 f"fresh: only upgraded {sorted(after_upgrade[part] - fresh[part])}, only fresh "
                 f"{sorted(fresh[part] - after_upgrade[part])}"
             )
+        _manage(ROOT, env, "seed_demo", "--story-end", STORY_END)
+        assert _row_counts(owner, name) == seeded
     finally:
         with _owner_connect(owner, "postgres") as admin:
             admin.execute(
