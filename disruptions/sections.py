@@ -62,7 +62,8 @@ def nominal_disruptions(request: HttpRequest, nominal: Nominal, tab: str) -> dic
 
 
 def register_sections() -> None:
-    # First on the OCG's summary tab, after everything else on a person's page.
+    # First on the OCG's summary tab; on a person's page after their lines (40) and intelligence
+    # (60), before lifetime management (80).
     register_section("ocg_detail", Section("disruptions", TEMPLATE, ocg_disruptions, 10))
     register_section("countyline_detail", Section("disruptions", TEMPLATE, line_disruptions, 70))
-    register_section("nominal_detail", Section("disruptions", TEMPLATE, nominal_disruptions, 90))
+    register_section("nominal_detail", Section("disruptions", TEMPLATE, nominal_disruptions, 70))
