@@ -28,6 +28,16 @@ class HasRole(permissions.BasePermission):
         return access_for(request.user) is not None
 
 
+def read_input(
+    serializer_class: type[serializers.Serializer], data: Any, *, partial: bool = False
+) -> dict[str, Any]:
+    """The typed values a request body holds, as a service takes them; a 400 naming each field
+    that is wrong otherwise."""
+    serializer = serializer_class(data=data, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
 class ActionPermissions(permissions.BasePermission):
     """Refuse an action the caller's role can never take before its body is read, so a forbidden
     caller gets 403 whatever they sent, not a 400 about fields they may not set.

@@ -17,6 +17,7 @@ from kentsoc.web.api import (
     ActionPermissions,
     AuditedListMixin,
     VersionedUpdateMixin,
+    read_input,
     versioned_update_schema,
 )
 from ocg import selectors
@@ -31,12 +32,6 @@ from ocg.services.common import (
     PERM_CHANGE,
     PERM_CHANGE_NOMINAL,
 )
-
-
-def _input(serializer_class: type, data: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 class _HasPerm(permissions.BasePermission):
@@ -96,14 +91,14 @@ class OcgViewSet(
 
     @extend_schema(request=s.OcgCreateInput, responses={201: s.OcgSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = _input(s.OcgCreateInput, request.data)
+        data = read_input(s.OcgCreateInput, request.data)
         ocg = nomination.ocg_nominate(actor=request.user, **data)
         return self._respond(ocg.pk, status.HTTP_201_CREATED)
 
     @versioned_update_schema(request=s.OcgUpdateInput, response=s.OcgSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         ocg = self._ocg()
-        data = _input(s.OcgUpdateInput, request.data)
+        data = read_input(s.OcgUpdateInput, request.data)
         data["version"] = self.client_version()
         nomination.ocg_update(actor=request.user, ocg=ocg, **data)
         return self._respond(ocg.pk)
@@ -112,7 +107,7 @@ class OcgViewSet(
     @action(detail=True, methods=["post"])
     def members(self, request: Request, pk: str) -> Response:
         ocg = self._ocg()
-        data = _input(s.MembershipAddInput, request.data)
+        data = read_input(s.MembershipAddInput, request.data)
         memberships.membership_add(actor=request.user, ocg=ocg, **data)
         return self._respond(ocg.pk, status.HTTP_201_CREATED)
 
@@ -138,7 +133,7 @@ class OcgViewSet(
     @action(detail=True, methods=["post"], url_path="return")
     def return_submission(self, request: Request, pk: str) -> Response:
         ocg = self._ocg()
-        data = _input(s.ReasonInput, request.data)
+        data = read_input(s.ReasonInput, request.data)
         lifecycle.ocg_return(actor=request.user, ocg=ocg, reason=data["reason"])
         return self._respond(pk)
 
@@ -146,7 +141,7 @@ class OcgViewSet(
     @action(detail=True, methods=["post"])
     def adopt(self, request: Request, pk: str) -> Response:
         ocg = self._ocg()
-        data = _input(s.AdoptInput, request.data)
+        data = read_input(s.AdoptInput, request.data)
         lifecycle.ocg_adopt(actor=request.user, ocg=ocg, **data)
         return self._respond(pk)
 
@@ -154,7 +149,7 @@ class OcgViewSet(
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
         ocg = self._ocg()
-        data = _input(s.CloseInput, request.data)
+        data = read_input(s.CloseInput, request.data)
         lifecycle.ocg_close(actor=request.user, ocg=ocg, **data)
         return self._respond(pk)
 
@@ -162,7 +157,7 @@ class OcgViewSet(
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
         ocg = self._ocg()
-        data = _input(s.ReasonInput, request.data)
+        data = read_input(s.ReasonInput, request.data)
         lifecycle.ocg_reject(actor=request.user, ocg=ocg, reason=data["reason"])
         return self._respond(pk)
 
@@ -175,7 +170,7 @@ class OcgViewSet(
     def plan(self, request: Request, pk: str) -> Response:
         ocg = self._ocg()
         if request.method == "POST":
-            data = _input(s.PlanActionInput, request.data)
+            data = read_input(s.PlanActionInput, request.data)
             created = plan.plan_action_add(actor=request.user, ocg=ocg, **data)
             return Response(s.PlanActionSerializer(created).data, status=status.HTTP_201_CREATED)
         return Response(s.PlanActionSerializer(selectors.plan_actions(ocg=ocg), many=True).data)
@@ -187,9 +182,8 @@ class OcgViewSet(
         plan_action = PlanAction.objects.filter(ocg=ocg, pk=action_id).first()
         if plan_action is None:
             raise Http404
-        data = s.PlanActionInput(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        fields = {k: v for k, v in data.validated_data.items() if k in plan.PLAN_FIELDS}
+        data = read_input(s.PlanActionInput, request.data, partial=True)
+        fields = {k: v for k, v in data.items() if k in plan.PLAN_FIELDS}
         updated = plan.plan_action_update(
             actor=request.user, action=plan_action, version=self.client_version(), **fields
         )
@@ -242,7 +236,7 @@ class NominalViewSet(
 
     @extend_schema(request=s.NominalCreateInput, responses={201: s.NominalSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = _input(s.NominalCreateInput, request.data)
+        data = read_input(s.NominalCreateInput, request.data)
         created = nominals.nominal_create(actor=request.user, **data)
         body = dict(self.get_serializer(created.nominal).data)
         body["possible_duplicates"] = [
@@ -255,7 +249,7 @@ class NominalViewSet(
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         nominal = selectors.nominal_get(user=request.user, pk=kwargs["pk"])
         self.check_object_permissions(request, nominal)
-        data = _input(s.NominalUpdateInput, request.data)
+        data = read_input(s.NominalUpdateInput, request.data)
         data.pop("version", None)
         updated = nominals.nominal_update(
             actor=request.user, nominal=nominal, version=self.client_version(), **data
