@@ -204,7 +204,7 @@ def bench_worker_latency(actor) -> None:
     from bench.celery_app import QUEUE, app
     from countylines.choices import LineStatus
     from countylines.models import CountyLine
-    from kentsoc.intel.services import intelligence_create
+    from kentsoc.intel.services.records import intelligence_create
     from kentsoc.matrix.models import Ranking
 
     # Only this benchmark's queue: a test run may be using the same Redis database.

@@ -37,7 +37,8 @@ from countylines.services.lines import line_nominate
 from countylines.services.people import person_at_risk_create, referral_create
 from kentsoc.demo.matrix import StoryCalendar
 from kentsoc.intel.choices import CountyLineCriterion
-from kentsoc.intel.services import evidence_add, intelligence_create
+from kentsoc.intel.services.evidence import evidence_add
+from kentsoc.intel.services.records import intelligence_create
 from kentsoc.org.choices import Role, TeamKind
 from kentsoc.org.models import District, Division, Officer
 from kentsoc.trh.factors import COUNTY_LINE_FACTORS

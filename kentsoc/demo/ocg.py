@@ -29,7 +29,8 @@ from django.db import transaction
 
 from kentsoc.demo.matrix import StoryCalendar
 from kentsoc.intel.choices import OcgCriterion
-from kentsoc.intel.services import evidence_add, intelligence_create
+from kentsoc.intel.services.evidence import evidence_add
+from kentsoc.intel.services.records import intelligence_create
 from kentsoc.org.choices import Rank, Role
 from kentsoc.org.models import Division, Officer, Team
 from kentsoc.org.services import officer_sync_group

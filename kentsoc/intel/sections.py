@@ -20,7 +20,7 @@ from kentsoc.intel.selectors import (
     intelligence_for_subject,
     openable_record_ids,
 )
-from kentsoc.intel.services import may_add_evidence
+from kentsoc.intel.services.evidence import may_add_evidence
 from kentsoc.intel.tables import claims_in_words, record_status
 from kentsoc.web.extensions import Section, register_section
 from ocg.models import OCG, Nominal

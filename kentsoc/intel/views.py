@@ -17,7 +17,6 @@ from countylines import search as subject_finder
 from countylines.models import CountyLine
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_read, audit_view
-from kentsoc.intel import services
 from kentsoc.intel.filters import IntelligenceRecordFilterSet
 from kentsoc.intel.forms import (
     SUBJECT_TYPES,
@@ -35,6 +34,8 @@ from kentsoc.intel.selectors import (
     intelligence_get,
     intelligence_list,
 )
+from kentsoc.intel.services import evidence as evidence_services
+from kentsoc.intel.services import records as record_services
 from kentsoc.intel.tables import (
     claims_in_words,
     grading_in_words,
@@ -92,7 +93,7 @@ def _safe_next(request: HttpRequest) -> str:
 
 def _preselected(request: HttpRequest) -> dict[str, list[int]]:
     """`?ocg=<id>` / `?county_line=<id>` from a subject's page; 404 if the user cannot see it."""
-    models = services.SUBJECT_MODELS
+    models = record_services.SUBJECT_MODELS
     chosen: dict[str, list[int]] = {"ocgs": [], "county_lines": [], "nominals": []}
     for param, field in (("ocg", "ocgs"), ("county_line", "county_lines")):
         if request.GET.get(param):
@@ -104,7 +105,7 @@ def _preselected(request: HttpRequest) -> dict[str, list[int]]:
 def _selected_subjects(user: Any, ids: dict[str, list[int]]) -> list[dict[str, Any]]:
     """The ticked subjects to show on the form (only those the user may see are named)."""
     out = []
-    for field, model in services.SUBJECT_MODELS.items():
+    for field, model in record_services.SUBJECT_MODELS.items():
         wanted = ids.get(field) or []
         if not wanted:
             continue
@@ -129,14 +130,14 @@ def _search_subjects(user: Any, query: str, exclude: dict[str, list[int]]) -> li
     )
     return [
         {"field": field, "obj": obj, "kind": model._meta.verbose_name}
-        for field, model in services.SUBJECT_MODELS.items()
+        for field, model in record_services.SUBJECT_MODELS.items()
         for obj in found[field]
     ]
 
 
 def _audit_subject_search(request: HttpRequest, found: list[dict[str, Any]], query: str) -> None:
     """The answer names people (and OCGs and lines): one event naming every id shown."""
-    ids: dict[str, list[int]] = {field: [] for field in services.SUBJECT_MODELS}
+    ids: dict[str, list[int]] = {field: [] for field in record_services.SUBJECT_MODELS}
     for row in found:
         ids[row["field"]].append(row["obj"].pk)
     audit_read(
@@ -198,7 +199,7 @@ def subject_search(request: HttpRequest) -> HttpResponse:
     """htmx: OCGs, lines and nominals the user may see matching what they typed."""
     exclude = {
         f: [pk for v in request.GET.getlist(f) if (pk := as_id(v)) is not None]
-        for f in services.SUBJECT_MODELS
+        for f in record_services.SUBJECT_MODELS
     }
     query = request.GET.get("subject_q", "")
     found = _search_subjects(request.user, query, exclude)
@@ -226,7 +227,7 @@ def record_create(request: HttpRequest) -> HttpResponse:
             form.errors.clear()
         return _render_form(request, form, ids, status=200 if "find" in request.POST else 400)
     try:
-        record = services.intelligence_create(actor=request.user, **form.service_kwargs())
+        record = record_services.intelligence_create(actor=request.user, **form.service_kwargs())
     except ValidationError as error:
         form.add_service_errors(error)
         return _render_form(request, form, ids, status=400)
@@ -285,7 +286,7 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
             request, form, ids, record=record, status=200 if "find" in request.POST else 400
         )
     try:
-        services.intelligence_update(
+        record_services.intelligence_update(
             actor=request.user,
             record=record,
             version=form.cleaned_data["version"],
@@ -353,7 +354,9 @@ def record_delete(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReasonForm(posted(request))
 
     def delete(data: dict[str, Any]) -> str:
-        services.intelligence_delete(actor=request.user, record=record, reason=data["reason"])
+        record_services.intelligence_delete(
+            actor=request.user, record=record, reason=data["reason"]
+        )
         return (
             f"Intelligence record {record.reference} deleted. It stays on file, marked deleted, "
             "and no longer counts in any score."
@@ -384,9 +387,9 @@ def _evidence_subject(request: HttpRequest) -> tuple[str, Any]:
 
 def _require_evidence_role(request: HttpRequest, kind: str | None = None) -> None:
     """The early door (a role that records no evidence at all is refused before any lookup);
-    `services.evidence_add` and `evidence_remove` enforce the per-subject rule themselves."""
-    kinds = [kind] if kind else list(services.EVIDENCE_PERMS)
-    if not any(services.may_add_evidence(request.user, k) for k in kinds):
+    the evidence services enforce the per-subject rule themselves."""
+    kinds = [kind] if kind else list(evidence_services.EVIDENCE_PERMS)
+    if not any(evidence_services.may_add_evidence(request.user, k) for k in kinds):
         raise PermissionDenied
 
 
@@ -407,7 +410,7 @@ def evidence_add(request: HttpRequest) -> HttpResponse:
     )
 
     def record(data: dict[str, Any]) -> str:
-        services.evidence_add(
+        evidence_services.evidence_add(
             actor=request.user,
             **{kind: subject},
             criterion=data["criterion"],
@@ -451,7 +454,7 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReasonForm(posted(request))
 
     def withdraw(data: dict[str, Any]) -> str:
-        services.evidence_remove(actor=request.user, evidence=item, reason=data["reason"])
+        evidence_services.evidence_remove(actor=request.user, evidence=item, reason=data["reason"])
         return "Evidence withdrawn. The audit trail keeps what it said."
 
     if request.method == "POST":

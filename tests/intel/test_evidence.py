@@ -7,7 +7,7 @@ from django.urls import reverse
 from kentsoc.audit.models import AuditEvent
 from kentsoc.intel.models import DefinitionEvidence
 from kentsoc.intel.selectors import definition_gap_labels, definition_gaps, evidence_checklist
-from kentsoc.intel.services import evidence_add, evidence_remove
+from kentsoc.intel.services.evidence import evidence_add, evidence_remove
 from kentsoc.web.extensions import sections_for
 from tests.factories import (
     CountyLineFactory,

@@ -7,7 +7,7 @@ from django.utils import timezone
 from countylines.models import CountyLine
 from kentsoc.audit.models import AuditEvent
 from kentsoc.intel.models import FactorClaim, IntelligenceRecord
-from kentsoc.intel.services import (
+from kentsoc.intel.services.records import (
     intelligence_create,
     intelligence_delete,
     intelligence_update,

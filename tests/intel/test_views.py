@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from kentsoc.audit.models import AuditEvent
 from kentsoc.intel.models import DefinitionEvidence, IntelligenceRecord
-from kentsoc.intel.services import evidence_add, intelligence_create
+from kentsoc.intel.services.evidence import evidence_add
+from kentsoc.intel.services.records import intelligence_create
 from tests.factories import (
     CountyLineFactory,
     NominalFactory,

@@ -22,7 +22,7 @@ from countylines.choices import LineStatus
 from countylines.models import CountyLine
 from kentsoc import broker
 from kentsoc.intel.models import IntelligenceRecord
-from kentsoc.intel.services import intelligence_create
+from kentsoc.intel.services.records import intelligence_create
 from kentsoc.matrix import services, sweeper
 from kentsoc.matrix.tasks import rescore_subject
 from tests.factories import days_ago, make_line

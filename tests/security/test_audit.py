@@ -159,7 +159,8 @@ SERVICE_MODULES = [
     "disruptions/services/court_results.py",
     "disruptions/services/disruptions.py",
     "disruptions/services/operations.py",
-    "kentsoc/intel/services.py",
+    "kentsoc/intel/services/evidence.py",
+    "kentsoc/intel/services/records.py",
     "kentsoc/org/services.py",
     "kentsoc/accounts/officers.py",
 ]
@@ -171,7 +172,9 @@ NOT_A_CHANGE = {
     "kentsoc/lifetime/services/attention.py:attention_items_refresh": (
         "the daily task's to-do list, derived"
     ),
-    "kentsoc/intel/services.py:claim_errors": "validation only; `.add` is on a set of messages",
+    "kentsoc/intel/services/records.py:claim_errors": (
+        "validation only; `.add` is on a set of messages"
+    ),
     "kentsoc/org/services.py:officer_sync_group": "group follows the role; its callers audit",
     "countylines/services/base.py:record_status_change": "a line's status history; callers audit",
 }

@@ -35,7 +35,8 @@ from countylines.services.lines import line_nominate
 from countylines.services.people import person_at_risk_create, referral_create
 from disruptions import services as disruption_services
 from disruptions.choices import DisruptionStatus
-from kentsoc.intel import services as intel_services
+from kentsoc.intel.services import evidence as evidence_services
+from kentsoc.intel.services import records as record_services
 from kentsoc.lifetime.services.conditions import condition_add
 from kentsoc.lifetime.services.scpos import scpo_apply
 from kentsoc.lifetime.services.training import training_create
@@ -318,7 +319,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "record OCG definition evidence": Action(
         perm="intel.add_ocg_evidence",
-        service=lambda u, w: intel_services.evidence_add(
+        service=lambda u, w: evidence_services.evidence_add(
             actor=u, ocg=w["developing"], criterion="serious_crime", text="Class A supply"
         ),
         doors=(
@@ -371,7 +372,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "record county-line definition evidence": Action(
         perm="intel.add_line_evidence",
-        service=lambda u, w: intel_services.evidence_add(
+        service=lambda u, w: evidence_services.evidence_add(
             actor=u, county_line=w["line"], criterion="deal_line", text="Test purchase"
         ),
         doors=(
@@ -413,7 +414,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "create an intelligence record": Action(
         perm="intel.add_intelligencerecord",
-        service=lambda u, w: intel_services.intelligence_create(
+        service=lambda u, w: record_services.intelligence_create(
             actor=u,
             information_date=TODAY - datetime.timedelta(days=1),
             summary="Fictional: runners seen at the station",

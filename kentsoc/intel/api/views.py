@@ -12,7 +12,6 @@ from rest_framework.response import Response
 from countylines import selectors as line_selectors
 from countylines.api.serializers import CountyLineSerializer
 from kentsoc.audit.services import audit_view
-from kentsoc.intel import services
 from kentsoc.intel.api.serializers import (
     CountyLineEvidenceInput,
     DeleteInput,
@@ -22,6 +21,8 @@ from kentsoc.intel.api.serializers import (
 from kentsoc.intel.filters import IntelligenceRecordFilterSet
 from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.intel.selectors import intelligence_get, intelligence_list
+from kentsoc.intel.services import evidence as evidence_services
+from kentsoc.intel.services import records as record_services
 from kentsoc.web.api import (
     ActionPermissions,
     AuditedListMixin,
@@ -71,7 +72,7 @@ class IntelligenceRecordViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("version", None)
-        record = services.intelligence_create(actor=request.user, **data)
+        record = record_services.intelligence_create(actor=request.user, **data)
         return Response(
             self.get_serializer(self._fresh(record.pk)).data, status=status.HTTP_201_CREATED
         )
@@ -86,7 +87,7 @@ class IntelligenceRecordViewSet(
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
         changes.pop("version", None)
-        services.intelligence_update(
+        record_services.intelligence_update(
             actor=request.user, record=record, version=self.client_version(), **changes
         )
         return Response(self.get_serializer(self._fresh(record.pk)).data)
@@ -97,7 +98,7 @@ class IntelligenceRecordViewSet(
         self.check_object_permissions(request, record)
         body = DeleteInput(data=request.data if isinstance(request.data, Mapping) else {})
         body.is_valid(raise_exception=True)
-        services.intelligence_delete(
+        record_services.intelligence_delete(
             actor=request.user, record=record, reason=body.validated_data["reason"]
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -112,7 +113,7 @@ class OcgEvidenceViewSet(viewsets.GenericViewSet):
 
     serializer_class = OcgSerializer
     permission_classes = [permissions.IsAuthenticated, CanViewOcgs, ActionPermissions]
-    action_permissions = {"evidence": services.EVIDENCE_PERMS["ocg"]}
+    action_permissions = {"evidence": evidence_services.EVIDENCE_PERMS["ocg"]}
 
     def get_queryset(self):
         return ocg_selectors.ocg_list(user=self.request.user)
@@ -124,7 +125,7 @@ class OcgEvidenceViewSet(viewsets.GenericViewSet):
         self.check_object_permissions(request, ocg)
         body = EvidenceInput(data=request.data)
         body.is_valid(raise_exception=True)
-        services.evidence_add(actor=request.user, ocg=ocg, **body.validated_data)
+        evidence_services.evidence_add(actor=request.user, ocg=ocg, **body.validated_data)
         ocg = ocg_selectors.ocg_get(user=request.user, pk=ocg.pk)
         return Response(self.get_serializer(ocg).data, status=status.HTTP_201_CREATED)
 
@@ -134,7 +135,7 @@ class CountyLineEvidenceViewSet(viewsets.GenericViewSet):
 
     serializer_class = CountyLineSerializer
     permission_classes = [permissions.IsAuthenticated, ActionPermissions]
-    action_permissions = {"evidence": services.EVIDENCE_PERMS["county_line"]}
+    action_permissions = {"evidence": evidence_services.EVIDENCE_PERMS["county_line"]}
 
     def get_queryset(self):
         return line_selectors.line_list(user=self.request.user)
@@ -146,6 +147,6 @@ class CountyLineEvidenceViewSet(viewsets.GenericViewSet):
         self.check_object_permissions(request, line)
         body = CountyLineEvidenceInput(data=request.data)
         body.is_valid(raise_exception=True)
-        services.evidence_add(actor=request.user, county_line=line, **body.validated_data)
+        evidence_services.evidence_add(actor=request.user, county_line=line, **body.validated_data)
         line = line_selectors.line_get(user=request.user, pk=line.pk)
         return Response(self.get_serializer(line).data, status=status.HTTP_201_CREATED)

@@ -1,4 +1,4 @@
-"""Writes of intelligence records and definition evidence.
+"""Writes of intelligence records (definition evidence: kentsoc.intel.services.evidence).
 
 Each write checks the actor's permission, validates its input with field messages, writes an audit
 row in the same transaction and marks the scores of every subject it touches stale (the worker
@@ -26,8 +26,9 @@ from kentsoc.intel.choices import (
     IntelligenceAssessment,
     SourceEvaluation,
 )
-from kentsoc.intel.models import DefinitionEvidence, FactorClaim, IntelligenceRecord
-from kentsoc.intel.selectors import can_read_conditions, criteria_for
+from kentsoc.intel.models import FactorClaim, IntelligenceRecord
+from kentsoc.intel.selectors import can_read_conditions
+from kentsoc.intel.services.common import parse_ids
 from kentsoc.org.scoping import access_for
 from kentsoc.trh.choices import RankedSubject
 from kentsoc.trh.factors import (
@@ -37,7 +38,6 @@ from kentsoc.trh.factors import (
     factor_claim_error,
 )
 from ocg.models import OCG, Nominal
-from ocg.services.lifecycle import ocg_evidence_recorded
 
 # Our own references are generated; a hand-typed one in that form could collide with a later one.
 GENERATED_REFERENCE = re.compile(r"^INT-\d+$", re.IGNORECASE)
@@ -69,19 +69,6 @@ def _mark_stale(*, ocg_ids: Iterable[int], county_line_ids: Iterable[int]) -> No
 def _require_perm(actor: Any, perm: str, doing: str) -> None:
     if actor is None or not actor.has_perm(perm):
         raise PermissionDenied(f"You do not have permission to {doing}.")
-
-
-def _ids(field: str, values: Iterable[Any] | None, errors: dict[str, list[str]]) -> list[int]:
-    ids: list[int] = []
-    for value in values or ():
-        pk = getattr(value, "pk", value)
-        if isinstance(pk, bool):
-            pk = None
-        try:
-            ids.append(int(pk))
-        except (TypeError, ValueError):
-            errors.setdefault(field, []).append(f"{value!r} is not a valid id.")
-    return sorted(set(ids))
 
 
 def _check_visible(
@@ -298,9 +285,9 @@ def intelligence_create(
         record=None,
     )
     subjects = {
-        "ocgs": _ids("ocgs", ocgs, errors),
-        "county_lines": _ids("county_lines", county_lines, errors),
-        "nominals": _ids("nominals", nominals, errors),
+        "ocgs": parse_ids("ocgs", ocgs, errors),
+        "county_lines": parse_ids("county_lines", county_lines, errors),
+        "nominals": parse_ids("nominals", nominals, errors),
     }
     if not any(subjects.values()) and not any(f in errors for f in SUBJECT_FIELDS):
         errors.setdefault("ocgs", []).append(
@@ -387,7 +374,7 @@ def intelligence_update(
     subjects = dict(before)
     for field in SUBJECT_FIELDS:
         if field in changes:
-            subjects[field] = _ids(field, changes[field], errors)
+            subjects[field] = parse_ids(field, changes[field], errors)
             _check_visible(actor, field, subjects[field], errors, already=before[field])
     if not any(subjects.values()) and not any(f in errors for f in SUBJECT_FIELDS):
         errors.setdefault("ocgs", []).append(
@@ -463,120 +450,3 @@ def intelligence_delete(
         county_line_ids=record.county_lines.values_list("pk", flat=True),
     )
     return record
-
-
-# Who may record (and withdraw) definition evidence, by kind of subject: the role that develops
-# that kind of subject (see org/roles.py). Pages and the API ask `may_add_evidence`; the services
-# refuse everyone else, so no door can differ.
-EVIDENCE_PERMS = {"ocg": "intel.add_ocg_evidence", "county_line": "intel.add_line_evidence"}
-_EVIDENCE_OWNERS = {
-    "ocg": "OCG coordinators, researchers and supervisors",
-    "county_line": "CLGT officers and supervisors",
-}
-
-
-def may_add_evidence(actor: Any, kind: str) -> bool:
-    """Whether the actor's role may record definition evidence on this kind of subject."""
-    return actor is not None and actor.has_perm(EVIDENCE_PERMS[kind])
-
-
-def _evidence_subject(
-    actor: Any, ocg: OCG | None, county_line: CountyLine | None, doing: str
-) -> tuple[str, Any]:
-    if (ocg is None) == (county_line is None):
-        raise TypeError("Give exactly one of ocg= or county_line=.")
-    kind = "ocg" if ocg is not None else "county_line"
-    subject = ocg if ocg is not None else county_line
-    if not may_add_evidence(actor, kind):
-        raise PermissionDenied(
-            f"Only {_EVIDENCE_OWNERS[kind]} may {doing} on "
-            f"{subject._meta.verbose_name_plural} (permission {EVIDENCE_PERMS[kind]} is missing)."
-        )
-    if not type(subject).objects.visible_to(actor).filter(pk=subject.pk).exists():
-        raise PermissionDenied(f"You may not see this {subject._meta.verbose_name}.")
-    return kind, subject
-
-
-@transaction.atomic
-def evidence_add(
-    *,
-    actor: Any,
-    ocg: OCG | None = None,
-    county_line: CountyLine | None = None,
-    criterion: str,
-    text: str,
-    records: Iterable[Any] = (),
-) -> DefinitionEvidence:
-    """Record evidence that the subject meets one criterion of its definition. Only the role that
-    develops that kind of subject may; the subject's own rule then runs (an OCG nomination moves
-    into development)."""
-    kind, subject = _evidence_subject(actor, ocg, county_line, "record definition evidence")
-    criteria = criteria_for(ocg=ocg, county_line=county_line)
-    errors: dict[str, list[str]] = {}
-    if criterion not in criteria.values:
-        errors["criterion"] = [
-            f"{criterion!r} is not a criterion of the {subject._meta.verbose_name} definition. "
-            f"Choose one of: {', '.join(criteria.values)}."
-        ]
-    text = (text or "").strip() if isinstance(text, str) else ""
-    if not text:
-        errors["text"] = ["Enter the evidence for this criterion."]
-    record_ids = _ids("records", records, errors)
-    if record_ids:
-        visible = dict(
-            IntelligenceRecord.objects.visible_to(actor)
-            .filter(pk__in=record_ids)
-            .values_list("pk", "deleted_at")
-        )
-        missing = [pk for pk in record_ids if pk not in visible]
-        deleted = [pk for pk in record_ids if visible.get(pk) is not None]
-        if missing:
-            errors.setdefault("records", []).append(
-                f"No intelligence record you may see has id {', '.join(map(str, missing))}."
-            )
-        if deleted:
-            errors.setdefault("records", []).append(
-                f"Deleted records cannot support evidence: id {', '.join(map(str, deleted))}."
-            )
-    if errors:
-        raise ValidationError(errors)
-
-    evidence = DefinitionEvidence.objects.create(
-        **{kind: subject}, criterion=criterion, text=text, created_by=actor
-    )
-    evidence.records.set(record_ids)
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        obj=evidence,
-        changes={kind: subject.pk, "criterion": criterion, "text": text, "records": record_ids},
-    )
-    if kind == "ocg":
-        ocg_evidence_recorded(actor=actor, ocg=subject)
-    return evidence
-
-
-@transaction.atomic
-def evidence_remove(*, actor: Any, evidence: DefinitionEvidence, reason: str) -> None:
-    """Withdraw evidence entered in error. The audit row keeps what it said and why it went."""
-    kind, subject = _evidence_subject(
-        actor, evidence.ocg, evidence.county_line, "withdraw definition evidence"
-    )
-    reason = (reason or "").strip() if isinstance(reason, str) else ""
-    if not reason:
-        raise ValidationError({"reason": ["Say why this evidence is withdrawn."]})
-    audit_record(
-        actor=actor,
-        action=AuditAction.DELETE,
-        obj=evidence,
-        changes={
-            kind: subject.pk,
-            "criterion": evidence.criterion,
-            "text": evidence.text,
-            "records": sorted(evidence.records.values_list("pk", flat=True)),
-            "recorded_by": evidence.created_by_id,
-            "recorded_at": evidence.created_at,
-        },
-        reason=reason,
-    )
-    evidence.delete()

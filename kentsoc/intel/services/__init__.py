@@ -1,0 +1,1 @@
+"""Writes of intelligence: records (records.py) and definition evidence (evidence.py)."""
