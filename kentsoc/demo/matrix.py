@@ -14,7 +14,6 @@ before that, month ends for the year before that. Idempotent: every run rewrites
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from dataclasses import dataclass
 from typing import TextIO
@@ -22,17 +21,11 @@ from typing import TextIO
 from django.db import transaction
 from django.utils import timezone
 
+from kentsoc.dates import add_months
 from kentsoc.matrix.recompute import recompute_all
 
 DAILY_DAYS = 125  # a little more than the dashboard's 120-day trend
 WEEKLY_WEEKS = 52
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later (or earlier), clamped to the end of a shorter month."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month0 = divmod(index, 12)
-    return datetime.date(year, month0 + 1, min(day.day, calendar.monthrange(year, month0 + 1)[1]))
 
 
 @dataclass(frozen=True)
