@@ -11,7 +11,7 @@ from kentsoc.org.choices import Role
 from kentsoc.org.models import Division, Team
 from ocg.choices import Criminality, CustodyStatus, OcgStatus
 from ocg.models import OCG, Membership, Nominal
-from ocg.search import nominal_query
+from ocg.search import nominal_query, ocg_query
 
 _TEXT = forms.TextInput(attrs={"type": "search"})
 TIER_CHOICES = [("1", "Tier 1"), ("2", "Tier 2"), ("3", "Tier 3")]
@@ -76,17 +76,13 @@ class OcgFilterSet(django_filters.FilterSet):
 
     def filter_text(self, queryset: QuerySet[OCG], name: str, value: str) -> QuerySet[OCG]:
         value = value.strip()
-        if not value:
+        match = ocg_query(value)
+        if match is None:
             return queryset
         members = Membership.objects.filter(ocg=OuterRef("pk")).filter(
             nominal_query(value, prefix="nominal__")
         )
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(reference__icontains=value)
-            | Q(summary__icontains=value)
-            | Exists(members)
-        )
+        return queryset.filter(match | Q(summary__icontains=value) | Exists(members))
 
     def filter_tier(self, queryset: QuerySet[OCG], name: str, value: str) -> QuerySet[OCG]:
         # `score_tier` is annotated by ocg.scores.with_scores (the matrix's current score).

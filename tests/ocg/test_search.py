@@ -81,3 +81,21 @@ def test_every_door_finds_the_same_people_for_the_same_words(coordinator, force,
     assert [n.pk for n in picker] == [n.pk for n in listed] == [people["jo"].pk]
     assert [n["id"] for n in through_api] == [people["jo"].pk]
     assert [o["id"] for o in ocgs] == [ocg.pk]
+
+
+@pytest.mark.parametrize("typed", ["OCG-0042", "ocg 42", "OCG0042", "ocg-42"])
+def test_the_ocg_list_finds_a_group_by_its_reference_typed_loosely(coordinator, force, typed):
+    wanted = make_ocg(division=force["divisions"]["north"], reference="OCG-0042", name="Crew")
+    make_ocg(division=force["divisions"]["north"], reference="OCG-0007", name="Other")
+    api = APIClient()
+    api.force_authenticate(coordinator)
+    assert [o["id"] for o in api.get("/api/ocgs/", {"q": typed}).json()["results"]] == [wanted.pk]
+
+
+def test_the_ocg_list_matches_every_word_of_a_name_in_any_order(coordinator, force):
+    wanted = make_ocg(division=force["divisions"]["north"], name="Blaze Street Crew")
+    make_ocg(division=force["divisions"]["north"], name="Harbour Crew")
+    api = APIClient()
+    api.force_authenticate(coordinator)
+    found = api.get("/api/ocgs/", {"q": "crew blaze"}).json()["results"]
+    assert [o["id"] for o in found] == [wanted.pk]
