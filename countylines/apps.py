@@ -7,6 +7,7 @@ class CountyLinesConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: it reads models, which are not loaded when this module is.
-        from countylines import extensions
+        from countylines import extensions, pickers
 
         extensions.register()
+        pickers.register()

@@ -12,6 +12,7 @@ from countylines.models import CountyLine, CountyLineDistrict, PersonAtRisk
 from countylines.phones import digits_for_search
 from countylines.search import filter_lines, has_deal_line
 from kentsoc.org.models import Division
+from kentsoc.web.pickers import PickerFilterSet, PickerWidget
 
 _TEXT = forms.TextInput(attrs={"type": "search"})
 
@@ -31,7 +32,7 @@ class _NullsLastOrdering(django_filters.OrderingFilter):
         return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
 
 
-class CountyLineFilterSet(django_filters.FilterSet):
+class CountyLineFilterSet(PickerFilterSet):
     q = django_filters.CharFilter(
         method="filter_text", label="Name, reference or deal line", widget=_TEXT
     )
@@ -49,7 +50,10 @@ class CountyLineFilterSet(django_filters.FilterSet):
     )
     exporting_area = django_filters.CharFilter(lookup_expr="icontains", label="Exporting area")
     deal_line = django_filters.CharFilter(method="filter_deal_line", label="Deal-line number")
-    ocg = django_filters.CharFilter(method="filter_ocg", label="OCG (id or reference)")
+    # The API also takes the OCG's reference (`?ocg=OCG-0003`); the page's picker sends the id.
+    ocg = django_filters.CharFilter(
+        method="filter_ocg", label="OCG", widget=PickerWidget("ocg"), help_text="Name or reference"
+    )
     ordering = _NullsLastOrdering(
         fields=(
             ("reference", "reference"),

@@ -9,9 +9,10 @@ from disruptions.choices import CourtOutcome, DisruptionStatus, ImpactGrade, Str
 from disruptions.models import CourtResult, Disruption, Operation
 from disruptions.selectors import in_division
 from kentsoc.org.models import Division, Team
+from kentsoc.web.pickers import PickerFilterSet, PickerWidget
 
 
-class DisruptionFilterSet(django_filters.FilterSet):
+class DisruptionFilterSet(PickerFilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search narrative")
     status = django_filters.ChoiceFilter(choices=DisruptionStatus.choices)
     strand = django_filters.ChoiceFilter(choices=Strand.choices, label="4P strand")
@@ -24,10 +25,27 @@ class DisruptionFilterSet(django_filters.FilterSet):
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="From")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="To")
     operation = django_filters.ModelChoiceFilter(queryset=Operation.objects.all())
-    ocg = django_filters.NumberFilter(field_name="ocgs", label="OCG id")
-    county_line = django_filters.NumberFilter(field_name="county_lines", label="County line id")
-    nominal = django_filters.NumberFilter(field_name="nominals", label="Nominal id")
-    officer = django_filters.NumberFilter(field_name="officer", label="Officer (user id)")
+    ocg = django_filters.NumberFilter(
+        field_name="ocgs", label="OCG", widget=PickerWidget("ocg"), help_text="Name or reference"
+    )
+    county_line = django_filters.NumberFilter(
+        field_name="county_lines",
+        label="County line",
+        widget=PickerWidget("county-line"),
+        help_text="Name, reference or deal-line number",
+    )
+    nominal = django_filters.NumberFilter(
+        field_name="nominals",
+        label="Person (nominal)",
+        widget=PickerWidget("nominal"),
+        help_text="Name, alias or reference",
+    )
+    officer = django_filters.NumberFilter(
+        field_name="officer",
+        label="Officer",
+        widget=PickerWidget("officer"),
+        help_text="Name or collar number",
+    )
 
     class Meta:
         model = Disruption
@@ -40,7 +58,7 @@ class DisruptionFilterSet(django_filters.FilterSet):
         return queryset.filter(in_division(value)) if value else queryset
 
 
-class CourtResultFilterSet(django_filters.FilterSet):
+class CourtResultFilterSet(PickerFilterSet):
     outcome = django_filters.ChoiceFilter(choices=CourtOutcome.choices)
     date_from = django_filters.DateFilter(field_name="result_date", lookup_expr="gte", label="From")
     date_to = django_filters.DateFilter(field_name="result_date", lookup_expr="lte", label="To")
@@ -48,7 +66,12 @@ class CourtResultFilterSet(django_filters.FilterSet):
         field_name="disruption__team", queryset=Team.objects.all()
     )
     disruption = django_filters.NumberFilter(field_name="disruption")
-    nominal = django_filters.NumberFilter(field_name="nominal")
+    nominal = django_filters.NumberFilter(
+        field_name="nominal",
+        label="Person (nominal)",
+        widget=PickerWidget("nominal"),
+        help_text="Name, alias or reference",
+    )
 
     class Meta:
         model = CourtResult

@@ -7,7 +7,7 @@ class OcgConfig(AppConfig):
     verbose_name = "Organised crime groups"
 
     def ready(self) -> None:
-        from ocg import panels
+        from ocg import panels, pickers
         from ocg.reference import sync_criminality_types
 
         post_migrate.connect(
@@ -15,3 +15,4 @@ class OcgConfig(AppConfig):
         )
 
         panels.register()
+        pickers.register()

@@ -14,6 +14,7 @@ from kentsoc.intel.choices import (
 from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.trh.choices import UNSCORABLE_ASSESSMENTS, UNSCORABLE_SOURCES
 from kentsoc.trh.factors import claimable_factors
+from kentsoc.web.pickers import PickerFilterSet, PickerWidget
 from kentsoc.web.widgets import DatePairWidget
 
 _YES_NO = forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")])
@@ -27,7 +28,7 @@ def _factor_choices() -> list[tuple[str, str]]:
     return sorted(labels.items(), key=lambda item: item[1])
 
 
-class IntelligenceRecordFilterSet(django_filters.FilterSet):
+class IntelligenceRecordFilterSet(PickerFilterSet):
     q = django_filters.CharFilter(method="filter_text", label="Text")
     source_evaluation = django_filters.ChoiceFilter(choices=SourceEvaluation.choices)
     intelligence_assessment = django_filters.ChoiceFilter(choices=IntelligenceAssessment.choices)
@@ -40,9 +41,21 @@ class IntelligenceRecordFilterSet(django_filters.FilterSet):
         label="Information date (from – to)",
         widget=DatePairWidget("Information date"),
     )
-    ocg = django_filters.NumberFilter(field_name="ocgs", label="OCG id")
-    county_line = django_filters.NumberFilter(field_name="county_lines", label="County line id")
-    nominal = django_filters.NumberFilter(field_name="nominals", label="Nominal id")
+    ocg = django_filters.NumberFilter(
+        field_name="ocgs", label="OCG", widget=PickerWidget("ocg"), help_text="Name or reference"
+    )
+    county_line = django_filters.NumberFilter(
+        field_name="county_lines",
+        label="County line",
+        widget=PickerWidget("county-line"),
+        help_text="Name, reference or deal-line number",
+    )
+    nominal = django_filters.NumberFilter(
+        field_name="nominals",
+        label="Person (nominal)",
+        widget=PickerWidget("nominal"),
+        help_text="Name, alias or reference",
+    )
     factor = django_filters.ChoiceFilter(
         choices=_factor_choices, method="filter_factor", label="Claims factor"
     )

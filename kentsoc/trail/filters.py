@@ -3,23 +3,31 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
+from kentsoc.trail.record_types import record_type_choices
+from kentsoc.web.pickers import PickerFilterSet, PickerWidget
 from kentsoc.web.widgets import DatePairWidget
 
 
-class AuditEventFilterSet(django_filters.FilterSet):
+class AuditEventFilterSet(PickerFilterSet):
     who = django_filters.CharFilter(
         field_name="actor_username",
         lookup_expr="iexact",
-        label="Who (username)",
-        help_text="The exact username, e.g. coordinator.north",
+        label="Who",
+        help_text="Name, username or collar number",
+        widget=PickerWidget("officer-username"),
     )
     action = django_filters.ChoiceFilter(choices=AuditAction.choices, empty_label="Any action")
+    # The page offers the kinds the trail holds by name (read when the form is drawn, never for
+    # the API); the API still takes the stored form, e.g. ?object_type=ocg.ocg.
     object_type = django_filters.CharFilter(
-        method="filter_object_type", label="Object type", help_text="e.g. ocg.ocg or auth.user"
+        method="filter_object_type",
+        label="Kind of record",
+        widget=forms.Select(choices=record_type_choices),
     )
     object_id = django_filters.CharFilter(field_name="object_id", label="Object id")
     date = django_filters.DateFromToRangeFilter(

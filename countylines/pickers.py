@@ -1,0 +1,68 @@
+"""The OCG and county-line pickers of list filters (kentsoc.web.pickers): found by the one subject
+search (name, loose reference, a line's deal-line number), among those the user may see, each
+answer audited as the subject search-as-you-type is."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Model, QuerySet
+
+from countylines.models import CountyLine
+from countylines.search import MIN_LENGTH, filter_lines, filter_ocgs
+from kentsoc.audit.choices import AuditAction
+from kentsoc.audit.services import audit_read
+from kentsoc.web.pickers import Choice, Picker, Search, register_picker
+from ocg.models import OCG
+
+LIMIT = 10
+
+
+def _searcher(model: type[Model], find: Any) -> Search:
+    def search(user: Any, text: str, query: Iterable[tuple[str, Any]]) -> list[Choice]:
+        found: list[Any] = []
+        if len(text.strip()) >= MIN_LENGTH:
+            visible: QuerySet = model.objects.visible_to(user)
+            found = list(find(visible, text).order_by("name", "reference", "pk")[:LIMIT])
+        audit_read(
+            actor=user,
+            model=model,
+            ids=[o.pk for o in found],
+            query=query,
+            action=AuditAction.SEARCH,
+        )
+        return [Choice(str(o.pk), str(o)) for o in found]
+
+    return search
+
+
+def _labeller(model: type[Model]) -> Any:
+    def label(user: Any, value: str) -> str | None:
+        if not value.isdecimal():
+            return None
+        found = model.objects.visible_to(user).filter(pk=value).first()
+        return str(found) if found else None
+
+    return label
+
+
+def register() -> None:
+    register_picker(
+        Picker(
+            kind="ocg",
+            noun="OCG",
+            search=_searcher(OCG, filter_ocgs),
+            label=_labeller(OCG),
+            permission="ocg.view_ocg",
+        )
+    )
+    register_picker(
+        Picker(
+            kind="county-line",
+            noun="county line",
+            search=_searcher(CountyLine, filter_lines),
+            label=_labeller(CountyLine),
+            permission="countylines.view_countyline",
+        )
+    )
