@@ -3,15 +3,16 @@
 Every picker, filter and API that looks up an OCG or a line matches the same way, so a name, a
 reference or a phone number finds the same subjects on every page:
 
-- each word typed must appear in the name (a line's brand, an OCG's name) or the reference, in any
-  case ("blaze crew" finds "Blaze Street Crew");
+- each word typed (up to five) must appear in the name (a line's brand, an OCG's name) or the
+  reference, in any case ("blaze crew" finds "Blaze Street Crew");
 - a reference may be typed loosely: "cl12", "CL 0012" and "cl-12" all find CL-0012 (and "ocg 3"
   finds OCG-0003);
 - a deal-line number finds its line in any spelling: "07700 900123", "+44 7700 900123",
   "0044-7700-900123", or the last digits ("900123").
 
-It lives with county lines because it reads both subjects (lines sit above OCGs in the layers).
-Nominals (people) have their own search in ocg; this one names no person.
+It lives with county lines because it reads both subjects (lines sit above OCGs in the layers);
+the OCG half is ocg's own rule (ocg.search.ocg_query), which the OCG list uses too. Nominals
+(people) have their own search in ocg; this one names no person.
 """
 
 from __future__ import annotations
@@ -25,30 +26,17 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from countylines.models import CountyLine, DealLine
 from countylines.phones import digits_for_search
 from ocg.models import OCG
+from ocg.search import ocg_query, search_words
 
 MIN_LENGTH = 2
 """Search-as-you-type answers nothing for fewer characters: one letter matches half the force."""
 
 # A loose reference: the prefix, any separator, the number with or without its leading zeros.
-_REFERENCE = re.compile(r"^(OCG|CL)[\s\-_/]*0*(\d{1,6})$", re.IGNORECASE)
+_REFERENCE = re.compile(r"^CL[\s\-_/]*0*(\d{1,6})$", re.IGNORECASE)
 # Only digits, spaces, dashes, brackets, dots and a leading plus: a phone number being typed.
 _PHONE_LIKE = re.compile(r"^\+?[\d\s\-().]+$")
 # Fewer digits than this would match most numbers: "07" is in every deal line.
 _MIN_PHONE_DIGITS = 4
-
-
-def _words_q(text: str) -> Q:
-    match = Q()
-    for word in text.split():
-        match &= Q(name__icontains=word) | Q(reference__icontains=word)
-    return match
-
-
-def _reference_q(text: str, prefix: str) -> Q | None:
-    found = _REFERENCE.match(text)
-    if found is None or found.group(1).upper() != prefix:
-        return None
-    return Q(reference__iexact=f"{prefix}-{int(found.group(2)):04d}")
 
 
 def phone_digits(text: str) -> str | None:
@@ -69,26 +57,15 @@ def line_q(text: str) -> Q | None:
     text = (text or "").strip()
     if not text:
         return None
-    match = _words_q(text)
-    reference = _reference_q(text, "CL")
-    if reference is not None:
-        match |= reference
+    match = Q()
+    for word in search_words(text):
+        match &= Q(name__icontains=word) | Q(reference__icontains=word)
+    loose = _REFERENCE.match(text)
+    if loose is not None:
+        match |= Q(reference__iexact=f"CL-{int(loose.group(1)):04d}")
     digits = phone_digits(text)
     if digits is not None:
         match |= Q(has_deal_line(digits))
-    return match
-
-
-def ocg_q(text: str) -> Q | None:
-    """What an OCG must match for the text; None when the text asks for nothing. A phone number
-    finds no OCG: numbers belong to lines, and the line's page links its OCG."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    match = _words_q(text)
-    reference = _reference_q(text, "OCG")
-    if reference is not None:
-        match |= reference
     return match
 
 
@@ -98,7 +75,7 @@ def filter_lines(queryset: QuerySet[CountyLine], text: str) -> QuerySet[CountyLi
 
 
 def filter_ocgs(queryset: QuerySet[OCG], text: str) -> QuerySet[OCG]:
-    match = ocg_q(text)
+    match = ocg_query(text)
     return queryset if match is None else queryset.filter(match)
 
 

@@ -30,15 +30,10 @@ from kentsoc.web.api import (
     ActionPermissions,
     AuditedListMixin,
     VersionedUpdateMixin,
+    read_input,
     versioned_update_schema,
 )
 from kentsoc.web.coerce import as_id
-
-
-def _input(serializer_class: type, data: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class CountyLineViewSet(
@@ -82,7 +77,7 @@ class CountyLineViewSet(
 
     @extend_schema(request=s.CountyLineCreateInput, responses={201: s.CountyLineSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = _input(s.CountyLineCreateInput, request.data)
+        data = read_input(s.CountyLineCreateInput, request.data)
         line = line_nominate(
             actor=request.user,
             name=data["name"],
@@ -98,7 +93,7 @@ class CountyLineViewSet(
     @versioned_update_schema(request=s.CountyLineUpdateInput, response=s.CountyLineSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         line = self._line()
-        data = dict(_input(s.CountyLineUpdateInput, request.data))
+        data = read_input(s.CountyLineUpdateInput, request.data)
         data["version"] = self.client_version()
         line_update(actor=request.user, line=line, **data)
         return self._respond(line.pk)
@@ -107,7 +102,7 @@ class CountyLineViewSet(
     @action(detail=True, methods=["post"])
     def nominals(self, request: Request, pk: str) -> Response:
         line = self._line()
-        data = _input(s.NominalLinkInput, request.data)
+        data = read_input(s.NominalLinkInput, request.data)
         line_add_nominal(actor=request.user, line=line, nominal=data["nominal"], role=data["role"])
         return self._respond(line.pk, status.HTTP_201_CREATED)
 
@@ -122,7 +117,7 @@ class CountyLineViewSet(
     @action(detail=True, methods=["post"], url_path="deal-lines")
     def deal_lines(self, request: Request, pk: str) -> Response:
         line = self._line()
-        data = _input(s.DealLineInput, request.data)
+        data = read_input(s.DealLineInput, request.data)
         line_add_deal_line(actor=request.user, line=line, **data)
         return self._respond(line.pk, status.HTTP_201_CREATED)
 
@@ -136,7 +131,7 @@ class CountyLineViewSet(
     @action(detail=True, methods=["post"])
     def dismantle(self, request: Request, pk: str) -> Response:
         line = self._line()
-        data = _input(s.DismantleInput, request.data)
+        data = read_input(s.DismantleInput, request.data)
         line_dismantle(actor=request.user, line=line, date=data["date"], reason=data["reason"])
         return self._respond(line.pk)
 
@@ -144,7 +139,7 @@ class CountyLineViewSet(
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
         line = self._line()
-        data = _input(s.ReasonInput, request.data)
+        data = read_input(s.ReasonInput, request.data)
         line_reject(actor=request.user, line=line, reason=data["reason"])
         return self._respond(line.pk)
 
@@ -152,7 +147,7 @@ class CountyLineViewSet(
     @action(detail=True, methods=["post"])
     def flex(self, request: Request, pk: str) -> Response:
         line = self._line()
-        data = _input(s.FlexInput, request.data)
+        data = read_input(s.FlexInput, request.data)
         line_flex(
             actor=request.user, line=line, division=data.get("division"), reason=data["reason"]
         )
@@ -181,7 +176,7 @@ class PersonAtRiskViewSet(
 
     @extend_schema(request=s.PersonAtRiskCreateInput, responses={201: s.PersonAtRiskSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = _input(s.PersonAtRiskCreateInput, request.data)
+        data = read_input(s.PersonAtRiskCreateInput, request.data)
         line = selectors.line_get(user=request.user, pk=data.pop("county_line"))
         person = person_at_risk_create(actor=request.user, county_line=line, **data)
         return self._respond(person.pk, status.HTTP_201_CREATED)
@@ -190,7 +185,7 @@ class PersonAtRiskViewSet(
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         person = selectors.person_at_risk_get(user=request.user, pk=kwargs["pk"])
         self.check_object_permissions(request, person)
-        data = dict(_input(s.PersonAtRiskUpdateInput, request.data))
+        data = read_input(s.PersonAtRiskUpdateInput, request.data)
         data["version"] = self.client_version()
         person_at_risk_update(actor=request.user, person=person, **data)
         return self._respond(person.pk)
@@ -199,7 +194,7 @@ class PersonAtRiskViewSet(
     @action(detail=True, methods=["post"])
     def referrals(self, request: Request, pk: str) -> Response:
         person = selectors.person_at_risk_get(user=request.user, pk=pk)
-        data = _input(s.ReferralCreateInput, request.data)
+        data = read_input(s.ReferralCreateInput, request.data)
         referral_create(actor=request.user, person=person, **data)
         return self._respond(person.pk, status.HTTP_201_CREATED)
 
@@ -217,6 +212,6 @@ class SafeguardingReferralViewSet(viewsets.GenericViewSet):
     @extend_schema(request=s.ReferralOutcomeInput)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         referral = selectors.referral_get(user=request.user, pk=kwargs["pk"])
-        data = _input(s.ReferralOutcomeInput, request.data)
+        data = read_input(s.ReferralOutcomeInput, request.data)
         referral = referral_record_outcome(actor=request.user, referral=referral, **data)
         return Response(self.get_serializer(referral).data)
