@@ -57,9 +57,13 @@
 
   document.addEventListener("keydown", function (event) {
     var tab = event.target.closest('[data-tabs] [role="tab"]');
-    if (!tab || (event.key !== "ArrowRight" && event.key !== "ArrowLeft")) { return; }
+    var moves = { ArrowRight: 1, ArrowLeft: -1, Home: "first", End: "last" };
+    if (!tab || !(event.key in moves)) { return; }
+    event.preventDefault();
     var tabs = Array.prototype.slice.call(tab.closest("[data-tabs]").querySelectorAll('[role="tab"]'));
-    var next = tabs[(tabs.indexOf(tab) + (event.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length];
+    var move = moves[event.key];
+    var next = move === "first" ? tabs[0] : move === "last" ? tabs[tabs.length - 1]
+      : tabs[(tabs.indexOf(tab) + move + tabs.length) % tabs.length];
     selectTab(tab.closest("[data-tabs]").dataset.tabs, next.dataset.tab);
     next.focus();
   });
