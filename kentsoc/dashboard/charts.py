@@ -13,6 +13,7 @@ from disruptions.choices import DisruptionStatus, ImpactGrade
 from disruptions.models import Disruption
 from kentsoc.dates import add_months
 from kentsoc.matrix.models import ForceSnapshot
+from kentsoc.web.people import day_month, month
 
 TREND_DAYS = 120  # the trend chart: the last four months, daily
 DISRUPTION_MONTHS = 6
@@ -57,7 +58,8 @@ class Trends:
     def trend_chart(self) -> dict:
         return {
             "type": "line",
-            "labels": [p.on.isoformat() for p in self.trend],
+            # People read the axis ("1 Dec"); the CSV download keeps ISO dates.
+            "labels": [day_month(p.on) for p in self.trend],
             "datasets": [
                 {
                     "label": "Active lines",
@@ -78,7 +80,7 @@ class Trends:
     def ocg_chart(self) -> dict:
         return {
             "type": "bar",
-            "labels": [p.month.strftime("%b %Y") for p in self.ocg_growth],
+            "labels": [month(p.month) for p in self.ocg_growth],
             "datasets": [
                 {
                     "label": "Mapped and scored OCGs",

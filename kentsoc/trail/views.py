@@ -16,6 +16,7 @@ from kentsoc.audit.services import audit_export, audit_log_viewed
 from kentsoc.audit.templatetags.audit_tags import as_json
 from kentsoc.dates import today
 from kentsoc.trail.api.serializers import AuditEventSerializer
+from kentsoc.trail.details import details_in_words
 from kentsoc.trail.filters import AuditEventFilterSet
 from kentsoc.web.generic import FilteredListView
 
@@ -62,6 +63,10 @@ class AuditEventListView(FilteredListView):
             "can_export": can_export_audit_log(self.request.user),
             "json_url": f"?{query.urlencode()}",
         }
+
+    def get_page_context(self, rows: list[Any]) -> dict[str, Any]:
+        # The page names officers, teams and records; the CSV and JSON keep the stored ids.
+        return {"events": details_in_words(rows, user=self.request.user)}
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         export = request.GET.get("format")

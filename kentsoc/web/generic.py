@@ -112,6 +112,10 @@ class FilteredListView(LoginRequiredMixin, PermissionRequiredMixin, View):
     def get_extra_context(self) -> dict[str, Any]:
         return {}
 
+    def get_page_context(self, rows: list[Any]) -> dict[str, Any]:
+        """Context worked out from the page's rows (names for the ids they hold, say)."""
+        return {}
+
     def audit(
         self,
         queryset: QuerySet,
@@ -166,9 +170,9 @@ class FilteredListView(LoginRequiredMixin, PermissionRequiredMixin, View):
             )
         paginator = Paginator(queryset, self.paginate_by)
         page = paginator.get_page(request.GET.get("page"))
+        # The page's rows are read once here; the template iterates the same list.
+        page.object_list = list(page.object_list)
         if self.audit_reads:
-            # The page's rows are read once here; the template iterates the same list.
-            page.object_list = list(page.object_list)
             self.audit(queryset, rows=page.object_list, total=paginator.count)
         query = request.GET.copy()
         query.pop("page", None)
@@ -180,6 +184,7 @@ class FilteredListView(LoginRequiredMixin, PermissionRequiredMixin, View):
             "csv_url": f"?{query.urlencode()}&format=csv" if query else "?format=csv",
             "title": self.title,
             **self.get_extra_context(),
+            **self.get_page_context(page.object_list),
         }
         htmx = getattr(request, "htmx", None)
         if htmx and not htmx.boosted:

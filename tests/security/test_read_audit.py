@@ -352,7 +352,7 @@ def test_the_audit_page_shows_a_long_list_of_ids_in_brief(world):
     audit_read(actor=analyst, model="ocg.nominal", ids=list(range(1, 501)), query={"q": "x"})
     page = _web(world.users["auditor"]).get(reverse("audit:list"), {"action": "list"})
     text = page.content.decode()
-    assert "500 listed" in text and "… 480 more" in text and "[1, 2, 3" in text
+    assert "500 listed" in text and "… 480 more" in text and "1, 2, 3," in text
     assert ", 21," not in text  # the 21st id onwards are in the downloads, not on the page
     event = _web(world.users["auditor"]).get(reverse("api:audit-event-list"), {"action": "list"})
     assert len(event.json()["results"][0]["changes"]["ids"]) == 500

@@ -1,0 +1,372 @@
+"""The page inventory (issue 15): every HTML route of the URL resolver, opened by every role.
+
+Each page must answer as the roles table says (kentsoc/org/roles.py: the permission that opens
+it; tests/security/matrix.py `may_see` for a page about one record), and what it shows must read
+as written for people: no template comment shown as text, no django-filter "[invalid name]", no
+raw ISO date ("2026-12-01") in the visible text (attributes, scripts, form values and
+<time datetime> are for machines and may keep them).
+
+Path arguments come from North's records of the leak matrix's world (one of every kind), built
+once for the module; each request runs in a savepoint rolled back afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from disruptions.choices import DisruptionStatus
+from kentsoc.audit.choices import AuditAction
+from kentsoc.audit.services import audit_record
+from kentsoc.matrix.services import force_snapshot_write
+from kentsoc.org.choices import Role
+from kentsoc.org.roles import ROLE_PERMISSIONS
+from kentsoc.org.selectors import officer_label
+from kentsoc.web.people import day_month
+from tests.factories import RecordFactory, make_disruption
+from tests.security.matrix import ROLES, MatrixWorld, Who, build_world, may_see
+from tests.security.routes import HTML, url_names
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass(frozen=True)
+class Opens:
+    """Who may open a page: holders of `perm`, and for a page about one record, only those who
+    may see that record (`record`, a kind of tests/security/matrix.py `may_see`)."""
+
+    perm: str | None = None  # None: everyone signed in
+    record: str | None = None
+    status: int = 200
+    # Nobody may open it with the world's record, for the reason given.
+    nobody: str = ""
+
+    def allows(self, role: str) -> bool:
+        if self.nobody:
+            return False
+        if self.perm is not None and self.perm not in ROLE_PERMISSIONS[role]:
+            return False
+        return self.record is None or may_see(Who(role, role, "north"), self.record, "north")
+
+
+def _perm(perm: str, record: str | None = None, **kw: Any) -> Opens:
+    return Opens(perm, record, **kw)
+
+
+# Every page a GET opens, with who may open it. The permission is the one of kentsoc/org/roles.py
+# that the page's work needs (reading lines, logging disruptions, approving, ...).
+PAGES: dict[str, Opens] = {
+    "home": Opens(),
+    "account-password": Opens(),
+    "account-tokens": Opens(),
+    # Signed in already: the sign-in steps send the officer on.
+    "login": Opens(status=302),
+    "login-code": Opens(status=302),
+    "login-enrol": Opens(status=302),
+    "audit:list": _perm("audit.export_auditevent"),
+    # OCGs and nominals
+    "ocg:list": _perm("ocg.view_ocg"),
+    "ocg:detail": _perm("ocg.view_ocg", "ocg"),
+    "ocg:score": _perm("ocg.view_ocg", "ocg"),
+    "ocg:network": _perm("ocg.view_ocg", "ocg"),
+    "ocg:nominate": _perm("ocg.add_ocg"),
+    "ocg:reject": _perm("ocg.add_ocg", "ocg"),
+    "ocg:edit": _perm("ocg.change_ocg", "ocg"),
+    "ocg:adopt": _perm("ocg.approve_ocg", "ocg"),
+    "ocg:close": _perm("ocg.approve_ocg", "ocg"),
+    "ocg:return": _perm("ocg.approve_ocg", "ocg"),
+    "ocg:nominal-list": _perm("ocg.view_nominal"),
+    "ocg:nominal-search": _perm("ocg.view_nominal"),
+    "ocg:nominal-detail": _perm("ocg.view_nominal", "nominal"),
+    "ocg:nominal-pick": _perm("ocg.view_nominal", "nominal"),
+    "ocg:nominal-create": _perm("ocg.add_nominal"),
+    "ocg:nominal-edit": _perm("ocg.change_nominal", "nominal"),
+    # Lifetime management
+    "lifetime:index": _perm("lifetime.view_lifetime", status=302),
+    "lifetime:nominal": _perm("lifetime.view_lifetime", "custody"),
+    "lifetime:releases": _perm("lifetime.view_lifetime"),
+    "lifetime:scpos-expiring": _perm("lifetime.view_lifetime"),
+    "lifetime:scpo-breaches": _perm("lifetime.view_lifetime"),
+    "lifetime:in-prison": _perm("lifetime.view_lifetime"),
+    "lifetime:untrained-lros": _perm("lifetime.view_lifetime"),
+    "lifetime:training": _perm("lifetime.view_traininginput"),
+    "lifetime:training-detail": _perm("lifetime.view_traininginput", "training"),
+    "lifetime:training-create": _perm("lifetime.add_traininginput"),
+    # County lines and safeguarding
+    "countylines:list": _perm("countylines.view_countyline"),
+    "countylines:nominal-search": _perm("countylines.view_countyline"),
+    "countylines:detail": _perm("countylines.view_countyline", "line"),
+    "countylines:score": _perm("countylines.view_countyline", "line"),
+    "countylines:history": _perm("countylines.view_countyline", "line"),
+    "countylines:nominate": _perm("countylines.add_countyline"),
+    "countylines:deal-line-check": _perm("countylines.add_countyline"),
+    "countylines:edit": _perm("countylines.change_countyline", "line"),
+    "countylines:people": _perm("countylines.view_personatrisk"),
+    "countylines:person": _perm("countylines.view_personatrisk", "person"),
+    "countylines:safeguarding": _perm("countylines.view_personatrisk", "person"),
+    # Intelligence
+    "intel:list": _perm("intel.view_intelligencerecord"),
+    "intel:subject-search": _perm("intel.view_intelligencerecord"),
+    "intel:detail": _perm("intel.view_intelligencerecord", "record"),
+    "intel:new": _perm("intel.add_intelligencerecord"),
+    "intel:edit": _perm("intel.change_intelligencerecord", "record"),
+    "intel:delete": _perm("intel.delete_intelligencerecord", "record"),
+    # The world's evidence is an OCG's: OCG definition evidence.
+    "intel:evidence-add": _perm("intel.add_ocg_evidence", "evidence"),
+    "intel:evidence-remove": _perm("intel.add_ocg_evidence", "evidence"),
+    # Matrix dashboard
+    "matrix:dashboard": _perm("matrix.view_score"),
+    "matrix:live": _perm("matrix.view_score"),
+    "matrix:partition": _perm("matrix.view_score"),
+    # Disruptions
+    "disruptions:list": _perm("disruptions.view_disruption"),
+    "disruptions:detail": _perm("disruptions.view_disruption", "disruption"),
+    "disruptions:court-results": _perm("disruptions.view_courtresult"),
+    "disruptions:reports": _perm("disruptions.view_disruption"),
+    "disruptions:operations": _perm("disruptions.view_operation"),
+    "disruptions:operation-detail": _perm("disruptions.view_operation", "operation"),
+    "disruptions:create": _perm("disruptions.add_disruption"),
+    "disruptions:mine": _perm("disruptions.add_disruption"),
+    "disruptions:subject-search": _perm("disruptions.add_disruption"),
+    "disruptions:edit": Opens(nobody="the world's disruption is approved: nobody edits it"),
+    "disruptions:court-result-create": _perm("disruptions.add_courtresult", "disruption"),
+    "disruptions:approvals": _perm("disruptions.approve_disruption"),
+    "disruptions:operation-create": _perm("disruptions.add_operation"),
+    "disruptions:operation-edit": _perm("disruptions.change_operation", "operation"),
+}
+# Routes whose answer is no page: a redirect to a file, a probe, a download.
+NOT_PAGES = {
+    "favicon": "a redirect to the static icon",
+    "healthz": "the load balancer's probe (JSON)",
+    "matrix:export": "a CSV download (machines read it: ISO dates stay)",
+}
+# Sign-in steps and token changes that take a POST only (routes.py EXEMPT names them).
+POST_ONLY_EXEMPT = ("login-continue", "logout", "account-token-create", "account-token-revoke")
+# What a GET of a route that takes a POST only may answer: never a page.
+POST_ONLY_ANSWERS = {403, 404, 405}
+
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+class VisibleText(HTMLParser):
+    """The text a reader sees: no tags, attribute values (form values, <time datetime>, links),
+    scripts or styles."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in ("script", "style", "template"):
+            self._hidden += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "template") and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+    @classmethod
+    def of(cls, html: str) -> str:
+        parser = cls()
+        parser.feed(html)
+        return " ".join(parser.parts)
+
+
+def seen(html: str) -> str:
+    """The visible text with its white space collapsed."""
+    return " ".join(VisibleText.of(html).split())
+
+
+def html_routes() -> list[str]:
+    return sorted(n for n in url_names() if not n.startswith("api:") and n not in NOT_PAGES)
+
+
+def post_only(name: str) -> bool:
+    return name in POST_ONLY_EXEMPT or (name in HTML and HTML[name].method != "GET")
+
+
+def problems_in(html: str) -> list[str]:
+    found = []
+    if "{#" in html:
+        found.append("template comment shown: " + html[html.index("{#") :][:80])
+    if "[invalid name]" in html:
+        found.append('"[invalid name]" label')
+    text = seen(html)
+    dates = list(ISO_DATE.finditer(text))
+    if dates:
+        first = dates[0]
+        context = text[max(0, first.start() - 40) : first.end() + 20]
+        found.append(f"{len(dates)} ISO date(s) in the text, first: …{context}…")
+    return found
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker) -> Any:
+    """The leak matrix's world, built once for the module in a transaction rolled back after."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            world = build_world()
+            yield world, _with_figures(world)
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def _with_figures(world: MatrixWorld) -> dict[str, Any]:
+    """What the world lacks for the pages that show figures: daily snapshots (the dashboard's
+    charts), money and counts (a disruption awaiting approval), factor claims, and a change on
+    the audit trail that names officers, a team and dates."""
+    north = world.divisions["north"]
+    ocg, line, team = north.objects["ocg"], north.objects["line"], north.objects["team"]
+    clgt = north.users[Role.CLGT_OFFICER]
+    now = timezone.now()
+    today = timezone.localdate(now)
+    for days in (0, 1, 40, 400):
+        force_snapshot_write(on=today - datetime.timedelta(days=days))
+    waiting = make_disruption(
+        author=clgt,
+        team=team,
+        status=DisruptionStatus.SUBMITTED,
+        date=today - datetime.timedelta(days=2),
+        ocgs=[ocg],
+        lines=[line],
+        weapons=1,
+        cash_seized=Decimal("8450.00"),
+        submitted_by=clgt,
+        submitted_at=now,
+    )
+    approved = make_disruption(
+        author=clgt,
+        team=team,
+        approver=north.users[Role.SUPERVISOR],
+        date=today - datetime.timedelta(days=20),
+        ocgs=[ocg],
+        cash_seized=Decimal("300720.50"),
+    )
+    RecordFactory(owning_team=team, county_lines=[line], claims={"child_exploitation": 2})
+    audit_record(
+        actor=north.users[Role.SUPERVISOR],
+        action=AuditAction.UPDATE,
+        obj=waiting,
+        changes={
+            "officer": clgt.pk,
+            "team": team.pk,
+            "date": today.isoformat(),
+            "approved_at": [None, now.isoformat()],
+        },
+    )
+    return {"waiting": waiting, "approved": approved}
+
+
+def _get(world: MatrixWorld, role: str, url: str, params: dict | None = None) -> Any:
+    client = Client(raise_request_exception=False)
+    client.force_login(world.users[f"{role}_north"])
+    with transaction.atomic():
+        response = client.get(url, params or {})
+        transaction.set_rollback(True)
+    return response
+
+
+def _url(name: str, world: MatrixWorld) -> tuple[str, dict[str, Any]]:
+    north = world.divisions["north"]
+    spec = HTML.get(name)
+    if spec is None:
+        return reverse(name), {}
+    return reverse(name, kwargs=spec.args(north) if spec.args else {}), spec.params(north)
+
+
+def test_every_page_is_in_the_inventory():
+    """A new page fails here until it says who may open it."""
+    unknown = [n for n in html_routes() if n not in PAGES and not post_only(n)]
+    assert unknown == [], f"pages with no entry in PAGES: {unknown}"
+    assert not [n for n in PAGES if post_only(n)]
+    assert set(PAGES) <= url_names()
+
+
+def test_every_page_opens_for_every_role_as_the_roles_table_says(world):
+    world, _ = world
+    failures: list[str] = []
+    opened = 0
+    # An officer's own token (account-token-revoke) has no record in the world to fill in.
+    names = [n for n in html_routes() if n in PAGES or n in HTML or n in POST_ONLY_EXEMPT[:3]]
+    for role in ROLES:
+        client = Client(raise_request_exception=False)
+        client.force_login(world.users[f"{role}_north"])
+        for name in names:
+            url, params = _url(name, world)
+            with transaction.atomic():
+                response = client.get(url, params)
+                transaction.set_rollback(True)
+            html = response.content.decode(errors="replace")
+            status = response.status_code
+            where = f"{role} GET {url}"
+            if name not in PAGES:
+                if status not in POST_ONLY_ANSWERS:
+                    failures.append(f"{where}: {status} for a POST-only route")
+                continue
+            opens = PAGES[name]
+            if opens.allows(role):
+                if status != opens.status:
+                    failures.append(f"{where}: {status}, expected {opens.status}")
+            elif status not in (403, 404):
+                failures.append(f"{where}: {status}, expected a refusal (403/404)")
+            if status == 200:
+                opened += 1
+            if response.get("Content-Type", "").startswith("text/html"):
+                failures.extend(f"{where}: {p}" for p in problems_in(html))
+    assert not failures, f"{len(failures)} problems:\n" + "\n".join(failures)
+    # The check means something only if the pages did open.
+    assert opened > 300
+
+
+def test_figures_read_as_written_for_people(world):
+    """Issue 15 items 8 and 9: money, counts, chart axes, factor claims and audit details."""
+    world, made = world
+    north = world.divisions["north"]
+    queue = seen(_get(world, Role.SUPERVISOR, reverse("disruptions:approvals")).text)
+    assert "Cash £8,450" in queue and "Weapons 1 seizure ·" in queue
+    assert "1 rows" not in queue
+    detail = _get(world, Role.SUPERVISOR, reverse("disruptions:detail", args=[made["approved"].pk]))
+    assert "£300,720.50" in detail.text
+
+    board = _get(world, Role.SUPERVISOR, reverse("matrix:dashboard"))
+    labels = board.context["trend_chart"]["labels"]
+    assert labels and not [x for x in labels if ISO_DATE.search(x)], labels
+    assert day_month(timezone.localdate()) in labels
+
+    records = _get(world, Role.ANALYST, reverse("intel:list")).text
+    assert "Child exploitation: 2 — confirmed" in records
+    assert "child_exploitation=2" not in records
+
+    trail = seen(_get(world, Role.AUDITOR, reverse("audit:list")).text)
+    clgt = north.users[Role.CLGT_OFFICER]
+    assert f"Officer: {officer_label(clgt)}" in trail
+    assert f"Team: {north.objects['team'].name}" in trail
+    assert "Approved at: none → " in trail
+    assert '"officer"' not in trail and '"team"' not in trail
+
+
+def test_visible_text_leaves_out_what_people_do_not_read():
+    html = (
+        '<p>Seen <time datetime="2026-12-01">1 Dec 2026</time></p>'
+        '<input type="date" value="2026-12-01"><a href="?as_of=2026-12-01">link</a>'
+        '<script>var d = "2026-12-01";</script><p>On 2026-11-30</p>'
+    )
+    found = problems_in(html)
+    assert found == ["1 ISO date(s) in the text, first: …Seen 1 Dec 2026 link On 2026-11-30…"]
