@@ -30,7 +30,7 @@ QUERY_BUDGETS: dict[tuple[str, str], int] = {
     ("/lifetime/untrained-lros/", "coordinator"): 8,
     ("/lifetime/training/", "coordinator"): 6,
     ("/matrix/", "supervisor"): 24,
-    ("/audit/", "auditor"): 8,
+    ("/audit/", "auditor"): 10,
     # API lists
     ("/api/ocgs/", "supervisor"): 12,
     ("/api/nominals/", "supervisor"): 7,
