@@ -12,14 +12,17 @@ from countylines.models import CountyLine, CountyLineDistrict, PersonAtRisk
 from countylines.phones import digits_for_search
 from countylines.search import filter_lines, has_deal_line
 from kentsoc.org.models import Division
+from kentsoc.web.coerce import as_id
 from kentsoc.web.pickers import PickerFilterSet, PickerWidget
 
 _TEXT = forms.TextInput(attrs={"type": "search"})
 
 
-def _id_or_code(value: str) -> Q:
-    value = value.strip()
-    return Q(pk=value) if value.isdecimal() else Q(code__iexact=value)
+def _id_or_code(value: str, prefix: str = "") -> Q:
+    pk = as_id(value)
+    if pk is not None:
+        return Q(**{f"{prefix}pk": pk})
+    return Q(**{f"{prefix}code__iexact": value.strip()})
 
 
 class _NullsLastOrdering(django_filters.OrderingFilter):
@@ -82,10 +85,7 @@ class CountyLineFilterSet(PickerFilterSet):
         )
 
     def filter_district(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.strip()
-        match = (
-            Q(district_id=value) if value.isdecimal() else Q(district__code__iexact=value)
-        ) | Q(district__name__iexact=value)
+        match = _id_or_code(value, "district__") | Q(district__name__iexact=value.strip())
         return queryset.filter(
             Exists(CountyLineDistrict.objects.filter(match, county_line=OuterRef("pk")))
         )
@@ -103,10 +103,10 @@ class CountyLineFilterSet(PickerFilterSet):
         return queryset.filter(has_deal_line(digits))
 
     def filter_ocg(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.strip()
-        if value.isdecimal():
-            return queryset.filter(ocg_id=value)
-        return queryset.filter(ocg__reference__iexact=value)
+        pk = as_id(value)
+        if pk is not None:
+            return queryset.filter(ocg_id=pk)
+        return queryset.filter(ocg__reference__iexact=value.strip())
 
 
 class PersonAtRiskFilterSet(django_filters.FilterSet):

@@ -25,6 +25,7 @@ from countylines.services.base import (
 from countylines.services.lines import line_nominate, line_update
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_read, audit_view
+from kentsoc.web.coerce import as_id
 from kentsoc.web.forms import form_post
 from kentsoc.web.generic import FilteredListView
 from ocg import selectors as ocg_selectors
@@ -122,7 +123,7 @@ def _posted_nominals(request: HttpRequest) -> list[tuple[Any, str]]:
     re-read so a redisplayed form shows them; unknown or hidden ids simply drop out."""
     ids = request.POST.getlist("nominal")
     roles = request.POST.getlist("nominal_role")
-    pairs = [(int(i), r) for i, r in zip(ids, roles, strict=False) if i.isdecimal()]
+    pairs = [(as_id(i), r) for i, r in zip(ids, roles, strict=False) if as_id(i) is not None]
     found = Nominal.objects.visible_to(request.user).in_bulk([i for i, _ in pairs])
     return [(found[i], r) for i, r in pairs if i in found]
 
