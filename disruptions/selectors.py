@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Mapping
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
@@ -190,11 +191,26 @@ def court_result_list(*, user: User) -> QuerySet[CourtResult]:
     )
 
 
-def subject_search(*, user: User, q: str, limit: int = 8) -> dict[str, list]:
+def subject_search(
+    *,
+    user: User,
+    q: str,
+    limit: int = 8,
+    exclude: Mapping[str, Iterable[int]] | None = None,
+) -> dict[str, list]:
     """Search-as-you-type for the log form's "Against" picker: OCGs and lines by the one subject
-    search, nominals by the one nominal search, each only among those the user may see."""
+    search, nominals by the one nominal search, each only among those the user may see, less
+    those already picked (`exclude`: ids under "ocgs", "county_lines", "nominals")."""
     text = (q or "").strip()
     if len(text) < MIN_LENGTH:
         return {"ocgs": [], "county_lines": [], "nominals": []}
-    nominals = nominal_search(user, text).order_by("last_name", "first_name", "pk")[:limit]
-    return {**find_subjects(user=user, text=text, limit=limit), "nominals": list(nominals)}
+    exclude = exclude or {}
+    nominals = (
+        nominal_search(user, text)
+        .exclude(pk__in=exclude.get("nominals", ()))
+        .order_by("last_name", "first_name", "pk")[:limit]
+    )
+    return {
+        **find_subjects(user=user, text=text, limit=limit, exclude=exclude),
+        "nominals": list(nominals),
+    }

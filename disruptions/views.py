@@ -348,7 +348,12 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("disruptions.add_disruption", raise_exception=True)
 def subject_search(request: HttpRequest) -> HttpResponse:
-    found = selectors.subject_search(user=request.user, q=request.GET.get("q", ""))
+    # The chips already on the form come along (their hidden inputs): no subject is offered twice.
+    picked = {
+        field: [pk for v in request.GET.getlist(field) if (pk := as_id(v)) is not None]
+        for field in ("ocgs", "county_lines", "nominals")
+    }
+    found = selectors.subject_search(user=request.user, q=request.GET.get("q", ""), exclude=picked)
     # The answer names people (and OCGs and lines): one event naming every id shown.
     audit_read(
         actor=request.user,
