@@ -123,6 +123,9 @@ class OfficerFactory(factory.django.DjangoModelFactory):
 
 _seq = itertools.count(1)
 _numbers = itertools.count(100)
+# How long ago a subject was nominated unless a test says otherwise.
+OCG_NOMINATED_DAYS_AGO = 90
+LINE_NOMINATED_DAYS_AGO = 60
 
 
 def today() -> datetime.date:
@@ -151,7 +154,7 @@ class OcgFactory(factory.django.DjangoModelFactory):
     reference = factory.Sequence(lambda n: f"OCG-T{n:04d}")
     name = "The Harbour Crew"
     division = factory.SubFactory(DivisionFactory, code="NORTH", name="North")
-    nominated_on = factory.LazyFunction(lambda: days_ago(90))
+    nominated_on = factory.LazyFunction(lambda: days_ago(OCG_NOMINATED_DAYS_AGO))
 
 
 class CountyLineFactory(factory.django.DjangoModelFactory):
@@ -162,7 +165,7 @@ class CountyLineFactory(factory.django.DjangoModelFactory):
     name = "BLAZE"
     exporting_area = "Lambeth"
     division = factory.SubFactory(DivisionFactory, code="NORTH", name="North")
-    nominated_on = factory.LazyFunction(lambda: days_ago(60))
+    nominated_on = factory.LazyFunction(lambda: days_ago(LINE_NOMINATED_DAYS_AGO))
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
@@ -202,7 +205,8 @@ def make_ocg(
     nominated_on: datetime.date | None = None,
     **fields,
 ) -> OCG:
-    """An OCG with `members` people (the first its principal) and its kinds of criminality."""
+    """An OCG (nominated unless `status` says otherwise) with `members` people, the first its
+    principal, and its kinds of criminality."""
     ocg = OcgFactory(
         **_given(
             division=division,
@@ -242,7 +246,7 @@ def make_line(
     """A county line in its division (or its first district's), working `districts` (the first
     primary) on `numbers` (default: one number of its own). An active line was activated the
     day it was nominated unless `activated_on` says otherwise."""
-    nominated_on = nominated_on or days_ago(60)
+    nominated_on = nominated_on or days_ago(LINE_NOMINATED_DAYS_AGO)
     if status == LineStatus.ACTIVE:
         fields.setdefault("activated_on", nominated_on)
     if flexed_division is not None:
