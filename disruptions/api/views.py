@@ -27,6 +27,7 @@ from kentsoc.web.api import (
     ActionPermissions,
     AuditedListMixin,
     VersionedUpdateMixin,
+    read_input,
     versioned_update_schema,
 )
 
@@ -103,9 +104,7 @@ class DisruptionViewSet(
         self, request: Request, serializer_class: type[DecisionSerializer]
     ) -> tuple[Disruption, dict[str, Any]]:
         disruption = self.get_object()
-        data = serializer_class(data=request.data)
-        data.is_valid(raise_exception=True)
-        return disruption, dict(data.validated_data)
+        return disruption, read_input(serializer_class, request.data)
 
     @extend_schema(request=DecisionSerializer)
     @action(detail=True, methods=["post"])
