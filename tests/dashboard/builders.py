@@ -11,7 +11,6 @@ from disruptions.choices import ImpactGrade, Tactic
 from disruptions.models import Disruption
 from ocg.choices import OcgStatus
 from tests.factories import (
-    OfficerFactory,
     UserFactory,
     days_ago,
     make_disruption,
@@ -65,9 +64,3 @@ def approved_disruption(
         ocgs=list(ocgs),
         lines=list(lines),
     )
-
-
-def officer_user(force, role, username, team="ocgmu"):
-    return OfficerFactory(
-        user=UserFactory(username=username), role=role, team=force["teams"][team]
-    ).user
