@@ -415,7 +415,7 @@ def evidence_add(request: HttpRequest) -> HttpResponse:
             **{kind: subject},
             criterion=data["criterion"],
             text=data["text"],
-            records=data["records"],
+            records=[r.pk for r in data["records"]],
         )
         return f"Evidence recorded for “{criteria(data['criterion']).label}”."
 

@@ -112,7 +112,7 @@ def test_evidence_add_refuses_deleted_records(researcher, ocg):
     record = RecordFactory(ocgs=[ocg], deleted_at=timezone.now())
     with pytest.raises(ValidationError) as caught:
         evidence_add(
-            actor=researcher, ocg=ocg, criterion="serious_crime", text="x", records=[record]
+            actor=researcher, ocg=ocg, criterion="serious_crime", text="x", records=[record.pk]
         )
     assert "Deleted records" in caught.value.message_dict["records"][0]
 
@@ -193,7 +193,7 @@ def test_checklist_section_renders_evidence_and_missing(researcher, ocg):
         ocg=ocg,
         criterion="serious_crime",
         text="Class A supply",
-        records=[record],
+        records=[record.pk],
     )
     html = _sections_html("ocg_detail", researcher, ocg, tab="evidence")
     assert "Class A supply" in html and record.reference in html

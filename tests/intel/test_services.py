@@ -61,7 +61,7 @@ def test_create_writes_record_claims_audit_and_marks_subjects_stale(
             actor=analyst,
             **_args(),
             county_lines=[line.pk],
-            ocgs=[ocg],
+            ocgs=[ocg.pk],
             nominals=[nominal.pk],
             factor_claims=[{"factor": "weapons", "level": 2}, {"factor": "firearms", "level": 1}],
         )
@@ -85,7 +85,9 @@ def test_create_writes_record_claims_audit_and_marks_subjects_stale(
 
 
 def test_given_reference_is_kept(analyst, line):
-    record = intelligence_create(actor=analyst, **_args(reference="OP-ZEUS-1"), county_lines=[line])
+    record = intelligence_create(
+        actor=analyst, **_args(reference="OP-ZEUS-1"), county_lines=[line.pk]
+    )
     assert record.reference == "OP-ZEUS-1"
 
 
@@ -147,7 +149,7 @@ def test_multiple_criminality_cannot_be_claimed_on_an_ocg(researcher, ocg):
         intelligence_create(
             actor=researcher,
             **_args(),
-            ocgs=[ocg],
+            ocgs=[ocg.pk],
             factor_claims=[{"factor": "multiple_criminality", "level": 2}],
         )
     assert "worked out from the subject's own data" in caught.value.message_dict["factor_claims"][0]
@@ -158,7 +160,7 @@ def test_claims_need_a_scored_subject(analyst):
         intelligence_create(
             actor=analyst,
             **_args(),
-            nominals=[NominalFactory()],
+            nominals=[NominalFactory().pk],
             factor_claims=[{"factor": "violence", "level": 1}],
         )
     assert "need an OCG or a county line" in caught.value.message_dict["factor_claims"][0]
@@ -168,8 +170,8 @@ def test_a_claim_valid_for_one_of_the_subject_types_is_accepted(analyst, line, o
     record = intelligence_create(
         actor=analyst,
         **_args(),
-        ocgs=[ocg],
-        county_lines=[line],
+        ocgs=[ocg.pk],
+        county_lines=[line.pk],
         factor_claims=[{"factor": "cuckooing", "level": 1}, {"factor": "corruption", "level": 3}],
     )
     assert record.factor_claims.count() == 2
@@ -179,11 +181,11 @@ def test_conditions_required_for_code_c_and_dropped_for_p(analyst, line):
     record = intelligence_create(
         actor=analyst,
         **_args(handling_code="C", handling_conditions="Not to be shared with partners"),
-        county_lines=[line],
+        county_lines=[line.pk],
     )
     assert record.handling_conditions == "Not to be shared with partners"
     other = intelligence_create(
-        actor=analyst, **_args(handling_conditions="left over"), county_lines=[line]
+        actor=analyst, **_args(handling_conditions="left over"), county_lines=[line.pk]
     )
     assert other.handling_conditions == ""
     event = AuditEvent.objects.filter(object_id=str(record.pk)).get()
@@ -193,7 +195,7 @@ def test_conditions_required_for_code_c_and_dropped_for_p(analyst, line):
 def test_subjects_must_be_visible_to_the_actor(clgt_officer, ocg):
     # CLGT officers see only OCGs that are behind a county line.
     with pytest.raises(ValidationError) as caught:
-        intelligence_create(actor=clgt_officer, **_args(), ocgs=[ocg])
+        intelligence_create(actor=clgt_officer, **_args(), ocgs=[ocg.pk])
     assert "ocgs" in caught.value.message_dict
 
 
@@ -201,7 +203,7 @@ def test_subjects_must_be_visible_to_the_actor(clgt_officer, ocg):
 def test_create_needs_permission(request, role, line):
     actor = request.getfixturevalue(role)
     with pytest.raises(PermissionDenied):
-        intelligence_create(actor=actor, **_args(), county_lines=[line])
+        intelligence_create(actor=actor, **_args(), county_lines=[line.pk])
 
 
 def test_update_diffs_bumps_version_and_rescores_old_and_new_subjects(
@@ -210,7 +212,7 @@ def test_update_diffs_bumps_version_and_rescores_old_and_new_subjects(
     record = intelligence_create(
         actor=analyst,
         **_args(),
-        county_lines=[line],
+        county_lines=[line.pk],
         factor_claims=[{"factor": "violence", "level": 1}],
     )
     CountyLine.objects.update(score_stale_since=None)
@@ -235,7 +237,7 @@ def test_update_diffs_bumps_version_and_rescores_old_and_new_subjects(
 
 
 def test_update_with_a_stale_version_is_refused_and_nothing_changes(analyst, line):
-    record = intelligence_create(actor=analyst, **_args(), county_lines=[line])
+    record = intelligence_create(actor=analyst, **_args(), county_lines=[line.pk])
     intelligence_update(actor=analyst, record=record, version=1, summary="First edit")
     with pytest.raises(ValidationError) as caught:
         intelligence_update(actor=analyst, record=record, version=1, summary="Second edit")
@@ -248,16 +250,16 @@ def test_update_validates_claims_against_the_new_subjects(analyst, line, ocg):
     record = intelligence_create(
         actor=analyst,
         **_args(),
-        county_lines=[line],
+        county_lines=[line.pk],
         factor_claims=[{"factor": "cuckooing", "level": 1}],
     )
     with pytest.raises(ValidationError) as caught:
-        intelligence_update(actor=analyst, record=record, county_lines=[], ocgs=[ocg])
+        intelligence_update(actor=analyst, record=record, county_lines=[], ocgs=[ocg.pk])
     assert "'cuckooing' is not a factor for OCGs" in caught.value.message_dict["factor_claims"][0]
 
 
 def test_update_without_changes_writes_nothing(analyst, line):
-    record = intelligence_create(actor=analyst, **_args(), county_lines=[line])
+    record = intelligence_create(actor=analyst, **_args(), county_lines=[line.pk])
     intelligence_update(actor=analyst, record=record, summary=record.summary)
     record.refresh_from_db()
     assert record.version == 1 and not AuditEvent.objects.filter(action="update").exists()
@@ -267,7 +269,9 @@ def test_only_owning_team_or_supervisor_may_change_conditions(analyst, superviso
     from tests.factories import OfficerFactory, UserFactory
 
     record = intelligence_create(
-        actor=analyst, **_args(handling_code="C", handling_conditions="Secret"), county_lines=[line]
+        actor=analyst,
+        **_args(handling_code="C", handling_conditions="Secret"),
+        county_lines=[line.pk],
     )
     outsider_analyst = OfficerFactory(
         user=UserFactory(username="analyst2"), role="analyst", team=force["teams"]["soc"]
@@ -286,7 +290,7 @@ def test_delete_is_soft_audited_with_reason_and_rescores(
     analyst, line, django_capture_on_commit_callbacks
 ):
     record = intelligence_create(
-        actor=analyst, **_args(), county_lines=[line], factor_claims=[("weapons", 2)]
+        actor=analyst, **_args(), county_lines=[line.pk], factor_claims=[("weapons", 2)]
     )
     with django_capture_on_commit_callbacks() as callbacks:
         intelligence_delete(actor=analyst, record=record, reason="Duplicate of INT-000001")
@@ -303,7 +307,7 @@ def test_delete_is_soft_audited_with_reason_and_rescores(
 
 
 def test_delete_and_update_need_permission(analyst, clio, lro, line):
-    record = intelligence_create(actor=analyst, **_args(), county_lines=[line])
+    record = intelligence_create(actor=analyst, **_args(), county_lines=[line.pk])
     for actor in (clio, lro):
         with pytest.raises(PermissionDenied):
             intelligence_delete(actor=actor, record=record, reason="x")

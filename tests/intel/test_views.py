@@ -106,7 +106,7 @@ def test_conditions_hidden_on_detail_and_edit_for_other_teams(client, analyst, f
         intelligence_assessment="A",
         handling_code="C",
         handling_conditions="Only for the bureau",
-        county_lines=[line],
+        county_lines=[line.pk],
     )
     other = OfficerFactory(
         user=UserFactory(username="analyst-soc"), role="analyst", team=force["teams"]["soc"]

@@ -421,7 +421,7 @@ ACTIONS: dict[str, Action] = {
             source_evaluation="2",
             intelligence_assessment="B",
             handling_code="P",
-            county_lines=[w["line"]],
+            county_lines=[w["line"].pk],
         ),
         doors=(api("post", lambda w: "/api/intelligence/", _intel_body),),
     ),

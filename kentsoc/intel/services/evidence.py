@@ -17,7 +17,7 @@ from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_record
 from kentsoc.intel.models import DefinitionEvidence, IntelligenceRecord
 from kentsoc.intel.selectors import criteria_for
-from kentsoc.intel.services.common import parse_ids
+from kentsoc.intel.services.common import distinct_ids
 from ocg.models import OCG
 from ocg.services.lifecycle import ocg_evidence_recorded
 
@@ -61,7 +61,7 @@ def evidence_add(
     county_line: CountyLine | None = None,
     criterion: str,
     text: str,
-    records: Iterable[Any] = (),
+    records: Iterable[int] = (),
 ) -> DefinitionEvidence:
     """Record evidence that the subject meets one criterion of its definition. Only the role that
     develops that kind of subject may; the subject's own rule then runs (an OCG nomination moves
@@ -77,7 +77,7 @@ def evidence_add(
     text = (text or "").strip() if isinstance(text, str) else ""
     if not text:
         errors["text"] = ["Enter the evidence for this criterion."]
-    record_ids = parse_ids("records", records, errors)
+    record_ids = distinct_ids("records", records, errors)
     if record_ids:
         visible = dict(
             IntelligenceRecord.objects.visible_to(actor)

@@ -28,7 +28,7 @@ from kentsoc.intel.choices import (
 )
 from kentsoc.intel.models import FactorClaim, IntelligenceRecord
 from kentsoc.intel.selectors import can_read_conditions
-from kentsoc.intel.services.common import parse_ids
+from kentsoc.intel.services.common import distinct_ids
 from kentsoc.org.scoping import access_for
 from kentsoc.trh.choices import RankedSubject
 from kentsoc.trh.factors import (
@@ -263,9 +263,9 @@ def intelligence_create(
     intelligence_assessment: str,
     handling_code: str,
     handling_conditions: str = "",
-    ocgs: Iterable[Any] = (),
-    county_lines: Iterable[Any] = (),
-    nominals: Iterable[Any] = (),
+    ocgs: Iterable[int] = (),
+    county_lines: Iterable[int] = (),
+    nominals: Iterable[int] = (),
     factor_claims: Iterable[Any] = (),
 ) -> IntelligenceRecord:
     _require_perm(actor, "intel.add_intelligencerecord", "record intelligence")
@@ -285,9 +285,9 @@ def intelligence_create(
         record=None,
     )
     subjects = {
-        "ocgs": parse_ids("ocgs", ocgs, errors),
-        "county_lines": parse_ids("county_lines", county_lines, errors),
-        "nominals": parse_ids("nominals", nominals, errors),
+        "ocgs": distinct_ids("ocgs", ocgs, errors),
+        "county_lines": distinct_ids("county_lines", county_lines, errors),
+        "nominals": distinct_ids("nominals", nominals, errors),
     }
     if not any(subjects.values()) and not any(f in errors for f in SUBJECT_FIELDS):
         errors.setdefault("ocgs", []).append(
@@ -374,7 +374,7 @@ def intelligence_update(
     subjects = dict(before)
     for field in SUBJECT_FIELDS:
         if field in changes:
-            subjects[field] = parse_ids(field, changes[field], errors)
+            subjects[field] = distinct_ids(field, changes[field], errors)
             _check_visible(actor, field, subjects[field], errors, already=before[field])
     if not any(subjects.values()) and not any(f in errors for f in SUBJECT_FIELDS):
         errors.setdefault("ocgs", []).append(
