@@ -225,7 +225,7 @@ class Disruption(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.reference} {self.get_tactic_display()} on {self.date:%d %b %Y}"
+        return f"{self.reference} {self.get_tactic_display()} on {self.date:%-d %b %Y}"
 
     @property
     def reference(self) -> str:

@@ -152,7 +152,7 @@ def line_dismantle(
     elif date < current.nominated_on:
         errors["date"] = (
             "The dismantling date cannot be before the nomination on "
-            f"{current.nominated_on:%d %B %Y}."
+            f"{current.nominated_on:%-d %B %Y}."
         )
     elif date > today():
         errors["date"] = "The dismantling date cannot be in the future."

@@ -39,7 +39,7 @@ class AsOfForm(forms.Form):
         value = self.cleaned_data.get("as_of") or today
         if value > today:
             raise forms.ValidationError(
-                f"The matrix has no figures for a future date; choose {today:%d %B %Y} or earlier."
+                f"The matrix has no figures for a future date; choose {today:%-d %B %Y} or earlier."
             )
         return value
 

@@ -183,7 +183,7 @@ class EvidenceForm(forms.Form):
         self.fields["criterion"].choices = criteria.choices
         self.fields["records"].queryset = records
         self.fields["records"].label_from_instance = lambda r: (
-            f"{r.reference} · {r.information_date:%d %b %Y} · {r.grading} · {r.summary[:80]}"
+            f"{r.reference} · {r.information_date:%-d %b %Y} · {r.grading} · {r.summary[:80]}"
         )
 
 

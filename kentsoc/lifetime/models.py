@@ -141,7 +141,7 @@ class CustodyPeriod(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Custody of {self.nominal} from {self.started_on:%d %b %Y}"
+        return f"Custody of {self.nominal} from {self.started_on:%-d %b %Y}"
 
     @property
     def is_open(self) -> bool:
@@ -168,7 +168,7 @@ class CustodyEvent(models.Model):
         constraints = [_valid("kind", CustodyEventKind, "kind_valid")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.on_date:%d %b %Y}"
+        return f"{self.get_kind_display()} on {self.on_date:%-d %b %Y}"
 
 
 class Condition(models.Model):
@@ -217,7 +217,7 @@ class Condition(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.nominal} from {self.imposed_on:%d %b %Y}"
+        return f"{self.get_kind_display()} on {self.nominal} from {self.imposed_on:%-d %b %Y}"
 
 
 class Scpo(models.Model):
@@ -320,7 +320,7 @@ class ScpoVariation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Variation of {self.scpo} on {self.varied_on:%d %b %Y}"
+        return f"Variation of {self.scpo} on {self.varied_on:%-d %b %Y}"
 
 
 class ScpoBreach(models.Model):
@@ -342,7 +342,7 @@ class ScpoBreach(models.Model):
         constraints = [_not_blank("action_taken")]
 
     def __str__(self) -> str:
-        return f"Breach of {self.scpo} on {self.breached_on:%d %b %Y}"
+        return f"Breach of {self.scpo} on {self.breached_on:%-d %b %Y}"
 
 
 class TrainingInput(models.Model):
@@ -367,7 +367,7 @@ class TrainingInput(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_audience_display()} training, {self.location}, {self.held_on:%d %b %Y}"
+        return f"{self.get_audience_display()} training, {self.location}, {self.held_on:%-d %b %Y}"
 
 
 class TrainingAttendance(models.Model):
@@ -472,4 +472,4 @@ class AttentionItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.nominal} on {self.due_on:%d %b %Y}"
+        return f"{self.get_kind_display()} for {self.nominal} on {self.due_on:%-d %b %Y}"

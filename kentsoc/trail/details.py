@@ -71,6 +71,8 @@ LABELS = {
     "ocg": "OCG",
     "trh": "TRH",
 }
+# Stored as decimal text ("8450.00"): shown in pounds.
+MONEY_FIELDS = {"cash_seized", "estimated_value", "value"}
 BRIEF_IDS = 20
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
@@ -169,6 +171,8 @@ def _one(field: str, value: Any, names: dict[tuple[str, int], str]) -> str:
             else _plain(m)
             for m in value
         )
+    if field in MONEY_FIELDS and isinstance(value, str | int | float) and value != "":
+        return people.money(value)
     if field == "ids" and isinstance(value, list) and len(value) > BRIEF_IDS:
         shown = ", ".join(str(v) for v in value[:BRIEF_IDS])
         return f"{shown} … {len(value) - BRIEF_IDS} more"

@@ -288,7 +288,7 @@ def ocg_close(
         errors.setdefault("date", []).append("The date cannot be in the future.")
     elif on < ocg.nominated_on:
         errors.setdefault("date", []).append(
-            f"The date cannot be before the nomination ({ocg.nominated_on:%d %b %Y})."
+            f"The date cannot be before the nomination ({ocg.nominated_on:%-d %b %Y})."
         )
     reason = clean_text(reason)
     if not reason:

@@ -140,7 +140,7 @@ def nominal_create(request: HttpRequest) -> HttpResponse:
                 messages.warning(
                     request,
                     f"Possible duplicate of {dup.reference} {dup.full_name}"
-                    f"{f' (born {dup.date_of_birth:%d %b %Y})' if dup.date_of_birth else ''}.",
+                    f"{f' (born {dup.date_of_birth:%-d %b %Y})' if dup.date_of_birth else ''}.",
                 )
             return redirect("ocg:nominal-detail", pk=created.nominal.pk)
     return render(

@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 from disruptions.choices import DisruptionStatus, Tactic
 from kentsoc.lifetime.choices import ScpoStatus
 from kentsoc.lifetime.models import Condition, CustodyPeriod, Scpo
+from kentsoc.web import people
 from ocg.choices import CustodyStatus, OcgStatus
 from tests.e2e.conftest import login
 from tests.factories import TEST_PASSWORD, MembershipFactory, OcgFactory
@@ -52,7 +53,7 @@ def _iso(day: datetime.date) -> str:
 
 
 def _shown(day: datetime.date) -> str:
-    return day.strftime("%d %b %Y")
+    return people.day(day)
 
 
 def test_coordinator_records_release_conditions_and_scpo_then_finds_the_release(

@@ -143,6 +143,12 @@ PAGES: dict[str, Opens] = {
     "disruptions:approvals": _perm("disruptions.approve_disruption"),
     "disruptions:operation-create": _perm("disruptions.add_operation"),
     "disruptions:operation-edit": _perm("disruptions.change_operation", "operation"),
+    # Type-ahead suggestions for a filter's picker, here the OCG picker of the OCG filters.
+    "picker": _perm("ocg.view_ocg"),
+}
+# Pages whose address routes.py does not fill in: (path arguments, query).
+OWN_ADDRESSES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    "picker": ({"kind": "ocg"}, {"picker": "ocg", "ocg_find": "Zephyrquill"}),
 }
 # Routes whose answer is no page: a redirect to a file, a probe, a download.
 NOT_PAGES = {
@@ -286,6 +292,9 @@ def _get(world: MatrixWorld, role: str, url: str, params: dict | None = None) ->
 def _url(name: str, world: MatrixWorld) -> tuple[str, dict[str, Any]]:
     north = world.divisions["north"]
     spec = HTML.get(name)
+    if name in OWN_ADDRESSES:
+        kwargs, query = OWN_ADDRESSES[name]
+        return reverse(name, kwargs=kwargs), query
     if spec is None:
         return reverse(name), {}
     return reverse(name, kwargs=spec.args(north) if spec.args else {}), spec.params(north)
