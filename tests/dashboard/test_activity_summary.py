@@ -9,13 +9,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from countylines.choices import LineStatus
 from disruptions.choices import DisruptionStatus
 from disruptions.models import DrugSeizure, format_sentence
 from kentsoc.dashboard.reports import activity_summary, nine_month_period
 from kentsoc.org.choices import Rank, Role
+from tests.clients import api
 from tests.factories import (
     OfficerFactory,
     UserFactory,
@@ -93,12 +93,6 @@ def approved(clgt_officer, supervisor, line, force):
         arrests=2,
         weapons=1,
     )
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def test_sums_with_month_carry_boundaries_and_exclusions(

@@ -7,22 +7,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from disruptions.choices import DisruptionStatus
 from disruptions.models import Disruption
 from kentsoc.audit.models import AuditEvent
+from tests.clients import api
 from tests.factories import make_disruption, make_sentence
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/api/disruptions/"
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def payload(line, **overrides):

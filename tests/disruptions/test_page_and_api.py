@@ -9,12 +9,12 @@ from unittest import mock
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from disruptions.choices import DisruptionStatus
 from disruptions.models import CourtResult, Disruption, Operation
 from disruptions.services import disruptions as disruption_services
 from kentsoc.audit.models import AuditEvent
+from tests.clients import api
 from tests.factories import make_disruption
 
 pytestmark = pytest.mark.django_db
@@ -83,12 +83,6 @@ def _json(line) -> dict:
             }
         ],
     }
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def _page(client, user):

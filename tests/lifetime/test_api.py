@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from kentsoc.lifetime.services.scpos import scpo_apply, scpo_breach_record, scpo_make
+from tests.clients import api
 from tests.lifetime.conftest import adult_member, days
 from tests.lifetime.test_views import _in_prison
 
@@ -18,12 +19,6 @@ LISTS = [
     "/api/lifetime/scpo-breaches/",
     "/api/lifetime/in-prison/",
 ]
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def _with_scpo(actor, nominal, today):

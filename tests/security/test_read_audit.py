@@ -9,10 +9,8 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from rest_framework.test import APIClient
 
 from disruptions.choices import DisruptionStatus
 from kentsoc.audit.choices import AuditAction
@@ -20,6 +18,7 @@ from kentsoc.audit.models import AuditEvent
 from kentsoc.audit.services import audit_read
 from kentsoc.web.api import AuditedListMixin
 from kentsoc.web.generic import FilteredListView
+from tests.clients import api, web
 from tests.factories import make_disruption, make_record
 from tests.security.conftest import MARKERS
 
@@ -72,18 +71,6 @@ ID = {"api:lifetime-in-prison-list": "nominal"}
 NOT_AUDITED_PAGES = {"AuditEventListView", "UntrainedLroListView", "TrainingListView"}
 
 
-def _api(user: Any) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-def _web(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def _one_new_event(before: int, **match: Any) -> AuditEvent:
     new = AuditEvent.objects.filter(id__gt=before)
     assert new.count() == 1, list(new.values_list("action", "object_type"))
@@ -125,7 +112,7 @@ def test_an_api_page_writes_one_event_naming_its_ids(world, name, model, names_p
     supervisor = world.users["supervisor"]
     before = _last_id()
     with CaptureQueriesContext(connection) as ctx:
-        response = _api(supervisor).get(reverse(name), {"page_size": 5})
+        response = api(supervisor).get(reverse(name), {"page_size": 5})
     assert response.status_code == 200, response.content
     assert _audit_inserts(ctx) == 1
     body = response.json()
@@ -142,7 +129,7 @@ def test_an_api_page_writes_one_event_naming_its_ids(world, name, model, names_p
 
 def test_the_world_gives_the_lists_rows(world):
     """So the tests above name real ids, not only empty lists."""
-    supervisor = _api(world.users["supervisor"])
+    supervisor = api(world.users["supervisor"])
     for name in (
         "api:intelligence-list",
         "api:nominal-list",
@@ -158,7 +145,7 @@ def test_the_world_gives_the_lists_rows(world):
 @pytest.mark.parametrize(("name", "model", "names_people"), API_LISTS)
 def test_an_empty_api_page_is_audited_with_count_zero(force, supervisor, name, model, names_people):
     before = _last_id()
-    response = _api(supervisor).get(reverse(name))
+    response = api(supervisor).get(reverse(name))
     assert response.status_code == 200 and response.json()["results"] == []
     event = _one_new_event(before, action=AuditAction.LIST, object_type=model)
     assert event.changes["ids"] == [] and event.changes["count"] == 0
@@ -168,7 +155,7 @@ def test_an_empty_api_page_is_audited_with_count_zero(force, supervisor, name, m
 def test_a_refused_list_writes_nothing(world):
     """403 before any row is read: nothing was shown, so nothing is recorded."""
     before = _last_id()
-    assert _api(world.users["auditor"]).get(reverse("api:intelligence-list")).status_code == 403
+    assert api(world.users["auditor"]).get(reverse("api:intelligence-list")).status_code == 403
     assert _last_id() == before
 
 
@@ -177,7 +164,7 @@ def test_an_api_page_costs_the_same_queries_for_one_row_or_five_hundred(world):
     ocg = world.objects["ocg"]
     for _ in range(40):
         make_record(ocgs=[ocg])
-    client = _api(analyst)
+    client = api(analyst)
     url = reverse("api:intelligence-list")
     client.get(url, {"page_size": 1})  # warm per-process caches (permissions, content types)
 
@@ -202,8 +189,8 @@ def test_an_api_page_costs_the_same_queries_for_one_row_or_five_hundred(world):
 @pytest.mark.parametrize("page", PAGES)
 def test_a_list_page_writes_one_event_naming_the_rows_it_shows(world, page):
     supervisor = world.users["supervisor"]
-    api_ids = _ids(_api(supervisor).get(reverse(PAGES[page])).json()["results"])
-    client = _web(supervisor)  # signing in is an audit event of its own
+    api_ids = _ids(api(supervisor).get(reverse(PAGES[page])).json()["results"])
+    client = web(supervisor)  # signing in is an audit event of its own
     before = _last_id()
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(reverse(page))
@@ -217,8 +204,8 @@ def test_a_list_page_writes_one_event_naming_the_rows_it_shows(world, page):
 @pytest.mark.parametrize("page", EXPORTS)
 def test_an_export_writes_one_event_naming_every_row(world, page):
     supervisor = world.users["supervisor"]
-    api_ids = _ids(_api(supervisor).get(reverse(PAGES[page])).json()["results"])
-    client = _web(supervisor)  # signing in is an audit event of its own
+    api_ids = _ids(api(supervisor).get(reverse(PAGES[page])).json()["results"])
+    client = web(supervisor)  # signing in is an audit event of its own
     before = _last_id()
     response = client.get(reverse(page), {"format": "csv"})
     assert response.status_code == 200
@@ -229,7 +216,7 @@ def test_an_export_writes_one_event_naming_every_row(world, page):
 
 
 def test_an_empty_page_and_export_are_audited(force, supervisor):
-    client = _web(supervisor)  # signing in is an audit event of its own
+    client = web(supervisor)  # signing in is an audit event of its own
     for fmt, action in (({}, AuditAction.LIST), ({"format": "csv"}, AuditAction.EXPORT)):
         before = _last_id()
         response = client.get(reverse("intel:list"), fmt)
@@ -241,7 +228,7 @@ def test_an_empty_page_and_export_are_audited(force, supervisor):
 
 def test_the_people_named_by_lifetime_rows_are_on_the_event(world):
     nominal = world.objects["nominal"]
-    client = _web(world.users["supervisor"])  # signing in is an audit event of its own
+    client = web(world.users["supervisor"])  # signing in is an audit event of its own
     before = _last_id()
     client.get(reverse("lifetime:releases"))
     event = _one_new_event(before, object_type="lifetime.custodyperiod")
@@ -257,7 +244,7 @@ def test_the_people_named_by_lifetime_rows_are_on_the_event(world):
     ],
 )
 def test_work_queues_of_disruptions_are_audited(world, page, user, model):
-    client = _web(world.users[user])  # signing in is an audit event of its own
+    client = web(world.users[user])  # signing in is an audit event of its own
     before = _last_id()
     assert client.get(reverse(page)).status_code == 200
     _one_new_event(before, action=AuditAction.LIST, object_type=model)
@@ -265,7 +252,7 @@ def test_work_queues_of_disruptions_are_audited(world, page, user, model):
 
 def test_the_safeguarding_tab_names_the_people_at_risk_by_id_only(world):
     person = world.objects["person"]
-    client = _web(world.users["supervisor"])  # signing in is an audit event of its own
+    client = web(world.users["supervisor"])  # signing in is an audit event of its own
     before = _last_id()
     url = reverse("countylines:safeguarding", args=[world.pk("line")])
     assert client.get(url).status_code == 200
@@ -288,7 +275,7 @@ def test_the_safeguarding_tab_names_the_people_at_risk_by_id_only(world):
 )
 def test_a_search_writes_one_event_naming_the_people_found(world, route, user, params):
     nominal = world.objects["nominal"]
-    client = _web(world.users[user])  # signing in is an audit event of its own
+    client = web(world.users[user])  # signing in is an audit event of its own
     before = _last_id()
     response = client.get(reverse(route), params)
     assert response.status_code == 200 and MARKERS["nominal"] in response.content.decode()
@@ -306,7 +293,7 @@ def test_a_search_writes_one_event_naming_the_people_found(world, route, user, p
 @pytest.mark.parametrize("route", ["ocg:network", "api:ocg-network"])
 def test_the_ocg_network_names_its_people(world, route):
     ocg = world.objects["ocg"]
-    client = _web(world.users["supervisor"])
+    client = web(world.users["supervisor"])
     before = _last_id()
     network = client.get(reverse(route, args=[ocg.pk])).json()
     people = [int(n["id"].split("-")[1]) for n in network["nodes"] if n["kind"] == "nominal"]
@@ -317,7 +304,7 @@ def test_the_ocg_network_names_its_people(world, route):
 
 def test_the_home_page_audits_the_people_and_disruptions_its_panels_name(world):
     coordinator = world.users["coordinator"]
-    client = _web(coordinator)
+    client = web(coordinator)
     before = _last_id()
     page = client.get(reverse("home"))
     assert MARKERS["nominal"] in page.content.decode()  # the release due, in the attention panel
@@ -329,7 +316,7 @@ def test_the_home_page_audits_the_people_and_disruptions_its_panels_name(world):
         status=DisruptionStatus.DRAFT,
         lines=[world.objects["line"]],
     )
-    client = _web(world.users["clgt_officer"])
+    client = web(world.users["clgt_officer"])
     before = _last_id()
     assert client.get(reverse("home")).status_code == 200
     event = _one_new_event(before, action=AuditAction.LIST, object_type="disruptions.disruption")
@@ -340,8 +327,8 @@ def test_the_home_page_audits_the_people_and_disruptions_its_panels_name(world):
 
 
 def test_the_audit_page_filters_list_reads_and_shows_model_and_count(world):
-    _api(world.users["supervisor"]).get(reverse("api:intelligence-list"))
-    page = _web(world.users["auditor"]).get(reverse("audit:list"), {"action": "list"})
+    api(world.users["supervisor"]).get(reverse("api:intelligence-list"))
+    page = web(world.users["auditor"]).get(reverse("audit:list"), {"action": "list"})
     assert page.status_code == 200
     text = page.content.decode()
     assert "Listed" in text and "intel.intelligencerecord" in text and "1 listed" in text
@@ -350,11 +337,11 @@ def test_the_audit_page_filters_list_reads_and_shows_model_and_count(world):
 def test_the_audit_page_shows_a_long_list_of_ids_in_brief(world):
     analyst = world.users["analyst"]
     audit_read(actor=analyst, model="ocg.nominal", ids=list(range(1, 501)), query={"q": "x"})
-    page = _web(world.users["auditor"]).get(reverse("audit:list"), {"action": "list"})
+    page = web(world.users["auditor"]).get(reverse("audit:list"), {"action": "list"})
     text = page.content.decode()
     assert "500 listed" in text and "… 480 more" in text and "1, 2, 3," in text
     assert ", 21," not in text  # the 21st id onwards are in the downloads, not on the page
-    event = _web(world.users["auditor"]).get(reverse("api:audit-event-list"), {"action": "list"})
+    event = web(world.users["auditor"]).get(reverse("api:audit-event-list"), {"action": "list"})
     assert len(event.json()["results"][0]["changes"]["ids"]) == 500
 
 

@@ -18,6 +18,7 @@ from rest_framework.test import APIRequestFactory
 
 from disruptions.choices import DisruptionStatus
 from kentsoc.web.api import VERSION_REQUIRED, VersionedUpdateMixin
+from tests.clients import web
 from tests.factories import make_disruption
 
 
@@ -106,12 +107,6 @@ CASES = [
 ]
 
 
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def _patch(client: Client, url: str, body: dict[str, Any], **headers: str):
     return client.patch(url, json.dumps(body), content_type="application/json", headers=headers)
 
@@ -120,7 +115,7 @@ def _patch(client: Client, url: str, body: dict[str, Any], **headers: str):
 def test_a_patch_must_name_the_version_it_read(world, case):
     record = case.record(world)
     url = reverse(case.route, kwargs=case.kwargs(world, record))
-    client = _client(world.users[case.user])
+    client = web(world.users[case.user])
     first, second = case.values
     before = getattr(record, case.field), record.version
 
@@ -162,7 +157,7 @@ def test_a_patch_must_name_the_version_it_read(world, case):
 )
 def test_a_version_that_is_not_one_number_is_400(world, body, header):
     nominal = world.objects["nominal"]
-    client = _client(world.users["supervisor"])
+    client = web(world.users["supervisor"])
     url = reverse("api:nominal-detail", args=[nominal.pk])
     headers = {"if_match": header} if header else {}
     response = _patch(client, url, {"aliases": "Lex", **body}, **headers)
@@ -173,15 +168,13 @@ def test_a_version_that_is_not_one_number_is_400(world, body, header):
 
 def test_a_record_you_may_not_see_is_404_and_a_role_that_may_not_change_is_403(world):
     """The version is asked for only once the record is found and the role may change it."""
-    client = _client(world.users["analyst"])
+    client = web(world.users["analyst"])
     assert _patch(client, reverse("api:nominal-detail", args=[987654]), {}).status_code == 404
     assert _patch(client, reverse("api:ocg-detail", args=[world.pk("ocg")]), {}).status_code == 403
 
 
 def test_the_schema_documents_the_428_and_if_match(world):
-    schema = _client(world.users["analyst"]).get(
-        reverse("api:schema"), HTTP_ACCEPT="application/json"
-    )
+    schema = web(world.users["analyst"]).get(reverse("api:schema"), HTTP_ACCEPT="application/json")
     paths = schema.json()["paths"]
     patches = {
         path: op["patch"]
