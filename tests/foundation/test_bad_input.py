@@ -18,6 +18,7 @@ from kentsoc.audit.models import AuditEvent
 from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.limits import LONG_TEXT, REASON_TEXT
 from kentsoc.web.errors import lockout_response
+from tests.clients import web
 from tests.factories import TEST_PASSWORD, make_nominal
 
 pytestmark = pytest.mark.django_db
@@ -160,12 +161,6 @@ def test_a_forbidden_page_is_a_clean_403(client, coordinator):
 # --- The API: every bad input is a 4xx with a JSON body, never a 500 ---------------------------
 
 
-def _api(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def _intelligence(**overrides) -> dict:
     return {
         "information_date": (timezone.localdate() - datetime.timedelta(days=3)).isoformat(),
@@ -188,7 +183,7 @@ def _json_error(response, status: int) -> dict:
 def test_deeply_nested_json_is_refused_before_it_is_parsed(analyst):
     body = "[" * 100_000 + "]" * 100_000
 
-    response = _api(analyst).post("/api/intelligence/", body, content_type="application/json")
+    response = web(analyst).post("/api/intelligence/", body, content_type="application/json")
 
     detail = _json_error(response, 400)["detail"]
     assert "nested 100000 levels deep" in detail and "at most 32" in detail
@@ -197,7 +192,7 @@ def test_deeply_nested_json_is_refused_before_it_is_parsed(analyst):
 
 def test_brackets_inside_json_strings_do_not_count_as_nesting(analyst):
     summary = "[[[[ {{{{ " * 20 + 'a quoted \\" bracket ['
-    response = _api(analyst).post(
+    response = web(analyst).post(
         "/api/intelligence/",
         _intelligence(summary=summary, nominals=[make_nominal().pk]),
         content_type="application/json",
@@ -208,13 +203,13 @@ def test_brackets_inside_json_strings_do_not_count_as_nesting(analyst):
 
 
 def test_invalid_json_is_a_400(analyst):
-    response = _api(analyst).post("/api/intelligence/", "{", content_type="application/json")
+    response = web(analyst).post("/api/intelligence/", "{", content_type="application/json")
 
     assert "JSON parse error" in _json_error(response, 400)["detail"]
 
 
 def test_a_body_that_is_not_json_is_a_415(analyst):
-    response = _api(analyst).post("/api/intelligence/", {"summary": "x"})  # multipart form
+    response = web(analyst).post("/api/intelligence/", {"summary": "x"})  # multipart form
 
     assert "Unsupported media type" in _json_error(response, 415)["detail"]
 
@@ -223,7 +218,7 @@ def test_an_oversized_api_body_is_a_413_json(settings, analyst):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
     body = _intelligence(summary="x" * 20_000)
 
-    response = _api(analyst).post("/api/intelligence/", body, content_type="application/json")
+    response = web(analyst).post("/api/intelligence/", body, content_type="application/json")
 
     assert _json_error(response, 413) == {
         "detail": "The request body is larger than the limit of 10000 bytes."
@@ -254,13 +249,13 @@ def test_an_oversized_form_is_a_413_page(settings, coordinator):
     ],
 )
 def test_a_nul_in_the_query_string_is_a_400_json(supervisor, url):
-    response = _api(supervisor).get(url)
+    response = web(supervisor).get(url)
 
     assert "NUL character" in _json_error(response, 400)["detail"]
 
 
 def test_a_nul_in_the_report_page_query_is_a_400_page(supervisor):
-    response = _api(supervisor).get("/reports/?from=2026-01-01&to=2026-03-31&team=%00")
+    response = web(supervisor).get("/reports/?from=2026-01-01&to=2026-03-31&team=%00")
 
     assert response.status_code == 400
     html = response.content.decode()
@@ -269,7 +264,7 @@ def test_a_nul_in_the_report_page_query_is_a_400_page(supervisor):
 
 
 def test_a_nul_in_a_json_string_names_the_field(analyst):
-    response = _api(analyst).post(
+    response = web(analyst).post(
         "/api/intelligence/",
         _intelligence(summary="before\x00after"),
         content_type="application/json",
@@ -280,7 +275,7 @@ def test_a_nul_in_a_json_string_names_the_field(analyst):
 
 
 def test_a_nul_deep_in_a_json_body_names_where(analyst):
-    response = _api(analyst).post(
+    response = web(analyst).post(
         "/api/intelligence/",
         _intelligence(factor_claims=[{"factor": "violence\x00", "level": 1}]),
         content_type="application/json",
@@ -298,7 +293,7 @@ def test_a_nul_in_a_form_is_refused(client, coordinator):
 
 
 def test_a_two_megabyte_summary_is_refused_naming_the_field(analyst):
-    response = _api(analyst).post(
+    response = web(analyst).post(
         "/api/intelligence/",
         _intelligence(summary="x" * (2 * 1024 * 1024)),
         content_type="application/json",
@@ -311,7 +306,7 @@ def test_a_two_megabyte_summary_is_refused_naming_the_field(analyst):
 
 
 def test_a_summary_at_the_limit_is_accepted(analyst):
-    response = _api(analyst).post(
+    response = web(analyst).post(
         "/api/intelligence/",
         _intelligence(summary="x" * LONG_TEXT, nominals=[make_nominal().pk]),
         content_type="application/json",
@@ -321,7 +316,7 @@ def test_a_summary_at_the_limit_is_accepted(analyst):
 
 
 def test_an_operation_in_the_seventh_century_is_refused(coordinator):
-    response = _api(coordinator).post(
+    response = web(coordinator).post(
         "/api/operations/",
         {"name": "Fictional week", "start_date": "0642-06-27", "end_date": "2026-06-30"},
         content_type="application/json",
@@ -335,7 +330,7 @@ def test_an_operation_in_the_seventh_century_is_refused(coordinator):
 
 @pytest.mark.parametrize("name", [0, 12.5, True, ["Fictional week"], {"text": "x"}])
 def test_a_name_that_is_not_text_is_refused(coordinator, name):
-    response = _api(coordinator).post(
+    response = web(coordinator).post(
         "/api/operations/",
         {"name": name, "start_date": "2026-06-01", "end_date": "2026-06-07"},
         content_type="application/json",
@@ -347,7 +342,7 @@ def test_a_name_that_is_not_text_is_refused(coordinator, name):
 
 def test_an_operation_can_be_planned_ahead(coordinator):
     start = timezone.localdate() + datetime.timedelta(days=30)
-    response = _api(coordinator).post(
+    response = web(coordinator).post(
         "/api/operations/",
         {
             "name": "Fictional planned week",
@@ -375,7 +370,7 @@ def test_an_operation_page_refuses_a_date_before_1900(client, coordinator):
 
 def test_intelligence_from_the_future_is_refused(analyst):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    response = _api(analyst).post(
+    response = web(analyst).post(
         "/api/intelligence/",
         _intelligence(information_date=tomorrow.isoformat()),
         content_type="application/json",
@@ -388,7 +383,7 @@ def test_intelligence_from_the_future_is_refused(analyst):
 
 def test_a_disruption_dated_in_the_future_is_refused(force, supervisor):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    response = _api(supervisor).post(
+    response = web(supervisor).post(
         "/api/disruptions/",
         {
             "date": tomorrow.isoformat(),
@@ -407,7 +402,7 @@ def test_a_disruption_dated_in_the_future_is_refused(force, supervisor):
 
 @pytest.mark.parametrize("url", ["/api/no-such-thing/", "/api/ocgs/1/no-such-action/", "/api/"])
 def test_an_unknown_api_address_is_a_404_json(supervisor, url):
-    assert _json_error(_api(supervisor).get(url), 404) == {"detail": "Not found."}
+    assert _json_error(web(supervisor).get(url), 404) == {"detail": "Not found."}
 
 
 def test_an_unknown_api_address_is_json_when_signed_out_too(client, force):
@@ -415,13 +410,13 @@ def test_an_unknown_api_address_is_json_when_signed_out_too(client, force):
 
 
 def test_a_method_the_api_does_not_take_is_a_405_json(supervisor):
-    response = _api(supervisor).delete("/api/ocgs/")
+    response = web(supervisor).delete("/api/ocgs/")
 
     assert _json_error(response, 405) == {"detail": 'Method "DELETE" not allowed.'}
 
 
 def test_a_bad_host_on_the_api_is_a_400_json(supervisor):
-    response = _api(supervisor).get("/api/ocgs/", HTTP_HOST="attacker.example")
+    response = web(supervisor).get("/api/ocgs/", HTTP_HOST="attacker.example")
 
     assert _json_error(response, 400)["detail"]
 
@@ -454,7 +449,7 @@ def test_a_locked_web_sign_in_is_the_locked_out_page(rf, coordinator):
 
 
 def test_a_deletion_reason_is_length_limited(analyst):
-    client = _api(analyst)
+    client = web(analyst)
     created = client.post(
         "/api/intelligence/",
         _intelligence(nominals=[make_nominal().pk]),
@@ -475,7 +470,7 @@ def test_a_deletion_reason_is_length_limited(analyst):
 @pytest.mark.parametrize("value", ["%C2%B9", "%D9%A3x", "99999999999999999999999"])
 def test_an_id_filter_with_unusual_digits_is_not_a_500(supervisor, value):
     # "¹" passes str.isdigit() yet int() refuses it: that was a 500 found by schemathesis.
-    response = _api(supervisor).get(f"/api/districts/?division={value}")
+    response = web(supervisor).get(f"/api/districts/?division={value}")
 
     assert response.status_code == 200
     assert response.json()["results"] == []
@@ -483,6 +478,6 @@ def test_an_id_filter_with_unusual_digits_is_not_a_500(supervisor, value):
 
 @pytest.mark.parametrize("page_size", ["true", "0", "-5", "%C2%B9"])
 def test_a_page_size_that_is_not_a_positive_number_is_a_400(supervisor, page_size):
-    response = _api(supervisor).get(f"/api/ocgs/?page_size={page_size}")
+    response = web(supervisor).get(f"/api/ocgs/?page_size={page_size}")
 
     assert _json_error(response, 400) == {"page_size": ["Enter a whole number from 1 to 500."]}
