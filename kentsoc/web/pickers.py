@@ -29,6 +29,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
+from kentsoc.org.scoping import access_for
 from kentsoc.org.selectors import officer_label, officer_search
 
 FIND_SUFFIX = "_find"
@@ -57,6 +58,13 @@ class Picker:
     search: Search
     label: Label
     permission: str | None = None  # needed to search at all (else 404, as for the records)
+
+    def may_search(self, user: Any) -> bool:
+        # Only officers: an account with no officer profile (or one yet to set its own password)
+        # is not told who is on the force, let alone anything else.
+        if access_for(user) is None:
+            return False
+        return not self.permission or user.has_perm(self.permission)
 
 
 _pickers: dict[str, Picker] = {}
@@ -113,9 +121,7 @@ def picker_suggest(request: HttpRequest, kind: str) -> HttpResponse:
     suggestion links to the list with the other filters kept."""
     picker = _pickers.get(kind)
     name = request.GET.get("picker", "")
-    if picker is None or not name.isidentifier():
-        raise Http404
-    if picker.permission and not request.user.has_perm(picker.permission):
+    if picker is None or not name.isidentifier() or not picker.may_search(request.user):
         raise Http404
     text = request.GET.get(f"{name}{FIND_SUFFIX}", "").strip()
     choices = picker.search(request.user, text, request.GET.lists())
@@ -154,10 +160,7 @@ class PickerWidget(forms.Widget):
         choices = None
         # Without JavaScript the search box is submitted with the form: answer it here with the
         # same suggestions the type-ahead would have shown.
-        allowed = self.user is not None and (
-            not picker.permission or self.user.has_perm(picker.permission)
-        )
-        if text and text != label and allowed:
+        if text and text != label and picker.may_search(self.user):
             choices = picker.search(self.user, text, [(f"{name}{FIND_SUFFIX}", text)])
         shown = text if choices is not None else (label or value)
         context["picker"] = {

@@ -201,6 +201,15 @@ def test_roles_without_the_records_get_no_picker(client, administrator, kind):
     assert pick(client, kind, "x", "medway").status_code == 404
 
 
+def test_an_account_with_no_officer_profile_is_not_told_who_is_on_the_force(
+    client, outsider, coordinator
+):
+    client.force_login(outsider)
+
+    assert pick(client, "officer", "officer", "coordinator").status_code == 404
+    assert pick(client, "officer-username", "who", "coordinator").status_code == 404
+
+
 def test_the_picker_needs_a_sign_in_and_a_known_kind(client, analyst):
     assert pick(client, "ocg", "ocg", "medway").status_code == 302
     client.force_login(analyst)
