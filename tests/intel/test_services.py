@@ -290,7 +290,10 @@ def test_delete_is_soft_audited_with_reason_and_rescores(
     analyst, line, django_capture_on_commit_callbacks
 ):
     record = intelligence_create(
-        actor=analyst, **_args(), county_lines=[line.pk], factor_claims=[("weapons", 2)]
+        actor=analyst,
+        **_args(),
+        county_lines=[line.pk],
+        factor_claims=[{"factor": "weapons", "level": 2}],
     )
     with django_capture_on_commit_callbacks() as callbacks:
         intelligence_delete(actor=analyst, record=record, reason="Duplicate of INT-000001")

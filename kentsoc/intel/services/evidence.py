@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
@@ -31,13 +32,13 @@ _EVIDENCE_OWNERS = {
 }
 
 
-def may_add_evidence(actor: Any, kind: str) -> bool:
+def may_add_evidence(actor: AbstractBaseUser | None, kind: str) -> bool:
     """Whether the actor's role may record definition evidence on this kind of subject."""
     return actor is not None and actor.has_perm(EVIDENCE_PERMS[kind])
 
 
 def _evidence_subject(
-    actor: Any, ocg: OCG | None, county_line: CountyLine | None, doing: str
+    actor: AbstractBaseUser, ocg: OCG | None, county_line: CountyLine | None, doing: str
 ) -> tuple[str, Any]:
     if (ocg is None) == (county_line is None):
         raise TypeError("Give exactly one of ocg= or county_line=.")
@@ -56,7 +57,7 @@ def _evidence_subject(
 @transaction.atomic
 def evidence_add(
     *,
-    actor: Any,
+    actor: AbstractBaseUser,
     ocg: OCG | None = None,
     county_line: CountyLine | None = None,
     criterion: str,
@@ -113,7 +114,7 @@ def evidence_add(
 
 
 @transaction.atomic
-def evidence_remove(*, actor: Any, evidence: DefinitionEvidence, reason: str) -> None:
+def evidence_remove(*, actor: AbstractBaseUser, evidence: DefinitionEvidence, reason: str) -> None:
     """Withdraw evidence entered in error. The audit row keeps what it said and why it went."""
     kind, subject = _evidence_subject(
         actor, evidence.ocg, evidence.county_line, "withdraw definition evidence"

@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypedDict
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -66,13 +67,13 @@ def _mark_stale(*, ocg_ids: Iterable[int], county_line_ids: Iterable[int]) -> No
     broker.mark_stale(CountyLine, county_line_ids, subject_type=RankedSubject.COUNTY_LINE)
 
 
-def _require_perm(actor: Any, perm: str, doing: str) -> None:
+def _require_perm(actor: AbstractBaseUser | None, perm: str, doing: str) -> None:
     if actor is None or not actor.has_perm(perm):
         raise PermissionDenied(f"You do not have permission to {doing}.")
 
 
 def _check_visible(
-    actor: Any,
+    actor: AbstractBaseUser,
     field: str,
     ids: Iterable[int],
     errors: dict[str, list[str]],
@@ -92,32 +93,31 @@ def _check_visible(
         )
 
 
+class Claim(TypedDict):
+    """A factor claim as the services take it (forms and serializers build these)."""
+
+    factor: str
+    level: int
+
+
 def _normalise_claims(
-    claims: Iterable[Any] | None, errors: dict[str, list[str]]
+    claims: Iterable[Claim] | None, errors: dict[str, list[str]]
 ) -> list[tuple[str, int]]:
     out: list[tuple[str, int]] = []
     for claim in claims or ():
-        if isinstance(claim, Mapping):
-            factor, level = claim.get("factor"), claim.get("level")
-        elif isinstance(claim, FactorClaim):
-            factor, level = claim.factor, claim.level
-        else:
-            try:
-                factor, level = claim
-            except (TypeError, ValueError):
-                errors.setdefault("factor_claims", []).append(
-                    f"{claim!r} is not a claim: give a factor and a level."
-                )
-                continue
+        if not isinstance(claim, Mapping):
+            errors.setdefault("factor_claims", []).append(
+                f"{claim!r} is not a claim: give a factor and a level."
+            )
+            continue
+        factor, level = claim.get("factor"), claim.get("level")
         if not isinstance(factor, str) or not factor:
             errors.setdefault("factor_claims", []).append("Each claim needs a factor.")
             continue
-        if isinstance(level, bool) or level in (None, ""):
+        if level in (None, ""):
             errors.setdefault("factor_claims", []).append(f"Give a level for {factor!r}.")
             continue
-        try:
-            level = int(level)
-        except (TypeError, ValueError):
+        if isinstance(level, bool) or not isinstance(level, int):
             errors.setdefault("factor_claims", []).append(
                 f"Level for {factor!r} must be a whole number, not {level!r}."
             )
@@ -254,7 +254,7 @@ def _claims_dict(claims: Iterable[tuple[str, int]]) -> dict[str, int]:
 @transaction.atomic
 def intelligence_create(
     *,
-    actor: Any,
+    actor: AbstractBaseUser,
     reference: str | None = None,
     rms_reference: str = "",
     information_date: datetime.date,
@@ -266,7 +266,7 @@ def intelligence_create(
     ocgs: Iterable[int] = (),
     county_lines: Iterable[int] = (),
     nominals: Iterable[int] = (),
-    factor_claims: Iterable[Any] = (),
+    factor_claims: Iterable[Claim] = (),
 ) -> IntelligenceRecord:
     _require_perm(actor, "intel.add_intelligencerecord", "record intelligence")
     errors: dict[str, list[str]] = {}
@@ -332,7 +332,11 @@ def intelligence_create(
 
 @transaction.atomic
 def intelligence_update(
-    *, actor: Any, record: IntelligenceRecord, version: int | None = None, **changes: Any
+    *,
+    actor: AbstractBaseUser,
+    record: IntelligenceRecord,
+    version: int | None = None,
+    **changes: Any,
 ) -> IntelligenceRecord:
     """Change some of a record's fields, subjects or factor claims (the given ones replace)."""
     _require_perm(actor, "intel.change_intelligencerecord", "change intelligence records")
@@ -426,7 +430,7 @@ def intelligence_update(
 
 @transaction.atomic
 def intelligence_delete(
-    *, actor: Any, record: IntelligenceRecord, reason: str = ""
+    *, actor: AbstractBaseUser, record: IntelligenceRecord, reason: str = ""
 ) -> IntelligenceRecord:
     """Soft delete: the record stays, shown as deleted, and no longer counts in any score."""
     _require_perm(actor, "intel.delete_intelligencerecord", "delete intelligence records")
