@@ -3,27 +3,20 @@ forbidden (403), unknown (404), and query counts that do not grow with the data.
 
 import datetime
 
-from rest_framework.test import APIClient
-
 from kentsoc.audit.models import AuditEvent
 from kentsoc.intel.choices import OcgCriterion
 from ocg.choices import OcgStatus
 from ocg.models import OCG
+from tests import clients
 from tests.factories import evidence_all, make_nominal, make_ocg, make_record
 from tests.ocg.conftest import count_queries
 
 TODAY = datetime.date.today()
 
 
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 def test_create_and_retrieve_contract(coordinator, north):
     a, b = make_nominal(), make_nominal()
-    api = client_for(coordinator)
+    api = clients.api(coordinator)
     response = api.post(
         "/api/ocgs/",
         {
@@ -54,7 +47,7 @@ def test_create_and_retrieve_contract(coordinator, north):
 
 
 def test_create_with_one_member_is_400_naming_it(coordinator, north):
-    response = client_for(coordinator).post(
+    response = clients.api(coordinator).post(
         "/api/ocgs/",
         {
             "name": "Solo",
@@ -70,17 +63,17 @@ def test_create_with_one_member_is_400_naming_it(coordinator, north):
 
 
 def test_create_bad_shape_is_400_not_500(coordinator):
-    response = client_for(coordinator).post(
+    response = clients.api(coordinator).post(
         "/api/ocgs/", {"name": 5, "criminality": "x", "members": "nobody"}, format="json"
     )
     assert response.status_code == 400
 
 
 def test_forbidden_and_unknown(coordinator, researcher, outsider, ocg, north):
-    assert client_for(coordinator).post("/api/ocgs/", {}, format="json").status_code == 400
-    assert client_for(outsider).get("/api/ocgs/").status_code == 403
-    assert client_for(researcher).get("/api/ocgs/999999/").status_code == 404
-    response = client_for(researcher).post(
+    assert clients.api(coordinator).post("/api/ocgs/", {}, format="json").status_code == 400
+    assert clients.api(outsider).get("/api/ocgs/").status_code == 403
+    assert clients.api(researcher).get("/api/ocgs/999999/").status_code == 404
+    response = clients.api(researcher).post(
         "/api/ocgs/",
         {
             "name": "X",
@@ -94,8 +87,8 @@ def test_forbidden_and_unknown(coordinator, researcher, outsider, ocg, north):
 
 
 def test_lro_sees_only_their_ocgs(lro, ocg):
-    assert client_for(lro).get("/api/ocgs/").json()["count"] == 0
-    assert client_for(lro).get(f"/api/ocgs/{ocg.pk}/").status_code == 404
+    assert clients.api(lro).get("/api/ocgs/").json()["count"] == 0
+    assert clients.api(lro).get(f"/api/ocgs/{ocg.pk}/").status_code == 404
 
 
 def test_full_flow_through_the_api(
@@ -103,7 +96,7 @@ def test_full_flow_through_the_api(
 ):
     ocg = make_ocg(division=force["divisions"]["north"], criminality=("drug_supply",))
     record = make_record(ocgs=[ocg], claims=[("firearms", 3), ("violence", 3)])
-    api = client_for(researcher)
+    api = clients.api(researcher)
     refused = api.post(f"/api/ocgs/{ocg.pk}/map/")
     assert refused.status_code == 400
     assert "Working together" in refused.json()["non_field_errors"][0]
@@ -119,29 +112,29 @@ def test_full_flow_through_the_api(
     assert api.post(f"/api/ocgs/{ocg.pk}/map/").json()["awaiting_approval"] is True
     assert api.post(f"/api/ocgs/{ocg.pk}/approve-mapping/").status_code == 403
     with django_capture_on_commit_callbacks(execute=True):
-        mapped = client_for(supervisor).post(f"/api/ocgs/{ocg.pk}/approve-mapping/")
+        mapped = clients.api(supervisor).post(f"/api/ocgs/{ocg.pk}/approve-mapping/")
     assert mapped.status_code == 200
-    body = client_for(supervisor).get(f"/api/ocgs/{ocg.pk}/").json()
+    body = clients.api(supervisor).get(f"/api/ocgs/{ocg.pk}/").json()
     assert body["status"] == "mapped"
     assert body["score"]["score"] == 18 and body["score"]["tier"] == 3
     assert body["score"]["threat"] == 18 and body["score"]["confidence"] == "high"
     assert body["score"]["rank"] == {"force": 1, "division": 1}
     assert body["score"]["stale"] is False
-    bad = client_for(supervisor).post(
+    bad = clients.api(supervisor).post(
         f"/api/ocgs/{ocg.pk}/adopt/",
         {"managing_team": force["teams"]["soc"].pk, "lead_responsible_officer": coordinator.pk},
         format="json",
     )
     assert bad.status_code == 400
     assert "is not a Lead Responsible Officer" in bad.json()["lead_responsible_officer"][0]
-    adopted = client_for(supervisor).post(
+    adopted = clients.api(supervisor).post(
         f"/api/ocgs/{ocg.pk}/adopt/",
         {"managing_team": force["teams"]["soc"].pk, "lead_responsible_officer": lro.pk},
         format="json",
     )
     assert adopted.json()["status"] == "adopted"
     assert adopted.json()["lead_responsible_officer"] == lro.pk
-    closed = client_for(supervisor).post(
+    closed = clients.api(supervisor).post(
         f"/api/ocgs/{ocg.pk}/close/",
         {"status": "archived", "date": TODAY.isoformat(), "reason": ""},
         format="json",
@@ -150,25 +143,25 @@ def test_full_flow_through_the_api(
 
 
 def test_return_and_reject(researcher, supervisor, coordinator, evidenced_ocg):
-    client_for(researcher).post(f"/api/ocgs/{evidenced_ocg.pk}/map/")
-    missing = client_for(supervisor).post(f"/api/ocgs/{evidenced_ocg.pk}/return/", {})
+    clients.api(researcher).post(f"/api/ocgs/{evidenced_ocg.pk}/map/")
+    missing = clients.api(supervisor).post(f"/api/ocgs/{evidenced_ocg.pk}/return/", {})
     assert missing.status_code == 400
-    returned = client_for(supervisor).post(
+    returned = clients.api(supervisor).post(
         f"/api/ocgs/{evidenced_ocg.pk}/return/", {"reason": "Thin on structure"}, format="json"
     )
     assert returned.json()["awaiting_approval"] is False
-    rejected = client_for(coordinator).post(
+    rejected = clients.api(coordinator).post(
         f"/api/ocgs/{evidenced_ocg.pk}/reject/", {"reason": "Not organised"}, format="json"
     )
     assert rejected.json()["status"] == OcgStatus.REJECTED
 
 
 def test_patch_with_stale_version_is_400(coordinator, researcher, ocg):
-    ok = client_for(coordinator).patch(
+    ok = clients.api(coordinator).patch(
         f"/api/ocgs/{ocg.pk}/", {"name": "Renamed", "version": 1}, format="json"
     )
     assert ok.status_code == 200 and ok.json()["version"] == 2
-    stale = client_for(researcher).patch(
+    stale = clients.api(researcher).patch(
         f"/api/ocgs/{ocg.pk}/", {"summary": "Mine", "version": 1}, format="json"
     )
     assert stale.status_code == 400 and "Someone else changed" in stale.json()["version"][0]
@@ -176,7 +169,7 @@ def test_patch_with_stale_version_is_400(coordinator, researcher, ocg):
 
 def test_members_action(researcher, ocg):
     person = make_nominal()
-    response = client_for(researcher).post(
+    response = clients.api(researcher).post(
         f"/api/ocgs/{ocg.pk}/members/",
         {"nominal": person.pk, "role": "enabler", "from_date": "2024-01-01"},
         format="json",
@@ -189,7 +182,7 @@ def test_filters_shared_with_the_list(coordinator, force):
     north, east = force["divisions"]["north"], force["divisions"]["east"]
     a = make_ocg(division=north, name="Alpha Crew", criminality=("fraud",))
     make_ocg(division=east, name="Beta Crew", status=OcgStatus.MAPPED)
-    api = client_for(coordinator)
+    api = clients.api(coordinator)
     assert [r["id"] for r in api.get(f"/api/ocgs/?division={north.pk}").json()["results"]] == [a.pk]
     assert api.get("/api/ocgs/?status=mapped").json()["count"] == 1
     assert api.get("/api/ocgs/?criminality=fraud").json()["count"] == 1
@@ -203,7 +196,7 @@ def test_list_query_count_is_constant(coordinator, north):
         for i in range(n):
             evidence_all(make_ocg(division=north, name=f"Group {i}", members=3))
 
-    api = client_for(coordinator)
+    api = clients.api(coordinator)
     add(1)
     one = count_queries(lambda: api.get("/api/ocgs/"))
     add(7)
@@ -212,7 +205,7 @@ def test_list_query_count_is_constant(coordinator, north):
 
 
 def test_nominal_api_create_search_and_audited_view(coordinator, analyst):
-    api = client_for(coordinator)
+    api = clients.api(coordinator)
     first = api.post(
         "/api/nominals/",
         {"first_name": "Kit", "last_name": "Marlowe", "date_of_birth": "1991-05-05"},
@@ -230,8 +223,8 @@ def test_nominal_api_create_search_and_audited_view(coordinator, analyst):
     bad = api.post("/api/nominals/", {"first_name": "", "last_name": ""}, format="json")
     assert bad.status_code == 400 and set(bad.json()) >= {"first_name", "last_name"}
     pk = first.json()["id"]
-    assert client_for(analyst).get(f"/api/nominals/{pk}/").status_code == 200
+    assert clients.api(analyst).get(f"/api/nominals/{pk}/").status_code == 200
     assert AuditEvent.objects.filter(
         action="view", object_type="ocg.nominal", object_id=str(pk), actor=analyst
     ).exists()
-    assert client_for(analyst).post("/api/nominals/", {}, format="json").status_code in (400, 403)
+    assert clients.api(analyst).post("/api/nominals/", {}, format="json").status_code in (400, 403)

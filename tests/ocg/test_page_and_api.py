@@ -6,12 +6,11 @@ import datetime
 from typing import Any
 
 import pytest
-from django.test import Client
-from rest_framework.test import APIClient
 
 from kentsoc.audit.models import AuditEvent
 from ocg.choices import OcgStatus
 from ocg.models import OCG, Membership, Nominal, OcgStatusChange, PlanAction
+from tests.clients import api, web
 from tests.factories import evidence_all, make_nominal, make_ocg
 
 TODAY = datetime.date.today()
@@ -28,18 +27,6 @@ TWIN_FIELDS = (
     "closure_reason",
     "version",
 )
-
-
-def page(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def _audit(obj) -> list[tuple[str, list[str], str]]:
@@ -94,7 +81,7 @@ def refused_on_page(response) -> list[str]:
 
 def test_nominating_on_the_page_and_through_the_api_writes_the_same_group(coordinator, north):
     a, b = make_nominal(), make_nominal()
-    response = page(coordinator).post(
+    response = web(coordinator).post(
         "/ocgs/new/",
         {
             "name": "Twin Crew",
@@ -133,7 +120,7 @@ def test_nominating_on_the_page_and_through_the_api_writes_the_same_group(coordi
 
 def test_a_nomination_refused_says_the_same_on_the_page_and_in_the_api(coordinator, north):
     solo = make_nominal()
-    response = page(coordinator).post(
+    response = web(coordinator).post(
         "/ocgs/new/",
         {
             "name": "Solo",
@@ -172,7 +159,7 @@ def test_a_move_on_the_page_and_through_the_api_writes_the_same(
     user = request.getfixturevalue(actor)
     on_page, on_api = twins(north, status=status)
     evidence_all(on_page), evidence_all(on_api)
-    assert page(user).post(f"/ocgs/{on_page.pk}/{page_url}", body).status_code == 302
+    assert web(user).post(f"/ocgs/{on_page.pk}/{page_url}", body).status_code == 302
     response = api(user).post(f"/api/ocgs/{on_api.pk}/{api_url}", body, format="json")
     assert response.status_code == 200, response.json()
     assert snapshot(on_page) == snapshot(on_api)
@@ -183,7 +170,7 @@ def test_adding_a_member_moves_a_nomination_into_development_on_both_doors(resea
     on_page, on_api = twins(north)
     person = make_nominal()
     sent = {"nominal": person.pk, "role": "enabler", "from_date": TODAY.isoformat()}
-    assert page(researcher).post(f"/ocgs/{on_page.pk}/members/", sent).status_code == 302
+    assert web(researcher).post(f"/ocgs/{on_page.pk}/members/", sent).status_code == 302
     assert api(researcher).post(f"/api/ocgs/{on_api.pk}/members/", sent).status_code == 201
     assert snapshot(on_page) == snapshot(on_api)
     assert snapshot(on_api)["status"] == OcgStatus.IN_DEVELOPMENT
@@ -195,7 +182,7 @@ def test_approving_returning_adopting_and_closing_write_the_same(supervisor, lro
         evidence_all(ocg)
         ocg.mapping_submitted_at = datetime.datetime.now(datetime.UTC)
         ocg.save(update_fields=["mapping_submitted_at"])
-    boss_page, boss_api = page(supervisor), api(supervisor)
+    boss_page, boss_api = web(supervisor), api(supervisor)
 
     assert boss_page.post(f"/ocgs/{on_page.pk}/return/", {"reason": "More"}).status_code == 302
     assert boss_api.post(f"/api/ocgs/{on_api.pk}/return/", {"reason": "More"}).status_code == 200
@@ -223,7 +210,7 @@ def test_approving_returning_adopting_and_closing_write_the_same(supervisor, lro
 
 def test_a_refused_move_says_the_same_on_the_page_and_in_the_api(researcher, north):
     on_page, on_api = twins(north, status=OcgStatus.IN_DEVELOPMENT)
-    response = page(researcher).post(f"/ocgs/{on_page.pk}/submit/", follow=True)
+    response = web(researcher).post(f"/ocgs/{on_page.pk}/submit/", follow=True)
     refused = api(researcher).post(f"/api/ocgs/{on_api.pk}/map/")
     assert refused.status_code == 400
     assert refused.json()["non_field_errors"] == refused_on_page(response)
@@ -237,7 +224,7 @@ def test_an_adoption_refused_says_the_same_on_the_page_and_in_the_api(
     on_page, on_api = twins(north, status=OcgStatus.MAPPED)
     # A line-gang team may not manage OCGs: the service's rule, in the same words on both doors.
     sent = {"managing_team": force["teams"]["clgt_north"].pk, "lead_responsible_officer": lro.pk}
-    response = page(supervisor).post(f"/ocgs/{on_page.pk}/adopt/", sent)
+    response = web(supervisor).post(f"/ocgs/{on_page.pk}/adopt/", sent)
     refused = api(supervisor).post(f"/api/ocgs/{on_api.pk}/adopt/", sent, format="json")
     assert response.status_code == 400 and refused.status_code == 400
     assert response.context["form"].errors["managing_team"] == refused.json()["managing_team"]
@@ -251,7 +238,7 @@ def test_an_adoption_refused_says_the_same_on_the_page_and_in_the_api(
 def test_editing_on_the_page_and_through_the_api_writes_the_same(coordinator, force, north):
     on_page, on_api = twins(north)
     east = force["divisions"]["east"].pk
-    response = page(coordinator).post(
+    response = web(coordinator).post(
         f"/ocgs/{on_page.pk}/edit/",
         {
             "name": "Twin Crew",
@@ -282,7 +269,7 @@ def test_a_stale_edit_is_refused_with_the_same_message(coordinator, north):
     on_page, on_api = twins(north)
     OCG.objects.filter(pk__in=[on_page.pk, on_api.pk]).update(version=2)
     sent = {"name": "Late", "criminality": ["fraud"], "division": north.pk, "version": 1}
-    response = page(coordinator).post(f"/ocgs/{on_page.pk}/edit/", {**sent, "summary": ""})
+    response = web(coordinator).post(f"/ocgs/{on_page.pk}/edit/", {**sent, "summary": ""})
     refused = api(coordinator).patch(f"/api/ocgs/{on_api.pk}/", sent, format="json")
     assert response.status_code == 400 and refused.status_code == 400
     assert response.context["form"].non_field_errors() == refused.json()["version"]
@@ -300,12 +287,12 @@ def test_the_4p_plan_on_the_page_and_through_the_api_writes_the_same(supervisor,
         "due_on": (TODAY + datetime.timedelta(days=7)).isoformat(),
         "status": "open",
     }
-    assert page(lro).post(f"/ocgs/{on_page.pk}/plan/", action).status_code == 302
+    assert web(lro).post(f"/ocgs/{on_page.pk}/plan/", action).status_code == 302
     assert api(lro).post(f"/api/ocgs/{on_api.pk}/plan/", action).status_code == 201
     page_action = PlanAction.objects.get(ocg=on_page)
     api_action = PlanAction.objects.get(ocg=on_api)
     moved = {"status": "in_progress", "version": 1}
-    assert page(lro).post(f"/ocgs/{on_page.pk}/plan/{page_action.pk}/", moved).status_code == 302
+    assert web(lro).post(f"/ocgs/{on_page.pk}/plan/{page_action.pk}/", moved).status_code == 302
     assert (
         api(lro)
         .patch(f"/api/ocgs/{on_api.pk}/plan/{api_action.pk}/", moved, format="json")
@@ -325,7 +312,7 @@ def test_the_4p_plan_on_the_page_and_through_the_api_writes_the_same(supervisor,
 def test_recording_and_changing_a_person_on_the_page_and_through_the_api_match(coordinator):
     person = {"first_name": "Kit", "last_name": "Twin", "date_of_birth": "1990-05-05"}
     assert (
-        page(coordinator)
+        web(coordinator)
         .post("/nominals/new/", {**person, "aliases": "", "custody_status": "at_liberty"})
         .status_code
         == 302
@@ -338,7 +325,7 @@ def test_recording_and_changing_a_person_on_the_page_and_through_the_api_match(c
 
     change = {"aliases": "Kitty", "custody_status": "in_prison", "version": 1}
     assert (
-        page(coordinator).post(f"/nominals/{by_page.pk}/edit/", {**person, **change}).status_code
+        web(coordinator).post(f"/nominals/{by_page.pk}/edit/", {**person, **change}).status_code
         == 302
     )
     assert (

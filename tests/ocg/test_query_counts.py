@@ -4,29 +4,16 @@ with a lot (no query per row, member, record or action)."""
 import datetime
 
 import pytest
-from django.test import Client
-from rest_framework.test import APIClient
 
 from kentsoc.intel.models import DefinitionEvidence
 from ocg.choices import MembershipRole, OcgStatus
 from ocg.models import Membership, PlanAction
 from ocg.services import lifecycle
+from tests import clients
 from tests.factories import evidence_all, make_nominal, make_ocg, make_record
 from tests.ocg.conftest import count_queries
 
 TODAY = datetime.date.today()
-
-
-def _web(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture
@@ -66,7 +53,7 @@ def _grow(ocg, lro, n: int) -> None:
     "tab", ["summary", "evidence", "members", "intelligence", "plan", "history"]
 )
 def test_detail_tabs(coordinator, lro, adopted, tab):
-    c = _web(coordinator)
+    c = clients.web(coordinator)
     _grow(adopted, lro, 1)
     few = count_queries(lambda: c.get(f"/ocgs/{adopted.pk}/", {"tab": tab}))
     _grow(adopted, lro, 6)
@@ -84,7 +71,7 @@ def test_detail_tabs(coordinator, lro, adopted, tab):
     ],
 )
 def test_one_ocg_reads(coordinator, lro, adopted, url):
-    c = _api(coordinator) if url.startswith("/api/") else _web(coordinator)
+    c = clients.api(coordinator) if url.startswith("/api/") else clients.web(coordinator)
     url = url.format(pk=adopted.pk)
     _grow(adopted, lro, 1)
     few = count_queries(lambda: c.get(url))
@@ -94,7 +81,7 @@ def test_one_ocg_reads(coordinator, lro, adopted, url):
 
 def test_nominal_page_and_api(coordinator, lro, adopted):
     person = adopted.memberships.first().nominal
-    c, api = _web(coordinator), _api(coordinator)
+    c, api = clients.web(coordinator), clients.api(coordinator)
     _grow(adopted, lro, 1)
     page, one = (
         count_queries(lambda: c.get(f"/nominals/{person.pk}/")),
@@ -116,7 +103,7 @@ def test_nominal_page_and_api(coordinator, lro, adopted):
     ["/api/nominals/", "/nominals/?format=csv", "/ocgs/?format=csv", "/nominals/search/?q=Test"],
 )
 def test_lists(coordinator, north, url):
-    c = _api(coordinator) if url.startswith("/api/") else _web(coordinator)
+    c = clients.api(coordinator) if url.startswith("/api/") else clients.web(coordinator)
 
     def fetch():
         response = c.get(url)
@@ -156,8 +143,8 @@ def test_home_panels(coordinator, researcher, supervisor, lro, north, force):
                 due_on=TODAY - datetime.timedelta(days=1),
             )
 
-    clients = [_web(user) for user in (coordinator, supervisor, lro)]
+    signed_in = [clients.web(user) for user in (coordinator, supervisor, lro)]
     add(1)
-    few = [count_queries(lambda c=c: c.get("/")) for c in clients]
+    few = [count_queries(lambda c=c: c.get("/")) for c in signed_in]
     add(5)
-    assert [count_queries(lambda c=c: c.get("/")) for c in clients] == few
+    assert [count_queries(lambda c=c: c.get("/")) for c in signed_in] == few

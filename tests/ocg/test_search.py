@@ -3,11 +3,10 @@ and that the picker, the nominal list, the API and the OCG list's member search 
 people for the same words."""
 
 import pytest
-from django.test import Client
-from rest_framework.test import APIClient
 
 from ocg.models import Nominal
 from ocg.search import nominal_search
+from tests.clients import api, web
 from tests.factories import make_nominal, make_ocg
 
 
@@ -67,16 +66,13 @@ def test_it_finds_only_people_the_user_may_see(lro, force, people):
 def test_every_door_finds_the_same_people_for_the_same_words(coordinator, force, people):
     ocg = make_ocg(division=force["divisions"]["north"], name="Quiet Crew", members=0)
     ocg.memberships.create(nominal=people["jo"], role="principal")
-    page = Client()
-    page.force_login(coordinator)
-    api = APIClient()
-    api.force_authenticate(coordinator)
+    page, through = web(coordinator), api(coordinator)
     words = "smithson jo"
 
     picker = page.get("/nominals/search/", {"q": words}).context["results"]
     listed = page.get("/nominals/", {"q": words}).context["rows"]
-    through_api = api.get("/api/nominals/", {"q": words}).json()["results"]
-    ocgs = api.get("/api/ocgs/", {"q": words}).json()["results"]
+    through_api = through.get("/api/nominals/", {"q": words}).json()["results"]
+    ocgs = through.get("/api/ocgs/", {"q": words}).json()["results"]
 
     assert [n.pk for n in picker] == [n.pk for n in listed] == [people["jo"].pk]
     assert [n["id"] for n in through_api] == [people["jo"].pk]
@@ -87,15 +83,13 @@ def test_every_door_finds_the_same_people_for_the_same_words(coordinator, force,
 def test_the_ocg_list_finds_a_group_by_its_reference_typed_loosely(coordinator, force, typed):
     wanted = make_ocg(division=force["divisions"]["north"], reference="OCG-0042", name="Crew")
     make_ocg(division=force["divisions"]["north"], reference="OCG-0007", name="Other")
-    api = APIClient()
-    api.force_authenticate(coordinator)
-    assert [o["id"] for o in api.get("/api/ocgs/", {"q": typed}).json()["results"]] == [wanted.pk]
+    assert [
+        o["id"] for o in api(coordinator).get("/api/ocgs/", {"q": typed}).json()["results"]
+    ] == [wanted.pk]
 
 
 def test_the_ocg_list_matches_every_word_of_a_name_in_any_order(coordinator, force):
     wanted = make_ocg(division=force["divisions"]["north"], name="Blaze Street Crew")
     make_ocg(division=force["divisions"]["north"], name="Harbour Crew")
-    api = APIClient()
-    api.force_authenticate(coordinator)
-    found = api.get("/api/ocgs/", {"q": "crew blaze"}).json()["results"]
+    found = api(coordinator).get("/api/ocgs/", {"q": "crew blaze"}).json()["results"]
     assert [o["id"] for o in found] == [wanted.pk]

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.test import Client
 
 from countylines.models import LineNominal
 from kentsoc.audit.models import AuditEvent
@@ -14,6 +13,7 @@ from kentsoc.org.choices import Rank, Role
 from ocg.choices import OcgStatus
 from ocg.models import OCG, Nominal, OcgStatusChange, PlanAction
 from ocg.services import lifecycle, memberships, nomination
+from tests.clients import web
 from tests.conftest import _officer
 from tests.factories import evidence_all, make_line, make_nominal, make_ocg, make_record
 from tests.ocg.conftest import count_queries
@@ -21,22 +21,16 @@ from tests.ocg.conftest import count_queries
 TODAY = datetime.date.today()
 
 
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_list_needs_login_and_permission(client, outsider, clio):
     assert client.get("/ocgs/").status_code == 302
-    assert client_for(outsider).get("/ocgs/").status_code == 403
-    assert client_for(clio).get("/ocgs/").status_code == 403
+    assert web(outsider).get("/ocgs/").status_code == 403
+    assert web(clio).get("/ocgs/").status_code == 403
 
 
 def test_list_filters_and_csv_export_is_audited(coordinator, force):
     make_ocg(division=force["divisions"]["north"], name="Northern Lights")
     make_ocg(division=force["divisions"]["east"], name="Eastern Front")
-    c = client_for(coordinator)
+    c = web(coordinator)
     page = c.get("/ocgs/", {"division": force["divisions"]["east"].pk})
     assert b"Eastern Front" in page.content and b"Northern Lights" not in page.content
     partial = c.get("/ocgs/", {"q": "Northern"}, HTTP_HX_REQUEST="true")
@@ -48,7 +42,7 @@ def test_list_filters_and_csv_export_is_audited(coordinator, force):
 
 
 def test_list_query_count_is_constant(coordinator, north):
-    c = client_for(coordinator)
+    c = web(coordinator)
     make_ocg(division=north)
     one = count_queries(lambda: c.get("/ocgs/"))
     for i in range(8):
@@ -57,7 +51,7 @@ def test_list_query_count_is_constant(coordinator, north):
 
 
 def test_nominal_list_query_count_is_constant(coordinator, north):
-    c = client_for(coordinator)
+    c = web(coordinator)
     make_ocg(division=north)
     one = count_queries(lambda: c.get("/nominals/"))
     make_ocg(division=north, members=9)
@@ -66,7 +60,7 @@ def test_nominal_list_query_count_is_constant(coordinator, north):
 
 def test_nominate_with_one_person_shows_field_error_and_saves_nothing(coordinator, north):
     person = make_nominal()
-    response = client_for(coordinator).post(
+    response = web(coordinator).post(
         "/ocgs/new/",
         {
             "name": "Lone Wolf",
@@ -85,7 +79,7 @@ def test_nominate_with_one_person_shows_field_error_and_saves_nothing(coordinato
 
 
 def test_nominate_missing_fields(coordinator):
-    response = client_for(coordinator).post("/ocgs/new/", {})
+    response = web(coordinator).post("/ocgs/new/", {})
     assert response.status_code == 400
     content = response.content.decode()
     for field in ("field-name", "field-criminality", "field-division", "field-members"):
@@ -95,7 +89,7 @@ def test_nominate_missing_fields(coordinator):
 
 def test_nominate_creates_and_redirects(coordinator, north):
     a, b = make_nominal(), make_nominal()
-    response = client_for(coordinator).post(
+    response = web(coordinator).post(
         "/ocgs/new/",
         {
             "name": "Dockside Crew",
@@ -112,12 +106,12 @@ def test_nominate_creates_and_redirects(coordinator, north):
 
 
 def test_researcher_cannot_open_nominate(researcher):
-    assert client_for(researcher).get("/ocgs/new/").status_code == 403
+    assert web(researcher).get("/ocgs/new/").status_code == 403
 
 
 def test_search_pick_and_inline_create_with_duplicate_warning(coordinator):
     existing = make_nominal("Morgan", "Blackwood", date_of_birth=datetime.date(1988, 3, 4))
-    c = client_for(coordinator)
+    c = web(coordinator)
     results = c.get("/nominals/search/", {"q": "blackw"})
     assert existing.reference in results.content.decode()
     picked = c.get(f"/nominals/{existing.pk}/pick/")
@@ -143,7 +137,7 @@ def test_search_pick_and_inline_create_with_duplicate_warning(coordinator):
     "tab", ["summary", "evidence", "members", "intelligence", "plan", "history"]
 )
 def test_detail_tabs_render_and_view_is_audited(coordinator, ocg, tab):
-    response = client_for(coordinator).get(f"/ocgs/{ocg.pk}/", {"tab": tab})
+    response = web(coordinator).get(f"/ocgs/{ocg.pk}/", {"tab": tab})
     assert response.status_code == 200
     assert AuditEvent.objects.filter(
         action="view", object_type="ocg.ocg", object_id=str(ocg.pk)
@@ -151,13 +145,13 @@ def test_detail_tabs_render_and_view_is_audited(coordinator, ocg, tab):
 
 
 def test_detail_hidden_from_lro_who_does_not_manage_it(lro, ocg):
-    assert client_for(lro).get(f"/ocgs/{ocg.pk}/").status_code == 404
-    assert client_for(lro).get(f"/ocgs/{ocg.pk}/network.json").status_code == 404
+    assert web(lro).get(f"/ocgs/{ocg.pk}/").status_code == 404
+    assert web(lro).get(f"/ocgs/{ocg.pk}/network.json").status_code == 404
 
 
 def test_submit_refusal_names_missing_criteria(researcher, ocg):
     evidence_all(ocg, except_=("serious_crime",))
-    response = client_for(researcher).post(f"/ocgs/{ocg.pk}/submit/", follow=True)
+    response = web(researcher).post(f"/ocgs/{ocg.pk}/submit/", follow=True)
     assert "definition evidence missing for Serious crime" in response.content.decode()
     assert OCG.objects.get(pk=ocg.pk).mapping_submitted_at is None
 
@@ -167,8 +161,8 @@ def test_supervisor_approves_then_score_panel_stops_polling(
 ):
     unscorable = make_record(ocgs=[evidenced_ocg], claims=[("firearms", 3)], grading="3AP")
     scorable = make_record(ocgs=[evidenced_ocg], claims=[("violence", 2)], grading="1BP")
-    client_for(researcher).post(f"/ocgs/{evidenced_ocg.pk}/submit/")
-    c = client_for(supervisor)
+    web(researcher).post(f"/ocgs/{evidenced_ocg.pk}/submit/")
+    c = web(supervisor)
     summary = c.get(f"/ocgs/{evidenced_ocg.pk}/").content.decode()
     assert 'data-testid="approve-mapping"' in summary
     c.post(f"/ocgs/{evidenced_ocg.pk}/approve/")
@@ -185,12 +179,12 @@ def test_supervisor_approves_then_score_panel_stops_polling(
 
 
 def test_stale_edit_form_is_refused_and_nothing_lost(coordinator, researcher, ocg):
-    first = client_for(coordinator).post(
+    first = web(coordinator).post(
         f"/ocgs/{ocg.pk}/edit/",
         {"name": "First", "criminality": ["fraud"], "division": ocg.division_id, "version": 1},
     )
     assert first.status_code == 302
-    second = client_for(researcher).post(
+    second = web(researcher).post(
         f"/ocgs/{ocg.pk}/edit/",
         {"name": "Second", "criminality": ["cyber"], "division": ocg.division_id, "version": 1},
     )
@@ -200,7 +194,7 @@ def test_stale_edit_form_is_refused_and_nothing_lost(coordinator, researcher, oc
 
 
 def test_adopt_form_offers_only_lros(supervisor, analyst, mapped_ocg, force):
-    response = client_for(supervisor).post(
+    response = web(supervisor).post(
         f"/ocgs/{mapped_ocg.pk}/adopt/",
         {"managing_team": force["teams"]["soc"].pk, "lead_responsible_officer": analyst.pk},
     )
@@ -208,15 +202,15 @@ def test_adopt_form_offers_only_lros(supervisor, analyst, mapped_ocg, force):
     field_html = response.content.decode().split('id="field-lead_responsible_officer"', 1)[1]
     assert "Select a valid choice" in field_html.split("</div>", 1)[0]
     assert OCG.objects.get(pk=mapped_ocg.pk).status == OcgStatus.MAPPED
-    offered = client_for(supervisor).get(f"/ocgs/{mapped_ocg.pk}/adopt/").content.decode()
+    offered = web(supervisor).get(f"/ocgs/{mapped_ocg.pk}/adopt/").content.decode()
     assert f'value="{analyst.pk}"' not in offered
 
 
 def test_adopt_close_reject_pages_need_the_right_role(coordinator, researcher, mapped_ocg, ocg):
-    assert client_for(coordinator).get(f"/ocgs/{mapped_ocg.pk}/adopt/").status_code == 403
-    assert client_for(coordinator).get(f"/ocgs/{mapped_ocg.pk}/close/").status_code == 403
-    assert client_for(researcher).get(f"/ocgs/{ocg.pk}/reject/").status_code == 403
-    response = client_for(coordinator).post(f"/ocgs/{ocg.pk}/reject/", {"reason": ""})
+    assert web(coordinator).get(f"/ocgs/{mapped_ocg.pk}/adopt/").status_code == 403
+    assert web(coordinator).get(f"/ocgs/{mapped_ocg.pk}/close/").status_code == 403
+    assert web(researcher).get(f"/ocgs/{ocg.pk}/reject/").status_code == 403
+    response = web(coordinator).post(f"/ocgs/{ocg.pk}/reject/", {"reason": ""})
     assert response.status_code == 400 and OCG.objects.get(pk=ocg.pk).status == "nominated"
 
 
@@ -227,7 +221,7 @@ def test_lro_home_panel_and_overdue_plan(supervisor, lro, mapped_ocg, force):
         managing_team=force["teams"]["north_local"].pk,
         lead_responsible_officer=lro.pk,
     )
-    c = client_for(lro)
+    c = web(lro)
     response = c.post(
         f"/ocgs/{mapped_ocg.pk}/plan/",
         {
@@ -247,9 +241,9 @@ def test_lro_home_panel_and_overdue_plan(supervisor, lro, mapped_ocg, force):
 
 
 def test_supervisor_and_coordinator_home_panels(coordinator, researcher, supervisor, evidenced_ocg):
-    assert evidenced_ocg.reference in client_for(coordinator).get("/").content.decode()
+    assert evidenced_ocg.reference in web(coordinator).get("/").content.decode()
     lifecycle.ocg_submit_for_mapping(actor=researcher, ocg=evidenced_ocg)
-    home = client_for(supervisor).get("/").content.decode()
+    home = web(supervisor).get("/").content.decode()
     assert 'data-testid="panel-approvals"' in home and evidenced_ocg.reference in home
 
 
@@ -258,13 +252,13 @@ def test_network_json_links_members_to_other_ocgs(coordinator, north):
     second = make_ocg(division=north, name="Second Firm", members=1)
     shared = first.memberships.first().nominal
     memberships.membership_add(actor=coordinator, ocg=second, nominal=shared.pk, role="enabler")
-    data = client_for(coordinator).get(f"/ocgs/{first.pk}/network.json").json()
+    data = web(coordinator).get(f"/ocgs/{first.pk}/network.json").json()
     ids = {n["id"] for n in data["nodes"]}
     assert {f"ocg-{first.pk}", f"ocg-{second.pk}", f"nominal-{shared.pk}"} <= ids
     assert {"source": f"nominal-{shared.pk}", "target": f"ocg-{second.pk}"}.items() <= next(
         e for e in data["edges"] if e["target"] == f"ocg-{second.pk}"
     ).items()
-    members_tab = client_for(coordinator).get(f"/ocgs/{first.pk}/", {"tab": "members"})
+    members_tab = web(coordinator).get(f"/ocgs/{first.pk}/", {"tab": "members"})
     assert 'data-testid="network-table"' in members_tab.content.decode()
 
 
@@ -272,7 +266,7 @@ def test_nominal_page_lists_appearances_and_is_audited(analyst, ocg):
     person = ocg.memberships.first().nominal
     record = make_record(ocgs=[ocg])
     record.nominals.add(person)
-    response = client_for(analyst).get(f"/nominals/{person.pk}/")
+    response = web(analyst).get(f"/nominals/{person.pk}/")
     content = response.content.decode()
     assert ocg.reference in content and record.reference in content
     assert AuditEvent.objects.filter(
@@ -281,14 +275,14 @@ def test_nominal_page_lists_appearances_and_is_audited(analyst, ocg):
 
 
 def test_member_add_form_errors_at_field(researcher, ocg):
-    response = client_for(researcher).post(f"/ocgs/{ocg.pk}/members/", {"role": "member"})
+    response = web(researcher).post(f"/ocgs/{ocg.pk}/members/", {"role": "member"})
     assert response.status_code == 400
     assert "Choose a person you may see." in response.content.decode()
 
 
 def test_history_tab_lists_changes_not_views(coordinator, researcher, ocg):
     lifecycle.ocg_start_development(actor=researcher, ocg=ocg)
-    c = client_for(coordinator)
+    c = web(coordinator)
     c.get(f"/ocgs/{ocg.pk}/")
     history = c.get(f"/ocgs/{ocg.pk}/", {"tab": "history"}).content.decode()
     assert "Nominated → In development" in history and "Development started" in history
@@ -302,7 +296,7 @@ def test_plan_form_offers_the_lro_as_owner(supervisor, lro, mapped_ocg, force):
         managing_team=force["teams"]["north_local"].pk,
         lead_responsible_officer=lro.pk,
     )
-    plan = client_for(lro).get(f"/ocgs/{mapped_ocg.pk}/", {"tab": "plan"}).content.decode()
+    plan = web(lro).get(f"/ocgs/{mapped_ocg.pk}/", {"tab": "plan"}).content.decode()
     assert f'<option value="{lro.pk}" selected>' in plan
 
 
@@ -333,7 +327,7 @@ def _record_form(ocg, **overrides) -> dict:
 def test_record_from_an_ocg_bad_input_at_the_field_nothing_saved(
     researcher, ocg, overrides, field, message
 ):
-    response = client_for(researcher).post("/intelligence/new/", _record_form(ocg, **overrides))
+    response = web(researcher).post("/intelligence/new/", _record_form(ocg, **overrides))
     assert response.status_code == 400
     content = response.content.decode()
     field_html = content.split(f'id="field-{field}"', 1)[1].split('<div class="field', 1)[0]
@@ -343,7 +337,7 @@ def test_record_from_an_ocg_bad_input_at_the_field_nothing_saved(
 
 def test_stale_edit_keeps_what_the_second_person_typed(coordinator, researcher, ocg):
     nomination.ocg_update(actor=coordinator, ocg=ocg, version=1, summary="Theirs")
-    response = client_for(researcher).post(
+    response = web(researcher).post(
         f"/ocgs/{ocg.pk}/edit/",
         {
             "name": ocg.name,
@@ -361,7 +355,7 @@ def test_stale_edit_keeps_what_the_second_person_typed(coordinator, researcher, 
 
 def test_adopt_form_refuses_an_lro_of_a_team_without_permission(supervisor, mapped_ocg, force):
     clgt_lro = _officer(force, Role.LRO, "clgt_north", "lro_clgt", Rank.DS)
-    response = client_for(supervisor).post(
+    response = web(supervisor).post(
         f"/ocgs/{mapped_ocg.pk}/adopt/",
         {
             "managing_team": force["teams"]["north_local"].pk,
@@ -380,14 +374,14 @@ def test_evidence_and_history_tabs_render_without_a_recorded_user(coordinator, e
     OcgStatusChange.objects.create(
         ocg=evidenced_ocg, from_status="", to_status="nominated", effective_on=TODAY
     )
-    c = client_for(coordinator)
+    c = web(coordinator)
     evidence = c.get(f"/ocgs/{evidenced_ocg.pk}/", {"tab": "evidence"})
     assert evidence.status_code == 200 and "Recorded by unknown" in evidence.content.decode()
     assert c.get(f"/ocgs/{evidenced_ocg.pk}/", {"tab": "history"}).status_code == 200
 
 
 def test_close_and_reject_pages_record_date_and_reason(supervisor, coordinator, mapped_ocg, ocg):
-    c = client_for(supervisor)
+    c = web(supervisor)
     bad = c.post(
         f"/ocgs/{mapped_ocg.pk}/close/", {"status": "dismantled", "date": "", "reason": ""}
     )
@@ -400,33 +394,33 @@ def test_close_and_reject_pages_record_date_and_reason(supervisor, coordinator, 
     mapped_ocg.refresh_from_db()
     assert mapped_ocg.status == OcgStatus.DISMANTLED and mapped_ocg.closed_on == TODAY
     assert mapped_ocg.closure_reason == "Principals convicted"
-    rejected = client_for(coordinator).post(f"/ocgs/{ocg.pk}/reject/", {"reason": "No structure"})
+    rejected = web(coordinator).post(f"/ocgs/{ocg.pk}/reject/", {"reason": "No structure"})
     assert rejected.status_code == 302
     assert OCG.objects.get(pk=ocg.pk).status == OcgStatus.REJECTED
-    history = client_for(coordinator).get(f"/ocgs/{ocg.pk}/", {"tab": "history"})
+    history = web(coordinator).get(f"/ocgs/{ocg.pk}/", {"tab": "history"})
     assert "Nominated → Rejected" in history.content.decode()
 
 
 def test_supervisor_returns_a_submission_with_a_reason(researcher, supervisor, evidenced_ocg):
     lifecycle.ocg_submit_for_mapping(actor=researcher, ocg=evidenced_ocg)
-    c = client_for(supervisor)
+    c = web(supervisor)
     assert c.post(f"/ocgs/{evidenced_ocg.pk}/return/", {"reason": ""}).status_code == 400
     response = c.post(f"/ocgs/{evidenced_ocg.pk}/return/", {"reason": "Thin on structure"})
     assert response.status_code == 302
     evidenced_ocg.refresh_from_db()
     assert evidenced_ocg.mapping_submitted_at is None
-    summary = client_for(researcher).get(f"/ocgs/{evidenced_ocg.pk}/").content.decode()
+    summary = web(researcher).get(f"/ocgs/{evidenced_ocg.pk}/").content.decode()
     assert 'data-testid="submit-mapping"' in summary
     notice = summary.split('data-testid="returned-notice"', 1)[1].split("</p>", 1)[0]
     assert "Thin on structure" in notice and "Returned: " not in notice
     lifecycle.ocg_submit_for_mapping(actor=researcher, ocg=evidenced_ocg)
-    summary = client_for(researcher).get(f"/ocgs/{evidenced_ocg.pk}/").content.decode()
+    summary = web(researcher).get(f"/ocgs/{evidenced_ocg.pk}/").content.decode()
     assert 'data-testid="returned-notice"' not in summary
 
 
 def test_record_a_person_warns_of_duplicates_and_empty_post_shows_fields(coordinator):
     existing = make_nominal("Morgan", "Blackwood", date_of_birth=datetime.date(1988, 3, 4))
-    c = client_for(coordinator)
+    c = web(coordinator)
     empty = c.post("/nominals/new/", {})
     assert empty.status_code == 400 and empty.content.decode().count("error-message") >= 2
     response = c.post(
@@ -446,11 +440,11 @@ def test_record_a_person_warns_of_duplicates_and_empty_post_shows_fields(coordin
 def test_person_edit_refuses_a_stale_version_and_keeps_the_input(coordinator, researcher):
     person = make_nominal("Dana", "Marsh")
     form = {"first_name": "Dana", "last_name": "Marsh", "custody_status": "at_liberty"}
-    first = client_for(coordinator).post(
+    first = web(coordinator).post(
         f"/nominals/{person.pk}/edit/", {**form, "aliases": "DM", "version": 1}
     )
     assert first.status_code == 302
-    second = client_for(researcher).post(
+    second = web(researcher).post(
         f"/nominals/{person.pk}/edit/", {**form, "aliases": "Danny M", "version": 1}
     )
     content = second.content.decode()
@@ -475,7 +469,7 @@ def test_every_role_that_sees_an_adopted_ocg_can_open_every_tab(
     )
     make_record(ocgs=[mapped_ocg], claims=[("violence", 2)], grading="1AC")
     subject_rescore(subject_type="ocg", subject_id=mapped_ocg.pk)
-    c = client_for(request.getfixturevalue(role))
+    c = web(request.getfixturevalue(role))
     for tab in ("summary", "evidence", "members", "intelligence", "plan", "history"):
         assert c.get(f"/ocgs/{mapped_ocg.pk}/", {"tab": tab}).status_code == 200, tab
     assert c.get(f"/ocgs/{mapped_ocg.pk}/network.json").status_code == 200
@@ -484,7 +478,7 @@ def test_every_role_that_sees_an_adopted_ocg_can_open_every_tab(
 
 @pytest.mark.parametrize("url", ["/ocgs/", "/nominals/"])
 def test_htmx_partial_carries_the_filtered_csv_link(coordinator, ocg, url):
-    partial = client_for(coordinator).get(url, {"q": "Person"}, HTTP_HX_REQUEST="true")
+    partial = web(coordinator).get(url, {"q": "Person"}, HTTP_HX_REQUEST="true")
     content = partial.content.decode()
     assert "<html" not in content
     assert 'href="?q=Person&amp;format=csv" data-testid="csv"' in content
