@@ -7,6 +7,7 @@ class DisruptionsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: it reads models, which are not loaded when this module is.
-        from disruptions import extensions
+        from disruptions import extensions, pickers
 
         extensions.register()
+        pickers.register()

@@ -65,7 +65,11 @@ class CourtResultFilterSet(PickerFilterSet):
     team = django_filters.ModelChoiceFilter(
         field_name="disruption__team", queryset=Team.objects.all()
     )
-    disruption = django_filters.NumberFilter(field_name="disruption")
+    disruption = django_filters.NumberFilter(
+        field_name="disruption",
+        widget=PickerWidget("disruption"),
+        help_text="Reference, or the OCG or county line it was against",
+    )
     nominal = django_filters.NumberFilter(
         field_name="nominal",
         label="Person (nominal)",

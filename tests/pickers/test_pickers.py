@@ -293,3 +293,25 @@ def test_the_against_picker_does_not_offer_what_is_already_picked(
     html = client.get(url, {"q": "kestrel", "county_lines": [kestrel.pk]}).content.decode()
 
     assert f'data-id="{other.pk}"' in html and f'data-id="{kestrel.pk}"' not in html
+
+
+# --- The court results list's disruption filter -------------------------------------------------
+
+
+def test_court_results_find_their_disruption_by_reference_or_what_it_was_against(
+    client, supervisor, clgt_officer, force, kestrel
+):
+    disruption = make_disruption(
+        author=clgt_officer, team=force["teams"]["clgt_north"], approver=supervisor, lines=[kestrel]
+    )
+    client.force_login(supervisor)
+
+    for typed in (disruption.reference, f"d {disruption.pk}", "kestrel", "cl 42"):
+        html = pick(client, "disruption", "disruption", typed).content.decode()
+        assert f"disruption={disruption.pk}" in html, typed
+    page = client.get(reverse("disruptions:court-results"), {"disruption": disruption.pk})
+
+    assert f'value="{disruption}"' in box(page.content.decode(), "disruption")
+    assert AuditEvent.objects.filter(
+        actor=supervisor, action=AuditAction.SEARCH, object_type="disruptions.disruption"
+    ).exists()
