@@ -47,6 +47,7 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 ACCOUNT = ["/account/password/", "/account/tokens/"]
+OCG_TABS = [f"/ocgs/{{ocg}}/?tab={tab}" for tab in ("evidence", "members", "intelligence", "plan")]
 CASE_READS = [
     "/ocgs/",
     "/ocgs/{ocg}/",
@@ -85,6 +86,7 @@ WALKS: dict[str, list[str]] = {
     "coordinator": [
         "/",
         *CASE_READS,
+        *OCG_TABS,
         "/ocgs/{nominated}/",
         *OCG_WORK,
         *EVIDENCE,
@@ -99,6 +101,8 @@ WALKS: dict[str, list[str]] = {
     "researcher": [
         "/",
         *CASE_READS,
+        "/ocgs/{ocg}/?tab=evidence",
+        "/ocgs/{ocg}/?tab=members",
         "/ocgs/{nominated}/",
         "/nominals/new/",
         "/intelligence/new/",
@@ -108,6 +112,7 @@ WALKS: dict[str, list[str]] = {
     "lro": [
         "/",
         *CASE_READS,
+        *OCG_TABS,
         "/disruptions/",
         "/disruptions/{disruption}/",
         *LOGGING,
@@ -150,6 +155,7 @@ WALKS: dict[str, list[str]] = {
     "supervisor": [
         "/",
         *CASE_READS,
+        *OCG_TABS,
         "/ocgs/{nominated}/",
         *OCG_WORK,
         *EVIDENCE,
@@ -276,6 +282,13 @@ def _open(page: Page, url: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
+def _expand(page: Page) -> None:
+    """Open every collapsed section (<details>), so axe also checks what they hide."""
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("details [data-lazy-target]", has_text="Loading")).to_have_count(0)
+
+
 def _dashboard_tabs(page: Page) -> list[str]:
     """Each tab of the dashboard after the first, shown and loaded; the names of those shown."""
     shown = []
@@ -312,6 +325,17 @@ _STICKING_OUT = """() => {
 }"""
 
 
+# Form controls without a name: no <label> with text (or an image's alt text), no aria-label,
+# no aria-labelledby. axe's `label` rule finds these too; this names them plainly, filter forms
+# included.
+_UNLABELLED = """() => [...document.querySelectorAll('input, select, textarea')].filter(el =>
+  !['hidden', 'submit', 'button', 'reset', 'image'].includes(el.type)
+  && !(el.getAttribute('aria-label') || '').trim() && !el.getAttribute('aria-labelledby')
+  && ![...(el.labels || [])].some(l =>
+    l.textContent.trim() || l.querySelector('img[alt]:not([alt=""])'))
+).map(el => el.id || el.name)"""
+
+
 def _overflow(page: Page) -> tuple[int, list[str]]:
     width = page.evaluate("document.documentElement.scrollWidth")
     return width, page.evaluate(_STICKING_OUT) if width > PHONE["width"] else []
@@ -327,10 +351,14 @@ def test_every_page_of_the_role_passes_axe_and_fits_a_phone(
         login(page, user.username, TEST_PASSWORD)
         failures: dict[str, list[dict]] = {}
         wide: dict[str, str] = {}
+        unlabelled: dict[str, list[str]] = {}
         for template in WALKS[role]:
             url = template.format(**world)
             _open(page, url)
+            _expand(page)
             failures[url] = axe_violations(page)
+            if unnamed := page.evaluate(_UNLABELLED):
+                unlabelled[url] = unnamed
             if url == "/matrix/":
                 for name in _dashboard_tabs(page):
                     failures[f"/matrix/ tab {name}"] = axe_violations(page)
@@ -349,6 +377,8 @@ def test_every_page_of_the_role_passes_axe_and_fits_a_phone(
     print(f"wider than {PHONE['width']} px at a phone's width: {wide or 'none'}")
     bad = {url: v for url, v in failures.items() if v}
     problems = [f"{url}:\n{describe(v)}" for url, v in bad.items()]
+    if unlabelled:
+        problems.append(f"controls with no label: {unlabelled}")
     if wide:
         problems.append(f"wider than {PHONE['width']} px at a phone's width: {wide}")
     assert not problems, "\n".join(problems)
@@ -419,6 +449,8 @@ def test_an_lro_logs_a_disruption_with_the_keyboard_alone(world, lro, browser, l
         _tab_to(page, "[data-testid=subject-search]")
         page.keyboard.type("Harbour")
         expect(page.get_by_role("option", name=re.compile("Harbourside Firm"))).to_be_visible()
+        open_picker = axe_violations(page)
+        assert not open_picker, describe(open_picker)
         page.keyboard.press("ArrowDown")
         page.keyboard.press("Enter")
         expect(page.get_by_test_id("subject-chips")).to_contain_text("Harbourside Firm")
@@ -489,3 +521,32 @@ def test_a_supervisor_works_the_dashboard_with_the_keyboard_alone(
         expect(page.get_by_test_id("line-title")).to_contain_text("KINGFISHER")
     finally:
         page.context.close()
+
+
+# Forms posted empty: the errors they show (summary, messages at the fields) pass axe too.
+FORMS = [
+    ("/ocgs/new/", "main form[method=post]"),
+    ("/intelligence/new/", "main form[method=post]"),
+    ("/disruptions/new/", "[data-testid=disruption-form]"),
+    ("/county-lines/nominate/", "main form[method=post]"),
+    ("/operations/new/", "main form[method=post]"),
+    ("/county-lines/{line}/", "[data-testid=flex-form]"),
+]
+
+
+def test_forms_showing_their_errors_pass_axe(world, supervisor, browser, live_server):
+    page = _context_page(browser, live_server)
+    try:
+        login(page, supervisor.username, TEST_PASSWORD)
+        failures = {}
+        for template, form in FORMS:
+            url = template.format(**world)
+            _open(page, url)
+            page.locator(form).first.locator("button[type=submit]").last.click()
+            page.wait_for_load_state("networkidle")
+            expect(page.locator(".error-summary, .error-message, .errorlist").first).to_be_visible()
+            if violations := axe_violations(page):
+                failures[url] = violations
+    finally:
+        page.context.close()
+    assert not failures, "\n".join(f"{url}:\n{describe(v)}" for url, v in failures.items())
