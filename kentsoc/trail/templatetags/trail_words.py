@@ -1,0 +1,23 @@
+"""`{% load trail_words %}`: audit events as people read them, for any page that lists a record's
+history (the audit page, an OCG's or a county line's history). Registered in the TEMPLATES
+settings: kentsoc.trail is a package, not an app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django import template
+
+from kentsoc.audit.models import AuditEvent
+from kentsoc.trail.details import details_in_words
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def audit_details(
+    context: template.Context, events: Iterable[AuditEvent]
+) -> list[tuple[AuditEvent, list[tuple[str, str]]]]:
+    """`{% audit_details events as rows %}{% for event, details in rows %}`: each event with its
+    details named (one query per kind of thing the events name)."""
+    return details_in_words(events or [], user=context["request"].user)
