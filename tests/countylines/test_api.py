@@ -1,21 +1,14 @@
 import datetime
 
-from rest_framework.test import APIClient
-
 from countylines.choices import LineStatus
 from countylines.models import CountyLine
 from kentsoc.audit.models import AuditEvent
 from kentsoc.matrix.models import Ranking, Score
 from ocg.models import OCG
+from tests import clients
 from tests.factories import evidence_all, make_line, make_nominal
 
 URL = "/api/county-lines/"
-
-
-def client_for(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def _payload(force, **overrides):
@@ -59,7 +52,7 @@ def _score(line, total=12, rank=1, partition=None):
 class TestCreate:
     def test_contract(self, force, clgt_officer, line):
         nominal = make_nominal()
-        response = client_for(clgt_officer).post(
+        response = clients.api(clgt_officer).post(
             URL,
             _payload(
                 force,
@@ -98,7 +91,7 @@ class TestCreate:
         assert body["days_to_dismantle"] is None
 
     def test_bad_input_is_400_with_field_messages(self, force, clgt_officer):
-        response = client_for(clgt_officer).post(
+        response = clients.api(clgt_officer).post(
             URL,
             _payload(
                 force,
@@ -115,28 +108,28 @@ class TestCreate:
         assert CountyLine.objects.count() == 0
 
     def test_wrong_shape_is_400(self, force, clgt_officer):
-        response = client_for(clgt_officer).post(
+        response = clients.api(clgt_officer).post(
             URL, {"name": "X", "importing_districts": "north"}, format="json"
         )
         assert response.status_code == 400
         assert "exporting_area" in response.json()
 
     def test_forbidden_is_403(self, force, clio):
-        response = client_for(clio).post(URL, _payload(force), format="json")
+        response = clients.api(clio).post(URL, _payload(force), format="json")
         assert response.status_code == 403
         assert "add_countyline" in response.json()["detail"]
 
 
 class TestReadAndFilter:
     def test_retrieve_is_audited_and_unknown_is_404(self, line, analyst):
-        client = client_for(analyst)
+        client = clients.api(analyst)
         assert client.get(f"{URL}{line.pk}/").status_code == 200
         assert AuditEvent.objects.filter(action="view", object_id=str(line.pk)).count() == 1
         assert client.get(f"{URL}999999/").status_code == 404
 
     def test_roles_without_scope_see_nothing(self, line, auditor, outsider):
         for user in (auditor, outsider):
-            client = client_for(user)
+            client = clients.api(user)
             assert client.get(URL).json()["count"] == 0
             assert client.get(f"{URL}{line.pk}/").status_code == 404
 
@@ -144,7 +137,7 @@ class TestReadAndFilter:
         line.status = LineStatus.ACTIVE
         line.save()
         _score(line, total=14, rank=3)
-        body = client_for(analyst).get(f"{URL}{line.pk}/").json()
+        body = clients.api(analyst).get(f"{URL}{line.pk}/").json()
         assert {
             k: body[k]
             for k in ("score", "threat", "risk", "harm", "confidence", "rank", "top30", "stale")
@@ -183,7 +176,7 @@ class TestReadAndFilter:
         flexed.save()
         _score(east, rank=1)
         _score(flexed, rank=31, total=2)
-        client = client_for(supervisor)
+        client = clients.api(supervisor)
 
         def refs(**params):
             rows = client.get(URL, params).json()["results"]
@@ -210,7 +203,7 @@ class TestReadAndFilter:
 
 class TestTransitions:
     def test_nominals_and_deal_lines(self, line, clgt_officer):
-        client = client_for(clgt_officer)
+        client = clients.api(clgt_officer)
         nominal = make_nominal()
         response = client.post(
             f"{URL}{line.pk}/nominals/", {"nominal": nominal.pk, "role": "runner"}, format="json"
@@ -232,7 +225,7 @@ class TestTransitions:
         ]
 
     def test_activate_refused_then_approved(self, line, supervisor):
-        client = client_for(supervisor)
+        client = clients.api(supervisor)
         refused = client.post(f"{URL}{line.pk}/activate/")
         assert refused.status_code == 400
         message = refused.json()["non_field_errors"][0]
@@ -245,13 +238,13 @@ class TestTransitions:
 
     def test_activate_forbidden_for_clgt_officer(self, line, clgt_officer):
         evidence_all(line)
-        assert client_for(clgt_officer).post(f"{URL}{line.pk}/activate/").status_code == 403
+        assert clients.api(clgt_officer).post(f"{URL}{line.pk}/activate/").status_code == 403
 
     def test_transition_on_unknown_line_is_404(self, supervisor):
-        assert client_for(supervisor).post(f"{URL}999999/activate/").status_code == 404
+        assert clients.api(supervisor).post(f"{URL}999999/activate/").status_code == 404
 
     def test_dismantle(self, line, clgt_officer):
-        client = client_for(clgt_officer)
+        client = clients.api(clgt_officer)
         before = (line.nominated_on - datetime.timedelta(days=1)).isoformat()
         bad = client.post(
             f"{URL}{line.pk}/dismantle/", {"date": before, "reason": "x"}, format="json"
@@ -277,7 +270,7 @@ class TestTransitions:
         )
 
     def test_flex_by_code_or_id_and_end(self, force, line, supervisor):
-        client = client_for(supervisor)
+        client = clients.api(supervisor)
         bad = client.post(
             f"{URL}{line.pk}/flex/", {"division": "EAST", "reason": ""}, format="json"
         )
@@ -303,13 +296,13 @@ class TestTransitions:
         assert (body["flexed"], body["effective_division_code"]) == (False, "NORTH")
 
     def test_reject(self, line, supervisor):
-        response = client_for(supervisor).post(
+        response = clients.api(supervisor).post(
             f"{URL}{line.pk}/reject/", {"reason": "Duplicate of CL-0001"}, format="json"
         )
         assert response.status_code == 200 and response.json()["status"] == "rejected"
 
     def test_patch_with_version(self, line, clgt_officer):
-        client = client_for(clgt_officer)
+        client = clients.api(clgt_officer)
         ok = client.patch(
             f"{URL}{line.pk}/",
             {"version": 1, "name": "BLAZE II", "handsets_seized": 2},
@@ -339,7 +332,7 @@ class TestOcgLinkIsScoped:
         make_line(
             districts=[force["districts"]["thanet"]], numbers=["07700900888"], ocg=behind_a_line
         )
-        client = client_for(clgt_officer)
+        client = clients.api(clgt_officer)
 
         refused = client.post(URL, _payload(force, ocg=hidden.pk), format="json")
         unknown = client.post(URL, _payload(force, ocg=hidden.pk + 1000), format="json")
@@ -354,7 +347,7 @@ class TestOcgLinkIsScoped:
 
     def test_update_refuses_an_ocg_the_user_cannot_see(self, force, line, clgt_officer):
         hidden = self._ocg(force, "Hidden crew")
-        response = client_for(clgt_officer).patch(
+        response = clients.api(clgt_officer).patch(
             f"{URL}{line.pk}/", {"version": line.version, "ocg": hidden.pk}, format="json"
         )
         assert response.status_code == 400

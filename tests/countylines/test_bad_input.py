@@ -14,6 +14,7 @@ from countylines.choices import LineStatus
 from countylines.models import CountyLine, DealLine, FlexPeriod
 from kentsoc.audit.models import AuditEvent
 from kentsoc.intel.models import DefinitionEvidence
+from tests import clients
 from tests.factories import DistrictFactory, make_line
 
 _ERROR = re.compile(r'<p class="error-message"[^>]*>(.*?)</p>', re.S)
@@ -30,12 +31,6 @@ def at_field(html: str, name: str) -> list[str]:
         " ".join(htmllib.unescape(_TAG.sub("", m)).replace("Error:", "").split())
         for m in _ERROR.findall(chunk)
     ]
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _nominate(client: Client, force, **data):
@@ -65,7 +60,7 @@ class TestNominate:
     )
     def test_bad_deal_lines(self, force, clgt_officer, numbers, message):
         before = _audit_count()
-        response = _nominate(client_for(clgt_officer), force, deal_lines=numbers)
+        response = _nominate(clients.web(clgt_officer), force, deal_lines=numbers)
         assert response.status_code == 400
         assert any(m.startswith(message) for m in at_field(response.content.decode(), "deal_lines"))
         assert not CountyLine.objects.exists() and not DealLine.objects.exists()
@@ -74,7 +69,7 @@ class TestNominate:
     def test_number_on_another_line_is_saved_and_flagged_with_a_link(
         self, force, line, clgt_officer
     ):
-        client = client_for(clgt_officer)
+        client = clients.web(clgt_officer)
         check = client.get("/county-lines/deal-line-check/", {"deal_lines": "07700 900123"})
         assert f'href="/county-lines/{line.pk}/" data-testid="duplicate-link"' in (
             check.content.decode()
@@ -91,7 +86,7 @@ class TestNominate:
         elsewhere = DistrictFactory(
             code="XXX", name="Elsewhere", division=force["divisions"]["central"]
         )
-        response = _nominate(client_for(clgt_officer), force, primary_district=elsewhere.pk)
+        response = _nominate(clients.web(clgt_officer), force, primary_district=elsewhere.pk)
         assert response.status_code == 400
         assert at_field(response.content.decode(), "primary_district") == [
             "That is not a district of this force: choose one from the list."
@@ -99,7 +94,7 @@ class TestNominate:
         assert not CountyLine.objects.exists()
 
     def test_other_district_outside_the_force(self, force, clgt_officer):
-        response = _nominate(client_for(clgt_officer), force, other_districts=[999999])
+        response = _nominate(clients.web(clgt_officer), force, other_districts=[999999])
         assert response.status_code == 400
         assert at_field(response.content.decode(), "other_districts") == [
             "District 999999 is not a district of this force."
@@ -110,7 +105,7 @@ class TestNominate:
         elsewhere = DistrictFactory(
             code="XXX", name="Elsewhere", division=force["divisions"]["central"]
         )
-        response = client_for(clgt_officer).post(
+        response = clients.web(clgt_officer).post(
             f"/county-lines/{line.pk}/edit/",
             {
                 "version": line.version,
@@ -135,7 +130,7 @@ class TestDetailForms:
         ],
     )
     def test_bad_deal_line(self, line, clgt_officer, number, message):
-        response = client_for(clgt_officer).post(
+        response = clients.web(clgt_officer).post(
             f"/county-lines/{line.pk}/deal-lines/", {"number": number}
         )
         assert response.status_code == 400
@@ -144,7 +139,7 @@ class TestDetailForms:
 
     def test_deal_line_on_another_line_is_added_and_flagged(self, force, line, clgt_officer):
         other = make_line(districts=[force["districts"]["thanet"]], name="VIPER", numbers=[])
-        client = client_for(clgt_officer)
+        client = clients.web(clgt_officer)
         response = client.post(f"/county-lines/{other.pk}/deal-lines/", {"number": "07700900123"})
         assert response.status_code == 302
         page = client.get(f"/county-lines/{other.pk}/").content.decode()
@@ -152,7 +147,7 @@ class TestDetailForms:
         assert f"07700 900123 is also a deal line of {line.reference} {line.name}." in page
 
     def test_evidence_with_no_text(self, line, clgt_officer):
-        response = client_for(clgt_officer).post(
+        response = clients.web(clgt_officer).post(
             f"/intelligence/evidence/add/?county_line={line.pk}",
             {"county_line": line.pk, "criterion": "deal_line", "text": "   "},
         )
@@ -162,7 +157,7 @@ class TestDetailForms:
 
     @pytest.mark.parametrize("reason", ["", "   "])
     def test_flex_without_reason(self, force, line, supervisor, reason):
-        response = client_for(supervisor).post(
+        response = clients.web(supervisor).post(
             f"/county-lines/{line.pk}/flex/",
             {"flex-division": force["divisions"]["east"].pk, "flex-reason": reason},
         )
@@ -184,7 +179,7 @@ class TestDetailForms:
     )
     def test_bad_dismantle(self, line, clgt_officer, days, reason, field, message):
         on = "" if days is None else (line.nominated_on + datetime.timedelta(days=days))
-        response = client_for(clgt_officer).post(
+        response = clients.web(clgt_officer).post(
             f"/county-lines/{line.pk}/dismantle/",
             {"dismantle-date": str(on), "dismantle-reason": reason},
         )
@@ -206,6 +201,6 @@ class TestDetailForms:
 def test_empty_post_shows_field_messages(request, line, page, role):
     # An empty body once left the form unbound: no message at any field.
     url = page if page.startswith("/") else f"/county-lines/{line.pk}/{page}/"
-    response = client_for(request.getfixturevalue(role)).post(url)
+    response = clients.web(request.getfixturevalue(role)).post(url)
     assert response.status_code == 400
     assert "This field is required." in " ".join(at_field(response.content.decode(), "name"))

@@ -13,8 +13,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.test import Client
-from rest_framework.test import APIClient
 
 from countylines.models import PersonAtRisk, SafeguardingReferral
 from countylines.services.lifecycle import line_flex
@@ -26,6 +24,7 @@ from countylines.services.people import (
 )
 from kentsoc.org.choices import Rank, Role
 from kentsoc.org.models import Division
+from tests import clients
 from tests.conftest import _officer
 from tests.factories import TeamFactory, make_person
 
@@ -67,22 +66,10 @@ def force_supervisor(force):
     return _officer(force, Role.SUPERVISOR, "soc", "supervisor_soc", Rank.DI)
 
 
-def _api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-def _web(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def _sees_child(user, line, people) -> bool:
     """Whether the child shows at any door; asserts every door agrees."""
     child, referral = people["child"], people["referral"]
-    web, api = _web(user), _api(user)
+    web, api = clients.web(user), clients.api(user)
     detail = web.get(f"/county-lines/people-at-risk/{child.pk}/").status_code
     api_detail = api.get(f"/api/people-at-risk/{child.pk}/").status_code
     outcome = api.patch(
@@ -139,7 +126,7 @@ def test_other_divisions_and_force_wide_roles_do_not(
         assert not _sees_child(user, line, people), user.username
     # Vulnerable adults keep the wider rule: any CLIO, any supervisor, the Central CLGT.
     for user in (east_clio, west_clio, east_supervisor, central_clgt_officer):
-        rows = [r["id"] for r in _api(user).get("/api/people-at-risk/").json()["results"]]
+        rows = [r["id"] for r in clients.api(user).get("/api/people-at-risk/").json()["results"]]
         assert rows == [people["adult"].pk], user.username
 
 
@@ -191,13 +178,13 @@ class TestWrites:
             person_at_risk_create(
                 actor=east_clio, county_line=line, name="X", kind="child", age_band="under_12"
             )
-        refused = _api(east_clio).post(
+        refused = clients.api(east_clio).post(
             "/api/people-at-risk/",
             {"county_line": line.pk, "name": "X", "kind": "child", "age_band": "under_12"},
             format="json",
         )
         assert refused.status_code == 403
-        page = _web(east_clio).post(
+        page = clients.web(east_clio).post(
             f"/county-lines/{line.pk}/safeguarding/",
             {"name": "X", "kind": "child", "age_band": "under_12", "engagement_status": "engaging"},
         )

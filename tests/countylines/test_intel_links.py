@@ -6,6 +6,7 @@ from django.test import Client
 
 from kentsoc.intel.models import DefinitionEvidence
 from kentsoc.matrix.tasks import rescore_subject
+from tests import clients
 from tests.factories import RecordFactory, make_line
 
 pytestmark = pytest.mark.django_db
@@ -29,16 +30,12 @@ def _pages(client: Client, line) -> dict[str, str]:
 
 
 def test_clio_sees_intel_references_as_text(line_with_intel, clio):
-    client = Client()
-    client.force_login(clio)
-    pages = _pages(client, line_with_intel)
+    pages = _pages(clients.web(clio), line_with_intel)
     assert "INT-T77777" in pages[f"/county-lines/{line_with_intel.pk}/"]
     for url, body in pages.items():
         assert 'href="/intelligence/' not in body, url
 
 
 def test_analyst_gets_links_to_the_records(line_with_intel, analyst):
-    client = Client()
-    client.force_login(analyst)
-    body = client.get(f"/county-lines/{line_with_intel.pk}/").content.decode()
+    body = clients.web(analyst).get(f"/county-lines/{line_with_intel.pk}/").content.decode()
     assert 'href="/intelligence/' in body

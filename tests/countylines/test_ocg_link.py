@@ -1,20 +1,18 @@
 """A CLGT officer links a new line to a mapped or adopted OCG, never to one in development."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from ocg.choices import OcgStatus
 from ocg.models import OCG
+from tests import clients
 from tests.factories import make_ocg
 
 pytestmark = pytest.mark.django_db
 
 
 def _post(user, force, ocg):
-    client = APIClient()
-    client.force_authenticate(user)
     d = force["districts"]
-    return client.post(
+    return clients.api(user).post(
         "/api/county-lines/",
         {
             "name": "KESTREL",

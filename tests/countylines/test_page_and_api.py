@@ -19,21 +19,10 @@ from countylines.models import CountyLine, LineNominal, PersonAtRisk, Safeguardi
 from countylines.services.lifecycle import MOVES, line_flex, may
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
+from tests import clients
 from tests.factories import UserFactory, evidence_all, make_line, make_nominal, make_person
 
 TODAY = datetime.date.today
-
-
-def _web(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def _audit(object_type: str, pk: int) -> list[tuple[str, Any, str]]:
@@ -235,9 +224,9 @@ def test_page_and_api_make_the_same_change(request, world, name):
     assert line_state(on_page) == line_state(on_api)
     before = line_state(on_page)
 
-    page = change.page(_web(user), on_page, world)
+    page = change.page(clients.web(user), on_page, world)
     assert page.status_code == 302, page.content.decode()[:2000]
-    api = change.api(_api(user), on_api, world)
+    api = change.api(clients.api(user), on_api, world)
     assert api.status_code in (200, 201, 204), api.content
 
     after = line_state(on_page)
@@ -298,11 +287,13 @@ def test_a_refusal_says_the_same_on_both_and_saves_nothing(request, world, name)
     page_data = {k: world["east"].pk if v == "EAST_PK" else v for k, v in page_data.items()}
     before = line_state(on_page)
 
-    api = _api(user).post(f"/api/county-lines/{on_api.pk}/{api_path}", api_data, format="json")
+    api = clients.api(user).post(
+        f"/api/county-lines/{on_api.pk}/{api_path}", api_data, format="json"
+    )
     assert api.status_code == 400, api.content
     (message,) = api.json()[field]
     message = message.replace(on_api.reference, on_page.reference)
-    page = _web(user).post(f"/county-lines/{on_page.pk}/{page_path}", page_data)
+    page = clients.web(user).post(f"/county-lines/{on_page.pk}/{page_path}", page_data)
     assert page.status_code == 400
     assert escape(message) in page.content.decode()
 
@@ -354,11 +345,11 @@ def test_recording_a_person_at_risk_is_the_same_on_both(world, clio):
         "engagement_status": "not_yet_contacted",
         "notes": "Seen at the station",
     }
-    page = _web(clio).post(
+    page = clients.web(clio).post(
         f"/county-lines/{on_page.pk}/safeguarding/", {**values, "review_date": ""}
     )
     assert page.status_code == 302, page.content.decode()[:2000]
-    api = _api(clio).post(
+    api = clients.api(clio).post(
         "/api/people-at-risk/", {**values, "county_line": on_api.pk}, format="json"
     )
     assert api.status_code == 201, api.content
@@ -373,7 +364,7 @@ def test_person_edits_and_referrals_are_the_same_on_both(world, clio):
         make_person(line, name="Sam Example", kind="child", age_band="15_17")
         for line in (on_page, on_api)
     )
-    web, api = _web(clio), _api(clio)
+    web, api = clients.web(clio), clients.api(clio)
     edit = {
         "name": "Sam Example",
         "kind": "child",
@@ -441,7 +432,7 @@ def test_person_edits_and_referrals_are_the_same_on_both(world, clio):
 def test_the_page_offers_exactly_the_moves_the_services_accept(request, force, status, role):
     user = request.getfixturevalue(role)
     line = make_line(districts=[force["districts"]["medway"]], status=status)
-    page = _web(user).get(f"/county-lines/{line.pk}/").content.decode()
+    page = clients.web(user).get(f"/county-lines/{line.pk}/").content.decode()
     for move in MOVES:
         rule = MOVES[move]
         allowed = user.has_perm(rule.perm) and status in rule.sources

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from countylines.choices import LineStatus
+from tests import clients
 from tests.countylines.test_api import _score
 from tests.factories import evidence_all, make_line, make_nominal, make_ocg
 
@@ -54,9 +53,7 @@ def _count(fn) -> int:
     "params", [{}, {"status": "active"}, {"division": "CENTRAL"}, {"ordering": "-score"}]
 )
 def test_lines_list_queries_do_not_grow_with_rows(force, line, supervisor, params):
-    web, api = Client(), APIClient()
-    web.force_login(supervisor)
-    api.force_authenticate(supervisor)
+    web, api = clients.web(supervisor), clients.api(supervisor)
     lists = {
         "page": lambda: web.get("/county-lines/", params),
         "partial": lambda: web.get("/county-lines/", params, headers={"HX-Request": "true"}),

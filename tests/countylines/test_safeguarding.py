@@ -5,9 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from countylines.models import PersonAtRisk, SafeguardingReferral
 from countylines.services.lifecycle import line_flex
@@ -18,6 +16,7 @@ from countylines.services.people import (
     referral_record_outcome,
 )
 from kentsoc.audit.models import AuditEvent
+from tests import clients
 from tests.factories import make_line, make_person
 
 # The child is on a North line: North's CLIO, supervisor and CLGT. Who else sees children (the
@@ -31,28 +30,19 @@ def child(line):
     return make_person(line, name="Sam Example", kind="child", age_band="15_17")
 
 
-def _api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-def _web(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.mark.parametrize("role", ALLOWED)
 def test_allowed_roles_see_child_records(request, role, child, line):
     user = request.getfixturevalue(role)
-    assert _web(user).get(f"/county-lines/people-at-risk/{child.pk}/").status_code == 200
+    assert clients.web(user).get(f"/county-lines/people-at-risk/{child.pk}/").status_code == 200
     assert (
-        "Sam Example" in _web(user).get(f"/county-lines/{line.pk}/safeguarding/").content.decode()
+        "Sam Example"
+        in clients.web(user).get(f"/county-lines/{line.pk}/safeguarding/").content.decode()
     )
-    assert [p["id"] for p in _api(user).get("/api/people-at-risk/").json()["results"]] == [child.pk]
-    assert _api(user).get(f"/api/people-at-risk/{child.pk}/").status_code == 200
-    assert "Sam Example" in _web(user).get("/county-lines/people-at-risk/").content.decode()
+    assert [p["id"] for p in clients.api(user).get("/api/people-at-risk/").json()["results"]] == [
+        child.pk
+    ]
+    assert clients.api(user).get(f"/api/people-at-risk/{child.pk}/").status_code == 200
+    assert "Sam Example" in clients.web(user).get("/county-lines/people-at-risk/").content.decode()
     reads = AuditEvent.objects.filter(actor=user, object_type="countylines.personatrisk")
     assert reads.filter(action="view", object_id=str(child.pk)).count() == 2  # page, API detail
     # tab, people list, API list: one event each naming the ids shown
@@ -62,7 +52,7 @@ def test_allowed_roles_see_child_records(request, role, child, line):
 @pytest.mark.parametrize("role", DENIED)
 def test_other_roles_get_404_and_no_rows(request, role, child, line):
     user = request.getfixturevalue(role)
-    web, api = _web(user), _api(user)
+    web, api = clients.web(user), clients.api(user)
     assert web.get(f"/county-lines/people-at-risk/{child.pk}/").status_code == 404
     assert web.get(f"/county-lines/{line.pk}/safeguarding/").status_code == 404
     people_page = web.get("/county-lines/people-at-risk/")
@@ -86,14 +76,16 @@ def test_line_clgt_follows_the_flex(
 ):
     east = force["divisions"]["east"]
     line_flex(actor=supervisor, line=line, division=east, reason="Worked by East")
-    assert _api(east_clgt_officer).get(f"/api/people-at-risk/{child.pk}/").status_code == 200
-    assert _api(clgt_officer).get(f"/api/people-at-risk/{child.pk}/").status_code == 404
+    assert clients.api(east_clgt_officer).get(f"/api/people-at-risk/{child.pk}/").status_code == 200
+    assert clients.api(clgt_officer).get(f"/api/people-at-risk/{child.pk}/").status_code == 404
 
 
 def test_people_list_page_only_for_allowed(force, clio, child):
     other = make_line(districts=[force["districts"]["thanet"]], name="VIPER")
     make_person(other, name="Alex Sample", kind="vulnerable_adult", age_band="25_39")
-    body = _web(clio).get("/county-lines/people-at-risk/", {"kind": "child"}).content.decode()
+    body = (
+        clients.web(clio).get("/county-lines/people-at-risk/", {"kind": "child"}).content.decode()
+    )
     assert "Sam Example" in body and "Alex Sample" not in body
 
 
@@ -179,7 +171,7 @@ class TestServices:
 
 class TestApiAndPages:
     def test_api_create_update_and_refer(self, line, clio):
-        api = _api(clio)
+        api = clients.api(clio)
         created = api.post(
             "/api/people-at-risk/",
             {"county_line": line.pk, "name": "Jo Madeup", "kind": "child", "age_band": "under_12"},
@@ -214,7 +206,7 @@ class TestApiAndPages:
         assert outcome.status_code == 200 and outcome.json()["outcome"] == "Strategy meeting held"
 
     def test_supervisor_cannot_create_via_api(self, line, supervisor):
-        response = _api(supervisor).post(
+        response = clients.api(supervisor).post(
             "/api/people-at-risk/",
             {"county_line": line.pk, "name": "Jo", "kind": "child", "age_band": "under_12"},
             format="json",
@@ -222,7 +214,7 @@ class TestApiAndPages:
         assert response.status_code == 403
 
     def test_pages_create_and_refer(self, line, clio):
-        web = _web(clio)
+        web = clients.web(clio)
         bad = web.post(
             f"/county-lines/{line.pk}/safeguarding/",
             {
@@ -268,7 +260,7 @@ class TestApiAndPages:
 
 def test_audit_trail_never_names_the_person(line, clio, auditor):
     """Auditors read the whole audit trail; a child's name must not reach it."""
-    web = _web(clio)
+    web = clients.web(clio)
     web.post(
         f"/county-lines/{line.pk}/safeguarding/",
         {
@@ -284,15 +276,15 @@ def test_audit_trail_never_names_the_person(line, clio, auditor):
         f"/county-lines/people-at-risk/{person.pk}/referrals/",
         {"agency": "mcet", "referred_on": datetime.date.today().isoformat()},
     )
-    _api(clio).get(f"/api/people-at-risk/{person.pk}/")
+    clients.api(clio).get(f"/api/people-at-risk/{person.pk}/")
     events = AuditEvent.objects.filter(object_type__startswith="countylines.")
     assert events.filter(object_id=str(person.pk), action="view").count() == 2
     assert events.filter(object_type="countylines.safeguardingreferral").exists()
-    page = _web(auditor).get("/audit/").content.decode()
+    page = clients.web(auditor).get("/audit/").content.decode()
     assert f"#{person.pk}" in page and "Jo Madeup" not in page
-    api_rows = _api(auditor).get("/api/audit/")
+    api_rows = clients.api(auditor).get("/api/audit/")
     assert api_rows.status_code == 200 and "Jo Madeup" not in api_rows.content.decode()
-    csv = _web(auditor).get("/audit/", {"format": "csv"})
+    csv = clients.web(auditor).get("/audit/", {"format": "csv"})
     assert "Jo Madeup" not in b"".join(csv.streaming_content).decode()
 
 
@@ -304,7 +296,7 @@ def _count(fn) -> int:
 
 
 def test_safeguarding_lists_query_counts_are_constant(force, line, clio):
-    web, api = _web(clio), _api(clio)
+    web, api = clients.web(clio), clients.api(clio)
     # A second North line: a North CLIO sees the children on both.
     other = make_line(districts=[force["districts"]["dartford"]], name="VIPER")
     lists = {

@@ -1,9 +1,9 @@
 """The one subject search: names, loose references and deal-line numbers in any spelling."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from countylines.search import subject_search
+from tests import clients
 from tests.factories import make_line, make_ocg
 
 
@@ -73,12 +73,10 @@ def test_picked_subjects_are_left_out_and_the_limit_holds(supervisor, subjects, 
     assert len(_found(supervisor, "blaze", limit=2)[1]) == 2
 
 
-def test_the_line_list_filter_and_api_use_it(supervisor, clgt_officer, subjects, client):
-    api = APIClient()
-    api.force_authenticate(clgt_officer)
+def test_the_line_list_filter_and_api_use_it(clgt_officer, subjects):
+    api = clients.api(clgt_officer)
     for text in ("+44 7700 900123", "cl 12", "blaze"):
         rows = api.get("/api/county-lines/", {"q": text}).json()["results"]
         assert [row["reference"] for row in rows] == ["CL-0012"], text
-    client.force_login(clgt_officer)
-    page = client.get("/county-lines/", {"q": "07700 900 123"}).content.decode()
+    page = clients.web(clgt_officer).get("/county-lines/", {"q": "07700 900 123"}).content.decode()
     assert "CL-0012" in page and "CL-0034" not in page

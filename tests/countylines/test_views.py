@@ -7,14 +7,9 @@ from countylines.choices import LineStatus
 from countylines.models import CountyLine
 from kentsoc.audit.models import AuditEvent
 from kentsoc.matrix.models import Ranking
+from tests import clients
 from tests.countylines.test_api import _score
 from tests.factories import evidence_all, make_line, make_nominal
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -34,12 +29,12 @@ class TestAccess:
     @pytest.mark.parametrize("name", ["list", "detail", "score", "history"])
     def test_readers_see_pages(self, urls, name, analyst, clgt_officer, clio, supervisor):
         for user in (analyst, clgt_officer, clio, supervisor):
-            assert client_for(user).get(urls[name]).status_code == 200, (user, name)
+            assert clients.web(user).get(urls[name]).status_code == 200, (user, name)
 
     @pytest.mark.parametrize("name", ["detail", "score", "history"])
     def test_no_scope_is_404_or_403(self, urls, name, auditor, outsider):
         for user in (auditor, outsider):
-            assert client_for(user).get(urls[name]).status_code in (403, 404)
+            assert clients.web(user).get(urls[name]).status_code in (403, 404)
 
     def test_anonymous_is_sent_to_login(self, urls):
         response = Client().get(urls["detail"])
@@ -47,19 +42,19 @@ class TestAccess:
 
     def test_nominate_and_edit_need_the_permission(self, urls, clio, analyst, clgt_officer):
         for user in (clio, analyst):
-            assert client_for(user).get(urls["nominate"]).status_code == 403
-            assert client_for(user).get(urls["edit"]).status_code == 403
-        assert client_for(clgt_officer).get(urls["nominate"]).status_code == 200
-        assert client_for(clgt_officer).get(urls["edit"]).status_code == 200
+            assert clients.web(user).get(urls["nominate"]).status_code == 403
+            assert clients.web(user).get(urls["edit"]).status_code == 403
+        assert clients.web(clgt_officer).get(urls["nominate"]).status_code == 200
+        assert clients.web(clgt_officer).get(urls["edit"]).status_code == 200
 
     def test_unknown_line_is_404(self, clgt_officer):
-        assert client_for(clgt_officer).get("/county-lines/999999/").status_code == 404
+        assert clients.web(clgt_officer).get("/county-lines/999999/").status_code == 404
 
     def test_transitions_forbidden_without_permission(self, line, clgt_officer, analyst):
         evidence_all(line)
-        response = client_for(clgt_officer).post(f"/county-lines/{line.pk}/activate/")
+        response = clients.web(clgt_officer).post(f"/county-lines/{line.pk}/activate/")
         assert response.status_code == 403
-        response = client_for(analyst).post(
+        response = clients.web(analyst).post(
             f"/county-lines/{line.pk}/dismantle/", {"dismantle-date": "", "dismantle-reason": "x"}
         )
         assert response.status_code == 403
@@ -71,7 +66,7 @@ class TestNominatePage:
     def test_nominate_with_nominals(self, force, clgt_officer):
         nominal = make_nominal("Riley", "Fictional")
         d = force["districts"]
-        response = client_for(clgt_officer).post(
+        response = clients.web(clgt_officer).post(
             "/county-lines/nominate/",
             {
                 "name": "ACE",
@@ -90,7 +85,7 @@ class TestNominatePage:
 
     def test_bad_numbers_redisplay_with_field_errors(self, force, clgt_officer):
         nominal = make_nominal("Riley", "Fictional")
-        response = client_for(clgt_officer).post(
+        response = clients.web(clgt_officer).post(
             "/county-lines/nominate/",
             {
                 "name": "ACE",
@@ -108,7 +103,7 @@ class TestNominatePage:
         assert not CountyLine.objects.exists()
 
     def test_deal_line_check_flags_numbers_on_other_lines(self, line, clgt_officer):
-        response = client_for(clgt_officer).get(
+        response = clients.web(clgt_officer).get(
             "/county-lines/deal-line-check/", {"deal_lines": "07700 900123\n0770\n07700900999"}
         )
         body = response.content.decode()
@@ -118,9 +113,9 @@ class TestNominatePage:
 
     def test_nominal_search(self, clgt_officer, line):
         make_nominal("Casey", "Inventedname")
-        body = client_for(clgt_officer).get("/county-lines/nominal-search/", {"q": "invented"})
+        body = clients.web(clgt_officer).get("/county-lines/nominal-search/", {"q": "invented"})
         assert "Casey Inventedname" in body.content.decode()
-        body = client_for(clgt_officer).get(
+        body = clients.web(clgt_officer).get(
             "/county-lines/nominal-search/", {"q": "invented", "line": line.pk}
         )
         assert f"/county-lines/{line.pk}/nominals/" in body.content.decode()
@@ -128,7 +123,7 @@ class TestNominatePage:
 
 class TestDetailPage:
     def test_detail_is_audited_and_shows_missing_evidence(self, line, clgt_officer):
-        response = client_for(clgt_officer).get(f"/county-lines/{line.pk}/")
+        response = clients.web(clgt_officer).get(f"/county-lines/{line.pk}/")
         body = response.content.decode()
         assert "Definition evidence missing for" in body
         assert AuditEvent.objects.filter(
@@ -138,17 +133,17 @@ class TestDetailPage:
 
     def test_activate_refused_names_missing(self, line, supervisor):
         evidence_all(line, except_=("drug_supply",))
-        response = client_for(supervisor).post(f"/county-lines/{line.pk}/activate/")
+        response = clients.web(supervisor).post(f"/county-lines/{line.pk}/activate/")
         assert response.status_code == 400
         assert "definition evidence is missing for Drug supply" in response.content.decode()
 
     def test_activate_then_score_panel(self, line, supervisor):
         evidence_all(line)
-        response = client_for(supervisor).post(f"/county-lines/{line.pk}/activate/")
+        response = clients.web(supervisor).post(f"/county-lines/{line.pk}/activate/")
         assert response.status_code == 302
         line.refresh_from_db()
         assert line.status == LineStatus.ACTIVE
-        body = client_for(supervisor).get(f"/county-lines/{line.pk}/score/").content.decode()
+        body = clients.web(supervisor).get(f"/county-lines/{line.pk}/score/").content.decode()
         assert 'hx-trigger="every 2s"' in body  # stale: the panel polls until the worker is done
         CountyLine.objects.filter(pk=line.pk).update(score_stale_since=None)
         score = _score(line, total=9, rank=2)
@@ -166,27 +161,27 @@ class TestDetailPage:
             }
         ]
         score.save()
-        body = client_for(supervisor).get(f"/county-lines/{line.pk}/score/").content.decode()
+        body = clients.web(supervisor).get(f"/county-lines/{line.pk}/score/").content.decode()
         assert "every 2s" not in body
         assert 'data-testid="score-rank">2' in body and "Violence" in body
 
     def test_flex_without_reason_shows_error(self, force, line, supervisor):
-        response = client_for(supervisor).post(
+        response = clients.web(supervisor).post(
             f"/county-lines/{line.pk}/flex/",
             {"flex-division": force["divisions"]["east"].pk, "flex-reason": ""},
         )
         assert response.status_code == 400
         assert "Give the reason for the flex." in response.content.decode()
-        response = client_for(supervisor).post(
+        response = clients.web(supervisor).post(
             f"/county-lines/{line.pk}/flex/",
             {"flex-division": force["divisions"]["central"].pk, "flex-reason": "Cross-force"},
         )
         assert response.status_code == 302
-        body = client_for(supervisor).get(f"/county-lines/{line.pk}/").content.decode()
+        body = clients.web(supervisor).get(f"/county-lines/{line.pk}/").content.decode()
         assert "flexed to Central" in body
 
     def test_dismantle_shows_days(self, line, clgt_officer):
-        client = client_for(clgt_officer)
+        client = clients.web(clgt_officer)
         early = line.nominated_on - datetime.timedelta(days=3)
         response = client.post(
             f"/county-lines/{line.pk}/dismantle/",
@@ -203,7 +198,7 @@ class TestDetailPage:
         assert "dismantled 12 days after nomination" in body
 
     def test_deal_line_and_nominal_forms(self, line, clgt_officer):
-        client = client_for(clgt_officer)
+        client = clients.web(clgt_officer)
         bad = client.post(f"/county-lines/{line.pk}/deal-lines/", {"number": "12"})
         assert bad.status_code == 400 and "not a UK mobile number" in bad.content.decode()
         assert (
@@ -224,7 +219,7 @@ class TestDetailPage:
         assert not line.line_nominals.exists()
 
     def test_edit_with_stale_version(self, force, line, clgt_officer):
-        client = client_for(clgt_officer)
+        client = clients.web(clgt_officer)
         data = {
             "version": 1,
             "name": "BLAZE",
@@ -242,11 +237,11 @@ class TestDetailPage:
     def test_history_shows_audit_only_to_auditing_roles(self, line, supervisor, clgt_officer):
         assert (
             'data-testid="audit-events"'
-            in client_for(supervisor).get(f"/county-lines/{line.pk}/history/").content.decode()
+            in clients.web(supervisor).get(f"/county-lines/{line.pk}/history/").content.decode()
         )
         assert (
             'data-testid="audit-events"'
-            not in client_for(clgt_officer)
+            not in clients.web(clgt_officer)
             .get(f"/county-lines/{line.pk}/history/")
             .content.decode()
         )
@@ -258,7 +253,7 @@ class TestListPage:
             districts=[force["districts"]["thanet"]], name="VIPER", status=LineStatus.ACTIVE
         )
         _score(active)
-        client = client_for(supervisor)
+        client = clients.web(supervisor)
         body = client.get("/county-lines/", {"division": "EAST"}).content.decode()
         assert "VIPER" in body and "BLAZE" not in body
         partial = client.get("/county-lines/", {"q": "blaze"}, headers={"HX-Request": "true"})
@@ -273,13 +268,13 @@ class TestListPage:
 
 def test_home_panel_lists_nominations(line, supervisor, clgt_officer):
     evidence_all(line)
-    body = client_for(supervisor).get("/").content.decode()
+    body = clients.web(supervisor).get("/").content.decode()
     assert "County lines awaiting approval" in body and "ready for approval" in body
-    assert line.reference in client_for(clgt_officer).get("/").content.decode()
+    assert line.reference in clients.web(clgt_officer).get("/").content.decode()
 
 
 def test_htmx_partial_carries_the_filtered_csv_link(coordinator, line):
-    partial = client_for(coordinator).get("/county-lines/", {"q": "Line"}, HTTP_HX_REQUEST="true")
+    partial = clients.web(coordinator).get("/county-lines/", {"q": "Line"}, HTTP_HX_REQUEST="true")
     content = partial.content.decode()
     assert "<html" not in content
     assert 'href="?q=Line&amp;format=csv" data-testid="csv-export"' in content
@@ -306,7 +301,7 @@ def test_list_rank_is_the_one_in_the_division_the_line_is_worked_in(force, coord
         top30=False,
         total=20,
     )
-    body = client_for(coordinator).get("/county-lines/").content.decode()
+    body = clients.web(coordinator).get("/county-lines/").content.decode()
     start = body.index('data-label="Rank"')
     cell = body[start : body.index("</td>", start)]
     assert ">2 " in cell and "top 30" in cell and "31" not in cell
