@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.forms import formset_factory
 from django.utils import timezone
 
@@ -24,7 +23,7 @@ from disruptions.choices import (
     WeaponKind,
 )
 from disruptions.models import COUNT_FIELDS, Operation
-from disruptions.services.disruptions import DisruptionValues
+from disruptions.services.disruptions import DisruptionValues, disruption_officer_candidates
 from kentsoc.limits import HAPPENED, LONG_TEXT, PLANNED, REASON_TEXT
 from kentsoc.org.models import Officer, Team
 from kentsoc.web.coerce import as_id
@@ -120,14 +119,12 @@ class DisruptionForm(forms.Form):
         self.fields["county_lines"].queryset = CountyLine.objects.visible_to(user)
         self.fields["nominals"].queryset = Nominal.objects.visible_to(user)
         self.fields["operation"].queryset = Operation.objects.visible_to(user)
-        officer = Officer.objects.filter(user_id=user.pk).first()
-        team_q = Q(officer__team_id=officer.team_id) if officer else Q(pk__in=[])
+        officer = Officer.objects.filter(user_id=user.pk).select_related("team").first()
+        # The service's own rule, narrowed to the author's team: nothing offered is refused.
         self.fields["officer"].queryset = (
-            get_user_model()
-            .objects.filter(officer__isnull=False)
-            .filter(team_q | Q(pk=user.pk))
-            .select_related("officer")
-            .order_by("last_name", "first_name")
+            disruption_officer_candidates(officer.team)
+            if officer
+            else get_user_model().objects.none()
         )
         if officer and not self.is_bound and "team" not in self.initial:
             self.initial.setdefault("team", officer.team_id)

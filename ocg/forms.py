@@ -7,11 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 
 from kentsoc.limits import HAPPENED, LONG_TEXT, PLANNED, REASON_TEXT
-from kentsoc.org.choices import Role
-from kentsoc.org.models import Division, Team
+from kentsoc.org.models import Division
 from ocg.choices import (
     ClosingStatus,
     Criminality,
@@ -20,6 +18,8 @@ from ocg.choices import (
     PlanActionStatus,
     PlanStrand,
 )
+from ocg.services.lifecycle import adoptable_teams, lro_candidates
+from ocg.services.plan import plan_owner_candidates
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -102,15 +102,6 @@ class CloseForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=REASON_TEXT)
 
 
-def _officers():
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, officer__isnull=False)
-        .select_related("officer", "officer__team")
-        .order_by("officer__role", "last_name")
-    )
-
-
 class _UserChoice(_IdChoice):
     def label_from_instance(self, obj: Any) -> str:
         officer = obj.officer
@@ -118,24 +109,30 @@ class _UserChoice(_IdChoice):
 
 
 class AdoptForm(forms.Form):
+    # The choices are the service's own rule (adoptable_teams, lro_candidates): nothing offered
+    # is then refused.
     managing_team = _IdChoice(
-        queryset=Team.objects.order_by("name"),
+        queryset=adoptable_teams(),
         empty_label="Choose a team",
         help_text="SOC, a Division local team, MLT, MSHT, FI or NCA/ERSOU.",
+        error_messages={"invalid_choice": "That team cannot manage OCGs: choose one listed."},
     )
-    # Only LROs are offered; the service still checks the role and the LRO's team.
     lead_responsible_officer = _UserChoice(
-        queryset=_officers().filter(officer__role=Role.LRO),
+        queryset=lro_candidates(),
         empty_label="Choose an officer",
         label="Lead Responsible Officer",
-        help_text="An officer whose role is Lead Responsible Officer.",
+        help_text="A Lead Responsible Officer of a team that may manage OCGs.",
+        error_messages={
+            "invalid_choice": "That officer is not a Lead Responsible Officer of a team that may "
+            "manage OCGs: choose one listed."
+        },
     )
 
 
 class PlanActionForm(forms.Form):
     strand = forms.ChoiceField(choices=PlanStrand.choices)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=LONG_TEXT)
-    owner = _UserChoice(queryset=_officers(), empty_label="Choose an officer")
+    owner = _UserChoice(queryset=plan_owner_candidates(), empty_label="Choose an officer")
     due_on = forms.DateField(widget=DATE, label="Due", validators=[PLANNED])
     status = forms.ChoiceField(choices=PlanActionStatus.choices, initial=PlanActionStatus.OPEN)
 

@@ -87,7 +87,7 @@ def force(db):
             kind=TeamKind.DIVISION_LOCAL,
             division=north,
         ),
-        "bureau": TeamFactory(code="FIB", name="Force Intelligence Bureau", kind=TeamKind.SOC),
+        "bureau": TeamFactory(code="FIB", name="Force Intelligence Bureau", kind=TeamKind.FIB),
     }
     return {
         "divisions": {"north": north, "east": east, "west": west, "central": central},

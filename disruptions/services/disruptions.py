@@ -11,9 +11,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TypedDict
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from countylines.models import CountyLine
@@ -32,6 +34,7 @@ from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_record, lock_versioned, versioned_save
 from kentsoc.dates import today
 from kentsoc.org.models import Officer, Team
+from kentsoc.org.roles import ROLE_PERMISSIONS
 from ocg.models import OCG, Nominal
 
 
@@ -76,6 +79,25 @@ class DrugRow(TypedDict, total=False):
 # Fields of a Disruption row that the log form and the API may set.
 VALUE_FIELDS = tuple(DisruptionValues.__annotations__)
 
+# The roles that log disruptions (LRO, CLGT officer, coordinator, supervisor), from the roles
+# table: the officer a disruption is recorded against is one of them, never an analyst, auditor
+# or CLIO.
+DISRUPTION_OFFICER_ROLES = tuple(
+    role for role, perms in ROLE_PERMISSIONS.items() if "disruptions.add_disruption" in perms
+)
+
+
+def disruption_officer_candidates(team: Team | None = None) -> QuerySet[AbstractBaseUser]:
+    """The officers a disruption may name: active officers whose role logs disruptions (of
+    `team` when given). The log form offers those of the author's team; the services accept
+    any of them, so nothing offered is refused."""
+    officers = get_user_model().objects.filter(
+        is_active=True, officer__role__in=DISRUPTION_OFFICER_ROLES
+    )
+    if team is not None:
+        officers = officers.filter(officer__team=team)
+    return officers.select_related("officer").order_by("last_name", "first_name")
+
 
 def _clean_values(values: dict[str, object], errors: dict[str, str]) -> None:
     """Check and normalise the row's own fields in place, collecting one message per field."""
@@ -119,9 +141,11 @@ def _clean_values(values: dict[str, object], errors: dict[str, str]) -> None:
         errors["team"] = "Choose the team."
     officer = values.get("officer")
     if not isinstance(officer, AbstractBaseUser) or not (
-        Officer.objects.filter(user_id=officer.pk).exists()
+        disruption_officer_candidates().filter(pk=officer.pk).exists()
     ):
-        errors["officer"] = "Choose an officer with a police profile."
+        errors["officer"] = (
+            "Choose the officer who led it: an LRO, CLGT officer, coordinator or supervisor."
+        )
     operation = values.get("operation")
     if (
         isinstance(operation, Operation)

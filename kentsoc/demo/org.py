@@ -60,7 +60,7 @@ FORCE_TEAMS = [
     ("MSHT", "Modern Slavery & Human Trafficking Team", TeamKind.MSHT),
     ("FI", "Financial Investigation", TeamKind.FI),
     ("NCA-ERSOU", "NCA / ERSOU", TeamKind.NCA_ERSOU),
-    ("FIB", "Force Intelligence Bureau", TeamKind.SOC),
+    ("FIB", "Force Intelligence Bureau", TeamKind.FIB),
     ("ADMIN", "Administration", TeamKind.ADMINISTRATION),
 ]
 

@@ -23,6 +23,8 @@ class TeamKind(models.TextChoices):
     FI = "fi", "Financial Investigation"
     NCA_ERSOU = "nca_ersou", "NCA / ERSOU"
     DIVISION_LOCAL = "division_local", "Division local team"
+    # Shares intelligence force-wide; it works no case and never manages an OCG (DOMAIN.md).
+    FIB = "fib", "Force Intelligence Bureau"
     # The administrators' own team: it manages users and reference data and works no cases.
     ADMINISTRATION = "administration", "Administration"
 

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from kentsoc.audit.services import versioned_save
@@ -42,6 +43,33 @@ MANAGING_TEAM_KINDS = frozenset(
     }
 )
 CLOSING_STATUSES = frozenset({OcgStatus.DISMANTLED, OcgStatus.ARCHIVED})
+_MANAGING_UNITS = (
+    "a SOC, Division local, Money Laundering, MSHT, Financial Investigation or NCA/ERSOU"
+)
+
+
+def adoptable_teams() -> QuerySet[Team]:
+    """The teams that may manage an adopted OCG: what the adopt form offers and all that
+    `ocg_adopt` accepts (the CLGT, the OCGMU and the Force Intelligence Bureau are not among
+    them)."""
+    return Team.objects.filter(kind__in=sorted(MANAGING_TEAM_KINDS)).order_by("name")
+
+
+def lro_candidates() -> QuerySet[AbstractBaseUser]:
+    """The officers who may be an adopted OCG's Lead Responsible Officer: active LROs of a team
+    that may manage OCGs (an LRO answers for the group through their unit)."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            officer__role=Role.LRO,
+            officer__team__kind__in=sorted(MANAGING_TEAM_KINDS),
+        )
+        .select_related("officer", "officer__team")
+        .order_by("last_name", "first_name")
+    )
+
+
 DEVELOPING_STATUSES = (OcgStatus.NOMINATED, OcgStatus.IN_DEVELOPMENT)
 
 
@@ -207,6 +235,20 @@ def ocg_return(*, actor: AbstractBaseUser, ocg: OCG, reason: str) -> OCG:
     return ocg
 
 
+def _why_not_lro(user_id: int | None) -> str:
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id is not None else None
+    if user is None or not user.is_active:
+        return "Choose the Lead Responsible Officer."
+    name = user.get_full_name() or user.get_username()
+    officer = Officer.objects.filter(user=user).select_related("team").first()
+    if officer is None or officer.role != Role.LRO:
+        return f"{name} is not a Lead Responsible Officer."
+    return (
+        f"{name} is in {officer.team.name} ({officer.team.get_kind_display()}), a team without "
+        f"permission to manage OCGs: choose an LRO of {_MANAGING_UNITS} team."
+    )
+
+
 @transaction.atomic
 def ocg_adopt(
     *,
@@ -219,42 +261,20 @@ def ocg_adopt(
     require_perm(actor, PERM_APPROVE, "approve adoptions", "supervisors")
     require_visible_ocg(actor, ocg)
     errors: dict[str, list[str]] = {}
-    team = Team.objects.filter(pk=managing_team).first() if managing_team is not None else None
+    team = adoptable_teams().filter(pk=managing_team).first() if managing_team else None
     if team is None:
-        errors.setdefault("managing_team", []).append("Choose the managing team.")
-    elif team.kind not in MANAGING_TEAM_KINDS:
+        refused = Team.objects.filter(pk=managing_team).first() if managing_team else None
         errors.setdefault("managing_team", []).append(
-            f"{team.name} ({team.get_kind_display()}) cannot manage OCGs: choose a SOC, Division "
-            "local, Money Laundering, MSHT, Financial Investigation or NCA/ERSOU team."
+            f"{refused.name} ({refused.get_kind_display()}) cannot manage OCGs: choose "
+            f"{_MANAGING_UNITS} team."
+            if refused
+            else "Choose the managing team."
         )
-    lro = (
-        get_user_model().objects.filter(pk=lead_responsible_officer, is_active=True).first()
-        if lead_responsible_officer is not None
-        else None
-    )
+    lro = lro_candidates().filter(pk=lead_responsible_officer).first()
     if lro is None:
         errors.setdefault("lead_responsible_officer", []).append(
-            "Choose the Lead Responsible Officer."
+            _why_not_lro(lead_responsible_officer)
         )
-    else:
-        officer = Officer.objects.filter(user=lro).select_related("team").first()
-        if officer is None or officer.role != Role.LRO:
-            errors.setdefault("lead_responsible_officer", []).append(
-                f"{lro.get_full_name() or lro.get_username()} is not a Lead Responsible Officer."
-            )
-        elif officer.team.kind not in MANAGING_TEAM_KINDS:
-            # An LRO answers for the group through their unit: a unit that may not manage OCGs
-            # (a CLGT, the OCGMU) cannot hold one through its officer either.
-            errors.setdefault("lead_responsible_officer", []).append(
-                f"{lro.get_full_name() or lro.get_username()} is in {officer.team.name} "
-                f"({officer.team.get_kind_display()}), a team without permission to manage OCGs: "
-                "choose an LRO of a SOC, Division local, Money Laundering, MSHT, Financial "
-                "Investigation or NCA/ERSOU team."
-            )
-        elif not lro.has_perm("ocg.manage_plan_ocg"):
-            errors.setdefault("lead_responsible_officer", []).append(
-                f"{lro.get_full_name() or lro.get_username()} has no permission to manage an OCG."
-            )
     if errors:
         raise ValidationError(errors)
     ocg = lock_ocg(ocg)

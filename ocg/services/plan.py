@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_record, lock_versioned, versioned_save
@@ -29,6 +30,23 @@ def can_manage_plan(actor: AbstractBaseUser, ocg: OCG) -> bool:
     return ocg.lead_responsible_officer_id == actor.pk and actor.has_perm("ocg.manage_plan_ocg")
 
 
+# The officers who act on an adopted OCG: its LRO, the OCGMU's coordinators and supervisors,
+# and the CLGT officers who work its lines. Analysts and auditors read, CLIOs safeguard and
+# administrators work no cases: none of them owns an action.
+PLAN_OWNER_ROLES = (Role.LRO, Role.COORDINATOR, Role.SUPERVISOR, Role.CLGT_OFFICER)
+
+
+def plan_owner_candidates() -> QuerySet[AbstractBaseUser]:
+    """The officers who may own a 4P action: what the plan form offers and all that the plan
+    services accept."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, officer__role__in=PLAN_OWNER_ROLES)
+        .select_related("officer", "officer__team")
+        .order_by("officer__role", "last_name", "first_name")
+    )
+
+
 def _clean_plan_fields(values: dict[str, Any], errors: dict[str, list[str]]) -> dict[str, Any]:
     cleaned = dict(values)
     if "strand" in cleaned and cleaned["strand"] not in PlanStrand.values:
@@ -39,15 +57,12 @@ def _clean_plan_fields(values: dict[str, Any], errors: dict[str, list[str]]) -> 
             errors.setdefault("description", []).append("Describe the action.")
     if "owner" in cleaned:
         owner_id = cleaned["owner"]
-        owner = (
-            get_user_model()
-            .objects.filter(pk=owner_id, is_active=True, officer__isnull=False)
-            .first()
-            if owner_id is not None
-            else None
-        )
+        owner = plan_owner_candidates().filter(pk=owner_id).first() if owner_id else None
         if owner is None:
-            errors.setdefault("owner", []).append("Choose the officer who owns the action.")
+            errors.setdefault("owner", []).append(
+                "Choose the officer who owns the action: an LRO, coordinator, supervisor or "
+                "CLGT officer."
+            )
         cleaned["owner"] = owner
     if "due_on" in cleaned and cleaned["due_on"] is None:
         errors.setdefault("due_on", []).append("Enter the date the action is due.")

@@ -200,7 +200,7 @@ def test_adopt_form_offers_only_lros(supervisor, analyst, mapped_ocg, force):
     )
     assert response.status_code == 400
     field_html = response.content.decode().split('id="field-lead_responsible_officer"', 1)[1]
-    assert "Select a valid choice" in field_html.split("</div>", 1)[0]
+    assert "not a Lead Responsible Officer" in field_html.split("</div>", 1)[0]
     assert OCG.objects.get(pk=mapped_ocg.pk).status == OcgStatus.MAPPED
     offered = web(supervisor).get(f"/ocgs/{mapped_ocg.pk}/adopt/").content.decode()
     assert f'value="{analyst.pk}"' not in offered
@@ -353,8 +353,12 @@ def test_stale_edit_keeps_what_the_second_person_typed(coordinator, researcher, 
     assert OCG.objects.get(pk=ocg.pk).summary == "Theirs"
 
 
-def test_adopt_form_refuses_an_lro_of_a_team_without_permission(supervisor, mapped_ocg, force):
+def test_adopt_form_neither_offers_nor_takes_an_lro_of_a_team_without_permission(
+    supervisor, mapped_ocg, force
+):
     clgt_lro = _officer(force, Role.LRO, "clgt_north", "lro_clgt", Rank.DS)
+    page = web(supervisor).get(f"/ocgs/{mapped_ocg.pk}/adopt/").content.decode()
+    assert f'value="{clgt_lro.pk}"' not in page
     response = web(supervisor).post(
         f"/ocgs/{mapped_ocg.pk}/adopt/",
         {
@@ -365,7 +369,7 @@ def test_adopt_form_refuses_an_lro_of_a_team_without_permission(supervisor, mapp
     assert response.status_code == 400
     content = response.content.decode()
     field_html = content.split('id="field-lead_responsible_officer"', 1)[1]
-    assert "without permission to manage OCGs" in field_html.split("</div>", 1)[0]
+    assert "of a team that may manage OCGs" in field_html.split("</div>", 1)[0]
     assert OCG.objects.get(pk=mapped_ocg.pk).status == OcgStatus.MAPPED
 
 

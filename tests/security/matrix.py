@@ -234,7 +234,7 @@ def _build() -> MatrixWorld:
         "east": DistrictFactory(code="CAN", name="Canterbury", division=divisions["east"]),
     }
     ocgmu = TeamFactory(code="OCGMU", name="OCG Management Unit", kind=TeamKind.OCGMU)
-    bureau = TeamFactory(code="FIB", name="Force Intelligence Bureau", kind=TeamKind.SOC)
+    bureau = TeamFactory(code="FIB", name="Force Intelligence Bureau", kind=TeamKind.FIB)
     people: list[Who] = []
     users: dict[str, Any] = {}
     views: dict[str, DivisionView] = {}
