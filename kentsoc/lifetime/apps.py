@@ -12,7 +12,8 @@ class LifetimeConfig(AppConfig):
     verbose_name = "Lifetime management"
 
     def ready(self) -> None:
-        # Imported here: the panel reads models, which are not loaded when this module is.
-        from kentsoc.lifetime import panels
+        # Imported here: the panel and the section read models, not loaded when this module is.
+        from kentsoc.lifetime import panels, sections
 
         panels.register()
+        sections.register()
