@@ -88,10 +88,18 @@ def _is_change(event: AuditEvent, value: Any) -> bool:
     return event.action == AuditAction.UPDATE and isinstance(value, list) and len(value) == 2
 
 
+def _pair(item: Any) -> tuple[Any, list[Any]]:
+    """An id with what the service recorded beside it: [273, "runner"] is nominal 273 as a
+    runner; a plain id has nothing beside it."""
+    if isinstance(item, list) and item and isinstance(item[0], int):
+        return item[0], item[1:]
+    return item, []
+
+
 def _ids(field: str, value: Any) -> Iterable[Any]:
     if field == "members" and isinstance(value, list):
         return [m.get("nominal") for m in value if isinstance(m, dict)]
-    return value if isinstance(value, list) else [value]
+    return [_pair(item)[0] for item in (value if isinstance(value, list) else [value])]
 
 
 def _wanted(events: list[AuditEvent]) -> dict[str, set[int]]:
@@ -177,10 +185,12 @@ def _one(field: str, value: Any, names: dict[tuple[str, int], str]) -> str:
         shown = ", ".join(str(v) for v in value[:BRIEF_IDS])
         return f"{shown} … {len(value) - BRIEF_IDS} more"
     if kind is not None and value not in (None, "", []):
-        items = value if isinstance(value, list) else [value]
-        return ", ".join(
-            names.get((kind, pk), f"#{pk}") if isinstance(pk, int) else _plain(pk) for pk in items
-        )
+        shown = []
+        for item in value if isinstance(value, list) else [value]:
+            pk, beside = _pair(item)
+            text = names.get((kind, pk), f"#{pk}") if isinstance(pk, int) else _plain(pk)
+            shown.append(f"{text} ({_plain(beside)})" if beside else text)
+        return ", ".join(shown)
     return _plain(value)
 
 
