@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
@@ -100,6 +100,36 @@ def _clean_ocg(actor: Any, pk: int | None, *, keep_id: int | None = None) -> OCG
     return ocg
 
 
+def _add_districts(line: CountyLine, districts: Sequence[District]) -> None:
+    """The line's importing districts in order; the first is primary."""
+    CountyLineDistrict.objects.bulk_create(
+        CountyLineDistrict(county_line=line, district=d, is_primary=i == 0, position=i)
+        for i, d in enumerate(districts)
+    )
+
+
+def _clean_nominated_on(day: datetime.date | None) -> datetime.date:
+    day = day or today()
+    if day > today():
+        raise ValidationError({"nominated_on": "The nomination date cannot be in the future."})
+    return day
+
+
+def _clean_all(checks: Mapping[str, Callable[[], Any]]) -> dict[str, Any]:
+    """Run every field's check, so one refusal names every field that is wrong, not only the
+    first."""
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for field, clean in checks.items():
+        try:
+            cleaned[field] = clean()
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
 @transaction.atomic
 def line_nominate(
     *,
@@ -113,46 +143,33 @@ def line_nominate(
     nominated_on: datetime.date | None = None,
 ) -> CountyLine:
     require(actor, PERM_ADD, "nominate a county line", "CLGT officers and supervisors")
-    errors: dict[str, Any] = {}
-    cleaned: dict[str, Any] = {}
-    for field, clean in (
-        ("name", lambda: clean_text(name, "name", "Enter the line's name (its brand).")),
-        (
-            "exporting_area",
-            lambda: clean_text(exporting_area, "exporting_area", "Enter the exporting area."),
-        ),
-        ("importing_districts", lambda: clean_districts(importing_districts)),
-        ("deal_lines", lambda: clean_deal_numbers(deal_lines)),
-        ("nominals", lambda: _clean_nominals(actor, nominals)),
-        ("ocg", lambda: _clean_ocg(actor, ocg)),
-    ):
-        try:
-            cleaned[field] = clean()
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
-    nominated_on = nominated_on or today()
-    if nominated_on > today():
-        errors["nominated_on"] = ["The nomination date cannot be in the future."]
-    if errors:
-        raise ValidationError(errors)
-
+    cleaned = _clean_all(
+        {
+            "name": lambda: clean_text(name, "name", "Enter the line's name (its brand)."),
+            "exporting_area": lambda: clean_text(
+                exporting_area, "exporting_area", "Enter the exporting area."
+            ),
+            "importing_districts": lambda: clean_districts(importing_districts),
+            "deal_lines": lambda: clean_deal_numbers(deal_lines),
+            "nominals": lambda: _clean_nominals(actor, nominals),
+            "ocg": lambda: _clean_ocg(actor, ocg),
+            "nominated_on": lambda: _clean_nominated_on(nominated_on),
+        }
+    )
     districts = cleaned["importing_districts"]
     line = CountyLine.objects.create(
         name=cleaned["name"],
         exporting_area=cleaned["exporting_area"],
         division=districts[0].division,
         ocg=cleaned["ocg"],
-        nominated_on=nominated_on,
+        nominated_on=cleaned["nominated_on"],
         status=LineStatus.NOMINATED,
         created_by=actor,
     )
     # The reference comes from the primary key, so two nominations at once cannot collide.
     line.reference = f"CL-{line.pk:04d}"
     line.save(update_fields=["reference"])
-    CountyLineDistrict.objects.bulk_create(
-        CountyLineDistrict(county_line=line, district=d, is_primary=i == 0, position=i)
-        for i, d in enumerate(districts)
-    )
+    _add_districts(line, districts)
     DealLine.objects.bulk_create(
         DealLine(county_line=line, number=n, active_from=line.nominated_on)
         for n in cleaned["deal_lines"]
@@ -219,10 +236,7 @@ def line_update(
         if [d.pk for d in districts] != old_districts:
             changes["importing_districts"] = [old_districts, [d.pk for d in districts]]
             current.line_districts.all().delete()
-            CountyLineDistrict.objects.bulk_create(
-                CountyLineDistrict(county_line=current, district=d, is_primary=i == 0, position=i)
-                for i, d in enumerate(districts)
-            )
+            _add_districts(current, districts)
     changes = versioned_save(actor=actor, obj=current, values=values, changes=changes)
     # The division decides where the line ranks; the OCG link is a scoring factor.
     if {"division", "ocg"} & set(changes):
