@@ -19,6 +19,7 @@ from playwright.sync_api import Page, expect
 
 from kentsoc.matrix.models import ForceSnapshot
 from kentsoc.matrix.recompute import recompute_all
+from kentsoc.web import people
 from tests.dashboard.builders import approved_disruption, scored_line
 from tests.e2e.conftest import login
 from tests.factories import TEST_PASSWORD, days_ago
@@ -138,7 +139,7 @@ def test_dashboard_tables_charts_and_live_update_from_a_real_worker(
     for row, day, lines, trh in zip(
         trend_rows.all(), expected_dates, [6, 8, 9, 36], [30, 41, 60, 40], strict=True
     ):
-        expect(row.locator("td")).to_have_text([day.isoformat(), str(lines), str(trh)])
+        expect(row.locator("td")).to_have_text([people.day(day), str(lines), str(trh)])
     page.get_by_test_id("trend-table").locator("xpath=ancestor::details/summary").click()
     expect(page.get_by_test_id("trend-table")).to_be_visible()
     # The disruptions chart stacks the impact grades; its table's total row says the same.
