@@ -227,7 +227,8 @@ def test_a_database_built_by_the_last_release_migrates_to_today():
             assert after_upgrade[part] == fresh[part], (
                 f"{part} differ between a database upgraded from {UPGRADE_FROM} and one built "
                 f"fresh: only upgraded {sorted(after_upgrade[part] - fresh[part])}, only fresh "
-                f"{sorted(fresh[part] - after_upgrade[part])}"
+                f"{sorted(fresh[part] - after_upgrade[part])} (with --reuse-db the test database "
+                "may predate a new migration: run once with --create-db)"
             )
         _manage(ROOT, env, "seed_demo", "--story-end", STORY_END)
         assert _row_counts(owner, name) == seeded
