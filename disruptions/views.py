@@ -30,7 +30,7 @@ from disruptions.services import disruptions as disruption_services
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_read, audit_view
 from kentsoc.web.coerce import as_id
-from kentsoc.web.forms import apply_service_errors, form_post, posted
+from kentsoc.web.forms import apply_service_errors, check_the_rest, form_post, posted
 from kentsoc.web.generic import FilteredListView
 
 VIEW = "disruptions.view_disruption"
@@ -178,6 +178,21 @@ def _log_form(request: HttpRequest, disruption: Disruption | None, title: str) -
             else:
                 messages.success(request, f"{saved.reference} {done}")
                 return redirect("disruptions:detail", pk=saved.pk)
+        else:
+            # The service checks what the forms could read, so every message shows now.
+            check_the_rest(
+                form,
+                lambda: disruption_services.disruption_check(
+                    actor=request.user,
+                    values=form.service_values(),
+                    ocgs=list(form.cleaned_data.get("ocgs") or ()),
+                    county_lines=list(form.cleaned_data.get("county_lines") or ()),
+                    nominals=list(form.cleaned_data.get("nominals") or ()),
+                    weapons=formset_rows(weapons) if weapons.is_valid() else (),
+                    drugs=formset_rows(drugs) if drugs.is_valid() else (),
+                ),
+                unless={"subjects": ("ocgs", "county_lines", "nominals")},
+            )
     else:
         initial, weapon_rows, drug_rows = (
             _stored(disruption) if disruption else (_initial_subjects(request), [], [])

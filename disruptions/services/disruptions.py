@@ -278,6 +278,52 @@ def _submit(actor: AbstractBaseUser, locked: Disruption) -> Disruption:
     return locked
 
 
+def _checked(
+    actor: AbstractBaseUser,
+    values: DisruptionValues,
+    ocgs: Sequence[OCG],
+    county_lines: Sequence[CountyLine],
+    nominals: Sequence[Nominal],
+    weapons: Sequence[WeaponRow],
+    drugs: Sequence[DrugRow],
+) -> tuple[dict[str, object], list[WeaponRow], list[DrugRow]]:
+    """A new disruption's whole input, checked at once (every message in one ValidationError);
+    team and officer default to the actor's own."""
+    _refuse_unknown(values)
+    data: dict[str, object] = dict(values)
+    if data.get("officer") is None:
+        data["officer"] = actor
+    if data.get("team") is None:
+        officer_profile = Officer.objects.select_related("team").filter(user_id=actor.pk).first()
+        if officer_profile is not None:
+            data["team"] = officer_profile.team
+    errors: dict[str, str] = {}
+    _clean_values(data, errors)
+    _check_subjects(
+        actor=actor, ocgs=ocgs, county_lines=county_lines, nominals=nominals, errors=errors
+    )
+    weapon_rows = _clean_weapons(weapons, errors)
+    drug_rows = _clean_drugs(drugs, errors)
+    raise_errors(errors)
+    return data, weapon_rows, drug_rows
+
+
+def disruption_check(
+    *,
+    actor: AbstractBaseUser,
+    values: DisruptionValues,
+    ocgs: Sequence[OCG] = (),
+    county_lines: Sequence[CountyLine] = (),
+    nominals: Sequence[Nominal] = (),
+    weapons: Sequence[WeaponRow] = (),
+    drugs: Sequence[DrugRow] = (),
+) -> None:
+    """Every check of `disruption_create` on this input, writing nothing: a page whose form
+    refused some input shows the service's messages for the rest in the same round (a future
+    date, no subject), so fixing the first errors never reveals new ones."""
+    _checked(actor, values, ocgs, county_lines, nominals, weapons, drugs)
+
+
 @transaction.atomic
 def disruption_create(
     *,
@@ -296,21 +342,9 @@ def disruption_create(
         raise PermissionDenied(
             "Logging disruptions needs an LRO, CLGT officer or coordinator role."
         )
-    _refuse_unknown(values)
-    data: dict[str, object] = dict(values)
-    officer_profile = Officer.objects.select_related("team").filter(user_id=actor.pk).first()
-    if data.get("officer") is None:
-        data["officer"] = actor
-    if data.get("team") is None and officer_profile is not None:
-        data["team"] = officer_profile.team
-    errors: dict[str, str] = {}
-    _clean_values(data, errors)
-    _check_subjects(
-        actor=actor, ocgs=ocgs, county_lines=county_lines, nominals=nominals, errors=errors
+    data, weapon_rows, drug_rows = _checked(
+        actor, values, ocgs, county_lines, nominals, weapons, drugs
     )
-    weapon_rows = _clean_weapons(weapons, errors)
-    drug_rows = _clean_drugs(drugs, errors)
-    raise_errors(errors)
     disruption = Disruption.objects.create(created_by=actor, **data)
     disruption.ocgs.set(ocgs)
     disruption.county_lines.set(county_lines)

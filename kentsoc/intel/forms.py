@@ -130,6 +130,8 @@ class IntelligenceRecordForm(forms.Form):
         return [(title, [self[name] for _, name in rows]) for title, rows in self.factor_tables]
 
     def service_kwargs(self) -> dict[str, Any]:
+        # Only what the form could read: the whole input once it is valid, the rest of it for
+        # the service's checks (intelligence_check) when some of it was refused.
         data = self.cleaned_data
         kwargs = {
             field: data[field]
@@ -144,10 +146,14 @@ class IntelligenceRecordForm(forms.Form):
                 "county_lines",
                 "nominals",
             )
+            if field in data
         }
         if "handling_conditions" in self.fields:
-            kwargs["handling_code"] = data["handling_code"]
-            kwargs["handling_conditions"] = data["handling_conditions"]
+            kwargs.update(
+                (field, data[field])
+                for field in ("handling_code", "handling_conditions")
+                if field in data
+            )
         rows = [row for _, table in self.factor_tables for row in table] + self.hidden_claims
         kwargs["factor_claims"] = [
             {"factor": factor.code, "level": data[name]}
@@ -156,9 +162,10 @@ class IntelligenceRecordForm(forms.Form):
         ]
         return kwargs
 
-    def add_service_errors(self, error: ValidationError) -> None:
-        """Show a service's refusal as every page does; claim messages also beside the claims."""
-        apply_service_errors(self, error)
+    def add_service_errors(self, error: ValidationError, *, only_new: bool = False) -> None:
+        """Show a service's refusal as every page does; claim messages also beside the claims.
+        `only_new`: the form refused some input itself; add only what it has not said."""
+        apply_service_errors(self, error, only_new=only_new)
         claims = getattr(error, "error_dict", {}).get("factor_claims", [])
         self.claims_errors.extend(m for e in claims for m in e.messages)
 

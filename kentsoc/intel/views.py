@@ -26,6 +26,11 @@ from kentsoc.intel.forms import (
     claim_field_name,
 )
 from kentsoc.intel.models import DefinitionEvidence
+from kentsoc.intel.sections import (
+    evidence_checklist_context,
+    evidence_checklist_url,
+    subject_records_context,
+)
 from kentsoc.intel.selectors import (
     can_read_conditions,
     conditions_for,
@@ -45,7 +50,7 @@ from kentsoc.intel.tables import (
     unscorable_reason,
 )
 from kentsoc.web.coerce import as_id
-from kentsoc.web.forms import form_post, posted
+from kentsoc.web.forms import apply_service_errors, check_the_rest, form_post, posted
 from kentsoc.web.generic import FilteredListView
 from ocg.models import OCG
 from ocg.search import nominal_search
@@ -211,6 +216,17 @@ def subject_search(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _check_the_rest(request: HttpRequest, form: IntelligenceRecordForm, record: Any = None) -> None:
+    """The form refused some input: the service checks what it could read (a future date, no
+    subject, claims that do not fit), so every message shows in this one round."""
+    try:
+        record_services.intelligence_check(
+            actor=request.user, record=record, **form.service_kwargs()
+        )
+    except ValidationError as error:
+        form.add_service_errors(error, only_new=True)
+
+
 @login_required
 @permission_required("intel.add_intelligencerecord", raise_exception=True)
 def record_create(request: HttpRequest) -> HttpResponse:
@@ -222,10 +238,12 @@ def record_create(request: HttpRequest) -> HttpResponse:
         return _render_form(request, form, ids)
     ids = _posted_ids(request)
     form = IntelligenceRecordForm(request.POST, subject_types=_subject_types(ids))
-    if "find" in request.POST or not form.is_valid():
-        if "find" in request.POST:
-            form.errors.clear()
-        return _render_form(request, form, ids, status=200 if "find" in request.POST else 400)
+    if "find" in request.POST:
+        form.errors.clear()
+        return _render_form(request, form, ids)
+    if not form.is_valid():
+        _check_the_rest(request, form)
+        return _render_form(request, form, ids, status=400)
     try:
         record = record_services.intelligence_create(actor=request.user, **form.service_kwargs())
     except ValidationError as error:
@@ -279,12 +297,12 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
     # An edit says which version it changes (the form carries it), so it cannot silently
     # overwrite a colleague's save; only a new record has none.
     form.fields["version"].required = True
-    if "find" in request.POST or not form.is_valid():
-        if "find" in request.POST:
-            form.errors.clear()
-        return _render_form(
-            request, form, ids, record=record, status=200 if "find" in request.POST else 400
-        )
+    if "find" in request.POST:
+        form.errors.clear()
+        return _render_form(request, form, ids, record=record)
+    if not form.is_valid():
+        _check_the_rest(request, form, record)
+        return _render_form(request, form, ids, record=record, status=400)
     try:
         record_services.intelligence_update(
             actor=request.user,
@@ -393,8 +411,56 @@ def _require_evidence_role(request: HttpRequest, kind: str | None = None) -> Non
         raise PermissionDenied
 
 
+def _evidence_rows(
+    request: HttpRequest, kind: str, subject: Any, forms: dict[str, EvidenceForm]
+) -> dict[str, Any]:
+    """The checklist as the subject's page shows it, each row with its own form."""
+    section = evidence_checklist_context(
+        user=request.user, subject=subject, next_url=evidence_checklist_url(subject)
+    )
+    for entry in section["rows"]:
+        entry["form"] = forms[entry["row"].code]
+    return section
+
+
+def _evidence_form(criteria: type, records: Any, code: str, data: Any = None) -> EvidenceForm:
+    # One form per row on one page: the same field names, ids of their own.
+    return EvidenceForm(
+        data, initial={"criterion": code}, criteria=criteria, records=records, auto_id=f"{code}-%s"
+    )
+
+
+def _record_evidence(
+    request: HttpRequest, form: EvidenceForm, kind: str, subject: Any, code: str
+) -> bool:
+    """Run the service on one row's form; its refusal (and, when the form refused some input
+    itself, the service's word on the rest) goes on the form."""
+
+    def values(data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "actor": request.user,
+            kind: subject,
+            "criterion": code,
+            "text": data.get("text", ""),
+            "records": [r.pk for r in data.get("records") or []],
+        }
+
+    if not form.is_valid():
+        check_the_rest(form, lambda: evidence_services.evidence_check(**values(form.cleaned_data)))
+        return False
+    try:
+        evidence_services.evidence_add(**values(form.cleaned_data))
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return False
+    return True
+
+
 @login_required
-def evidence_add(request: HttpRequest) -> HttpResponse:
+def evidence_checklist(request: HttpRequest) -> HttpResponse:
+    """One page per OCG or county line: every criterion of its definition, each filled in where
+    it is listed. An htmx post answers with that criterion's row (and the summary line); without
+    JavaScript the same post redirects back here, or shows the page again with the row's errors."""
     _require_evidence_role(request)
     kind, subject = _evidence_subject(request)
     _require_evidence_role(request, kind)
@@ -402,43 +468,50 @@ def evidence_add(request: HttpRequest) -> HttpResponse:
     records = intelligence_for_subject(user=request.user, **{kind: subject}).filter(
         deleted_at__isnull=True
     )
-    form = EvidenceForm(
-        posted(request),
-        initial={"criterion": request.GET.get("criterion")},
-        criteria=criteria,
-        records=records,
-    )
-
-    def record(data: dict[str, Any]) -> str:
-        evidence_services.evidence_add(
-            actor=request.user,
-            **{kind: subject},
-            criterion=data["criterion"],
-            text=data["text"],
-            records=[r.pk for r in data["records"]],
-        )
-        return f"Evidence recorded for “{criteria(data['criterion']).label}”."
-
+    forms = {code: _evidence_form(criteria, records, code) for code in criteria.values}
+    status, saved_code, page_error = 200, "", ""
     if request.method == "POST":
-        done = form_post(
-            request, form, record, then=_safe_next(request) or subject_url(subject) or "intel:list"
+        code = request.POST.get("criterion", "")
+        if code not in criteria.values:
+            status = 400
+            page_error = (
+                f"Choose a criterion of the {subject._meta.verbose_name} definition to record "
+                "evidence for."
+            )
+        else:
+            forms[code] = _evidence_form(criteria, records, code, request.POST)
+            if _record_evidence(request, forms[code], kind, subject, code):
+                forms[code] = _evidence_form(criteria, records, code)
+                saved_code = code
+                if not request.htmx:
+                    messages.success(request, f"Evidence recorded for “{criteria(code).label}”.")
+                    return redirect(f"{evidence_checklist_url(subject)}#criterion-{code}")
+            else:
+                status = 400
+    section = _evidence_rows(request, kind, subject, forms)
+    context = {
+        "section": section,
+        "subject": subject,
+        "subject_label": subject._meta.verbose_name,
+        "subject_url": subject_url(subject) + ("?tab=evidence" if kind == "ocg" else ""),
+        "members_url": subject_url(subject) + "?tab=members" if kind == "ocg" else "",
+        "post_url": evidence_checklist_url(subject),
+        "has_records": records.exists(),
+        "add_record_url": subject_records_context(
+            user=request.user, subject=subject, next_url=evidence_checklist_url(subject)
+        )["add_url"],
+        "page_error": page_error,
+    }
+    if request.htmx and request.method == "POST" and not page_error:
+        # htmx swaps only a 2xx answer: a refused row comes back with its errors, as 200.
+        entry = next(e for e in section["rows"] if e["row"].code == code)
+        saved = f"Evidence recorded for “{criteria(code).label}”." if saved_code else ""
+        return render(
+            request,
+            "intel/partials/evidence_row_answer.html",
+            {**context, "entry": entry, "form": entry["form"], "saved": saved},
         )
-        if done:
-            return done
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "intel/evidence_form.html",
-        {
-            "form": form,
-            "subject": subject,
-            "kind": kind,
-            "subject_label": subject._meta.verbose_name,
-            "subject_url": subject_url(subject),
-            "next": _safe_next(request),
-        },
-        status=status,
-    )
+    return render(request, "intel/evidence_checklist.html", context, status=status)
 
 
 @login_required

@@ -7,7 +7,7 @@ PermissionDenied. On a page the messages go at the fields the form has, the rest
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from django import forms
@@ -32,11 +32,13 @@ def apply_service_errors(
     field_map: Mapping[str, str] | None = None,
     *,
     replace: bool = False,
+    only_new: bool = False,
 ) -> None:
     """Show a service's refusal on the form: each message at the field it names when the form
     has that field (`field_map` renames a service's field to the form's), else at the top,
     prefixed with the field's name so it still says what it is about. `replace` drops the form's
-    own messages first, so that what both checked shows once, in the service's words."""
+    own messages first, so that what both checked shows once, in the service's words;
+    `only_new` keeps them and adds the service's only where the form said nothing yet."""
     if replace:
         form._errors = forms.utils.ErrorDict()
     if isinstance(exc, PermissionDenied):
@@ -51,6 +53,8 @@ def apply_service_errors(
         target = field_map.get(field, field)
         for error in errors:
             for message in error.messages:
+                if only_new and target in form.errors:
+                    continue
                 if target in form.fields and target not in _TOP_ONLY:
                     form.add_error(target, message)
                 elif field in _TOP_ONLY:
@@ -58,6 +62,33 @@ def apply_service_errors(
                 else:
                     label = field.replace("_", " ").capitalize()
                     form.add_error(None, f"{label}: {message}")
+
+
+def check_the_rest(
+    form: forms.Form,
+    check: Callable[[], object],
+    field_map: Mapping[str, str] | None = None,
+    *,
+    unless: Mapping[str, Collection[str]] | None = None,
+) -> None:
+    """For a form that refused some input: run the service's own no-write check on what the
+    form could read and add its messages where the form said nothing yet, so that every error
+    shows in one round (fixing the first ones never reveals more). `unless` drops a service
+    field's messages when the form refused any of the fields it depends on (no "choose a
+    subject" when the chosen one was refused)."""
+    try:
+        check()
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict") and unless:
+            kept = {
+                field: errors
+                for field, errors in exc.error_dict.items()
+                if not set(unless.get(field, ())) & set(form.errors)
+            }
+            if not kept:
+                return
+            exc = ValidationError(kept)
+        apply_service_errors(form, exc, field_map, only_new=True)
 
 
 def form_post(

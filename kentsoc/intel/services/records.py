@@ -251,6 +251,62 @@ def _claims_dict(claims: Iterable[tuple[str, int]]) -> dict[str, int]:
     return dict(sorted(claims))
 
 
+def _check_record(
+    actor: AbstractBaseUser,
+    values: dict[str, Any],
+    subject_ids: Mapping[str, Iterable[int]],
+    factor_claims: Iterable[Claim],
+    errors: dict[str, list[str]],
+    record: IntelligenceRecord | None = None,
+) -> tuple[dict[str, Any], dict[str, list[int]], list[tuple[str, int]]]:
+    """Every check of a record's whole input (its fields, subjects and claims), collecting all
+    messages in `errors`; `record` is the stored one when the input replaces it."""
+    fields = _clean_fields(values, errors, record=record)
+    subjects = {
+        field: distinct_ids(field, subject_ids.get(field, ()), errors) for field in SUBJECT_FIELDS
+    }
+    if not any(subjects.values()) and not any(f in errors for f in SUBJECT_FIELDS):
+        errors.setdefault("ocgs", []).append(
+            "Choose at least one subject: an OCG, a county line or a nominal."
+        )
+    for field, ids in subjects.items():
+        already = getattr(record, field).values_list("pk", flat=True) if record else ()
+        _check_visible(actor, field, ids, errors, already=already)
+    claims = _normalise_claims(factor_claims, errors)
+    if messages := claim_errors(claims, _subject_types(subjects)):
+        errors.setdefault("factor_claims", []).extend(messages)
+    return fields, subjects, claims
+
+
+def intelligence_check(
+    *,
+    actor: AbstractBaseUser,
+    record: IntelligenceRecord | None = None,
+    factor_claims: Iterable[Claim] = (),
+    **values: Any,
+) -> None:
+    """Run every check of a new record (or of `record`'s whole input) and write nothing: a page
+    whose form refused some input shows these messages for the rest in the same round, so
+    fixing the first errors never reveals new ones. A value left out is not given on a new
+    record and keeps what is stored on `record`."""
+    if record is None:
+        _require_perm(actor, "intel.add_intelligencerecord", "record intelligence")
+    else:
+        _require_perm(actor, "intel.change_intelligencerecord", "change intelligence records")
+    errors: dict[str, list[str]] = {}
+    fields = {field: getattr(record, field) if record else None for field in RECORD_FIELDS}
+    fields.update((k, v) for k, v in values.items() if k in RECORD_FIELDS)
+    subject_ids = {
+        field: values[field]
+        if field in values
+        else (getattr(record, field).values_list("pk", flat=True) if record else ())
+        for field in SUBJECT_FIELDS
+    }
+    _check_record(actor, fields, subject_ids, factor_claims, errors, record=record)
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def intelligence_create(
     *,
@@ -270,7 +326,8 @@ def intelligence_create(
 ) -> IntelligenceRecord:
     _require_perm(actor, "intel.add_intelligencerecord", "record intelligence")
     errors: dict[str, list[str]] = {}
-    fields = _clean_fields(
+    fields, subjects, claims = _check_record(
+        actor,
         {
             "reference": reference,
             "rms_reference": rms_reference,
@@ -281,23 +338,10 @@ def intelligence_create(
             "handling_code": handling_code,
             "handling_conditions": handling_conditions,
         },
+        {"ocgs": ocgs, "county_lines": county_lines, "nominals": nominals},
+        factor_claims,
         errors,
-        record=None,
     )
-    subjects = {
-        "ocgs": distinct_ids("ocgs", ocgs, errors),
-        "county_lines": distinct_ids("county_lines", county_lines, errors),
-        "nominals": distinct_ids("nominals", nominals, errors),
-    }
-    if not any(subjects.values()) and not any(f in errors for f in SUBJECT_FIELDS):
-        errors.setdefault("ocgs", []).append(
-            "Choose at least one subject: an OCG, a county line or a nominal."
-        )
-    for field, ids in subjects.items():
-        _check_visible(actor, field, ids, errors)
-    claims = _normalise_claims(factor_claims, errors)
-    if messages := claim_errors(claims, _subject_types(subjects)):
-        errors.setdefault("factor_claims", []).extend(messages)
     if errors:
         raise ValidationError(errors)
 
