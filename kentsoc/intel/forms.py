@@ -171,9 +171,12 @@ class IntelligenceRecordForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
-    criterion = forms.ChoiceField()
+    """One criterion's row of the evidence checklist. Every row posts the same names as the API's
+    body (criterion, text, records); give each row its own `auto_id` so ids differ on the page."""
+
+    criterion = forms.ChoiceField(widget=forms.HiddenInput)
     text = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=forms.Textarea(attrs={"rows": 3}),
         max_length=LONG_TEXT,
         label="Evidence",
         help_text="What shows that this criterion is met.",
@@ -182,7 +185,7 @@ class EvidenceForm(forms.Form):
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Supporting intelligence records",
+        label="Graded intelligence records behind it",
     )
 
     def __init__(self, *args: Any, criteria: type, records: Any, **kwargs: Any) -> None:
@@ -190,7 +193,9 @@ class EvidenceForm(forms.Form):
         self.fields["criterion"].choices = criteria.choices
         self.fields["records"].queryset = records
         self.fields["records"].label_from_instance = lambda r: (
-            f"{r.reference} · {r.information_date:%-d %b %Y} · {r.grading} · {r.summary[:80]}"
+            f"{r.reference} · graded {r.grading}"
+            f"{'' if r.is_scorable else ' (cannot prove a criterion)'}"
+            f" · {r.information_date:%-d %b %Y} · {r.summary[:80]}"
         )
 
 

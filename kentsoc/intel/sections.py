@@ -14,13 +14,14 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from countylines.models import CountyLine
+from kentsoc.intel.choices import CRITERION_HINTS
 from kentsoc.intel.selectors import (
     can_open_records,
     evidence_checklist,
     intelligence_for_subject,
     openable_record_ids,
 )
-from kentsoc.intel.services.evidence import may_add_evidence
+from kentsoc.intel.services.evidence import may_add_evidence, needs_record
 from kentsoc.intel.tables import claims_in_words, record_status
 from kentsoc.web.extensions import Section, register_section
 from ocg.models import OCG, Nominal
@@ -28,8 +29,12 @@ from ocg.models import OCG, Nominal
 EVIDENCE_TEMPLATE = "intel/sections/evidence.html"
 RECORDS_TEMPLATE = "intel/sections/records.html"
 OCG_EVIDENCE_HINT = (
-    "Every criterion must be evidenced (with links to graded intelligence) before the OCG can be "
-    "submitted for mapping."
+    "Every criterion must be met before the OCG can be submitted for mapping: two or more "
+    "current members, and for each other criterion evidence linked to a graded intelligence record."
+)
+LINE_EVIDENCE_HINT = (
+    "Every criterion needs evidence linked to a graded intelligence record before the line can go "
+    "on the matrix."
 )
 
 
@@ -64,18 +69,34 @@ def subject_records_context(*, user: Any, subject: Any, next_url: str = "") -> d
         }
         for r in records
     ]
-    add_url = ""
-    if kind != "nominal" and user.has_perm("intel.add_intelligencerecord"):
-        query = {kind: subject.pk}
-        if next_url:
-            query["next"] = next_url
-        add_url = f"{reverse('intel:new')}?{urlencode(query)}"
-    return {"rows": rows, "subject": subject, "subject_kind": kind, "add_url": add_url}
+    return {
+        "rows": rows,
+        "subject": subject,
+        "subject_kind": kind,
+        "add_url": add_record_url(user=user, subject=subject, next_url=next_url),
+    }
+
+
+def add_record_url(*, user: Any, subject: Any, next_url: str = "") -> str:
+    """The record form with this OCG or line ticked, or "" for a user who may not add records
+    (a person's records are added from the record form, not from the person's page)."""
+    kind = _kind(subject)
+    if kind == "nominal" or not user.has_perm("intel.add_intelligencerecord"):
+        return ""
+    query = {kind: subject.pk}
+    if next_url:
+        query["next"] = next_url
+    return f"{reverse('intel:new')}?{urlencode(query)}"
+
+
+def evidence_checklist_url(subject: Any) -> str:
+    """The subject's evidence checklist page, where each criterion is filled in place."""
+    return f"{reverse('intel:evidence')}?{urlencode({_kind(subject): subject.pk})}"
 
 
 def evidence_checklist_context(*, user: Any, subject: Any, next_url: str = "") -> dict[str, Any]:
-    """One entry per criterion of the subject's definition, with its evidence and the links the
-    user may follow (add, withdraw, open a supporting record)."""
+    """One entry per criterion of the subject's definition, with its evidence, what proves it,
+    and the links the user may follow (the checklist page, withdraw, open a supporting record)."""
     kind = _kind(subject)
     rows = evidence_checklist(**{kind: subject})
     can_add = may_add_evidence(user, kind)
@@ -85,12 +106,6 @@ def evidence_checklist_context(*, user: Any, subject: Any, next_url: str = "") -
     back = f"?{urlencode({'next': next_url})}" if next_url else ""
     items = []
     for row in rows:
-        add_url = ""
-        if can_add:
-            query = {kind: subject.pk, "criterion": row.code}
-            if next_url:
-                query["next"] = next_url
-            add_url = f"{reverse('intel:evidence-add')}?{urlencode(query)}"
         evidence = [
             {
                 "item": e,
@@ -107,7 +122,14 @@ def evidence_checklist_context(*, user: Any, subject: Any, next_url: str = "") -
             }
             for e in row.evidence
         ]
-        items.append({"row": row, "evidence": evidence, "add_url": add_url})
+        items.append(
+            {
+                "row": row,
+                "evidence": evidence,
+                "hint": CRITERION_HINTS.get(row.code, ""),
+                "needs_record": needs_record(row.code),
+            }
+        )
     missing = [row.label for row in rows if not row.met]
     return {
         "rows": items,
@@ -115,6 +137,7 @@ def evidence_checklist_context(*, user: Any, subject: Any, next_url: str = "") -
         "subject_kind": kind,
         "missing": missing,
         "complete": not missing,
+        "checklist_url": evidence_checklist_url(subject) if can_add else "",
     }
 
 
@@ -144,7 +167,7 @@ def line_evidence(request: HttpRequest, line: Any, tab: str) -> dict[str, Any]:
     context = evidence_checklist_context(
         user=request.user, subject=line, next_url=request.get_full_path()
     )
-    return {**context, "card": True, "hint": ""}
+    return {**context, "card": True, "hint": LINE_EVIDENCE_HINT}
 
 
 def line_records(request: HttpRequest, line: Any, tab: str) -> dict[str, Any]:

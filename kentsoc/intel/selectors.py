@@ -9,7 +9,13 @@ from django.db.models import Prefetch, QuerySet
 
 from countylines import definition as line_definition
 from countylines.models import CountyLine
-from kentsoc.intel.choices import CountyLineCriterion, HandlingCode, OcgCriterion
+from kentsoc.intel.choices import (
+    MIN_CURRENT_MEMBERS,
+    PROVEN_BY_MEMBERS,
+    CountyLineCriterion,
+    HandlingCode,
+    OcgCriterion,
+)
 from kentsoc.intel.models import DefinitionEvidence, FactorClaim, IntelligenceRecord
 from kentsoc.org.choices import Role
 from kentsoc.org.scoping import access_for
@@ -18,8 +24,6 @@ from ocg.definition import Gap
 from ocg.models import OCG, Nominal
 
 RESTRICTED_CONDITIONS = "restricted: handling conditions apply"
-# An OCG is "two or more individuals": the evidence text is not enough without the people.
-MIN_CURRENT_MEMBERS = 2
 
 
 def intelligence_list(*, user: Any) -> QuerySet[IntelligenceRecord]:
@@ -131,21 +135,21 @@ def _evidenced(subject: dict[str, Any]) -> set[str]:
 
 
 def definition_gaps(*, ocg: OCG | None = None, county_line: CountyLine | None = None) -> list[str]:
-    """Criteria codes of the subject's definition not yet evidenced, in the definition's order.
+    """Criteria codes of the subject's definition not yet met, in the definition's order: the one
+    place the gaps are worked out (the pages, the API and the move onto the matrix all ask it).
 
-    For OCGs `two_or_more_individuals` also needs at least two current members (no end date).
+    A criterion proven by members (an OCG's `two_or_more_individuals`) is met by at least two
+    current members (no end date), whatever text was entered; every other one by its evidence.
     """
     criteria = criteria_for(ocg=ocg, county_line=county_line)
     subject = {"ocg": ocg} if ocg is not None else {"county_line": county_line}
     evidenced = _evidenced(subject)
-    gaps = [code for code in criteria.values if code not in evidenced]
-    if (
-        ocg is not None
-        and OcgCriterion.TWO_OR_MORE_INDIVIDUALS not in gaps
-        and _current_member_count(ocg) < MIN_CURRENT_MEMBERS
-    ):
-        gaps.insert(0, OcgCriterion.TWO_OR_MORE_INDIVIDUALS.value)
-    return gaps
+    members = _current_member_count(ocg) if ocg is not None else 0
+    return [
+        code
+        for code in criteria.values
+        if (members < MIN_CURRENT_MEMBERS if code in PROVEN_BY_MEMBERS else code not in evidenced)
+    ]
 
 
 def definition_gap_labels(
@@ -191,28 +195,37 @@ class ChecklistRow:
     label: str
     evidence: list[DefinitionEvidence] = field(default_factory=list)
     met: bool = False
+    # Proven by the subject's linked members (no form); otherwise by evidence with a record.
+    by_members: bool = False
     note: str = ""
+
+
+def _members_phrase(count: int) -> str:
+    return f"{count} member{'' if count == 1 else 's'} linked"
 
 
 def evidence_checklist(
     *, ocg: OCG | None = None, county_line: CountyLine | None = None
 ) -> list[ChecklistRow]:
-    """One row per criterion of the definition, in order: its evidence and whether it is met."""
+    """One row per criterion of the definition, in order: its evidence and whether it is met
+    (by the same rule as `definition_gaps`)."""
     criteria = criteria_for(ocg=ocg, county_line=county_line)
     rows = {code: ChecklistRow(code=code, label=label) for code, label in criteria.choices}
     for item in evidence_for_subject(ocg=ocg, county_line=county_line):
         if item.criterion in rows:
             rows[item.criterion].evidence.append(item)
+    gaps = set(definition_gaps(ocg=ocg, county_line=county_line))
     for row in rows.values():
-        row.met = bool(row.evidence)
+        row.met = row.code not in gaps
     if ocg is not None:
         members = _current_member_count(ocg)
-        row = rows[OcgCriterion.TWO_OR_MORE_INDIVIDUALS]
-        if members < MIN_CURRENT_MEMBERS:
-            row.met = False
+        for code in PROVEN_BY_MEMBERS:
+            row = rows[code]
+            row.by_members = True
             row.note = (
-                f"Needs at least {MIN_CURRENT_MEMBERS} current members; this OCG has {members}."
+                f"Met: {_members_phrase(members)}."
+                if row.met
+                else f"Missing: {_members_phrase(members)}; link at least {MIN_CURRENT_MEMBERS} "
+                "current members to meet it (text alone does not)."
             )
-        else:
-            row.note = f"{members} current members."
     return list(rows.values())

@@ -11,6 +11,6 @@ urlpatterns = [
     path("<int:pk>/", views.record_detail, name="detail"),
     path("<int:pk>/edit/", views.record_edit, name="edit"),
     path("<int:pk>/delete/", views.record_delete, name="delete"),
-    path("evidence/add/", views.evidence_add, name="evidence-add"),
+    path("evidence/", views.evidence_checklist, name="evidence"),
     path("evidence/<int:pk>/withdraw/", views.evidence_remove, name="evidence-remove"),
 ]

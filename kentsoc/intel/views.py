@@ -27,9 +27,9 @@ from kentsoc.intel.forms import (
 )
 from kentsoc.intel.models import DefinitionEvidence
 from kentsoc.intel.sections import (
+    add_record_url,
     evidence_checklist_context,
     evidence_checklist_url,
-    subject_records_context,
 )
 from kentsoc.intel.selectors import (
     can_read_conditions,
@@ -497,9 +497,9 @@ def evidence_checklist(request: HttpRequest) -> HttpResponse:
         "members_url": subject_url(subject) + "?tab=members" if kind == "ocg" else "",
         "post_url": evidence_checklist_url(subject),
         "has_records": records.exists(),
-        "add_record_url": subject_records_context(
+        "add_record_url": add_record_url(
             user=request.user, subject=subject, next_url=evidence_checklist_url(subject)
-        )["add_url"],
+        ),
         "page_error": page_error,
     }
     if request.htmx and request.method == "POST" and not page_error:

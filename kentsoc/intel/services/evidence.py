@@ -16,9 +16,11 @@ from django.db import transaction
 from countylines.models import CountyLine
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_record
+from kentsoc.intel.choices import PROVEN_BY_MEMBERS
 from kentsoc.intel.models import DefinitionEvidence, IntelligenceRecord
 from kentsoc.intel.selectors import criteria_for
 from kentsoc.intel.services.common import distinct_ids
+from kentsoc.trh.choices import UNSCORABLE_ASSESSMENTS, UNSCORABLE_SOURCES
 from ocg.models import OCG
 from ocg.services.lifecycle import ocg_evidence_recorded
 
@@ -30,6 +32,19 @@ _EVIDENCE_OWNERS = {
     "ocg": "OCG coordinators, researchers and supervisors",
     "county_line": "CLGT officers and supervisors",
 }
+
+
+def needs_record(criterion: str) -> bool:
+    """Whether evidence for this criterion must link a graded intelligence record (all but those
+    the subject's linked members prove; kentsoc.intel.choices says why)."""
+    return criterion not in PROVEN_BY_MEMBERS
+
+
+def needs_record_message(label: str) -> str:
+    return (
+        f"“{label}” needs a graded intelligence record: link at least one record graded 1 or 2 "
+        "and A to D (a record graded 3 or E cannot prove it)."
+    )
 
 
 def may_add_evidence(actor: AbstractBaseUser | None, kind: str) -> bool:
@@ -54,8 +69,7 @@ def _evidence_subject(
     return kind, subject
 
 
-@transaction.atomic
-def evidence_add(
+def evidence_check(
     *,
     actor: AbstractBaseUser,
     ocg: OCG | None = None,
@@ -63,10 +77,20 @@ def evidence_add(
     criterion: str,
     text: str,
     records: Iterable[int] = (),
-) -> DefinitionEvidence:
-    """Record evidence that the subject meets one criterion of its definition. Only the role that
-    develops that kind of subject may; the subject's own rule then runs (an OCG nomination moves
-    into development)."""
+) -> None:
+    """Refuse evidence as `evidence_add` would, writing nothing: a page whose form refused some
+    input asks this about the rest, so every message shows in one round."""
+    _checked(actor, ocg, county_line, criterion, text, records)
+
+
+def _checked(
+    actor: AbstractBaseUser,
+    ocg: OCG | None,
+    county_line: CountyLine | None,
+    criterion: str,
+    text: str,
+    records: Iterable[int],
+) -> tuple[str, Any, str, list[int]]:
     kind, subject = _evidence_subject(actor, ocg, county_line, "record definition evidence")
     criteria = criteria_for(ocg=ocg, county_line=county_line)
     errors: dict[str, list[str]] = {}
@@ -79,14 +103,22 @@ def evidence_add(
     if not text:
         errors["text"] = ["Enter the evidence for this criterion."]
     record_ids = distinct_ids("records", records, errors)
+    graded = False
     if record_ids:
-        visible = dict(
-            IntelligenceRecord.objects.visible_to(actor)
+        visible = {
+            pk: (deleted_at, source, assessment)
+            for pk, deleted_at, source, assessment in IntelligenceRecord.objects.visible_to(actor)
             .filter(pk__in=record_ids)
-            .values_list("pk", "deleted_at")
-        )
+            .values_list("pk", "deleted_at", "source_evaluation", "intelligence_assessment")
+        }
         missing = [pk for pk in record_ids if pk not in visible]
-        deleted = [pk for pk in record_ids if visible.get(pk) is not None]
+        deleted = [pk for pk in record_ids if pk in visible and visible[pk][0] is not None]
+        graded = any(
+            deleted_at is None
+            and source not in UNSCORABLE_SOURCES
+            and assessment not in UNSCORABLE_ASSESSMENTS
+            for deleted_at, source, assessment in visible.values()
+        )
         if missing:
             errors.setdefault("records", []).append(
                 f"No intelligence record you may see has id {', '.join(map(str, missing))}."
@@ -95,9 +127,28 @@ def evidence_add(
             errors.setdefault("records", []).append(
                 f"Deleted records cannot support evidence: id {', '.join(map(str, deleted))}."
             )
+    if not graded and not errors.keys() & {"criterion", "records"} and needs_record(criterion):
+        errors["records"] = [needs_record_message(criteria(criterion).label)]
     if errors:
         raise ValidationError(errors)
+    return kind, subject, text, record_ids
 
+
+@transaction.atomic
+def evidence_add(
+    *,
+    actor: AbstractBaseUser,
+    ocg: OCG | None = None,
+    county_line: CountyLine | None = None,
+    criterion: str,
+    text: str,
+    records: Iterable[int] = (),
+) -> DefinitionEvidence:
+    """Record evidence that the subject meets one criterion of its definition. Only the role that
+    develops that kind of subject may. Every criterion but those the subject's members prove needs
+    a graded intelligence record linked (`needs_record`). The subject's own rule then runs (an OCG
+    nomination moves into development)."""
+    kind, subject, text, record_ids = _checked(actor, ocg, county_line, criterion, text, records)
     evidence = DefinitionEvidence.objects.create(
         **{kind: subject}, criterion=criterion, text=text, created_by=actor
     )
