@@ -5,8 +5,8 @@ import pytest
 
 from disruptions.choices import DisruptionStatus
 from disruptions.models import CourtResult, Disruption, Operation
-from disruptions.reports import activity_summary
 from disruptions.selectors import operation_list
+from kentsoc.dashboard.reports import activity_summary
 from kentsoc.demo import disruptions as demo
 from kentsoc.org.choices import TeamKind
 from kentsoc.org.models import Team

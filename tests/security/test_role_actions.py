@@ -33,8 +33,10 @@ from rest_framework.test import APIClient
 from countylines.services.lifecycle import line_activate, line_flex
 from countylines.services.lines import line_nominate
 from countylines.services.people import person_at_risk_create, referral_create
-from disruptions import services as disruption_services
 from disruptions.choices import DisruptionStatus
+from disruptions.services import approvals as disruption_approvals
+from disruptions.services import disruptions as disruption_services
+from disruptions.services import operations as disruption_operations
 from kentsoc.intel.services import evidence as evidence_services
 from kentsoc.intel.services import records as record_services
 from kentsoc.lifetime.services.conditions import condition_add
@@ -434,7 +436,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "approve a disruption": Action(
         perm="disruptions.approve_disruption",
-        service=lambda u, w: disruption_services.disruption_approve(
+        service=lambda u, w: disruption_approvals.disruption_approve(
             actor=u, disruption=w["disruption"]
         ),
         doors=(api("post", lambda w: f"/api/disruptions/{w['disruption'].pk}/approve/", _no_body),),
@@ -442,7 +444,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "create an operation": Action(
         perm="disruptions.add_operation",
-        service=lambda u, w: disruption_services.operation_create(
+        service=lambda u, w: disruption_operations.operation_create(
             actor=u, name="Operation Example", start_date=TODAY, end_date=TODAY
         ),
         doors=(
