@@ -109,12 +109,29 @@ class FlexForm(forms.Form):
         help_text="Another division's CLGT, or the Central CLGT.",
     )
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=REASON_TEXT
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=REASON_TEXT,
+        help_text="Required to flex the line; not needed to end a flex.",
     )
 
     def __init__(self, *args, line=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["division"].queryset = Division.objects.exclude(pk=line.division_id)
+        if line.flexed_division_id is None:
+            # Nothing to end: the only choice is where to flex it, and that needs a reason
+            # (line_flex's rule), so both are required and nothing else is offered.
+            division = self.fields["division"]
+            division.required = True
+            division.empty_label = "Choose a division"
+            division.error_messages["required"] = "Choose the division to flex the line to."
+            reason = self.fields["reason"]
+            reason.required = True
+            reason.help_text = ""
+            reason.error_messages["required"] = "Give the reason for the flex."
+        else:
+            # Required for one of the two choices: the label says so instead of "(optional)".
+            self.fields["reason"].conditionally_required = True
 
 
 class DismantleForm(forms.Form):

@@ -201,17 +201,18 @@ def _flex_values(
         if current.flexed_division_id is None:
             raise ValidationError({"division": "The line is not flexed: choose a division."})
         return {"flexed_division": None, "flex_reason": "", "flexed_on": None}
+    errors: dict[str, str] = {}
     if target.pk == current.division_id:
-        raise ValidationError(
-            {
-                "division": f"{target.name} is the line's home division; choose another "
-                "division, or leave it empty to end a flex."
-            }
+        errors["division"] = (
+            f"{target.name} is the line's home division; choose another division, or leave it "
+            "empty to end a flex."
         )
-    if target.pk == current.flexed_division_id:
-        raise ValidationError({"division": f"The line is already flexed to {target.name}."})
+    elif target.pk == current.flexed_division_id:
+        errors["division"] = f"The line is already flexed to {target.name}."
     if not reason:
-        raise ValidationError({"reason": "Give the reason for the flex."})
+        errors["reason"] = "Give the reason for the flex."
+    if errors:
+        raise ValidationError(errors)
     return {"flexed_division": target, "flex_reason": reason, "flexed_on": on}
 
 

@@ -33,6 +33,10 @@ def _line_post(request: HttpRequest, pk: int, form_name: str, form: Any, run) ->
     # The page is shown again, so it is a view of the line like any other.
     audit_view(actor=request.user, obj=line)
     context = detail_context(request, line, **{form_name: form})
+    # The forms sit far down the page: their errors are listed at its top too, linked to the
+    # fields (the activate section, near the top, says its own).
+    if form_name != "activate_form":
+        context["error_form"] = form
     return render(request, "countylines/line_detail.html", context, status=400)
 
 
