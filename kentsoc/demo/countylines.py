@@ -311,7 +311,8 @@ def _evidence(actor: Any, line: CountyLine, records: list[Any], skip: int = 0) -
             county_line=line,
             criterion=criterion,
             text=text,
-            records=[records[0].pk] if records else [],
+            # The first report is graded to count: every line criterion needs one behind it.
+            records=[records[0].pk],
         )
 
 

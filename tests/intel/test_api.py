@@ -238,9 +238,10 @@ def test_evidence_on_an_ocg_answers_201_with_the_ocg_and_what_is_still_missing(r
 
 
 def test_evidence_on_a_line_answers_201_with_the_line(clgt_officer, line):
+    record = RecordFactory(county_lines=[line])
     response = client_for(clgt_officer).post(
         f"/api/county-lines/{line.pk}/evidence/",
-        {"criterion": "deal_line", "text": "Bulk texts from the deal line"},
+        {"criterion": "deal_line", "text": "Bulk texts from the deal line", "records": [record.pk]},
         format="json",
     )
     assert response.status_code == 201, response.json()
@@ -267,3 +268,31 @@ def test_evidence_refusals_keep_their_status_codes(analyst, researcher, ocg, lin
     assert refused.status_code == 400 and "criterion" in refused.json()
     assert client_for(researcher).get(f"/api/ocgs/{ocg.pk}/evidence/").status_code == 405
     assert client_for(None).post(f"/api/ocgs/{ocg.pk}/evidence/", good).status_code in (401, 403)
+
+
+def test_evidence_without_a_graded_record_is_400_naming_records(
+    researcher, clgt_officer, ocg, line
+):
+    """Issue 15 item 13: a criterion about criminality needs a graded record behind it; the API
+    refuses it on `records`, as the page does. The members prove "two or more individuals"."""
+    unreliable = RecordFactory(ocgs=[ocg], source_evaluation="3")
+    for body in (
+        {"criterion": "serious_crime", "text": "Class A supply"},
+        {"criterion": "serious_crime", "text": "Class A supply", "records": [unreliable.pk]},
+    ):
+        refused = client_for(researcher).post(f"/api/ocgs/{ocg.pk}/evidence/", body, format="json")
+        assert refused.status_code == 400
+        assert list(refused.json()) == ["records"]
+        assert "“Serious crime” needs a graded intelligence record" in refused.json()["records"][0]
+    refused = client_for(clgt_officer).post(
+        f"/api/county-lines/{line.pk}/evidence/",
+        {"criterion": "drug_supply", "text": "Test purchases"},
+        format="json",
+    )
+    assert refused.status_code == 400 and "records" in refused.json()
+    note = client_for(researcher).post(
+        f"/api/ocgs/{ocg.pk}/evidence/",
+        {"criterion": "two_or_more_individuals", "text": "Principal and two runners"},
+        format="json",
+    )
+    assert note.status_code == 201

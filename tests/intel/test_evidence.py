@@ -65,7 +65,8 @@ def test_evidence_add_closes_a_gap_and_records_who_when_and_audit(clgt_officer, 
     assert event.changes["county_line"] == line.pk and event.changes["records"] == [record.pk]
 
 
-def test_two_or_more_individuals_also_needs_two_current_members(researcher, ocg):
+def test_two_or_more_individuals_needs_two_current_members_whatever_the_text(researcher, ocg):
+    # A note needs no record (the members prove this criterion), and meets nothing by itself.
     evidence_add(
         actor=researcher, ocg=ocg, criterion="two_or_more_individuals", text="Seen together"
     )
@@ -75,17 +76,93 @@ def test_two_or_more_individuals_also_needs_two_current_members(researcher, ocg)
     ended.to_date = ended.from_date = ocg.nominated_on
     ended.save()
     assert "two_or_more_individuals" in definition_gaps(ocg=ocg)
+    assert evidence_checklist(ocg=ocg)[0].note.startswith("Missing: 1 member linked;")
     MembershipFactory(ocg=ocg, nominal=NominalFactory())
     assert "two_or_more_individuals" not in definition_gaps(ocg=ocg)
     row = evidence_checklist(ocg=ocg)[0]
-    assert row.met and row.note == "2 current members."
+    assert row.met and row.by_members and row.note == "Met: 2 members linked."
 
 
-def test_members_alone_do_not_evidence_the_criterion(ocg):
-    MembershipFactory(ocg=ocg)
-    MembershipFactory(ocg=ocg)
-    assert definition_gaps(ocg=ocg)[0] == "two_or_more_individuals"
-    assert definition_gap_labels(ocg=ocg)[0] == "Two or more individuals"
+def test_linked_members_alone_meet_two_or_more_individuals(researcher, ocg):
+    """Issue 15 item 13: three members linked and no text typed is not "missing"; the page, the
+    API's missing_criteria and the move onto the matrix all say so."""
+    from ocg.selectors import missing_criteria_labels
+    from ocg.services import lifecycle
+
+    for _ in range(3):
+        MembershipFactory(ocg=ocg, nominal=NominalFactory())
+    assert "two_or_more_individuals" not in definition_gaps(ocg=ocg)
+    assert "Two or more individuals" not in definition_gap_labels(ocg=ocg)
+    assert "Two or more individuals" not in missing_criteria_labels(ocg)
+    row = evidence_checklist(ocg=ocg)[0]
+    assert (row.code, row.met, row.note) == (
+        "two_or_more_individuals",
+        True,
+        "Met: 3 members linked.",
+    )
+    record = RecordFactory(ocgs=[ocg])
+    for code in OCG_CRITERIA[1:]:
+        evidence_add(actor=researcher, ocg=ocg, criterion=code, text="Seen", records=[record.pk])
+    lifecycle.ocg_submit_for_mapping(actor=researcher, ocg=ocg)
+    ocg.refresh_from_db()
+    assert ocg.mapping_submitted_at is not None
+
+
+@pytest.mark.parametrize(
+    ("subject", "criterion", "label"),
+    [
+        ("ocg", "serious_crime", "Serious crime"),
+        ("ocg", "planning_control_structure", "group decision-making"),
+        ("county_line", "deal_line", "Deal line"),
+    ],
+)
+def test_a_criterion_about_criminality_needs_a_graded_record(
+    supervisor, ocg, line, subject, criterion, label
+):
+    from django.utils import timezone
+
+    about = {"ocg": ocg} if subject == "ocg" else {"county_line": line}
+    links = {"ocgs": [ocg]} if subject == "ocg" else {"county_lines": [line]}
+    unreliable = RecordFactory(source_evaluation="3", **links)
+    false = RecordFactory(intelligence_assessment="E", **links)
+    deleted = RecordFactory(deleted_at=timezone.now(), **links)
+    for records in ([], [unreliable.pk], [false.pk, unreliable.pk]):
+        with pytest.raises(ValidationError) as caught:
+            evidence_add(
+                actor=supervisor, **about, criterion=criterion, text="Seen", records=records
+            )
+        (message,) = caught.value.message_dict["records"]
+        assert label in message and "needs a graded intelligence record" in message
+    with pytest.raises(ValidationError, match="Deleted records"):
+        evidence_add(
+            actor=supervisor, **about, criterion=criterion, text="Seen", records=[deleted.pk]
+        )
+    assert not DefinitionEvidence.objects.exists()
+    graded = RecordFactory(source_evaluation="2", intelligence_assessment="B", **links)
+    evidence = evidence_add(
+        actor=supervisor,
+        **about,
+        criterion=criterion,
+        text="Seen",
+        records=[unreliable.pk, graded.pk],
+    )
+    assert sorted(evidence.records.values_list("pk", flat=True)) == sorted(
+        [unreliable.pk, graded.pk]
+    )
+
+
+def test_evidence_check_refuses_as_evidence_add_does_and_writes_nothing(researcher, ocg):
+    from kentsoc.intel.services.evidence import evidence_check
+
+    with pytest.raises(ValidationError) as caught:
+        evidence_check(actor=researcher, ocg=ocg, criterion="serious_crime", text=" ")
+    assert set(caught.value.message_dict) == {"text", "records"}
+    record = RecordFactory(ocgs=[ocg])
+    evidence_check(
+        actor=researcher, ocg=ocg, criterion="serious_crime", text="x", records=[record.pk]
+    )
+    assert not DefinitionEvidence.objects.exists()
+    assert not AuditEvent.objects.filter(object_type="intel.definitionevidence").exists()
 
 
 @pytest.mark.parametrize(
@@ -130,6 +207,7 @@ def test_evidence_belongs_to_the_role_that_develops_the_subject(
     # OCGMU may see every line yet not record a line's evidence.
     line.ocg = ocg
     line.save(update_fields=["ocg"])
+    record = RecordFactory(ocgs=[ocg], county_lines=[line])
     with pytest.raises(PermissionDenied, match="OCG coordinators, researchers and supervisors"):
         evidence_add(actor=clgt_officer, ocg=ocg, criterion="serious_crime", text="x")
     for actor in (coordinator, researcher):
@@ -140,12 +218,23 @@ def test_evidence_belongs_to_the_role_that_develops_the_subject(
         ("ocg", ocg, "serious_crime"),
         ("county_line", line, "deal_line"),
     ):
-        evidence_add(actor=supervisor, **{kind: subject}, criterion=criterion, text="Seen by DS")
+        evidence_add(
+            actor=supervisor,
+            **{kind: subject},
+            criterion=criterion,
+            text="Seen by DS",
+            records=[record.pk],
+        )
 
 
 def test_evidence_remove_follows_the_same_rule(coordinator, clgt_officer, ocg, line):
-    on_ocg = evidence_add(actor=coordinator, ocg=ocg, criterion="serious_crime", text="x")
-    on_line = evidence_add(actor=clgt_officer, county_line=line, criterion="deal_line", text="x")
+    record = RecordFactory(ocgs=[ocg], county_lines=[line]).pk
+    on_ocg = evidence_add(
+        actor=coordinator, ocg=ocg, criterion="serious_crime", text="x", records=[record]
+    )
+    on_line = evidence_add(
+        actor=clgt_officer, county_line=line, criterion="deal_line", text="x", records=[record]
+    )
     with pytest.raises(PermissionDenied):
         evidence_remove(actor=clgt_officer, evidence=on_ocg, reason="Not mine to withdraw")
     with pytest.raises(PermissionDenied):
@@ -165,7 +254,10 @@ def test_evidence_add_refuses_a_subject_the_actor_cannot_see(researcher, ocg, mo
 
 
 def test_evidence_remove_needs_a_reason_and_is_audited_with_its_content(researcher, ocg):
-    evidence = evidence_add(actor=researcher, ocg=ocg, criterion="serious_crime", text="Class A")
+    record = RecordFactory(ocgs=[ocg])
+    evidence = evidence_add(
+        actor=researcher, ocg=ocg, criterion="serious_crime", text="Class A", records=[record.pk]
+    )
     with pytest.raises(ValidationError):
         evidence_remove(actor=researcher, evidence=evidence, reason=" ")
     assert DefinitionEvidence.objects.filter(pk=evidence.pk).exists()
@@ -199,7 +291,9 @@ def test_checklist_section_renders_evidence_and_missing(researcher, ocg):
     assert "Class A supply" in html and record.reference in html
     assert 'data-testid="criterion-serious_crime" data-met="true"' in html
     assert 'data-testid="criterion-working_together" data-met="false"' in html
-    assert "criterion=working_together" in html and "next=%2Focgs%2F1%2F" in html
+    # Read-only here: the criteria are filled in on the checklist page it links to.
+    assert f'href="/intelligence/evidence/?ocg={ocg.pk}"' in html
+    assert "<form" not in html and html.count("Needs a graded intelligence record.") == 5
 
 
 def test_records_section_lists_records_with_tags_and_add_link(researcher, ocg):
@@ -223,10 +317,11 @@ def test_evidence_moves_a_nominated_ocg_into_development_in_the_service(research
     from ocg.models import OcgStatusChange
 
     assert ocg.status == OcgStatus.NOMINATED
+    record = RecordFactory(ocgs=[ocg])
     client.force_login(researcher)
     response = client.post(
-        reverse("intel:evidence-add"),
-        {"ocg": ocg.pk, "criterion": "serious_crime", "text": "Class A supply"},
+        f"{reverse('intel:evidence')}?ocg={ocg.pk}",
+        {"criterion": "serious_crime", "text": "Class A supply", "records": [record.pk]},
     )
     assert response.status_code == 302, response.content.decode()[:500]
     ocg.refresh_from_db()
@@ -238,7 +333,9 @@ def test_evidence_moves_a_nominated_ocg_into_development_in_the_service(research
         researcher,
     )
     # Evidence on a group already in development changes no status.
-    evidence_add(actor=researcher, ocg=ocg, criterion="working_together", text="Calls")
+    evidence_add(
+        actor=researcher, ocg=ocg, criterion="working_together", text="Calls", records=[record.pk]
+    )
     assert OcgStatusChange.objects.filter(ocg=ocg).count() == 1
 
 
@@ -271,9 +368,10 @@ def test_page_and_api_record_evidence_the_same_way(researcher, force, client):
     from ocg.models import OcgStatusChange
 
     by_page, by_api = (OcgFactory(division=force["divisions"]["north"]) for _ in range(2))
-    body = {"criterion": "serious_crime", "text": "Class A supply"}
+    record = RecordFactory(ocgs=[by_page, by_api])
+    body = {"criterion": "serious_crime", "text": "Class A supply", "records": [record.pk]}
     client.force_login(researcher)
-    page = client.post(reverse("intel:evidence-add"), {"ocg": by_page.pk, **body})
+    page = client.post(f"{reverse('intel:evidence')}?ocg={by_page.pk}", body)
     api_client = APIClient()
     api_client.force_authenticate(researcher)
     api = api_client.post(f"/api/ocgs/{by_api.pk}/evidence/", body, format="json")

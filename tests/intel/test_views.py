@@ -70,7 +70,7 @@ def test_pages_need_login(client, line):
         f"/intelligence/{record.pk}/edit/",
         f"/intelligence/{record.pk}/delete/",
         "/intelligence/subjects/?subject_q=bl",
-        f"/intelligence/evidence/add/?county_line={line.pk}",
+        f"/intelligence/evidence/?county_line={line.pk}",
     ):
         response = client.get(url)
         assert response.status_code == 302 and "/login/" in response["Location"], url
@@ -127,7 +127,7 @@ def test_write_pages_forbidden_without_permission(client, request, role, line):
     assert client.get("/intelligence/new/").status_code == 403
     assert client.get(f"/intelligence/{record.pk}/edit/").status_code == 403
     assert client.post(f"/intelligence/{record.pk}/delete/", {"reason": "x"}).status_code == 403
-    assert client.get(f"/intelligence/evidence/add/?county_line={line.pk}").status_code == 403
+    assert client.get(f"/intelligence/evidence/?county_line={line.pk}").status_code == 403
     assert IntelligenceRecord.objects.get().deleted_at is None
 
 
@@ -295,51 +295,50 @@ def test_list_query_count_is_constant(client, analyst, line, ocg):
 # --- evidence --------------------------------------------------------------------------------
 
 
-def test_evidence_form_saves_and_returns_to_next(client, clgt_officer, line):
+def test_evidence_checklist_offers_the_lines_records_and_returns_to_itself(
+    client, clgt_officer, line
+):
     record = RecordFactory(county_lines=[line])
     other = RecordFactory(county_lines=[CountyLineFactory(division=line.division)])
     login(client, clgt_officer)
-    page = client.get(
-        f"/intelligence/evidence/add/?county_line={line.pk}&criterion=deal_line"
-    ).content.decode()
+    url = f"/intelligence/evidence/?county_line={line.pk}"
+    page = client.get(url).content.decode()
     assert record.reference in page and other.reference not in page
-    assert '<option value="deal_line" selected>' in page
     response = client.post(
-        f"/intelligence/evidence/add/?county_line={line.pk}",
-        {
-            "county_line": line.pk,
-            "criterion": "deal_line",
-            "text": "07700 900456 used for orders",
-            "records": [record.pk],
-            "next": f"/county-lines/{line.pk}/",
-        },
+        url,
+        {"criterion": "deal_line", "text": "07700 900456 used for orders", "records": [record.pk]},
     )
-    assert response.status_code == 302 and response["Location"] == f"/county-lines/{line.pk}/"
+    assert response.status_code == 302 and response["Location"] == f"{url}#criterion-deal_line"
     evidence = DefinitionEvidence.objects.get()
     assert evidence.county_line == line and list(evidence.records.all()) == [record]
 
 
-def test_evidence_form_errors_at_the_field(client, clgt_officer, line):
+def test_evidence_errors_at_the_rows_fields_in_one_round(client, clgt_officer, line):
     login(client, clgt_officer)
-    response = client.post(
-        f"/intelligence/evidence/add/?county_line={line.pk}",
-        {"county_line": line.pk, "criterion": "serious_crime", "text": "  "},
-    )
+    url = f"/intelligence/evidence/?county_line={line.pk}"
+    response = client.post(url, {"criterion": "deal_line", "text": "  "})
     assert response.status_code == 400
     html = response.content.decode()
-    assert 'id="field-text"' in html and "This field is required" in html
-    assert "Select a valid choice" in html  # serious_crime is an OCG criterion
+    assert 'id="field-deal_line-text"' in html and "This field is required" in html
+    assert "“Deal line” needs a graded intelligence record" in html
+    # serious_crime is an OCG criterion: no row of this page takes it.
+    response = client.post(url, {"criterion": "serious_crime", "text": "x"})
+    assert response.status_code == 400
+    assert "Choose a criterion of the county line definition" in response.content.decode()
     assert not DefinitionEvidence.objects.exists()
 
 
 def test_evidence_for_a_hidden_subject_is_404(client, clgt_officer, ocg):
     login(client, clgt_officer)
-    assert client.get(f"/intelligence/evidence/add/?ocg={ocg.pk}").status_code == 404
-    assert client.get("/intelligence/evidence/add/").status_code == 404
+    assert client.get(f"/intelligence/evidence/?ocg={ocg.pk}").status_code == 404
+    assert client.get("/intelligence/evidence/").status_code == 404
 
 
 def test_evidence_withdraw_needs_reason(client, researcher, clgt_officer, ocg):
-    evidence = evidence_add(actor=researcher, ocg=ocg, criterion="serious_crime", text="Class A")
+    record = RecordFactory(ocgs=[ocg])
+    evidence = evidence_add(
+        actor=researcher, ocg=ocg, criterion="serious_crime", text="Class A", records=[record.pk]
+    )
     login(client, clgt_officer)  # cannot see this OCG
     assert client.get(f"/intelligence/evidence/{evidence.pk}/withdraw/").status_code == 404
     login(client, researcher)
@@ -359,12 +358,22 @@ def test_htmx_partial_carries_the_filtered_csv_link(client, analyst, line):
 def test_empty_posts_show_field_messages(client, analyst, researcher, clgt_officer, line, ocg):
     # An empty body once left the form unbound: a 400 with no message at any field.
     record = RecordFactory(county_lines=[line])
-    evidence = evidence_add(actor=researcher, ocg=ocg, criterion="serious_crime", text="Class A")
+    supporting = RecordFactory(ocgs=[ocg])
+    evidence = evidence_add(
+        actor=researcher,
+        ocg=ocg,
+        criterion="serious_crime",
+        text="Class A",
+        records=[supporting.pk],
+    )
     for user, url in [
         (analyst, f"/intelligence/{record.pk}/delete/"),
-        (clgt_officer, f"/intelligence/evidence/add/?county_line={line.pk}"),
         (researcher, f"/intelligence/evidence/{evidence.pk}/withdraw/"),
     ]:
         response = login(client, user).post(url)
         assert response.status_code == 400, url
         assert "This field is required." in response.content.decode(), url
+    # The checklist's rows each post their criterion: an empty post names none.
+    response = login(client, clgt_officer).post(f"/intelligence/evidence/?county_line={line.pk}")
+    assert response.status_code == 400
+    assert "Choose a criterion of the county line definition" in response.content.decode()
