@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -122,7 +123,7 @@ PAGES: dict[str, Opens] = {
     "intel:edit": _perm("intel.change_intelligencerecord", "record"),
     "intel:delete": _perm("intel.delete_intelligencerecord", "record"),
     # The world's evidence is an OCG's: OCG definition evidence.
-    "intel:evidence-add": _perm("intel.add_ocg_evidence", "evidence"),
+    "intel:evidence": _perm("intel.add_ocg_evidence", "evidence"),
     "intel:evidence-remove": _perm("intel.add_ocg_evidence", "evidence"),
     # Matrix dashboard
     "matrix:dashboard": _perm("matrix.view_score"),
@@ -146,9 +147,11 @@ PAGES: dict[str, Opens] = {
     # Type-ahead suggestions for a filter's picker, here the OCG picker of the OCG filters.
     "picker": _perm("ocg.view_ocg"),
 }
-# Pages whose address routes.py does not fill in: (path arguments, query).
-OWN_ADDRESSES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
-    "picker": ({"kind": "ocg"}, {"picker": "ocg", "ocg_find": "Zephyrquill"}),
+# Pages whose address routes.py does not fill in: North's records -> (path arguments, query).
+OWN_ADDRESSES: dict[str, Callable[[Any], tuple[dict[str, Any], dict[str, Any]]]] = {
+    "picker": lambda north: ({"kind": "ocg"}, {"picker": "ocg", "ocg_find": "Zephyrquill"}),
+    # The OCG's definition evidence checklist.
+    "intel:evidence": lambda north: ({}, {"ocg": north.pk("ocg")}),
 }
 # Routes whose answer is no page: a redirect to a file, a probe, a download.
 NOT_PAGES = {
@@ -299,7 +302,7 @@ def _url(name: str, world: MatrixWorld) -> tuple[str, dict[str, Any]]:
     north = world.divisions["north"]
     spec = HTML.get(name)
     if name in OWN_ADDRESSES:
-        kwargs, query = OWN_ADDRESSES[name]
+        kwargs, query = OWN_ADDRESSES[name](north)
         return reverse(name, kwargs=kwargs), query
     if spec is None:
         return reverse(name), {}
