@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from countylines.models import CountyLine, LineNominal
-from countylines.panels import nominations_panel
+from countylines.panels import nominations_panel, people_at_risk_panel
 from countylines.receivers import ocg_matrix_status_changed
 from kentsoc.web.extensions import Section, register_section
 from kentsoc.web.home import register_panel
@@ -87,6 +87,7 @@ def register() -> None:
         lambda: CountyLine.objects.filter(ocg__isnull=False).values("ocg_id")
     )
     register_panel(nominations_panel)
+    register_panel(people_at_risk_panel)
     matrix_status_changed.connect(
         ocg_matrix_status_changed, dispatch_uid="countylines.ocg_matrix_status_changed"
     )

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "kentsoc.audit",
     "kentsoc.accounts",
     "kentsoc.web",
+    "kentsoc.trail",
     "kentsoc.intel",
     "kentsoc.matrix",
     "ocg",

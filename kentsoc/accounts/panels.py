@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from kentsoc.org.choices import Role
 from kentsoc.org.models import Officer
@@ -31,6 +34,15 @@ def administration_panel(user: Any) -> Panel | None:
             "awaiting_password": Officer.objects.filter(must_change_password=True).count(),
             "awaiting_url": reverse("admin:org_officer_changelist")
             + "?must_change_password__exact=1",
+            # Usernames django-axes is refusing now; each unlocks itself when the cool-off ends.
+            "locked": AccessAttempt.objects.filter(
+                failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+                attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
+            )
+            .values("username")
+            .distinct()
+            .count(),
+            "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
         },
         order=10,
     )

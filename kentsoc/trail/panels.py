@@ -1,0 +1,68 @@
+"""The auditor's home panel: today's activity worth a second look, each figure a link to the
+Audit page filtered to exactly those events. Counts only, so the panel itself names no one."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from kentsoc.audit.choices import AuditAction
+from kentsoc.audit.models import AuditEvent
+from kentsoc.audit.selectors import can_read_audit_log
+from kentsoc.dates import today
+from kentsoc.web.home import Panel
+
+READS = [AuditAction.VIEW, AuditAction.LIST, AuditAction.SEARCH]
+# (key, label, filter on the events, the Audit page's query for the same events)
+FIGURES: list[tuple[str, str, Q, dict[str, str]]] = [
+    (
+        "people_at_risk",
+        "reads of people at risk (children and vulnerable adults)",
+        Q(object_type="countylines.personatrisk", action__in=READS),
+        {"object_type": "countylines.personatrisk"},
+    ),
+    (
+        "intelligence",
+        "reads of intelligence records",
+        Q(object_type="intel.intelligencerecord", action__in=READS),
+        {"object_type": "intel.intelligencerecord"},
+    ),
+    ("exports", "exports", Q(action=AuditAction.EXPORT), {"action": AuditAction.EXPORT}),
+    (
+        "failed_logins",
+        "refused sign-ins (wrong password or code)",
+        Q(action=AuditAction.LOGIN_FAILED),
+        {"action": AuditAction.LOGIN_FAILED},
+    ),
+    ("deletions", "deletions", Q(action=AuditAction.DELETE), {"action": AuditAction.DELETE}),
+]
+
+
+def auditor_panel(user: Any) -> Panel | None:
+    if not can_read_audit_log(user):
+        return None
+    day = today()
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    counts = AuditEvent.objects.filter(at__gte=start).aggregate(
+        **{key: Count("id", filter=where) for key, _, where, _ in FIGURES}
+    )
+    base = reverse("audit:list")
+    on_day = {"date_after": day.isoformat(), "date_before": day.isoformat()}
+    return Panel(
+        title="Today on the audit trail",
+        template="trail/panels/auditor.html",
+        context={
+            "figures": [
+                (counts[key], label, f"{base}?{urlencode({**query, **on_day})}")
+                for key, label, _, query in FIGURES
+            ],
+            "today_url": f"{base}?{urlencode(on_day)}",
+            "audit_url": base,
+        },
+        order=10,
+    )
