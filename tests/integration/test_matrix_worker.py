@@ -43,10 +43,16 @@ def _line(client, name: str, district_id: int, number: str) -> int:
     )
     assert response.status_code == 201, response.content
     line_id = response.json()["id"]
+    # Each criterion needs a graded record behind it; one with no claims changes no score.
+    record_id = _intelligence(client, line_id, {})
     for criterion in ("exporting_network", "importing_area", "deal_line", "drug_supply"):
         response = client.post(
             f"/api/county-lines/{line_id}/evidence/",
-            {"criterion": criterion, "text": f"Fictional evidence: {criterion}", "records": []},
+            {
+                "criterion": criterion,
+                "text": f"Fictional evidence: {criterion}",
+                "records": [record_id],
+            },
             content_type="application/json",
         )
         assert response.status_code == 201, response.content
@@ -55,7 +61,7 @@ def _line(client, name: str, district_id: int, number: str) -> int:
     return line_id
 
 
-def _intelligence(client, line_id: int, claims: dict[str, int], grade: str = "1B") -> None:
+def _intelligence(client, line_id: int, claims: dict[str, int], grade: str = "1B") -> int:
     response = client.post(
         "/api/intelligence/",
         {
@@ -71,6 +77,7 @@ def _intelligence(client, line_id: int, claims: dict[str, int], grade: str = "1B
         content_type="application/json",
     )
     assert response.status_code == 201, response.content
+    return response.json()["id"]
 
 
 def test_real_worker_ranks_and_survives_sigkill(real_worker, client, supervisor, force, tmp_path):
