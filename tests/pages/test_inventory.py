@@ -165,6 +165,11 @@ POST_ONLY_EXEMPT = ("login-continue", "logout", "account-token-create", "account
 POST_ONLY_ANSWERS = {403, 404, 405}
 
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+# A count that does not agree with its number ("1 rows").
+ONE_PLURAL = re.compile(
+    r"\b1 (?:rows|results|records|items|members|nominals|seizures|months|days|years|"
+    r"disruptions|lines|OCGs|events|people|matches|referrals|actions)\b"
+)
 # A stored code shown as it is stored ("child_exploitation=2", "two_or_more_individuals").
 MACHINE_WORD = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b(?:=\d+)?")
 
@@ -222,6 +227,7 @@ def problems_in(html: str, usernames: frozenset[str] = frozenset()) -> list[str]
         first = dates[0]
         context = text[max(0, first.start() - 40) : first.end() + 20]
         found.append(f"{len(dates)} ISO date(s) in the text, first: …{context}…")
+    found.extend(f'a count out of step with its number: "{m}"' for m in set(ONE_PLURAL.findall(text)))
     # Usernames ("analyst_north") are how a page names an officer with no name on record.
     codes = sorted(set(MACHINE_WORD.findall(text)) - usernames)
     if codes:
@@ -381,13 +387,14 @@ def test_figures_read_as_written_for_people(world):
     assert '"officer"' not in trail and '"team"' not in trail
 
 
-def test_visible_text_leaves_out_what_people_do_not_read():
+def test_the_text_checks_see_what_people_read_and_only_that():
     html = (
         '<p>Seen <time datetime="2026-12-01">1 Dec 2026</time></p>'
         '<input type="date" value="2026-12-01"><a href="?as_of=2026-12-01">link</a>'
         '<script>var d = "2026-12-01";</script><p>On 2026-11-30</p>'
     )
-    html += "<p>analyst_north claimed child_exploitation=2</p>"
-    dates, codes = problems_in(html, frozenset({"analyst_north"}))
+    html += "<p>analyst_north claimed child_exploitation=2; weapons 1 rows, drugs 11 rows</p>"
+    dates, one, codes = problems_in(html, frozenset({"analyst_north"}))
+    assert one == 'a count out of step with its number: "1 rows"'
     assert dates.startswith("1 ISO date(s)") and "Seen 1 Dec 2026 link On 2026-11-30" in dates
     assert codes == "stored codes in the text: ['child_exploitation=2']"
