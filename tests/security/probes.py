@@ -154,7 +154,7 @@ _HTML_AREAS = {
     "intel:new": "intelligence",
     "intel:edit": "intelligence",
     "intel:delete": "intelligence",
-    "intel:evidence-add": "ocg_evidence",
+    "intel:evidence": "ocg_evidence",
     "intel:evidence-remove": "ocg_evidence",
     "disruptions:create": "disruption",
     "disruptions:edit": "disruption",

@@ -184,7 +184,7 @@ HTML: dict[str, Route] = {
     "intel:detail": Route("GET", pk("record"), CASE, "record"),
     "intel:edit": Route("GET", pk("record"), CASE, "record"),
     "intel:delete": Route("GET", pk("record"), CASE),
-    "intel:evidence-add": Route(marker="ocg", query=lambda w: {"ocg": w.pk("ocg")}),
+    "intel:evidence": Route(marker="ocg", query=lambda w: {"ocg": w.pk("ocg")}),
     "intel:evidence-remove": Route("GET", pk("evidence"), CASE, "evidence"),
     # Matrix dashboard
     "matrix:dashboard": Route(),

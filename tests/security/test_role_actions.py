@@ -60,6 +60,7 @@ from tests.factories import (
     make_nominal,
     make_ocg,
     make_person,
+    make_record,
 )
 
 README = Path(settings.BASE_DIR) / "README.md"
@@ -148,6 +149,8 @@ def world(force, users) -> dict[str, Any]:
         mapping_submitted_at=timezone.now(),
     )
     evidence_all(submitted)
+    # Definition evidence links a graded record (issue 15 item 13).
+    graded = make_record(ocgs=[developing], lines=[line], grading="1B")
     disruption = make_disruption(
         author=users[Role.CLGT_OFFICER],
         team=force["teams"]["clgt_north"],
@@ -168,6 +171,7 @@ def world(force, users) -> dict[str, Any]:
         "child": make_person(line, name="Sam Example", kind="child", age_band="15_17"),
         "disruption": disruption,
         "lro": lro,
+        "graded": graded,
     }
 
 
@@ -207,7 +211,12 @@ def _no_body(w: dict) -> dict:
 def _evidence_body(kind: str, criterion: str) -> Callable[[dict], dict]:
     def body(w: dict) -> dict:
         subject = w["developing"] if kind == "ocg" else w["line"]
-        return {kind: subject.pk, "criterion": criterion, "text": "Seen together on CCTV"}
+        return {
+            kind: subject.pk,
+            "criterion": criterion,
+            "text": "Seen together on CCTV",
+            "records": [w["graded"].pk],
+        }
 
     return body
 
@@ -322,15 +331,23 @@ ACTIONS: dict[str, Action] = {
     "record OCG definition evidence": Action(
         perm="intel.add_ocg_evidence",
         service=lambda u, w: evidence_services.evidence_add(
-            actor=u, ocg=w["developing"], criterion="serious_crime", text="Class A supply"
+            actor=u,
+            ocg=w["developing"],
+            criterion="serious_crime",
+            text="Class A supply",
+            records=[w["graded"].pk],
         ),
         doors=(
             api(
                 "post",
                 lambda w: f"/api/ocgs/{w['developing'].pk}/evidence/",
-                lambda w: {"criterion": "serious_crime", "text": "Class A supply"},
+                lambda w: {
+                    "criterion": "serious_crime",
+                    "text": "Class A supply",
+                    "records": [w["graded"].pk],
+                },
             ),
-            web(lambda w: "/intelligence/evidence/add/", _evidence_body("ocg", "serious_crime")),
+            web(lambda w: "/intelligence/evidence/", _evidence_body("ocg", "serious_crime")),
         ),
         subject=lambda w: w["developing"],
     ),
@@ -375,17 +392,23 @@ ACTIONS: dict[str, Action] = {
     "record county-line definition evidence": Action(
         perm="intel.add_line_evidence",
         service=lambda u, w: evidence_services.evidence_add(
-            actor=u, county_line=w["line"], criterion="deal_line", text="Test purchase"
+            actor=u,
+            county_line=w["line"],
+            criterion="deal_line",
+            text="Test purchase",
+            records=[w["graded"].pk],
         ),
         doors=(
             api(
                 "post",
                 lambda w: f"/api/county-lines/{w['line'].pk}/evidence/",
-                lambda w: {"criterion": "deal_line", "text": "Test purchase"},
+                lambda w: {
+                    "criterion": "deal_line",
+                    "text": "Test purchase",
+                    "records": [w["graded"].pk],
+                },
             ),
-            web(
-                lambda w: "/intelligence/evidence/add/", _evidence_body("county_line", "deal_line")
-            ),
+            web(lambda w: "/intelligence/evidence/", _evidence_body("county_line", "deal_line")),
         ),
         subject=lambda w: w["line"],
     ),
