@@ -7,12 +7,14 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 
 from disruptions.choices import DisruptionStatus, ImpactGrade
 from disruptions.models import Disruption
 from kentsoc.dates import add_months
 from kentsoc.matrix.models import ForceSnapshot
+from kentsoc.org.choices import TeamKind
+from kentsoc.org.models import Team
 from kentsoc.web.people import day_month, month
 
 TREND_DAYS = 120  # the trend chart: the last four months, daily
@@ -46,14 +48,18 @@ class Trends:
     trend: list[TrendPoint]
     ocg_growth: list[MonthPoint]
     two_years_ago: TrendPoint | None
-    year_ago_ocgs: int | None
     latest_ocgs: int | None
+    # Growth is the OCGMU's: from the reading at the end of the month it was formed (the force's
+    # "+39% since its inception in September 2021"), not over a rolling year.
+    ocgmu_formed_on: datetime.date | None = None
+    inception: TrendPoint | None = None
+    inception_ocgs: int | None = None
 
     @property
     def ocg_growth_percent(self) -> int | None:
-        if not self.year_ago_ocgs or self.latest_ocgs is None:
+        if not self.inception_ocgs or self.latest_ocgs is None:
             return None
-        return round((self.latest_ocgs - self.year_ago_ocgs) * 100 / self.year_ago_ocgs)
+        return round((self.latest_ocgs - self.inception_ocgs) * 100 / self.inception_ocgs)
 
     def trend_chart(self) -> dict:
         return {
@@ -100,9 +106,21 @@ def _on_or_before(points: list[Any], day: datetime.date) -> Any | None:
     return found
 
 
+def ocgmu_formed_on() -> datetime.date | None:
+    return Team.objects.filter(kind=TeamKind.OCGMU).aggregate(on=Min("formed_on"))["on"]
+
+
+def last_of_month(day: datetime.date) -> datetime.date:
+    return add_months(day.replace(day=1), 1) - datetime.timedelta(days=1)
+
+
 def force_trends(*, user: Any, as_of: datetime.date) -> Trends:
-    """Trend data from the daily force snapshots, in one query."""
+    """Trend data from the force snapshots, in two queries."""
+    formed = ocgmu_formed_on()
+    inception_on = min(last_of_month(formed), as_of) if formed else None
     start = add_months(as_of, -24) - datetime.timedelta(days=31)
+    if inception_on is not None:
+        start = min(start, inception_on - datetime.timedelta(days=31))
     rows = list(
         ForceSnapshot.objects.visible_to(user)
         .filter(on__gte=start, on__lte=as_of)
@@ -123,14 +141,16 @@ def force_trends(*, user: Any, as_of: datetime.date) -> Trends:
         growth.append(
             MonthPoint(month, point.on if point else None, ocgs[point.on] if point else None)
         )
-    year_ago = _on_or_before(points, add_months(as_of, -12))
+    inception = _on_or_before(points, inception_on) if inception_on else None
     latest = points[-1] if points else None
     return Trends(
         trend=[p for p in points if p.on > trend_from],
         ocg_growth=growth,
         two_years_ago=_on_or_before(points, add_months(as_of, -24)),
-        year_ago_ocgs=ocgs[year_ago.on] if year_ago else None,
         latest_ocgs=ocgs[latest.on] if latest else None,
+        ocgmu_formed_on=formed,
+        inception=inception,
+        inception_ocgs=ocgs[inception.on] if inception else None,
     )
 
 

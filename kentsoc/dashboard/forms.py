@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from disruptions.forms import DateInput
-from kentsoc.dashboard.reports import nine_month_period
+from kentsoc.dashboard.reports import TEAM_KIND_SCOPES, nine_month_period
 from kentsoc.limits import PLANNED
 from kentsoc.org.models import Division, Team
 from kentsoc.web.coerce import as_id
@@ -42,6 +42,12 @@ class ActivitySummaryForm(forms.Form):
     team = IdOrCodeChoiceField(queryset=Team.objects.all(), required=False, empty_label="Any")
     division = IdOrCodeChoiceField(
         queryset=Division.objects.all(), required=False, empty_label="Whole force"
+    )
+    team_kind = forms.ChoiceField(
+        label="Kind of team",
+        required=False,
+        choices=[("", "Any"), *((k, label) for k, (label, _) in TEAM_KIND_SCOPES.items())],
+        error_messages={"invalid_choice": "Choose a kind of team from the list."},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

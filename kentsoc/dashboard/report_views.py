@@ -26,6 +26,7 @@ def reports(request: HttpRequest) -> HttpResponse:
             date_to=data["to"],
             team=data.get("team"),
             division=data.get("division"),
+            team_kind=data.get("team_kind") or "",
         )
         if request.GET.get("format") == "csv":
             audit_export(

@@ -1,7 +1,13 @@
 """The activity summary: the force's own table of what approved disruptions achieved.
 
-Scope: approved disruptions whose date falls in the period (both ends inclusive), for one team, one
-division (its teams; the Central division means the Central CLGT) or the whole force.
+Scope: approved disruptions whose date falls in the period (both ends inclusive), for one team, a
+kind of team (`clgt`: every CLGT, the divisional ones and the Central CLGT, the way the force's own
+table counts "CLGT activity"), one division (its teams; the Central division means the Central
+CLGT) or the whole force.
+
+"Weapon Seizures" in the force's table counts seizures (disruptions that seized a weapon), not
+weapons: one warrant finding three knives is one seizure. The weapons themselves are a figure of
+their own.
 
 Sentences are counted by the DISRUPTION's date, not the court date: the report answers "what did
 the disruptions of this period lead to", so a sentence handed down months later is still credited
@@ -36,6 +42,7 @@ from disruptions.models import (
 )
 from disruptions.selectors import in_division
 from kentsoc.dates import add_months
+from kentsoc.org.choices import TeamKind
 from kentsoc.org.models import Division, Team
 
 
@@ -66,6 +73,7 @@ class ActivitySummary:
     warrants_executed: int
     charges: int
     weapon_seizures: int
+    weapons: int
     sentence_months: int
     cash_seized: Decimal
     handsets: int
@@ -104,6 +112,7 @@ class ActivitySummary:
             ("Scope", self.scope_label),
             ("Approved disruptions", str(self.disruptions)),
             *self.headline_rows(),
+            ("Weapons seized", str(self.weapons)),
             ("Cash seized (£)", f"{self.cash_seized:.2f}"),
             ("Handsets", str(self.handsets)),
             ("SIM cards", str(self.sim_cards)),
@@ -131,6 +140,7 @@ class ActivitySummary:
             "warrants_executed": self.warrants_executed,
             "charges": self.charges,
             "weapon_seizures": self.weapon_seizures,
+            "weapons": self.weapons,
             "sentences": {
                 "years": self.sentence_months // 12,
                 "months": self.sentence_months % 12,
@@ -155,24 +165,40 @@ class ActivitySummary:
         }
 
 
+# A `team_kind` the report takes, and the team kinds it stands for.
+TEAM_KIND_SCOPES = {
+    TeamKind.CLGT.value: (
+        "All CLGTs (divisional and Central)",
+        frozenset({TeamKind.CLGT, TeamKind.CENTRAL_CLGT}),
+    ),
+}
+
+
 def approved_in_scope(
     *,
     date_from: datetime.date,
     date_to: datetime.date,
     team: Team | None = None,
     division: Division | None = None,
+    team_kind: str = "",
 ) -> QuerySet[Disruption]:
     qs = Disruption.objects.filter(
         status=DisruptionStatus.APPROVED, date__gte=date_from, date__lte=date_to
     )
     if team is not None:
         qs = qs.filter(team=team)
+    if team_kind:
+        qs = qs.filter(team__kind__in=sorted(TEAM_KIND_SCOPES[team_kind][1]))
     if division is not None:
         qs = qs.filter(in_division(division))
     return qs
 
 
-def _scope_label(team: Team | None, division: Division | None) -> str:
+def _scope_label(team: Team | None, division: Division | None, team_kind: str = "") -> str:
+    if team_kind:
+        kind = TEAM_KIND_SCOPES[team_kind][0]
+        label = _scope_label(team, division)
+        return kind if label == "Whole force" else f"{kind}: {label}"
     if team is not None and division is not None:
         return f"{team.name} ({division.name})"
     if team is not None:
@@ -188,8 +214,11 @@ def activity_summary(
     date_to: datetime.date,
     team: Team | None = None,
     division: Division | None = None,
+    team_kind: str = "",
 ) -> ActivitySummary:
-    scope = approved_in_scope(date_from=date_from, date_to=date_to, team=team, division=division)
+    scope = approved_in_scope(
+        date_from=date_from, date_to=date_to, team=team, division=division, team_kind=team_kind
+    )
     ids = scope.values("pk")
 
     def total(name: str) -> Coalesce:
@@ -209,7 +238,9 @@ def activity_summary(
         **{f"grade_{g}": Count("pk", filter=Q(impact_grade=g)) for g in ImpactGrade.values},
         **{f"strand_{s}": Count("pk", filter=Q(strand=s)) for s in Strand.values},
     )
-    weapons = WeaponSeizure.objects.filter(disruption__in=ids).aggregate(n=total("count"))["n"]
+    weapons = WeaponSeizure.objects.filter(disruption__in=ids).aggregate(
+        seizures=Count("disruption", distinct=True), weapons=total("count")
+    )
     sentences = CourtResult.objects.filter(
         disruption__in=ids, outcome=CourtOutcome.CUSTODIAL
     ).aggregate(years=total("sentence_years"), months=total("sentence_months"))
@@ -227,13 +258,14 @@ def activity_summary(
     return ActivitySummary(
         date_from=date_from,
         date_to=date_to,
-        scope_label=_scope_label(team, division),
+        scope_label=_scope_label(team, division, team_kind),
         disruptions=sums["disruptions"],
         arrests=sums["arrests"],
         prisoners_dealt_with=sums["prisoners_dealt_with"],
         warrants_executed=sums["warrants_executed"],
         charges=sums["charges"],
-        weapon_seizures=weapons,
+        weapon_seizures=weapons["seizures"],
+        weapons=weapons["weapons"],
         sentence_months=sentences["years"] * 12 + sentences["months"],
         cash_seized=sums["cash_seized"],
         handsets=sums["handsets"],

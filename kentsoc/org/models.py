@@ -60,6 +60,11 @@ class Team(models.Model):
         related_name="teams",
         help_text="Empty for a force-wide team.",
     )
+    # The force measures a unit's results from its start ("+39% since the OCGMU was formed in
+    # September 2021"), so the dashboard reads it here rather than assume a rolling year.
+    formed_on = models.DateField(
+        null=True, blank=True, help_text="When the team was formed or commenced its work."
+    )
 
     objects = ReferenceQuerySet.as_manager()
 

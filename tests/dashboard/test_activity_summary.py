@@ -15,7 +15,7 @@ from disruptions.choices import DisruptionStatus
 from disruptions.models import DrugSeizure, format_sentence
 from kentsoc.dashboard.reports import activity_summary, nine_month_period
 from kentsoc.org.choices import Rank, Role
-from tests.clients import api
+from tests.clients import api, web
 from tests.factories import (
     OfficerFactory,
     UserFactory,
@@ -150,9 +150,12 @@ def test_sums_with_month_carry_boundaries_and_exclusions(
         ("Prisoners dealt with", "3"),
         ("Warrants executed (Inc S32/18)", "3"),
         ("Charges-Total", "5"),
-        ("Weapon Seizures", "3"),
+        # Two seizures (of two weapons and of one): the force counts seizures, not weapons.
+        ("Weapon Seizures", "2"),
         ("Sentences", "3yrs 2 months"),
     ]
+    assert summary.weapons == 3
+    assert ("Weapons seized", "3") in summary.all_rows()
     assert summary.disruptions == 2
     assert [(d.drug_class, d.unit, d.amount, d.value) for d in summary.drugs] == [
         ("A", "g", 15, 1400)
@@ -238,6 +241,40 @@ def test_report_api(supervisor, approved, nominal, clgt_officer, force):
         api(supervisor).get(REPORT, {"from": "2022-06-16", "to": "2022-06-16"}).json()["arrests"]
         == 0
     )
+
+
+def test_all_clgts_scope_is_every_clgt_divisional_and_central(
+    force, central, central_officer, clgt_officer, supervisor, line
+):
+    teams = force["teams"]
+    for team, arrests, weapons in (
+        (central, 3, 2),
+        (teams["clgt_north"], 5, 0),
+        (teams["clgt_east"], 7, 1),
+        (teams["north_local"], 100, 4),  # a local team is no CLGT
+    ):
+        make_disruption(
+            author=clgt_officer,
+            team=team,
+            approver=supervisor,
+            date=FEB1,
+            lines=[line],
+            arrests=arrests,
+            weapons=weapons,
+        )
+    params = {"from": FEB1.isoformat(), "to": OCT31.isoformat(), "team_kind": "clgt"}
+    body = api(supervisor).get(REPORT, params).json()
+    assert body["scope"] == "All CLGTs (divisional and Central)"
+    assert (body["arrests"], body["weapon_seizures"], body["weapons"]) == (15, 2, 3)
+    central_only = api(supervisor).get(REPORT, {**params, "team": central.pk}).json()
+    assert (central_only["arrests"], central_only["scope"]) == (
+        3,
+        "All CLGTs (divisional and Central): Central CLGT",
+    )
+    assert api(supervisor).get(REPORT, {**params, "team_kind": "soc"}).status_code == 400
+    page = web(supervisor).get(reverse("disruptions:reports"), params).content.decode()
+    assert '<option value="clgt" selected>All CLGTs (divisional and Central)</option>' in page
+    assert "Weapons seized" in page
 
 
 @pytest.mark.parametrize(

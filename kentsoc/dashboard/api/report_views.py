@@ -20,7 +20,8 @@ class ReadsDisruptions(BasePermission):
 
 
 class ActivitySummaryView(APIView):
-    """GET /api/reports/activity-summary/?from=YYYY-MM-DD&to=YYYY-MM-DD&team=<id>&division=<id>"""
+    """GET /api/reports/activity-summary/?from=YYYY-MM-DD&to=YYYY-MM-DD&team=<id>&division=<id>
+    &team_kind=clgt (every CLGT: the divisional ones and the Central CLGT)"""
 
     permission_classes = [IsAuthenticated, ReadsDisruptions]
 
@@ -31,6 +32,12 @@ class ActivitySummaryView(APIView):
             OpenApiParameter("to", OpenApiTypes.DATE, required=True, description="Last day"),
             OpenApiParameter("team", OpenApiTypes.STR, description="A team's id or code"),
             OpenApiParameter("division", OpenApiTypes.STR, description="A division's id or code"),
+            OpenApiParameter(
+                "team_kind",
+                OpenApiTypes.STR,
+                enum=["clgt"],
+                description="clgt: every CLGT, the divisional ones and the Central CLGT",
+            ),
         ],
     )
     def get(self, request: Request) -> Response:
@@ -43,5 +50,6 @@ class ActivitySummaryView(APIView):
             date_to=data["to"],
             team=data.get("team"),
             division=data.get("division"),
+            team_kind=data.get("team_kind") or "",
         )
         return Response(summary.as_dict())
