@@ -99,8 +99,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kentsoc.web.context_processors.navigation",
             ],
-            # kentsoc.trail is a package, not an app: its template library is named here.
-            "libraries": {"trail_words": "kentsoc.trail.templatetags.trail_words"},
         },
     },
 ]

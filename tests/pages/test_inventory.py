@@ -227,7 +227,8 @@ def problems_in(html: str, usernames: frozenset[str] = frozenset()) -> list[str]
         first = dates[0]
         context = text[max(0, first.start() - 40) : first.end() + 20]
         found.append(f"{len(dates)} ISO date(s) in the text, first: …{context}…")
-    found.extend(f'a count out of step with its number: "{m}"' for m in set(ONE_PLURAL.findall(text)))
+    for count in sorted(set(ONE_PLURAL.findall(text))):
+        found.append(f'a count out of step with its number: "{count}"')
     # Usernames ("analyst_north") are how a page names an officer with no name on record.
     codes = sorted(set(MACHINE_WORD.findall(text)) - usernames)
     if codes:

@@ -1,6 +1,5 @@
 """`{% load trail_words %}`: audit events as people read them, for any page that lists a record's
-history (the audit page, an OCG's or a county line's history). Registered in the TEMPLATES
-settings: kentsoc.trail is a package, not an app."""
+history (the audit page, an OCG's or a county line's history)."""
 
 from __future__ import annotations
 
