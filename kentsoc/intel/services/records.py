@@ -392,7 +392,7 @@ def intelligence_update(
     record = lock_versioned(IntelligenceRecord, record.pk, version=version)
     if record.deleted_at is not None:
         raise ValidationError(
-            f"This record was deleted on {timezone.localtime(record.deleted_at):%d %b %Y}; "
+            f"This record was deleted on {timezone.localtime(record.deleted_at):%-d %b %Y}; "
             "deleted records cannot be changed."
         )
 
@@ -483,7 +483,7 @@ def intelligence_delete(
     record = lock_versioned(IntelligenceRecord, record.pk, version=None)
     if record.deleted_at is not None:
         raise ValidationError(
-            f"This record was already deleted on {timezone.localtime(record.deleted_at):%d %b %Y}."
+            f"This record was already deleted on {timezone.localtime(record.deleted_at):%-d %b %Y}."
         )
     reason = (reason or "").strip()
     record.deleted_at = timezone.now()
