@@ -148,11 +148,11 @@ class TestDetailForms:
 
     def test_evidence_with_no_text(self, line, clgt_officer):
         response = clients.web(clgt_officer).post(
-            f"/intelligence/evidence/add/?county_line={line.pk}",
+            f"/intelligence/evidence/?county_line={line.pk}",
             {"county_line": line.pk, "criterion": "deal_line", "text": "   "},
         )
         assert response.status_code == 400
-        assert at_field(response.content.decode(), "text") == ["This field is required."]
+        assert at_field(response.content.decode(), "deal_line-text") == ["This field is required."]
         assert not DefinitionEvidence.objects.exists()
 
     @pytest.mark.parametrize("reason", ["", "   "])

@@ -78,7 +78,7 @@ LIFETIME = [
     "/lifetime/training/{training}/",
 ]
 OCG_WORK = ["/ocgs/new/", "/ocgs/{ocg}/edit/", "/nominals/new/", "/intelligence/new/"]
-EVIDENCE = ["/intelligence/evidence/add/?ocg={nominated}"]
+EVIDENCE = ["/intelligence/evidence/?ocg={nominated}"]
 LOGGING = ["/disruptions/new/", "/disruptions/mine/"]
 
 # The pages each role uses in its work (README "Roles" and the role-actions table).
@@ -135,7 +135,7 @@ WALKS: dict[str, list[str]] = {
         "/intelligence/",
         "/intelligence/new/",
         "/intelligence/{record}/",
-        "/intelligence/evidence/add/?county_line={line}",
+        "/intelligence/evidence/?county_line={line}",
         "/disruptions/",
         "/disruptions/{disruption}/",
         *LOGGING,
