@@ -19,7 +19,7 @@ TEST_ENV := DATABASE_URL=$(PG_APP_URL) MIGRATE_DATABASE_URL=$(PG_URL) \
 	DEBUG=false SECURE_SSL_REDIRECT=false STATIC_MANIFEST=false \
 	ALLOWED_HOSTS=testserver,127.0.0.1,localhost
 
-.PHONY: run test install worker beat lint format bench bench-audit check-services pytest chromium
+.PHONY: run test install worker beat lint format bench bench-audit check-services pytest chromium guides
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,11 @@ test: $(STAMP) check-services chromium
 # The suite without the lint step, for quick runs: make pytest ARGS="tests/ocg -x"
 pytest: $(STAMP)
 	$(TEST_ENV) $(VENV)/bin/pytest $(ARGS)
+
+# The user guides' screenshots (docs/guides/img/<role>-<page>.png), taken by the browser test that
+# walks each role's journeys; without GUIDE_SHOTS the same test (in `make test`) only checks them.
+guides: $(STAMP) check-services chromium
+	GUIDE_SHOTS=1 $(TEST_ENV) $(VENV)/bin/pytest tests/e2e/test_guides.py -q $(ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

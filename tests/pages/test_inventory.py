@@ -68,6 +68,7 @@ def _perm(perm: str, record: str | None = None, **kw: Any) -> Opens:
 # that the page's work needs (reading lines, logging disruptions, approving, ...).
 PAGES: dict[str, Opens] = {
     "home": Opens(),
+    "guide": Opens(),
     "account-password": Opens(),
     "account-tokens": Opens(),
     # Signed in already: the sign-in steps send the officer on.
@@ -157,6 +158,7 @@ OWN_ADDRESSES: dict[str, Callable[[Any], tuple[dict[str, Any], dict[str, Any]]]]
 NOT_PAGES = {
     "favicon": "a redirect to the static icon",
     "healthz": "the load balancer's probe (JSON)",
+    "guide-image": "a screenshot (PNG) of the officer's own guide",
     "matrix:export": "a CSV download (machines read it: ISO dates stay)",
 }
 # Sign-in steps and token changes that take a POST only (routes.py EXEMPT names them).

@@ -108,6 +108,9 @@ def _person_route(method: str = "POST", **kw: Any) -> Route:
 
 HTML: dict[str, Route] = {
     "home": Route(),
+    # The officer's own role's guide and its screenshots (another role's images are 404).
+    "guide": Route(),
+    "guide-image": Route(args=lambda w: {"name": "supervisor-home.png"}),
     # OCGs and nominals
     "ocg:list": Route(),
     "ocg:nominate": Route(),
