@@ -33,3 +33,12 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();
+// Evidence checklist: a row filled in place is swapped by htmx, taking the focus with the button
+// it replaced; give it to what the new row says (saved, or what is wrong) so a keyboard or
+// screen-reader user hears it and carries on from there.
+document.addEventListener("htmx:afterSettle", function () {
+  var target = document.querySelector("[data-focus-after-swap]");
+  if (!target) return;
+  target.removeAttribute("data-focus-after-swap");
+  target.focus();
+});

@@ -84,10 +84,13 @@ def _add_record(page: Page, line: CountyLine) -> None:
 
 
 def _add_evidence(page: Page, criterion: str, text: str) -> None:
-    page.get_by_test_id(f"add-evidence-{criterion}").click()
-    page.fill("#id_text", text)
-    page.locator('input[name="records"]').first.check()
-    page.get_by_test_id("save-evidence").click()
+    """Fill one criterion in place on the line's evidence checklist (opened from its page)."""
+    if page.get_by_test_id("open-evidence-checklist").count():
+        page.get_by_test_id("open-evidence-checklist").click()
+    row = page.get_by_test_id(f"criterion-{criterion}")
+    row.locator('textarea[name="text"]').fill(text)
+    row.locator('input[name="records"]').first.check()
+    row.get_by_test_id(f"save-evidence-{criterion}").click()
     expect(page.get_by_test_id(f"criterion-{criterion}")).to_have_attribute("data-met", "true")
 
 
@@ -126,6 +129,7 @@ def test_nominate_evidence_approve_and_flex(
 
     _add_evidence(officer, "drug_supply", "Class A deals recorded on the line (fictional).")
     expect(officer.get_by_test_id("checklist-complete")).to_be_visible()
+    officer.get_by_test_id("back-to-subject").click()
     expect(officer.get_by_test_id("awaiting-approval")).to_be_visible()
 
     boss.goto(f"/county-lines/{line.pk}/")

@@ -106,10 +106,11 @@ def _add_record(page: Page, ocg: OCG) -> str:
 
 
 def _add_evidence(page: Page, criterion: str) -> None:
-    page.get_by_test_id(f"add-evidence-{criterion}").click()
-    page.fill("#id_text", f"Fictional evidence: {criterion.replace('_', ' ')}.")
-    page.locator('input[name="records"]').first.check()
-    page.get_by_test_id("save-evidence").click()
+    """Fill one criterion in place on the OCG's evidence checklist."""
+    row = page.get_by_test_id(f"criterion-{criterion}")
+    row.locator('textarea[name="text"]').fill(f"Fictional evidence: {criterion.replace('_', ' ')}.")
+    row.locator('input[name="records"]').first.check()
+    row.get_by_test_id(f"save-evidence-{criterion}").click()
     expect(page.get_by_test_id(f"criterion-{criterion}")).to_have_attribute("data-met", "true")
 
 
@@ -135,9 +136,15 @@ def test_nominate_develop_map_explain_adopt_and_plan(force, people, lro):
     expect(coordinator.get_by_test_id("awaiting")).to_have_count(0)
 
     coordinator.get_by_test_id("tab-evidence").click()
-    for criterion in OcgCriterion.values:
+    coordinator.get_by_test_id("open-evidence-checklist").click()
+    # The three members linked prove "two or more individuals"; the rest are filled in place.
+    expect(coordinator.get_by_test_id("members-note")).to_have_text(
+        re.compile(r"^Met: 3 members linked\.")
+    )
+    for criterion in OcgCriterion.values[1:]:
         _add_evidence(coordinator, criterion)
     expect(coordinator.get_by_test_id("checklist-complete")).to_be_visible()
+    coordinator.get_by_test_id("back-to-subject").click()
     coordinator.get_by_test_id("tab-summary").click()
     coordinator.get_by_test_id("submit-mapping").click()
     expect(coordinator.get_by_test_id("awaiting")).to_be_visible()
