@@ -137,11 +137,17 @@ class FlexForm(forms.Form):
 class DismantleForm(forms.Form):
     prefix = "dismantle"
 
+    # Both are required by line_dismantle: the form says so (no "(optional)") in its words.
     date = forms.DateField(
-        widget=_DATE, required=False, label="Date dismantled", validators=[HAPPENED]
+        widget=_DATE,
+        label="Date dismantled",
+        validators=[HAPPENED],
+        error_messages={"required": "Enter the date the line was dismantled."},
     )
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=REASON_TEXT
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=REASON_TEXT,
+        error_messages={"required": "Give the reason the line was dismantled."},
     )
 
 
@@ -149,7 +155,9 @@ class RejectForm(forms.Form):
     prefix = "reject"
 
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=REASON_TEXT
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=REASON_TEXT,
+        error_messages={"required": "Give the reason the nomination is rejected."},
     )
 
 

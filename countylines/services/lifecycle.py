@@ -87,10 +87,17 @@ def may(user: Any, line: CountyLine, move: str) -> bool:
     return user.has_perm(rule.perm) and line.status in rule.sources
 
 
+def require_move(actor: Any, move: str) -> None:
+    """Refuse (PermissionDenied) an actor whose role may not make the move: a page checks this
+    before reading its form, so a refusal is a 403 whatever was typed."""
+    rule = MOVES[move]
+    require(actor, rule.perm, rule.doing, rule.who)
+
+
 def _begin(actor: Any, line: CountyLine, move: str) -> CountyLine:
     """Check the permission, lock the line and check its current status allows the move."""
     rule = MOVES[move]
-    require(actor, rule.perm, rule.doing, rule.who)
+    require_move(actor, move)
     current = lock_line(actor, line)
     if current.status not in rule.sources:
         status = current.get_status_display().lower()

@@ -16,17 +16,28 @@ from countylines import forms as f
 from countylines import selectors
 from countylines.presenters import detail_context
 from countylines.services.deal_lines import line_add_deal_line
-from countylines.services.lifecycle import line_activate, line_dismantle, line_flex, line_reject
+from countylines.services.lifecycle import (
+    line_activate,
+    line_dismantle,
+    line_flex,
+    line_reject,
+    require_move,
+)
 from countylines.services.nominals import line_add_nominal, line_remove_nominal
 from countylines.views.lines import detail_url
 from kentsoc.audit.services import audit_view
 from kentsoc.web.forms import form_post
 
 
-def _line_post(request: HttpRequest, pk: int, form_name: str, form: Any, run) -> HttpResponse:
+def _line_post(
+    request: HttpRequest, pk: int, form_name: str, form: Any, run, move: str | None = None
+) -> HttpResponse:
     """Run a service from one of the detail page's forms; on refusal show the page again with
-    the message at that form."""
+    the message at that form. A `move`'s role is refused (403) before the form is read: the
+    form requires what the service requires, and a role that may not act learns nothing more."""
     line = selectors.line_get(user=request.user, pk=pk)
+    if move:
+        require_move(request.user, move)
     done = form_post(request, form, lambda data: run(line, data), then=detail_url(line))
     if done:
         return done
@@ -63,7 +74,7 @@ def flex(request: HttpRequest, pk: int) -> HttpResponse:
             return f"{line.reference} flexed to {updated.flexed_division.name}."
         return f"{line.reference}'s flex ended; it ranks in {line.division.name} again."
 
-    return _line_post(request, pk, "flex_form", f.FlexForm(request.POST, line=line), run)
+    return _line_post(request, pk, "flex_form", f.FlexForm(request.POST, line=line), run, "flex")
 
 
 @login_required
@@ -73,7 +84,9 @@ def dismantle(request: HttpRequest, pk: int) -> HttpResponse:
         line_dismantle(actor=request.user, line=line, date=data["date"], reason=data["reason"])
         return f"{line.reference} recorded as dismantled."
 
-    return _line_post(request, pk, "dismantle_form", f.DismantleForm(request.POST), run)
+    return _line_post(
+        request, pk, "dismantle_form", f.DismantleForm(request.POST), run, "dismantle"
+    )
 
 
 @login_required
@@ -83,7 +96,7 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
         line_reject(actor=request.user, line=line, reason=data["reason"])
         return f"{line.reference} nomination rejected."
 
-    return _line_post(request, pk, "reject_form", f.RejectForm(request.POST), run)
+    return _line_post(request, pk, "reject_form", f.RejectForm(request.POST), run, "reject")
 
 
 @login_required

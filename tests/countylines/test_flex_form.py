@@ -54,3 +54,19 @@ def test_the_service_names_the_division_and_the_reason_at_once(line, supervisor)
     with pytest.raises(ValidationError) as exc:
         line_flex(actor=supervisor, line=line, division=line.division, reason="")
     assert set(exc.value.message_dict) == {"division", "reason"}
+
+
+def test_dismantle_and_reject_mark_nothing_optional_that_the_service_requires(line, supervisor):
+    html = clients.web(supervisor).get(f"/county-lines/{line.pk}/").content.decode()
+    for testid in ("dismantle-form",):
+        form = html.split(f'data-testid="{testid}"', 1)[1].split("</form>", 1)[0]
+        assert "(optional)" not in form
+    reject = html.split('id="reject-h"', 1)[1].split("</form>", 1)[0]
+    assert "(optional)" not in reject
+    response = clients.web(supervisor).post(
+        f"/county-lines/{line.pk}/dismantle/", {"dismantle-date": "", "dismantle-reason": " "}
+    )
+    summary = response.content.decode().split('data-testid="error-summary"', 1)[1]
+    summary = summary.split("</div>", 1)[0]
+    assert "Enter the date the line was dismantled." in summary
+    assert "Give the reason the line was dismantled." in summary
