@@ -1,13 +1,16 @@
 """The seed page's story for the demo: `seed_demo --story-end DATE` calls `seed(stdout, story_end)`.
 
-The Central CLGT's APPROVED disruptions over the nine months ending at story_end (first day of the
-month eight months before story_end's month, through story_end) add up to exactly the force's
-table: Arrests 101, Prisoners dealt with 101, Warrants executed 82, Charges-Total 145, Weapon
-Seizures 28, Sentences 106yrs 10 months. They are many ordinary records (72 disruptions, 28
-custodial court results) drawn from a seeded random generator, so every run lays out the same
-story. Around them: drafts, submitted and returned ones (which do not count), a few approved ones
-just before the period, and the "National County Lines Intensification Week" operation (25 lines
-targeted, 26 arrests, 30 charges, 10 handsets) worked by the divisional CLGTs.
+All CLGTs' APPROVED disruptions (the three divisional CLGTs and the Central CLGT) over the nine
+months ending at story_end (first day of the month eight months before story_end's month, through
+story_end) add up to exactly the force's table: Arrests 101, Prisoners dealt with 101, Warrants
+executed 82, Charges-Total 145, Weapon Seizures 28 (seizures, not weapons), Sentences 106yrs 10
+months. Of these the Central CLGT's own (it commenced with the period) are 30 arrests and 9yrs 4
+months, and the "National County Lines Intensification Week" operation, worked by the divisional
+CLGTs three weeks before the end (10-16 October 2022), is 25 lines targeted, 26 arrests, 30
+charges and 10 handsets. They are many ordinary records (85 disruptions, 28 custodial court
+results) drawn from a seeded random generator, so every run lays out the same story. Around them:
+drafts, submitted and returned ones (which do not count), and a few approved ones just before the
+period.
 
 Everything is written through the services, so the audit trail and the approval rules hold for the
 demo too. Re-running is harmless: if the operation exists the story is already there.
@@ -18,6 +21,7 @@ from __future__ import annotations
 import datetime
 import functools
 import random
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TextIO
 
@@ -52,16 +56,29 @@ from ocg.choices import OcgStatus
 from ocg.models import OCG, Nominal
 
 OPERATION_NAME = "National County Lines Intensification Week"
+# "CLGT activity so far": the three divisional CLGTs and the Central CLGT together.
 TARGETS = {
     "arrests": 101,
     "prisoners_dealt_with": 101,
     "warrants_executed": 82,
     "charges": 145,
-    "weapons": 28,
+    "weapon_seizures": 28,  # seizures, not weapons
     "sentence_months": 106 * 12 + 10,
 }
-CENTRAL_APPROVED = 72
+# The Central CLGT alone "arrested 30 suspects and had convictions to date of 9 years and 4
+# months"; the rest of its figures are the demo's own.
+CENTRAL = {
+    "arrests": 30,
+    "prisoners_dealt_with": 30,
+    "warrants_executed": 20,
+    "charges": 36,
+    "weapon_seizures": 6,
+    "sentence_months": 9 * 12 + 4,
+}
+CENTRAL_APPROVED = 20
+DIVISIONAL_APPROVED = 40
 CUSTODIAL_RESULTS = 28
+CENTRAL_CUSTODIAL = 4
 OPERATION = {"lines": 25, "arrests": 26, "charges": 30, "handsets": 10}
 # The seed: "in the last 6 months, there have been a total of 72 OCG disruptions" (the dashboard's
 # approved disruptions against OCGs in its six-month window), one group dismantled in September.
@@ -491,78 +508,95 @@ def _ocg_story(rng: random.Random, supervisor: Any, story_end: datetime.date) ->
         )
 
 
-@transaction.atomic
-def seed(stdout: TextIO, story_end: datetime.date) -> None:
-    if Operation.objects.filter(name=OPERATION_NAME).exists():
-        stdout.write("disruptions: story already seeded\n")
-        return
-    if story_end > timezone.localdate():
-        raise ValueError("The story cannot end in the future: disruptions are never future-dated.")
-    rng = random.Random(20221031)
+def intensification_week(story_end: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The national week of action: Monday to Sunday of the week three weeks before the story's
+    end (10-16 October 2022 for a story ending 31 October 2022), inside the report's period."""
     start, end = nine_month_period(story_end)
-    central, clgts = _structure()
-    officers = [
-        _officer(Role.CLGT_OFFICER, central, "demo.central1", "Priya", "Hallam", Rank.DC),
-        _user("demo.central2", "Owen", "Brackley", Role.CLGT_OFFICER, central, Rank.PC),
-    ]
-    supervisor = _user("demo.central.ds", "Helen", "Marsh", Role.SUPERVISOR, central, Rank.DS)
-    lines = _lines(rng, 30, start)
-    nominals = _nominals(rng, 40)
+    monday = story_end - datetime.timedelta(days=21)
+    monday = max(monday - datetime.timedelta(days=monday.weekday()), start)
+    return monday, min(monday + datetime.timedelta(days=6), end)
 
-    # --- The Central CLGT's approved work in the period: exactly the seed's table. ---------
-    tactics = rng.choices(
-        [
-            Tactic.WARRANT,
-            Tactic.ARREST,
-            Tactic.CHARGE,
-            Tactic.SEIZURE,
-            Tactic.SAFEGUARDING_REFERRAL,
-            Tactic.DEAL_LINE_CLOSURE,
-            Tactic.CLOSURE_ORDER,
-        ],
-        weights=[40, 18, 12, 12, 7, 7, 4],
-        k=CENTRAL_APPROVED,
-    )
-    tactics[:4] = [Tactic.WARRANT, Tactic.ARREST, Tactic.CHARGE, Tactic.SEIZURE]
-    enforcement = [
-        i
-        for i, t in enumerate(tactics)
-        if t in (Tactic.WARRANT, Tactic.ARREST, Tactic.CHARGE, Tactic.SEIZURE)
-    ]
+
+_TABLE_TACTICS = [
+    Tactic.WARRANT,
+    Tactic.ARREST,
+    Tactic.CHARGE,
+    Tactic.SEIZURE,
+    Tactic.SAFEGUARDING_REFERRAL,
+    Tactic.DEAL_LINE_CLOSURE,
+    Tactic.CLOSURE_ORDER,
+]
+_ENFORCEMENT = (Tactic.WARRANT, Tactic.ARREST, Tactic.CHARGE, Tactic.SEIZURE)
+_TABLE_KEYS = ("arrests", "prisoners_dealt_with", "warrants_executed", "charges", "weapons")
+
+
+def _table(
+    rng: random.Random, targets: dict[str, int], count: int
+) -> tuple[list[str], list[dict[str, int]]]:
+    """`count` disruptions whose figures add up to `targets` exactly: every enforcement row
+    arrests someone, every warrant row executes a warrant, and `weapon_seizures` of them (the
+    searches first) seize one weapon or more."""
+    tactics = rng.choices(_TABLE_TACTICS, weights=[40, 18, 12, 12, 7, 7, 4], k=count)
+    tactics[:4] = list(_ENFORCEMENT)
+    # No more arresting rows than arrests, nor warrant rows than warrants: the rest of the
+    # work is deal-line closures.
+    arresting = warranted = 0
+    for i, tactic in enumerate(tactics):
+        if (tactic == Tactic.WARRANT and warranted >= targets["warrants_executed"]) or (
+            tactic in _ENFORCEMENT and arresting >= targets["arrests"]
+        ):
+            tactics[i] = tactic = Tactic.DEAL_LINE_CLOSURE
+        arresting += tactic in _ENFORCEMENT
+        warranted += tactic == Tactic.WARRANT
+    rows = [dict.fromkeys(_TABLE_KEYS, 0) for _ in tactics]
+    enforcement = [i for i, t in enumerate(tactics) if t in _ENFORCEMENT]
     warrant_rows = [i for i, t in enumerate(tactics) if t == Tactic.WARRANT]
-    search_rows = [i for i, t in enumerate(tactics) if t in (Tactic.WARRANT, Tactic.SEIZURE)]
-    rows: list[dict[str, Any]] = [
-        {
-            "arrests": 0,
-            "prisoners_dealt_with": 0,
-            "warrants_executed": 0,
-            "charges": 0,
-            "weapons": 0,
-        }
-        for _ in tactics
-    ]
     for key, pool, minimum in (
         ("arrests", enforcement, 1),
         ("warrants_executed", warrant_rows, 1),
-        ("weapons", rng.sample(search_rows, min(18, len(search_rows))), 1),
+        ("prisoners_dealt_with", enforcement, 0),
+        ("charges", enforcement, 0),
     ):
-        for i, n in zip(pool, _spread(rng, TARGETS[key], len(pool), minimum), strict=True):
+        for i, n in zip(pool, _spread(rng, targets[key], len(pool), minimum), strict=True):
             rows[i][key] = n
-    arrested = [i for i in enforcement if rows[i]["arrests"] > 0]
-    for key in ("prisoners_dealt_with", "charges"):
-        for i, n in zip(arrested, _spread(rng, TARGETS[key], len(arrested)), strict=True):
-            rows[i][key] = n
+    searches = [i for i in enforcement if tactics[i] in (Tactic.WARRANT, Tactic.SEIZURE)]
+    others = [i for i in enforcement if i not in searches]
+    rng.shuffle(searches)
+    rng.shuffle(others)
+    for i in (searches + others)[: targets["weapon_seizures"]]:
+        rows[i]["weapons"] = rng.choice([1, 1, 1, 2, 3])
+    return tactics, rows
+
+
+def _clgt_work(
+    rng: random.Random,
+    targets: dict[str, int],
+    count: int,
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    teams: list[Team],
+    author_of: Callable[[int, Team], Any],
+    lines_for: Callable[[Team], list[CountyLine]],
+    nominals: list[Nominal],
+    supervisor: Any,
+    story_end: datetime.date,
+) -> list[tuple[Disruption, Any]]:
+    """`count` approved disruptions by `teams` in the period adding up to `targets`; returns
+    each with its author."""
+    tactics, rows = _table(rng, targets, count)
     dates = sorted(_date(rng, start, end) for _ in tactics)
     dates[0], dates[-1] = start, end  # the period's boundaries are inclusive: use both
-    created: list[Disruption] = []
+    done: list[tuple[Disruption, Any]] = []
     for i, tactic in enumerate(tactics):
-        author = officers[i % 2]
-        line = rng.choice(lines)
+        team = teams[i % len(teams)]
+        author = author_of(i, team)
+        line = rng.choice(lines_for(team))
         named = rng.sample(nominals, rng.choice([0, 1, 1, 2])) if rows[i]["arrests"] else []
         grade = rng.choices(["major", "moderate", "minor", "none"], weights=[3, 5, 3, 1])[0]
         values = {
             "date": dates[i],
-            "team": central,
+            "team": team,
             "strand": Strand.PROTECT if tactic == Tactic.SAFEGUARDING_REFERRAL else Strand.PURSUE,
             "tactic": tactic,
             "narrative": _NARRATIVES[tactic].format(brand=line.name),
@@ -585,18 +619,26 @@ def seed(stdout: TextIO, story_end: datetime.date) -> None:
             weapons=_weapon_rows(rng, rows[i]["weapons"]),
             drugs=_drugs(rng, tactic),
         )
-        created.append(_approve(d, author, supervisor, rng, story_end))
+        done.append((_approve(d, author, supervisor, rng, story_end), author))
+    return done
 
-    # --- Court results: 28 custodial sentences totalling 106yrs 10 months, plus others. ----
-    charged = [d for d in created if d.charges > 0]
-    terms = _spread(rng, TARGETS["sentence_months"], CUSTODIAL_RESULTS, minimum=6)
-    for n, months in enumerate(terms):
-        d = charged[n % len(charged)]
-        who = rng.choice(list(d.nominals.all()) or nominals)
+
+def _sentences(
+    rng: random.Random,
+    done: list[tuple[Disruption, Any]],
+    total_months: int,
+    count: int,
+    nominals: list[Nominal],
+    story_end: datetime.date,
+) -> None:
+    """`count` custodial sentences totalling `total_months`, on the charged disruptions."""
+    charged = [(d, author) for d, author in done if d.charges > 0]
+    for n, months in enumerate(_spread(rng, total_months, count, minimum=6)):
+        d, author = charged[n % len(charged)]
         court_results.court_result_add(
-            actor=officers[n % 2],
+            actor=author,
             disruption=d,
-            nominal=who,
+            nominal=rng.choice(list(d.nominals.all()) or nominals),
             offences=rng.choice(
                 [
                     "Possession with intent to supply class A",
@@ -611,6 +653,130 @@ def seed(stdout: TextIO, story_end: datetime.date) -> None:
             sentence_months=months % 12,
             result_date=min(d.date + datetime.timedelta(days=rng.randint(30, 200)), story_end),
         )
+
+
+@transaction.atomic
+def seed(stdout: TextIO, story_end: datetime.date) -> None:
+    if Operation.objects.filter(name=OPERATION_NAME).exists():
+        stdout.write("disruptions: story already seeded\n")
+        return
+    if story_end > timezone.localdate():
+        raise ValueError("The story cannot end in the future: disruptions are never future-dated.")
+    rng = random.Random(20221031)
+    start, end = nine_month_period(story_end)
+    central, clgts = _structure()
+    # The Central CLGT commenced with the period (February 2022 for a story ending in October).
+    Team.objects.filter(pk=central.pk).update(formed_on=start)
+    officers = [
+        _officer(Role.CLGT_OFFICER, central, "demo.central1", "Priya", "Hallam", Rank.DC),
+        _user("demo.central2", "Owen", "Brackley", Role.CLGT_OFFICER, central, Rank.PC),
+    ]
+    supervisor = _user("demo.central.ds", "Helen", "Marsh", Role.SUPERVISOR, central, Rank.DS)
+    clgt_officer = {
+        team.pk: _officer(
+            Role.CLGT_OFFICER, team, f"demo.clgt.{team.code.lower()}", "Sam", "Okafor", Rank.DC
+        )
+        for team in clgts
+    }
+    lines = _lines(rng, 30, start)
+    nominals = _nominals(rng, 40)
+    lines_of: dict[int | None, list[CountyLine]] = {}
+    for line in lines:
+        lines_of.setdefault(line.division_id, []).append(line)
+    clgt_of = {team.division_id: team for team in clgts}
+
+    # --- The intensification week, worked by the divisional CLGTs, inside the table. -------
+    op_arrests = _spread(rng, OPERATION["arrests"], OPERATION["lines"])
+    op_charges = _spread(rng, OPERATION["charges"], OPERATION["lines"])
+    op_handsets = _spread(rng, OPERATION["handsets"], OPERATION["lines"])
+    op_warrants = sum(1 for n in op_arrests if n)
+    week_start, week_end = intensification_week(story_end)
+    operation = operations.operation_create(
+        actor=supervisor,
+        name=OPERATION_NAME,
+        start_date=week_start,
+        end_date=week_end,
+        teams=clgts,
+        description="A national week of action against county lines, led locally by the CLGTs.",
+    )
+    for n, line in enumerate(lines[: OPERATION["lines"]]):
+        team = clgt_of.get(line.division_id) or clgts[n % len(clgts)]
+        author = clgt_officer[team.pk]
+        tactic = Tactic.WARRANT if op_arrests[n] else Tactic.DEAL_LINE_CLOSURE
+        d = disruption_services.disruption_create(
+            actor=author,
+            values={
+                "date": _date(rng, week_start, week_end),
+                "team": team,
+                "operation": operation,
+                "strand": Strand.PURSUE,
+                "tactic": tactic,
+                "narrative": _NARRATIVES[tactic].format(brand=line.name),
+                "impact_grade": "moderate",
+                "impact_rationale": _RATIONALE["moderate"],
+                "arrests": op_arrests[n],
+                "prisoners_dealt_with": op_arrests[n],
+                "warrants_executed": 1 if op_arrests[n] else 0,
+                "warrant_power": "other" if op_arrests[n] else "",
+                "charges": op_charges[n],
+                "handsets": op_handsets[n],
+            },
+            county_lines=[line],
+        )
+        _approve(d, author, supervisor, rng, story_end)
+
+    # --- The rest of the CLGTs' approved work: the Central CLGT's own figures, and the -----
+    # --- divisional CLGTs' making up the force's table with the week above. -----------------
+    divisional_targets = {
+        "arrests": TARGETS["arrests"] - CENTRAL["arrests"] - OPERATION["arrests"],
+        "prisoners_dealt_with": TARGETS["prisoners_dealt_with"]
+        - CENTRAL["prisoners_dealt_with"]
+        - OPERATION["arrests"],
+        "warrants_executed": TARGETS["warrants_executed"]
+        - CENTRAL["warrants_executed"]
+        - op_warrants,
+        "charges": TARGETS["charges"] - CENTRAL["charges"] - OPERATION["charges"],
+        "weapon_seizures": TARGETS["weapon_seizures"] - CENTRAL["weapon_seizures"],
+    }
+    central_done = _clgt_work(
+        rng,
+        CENTRAL,
+        CENTRAL_APPROVED,
+        start=start,
+        end=end,
+        teams=[central],
+        author_of=lambda i, team: officers[i % 2],
+        lines_for=lambda team: lines,
+        nominals=nominals,
+        supervisor=supervisor,
+        story_end=story_end,
+    )
+    divisional_done = _clgt_work(
+        rng,
+        divisional_targets,
+        DIVISIONAL_APPROVED,
+        start=start,
+        end=end,
+        teams=clgts,
+        author_of=lambda i, team: clgt_officer[team.pk],
+        lines_for=lambda team: lines_of.get(team.division_id) or lines,
+        nominals=nominals,
+        supervisor=supervisor,
+        story_end=story_end,
+    )
+
+    # --- Court results: 28 custodial sentences totalling 106yrs 10 months, plus others. ----
+    central_months = CENTRAL["sentence_months"]
+    _sentences(rng, central_done, central_months, CENTRAL_CUSTODIAL, nominals, story_end)
+    _sentences(
+        rng,
+        divisional_done,
+        TARGETS["sentence_months"] - central_months,
+        CUSTODIAL_RESULTS - CENTRAL_CUSTODIAL,
+        nominals,
+        story_end,
+    )
+    charged = [(d, author) for d, author in divisional_done if d.charges > 0]
     for n, (outcome, kind) in enumerate(
         [
             (CourtOutcome.NON_CUSTODIAL, NonCustodialKind.SUSPENDED),
@@ -618,9 +784,9 @@ def seed(stdout: TextIO, story_end: datetime.date) -> None:
             (CourtOutcome.ACQUITTED, ""),
         ]
     ):
-        d = charged[-(n + 1)]
+        d, author = charged[-(n + 1)]
         court_results.court_result_add(
-            actor=officers[0],
+            actor=author,
             disruption=d,
             nominal=rng.choice(nominals),
             offences="Possession of class A drugs",
@@ -631,12 +797,13 @@ def seed(stdout: TextIO, story_end: datetime.date) -> None:
 
     # --- Around the story: work that does not count. --------------------------------------
     before = add_months(start, -1)
-    for n in range(3):  # approved, but the month before the period
+    for n in range(3):  # approved, but the month before the period (before the Central CLGT)
+        team = clgts[n % len(clgts)]
         d = disruption_services.disruption_create(
-            actor=officers[n % 2],
+            actor=clgt_officer[team.pk],
             values={
                 "date": before + datetime.timedelta(days=3 + 8 * n),
-                "team": central,
+                "team": team,
                 "strand": Strand.PURSUE,
                 "tactic": Tactic.WARRANT,
                 "narrative": "Warrant executed; two arrested.",
@@ -650,7 +817,7 @@ def seed(stdout: TextIO, story_end: datetime.date) -> None:
             },
             county_lines=[lines[n]],
         )
-        _approve(d, officers[n % 2], supervisor, rng, story_end)
+        _approve(d, clgt_officer[team.pk], supervisor, rng, story_end)
     pending = [
         ("draft", "Stop and search of a runner; awaiting custody outcome.", ""),
         ("draft", "Deal line closure requested from the network provider.", ""),
@@ -684,53 +851,9 @@ def seed(stdout: TextIO, story_end: datetime.date) -> None:
         if status == "returned":
             approvals.disruption_return(actor=supervisor, disruption=d, reason=reason)
 
-    # --- The intensification week, worked by the divisional CLGTs. --------------------------
-    week_start = add_months(end, -1)
-    week_start -= datetime.timedelta(days=week_start.weekday())
-    week_start = max(week_start, start)
-    week_end = min(week_start + datetime.timedelta(days=6), end)
-    operation = operations.operation_create(
-        actor=supervisor,
-        name=OPERATION_NAME,
-        start_date=week_start,
-        end_date=week_end,
-        teams=clgts,
-        description="A national week of action against county lines, led locally by the CLGTs.",
-    )
-    arrests = _spread(rng, OPERATION["arrests"], OPERATION["lines"])
-    charges = _spread(rng, OPERATION["charges"], OPERATION["lines"])
-    handsets = _spread(rng, OPERATION["handsets"], OPERATION["lines"])
-    for n, line in enumerate(lines[: OPERATION["lines"]]):
-        team = clgts[n % len(clgts)]
-        author = _officer(
-            Role.CLGT_OFFICER, team, f"demo.clgt.{team.code.lower()}", "Sam", "Okafor", Rank.DC
-        )
-        tactic = Tactic.WARRANT if arrests[n] else Tactic.DEAL_LINE_CLOSURE
-        d = disruption_services.disruption_create(
-            actor=author,
-            values={
-                "date": _date(rng, week_start, week_end),
-                "team": team,
-                "operation": operation,
-                "strand": Strand.PURSUE,
-                "tactic": tactic,
-                "narrative": _NARRATIVES[tactic].format(brand=line.name),
-                "impact_grade": "moderate",
-                "impact_rationale": _RATIONALE["moderate"],
-                "arrests": arrests[n],
-                "prisoners_dealt_with": arrests[n],
-                "warrants_executed": 1 if arrests[n] else 0,
-                "warrant_power": "other" if arrests[n] else "",
-                "charges": charges[n],
-                "handsets": handsets[n],
-            },
-            county_lines=[line],
-        )
-        _approve(d, author, supervisor, rng, story_end)
-
     # --- OCG disruptions: the seed's "72 OCG disruptions in the last 6 months". ----------
     _ocg_story(rng, supervisor, story_end)
     stdout.write(
         f"disruptions: {Disruption.objects.count()} disruptions, operation {OPERATION_NAME!r}; "
-        f"Central CLGT story {start:%d %b %Y} to {end:%d %b %Y}\n"
+        f"CLGT story {start:%d %b %Y} to {end:%d %b %Y}\n"
     )

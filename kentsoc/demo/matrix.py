@@ -1,11 +1,13 @@
 """The matrix part of `seed_demo`, and the story's calendar every demo module lays its data on.
 
 The seed page's figures are dated relative to its publication (October 2022): 37 lines / TRH 571
-"in July", 29 / 365 in October, 85 lines "in July 2020", 50 mapped OCGs after +39% in a year. The
-demo puts them on fixed points before the story's last day D (`StoryCalendar`), so the story
-reads the same whatever D is. Convention: "four months before" is the same day of the month four
-months earlier, clamped to the month's end (D = 2022-10-31 gives 2022-06-30); "a year" and "two
-years" before likewise (2021-10-31, 2020-10-31) — the dates the dashboard itself reads.
+"in July", 29 / 365 in October, 85 lines "in July 2020", 50 mapped OCGs, +39% since the OCGMU
+was formed in September 2021 (its month-end reading, 36). The demo puts them on fixed points
+before the story's last day D (`StoryCalendar`), so the story reads the same whatever D is; the
+OCGMU is formed thirteen months before D's month. Convention: "four months before" is the same
+day of the month four months earlier, clamped to the month's end (D = 2022-10-31 gives
+2022-06-30); "a year" and "two years" before likewise (2021-10-31, 2020-10-31) — the dates the
+dashboard itself reads.
 
 `seed` scores everything the other apps seeded and rebuilds history with `recompute_all(as_of=)`
 over the real records: daily for the last four months (the trend chart), weekly for the year
@@ -45,6 +47,17 @@ class StoryCalendar:
         return add_months(self.end, -12)
 
     @property
+    def ocgmu_formed(self) -> datetime.date:
+        """The OCGMU's formation: the first of the month thirteen months before the end's month
+        (1 Sep 2021 for a story ending 31 Oct 2022)."""
+        return add_months(self.end.replace(day=1), -13)
+
+    @property
+    def ocgmu_reading(self) -> datetime.date:
+        """Its formation month's month-end reading, 36 mapped OCGs: growth counts from here."""
+        return add_months(self.ocgmu_formed, 1) - datetime.timedelta(days=1)
+
+    @property
     def two_years_before(self) -> datetime.date:
         """85 active lines ('July 2020' in the seed; the dashboard compares two years back)."""
         return add_months(self.end, -24)
@@ -65,7 +78,7 @@ def history_dates(story_end: datetime.date, today: datetime.date) -> list[dateti
     while month <= end:
         dates.add(add_months(month, 1) - datetime.timedelta(days=1))
         month = add_months(month, 1)
-    dates |= {story.july, story.year_before, story.two_years_before}
+    dates |= {story.july, story.year_before, story.ocgmu_reading, story.two_years_before}
     return sorted(d for d in dates if add_months(end, -25) <= d <= end and d < today)
 
 

@@ -2,8 +2,10 @@
 
 At the story's last day D there are 50 mapped and scored OCGs, all adopted: 18 managed by LROs on
 Division (the divisions' local teams) and 32 with the Serious Crime Directorate (SOC, Money
-Laundering, MSHT, Financial Investigation, NCA/ERSOU). A year before D there were 36 on the
-matrix (33 of today's 50 plus three since dismantled or archived), so the growth reads +39%.
+Laundering, MSHT, Financial Investigation, NCA/ERSOU). When the OCGMU was formed (the month
+thirteen months before D's: September 2021 for D = 31 Oct 2022) its month-end reading was 36 (33 of
+today's 50 plus three since dismantled or archived), so the growth since inception reads +39%;
+none is mapped between that reading and a year before D, which therefore reads 36 too.
 Around them: nominations, groups in development, two waiting for a supervisor's approval, a
 rejected one, and the group dismantled in September over three days of warrants.
 
@@ -31,7 +33,7 @@ from kentsoc.demo.matrix import StoryCalendar
 from kentsoc.intel.choices import OcgCriterion
 from kentsoc.intel.services.evidence import evidence_add
 from kentsoc.intel.services.records import intelligence_create
-from kentsoc.org.choices import Rank, Role
+from kentsoc.org.choices import Rank, Role, TeamKind
 from kentsoc.org.models import Division, Officer, Team
 from kentsoc.org.services import officer_sync_group
 from ocg.choices import Criminality, MembershipRole, OcgStatus, PlanActionStatus, PlanStrand
@@ -51,7 +53,7 @@ ADOPTED, CLOSED, AWAITING, DEVELOPING, NOMINATED, REJECTED = (
 # Managing teams of the 50 adopted OCGs: (team code, how many). 18 on Division, 32 with SCD.
 DIVISION_SHARE = 6  # per division's local team, three divisions
 SCD_SHARES = [("SOC", 14), ("MLT", 5), ("MSHT", 4), ("FI", 4), ("NCA-ERSOU", 5)]
-ON_MATRIX_A_YEAR_AGO = 33  # of the 50; with the three closed since, 36 a year before D
+ON_MATRIX_AT_INCEPTION = 33  # of the 50; with the three closed since, 36 when the OCGMU formed
 
 # SCD LROs: the org demo has one LRO per division's local team; SCD units have their own.
 SCD_LROS = [
@@ -211,8 +213,10 @@ def plans(story: StoryCalendar, divisions: list[Division], teams: dict[str, Team
         if index < 50:
             team = managing[index]
             division = team.division or divisions[index % len(divisions)]
-            if index < ON_MATRIX_A_YEAR_AGO:
-                nominated = story.days_before(r.randint(440, 900))
+            if index < ON_MATRIX_AT_INCEPTION:
+                # Mapped at least 410 days before D: before the inception reading, however the
+                # months fall (it is at most 397 days before D).
+                nominated = story.days_before(r.randint(470, 900))
                 mapped = nominated + datetime.timedelta(days=r.randint(25, 60))
             else:
                 nominated = story.days_before(r.randint(200, 340))
@@ -424,6 +428,7 @@ def seed(stdout: TextIO, story_end: datetime.date) -> None:
     if len(divisions) != 3 or len(teams) != len(codes):
         stdout.write("  OCGs: skipped (no demo force)\n")
         return
+    Team.objects.filter(kind=TeamKind.OCGMU).update(formed_on=story.ocgmu_formed)
     _scd_lros(teams)
     cast = _cast(teams)
     if cast is None:

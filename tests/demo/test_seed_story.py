@@ -6,7 +6,11 @@ duplicates nothing; one more test seeds a story ending today, the `make run` def
 
 Date convention (kentsoc.demo.matrix.StoryCalendar): "July" is four months before D, "a year"
 and "two years" before are the same day of the month then, clamped to the month's end:
-2022-06-30, 2021-10-31 and 2020-10-31 for D = 2022-10-31.
+2022-06-30, 2021-10-31 and 2020-10-31 for D = 2022-10-31. The OCGMU is formed in the month
+thirteen months before D's (September 2021); OCG growth counts from its month-end reading.
+
+The CLGT figures are read from the API as an officer would: all CLGTs together
+(`?team_kind=clgt`) and the Central CLGT alone (`?team=<id>`), over the nine months to D.
 """
 
 from __future__ import annotations
@@ -17,15 +21,17 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db.models import Sum
 from django.utils import timezone
 
 from countylines.choices import LineStatus
 from countylines.models import CountyLine, CountyLineStatusChange
-from disruptions.models import CourtResult, Disruption, Operation
+from disruptions.models import CourtResult, Disruption, Operation, WeaponSeizure
 from kentsoc.dashboard.board import dashboard_get
 from kentsoc.dashboard.charts import disruption_figures, force_trends
-from kentsoc.dashboard.reports import activity_summary
+from kentsoc.dashboard.reports import nine_month_period
 from kentsoc.demo.countylines import STORY_BRAND, _profile, plan_totals
+from kentsoc.demo.disruptions import OPERATION_NAME, intensification_week
 from kentsoc.demo.matrix import StoryCalendar, history_dates
 from kentsoc.intel.models import DefinitionEvidence, FactorClaim, IntelligenceRecord
 from kentsoc.lifetime.models import CustodyPeriod, Scpo, ScpoBreach, TrainingInput
@@ -36,11 +42,21 @@ from kentsoc.org.models import Division, Team
 from kentsoc.trh.factors import COUNTY_LINE_FACTORS
 from ocg.choices import OcgStatus
 from ocg.models import OCG, Membership, Nominal, OcgStatusChange, PlanAction
+from tests.clients import api, web
 
 D = datetime.date(2022, 10, 31)
 JULY = datetime.date(2022, 6, 30)
 YEAR_BEFORE = datetime.date(2021, 10, 31)
 TWO_YEARS_BEFORE = datetime.date(2020, 10, 31)
+OCGMU_READING = datetime.date(2021, 9, 30)  # "+39% since its inception in September 2021"
+CLGT_TABLE = [
+    {"label": "Arrests", "value": "101"},
+    {"label": "Prisoners dealt with", "value": "101"},
+    {"label": "Warrants executed (Inc S32/18)", "value": "82"},
+    {"label": "Charges-Total", "value": "145"},
+    {"label": "Weapon Seizures", "value": "28"},
+    {"label": "Sentences", "value": "106yrs 10 months"},
+]
 
 DEMO_MODELS = [
     OCG,
@@ -79,6 +95,65 @@ def _counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in DEMO_MODELS}
 
 
+def _assert_clgt_story(user, story_end: datetime.date) -> None:
+    """The CLGT table, the Central CLGT's own figures and the intensification week, from the
+    API, for a story ending on `story_end` (the figures stay, the dates shift)."""
+    client = api(user)
+    start, end = nine_month_period(story_end)
+
+    def report(**scope) -> dict:
+        period = {"from": start.isoformat(), "to": end.isoformat()}
+        response = client.get("/api/reports/activity-summary/", {**period, **scope})
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    # All CLGTs: the three divisional teams and the Central CLGT together.
+    clgts = report(team_kind="clgt")
+    assert clgts["scope"] == "All CLGTs (divisional and Central)"
+    assert clgts["rows"] == CLGT_TABLE
+    assert (clgts["arrests"], clgts["charges"], clgts["weapon_seizures"]) == (101, 145, 28)
+    # "Weapon Seizures" counts seizures; the weapons they found are a figure of their own.
+    in_scope = Disruption.objects.filter(
+        status="approved",
+        date__range=(start, end),
+        team__kind__in=[TeamKind.CLGT, TeamKind.CENTRAL_CLGT],
+    )
+    assert in_scope.filter(weapons__isnull=False).distinct().count() == 28
+    weapons = WeaponSeizure.objects.filter(disruption__in=in_scope).aggregate(n=Sum("count"))["n"]
+    assert clgts["weapons"] == weapons > 28
+    # Every CLGT did some of it, not one team all of it.
+    teams = set(in_scope.values_list("team__kind", "team__division__code"))
+    assert len(teams) == 4
+
+    central_team = Team.objects.get(kind=TeamKind.CENTRAL_CLGT)
+    central = report(team=central_team.pk)
+    assert central["arrests"] == 30
+    assert central["sentences"]["text"] == "9yrs 4 months"
+    assert central["scope"] == "Central CLGT"
+    assert central_team.formed_on == start  # commenced in February 2022
+    assert not Disruption.objects.filter(team=central_team, date__lt=start).exists()
+
+    # The intensification week: in the story's last weeks (October 2022), inside the table.
+    operations = client.get("/api/operations/", {"page_size": 100}).json()["results"]
+    (week,) = [o for o in operations if o["name"] == OPERATION_NAME]
+    assert (week["lines_targeted"], week["arrests"], week["charges"], week["handsets"]) == (
+        25,
+        26,
+        30,
+        10,
+    )
+    week_start, week_end = intensification_week(story_end)
+    assert (week["start_date"], week["end_date"]) == (week_start.isoformat(), week_end.isoformat())
+    worked = client.get("/api/disruptions/", {"operation": week["id"], "page_size": 100}).json()
+    dates = {datetime.date.fromisoformat(d["date"]) for d in worked["results"]}
+    assert worked["count"] == 25
+    assert dates and all(week_start <= d <= week_end for d in dates)
+    assert in_scope.filter(operation_id=week["id"]).count() == 25
+    assert {d.team.kind for d in Disruption.objects.filter(operation_id=week["id"])} == {
+        TeamKind.CLGT
+    }
+
+
 # --- the plan, without the database ------------------------------------------------------------
 
 
@@ -97,7 +172,7 @@ def test_a_line_profile_scores_exactly_its_points(points):
 
 def test_history_covers_the_story_points_and_four_months_daily():
     dates = history_dates(D, datetime.date(2026, 1, 1))
-    assert {JULY, YEAR_BEFORE, TWO_YEARS_BEFORE, D} <= set(dates)
+    assert {JULY, OCGMU_READING, YEAR_BEFORE, TWO_YEARS_BEFORE, D} <= set(dates)
     daily = {D - datetime.timedelta(days=n) for n in range(125)}
     assert daily <= set(dates)
     assert dates == sorted(dates) and min(dates) >= datetime.date(2020, 9, 30)
@@ -115,12 +190,19 @@ def test_seed_demo_tells_the_seed_story_ending_on_the_given_day():
     assert "37 lines / TRH 571 on 2022-06-30" in output
     supervisor = get_user_model().objects.get(username="supervisor.north")
 
-    # OCGs: 50 mapped and scored (18 on Division, 32 with SCD), 36 a year before: +39%.
+    # OCGs: 50 mapped and scored (18 on Division, 32 with SCD); 36 when the OCGMU was formed
+    # in September 2021 (its month-end reading): +39% since inception, not over a rolling year.
     end = ForceSnapshot.objects.get(on=D)
     assert (end.mapped_ocgs, end.ocgs_on_division, end.ocgs_with_scd) == (50, 18, 32)
+    assert ForceSnapshot.objects.get(on=OCGMU_READING).mapped_ocgs == 36
     assert ForceSnapshot.objects.get(on=YEAR_BEFORE).mapped_ocgs == 36
     trends = force_trends(user=supervisor, as_of=D)
-    assert (trends.year_ago_ocgs, trends.latest_ocgs, trends.ocg_growth_percent) == (36, 50, 39)
+    assert trends.ocgmu_formed_on == datetime.date(2021, 9, 1)
+    assert trends.inception.on == OCGMU_READING
+    assert (trends.inception_ocgs, trends.latest_ocgs, trends.ocg_growth_percent) == (36, 50, 39)
+    page = web(supervisor).get("/matrix/", {"as_of": D.isoformat()}).content.decode()
+    assert "+39%</strong> since the OCG Management Unit was formed in September 2021" in page
+    assert "(36 on 30 Sep 2021)" in page
     scored = OCG.objects.filter(status__in=[OcgStatus.MAPPED, OcgStatus.ADOPTED])
     assert scored.count() == 50
     kinds = list(scored.values_list("managing_team__kind", flat=True))
@@ -172,24 +254,14 @@ def test_seed_demo_tells_the_seed_story_ending_on_the_given_day():
     central = Division.objects.get(is_central=True)
     assert any(p.code == central.code and p.count for p in board.rankings.lines)
 
-    # Disruptions: 72 against OCGs in the dashboard's six months; the Central CLGT's table.
+    # Disruptions: 72 against OCGs in the dashboard's six months; all CLGTs' table.
     figures = disruption_figures(user=supervisor, as_of=D)
     assert (figures.date_from, figures.date_to) == (datetime.date(2022, 5, 1), D)
     assert figures.against_ocgs == 72
     assert board.disruptions.against_ocgs == 72
-    summary = activity_summary(
-        date_from=datetime.date(2022, 2, 1),
-        date_to=D,
-        team=Team.objects.get(kind=TeamKind.CENTRAL_CLGT),
-    )
-    assert summary.headline_rows() == [
-        ("Arrests", "101"),
-        ("Prisoners dealt with", "101"),
-        ("Warrants executed (Inc S32/18)", "82"),
-        ("Charges-Total", "145"),
-        ("Weapon Seizures", "28"),
-        ("Sentences", "106yrs 10 months"),
-    ]
+    _assert_clgt_story(supervisor, D)
+    assert nine_month_period(D) == (datetime.date(2022, 2, 1), D)
+    assert intensification_week(D) == (datetime.date(2022, 10, 10), datetime.date(2022, 10, 16))
     assert Disruption.objects.filter(ocgs__status=OcgStatus.DISMANTLED).count() >= 3
     assert Disruption.objects.filter(ocgs__isnull=False, county_lines__isnull=False).exists()
 
@@ -238,7 +310,10 @@ def test_a_story_ending_today_reads_the_same_figures_now():
     assert (totals.active_lines, totals.total_trh) == (29, 365)
     assert (totals.mapped_ocgs, totals.ocgs_on_division, totals.ocgs_with_scd) == (50, 18, 32)
     assert board.trends.ocg_growth_percent == 39
+    assert board.trends.inception_ocgs == 36
+    assert board.trends.inception.on == story.ocgmu_reading
     assert board.disruptions.against_ocgs == 72
+    _assert_clgt_story(supervisor, today)
 
 
 @pytest.mark.django_db
