@@ -33,7 +33,7 @@ QUERY_BUDGETS: dict[tuple[str, str], int] = {
     ("/lifetime/in-prison/", "coordinator"): 9,
     ("/lifetime/untrained-lros/", "coordinator"): 8,
     ("/lifetime/training/", "coordinator"): 6,
-    ("/matrix/", "supervisor"): 24,
+    ("/matrix/", "supervisor"): 25,
     ("/audit/", "auditor"): 10,
     # API lists
     ("/api/ocgs/", "supervisor"): 12,
