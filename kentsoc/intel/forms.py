@@ -88,6 +88,8 @@ class IntelligenceRecordForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        # Required for handling code C (its hint says so): not shown as "(optional)".
+        self.fields["handling_conditions"].conditionally_required = True
         if not conditions_readable:
             # The text must not reach this user's browser, and they may not change the code.
             del self.fields["handling_conditions"]

@@ -113,3 +113,10 @@ def test_an_edit_shows_every_error_at_once(analyst, force):
     assert "Choose at least one subject" in html
     record.refresh_from_db()
     assert record.summary
+
+
+def test_the_handling_conditions_are_not_offered_as_optional(analyst):
+    html = web(analyst).get("/intelligence/new/").content.decode()
+    label = html.split('<label for="id_handling_conditions">', 1)[1].split("</label>", 1)[0]
+    assert "(optional)" not in label
+    assert "Required for handling code C." in _field(html, "handling_conditions")
