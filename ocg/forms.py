@@ -7,9 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from kentsoc.limits import HAPPENED, LONG_TEXT, PLANNED, REASON_TEXT
 from kentsoc.org.models import Division
+from kentsoc.web.coerce import as_id
 from ocg.choices import (
     ClosingStatus,
     Criminality,
@@ -25,12 +27,19 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class _IdChoice(forms.ModelChoiceField):
-    """A select of records whose cleaned value is the chosen record's id: the service looks the
-    record up and checks it itself."""
+    """A select offering the records the service accepts, whose cleaned value is the posted id.
+    The form does not refuse an id it did not offer: the service does, in the words the API
+    gives for the same id, so the page and the API refuse alike."""
 
     def clean(self, value: Any) -> int | None:
-        chosen = super().clean(value)
-        return chosen.pk if chosen is not None else None
+        if value in self.empty_values:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return None
+        pk = as_id(value)
+        if pk is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return pk
 
 
 class NominateForm(forms.Form):
@@ -110,22 +119,17 @@ class _UserChoice(_IdChoice):
 
 class AdoptForm(forms.Form):
     # The choices are the service's own rule (adoptable_teams, lro_candidates): nothing offered
-    # is then refused.
+    # is then refused, and anything else is refused by the service.
     managing_team = _IdChoice(
         queryset=adoptable_teams(),
         empty_label="Choose a team",
         help_text="SOC, a Division local team, MLT, MSHT, FI or NCA/ERSOU.",
-        error_messages={"invalid_choice": "That team cannot manage OCGs: choose one listed."},
     )
     lead_responsible_officer = _UserChoice(
         queryset=lro_candidates(),
         empty_label="Choose an officer",
         label="Lead Responsible Officer",
         help_text="A Lead Responsible Officer of a team that may manage OCGs.",
-        error_messages={
-            "invalid_choice": "That officer is not a Lead Responsible Officer of a team that may "
-            "manage OCGs: choose one listed."
-        },
     )
 
 

@@ -369,7 +369,7 @@ def test_adopt_form_neither_offers_nor_takes_an_lro_of_a_team_without_permission
     assert response.status_code == 400
     content = response.content.decode()
     field_html = content.split('id="field-lead_responsible_officer"', 1)[1]
-    assert "of a team that may manage OCGs" in field_html.split("</div>", 1)[0]
+    assert "a team without permission to manage OCGs" in field_html.split("</div>", 1)[0]
     assert OCG.objects.get(pk=mapped_ocg.pk).status == OcgStatus.MAPPED
 
 
