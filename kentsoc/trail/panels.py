@@ -18,28 +18,41 @@ from kentsoc.dates import today
 from kentsoc.web.home import Panel
 
 READS = [AuditAction.VIEW, AuditAction.LIST, AuditAction.SEARCH]
-# (key, label, filter on the events, the Audit page's query for the same events)
-FIGURES: list[tuple[str, str, Q, dict[str, str]]] = [
+# (key, (one, many), filter on the events, the Audit page's query for the same events)
+FIGURES: list[tuple[str, tuple[str, str], Q, dict[str, str]]] = [
     (
         "people_at_risk",
-        "reads of people at risk (children and vulnerable adults)",
+        (
+            "read of a person at risk (child or vulnerable adult)",
+            "reads of people at risk (children and vulnerable adults)",
+        ),
         Q(object_type="countylines.personatrisk", action__in=READS),
         {"object_type": "countylines.personatrisk"},
     ),
     (
         "intelligence",
-        "reads of intelligence records",
+        ("read of an intelligence record", "reads of intelligence records"),
         Q(object_type="intel.intelligencerecord", action__in=READS),
         {"object_type": "intel.intelligencerecord"},
     ),
-    ("exports", "exports", Q(action=AuditAction.EXPORT), {"action": AuditAction.EXPORT}),
+    (
+        "exports",
+        ("export", "exports"),
+        Q(action=AuditAction.EXPORT),
+        {"action": AuditAction.EXPORT},
+    ),
     (
         "failed_logins",
-        "refused sign-ins (wrong password or code)",
+        ("refused sign-in (wrong password or code)", "refused sign-ins (wrong password or code)"),
         Q(action=AuditAction.LOGIN_FAILED),
         {"action": AuditAction.LOGIN_FAILED},
     ),
-    ("deletions", "deletions", Q(action=AuditAction.DELETE), {"action": AuditAction.DELETE}),
+    (
+        "deletions",
+        ("deletion", "deletions"),
+        Q(action=AuditAction.DELETE),
+        {"action": AuditAction.DELETE},
+    ),
 ]
 
 
@@ -58,8 +71,12 @@ def auditor_panel(user: Any) -> Panel | None:
         template="trail/panels/auditor.html",
         context={
             "figures": [
-                (counts[key], label, f"{base}?{urlencode({**query, **on_day})}")
-                for key, label, _, query in FIGURES
+                (
+                    counts[key],
+                    words[0] if counts[key] == 1 else words[1],
+                    f"{base}?{urlencode({**query, **on_day})}",
+                )
+                for key, words, _, query in FIGURES
             ],
             "today_url": f"{base}?{urlencode(on_day)}",
             "audit_url": base,

@@ -35,6 +35,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 IMG_DIR = Path(__file__).resolve().parents[2] / "docs" / "guides" / "img"
 WRITE = os.environ.get("GUIDE_SHOTS") == "1"
+# A folder for the home pages at phone width, to look at while changing them (not kept).
+PHONE_DIR = os.environ.get("GUIDE_PHONE_SHOTS", "")
 
 # role -> [(page, path)]; a path in braces is filled from the world below.
 JOURNEYS: dict[str, list[tuple[str, str]]] = {
@@ -137,6 +139,14 @@ def test_each_roles_guide_journey_renders(request, signed_in, world, role):
         if WRITE:
             IMG_DIR.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(IMG_DIR / f"{role}-{name}.png"))
+    # The home page's panels fit a phone: nothing wider than the screen.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"{role}'s home is {width} px wide at 390 px"
+    if PHONE_DIR:
+        page.screenshot(path=str(Path(PHONE_DIR) / f"{role}-home-390.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
     # The guide itself, from the home page's link, with its pictures loaded.
     page.goto("/")
     page.click("[data-testid=your-guide]")

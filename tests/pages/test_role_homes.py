@@ -78,7 +78,7 @@ def test_auditor_home_counts_today_and_links_the_filtered_audit_page(auditor, su
     audit_record(actor=None, action=AuditAction.LOGIN_FAILED, actor_username="someone")
     page = _home(auditor)
     assert 'data-testid="panel-auditor"' in page
-    assert "refused sign-ins" in page
+    assert "<strong>1</strong> refused sign-in (wrong" in page
     assert "action=login_failed&amp;date_after=" in page
     assert "object_type=countylines.personatrisk" in page
 
