@@ -761,13 +761,14 @@ def test_disruption_journey_and_activity_summary(force, clgt_officer, supervisor
     scopes = [{"team": str(team.pk)}, {"team": "CLGT-N"}, {"division": str(north.pk)}]
     for scope in [*scopes, {"division": "NORTH"}, {}]:
         summary = ok(clgt.get("/api/reports/activity-summary/", **period, **scope))
-        # 5yrs 11 months + 3 months carries into 6yrs 2 months.
+        # 5yrs 11 months + 3 months carries into 6yrs 2 months; one seizure of two weapons.
         assert summary["rows"] == [
             {"label": label, "value": value}
             for label, value in zip(
-                SUMMARY_LABELS, ["2", "2", "1", "3", "2", "6yrs 2 months"], strict=True
+                SUMMARY_LABELS, ["2", "2", "1", "3", "1", "6yrs 2 months"], strict=True
             )
         ], scope
+        assert summary["weapons"] == 2
         assert (summary["handsets"], summary["cash_seized"]) == (3, "1250.00")
     elsewhere = ok(
         clgt.get(
