@@ -21,7 +21,10 @@ from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_record, audit_view
 from kentsoc.matrix.recompute import recompute_all
 from ocg.choices import OcgStatus
+from tests.e2e.axe import axe_violations, describe
+from tests.e2e.conftest import login
 from tests.factories import (
+    TEST_PASSWORD,
     days_ago,
     evidence_all,
     make_disruption,
@@ -35,8 +38,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 IMG_DIR = Path(__file__).resolve().parents[2] / "docs" / "guides" / "img"
 WRITE = os.environ.get("GUIDE_SHOTS") == "1"
-# A folder for the home pages at phone width, to look at while changing them (not kept).
-PHONE_DIR = os.environ.get("GUIDE_PHONE_SHOTS", "")
+# A folder for the pictures not kept in the guides, to look at while changing the pages: each
+# home at phone width and the guide page itself.
+LOOK_DIR = os.environ.get("GUIDE_LOOK_SHOTS", "")
 
 # role -> [(page, path)]; a path in braces is filled from the world below.
 JOURNEYS: dict[str, list[tuple[str, str]]] = {
@@ -129,9 +133,21 @@ def world(force, lro, clgt_officer, supervisor):
     }
 
 
+@pytest.fixture
+def axe_page(browser, live_server):
+    """A page axe-core can run in (bypass_csp: pages forbid inline scripts)."""
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, bypass_csp=True
+    )
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.mark.parametrize("role", list(JOURNEYS))
-def test_each_roles_guide_journey_renders(request, signed_in, world, role):
-    page = signed_in(request.getfixturevalue(role))
+def test_each_roles_guide_journey_renders(request, axe_page, world, role):
+    page = axe_page
+    login(page, request.getfixturevalue(role).username, TEST_PASSWORD)
     for name, path in JOURNEYS[role]:
         response = page.goto(path.format(**world))
         assert response is not None and response.ok, f"{role} {name}: {path}"
@@ -144,8 +160,9 @@ def test_each_roles_guide_journey_renders(request, signed_in, world, role):
     page.goto("/")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"{role}'s home is {width} px wide at 390 px"
-    if PHONE_DIR:
-        page.screenshot(path=str(Path(PHONE_DIR) / f"{role}-home-390.png"), full_page=True)
+    assert not (found := axe_violations(page)), describe(found)
+    if LOOK_DIR:
+        page.screenshot(path=str(Path(LOOK_DIR) / f"{role}-home-390.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
     # The guide itself, from the home page's link, with its pictures loaded.
     page.goto("/")
@@ -157,3 +174,7 @@ def test_each_roles_guide_journey_renders(request, signed_in, world, role):
         ".filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)"
     )
     assert not broken, broken
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280, "the guide overflows"
+    if LOOK_DIR:
+        page.screenshot(path=str(Path(LOOK_DIR) / f"{role}-guide.png"), full_page=True)
+    assert not (found := axe_violations(page)), describe(found)
