@@ -25,7 +25,8 @@ from typing import Any, TextIO
 from django.db import transaction
 from django.utils import timezone
 
-from disruptions import services as disruption_services
+from disruptions.services import approvals
+from disruptions.services import disruptions as disruption_services
 from kentsoc.dates import add_months
 from kentsoc.demo.matrix import StoryCalendar
 from kentsoc.lifetime.choices import Audience, ConditionKind, CustodyEventKind, Partner
@@ -88,7 +89,7 @@ def _people(count: int) -> list[Nominal]:
 
 def _approve(disruption: Any, author: Any, supervisor: Any) -> None:
     disruption_services.disruption_submit(actor=author, disruption=disruption)
-    disruption_services.disruption_approve(actor=supervisor, disruption=disruption)
+    approvals.disruption_approve(actor=supervisor, disruption=disruption)
 
 
 def _sentence(actor: Any, nominal: Nominal, on: datetime.date, prison: str) -> Any:
