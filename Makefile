@@ -57,6 +57,7 @@ PYTEST_WORKERS ?= 4
 test: $(STAMP) check-services chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(TEST_ENV) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(ARGS)
 
 # The suite without the lint step, for quick runs: make pytest ARGS="tests/ocg -x"
