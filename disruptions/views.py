@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from disruptions import selectors
@@ -30,7 +29,7 @@ from disruptions.services import disruptions as disruption_services
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_read, audit_view
 from kentsoc.web.coerce import as_id
-from kentsoc.web.forms import apply_service_errors, check_the_rest, form_post, posted
+from kentsoc.web.forms import apply_service_errors, check_the_rest, form_post, posted, safe_next
 from kentsoc.web.generic import FilteredListView
 
 VIEW = "disruptions.view_disruption"
@@ -293,13 +292,7 @@ def _decision_response(
             {"d": disruption, "message": message, "error": error},
         )
     (messages.error if error else messages.success)(request, message)
-    target = request.POST.get("next", "")
-    # Only back to a page of this site: never an open redirect.
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = reverse("disruptions:detail", args=[disruption.pk])
-    return redirect(target)
+    return redirect(safe_next(request) or reverse("disruptions:detail", args=[disruption.pk]))
 
 
 @login_required

@@ -11,7 +11,6 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from countylines import search as subject_finder
 from countylines.models import CountyLine
@@ -50,7 +49,7 @@ from kentsoc.intel.tables import (
     unscorable_reason,
 )
 from kentsoc.web.coerce import as_id
-from kentsoc.web.forms import apply_service_errors, check_the_rest, form_post, posted
+from kentsoc.web.forms import apply_service_errors, check_the_rest, form_post, posted, safe_next
 from kentsoc.web.generic import FilteredListView
 from ocg.models import OCG
 from ocg.search import nominal_search
@@ -85,15 +84,6 @@ class IntelligenceListView(FilteredListView):
         ),
         ("Owning team", "owning_team.name"),
     ]
-
-
-def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return ""
 
 
 def _preselected(request: HttpRequest) -> dict[str, list[int]]:
@@ -192,7 +182,7 @@ def _render_form(
             "record": record,
             "selected_subjects": _selected_subjects(request.user, ids),
             "search_results": found,
-            "next": _safe_next(request),
+            "next": safe_next(request),
         },
         status=status,
     )
@@ -250,7 +240,7 @@ def record_create(request: HttpRequest) -> HttpResponse:
         form.add_service_errors(error)
         return _render_form(request, form, ids, status=400)
     messages.success(request, f"Intelligence record {record.reference} saved.")
-    return redirect(_safe_next(request) or reverse("intel:detail", args=[record.pk]))
+    return redirect(safe_next(request) or reverse("intel:detail", args=[record.pk]))
 
 
 @login_required
@@ -315,7 +305,7 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_service_errors(error)
         return _render_form(request, form, ids, record=record, status=400)
     messages.success(request, f"Intelligence record {record.reference} saved.")
-    return redirect(_safe_next(request) or reverse("intel:detail", args=[record.pk]))
+    return redirect(safe_next(request) or reverse("intel:detail", args=[record.pk]))
 
 
 @login_required
@@ -535,7 +525,7 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             form,
             withdraw,
-            then=_safe_next(request) or subject_url(subject) or "intel:list",
+            then=safe_next(request) or subject_url(subject) or "intel:list",
         )
         if done:
             return done
@@ -543,6 +533,6 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "intel/evidence_remove.html",
-        {"form": form, "item": item, "subject": subject, "next": _safe_next(request)},
+        {"form": form, "item": item, "subject": subject, "next": safe_next(request)},
         status=status,
     )
