@@ -5,11 +5,13 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q, QuerySet
 
+from countylines.pickers import county_line_filter, ocg_filter
 from disruptions.choices import CourtOutcome, DisruptionStatus, ImpactGrade, Strand, Tactic
 from disruptions.models import CourtResult, Disruption, Operation
 from disruptions.selectors import in_division
 from kentsoc.org.models import Division, Team
 from kentsoc.web.pickers import PickerFilterSet, PickerWidget
+from ocg.pickers import nominal_filter
 
 
 class DisruptionFilterSet(PickerFilterSet):
@@ -25,21 +27,9 @@ class DisruptionFilterSet(PickerFilterSet):
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="From")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="To")
     operation = django_filters.ModelChoiceFilter(queryset=Operation.objects.all())
-    ocg = django_filters.NumberFilter(
-        field_name="ocgs", label="OCG", widget=PickerWidget("ocg"), help_text="Name or reference"
-    )
-    county_line = django_filters.NumberFilter(
-        field_name="county_lines",
-        label="County line",
-        widget=PickerWidget("county-line"),
-        help_text="Name, reference or deal-line number",
-    )
-    nominal = django_filters.NumberFilter(
-        field_name="nominals",
-        label="Person (nominal)",
-        widget=PickerWidget("nominal"),
-        help_text="Name, alias or reference",
-    )
+    ocg = ocg_filter("ocgs")
+    county_line = county_line_filter("county_lines")
+    nominal = nominal_filter("nominals")
     officer = django_filters.NumberFilter(
         field_name="officer",
         label="Officer",
@@ -70,12 +60,7 @@ class CourtResultFilterSet(PickerFilterSet):
         widget=PickerWidget("disruption"),
         help_text="Reference, or the OCG or county line it was against",
     )
-    nominal = django_filters.NumberFilter(
-        field_name="nominal",
-        label="Person (nominal)",
-        widget=PickerWidget("nominal"),
-        help_text="Name, alias or reference",
-    )
+    nominal = nominal_filter("nominal")
 
     class Meta:
         model = CourtResult

@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import django_filters
+
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_read
-from kentsoc.web.pickers import Choice, Picker, register_picker
+from kentsoc.web.pickers import Choice, Picker, PickerWidget, register_picker
 from ocg import selectors
 from ocg.models import Nominal
 
@@ -60,4 +62,14 @@ def register() -> None:
             label=label,
             permission="ocg.view_nominal",
         )
+    )
+
+
+def nominal_filter(field_name: str) -> django_filters.NumberFilter:
+    """The person picker of a list filter, saying what the nominal search finds."""
+    return django_filters.NumberFilter(
+        field_name=field_name,
+        label="Person (nominal)",
+        widget=PickerWidget("nominal"),
+        help_text="Name, alias or reference",
     )

@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 
+from countylines.pickers import county_line_filter, ocg_filter
 from kentsoc.intel.choices import (
     HandlingCode,
     IntelligenceAssessment,
@@ -14,8 +15,9 @@ from kentsoc.intel.choices import (
 from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.trh.choices import UNSCORABLE_ASSESSMENTS, UNSCORABLE_SOURCES
 from kentsoc.trh.factors import claimable_factors
-from kentsoc.web.pickers import PickerFilterSet, PickerWidget
+from kentsoc.web.pickers import PickerFilterSet
 from kentsoc.web.widgets import DatePairWidget
+from ocg.pickers import nominal_filter
 
 _YES_NO = forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")])
 
@@ -41,21 +43,9 @@ class IntelligenceRecordFilterSet(PickerFilterSet):
         label="Information date (from – to)",
         widget=DatePairWidget("Information date"),
     )
-    ocg = django_filters.NumberFilter(
-        field_name="ocgs", label="OCG", widget=PickerWidget("ocg"), help_text="Name or reference"
-    )
-    county_line = django_filters.NumberFilter(
-        field_name="county_lines",
-        label="County line",
-        widget=PickerWidget("county-line"),
-        help_text="Name, reference or deal-line number",
-    )
-    nominal = django_filters.NumberFilter(
-        field_name="nominals",
-        label="Person (nominal)",
-        widget=PickerWidget("nominal"),
-        help_text="Name, alias or reference",
-    )
+    ocg = ocg_filter("ocgs")
+    county_line = county_line_filter("county_lines")
+    nominal = nominal_filter("nominals")
     factor = django_filters.ChoiceFilter(
         choices=_factor_choices, method="filter_factor", label="Claims factor"
     )
