@@ -78,3 +78,9 @@ def test_a_guide_cannot_inject_markup(tmp_path, monkeypatch):
     html = guides.guide_html("analyst")
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert 'href="javascript:' not in html
+
+
+def test_make_guides_retakes_the_screenshots_with_the_journey_walk():
+    makefile = (guides.guides_dir().parents[1] / "Makefile").read_text(encoding="utf-8")
+    target = makefile.split("\nguides:", 1)[1].split("\n\n", 1)[0]
+    assert "GUIDE_SHOTS=1" in target and "tests/e2e/test_guides.py" in target
