@@ -12,6 +12,7 @@ from countylines.choices import (
     PersonKind,
     ReferralAgency,
 )
+from kentsoc.audit.models import ReviewedRecord
 from kentsoc.org.choices import Role, TeamKind
 from kentsoc.org.scoping import Access, ScopedQuerySet
 
@@ -34,7 +35,7 @@ class CountyLineQuerySet(ScopedQuerySet):
         return self.annotate(effective_division_id=Coalesce("flexed_division_id", "division_id"))
 
 
-class CountyLine(models.Model):
+class CountyLine(ReviewedRecord):
     reference = models.CharField(max_length=16, unique=True, null=True, blank=True)
     name = models.CharField(max_length=80, help_text='The brand, e.g. "BLAZE"')
     exporting_area = models.CharField(max_length=120, help_text="e.g. a London borough")
@@ -68,13 +69,6 @@ class CountyLine(models.Model):
     closure_reason = models.TextField(blank=True)
     handsets_seized = models.PositiveIntegerField(default=0)
     score_stale_since = models.DateTimeField(null=True, blank=True, db_index=True)
-    review_date = models.DateField(null=True, blank=True, help_text="MOPI review due")
-    version = models.PositiveIntegerField(default=1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = CountyLineQuerySet.as_manager()
 
@@ -334,7 +328,7 @@ class PersonAtRiskQuerySet(ScopedQuerySet):
         return self.none() if visible is None else self.filter(visible)
 
 
-class PersonAtRisk(models.Model):
+class PersonAtRisk(ReviewedRecord):
     """A child or vulnerable adult at risk of exploitation by a line (recorded by CLIOs)."""
 
     county_line = models.ForeignKey(
@@ -350,13 +344,6 @@ class PersonAtRisk(models.Model):
         max_length=20, choices=EngagementStatus.choices, default=EngagementStatus.NOT_YET_CONTACTED
     )
     notes = models.TextField(blank=True)
-    review_date = models.DateField(null=True, blank=True, help_text="MOPI review due")
-    version = models.PositiveIntegerField(default=1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = PersonAtRiskQuerySet.as_manager()
 

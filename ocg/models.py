@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from kentsoc.audit.models import ReviewedRecord
 from kentsoc.org.choices import Role
 from kentsoc.org.scoping import Access, ScopedQuerySet
 from ocg.choices import (
@@ -75,7 +76,7 @@ class CriminalityType(models.Model):
         return self.label
 
 
-class Nominal(models.Model):
+class Nominal(ReviewedRecord):
     """A person of interest. Shared by OCGs, county lines and disruptions."""
 
     reference = models.CharField(max_length=16, unique=True, null=True, blank=True)
@@ -86,13 +87,6 @@ class Nominal(models.Model):
     custody_status = models.CharField(
         max_length=16, choices=CustodyStatus.choices, default=CustodyStatus.AT_LIBERTY
     )
-    review_date = models.DateField(null=True, blank=True, help_text="MOPI review due")
-    version = models.PositiveIntegerField(default=1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = NominalQuerySet.as_manager()
 
@@ -114,7 +108,7 @@ class Nominal(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
 
-class OCG(models.Model):
+class OCG(ReviewedRecord):
     reference = models.CharField(max_length=16, unique=True, null=True, blank=True)
     name = models.CharField(max_length=120)
     status = models.CharField(max_length=16, choices=OcgStatus.choices, default=OcgStatus.NOMINATED)
@@ -144,13 +138,6 @@ class OCG(models.Model):
     mapping_submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    review_date = models.DateField(null=True, blank=True, help_text="MOPI review due")
-    version = models.PositiveIntegerField(default=1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = OcgQuerySet.as_manager()
 

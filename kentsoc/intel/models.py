@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from kentsoc.audit.models import ReviewedRecord
 from kentsoc.intel.choices import (
     CountyLineCriterion,
     HandlingCode,
@@ -35,7 +36,7 @@ class IntelligenceRecordQuerySet(ScopedQuerySet):
         )
 
 
-class IntelligenceRecord(models.Model):
+class IntelligenceRecord(ReviewedRecord):
     reference = models.CharField(max_length=20, unique=True, null=True, blank=True)
     rms_reference = models.CharField(
         max_length=40, blank=True, help_text="Force records system number, e.g. an Athena number"
@@ -58,13 +59,6 @@ class IntelligenceRecord(models.Model):
     )
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_reason = models.TextField(blank=True)
-    review_date = models.DateField(null=True, blank=True, help_text="MOPI review due")
-    version = models.PositiveIntegerField(default=1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = IntelligenceRecordQuerySet.as_manager()
 
