@@ -23,6 +23,7 @@ from kentsoc.intel.models import FactorClaim, IntelligenceRecord
 from kentsoc.matrix import ranking
 from kentsoc.matrix.models import RankHistory, Score
 from kentsoc.matrix.services import (
+    SCORE_FIELDS,
     claims_from_rows,
     force_snapshot_save,
     score_differs,
@@ -179,20 +180,7 @@ def _history_rows(
 
 def _write_current_scores(results: list[tuple[str, int, ScoreResult]], as_of: datetime.date) -> int:
     current: dict[tuple[str, int], dict] = {}
-    fields = (
-        "id",
-        "county_line_id",
-        "ocg_id",
-        "matrix_version",
-        "total",
-        "threat",
-        "risk",
-        "harm",
-        "breakdown",
-        "confidence",
-        "tier",
-        "newest_intelligence_on",
-    )
+    fields = ("id", "county_line_id", "ocg_id", *SCORE_FIELDS)
     for row in Score.objects.filter(is_current=True).values(*fields).iterator(chunk_size=5000):
         if row["county_line_id"]:
             current[("county_line", row["county_line_id"])] = row

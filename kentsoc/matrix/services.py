@@ -113,7 +113,8 @@ def ocg_inputs(ocg: OCG, as_of: datetime.date) -> OcgInputs:
 
 # --- storing ------------------------------------------------------------------------------------
 
-_COMPARED = (
+# What a score is: a new Score is written only when one of these differs from the current one.
+SCORE_FIELDS = (
     "matrix_version",
     "total",
     "threat",
@@ -130,7 +131,7 @@ def score_differs(current: dict | Score | None, result: ScoreResult) -> bool:
     if current is None:
         return True
     get = current.get if isinstance(current, dict) else partial(getattr, current)
-    return any(get(name) != getattr(result, name) for name in _COMPARED)
+    return any(get(name) != getattr(result, name) for name in SCORE_FIELDS)
 
 
 def score_from_result(
@@ -140,7 +141,7 @@ def score_from_result(
         **{f"{subject_field}_id": subject_id},
         as_of=as_of,
         is_current=True,
-        **{name: getattr(result, name) for name in _COMPARED},
+        **{name: getattr(result, name) for name in SCORE_FIELDS},
     )
 
 
