@@ -16,6 +16,28 @@ from kentsoc.audit.models import ReviewedRecord
 from kentsoc.org.choices import Role, TeamKind
 from kentsoc.org.scoping import Access, ScopedQuerySet
 
+# A row about one subject (a score, a ranking, definition evidence) names an OCG or a county line:
+# never both, never neither.
+EXACTLY_ONE_SUBJECT = (Q(ocg__isnull=False) & Q(county_line__isnull=True)) | (
+    Q(ocg__isnull=True) & Q(county_line__isnull=False)
+)
+
+
+def subject_keys(related_name: str) -> tuple[models.ForeignKey, models.ForeignKey]:
+    """Such a row's two keys, in this order: `ocg, county_line = subject_keys("scores")`."""
+    return (
+        models.ForeignKey(
+            "ocg.OCG", on_delete=models.CASCADE, null=True, blank=True, related_name=related_name
+        ),
+        models.ForeignKey(
+            "countylines.CountyLine",
+            on_delete=models.CASCADE,
+            null=True,
+            blank=True,
+            related_name=related_name,
+        ),
+    )
+
 
 class CountyLineQuerySet(ScopedQuerySet):
     def scope(self, access: Access):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from countylines.models import EXACTLY_ONE_SUBJECT, subject_keys
 from kentsoc.audit.models import ReviewedRecord
 from kentsoc.intel.choices import (
     CountyLineCriterion,
@@ -129,16 +130,7 @@ class FactorClaim(models.Model):
 class DefinitionEvidence(models.Model):
     """Evidence that a subject meets one criterion of its definition gate."""
 
-    ocg = models.ForeignKey(
-        "ocg.OCG", on_delete=models.CASCADE, null=True, blank=True, related_name="evidence"
-    )
-    county_line = models.ForeignKey(
-        "countylines.CountyLine",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="evidence",
-    )
+    ocg, county_line = subject_keys("evidence")
     criterion = models.CharField(max_length=40)
     text = models.TextField()
     records = models.ManyToManyField(IntelligenceRecord, related_name="evidence", blank=True)
@@ -158,8 +150,7 @@ class DefinitionEvidence(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(ocg__isnull=False) & Q(county_line__isnull=True))
-                | (Q(ocg__isnull=True) & Q(county_line__isnull=False)),
+                condition=EXACTLY_ONE_SUBJECT,
                 name="%(app_label)s_%(class)s_exactly_one_subject",
             ),
             models.CheckConstraint(

@@ -1,15 +1,11 @@
 from django.db import models
 from django.db.models import F, Q
 
-from countylines.models import CountyLine
+from countylines.models import EXACTLY_ONE_SUBJECT, CountyLine, subject_keys
 from kentsoc.org.choices import Role
 from kentsoc.org.scoping import Access, ScopedQuerySet
 from kentsoc.trh.choices import Confidence, RankedSubject
 from ocg.models import OCG
-
-_EXACTLY_ONE_SUBJECT = (Q(ocg__isnull=False) & Q(county_line__isnull=True)) | (
-    Q(ocg__isnull=True) & Q(county_line__isnull=False)
-)
 
 
 class MatrixQuerySet(ScopedQuerySet):
@@ -24,16 +20,7 @@ class MatrixQuerySet(ScopedQuerySet):
 class Score(models.Model):
     """One computed score of a subject. A new row only when the result changes; history is kept."""
 
-    ocg = models.ForeignKey(
-        "ocg.OCG", on_delete=models.CASCADE, null=True, blank=True, related_name="scores"
-    )
-    county_line = models.ForeignKey(
-        "countylines.CountyLine",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="scores",
-    )
+    ocg, county_line = subject_keys("scores")
     matrix_version = models.CharField(max_length=16)
     total = models.PositiveIntegerField()
     threat = models.PositiveIntegerField()
@@ -57,7 +44,7 @@ class Score(models.Model):
         get_latest_by = "computed_at"
         constraints = [
             models.CheckConstraint(
-                condition=_EXACTLY_ONE_SUBJECT, name="%(app_label)s_%(class)s_one_subject"
+                condition=EXACTLY_ONE_SUBJECT, name="%(app_label)s_%(class)s_one_subject"
             ),
             models.CheckConstraint(
                 condition=Q(total=F("threat") + F("risk") + F("harm")),
@@ -95,16 +82,7 @@ class Ranking(models.Model):
     """The current rank of a subject within one partition (a division, or FORCE for OCGs)."""
 
     subject_type = models.CharField(max_length=16, choices=RankedSubject.choices())
-    ocg = models.ForeignKey(
-        "ocg.OCG", on_delete=models.CASCADE, null=True, blank=True, related_name="rankings"
-    )
-    county_line = models.ForeignKey(
-        "countylines.CountyLine",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="rankings",
-    )
+    ocg, county_line = subject_keys("rankings")
     partition = models.CharField(max_length=16, help_text="Division code, or FORCE")
     division = models.ForeignKey(
         "org.Division", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -122,7 +100,7 @@ class Ranking(models.Model):
         ordering = ["subject_type", "partition", "rank"]
         constraints = [
             models.CheckConstraint(
-                condition=_EXACTLY_ONE_SUBJECT, name="%(app_label)s_%(class)s_one_subject"
+                condition=EXACTLY_ONE_SUBJECT, name="%(app_label)s_%(class)s_one_subject"
             ),
             models.CheckConstraint(
                 condition=Q(rank__gte=1), name="%(app_label)s_%(class)s_rank_positive"
@@ -156,12 +134,7 @@ class RankHistory(models.Model):
 
     on = models.DateField()
     subject_type = models.CharField(max_length=16, choices=RankedSubject.choices())
-    ocg = models.ForeignKey(
-        "ocg.OCG", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    county_line = models.ForeignKey(
-        "countylines.CountyLine", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
+    ocg, county_line = subject_keys("+")
     partition = models.CharField(max_length=16)
     rank = models.PositiveIntegerField()
     total = models.PositiveIntegerField()
@@ -173,7 +146,7 @@ class RankHistory(models.Model):
         verbose_name_plural = "rank history"
         constraints = [
             models.CheckConstraint(
-                condition=_EXACTLY_ONE_SUBJECT, name="%(app_label)s_%(class)s_one_subject"
+                condition=EXACTLY_ONE_SUBJECT, name="%(app_label)s_%(class)s_one_subject"
             ),
             models.UniqueConstraint(
                 fields=["on", "partition", "county_line"],
