@@ -7,17 +7,25 @@ from kentsoc.org.choices import Role
 from kentsoc.org.scoping import Access, ScopedQuerySet
 
 
-class ReviewedRecord(models.Model):
-    """What every police record the officers keep carries: the date its MOPI review falls due,
-    the version a change must name (lock_versioned / versioned_save), who made it and when."""
+class VersionedRecord(models.Model):
+    """A record changed only through lock_versioned / versioned_save: the version a change must
+    name, who made it and when it was made and last changed."""
 
-    review_date = models.DateField(null=True, blank=True, help_text="MOPI review due")
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ReviewedRecord(VersionedRecord):
+    """A police record the officers keep, so also the date its MOPI review falls due."""
+
+    review_date = models.DateField(null=True, blank=True, help_text="MOPI review due")
 
     class Meta:
         abstract = True

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from kentsoc.audit.models import VersionedRecord
 from kentsoc.lifetime.choices import (
     ATTENTION_THRESHOLDS,
     SCPO_MAX_MONTHS,
@@ -82,7 +83,7 @@ class AttentionQuerySet(ScopedQuerySet):
         return self.filter(user_id=access.user_id)
 
 
-class CustodyPeriod(models.Model):
+class CustodyPeriod(VersionedRecord):
     """One spell in custody and on licence, from remand or sentence to release or licence end.
     A person's periods never overlap."""
 
@@ -99,12 +100,10 @@ class CustodyPeriod(models.Model):
     licence_end_date = models.DateField(
         null=True, blank=True, help_text="Expected, until the licence ends"
     )
-    version = models.PositiveIntegerField(default=1)
+    # Required here: a custody period or an SCPO always names the officer who recorded it.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = LifetimeQuerySet.as_manager()
 
@@ -220,7 +219,7 @@ class Condition(models.Model):
         return f"{self.get_kind_display()} on {self.nominal} from {self.imposed_on:%-d %b %Y}"
 
 
-class Scpo(models.Model):
+class Scpo(VersionedRecord):
     """A Serious Crime Prevention Order: applied for, made for up to five years, varied, expired."""
 
     nominal = models.ForeignKey("ocg.Nominal", on_delete=models.PROTECT, related_name="scpos")
@@ -239,12 +238,10 @@ class Scpo(models.Model):
         blank=True,
         related_name="scpo",
     )
-    version = models.PositiveIntegerField(default=1)
+    # Required here: a custody period or an SCPO always names the officer who recorded it.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = LifetimeQuerySet.as_manager()
 
