@@ -2,8 +2,6 @@
 role logs disruptions, never an analyst, auditor or CLIO; nothing offered is then refused."""
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from disruptions.forms import DisruptionForm
 from disruptions.services import disruptions as disruption_services
@@ -11,6 +9,7 @@ from kentsoc.org.choices import Rank, Role
 from tests.clients import web
 from tests.conftest import _officer
 from tests.factories import disruption_values
+from tests.refusals import service_refusal
 
 pytestmark = pytest.mark.django_db
 
@@ -34,16 +33,6 @@ def everyone(force, lro, clgt_officer, clio, supervisor, analyst, auditor, coord
     ]
 
 
-def _refusal(call) -> dict[str, list[str]] | None:
-    try:
-        with transaction.atomic():
-            call()
-            transaction.set_rollback(True)
-    except ValidationError as exc:
-        return exc.message_dict
-    return None
-
-
 def test_every_officer_offered_is_accepted_and_refused_ones_are_not_offered(
     clgt_officer, line, force, everyone
 ):
@@ -51,7 +40,7 @@ def test_every_officer_offered_is_accepted_and_refused_ones_are_not_offered(
     # The author's own team, less the roles that log nothing (its CLIO, analyst and auditor).
     assert {user.username for user in offered} == {"clgt", "clgt2"}
     for user in everyone:
-        refusal = _refusal(
+        refusal = service_refusal(
             lambda user=user: disruption_services.disruption_create(
                 actor=clgt_officer,
                 values=disruption_values(force["teams"]["clgt_north"], officer=user),

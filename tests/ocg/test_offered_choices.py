@@ -4,8 +4,6 @@ list comes from the service's own rule, so nothing offered is then refused."""
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from kentsoc.org.choices import Rank, Role
 from kentsoc.org.models import Team
@@ -13,6 +11,7 @@ from ocg import forms as f
 from ocg.services import lifecycle, plan
 from tests.clients import web
 from tests.conftest import _officer
+from tests.refusals import service_refusal
 
 DUE = datetime.date.today() + datetime.timedelta(days=30)
 
@@ -37,17 +36,6 @@ def everyone(force, lro, clgt_officer, clio, supervisor, analyst, auditor, coord
     ]
 
 
-def _refusal(call) -> dict[str, list[str]] | None:
-    """The service's field errors, or None when it accepts; an accepted write is rolled back."""
-    try:
-        with transaction.atomic():
-            call()
-            transaction.set_rollback(True)
-    except ValidationError as exc:
-        return exc.message_dict
-    return None
-
-
 def test_every_team_offered_for_adoption_is_accepted_and_no_other(
     supervisor, lro, mapped_ocg, force
 ):
@@ -57,7 +45,7 @@ def test_every_team_offered_for_adoption_is_accepted_and_no_other(
     assert "Serious Organised Crime" in names and "North local team" in names
     assert not names & {"North CLGT", "Force Intelligence Bureau", "OCG Management Unit"}
     for team in Team.objects.all():
-        refusal = _refusal(
+        refusal = service_refusal(
             lambda team=team: lifecycle.ocg_adopt(
                 actor=supervisor,
                 ocg=mapped_ocg,
@@ -77,7 +65,7 @@ def test_every_lro_offered_for_adoption_is_accepted_and_no_other(
     offered = set(f.AdoptForm().fields["lead_responsible_officer"].queryset)
     assert {user.username for user in offered} == {"lro"}
     for user in everyone:
-        refusal = _refusal(
+        refusal = service_refusal(
             lambda user=user: lifecycle.ocg_adopt(
                 actor=supervisor,
                 ocg=mapped_ocg,
@@ -115,7 +103,7 @@ def test_every_plan_owner_offered_is_accepted_and_no_other(lro, adopted_ocg, eve
     roles = {user.officer.role for user in offered}
     assert roles == {Role.LRO, Role.COORDINATOR, Role.SUPERVISOR, Role.CLGT_OFFICER}
     for user in everyone:
-        refusal = _refusal(
+        refusal = service_refusal(
             lambda user=user: plan.plan_action_add(
                 actor=lro,
                 ocg=adopted_ocg,
