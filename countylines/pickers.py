@@ -14,7 +14,7 @@ from countylines.models import CountyLine
 from countylines.search import MIN_LENGTH, filter_lines, filter_ocgs
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_read
-from kentsoc.web.pickers import Choice, Picker, PickerWidget, Search, register_picker
+from kentsoc.web.pickers import Choice, Picker, Search, picker_filter, register_picker
 from ocg.models import OCG
 
 LIMIT = 10
@@ -71,18 +71,13 @@ def register() -> None:
 
 # A list filtered by subject offers the same pickers everywhere, each saying what its search finds.
 def ocg_filter(field_name: str) -> django_filters.NumberFilter:
-    return django_filters.NumberFilter(
-        field_name=field_name,
-        label="OCG",
-        widget=PickerWidget("ocg"),
-        help_text="Name or reference",
-    )
+    return picker_filter("ocg", field_name, label="OCG", help_text="Name or reference")
 
 
 def county_line_filter(field_name: str) -> django_filters.NumberFilter:
-    return django_filters.NumberFilter(
-        field_name=field_name,
+    return picker_filter(
+        "county-line",
+        field_name,
         label="County line",
-        widget=PickerWidget("county-line"),
         help_text="Name, reference or deal-line number",
     )

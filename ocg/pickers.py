@@ -10,7 +10,7 @@ import django_filters
 
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_read
-from kentsoc.web.pickers import Choice, Picker, PickerWidget, register_picker
+from kentsoc.web.pickers import Choice, Picker, picker_filter, register_picker
 from ocg import selectors
 from ocg.models import Nominal
 
@@ -67,9 +67,6 @@ def register() -> None:
 
 def nominal_filter(field_name: str) -> django_filters.NumberFilter:
     """The person picker of a list filter, saying what the nominal search finds."""
-    return django_filters.NumberFilter(
-        field_name=field_name,
-        label="Person (nominal)",
-        widget=PickerWidget("nominal"),
-        help_text="Name, alias or reference",
+    return picker_filter(
+        "nominal", field_name, label="Person (nominal)", help_text="Name, alias or reference"
     )

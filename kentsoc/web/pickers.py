@@ -200,6 +200,15 @@ class PickerFilterSet(django_filters.FilterSet):
         return form
 
 
+def picker_filter(
+    kind: str, field_name: str, *, label: str, help_text: str
+) -> django_filters.NumberFilter:
+    """A list filter chosen by id through the picker of `kind`; `help_text` says what it finds."""
+    return django_filters.NumberFilter(
+        field_name=field_name, label=label, widget=PickerWidget(kind), help_text=help_text
+    )
+
+
 def _officer_choices(value_of: Callable[[Any], str]) -> Search:
     def search(user: Any, text: str, query: Iterable[tuple[str, Any]]) -> list[Choice]:
         # Officers are colleagues, not police data: like the officers list, not audited.
