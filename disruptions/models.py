@@ -15,6 +15,7 @@ from disruptions.choices import (
     WarrantPower,
     WeaponKind,
 )
+from kentsoc.audit.models import VersionedRecord
 from kentsoc.org.choices import Role
 from kentsoc.org.scoping import Access, ScopedQuerySet
 from ocg.models import OCG, Nominal
@@ -85,18 +86,12 @@ class CourtResultQuerySet(ScopedQuerySet):
         return self.filter(disruption__in=Disruption.objects.scope(access).values("pk"))
 
 
-class Operation(models.Model):
+class Operation(VersionedRecord):
     name = models.CharField(max_length=160, unique=True)
     start_date = models.DateField()
     end_date = models.DateField()
     teams = models.ManyToManyField("org.Team", related_name="operations", blank=True)
     description = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = OperationQuerySet.as_manager()
 
@@ -122,7 +117,7 @@ def _choice(field: str, choices: type[models.TextChoices], name: str) -> models.
     )
 
 
-class Disruption(models.Model):
+class Disruption(VersionedRecord):
     date = models.DateField()
     team = models.ForeignKey("org.Team", on_delete=models.PROTECT, related_name="disruptions")
     officer = models.ForeignKey(
@@ -169,12 +164,10 @@ class Disruption(models.Model):
     )
     returned_at = models.DateTimeField(null=True, blank=True)
     return_reason = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1)
+    # Required here: a disruption always names the officer who logged it.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = DisruptionQuerySet.as_manager()
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from kentsoc.audit.models import ReviewedRecord
+from kentsoc.audit.models import ReviewedRecord, VersionedRecord
 from kentsoc.org.choices import Role
 from kentsoc.org.scoping import Access, ScopedQuerySet
 from ocg.choices import (
@@ -225,7 +225,7 @@ class OcgStatusChange(models.Model):
         return f"{self.ocg}: {self.from_status or '—'} → {self.to_status} on {self.effective_on}"
 
 
-class PlanAction(models.Model):
+class PlanAction(VersionedRecord):
     """One action of an adopted OCG's 4P plan (Pursue, Prevent, Protect, Prepare)."""
 
     ocg = models.ForeignKey(OCG, on_delete=models.CASCADE, related_name="plan_actions")
@@ -238,12 +238,6 @@ class PlanAction(models.Model):
     status = models.CharField(
         max_length=12, choices=PlanActionStatus.choices, default=PlanActionStatus.OPEN
     )
-    version = models.PositiveIntegerField(default=1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["ocg", "strand", "due_on", "id"]
