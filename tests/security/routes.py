@@ -111,6 +111,8 @@ HTML: dict[str, Route] = {
     # The officer's own role's guide and its screenshots (another role's images are 404).
     "guide": Route(),
     "guide-image": Route(args=lambda w: {"name": "supervisor-home.png"}),
+    # Filter suggestions: each kind answers only roles that may read its records.
+    "picker": Route(args=lambda w: {"kind": "ocg"}, query=(("picker", "ocg"), ("ocg_find", "ocg"))),
     # OCGs and nominals
     "ocg:list": Route(),
     "ocg:nominate": Route(),

@@ -177,6 +177,12 @@ NOT_A_CHANGE = {
     ),
     "kentsoc/org/services.py:officer_sync_group": "group follows the role; its callers audit",
     "countylines/services/base.py:record_status_change": "a line's status history; callers audit",
+    "disruptions/services/disruptions.py:disruption_check": (
+        "the create service's checks on a refused form's input; writes nothing"
+    ),
+    "kentsoc/intel/services/records.py:intelligence_check": (
+        "the create/update checks on a refused form's input; writes nothing"
+    ),
 }
 
 
