@@ -127,6 +127,11 @@ def clgt_officer(force):
 
 
 @pytest.fixture
+def central_officer(force):
+    return _officer(force, Role.CLGT_OFFICER, "central_clgt", "central", Rank.DC)
+
+
+@pytest.fixture
 def clio(force):
     return _officer(force, Role.CLIO, "clgt_north", "clio", Rank.PC)
 

@@ -14,11 +14,8 @@ from countylines.choices import LineStatus
 from disruptions.choices import DisruptionStatus
 from disruptions.models import DrugSeizure, format_sentence
 from kentsoc.dashboard.reports import activity_summary, nine_month_period
-from kentsoc.org.choices import Rank, Role
 from tests.clients import api, web
 from tests.factories import (
-    OfficerFactory,
-    UserFactory,
     make_disruption,
     make_line,
     make_nominal,
@@ -57,16 +54,6 @@ def test_default_period_is_nine_months_to_the_day():
 @pytest.fixture
 def central(force):
     return force["teams"]["central_clgt"]
-
-
-@pytest.fixture
-def central_officer(force):
-    return OfficerFactory(
-        user=UserFactory(username="central"),
-        role=Role.CLGT_OFFICER,
-        rank=Rank.DC,
-        team=force["teams"]["central_clgt"],
-    ).user
 
 
 @pytest.fixture

@@ -20,16 +20,6 @@ def supervisor2(force):
 
 
 @pytest.fixture
-def central_officer(force):
-    return OfficerFactory(
-        user=UserFactory(username="central"),
-        role=Role.CLGT_OFFICER,
-        rank=Rank.DC,
-        team=force["teams"]["central_clgt"],
-    ).user
-
-
-@pytest.fixture
 def line(force):
     return make_line(
         force["divisions"]["north"],
