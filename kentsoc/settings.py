@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "ocg",
     "kentsoc.lifetime",
     "countylines",
+    "kentsoc.gangs",
     "disruptions",
     "kentsoc.dashboard",
     "kentsoc.demo",

@@ -1,0 +1,50 @@
+"""Finding a gang or street group from what an officer typed, the way subjects are found
+(countylines.search): every word (up to five) in the name, the area or the reference, in any
+case, and a reference typed loosely ("gng 3", "GNG0003" find GNG-0003)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from kentsoc.gangs.models import Gang
+from ocg.search import search_words
+
+MIN_LENGTH = 2
+"""Search-as-you-type answers nothing for fewer characters, as the subject search."""
+
+_REFERENCE = re.compile(r"^GNG[\s\-_/]*0*(\d{1,6})$", re.IGNORECASE)
+
+
+def gang_reference(pk: int) -> str:
+    return f"GNG-{pk:04d}"
+
+
+def gang_q(text: str | None) -> Q | None:
+    """What a gang must match for the text; None when the text asks for nothing."""
+    words = search_words(text)
+    if not words:
+        return None
+    match = Q()
+    for word in words:
+        match &= Q(name__icontains=word) | Q(area__icontains=word) | Q(reference__icontains=word)
+    loose = _REFERENCE.match(" ".join(words))
+    if loose is not None:
+        match |= Q(reference__iexact=gang_reference(int(loose.group(1))))
+    return match
+
+
+def filter_gangs(queryset: QuerySet[Gang], text: str | None) -> QuerySet[Gang]:
+    match = gang_q(text)
+    return queryset if match is None else queryset.filter(match)
+
+
+def gang_search(*, user: Any, text: str, limit: int = 8) -> list[Gang]:
+    """Gangs the user may see matching the text, at most `limit`, by name."""
+    text = (text or "").strip()
+    if len(text) < MIN_LENGTH:
+        return []
+    gangs = filter_gangs(Gang.objects.visible_to(user), text).select_related("division")
+    return list(gangs.order_by("name", "reference", "pk")[:limit])
