@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The trigram and full-text lookups the search uses (on PostgreSQL; harmless on SQLite).
+    "django.contrib.postgres",
     "rest_framework",
     "knox",
     "django_filters",
