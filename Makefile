@@ -19,7 +19,7 @@ TEST_ENV := DATABASE_URL=$(PG_APP_URL) MIGRATE_DATABASE_URL=$(PG_URL) \
 	DEBUG=false SECURE_SSL_REDIRECT=false STATIC_MANIFEST=false \
 	ALLOWED_HOSTS=testserver,127.0.0.1,localhost
 
-.PHONY: run test install worker beat lint format bench bench-audit check-services pytest chromium guides
+.PHONY: run test install worker beat lint format bench bench-audit bench-pages check-services pytest chromium guides
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -99,3 +99,15 @@ BENCH_AUDIT_ENV := DATABASE_URL=postgres://kentsoc_app@127.0.0.1:5432/kentsoc_au
 
 bench-audit: $(STAMP) check-services
 	$(BENCH_AUDIT_ENV) $(PY) bench/audit.py
+
+# Every list, detail, dashboard and report page and API list on the demo force (seed_demo into
+# its own database kentsoc_pages, built once), each role's officer, DEBUG off: median/p95 server
+# time, queries, templates rendered and Python calls per page. ARGS="--profile /ocgs/" prints
+# cProfile's top entries for one page; ARGS="-n 20 --only list" and --rebuild also work.
+PAGES_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/kentsoc_pages \
+	REDIS_URL= CELERY_TASK_ALWAYS_EAGER=true \
+	SECRET_KEY=kentsoc-bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz \
+	DEBUG=false SECURE_SSL_REDIRECT=false STATIC_MANIFEST=false LOG_LEVEL=WARNING
+
+bench-pages: $(STAMP) check-services
+	$(PAGES_ENV) $(PY) bench/pages.py $(ARGS)
