@@ -129,8 +129,14 @@ class Ranking(models.Model):
         return f"{self.partition} #{self.rank}: {self.ocg or self.county_line}"
 
 
+def factor_levels(breakdown: list[dict]) -> dict[str, list[int]]:
+    """A score's breakdown as RankHistory keeps it: factor code -> [level, points]."""
+    return {entry["factor"]: [entry["level"], entry["points"]] for entry in breakdown}
+
+
 class RankHistory(models.Model):
-    """Each subject's rank at the end of each day, for 'movement since last week'."""
+    """Each subject's rank at the end of each day, for 'movement since last week', with its score
+    by factor, for 'why it moved' between two month-ends."""
 
     on = models.DateField()
     subject_type = models.CharField(max_length=16, choices=RankedSubject.choices())
@@ -138,6 +144,11 @@ class RankHistory(models.Model):
     partition = models.CharField(max_length=16)
     rank = models.PositiveIntegerField()
     total = models.PositiveIntegerField()
+    factors = models.JSONField(
+        default=dict,
+        help_text="The day's score by factor: code -> [level, points] (the monthly matrix says "
+        "which factor moved a line in or out of the top 30)",
+    )
 
     objects = MatrixQuerySet.as_manager()
 

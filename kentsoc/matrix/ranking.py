@@ -128,16 +128,31 @@ def _rank(subject_type: str, partition: str, today: datetime.date) -> int:
         for kind, part in inserts:
             cursor.execute(*_insert_sql(kind, part))
             ranked += cursor.rowcount
-        where = "" if partition == _ALL_PARTITIONS else "AND partition = %s"
+        where = "" if partition == _ALL_PARTITIONS else "AND r.partition = %s"
         cursor.execute(
             # Table names come from model metadata, values are bound parameters.
             f"""INSERT INTO {RankHistory._meta.db_table}
-                    ("on", subject_type, county_line_id, ocg_id, partition, rank, total)
-                SELECT %s, subject_type, county_line_id, ocg_id, partition, rank, total
-                FROM {Ranking._meta.db_table} WHERE subject_type = %s {where}""",  # noqa: S608
+                    ("on", subject_type, county_line_id, ocg_id, partition, rank, total, factors)
+                SELECT %s, r.subject_type, r.county_line_id, r.ocg_id, r.partition, r.rank,
+                       r.total, {_factor_levels_sql()}
+                FROM {Ranking._meta.db_table} r
+                JOIN {Score._meta.db_table} s ON s.id = r.score_id
+                WHERE r.subject_type = %s {where}""",  # noqa: S608
             [today, subject_type] + ([] if partition == _ALL_PARTITIONS else [partition]),
         )
     return ranked
+
+
+def _factor_levels_sql() -> str:
+    """The score's breakdown as `factor_levels` makes it (code -> [level, points]), in SQL so the
+    day's history is still one INSERT ... SELECT however many subjects a partition holds."""
+    if connection.vendor == "postgresql":
+        return """COALESCE((SELECT jsonb_object_agg(e->>'factor', jsonb_build_array(
+                        (e->>'level')::int, (e->>'points')::int))
+                    FROM jsonb_array_elements(s.breakdown) e), '{}'::jsonb)"""
+    return """COALESCE((SELECT json_group_object(json_extract(e.value, '$.factor'), json_array(
+                    json_extract(e.value, '$.level'), json_extract(e.value, '$.points')))
+                FROM json_each(s.breakdown) e), '{}')"""
 
 
 def rank_partition(subject_type: str, partition: str, *, today: datetime.date | None = None) -> int:

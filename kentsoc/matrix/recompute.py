@@ -21,7 +21,7 @@ from countylines.choices import LineRole, LineStatus
 from countylines.models import CountyLine, CountyLineStatusChange, FlexPeriod, LineNominal
 from kentsoc.intel.models import FactorClaim, IntelligenceRecord
 from kentsoc.matrix import ranking
-from kentsoc.matrix.models import RankHistory, Score
+from kentsoc.matrix.models import RankHistory, Score, factor_levels
 from kentsoc.matrix.services import (
     SCORE_FIELDS,
     claims_from_rows,
@@ -172,6 +172,7 @@ def _history_rows(
                     partition=partition,
                     rank=rank,
                     total=result.total,
+                    factors=factor_levels(result.breakdown),
                     **{field: subject.id},
                 )
             )
