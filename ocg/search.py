@@ -1,43 +1,215 @@
 """The one nominal search: every page, filter and API that finds people by what an officer types.
 
-A person is found by any mix of their names, aliases and reference, in any order, ignoring case,
-each word matching part of one of them: "smith jo", "Jo Smith", "Smithy" (an alias) and "000123"
-(part of NOM-000123) all find Jo Smith NOM-000123. Every word must match, so more words narrow.
+A person is found by any mix of their names, aliases and reference, in any order, ignoring case
+and accents, each word matching one of them; every word must match, so more words narrow:
 
-An OCG is found the same way by its name and reference (`ocg_query`), and by a reference typed
-loosely ("ocg 12", "OCG0012"); countylines' subject search uses it for the OCG half.
+- part of a name or alias: "smith jo", "Jo Smith", "Smithy" (an alias), "J Smith" (an initial);
+- a nickname for the name or the name for a nickname: "Bill" finds William, "Jon" finds John
+  (NICKNAMES, a short list of common English forms);
+- on PostgreSQL, a name that sounds the same or is misspelt: "Jon Smyth" finds John Smith,
+  "Mohammed" finds Muhammad (double metaphone, fuzzystrmatch), "Jonh" and "Smithe" find John
+  Smith (pg_trgm word similarity), and a whole name typed badly but close ("smtih john");
+- a year narrows by date of birth ("smith 2004"), a whole date too ("smith 14/03/2004");
+- a word with a digit matches the reference: "NOM-000123", "000123".
+
+The names are read from `search_name`/`search_sounds`, columns a trigger keeps (migration 0004)
+with trigram indexes, so the match is index-backed at national scale; `nominal_ranked` orders by
+how close the name is. On SQLite (the demo) the same words match the names with a plain
+case-insensitive contains: no sound-alikes or misspellings there.
+
+An OCG is found the same way by its name and reference (`ocg_query`, misspellings of a name
+too on PostgreSQL), and by a reference typed loosely ("ocg 12", "OCG0012"); countylines' subject
+search uses it for the OCG half.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
+import unicodedata
+from dataclasses import dataclass, field
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.db import connection
+from django.db.models import (
+    Case,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Concat, Greatest
 
-from ocg.models import Nominal
+from ocg.models import OCG, Nominal
 
 # An OCG reference typed loosely: the prefix, any separator, the number with or without its zeros.
 _OCG_REFERENCE = re.compile(r"^OCG[\s\-_/]*0*(\d{1,6})$", re.IGNORECASE)
 # Enough for a full name with a middle name and an alias; more words only cost query size.
 MAX_WORDS = 5
 FIELDS = ("first_name", "last_name", "aliases", "reference")
+# A year of birth a person on the system could have.
+_YEAR = re.compile(r"^(19|20)\d\d$")
+_DATES = (
+    (re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$"), "%d/%m/%Y"),
+    (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "%Y-%m-%d"),
+)
+_NOT_NAME = re.compile(r"[^a-z0-9]+")
+# Shorter words sound like too much ("Jo" is "J", half the force) and are too short to misspell.
+MIN_SOUND_LENGTH = 3
+MIN_SIMILAR_LENGTH = 4
+
+# Common English given names and their usual short forms: each row is one name. Fictional-safe
+# (first names only); a word typed finds the others in its row as whole words.
+NICKNAMES: tuple[tuple[str, ...], ...] = (
+    ("john", "jon", "johnny", "jonny", "jack"),
+    ("jonathan", "jon", "jonny"),
+    ("william", "bill", "billy", "will", "willy", "liam"),
+    ("robert", "rob", "robbie", "bob", "bobby"),
+    ("richard", "rich", "richie", "rick", "dick"),
+    ("michael", "mike", "mick", "micky", "mikey"),
+    ("james", "jim", "jimmy", "jamie"),
+    ("thomas", "tom", "tommy"),
+    ("joseph", "joe", "joey"),
+    ("daniel", "dan", "danny"),
+    ("anthony", "tony", "ant"),
+    ("christopher", "chris"),
+    ("nicholas", "nick", "nicky"),
+    ("stephen", "steven", "steve"),
+    ("edward", "ed", "eddie", "ted"),
+    ("alexander", "alex", "alec", "sandy"),
+    ("benjamin", "ben", "benny"),
+    ("samuel", "sam", "sammy"),
+    ("matthew", "matt"),
+    ("andrew", "andy", "drew"),
+    ("mohammed", "muhammad", "mohammad", "mohamed", "mohamad", "mo"),
+    ("abdullah", "abdul"),
+    ("elizabeth", "liz", "lizzie", "beth", "betty"),
+    ("margaret", "maggie", "peggy", "meg"),
+    ("katherine", "catherine", "kate", "katie", "kath", "cath"),
+    ("rebecca", "becky", "becca"),
+    ("jennifer", "jen", "jenny"),
+)
+_VARIANTS: dict[str, frozenset[str]] = {}
+for _row in NICKNAMES:
+    for _name in _row:
+        _VARIANTS[_name] = _VARIANTS.get(_name, frozenset()) | frozenset(_row)
+
+
+def normalise(text: str | None) -> str:
+    """What the search columns hold: lower case, no accents, anything but letters and digits one
+    space ("Zoë O'Brien" is "zoe o brien"), as the trigger writes them."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return _NOT_NAME.sub(" ", plain).strip()
 
 
 def search_words(text: str | None) -> list[str]:
     return (text or "").split()[:MAX_WORDS]
 
 
+def nickname_variants(word: str) -> frozenset[str]:
+    """The other forms of a given name ("bill" -> william, billy, ...), without the word itself."""
+    return _VARIANTS.get(word, frozenset()) - {word}
+
+
+def fuzzy() -> bool:
+    """PostgreSQL has the extensions (migration 0004); SQLite gets the plain matcher."""
+    return connection.vendor == "postgresql"
+
+
+@dataclass
+class ParsedQuery:
+    """What was typed, sorted: name words, words with digits (references) and birth dates."""
+
+    names: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    dates: list[datetime.date] = field(default_factory=list)
+
+    @property
+    def name_text(self) -> str:
+        return " ".join(self.names)
+
+    def __bool__(self) -> bool:
+        return bool(self.names or self.references or self.years or self.dates)
+
+
+def _date(word: str) -> datetime.date | None:
+    for pattern, layout in _DATES:
+        if pattern.match(word):
+            try:
+                return datetime.datetime.strptime(word, layout).date()
+            except ValueError:
+                return None
+    return None
+
+
+def parse(text: str | None) -> ParsedQuery:
+    parsed = ParsedQuery()
+    for word in search_words(text):
+        if _YEAR.match(word):
+            parsed.years.append(int(word))
+        elif (day := _date(word)) is not None:
+            parsed.dates.append(day)
+        elif any(c.isdigit() for c in word):
+            parsed.references.append(word)
+        elif name := normalise(word):
+            parsed.names.append(name)
+    return parsed
+
+
+def _sounds_like(column: str, word: str) -> Q:
+    """The word's primary double-metaphone code is one of the stored codes (the codes are
+    space-delimited, so LIKE '% JN %' matches one whole code; dmetaphone of a constant is folded
+    at plan time, so the trigram index still serves it)."""
+    code = Concat(Value(" "), Func(Value(word), function="dmetaphone"), Value(" "))
+    return Q(**{f"{column}__contains": code})
+
+
+def _name_word_fuzzy(word: str, prefix: str) -> Q:
+    column = f"{prefix}search_name"
+    match = Q(**{f"{column}__contains": word})
+    for variant in sorted(nickname_variants(word)):
+        match |= Q(**{f"{column}__regex": rf"(^| ){variant}( |$)"})
+    if " " not in word and len(word) >= MIN_SOUND_LENGTH:
+        match |= _sounds_like(f"{prefix}search_sounds", word)
+    if " " not in word and len(word) >= MIN_SIMILAR_LENGTH:
+        match |= Q(**{f"{column}__trigram_word_similar": word})
+    return match
+
+
+def _name_word_plain(word: str, prefix: str) -> Q:
+    match = Q()
+    for variant in [word, *sorted(nickname_variants(word))]:
+        for name in FIELDS:
+            match |= Q(**{f"{prefix}{name}__icontains": variant})
+    return match
+
+
 def nominal_query(text: str | None, *, prefix: str = "") -> Q:
     """The condition a nominal meets when it matches `text`; `prefix` reaches a nominal through a
     relation (`"nominal__"` from a membership). Q() when `text` has no words."""
+    parsed = parse(text)
     query = Q()
-    for word in search_words(text):
-        match = Q()
-        for name in FIELDS:
-            match |= Q(**{f"{prefix}{name}__icontains": word})
-        query &= match
+    word_match = _name_word_fuzzy if fuzzy() else _name_word_plain
+    names = Q()
+    for word in parsed.names:
+        names &= word_match(word, prefix)
+    if fuzzy() and len(parsed.names) > 1:
+        # A whole name close enough, though one word matches nothing on its own ("smtih john").
+        names |= Q(**{f"{prefix}search_name__trigram_similar": parsed.name_text})
+    query &= names
+    for word in parsed.references:
+        query &= Q(**{f"{prefix}reference__icontains": word})
+    if parsed.years:
+        query &= Q(**{f"{prefix}date_of_birth__year__in": parsed.years})
+    for day in parsed.dates:
+        query &= Q(**{f"{prefix}date_of_birth": day})
     return query
 
 
@@ -47,21 +219,73 @@ def nominal_search(
     """The nominals of `source` (a queryset, or the people a user may see) matching `text`;
     none when `text` has no words."""
     queryset = source if isinstance(source, QuerySet) else Nominal.objects.visible_to(source)
-    if not search_words(text):
+    if not parse(text):
         return queryset.none()
     return queryset.filter(nominal_query(text))
 
 
+def nominal_ranked(
+    source: QuerySet[Nominal] | AbstractBaseUser | AnonymousUser, text: str | None
+) -> QuerySet[Nominal]:
+    """`nominal_search`, annotated with `search_score` (0 to 2: how close the name is, and 1
+    more for the reference typed whole) and ordered best first."""
+    parsed = parse(text)
+    queryset = nominal_search(source, text)
+    reference = Case(
+        *[When(reference__iexact=word, then=Value(1.0)) for word in parsed.references],
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    if fuzzy() and parsed.names:
+        closeness = Greatest(
+            TrigramSimilarity("search_name", parsed.name_text),
+            TrigramWordSimilarity(parsed.name_text, "search_name"),
+        )
+    else:
+        closeness = Value(1.0 if parsed.names else 0.0, output_field=FloatField())
+    return queryset.annotate(search_score=closeness + reference).order_by(
+        F("search_score").desc(), "last_name", "first_name", "id"
+    )
+
+
 def ocg_query(text: str | None) -> Q | None:
     """The condition an OCG meets when it matches `text` (every word in its name or reference, or
-    the whole text a loosely typed reference); None when `text` asks for nothing."""
+    on PostgreSQL a name close to the whole text, or the whole text a loosely typed reference);
+    None when `text` asks for nothing."""
     words = (text or "").split()
     if not words:
         return None
     query = Q()
     for word in words[:MAX_WORDS]:
         query &= Q(name__icontains=word) | Q(reference__icontains=word)
+    if fuzzy() and len(" ".join(words)) >= MIN_SIMILAR_LENGTH:
+        query |= Q(name__trigram_word_similar=" ".join(words))
     loose = _OCG_REFERENCE.match(" ".join(words))
     if loose is not None:
         query |= Q(reference__iexact=f"OCG-{int(loose.group(1)):04d}")
     return query
+
+
+def ocg_ranked(source: QuerySet[OCG] | AbstractBaseUser, text: str | None) -> QuerySet[OCG]:
+    """The OCGs of `source` matching `text`, with `search_score` and best first; none for no
+    words."""
+    queryset = source if isinstance(source, QuerySet) else OCG.objects.visible_to(source)
+    match = ocg_query(text)
+    if match is None:
+        return queryset.none()
+    typed = " ".join((text or "").split())
+    exact = Case(
+        When(reference__iexact=typed, then=Value(2.0)),
+        When(name__iexact=typed, then=Value(1.0)),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    if fuzzy():
+        closeness = TrigramWordSimilarity(typed, "name")
+    else:
+        closeness = Value(0.5, output_field=FloatField())
+    return (
+        queryset.filter(match)
+        .annotate(search_score=closeness + exact)
+        .order_by(F("search_score").desc(), "name", "id")
+    )
