@@ -87,13 +87,6 @@ class Nominal(ReviewedRecord):
     custody_status = models.CharField(
         max_length=16, choices=CustodyStatus.choices, default=CustodyStatus.AT_LIBERTY
     )
-
-    objects = NominalQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["last_name", "first_name", "id"]
-        indexes = [models.Index(fields=["last_name", "first_name", "date_of_birth"])]
-        constraints = [
     # What the name search (ocg.search) reads, kept by a PostgreSQL trigger (migration 0004) from
     # the names and aliases on every insert and update, bulk ones included: the names lower-cased,
     # without accents or punctuation, and their double-metaphone sound codes (" JN SM0 XMT ").
@@ -101,6 +94,13 @@ class Nominal(ReviewedRecord):
     # matcher reads the names themselves.
     search_name = models.TextField(default="", editable=False)
     search_sounds = models.TextField(default="", editable=False)
+
+    objects = NominalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        indexes = [models.Index(fields=["last_name", "first_name", "date_of_birth"])]
+        constraints = [
             models.CheckConstraint(
                 condition=Q(custody_status__in=CustodyStatus.values),
                 name="%(app_label)s_%(class)s_custody_status_valid",
