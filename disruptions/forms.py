@@ -240,6 +240,11 @@ class ReturnForm(DecisionForm):
 
 class CourtResultForm(forms.Form):
     nominal = forms.ModelChoiceField(queryset=Nominal.objects.none())
+    court = forms.CharField(
+        max_length=120,
+        help_text="The court that decided, e.g. Maidstone Crown Court",
+        error_messages={"required": "Enter the court's name, e.g. Maidstone Crown Court."},
+    )
     offences = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=LONG_TEXT)
     outcome = forms.ChoiceField(choices=BLANK + CourtOutcome.choices)
     sentence_years = forms.IntegerField(

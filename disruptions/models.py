@@ -280,6 +280,9 @@ class CourtResult(models.Model):
     nominal = models.ForeignKey(
         "ocg.Nominal", on_delete=models.PROTECT, related_name="court_results"
     )
+    # The court that decided, as the force reports it ("Maidstone Crown Court"); blank only on
+    # results recorded before the court was asked for.
+    court = models.CharField(max_length=120, blank=True)
     offences = models.TextField()
     outcome = models.CharField(max_length=16, choices=CourtOutcome.choices)
     sentence_years = models.IntegerField(default=0)

@@ -83,6 +83,7 @@ class CourtResultListView(FilteredListView):
         ("Nominal", "nominal"),
         ("Disruption", "disruption.reference"),
         ("Team", "disruption.team.name"),
+        ("Court", "court"),
         ("Offences", "offences"),
         ("Outcome", "get_outcome_display"),
         ("Sentence", "sentence_display"),

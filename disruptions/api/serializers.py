@@ -232,6 +232,7 @@ class CourtResultSerializer(serializers.ModelSerializer):
             "id",
             "disruption",
             "nominal",
+            "court",
             "offences",
             "outcome",
             "sentence_years",
@@ -248,6 +249,8 @@ class CourtResultSerializer(serializers.ModelSerializer):
             "sentence_months": {"required": False},
             "non_custodial_kind": {"required": False},
             "offences": {"allow_blank": True, "max_length": LONG_TEXT},
+            # Left to the service, which names the field when it is missing or blank.
+            "court": {"default": "", "allow_blank": True, "max_length": 120},
             "result_date": {"validators": [HAPPENED]},
         }
         validators: list = []

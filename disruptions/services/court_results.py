@@ -55,6 +55,7 @@ def court_result_add(
     actor: AbstractBaseUser,
     disruption: Disruption,
     nominal: Nominal,
+    court: str,
     offences: str,
     outcome: str,
     result_date: datetime.date,
@@ -70,6 +71,11 @@ def court_result_add(
     errors: dict[str, str] = {}
     if not Nominal.objects.visible_to(actor).filter(pk=nominal.pk).exists():
         errors["nominal"] = "Choose a nominal you can see."
+    court = (court or "").strip()
+    if not court:
+        errors["court"] = "Enter the court's name, e.g. Maidstone Crown Court."
+    elif len(court) > 120:
+        errors["court"] = "Enter the court's name in at most 120 characters."
     offences = (offences or "").strip()
     if not offences:
         errors["offences"] = "Enter the offence or offences."
@@ -88,6 +94,7 @@ def court_result_add(
     result = CourtResult.objects.create(
         disruption=disruption,
         nominal=nominal,
+        court=court,
         offences=offences,
         outcome=outcome,
         sentence_years=years,
@@ -103,6 +110,7 @@ def court_result_add(
         changes={
             "disruption": disruption.pk,
             "nominal": nominal.pk,
+            "court": court,
             "offences": offences,
             "outcome": outcome,
             "sentence_years": years,

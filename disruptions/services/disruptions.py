@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from countylines.choices import LineStatus
 from countylines.models import CountyLine
 from disruptions.choices import (
     DrugClass,
@@ -226,6 +227,34 @@ def _check_subjects(
             errors[name] = "You may only record disruptions against records you can see."
 
 
+def _check_line_life(
+    date: object, county_lines: Sequence[CountyLine], errors: dict[str, str]
+) -> None:
+    """A disruption against a county line falls within the line's life: on or after the day it
+    was nominated and, once dismantled, on or before the day it was dismantled. Work before a
+    line was known, or after it was gone, belongs to another line or to no line."""
+    if not isinstance(date, datetime.date) or "county_lines" in errors:
+        return
+    problems = []
+    for line in county_lines:
+        if date < line.nominated_on:
+            problems.append(
+                f"{line.name} was nominated on {line.nominated_on:%-d %b %Y}: a disruption "
+                f"against it cannot be dated before that (this one is {date:%-d %b %Y})."
+            )
+        elif (
+            line.status == LineStatus.DISMANTLED
+            and line.closed_on is not None
+            and date > line.closed_on
+        ):
+            problems.append(
+                f"{line.name} was dismantled on {line.closed_on:%-d %b %Y}: a disruption "
+                f"against it cannot be dated after that (this one is {date:%-d %b %Y})."
+            )
+    if problems:
+        errors["county_lines"] = " ".join(problems)
+
+
 def _write_outcomes(
     disruption: Disruption, weapons: Sequence[WeaponRow], drugs: Sequence[DrugRow]
 ) -> None:
@@ -302,6 +331,7 @@ def _checked(
     _check_subjects(
         actor=actor, ocgs=ocgs, county_lines=county_lines, nominals=nominals, errors=errors
     )
+    _check_line_life(data.get("date"), county_lines, errors)
     weapon_rows = _clean_weapons(weapons, errors)
     drug_rows = _clean_drugs(drugs, errors)
     raise_errors(errors)
@@ -406,6 +436,7 @@ def disruption_update(
         nominals=new_nominals,
         errors=errors,
     )
+    _check_line_life(data.get("date"), new_lines, errors)
     weapon_rows = None if weapons is None else _clean_weapons(weapons, errors)
     drug_rows = None if drugs is None else _clean_drugs(drugs, errors)
     raise_errors(errors)

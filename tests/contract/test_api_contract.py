@@ -740,6 +740,7 @@ def test_disruption_journey_and_activity_summary(force, clgt_officer, supervisor
                 {
                     "disruption": draft["id"],
                     "nominal": who,
+                    "court": "Maidstone Crown Court",
                     "offences": "Possession with intent to supply (fictional)",
                     "outcome": "custodial",
                     "sentence_years": years,

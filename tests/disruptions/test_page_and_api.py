@@ -254,6 +254,7 @@ def test_court_result(client, clgt_officer, supervisor, line, nominal, force):
     )
     result = {
         "nominal": nominal.pk,
+        "court": "Maidstone Crown Court",
         "offences": "PWITS class A",
         "outcome": "custodial",
         "sentence_years": 2,
@@ -264,6 +265,9 @@ def test_court_result(client, clgt_officer, supervisor, line, nominal, force):
         reverse("disruptions:court-result-create", args=[d.pk]), result
     )
     assert response.status_code == 302
+    unnamed = {**result, "disruption": d.pk, "court": ""}
+    refused = api(clgt_officer).post("/api/court-results/", unnamed)
+    assert refused.status_code == 400 and "court" in refused.json()
     created = api(clgt_officer).post("/api/court-results/", {**result, "disruption": d.pk})
     assert created.status_code == 201, created.json()
     by_page, by_api = CourtResult.objects.order_by("id")
@@ -277,6 +281,10 @@ def test_court_result(client, clgt_officer, supervisor, line, nominal, force):
         for r in (by_page, by_api)
     )
     assert page_shows == api_shows and page_shows["sentence"] == "2yrs 3 months"
+    assert page_shows["court"] == "Maidstone Crown Court"
+    # The court's name shows on the disruption's page and in the court results list.
+    for url in (reverse("disruptions:detail", args=[d.pk]), reverse("disruptions:court-results")):
+        assert "Maidstone Crown Court" in _page(client, supervisor).get(url).content.decode()
     trails = [
         AuditEvent.objects.get(object_type="disruptions.courtresult", object_id=str(r.pk)).changes
         for r in (by_page, by_api)

@@ -273,6 +273,7 @@ def test_court_results(clgt_officer, supervisor, line, nominal, force):
             actor=clgt_officer,
             disruption=d,
             nominal=nominal,
+            court="Maidstone Crown Court",
             offences="PWITS class A",
             outcome=CourtOutcome.CUSTODIAL,
             sentence_years=3,
@@ -285,16 +286,19 @@ def test_court_results(clgt_officer, supervisor, line, nominal, force):
             actor=clgt_officer,
             disruption=d,
             nominal=nominal,
+            court="  ",
             offences="Possession",
             outcome=CourtOutcome.NON_CUSTODIAL,
             result_date=timezone.localdate() + datetime.timedelta(days=2),
         )
-    assert {"non_custodial_kind", "result_date"} <= set(exc.value.message_dict)
+    # A result names its court ("Maidstone Crown Court"): blank is refused with the others.
+    assert {"court", "non_custodial_kind", "result_date"} <= set(exc.value.message_dict)
     assert not CourtResult.objects.exists()
     result = court_results.court_result_add(
         actor=clgt_officer,
         disruption=d,
         nominal=nominal,
+        court=" Maidstone Crown Court ",
         offences="PWITS class A",
         outcome=CourtOutcome.CUSTODIAL,
         sentence_years=4,
@@ -302,6 +306,7 @@ def test_court_results(clgt_officer, supervisor, line, nominal, force):
         result_date=when,
     )
     assert result.sentence_display == "4yrs 6 months"
+    assert result.court == "Maidstone Crown Court"
 
 
 def test_court_result_needs_a_role_that_logs(analyst, clgt_officer, supervisor, nominal, force):
@@ -311,6 +316,7 @@ def test_court_result_needs_a_role_that_logs(analyst, clgt_officer, supervisor, 
             actor=analyst,
             disruption=d,
             nominal=nominal,
+            court="Canterbury Crown Court",
             offences="x",
             outcome=CourtOutcome.ACQUITTED,
             result_date=d.date,

@@ -309,16 +309,19 @@ def test_court_result_page(client, approved, clgt_officer, nominal):
         },
     )
     assert "0 to 11 months" in response.content.decode()
+    assert "Enter the court&#x27;s name" in response.content.decode()
     client.post(
         url,
         {
             **{"nominal": nominal.pk, "offences": "PWITS", "outcome": "custodial"},
+            "court": "Maidstone Crown Court",
             "sentence_years": "2",
             "sentence_months": "3",
             "result_date": "2022-09-01",
         },
     )
-    assert CourtResult.objects.get().sentence_display == "2yrs 3 months"
+    result = CourtResult.objects.get()
+    assert (result.sentence_display, result.court) == ("2yrs 3 months", "Maidstone Crown Court")
 
 
 def test_operation_pages(client, supervisor, approved):
