@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "countylines",
     "kentsoc.gangs",
     "disruptions",
+    "kentsoc.search",
     "kentsoc.dashboard",
     "kentsoc.demo",
 ]
@@ -101,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kentsoc.web.context_processors.navigation",
+                "kentsoc.search.context.search_box",
             ],
         },
     },

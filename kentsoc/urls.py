@@ -17,6 +17,7 @@ api_patterns = [
     path("", include("kentsoc.lifetime.api.urls")),
     path("", include("countylines.api.urls")),
     path("", include("disruptions.api.urls")),
+    path("", include("kentsoc.search.api.urls")),
     path("", include(report_urls.api_urlpatterns)),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[HasRole]), name="schema"),
     path(
@@ -34,6 +35,7 @@ urlpatterns = [
     path("lifetime/", include("kentsoc.lifetime.urls")),
     path("county-lines/", include("countylines.urls")),
     path("intelligence/", include("kentsoc.intel.urls")),
+    path("search/", include("kentsoc.search.urls")),
     path("matrix/", include("kentsoc.dashboard.urls")),
     path("audit/", include("kentsoc.trail.urls")),
     # The activity summary moved up to the dashboard app but keeps its name, disruptions:reports.

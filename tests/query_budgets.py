@@ -58,4 +58,8 @@ QUERY_BUDGETS: dict[tuple[str, str], int] = {
     ("/api/audit/", "auditor"): 7,
     ("/api/auth/tokens/", "supervisor"): 4,
     ("/api/reports/activity-summary/?from=2000-01-01&to=2099-12-31", "supervisor"): 8,
+    # The search box: one query per kind the role may look for, whatever it finds.
+    ("/search/?q=smith", "supervisor"): 16,
+    ("/search/suggest/?q=smith", "supervisor"): 16,
+    ("/api/search/?q=smith", "supervisor"): 11,
 }

@@ -80,11 +80,14 @@ LIFETIME = [
 OCG_WORK = ["/ocgs/new/", "/ocgs/{ocg}/edit/", "/nominals/new/", "/intelligence/new/"]
 EVIDENCE = ["/intelligence/evidence/?ocg={nominated}"]
 LOGGING = ["/disruptions/new/", "/disruptions/mine/"]
+# The search box's results page (the box itself is in the header of every page walked).
+SEARCH = ["/search/?q=testcase", "/search/?q=testcase&types=person"]
 
 # The pages each role uses in its work (README "Roles" and the role-actions table).
 WALKS: dict[str, list[str]] = {
     "coordinator": [
         "/",
+        *SEARCH,
         *CASE_READS,
         *OCG_TABS,
         "/ocgs/{nominated}/",
@@ -111,6 +114,7 @@ WALKS: dict[str, list[str]] = {
     ],
     "lro": [
         "/",
+        *SEARCH,
         *CASE_READS,
         *OCG_TABS,
         "/disruptions/",
@@ -124,6 +128,7 @@ WALKS: dict[str, list[str]] = {
     ],
     "clgt_officer": [
         "/",
+        *SEARCH,
         "/nominals/",
         "/county-lines/",
         "/county-lines/nominate/",
@@ -144,6 +149,7 @@ WALKS: dict[str, list[str]] = {
     ],
     "clio": [
         "/",
+        *SEARCH,
         "/nominals/",
         "/county-lines/",
         "/county-lines/{line}/",
@@ -154,6 +160,7 @@ WALKS: dict[str, list[str]] = {
     ],
     "supervisor": [
         "/",
+        *SEARCH,
         *CASE_READS,
         *OCG_TABS,
         "/ocgs/{nominated}/",
@@ -173,6 +180,7 @@ WALKS: dict[str, list[str]] = {
     ],
     "analyst": [
         "/",
+        *SEARCH,
         *CASE_READS,
         "/intelligence/new/",
         *DISRUPTION_READS,

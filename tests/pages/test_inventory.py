@@ -89,6 +89,9 @@ PAGES: dict[str, Opens] = {
     "ocg:return": _perm("ocg.approve_ocg", "ocg"),
     "ocg:nominal-list": _perm("ocg.view_nominal"),
     "ocg:nominal-search": _perm("ocg.view_nominal"),
+    # The search box: every role that reads police records has people among its kinds.
+    "search:results": _perm("ocg.view_nominal"),
+    "search:suggest": _perm("ocg.view_nominal"),
     "ocg:nominal-detail": _perm("ocg.view_nominal", "nominal"),
     "ocg:nominal-pick": _perm("ocg.view_nominal", "nominal"),
     "ocg:nominal-create": _perm("ocg.add_nominal"),

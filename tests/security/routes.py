@@ -136,6 +136,9 @@ HTML: dict[str, Route] = {
     "ocg:nominal-list": Route(),
     "ocg:nominal-create": Route(),
     "ocg:nominal-search": Route(marker="nominal", query=(("q", "Quillfeather"),)),
+    # The search box: its page and its suggestions find only what the officer may see.
+    "search:results": Route(marker="nominal", query=(("q", "Quillfeatherby"),)),
+    "search:suggest": Route(marker="nominal", query=(("q", "Quillfeatherby"),)),
     "ocg:nominal-inline-create": Route("POST"),
     "ocg:nominal-detail": _nominal_route("GET"),
     "ocg:nominal-pick": _nominal_route("GET"),
@@ -256,6 +259,7 @@ API: dict[str, Route] = {
     "api:ocg-start-development": _ocg_route(),
     "api:ocg-submit-for-mapping": _ocg_route(),
     "api:nominal-list": Route(),
+    "api:search": Route(marker="nominal", query=(("q", "Quillfeatherby"),)),
     # Lifetime management lists
     "api:lifetime-release-list": Route(),
     "api:lifetime-scpo-expiring-list": Route(),

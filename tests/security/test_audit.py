@@ -163,6 +163,7 @@ SERVICE_MODULES = [
     "kentsoc/intel/services/records.py",
     "kentsoc/org/services.py",
     "kentsoc/accounts/officers.py",
+    "kentsoc/search/services.py",
 ]
 AUDIT_CALLS = {"audit_record", "versioned_save", "audit_view", "audit_export"}
 WRITE_CALLS = {"save", "create", "update", "delete", "bulk_create", "bulk_update"}

@@ -1,0 +1,105 @@
+"""Finding intelligence records from what an officer typed, for the search box (kentsoc.search).
+
+- a reference exactly: kentsoc's own ("INT-000123", "int 123") or the force records system's
+  (an Athena number as it was entered, in any case);
+- a deal-line number in any spelling: the records about a line carrying it (the lines the user
+  may see), and records whose summary writes it as "07700900123" or "07700 900123";
+- otherwise the summary by full text (kentsoc.web.fulltext: English stemming, "quoted phrases"),
+  newest first, with a highlighted snippet.
+
+Only the summary is searched and shown: a code-C record's handling conditions are for its owning
+team and supervisors (selectors.can_read_conditions), so they are never matched, counted or cut
+into a snippet, whoever asks.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib.postgres.search import SearchRank, SearchVector
+from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
+
+from countylines.models import CountyLine
+from countylines.search import has_deal_line, phone_digits
+from kentsoc.intel.models import IntelligenceRecord
+from kentsoc.web import fulltext
+
+_REFERENCE = re.compile(r"^INT[\s\-_/]*0*(\d{1,9})$", re.IGNORECASE)
+INDEX_NAME = "intel_summary_fulltext"
+
+
+def intelligence_ranked(
+    source: QuerySet[IntelligenceRecord] | Any, text: str
+) -> QuerySet[IntelligenceRecord]:
+    """The records of `source` (a queryset, or those the user may see) matching the text, with
+    `search_score` and `snippet_raw` (kentsoc.web.fulltext.snippet_html turns it into HTML; on
+    SQLite it is the summary, for plain_snippet), best first; none for no words."""
+    visible = (
+        source if isinstance(source, QuerySet) else IntelligenceRecord.objects.visible_to(source)
+    )
+    # The scope may join (an LRO's records through their OCGs) and so be DISTINCT; the answer
+    # reads the scope as a set of ids, so the snippet is cut only for the rows returned.
+    queryset = IntelligenceRecord.objects.filter(
+        pk__in=visible.values("pk"), deleted_at__isnull=True
+    )
+    typed = " ".join((text or "").split())
+    if not typed:
+        return queryset.none()
+    loose = _REFERENCE.match(typed)
+    if loose is not None:
+        reference = f"INT-{int(loose.group(1)):06d}"
+        found = queryset.filter(Q(reference=reference) | Q(rms_reference__iexact=typed))
+        return _scored(found, Value(2.0, output_field=FloatField()), typed, snippet=False)
+    digits = phone_digits(typed)
+    if digits is not None:
+        return _by_number(queryset, typed, digits)
+    matching = fulltext.filter_matching(queryset, "summary", typed)
+    found = queryset.filter(Q(rms_reference__iexact=typed) | Q(pk__in=matching.values("pk")))
+    exact = Case(
+        When(rms_reference__iexact=typed, then=Value(2.0)),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    if fulltext.fulltext():
+        rank = SearchRank(
+            SearchVector("summary", config=fulltext.CONFIG), fulltext.text_query(typed)
+        )
+        return _scored(found, exact, typed, rank=rank)
+    return _scored(found, exact, typed)
+
+
+def _by_number(queryset: QuerySet, typed: str, digits: str) -> QuerySet:
+    lines = CountyLine.objects.filter(has_deal_line(digits))
+    written = [digits] + ([f"{digits[:5]} {digits[5:]}"] if len(digits) == 11 else [])
+    text_q = Q()
+    if fulltext.fulltext():
+        for form in written:
+            text_q |= Q(
+                pk__in=fulltext.filter_matching(queryset, "summary", f'"{form}"').values("pk")
+            )
+    else:
+        for form in written:
+            text_q |= Q(summary__contains=form)
+    linked = IntelligenceRecord.county_lines.through.objects.filter(countyline__in=lines)
+    found = queryset.filter(Q(pk__in=linked.values("intelligencerecord_id")) | text_q)
+    return _scored(found, Value(1.5, output_field=FloatField()), written[-1])
+
+
+def _scored(
+    queryset: QuerySet,
+    score: Any,
+    typed: str,
+    *,
+    rank: Any = None,
+    snippet: bool = True,
+) -> QuerySet:
+    """Newest first after exact references: ranking every record that shares a common word by
+    its text would read each of thousands of summaries; the page's own rows get their rank."""
+    snippet_raw = (
+        fulltext.headline("summary", typed) if snippet and fulltext.fulltext() else F("summary")
+    )
+    total = score if rank is None else score + rank
+    return queryset.annotate(
+        search_order=score, search_score=total, snippet_raw=snippet_raw
+    ).order_by(F("search_order").desc(), "-information_date", "-id")
