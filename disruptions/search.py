@@ -18,7 +18,6 @@ from kentsoc.web import fulltext
 from ocg.search import MIN_SIMILAR_LENGTH, fuzzy, search_words
 
 _REFERENCE = re.compile(r"^D[\s\-_/]*0*(\d{1,9})$", re.IGNORECASE)
-INDEX_NAME = "disruptions_narrative_fulltext"
 
 
 def disruption_ranked(source: QuerySet[Disruption] | Any, text: str) -> QuerySet[Disruption]:

@@ -26,7 +26,6 @@ from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.web import fulltext
 
 _REFERENCE = re.compile(r"^INT[\s\-_/]*0*(\d{1,9})$", re.IGNORECASE)
-INDEX_NAME = "intel_summary_fulltext"
 
 
 def intelligence_ranked(
