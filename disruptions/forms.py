@@ -243,7 +243,7 @@ class CourtResultForm(forms.Form):
     court = forms.CharField(
         max_length=120,
         help_text="The court that decided, e.g. Maidstone Crown Court",
-        error_messages={"required": "Enter the court's name, e.g. Maidstone Crown Court."},
+        error_messages={"required": "Enter the court's name."},
     )
     offences = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=LONG_TEXT)
     outcome = forms.ChoiceField(choices=BLANK + CourtOutcome.choices)

@@ -37,7 +37,7 @@ from kentsoc.dashboard.rows import (
 )
 from kentsoc.matrix.models import ForceSnapshot, RankHistory, Ranking
 from kentsoc.matrix.services import STALE_SWEEP_AFTER_SECONDS
-from kentsoc.org.choices import SCD_TEAM_KINDS
+from kentsoc.org.choices import SCD_TEAM_KINDS, scd_by_unit
 from kentsoc.org.models import Division
 from kentsoc.trh.choices import FORCE_PARTITION, RankedSubject
 from ocg.models import OCG
@@ -91,11 +91,16 @@ def _current_totals() -> tuple[Totals, str]:
     line = Q(subject_type=RankedSubject.COUNTY_LINE)
     ocg = Q(subject_type=RankedSubject.OCG, partition=FORCE_PARTITION)
     scd = [k.value for k in SCD_TEAM_KINDS]
+    by_unit = {
+        f"unit_{unit}": Count("pk", filter=ocg & Q(ocg__managing_team__kind=unit))
+        for unit in sorted(scd)
+    }
     figures = Ranking.objects.aggregate(
         lines=Count("pk", filter=line),
         trh=Sum("total", filter=line),
         ocgs=Count("pk", filter=ocg),
         scd=Count("pk", filter=ocg & Q(ocg__managing_team__kind__in=scd)),
+        **by_unit,
         division=Count(
             "pk",
             filter=ocg & Q(ocg__managing_team__isnull=False) & ~Q(ocg__managing_team__kind__in=scd),
@@ -109,6 +114,7 @@ def _current_totals() -> tuple[Totals, str]:
         mapped_ocgs=figures["ocgs"],
         ocgs_on_division=figures["division"],
         ocgs_with_scd=figures["scd"],
+        scd_units=scd_by_unit({unit: figures[f"unit_{unit}"] for unit in scd}),
     )
     stamp = figures["ranked_at"].isoformat() if figures["ranked_at"] else "none"
     return totals, f"{stamp}/{figures['last_id'] or 0}"
@@ -214,6 +220,7 @@ def matrix_rankings(
             mapped_ocgs=snapshot.mapped_ocgs if snapshot else None,
             ocgs_on_division=snapshot.ocgs_on_division if snapshot else None,
             ocgs_with_scd=snapshot.ocgs_with_scd if snapshot else None,
+            scd_units=scd_by_unit(snapshot.ocgs_by_team) if snapshot else [],
         )
         token, stale = "history", Staleness(0, 0, None, 0)
     lines = partitions(divisions, line_rows, force=False)

@@ -94,6 +94,8 @@ class Totals:
     mapped_ocgs: int | None
     ocgs_on_division: int | None
     ocgs_with_scd: int | None
+    # The SCD figure by adopting unit: (unit, label, OCGs), adding up to ocgs_with_scd.
+    scd_units: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 @dataclass

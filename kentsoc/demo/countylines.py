@@ -1,9 +1,10 @@
 """County lines for `seed_demo`: the seed page's county lines story on fictional lines.
 
-With D the story's last day (see `kentsoc.demo.matrix.StoryCalendar`), `recompute_all --as-of`
-over these lines gives: 85 active lines two years before D; 37 active lines with a total TRH of
-571 four months before D (the seed's July); 29 lines with TRH 365 at D (its October); and, day by
-day in between, the matrix shrinking as lines are dismantled. Nothing writes those totals: they
+With D the story's last day (see `kentsoc.demo.matrix.StoryCalendar` for the month-end
+convention), `recompute_all --as-of` over these lines gives: 85 active lines at the end of "July
+2020" and still two years before D; 37 active lines with a total TRH of 571 at the end of the
+seed's July (31 Jul 2022 for D = 31 Oct 2022); 29 lines with TRH 365 at D (its October); and, day
+by day in between, the matrix shrinking as lines are dismantled. Nothing writes those totals: they
 come from real lines with dated status history and dated, graded intelligence.
 
 How the totals are exact: each line on the matrix at a checkpoint has a fixed profile of factor
@@ -79,7 +80,7 @@ SHAPING_FACTORS = [
 SETTINGS = ["Fictional Academy", "Example Pupil Referral Unit", "Invented College", ""]
 STORY_BRAND = "CHASE"
 
-# Totals on the matrix four months before D (the 37 lines) and at D (29): 571 and 365.
+# Totals on the matrix at the end of July (the 37 lines) and at D (29): 571 and 365.
 # The twelve dismantled between the two checkpoints were the highest-scoring lines in July.
 DISMANTLED_AFTER_JULY = [26, 25, 24, 23, 22, 21, 20, 20, 19, 18, 17, 16]  # 251
 CONTINUING_JULY = [19, 18, 17, 16, 16, 15, 15, 14, 14, 14, 13, 13, 13, 13,
@@ -120,8 +121,10 @@ def plan_totals() -> tuple[int, int, int, int]:
 
 def _plans(story: StoryCalendar) -> list[LinePlan]:
     """Every line of the story, in a fixed order; dates relative to the story's fixed points."""
+    # The 85 lines of "July 2020" are all still on the matrix two years before D (the day the
+    # dashboard compares with); the lines that replaced them came on after that day.
     july, end, two_years = story.july, story.end, story.two_years_before
-    long_ago = story.two_years_before - datetime.timedelta(days=130)  # on the matrix by July 2020
+    long_ago = story.july_2020 - datetime.timedelta(days=130)  # on the matrix by July 2020
     rng = random.Random("countylines-plan")
     days = datetime.timedelta
     plans: list[LinePlan] = []
@@ -245,7 +248,7 @@ def _cast() -> Cast | None:
         clgt.setdefault(officer.team.division_id, officer.user)
     supervisor = officers.filter(role=Role.SUPERVISOR).first()
     clio = {}
-    for officer in officers.filter(role=Role.CLIO):
+    for officer in officers.filter(role=Role.CLIO).order_by("pk"):
         clio.setdefault(officer.division_id or officer.team.division_id, officer.user)
     if not clgt or supervisor is None or not clio:
         return None

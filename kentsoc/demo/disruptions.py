@@ -33,7 +33,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from countylines.choices import LineStatus
+from countylines.choices import LineRole, LineStatus
 from countylines.models import CountyLine, CountyLineDistrict
 from disruptions.choices import (
     CourtOutcome,
@@ -80,6 +80,17 @@ DIVISIONAL_APPROVED = 40
 CUSTODIAL_RESULTS = 28
 CENTRAL_CUSTODIAL = 4
 OPERATION = {"lines": 25, "arrests": 26, "charges": 30, "handsets": 10}
+BTP_OPERATION = "Medway stations operation with British Transport Police"
+STORY_LINE = "CHASE"  # the Edgware line into Canterbury (the county lines demo's)
+MAIDSTONE = "Maidstone Crown Court"
+CROWN_COURTS = [MAIDSTONE, "Canterbury Crown Court", "Woolwich Crown Court"]
+MAGISTRATES = "Medway Magistrates' Court"
+# The seed's named CLGT results, records inside the table's figures: (team, counts).
+CHASE_CHARGE = {"arrests": 1, "prisoners_dealt_with": 1, "warrants_executed": 0, "charges": 3}
+MEDWAY_CHARGES = {"arrests": 3, "prisoners_dealt_with": 3, "warrants_executed": 0, "charges": 3}
+BTP_ARRESTS = {"arrests": 2, "prisoners_dealt_with": 2, "warrants_executed": 0, "charges": 0}
+MAIDSTONE_WARRANT = {"arrests": 3, "prisoners_dealt_with": 3, "warrants_executed": 1, "charges": 3}
+MAIDSTONE_SENTENCES = [48, 48, 48]  # three defendants, four years each
 # The seed: "in the last 6 months, there have been a total of 72 OCG disruptions" (the dashboard's
 # approved disruptions against OCGs in its six-month window), one group dismantled in September.
 OCG_DISRUPTIONS = 72
@@ -283,6 +294,25 @@ def _lines(rng: random.Random, needed: int, since: datetime.date) -> list[County
     return lines
 
 
+def _alive(line: CountyLine, on: datetime.date) -> bool:
+    """Whether `on` falls within the line's life, as the disruption services require: on or
+    after its nomination and, once dismantled, no later than its dismantling."""
+    ended = line.status == LineStatus.DISMANTLED and line.closed_on is not None
+    return line.nominated_on <= on and not (ended and on > line.closed_on)
+
+
+def _alive_on(lines: list[CountyLine], on: datetime.date, prefer: str = "") -> CountyLine:
+    """A line of `lines` alive on `on` (one importing into district `prefer` if any is)."""
+    alive = [line for line in lines if _alive(line, on)]
+    preferred = [line for line in alive if prefer and _primary_district(line) == prefer]
+    return (preferred or alive)[0]
+
+
+def _primary_district(line: CountyLine) -> str:
+    primary = line.line_districts.filter(is_primary=True).select_related("district").first()
+    return primary.district.code if primary else ""
+
+
 def _nominals(rng: random.Random, needed: int) -> list[Nominal]:
     nominals = list(Nominal.objects.order_by("id")[:needed])
     n = 0
@@ -415,8 +445,8 @@ def _ocg_disruption(
             **_extras(rng, tactic),
         },
         ocgs=[ocg],
-        # Also against one of the group's lines, so the line's page shows the work too.
-        county_lines=list(ocg.county_lines.order_by("id")[:1]),
+        # Also against one of the group's lines alive that day, so its page shows the work too.
+        county_lines=[line for line in ocg.county_lines.order_by("id") if _alive(line, on)][:1],
         drugs=_drugs(rng, tactic),
     )
     return _approve(d, lro, supervisor, rng, story_end)
@@ -442,6 +472,11 @@ def _ocg_story(rng: random.Random, supervisor: Any, story_end: datetime.date) ->
     if story is not None and story.closed_on is not None:
         lro = lro_of[story.lead_responsible_officer_id]
         cash = [Decimal("6200"), Decimal("5150"), Decimal("3000")]  # over £14,000
+        members = list(
+            Nominal.objects.filter(memberships__ocg=story).order_by("memberships__id")[:5]
+        )
+        arrested = [members[:2], members[2:4], members[4:5]]
+        strike = []
         for day, (arrests, warrants) in enumerate([(2, 2), (2, 2), (1, 1)]):
             d = disruption_services.disruption_create(
                 actor=lro,
@@ -465,6 +500,7 @@ def _ocg_story(rng: random.Random, supervisor: Any, story_end: datetime.date) ->
                     "cash_seized": cash[day],
                 },
                 ocgs=[story],
+                nominals=arrested[day],
                 drugs=[
                     {
                         "drug_class": "A",
@@ -482,7 +518,20 @@ def _ocg_story(rng: random.Random, supervisor: Any, story_end: datetime.date) ->
                     },
                 ],
             )
-            _approve(d, lro, supervisor, rng, story_end)
+            strike.append(_approve(d, lro, supervisor, rng, story_end))
+        # "One member has been charged with ... a dog dangerously out of control, who later
+        # pled guilty at Court."
+        if arrested[0]:
+            court_results.court_result_add(
+                actor=lro,
+                disruption=strike[0],
+                nominal=arrested[0][0],
+                court=MAGISTRATES,
+                offences="Person in charge of a dog dangerously out of control (pleaded guilty)",
+                outcome=CourtOutcome.NON_CUSTODIAL,
+                non_custodial_kind=NonCustodialKind.FINE,
+                result_date=min(story.closed_on + datetime.timedelta(days=30), story_end),
+            )
     in_window = (
         Disruption.objects.filter(
             status=DisruptionStatus.APPROVED,
@@ -494,18 +543,196 @@ def _ocg_story(rng: random.Random, supervisor: Any, story_end: datetime.date) ->
         .count()
     )
     days = (date_to - date_from).days
+
+    def adopted_by(on: datetime.date, n: int) -> OCG:
+        """The n-th adopted group in a fixed stride, skipping any adopted after `on`: an LRO
+        disrupts a group from its adoption."""
+        ready = [ocg for ocg in adopted if ocg.adopted_on and ocg.adopted_on <= on] or adopted
+        return ready[n % len(ready)]
+
     for n in range(max(OCG_DISRUPTIONS - in_window, 0)):
-        ocg = adopted[(n * 7) % len(adopted)]
         on = date_from + datetime.timedelta(days=round(days * (n + 0.5) / OCG_DISRUPTIONS))
+        ocg = adopted_by(on, n * 7)
         _ocg_disruption(
             rng, ocg, lro_of[ocg.lead_responsible_officer_id], supervisor, story_end, on, n
         )
     for n in range(6):  # earlier work on the same groups: outside the six months
-        ocg = adopted[(n * 11) % len(adopted)]
         on = date_from - datetime.timedelta(days=10 + 23 * n)
+        ocg = adopted_by(on, n * 11)
         _ocg_disruption(
             rng, ocg, lro_of[ocg.lead_responsible_officer_id], supervisor, story_end, on, n + 3
         )
+
+
+def _named(
+    author: Any,
+    supervisor: Any,
+    rng: random.Random,
+    story_end: datetime.date,
+    *,
+    on: datetime.date,
+    team: Team,
+    tactic: str,
+    counts: dict[str, int],
+    narrative: str,
+    line: CountyLine,
+    nominals: list[Nominal],
+    operation: Operation | None = None,
+) -> Disruption:
+    """One of the seed's named results: an approved disruption with exactly these counts."""
+    d = disruption_services.disruption_create(
+        actor=author,
+        values={
+            "date": on,
+            "team": team,
+            "operation": operation,
+            "strand": Strand.PURSUE,
+            "tactic": tactic,
+            "narrative": narrative,
+            "impact_grade": "major",
+            "impact_rationale": _RATIONALE["major"],
+            "warrant_power": "s18" if counts["warrants_executed"] else "",
+            **counts,
+        },
+        county_lines=[line],
+        nominals=nominals,
+    )
+    return _approve(d, author, supervisor, rng, story_end)
+
+
+def _named_results(
+    rng: random.Random,
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    central: Team,
+    central_author: Any,
+    clgt_of: dict[int | None, Team],
+    clgt_officer: dict[int, Any],
+    lines: list[CountyLine],
+    nominals: list[Nominal],
+    supervisor: Any,
+    story_end: datetime.date,
+) -> tuple[dict[str, int], dict[str, int]]:
+    """The seed's named CLGT results as records; returns what they add to the Central CLGT's
+    and to the divisional CLGTs' figures (the generated work makes up the rest)."""
+    central_counts: dict[str, int] = dict.fromkeys(CHASE_CHARGE, 0)
+    divisional_counts: dict[str, int] = dict.fromkeys(CHASE_CHARGE, 0)
+
+    def team_of(line: CountyLine) -> Team:
+        return clgt_of.get(line.division_id) or next(iter(clgt_of.values()))
+
+    # The Edgware line into Canterbury, dismantled within a month of its nomination: its holder
+    # charged with three offences and remanded, on communications data, with no drugs seized.
+    chase = CountyLine.objects.filter(name=STORY_LINE, status=LineStatus.DISMANTLED).first()
+    if chase is not None and chase.closed_on is not None and start <= chase.closed_on <= end:
+        holder = list(
+            Nominal.objects.filter(
+                line_links__county_line=chase, line_links__role=LineRole.LINE_HOLDER
+            )
+        )
+        team = team_of(chase)
+        _named(
+            clgt_officer[team.pk],
+            supervisor,
+            rng,
+            story_end,
+            on=chase.closed_on,
+            team=team,
+            tactic=Tactic.CHARGE,
+            counts=CHASE_CHARGE,
+            narrative=(
+                f"{chase.name}'s line holder, living in Edgware and supplying Canterbury, "
+                "charged with three offences and remanded into court. No drugs were found or "
+                "seized: the case rests on communications data, presented simply."
+            ),
+            line=chase,
+            nominals=holder[:1],
+        )
+        divisional_counts = {k: divisional_counts[k] + v for k, v in CHASE_CHARGE.items()}
+
+    # The Central CLGT's charges against three people in Medway, hard to reach for a long time.
+    recent = end - datetime.timedelta(days=25)
+    medway_line = _alive_on(lines, recent, prefer="MED")
+    _named(
+        central_author,
+        supervisor,
+        rng,
+        story_end,
+        on=recent,
+        team=central,
+        tactic=Tactic.CHARGE,
+        counts=MEDWAY_CHARGES,
+        narrative=(
+            "Three individuals in Medway, 'hard to reach' for a significant time, charged with "
+            "drugs offences after an upstream investigation into who controls the line."
+        ),
+        line=medway_line,
+        nominals=nominals[-3:],
+    )
+    central_counts = {k: central_counts[k] + v for k, v in MEDWAY_CHARGES.items()}
+
+    # With British Transport Police, in and around the Medway stations: two good arrests.
+    btp_day = end - datetime.timedelta(days=40)
+    btp_line = _alive_on(lines, btp_day, prefer="MED")
+    btp_team = team_of(btp_line)
+    btp = operations.operation_create(
+        actor=supervisor,
+        name=BTP_OPERATION,
+        start_date=btp_day,
+        end_date=btp_day + datetime.timedelta(days=1),
+        teams=[btp_team],
+        description="Joint operation with British Transport Police (BTP) at the Medway stations.",
+    )
+    _named(
+        clgt_officer[btp_team.pk],
+        supervisor,
+        rng,
+        story_end,
+        on=btp_day,
+        team=btp_team,
+        tactic=Tactic.ARREST,
+        counts=BTP_ARRESTS,
+        narrative="Runners stopped with BTP officers at the Medway stations: two arrested.",
+        line=btp_line,
+        nominals=nominals[-5:-3],
+        operation=btp,
+    )
+    divisional_counts = {k: divisional_counts[k] + v for k, v in BTP_ARRESTS.items()}
+
+    # The Maidstone Crown Court trial: three defendants, four years' custody each.
+    raid = start + datetime.timedelta(days=30)
+    raid_line = _alive_on(lines, raid, prefer="MAI")
+    raid_team = team_of(raid_line)
+    author = clgt_officer[raid_team.pk]
+    defendants = nominals[-8:-5]
+    d = _named(
+        author,
+        supervisor,
+        rng,
+        story_end,
+        on=raid,
+        team=raid_team,
+        tactic=Tactic.WARRANT,
+        counts=MAIDSTONE_WARRANT,
+        narrative=f"Warrant at {raid_line.name}'s stash house: three arrested and charged.",
+        line=raid_line,
+        nominals=defendants,
+    )
+    for nominal, months in zip(defendants, MAIDSTONE_SENTENCES, strict=True):
+        court_results.court_result_add(
+            actor=author,
+            disruption=d,
+            nominal=nominal,
+            court=MAIDSTONE,
+            offences="Conspiracy to supply class A drugs (guilty verdict after trial)",
+            outcome=CourtOutcome.CUSTODIAL,
+            sentence_years=months // 12,
+            sentence_months=months % 12,
+            result_date=min(end - datetime.timedelta(days=20), story_end),
+        )
+    divisional_counts = {k: divisional_counts[k] + v for k, v in MAIDSTONE_WARRANT.items()}
+    return central_counts, divisional_counts
 
 
 def intensification_week(story_end: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -578,6 +805,7 @@ def _clgt_work(
     teams: list[Team],
     author_of: Callable[[int, Team], Any],
     lines_for: Callable[[Team], list[CountyLine]],
+    every_line: list[CountyLine],
     nominals: list[Nominal],
     supervisor: Any,
     story_end: datetime.date,
@@ -591,7 +819,8 @@ def _clgt_work(
     for i, tactic in enumerate(tactics):
         team = teams[i % len(teams)]
         author = author_of(i, team)
-        line = rng.choice(lines_for(team))
+        alive = [line for line in lines_for(team) if _alive(line, dates[i])]
+        line = rng.choice(alive or [_alive_on(every_line, dates[i])])
         named = rng.sample(nominals, rng.choice([0, 1, 1, 2])) if rows[i]["arrests"] else []
         grade = rng.choices(["major", "moderate", "minor", "none"], weights=[3, 5, 3, 1])[0]
         values = {
@@ -639,6 +868,7 @@ def _sentences(
             actor=author,
             disruption=d,
             nominal=rng.choice(list(d.nominals.all()) or nominals),
+            court=CROWN_COURTS[n % len(CROWN_COURTS)],
             offences=rng.choice(
                 [
                     "Possession with intent to supply class A",
@@ -699,7 +929,8 @@ def seed(stdout: TextIO, story_end: datetime.date) -> None:
         teams=clgts,
         description="A national week of action against county lines, led locally by the CLGTs.",
     )
-    for n, line in enumerate(lines[: OPERATION["lines"]]):
+    week_lines = [line for line in lines if _alive(line, week_start) and _alive(line, week_end)]
+    for n, line in enumerate(week_lines[: OPERATION["lines"]]):
         team = clgt_of.get(line.division_id) or clgts[n % len(clgts)]
         author = clgt_officer[team.pk]
         tactic = Tactic.WARRANT if op_arrests[n] else Tactic.DEAL_LINE_CLOSURE
@@ -727,26 +958,44 @@ def seed(stdout: TextIO, story_end: datetime.date) -> None:
 
     # --- The rest of the CLGTs' approved work: the Central CLGT's own figures, and the -----
     # --- divisional CLGTs' making up the force's table with the week above. -----------------
-    divisional_targets = {
-        "arrests": TARGETS["arrests"] - CENTRAL["arrests"] - OPERATION["arrests"],
-        "prisoners_dealt_with": TARGETS["prisoners_dealt_with"]
-        - CENTRAL["prisoners_dealt_with"]
-        - OPERATION["arrests"],
-        "warrants_executed": TARGETS["warrants_executed"]
-        - CENTRAL["warrants_executed"]
-        - op_warrants,
-        "charges": TARGETS["charges"] - CENTRAL["charges"] - OPERATION["charges"],
-        "weapon_seizures": TARGETS["weapon_seizures"] - CENTRAL["weapon_seizures"],
+    named_central, named_divisional = _named_results(
+        rng,
+        start=start,
+        end=end,
+        central=central,
+        central_author=officers[0],
+        clgt_of=clgt_of,
+        clgt_officer=clgt_officer,
+        lines=lines,
+        nominals=nominals,
+        supervisor=supervisor,
+        story_end=story_end,
+    )
+    week = {
+        "arrests": OPERATION["arrests"],
+        "prisoners_dealt_with": OPERATION["arrests"],
+        "warrants_executed": op_warrants,
+        "charges": OPERATION["charges"],
     }
+    central_targets = {
+        key: CENTRAL[key] - named_central.get(key, 0)
+        for key in ("arrests", "prisoners_dealt_with", "warrants_executed", "charges")
+    }
+    central_targets["weapon_seizures"] = CENTRAL["weapon_seizures"]
+    divisional_targets = {
+        key: TARGETS[key] - CENTRAL[key] - week[key] - named_divisional.get(key, 0) for key in week
+    }
+    divisional_targets["weapon_seizures"] = TARGETS["weapon_seizures"] - CENTRAL["weapon_seizures"]
     central_done = _clgt_work(
         rng,
-        CENTRAL,
+        central_targets,
         CENTRAL_APPROVED,
         start=start,
         end=end,
         teams=[central],
         author_of=lambda i, team: officers[i % 2],
         lines_for=lambda team: lines,
+        every_line=lines,
         nominals=nominals,
         supervisor=supervisor,
         story_end=story_end,
@@ -760,6 +1009,7 @@ def seed(stdout: TextIO, story_end: datetime.date) -> None:
         teams=clgts,
         author_of=lambda i, team: clgt_officer[team.pk],
         lines_for=lambda team: lines_of.get(team.division_id) or lines,
+        every_line=lines,
         nominals=nominals,
         supervisor=supervisor,
         story_end=story_end,
@@ -771,8 +1021,8 @@ def seed(stdout: TextIO, story_end: datetime.date) -> None:
     _sentences(
         rng,
         divisional_done,
-        TARGETS["sentence_months"] - central_months,
-        CUSTODIAL_RESULTS - CENTRAL_CUSTODIAL,
+        TARGETS["sentence_months"] - central_months - sum(MAIDSTONE_SENTENCES),
+        CUSTODIAL_RESULTS - CENTRAL_CUSTODIAL - len(MAIDSTONE_SENTENCES),
         nominals,
         story_end,
     )
@@ -789,6 +1039,7 @@ def seed(stdout: TextIO, story_end: datetime.date) -> None:
             actor=author,
             disruption=d,
             nominal=rng.choice(nominals),
+            court="Canterbury Crown Court" if outcome == CourtOutcome.ACQUITTED else MAGISTRATES,
             offences="Possession of class A drugs",
             outcome=outcome,
             non_custodial_kind=kind,
@@ -815,7 +1066,9 @@ def seed(stdout: TextIO, story_end: datetime.date) -> None:
                 "warrant_power": "other",
                 "charges": 2,
             },
-            county_lines=[lines[n]],
+            county_lines=[
+                _alive_on(lines[n:] + lines, before + datetime.timedelta(days=3 + 8 * n))
+            ],
         )
         _approve(d, clgt_officer[team.pk], supervisor, rng, story_end)
     pending = [
@@ -828,10 +1081,11 @@ def seed(stdout: TextIO, story_end: datetime.date) -> None:
     ]
     for n, (status, narrative, reason) in enumerate(pending):
         author = officers[n % 2]
+        on = max(start, end - datetime.timedelta(days=2 + 3 * n))
         d = disruption_services.disruption_create(
             actor=author,
             values={
-                "date": max(start, end - datetime.timedelta(days=2 + 3 * n)),
+                "date": on,
                 "team": central,
                 "strand": Strand.PURSUE,
                 "tactic": Tactic.WARRANT if n % 2 == 0 else Tactic.CLOSURE_ORDER,
@@ -844,7 +1098,7 @@ def seed(stdout: TextIO, story_end: datetime.date) -> None:
                 "warrant_power": "s18" if n % 2 == 0 else "",
                 "charges": 1,
             },
-            county_lines=[lines[(n + 5) % len(lines)]],
+            county_lines=[_alive_on(lines[(n + 5) % len(lines) :] + lines, on)],
         )
         if status in ("submitted", "returned"):
             disruption_services.disruption_submit(actor=author, disruption=d)

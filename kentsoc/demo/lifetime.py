@@ -1,7 +1,8 @@
 """Lifetime management for `seed_demo`: custody, conditions, SCPOs and LRO training.
 
 What the OCGMU coordinators track (the seed: prison and licence conditions agreed with Prison
-and Probation, SCPOs coordinated since August, LRO training inputs across the county):
+and Probation, SCPOs coordinated by the OCGMU since August 2022 — SOC applied for the earlier
+ones —, LRO training inputs across the county):
 - members of adopted OCGs in prison, some due out in the next 90 days with licence conditions,
   an SCPO applied for, both, or nothing in place yet; others remanded, on licence, or released;
 - SCPOs: made and in force (one breached), one expiring within 90 days, one applied for;
@@ -59,6 +60,7 @@ RELEASES = [
 LICENCE_TEXT = "Not to contact named OCG members; curfew 19:00-07:00; one mobile phone, declared."
 PRISON_TEXT = "No contact with named associates; calls and visits monitored."
 SCPO_MONTHS = 60  # the longest an order may run
+SOC_DI = "di.soc"  # the OCG demo's DI of SOC, who coordinated SCPOs before the OCGMU
 SCPO_TEXT = "One declared phone; no more than £1,000 cash; vehicles declared within 3 days."
 
 
@@ -146,7 +148,7 @@ def _custody(
             )
         if "scpo" in in_place:  # made during the sentence, restricting them once released
             made = _in_force_from(sentenced, story, today)
-            _scpo(coordinator, supervisor, nominal, made, SCPO_MONTHS)
+            _scpo(coordinator, supervisor, nominal, made, SCPO_MONTHS, story)
         elif days_out > 90:  # further off: applied for, the hearing still to come
             scpo_apply(actor=coordinator, nominal=nominal, applied_on=min(past - _days(20), today))
     # Remanded awaiting trial, on licence, and one released with nothing left to manage.
@@ -187,10 +189,28 @@ def _in_force_from(day: datetime.date, story: StoryCalendar, today: datetime.dat
     return min(story.end, max(day, still_running))
 
 
-def _scpo(coordinator: Any, supervisor: Any, nominal: Nominal, made: Any, months: int) -> Any:
-    scpo = scpo_apply(actor=coordinator, nominal=nominal, applied_on=made - _days(60))
+def _scpo_lead(coordinator: Any, story: StoryCalendar, applied_on: datetime.date) -> Any:
+    """Who applied for an SCPO: the OCGMU since it took over their coordination (August 2022),
+    SOC before that (the OCG demo's DI of SOC; the coordinator if there is none)."""
+    if applied_on >= story.scpos_to_ocgmu:
+        return coordinator
+    soc = Officer.objects.filter(user__username=SOC_DI).select_related("user").first()
+    return soc.user if soc else coordinator
+
+
+def _scpo(
+    coordinator: Any,
+    supervisor: Any,
+    nominal: Nominal,
+    made: Any,
+    months: int,
+    story: StoryCalendar,
+) -> Any:
+    applied_on = made - _days(60)
+    lead = _scpo_lead(coordinator, story, applied_on)
+    scpo = scpo_apply(actor=lead, nominal=nominal, applied_on=applied_on)
     scpo = scpo_make(
-        actor=coordinator,
+        actor=lead,
         scpo=scpo,
         version=scpo.version,
         court="Maidstone Crown Court",
@@ -200,7 +220,7 @@ def _scpo(coordinator: Any, supervisor: Any, nominal: Nominal, made: Any, months
         impact_grade="major",
         impact_rationale="Limits the capability to reoffend on release.",
     )
-    _approve(scpo.disruption, coordinator, supervisor)
+    _approve(scpo.disruption, lead, supervisor)
     return scpo
 
 
@@ -214,7 +234,7 @@ def _scpos(
     for n, (nominal, made) in enumerate(
         [(people[0], made_on), (people[1], expiring_made), (people[2], made_on + _days(30))]
     ):
-        scpo = _scpo(coordinator, supervisor, nominal, made, SCPO_MONTHS)
+        scpo = _scpo(coordinator, supervisor, nominal, made, SCPO_MONTHS, story)
         if n == 0:
             scpo_breach_record(
                 actor=coordinator,

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from kentsoc.dates import add_months
 from kentsoc.demo.matrix import StoryCalendar
 from kentsoc.intel.choices import OcgCriterion
 from kentsoc.intel.services.evidence import evidence_add
@@ -55,13 +56,20 @@ DIVISION_SHARE = 6  # per division's local team, three divisions
 SCD_SHARES = [("SOC", 14), ("MLT", 5), ("MSHT", 4), ("FI", 4), ("NCA-ERSOU", 5)]
 ON_MATRIX_AT_INCEPTION = 33  # of the 50; with the three closed since, 36 when the OCGMU formed
 
+# Before the OCGMU was formed, OCGs were identified by SOC or the Force Intelligence Bureau: a
+# DI of SOC and a DS of the FIB nominated them (the OCGMU's coordinators nominate from then on).
+EARLY_NOMINATORS = [
+    ("di.soc", "Petra", "Staplehurst", "SOC", "KS4111", Rank.DI, Role.SUPERVISOR),
+    ("ds.fib", "Lewis", "Woodchurch", "FIB", "KS4112", Rank.DS, Role.SUPERVISOR),
+]
+
 # SCD LROs: the org demo has one LRO per division's local team; SCD units have their own.
 SCD_LROS = [
-    ("lro.soc", "Harvey", "Brenchley", "SOC", "KS4101"),
-    ("lro.mlt", "Anjali", "Cobham", "MLT", "KS4102"),
-    ("lro.msht", "Tobias", "Detling", "MSHT", "KS4103"),
-    ("lro.fi", "Rosa", "Egerton", "FI", "KS4104"),
-    ("lro.nca", "Femi", "Frittenden", "NCA-ERSOU", "KS4105"),
+    ("lro.soc", "Harvey", "Brenchley", "SOC", "KS4101", Rank.DS, Role.LRO),
+    ("lro.mlt", "Anjali", "Cobham", "MLT", "KS4102", Rank.DS, Role.LRO),
+    ("lro.msht", "Tobias", "Detling", "MSHT", "KS4103", Rank.DS, Role.LRO),
+    ("lro.fi", "Rosa", "Egerton", "FI", "KS4104", Rank.DS, Role.LRO),
+    ("lro.nca", "Femi", "Frittenden", "NCA-ERSOU", "KS4105", Rank.DS, Role.LRO),
 ]
 
 NAMES = [
@@ -144,16 +152,21 @@ class Cast:
     analysts: dict[int, Any]  # division id -> analyst
     supervisor: Any
     lros: dict[int, Any]  # team id -> LRO
+    early_nominators: list[Any]  # SOC's and the FIB's, before the OCGMU
 
 
-def _scd_lros(teams: dict[str, Team]) -> None:
+def _demo_officers(
+    teams: dict[str, Team], rows: list[tuple[str, str, str, str, str, str, str]]
+) -> None:
+    """Officers of the force-wide teams the org demo leaves without one: (username, first and
+    last name, team code, collar number, rank, role)."""
     User = get_user_model()
     shared_hash = (
         User.objects.filter(officer__role=Role.COORDINATOR)
         .values_list("password", flat=True)
         .first()
     )
-    for username, first, last, team_code, collar in SCD_LROS:
+    for username, first, last, team_code, collar, rank, role in rows:
         team = teams.get(team_code)
         if team is None or Officer.objects.filter(user__username=username).exists():
             continue
@@ -173,7 +186,7 @@ def _scd_lros(teams: dict[str, Team]) -> None:
             user.set_password(settings.KENTSOC_DEMO_PASSWORD)
         user.save()
         officer = Officer.objects.create(
-            user=user, collar_number=collar, rank=Rank.DS, role=Role.LRO, team=team
+            user=user, collar_number=collar, rank=rank, role=role, team=team
         )
         officer_sync_group(officer=officer)
 
@@ -187,8 +200,17 @@ def _cast(teams: dict[str, Team]) -> Cast | None:
 
     analysts = {o.division_id: o.user for o in officers.filter(role=Role.ANALYST).order_by("-pk")}
     lros = {o.team_id: o.user for o in officers.filter(role=Role.LRO).order_by("-pk")}
+    early = [u for u, *_ in EARLY_NOMINATORS]
+    early_nominators = [
+        o.user for o in officers.filter(user__username__in=early).order_by("collar_number")
+    ]
     cast = Cast(
-        first(Role.COORDINATOR), first(Role.RESEARCHER), analysts, first(Role.SUPERVISOR), lros
+        first(Role.COORDINATOR),
+        first(Role.RESEARCHER),
+        analysts,
+        first(Role.SUPERVISOR),
+        lros,
+        early_nominators,
     )
     if None in (cast.coordinator, cast.researcher, cast.supervisor) or not analysts:
         return None
@@ -229,7 +251,9 @@ def plans(story: StoryCalendar, divisions: list[Division], teams: dict[str, Team
             nominated = story.days_before(r.randint(460, 700))
             mapped = nominated + datetime.timedelta(days=r.randint(25, 60))
             closed_on, closed_as = {
-                50: (story.days_before(48), OcgStatus.DISMANTLED),
+                # The seed's strike: over three days ending on the 13th of the month before
+                # D's (11-13 September 2022).
+                50: (add_months(story.end.replace(day=13), -1), OcgStatus.DISMANTLED),
                 51: (story.days_before(150), OcgStatus.DISMANTLED),
                 52: (story.days_before(200), OcgStatus.ARCHIVED),
             }[index]
@@ -341,13 +365,22 @@ def _date_history(ocg: OCG, plan: OcgPlan) -> None:
 
 def _seed_ocg(cast: Cast, plan: OcgPlan, story: StoryCalendar) -> OCG:
     rng = random.Random(f"{plan.name}-{plan.index}")
+    # The OCGMU nominates from its formation; before it, SOC or the FIB identified the group.
+    nominator = (
+        cast.early_nominators[plan.index % len(cast.early_nominators)]
+        if plan.nominated_on < story.ocgmu_formed and cast.early_nominators
+        else cast.coordinator
+    )
     ocg = nomination.ocg_nominate(
-        actor=cast.coordinator,
+        actor=nominator,
         name=plan.name,
         criminality=CRIMINALITY_MIXES[plan.index % len(CRIMINALITY_MIXES)],
         division=plan.division.pk,
         summary=f"Fictional group operating across {plan.division.name} Division.",
-        members=_members(cast, rng, rng.randint(3, 6)),
+        # The group dismantled in September had five members arrested.
+        members=_members(
+            cast, rng, max(rng.randint(3, 6), 5 if plan.name == STORY_DISMANTLED else 0)
+        ),
         nominated_on=plan.nominated_on,
     )
     if plan.stage == NOMINATED:
@@ -429,7 +462,10 @@ def seed(stdout: TextIO, story_end: datetime.date) -> None:
         stdout.write("  OCGs: skipped (no demo force)\n")
         return
     Team.objects.filter(kind=TeamKind.OCGMU).update(formed_on=story.ocgmu_formed)
-    _scd_lros(teams)
+    _demo_officers(teams, SCD_LROS)
+    _demo_officers(
+        {t.code: t for t in Team.objects.filter(code__in=["SOC", "FIB"])}, EARLY_NOMINATORS
+    )
     cast = _cast(teams)
     if cast is None:
         stdout.write("  OCGs: skipped (demo officers missing)\n")

@@ -76,7 +76,7 @@ def local_code(division_code: str) -> str:
 @dataclass(frozen=True)
 class DemoRole:
     role: str
-    prefix: str  # the part of the username before the dot
+    prefix: str  # the part of the username before the dot (a whole username if it has one)
     rank: str
     team: str  # "ocgmu", "clgt", "local" or "fib": resolved per division
 
@@ -119,9 +119,38 @@ _NAMES = [
     ("Megan", "Wrotham"),
     ("Idris", "Yalding"),
     ("Ellen", "Zennor"),
+    # The staff the seed counts beyond one per role per division (see STAFF below).
+    ("Hannah", "Aldington"),
+    ("Joel", "Bilsington"),
+    ("Maya", "Chillenden"),
+    ("Tunde", "Densole"),
 ]
 
+# The seed's staffing: the OCGMU has its coordinators, four Research & Development constables
+# and a Detective Sergeant supervising the unit; the divisional CLGTs have five CLIOs and a CLIO
+# coordinator. The per-division logins above give three researchers and three CLIOs: these make
+# up the numbers. (username, role, rank, team: "ocgmu", "clgt" or "central", division code).
+STAFF = [
+    ("researcher.ocgmu", Role.RESEARCHER, Rank.PC, "ocgmu", None),
+    ("clio.medway", Role.CLIO, Rank.PC, "clgt", "NORTH"),
+    ("clio.thanet", Role.CLIO, Rank.PC, "clgt", "EAST"),
+    # Coordinates the CLIOs of every division: a CLIO with no division of their own.
+    ("clio.coordinator", Role.CLIO, Rank.PS, "central", None),
+]
+# The OCGMU's supervisor is a DS (supervisor.north); the other divisions' supervisors are DIs
+# of their division's local team.
+OCGMU_SUPERVISOR = "NORTH"
+
 ADMIN_USERNAME = "admin"
+
+
+def _supervisor_placement(demo_role: DemoRole, division_code: str) -> DemoRole:
+    """One DS supervises the OCGMU; the other divisions' supervisors are DIs on Division."""
+    if demo_role.role != Role.SUPERVISOR:
+        return demo_role
+    if division_code == OCGMU_SUPERVISOR:
+        return DemoRole(demo_role.role, demo_role.prefix, Rank.DS, "ocgmu")
+    return DemoRole(demo_role.role, demo_role.prefix, Rank.DI, "local")
 
 
 @dataclass(frozen=True)
@@ -218,20 +247,32 @@ def seed(*, stdout: TextIO | None = None) -> list[DemoLogin]:
     placements: list[tuple[DemoRole, str, Division]] = [
         (demo_role, code, divisions[code]) for code, _n, _d in DIVISIONS for demo_role in DEMO_ROLES
     ]
+    placements = [
+        (_supervisor_placement(demo_role, code), code, division)
+        for demo_role, code, division in placements
+    ]
     # The Central CLGT has its own officer: its disruptions are the force's headline table.
     placements.append(
         (DemoRole(Role.CLGT_OFFICER, "clgt", Rank.DC, "central"), CENTRAL[0], central)
     )
-    for number, (demo_role, division_code, division) in enumerate(placements, start=1):
+    staff: list[tuple[DemoRole, str, Division | None]] = [
+        (DemoRole(role, username, rank, team), code or "", divisions.get(code or ""))
+        for username, role, rank, team, code in STAFF
+    ]
+    for number, (demo_role, division_code, division) in enumerate(placements + staff, start=1):
         team = {
             "ocgmu": teams["OCGMU"],
             "fib": teams["FIB"],
-            "clgt": teams.get(clgt_code(division_code)),
-            "local": teams.get(local_code(division_code)),
+            "clgt": teams.get(clgt_code(division_code)) if division_code else None,
+            "local": teams.get(local_code(division_code)) if division_code else None,
             "central": teams["CLGT-C"],
         }[demo_role.team]
         first, last = next(names)
-        username = f"{demo_role.prefix}.{division_code.lower()}"
+        username = (
+            demo_role.prefix
+            if "." in demo_role.prefix
+            else f"{demo_role.prefix}.{division_code.lower()}"
+        )
         user = _user(username, first, last, password)
         officer, _ = Officer.objects.update_or_create(
             user=user,

@@ -29,10 +29,17 @@ class TeamKind(models.TextChoices):
     ADMINISTRATION = "administration", "Administration"
 
 
-# Teams that manage OCGs for the Serious Crime Directorate, as opposed to a Division.
-SCD_TEAM_KINDS = frozenset(
-    {TeamKind.SOC, TeamKind.MLT, TeamKind.MSHT, TeamKind.FI, TeamKind.NCA_ERSOU}
-)
+# Teams that manage OCGs for the Serious Crime Directorate, as opposed to a Division, in the
+# order the force lists its adopting units (the "32 with SCD" broken down by unit).
+SCD_UNITS = (TeamKind.SOC, TeamKind.MLT, TeamKind.MSHT, TeamKind.FI, TeamKind.NCA_ERSOU)
+SCD_TEAM_KINDS = frozenset(SCD_UNITS)
+
+
+def scd_by_unit(counts: dict[str, int]) -> list[tuple[str, str, int]]:
+    """(unit, label, OCGs) for each SCD unit, from counts by managing team kind."""
+    return [(unit.value, unit.label, counts.get(unit.value, 0)) for unit in SCD_UNITS]
+
+
 # Kinds of team that belong to exactly one division.
 DIVISIONAL_TEAM_KINDS = frozenset({TeamKind.CLGT, TeamKind.DIVISION_LOCAL})
 

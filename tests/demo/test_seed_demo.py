@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from kentsoc.demo import matrix as matrix_demo
 from kentsoc.demo import ocg as ocg_demo
 from kentsoc.demo.management.commands import seed_demo
-from kentsoc.org.choices import Role, TeamKind
+from kentsoc.org.choices import Rank, Role, TeamKind
 from kentsoc.org.models import District, Division, Force, Officer, Team
 from kentsoc.org.roles import group_name
 from tests.demo import demo_probe
@@ -105,7 +105,25 @@ def test_second_run_changes_nothing_and_duplicates_nothing(only_probe, settings)
     _seed()
     assert _counts() == first
     assert {g.name: g.user_set.count() for g in Group.objects.all()} == groups
-    assert first["Officer"] == 26  # 25 case officers and the administrator
+    assert first["Officer"] == 30  # 29 case officers and the administrator
+
+
+def test_staffing_is_the_seeds(only_probe, settings):
+    """The OCGMU: its coordinators (two, and the third appointed after the interview the seed
+    mentions, one per division), four Research & Development constables and a Detective
+    Sergeant supervising the unit; the divisional CLGTs: five CLIOs and a CLIO coordinator."""
+    settings.DEBUG = True
+    _seed()
+    ocgmu = Officer.objects.filter(team__kind=TeamKind.OCGMU)
+    assert ocgmu.filter(role=Role.COORDINATOR).count() == 3
+    assert ocgmu.filter(role=Role.RESEARCHER, rank=Rank.PC).count() == 4
+    assert list(ocgmu.filter(role=Role.SUPERVISOR).values_list("rank", flat=True)) == [Rank.DS]
+    clios = Officer.objects.filter(role=Role.CLIO)
+    coordinator = clios.get(user__username="clio.coordinator")
+    assert coordinator.division is None and coordinator.rank == Rank.PS
+    divisional = clios.exclude(pk=coordinator.pk)
+    assert divisional.count() == 5
+    assert all(o.team.kind == TeamKind.CLGT for o in divisional.select_related("team"))
 
 
 def test_demo_passwords_unusable_when_debug_is_off(only_probe, settings):

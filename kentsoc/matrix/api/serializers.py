@@ -1,6 +1,8 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kentsoc.matrix.models import ForceSnapshot, Ranking
+from kentsoc.org.choices import scd_by_unit
 
 
 class _RankingSerializer(serializers.ModelSerializer):
@@ -73,7 +75,17 @@ class OcgRankingSerializer(_RankingSerializer):
         return obj.ocg.score_stale_since is not None
 
 
+class _ScdUnitSerializer(serializers.Serializer):
+    unit = serializers.CharField()
+    label = serializers.CharField()
+    ocgs = serializers.IntegerField()
+
+
 class ForceSnapshotSerializer(serializers.ModelSerializer):
+    ocgs_with_scd_by_unit = serializers.SerializerMethodField(
+        help_text="ocgs_with_scd broken down by adopting unit (SOC, Money Laundering Team, ...)"
+    )
+
     class Meta:
         model = ForceSnapshot
         fields = [
@@ -85,6 +97,14 @@ class ForceSnapshotSerializer(serializers.ModelSerializer):
             "ocgs_by_team",
             "ocgs_on_division",
             "ocgs_with_scd",
+            "ocgs_with_scd_by_unit",
+        ]
+
+    @extend_schema_field(_ScdUnitSerializer(many=True))
+    def get_ocgs_with_scd_by_unit(self, obj: ForceSnapshot) -> list[dict]:
+        return [
+            {"unit": unit, "label": label, "ocgs": count}
+            for unit, label, count in scd_by_unit(obj.ocgs_by_team)
         ]
 
 
