@@ -60,7 +60,25 @@ def _with_related(queryset: QuerySet[CountyLine]) -> QuerySet[CountyLine]:
 
 
 def line_list(*, user: Any) -> QuerySet[CountyLine]:
+    """Lines with everything the API shows of each: deal lines and who else uses them,
+    nominals, evidence, score and rank."""
     return _with_related(CountyLine.objects.visible_to(user))
+
+
+def line_rows(*, user: Any) -> QuerySet[CountyLine]:
+    """Lines with what a row of the list page and its CSV show, and nothing more: districts,
+    deal lines (as `deal_line_rows`), the current score and rank."""
+    return scores.with_scores(
+        CountyLine.objects.visible_to(user)
+        .select_related("division", "flexed_division", "ocg")
+        .prefetch_related(
+            Prefetch(
+                "line_districts",
+                queryset=CountyLineDistrict.objects.select_related("district").order_by("position"),
+            ),
+            Prefetch("deal_lines", to_attr="deal_line_rows"),
+        )
+    )
 
 
 def line_get(*, user: Any, pk: Any) -> CountyLine:
@@ -144,7 +162,14 @@ def line_history(*, user: Any, line: CountyLine) -> LineHistory:
 
 
 def lines_awaiting_approval(*, user: Any) -> QuerySet[CountyLine]:
-    return line_list(user=user).filter(status=LineStatus.NOMINATED).order_by("nominated_on", "id")
+    """Nominated lines with their division and what says which criteria they still miss."""
+    return (
+        CountyLine.objects.visible_to(user)
+        .filter(status=LineStatus.NOMINATED)
+        .select_related("division")
+        .prefetch_related(*line_definition.prefetch())
+        .order_by("nominated_on", "id")
+    )
 
 
 # --- safeguarding -------------------------------------------------------------------------------

@@ -36,14 +36,14 @@ VIEW = "disruptions.view_disruption"
 
 
 def _subjects(disruption: Disruption) -> str:
-    names = [str(o) for o in disruption.ocgs.all()]
-    names += [str(c) for c in disruption.county_lines.all()]
-    names += [str(n) for n in disruption.nominals.all()]
+    names = [str(o) for o in disruption.ocg_rows]
+    names += [str(c) for c in disruption.line_rows]
+    names += [str(n) for n in disruption.nominal_rows]
     return "; ".join(names)
 
 
 class DisruptionListView(FilteredListView):
-    selector = staticmethod(selectors.disruption_list)
+    selector = staticmethod(selectors.disruption_rows)
     filterset_class = DisruptionFilterSet
     template_name = "disruptions/disruption_list.html"
     partial_template_name = "disruptions/partials/disruption_table.html"

@@ -107,6 +107,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form renderer with the select widget's options written inline (kentsoc/web/renderers.py).
+FORM_RENDERER = "kentsoc.web.renderers.FormRenderer"
 
 # --- Database -----------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")

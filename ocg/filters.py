@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
-from kentsoc.org.choices import Role
 from kentsoc.org.models import Division, Team
+from kentsoc.web.pickers import PickerFilterSet, picker_filter
 from ocg.choices import Criminality, CustodyStatus, OcgStatus
 from ocg.models import OCG, Membership, Nominal
 from ocg.search import nominal_query, ocg_query
@@ -27,11 +26,7 @@ class _NullsLastOrdering(django_filters.OrderingFilter):
         return expr.desc(nulls_last=True) if descending else expr.asc(nulls_last=True)
 
 
-def _lro_choices():
-    return get_user_model().objects.filter(officer__role=Role.LRO).order_by("last_name")
-
-
-class OcgFilterSet(django_filters.FilterSet):
+class OcgFilterSet(PickerFilterSet):
     q = django_filters.CharFilter(
         method="filter_text",
         label="Search",
@@ -53,11 +48,12 @@ class OcgFilterSet(django_filters.FilterSet):
     criminality = django_filters.ChoiceFilter(
         choices=Criminality.choices, method="filter_criminality", empty_label="Any criminality"
     )
-    lro = django_filters.ModelChoiceFilter(
-        field_name="lead_responsible_officer",
-        queryset=_lro_choices(),
+    # Found by typing (the officer picker), not a list of every LRO read on each page load.
+    lro = picker_filter(
+        "officer",
+        "lead_responsible_officer",
         label="Lead Responsible Officer",
-        empty_label="Any LRO",
+        help_text="Name or collar number",
     )
     ordering = _NullsLastOrdering(
         fields=(

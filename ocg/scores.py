@@ -19,6 +19,10 @@ with_scores: Hook[[QuerySet], QuerySet] = Hook("ocg.with_scores")
 # The queryset with only `score_total` annotated (the home page's panels).
 with_score_total: Hook[[QuerySet], QuerySet] = Hook("ocg.with_score_total")
 
+# The queryset with `score_total` and `score_tier` annotated and nothing prefetched: what a row
+# of the OCG list shows, sorts and filters on.
+with_score_columns: Hook[[QuerySet], QuerySet] = Hook("ocg.with_score_columns")
+
 # score_view(user=, ocg=, explain=False): the score panel of an OCG loaded `with_scores`
 # (ocg/partials/score_panel.html). With `explain`, each factor's records the user may see.
 score_view: Hook[..., Any] = Hook("ocg.score_view")

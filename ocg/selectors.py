@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -40,7 +41,32 @@ def _with_related(queryset: QuerySet[OCG]) -> QuerySet[OCG]:
 
 
 def ocg_list(*, user: AbstractBaseUser) -> QuerySet[OCG]:
+    """OCGs with everything the API shows of each: members, evidence, score and ranks."""
     return _with_related(OCG.objects.visible_to(user))
+
+
+def ocg_rows(*, user: AbstractBaseUser) -> QuerySet[OCG]:
+    """OCGs with what a row of the list page and its CSV show, and nothing more: the score's
+    total and tier and the count of current members worked out in SQL, the criminality read
+    into a list (`criminality_rows`)."""
+    return scores.with_score_columns(
+        OCG.objects.visible_to(user)
+        .select_related("division", "managing_team", "lead_responsible_officer")
+        .prefetch_related(Prefetch("criminality", to_attr="criminality_rows"))
+        .annotate(current_members=_current_members())
+    )
+
+
+def _current_members() -> Coalesce:
+    # A correlated count rather than a join: the list's COUNT(*) for its pages stays a plain one.
+    members = (
+        Membership.objects.filter(ocg=OuterRef("pk"), to_date__isnull=True)
+        .order_by()
+        .values("ocg")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(members), 0)
 
 
 def ocg_get(*, user: AbstractBaseUser, pk: int | str) -> OCG:

@@ -10,16 +10,16 @@ The few-rows-equals-many-rows tests beside each app catch N+1s; these catch ever
 # (path, role): queries
 QUERY_BUDGETS: dict[tuple[str, str], int] = {
     # Pages
-    ("/", "supervisor"): 20,
+    ("/", "supervisor"): 15,
     ("/", "analyst"): 13,
     ("/", "clio"): 8,
     ("/", "auditor"): 7,
     ("/", "administrator"): 8,
     ("/reports/", "supervisor"): 11,
     ("/account/tokens/", "supervisor"): 5,
-    ("/ocgs/", "supervisor"): 16,
+    ("/ocgs/", "supervisor"): 11,
     ("/nominals/", "supervisor"): 8,
-    ("/county-lines/", "supervisor"): 14,
+    ("/county-lines/", "supervisor"): 12,
     ("/county-lines/people-at-risk/", "clio"): 9,
     ("/intelligence/", "analyst"): 12,
     ("/disruptions/", "supervisor"): 14,

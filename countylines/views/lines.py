@@ -49,7 +49,7 @@ def _ocgs_for(user: Any):
 
 
 class LineListView(FilteredListView):
-    selector = staticmethod(selectors.line_list)
+    selector = staticmethod(selectors.line_rows)
     filterset_class = CountyLineFilterSet
     permission_required = _VIEW
     template_name = "countylines/line_list.html"
@@ -64,7 +64,7 @@ class LineListView(FilteredListView):
         ("Division", "division.name"),
         ("Flexed to", "flexed_division.name"),
         ("Primary district", lambda line: selectors.primary_district(line) or ""),
-        ("Deal lines", lambda line: " ".join(dl.number for dl in line.deal_lines.all())),
+        ("Deal lines", lambda line: " ".join(dl.number for dl in line.deal_line_rows)),
         ("OCG", "ocg.reference"),
         ("Nominated on", "nominated_on"),
         ("Activated on", "activated_on"),

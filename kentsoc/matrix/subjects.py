@@ -58,6 +58,12 @@ def ocg_with_score_total(queryset: QuerySet[OCG]) -> QuerySet[OCG]:
     return queryset.annotate(score_total=_current_ocg_score("total"))
 
 
+def ocg_with_score_columns(queryset: QuerySet[OCG]) -> QuerySet[OCG]:
+    return queryset.annotate(
+        score_total=_current_ocg_score("total"), score_tier=_current_ocg_score("tier")
+    )
+
+
 @dataclass
 class ScoreView:
     """The score panel of an OCG: what the matrix says now, and whether it is catching up."""
@@ -287,6 +293,7 @@ def provide_hooks() -> None:
     """Called from MatrixConfig.ready()."""
     ocg_scores.with_scores.provide(ocg_with_scores)
     ocg_scores.with_score_total.provide(ocg_with_score_total)
+    ocg_scores.with_score_columns.provide(ocg_with_score_columns)
     ocg_scores.score_view.provide(ocg_score_view)
     ocg_scores.score_data.provide(ocg_score_data)
     line_scores.with_scores.provide(line_with_scores)

@@ -51,11 +51,11 @@ TABS = [
 
 
 def _criminality_labels(ocg: OCG) -> str:
-    return "; ".join(c.label for c in ocg.criminality.all())
+    return "; ".join(c.label for c in ocg.criminality_rows)
 
 
 class OcgListView(FilteredListView):
-    selector = staticmethod(selectors.ocg_list)
+    selector = staticmethod(selectors.ocg_rows)
     filterset_class = OcgFilterSet
     permission_required = VIEW_OCG
     template_name = "ocg/ocg_list.html"
@@ -80,7 +80,7 @@ class OcgListView(FilteredListView):
         ("Nominated on", "nominated_on"),
         ("Mapped on", "mapped_on"),
         ("Adopted on", "adopted_on"),
-        ("Members", lambda o: sum(1 for m in o.memberships.all() if m.to_date is None)),
+        ("Members", "current_members"),
     ]
 
     def get_extra_context(self) -> dict[str, Any]:
