@@ -23,6 +23,7 @@ from countylines.choices import LineRole, LineStatus
 from countylines.models import (
     CountyLine,
     CountyLineDistrict,
+    CountyLineStatusChange,
     DealLine,
     LineNominal,
     PersonAtRisk,
@@ -450,3 +451,19 @@ def disruption_values(team: Any, **overrides: Any) -> dict[str, Any]:
     }
     values.update(overrides)
     return values
+
+
+def make_matrix_line(
+    division, reference: str, *, active_from: datetime.date, claims: dict, on: datetime.date
+) -> CountyLine:
+    """An active line whose status history has it on the matrix from `active_from` (what
+    `recompute_all(as_of=<a past day>)` reads), with one 2B record dated `on` claiming `claims`."""
+    line = make_line(division, reference, status=LineStatus.ACTIVE, nominated_on=active_from)
+    CountyLineStatusChange.objects.create(
+        county_line=line,
+        from_status=LineStatus.NOMINATED,
+        to_status=LineStatus.ACTIVE,
+        effective_on=active_from,
+    )
+    make_record(lines=[line], claims=claims, on=on, grading="2B")
+    return line

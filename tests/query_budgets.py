@@ -34,6 +34,7 @@ QUERY_BUDGETS: dict[tuple[str, str], int] = {
     ("/lifetime/untrained-lros/", "coordinator"): 8,
     ("/lifetime/training/", "coordinator"): 6,
     ("/matrix/", "supervisor"): 25,
+    ("/matrix/monthly/", "supervisor"): 12,
     ("/audit/", "auditor"): 10,
     # API lists
     ("/api/ocgs/", "supervisor"): 12,
@@ -58,6 +59,7 @@ QUERY_BUDGETS: dict[tuple[str, str], int] = {
     ("/api/audit/", "auditor"): 7,
     ("/api/auth/tokens/", "supervisor"): 4,
     ("/api/reports/activity-summary/?from=2000-01-01&to=2099-12-31", "supervisor"): 8,
+    ("/api/reports/monthly-matrix/", "supervisor"): 11,
     # The search box: one query per kind the role may look for, whatever it finds.
     ("/search/?q=smith", "supervisor"): 16,
     ("/search/suggest/?q=smith", "supervisor"): 16,

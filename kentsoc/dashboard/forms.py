@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from disruptions.forms import DateInput
+from kentsoc.dashboard.monthly import last_complete_month
 from kentsoc.dashboard.reports import TEAM_KIND_SCOPES, nine_month_period
-from kentsoc.limits import PLANNED
+from kentsoc.limits import EARLIEST_DATE, PLANNED
 from kentsoc.org.models import Division, Team
 from kentsoc.web.coerce import as_id
 
@@ -93,3 +94,38 @@ class ActivitySummaryForm(forms.Form):
             ("non_field_errors" if field == "__all__" else field): [str(m) for m in messages]
             for field, messages in self.errors.items()
         }
+
+
+class MonthForm(forms.Form):
+    """The monthly matrix's month, `YYYY-MM`; no month given is the last complete month. Used by
+    the page and the API."""
+
+    month = forms.CharField(
+        label="Month",
+        required=False,
+        max_length=7,
+        help_text="YYYY-MM, e.g. 2022-07. The figures are the month-end reading.",
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
+    )
+
+    def clean_month(self) -> datetime.date:
+        value = (self.cleaned_data.get("month") or "").strip()
+        if not value:
+            return last_complete_month()
+        year, _, number = value.partition("-")
+        if not (len(year) == 4 and year.isdigit() and len(number) == 2 and number.isdigit()):
+            raise ValidationError(f"Enter a month as YYYY-MM, e.g. 2022-07 (not “{value}”).")
+        if not 1 <= int(number) <= 12:
+            raise ValidationError(f"There is no month {number}: months run from 01 to 12.")
+        first = datetime.date(int(year), int(number), 1)
+        today = timezone.localdate()
+        if first > today:
+            raise ValidationError(
+                f"The matrix has no figures for a future month; choose {today:%Y-%m} or earlier."
+            )
+        if first.year < EARLIEST_DATE.year:
+            raise ValidationError(f"Choose a month from {EARLIEST_DATE.year} onwards.")
+        return first
+
+    def error_dict(self) -> dict[str, list[str]]:
+        return {field: [str(m) for m in messages] for field, messages in self.errors.items()}

@@ -5,6 +5,7 @@ namespace) and the API `api:activity-summary`."""
 from django.urls import path
 
 from kentsoc.dashboard import report_views
+from kentsoc.dashboard.api import monthly as monthly_api
 from kentsoc.dashboard.api import report_views as report_api_views
 
 urlpatterns = [
@@ -16,5 +17,10 @@ api_urlpatterns = [
         "reports/activity-summary/",
         report_api_views.ActivitySummaryView.as_view(),
         name="activity-summary",
+    ),
+    path(
+        "reports/monthly-matrix/",
+        monthly_api.MonthlyMatrixView.as_view(),
+        name="monthly-matrix",
     ),
 ]

@@ -65,7 +65,7 @@ DISRUPTION_READS = [
     "/operations/",
     "/operations/{operation}/",
 ]
-MATRIX = ["/matrix/", "/reports/"]
+MATRIX = ["/matrix/", "/matrix/monthly/", "/reports/"]
 LIFETIME = [
     "/lifetime/",
     "/lifetime/nominals/{nominal}/",

@@ -133,6 +133,7 @@ PAGES: dict[str, Opens] = {
     "matrix:dashboard": _perm("matrix.view_score"),
     "matrix:live": _perm("matrix.view_score"),
     "matrix:partition": _perm("matrix.view_score"),
+    "matrix:monthly": _perm("matrix.view_score"),
     # Disruptions
     "disruptions:list": _perm("disruptions.view_disruption"),
     "disruptions:detail": _perm("disruptions.view_disruption", "disruption"),

@@ -198,6 +198,7 @@ HTML: dict[str, Route] = {
     "matrix:dashboard": Route(),
     "matrix:live": Route(),
     "matrix:export": Route("GET", lambda w: {"name": "lines"}),
+    "matrix:monthly": Route(),
     "matrix:partition": Route(
         "GET", lambda w: {"group": "lines", "code": w.objects["division"].code}, marker="line"
     ),
@@ -285,6 +286,7 @@ API: dict[str, Route] = {
     "api:safeguarding-referral-detail": Route("PATCH", pk("referral"), SAFEGUARDING, "person"),
     # Disruptions
     "api:activity-summary": Route(query=(("from", "2022-01-01"), ("to", "2022-12-31"))),
+    "api:monthly-matrix": Route(query=(("month", "2022-07"),)),
     "api:disruption-list": Route(),
     "api:disruption-detail": Route("GET", pk("disruption"), CASE, "disruption"),
     "api:disruption-approve": Route("POST", pk("disruption"), CASE, "disruption"),

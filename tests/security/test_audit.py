@@ -102,6 +102,7 @@ KNOWN_EXPORTS = {
     "disruptions:reports",
     "lifetime:releases",
     "matrix:export",
+    "matrix:monthly",
     "audit:list",
 }
 
