@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "kentsoc.gangs",
     "disruptions",
     "kentsoc.search",
+    "kentsoc.people",
     "kentsoc.dashboard",
     "kentsoc.demo",
 ]

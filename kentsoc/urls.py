@@ -17,6 +17,7 @@ api_patterns = [
     path("", include("kentsoc.lifetime.api.urls")),
     path("", include("countylines.api.urls")),
     path("", include("disruptions.api.urls")),
+    path("", include("kentsoc.people.api.urls")),
     path("", include("kentsoc.search.api.urls")),
     path("", include(report_urls.api_urlpatterns)),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[HasRole]), name="schema"),
@@ -36,6 +37,7 @@ urlpatterns = [
     path("county-lines/", include("countylines.urls")),
     path("intelligence/", include("kentsoc.intel.urls")),
     path("search/", include("kentsoc.search.urls")),
+    path("people/", include("kentsoc.people.urls")),
     path("matrix/", include("kentsoc.dashboard.urls")),
     path("audit/", include("kentsoc.trail.urls")),
     # The activity summary moved up to the dashboard app but keeps its name, disruptions:reports.

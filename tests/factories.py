@@ -35,6 +35,7 @@ from kentsoc.intel.models import DefinitionEvidence, FactorClaim, IntelligenceRe
 from kentsoc.org.choices import Rank, Role, TeamKind
 from kentsoc.org.models import District, Division, Force, Officer, Team
 from kentsoc.org.roles import group_name
+from kentsoc.people.models import NominalMerge
 from ocg.choices import MembershipRole
 from ocg.models import OCG, CriminalityType, Membership, Nominal
 
@@ -467,3 +468,21 @@ def make_matrix_line(
     )
     make_record(lines=[line], claims=claims, on=on, grading="2B")
     return line
+
+
+# People -----------------------------------------------------------------------------------------
+
+
+def make_merge(survivor: Nominal, *, by: Any, merged_name: str = "Alex Mergedrecord"):
+    """A merge of a (long gone) person into `survivor`, as the history shows it: the row only,
+    nothing moved, for pages and access tests (tests/people drive the real service)."""
+    merged_id = survivor.pk + 1_000_000
+    return NominalMerge.objects.create(
+        survivor_id=survivor.pk,
+        merged_id=merged_id,
+        survivor_label=f"{survivor.reference} {survivor.full_name}",
+        merged_label=f"NOM-{merged_id:06d} {merged_name}",
+        reason="Fictional: same PNC number",
+        merged_row={"id": merged_id, "reference": f"NOM-{merged_id:06d}"},
+        merged_by=by,
+    )

@@ -143,6 +143,11 @@ ROLE_PERMISSIONS[Role.SUPERVISOR] += _LIFETIME_MANAGE + _LIFETIME_TRAINING
 ROLE_PERMISSIONS[Role.LRO] += _LIFETIME_MANAGE + ["lifetime.view_traininginput"]
 ROLE_PERMISSIONS[Role.ANALYST] += ["lifetime.view_lifetime", "lifetime.view_traininginput"]
 
+# Likely duplicates and merging two records of one person (kentsoc.people, issue 17): the
+# coordinators who keep the people, and supervisors.
+ROLE_PERMISSIONS[Role.COORDINATOR] += ["people.merge_nominals"]
+ROLE_PERMISSIONS[Role.SUPERVISOR] += ["people.merge_nominals"]
+
 
 def group_name(role: str) -> str:
     return Role(role).label

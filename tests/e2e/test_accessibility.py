@@ -34,6 +34,8 @@ from tests.factories import (
     days_ago,
     make_disruption,
     make_line,
+    make_merge,
+    make_nominal,
     make_ocg,
     make_person,
     make_record,
@@ -79,6 +81,13 @@ LIFETIME = [
 ]
 OCG_WORK = ["/ocgs/new/", "/ocgs/{ocg}/edit/", "/nominals/new/", "/intelligence/new/"]
 EVIDENCE = ["/intelligence/evidence/?ocg={nominated}"]
+PEOPLE = [
+    "/people/duplicates/",
+    "/people/compare/?a={twin_a}&b={twin_b}",
+    "/people/merge/?survivor={twin_a}&merged={twin_b}",
+    "/people/merges/",
+    "/people/merges/{merge}/",
+]
 LOGGING = ["/disruptions/new/", "/disruptions/mine/"]
 # The search box's results page (the box itself is in the header of every page walked).
 SEARCH = ["/search/?q=testcase", "/search/?q=testcase&types=person"]
@@ -99,6 +108,7 @@ WALKS: dict[str, list[str]] = {
         *MATRIX,
         *LIFETIME,
         "/lifetime/training/new/",
+        *PEOPLE,
         *ACCOUNT,
     ],
     "researcher": [
@@ -264,6 +274,10 @@ def world(force, coordinator, researcher, lro, clgt_officer, clio, supervisor, a
         ForceSnapshot.objects.create(
             on=days_ago(n), active_lines=count, total_trh=trh, mapped_ocgs=1
         )
+    # Two records of one person (a likely duplicate pair) and a merge, for the people pages.
+    twin_a = make_nominal("Jon", "Smyth", datetime.date(1996, 4, 9))
+    twin_b = make_nominal("John", "Smith", datetime.date(1996, 4, 9))
+    merge = make_merge(twin_a, by=coordinator)
     recompute_all()
     return {
         "ocg": ocg.pk,
@@ -274,6 +288,9 @@ def world(force, coordinator, researcher, lro, clgt_officer, clio, supervisor, a
         "disruption": disruption.pk,
         "operation": operation.pk,
         "training": training.pk,
+        "twin_a": twin_a.pk,
+        "twin_b": twin_b.pk,
+        "merge": merge.pk,
         "nominal": ocg.memberships.order_by("pk").first().nominal_id,
     }
 

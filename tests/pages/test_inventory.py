@@ -149,6 +149,12 @@ PAGES: dict[str, Opens] = {
     "disruptions:approvals": _perm("disruptions.approve_disruption"),
     "disruptions:operation-create": _perm("disruptions.add_operation"),
     "disruptions:operation-edit": _perm("disruptions.change_operation", "operation"),
+    # Likely duplicates and merges
+    "people:duplicates": _perm("people.merge_nominals"),
+    "people:compare": _perm("people.merge_nominals"),
+    "people:merge": _perm("people.merge_nominals"),
+    "people:merges": _perm("people.merge_nominals"),
+    "people:merge-detail": _perm("people.merge_nominals"),
     # Type-ahead suggestions for a filter's picker, here the OCG picker of the OCG filters.
     "picker": _perm("ocg.view_ocg"),
 }

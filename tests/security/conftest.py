@@ -31,6 +31,7 @@ from tests.factories import (
     TeamFactory,
     make_disruption,
     make_line,
+    make_merge,
     make_nominal,
     make_ocg,
     make_person,
@@ -188,6 +189,9 @@ def world(
         due_on=period.expected_release_date,
         threshold_days=90,
     )
+    # A second person (to compare with) and a merge into the world's person, for the merge pages.
+    twin = make_nominal(first_name="Alexis", last_name="Twinrecord")
+    merge = make_merge(nominal, by=coordinator)
     # On the matrix, so score panels, explanations, rankings and the dashboard have rows.
     subject_rescore(subject_type=RankedSubject.COUNTY_LINE, subject_id=line.pk)
     subject_rescore(subject_type=RankedSubject.OCG, subject_id=ocg.pk)
@@ -213,6 +217,8 @@ def world(
             "training": training,
             "attention": attention,
             "audit_event": audit_event,
+            "twin": twin,
+            "merge": merge,
             "division": north,
             "district": force["districts"]["medway"],
             "team": teams["clgt_north"],

@@ -40,6 +40,7 @@ from tests.factories import (
     UserFactory,
     make_disruption,
     make_line,
+    make_merge,
     make_nominal,
     make_ocg,
     make_person,
@@ -182,6 +183,8 @@ WRITERS: dict[str, frozenset[str]] = {
     "court_result": frozenset({Role.COORDINATOR, Role.LRO, Role.CLGT_OFFICER, Role.SUPERVISOR}),
     "lifetime": frozenset({Role.COORDINATOR, Role.SUPERVISOR, Role.LRO}),
     "training": frozenset({Role.COORDINATOR, Role.SUPERVISOR}),
+    # Merging two records of one person, and undoing it (kentsoc.people).
+    "merge": frozenset({Role.COORDINATOR, Role.SUPERVISOR}),
     # A person's own attention list.
     "attention": frozenset(set(Role.values) - {Role.ADMINISTRATOR, Role.AUDITOR}),
 }
@@ -327,6 +330,8 @@ def _build() -> MatrixWorld:
             end_date=today - datetime.timedelta(days=3),
             created_by=mine[Role.SUPERVISOR],
         )
+        twin = make_nominal(first_name="Alexis", last_name=f"Twin{div}")
+        merge = make_merge(nominal, by=mine[Role.COORDINATOR])
         person = make_person(line, name=m["person"], notes=m["person_notes"])
         referral = SafeguardingReferral.objects.create(
             person=person,
@@ -390,6 +395,8 @@ def _build() -> MatrixWorld:
                 "scpo": scpo,
                 "attention": attention,
                 "audit_event": audit_event,
+                "twin": twin,
+                "merge": merge,
                 "division": division,
                 "district": districts[div],
                 "team": clgt,

@@ -164,6 +164,8 @@ _HTML_AREAS = {
     "disruptions:return": "approval",
     "disruptions:operation-create": "operation",
     "disruptions:operation-edit": "operation",
+    "people:merge": "merge",
+    "people:merge-undo": "merge",
 }
 
 _API_AREAS = {
@@ -206,6 +208,8 @@ _API_AREAS = {
     "api:operation-list": "operation",
     "api:operation-detail": "operation",
     "api:court-result-list": "court_result",
+    "api:people-merge-create": "merge",
+    "api:people-merge-undo": "merge",
 }
 # Routes outside case data, not probed for writes: signing in (EXEMPT, and the second-factor
 # steps), signing out, and an officer's own password and tokens; they change only the caller's
@@ -347,6 +351,12 @@ def _api_bodies(north: Any, east: Any) -> dict[tuple[str, str], Callable[[], dic
             "description": "Probe",
             "version": o["operation"].version,
         },
+        ("post", "api:people-merge-create"): lambda: {
+            "survivor": o["nominal"].pk,
+            "merged": o["twin"].pk,
+            "reason": "Probe",
+        },
+        ("post", "api:people-merge-undo"): lambda: {"reason": "Probe"},
         ("post", "api:court-result-list"): lambda: {
             "disruption": o["disruption"].pk,
             "nominal": o["nominal"].pk,

@@ -102,6 +102,11 @@ def _nominal_route(method: str = "POST", **kw: Any) -> Route:
     return Route(method=method, args=pk("nominal"), hidden_from=CASE, marker="nominal", **kw)
 
 
+def _two_people(first: str, second: str) -> Callable[[Any], dict[str, Any]]:
+    """The query naming the world's person and their twin (the merge pages' pair)."""
+    return lambda w: {first: w.pk("nominal"), second: w.pk("twin")}
+
+
 def _person_route(method: str = "POST", **kw: Any) -> Route:
     return Route(method=method, args=pk("person"), hidden_from=SAFEGUARDING, marker="person", **kw)
 
@@ -221,6 +226,14 @@ HTML: dict[str, Route] = {
     "disruptions:operation-detail": Route("GET", pk("operation"), marker="operation"),
     "disruptions:operation-edit": Route("GET", pk("operation"), marker="operation"),
     "disruptions:reports": Route(),
+    # Likely duplicates and merges: coordinators and supervisors (people.merge_nominals). The
+    # merge's survivor is the world's person, so its pages show the person's marker.
+    "people:duplicates": Route(),
+    "people:compare": Route(marker="nominal", query=_two_people("a", "b")),
+    "people:merge": Route(marker="nominal", query=_two_people("survivor", "merged")),
+    "people:merges": Route(marker="nominal"),
+    "people:merge-detail": Route("GET", pk("merge"), CASE, "nominal"),
+    "people:merge-undo": Route("POST", pk("merge"), CASE),
 }
 
 API: dict[str, Route] = {
@@ -305,6 +318,12 @@ API: dict[str, Route] = {
     # The schema and its browser: signed-in users only (they map the whole API surface).
     "api:schema": Route(),
     "api:docs": Route(),
+    # Likely duplicates and merges (kentsoc.people).
+    "api:people-duplicate-list": Route(),
+    "api:people-merge-create": Route("POST"),
+    "api:people-merge-list": Route(marker="nominal"),
+    "api:people-merge-detail": Route("GET", pk("merge"), CASE, "nominal"),
+    "api:people-merge-undo": Route("POST", pk("merge"), CASE),
 }
 
 ROUTES: dict[str, Route] = {**HTML, **API}

@@ -164,6 +164,7 @@ SERVICE_MODULES = [
     "kentsoc/intel/services/records.py",
     "kentsoc/org/services.py",
     "kentsoc/accounts/officers.py",
+    "kentsoc/people/services.py",
     "kentsoc/search/services.py",
 ]
 AUDIT_CALLS = {"audit_record", "versioned_save", "audit_view", "audit_export"}

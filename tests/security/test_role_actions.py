@@ -45,6 +45,7 @@ from kentsoc.lifetime.services.training import training_create
 from kentsoc.org.choices import Rank, Role
 from kentsoc.org.models import Division
 from kentsoc.org.roles import ROLE_PERMISSIONS
+from kentsoc.people.services import nominal_merge
 from ocg.choices import OcgStatus
 from ocg.services import lifecycle as ocg_lifecycle
 from ocg.services import memberships as ocg_memberships
@@ -283,6 +284,10 @@ def _training_body(w: dict) -> dict:
         "trainer": "DS Example",
         "audience": "lros",
     }
+
+
+def _merge_body(w: dict) -> dict:
+    return {"survivor": w["member"].pk, "merged": w["newcomer"].pk, "reason": "Same PNC number"}
 
 
 ACTIONS: dict[str, Action] = {
@@ -545,6 +550,13 @@ ACTIONS: dict[str, Action] = {
             actor=u, held_on=TODAY, location="Fictional HQ", trainer="DS Example", audience="lros"
         ),
         doors=(web(lambda w: "/lifetime/training/new/", _training_body),),
+    ),
+    "merge two records of one person": Action(
+        perm="people.merge_nominals",
+        service=lambda u, w: nominal_merge(
+            actor=u, survivor=w["member"].pk, merged=w["newcomer"].pk, reason="Same PNC number"
+        ),
+        doors=(api("post", lambda w: "/api/people/merge/", _merge_body),),
     ),
 }
 
