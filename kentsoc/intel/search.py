@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.contrib.postgres.search import SearchRank, SearchVector
 from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
 
 from countylines.models import CountyLine
@@ -26,6 +25,8 @@ from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.web import fulltext
 
 _REFERENCE = re.compile(r"^INT[\s\-_/]*0*(\d{1,9})$", re.IGNORECASE)
+# One word with a digit in it: what an RMS (Athena) number looks like.
+_REFERENCE_LIKE = re.compile(r"^(?=\S*\d)\S+$")
 
 
 def intelligence_ranked(
@@ -37,11 +38,11 @@ def intelligence_ranked(
     visible = (
         source if isinstance(source, QuerySet) else IntelligenceRecord.objects.visible_to(source)
     )
-    # The scope may join (an LRO's records through their OCGs) and so be DISTINCT; the answer
-    # reads the scope as a set of ids, so the snippet is cut only for the rows returned.
-    queryset = IntelligenceRecord.objects.filter(
-        pk__in=visible.values("pk"), deleted_at__isnull=True
-    )
+    if visible.query.distinct:
+        # A scope that joins (an LRO's records through their OCGs) is DISTINCT: read it as a set
+        # of ids, so the snippet is cut only for the rows returned.
+        visible = IntelligenceRecord.objects.filter(pk__in=visible.values("pk"))
+    queryset = visible.filter(deleted_at__isnull=True)
     typed = " ".join((text or "").split())
     if not typed:
         return queryset.none()
@@ -52,37 +53,45 @@ def intelligence_ranked(
         return _scored(found, Value(2.0, output_field=FloatField()), typed, snippet=False)
     digits = phone_digits(typed)
     if digits is not None:
-        return _by_number(queryset, typed, digits)
-    matching = fulltext.filter_matching(queryset, "summary", typed)
-    found = queryset.filter(Q(rms_reference__iexact=typed) | Q(pk__in=matching.values("pk")))
-    exact = Case(
-        When(rms_reference__iexact=typed, then=Value(2.0)),
-        default=Value(0.0),
-        output_field=FloatField(),
-    )
-    if fulltext.fulltext():
-        rank = SearchRank(
-            SearchVector("summary", config=fulltext.CONFIG), fulltext.text_query(typed)
+        return _by_number(queryset, digits)
+    match = _text_match(typed)
+    exact = Value(0.0, output_field=FloatField())
+    if _REFERENCE_LIKE.match(typed):
+        # An RMS number as it was entered (any case); the index on UPPER(rms_reference) serves it.
+        match |= Q(rms_reference__iexact=typed)
+        exact = Case(
+            When(rms_reference__iexact=typed, then=Value(2.0)),
+            default=Value(0.0),
+            output_field=FloatField(),
         )
-        return _scored(found, exact, typed, rank=rank)
-    return _scored(found, exact, typed)
+    rank = fulltext.rank(typed) if fulltext.fulltext() else None
+    return _scored(queryset.filter(match), exact, typed, rank=rank)
 
 
-def _by_number(queryset: QuerySet, typed: str, digits: str) -> QuerySet:
-    lines = CountyLine.objects.filter(has_deal_line(digits))
-    written = [digits] + ([f"{digits[:5]} {digits[5:]}"] if len(digits) == 11 else [])
-    text_q = Q()
+def _text_match(typed: str) -> Q:
     if fulltext.fulltext():
-        for form in written:
-            text_q |= Q(
-                pk__in=fulltext.filter_matching(queryset, "summary", f'"{form}"').values("pk")
-            )
-    else:
-        for form in written:
-            text_q |= Q(summary__contains=form)
-    linked = IntelligenceRecord.county_lines.through.objects.filter(countyline__in=lines)
-    found = queryset.filter(Q(pk__in=linked.values("intelligencerecord_id")) | text_q)
-    return _scored(found, Value(1.5, output_field=FloatField()), written[-1])
+        return fulltext.text_q(typed)
+    match = Q()
+    for word in typed.split()[:5]:
+        match &= Q(summary__icontains=word)
+    return match
+
+
+def _by_number(queryset: QuerySet, digits: str) -> QuerySet:
+    """Records about a line carrying the number, and records writing it whole or spaced."""
+    lines = CountyLine.objects.filter(has_deal_line(digits)).values("pk")
+    through = IntelligenceRecord.county_lines.through.objects.filter(countyline__in=lines)
+    # The few records about those lines, read first: an id list ORs with the text index below,
+    # where a subquery would make the planner read every record.
+    linked = list(through.values_list("intelligencerecord_id", flat=True))
+    written = [digits] + ([f"{digits[:5]} {digits[5:]}"] if len(digits) == 11 else [])
+    match = Q(pk__in=linked)
+    for form in written:
+        if fulltext.fulltext():
+            match |= fulltext.text_q(f'"{form}"')
+        else:
+            match |= Q(summary__contains=form)
+    return _scored(queryset.filter(match), Value(1.5, output_field=FloatField()), written[-1])
 
 
 def _scored(
