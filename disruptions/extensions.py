@@ -3,7 +3,7 @@ home page's panels and the subject pages' sections."""
 
 from __future__ import annotations
 
-from disruptions import panels, sections
+from disruptions import gangs, panels, sections
 from kentsoc.web.home import register_panel
 
 
@@ -11,3 +11,4 @@ def register() -> None:
     register_panel(panels.approval_panel)
     register_panel(panels.drafts_panel)
     sections.register_sections()
+    gangs.provide()

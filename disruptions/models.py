@@ -16,6 +16,7 @@ from disruptions.choices import (
     WeaponKind,
 )
 from kentsoc.audit.models import VersionedRecord
+from kentsoc.gangs.models import Gang
 from kentsoc.org.choices import Role
 from kentsoc.org.scoping import Access, ScopedQuerySet
 from ocg.models import OCG, Nominal
@@ -64,6 +65,11 @@ class DisruptionQuerySet(ScopedQuerySet):
             | Q(
                 pk__in=model.nominals.through.objects.filter(
                     nominal_id__in=Nominal.objects.scope(access).values("pk")
+                ).values("disruption_id")
+            )
+            | Q(
+                pk__in=model.gangs.through.objects.filter(
+                    gang_id__in=Gang.objects.scope(access).values("pk")
                 ).values("disruption_id")
             )
         )
@@ -128,6 +134,7 @@ class Disruption(VersionedRecord):
         "countylines.CountyLine", related_name="disruptions", blank=True
     )
     nominals = models.ManyToManyField("ocg.Nominal", related_name="disruptions", blank=True)
+    gangs = models.ManyToManyField("gangs.Gang", related_name="disruptions", blank=True)
     operation = models.ForeignKey(
         Operation, on_delete=models.PROTECT, null=True, blank=True, related_name="disruptions"
     )

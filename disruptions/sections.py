@@ -14,6 +14,7 @@ from django.http import HttpRequest
 
 from countylines.models import CountyLine
 from disruptions import selectors
+from kentsoc.gangs.models import Gang
 from kentsoc.web.extensions import Section, register_section
 from ocg.models import OCG, Nominal
 
@@ -28,16 +29,22 @@ def _context(
     ocg: OCG | None = None,
     county_line: CountyLine | None = None,
     nominal: Nominal | None = None,
+    gang: Gang | None = None,
 ) -> dict[str, Any] | None:
     user = request.user
     if not user.has_perm("disruptions.view_disruption"):
         return None
     rows = selectors.disruptions_for_subject(
-        user=user, ocg=ocg, county_line=county_line, nominal=nominal
+        user=user, ocg=ocg, county_line=county_line, nominal=nominal, gang=gang
     )
     param, subject = next(
         (name, obj)
-        for name, obj in (("ocg", ocg), ("county_line", county_line), ("nominal", nominal))
+        for name, obj in (
+            ("ocg", ocg),
+            ("county_line", county_line),
+            ("nominal", nominal),
+            ("gang", gang),
+        )
         if obj is not None
     )
     return {
@@ -61,7 +68,12 @@ def nominal_disruptions(request: HttpRequest, nominal: Nominal, tab: str) -> dic
     return _context(request, nominal=nominal)
 
 
+def gang_disruptions(request: HttpRequest, gang: Gang, tab: str) -> dict[str, Any] | None:
+    return _context(request, gang=gang)
+
+
 def register_sections() -> None:
+    register_section("gang_detail", Section("disruptions", TEMPLATE, gang_disruptions, 70))
     # First on the OCG's summary tab; on a person's page after their lines (40) and intelligence
     # (60), before lifetime management (80).
     register_section("ocg_detail", Section("disruptions", TEMPLATE, ocg_disruptions, 10))

@@ -15,6 +15,7 @@ from countylines.search import subject_search as find_subjects
 from disruptions.choices import DisruptionStatus
 from disruptions.models import CourtResult, Disruption, Operation
 from kentsoc import dates
+from kentsoc.gangs.models import Gang
 from kentsoc.org.choices import TeamKind
 from kentsoc.org.models import Division
 from ocg.models import OCG, Nominal
@@ -112,10 +113,13 @@ def disruptions_for_subject(
     ocg: OCG | None = None,
     county_line: CountyLine | None = None,
     nominal: Nominal | None = None,
+    gang: Gang | None = None,
 ) -> QuerySet[Disruption]:
-    """The disruptions recorded against one OCG, line or nominal that the user may see, newest
-    first (for the subject's own page)."""
+    """The disruptions recorded against one OCG, line, nominal or gang that the user may see,
+    newest first (for the subject's own page)."""
     qs = disruption_list(user=user)
+    if gang is not None:
+        return qs.filter(gangs=gang).order_by("-date", "-id")
     if ocg is not None:
         qs = qs.filter(ocgs=ocg)
     if county_line is not None:

@@ -30,6 +30,7 @@ from countylines.models import (
 )
 from disruptions.choices import CourtOutcome, DisruptionStatus, ImpactGrade, Strand, Tactic
 from disruptions.models import CourtResult, Disruption, WeaponSeizure
+from kentsoc.gangs.models import Gang, GangMembership
 from kentsoc.intel.choices import CountyLineCriterion, OcgCriterion
 from kentsoc.intel.models import DefinitionEvidence, FactorClaim, IntelligenceRecord
 from kentsoc.org.choices import Rank, Role, TeamKind
@@ -486,3 +487,26 @@ def make_merge(survivor: Nominal, *, by: Any, merged_name: str = "Alex Mergedrec
         merged_row={"id": merged_id, "reference": f"NOM-{merged_id:06d}"},
         merged_by=by,
     )
+
+
+# Gangs ------------------------------------------------------------------------------------------
+
+
+class GangFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Gang
+
+    reference = factory.Sequence(lambda n: f"GNG-T{n:04d}")
+    name = "Eastgate Boys"
+    area = "Eastgate estate"
+    division = factory.SubFactory(DivisionFactory, code="NORTH", name="North")
+
+
+def make_gang(division=None, *, members=(), lines=(), ocgs=(), **fields) -> Gang:
+    """A gang of `division` with `members` ((nominal, role) pairs) and links to `lines`, `ocgs`."""
+    gang = GangFactory(**_given(division=division), **fields)
+    for nominal, role in members:
+        GangMembership.objects.create(gang=gang, nominal=nominal, role=role)
+    gang.county_lines.set(lines)
+    gang.ocgs.set(ocgs)
+    return gang

@@ -15,6 +15,7 @@ from disruptions.models import (
     Operation,
     WeaponSeizure,
 )
+from kentsoc.gangs.models import Gang
 from kentsoc.limits import HAPPENED, LONG_TEXT, PLANNED, REASON_TEXT
 from kentsoc.org.models import Team
 from ocg.models import OCG, Nominal
@@ -41,6 +42,7 @@ class DisruptionSerializer(serializers.ModelSerializer):
     ocgs = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     county_lines = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     nominals = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    gangs = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     weapons = WeaponSeizureSerializer(many=True, read_only=True)
     drugs = DrugSeizureSerializer(many=True, read_only=True)
     # Blank when no warrant was executed: the schema's enum must allow "" as the body carries it.
@@ -63,6 +65,7 @@ class DisruptionSerializer(serializers.ModelSerializer):
             "ocgs",
             "county_lines",
             "nominals",
+            "gangs",
             "strand",
             "tactic",
             "narrative",
@@ -126,6 +129,9 @@ class DisruptionInputSerializer(serializers.Serializer):
     nominals = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Nominal.objects.none(), required=False
     )
+    gangs = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Gang.objects.none(), required=False
+    )
     strand = serializers.CharField(max_length=10)
     tactic = serializers.CharField(max_length=24)
     narrative = serializers.CharField(required=False, allow_blank=True, max_length=LONG_TEXT)
@@ -157,6 +163,7 @@ class DisruptionInputSerializer(serializers.Serializer):
         self.fields["ocgs"].child_relation.queryset = OCG.objects.visible_to(user)
         self.fields["county_lines"].child_relation.queryset = CountyLine.objects.visible_to(user)
         self.fields["nominals"].child_relation.queryset = Nominal.objects.visible_to(user)
+        self.fields["gangs"].child_relation.queryset = Gang.objects.visible_to(user)
         self.fields["operation"].queryset = Operation.objects.visible_to(user)
 
     def split(self) -> dict[str, Any]:
@@ -164,7 +171,7 @@ class DisruptionInputSerializer(serializers.Serializer):
         data = dict(self.validated_data)
         relations = {
             name: data.pop(name)
-            for name in ("ocgs", "county_lines", "nominals", "weapons", "drugs")
+            for name in ("ocgs", "county_lines", "nominals", "gangs", "weapons", "drugs")
             if name in data
         }
         version = data.pop("version", None)

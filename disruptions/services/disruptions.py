@@ -34,6 +34,7 @@ from disruptions.services.base import allows, amount, check_move, raise_errors, 
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_record, lock_versioned, versioned_save
 from kentsoc.dates import today
+from kentsoc.gangs.models import Gang
 from kentsoc.org.models import Officer, Team
 from kentsoc.org.roles import ROLE_PERMISSIONS
 from ocg.models import OCG, Nominal
@@ -213,14 +214,16 @@ def _check_subjects(
     county_lines: Sequence[CountyLine],
     nominals: Sequence[Nominal],
     errors: dict[str, str],
+    gangs: Sequence[Gang] = (),
 ) -> None:
-    if not (ocgs or county_lines or nominals):
-        errors["subjects"] = "Choose at least one OCG, county line or nominal."
+    if not (ocgs or county_lines or nominals or gangs):
+        errors["subjects"] = "Choose at least one OCG, county line, gang or nominal."
         return
     for name, model, chosen in (
         ("ocgs", OCG, ocgs),
         ("county_lines", CountyLine, county_lines),
         ("nominals", Nominal, nominals),
+        ("gangs", Gang, gangs),
     ):
         ids = {obj.pk for obj in chosen}
         if ids and model.objects.visible_to(actor).filter(pk__in=ids).count() != len(ids):
@@ -315,6 +318,7 @@ def _checked(
     nominals: Sequence[Nominal],
     weapons: Sequence[WeaponRow],
     drugs: Sequence[DrugRow],
+    gangs: Sequence[Gang] = (),
 ) -> tuple[dict[str, object], list[WeaponRow], list[DrugRow]]:
     """A new disruption's whole input, checked at once (every message in one ValidationError);
     team and officer default to the actor's own."""
@@ -329,7 +333,12 @@ def _checked(
     errors: dict[str, str] = {}
     _clean_values(data, errors)
     _check_subjects(
-        actor=actor, ocgs=ocgs, county_lines=county_lines, nominals=nominals, errors=errors
+        actor=actor,
+        ocgs=ocgs,
+        county_lines=county_lines,
+        nominals=nominals,
+        gangs=gangs,
+        errors=errors,
     )
     _check_line_life(data.get("date"), county_lines, errors)
     weapon_rows = _clean_weapons(weapons, errors)
@@ -347,11 +356,12 @@ def disruption_check(
     nominals: Sequence[Nominal] = (),
     weapons: Sequence[WeaponRow] = (),
     drugs: Sequence[DrugRow] = (),
+    gangs: Sequence[Gang] = (),
 ) -> None:
     """Every check of `disruption_create` on this input, writing nothing: a page whose form
     refused some input shows the service's messages for the rest in the same round (a future
     date, no subject), so fixing the first errors never reveals new ones."""
-    _checked(actor, values, ocgs, county_lines, nominals, weapons, drugs)
+    _checked(actor, values, ocgs, county_lines, nominals, weapons, drugs, gangs)
 
 
 @transaction.atomic
@@ -364,6 +374,7 @@ def disruption_create(
     nominals: Sequence[Nominal] = (),
     weapons: Sequence[WeaponRow] = (),
     drugs: Sequence[DrugRow] = (),
+    gangs: Sequence[Gang] = (),
     submit: bool = False,
 ) -> Disruption:
     """Log a disruption as a draft (and, with `submit`, send it for approval in the same
@@ -373,12 +384,13 @@ def disruption_create(
             "Logging disruptions needs an LRO, CLGT officer or coordinator role."
         )
     data, weapon_rows, drug_rows = _checked(
-        actor, values, ocgs, county_lines, nominals, weapons, drugs
+        actor, values, ocgs, county_lines, nominals, weapons, drugs, gangs
     )
     disruption = Disruption.objects.create(created_by=actor, **data)
     disruption.ocgs.set(ocgs)
     disruption.county_lines.set(county_lines)
     disruption.nominals.set(nominals)
+    disruption.gangs.set(gangs)
     _write_outcomes(disruption, weapon_rows, drug_rows)
     audit_record(
         actor=actor,
@@ -390,6 +402,7 @@ def disruption_create(
             "ocgs": [o.pk for o in ocgs],
             "county_lines": [c.pk for c in county_lines],
             "nominals": [n.pk for n in nominals],
+            "gangs": [g.pk for g in gangs],
             "weapons": weapon_rows,
             "drugs": drug_rows,
         },
@@ -411,6 +424,7 @@ def disruption_update(
     nominals: Sequence[Nominal] | None = None,
     weapons: Sequence[WeaponRow] | None = None,
     drugs: Sequence[DrugRow] | None = None,
+    gangs: Sequence[Gang] | None = None,
     submit: bool = False,
 ) -> Disruption:
     """Change a draft or returned disruption; arguments left as None keep what is stored. With
@@ -429,11 +443,13 @@ def disruption_update(
     new_ocgs = list(locked.ocgs.all()) if ocgs is None else list(ocgs)
     new_lines = list(locked.county_lines.all()) if county_lines is None else list(county_lines)
     new_nominals = list(locked.nominals.all()) if nominals is None else list(nominals)
+    new_gangs = list(locked.gangs.all()) if gangs is None else list(gangs)
     _check_subjects(
         actor=actor,
         ocgs=new_ocgs,
         county_lines=new_lines,
         nominals=new_nominals,
+        gangs=new_gangs,
         errors=errors,
     )
     _check_line_life(data.get("date"), new_lines, errors)
@@ -447,6 +463,7 @@ def disruption_update(
         ("ocgs", locked.ocgs, new_ocgs),
         ("county_lines", locked.county_lines, new_lines),
         ("nominals", locked.nominals, new_nominals),
+        ("gangs", locked.gangs, new_gangs),
     )
     for name, old, new in subjects:
         before = sorted(old.values_list("pk", flat=True))

@@ -9,7 +9,8 @@ class IntelConfig(AppConfig):
     def ready(self) -> None:
         # Intel sits above the subjects: from here it tells them what their definition lacks
         # and adds its sections to their pages.
-        from kentsoc.intel import sections, selectors
+        from kentsoc.intel import gangs, sections, selectors
 
         selectors.provide_definition_hooks()
         sections.register_sections()
+        gangs.provide()

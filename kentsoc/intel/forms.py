@@ -78,6 +78,7 @@ class IntelligenceRecordForm(forms.Form):
     ocgs = IdListField(required=False, label="OCGs")
     county_lines = IdListField(required=False, label="County lines")
     nominals = IdListField(required=False, label="Nominals")
+    gangs = IdListField(required=False, label="Gangs")
     subject_q = forms.CharField(required=False, label="Find a subject", max_length=80)
 
     def __init__(
@@ -147,6 +148,7 @@ class IntelligenceRecordForm(forms.Form):
                 "ocgs",
                 "county_lines",
                 "nominals",
+                "gangs",
             )
             if field in data
         }

@@ -58,6 +58,9 @@ class IntelligenceRecord(ReviewedRecord):
     nominals = models.ManyToManyField(
         "ocg.Nominal", related_name="intelligence_records", blank=True
     )
+    # Gangs are subjects of intelligence but not of the matrix: a record on a gang alone claims
+    # no factor and makes no score stale.
+    gangs = models.ManyToManyField("gangs.Gang", related_name="intelligence_records", blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_reason = models.TextField(blank=True)
 

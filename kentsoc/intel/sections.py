@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from countylines.models import CountyLine
+from kentsoc.gangs.models import Gang
 from kentsoc.intel.choices import CRITERION_HINTS
 from kentsoc.intel.selectors import (
     can_open_records,
@@ -45,6 +46,8 @@ def _kind(subject: Any) -> str:
         return "county_line"
     if isinstance(subject, Nominal):
         return "nominal"
+    if isinstance(subject, Gang):
+        return "gang"
     raise TypeError(f"{type(subject).__name__} is not a subject of intelligence.")
 
 
@@ -57,7 +60,7 @@ def subject_records_context(*, user: Any, subject: Any, next_url: str = "") -> d
         )
     )
     # A claim reads in the words of the table of the subject being looked at.
-    types = [kind] if kind != "nominal" else None
+    types = [kind] if kind in ("ocg", "county_line") else None
     # The rows are scoped already; the record page also needs the permission.
     can_open = can_open_records(user)
     rows = [
@@ -182,7 +185,15 @@ def nominal_records(request: HttpRequest, nominal: Any, tab: str) -> dict[str, A
     return {**context, "card": False, "title": "Intelligence records"}
 
 
+def gang_records(request: HttpRequest, gang: Any, tab: str) -> dict[str, Any]:
+    context = subject_records_context(
+        user=request.user, subject=gang, next_url=request.get_full_path()
+    )
+    return {**context, "card": True, "title": "Intelligence"}
+
+
 def register_sections() -> None:
+    register_section("gang_detail", Section("intel_records", RECORDS_TEMPLATE, gang_records, 60))
     register_section("ocg_detail", Section("intel_evidence", EVIDENCE_TEMPLATE, ocg_evidence, 50))
     register_section("ocg_detail", Section("intel_records", RECORDS_TEMPLATE, ocg_records, 60))
     register_section(

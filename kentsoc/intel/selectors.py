@@ -34,6 +34,7 @@ def intelligence_list(*, user: Any) -> QuerySet[IntelligenceRecord]:
             "ocgs",
             "county_lines",
             "nominals",
+            "gangs",
             Prefetch("factor_claims", queryset=FactorClaim.objects.order_by("factor")),
         )
     )
@@ -68,8 +69,11 @@ def intelligence_for_subject(
     ocg: OCG | None = None,
     county_line: CountyLine | None = None,
     nominal: Nominal | None = None,
+    gang: Any = None,
 ) -> QuerySet[IntelligenceRecord]:
     qs = intelligence_list(user=user)
+    if gang is not None:
+        qs = qs.filter(gangs=gang)
     if ocg is not None:
         qs = qs.filter(ocgs=ocg)
     if county_line is not None:

@@ -124,6 +124,7 @@ def subject_url(subject: Any) -> str:
         "ocg.ocg": "ocg:detail",
         "countylines.countyline": "countylines:detail",
         "ocg.nominal": "ocg:nominal-detail",
+        "gangs.gang": "gangs:detail",
     }
     name = names.get(subject._meta.label_lower)
     try:

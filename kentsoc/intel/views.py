@@ -16,6 +16,7 @@ from countylines import search as subject_finder
 from countylines.models import CountyLine
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_read, audit_view
+from kentsoc.gangs.search import gang_search
 from kentsoc.intel.filters import IntelligenceRecordFilterSet
 from kentsoc.intel.forms import (
     SUBJECT_TYPES,
@@ -89,8 +90,8 @@ class IntelligenceListView(FilteredListView):
 def _preselected(request: HttpRequest) -> dict[str, list[int]]:
     """`?ocg=<id>` / `?county_line=<id>` from a subject's page; 404 if the user cannot see it."""
     models = record_services.SUBJECT_MODELS
-    chosen: dict[str, list[int]] = {"ocgs": [], "county_lines": [], "nominals": []}
-    for param, field in (("ocg", "ocgs"), ("county_line", "county_lines")):
+    chosen: dict[str, list[int]] = {"ocgs": [], "county_lines": [], "nominals": [], "gangs": []}
+    for param, field in (("ocg", "ocgs"), ("county_line", "county_lines"), ("gang", "gangs")):
         if request.GET.get(param):
             subject = models[field].objects.get_visible_or_404(request.user, pk=request.GET[param])
             chosen[field].append(subject.pk)
@@ -123,6 +124,11 @@ def _search_subjects(user: Any, query: str, exclude: dict[str, list[int]]) -> li
         .exclude(pk__in=exclude.get("nominals") or [])
         .order_by("last_name", "first_name", "id")[:SEARCH_LIMIT]
     )
+    found["gangs"] = [
+        g
+        for g in gang_search(user=user, text=query, limit=SEARCH_LIMIT)
+        if g.pk not in exclude.get("gangs", [])
+    ]
     return [
         {"field": field, "obj": obj, "kind": model._meta.verbose_name}
         for field, model in record_services.SUBJECT_MODELS.items()
@@ -141,7 +147,11 @@ def _audit_subject_search(request: HttpRequest, found: list[dict[str, Any]], que
         ids=ids["nominals"],
         query={"subject_q": query},
         action=AuditAction.SEARCH,
-        also={"ocg.ocg": ids["ocgs"], "countylines.countyline": ids["county_lines"]},
+        also={
+            "ocg.ocg": ids["ocgs"],
+            "countylines.countyline": ids["county_lines"],
+            "gangs.gang": ids["gangs"],
+        },
     )
 
 
@@ -156,7 +166,7 @@ def _subject_types(ids: dict[str, list[int]]) -> tuple[str, ...]:
 
 def _posted_ids(request: HttpRequest) -> dict[str, list[int]]:
     ids: dict[str, list[int]] = {}
-    for field in ("ocgs", "county_lines", "nominals"):
+    for field in record_services.SUBJECT_FIELDS:
         ids[field] = sorted(
             {pk for v in request.POST.getlist(field) if (pk := as_id(v)) is not None}
         )
@@ -258,6 +268,7 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "ocgs": [o.pk for o in record.ocgs.all()],
             "county_lines": [c.pk for c in record.county_lines.all()],
             "nominals": [n.pk for n in record.nominals.all()],
+            "gangs": [g.pk for g in record.gangs.all()],
         }
         initial = {
             "version": record.version,
@@ -320,6 +331,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ("OCG", record.ocgs.all()),
             ("County line", record.county_lines.all()),
             ("Nominal", record.nominals.all()),
+            ("Gang", record.gangs.all()),
         )
         for obj in objs
     ]

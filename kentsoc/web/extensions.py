@@ -16,7 +16,7 @@ from django.db.models import Model
 from django.http import HttpRequest
 
 # The pages that take sections, each named once so a typo fails at start-up, not silently.
-PAGES = frozenset({"ocg_detail", "nominal_detail", "countyline_detail"})
+PAGES = frozenset({"ocg_detail", "nominal_detail", "countyline_detail", "gang_detail"})
 
 
 @dataclass(frozen=True)

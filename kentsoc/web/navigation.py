@@ -37,6 +37,12 @@ _NAV = [
     ("Nominals", "ocg:nominal-list", _ALL_CASE_ROLES),
     ("County lines", "countylines:list", _ALL_CASE_ROLES),
     (
+        "Gangs",
+        "gangs:list",
+        (Role.CLGT_OFFICER, Role.CLIO, Role.SUPERVISOR, Role.ANALYST, Role.COORDINATOR),
+    ),
+    ("Prevention", "prevention:sessions", (Role.CLIO, Role.SUPERVISOR, Role.ANALYST)),
+    (
         "Intelligence",
         "intel:list",
         (

@@ -54,7 +54,7 @@ def test_the_missing_subject_shows_with_the_forms_own_errors(clgt_officer):
     assert "Explain why you chose this impact grade" in summary
     assert "a count cannot be negative" in summary
     assert 'href="#field-tactic"' in summary
-    assert "Choose at least one OCG, county line or nominal" in summary
+    assert "Choose at least one OCG, county line, gang or nominal" in summary
     assert summary.count("cannot be in the future") == 1  # form and service: said once
     assert not Disruption.objects.exists()
 
@@ -105,5 +105,5 @@ def test_a_bad_seizure_row_and_the_missing_subject_show_together(clgt_officer):
         .content.decode()
     )
     assert "Choose the drug class (A, B or C)." in html
-    assert "Choose at least one OCG, county line or nominal" in html
+    assert "Choose at least one OCG, county line, gang or nominal" in html
     assert not Disruption.objects.exists()

@@ -30,6 +30,7 @@ from tests.factories import (
     RecordFactory,
     TeamFactory,
     make_disruption,
+    make_gang,
     make_line,
     make_merge,
     make_nominal,
@@ -51,6 +52,7 @@ MARKERS = {
     "plan": "Plan action heronmarker",
     "evidence": "Evidence cormorantmarker",
     "conditions": "Conditions: not to be shared with Ternmarker council",
+    "gang": "Sandpiperquill Crew",
 }
 
 
@@ -156,6 +158,9 @@ def world(
         created_by=supervisor,
     )
     person = make_person(line, name=MARKERS["person"])
+    # North's gang, run on the world's line by its nominal: North's CLGT, CLIOs and coordinators
+    # see it, the east's CLGT and the LROs do not.
+    gang = make_gang(north, name=MARKERS["gang"], members=[(nominal, "leader")], lines=[line])
     referral = SafeguardingReferral.objects.create(
         person=person, agency="mcet", referred_on=today - datetime.timedelta(days=5)
     )
@@ -217,6 +222,8 @@ def world(
             "training": training,
             "attention": attention,
             "audit_event": audit_event,
+            "gang": gang,
+            "gang_membership": gang.memberships.get(),
             "twin": twin,
             "merge": merge,
             "division": north,

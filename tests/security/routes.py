@@ -58,9 +58,10 @@ NOT_FOR = {
         "disruption",
         "plan",
         "evidence",
+        "gang",
     ),
-    "lro": ("person", "conditions"),
-    "clgt_east": ("person", "conditions"),
+    "lro": ("person", "conditions", "gang"),
+    "clgt_east": ("person", "conditions", "gang"),
     "analyst": ("person", "conditions"),
     "coordinator": ("person", "conditions"),
 }
@@ -107,6 +108,14 @@ def _two_people(first: str, second: str) -> Callable[[Any], dict[str, Any]]:
     return lambda w: {first: w.pk("nominal"), second: w.pk("twin")}
 
 
+# Gangs are their division's: the east's CLGT and the LROs have no need to know North's.
+GANG = ("lro_east", "clgt_east", "lro")
+
+
+def _gang_route(method: str = "POST", args: Any = None, **kw: Any) -> Route:
+    return Route(method, args or pk("gang"), GANG, "gang", **kw)
+
+
 def _person_route(method: str = "POST", **kw: Any) -> Route:
     return Route(method=method, args=pk("person"), hidden_from=SAFEGUARDING, marker="person", **kw)
 
@@ -148,6 +157,19 @@ HTML: dict[str, Route] = {
     "ocg:nominal-detail": _nominal_route("GET"),
     "ocg:nominal-pick": _nominal_route("GET"),
     "ocg:nominal-edit": _nominal_route("GET"),
+    # Gangs and street groups
+    "gangs:list": Route(),
+    "gangs:create": Route(),
+    "gangs:detail": _gang_route("GET"),
+    "gangs:edit": _gang_route("GET"),
+    "gangs:add-member": _gang_route(),
+    "gangs:remove-member": _gang_route(
+        args=pk("gang", member_id=lambda w: w.pk("gang_membership"))
+    ),
+    "gangs:add-link": _gang_route(args=pk("gang", kind="county-lines")),
+    "gangs:remove-link": _gang_route(
+        args=pk("gang", kind="county-lines", target=lambda w: w.pk("line"))
+    ),
     # Lifetime management
     "lifetime:index": Route(works=302),  # a menu that opens the first list
     "lifetime:nominal": _nominal_route("GET"),
@@ -293,6 +315,18 @@ API: dict[str, Route] = {
     "api:county-line-remove-nominal": Route(
         "DELETE", pk("line", link_id=lambda w: w.pk("link")), CASE, "line"
     ),
+    "api:gang-list": Route(),
+    "api:gang-detail": _gang_route("GET"),
+    "api:gang-members": _gang_route(),
+    "api:gang-remove-member": _gang_route(
+        "DELETE", args=pk("gang", member_id=lambda w: w.pk("gang_membership"))
+    ),
+    "api:gang-county-lines": _gang_route(),
+    "api:gang-remove-county-line": _gang_route(
+        "DELETE", args=pk("gang", line_id=lambda w: w.pk("line"))
+    ),
+    "api:gang-ocgs": _gang_route(),
+    "api:gang-remove-ocg": _gang_route("DELETE", args=pk("gang", ocg_id=lambda w: w.pk("ocg"))),
     "api:person-at-risk-list": Route(),
     "api:person-at-risk-detail": _person_route("GET"),
     "api:person-at-risk-referrals": _person_route(),

@@ -53,6 +53,7 @@ class IntelligenceRecordSerializer(serializers.Serializer):
     ocgs = serializers.ListField(child=serializers.IntegerField(), required=False)
     county_lines = serializers.ListField(child=serializers.IntegerField(), required=False)
     nominals = serializers.ListField(child=serializers.IntegerField(), required=False)
+    gangs = serializers.ListField(child=serializers.IntegerField(), required=False)
     factor_claims = FactorClaimSerializer(many=True, required=False)
     version = serializers.IntegerField(
         required=False,
@@ -90,6 +91,7 @@ class IntelligenceRecordSerializer(serializers.Serializer):
             "ocgs": [o.pk for o in record.ocgs.all()],
             "county_lines": [c.pk for c in record.county_lines.all()],
             "nominals": [n.pk for n in record.nominals.all()],
+            "gangs": [g.pk for g in record.gangs.all()],
             "factor_claims": [
                 {"factor": c.factor, "level": c.level} for c in record.factor_claims.all()
             ],

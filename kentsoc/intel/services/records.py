@@ -22,6 +22,7 @@ from kentsoc import broker
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_record, lock_versioned, versioned_save
 from kentsoc.dates import today
+from kentsoc.gangs.models import Gang
 from kentsoc.intel.choices import (
     HandlingCode,
     IntelligenceAssessment,
@@ -45,8 +46,13 @@ GENERATED_REFERENCE = re.compile(r"^INT-\d+$", re.IGNORECASE)
 DATA_DERIVED_FACTORS = frozenset(
     code for table in (COUNTY_LINE_FACTORS, OCG_FACTORS) for code, f in table.items() if f.from_data
 )
-SUBJECT_FIELDS = ("ocgs", "county_lines", "nominals")
-SUBJECT_MODELS = {"ocgs": OCG, "county_lines": CountyLine, "nominals": Nominal}
+SUBJECT_FIELDS = ("ocgs", "county_lines", "nominals", "gangs")
+SUBJECT_MODELS = {
+    "ocgs": OCG,
+    "county_lines": CountyLine,
+    "nominals": Nominal,
+    "gangs": Gang,
+}
 RECORD_FIELDS = (
     "reference",
     "rms_reference",
@@ -267,7 +273,7 @@ def _check_record(
     }
     if not any(subjects.values()) and not any(f in errors for f in SUBJECT_FIELDS):
         errors.setdefault("ocgs", []).append(
-            "Choose at least one subject: an OCG, a county line or a nominal."
+            "Choose at least one subject: an OCG, a county line, a gang or a nominal."
         )
     for field, ids in subjects.items():
         already = getattr(record, field).values_list("pk", flat=True) if record else ()
@@ -322,6 +328,7 @@ def intelligence_create(
     ocgs: Iterable[int] = (),
     county_lines: Iterable[int] = (),
     nominals: Iterable[int] = (),
+    gangs: Iterable[int] = (),
     factor_claims: Iterable[Claim] = (),
 ) -> IntelligenceRecord:
     _require_perm(actor, "intel.add_intelligencerecord", "record intelligence")
@@ -338,7 +345,7 @@ def intelligence_create(
             "handling_code": handling_code,
             "handling_conditions": handling_conditions,
         },
-        {"ocgs": ocgs, "county_lines": county_lines, "nominals": nominals},
+        {"ocgs": ocgs, "county_lines": county_lines, "nominals": nominals, "gangs": gangs},
         factor_claims,
         errors,
     )
@@ -418,6 +425,7 @@ def intelligence_update(
         "ocgs": sorted(record.ocgs.values_list("pk", flat=True)),
         "county_lines": sorted(record.county_lines.values_list("pk", flat=True)),
         "nominals": sorted(record.nominals.values_list("pk", flat=True)),
+        "gangs": sorted(record.gangs.values_list("pk", flat=True)),
     }
     subjects = dict(before)
     for field in SUBJECT_FIELDS:
@@ -426,7 +434,7 @@ def intelligence_update(
             _check_visible(actor, field, subjects[field], errors, already=before[field])
     if not any(subjects.values()) and not any(f in errors for f in SUBJECT_FIELDS):
         errors.setdefault("ocgs", []).append(
-            "Choose at least one subject: an OCG, a county line or a nominal."
+            "Choose at least one subject: an OCG, a county line, a gang or a nominal."
         )
     old_claims = [(c.factor, c.level) for c in record.factor_claims.all()]
     claims = (

@@ -1,0 +1,54 @@
+"""What gangs add to the pages below them, registered from GangsConfig.ready(): the CLGT's home
+panel of their division's gangs, and the gangs linked to a county line on the line's page."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.http import HttpRequest
+
+from kentsoc.gangs import selectors
+from kentsoc.gangs.services.base import PERM_ADD, PERM_VIEW
+from kentsoc.org.choices import Role
+from kentsoc.org.scoping import access_for
+from kentsoc.web.extensions import Section, register_section
+from kentsoc.web.home import Panel, register_panel
+
+PANEL_ROWS = 5
+LINE_GANGS_TEMPLATE = "gangs/sections/line_gangs.html"
+
+
+def gangs_panel(user: Any) -> Panel | None:
+    """The CLGT's (and the division's CLIOs') gangs, most recent activity first: the gangs the
+    team works beside its county lines."""
+    access = access_for(user)
+    if access is None or not access.has_role(Role.CLGT_OFFICER, Role.CLIO):
+        return None
+    if not user.has_perm(PERM_VIEW):
+        return None
+    gangs = selectors.gang_list(user=user)
+    if access.division_id is not None and not access.is_central_clgt:
+        gangs = gangs.filter(division_id=access.division_id)
+    rows = list(gangs[:PANEL_ROWS])
+    if not rows and not user.has_perm(PERM_ADD):
+        return None
+    return Panel(
+        title="Gangs and street groups",
+        template="gangs/panels/home.html",
+        context={"rows": rows, "can_add": user.has_perm(PERM_ADD)},
+        order=40,
+    )
+
+
+def line_gangs(request: HttpRequest, line: Any, tab: str) -> Mapping[str, Any] | None:
+    """The gangs linked to this county line that the user may see (none: no section)."""
+    if not request.user.has_perm(PERM_VIEW):
+        return None
+    gangs = list(selectors.gang_list(user=request.user).filter(county_lines=line))
+    return {"gangs": gangs} if gangs else None
+
+
+def register() -> None:
+    register_panel(gangs_panel)
+    register_section("countyline_detail", Section("gangs", LINE_GANGS_TEMPLATE, line_gangs, 80))

@@ -1,0 +1,70 @@
+"""Reads of gangs, always scoped to what the user may see.
+
+The list fetches what a row shows (division, members, linked lines and OCGs, the dates and counts
+of intelligence and disruptions) in a fixed number of queries whatever the number of rows, and
+puts the gangs with the most recent activity first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import F, Prefetch, QuerySet
+from django.db.models.functions import Greatest
+
+from countylines.models import CountyLine
+from kentsoc.gangs import activity
+from kentsoc.gangs.models import Gang, GangMembership, gangs_q
+from kentsoc.org.models import Division
+from kentsoc.org.scoping import access_for
+from ocg.models import OCG
+
+
+def _with_related(queryset: QuerySet[Gang], user: Any) -> QuerySet[Gang]:
+    queryset = activity.with_disruptions(activity.with_intelligence(queryset, user), user)
+    return (
+        queryset.select_related("division")
+        .annotate(last_activity_on=Greatest("last_intelligence_on", "last_disruption_on"))
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=GangMembership.objects.select_related("nominal").order_by(
+                    "role", "nominal__last_name", "nominal__first_name", "pk"
+                ),
+            ),
+            # Only the lines and OCGs the user may see are named on a gang.
+            Prefetch(
+                "county_lines",
+                queryset=CountyLine.objects.visible_to(user).order_by("reference"),
+            ),
+            Prefetch("ocgs", queryset=OCG.objects.visible_to(user).order_by("reference")),
+        )
+    )
+
+
+def gang_list(*, user: Any) -> QuerySet[Gang]:
+    """Gangs the user may see, most recent intelligence or disruption first (PostgreSQL's
+    GREATEST ignores a missing date; gangs with neither come last), then by name."""
+    return _with_related(Gang.objects.visible_to(user), user).order_by(
+        F("last_activity_on").desc(nulls_last=True), "name", "pk"
+    )
+
+
+def gang_get(*, user: Any, pk: Any) -> Gang:
+    """One gang the user may see, or 404."""
+    return _with_related(Gang.objects.all(), user).get_visible_or_404(user, pk=pk)
+
+
+def gangs_of_division(*, user: Any, division_id: int) -> QuerySet[Gang]:
+    return gang_list(user=user).filter(division_id=division_id)
+
+
+def divisions_for(*, user: Any) -> QuerySet[Division]:
+    """The divisions the user may record gangs in: their own, or every territorial division for
+    those who see gangs force-wide."""
+    access = access_for(user)
+    visible = gangs_q(access) if access is not None else None
+    divisions = Division.objects.filter(is_central=False).order_by("name")
+    if visible is None:
+        return divisions.none()
+    return divisions if not visible else divisions.filter(pk=access.division_id)

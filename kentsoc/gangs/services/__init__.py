@@ -1,0 +1,1 @@
+"""Every write to a gang: transactional, permission-checked, audited, version-checked."""
