@@ -6,7 +6,8 @@
 2. Times `recompute_all` (every score and ranking rebuilt).
 3. Times the dashboard as a supervisor sees it (in-process, Django's test Client: server time,
    no network) against the same template rendered with no data behind the same decorators.
-4. Starts a real Celery worker on Redis and measures, over 100 changes, the latency from an
+4. Times the search box's type-ahead and results page (bench/search.py) against a bare view.
+5. Starts a real Celery worker on Redis and measures, over 100 changes, the latency from an
    intelligence record saved through the intel service to the line's new rank being readable.
 
 Environment (the Makefile sets it): DATABASE_URL pointing at a database whose name ends in
@@ -293,6 +294,7 @@ def main() -> None:
     from django.utils import timezone
 
     from bench.generate import Scale, generate
+    from bench.search import bench_search
     from kentsoc.matrix.recompute import recompute_all
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -322,6 +324,7 @@ def main() -> None:
     print(f"recompute_all again (nothing changed): {time.perf_counter() - started:.1f}s")
 
     bench_dashboard(users["supervisor"])
+    bench_search(users["supervisor"])
     bench_worker_latency(users["supervisor"])
     print(f"bench finished in {time.perf_counter() - bench_started:.0f}s")
 
