@@ -19,7 +19,7 @@ TEST_ENV := DATABASE_URL=$(PG_APP_URL) MIGRATE_DATABASE_URL=$(PG_URL) \
 	DEBUG=false SECURE_SSL_REDIRECT=false STATIC_MANIFEST=false \
 	ALLOWED_HOSTS=testserver,127.0.0.1,localhost
 
-.PHONY: run test install worker beat lint format bench bench-audit bench-pages check-services pytest chromium guides
+.PHONY: run test install worker beat lint format bench bench-audit bench-pages loadtest check-services pytest chromium guides
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -111,3 +111,17 @@ PAGES_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/kentsoc_pages \
 
 bench-pages: $(STAMP) check-services
 	$(PAGES_ENV) $(PY) bench/pages.py $(ARGS)
+
+# Fifty officers at once: gunicorn (2 x cores + 1 workers) and a Celery worker on a fresh copy of
+# the demo database (kentsoc_loadtest, from kentsoc_pages), locust headless for 60 s with 50
+# signed-in officers of mixed roles; prints requests/s, p50/p95 per request and the errors.
+# locust lives in its own virtualenv (.venv-load, the `load` extra of pyproject.toml).
+LOAD_VENV := .venv-load
+$(LOAD_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(LOAD_VENV)
+	$(LOAD_VENV)/bin/pip install --quiet --upgrade pip
+	$(LOAD_VENV)/bin/pip install --quiet $$($(PYTHON) -c "import tomllib; print(' '.join(s for s in tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['load']))")
+	touch $@
+
+loadtest: $(STAMP) $(LOAD_VENV)/.installed check-services
+	$(PAGES_ENV) LOCUST=$(LOAD_VENV)/bin/locust $(PY) bench/loadtest.py

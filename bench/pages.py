@@ -353,6 +353,9 @@ def main() -> None:
     parser.add_argument("--role", default="supervisor", help="who requests --profile's page")
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--rebuild", action="store_true", help="drop and re-seed the database")
+    parser.add_argument(
+        "--seed-only", action="store_true", help="make sure the database is seeded, then stop"
+    )
     args = parser.parse_args()
 
     current = ensure_database(args.rebuild)
@@ -372,6 +375,8 @@ def main() -> None:
         call_command("seed_demo", verbosity=0, stdout=io.StringIO())
         mark_database_current()
         print(f"migrated and seeded {DATABASE_NAME} in {time.perf_counter() - started:.0f} s")
+    if args.seed_only:
+        return
     loaders = [type(loader).__name__ for loader in engines["django"].engine.template_loaders]
     users = role_users()
 

@@ -1,0 +1,378 @@
+"""Fifty officers at once on this machine (issue 18): `make loadtest`.
+
+1. Copies the demo force's database (`kentsoc_pages`, seeded by bench/pages.py if need be) to
+   `kentsoc_loadtest`, fresh each run, so what the officers add does not pile up between runs.
+2. Gives it LOADTEST_USERS officers (50) of mixed roles, each with the demo teams and divisions,
+   a password (hashed with the project's own hasher at its full strength; one hash shared by all,
+   so setting up does not take a minute of PBKDF2) and a confirmed authenticator app.
+3. Starts gunicorn on 127.0.0.1 (gunicorn.conf.py: workers = 2 x cores + 1, two threads each;
+   production settings: DEBUG off, the second factor on) and a Celery worker for the rescores
+   the writes ask for (Redis database LOADTEST_REDIS_URL, default 13), then runs locust
+   headless for LOADTEST_SECONDS (60) with every officer signing in and working through their
+   role's pages, API lists and writes (bench/locustfile.py).
+4. Prints requests/s, p50/p95 per page and the errors, then stops everything it started.
+
+Environment (the Makefile sets it): DATABASE_URL naming kentsoc_pages; LOCUST, the locust
+executable (its own virtualenv, `pip install '.[load]'`). Nothing listens beyond 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kentsoc.settings")
+
+USERS = int(os.environ.get("LOADTEST_USERS_COUNT", "50"))
+SECONDS = int(os.environ.get("LOADTEST_SECONDS", "60"))
+SPAWN_RATE = float(os.environ.get("LOADTEST_SPAWN_RATE", "5"))
+REDIS_URL = os.environ.get("LOADTEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+DATABASE = "kentsoc_loadtest"
+PASSWORD = "fictional-load-test-password-7"  # noqa: S105 (a bench login on a throwaway copy)
+
+# Roles in the mix (50 officers): who works the matrix, who writes.
+MIX = [
+    ("supervisor", 10),
+    ("analyst", 8),
+    ("clgt_officer", 8),
+    ("coordinator", 6),
+    ("lro", 6),
+    ("clio", 6),
+    ("researcher", 3),
+    ("auditor", 3),
+]
+
+# (request name, URL name, which record id it takes) per role; every role also opens home.
+ROLE_PAGES: dict[str, list[tuple[str, str, str | None]]] = {
+    "supervisor": [
+        ("matrix dashboard", "matrix:dashboard", None),
+        ("OCG list", "ocg:list", None),
+        ("county-line list", "countylines:list", None),
+        ("disruption list", "disruptions:list", None),
+        ("approvals", "disruptions:approvals", None),
+        ("reports", "disruptions:reports", None),
+        ("an OCG", "ocg:detail", "ocg"),
+        ("a county line", "countylines:detail", "line"),
+        ("API OCGs", "api:ocg-list", None),
+        ("API county lines", "api:county-line-list", None),
+    ],
+    "analyst": [
+        ("intelligence list", "intel:list", None),
+        ("an intelligence record", "intel:detail", "record"),
+        ("API intelligence", "api:intelligence-list", None),
+        ("OCG list", "ocg:list", None),
+        ("a county line", "countylines:detail", "line"),
+    ],
+    "clgt_officer": [
+        ("county-line list", "countylines:list", None),
+        ("a county line", "countylines:detail", "line"),
+        ("my disruptions", "disruptions:mine", None),
+        ("API disruptions", "api:disruption-list", None),
+    ],
+    "coordinator": [
+        ("OCG list", "ocg:list", None),
+        ("nominal list", "ocg:nominal-list", None),
+        ("an OCG", "ocg:detail", "ocg"),
+        ("a nominal", "ocg:nominal-detail", "nominal"),
+        ("releases", "lifetime:releases", None),
+        ("API nominals", "api:nominal-list", None),
+    ],
+    "lro": [("OCG list", "ocg:list", None), ("an OCG", "ocg:detail", "ocg")],
+    "clio": [
+        ("people at risk", "countylines:people", None),
+        ("a person at risk", "countylines:person", "person"),
+        ("API people at risk", "api:person-at-risk-list", None),
+    ],
+    "researcher": [("OCG list", "ocg:list", None), ("an OCG", "ocg:detail", "ocg")],
+    "auditor": [("audit trail", "audit:list", None), ("API audit", "api:audit-event-list", None)],
+}
+
+
+def _admin_connection():
+    import dj_database_url
+    import psycopg
+
+    cfg = dj_database_url.parse(os.environ["DATABASE_URL"])
+    if cfg["NAME"] != "kentsoc_pages":
+        sys.exit(f"Refusing: bench/loadtest.py copies kentsoc_pages, not {cfg['NAME']!r}.")
+    conn = psycopg.connect(
+        host=cfg["HOST"],
+        port=cfg["PORT"] or 5432,
+        user=cfg["USER"],
+        password=cfg["PASSWORD"],
+        dbname="postgres",
+        autocommit=True,
+    )
+    return conn, cfg
+
+
+def copy_database() -> str:
+    """kentsoc_loadtest as a fresh copy of the seeded demo; its URL."""
+    conn, cfg = _admin_connection()
+    with conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        # A template must have no other connection while it is copied.
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = 'kentsoc_pages' AND pid <> pg_backend_pid()"
+        )
+        conn.execute(f'CREATE DATABASE "{DATABASE}" TEMPLATE kentsoc_pages')
+    auth = cfg["USER"] + (f":{cfg['PASSWORD']}" if cfg["PASSWORD"] else "")
+    return f"postgres://{auth}@{cfg['HOST']}:{cfg['PORT'] or 5432}/{DATABASE}"
+
+
+def make_officers(path: Path) -> None:
+    """The officers, their apps and what each opens, written to `path` for locust."""
+    import secrets
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.urls import reverse
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from countylines.models import CountyLine, PersonAtRisk
+    from disruptions.models import Disruption
+    from kentsoc.intel.models import IntelligenceRecord
+    from kentsoc.org.models import Officer
+    from kentsoc.org.services import officer_sync_group
+    from ocg.models import OCG, Nominal
+
+    User = get_user_model()
+    encoded = make_password(PASSWORD)
+    templates: dict[str, list[Officer]] = {}
+    for officer in Officer.objects.select_related("team", "division").order_by("pk"):
+        templates.setdefault(officer.role, []).append(officer)
+
+    def first(queryset) -> int | None:
+        return queryset.order_by("pk").values_list("pk", flat=True).first()
+
+    plan = []
+    n = 0
+    for role, count in MIX:
+        for i in range(count):
+            n += 1
+            model = templates[role][i % len(templates[role])]
+            user = User.objects.create(
+                username=f"load.{role}.{i + 1}",
+                first_name="Load",
+                last_name=f"Officer {n}",
+                password=encoded,
+            )
+            officer = Officer.objects.create(
+                user=user,
+                collar_number=f"L{n:04d}",
+                rank=model.rank,
+                role=role,
+                team=model.team,
+                division=model.division,
+            )
+            officer_sync_group(officer=officer)
+            key = secrets.token_hex(20)
+            TOTPDevice.objects.create(user=user, name="Authenticator app", key=key, confirmed=True)
+            ids = {
+                "ocg": first(OCG.objects.visible_to(user)),
+                "line": first(
+                    CountyLine.objects.visible_to(user).filter(status="active")
+                    if role in ("analyst", "clgt_officer")
+                    else CountyLine.objects.visible_to(user)
+                ),
+                "nominal": first(Nominal.objects.visible_to(user)),
+                "record": first(IntelligenceRecord.objects.visible_to(user)),
+                "person": first(PersonAtRisk.objects.visible_to(user)),
+                "disruption": first(Disruption.objects.visible_to(user)),
+            }
+            pages = [("home", reverse("home"))]
+            for name, url_name, takes in ROLE_PAGES[role]:
+                if takes is None:
+                    path_ = reverse(url_name)
+                    if url_name.startswith("api:"):
+                        path_ += "?page_size=50"
+                    pages.append((name, path_))
+                elif ids[takes] is not None:
+                    pages.append((name, reverse(url_name, args=[ids[takes]])))
+            plan.append(
+                {
+                    "username": user.username,
+                    "role": role,
+                    "totp_key": key,
+                    "ids": ids,
+                    "pages": pages,
+                }
+            )
+    # Round-robin by role, so a run with fewer users (LOADTEST_USERS_COUNT) still mixes them.
+    by_role: dict[str, list[dict]] = {}
+    for entry in plan:
+        by_role.setdefault(entry["role"], []).append(entry)
+    mixed = [
+        entry
+        for group in itertools.zip_longest(*by_role.values())
+        for entry in group
+        if entry is not None
+    ]
+    path.write_text(json.dumps({"password": PASSWORD, "users": mixed}))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)  # noqa: S310 (loopback, our own server)
+            return
+        except OSError:
+            time.sleep(0.3)
+    sys.exit(f"gunicorn did not answer {url} within {seconds:.0f} s")
+
+
+def report(prefix: str, seconds: int, workers: int) -> None:
+    with open(f"{prefix}_stats.csv") as handle:
+        rows = list(csv.DictReader(handle))
+    failures = []
+    if Path(f"{prefix}_failures.csv").exists():
+        with open(f"{prefix}_failures.csv") as handle:
+            failures = list(csv.DictReader(handle))
+    total = next(r for r in rows if r["Name"] == "Aggregated")
+    print()
+    print(
+        f"locust: {USERS} officers, {seconds} s, think time 0.5-1.5 s; gunicorn {workers} workers; "
+        f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
+    print(f"{'request':<34} {'count':>6} {'fails':>5} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")
+    for r in sorted(rows, key=lambda r: r["Name"]):
+        if r["Name"] == "Aggregated":
+            continue
+        print(
+            f"{r['Name']:<34} {r['Request Count']:>6} {r['Failure Count']:>5} "
+            f"{r['50%']:>7} {r['95%']:>7} {float(r['Max Response Time']):>7.0f}"
+        )
+    print(
+        f"{'all':<34} {total['Request Count']:>6} {total['Failure Count']:>5} "
+        f"{total['50%']:>7} {total['95%']:>7} {float(total['Max Response Time']):>7.0f}"
+    )
+    print(f"requests/s: {float(total['Requests/s']):.1f}   errors: {total['Failure Count']}")
+    for f in failures:
+        print(f"  error x{f['Occurrences']}: {f['Method']} {f['Name']}: {f['Error'][:160]}")
+
+
+def main() -> None:
+    locust = os.environ.get("LOCUST") or "locust"
+    # The demo force, seeded once into kentsoc_pages (bench/pages.py), then copied.
+    subprocess.run([sys.executable, str(ROOT / "bench" / "pages.py"), "--seed-only"], check=True)
+    url = copy_database()
+    os.environ["DATABASE_URL"] = url
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    # gunicorn.conf.py (in ROOT, gunicorn's working directory) sets the workers: 2 x cores + 1.
+    workers = 2 * (os.cpu_count() or 1) + 1
+    server_env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "REDIS_URL": REDIS_URL,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "DEBUG": "false",
+        "REQUIRE_2FA": "true",
+        "SECURE_SSL_REDIRECT": "false",
+        "STATIC_MANIFEST": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "LOG_LEVEL": "WARNING",
+    }
+    bindir = Path(sys.executable).parent
+    with tempfile.TemporaryDirectory(prefix="kentsoc-loadtest-") as tmp:
+        users_file = Path(tmp) / "users.json"
+        started = time.perf_counter()
+        make_officers(users_file)
+        print(f"{USERS} load-test officers ready in {time.perf_counter() - started:.1f} s")
+        port = free_port()
+        processes = []
+        try:
+            processes.append(
+                subprocess.Popen(
+                    [
+                        str(bindir / "gunicorn"),
+                        "kentsoc.wsgi:application",
+                        f"--bind=127.0.0.1:{port}",
+                        "--log-level=warning",
+                    ],
+                    cwd=ROOT,
+                    env=server_env,
+                    start_new_session=True,
+                )
+            )
+            processes.append(
+                subprocess.Popen(
+                    [
+                        str(bindir / "celery"),
+                        "-A",
+                        "kentsoc",
+                        "worker",
+                        "--pool=solo",
+                        "--loglevel=WARNING",
+                        "--without-gossip",
+                        "--without-mingle",
+                        "--without-heartbeat",
+                        f"--hostname=loadtest-{os.getpid()}@%h",
+                    ],
+                    cwd=ROOT,
+                    env=server_env,
+                    start_new_session=True,
+                )
+            )
+            wait_for(f"http://127.0.0.1:{port}/healthz", 60)
+            prefix = str(Path(tmp) / "locust")
+            subprocess.run(
+                [
+                    locust,
+                    "-f",
+                    str(ROOT / "bench" / "locustfile.py"),
+                    "--headless",
+                    f"--host=http://127.0.0.1:{port}",
+                    f"--users={USERS}",
+                    f"--spawn-rate={SPAWN_RATE}",
+                    f"--run-time={SECONDS}s",
+                    "--stop-timeout=5",
+                    f"--csv={prefix}",
+                    "--only-summary",
+                    "--loglevel=WARNING",
+                ],
+                cwd=ROOT,
+                env={**os.environ, "LOADTEST_USERS": str(users_file)},
+                check=False,
+                timeout=SECONDS + 120,
+            )
+            report(prefix, SECONDS, workers)
+        finally:
+            for process in processes:
+                try:
+                    os.killpg(process.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    continue
+            for process in processes:
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+
+
+if __name__ == "__main__":
+    main()

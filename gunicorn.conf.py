@@ -1,0 +1,16 @@
+"""gunicorn's settings for kentsoc (read from the working directory: the image's CMD and
+`make loadtest` both start gunicorn here). Command-line options (the image's --bind) win.
+
+Workers: 2 x cores + 1, gunicorn's own rule of thumb for a CPU-bound Django app. Two threads
+each: signing in spends ~0.4 s of CPU in PBKDF2 (the hasher at its full strength), which
+releases the GIL, so the worker's other thread can serve a page meanwhile instead of the page
+queueing behind the hash.
+"""
+
+import multiprocessing
+
+workers = 2 * multiprocessing.cpu_count() + 1
+worker_class = "gthread"
+threads = 2
+# Sessions and pages are short; a request still running after this is stuck, not slow.
+timeout = 30
