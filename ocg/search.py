@@ -44,6 +44,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Concat, Greatest
+from django.db.models.lookups import GreaterThanOrEqual
 
 from ocg.models import OCG, Nominal
 
@@ -62,6 +63,7 @@ _NOT_NAME = re.compile(r"[^a-z0-9]+")
 # Shorter words sound like too much ("Jo" is "J", half the force) and are too short to misspell.
 MIN_SOUND_LENGTH = 3
 MIN_SIMILAR_LENGTH = 4
+WHOLE_NAME_SIMILARITY = 0.4
 
 # Common English given names and their usual short forms: each row is one name. Fictional-safe
 # (first names only); a word typed finds the others in its row as whole words.
@@ -201,8 +203,14 @@ def nominal_query(text: str | None, *, prefix: str = "") -> Q:
     for word in parsed.names:
         names &= word_match(word, prefix)
     if fuzzy() and len(parsed.names) > 1:
-        # A whole name close enough, though one word matches nothing on its own ("smtih john").
-        names |= Q(**{f"{prefix}search_name__trigram_similar": parsed.name_text})
+        # A whole name close enough, though one word matches nothing on its own ("smtih john"):
+        # the index finds the candidates at pg_trgm's threshold (0.3), which a shared surname
+        # alone reaches ("sam holt" and Ashton Holt), so closer is required.
+        names |= Q(**{f"{prefix}search_name__trigram_similar": parsed.name_text}) & Q(
+            GreaterThanOrEqual(
+                TrigramSimilarity(f"{prefix}search_name", parsed.name_text), WHOLE_NAME_SIMILARITY
+            )
+        )
     query &= names
     for word in parsed.references:
         query &= Q(**{f"{prefix}reference__icontains": word})
