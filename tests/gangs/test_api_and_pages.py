@@ -100,7 +100,7 @@ def _world(force, clgt_officer, supervisor, n: int) -> list[Gang]:
             members=[(make_nominal(f"Member{i}", f"Fictional{i}"), GangRole.MEMBER)],
             lines=[make_line(north, name=f"LINE{i}")],
         )
-        record = make_record(on=datetime.date(2022, 1, 1 + i), force=north.force)
+        record = make_record(lines=[gang.county_lines.get()], on=datetime.date(2022, 1, 1 + i))
         record.gangs.add(gang)
         disruption = make_disruption(
             author=clgt_officer,
