@@ -1,6 +1,7 @@
-"""The OCG and county-line pickers of list filters (kentsoc.web.pickers): found by the one subject
-search (name, loose reference, a line's deal-line number), among those the user may see, each
-answer audited as the subject search-as-you-type is."""
+"""The OCG and county-line pickers of list filters (kentsoc.web.pickers): found by the header search
+box's own matcher and order for each kind (ocg.search.ocg_ranked: a misspelt name too;
+countylines.search.line_ranked: name, loose reference, a deal-line number in any spelling),
+among those the user may see, each answer audited as the subject search-as-you-type is."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ import django_filters
 from django.db.models import Model, QuerySet
 
 from countylines.models import CountyLine
-from countylines.search import MIN_LENGTH, filter_lines, filter_ocgs
+from countylines.search import MIN_LENGTH, line_ranked
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_read
 from kentsoc.web.pickers import Choice, Picker, Search, picker_filter, register_picker
 from ocg.models import OCG
+from ocg.search import ocg_ranked
 
 LIMIT = 10
 
@@ -25,7 +27,7 @@ def _searcher(model: type[Model], find: Any) -> Search:
         found: list[Any] = []
         if len(text.strip()) >= MIN_LENGTH:
             visible: QuerySet = model.objects.visible_to(user)
-            found = list(find(visible, text).order_by("name", "reference", "pk")[:LIMIT])
+            found = list(find(visible, text)[:LIMIT])
         audit_read(
             actor=user,
             model=model,
@@ -53,7 +55,7 @@ def register() -> None:
         Picker(
             kind="ocg",
             noun="OCG",
-            search=_searcher(OCG, filter_ocgs),
+            search=_searcher(OCG, ocg_ranked),
             label=_labeller(OCG),
             permission="ocg.view_ocg",
         )
@@ -62,7 +64,7 @@ def register() -> None:
         Picker(
             kind="county-line",
             noun="county line",
-            search=_searcher(CountyLine, filter_lines),
+            search=_searcher(CountyLine, line_ranked),
             label=_labeller(CountyLine),
             permission="countylines.view_countyline",
         )

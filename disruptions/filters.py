@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from countylines.pickers import county_line_filter, ocg_filter
 from disruptions.choices import CourtOutcome, DisruptionStatus, ImpactGrade, Strand, Tactic
 from disruptions.models import CourtResult, Disruption, Operation
+from disruptions.search import operation_ranked
 from disruptions.selectors import in_division
 from kentsoc.org.models import Division, Team
 from kentsoc.web.pickers import PickerFilterSet, PickerWidget
@@ -68,13 +69,17 @@ class CourtResultFilterSet(PickerFilterSet):
 
 
 class OperationFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Name")
+    q = django_filters.CharFilter(method="filter_q", label="Name")
     team = django_filters.ModelChoiceFilter(field_name="teams", queryset=Team.objects.all())
     active_on = django_filters.DateFilter(method="filter_active_on", label="Running on")
 
     class Meta:
         model = Operation
         fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # The header search box's matcher (a misspelt name too), not one of the list's own.
+        return queryset.filter(pk__in=operation_ranked(queryset, value).values("pk"))
 
     def filter_active_on(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return queryset.filter(start_date__lte=value, end_date__gte=value)

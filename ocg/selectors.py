@@ -217,10 +217,12 @@ def nominal_get(*, user: AbstractBaseUser, pk: int | str) -> Nominal:
 
 
 def nominal_search(*, user: AbstractBaseUser, text: str, limit: int = 10) -> list[Nominal]:
-    """For the search-as-you-type picker: names, aliases or reference (ocg.search)."""
+    """For the search-as-you-type pickers: the header search box's matcher and order (ocg.search:
+    misspelt and sound-alike names, nicknames, aliases, reference), closest first, so a picker
+    offers whom the search box would."""
     if len((text or "").strip()) < 2:
         return []
-    return list(search.nominal_search(user, text).order_by("last_name", "first_name", "id")[:limit])
+    return list(search.nominal_ranked(user, text)[:limit])
 
 
 def nominal_appearances(*, user: AbstractBaseUser, nominal: Nominal) -> dict[str, Any]:
