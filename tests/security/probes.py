@@ -360,6 +360,7 @@ def _api_bodies(north: Any, east: Any) -> dict[tuple[str, str], Callable[[], dic
         ("post", "api:court-result-list"): lambda: {
             "disruption": o["disruption"].pk,
             "nominal": o["nominal"].pk,
+            "court": "Probe Crown Court",
             "offences": "Probe",
             "outcome": "custodial",
             "sentence_years": 1,
