@@ -151,8 +151,8 @@ HTML: dict[str, Route] = {
     "ocg:nominal-create": Route(),
     "ocg:nominal-search": Route(marker="nominal", query=(("q", "Quillfeather"),)),
     # The search box: its page and its suggestions find only what the officer may see.
-    "search:results": Route(marker="nominal", query=(("q", "Quillfeatherby"),)),
-    "search:suggest": Route(marker="nominal", query=(("q", "Quillfeatherby"),)),
+    "search:results": Route(marker="nominal", query=(("q", "Quillfeather"),)),
+    "search:suggest": Route(marker="nominal", query=(("q", "Quillfeather"),)),
     "ocg:nominal-inline-create": Route("POST"),
     "ocg:nominal-detail": _nominal_route("GET"),
     "ocg:nominal-pick": _nominal_route("GET"),
@@ -295,7 +295,7 @@ API: dict[str, Route] = {
     "api:ocg-start-development": _ocg_route(),
     "api:ocg-submit-for-mapping": _ocg_route(),
     "api:nominal-list": Route(),
-    "api:search": Route(marker="nominal", query=(("q", "Quillfeatherby"),)),
+    "api:search": Route(marker="nominal", query=(("q", "Quillfeather"),)),
     # Lifetime management lists
     "api:lifetime-release-list": Route(),
     "api:lifetime-scpo-expiring-list": Route(),
