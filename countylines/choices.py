@@ -40,6 +40,15 @@ class EngagementStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class MetThrough(models.TextChoices):
+    """How a CLIO came to know a person at risk: through a county line, or through prevention
+    work (a school or setting, a street group) before any line is known."""
+
+    LINE = "line", "Through a county line"
+    SCHOOL = "school", "At a school or setting"
+    STREET_GROUP = "street_group", "Through a street group or gang"
+
+
 class ReferralAgency(models.TextChoices):
     MCET = "mcet", "MCET (Missing Child & Exploitation Team)"
     CHILDRENS_SERVICES = "childrens_services", "Children's services"

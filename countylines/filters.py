@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from countylines import scores
-from countylines.choices import AgeBand, EngagementStatus, LineStatus, PersonKind
+from countylines.choices import AgeBand, EngagementStatus, LineStatus, MetThrough, PersonKind
 from countylines.models import CountyLine, CountyLineDistrict, PersonAtRisk
 from countylines.phones import digits_for_search
 from countylines.search import filter_lines, has_deal_line
@@ -116,7 +116,16 @@ class PersonAtRiskFilterSet(django_filters.FilterSet):
     engagement_status = django_filters.ChoiceFilter(
         choices=EngagementStatus.choices, empty_label="Any"
     )
+    met_through = django_filters.ChoiceFilter(
+        choices=MetThrough.choices, empty_label="Any", label="Met through"
+    )
+    no_line = django_filters.BooleanFilter(
+        field_name="county_line",
+        lookup_expr="isnull",
+        label="County line known",
+        widget=forms.Select(choices=[("", "Any"), ("false", "Yes"), ("true", "Not yet")]),
+    )
 
     class Meta:
         model = PersonAtRisk
-        fields = ["county_line", "kind", "age_band", "engagement_status"]
+        fields = ["county_line", "kind", "age_band", "engagement_status", "met_through", "no_line"]

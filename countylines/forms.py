@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from django import forms
 
-from countylines.choices import AgeBand, EngagementStatus, LineRole, PersonKind, ReferralAgency
+from countylines.choices import (
+    AgeBand,
+    EngagementStatus,
+    LineRole,
+    MetThrough,
+    PersonKind,
+    ReferralAgency,
+)
 from kentsoc.limits import HAPPENED, LONG_TEXT, PLANNED, REASON_TEXT
 from kentsoc.org.models import District, Division
 
@@ -165,7 +172,22 @@ class PersonAtRiskForm(forms.Form):
     name = forms.CharField(max_length=120, help_text="Name or agreed pseudonym")
     kind = forms.ChoiceField(choices=PersonKind.choices, label="Child or vulnerable adult")
     age_band = forms.ChoiceField(choices=AgeBand.choices)
-    setting = forms.CharField(max_length=160, required=False, label="School or setting")
+    # Not required: a form posted without it (an older page) records someone on the line.
+    met_through = forms.ChoiceField(
+        choices=MetThrough.choices, initial=MetThrough.LINE, required=False, label="Met through"
+    )
+    setting = forms.CharField(
+        max_length=160,
+        required=False,
+        label="School or setting",
+        help_text="Needed when they were met at a school or setting.",
+    )
+    street_group = forms.CharField(
+        max_length=120,
+        required=False,
+        label="Street group or gang",
+        help_text="Needed when they were met through a street group or gang.",
+    )
     engagement_status = forms.ChoiceField(choices=EngagementStatus.choices)
     notes = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=LONG_TEXT
@@ -173,6 +195,20 @@ class PersonAtRiskForm(forms.Form):
     review_date = forms.DateField(
         widget=_DATE, required=False, label="Review date", validators=[PLANNED]
     )
+
+
+class PersonWithoutLineForm(PersonAtRiskForm):
+    """Someone met through prevention work before any line is known: a school or a group."""
+
+    met_through = forms.ChoiceField(
+        choices=[c for c in MetThrough.choices if c[0] != MetThrough.LINE],
+        label="Met through",
+        widget=forms.RadioSelect,
+        required=True,
+        error_messages={"required": "Say whether they were met at a school or through a group."},
+    )
+
+    field_order = ["met_through", "setting", "street_group", "name", "kind", "age_band"]
 
 
 class PersonAtRiskEditForm(PersonAtRiskForm):

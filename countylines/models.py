@@ -9,6 +9,7 @@ from countylines.choices import (
     EngagementStatus,
     LineRole,
     LineStatus,
+    MetThrough,
     PersonKind,
     ReferralAgency,
 )
@@ -326,16 +327,35 @@ def child_lines_q(access: Access, prefix: str = "") -> Q | None:
     )
 
 
+def lineless_people_q(access: Access, prefix: str = "") -> Q | None:
+    """Which people at risk recorded with no line yet a user may see: None for none.
+
+    Someone met through a school or a street group has no line to be worked in, so the line's
+    rule has nothing to go on. The equivalent decided (README, "Need-to-know for children") is the
+    division they were met in, the recording CLIO's: that division's CLIOs and supervisors, no
+    CLGT until a line is linked, and never every CLIO force-wide. It holds for children and
+    vulnerable adults alike: nothing yet says which line's wider rule an adult would follow.
+    """
+    if access.role not in (Role.CLIO, Role.SUPERVISOR) or access.division_id is None:
+        return None
+    return Q(**{f"{prefix}county_line__isnull": True, f"{prefix}division_id": access.division_id})
+
+
 def people_at_risk_q(access: Access, prefix: str = "") -> Q | None:
-    """Which people at risk a user may see (None for none): vulnerable adults by
-    `safeguarding_lines_q`, children only by `child_lines_q`."""
+    """Which people at risk a user may see (None for none): on a line, vulnerable adults by
+    `safeguarding_lines_q` and children only by `child_lines_q`; with no line yet, by
+    `lineless_people_q`."""
     parts = []
+    on_a_line = Q(**{f"{prefix}county_line__isnull": False})
     adults = safeguarding_lines_q(access, prefix=f"{prefix}county_line__")
     if adults is not None:
-        parts.append(Q(**{f"{prefix}kind": PersonKind.VULNERABLE_ADULT}) & adults)
+        parts.append(Q(**{f"{prefix}kind": PersonKind.VULNERABLE_ADULT}) & on_a_line & adults)
     children = child_lines_q(access, prefix=f"{prefix}county_line__")
     if children is not None:
-        parts.append(Q(**{f"{prefix}kind": PersonKind.CHILD}) & children)
+        parts.append(Q(**{f"{prefix}kind": PersonKind.CHILD}) & on_a_line & children)
+    lineless = lineless_people_q(access, prefix=prefix)
+    if lineless is not None:
+        parts.append(lineless)
     if not parts:
         return None
     visible = parts[0]
@@ -351,10 +371,31 @@ class PersonAtRiskQuerySet(ScopedQuerySet):
 
 
 class PersonAtRisk(ReviewedRecord):
-    """A child or vulnerable adult at risk of exploitation by a line (recorded by CLIOs)."""
+    """A child or vulnerable adult at risk of exploitation (recorded by CLIOs): by a line, or met
+    through a school or a street group before any line is known."""
 
     county_line = models.ForeignKey(
-        CountyLine, on_delete=models.PROTECT, related_name="people_at_risk"
+        CountyLine,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people_at_risk",
+        help_text="Empty while no line is known (met through a school or a street group).",
+    )
+    division = models.ForeignKey(
+        "org.Division",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people_at_risk",
+        help_text="Where they were met (the recording CLIO's division): who sees a record with "
+        "no line.",
+    )
+    met_through = models.CharField(
+        max_length=20, choices=MetThrough.choices, default=MetThrough.LINE
+    )
+    street_group = models.CharField(
+        max_length=120, blank=True, help_text="The street group or gang they were met through"
     )
     name = models.CharField(max_length=120, help_text="Name or agreed pseudonym")
     kind = models.CharField(max_length=20, choices=PersonKind.choices)
@@ -392,12 +433,40 @@ class PersonAtRisk(ReviewedRecord):
                 ),
                 name="%(app_label)s_%(class)s_age_band_matches_kind",
             ),
+            models.CheckConstraint(
+                condition=Q(met_through__in=MetThrough.values),
+                name="%(app_label)s_%(class)s_met_through_valid",
+            ),
+            # With no line, the record's division is what decides who sees it, and the school or
+            # street group is the only context there is.
+            models.CheckConstraint(
+                condition=Q(county_line__isnull=False)
+                | (Q(division__isnull=False) & ~Q(met_through=MetThrough.LINE)),
+                name="%(app_label)s_%(class)s_line_or_met_in_division",
+            ),
+            models.CheckConstraint(
+                condition=~Q(met_through=MetThrough.SCHOOL) | ~Q(setting=""),
+                name="%(app_label)s_%(class)s_school_named",
+            ),
+            models.CheckConstraint(
+                condition=~Q(met_through=MetThrough.STREET_GROUP) | ~Q(street_group=""),
+                name="%(app_label)s_%(class)s_street_group_named",
+            ),
         ]
 
     def __str__(self) -> str:
         # str() is what the audit trail keeps (object_repr), and auditors and supervisors read
         # that trail: it must not carry a child's name. Pages show `name` themselves.
         return f"{self.get_kind_display()} at risk #{self.pk}"
+
+    @property
+    def met_where(self) -> str:
+        """The school or street group they were met through, for pages ("" for a line)."""
+        if self.met_through == MetThrough.SCHOOL:
+            return self.setting
+        if self.met_through == MetThrough.STREET_GROUP:
+            return self.street_group
+        return ""
 
 
 class SafeguardingReferralQuerySet(ScopedQuerySet):

@@ -51,8 +51,10 @@ def people_at_risk_panel(user: Any) -> Panel | None:
     review_by = today() + timedelta(days=REVIEW_WITHIN_DAYS)
     mine = Q(created_by=user)
     if access.division_id:
-        mine |= Q(county_line__division_id=access.division_id) | Q(
-            county_line__flexed_division_id=access.division_id
+        mine |= (
+            Q(county_line__division_id=access.division_id)
+            | Q(county_line__flexed_division_id=access.division_id)
+            | Q(county_line__isnull=True, division_id=access.division_id)
         )
     waiting = (
         PersonAtRisk.objects.visible_to(user)

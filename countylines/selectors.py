@@ -176,7 +176,9 @@ def lines_awaiting_approval(*, user: Any) -> QuerySet[CountyLine]:
 
 
 def people_at_risk_list(*, user: Any, line: CountyLine | None = None) -> QuerySet[PersonAtRisk]:
-    queryset = PersonAtRisk.objects.visible_to(user).select_related("county_line", "created_by")
+    queryset = PersonAtRisk.objects.visible_to(user).select_related(
+        "county_line", "division", "created_by"
+    )
     if line is not None:
         queryset = queryset.filter(county_line=line)
     return queryset.prefetch_related(
@@ -186,7 +188,7 @@ def people_at_risk_list(*, user: Any, line: CountyLine | None = None) -> QuerySe
 
 def person_at_risk_get(*, user: Any, pk: Any) -> PersonAtRisk:
     return (
-        PersonAtRisk.objects.select_related("county_line", "created_by")
+        PersonAtRisk.objects.select_related("county_line", "division", "created_by")
         .prefetch_related("referrals__created_by")
         .get_visible_or_404(user, pk=pk)
     )

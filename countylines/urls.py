@@ -10,6 +10,7 @@ urlpatterns = [
     path("deal-line-check/", lines.deal_line_check, name="deal-line-check"),
     path("nominal-search/", lines.nominal_search, name="nominal-search"),
     path("people-at-risk/", safeguarding.people_list, name="people"),
+    path("people-at-risk/new/", safeguarding.person_new, name="person-new"),
     path("people-at-risk/<int:pk>/", safeguarding.person_detail, name="person"),
     path("people-at-risk/<int:pk>/edit/", safeguarding.person_edit, name="person-edit"),
     path("people-at-risk/<int:pk>/referrals/", safeguarding.referral_add, name="referral-add"),

@@ -261,6 +261,9 @@ class PersonAtRiskSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "county_line",
+            "division",
+            "met_through",
+            "street_group",
             "name",
             "kind",
             "age_band",
@@ -276,7 +279,13 @@ class PersonAtRiskSerializer(serializers.ModelSerializer):
 
 
 class PersonAtRiskCreateInput(serializers.Serializer):
-    county_line = serializers.IntegerField()
+    # None (or left out) for someone met through a school or a street group with no line yet:
+    # `met_through` then says which, and the record is kept in the recording CLIO's division.
+    county_line = serializers.IntegerField(required=False, allow_null=True, default=None)
+    met_through = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
+    street_group = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=120
+    )
     name = serializers.CharField(allow_blank=True, max_length=120)
     kind = serializers.CharField(max_length=20)
     age_band = serializers.CharField(max_length=10)
@@ -297,6 +306,8 @@ class PersonAtRiskUpdateInput(serializers.Serializer):
     kind = serializers.CharField(required=False, max_length=20)
     age_band = serializers.CharField(required=False, max_length=10)
     setting = serializers.CharField(required=False, allow_blank=True, max_length=160)
+    met_through = serializers.CharField(required=False, max_length=20)
+    street_group = serializers.CharField(required=False, allow_blank=True, max_length=120)
     engagement_status = serializers.CharField(required=False, max_length=20)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=LONG_TEXT)
     review_date = serializers.DateField(required=False, allow_null=True, validators=[PLANNED])

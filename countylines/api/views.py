@@ -177,7 +177,8 @@ class PersonAtRiskViewSet(
     @extend_schema(request=s.PersonAtRiskCreateInput, responses={201: s.PersonAtRiskSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = read_input(s.PersonAtRiskCreateInput, request.data)
-        line = selectors.line_get(user=request.user, pk=data.pop("county_line"))
+        line_id = data.pop("county_line")
+        line = None if line_id is None else selectors.line_get(user=request.user, pk=line_id)
         person = person_at_risk_create(actor=request.user, county_line=line, **data)
         return self._respond(person.pk, status.HTTP_201_CREATED)
 

@@ -13,6 +13,7 @@ from countylines.choices import (
     CHILD_AGE_BANDS,
     AgeBand,
     EngagementStatus,
+    MetThrough,
     PersonKind,
     ReferralAgency,
 )
@@ -21,6 +22,7 @@ from countylines.models import (
     PersonAtRisk,
     SafeguardingReferral,
     child_lines_q,
+    lineless_people_q,
     safeguarding_lines_q,
 )
 from countylines.services.base import (
@@ -40,6 +42,8 @@ PERSON_FIELDS = (
     "kind",
     "age_band",
     "setting",
+    "met_through",
+    "street_group",
     "engagement_status",
     "notes",
     "review_date",
@@ -67,9 +71,16 @@ def _clean_person(values: Mapping[str, Any]) -> dict[str, Any]:
             if kind == PersonKind.CHILD
             else "A vulnerable adult's age band must be 18 or over."
         )
-    for field in ("setting", "notes"):
+    for field in ("setting", "street_group", "notes"):
         if field in values:
             cleaned[field] = (values[field] or "").strip()
+    met = cleaned.get("met_through")
+    if "met_through" in values and met not in MetThrough.values:
+        errors["met_through"] = "Choose how they were met: a county line, a school or a group."
+    elif met == MetThrough.SCHOOL and not cleaned.get("setting"):
+        errors["setting"] = "Name the school or setting they were met at."
+    elif met == MetThrough.STREET_GROUP and not cleaned.get("street_group"):
+        errors["street_group"] = "Name the street group or gang they were met through."
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -80,10 +91,21 @@ def _require_person_visible(actor: Any, person: PersonAtRisk) -> None:
         raise PermissionDenied("You may not see this person's record.")
 
 
-def _require_may_keep(actor: Any, line: CountyLine, kind: str) -> None:
+def _require_may_keep(
+    actor: Any, line: CountyLine | None, kind: str, division_id: int | None = None
+) -> None:
     """A record may only be written where its writer may read it: a child's on a line worked in
-    the CLIO's own division (models.child_lines_q), a vulnerable adult's by the adults' rule."""
+    the CLIO's own division (models.child_lines_q), a vulnerable adult's by the adults' rule; one
+    with no line in the CLIO's own division (models.lineless_people_q)."""
     access = access_for(actor)
+    if line is None:
+        rule = lineless_people_q(access) if access is not None else None
+        if rule is None or division_id != access.division_id:
+            raise PermissionDenied(
+                "You may not keep this record: someone met with no county line yet is kept by "
+                "the CLIOs of the division they were met in, and you are not one of them."
+            )
+        return
     rule_for = child_lines_q if kind == PersonKind.CHILD else safeguarding_lines_q
     rule = rule_for(access) if access is not None else None
     if rule is None or (rule and not CountyLine.objects.filter(rule, pk=line.pk).exists()):
@@ -99,36 +121,65 @@ def _require_may_keep(actor: Any, line: CountyLine, kind: str) -> None:
 def person_at_risk_create(
     *,
     actor: Any,
-    county_line: CountyLine,
+    county_line: CountyLine | None,
     name: str,
     kind: str,
     age_band: str,
     setting: str = "",
+    met_through: str = "",
+    street_group: str = "",
     engagement_status: str = EngagementStatus.NOT_YET_CONTACTED,
     notes: str = "",
     review_date: datetime.date | None = None,
 ) -> PersonAtRisk:
+    """Record a person at risk on a line, or with none (`county_line=None`) when they were met
+    through a school or a street group: the record is then kept in the recording CLIO's division,
+    which decides who sees it until a line is linked."""
     require(actor, PERM_ADD_PERSON, "record people at risk", "CLIOs")
+    # Not saying where they were met is saying "through the line": with no line, that is the
+    # line left out, and the message asks for one (or a school or group).
+    met_through = met_through or MetThrough.LINE
     cleaned = _clean_person(
         {
             "name": name,
             "kind": kind,
             "age_band": age_band,
             "setting": setting,
+            "met_through": met_through,
+            "street_group": street_group,
             "engagement_status": engagement_status,
             "notes": notes,
             "review_date": review_date,
         }
     )
-    if not CountyLine.objects.visible_to(actor).filter(pk=county_line.pk).exists():
+    division_id = None
+    if county_line is None:
+        if cleaned["met_through"] == MetThrough.LINE:
+            raise ValidationError(
+                {
+                    "county_line": "Choose the county line, or say they were met at a school or "
+                    "through a street group."
+                }
+            )
+        access = access_for(actor)
+        division_id = access.division_id if access is not None else None
+    elif not CountyLine.objects.visible_to(actor).filter(pk=county_line.pk).exists():
         raise PermissionDenied("You may not see this county line.")
-    _require_may_keep(actor, county_line, cleaned["kind"])
-    person = PersonAtRisk.objects.create(county_line=county_line, created_by=actor, **cleaned)
+    _require_may_keep(actor, county_line, cleaned["kind"], division_id)
+    person = PersonAtRisk.objects.create(
+        county_line=county_line, division_id=division_id, created_by=actor, **cleaned
+    )
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
         obj=person,
-        changes={"county_line": county_line.pk, "kind": person.kind, "age_band": person.age_band},
+        changes={
+            "county_line": county_line.pk if county_line is not None else None,
+            "division": division_id,
+            "met_through": person.met_through,
+            "kind": person.kind,
+            "age_band": person.age_band,
+        },
     )
     return person
 
@@ -142,11 +193,20 @@ def person_at_risk_update(
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed here."))
     _require_person_visible(actor, person)
+    if values.get("met_through") == "":
+        # A form that does not offer the choice (or leaves it unset) keeps where they were met.
+        del values["met_through"]
     current = lock_versioned(PersonAtRisk, person.pk, version=version, required=True)
-    merged = {f: getattr(current, f) for f in ("kind", "age_band")} | dict(values)
+    context = ("kind", "age_band", "met_through", "setting", "street_group")
+    merged = {f: getattr(current, f) for f in context} | dict(values)
     cleaned = _clean_person(merged)
+    if current.county_line_id is None and cleaned["met_through"] == MetThrough.LINE:
+        raise ValidationError(
+            {"met_through": "No county line is linked yet: say where they were met."}
+        )
+    cleaned = {f: v for f, v in cleaned.items() if f in values}
     # Re-classing an adult as a child narrows who may see the record: the writer must be one.
-    _require_may_keep(actor, current.county_line, cleaned["kind"])
+    _require_may_keep(actor, current.county_line, merged["kind"], current.division_id)
     versioned_save(actor=actor, obj=current, values=cleaned)
     return current
 

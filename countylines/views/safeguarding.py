@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -31,7 +32,7 @@ from countylines.services.people import (
     referral_record_outcome,
 )
 from kentsoc.audit.services import audit_read, audit_view
-from kentsoc.web.forms import form_post
+from kentsoc.web.forms import form_post, posted
 
 
 def _person_url(pk: int) -> str:
@@ -94,6 +95,32 @@ def safeguarding(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@permission_required(PERM_ADD_PERSON, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def person_new(request: HttpRequest) -> HttpResponse:
+    """Record someone met through a school or a street group, with no county line yet: the
+    record is kept in the recording CLIO's division (see countylines.models.lineless_people_q)."""
+    form = f.PersonWithoutLineForm(posted(request))
+    if request.method == "POST":
+        recorded: list[PersonAtRisk] = []
+
+        def run(data: dict[str, Any]) -> str:
+            person = person_at_risk_create(actor=request.user, county_line=None, **data)
+            recorded.append(person)
+            return f"{person.name} recorded as at risk (no county line yet)."
+
+        done = form_post(request, form, run, then=lambda: _person_url(recorded[0].pk))
+        if done:
+            return done
+    return render(
+        request,
+        "countylines/person_new.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
 @permission_required("countylines.view_personatrisk", raise_exception=True)
 @require_GET
 def people_list(request: HttpRequest) -> HttpResponse:
@@ -103,9 +130,8 @@ def people_list(request: HttpRequest) -> HttpResponse:
     # No filter at all (unbound: django-filter's is_valid() is then False) lists everything.
     valid = not filterset.is_bound or filterset.is_valid()
     queryset = filterset.qs if valid else filterset.queryset.none()
-    page = Paginator(queryset.order_by("county_line__reference", "name", "id"), 50).get_page(
-        request.GET.get("page")
-    )
+    ordered = queryset.order_by(F("county_line__reference").asc(nulls_first=True), "name", "id")
+    page = Paginator(ordered, 50).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     _audit_listed(request, page.object_list, total=page.paginator.count)
     query = request.GET.copy()
@@ -113,7 +139,12 @@ def people_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "countylines/people_list.html",
-        {"filterset": filterset, "page_obj": page, "querystring": query.urlencode()},
+        {
+            "filterset": filterset,
+            "page_obj": page,
+            "querystring": query.urlencode(),
+            "can_add": request.user.has_perm(PERM_ADD_PERSON),
+        },
     )
 
 

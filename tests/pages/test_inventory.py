@@ -117,6 +117,7 @@ PAGES: dict[str, Opens] = {
     "countylines:deal-line-check": _perm("countylines.add_countyline"),
     "countylines:edit": _perm("countylines.change_countyline", "line"),
     "countylines:people": _perm("countylines.view_personatrisk"),
+    "countylines:person-new": _perm("countylines.add_personatrisk"),
     "countylines:person": _perm("countylines.view_personatrisk", "person"),
     "countylines:safeguarding": _perm("countylines.view_personatrisk", "person"),
     # Intelligence

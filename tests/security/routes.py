@@ -194,6 +194,7 @@ HTML: dict[str, Route] = {
     "countylines:deal-line-check": Route(),
     "countylines:nominal-search": Route(marker="nominal", query=(("q", "Quillfeather"),)),
     "countylines:people": Route(),
+    "countylines:person-new": Route(viewer="clio"),
     "countylines:person": _person_route("GET"),
     "countylines:person-edit": _person_route(),
     "countylines:referral-add": _person_route(),
