@@ -68,7 +68,13 @@ def disruption_get(*, user: User, pk: int) -> Disruption:
             "returned_by",
         )
         .prefetch_related(
-            "ocgs", "county_lines", "nominals", "weapons", "drugs", "court_results__nominal"
+            "ocgs",
+            "county_lines",
+            "nominals",
+            "gangs",
+            "weapons",
+            "drugs",
+            "court_results__nominal",
         )
         .get_visible_or_404(user, pk=pk)
     )

@@ -65,7 +65,7 @@ class DisruptionViewSet(
 
     def get_queryset(self):
         return selectors.disruption_list(user=self.request.user).prefetch_related(
-            "weapons", "drugs"
+            "weapons", "drugs", "gangs"
         )
 
     def _output(self, disruption: Disruption, code: int = status.HTTP_200_OK) -> Response:

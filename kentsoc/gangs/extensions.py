@@ -27,7 +27,7 @@ def gangs_panel(user: Any) -> Panel | None:
         return None
     if not user.has_perm(PERM_VIEW):
         return None
-    gangs = selectors.gang_list(user=user)
+    gangs = selectors.gang_activity_list(user=user)
     if access.division_id is not None and not access.is_central_clgt:
         gangs = gangs.filter(division_id=access.division_id)
     rows = list(gangs[:PANEL_ROWS])
@@ -45,7 +45,7 @@ def line_gangs(request: HttpRequest, line: Any, tab: str) -> Mapping[str, Any] |
     """The gangs linked to this county line that the user may see (none: no section)."""
     if not request.user.has_perm(PERM_VIEW):
         return None
-    gangs = list(selectors.gang_list(user=request.user).filter(county_lines=line))
+    gangs = list(selectors.gang_activity_list(user=request.user).filter(county_lines=line))
     return {"gangs": gangs} if gangs else None
 
 

@@ -20,43 +20,50 @@ from kentsoc.org.scoping import access_for
 from ocg.models import OCG
 
 
-def _with_related(queryset: QuerySet[Gang], user: Any) -> QuerySet[Gang]:
+def _with_activity(queryset: QuerySet[Gang], user: Any) -> QuerySet[Gang]:
+    """The dates and counts of intelligence and disruptions, and the newest of the two."""
     queryset = activity.with_disruptions(activity.with_intelligence(queryset, user), user)
-    return (
-        queryset.select_related("division")
-        .annotate(last_activity_on=Greatest("last_intelligence_on", "last_disruption_on"))
-        .prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=GangMembership.objects.select_related("nominal").order_by(
-                    "role", "nominal__last_name", "nominal__first_name", "pk"
-                ),
+    return queryset.select_related("division").annotate(
+        last_activity_on=Greatest("last_intelligence_on", "last_disruption_on")
+    )
+
+
+def _by_activity(queryset: QuerySet[Gang]) -> QuerySet[Gang]:
+    """Most recent intelligence or disruption first (PostgreSQL's GREATEST ignores a missing
+    date; gangs with neither come last), then by name."""
+    return queryset.order_by(F("last_activity_on").desc(nulls_last=True), "name", "pk")
+
+
+def _with_related(queryset: QuerySet[Gang], user: Any) -> QuerySet[Gang]:
+    return _with_activity(queryset, user).prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=GangMembership.objects.select_related("nominal").order_by(
+                "role", "nominal__last_name", "nominal__first_name", "pk"
             ),
-            # Only the lines and OCGs the user may see are named on a gang.
-            Prefetch(
-                "county_lines",
-                queryset=CountyLine.objects.visible_to(user).order_by("reference"),
-            ),
-            Prefetch("ocgs", queryset=OCG.objects.visible_to(user).order_by("reference")),
-        )
+        ),
+        # Only the lines and OCGs the user may see are named on a gang.
+        Prefetch(
+            "county_lines",
+            queryset=CountyLine.objects.visible_to(user).order_by("reference"),
+        ),
+        Prefetch("ocgs", queryset=OCG.objects.visible_to(user).order_by("reference")),
     )
 
 
 def gang_list(*, user: Any) -> QuerySet[Gang]:
-    """Gangs the user may see, most recent intelligence or disruption first (PostgreSQL's
-    GREATEST ignores a missing date; gangs with neither come last), then by name."""
-    return _with_related(Gang.objects.visible_to(user), user).order_by(
-        F("last_activity_on").desc(nulls_last=True), "name", "pk"
-    )
+    """Gangs the user may see with their members and links, most recent activity first."""
+    return _by_activity(_with_related(Gang.objects.visible_to(user), user))
+
+
+def gang_activity_list(*, user: Any) -> QuerySet[Gang]:
+    """The same order with the dates and counts only (one query: a home panel's rows)."""
+    return _by_activity(_with_activity(Gang.objects.visible_to(user), user))
 
 
 def gang_get(*, user: Any, pk: Any) -> Gang:
     """One gang the user may see, or 404."""
     return _with_related(Gang.objects.all(), user).get_visible_or_404(user, pk=pk)
-
-
-def gangs_of_division(*, user: Any, division_id: int) -> QuerySet[Gang]:
-    return gang_list(user=user).filter(division_id=division_id)
 
 
 def divisions_for(*, user: Any) -> QuerySet[Division]:

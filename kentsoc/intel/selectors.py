@@ -34,7 +34,6 @@ def intelligence_list(*, user: Any) -> QuerySet[IntelligenceRecord]:
             "ocgs",
             "county_lines",
             "nominals",
-            "gangs",
             Prefetch("factor_claims", queryset=FactorClaim.objects.order_by("factor")),
         )
     )

@@ -17,6 +17,7 @@ from tests.factories import (
     days_ago,
     evidence_all,
     make_disruption,
+    make_gang,
     make_line,
     make_nominal,
     make_ocg,
@@ -72,6 +73,13 @@ def world(request, force):
             arrests=1,
         )
     make_sentence(disruption, person, 2, 6, author)
+    # Two of North's gangs with members, lines, intelligence and disruptions.
+    for name in ("Invented Row Boys", "Invented Yard Youngers"):
+        gang = make_gang(
+            force["divisions"]["north"], name=name, members=[(person, "member")], lines=lines
+        )
+        make_record(lines=lines).gangs.add(gang)
+        disruption.gangs.add(gang)
     return officers
 
 

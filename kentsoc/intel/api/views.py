@@ -57,7 +57,8 @@ class IntelligenceRecordViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        return intelligence_list(user=self.request.user)
+        # The API names each record's gangs; the list page does not show them.
+        return intelligence_list(user=self.request.user).prefetch_related("gangs")
 
     def _fresh(self, pk: int) -> IntelligenceRecord:
         return intelligence_get(user=self.request.user, pk=pk)
