@@ -37,12 +37,15 @@ def _pk(world: Any, record: models.Model) -> dict[str, Any]:
 
 
 def _draft(world: Any) -> models.Model:
+    line = world.objects["line"]
     return make_disruption(
         author=world.users["clgt_officer"],
         team=world.objects["team"],
         status=DisruptionStatus.DRAFT,
         narrative="A draft",
-        lines=[world.objects["line"]],
+        lines=[line],
+        # Within the line's life: the services refuse a change to one dated outside it.
+        date=line.nominated_on,
     )
 
 
