@@ -15,8 +15,9 @@ every point: with D = 1 Dec 2026, "July" is 30 Sep 2026 and "July 2020" 30 Sep 2
 
 The figures are read from the API as an officer would: the CLGT table for all CLGTs together
 (`?team_kind=clgt`) and the Central CLGT alone (`?team=<id>`) over the nine months to D, the
-operations, the disruptions and court results behind the seed's named results, and the force
-snapshots (month ends) for the matrix figures.
+operations, the disruptions and court results behind the seed's named results, the force
+snapshots and the monthly matrix (GET /api/reports/monthly-matrix/?month=YYYY-MM, month-end
+readings) for the matrix figures.
 """
 
 from __future__ import annotations
@@ -197,6 +198,22 @@ def _assert_matrix_months(user, story: StoryCalendar) -> None:
     month_ends = _month_ends(story.july_2020, story.end)
     found = set(ForceSnapshot.objects.filter(on__in=month_ends).values_list("on", flat=True))
     assert found == set(month_ends)
+
+    # The monthly matrix, the paper of the monthly tasking meeting, reads the same month ends.
+    def monthly(on: datetime.date) -> dict:
+        response = client.get("/api/reports/monthly-matrix/", {"month": f"{on:%Y-%m}"})
+        assert response.status_code == 200, response.content
+        report = response.json()
+        assert report["month_end"] == on.isoformat()
+        return report["reading"]
+
+    assert monthly(story.july_2020)["active_lines"] == 85
+    july = monthly(story.july)
+    assert (july["active_lines"], july["total_trh"]) == (37, 571)
+    if story.end == month_end(story.end):  # D's own month is complete only on its last day
+        end = monthly(story.end)
+        assert (end["active_lines"], end["total_trh"]) == (29, 365)
+        assert (end["ocgs_on_division"], end["ocgs_with_scd"]) == (18, 32)
     # The dashboard as of July's last day reads the month-end figures too.
     board = dashboard_get(user=user, as_of=story.july)
     assert (board.rankings.totals.active_lines, board.rankings.totals.total_trh) == (37, 571)
