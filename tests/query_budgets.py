@@ -69,5 +69,5 @@ QUERY_BUDGETS: dict[tuple[str, str], int] = {
     # The search box: one query per kind the role may look for, whatever it finds.
     ("/search/?q=smith", "supervisor"): 16,
     ("/search/suggest/?q=smith", "supervisor"): 16,
-    ("/api/search/?q=smith", "supervisor"): 11,
+    ("/api/search/?q=smith", "supervisor"): 15,
 }
