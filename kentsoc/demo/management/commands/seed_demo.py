@@ -12,6 +12,7 @@ from django.utils import timezone
 from kentsoc.broker import rescores_deferred
 from kentsoc.demo import countylines as countylines_demo
 from kentsoc.demo import disruptions as disruptions_demo
+from kentsoc.demo import gangs as gangs_demo
 from kentsoc.demo import lifetime as lifetime_demo
 from kentsoc.demo import matrix as matrix_demo
 from kentsoc.demo import ocg as ocg_demo
@@ -20,7 +21,14 @@ from kentsoc.demo import org as org_demo
 # Each app's demo module has `seed(stdout=..., story_end=date)` and is idempotent. They run in this
 # order because later ones reuse what earlier ones made (lines link to OCGs, disruptions target
 # both, the matrix scores everything last).
-DEMO_MODULES = [ocg_demo, countylines_demo, lifetime_demo, disruptions_demo, matrix_demo]
+DEMO_MODULES = [
+    ocg_demo,
+    countylines_demo,
+    lifetime_demo,
+    disruptions_demo,
+    gangs_demo,
+    matrix_demo,
+]
 
 
 def _date(value: str) -> datetime.date:
