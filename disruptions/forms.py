@@ -24,6 +24,7 @@ from disruptions.choices import (
 )
 from disruptions.models import COUNT_FIELDS, Operation
 from disruptions.services.disruptions import DisruptionValues, disruption_officer_candidates
+from kentsoc.gangs.models import Gang
 from kentsoc.limits import HAPPENED, LONG_TEXT, PLANNED, REASON_TEXT
 from kentsoc.org.models import Officer, Team
 from kentsoc.web.coerce import as_id
@@ -72,6 +73,10 @@ class DisruptionForm(forms.Form):
     nominals = forms.ModelMultipleChoiceField(
         queryset=Nominal.objects.none(), required=False, widget=forms.MultipleHiddenInput
     )
+    # Chosen from a gang's page ("Log a disruption"); the subject search finds the others.
+    gangs = forms.ModelMultipleChoiceField(
+        queryset=Gang.objects.none(), required=False, widget=forms.MultipleHiddenInput
+    )
     team = forms.ModelChoiceField(queryset=Team.objects.all())
     officer = OfficerChoiceField(queryset=get_user_model().objects.none())
     operation = forms.ModelChoiceField(
@@ -118,6 +123,7 @@ class DisruptionForm(forms.Form):
         self.fields["ocgs"].queryset = OCG.objects.visible_to(user)
         self.fields["county_lines"].queryset = CountyLine.objects.visible_to(user)
         self.fields["nominals"].queryset = Nominal.objects.visible_to(user)
+        self.fields["gangs"].queryset = Gang.objects.visible_to(user)
         self.fields["operation"].queryset = Operation.objects.visible_to(user)
         officer = Officer.objects.filter(user_id=user.pk).select_related("team").first()
         # The service's own rule, narrowed to the author's team: nothing offered is refused.
@@ -137,7 +143,12 @@ class DisruptionForm(forms.Form):
     def selected_subjects(self) -> list[dict[str, Any]]:
         """The chosen subjects as chips, from the submitted data or the initial choice."""
         chips = []
-        for name, kind in (("ocgs", "OCG"), ("county_lines", "Line"), ("nominals", "Nominal")):
+        for name, kind in (
+            ("ocgs", "OCG"),
+            ("county_lines", "Line"),
+            ("nominals", "Nominal"),
+            ("gangs", "Gang"),
+        ):
             raw = self[name].value() or []
             ids = [
                 pk

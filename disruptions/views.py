@@ -102,7 +102,12 @@ class OperationListView(FilteredListView):
 def _initial_subjects(request: HttpRequest) -> dict[str, list[int]]:
     """The subjects a record page's "Log a disruption" link names (`?ocg=12`)."""
     initial = {}
-    for param, field in (("ocg", "ocgs"), ("county_line", "county_lines"), ("nominal", "nominals")):
+    for param, field in (
+        ("ocg", "ocgs"),
+        ("county_line", "county_lines"),
+        ("nominal", "nominals"),
+        ("gang", "gangs"),
+    ):
         values = [pk for pk in map(as_id, request.GET.getlist(param)) if pk is not None]
         if values:
             initial[field] = values
@@ -127,6 +132,7 @@ def _stored(disruption: Disruption) -> tuple[dict[str, Any], list[dict], list[di
         "ocgs": [o.pk for o in disruption.ocgs.all()],
         "county_lines": [c.pk for c in disruption.county_lines.all()],
         "nominals": [n.pk for n in disruption.nominals.all()],
+        "gangs": [g.pk for g in disruption.gangs.all()],
         **{f: getattr(disruption, f) for f in COUNT_FIELDS},
     }
     weapons = [{"kind": w.kind, "count": w.count} for w in disruption.weapons.all()]
@@ -157,6 +163,7 @@ def _log_form(request: HttpRequest, disruption: Disruption | None, title: str) -
                 "ocgs": list(form.cleaned_data["ocgs"]),
                 "county_lines": list(form.cleaned_data["county_lines"]),
                 "nominals": list(form.cleaned_data["nominals"]),
+                "gangs": list(form.cleaned_data["gangs"]),
                 "weapons": formset_rows(weapons),
                 "drugs": formset_rows(drugs),
                 "submit": submit,
@@ -188,10 +195,11 @@ def _log_form(request: HttpRequest, disruption: Disruption | None, title: str) -
                     ocgs=list(form.cleaned_data.get("ocgs") or ()),
                     county_lines=list(form.cleaned_data.get("county_lines") or ()),
                     nominals=list(form.cleaned_data.get("nominals") or ()),
+                    gangs=list(form.cleaned_data.get("gangs") or ()),
                     weapons=formset_rows(weapons) if weapons.is_valid() else (),
                     drugs=formset_rows(drugs) if drugs.is_valid() else (),
                 ),
-                unless={"subjects": ("ocgs", "county_lines", "nominals")},
+                unless={"subjects": ("ocgs", "county_lines", "nominals", "gangs")},
             )
     else:
         initial, weapon_rows, drug_rows = (

@@ -22,7 +22,7 @@ class GangFilterSet(PickerFilterSet):
         label="Name, area or reference",
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    kind = django_filters.ChoiceFilter(choices=GangKind.choices, empty_label="Gangs and groups")
+    kind = django_filters.ChoiceFilter(choices=GangKind.choices, empty_label="Any kind")
     status = django_filters.ChoiceFilter(choices=GangStatus.choices, empty_label="Any status")
     division = django_filters.CharFilter(
         method="filter_division", label="Division", help_text="Id or code"

@@ -9,15 +9,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Case, F, Prefetch, QuerySet, Value, When
 from django.db.models.functions import Greatest
 
 from countylines.models import CountyLine
 from kentsoc.gangs import activity
+from kentsoc.gangs.choices import GangRole
 from kentsoc.gangs.models import Gang, GangMembership, gangs_q
 from kentsoc.org.models import Division
 from kentsoc.org.scoping import access_for
 from ocg.models import OCG
+
+# Members listed leader first, as GangRole lists the roles.
+_ROLE_RANK = Case(
+    *(When(role=role, then=Value(rank)) for rank, role in enumerate(GangRole.values)),
+    default=Value(len(GangRole.values)),
+)
 
 
 def _with_activity(queryset: QuerySet[Gang], user: Any) -> QuerySet[Gang]:
@@ -39,7 +46,7 @@ def _with_related(queryset: QuerySet[Gang], user: Any) -> QuerySet[Gang]:
         Prefetch(
             "memberships",
             queryset=GangMembership.objects.select_related("nominal").order_by(
-                "role", "nominal__last_name", "nominal__first_name", "pk"
+                _ROLE_RANK, "nominal__last_name", "nominal__first_name", "pk"
             ),
         ),
         # Only the lines and OCGs the user may see are named on a gang.

@@ -185,7 +185,10 @@ def nominal_records(request: HttpRequest, nominal: Any, tab: str) -> dict[str, A
     return {**context, "card": False, "title": "Intelligence records"}
 
 
-def gang_records(request: HttpRequest, gang: Any, tab: str) -> dict[str, Any]:
+def gang_records(request: HttpRequest, gang: Any, tab: str) -> dict[str, Any] | None:
+    # CLIOs read gangs but not intelligence: no section rather than an empty one.
+    if not can_open_records(request.user):
+        return None
     context = subject_records_context(
         user=request.user, subject=gang, next_url=request.get_full_path()
     )

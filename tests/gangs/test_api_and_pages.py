@@ -215,3 +215,71 @@ def test_intelligence_and_disruptions_show_on_the_gang_page(force, clgt_officer,
     page = web(clgt_officer).get(f"/gangs/{gang.pk}/").content.decode()
     assert 'data-testid="subject-records"' in page and 'data-testid="subject-disruptions"' in page
     assert f"?gang={gang.pk}" in page
+
+
+def test_a_disruption_and_an_intelligence_record_name_a_gang(force, clgt_officer):
+    gang = make_gang(force["divisions"]["north"], name="Kestrel Youngers")
+    form = web(clgt_officer).get(f"/disruptions/new/?gang={gang.pk}").content.decode()
+    assert "Gang: " in form and "Kestrel Youngers" in form
+    logged = api(clgt_officer).post(
+        "/api/disruptions/",
+        {
+            "date": "2022-10-01",
+            "gangs": [gang.pk],
+            "strand": "prevent",
+            "tactic": "partner_action",
+            "impact_grade": "minor",
+            "impact_rationale": "Group dispersed from the estate for a week.",
+        },
+        format="json",
+    )
+    assert logged.status_code == 201, logged.json()
+    assert logged.json()["gangs"] == [gang.pk]
+    recorded = api(clgt_officer).post(
+        "/api/intelligence/",
+        {
+            "information_date": "2022-10-02",
+            "summary": "Fictional: the group met at the skate park.",
+            "source_evaluation": "2",
+            "intelligence_assessment": "B",
+            "handling_code": "P",
+            "gangs": [gang.pk],
+        },
+        format="json",
+    )
+    assert recorded.status_code == 201, recorded.json()
+    assert recorded.json()["gangs"] == [gang.pk]
+    # A record about a gang alone may claim no matrix factor: gangs are not scored.
+    claimed = api(clgt_officer).post(
+        "/api/intelligence/",
+        {
+            "information_date": "2022-10-02",
+            "summary": "Fictional: knives seen.",
+            "source_evaluation": "2",
+            "intelligence_assessment": "B",
+            "handling_code": "P",
+            "gangs": [gang.pk],
+            "factor_claims": [{"factor": "weapons", "level": 1}],
+        },
+        format="json",
+    )
+    assert claimed.status_code == 400 and "factor_claims" in claimed.json()
+    row = api(clgt_officer).get(f"/api/gangs/{gang.pk}/").json()
+    assert (row["intelligence_count"], row["last_intelligence_on"]) == (1, "2022-10-02")
+    assert (row["disruption_count"], row["last_disruption_on"]) == (1, "2022-10-01")
+
+
+def test_members_are_listed_leader_first_and_a_clio_sees_no_intelligence_section(
+    force, clgt_officer, clio
+):
+    gang = make_gang(
+        force["divisions"]["north"],
+        members=[
+            (make_nominal("Aaron", "Fictional"), GangRole.YOUNGER),
+            (make_nominal("Zed", "Fictional"), GangRole.LEADER),
+        ],
+    )
+    roles = [m["role"] for m in api(clgt_officer).get(f"/api/gangs/{gang.pk}/").json()["members"]]
+    assert roles == ["leader", "younger"]
+    page = web(clio).get(f"/gangs/{gang.pk}/").content.decode()
+    assert 'data-testid="subject-records"' not in page
