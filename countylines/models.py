@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, Concat, Substr
 
 from countylines.choices import (
     CHILD_AGE_BANDS,
@@ -41,6 +41,8 @@ def subject_keys(related_name: str) -> tuple[models.ForeignKey, models.ForeignKe
 
 
 class CountyLineQuerySet(ScopedQuerySet):
+    force_path = "division__force"
+
     def scope(self, access: Access):
         if access.force_wide or access.has_role(
             Role.CLGT_OFFICER, Role.CLIO, Role.COORDINATOR, Role.RESEARCHER
@@ -161,6 +163,17 @@ class CountyLineDistrict(models.Model):
 class DealLine(models.Model):
     county_line = models.ForeignKey(CountyLine, on_delete=models.CASCADE, related_name="deal_lines")
     number = models.CharField(max_length=16, db_index=True, help_text="Normalised: 07700900123")
+    # The same number in E.164 (+447700900123), the form other systems and phones exchange,
+    # derived by the database so it can never disagree with `number`.
+    e164 = models.GeneratedField(
+        expression=Concat(Value("+44"), Substr("number", 2)),
+        output_field=models.CharField(max_length=16),
+        db_persist=True,
+        db_index=True,
+    )
+    # What the officer typed ("+44 7700 900123"), kept beside the stored forms; blank for
+    # numbers recorded before it was kept.
+    as_typed = models.CharField(max_length=40, blank=True)
     active_from = models.DateField(null=True, blank=True)
     active_to = models.DateField(null=True, blank=True)
 
@@ -364,7 +377,19 @@ def people_at_risk_q(access: Access, prefix: str = "") -> Q | None:
     return visible
 
 
+def _person_force_q(access: Access, prefix: str = "") -> Q:
+    # A person's force is their line's, or with no line yet the division's they were met in.
+    return Q(**{f"{prefix}county_line__division__force": access.force_id}) | Q(
+        **{f"{prefix}county_line__isnull": True, f"{prefix}division__force": access.force_id}
+    )
+
+
 class PersonAtRiskQuerySet(ScopedQuerySet):
+    force_path = "county_line__division__force"
+
+    def force_q(self, access: Access) -> Q:
+        return _person_force_q(access)
+
     def scope(self, access: Access):
         visible = people_at_risk_q(access)
         return self.none() if visible is None else self.filter(visible)
@@ -470,6 +495,11 @@ class PersonAtRisk(ReviewedRecord):
 
 
 class SafeguardingReferralQuerySet(ScopedQuerySet):
+    force_path = "person__county_line__division__force"
+
+    def force_q(self, access: Access) -> Q:
+        return _person_force_q(access, prefix="person__")
+
     def scope(self, access: Access):
         # A referral is seen exactly when its person is.
         visible = people_at_risk_q(access, prefix="person__")

@@ -25,7 +25,7 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
 
 from countylines.models import CountyLine, DealLine, LineNominal, PersonAtRisk
-from countylines.phones import digits_for_search, whole_number
+from countylines.phones import digits_for_search, to_e164, whole_number
 from ocg.models import OCG, Nominal
 from ocg.search import fuzzy, normalise, ocg_query, search_words
 
@@ -54,9 +54,10 @@ def phone_digits(text: str) -> str | None:
 
 
 def number_q(digits: str, prefix: str = "") -> Q:
-    """Deal lines whose number is (a whole number: the index serves it) or contains the digits."""
+    """Deal lines whose number is (a whole number, by its E.164 form and index) or contains the
+    digits."""
     if whole_number(digits) == digits:
-        return Q(**{f"{prefix}number": digits})
+        return Q(**{f"{prefix}e164": to_e164(digits)})
     return Q(**{f"{prefix}number__contains": digits})
 
 

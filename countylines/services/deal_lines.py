@@ -15,6 +15,18 @@ from countylines.services.base import PERM_CHANGE, lock_line, require
 from kentsoc.audit.services import versioned_save
 from kentsoc.dates import today
 
+TYPED_LENGTH = DealLine._meta.get_field("as_typed").max_length
+
+
+def as_typed(numbers: Iterable[str] | None) -> dict[str, str]:
+    """Each stored form (07700900123) and the spelling the officer typed it in."""
+    typed: dict[str, str] = {}
+    for raw in numbers or ():
+        number = normalise_mobile(raw.strip())
+        if number is not None:
+            typed.setdefault(number, raw.strip()[:TYPED_LENGTH])
+    return typed
+
 
 def clean_deal_numbers(numbers: Iterable[str] | None, *, required: bool = True) -> list[str]:
     """Numbers as typed, each a UK mobile number in some spelling, to their stored form."""
@@ -62,7 +74,10 @@ def line_add_deal_line(
             {"number": f"{display_mobile(normalised)} is already a deal line of this line."}
         )
     deal_line = DealLine.objects.create(
-        county_line=current, number=normalised, active_from=active_from or today()
+        county_line=current,
+        number=normalised,
+        as_typed=number.strip()[:TYPED_LENGTH],
+        active_from=active_from or today(),
     )
     versioned_save(actor=actor, obj=current, values={}, changes={"deal_line_added": normalised})
     return deal_line

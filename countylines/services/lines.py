@@ -20,7 +20,7 @@ from countylines.services.base import (
     record_status_change,
     require,
 )
-from countylines.services.deal_lines import clean_deal_numbers
+from countylines.services.deal_lines import as_typed, clean_deal_numbers
 from kentsoc import broker
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_record, versioned_save
@@ -143,6 +143,7 @@ def line_nominate(
     nominated_on: datetime.date | None = None,
 ) -> CountyLine:
     require(actor, PERM_ADD, "nominate a county line", "CLGT officers and supervisors")
+    deal_lines = list(deal_lines or ())  # read twice: cleaned, and kept as typed
     cleaned = _clean_all(
         {
             "name": lambda: clean_text(name, "name", "Enter the line's name (its brand)."),
@@ -170,8 +171,11 @@ def line_nominate(
     line.reference = f"CL-{line.pk:04d}"
     line.save(update_fields=["reference"])
     _add_districts(line, districts)
+    typed = as_typed(deal_lines)
     DealLine.objects.bulk_create(
-        DealLine(county_line=line, number=n, active_from=line.nominated_on)
+        DealLine(
+            county_line=line, number=n, as_typed=typed.get(n, ""), active_from=line.nominated_on
+        )
         for n in cleaned["deal_lines"]
     )
     LineNominal.objects.bulk_create(

@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 
+from countylines.services.deal_lines import line_add_deal_line
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
 from kentsoc.search import services
@@ -291,3 +292,15 @@ def test_constant_queries(world, supervisor, force, many, django_assert_max_num_
         client.get(path)
         with django_assert_max_num_queries(QUERY_BUDGETS[(path, "supervisor")]):
             assert client.get(path).status_code == 200
+
+
+def test_a_deal_line_keeps_e164_and_what_was_typed(world, clgt_officer):
+    added = line_add_deal_line(actor=clgt_officer, line=world["line"], number="+44 7700 900555")
+    added.refresh_from_db()
+    assert (added.number, added.e164, added.as_typed) == (
+        "07700900555",
+        "+447700900555",
+        "+44 7700 900555",
+    )
+    rows = api(clgt_officer).get("/api/search/", {"q": "7700-900-555"}).json()["results"]
+    assert ("county_line", world["line"].pk) in [(r["type"], r["id"]) for r in rows]
