@@ -39,6 +39,21 @@ def intelligence_list(*, user: Any) -> QuerySet[IntelligenceRecord]:
     )
 
 
+def intelligence_rows(*, user: Any) -> QuerySet[IntelligenceRecord]:
+    """What a row of the list page and its CSV show: the subjects' references and names only
+    (not every column of every OCG, line and person named), the claims, no gangs."""
+    return (
+        IntelligenceRecord.objects.visible_to(user)
+        .select_related("owning_team", "created_by")
+        .prefetch_related(
+            Prefetch("ocgs", queryset=OCG.objects.only("id", "reference", "name")),
+            Prefetch("county_lines", queryset=CountyLine.objects.only("id", "reference", "name")),
+            Prefetch("nominals", queryset=Nominal.objects.only("id", "reference")),
+            Prefetch("factor_claims", queryset=FactorClaim.objects.order_by("factor")),
+        )
+    )
+
+
 VIEW_RECORD_PERM = "intel.view_intelligencerecord"
 
 

@@ -37,7 +37,7 @@ from kentsoc.intel.selectors import (
     criteria_for,
     intelligence_for_subject,
     intelligence_get,
-    intelligence_list,
+    intelligence_rows,
 )
 from kentsoc.intel.services import evidence as evidence_services
 from kentsoc.intel.services import records as record_services
@@ -59,7 +59,7 @@ SEARCH_LIMIT = 10
 
 
 class IntelligenceListView(FilteredListView):
-    selector = staticmethod(intelligence_list)
+    selector = staticmethod(intelligence_rows)
     filterset_class = IntelligenceRecordFilterSet
     permission_required = "intel.view_intelligencerecord"
     template_name = "intel/list.html"
