@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -32,6 +33,7 @@ from kentsoc.celery import app
 REDIS_URL = os.environ.get("MATRIX_INTEGRATION_REDIS_URL", "redis://127.0.0.1:6379/14")
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(Path(sys.executable).with_name("celery"))
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 WAIT_SECONDS = 60
 
 
@@ -66,7 +68,7 @@ def _die_with_the_test_run() -> None:
 
 
 class Workers:
-    """Starts worker processes and guarantees they are gone when the test ends, pass or fail."""
+    """Starts worker and web processes, and guarantees they are gone when the test ends."""
 
     def __init__(self, tmp_path: Path, queue: str, redis_url: str = REDIS_URL) -> None:
         self.tmp_path = tmp_path
@@ -74,7 +76,7 @@ class Workers:
         self.redis_url = redis_url
         self.started: list[subprocess.Popen] = []
 
-    def start(self, name: str, **extra_env: str) -> subprocess.Popen:
+    def _environment(self, extra_env: dict[str, str]) -> dict[str, str]:
         env = dict(os.environ)
         env.update(
             DATABASE_URL=_database_url(),
@@ -87,8 +89,26 @@ class Workers:
             **extra_env,
         )
         env.pop("TEST_DATABASE_NAME", None)
+        return env
+
+    def _spawn(self, name: str, argv: list[str], extra_env: dict[str, str]) -> subprocess.Popen:
         log = (self.tmp_path / f"{name}.log").open("w")
-        worker = subprocess.Popen(
+        process = subprocess.Popen(
+            argv,
+            cwd=ROOT,
+            env=self._environment(extra_env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_die_with_the_test_run,
+        )
+        log.close()  # the child holds its own descriptor
+        self.started.append(process)
+        return process
+
+    def start(self, name: str, **extra_env: str) -> subprocess.Popen:
+        return self._spawn(
+            name,
             [
                 CELERY,
                 "-A",
@@ -101,16 +121,43 @@ class Workers:
                 "--without-heartbeat",
                 f"--hostname={name}-{os.getpid()}@%h",
             ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=_die_with_the_test_run,
+            extra_env,
         )
-        log.close()  # the child holds its own descriptor
-        self.started.append(worker)
-        return worker
+
+    def serve(self, name: str, *, threads: int = 4, **extra_env: str) -> str:
+        """Start a web process (gunicorn, one gthread worker) on a free port of 127.0.0.1,
+        publishing to this run's queue; its base URL once it answers."""
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        server = self._spawn(
+            name,
+            [
+                GUNICORN,
+                # Not the repository's gunicorn.conf.py (2 x cores + 1 workers): one worker each.
+                "--config=/dev/null",
+                f"--bind=127.0.0.1:{port}",
+                "--workers=1",
+                "--worker-class=gthread",
+                f"--threads={threads}",
+                "--timeout=120",
+                "tests.integration.wsgi:application",
+            ],
+            extra_env,
+        )
+        url = f"http://127.0.0.1:{port}"
+
+        def answers() -> bool:
+            if server.poll() is not None:
+                pytest.fail(f"web process {name} exited. Logs:\n{self.logs()}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    return True
+            except OSError:
+                return False
+
+        self.wait_for(answers, f"web process {name} on port {port}")
+        return url
 
     @staticmethod
     def stop(worker: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
