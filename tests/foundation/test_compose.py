@@ -62,7 +62,19 @@ def test_images_and_commands(services):
     assert _command(services["worker"]).startswith("celery -A kentsoc worker")
     assert _command(services["beat"]).startswith("celery -A kentsoc beat")
     assert _command(services["migrate"]) == "python manage.py migrate --no-input"
-    assert services["web"]["ports"] == ["8000:8000"]
+    assert services["web"]["ports"] == ["8000-8009:8000"]
+
+
+def test_web_and_worker_scale_out(services):
+    """`docker compose up --scale web=3 --scale worker=2`: no replica may need a name or a host
+    port of its own (a fixed "8000:8000" would refuse the second web)."""
+    for name in ("web", "worker"):
+        service = services[name]
+        assert "container_name" not in service
+        assert "hostname" not in service
+        for port in service.get("ports", []):
+            host = str(port).rsplit(":", 1)[0]
+            assert "-" in host, f"{name} publishes one fixed host port: {port}"
 
 
 def test_every_kentsoc_process_runs_one_image_built_here(services):
