@@ -11,6 +11,7 @@ generator gives the same data set every time.
 from __future__ import annotations
 
 import datetime
+import itertools
 import random
 from dataclasses import dataclass
 from typing import Any
@@ -80,9 +81,11 @@ def generate(scale: Scale, *, users: dict[str, Any], seed: int = 20221031) -> di
     """`users`: "author" and "approver" (two different people: nobody approves their own)."""
     rnd = random.Random(seed)
     today = timezone.localdate()
-    forces = _bulk(
-        Force, [Force(code=f"F{i:02d}", name=f"Force {i:02d}") for i in range(scale.forces)]
-    )
+    # The first may exist already: the bench's officers work for it (bench/run.py).
+    forces = [
+        Force.objects.get_or_create(code=f"F{i:02d}", defaults={"name": f"Force {i:02d}"})[0]
+        for i in range(scale.forces)
+    ]
     divisions = _bulk(
         Division,
         [
@@ -101,13 +104,17 @@ def generate(scale: Scale, *, users: dict[str, Any], seed: int = 20221031) -> di
     )
     teams = _bulk(
         Team,
-        [Team(code=f"SOC-{f.code}", name=f"SOC {f.code}", kind=TeamKind.SOC) for f in forces]
+        [
+            Team(code=f"SOC-{f.code}", name=f"SOC {f.code}", kind=TeamKind.SOC, force=f)
+            for f in forces
+        ]
         + [
             Team(
                 code=f"LOC-{d.code}",
                 name=f"Local {d.code}",
                 kind=TeamKind.DIVISION_LOCAL,
                 division=d,
+                force_id=d.force_id,
             )
             for d in divisions
         ],
@@ -215,7 +222,12 @@ def generate(scale: Scale, *, users: dict[str, Any], seed: int = 20221031) -> di
     nominals = _copy(
         Nominal,
         [
-            {"reference": f"BN-{i:06d}", "first_name": "Bench", "last_name": f"Person{i}"}
+            {
+                "reference": f"BN-{i:06d}",
+                "first_name": "Bench",
+                "last_name": f"Person{i}",
+                "force_id": forces[i % len(forces)].pk,
+            }
             for i in range(scale.nominals)
         ],
     )
@@ -232,8 +244,10 @@ def generate(scale: Scale, *, users: dict[str, Any], seed: int = 20221031) -> di
     ocg_factors = list(claimable_factors("ocg").values())
     records = []
     subjects = []
+    force_of_division = {d.pk: d.force_id for d in divisions}
     for i in range(scale.records):
         on_line = rnd.random() < 0.7
+        subject = rnd.choice(lines) if on_line else rnd.choice(ocgs)
         records.append(
             {
                 "reference": f"BINT-{i:06d}",
@@ -242,9 +256,10 @@ def generate(scale: Scale, *, users: dict[str, Any], seed: int = 20221031) -> di
                 "source_evaluation": rnd.choice("1122223"),
                 "intelligence_assessment": rnd.choice("ABBCCDE"),
                 "handling_code": "P",
+                "force_id": force_of_division[subject.division_id],
             }
         )
-        subjects.append(rnd.choice(lines) if on_line else rnd.choice(ocgs))
+        subjects.append(subject)
     record_ids = _copy(IntelligenceRecord, records)
     line_links, ocg_links, claims = [], [], []
     for record_id, subject in zip(record_ids, subjects, strict=True):
@@ -266,7 +281,7 @@ def generate(scale: Scale, *, users: dict[str, Any], seed: int = 20221031) -> di
     _copy(IntelligenceRecord.ocgs.through, ocg_links)
     _copy(FactorClaim, claims)
     disruptions = _disruptions(rnd, scale, teams, lines, ocgs, users, today)
-    _snapshots(rnd, scale, today)
+    _snapshots(rnd, scale, today, forces)
     return {
         "divisions": len(divisions),
         "lines": len(lines),
@@ -328,15 +343,17 @@ def _disruptions(rnd, scale: Scale, teams, lines, ocgs, users, today) -> int:
     return len(ids)
 
 
-def _snapshots(rnd, scale: Scale, today) -> None:
-    """Daily force totals before today (today's and last week's come from recompute_all)."""
-    lines, ocgs = 2200, 2600
+def _snapshots(rnd, scale: Scale, today, forces) -> None:
+    """Each force's daily totals before today (today's and last week's come from
+    recompute_all)."""
+    lines, ocgs = 2200 // len(forces) + 1, 2600 // len(forces) + 1
     rows = []
-    for n in range(scale.snapshot_days, 0, -1):
-        lines = max(1500, lines + rnd.randint(-3, 2))
+    for n, force in itertools.product(range(scale.snapshot_days, 0, -1), forces):
+        lines = max(1, lines + rnd.randint(-1, 1))
         ocgs = ocgs + rnd.randint(0, 1)
         rows.append(
             ForceSnapshot(
+                force=force,
                 on=today - datetime.timedelta(days=n),
                 active_lines=lines,
                 total_trh=lines * 9 + rnd.randint(0, 500),

@@ -93,11 +93,17 @@ def bench_users() -> dict:
     from django.contrib.auth import get_user_model
 
     from kentsoc.org.choices import Rank, Role, TeamKind
-    from kentsoc.org.models import Officer, Team
+    from kentsoc.org.models import Force, Officer, Team
     from kentsoc.org.services import officer_sync_group
 
+    # The bench's officers work for the first force: what they read is that force's data.
     team, _ = Team.objects.get_or_create(
-        code="BENCH-SOC", defaults={"name": "Bench SOC", "kind": TeamKind.SOC}
+        code="BENCH-SOC",
+        defaults={
+            "name": "Bench SOC",
+            "kind": TeamKind.SOC,
+            "force": Force.objects.get_or_create(code="F00", defaults={"name": "Force 00"})[0],
+        },
     )
     users = {}
     for key, role in (

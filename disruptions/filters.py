@@ -27,7 +27,10 @@ class DisruptionFilterSet(PickerFilterSet):
     )
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="From")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="To")
-    operation = django_filters.ModelChoiceFilter(queryset=Operation.objects.all())
+    # The operations the officer may see (their force's), asked per request.
+    operation = django_filters.ModelChoiceFilter(
+        queryset=lambda request: Operation.objects.visible_to(getattr(request, "user", None))
+    )
     ocg = ocg_filter("ocgs")
     county_line = county_line_filter("county_lines")
     nominal = nominal_filter("nominals")

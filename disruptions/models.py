@@ -41,6 +41,8 @@ def format_sentence(total_months: int) -> str:
 
 
 class DisruptionQuerySet(ScopedQuerySet):
+    force_path = "team__force"
+
     def scope(self, access: Access):
         if access.force_wide:
             return self.all()
@@ -78,6 +80,8 @@ class DisruptionQuerySet(ScopedQuerySet):
 
 
 class OperationQuerySet(ScopedQuerySet):
+    force_path = "force"
+
     def scope(self, access: Access):
         if access.force_wide or access.has_role(
             Role.COORDINATOR, Role.RESEARCHER, Role.LRO, Role.CLGT_OFFICER, Role.CLIO
@@ -87,6 +91,8 @@ class OperationQuerySet(ScopedQuerySet):
 
 
 class CourtResultQuerySet(ScopedQuerySet):
+    force_path = "disruption__team__force"
+
     def scope(self, access: Access):
         # A court result is seen with the disruption that led to it.
         return self.filter(disruption__in=Disruption.objects.scope(access).values("pk"))
@@ -94,6 +100,8 @@ class CourtResultQuerySet(ScopedQuerySet):
 
 class Operation(VersionedRecord):
     name = models.CharField(max_length=160, unique=True)
+    # The force that runs the operation (its teams may be none yet): what scoping reads.
+    force = models.ForeignKey("org.Force", on_delete=models.PROTECT, related_name="+")
     start_date = models.DateField()
     end_date = models.DateField()
     teams = models.ManyToManyField("org.Team", related_name="operations", blank=True)

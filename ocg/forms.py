@@ -132,6 +132,11 @@ class AdoptForm(forms.Form):
         help_text="A Lead Responsible Officer of a team that may manage OCGs.",
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Asked again per form: during a request the candidates are the officer's own force's.
+        self.fields["lead_responsible_officer"].queryset = lro_candidates()
+
 
 class PlanActionForm(forms.Form):
     strand = forms.ChoiceField(choices=PlanStrand.choices)
@@ -139,6 +144,11 @@ class PlanActionForm(forms.Form):
     owner = _UserChoice(queryset=plan_owner_candidates(), empty_label="Choose an officer")
     due_on = forms.DateField(widget=DATE, label="Due", validators=[PLANNED])
     status = forms.ChoiceField(choices=PlanActionStatus.choices, initial=PlanActionStatus.OPEN)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Asked again per form: during a request the candidates are the officer's own force's.
+        self.fields["owner"].queryset = plan_owner_candidates()
 
 
 class PlanStatusForm(forms.Form):

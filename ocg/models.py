@@ -33,6 +33,8 @@ def _behind_lines() -> Q:
 
 
 class OcgQuerySet(ScopedQuerySet):
+    force_path = "division__force"
+
     def scope(self, access: Access):
         if access.force_wide or access.has_role(Role.COORDINATOR, Role.RESEARCHER):
             return self.all()
@@ -50,6 +52,8 @@ class OcgQuerySet(ScopedQuerySet):
 
 
 class NominalQuerySet(ScopedQuerySet):
+    force_path = "force"
+
     def scope(self, access: Access):
         if access.force_wide or access.has_role(
             Role.COORDINATOR, Role.RESEARCHER, Role.CLGT_OFFICER, Role.CLIO
@@ -77,8 +81,11 @@ class CriminalityType(models.Model):
 
 
 class Nominal(ReviewedRecord):
-    """A person of interest. Shared by OCGs, county lines and disruptions."""
+    """A person of interest. Shared by OCGs, county lines and disruptions of one force."""
 
+    # The force that recorded the person: a nominal belongs to no division, so the force is
+    # named here for scoping (kentsoc.org.scoping) rather than found through their groups.
+    force = models.ForeignKey("org.Force", on_delete=models.PROTECT, related_name="+")
     reference = models.CharField(max_length=16, unique=True, null=True, blank=True)
     first_name = models.CharField(max_length=80)
     last_name = models.CharField(max_length=80)

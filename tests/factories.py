@@ -5,7 +5,11 @@ Rows are written straight through the ORM (fast, and exactly the state a test de
 behaviour goes through the services in the tests themselves. The factory classes hold each model's
 defaults; the `make_*` builders add the related rows a subject usually has (members, districts,
 deal lines, claims). Defaults are the model's own where it has one (an OCG or a line starts
-nominated); a test that needs another state says so."""
+nominated); a test that needs another state says so.
+
+Everything belongs to the force "KS" unless a test says otherwise: a divisional record follows its
+division's force, and a nominal, an intelligence record, a team with no division, an operation or
+a training input take `force=`; `other_force()` builds a second force to prove isolation."""
 
 from __future__ import annotations
 
@@ -73,6 +77,11 @@ class DistrictFactory(factory.django.DjangoModelFactory):
     name = factory.LazyAttribute(lambda o: f"District {o.code}")
 
 
+def _force_of(o: Any) -> Force:
+    """A divisional team's force is its division's; otherwise the default force."""
+    return o.division.force if o.division is not None else ForceFactory()
+
+
 class TeamFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Team
@@ -82,6 +91,7 @@ class TeamFactory(factory.django.DjangoModelFactory):
     name = factory.LazyAttribute(lambda o: f"Team {o.code}")
     kind = TeamKind.SOC
     division = None
+    force = factory.LazyAttribute(_force_of)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -143,6 +153,7 @@ class NominalFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Nominal
 
+    force = factory.SubFactory(ForceFactory)
     reference = factory.Sequence(lambda n: f"NOM-T{n:05d}")
     first_name = "Jordan"
     last_name = factory.Sequence(lambda n: f"Fictional{n}")
@@ -227,7 +238,7 @@ def make_ocg(
     for i in range(members):
         Membership.objects.create(
             ocg=ocg,
-            nominal=make_nominal(),
+            nominal=make_nominal(force=ocg.division.force),
             role=MembershipRole.PRINCIPAL if i == 0 else MembershipRole.MEMBER,
             from_date=ocg.nominated_on,
         )
@@ -302,6 +313,11 @@ class RecordFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     reference = factory.Sequence(lambda n: f"INT-T{n:05d}")
+    # The owning team's force, else the default force (make_record: its subjects' force).
+    force = factory.LazyAttribute(
+        lambda o: o.owning_team.force if o.owning_team is not None else ForceFactory()
+    )
+    owning_team = None
     information_date = factory.LazyFunction(lambda: days_ago(3))
     summary = "Fictional: the group stores cash at a lock-up."
     source_evaluation = "1"
@@ -351,6 +367,9 @@ def make_record(
             handling_code=handling,
             handling_conditions="Owner only" if handling == "C" else "",
         )
+    subjects = [*lines, *ocgs]
+    if subjects and "force" not in fields and "owning_team" not in fields:
+        fields["force"] = subjects[0].division.force
     return RecordFactory(
         county_lines=list(lines),
         ocgs=list(ocgs),
@@ -510,3 +529,38 @@ def make_gang(division=None, *, members=(), lines=(), ocgs=(), **fields) -> Gang
     gang.county_lines.set(lines)
     gang.ocgs.set(ocgs)
     return gang
+
+
+# Forces ---------------------------------------------------------------------------------------
+
+
+def other_force(code: str = "WX") -> dict[str, Any]:
+    """A second force, shaped like tests/conftest.py's `force` fixture: its own division, district
+    and force-wide and divisional teams (codes prefixed with the force's), for isolation tests."""
+    force = ForceFactory(code=code, name=f"{code}-shire Police (fictional)")
+    division = DivisionFactory(code=f"{code}-NORTH", name=f"{code} North", force=force)
+    district = DistrictFactory(code=f"{code}-D1", name=f"{code} District", division=division)
+    teams = {
+        "soc": TeamFactory(code=f"{code}-SOC", name=f"{code} SOC", kind=TeamKind.SOC, force=force),
+        "ocgmu": TeamFactory(
+            code=f"{code}-OCGMU", name=f"{code} OCGMU", kind=TeamKind.OCGMU, force=force
+        ),
+        "bureau": TeamFactory(
+            code=f"{code}-FIB", name=f"{code} FIB", kind=TeamKind.FIB, force=force
+        ),
+        "clgt_north": TeamFactory(
+            code=f"{code}-CLGT", name=f"{code} CLGT", kind=TeamKind.CLGT, division=division
+        ),
+        "admin": TeamFactory(
+            code=f"{code}-ADMIN",
+            name=f"{code} Administration",
+            kind=TeamKind.ADMINISTRATION,
+            force=force,
+        ),
+    }
+    return {
+        "force": force,
+        "divisions": {"north": division},
+        "districts": {"d1": district},
+        "teams": teams,
+    }

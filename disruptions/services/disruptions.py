@@ -37,6 +37,7 @@ from kentsoc.dates import today
 from kentsoc.gangs.models import Gang
 from kentsoc.org.models import Officer, Team
 from kentsoc.org.roles import ROLE_PERMISSIONS
+from kentsoc.org.scoping import in_serving_force
 from ocg.models import OCG, Nominal
 
 
@@ -94,7 +95,10 @@ def disruption_officer_candidates(team: Team | None = None) -> QuerySet[Abstract
     `team` when given). The log form offers those of the author's team; the services accept
     any of them, so nothing offered is refused."""
     officers = get_user_model().objects.filter(
-        is_active=True, officer__role__in=DISRUPTION_OFFICER_ROLES
+        # During a request, the officer's own force's people only.
+        in_serving_force("officer__team__force"),
+        is_active=True,
+        officer__role__in=DISRUPTION_OFFICER_ROLES,
     )
     if team is not None:
         officers = officers.filter(officer__team=team)

@@ -15,6 +15,7 @@ from disruptions.services.base import raise_errors
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_record, lock_versioned, versioned_save
 from kentsoc.org.models import Team
+from kentsoc.org.scoping import force_id_of
 
 
 class OperationValues(TypedDict, total=False):
@@ -65,7 +66,7 @@ def operation_create(
     errors: dict[str, str] = {}
     _clean_operation(data, errors)
     raise_errors(errors)
-    operation = Operation.objects.create(created_by=actor, **data)
+    operation = Operation.objects.create(created_by=actor, force_id=force_id_of(actor), **data)
     operation.teams.set(teams)
     audit_record(
         actor=actor,

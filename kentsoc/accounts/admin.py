@@ -6,6 +6,9 @@ are administered here; `trim_admin_site` takes off whatever another app register
 above all: nobody may read or mint another officer's token, nor read a second-factor device's
 secret key). Superuser status is never shown or set, staff status and permission groups follow
 the officer's role, and a password an administrator sets must be changed at the next sign-in.
+Administrators are per force: each list, each choice in a form and each record opened is their
+own force's (`ForceAdmin`), so an administrator of one force can neither see nor make another's
+officers, teams or divisions.
 A lost second-factor device is reset with `manage.py reset_second_factor <username>` (audited):
 the officer enrols again at their next sign-in.
 """
@@ -20,6 +23,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -27,6 +31,7 @@ from django.utils.http import urlencode
 
 from kentsoc.accounts.officers import officer_password_set_by_administrator
 from kentsoc.org.models import District, Division, Force, Officer, Team
+from kentsoc.org.scoping import access_for
 from kentsoc.org.services import officer_sync_group
 
 # app_label.model_name of every model the admin may hold.
@@ -72,6 +77,37 @@ admin.site.unregister(User)
 admin.site.unregister(Group)
 
 
+def _own_force_id(request: HttpRequest) -> int | None:
+    access = access_for(request.user)
+    return access.force_id if access is not None else None
+
+
+class OwnForceAdmin(admin.ModelAdmin):
+    """The administrator's own force's rows only, and only its rows offered in forms."""
+
+    def get_queryset(self, request: HttpRequest):
+        return self.model.objects.visible_to(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.related_model
+        if related in (Force, Division, Team, District):
+            kwargs["queryset"] = related.objects.visible_to(request.user)
+        elif related is User:
+            kwargs["queryset"] = _users_of_own_force(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def _users_of_own_force(request: HttpRequest):
+    """Accounts of the administrator's force's officers, and accounts with no officer profile
+    yet (made in the admin a moment ago, about to be given one: they belong to no force)."""
+    force_id = _own_force_id(request)
+    if force_id is None:
+        return User.objects.none()
+    return User.objects.filter(
+        Q(officer__team__force_id=force_id) | Q(officer__isnull=True)
+    ).order_by("username")
+
+
 @admin.register(User)
 class OfficerUserAdmin(UserAdmin):
     """Django's user admin without superuser status, per-user permissions or group picking:
@@ -93,6 +129,9 @@ class OfficerUserAdmin(UserAdmin):
     readonly_fields = ("is_staff", "groups", "last_login", "date_joined")
     list_display = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
     list_filter = ("is_active", "is_staff")
+
+    def get_queryset(self, request: HttpRequest):
+        return _users_of_own_force(request)
 
     @transaction.atomic
     def user_change_password(
@@ -124,29 +163,37 @@ class RoleGroupAdmin(GroupAdmin):
 
 
 @admin.register(Force)
-class ForceAdmin(admin.ModelAdmin):
+class ForceAdmin(OwnForceAdmin):
+    """An administrator keeps their own force's name; forces are set up with the deployment."""
+
     list_display = ["code", "name"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Division)
-class DivisionAdmin(admin.ModelAdmin):
+class DivisionAdmin(OwnForceAdmin):
     list_display = ["code", "name", "force"]
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(OwnForceAdmin):
     list_display = ["code", "name", "division"]
-    list_filter = ["division"]
+    list_filter = [("division", admin.RelatedOnlyFieldListFilter)]
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(OwnForceAdmin):
     list_display = ["code", "name", "kind", "division"]
-    list_filter = ["kind", "division"]
+    list_filter = ["kind", ("division", admin.RelatedOnlyFieldListFilter)]
 
 
 @admin.register(Officer)
-class OfficerAdmin(admin.ModelAdmin):
+class OfficerAdmin(OwnForceAdmin):
     list_display = [
         "collar_number",
         "rank",
@@ -156,7 +203,13 @@ class OfficerAdmin(admin.ModelAdmin):
         "division",
         "must_change_password",
     ]
-    list_filter = ["role", "team", "division", "must_change_password"]
+    # Only the teams and divisions in the list: another force's are not offered (or named).
+    list_filter = [
+        "role",
+        ("team", admin.RelatedOnlyFieldListFilter),
+        ("division", admin.RelatedOnlyFieldListFilter),
+        "must_change_password",
+    ]
     search_fields = ["collar_number", "user__username", "user__last_name"]
     list_select_related = ["user", "team", "division"]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,25 +17,39 @@ from django.db import transaction
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_record, diff_fields
 from kentsoc.org.choices import Rank, Role, TeamKind
-from kentsoc.org.models import Officer, Team
+from kentsoc.org.models import Force, Officer, Team
 from kentsoc.org.permissions import forget_permissions
-from kentsoc.org.scoping import forget_access
+from kentsoc.org.scoping import access_for, forget_access
 from kentsoc.org.services import officer_sync_group
 
 ADMINISTRATION_TEAM_CODE = "ADMIN"
+DEFAULT_FORCE_CODE = "FORCE"
 
 
-def _administration_team() -> Team:
-    """The administrators' team (kind Administration), made on first use: an administrator's
-    officer profile needs a team, and a policing unit would be the wrong one (teams decide what
-    case roles see)."""
-    team = Team.objects.filter(kind=TeamKind.ADMINISTRATION).order_by("pk").first()
+def _administration_team(force: Force | None) -> Team:
+    """The force's administrators' team (kind Administration), made on first use: an
+    administrator's officer profile needs a team, and a policing unit would be the wrong one
+    (teams decide what case roles see). Administrators are per force: the team's force is the
+    one whose officers and reference data they manage."""
+    if force is None:
+        forces = list(Force.objects.order_by("pk")[:2])
+        if len(forces) > 1:
+            raise ValidationError({"force": "Name the force the administrator works for."})
+        # A new deployment's first administrator comes before any force is set up.
+        force = (
+            forces[0]
+            if forces
+            else Force.objects.create(code=DEFAULT_FORCE_CODE, name=settings.KENTSOC_FORCE_NAME)
+        )
+    team = Team.objects.filter(kind=TeamKind.ADMINISTRATION, force=force).order_by("pk").first()
     if team is None:
+        taken = Team.objects.filter(code=ADMINISTRATION_TEAM_CODE).exists()
         team = Team.objects.create(
-            code=ADMINISTRATION_TEAM_CODE,
+            code=f"{ADMINISTRATION_TEAM_CODE}-{force.code}" if taken else ADMINISTRATION_TEAM_CODE,
             name="Administration",
             kind=TeamKind.ADMINISTRATION,
             division=None,
+            force=force,
         )
     return team
 
@@ -53,8 +68,18 @@ def officer_set_role(*, actor: Any, officer: Officer, role: str, team: Team) -> 
         raise ValidationError({"role": f"Choose one of the roles: {', '.join(Role.labels)}."})
     if team is None or team.pk is None:
         raise ValidationError({"team": "Choose the officer's team."})
-
-    officer = Officer.objects.select_for_update().select_related("user").get(pk=officer.pk)
+    # Administrators are per force: their own force's officers, and its teams.
+    access = access_for(actor)
+    if access is None or team.force_id != access.force_id:
+        raise ValidationError({"team": "Choose one of your force's teams."})
+    officer = (
+        Officer._base_manager.select_for_update()
+        .select_related("user")
+        .filter(pk=officer.pk, team__force_id=access.force_id)
+        .first()
+    )
+    if officer is None:
+        raise PermissionDenied("That officer is not one of your force's.")
     new_values: dict[str, Any] = {"role": role, "team_id": team.pk}
     if team.division_id is not None:
         # A divisional team decides the division the officer represents.
@@ -102,7 +127,9 @@ def password_change_own(*, user: Any, password: str) -> Any:
     the password page, if any, cleared."""
     user.set_password(password)
     user.save(update_fields=["password"])
-    officer = Officer.objects.select_for_update().filter(user_id=user.pk).first()
+    # Their own profile, read unfiltered: until they choose a password they have no role, so the
+    # force-filtered reference data (kentsoc.org.scoping) would not show it to them.
+    officer = Officer._base_manager.select_for_update().filter(user_id=user.pk).first()
     changes: dict[str, Any] = {"password": "changed"}
     if officer is not None and officer.must_change_password:
         officer.must_change_password = False
@@ -120,6 +147,7 @@ def administrator_create(
     username: str,
     password: str,
     team: Team | None = None,
+    force: Force | None = None,
     first_name: str = "",
     last_name: str = "",
     email: str = "",
@@ -132,7 +160,8 @@ def administrator_create(
     For deployment (`manage.py create_administrator`), when no administrator exists yet to add
     one in /admin/. The password is the deployer's own choice, so it need not be changed at the
     first sign-in. `created_by` names who or what made the account, for the audit trail.
-    Without a team, the officer joins the Administration team.
+    Without a team, the officer joins the Administration team of `force` (needed when the
+    deployment has more than one force).
     """
     User = get_user_model()
     if User.objects.filter(username__iexact=username).exists():
@@ -151,7 +180,7 @@ def administrator_create(
     validate_password(password, user)
     user.set_password(password)
     user.save()
-    team = team or _administration_team()
+    team = team or _administration_team(force)
     collar_number = collar_number or f"ADM-{user.pk}"
     if Officer.objects.filter(collar_number=collar_number).exists():
         raise ValidationError(

@@ -32,6 +32,10 @@ class ReviewedRecord(VersionedRecord):
 
 
 class AuditEventQuerySet(ScopedQuerySet):
+    # Each force's auditors and supervisors read their own force's trail: the events of its
+    # officers. An event with no actor (a failed sign-in by an unknown name) is no force's.
+    force_path = "actor__officer__team__force"
+
     def scope(self, access: Access):
         if access.has_role(Role.AUDITOR, Role.SUPERVISOR):
             return self.all()

@@ -252,13 +252,17 @@ def _structure() -> tuple[Team, list[Team]]:
     if not divisions:
         divisions = [Division.objects.create(force=force, code="NORTH", name="North")]
     central = Team.objects.filter(kind=TeamKind.CENTRAL_CLGT).first() or Team.objects.create(
-        code="CLGT-C", name="Central CLGT", kind=TeamKind.CENTRAL_CLGT
+        code="CLGT-C", name="Central CLGT", kind=TeamKind.CENTRAL_CLGT, force=force
     )
     clgts = list(Team.objects.filter(kind=TeamKind.CLGT).order_by("code"))
     if not clgts:
         clgts = [
             Team.objects.create(
-                code=f"CLGT-{d.code[:1]}", name=f"{d.name} CLGT", kind=TeamKind.CLGT, division=d
+                code=f"CLGT-{d.code[:1]}",
+                name=f"{d.name} CLGT",
+                kind=TeamKind.CLGT,
+                division=d,
+                force=d.force,
             )
             for d in divisions
         ]
@@ -323,6 +327,7 @@ def _nominals(rng: random.Random, needed: int) -> list[Nominal]:
             continue
         nominals.append(
             Nominal.objects.create(
+                force=Force.objects.order_by("pk").first(),
                 reference=reference,
                 first_name=rng.choice(_FIRST),
                 last_name=rng.choice(_LAST),

@@ -224,13 +224,18 @@ def seed(*, stdout: TextIO | None = None) -> list[DemoLogin]:
     teams: dict[str, Team] = {}
     for code, name, kind in FORCE_TEAMS:
         teams[code], _ = Team.objects.update_or_create(
-            code=code, defaults={"name": name, "kind": kind, "division": None}
+            code=code, defaults={"name": name, "kind": kind, "division": None, "force": force}
         )
     for code, name, _districts in DIVISIONS:
         division = divisions[code]
         teams[clgt_code(code)], _ = Team.objects.update_or_create(
             code=clgt_code(code),
-            defaults={"name": f"{name} CLGT", "kind": TeamKind.CLGT, "division": division},
+            defaults={
+                "name": f"{name} CLGT",
+                "kind": TeamKind.CLGT,
+                "division": division,
+                "force": force,
+            },
         )
         teams[local_code(code)], _ = Team.objects.update_or_create(
             code=local_code(code),
@@ -238,6 +243,7 @@ def seed(*, stdout: TextIO | None = None) -> list[DemoLogin]:
                 "name": f"{name} Division local team",
                 "kind": TeamKind.DIVISION_LOCAL,
                 "division": division,
+                "force": force,
             },
         )
 

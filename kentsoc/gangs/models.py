@@ -21,6 +21,8 @@ def gangs_q(access: Access, prefix: str = "") -> Q | None:
 
 
 class GangQuerySet(ScopedQuerySet):
+    force_path = "division__force"
+
     def scope(self, access: Access):
         visible = gangs_q(access)
         return self.none() if visible is None else self.filter(visible)
@@ -68,6 +70,8 @@ class Gang(ReviewedRecord):
 
 
 class GangMembershipQuerySet(ScopedQuerySet):
+    force_path = "gang__division__force"
+
     def scope(self, access: Access):
         visible = gangs_q(access, prefix="gang__")
         return self.none() if visible is None else self.filter(visible)

@@ -17,6 +17,8 @@ from kentsoc.trh.choices import UNSCORABLE_ASSESSMENTS, UNSCORABLE_SOURCES
 
 
 class IntelligenceRecordQuerySet(ScopedQuerySet):
+    force_path = "force"
+
     def scope(self, access: Access):
         if access.force_wide or access.has_role(
             Role.COORDINATOR, Role.RESEARCHER, Role.CLGT_OFFICER
@@ -51,6 +53,9 @@ class IntelligenceRecord(ReviewedRecord):
     owning_team = models.ForeignKey(
         "org.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The force whose record it is (the recording officer's): the owning team may be empty and
+    # the subjects many, so scoping (kentsoc.org.scoping) reads the force here.
+    force = models.ForeignKey("org.Force", on_delete=models.PROTECT, related_name="+")
     ocgs = models.ManyToManyField("ocg.OCG", related_name="intelligence_records", blank=True)
     county_lines = models.ManyToManyField(
         "countylines.CountyLine", related_name="intelligence_records", blank=True

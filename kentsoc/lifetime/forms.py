@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from disruptions.choices import ImpactGrade
 from kentsoc.lifetime.choices import Audience, ConditionKind, CustodyEventKind, Partner
 from kentsoc.limits import HAPPENED, LONG_TEXT, PLANNED, REASON_TEXT, DateRange
+from kentsoc.org.scoping import in_serving_force
 
 
 def _date(label: str, *, bounds: DateRange, help_text: str = "") -> forms.DateField:
@@ -38,8 +39,18 @@ def _version() -> forms.IntegerField:
     return forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
+class _OwnForceOfficerField(forms.ModelChoiceField):
+    """Officers to choose from: each form made during a request offers the officer's own force's
+    (the class-level list is made once, at import, for every force)."""
+
+    def __deepcopy__(self, memo: dict) -> forms.ModelChoiceField:
+        field = super().__deepcopy__(memo)
+        field.queryset = field.queryset.filter(in_serving_force("officer__team__force"))
+        return field
+
+
 def _officers() -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(
+    return _OwnForceOfficerField(
         label="Officer",
         required=False,
         queryset=get_user_model()

@@ -52,6 +52,10 @@ class LifetimeQuerySet(ScopedQuerySet):
 
     nominal_path = "nominal"
 
+    @property
+    def force_path(self) -> str:  # type: ignore[override]
+        return f"{self.nominal_path}__force"
+
     def scope(self, access: Access):
         if access.force_wide or access.has_role(Role.COORDINATOR):
             return self.all()
@@ -71,6 +75,8 @@ class ScpoChildQuerySet(LifetimeQuerySet):
 
 
 class TrainingQuerySet(ScopedQuerySet):
+    force_path = "force"
+
     def scope(self, access: Access):
         if access.force_wide or access.has_role(Role.COORDINATOR, Role.LRO):
             return self.all()
@@ -78,6 +84,8 @@ class TrainingQuerySet(ScopedQuerySet):
 
 
 class AttentionQuerySet(ScopedQuerySet):
+    force_path = "nominal__force"
+
     def scope(self, access: Access):
         # Each person's list is their own.
         return self.filter(user_id=access.user_id)
@@ -343,6 +351,8 @@ class ScpoBreach(models.Model):
 
 
 class TrainingInput(models.Model):
+    # The force that held it: training is the force's, not a division's (what scoping reads).
+    force = models.ForeignKey("org.Force", on_delete=models.PROTECT, related_name="+")
     held_on = models.DateField("Date")
     location = models.CharField(max_length=160)
     trainer = models.CharField(max_length=160)

@@ -11,6 +11,11 @@ from ocg.models import OCG
 class MatrixQuerySet(ScopedQuerySet):
     """Scores and rankings are visible where their subject is."""
 
+    def force_q(self, access: Access) -> Q:
+        # A row names an OCG or a line, never both: the scope below is built from the subjects'
+        # own scopes, which keep to the officer's force, so no further force filter is needed.
+        return Q()
+
     def scope(self, access: Access):
         lines = CountyLine.objects.scope(access).values("pk")
         ocgs = OCG.objects.scope(access).values("pk")
@@ -87,6 +92,8 @@ class Ranking(models.Model):
     division = models.ForeignKey(
         "org.Division", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # Each force ranks its own: FORCE is one ranking per force, so the rank is unique per force.
+    force = models.ForeignKey("org.Force", on_delete=models.CASCADE, related_name="+")
     score = models.ForeignKey(Score, on_delete=models.PROTECT, related_name="+")
     rank = models.PositiveIntegerField()
     top30 = models.BooleanField()
@@ -110,8 +117,8 @@ class Ranking(models.Model):
                 name="%(app_label)s_%(class)s_top30_matches_rank",
             ),
             models.UniqueConstraint(
-                fields=["subject_type", "partition", "rank"],
-                name="%(app_label)s_%(class)s_unique_rank",
+                fields=["subject_type", "force", "partition", "rank"],
+                name="%(app_label)s_%(class)s_unique_rank_per_force",
             ),
             models.UniqueConstraint(
                 fields=["partition", "county_line"],
@@ -177,6 +184,8 @@ class RankHistory(models.Model):
 
 
 class ForceSnapshotQuerySet(ScopedQuerySet):
+    force_path = "force"
+
     def scope(self, access: Access):
         if access.role in (Role.AUDITOR, Role.ADMINISTRATOR):
             return self.none()
@@ -184,9 +193,10 @@ class ForceSnapshotQuerySet(ScopedQuerySet):
 
 
 class ForceSnapshot(models.Model):
-    """The force's totals at the end of one day, for trend charts."""
+    """A force's totals at the end of one day, for trend charts."""
 
-    on = models.DateField(unique=True)
+    force = models.ForeignKey("org.Force", on_delete=models.PROTECT, related_name="+")
+    on = models.DateField()
     active_lines = models.PositiveIntegerField()
     total_trh = models.PositiveIntegerField()
     mapped_ocgs = models.PositiveIntegerField(help_text="Mapped or adopted, i.e. scored")
@@ -200,6 +210,11 @@ class ForceSnapshot(models.Model):
 
     class Meta:
         ordering = ["-on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["force", "on"], name="%(app_label)s_%(class)s_once_per_force_per_day"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.on}: {self.active_lines} lines, TRH {self.total_trh}"

@@ -1,7 +1,8 @@
 """Ranking in the database with window functions.
 
 Lines rank within their effective division (the flex division while flexed); mapped and adopted
-OCGs rank force-wide (partition FORCE) and within their division. Order (DOMAIN.md): total
+OCGs rank force-wide (partition FORCE, one ranking per force: every row names its force) and
+within their division. Order (DOMAIN.md): total
 descending, newest scorable intelligence date descending, reference ascending. The worker re-ranks
 one partition per statement; `rank_everything` does every partition of a kind in one statement
 (PARTITION BY). The SQL is plain enough for SQLite (the demo) as well as PostgreSQL.
@@ -36,13 +37,13 @@ def _advisory_lock(name: str, *, shared: bool = False) -> None:
         cursor.execute(f"SELECT {function}(%s)", [key])
 
 
-def _lock(subject_type: str, partition: str) -> None:
+def _lock(subject_type: str, partition: str, force_id: int | None = None) -> None:
     """Serialise re-ranks of one partition: two workers re-ranking it at once would each delete
     and insert, and the second insert would collide with the first on the unique rank. A full
     rebuild takes the kind's lock exclusively; single partitions take it shared."""
     _advisory_lock(f"matrix-rank:{subject_type}", shared=partition != _ALL_PARTITIONS)
     if partition != _ALL_PARTITIONS:
-        _advisory_lock(f"matrix-rank:{subject_type}:{partition}")
+        _advisory_lock(f"matrix-rank:{subject_type}:{partition}:{force_id}")
 
 
 _ORDER = (
@@ -52,13 +53,13 @@ _ORDER = (
 
 _INSERT = """
 INSERT INTO {ranking}
-    (subject_type, county_line_id, ocg_id, partition, division_id, score_id, rank, top30, total,
-     flexed, ranked_at)
-SELECT %s, {line_id}, {ocg_id}, ranked.code, ranked.division_id, ranked.score_id, ranked.rn,
-       ranked.rn <= %s, ranked.total, ranked.flexed, %s
+    (subject_type, county_line_id, ocg_id, partition, division_id, force_id, score_id, rank,
+     top30, total, flexed, ranked_at)
+SELECT %s, {line_id}, {ocg_id}, ranked.code, ranked.division_id, ranked.force_id, ranked.score_id,
+       ranked.rn, ranked.rn <= %s, ranked.total, ranked.flexed, %s
 FROM (
     SELECT subj.id AS subject_id, s.id AS score_id, s.total AS total, {flexed} AS flexed,
-           {code} AS code, {division} AS division_id,
+           {code} AS code, {division} AS division_id, d.force_id AS force_id,
            ROW_NUMBER() OVER ({partition_by} ORDER BY {order}) AS rn
     FROM {subjects} subj
     JOIN {score} s ON s.{score_fk} = subj.id AND s.is_current
@@ -68,10 +69,11 @@ FROM (
 """
 
 
-def _insert_sql(subject_type: str, partition: str) -> tuple[str, list]:
+def _insert_sql(subject_type: str, partition: str, force_id: int | None) -> tuple[str, list]:
     is_line = subject_type == RankedSubject.COUNTY_LINE
-    every = partition == _ALL_PARTITIONS
     force = partition == FORCE_PARTITION
+    # FORCE with no force named: every force's FORCE ranking at once.
+    every = partition == _ALL_PARTITIONS or (force and force_id is None)
     if is_line:
         statuses = [LineStatus.ACTIVE.value]
         join = (
@@ -80,11 +82,14 @@ def _insert_sql(subject_type: str, partition: str) -> tuple[str, list]:
         flexed = "subj.flexed_division_id IS NOT NULL"
     else:
         statuses = sorted(s.value for s in SCORED_OCG_STATUSES)
-        join = "" if force else "JOIN {division_table} d ON d.id = subj.division_id"
+        join = "JOIN {division_table} d ON d.id = subj.division_id"
         flexed = "FALSE"
     params: list = [subject_type, TOP_N, timezone.now(), *statuses]
     where = ""
-    if not every and not force:
+    if force and not every:
+        where = "AND d.force_id = %s"
+        params.append(force_id)
+    elif not every:
         where = "AND d.code = %s"
         params.append(partition)
     tables = {
@@ -99,7 +104,7 @@ def _insert_sql(subject_type: str, partition: str) -> tuple[str, list]:
         flexed=flexed,
         code=f"'{FORCE_PARTITION}'" if force else "d.code",
         division="CAST(NULL AS BIGINT)" if force else "d.id",
-        partition_by="PARTITION BY d.id" if every and not force else "",
+        partition_by=("PARTITION BY d.force_id" if force else "PARTITION BY d.id") if every else "",
         order=_ORDER,
         score_fk="county_line_id" if is_line else "ocg_id",
         join=join.format(**tables),
@@ -110,14 +115,22 @@ def _insert_sql(subject_type: str, partition: str) -> tuple[str, list]:
     return sql, params
 
 
-def _rank(subject_type: str, partition: str, today: datetime.date) -> int:
+def _rank(
+    subject_type: str, partition: str, today: datetime.date, force_id: int | None = None
+) -> int:
     """Delete and rebuild the ranking rows of one partition (or all of a kind), and the day's
-    rank history from them. Runs inside the caller's transaction and lock."""
+    rank history from them. Runs inside the caller's transaction and lock. The FORCE partition
+    is one force's (`force_id`): each force ranks its own OCGs."""
     ranking = Ranking.objects.filter(subject_type=subject_type)
     history = RankHistory.objects.filter(on=today, subject_type=subject_type)
+    one_force = partition == FORCE_PARTITION
     if partition != _ALL_PARTITIONS:
         ranking = ranking.filter(partition=partition)
         history = history.filter(partition=partition)
+    if one_force:
+        ranking = ranking.filter(force_id=force_id)
+        history = history.filter(ocg__division__force_id=force_id)
+        history = RankHistory.objects.filter(pk__in=list(history.values_list("pk", flat=True)))
     ranking._raw_delete(ranking.db)
     history._raw_delete(history.db)
     inserts = [(subject_type, partition)]
@@ -126,9 +139,11 @@ def _rank(subject_type: str, partition: str, today: datetime.date) -> int:
     ranked = 0
     with connection.cursor() as cursor:
         for kind, part in inserts:
-            cursor.execute(*_insert_sql(kind, part))
+            cursor.execute(*_insert_sql(kind, part, None if part == _ALL_PARTITIONS else force_id))
             ranked += cursor.rowcount
         where = "" if partition == _ALL_PARTITIONS else "AND r.partition = %s"
+        if one_force:
+            where += " AND r.force_id = %s"
         cursor.execute(
             # Table names come from model metadata, values are bound parameters.
             f"""INSERT INTO {RankHistory._meta.db_table}
@@ -138,7 +153,9 @@ def _rank(subject_type: str, partition: str, today: datetime.date) -> int:
                 FROM {Ranking._meta.db_table} r
                 JOIN {Score._meta.db_table} s ON s.id = r.score_id
                 WHERE r.subject_type = %s {where}""",  # noqa: S608
-            [today, subject_type] + ([] if partition == _ALL_PARTITIONS else [partition]),
+            [today, subject_type]
+            + ([] if partition == _ALL_PARTITIONS else [partition])
+            + ([force_id] if one_force else []),
         )
     return ranked
 
@@ -155,15 +172,22 @@ def _factor_levels_sql() -> str:
                 FROM json_each(s.breakdown) e), '{}')"""
 
 
-def rank_partition(subject_type: str, partition: str, *, today: datetime.date | None = None) -> int:
+def rank_partition(
+    subject_type: str,
+    partition: str,
+    *,
+    force_id: int | None = None,
+    today: datetime.date | None = None,
+) -> int:
     """Rebuild one partition's ranking from current scores and record today's rank history.
+    The FORCE partition needs the force (`force_id`) whose OCGs it ranks.
 
     Returns the number of ranked subjects. Readers see the old ranking or the new one, never a
     mix: the delete and the insert commit together.
     """
     with transaction.atomic():
-        _lock(subject_type, partition)
-        return _rank(subject_type, partition, today or timezone.localdate())
+        _lock(subject_type, partition, force_id)
+        return _rank(subject_type, partition, today or timezone.localdate(), force_id)
 
 
 def rank_everything(*, today: datetime.date | None = None) -> int:

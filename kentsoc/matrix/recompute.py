@@ -25,10 +25,9 @@ from kentsoc.matrix.models import RankHistory, Score, factor_levels
 from kentsoc.matrix.services import (
     SCORE_FIELDS,
     claims_from_rows,
-    force_snapshot_save,
+    force_snapshots_save,
     score_differs,
     score_from_result,
-    snapshot_figures,
 )
 from kentsoc.org.models import Division
 from kentsoc.trh.choices import FORCE_PARTITION, RankedSubject
@@ -158,11 +157,12 @@ def _rank_key(subject: _Subject, result: ScoreResult) -> tuple:
 def _history_rows(
     on: datetime.date,
     subject_type: str,
-    partitions: dict[str, list[tuple[_Subject, ScoreResult]]],
+    partitions: dict[tuple[str, int], list[tuple[_Subject, ScoreResult]]],
 ) -> list[RankHistory]:
+    """`partitions`: (partition, force id) -> its subjects; FORCE is one per force."""
     rows = []
     field = "county_line_id" if subject_type == RankedSubject.COUNTY_LINE else "ocg_id"
-    for partition, members in partitions.items():
+    for (partition, _force_id), members in partitions.items():
         members.sort(key=lambda m: _rank_key(*m))
         for rank, (subject, result) in enumerate(members, start=1):
             rows.append(
@@ -224,6 +224,7 @@ def recompute_all(
     ocgs = _ocgs(as_of, is_today)
     ocg_status = {o.id: o.status for o in ocgs}
     division_codes = dict(Division.objects.values_list("id", "code"))
+    division_forces = dict(Division.objects.values_list("id", "force_id"))
     claims_by_record = _claims_by_record(as_of)
     line_records = _records_by_subject(
         IntelligenceRecord.county_lines.through, "countyline_id", as_of
@@ -250,8 +251,8 @@ def recompute_all(
         return claims_from_rows(records, claims, as_of)
 
     results: list[tuple[str, int, ScoreResult]] = []
-    line_partitions: dict[str, list] = defaultdict(list)
-    ocg_partitions: dict[str, list] = defaultdict(list)
+    line_partitions: dict[tuple[str, int], list] = defaultdict(list)
+    ocg_partitions: dict[tuple[str, int], list] = defaultdict(list)
     scored_lines = [line for line in lines if line.status == LineStatus.ACTIVE]
     scored_ocgs = [o for o in ocgs if o.status in SCORED_OCG_STATUSES]
     for line in progress(scored_lines):
@@ -265,7 +266,7 @@ def recompute_all(
         )
         results.append(("county_line", line.id, result))
         code = division_codes[line.flexed_division_id or line.division_id]
-        line_partitions[code].append((line, result))
+        line_partitions[(code, division_forces[line.division_id])].append((line, result))
     for ocg in progress(scored_ocgs):
         result = _score_ocg(
             OcgInputs(
@@ -275,13 +276,13 @@ def recompute_all(
             )
         )
         results.append(("ocg", ocg.id, result))
-        ocg_partitions[FORCE_PARTITION].append((ocg, result))
-        ocg_partitions[division_codes[ocg.division_id]].append((ocg, result))
+        force_id = division_forces[ocg.division_id]
+        ocg_partitions[(FORCE_PARTITION, force_id)].append((ocg, result))
+        ocg_partitions[(division_codes[ocg.division_id], force_id)].append((ocg, result))
 
-    figures = snapshot_figures(
-        line_totals=[r.total for kind, _, r in results if kind == "county_line"],
-        ocgs=[(o.status, o.team_kind) for o in ocgs],
-    )
+    line_force = {line.id: division_forces[line.division_id] for line in scored_lines}
+    line_totals = [(line_force[i], r.total) for kind, i, r in results if kind == "county_line"]
+    ocg_figures = [(division_forces[o.division_id], o.status, o.team_kind) for o in ocgs]
     with transaction.atomic():
         if is_today:
             written = _write_current_scores(results, as_of)
@@ -295,5 +296,5 @@ def recompute_all(
             rows += _history_rows(as_of, RankedSubject.OCG, ocg_partitions)
             RankHistory.objects.bulk_create(rows, batch_size=2000)
             ranked = len(rows)
-        force_snapshot_save(on=as_of, figures=figures)
+        force_snapshots_save(on=as_of, line_totals=line_totals, ocgs=ocg_figures)
     return RecomputeSummary(as_of, len(scored_lines), len(scored_ocgs), written, ranked)

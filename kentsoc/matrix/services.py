@@ -23,6 +23,7 @@ from kentsoc.intel.models import FactorClaim, IntelligenceRecord
 from kentsoc.matrix import ranking
 from kentsoc.matrix.models import ForceSnapshot, Ranking, Score
 from kentsoc.org.choices import SCD_TEAM_KINDS
+from kentsoc.org.models import Force
 from kentsoc.trh.choices import RankedSubject
 from kentsoc.trh.scoring import (
     Claim,
@@ -215,7 +216,7 @@ def subject_rescore(
         score_stale_since=None
     )
     for partition in sorted(old_partitions | new_partitions):
-        ranking.rank_partition(subject_type, partition)
+        ranking.rank_partition(subject_type, partition, force_id=subject.division.force_id)
     if not is_line and bool(old_partitions) != bool(new_partitions):
         # The OCG joined or left the matrix: its lines' ocg_link points change.
         broker.mark_stale(
@@ -298,18 +299,40 @@ def snapshot_figures(*, line_totals: Iterable[int], ocgs: Iterable[tuple[str, st
     }
 
 
-def force_snapshot_save(*, on: datetime.date, figures: dict) -> ForceSnapshot:
-    snapshot, _ = ForceSnapshot.objects.update_or_create(on=on, defaults=figures)
+def force_snapshot_save(*, force_id: int, on: datetime.date, figures: dict) -> ForceSnapshot:
+    snapshot, _ = ForceSnapshot.objects.update_or_create(force_id=force_id, on=on, defaults=figures)
     return snapshot
 
 
-def force_snapshot_write(*, on: datetime.date | None = None) -> ForceSnapshot:
-    """Today's force totals from the current scores (the daily beat task)."""
+def force_snapshots_save(
+    *,
+    on: datetime.date,
+    line_totals: Iterable[tuple[int, int]],
+    ocgs: Iterable[tuple[int, str, str | None]],
+) -> list[ForceSnapshot]:
+    """One snapshot per force, from (force id, total) of its active lines and (force id, status,
+    managing team kind) of its OCGs: each force's trend charts are its own figures."""
+    totals: dict[int, list[int]] = {pk: [] for pk in Force.objects.values_list("pk", flat=True)}
+    groups: dict[int, list[tuple[str, str | None]]] = {pk: [] for pk in totals}
+    for force_id, total in line_totals:
+        totals[force_id].append(total)
+    for force_id, status, kind in ocgs:
+        groups[force_id].append((status, kind))
+    return [
+        force_snapshot_save(
+            force_id=force_id,
+            on=on,
+            figures=snapshot_figures(line_totals=totals[force_id], ocgs=groups[force_id]),
+        )
+        for force_id in sorted(totals)
+    ]
+
+
+def force_snapshot_write(*, on: datetime.date | None = None) -> list[ForceSnapshot]:
+    """Today's totals of every force from the current scores (the daily beat task)."""
     on = on or timezone.localdate()
     totals = Score.objects.filter(
         is_current=True, county_line__status=LineStatus.ACTIVE
-    ).values_list("total", flat=True)
-    ocgs = OCG.objects.values_list("status", "managing_team__kind")
-    return force_snapshot_save(
-        on=on, figures=snapshot_figures(line_totals=list(totals), ocgs=list(ocgs))
-    )
+    ).values_list("county_line__division__force_id", "total")
+    ocgs = OCG.objects.values_list("division__force_id", "status", "managing_team__kind")
+    return force_snapshots_save(on=on, line_totals=totals, ocgs=ocgs)

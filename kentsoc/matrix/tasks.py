@@ -46,6 +46,6 @@ def write_daily_snapshot() -> int:
 
     from kentsoc.matrix.services import force_snapshot_write, recency_changes_mark_stale
 
-    snapshot = force_snapshot_write(on=timezone.localdate() - datetime.timedelta(days=1))
+    snapshots = force_snapshot_write(on=timezone.localdate() - datetime.timedelta(days=1))
     recency_changes_mark_stale()
-    return snapshot.pk
+    return len(snapshots)

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -6,11 +7,31 @@ from kentsoc.org.choices import DIVISIONAL_TEAM_KINDS, Rank, Role, TeamKind
 from kentsoc.org.scoping import ReferenceQuerySet
 
 
+class ForceQuerySet(ReferenceQuerySet):
+    force_path = "pk"
+
+
+class DivisionQuerySet(ReferenceQuerySet):
+    force_path = "force"
+
+
+class DistrictQuerySet(ReferenceQuerySet):
+    force_path = "division__force"
+
+
+class TeamQuerySet(ReferenceQuerySet):
+    force_path = "force"
+
+
+class OfficerQuerySet(ReferenceQuerySet):
+    force_path = "team__force"
+
+
 class Force(models.Model):
     code = models.CharField(max_length=16, unique=True)
     name = models.CharField(max_length=120)
 
-    objects = ReferenceQuerySet.as_manager()
+    objects = ForceQuerySet.as_manager()
 
     def __str__(self) -> str:
         return self.name
@@ -25,7 +46,7 @@ class Division(models.Model):
         help_text="The Central CLGT's matrix: it has no districts; lines reach it only by flex.",
     )
 
-    objects = ReferenceQuerySet.as_manager()
+    objects = DivisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["is_central", "name"]
@@ -39,7 +60,7 @@ class District(models.Model):
     code = models.CharField(max_length=16, unique=True)
     name = models.CharField(max_length=80, unique=True)
 
-    objects = ReferenceQuerySet.as_manager()
+    objects = DistrictQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -52,13 +73,16 @@ class Team(models.Model):
     code = models.CharField(max_length=32, unique=True)
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=20, choices=TeamKind.choices)
+    # A force-wide team has no division, so the force is the team's own: it is what decides
+    # which force's records an officer of the team sees (kentsoc.org.scoping).
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="teams")
     division = models.ForeignKey(
         Division,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="teams",
-        help_text="Empty for a force-wide team.",
+        help_text="Empty for a force-wide team; one of the team's force's divisions otherwise.",
     )
     # The force measures a unit's results from its start ("+39% since the OCGMU was formed in
     # September 2021"), so the dashboard reads it here rather than assume a rolling year.
@@ -66,7 +90,7 @@ class Team(models.Model):
         null=True, blank=True, help_text="When the team was formed or commenced its work."
     )
 
-    objects = ReferenceQuerySet.as_manager()
+    objects = TeamQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -85,6 +109,14 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if (
+            self.division_id is not None
+            and self.force_id is not None
+            and self.division.force_id != self.force_id
+        ):
+            raise ValidationError({"division": "Choose one of the team's force's divisions."})
 
     @property
     def is_force_wide(self) -> bool:
@@ -115,7 +147,7 @@ class Officer(models.Model):
         "their own at their next sign-in, and see nothing until they do.",
     )
 
-    objects = ReferenceQuerySet.as_manager()
+    objects = OfficerQuerySet.as_manager()
 
     class Meta:
         ordering = ["user__last_name", "user__first_name"]
@@ -130,6 +162,14 @@ class Officer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rank} {self.user.get_full_name()} ({self.collar_number})"
+
+    def clean(self) -> None:
+        if (
+            self.division_id is not None
+            and self.team_id is not None
+            and self.division.force_id != self.team.force_id
+        ):
+            raise ValidationError({"division": "Choose one of the team's force's divisions."})
 
     @property
     def display_name(self) -> str:

@@ -6,14 +6,32 @@ a user with no officer profile, an inactive user, or a model that does not overr
 sees nothing. `is_superuser` grants nothing here: what a user sees comes from their officer role
 alone, so a superuser without an officer profile sees nothing and one with a profile sees what
 that role gives.
+
+Forces are isolated: every scope starts from the officer's own force. A ScopedQuerySet names the
+path from its model to the force (`force_path`), and every `scope()` a subclass writes is run on
+rows of the officer's force only (`__init_subclass__` wraps it), so a rule written for one force
+cannot reach another's records, and "force-wide" means the officer's own force. A QuerySet that
+names no path shows nothing (tests/foundation/test_scoping.py names any that forget).
+
+Reference data (forces, divisions, districts, teams, officers) is per force too. Besides
+`visible_to`, its queries (`ReferenceQuerySet`) read only the signed-in officer's force while a
+request is being served (`ForceContextMiddleware` marks it): every choice list, filter, picker,
+serializer field and id a service looks up during a request is then the officer's own force's,
+without each of them having to ask. Outside a request (the worker, management commands, tests
+calling services) they read every force.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, ClassVar, Self
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Q
 from django.http import Http404
 
 from kentsoc.org.choices import Role, TeamKind
@@ -31,10 +49,11 @@ class Access:
     team_id: int | None
     team_kind: str | None
     division_id: int | None
+    force_id: int
 
     @property
     def force_wide(self) -> bool:
-        """Roles whose job is to read across the whole force (within their subject area)."""
+        """Roles whose job is to read across their whole force (within their subject area)."""
         return self.role in {Role.SUPERVISOR, Role.ANALYST}
 
     def has_role(self, *roles: str) -> bool:
@@ -56,7 +75,10 @@ def officer_for(user: AbstractBaseUser | AnonymousUser | None) -> Officer | None
     if not hasattr(user, _OFFICER_ATTR):
         from kentsoc.org.models import Officer
 
-        officer = Officer.objects.select_related("team").filter(user_id=user.pk).first()
+        # The unfiltered manager: this lookup is what decides the force the others filter by.
+        officer = (
+            Officer._base_manager.select_related("team__force").filter(user_id=user.pk).first()
+        )
         setattr(user, _OFFICER_ATTR, officer)
     return getattr(user, _OFFICER_ATTR)
 
@@ -90,9 +112,19 @@ def access_for(user: AbstractBaseUser | AnonymousUser | None) -> Access | None:
             team_id=officer.team_id,
             team_kind=officer.team.kind,
             division_id=officer.division_id or officer.team.division_id,
+            force_id=officer.team.force_id,
         )
     setattr(user, _CACHE_ATTR, access)
     return access
+
+
+def force_id_of(user: AbstractBaseUser | AnonymousUser | None) -> int:
+    """The force a record the user makes belongs to: their own (services stamp it on new
+    records). Someone with no access makes nothing."""
+    access = access_for(user)
+    if access is None:
+        raise PermissionDenied("You have no role in a force.")
+    return access.force_id
 
 
 def forget_access(user: AbstractBaseUser) -> None:
@@ -102,8 +134,37 @@ def forget_access(user: AbstractBaseUser) -> None:
             delattr(user, attr)
 
 
+def _in_own_force(rule: Callable) -> Callable:
+    """`rule` run on the rows of the officer's force only (none if the class names no path)."""
+
+    @functools.wraps(rule)
+    def scope(self: ScopedQuerySet, access: Access) -> ScopedQuerySet:
+        own_force = self.force_q(access)
+        if own_force is None:
+            return self.none()
+        return rule(self.filter(own_force), access)
+
+    scope.force_scoped = True  # type: ignore[attr-defined]
+    return scope
+
+
 class ScopedQuerySet(models.QuerySet):
-    """Base for every police-data QuerySet. Subclasses say what each role may see in `scope()`."""
+    """Base for every police-data QuerySet. Subclasses say what each role may see in `scope()`
+    and how a row reaches its force in `force_path` (e.g. "division__force" or "force")."""
+
+    force_path: ClassVar[str | None] = None
+
+    def force_q(self, access: Access) -> Q | None:
+        """The rows of the officer's force; None when the class names no way to a force."""
+        if self.force_path is None:
+            return None
+        return Q(**{self.force_path: access.force_id})
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        rule = cls.__dict__.get("scope")
+        if rule is not None and not getattr(rule, "force_scoped", False):
+            cls.scope = _in_own_force(rule)
 
     def visible_to(self, user: AbstractBaseUser | AnonymousUser | None) -> Self:
         access = access_for(user)
@@ -125,8 +186,105 @@ class ScopedQuerySet(models.QuerySet):
             raise Http404(f"No {self.model._meta.verbose_name} matches the given query.")
 
 
+# The request being served, if any: whose force reference data is read in (ReferenceQuerySet).
+_serving: ContextVar[object | None] = ContextVar("kentsoc_serving", default=None)
+
+
+class ForceContextMiddleware:
+    """Marks the request being served, so reference data reads the signed-in officer's force.
+    The user is read when a query runs, not here: an API token is checked later, in the view,
+    and DRF then sets the request's user."""
+
+    def __init__(self, get_response: Callable) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: object) -> object:
+        token = _serving.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _serving.reset(token)
+
+
+def _serving_access() -> Access | None | bool:
+    """While a request is served: the signed-in user's access (None: signed in with no role);
+    False when no request is being served or nobody has signed in."""
+    user = getattr(_serving.get(), "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    return access_for(user)
+
+
+def in_serving_force(path: str) -> Q:
+    """Rows whose `path` is the serving officer's force, for lists of other models (accounts)
+    that follow the same rule as reference data: all outside a request, none for a signed-in
+    user with no role."""
+    access = _serving_access()
+    if access is False:
+        return Q()
+    if access is None:
+        return Q(pk__in=[])
+    return Q(**{path: access.force_id})
+
+
 class ReferenceQuerySet(ScopedQuerySet):
-    """Reference data (force structure, teams, officers): any user with a role may read it."""
+    """Reference data (force structure, teams, officers): any user with a role may read their own
+    force's (each model's subclass names its `force_path`).
+
+    While a request is served its rows are the signed-in officer's force's, whoever built the
+    query: the filter is added when the query runs, not when it is made, because a choice
+    list's query is often made once, when its module is imported (and an import during one
+    officer's request must not fix the force for everyone after). Used as a subquery
+    (`pk__in=Team.objects.all()`) a query is not filtered: read the ids first."""
+
+    _own_force_done = False
+
+    def _own_force(self) -> ReferenceQuerySet | None:
+        """This query narrowed to the serving officer's force; None when there is none to add."""
+        if self._own_force_done:
+            return None
+        access = _serving_access()
+        if access is False:
+            return None
+        if access is None:
+            narrowed = self.none()
+        else:
+            # A page of a list is already sliced: filter the whole list, then take the page.
+            narrowed = self._chain()
+            low, high = narrowed.query.low_mark, narrowed.query.high_mark
+            narrowed.query.clear_limits()
+            narrowed = narrowed.filter(self.force_q(access))
+            narrowed.query.set_limits(low, high)
+        narrowed._own_force_done = True
+        return narrowed
+
+    def _fetch_all(self) -> None:
+        if self._result_cache is None and (narrowed := self._own_force()) is not None:
+            narrowed._fetch_all()
+            self._result_cache = narrowed._result_cache
+            self._prefetch_done = narrowed._prefetch_done
+            return
+        super()._fetch_all()
+
+    def iterator(self, *args, **kwargs):
+        narrowed = self._own_force()
+        if narrowed is not None:
+            return narrowed.iterator(*args, **kwargs)
+        return super().iterator(*args, **kwargs)
+
+    def count(self) -> int:
+        narrowed = self._own_force() if self._result_cache is None else None
+        return narrowed.count() if narrowed is not None else super().count()
+
+    def exists(self) -> bool:
+        narrowed = self._own_force() if self._result_cache is None else None
+        return narrowed.exists() if narrowed is not None else super().exists()
+
+    def aggregate(self, *args, **kwargs) -> dict:
+        narrowed = self._own_force()
+        if narrowed is not None:
+            return narrowed.aggregate(*args, **kwargs)
+        return super().aggregate(*args, **kwargs)
 
     def scope(self, access: Access) -> Self:
         return self.all()

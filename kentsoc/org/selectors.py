@@ -12,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Q, QuerySet
 
+from kentsoc.org.scoping import in_serving_force
+
 MIN_LENGTH = 2
 """Search-as-you-type answers nothing for fewer characters: one letter matches half the force."""
 MAX_WORDS = 4
@@ -33,7 +35,12 @@ def officer_search(text: str | None, *, limit: int = 10) -> list[AbstractBaseUse
     MIN_LENGTH characters."""
     if len((text or "").strip()) < MIN_LENGTH:
         return []
-    users: QuerySet = get_user_model().objects.select_related("officer")
+    # During a request, the officer's own force's people only.
+    users: QuerySet = (
+        get_user_model()
+        .objects.select_related("officer")
+        .filter(in_serving_force("officer__team__force"))
+    )
     return list(users.filter(officer_query(text)).order_by("last_name", "first_name", "pk")[:limit])
 
 

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from kentsoc.org.scoping import access_for
+from kentsoc.org.scoping import access_for, officer_for
 from kentsoc.web.navigation import nav_items
 
 
@@ -12,5 +12,7 @@ def navigation(request):
         "nav_items": nav_items(access, request.path),
         "current_access": access,
         "current_officer": officer,
-        "force_name": settings.KENTSOC_FORCE_NAME,
+        # The officer's own force (one deployment may hold many); the deployment's name before
+        # anyone has signed in.
+        "force_name": officer_for(user).team.force.name if access else settings.KENTSOC_FORCE_NAME,
     }

@@ -23,13 +23,14 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.forms.utils import flatatt
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
-from kentsoc.org.scoping import access_for
+from kentsoc.org.scoping import access_for, in_serving_force
 from kentsoc.org.selectors import officer_label, officer_search
 
 FIND_SUFFIX = "_find"
@@ -222,15 +223,22 @@ def _officer_choices(value_of: Callable[[Any], str]) -> Search:
 def _officer_by_id(user: Any, value: str) -> str | None:
     if not value.isdecimal():
         return None
-    found = get_user_model().objects.select_related("officer").filter(pk=value).first()
+    found = _officers().filter(pk=value).first()
     return officer_label(found) if found else None
 
 
 def _officer_by_username(user: Any, value: str) -> str | None:
-    found = (
-        get_user_model().objects.select_related("officer").filter(username__iexact=value).first()
-    )
+    found = _officers().filter(username__iexact=value).first()
     return officer_label(found) if found else None
+
+
+def _officers() -> QuerySet:
+    """The people a picker may name: during a request, the officer's own force's."""
+    return (
+        get_user_model()
+        .objects.select_related("officer")
+        .filter(in_serving_force("officer__team__force"))
+    )
 
 
 register_picker(

@@ -16,6 +16,7 @@ from kentsoc.audit.services import versioned_save
 from kentsoc.dates import today
 from kentsoc.org.choices import Role, TeamKind
 from kentsoc.org.models import Officer, Team
+from kentsoc.org.scoping import in_serving_force
 from ocg import definition as ocg_definition
 from ocg.choices import OcgStatus
 from ocg.models import OCG
@@ -65,6 +66,8 @@ def lro_candidates() -> QuerySet[AbstractBaseUser]:
             officer__role=Role.LRO,
             officer__team__kind__in=sorted(MANAGING_TEAM_KINDS),
         )
+        # During a request, the officer's own force's.
+        .filter(in_serving_force("officer__team__force"))
         .select_related("officer", "officer__team")
         .order_by("last_name", "first_name")
     )
@@ -261,7 +264,14 @@ def ocg_adopt(
     require_perm(actor, PERM_APPROVE, "approve adoptions", "supervisors")
     require_visible_ocg(actor, ocg)
     errors: dict[str, list[str]] = {}
-    team = adoptable_teams().filter(pk=managing_team).first() if managing_team else None
+    # The OCG's own force's units and officers: a group is handed to another force only by a
+    # share, never by adoption.
+    force_id = ocg.division.force_id
+    team = (
+        adoptable_teams().filter(pk=managing_team, force_id=force_id).first()
+        if managing_team
+        else None
+    )
     if team is None:
         refused = Team.objects.filter(pk=managing_team).first() if managing_team else None
         errors.setdefault("managing_team", []).append(
@@ -270,7 +280,11 @@ def ocg_adopt(
             if refused
             else "Choose the managing team."
         )
-    lro = lro_candidates().filter(pk=lead_responsible_officer).first()
+    lro = (
+        lro_candidates()
+        .filter(pk=lead_responsible_officer, officer__team__force_id=force_id)
+        .first()
+    )
     if lro is None:
         errors.setdefault("lead_responsible_officer", []).append(
             _why_not_lro(lead_responsible_officer)

@@ -14,6 +14,7 @@ from django.db.models import Q
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_record, lock_versioned, versioned_save
 from kentsoc.dates import today
+from kentsoc.org.scoping import force_id_of
 from ocg.choices import CustodyStatus
 from ocg.models import Nominal
 from ocg.services.common import PERM_ADD_NOMINAL, PERM_CHANGE_NOMINAL, clean_text, require_perm
@@ -21,12 +22,14 @@ from ocg.services.common import PERM_ADD_NOMINAL, PERM_CHANGE_NOMINAL, clean_tex
 
 def nominal_possible_duplicates(
     *,
+    user: Any,
     first_name: str,
     last_name: str,
     date_of_birth: datetime.date | None,
     exclude: int | None = None,
 ) -> list[Nominal]:
-    """People who are likely the same person: same full name, or same surname and date of birth."""
+    """People `user` may see who are likely the same person: same full name, or same surname and
+    date of birth."""
     same_name = Q(first_name__iexact=first_name.strip(), last_name__iexact=last_name.strip())
     if date_of_birth is not None:
         # Same name with a different known birth date is a namesake, not a duplicate.
@@ -34,7 +37,7 @@ def nominal_possible_duplicates(
         query = same_name | Q(last_name__iexact=last_name.strip(), date_of_birth=date_of_birth)
     else:
         query = same_name
-    qs = Nominal.objects.filter(query).order_by("reference")
+    qs = Nominal.objects.visible_to(user).filter(query).order_by("reference")
     if exclude is not None:
         qs = qs.exclude(pk=exclude)
     return list(qs[:10])
@@ -100,11 +103,12 @@ def nominal_create(
     if errors:
         raise ValidationError(errors)
     duplicates = nominal_possible_duplicates(
+        user=actor,
         first_name=fields["first_name"],
         last_name=fields["last_name"],
         date_of_birth=fields["date_of_birth"],
     )
-    nominal = Nominal.objects.create(**fields, created_by=actor)
+    nominal = Nominal.objects.create(**fields, force_id=force_id_of(actor), created_by=actor)
     nominal.reference = f"NOM-{nominal.pk:06d}"
     nominal.save(update_fields=["reference"])
     audit_record(

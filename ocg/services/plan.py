@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_record, lock_versioned, versioned_save
 from kentsoc.org.choices import Role
-from kentsoc.org.scoping import access_for
+from kentsoc.org.scoping import access_for, in_serving_force
 from ocg.choices import OcgStatus, PlanActionStatus, PlanStrand
 from ocg.models import OCG, PlanAction
 from ocg.services.common import clean_text, require_visible_ocg
@@ -42,6 +42,8 @@ def plan_owner_candidates() -> QuerySet[AbstractBaseUser]:
     return (
         get_user_model()
         .objects.filter(is_active=True, officer__role__in=PLAN_OWNER_ROLES)
+        # During a request, the officer's own force's.
+        .filter(in_serving_force("officer__team__force"))
         .select_related("officer", "officer__team")
         .order_by("officer__role", "last_name", "first_name")
     )

@@ -164,6 +164,7 @@ def nominal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "nominal": nominal,
             "can_edit": request.user.has_perm(PERM_CHANGE_NOMINAL),
             "duplicates": nominals.nominal_possible_duplicates(
+                user=request.user,
                 first_name=nominal.first_name,
                 last_name=nominal.last_name,
                 date_of_birth=nominal.date_of_birth,

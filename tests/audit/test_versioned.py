@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 from kentsoc.audit.models import AuditEvent
 from kentsoc.audit.services import lock_versioned, versioned_save
 from ocg.models import Nominal
+from tests.factories import ForceFactory
 
 
 @pytest.fixture
 def nominal(db):
-    return Nominal.objects.create(first_name="Fictional", last_name="Person")
+    return Nominal.objects.create(force=ForceFactory(), first_name="Fictional", last_name="Person")
 
 
 def test_the_current_version_locks_and_returns_the_row(nominal):

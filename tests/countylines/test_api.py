@@ -41,6 +41,7 @@ def _score(line, total=12, rank=1, partition=None):
         county_line=line,
         partition=partition or division.code,
         division=division,
+        force=division.force,
         score=score,
         rank=rank,
         top30=rank <= 30,

@@ -296,6 +296,7 @@ def test_list_rank_is_the_one_in_the_division_the_line_is_worked_in(force, coord
         county_line=flexed,
         partition="NORTH",
         division=force["divisions"]["north"],
+        force=force["divisions"]["north"].force,
         score=score,
         rank=31,
         top30=False,

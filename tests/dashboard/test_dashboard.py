@@ -22,7 +22,14 @@ from kentsoc.matrix.recompute import recompute_all
 from kentsoc.trh.choices import RankedSubject
 from ocg.choices import OcgStatus
 from tests.dashboard.builders import approved_disruption, scored_line, scored_ocg
-from tests.factories import MembershipFactory, NominalFactory, days_ago, make_line, make_ocg
+from tests.factories import (
+    ForceFactory,
+    MembershipFactory,
+    NominalFactory,
+    days_ago,
+    make_line,
+    make_ocg,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -359,7 +366,9 @@ def test_as_of_reads_rank_history_and_that_days_snapshot(client, force, supervis
         rank=1,
         total=7,
     )
-    ForceSnapshot.objects.create(on=past, active_lines=1, total_trh=7, mapped_ocgs=0)
+    ForceSnapshot.objects.create(
+        force=ForceFactory(), on=past, active_lines=1, total_trh=7, mapped_ocgs=0
+    )
     client.force_login(supervisor)
     response = client.get(URL, {"as_of": past.isoformat()})
     rankings = response.context["rankings"]

@@ -15,6 +15,7 @@ from disruptions.selectors import ocg_disruption_count_6m
 from disruptions.services import disruptions as disruption_services
 from kentsoc.audit.models import AuditEvent
 from tests.factories import (
+    ForceFactory,
     disruption_values,
     make_disruption,
     make_line,
@@ -377,7 +378,10 @@ def test_list_query_counts_are_constant(
 ):
     team = force["teams"]["clgt_north"]
     op = Operation.objects.create(
-        name="Op A", start_date=datetime.date(2022, 1, 1), end_date=datetime.date(2022, 12, 31)
+        force=ForceFactory(),
+        name="Op A",
+        start_date=datetime.date(2022, 1, 1),
+        end_date=datetime.date(2022, 12, 31),
     )
     d = make_disruption(author=clgt_officer, team=team, approver=supervisor, lines=[line])
     d.operation = op
@@ -390,6 +394,7 @@ def test_list_query_counts_are_constant(
             author=clgt_officer, team=team, approver=supervisor, lines=[line], nominals=[nominal]
         )
         other.operation = Operation.objects.create(
+            force=ForceFactory(),
             name=f"Op {n}",
             start_date=datetime.date(2022, 1, 1),
             end_date=datetime.date(2022, 12, 31),
@@ -451,6 +456,7 @@ def test_operation_results_count_approved_disruptions_only(
     client, supervisor, clgt_officer, force, line
 ):
     op = Operation.objects.create(
+        force=ForceFactory(),
         name="Op Intensification",
         start_date=datetime.date(2022, 6, 13),
         end_date=datetime.date(2022, 6, 19),
@@ -528,7 +534,10 @@ def test_htmx_partial_carries_the_filtered_csv_link(client, supervisor, url, par
 def test_empty_posts_show_field_messages(client, approved, supervisor, clgt_officer):
     # An empty body once left the form unbound: the page came back with no message at any field.
     op = Operation.objects.create(
-        name="Op Ember", start_date=datetime.date(2022, 6, 10), end_date=datetime.date(2022, 6, 20)
+        force=ForceFactory(),
+        name="Op Ember",
+        start_date=datetime.date(2022, 6, 10),
+        end_date=datetime.date(2022, 6, 20),
     )
     for user, url in [
         (clgt_officer, reverse("disruptions:court-result-create", args=[approved.pk])),

@@ -31,6 +31,7 @@ from tests.e2e.axe import axe_violations, describe
 from tests.e2e.conftest import login
 from tests.factories import (
     TEST_PASSWORD,
+    ForceFactory,
     days_ago,
     make_disruption,
     make_line,
@@ -257,6 +258,7 @@ def world(force, coordinator, researcher, lro, clgt_officer, clio, supervisor, a
         author=lro, team=local, status=DisruptionStatus.SUBMITTED, date=days_ago(2), ocgs=[ocg]
     )
     operation = Operation.objects.create(
+        force=ForceFactory(),
         name="Operation Fictional Tide",
         start_date=days_ago(30),
         end_date=days_ago(-60),
@@ -264,6 +266,7 @@ def world(force, coordinator, researcher, lro, clgt_officer, clio, supervisor, a
         created_by=coordinator,
     )
     training = TrainingInput.objects.create(
+        force=ForceFactory(),
         held_on=days_ago(20),
         location="Fictional HQ, room 2",
         trainer="DI Example",
@@ -272,7 +275,7 @@ def world(force, coordinator, researcher, lro, clgt_officer, clio, supervisor, a
     )
     for n, (count, trh) in enumerate([(3, 20), (2, 14), (2, 12)], start=1):
         ForceSnapshot.objects.create(
-            on=days_ago(n), active_lines=count, total_trh=trh, mapped_ocgs=1
+            force=ForceFactory(), on=days_ago(n), active_lines=count, total_trh=trh, mapped_ocgs=1
         )
     # Two records of one person (a likely duplicate pair) and a merge, for the people pages.
     twin_a = make_nominal("Jon", "Smyth", datetime.date(1996, 4, 9))

@@ -22,7 +22,7 @@ from kentsoc.matrix.recompute import recompute_all
 from kentsoc.web import people
 from tests.dashboard.builders import approved_disruption, scored_line
 from tests.e2e.conftest import login
-from tests.factories import TEST_PASSWORD, days_ago
+from tests.factories import TEST_PASSWORD, ForceFactory, days_ago
 from tests.integration.worker import real_worker_fixture  # noqa: F401  (the real_worker fixture)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -54,7 +54,7 @@ def matrix(force):
     }
     for n, (count, trh) in enumerate([(9, 60), (8, 41), (6, 30)], start=1):
         ForceSnapshot.objects.create(
-            on=days_ago(n), active_lines=count, total_trh=trh, mapped_ocgs=0
+            force=ForceFactory(), on=days_ago(n), active_lines=count, total_trh=trh, mapped_ocgs=0
         )
     approved_disruption(force, days_ago(5), grade="major", lines=[lines["ASTER"]])
     approved_disruption(force, days_ago(6), grade="minor")

@@ -33,7 +33,7 @@ from disruptions.models import CourtResult, Disruption, Operation
 from kentsoc.matrix.recompute import recompute_all
 from ocg.choices import CustodyStatus, OcgStatus
 from ocg.models import Nominal
-from tests.factories import days_ago, make_line, make_ocg, make_record
+from tests.factories import ForceFactory, days_ago, make_line, make_ocg, make_record
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -72,6 +72,7 @@ def api_data(force, supervisor, analyst):
     runner = LineNominal.objects.create(
         county_line=line,
         nominal=Nominal.objects.create(
+            force=ForceFactory(),
             reference="NOM-F0001",
             first_name="Rio",
             last_name="Fictional",
@@ -83,6 +84,7 @@ def api_data(force, supervisor, analyst):
         county_line=line, name="Sam Example", kind="child", age_band="15_17"
     )
     operation = Operation.objects.create(
+        force=ForceFactory(),
         name="Fictional intensification week",
         start_date=days_ago(30),
         end_date=days_ago(23),

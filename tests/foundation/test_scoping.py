@@ -5,8 +5,9 @@ from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
+from kentsoc.org.choices import Role
 from kentsoc.org.models import Team
-from kentsoc.org.scoping import ScopedQuerySet, access_for
+from kentsoc.org.scoping import Access, ScopedQuerySet, access_for
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +68,23 @@ def test_hidden_records_are_not_found_rather_than_forbidden(force, analyst, outs
         Team.objects.get_visible_or_404(outsider, pk=team.pk)
     with pytest.raises(Http404):
         Team.objects.get_visible_or_404(analyst, pk="not-a-number")
+
+
+def test_every_scope_starts_from_the_officers_force():
+    """A QuerySet that names no way to its force (force_path, or its own force_q) would show
+    nothing at all; this names any that forgot (issue 19: every scope starts from the force)."""
+    access = Access(
+        user_id=0,
+        role=Role.SUPERVISOR,
+        team_id=None,
+        team_kind=None,
+        division_id=None,
+        force_id=0,
+    )
+    forgot = [
+        model._meta.label
+        for model in _scoped_models()
+        if model._default_manager.all().force_q(access) is None
+    ]
+
+    assert not forgot, f"give these QuerySets a force_path: {forgot}"

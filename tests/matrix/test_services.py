@@ -345,7 +345,7 @@ def test_force_snapshot_figures(force, lro):
         )
     make_ocg(north, status=OcgStatus.MAPPED, nominated_on=days_ago(365))
     make_ocg(north, status=OcgStatus.NOMINATED, nominated_on=days_ago(365))
-    snapshot = services.force_snapshot_write()
+    (snapshot,) = services.force_snapshot_write()
     assert (snapshot.active_lines, snapshot.total_trh) == (2, 10)
     assert snapshot.on == today()
     assert snapshot.mapped_ocgs == 4

@@ -27,6 +27,7 @@ from ocg.choices import MembershipRole, OcgStatus, PlanStrand
 from ocg.models import Membership, PlanAction
 from tests.conftest import _officer
 from tests.factories import (
+    ForceFactory,
     RecordFactory,
     TeamFactory,
     make_disruption,
@@ -152,6 +153,7 @@ def world(
     )
     court_result = make_sentence(disruption, nominal, 3, 6, clgt_officer)
     operation = Operation.objects.create(
+        force=ForceFactory(),
         name=MARKERS["operation"],
         start_date=today - datetime.timedelta(days=10),
         end_date=today - datetime.timedelta(days=3),
@@ -180,6 +182,7 @@ def world(
         created_by=coordinator,
     )
     training = TrainingInput.objects.create(
+        force=ForceFactory(),
         held_on=today - datetime.timedelta(days=40),
         location=MARKERS["training"],
         trainer="DS Example",

@@ -1,8 +1,10 @@
 """The world of the role x endpoint x method matrix (tests/security/test_leak_matrix.py).
 
-Two divisions, North and East, each with every role of the roles table, plus the administrators
-and two superusers (one with no officer profile, one with an administrator profile). Each
-division holds one record of every kind; each restricted field carries a marker string that
+Two forces: Kent-shire's North and East divisions and another force's South, each division with
+every role of the roles table (its administrator included), plus two superusers (one with no
+officer profile, one with an administrator profile). Each division holds one record of every
+kind; nobody of one force may see anything of the other (issue 19), not even its reference data
+(the South division's name is a marker too); each restricted field carries a marker string that
 appears nowhere else, so a response containing a marker disclosed that field. `may_see` states,
 from DOMAIN.md and issue 13, who may legitimately see each marker; the test fails on any other.
 """
@@ -34,6 +36,7 @@ from ocg.models import Membership, PlanAction
 from tests.factories import (
     DistrictFactory,
     DivisionFactory,
+    ForceFactory,
     OfficerFactory,
     RecordFactory,
     TeamFactory,
@@ -47,7 +50,9 @@ from tests.factories import (
     make_sentence,
 )
 
-DIVISIONS = ("north", "east")
+DIVISIONS = ("north", "east", "south")
+# South is another force's division: the same roles and records, nothing to share.
+FORCE_OF = {"north": "KS", "east": "KS", "south": "WX"}
 # Every role of kentsoc/org/roles.py, in each division.
 ROLES = (
     Role.COORDINATOR,
@@ -93,6 +98,25 @@ _MARKERS = {
         "person_notes": "Siskinvale college notes",
         "referral": "Shearwater referral east outcome",
         "custody": "HMP Fulmareast",
+        "gang": "Whimbreleast crew",
+    },
+    "south": {
+        "ocg": "Cormorantsound Southring",
+        "nominal": "Quillfeatherham",
+        "line": "WAGTAILZ",
+        "record": "Sanderling south boatyard",
+        "conditions": "Redshankmarker force only",
+        "evidence": "Cormorantsouth evidence text",
+        "plan": "Bitternmarker south plan action",
+        "disruption": "Merlinsouth cash narrative",
+        "operation": "Operation Kestrelsouth",
+        "person": "Chiffchaff Southchild",
+        "person_notes": "Whinchatmoor school notes",
+        "referral": "Dipperreferral south outcome",
+        "custody": "HMP Skuasouth",
+        "gang": "Whimbrelsouth crew",
+        # Reference data of the other force: its division's name (its teams are named after it).
+        "reference": "Sandpiperdale",
     },
 }
 # Markers of the force as a whole.
@@ -132,7 +156,12 @@ def may_see(who: Who, kind: str, division: str | None) -> bool:
     of the division the line is worked in, and that division's supervisors. An LRO sees what
     belongs to the OCGs they lead (their division's)."""
     role = who.role
-    if role in (None, Role.ADMINISTRATOR):
+    if role is None or FORCE_OF.get(who.division or "", "KS") != FORCE_OF.get(division or "", "KS"):
+        # Another force's: nothing at all (issue 19). Force-wide markers are Kent-shire's.
+        return False
+    if kind == "reference":
+        return True
+    if role == Role.ADMINISTRATOR:
         return False
     own = who.division == division
     if kind == "audit":
@@ -228,16 +257,27 @@ def build_world() -> MatrixWorld:
 
 def _build() -> MatrixWorld:
     today = timezone.localdate()
+    other = ForceFactory(code="WX", name="Wessex-shire Police (fictional)")
     divisions = {
         "north": DivisionFactory(code="NORTH", name="North"),
         "east": DivisionFactory(code="EAST", name="East"),
+        "south": DivisionFactory(code="SOUTH", name=_MARKERS["south"]["reference"], force=other),
     }
     districts = {
         "north": DistrictFactory(code="MED", name="Medway", division=divisions["north"]),
         "east": DistrictFactory(code="CAN", name="Canterbury", division=divisions["east"]),
+        "south": DistrictFactory(code="WXD", name="Wessex Downs", division=divisions["south"]),
     }
     ocgmu = TeamFactory(code="OCGMU", name="OCG Management Unit", kind=TeamKind.OCGMU)
     bureau = TeamFactory(code="FIB", name="Force Intelligence Bureau", kind=TeamKind.FIB)
+    # The other force's own force-wide teams.
+    force_teams = {
+        "KS": (ocgmu, bureau),
+        "WX": (
+            TeamFactory(code="WX-OCGMU", name="OCG Unit", kind=TeamKind.OCGMU, force=other),
+            TeamFactory(code="WX-FIB", name="Intelligence Bureau", kind=TeamKind.FIB, force=other),
+        ),
+    }
     people: list[Who] = []
     users: dict[str, Any] = {}
     views: dict[str, DivisionView] = {}
@@ -256,6 +296,7 @@ def _build() -> MatrixWorld:
             kind=TeamKind.DIVISION_LOCAL,
             division=division,
         )
+        ocgmu, bureau = force_teams[FORCE_OF[div]]
         team_of = {
             Role.COORDINATOR: ocgmu,
             Role.RESEARCHER: ocgmu,
@@ -283,7 +324,7 @@ def _build() -> MatrixWorld:
             managing_team=local,
             lead_responsible_officer=mine[Role.LRO],
         )
-        nominal = make_nominal(first_name="Alexis", last_name=m["nominal"])
+        nominal = make_nominal(first_name="Alexis", last_name=m["nominal"], force=division.force)
         membership = Membership.objects.create(
             ocg=ocg, nominal=nominal, role=MembershipRole.PRINCIPAL, from_date=ocg.nominated_on
         )
@@ -325,6 +366,7 @@ def _build() -> MatrixWorld:
         )
         court_result = make_sentence(disruption, nominal, 3, 6, mine[Role.CLGT_OFFICER])
         operation = Operation.objects.create(
+            force=division.force,
             name=m["operation"],
             start_date=today - datetime.timedelta(days=10),
             end_date=today - datetime.timedelta(days=3),
@@ -406,6 +448,7 @@ def _build() -> MatrixWorld:
         )
         markers[("audit", div)] = f"{AUDIT} {div}"
     training = TrainingInput.objects.create(
+        force=divisions["north"].force,
         held_on=today - datetime.timedelta(days=40),
         location=TRAINING,
         trainer="DS Example",
@@ -428,7 +471,7 @@ def _build() -> MatrixWorld:
     users["superuser"] = User.objects.create_superuser("superuser", "", None)
     people.append(Who("superuser", None, None, superuser=True))
     users["superuser_admin"] = _officer(
-        "superuser_admin", Role.ADMINISTRATOR, bureau, None, superuser=True
+        "superuser_admin", Role.ADMINISTRATOR, force_teams["KS"][1], None, superuser=True
     )
     people.append(Who("superuser_admin", Role.ADMINISTRATOR, None, superuser=True))
     return MatrixWorld(people=people, users=users, divisions=views, markers=markers)

@@ -111,7 +111,8 @@ def test_matrix_plan_is_complete(matrix):
         f"tests/security/probes.py): {p.unclassified}"
     )
     assert not p.unfilled, f"routes with path arguments not in routes.py: {p.unfilled}"
-    assert len(world.people) == 20
+    # Nine roles in each of three divisions (two forces), and the two superusers.
+    assert len(world.people) == 29
     assert p.reads and p.writes
 
 

@@ -31,7 +31,7 @@ from kentsoc.intel.choices import (
 from kentsoc.intel.models import FactorClaim, IntelligenceRecord
 from kentsoc.intel.selectors import can_read_conditions
 from kentsoc.intel.services.common import distinct_ids
-from kentsoc.org.scoping import access_for
+from kentsoc.org.scoping import access_for, force_id_of
 from kentsoc.trh.choices import RankedSubject
 from kentsoc.trh.factors import (
     COUNTY_LINE_FACTORS,
@@ -356,6 +356,7 @@ def intelligence_create(
     record = IntelligenceRecord.objects.create(
         **fields,
         owning_team_id=access.team_id if access else None,
+        force_id=force_id_of(actor),
         created_by=actor,
     )
     if not record.reference:

@@ -15,6 +15,7 @@ from kentsoc.lifetime.choices import Audience
 from kentsoc.lifetime.models import PartnerAttendance, TrainingAttendance, TrainingInput
 from kentsoc.lifetime.services.common import clean_text, raise_errors
 from kentsoc.org.models import Officer
+from kentsoc.org.scoping import force_id_of
 
 
 @transaction.atomic
@@ -45,6 +46,7 @@ def training_create(
         trainer=clean_text(trainer),
         audience=audience,
         notes=clean_text(notes),
+        force_id=force_id_of(actor),
         created_by=actor,
     )
     audit_record(

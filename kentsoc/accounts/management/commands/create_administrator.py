@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kentsoc.accounts.officers import administrator_create
 from kentsoc.org.choices import Rank
-from kentsoc.org.models import Team
+from kentsoc.org.models import Force, Team
 
 PASSWORD_ENV = "KENTSOC_ADMIN_PASSWORD"  # noqa: S105 - the variable's name, not a password
 
@@ -48,17 +48,26 @@ class Command(BaseCommand):
         parser.add_argument(
             "--team",
             default="",
-            help="Code of an existing team. Default: the Administration team (made if missing).",
+            help="Code of an existing team. Default: the force's Administration team (made if "
+            "missing).",
+        )
+        parser.add_argument(
+            "--force",
+            default="",
+            help="Code of the force the administrator works for (needed when there is more than "
+            "one; an administrator manages their own force's officers only).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         team = self._team(options["team"])
+        force = self._force(options["force"])
         password = self._password(options["password_file"])
         try:
             officer = administrator_create(
                 username=options["username"],
                 password=password,
                 team=team,
+                force=force,
                 first_name=options["first_name"],
                 last_name=options["last_name"],
                 email=options["email"],
@@ -83,6 +92,14 @@ class Command(BaseCommand):
         if team is None:
             raise CommandError(f'No team has the code "{code}".')
         return team
+
+    def _force(self, code: str) -> Force | None:
+        if not code:
+            return None
+        force = Force.objects.filter(code=code).first()
+        if force is None:
+            raise CommandError(f'No force has the code "{code}".')
+        return force
 
     def _password(self, path: Path | None) -> str:
         if path is not None:

@@ -1,0 +1,70 @@
+"""Every intelligence record belongs to a force (what scoping reads): its owning team's, else
+the recording officer's, else that of an OCG it is about, else the first force."""
+
+import django.db.models.deletion
+from django.conf import settings
+from django.db import migrations, models
+
+
+def _fallback_force(apps):
+    """The first force, or the deployment's own made now if there are rows but no force."""
+    Force = apps.get_model("org", "Force")
+    force = Force.objects.order_by("pk").first()
+    if force is None:
+        force = Force.objects.create(code="FORCE", name=settings.KENTSOC_FORCE_NAME)
+    return force.pk
+
+
+def fill_record_force(apps, schema_editor):
+    if not apps.get_model("intel.IntelligenceRecord").objects.exists():
+        return
+    t = {
+        label: apps.get_model(label)._meta.db_table
+        for label in (
+            "intel.IntelligenceRecord",
+            "org.Officer",
+            "org.Team",
+            "org.Division",
+            "ocg.OCG",
+        )
+    }
+    table = t["intel.IntelligenceRecord"]
+    # Table names from the models' metadata; values are bound parameters.
+    sources = (
+        f"SELECT m.force_id FROM {t['org.Team']} m WHERE m.id = {table}.owning_team_id",
+        f"SELECT MIN(m.force_id) FROM {t['org.Officer']} o "
+        f"JOIN {t['org.Team']} m ON m.id = o.team_id WHERE o.user_id = {table}.created_by_id",
+        f"SELECT MIN(d.force_id) FROM {table}_ocgs r JOIN {t['ocg.OCG']} o ON o.id = r.ocg_id "
+        f"JOIN {t['org.Division']} d ON d.id = o.division_id "
+        f"WHERE r.intelligencerecord_id = {table}.id",
+    )
+    for source in sources:
+        schema_editor.execute(
+            f"UPDATE {table} SET force_id = ({source}) WHERE force_id IS NULL"  # noqa: S608
+        )
+    schema_editor.execute(
+        f"UPDATE {table} SET force_id = %s WHERE force_id IS NULL",  # noqa: S608
+        [_fallback_force(apps)],
+    )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("org", "0008_team_force_required"),
+        ("ocg", "0006_nominal_force_required"),
+        ("intel", "0005_intelligencerecord_gangs"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="intelligencerecord",
+            name="force",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="org.force",
+            ),
+        ),
+        migrations.RunPython(fill_record_force, migrations.RunPython.noop),
+    ]
