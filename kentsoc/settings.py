@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kentsoc.lifetime",
     "countylines",
     "kentsoc.gangs",
+    "kentsoc.prevention",
     "disruptions",
     "kentsoc.search",
     "kentsoc.people",

@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from disruptions import urls as disruption_urls
-from kentsoc.dashboard import report_urls
+from kentsoc.dashboard import clio_urls, report_urls
 from kentsoc.web import views as web_views
 from kentsoc.web.api import HasRole
 
@@ -16,11 +16,13 @@ api_patterns = [
     path("", include("ocg.api.urls")),
     path("", include("kentsoc.lifetime.api.urls")),
     path("", include("countylines.api.urls")),
+    path("", include("kentsoc.prevention.api.urls")),
     path("", include("kentsoc.gangs.api.urls")),
     path("", include("disruptions.api.urls")),
     path("", include("kentsoc.people.api.urls")),
     path("", include("kentsoc.search.api.urls")),
     path("", include(report_urls.api_urlpatterns)),
+    path("", include(clio_urls.api_urlpatterns)),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[HasRole]), name="schema"),
     path(
         "docs/",
@@ -38,10 +40,12 @@ urlpatterns = [
     path("county-lines/", include("countylines.urls")),
     path("gangs/", include("kentsoc.gangs.urls")),
     path("intelligence/", include("kentsoc.intel.urls")),
+    path("prevention/", include("kentsoc.prevention.urls")),
     path("search/", include("kentsoc.search.urls")),
     path("people/", include("kentsoc.people.urls")),
     path("matrix/", include("kentsoc.dashboard.urls")),
     path("audit/", include("kentsoc.trail.urls")),
+    path("", include("kentsoc.dashboard.clio_urls")),
     # The activity summary moved up to the dashboard app but keeps its name, disruptions:reports.
     path("", include(([*disruption_urls.urlpatterns, *report_urls.urlpatterns], "disruptions"))),
     path("api/", include((api_patterns, "api"))),

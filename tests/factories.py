@@ -41,6 +41,7 @@ from kentsoc.org.choices import Rank, Role, TeamKind
 from kentsoc.org.models import District, Division, Force, Officer, Team
 from kentsoc.org.roles import group_name
 from kentsoc.people.models import NominalMerge
+from kentsoc.prevention.models import SchoolSession, StreetGroupIntervention
 from ocg.choices import MembershipRole
 from ocg.models import OCG, CriminalityType, Membership, Nominal
 
@@ -529,6 +530,39 @@ def make_gang(division=None, *, members=(), lines=(), ocgs=(), **fields) -> Gang
     gang.county_lines.set(lines)
     gang.ocgs.set(ocgs)
     return gang
+
+
+# Prevention work ----------------------------------------------------------------------------------
+
+
+def make_session(officer, *, division=None, **fields) -> SchoolSession:
+    """A school session given by `officer` (a user), in their division unless one is given."""
+    division = division or officer.officer.division or officer.officer.team.division
+    return SchoolSession.objects.create(
+        officer=officer,
+        division=division,
+        school=fields.pop("school", "Hollowmere Academy"),
+        held_on=fields.pop("held_on", days_ago(7)),
+        audience=fields.pop("audience", 60),
+        topic=fields.pop("topic", "County lines and exploitation"),
+        created_by=officer,
+        **fields,
+    )
+
+
+def make_intervention(officer, gang, *, division=None, **fields) -> StreetGroupIntervention:
+    """An intervention `officer` (a user) led with `gang`, in their division unless given."""
+    division = division or officer.officer.division or officer.officer.team.division
+    return StreetGroupIntervention.objects.create(
+        officer=officer,
+        gang=gang,
+        division=division,
+        held_on=fields.pop("held_on", days_ago(5)),
+        young_people_engaged=fields.pop("young_people_engaged", 8),
+        referrals_made=fields.pop("referrals_made", 2),
+        created_by=officer,
+        **fields,
+    )
 
 
 # Forces ---------------------------------------------------------------------------------------

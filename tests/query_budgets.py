@@ -12,7 +12,7 @@ QUERY_BUDGETS: dict[tuple[str, str], int] = {
     # Pages
     ("/", "supervisor"): 15,
     ("/", "analyst"): 13,
-    ("/", "clio"): 9,
+    ("/", "clio"): 10,
     ("/", "auditor"): 7,
     ("/", "administrator"): 8,
     ("/reports/", "supervisor"): 11,
@@ -65,6 +65,13 @@ QUERY_BUDGETS: dict[tuple[str, str], int] = {
     ("/api/audit/", "auditor"): 7,
     ("/api/auth/tokens/", "supervisor"): 4,
     ("/api/reports/activity-summary/?from=2000-01-01&to=2099-12-31", "supervisor"): 8,
+    # Prevention work and its summary (the summary: four aggregates whatever the records).
+    ("/prevention/school-sessions/", "clio"): 8,
+    ("/prevention/interventions/", "clio"): 8,
+    ("/reports/clio-activity/", "clio"): 10,
+    ("/api/prevention/school-sessions/", "clio"): 7,
+    ("/api/prevention/interventions/", "clio"): 7,
+    ("/api/reports/clio-activity/?from=2000-01-01&to=2099-12-31", "supervisor"): 8,
     ("/api/reports/monthly-matrix/", "supervisor"): 11,
     # The search box: one query per kind the role may look for, whatever it finds.
     ("/search/?q=smith", "supervisor"): 16,

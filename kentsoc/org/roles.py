@@ -143,6 +143,18 @@ ROLE_PERMISSIONS[Role.SUPERVISOR] += _LIFETIME_MANAGE + _LIFETIME_TRAINING
 ROLE_PERMISSIONS[Role.LRO] += _LIFETIME_MANAGE + ["lifetime.view_traininginput"]
 ROLE_PERMISSIONS[Role.ANALYST] += ["lifetime.view_lifetime", "lifetime.view_traininginput"]
 
+# Prevention work (kentsoc.prevention, issue 16): CLIOs record school sessions and street-group
+# interventions; supervisors and analysts read and count them (scoping: models.prevention_q).
+_READ_PREVENTION = ["prevention.view_schoolsession", "prevention.view_streetgroupintervention"]
+ROLE_PERMISSIONS[Role.CLIO] += _READ_PREVENTION + [
+    "prevention.add_schoolsession",
+    "prevention.change_schoolsession",
+    "prevention.add_streetgroupintervention",
+    "prevention.change_streetgroupintervention",
+]
+ROLE_PERMISSIONS[Role.SUPERVISOR] += _READ_PREVENTION
+ROLE_PERMISSIONS[Role.ANALYST] += _READ_PREVENTION
+
 # Gangs and street groups (kentsoc.gangs, issue 16): the CLGTs' remit with county lines. CLGT
 # officers and supervisors record them; CLIOs, coordinators and analysts read them (scoping
 # narrows each to the gangs of their division where it applies).

@@ -34,12 +34,15 @@ from tests.factories import (
     ForceFactory,
     days_ago,
     make_disruption,
+    make_gang,
+    make_intervention,
     make_line,
     make_merge,
     make_nominal,
     make_ocg,
     make_person,
     make_record,
+    make_session,
 )
 
 # No xdist group: each role's walk builds its own small world, so `make test` spreads the walks
@@ -90,6 +93,13 @@ PEOPLE = [
     "/people/merges/{merge}/",
 ]
 LOGGING = ["/disruptions/new/", "/disruptions/mine/"]
+PREVENTION = [
+    "/prevention/school-sessions/",
+    "/prevention/school-sessions/{session}/",
+    "/prevention/interventions/",
+    "/prevention/interventions/{intervention}/",
+    "/reports/clio-activity/",
+]
 # The search box's results page (the box itself is in the header of every page walked).
 SEARCH = ["/search/?q=testcase", "/search/?q=testcase&types=person"]
 
@@ -167,6 +177,10 @@ WALKS: dict[str, list[str]] = {
         "/county-lines/{line}/safeguarding/",
         "/county-lines/people-at-risk/",
         "/county-lines/people-at-risk/{person}/",
+        "/county-lines/people-at-risk/new/",
+        *PREVENTION,
+        "/prevention/school-sessions/new/",
+        "/prevention/interventions/new/",
         *ACCOUNT,
     ],
     "supervisor": [
@@ -187,6 +201,7 @@ WALKS: dict[str, list[str]] = {
         "/operations/new/",
         *MATRIX,
         *LIFETIME,
+        *PREVENTION,
         *ACCOUNT,
     ],
     "analyst": [
@@ -196,6 +211,7 @@ WALKS: dict[str, list[str]] = {
         "/intelligence/new/",
         *DISRUPTION_READS,
         *MATRIX,
+        *PREVENTION,
         "/lifetime/",
         "/lifetime/training/",
         *ACCOUNT,
@@ -281,8 +297,14 @@ def world(force, coordinator, researcher, lro, clgt_officer, clio, supervisor, a
     twin_a = make_nominal("Jon", "Smyth", datetime.date(1996, 4, 9))
     twin_b = make_nominal("John", "Smith", datetime.date(1996, 4, 9))
     merge = make_merge(twin_a, by=coordinator)
+    # The North CLIO's prevention work: a school session and an intervention with a street group.
+    session = make_session(clio, school="Hollowmere Academy")
+    gang = make_gang(north, name="Riverside Youngers", area="Strood", kind="street_group")
+    intervention = make_intervention(clio, gang, outcome="Youth club referrals agreed.")
     recompute_all()
     return {
+        "session": session.pk,
+        "intervention": intervention.pk,
         "ocg": ocg.pk,
         "nominated": nominated.pk,
         "line": line.pk,

@@ -118,6 +118,15 @@ PAGES: dict[str, Opens] = {
     "countylines:edit": _perm("countylines.change_countyline", "line"),
     "countylines:people": _perm("countylines.view_personatrisk"),
     "countylines:person-new": _perm("countylines.add_personatrisk"),
+    # Prevention work: each division's CLIOs, and supervisors and analysts (the world's are
+    # North's, so its North readers see them).
+    "prevention:sessions": _perm("prevention.view_schoolsession"),
+    "prevention:session-new": _perm("prevention.add_schoolsession"),
+    "prevention:session": _perm("prevention.view_schoolsession"),
+    "prevention:interventions": _perm("prevention.view_streetgroupintervention"),
+    "prevention:intervention-new": _perm("prevention.add_streetgroupintervention"),
+    "prevention:intervention": _perm("prevention.view_streetgroupintervention"),
+    "clio:activity": _perm("prevention.view_schoolsession"),
     "countylines:person": _perm("countylines.view_personatrisk", "person"),
     "countylines:safeguarding": _perm("countylines.view_personatrisk", "person"),
     # Intelligence

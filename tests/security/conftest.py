@@ -32,12 +32,14 @@ from tests.factories import (
     TeamFactory,
     make_disruption,
     make_gang,
+    make_intervention,
     make_line,
     make_merge,
     make_nominal,
     make_ocg,
     make_person,
     make_sentence,
+    make_session,
 )
 
 # One marker per record; fictional words that no template or reference data contains.
@@ -54,6 +56,8 @@ MARKERS = {
     "evidence": "Evidence cormorantmarker",
     "conditions": "Conditions: not to be shared with Ternmarker council",
     "gang": "Sandpiperquill Crew",
+    "school_session": "Gannetbrook Academy",
+    "intervention": "Stonechatmarker youth outcome",
 }
 
 
@@ -166,6 +170,9 @@ def world(
     referral = SafeguardingReferral.objects.create(
         person=person, agency="mcet", referred_on=today - datetime.timedelta(days=5)
     )
+    # North's prevention work: its CLIOs, supervisors and analysts read it, nobody else.
+    school_session = make_session(clio, school=MARKERS["school_session"])
+    intervention = make_intervention(clio, gang, outcome=MARKERS["intervention"])
     period = CustodyPeriod.objects.create(
         nominal=nominal,
         status=PeriodStatus.IN_PRISON,
@@ -227,6 +234,8 @@ def world(
             "audit_event": audit_event,
             "gang": gang,
             "gang_membership": gang.memberships.get(),
+            "school_session": school_session,
+            "intervention": intervention,
             "twin": twin,
             "merge": merge,
             "division": north,

@@ -42,12 +42,15 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
     make_disruption,
+    make_gang,
+    make_intervention,
     make_line,
     make_merge,
     make_nominal,
     make_ocg,
     make_person,
     make_sentence,
+    make_session,
 )
 
 DIVISIONS = ("north", "east", "south")
@@ -375,6 +378,9 @@ def _build() -> MatrixWorld:
         twin = make_nominal(first_name="Alexis", last_name=f"Twin{div}")
         merge = make_merge(nominal, by=mine[Role.COORDINATOR])
         person = make_person(line, name=m["person"], notes=m["person_notes"])
+        # The division CLIO's prevention work (names no one: the school and the group only).
+        school_session = make_session(mine[Role.CLIO], division=division)
+        intervention = make_intervention(mine[Role.CLIO], make_gang(division), division=division)
         referral = SafeguardingReferral.objects.create(
             person=person,
             agency="mcet",
@@ -432,6 +438,8 @@ def _build() -> MatrixWorld:
                 "court_result": court_result,
                 "operation": operation,
                 "person": person,
+                "school_session": school_session,
+                "intervention": intervention,
                 "referral": referral,
                 "period": period,
                 "scpo": scpo,

@@ -116,6 +116,10 @@ def _gang_route(method: str = "POST", args: Any = None, **kw: Any) -> Route:
     return Route(method, args or pk("gang"), GANG, "gang", **kw)
 
 
+# Prevention work is the CLIOs' (their division's), the supervisors' and the analysts'.
+PREVENTION = ("lro", "lro_east", "clgt_east", "clgt_officer", "coordinator", "researcher")
+
+
 def _person_route(method: str = "POST", **kw: Any) -> Route:
     return Route(method=method, args=pk("person"), hidden_from=SAFEGUARDING, marker="person", **kw)
 
@@ -195,6 +199,14 @@ HTML: dict[str, Route] = {
     "countylines:nominal-search": Route(marker="nominal", query=(("q", "Quillfeather"),)),
     "countylines:people": Route(),
     "countylines:person-new": Route(viewer="clio"),
+    # Prevention work and the CLIO activity summary
+    "prevention:sessions": Route(),
+    "prevention:session-new": Route(viewer="clio"),
+    "prevention:session": Route("GET", pk("school_session"), PREVENTION, "school_session"),
+    "prevention:interventions": Route(),
+    "prevention:intervention-new": Route(viewer="clio"),
+    "prevention:intervention": Route("GET", pk("intervention"), PREVENTION, "intervention"),
+    "clio:activity": Route(),
     "countylines:person": _person_route("GET"),
     "countylines:person-edit": _person_route(),
     "countylines:referral-add": _person_route(),
@@ -332,6 +344,12 @@ API: dict[str, Route] = {
     "api:person-at-risk-detail": _person_route("GET"),
     "api:person-at-risk-referrals": _person_route(),
     "api:safeguarding-referral-detail": Route("PATCH", pk("referral"), SAFEGUARDING, "person"),
+    # Prevention work
+    "api:school-session-list": Route(),
+    "api:school-session-detail": Route("GET", pk("school_session"), PREVENTION, "school_session"),
+    "api:intervention-list": Route(),
+    "api:intervention-detail": Route("GET", pk("intervention"), PREVENTION, "intervention"),
+    "api:clio-activity": Route(query=(("from", "2022-01-01"), ("to", "2022-12-31"))),
     # Disruptions
     "api:activity-summary": Route(query=(("from", "2022-01-01"), ("to", "2022-12-31"))),
     "api:monthly-matrix": Route(query=(("month", "2022-07"),)),

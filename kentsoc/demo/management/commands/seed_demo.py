@@ -17,6 +17,7 @@ from kentsoc.demo import lifetime as lifetime_demo
 from kentsoc.demo import matrix as matrix_demo
 from kentsoc.demo import ocg as ocg_demo
 from kentsoc.demo import org as org_demo
+from kentsoc.demo import prevention as prevention_demo
 
 # Each app's demo module has `seed(stdout=..., story_end=date)` and is idempotent. They run in this
 # order because later ones reuse what earlier ones made (lines link to OCGs, disruptions target
@@ -27,6 +28,7 @@ DEMO_MODULES = [
     lifetime_demo,
     disruptions_demo,
     gangs_demo,
+    prevention_demo,
     matrix_demo,
 ]
 
