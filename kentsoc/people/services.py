@@ -175,6 +175,20 @@ def _insert_as_was(obj: models.Model) -> None:
     obj.save_base(raw=True, force_insert=True)
 
 
+def _put_back(obj: models.Model, what: str) -> None:
+    """Insert a kept row as it was, or refuse (the undo rolls back) if it no longer fits: a
+    record made since conflicts with it, or something it names is gone."""
+    try:
+        with transaction.atomic():
+            _insert_as_was(obj)
+            # Foreign keys are checked at commit; check now, so a refusal is a message.
+            connection.check_constraints()
+    except IntegrityError as exc:
+        raise ValidationError(
+            {NON_FIELD_ERRORS: [f"{what[:1].upper()}{what[1:]} cannot be put back as it was."]}
+        ) from exc
+
+
 def _hanging_off(obj: models.Model) -> list[str]:
     """What deleting `obj` would take with it or be refused by, besides itself."""
     collector = Collector(using=DEFAULT_DB_ALIAS, origin=obj)
@@ -442,7 +456,7 @@ def merge_undo(*, actor: AbstractBaseUser, merge: NominalMerge, reason: str) -> 
         raise ValidationError({NON_FIELD_ERRORS: problems})
 
     person = _rebuild(Nominal, merge.merged_row)
-    _insert_as_was(person)
+    _put_back(person, merge.merged_label)
     subjects: dict[type[models.Model], set[int]] = defaultdict(set)
     for group in merge.moved:
         relation = relation_for(group["model"], group["field"])
@@ -452,20 +466,7 @@ def merge_undo(*, actor: AbstractBaseUser, merge: NominalMerge, reason: str) -> 
     for kept in merge.dropped:
         relation = relation_for(kept["model"], kept["field"])
         obj = _rebuild(relation.model, kept["row"])
-        try:
-            with transaction.atomic():
-                _insert_as_was(obj)
-                # Foreign keys are checked at commit; check now, so a refusal is a message.
-                connection.check_constraints()
-        except IntegrityError as exc:
-            raise ValidationError(
-                {
-                    NON_FIELD_ERRORS: [
-                        f"The {relation.model._meta.verbose_name} #{obj.pk} set aside by the "
-                        "merge cannot be put back: a record made since conflicts with it."
-                    ]
-                }
-            ) from exc
+        _put_back(obj, f"the {relation.model._meta.verbose_name} #{obj.pk} set aside by the merge")
         _collect_subjects(subjects, relation.model, relation.model._base_manager.filter(pk=obj.pk))
 
     now = timezone.now()

@@ -274,3 +274,15 @@ def test_a_clash_with_records_of_its_own_is_refused_before_anything_moves(coordi
     assert "custody period" in errors["merged"][0]
     assert "conditions" in errors["merged"][0]
     assert _snapshot() == before
+
+
+def test_a_row_that_no_longer_fits_refuses_the_undo_with_a_message(coordinator, pair):
+    merge = _merge(coordinator, pair)
+    # The OCG of the membership set aside is gone since (its row kept in the merge names it).
+    row = next(d for d in merge.dropped if d["model"] == "ocg.membership")
+    row["row"]["ocg_id"] = 987654
+    merge.save(update_fields=["dropped"])
+    before = _snapshot()
+    errors = _refusal(merge_undo, actor=coordinator, merge=merge, reason="Two people")
+    assert "cannot be put back" in errors["__all__"][0]
+    assert _snapshot() == before

@@ -179,6 +179,8 @@ WRITE_CALLS = {"save", "create", "update", "delete", "bulk_create", "bulk_update
 WRITE_CALLS |= {"update_or_create", "get_or_create", "set", "add", "remove", "clear"}
 # Services that write derived data, not what a person did, each with the reason.
 NOT_A_CHANGE = {
+    "kentsoc/people/services.py:merge_plan": "reads only; `.add` is on a set of subject ids",
+    "kentsoc/people/services.py:undo_problems": "reads only; `set` is Python's, of row ids",
     "kentsoc/lifetime/services/attention.py:attention_items_refresh": (
         "the daily task's to-do list, derived"
     ),
