@@ -15,6 +15,7 @@ from kentsoc.search import services
 from tests.clients import api, web
 from tests.factories import (
     make_disruption,
+    make_gang,
     make_line,
     make_nominal,
     make_ocg,
@@ -71,6 +72,7 @@ def world(force, supervisor, clgt_officer):
             handling_conditions=f"Not to be shared with {SECRET} council",
         ),
     }
+    gang = make_gang(north, name="Eastcliff Boys", reference="GNG-0003")
     disruption = make_disruption(
         author=clgt_officer,
         team=force["teams"]["clgt_north"],
@@ -83,6 +85,7 @@ def world(force, supervisor, clgt_officer):
         "ocg": ocg,
         "line": line,
         "records": records,
+        "gang": gang,
         "disruption": disruption,
     }
 
@@ -93,7 +96,7 @@ def _key(world, name: str) -> tuple[str, int]:
         return ("person", world["people"][key].pk)
     if kind == "intelligence":
         return ("intelligence", world["records"][key].pk)
-    obj = {"ocg": world["ocg"], "county_line": world["line"]}.get(kind)
+    obj = {"ocg": world["ocg"], "county_line": world["line"], "gang": world["gang"]}.get(kind)
     obj = obj or world["disruption"]
     return (kind, obj.pk)
 
@@ -131,11 +134,14 @@ TABLE = [
     ("INT-000501", "intelligence:supply"),
     ("int 501", "intelligence:supply"),
     ("ATH-7781234", "intelligence:supply"),
+    ("GNG-0003", "gang:"),
     ("ath-7781234", "intelligence:supply"),
     # names of groups, lines and gangs
     ("harbourside", "ocg:"),
     ("Harbourside Frim", "ocg:"),  # misspelt
     ("blaze", "county_line:"),
+    ("eastcliff", "gang:"),
+    ("Eastclif Boys", "gang:"),
     # full text, stemmed, and phrases
     ("supplying cocaine", "intelligence:supply"),
     ('"crack cocaine"', "intelligence:supply"),
