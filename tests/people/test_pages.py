@@ -18,7 +18,7 @@ from kentsoc.people.selectors import duplicate_pairs
 from ocg.choices import MembershipRole
 from ocg.models import Membership, Nominal
 from tests.clients import api, web
-from tests.factories import make_line, make_nominal, make_ocg
+from tests.factories import make_line, make_merge, make_nominal, make_ocg
 
 BORN = datetime.date(1991, 7, 14)
 
@@ -212,3 +212,14 @@ def test_other_roles_are_refused(request, role):
     body = {"survivor": keep.pk, "merged": gone.pk, "reason": "x"}
     assert client.post("/api/people/merge/", body, format="json").status_code == 403
     assert Nominal.objects.filter(pk=gone.pk).exists()
+
+
+def test_an_undo_that_cannot_put_the_person_back_is_a_400_not_a_500(coordinator):
+    """A merge kept without the whole row (the pages' test worlds build such rows) is refused
+    with a message, whoever asks, through the page or the API."""
+    merge = make_merge(make_nominal("John", "Smith", BORN), by=coordinator)
+    answer = api(coordinator).post(f"/api/people/merges/{merge.pk}/undo/", {"reason": "x"}, "json")
+    assert answer.status_code == 400
+    assert "cannot be put back" in answer.json()["non_field_errors"][0]
+    page = web(coordinator).post(f"/people/merges/{merge.pk}/undo/", {"reason": "x"})
+    assert page.status_code == 400 and "cannot be put back" in page.content.decode()
