@@ -364,12 +364,21 @@ def main() -> None:
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
+    from django.db import DatabaseError
     from django.template import engines
 
     if settings.DEBUG:
         sys.exit("bench/pages.py measures production settings: run it with DEBUG=false")
-    # Every run: a migration another change added since the demo was seeded applies to it.
-    call_command("migrate", verbosity=0, interactive=False)
+    # Every run: a migration another change added since the demo was seeded applies to it; one
+    # that cannot apply to the seeded data is no reason to stop: the demo is seeded afresh.
+    try:
+        call_command("migrate", verbosity=0, interactive=False)
+    except DatabaseError as error:
+        if args.rebuild:
+            raise
+        print(f"{DATABASE_NAME} does not migrate ({str(error).splitlines()[0]}): seeding it afresh")
+        # Start again in a clean process, the database dropped before Django connects to it.
+        os.execv(sys.executable, [sys.executable, *sys.argv, "--rebuild"])  # noqa: S606
     if not current:
         started = time.perf_counter()
         call_command("seed_demo", verbosity=0, stdout=io.StringIO())
