@@ -96,6 +96,11 @@ PAGES: dict[str, Opens] = {
     "ocg:nominal-pick": _perm("ocg.view_nominal", "nominal"),
     "ocg:nominal-create": _perm("ocg.add_nominal"),
     "ocg:nominal-edit": _perm("ocg.change_nominal", "nominal"),
+    # Gangs and street groups
+    "gangs:list": _perm("gangs.view_gang"),
+    "gangs:detail": _perm("gangs.view_gang", "gang"),
+    "gangs:create": _perm("gangs.add_gang"),
+    "gangs:edit": _perm("gangs.change_gang", "gang"),
     # Lifetime management
     "lifetime:index": _perm("lifetime.view_lifetime", status=302),
     "lifetime:nominal": _perm("lifetime.view_lifetime", "custody"),

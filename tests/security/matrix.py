@@ -86,6 +86,7 @@ _MARKERS = {
         "person_notes": "Wrenhollow school notes",
         "referral": "Puffinreferral north outcome",
         "custody": "HMP Gannetnorth",
+        "gang": "Whimbrelnorth crew",
     },
     "east": {
         "ocg": "Albatrossvane Eastcrew",
@@ -174,6 +175,12 @@ def may_see(who: Who, kind: str, division: str | None) -> bool:
     lro_own = role == Role.LRO and own
     if kind in ("ocg", "evidence", "plan", "nominal", "line", "disruption"):
         return role in _CASE_READERS | _LINE_TEAMS or lro_own
+    if kind == "gang":
+        # Gangs are their division's: its CLGT, CLIOs and coordinators; supervisors and analysts
+        # read across the force (kentsoc.gangs.models.gangs_q).
+        return role in (Role.SUPERVISOR, Role.ANALYST) or (
+            own and role in (Role.CLGT_OFFICER, Role.CLIO, Role.COORDINATOR)
+        )
     if kind == "record":
         return role in _CASE_READERS | {Role.CLGT_OFFICER} or lro_own
     if kind == "conditions":
@@ -335,6 +342,8 @@ def _build() -> MatrixWorld:
             districts=[districts[div]], name=m["line"], status=LineStatus.ACTIVE, ocg=ocg
         )
         link = LineNominal.objects.create(county_line=line, nominal=nominal, role=LineRole.RUNNER)
+        # The division's gang, run on its line by its nominal.
+        gang = make_gang(division, name=m["gang"], members=[(nominal, "member")], lines=[line])
         record = RecordFactory(
             summary=m["record"],
             handling_code="C",
@@ -431,6 +440,8 @@ def _build() -> MatrixWorld:
                 "membership": membership,
                 "line": line,
                 "link": link,
+                "gang": gang,
+                "gang_membership": gang.memberships.get(),
                 "record": record,
                 "evidence": evidence,
                 "plan": plan,
