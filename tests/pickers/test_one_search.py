@@ -67,6 +67,7 @@ NOT_NAMES = {
     "disruptions.disruption": "the narrative and rationale (free text)",
     "intel.intelligencerecord": "the summary and references (free text)",
     "audit.auditevent": "usernames and ids on the audit trail",
+    "prevention.schoolsession": "a school session's school and topic (places and subjects taught)",
 }
 
 
