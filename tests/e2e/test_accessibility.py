@@ -100,6 +100,8 @@ PREVENTION = [
     "/prevention/interventions/{intervention}/",
     "/reports/clio-activity/",
 ]
+GANGS = ["/gangs/", "/gangs/{gang}/"]
+GANG_WORK = ["/gangs/new/", "/gangs/{gang}/edit/"]
 # The search box's results page (the box itself is in the header of every page walked).
 SEARCH = ["/search/?q=testcase", "/search/?q=testcase&types=person"]
 
@@ -120,6 +122,7 @@ WALKS: dict[str, list[str]] = {
         *LIFETIME,
         "/lifetime/training/new/",
         *PEOPLE,
+        *GANGS,
         *ACCOUNT,
     ],
     "researcher": [
@@ -166,6 +169,8 @@ WALKS: dict[str, list[str]] = {
         "/disruptions/{disruption}/",
         *LOGGING,
         *MATRIX,
+        *GANGS,
+        *GANG_WORK,
         *ACCOUNT,
     ],
     "clio": [
@@ -181,6 +186,7 @@ WALKS: dict[str, list[str]] = {
         *PREVENTION,
         "/prevention/school-sessions/new/",
         "/prevention/interventions/new/",
+        *GANGS,
         *ACCOUNT,
     ],
     "supervisor": [
@@ -202,6 +208,8 @@ WALKS: dict[str, list[str]] = {
         *MATRIX,
         *LIFETIME,
         *PREVENTION,
+        *GANGS,
+        *GANG_WORK,
         *ACCOUNT,
     ],
     "analyst": [
@@ -212,6 +220,7 @@ WALKS: dict[str, list[str]] = {
         *DISRUPTION_READS,
         *MATRIX,
         *PREVENTION,
+        *GANGS,
         "/lifetime/",
         "/lifetime/training/",
         *ACCOUNT,
@@ -305,6 +314,7 @@ def world(force, coordinator, researcher, lro, clgt_officer, clio, supervisor, a
     return {
         "session": session.pk,
         "intervention": intervention.pk,
+        "gang": gang.pk,
         "ocg": ocg.pk,
         "nominated": nominated.pk,
         "line": line.pk,
