@@ -39,6 +39,7 @@ from kentsoc.matrix.models import ForceSnapshot, RankHistory, Ranking
 from kentsoc.matrix.services import STALE_SWEEP_AFTER_SECONDS
 from kentsoc.org.choices import SCD_TEAM_KINDS, scd_by_unit
 from kentsoc.org.models import Division
+from kentsoc.org.scoping import access_for
 from kentsoc.trh.choices import FORCE_PARTITION, RankedSubject
 from ocg.models import OCG
 
@@ -78,15 +79,22 @@ def _previous_ranks(
     return {(kind, part, line or ocg): rank for kind, part, line, ocg, rank in rows}
 
 
+def _force_of(user: Any) -> int | None:
+    access = access_for(user)
+    return access.force_id if access is not None else None
+
+
 def _divisions() -> list[Division]:
     # North / East / West in the order the force set them up, the Central CLGT's matrix last.
     return list(Division.objects.order_by("is_central", "pk"))
 
 
-def _current_totals() -> tuple[Totals, str]:
-    """Force figures from the current rankings, plus the token that changes on every re-rank.
+def _current_totals(force_id: int | None) -> tuple[Totals, str]:
+    """The force's figures from its current rankings, plus the token that changes on every
+    re-rank.
 
-    Force totals are force-wide by definition (as the snapshots are), so they are not scoped.
+    Force totals are force-wide by definition (as the snapshots are), so they are not scoped to
+    the user's role; they are the officer's own force's (every ranking row names its force).
     """
     line = Q(subject_type=RankedSubject.COUNTY_LINE)
     ocg = Q(subject_type=RankedSubject.OCG, partition=FORCE_PARTITION)
@@ -95,7 +103,7 @@ def _current_totals() -> tuple[Totals, str]:
         f"unit_{unit}": Count("pk", filter=ocg & Q(ocg__managing_team__kind=unit))
         for unit in sorted(scd)
     }
-    figures = Ranking.objects.aggregate(
+    figures = Ranking.objects.filter(force_id=force_id).aggregate(
         lines=Count("pk", filter=line),
         trh=Sum("total", filter=line),
         ocgs=Count("pk", filter=ocg),
@@ -128,10 +136,13 @@ class Staleness:
     behind: int  # stale for longer than the sweeper waits: the worker is behind or down
 
 
-def _stale() -> Staleness:
+def _stale(force_id: int | None) -> Staleness:
+    """The force's subjects waiting for a rescore."""
     behind = Q(score_stale_since__lt=timezone.now() - STALE_FOR_ATTENTION)
     figures = [
-        model.objects.filter(score_stale_since__isnull=False).aggregate(
+        model.objects.filter(
+            score_stale_since__isnull=False, division__force_id=force_id
+        ).aggregate(
             n=Count("pk"), oldest=Min("score_stale_since"), behind=Count("pk", filter=behind)
         )
         for model in (CountyLine, OCG)
@@ -145,12 +156,15 @@ def _stale() -> Staleness:
     )
 
 
-def live_token() -> str:
-    """Changes whenever the worker re-ranks or a score goes stale or fresh: what the open page
-    polls for. Two small aggregates on indexed columns."""
-    figures = Ranking.objects.aggregate(ranked_at=Max("ranked_at"), last_id=Max("pk"))
+def live_token(user: Any) -> str:
+    """Changes whenever the worker re-ranks the user's force or one of its scores goes stale or
+    fresh: what the open page polls for. Small aggregates on indexed columns."""
+    force_id = _force_of(user)
+    figures = Ranking.objects.filter(force_id=force_id).aggregate(
+        ranked_at=Max("ranked_at"), last_id=Max("pk")
+    )
     stamp = figures["ranked_at"].isoformat() if figures["ranked_at"] else "none"
-    stale = _stale()
+    stale = _stale(force_id)
     return f"{stamp}/{figures['last_id'] or 0}/{stale.lines}/{stale.ocgs}"
 
 
@@ -209,8 +223,8 @@ def matrix_rankings(
         ocg_rows[entry.partition].append(ocg_row(entry, ocg_values[entry.subject_id], previous))
 
     if is_current:
-        totals, token = _current_totals()
-        stale = _stale()
+        totals, token = _current_totals(_force_of(user))
+        stale = _stale(_force_of(user))
         token = f"{token}/{stale.lines}/{stale.ocgs}"
     else:
         snapshot = ForceSnapshot.objects.visible_to(user).filter(on=as_of).first()

@@ -79,7 +79,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 def live_view(request: HttpRequest) -> HttpResponse:
     """Polled by the open dashboard every few seconds: 204 while nothing changed (cheap), the
     fresh rankings fragment once the worker has re-ranked."""
-    if request.GET.get("token") == live_token():
+    if request.GET.get("token") == live_token(request.user):
         return HttpResponse(status=204)
     rankings = matrix_rankings(user=request.user, ocg_rows_for=FIRST_OCG_TAB)
     return render(request, "matrix/partials/live.html", {"rankings": rankings})

@@ -46,6 +46,7 @@ def test_a_past_day_and_the_api_read_the_snapshot(force, supervisor):
     on = days_ago(40)
     by_team = {"soc": 14, "mlt": 5, "msht": 4, "fi": 4, "nca_ersou": 5, "division_local": 18}
     ForceSnapshot.objects.create(
+        force=force["divisions"]["north"].force,
         on=on,
         active_lines=29,
         total_trh=365,

@@ -17,6 +17,7 @@ from kentsoc.accounts.officers import administrator_create, officer_set_role
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
 from kentsoc.audit.services import audit_record
+from kentsoc.dashboard.rankings import live_token, matrix_rankings
 from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.matrix.models import ForceSnapshot, Ranking
 from kentsoc.matrix.services import force_snapshot_write, subject_rescore
@@ -261,3 +262,16 @@ def test_a_deployment_with_two_forces_names_the_administrators_force(force, wx):
 
 def test_make_nominal_takes_a_force(wx):
     assert make_nominal(force=wx["force"]).force == wx["force"]
+
+
+def test_the_dashboards_totals_are_the_officers_force(force, supervisor, wx):
+    for name in ("kestrel", "kite"):
+        line = _subjects(force["divisions"]["north"], name)[1]
+        subject_rescore(subject_type=RankedSubject.COUNTY_LINE, subject_id=line.pk)
+    line = _subjects(wx["divisions"]["north"], "wagtail")[1]
+    subject_rescore(subject_type=RankedSubject.COUNTY_LINE, subject_id=line.pk)
+    other = _wx_officer(wx, Role.SUPERVISOR, "wx_supervisor")
+
+    assert matrix_rankings(user=supervisor).totals.active_lines == 2
+    assert matrix_rankings(user=other).totals.active_lines == 1
+    assert live_token(supervisor) != live_token(other)
