@@ -15,6 +15,14 @@ def _fallback_force(apps):
     return force.pk
 
 
+
+def _checks_now(schema_editor):
+    """Run the foreign-key checks the updates above queued now, not at commit: PostgreSQL will
+    not add this migration's constraint (an ALTER TABLE) to a table with checks still pending."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def fill_operation_force(apps, schema_editor):
     if not apps.get_model("disruptions.Operation").objects.exists():
         return
@@ -62,4 +70,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(fill_operation_force, migrations.RunPython.noop),
+        migrations.RunPython(lambda apps, schema_editor: _checks_now(schema_editor), migrations.RunPython.noop),
     ]

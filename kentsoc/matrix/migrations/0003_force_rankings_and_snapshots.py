@@ -16,6 +16,14 @@ def _fallback_force(apps):
     return force.pk
 
 
+
+def _checks_now(schema_editor):
+    """Run the foreign-key checks the updates above queued now, not at commit: PostgreSQL will
+    not add this migration's constraint (an ALTER TABLE) to a table with checks still pending."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def fill_force(apps, schema_editor):
     Ranking = apps.get_model("matrix", "Ranking")
     ForceSnapshot = apps.get_model("matrix", "ForceSnapshot")
@@ -74,4 +82,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(fill_force, migrations.RunPython.noop),
+        migrations.RunPython(lambda apps, schema_editor: _checks_now(schema_editor), migrations.RunPython.noop),
     ]

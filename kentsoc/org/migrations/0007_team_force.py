@@ -7,6 +7,14 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+
+def _checks_now(schema_editor):
+    """Run the foreign-key checks the updates above queued now, not at commit: PostgreSQL will
+    not add this migration's constraint (an ALTER TABLE) to a table with checks still pending."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def fill_team_force(apps, schema_editor):
     Force = apps.get_model("org", "Force")
     Team = apps.get_model("org", "Team")
@@ -47,4 +55,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(fill_team_force, migrations.RunPython.noop),
+        migrations.RunPython(lambda apps, schema_editor: _checks_now(schema_editor), migrations.RunPython.noop),
     ]
