@@ -238,13 +238,10 @@ def test_a_database_built_by_the_last_release_migrates_to_today():
             )
         _manage(ROOT, env, "seed_demo", "--story-end", STORY_END)
         again = _row_counts(owner, name)
-        # Today's demo may add logins the old one lacked (the seed page's staffing); it
-        # duplicates no case record.
-        logins = {"auth_user", "org_officer"}
-        assert {t: n for t, n in again.items() if t not in logins} == {
-            t: n for t, n in seeded.items() if t not in logins
-        }
-        assert all(again[t] >= seeded[t] for t in logins), (again, seeded)
+        # Today's demo tells more of the story than the old one (the seed page's staffing, gangs
+        # and their intelligence, the named results), so seeding it over the upgraded force may
+        # add rows but loses none; that a second run duplicates nothing is test_seed_story's.
+        assert all(again[t] >= seeded[t] for t in COUNTED_TABLES), (again, seeded)
     finally:
         with _owner_connect(owner, "postgres") as admin:
             admin.execute(
