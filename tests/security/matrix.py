@@ -384,7 +384,7 @@ def _build() -> MatrixWorld:
             end_date=today - datetime.timedelta(days=3),
             created_by=mine[Role.SUPERVISOR],
         )
-        twin = make_nominal(first_name="Alexis", last_name=f"Twin{div}")
+        twin = make_nominal(first_name="Alexis", last_name=f"Twin{div}", force=division.force)
         merge = make_merge(nominal, by=mine[Role.COORDINATOR])
         person = make_person(line, name=m["person"], notes=m["person_notes"])
         # The division CLIO's prevention work (names no one: the school and the group only).
