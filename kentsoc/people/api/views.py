@@ -40,11 +40,13 @@ class DuplicateListView(APIView):
     the same date of birth with similar or sound-alike names."""
 
     permission_classes = _PERMISSIONS
+    # drf-spectacular reads this to document the paged envelope {count, next, previous, results}.
+    pagination_class = StandardPagination
 
     @extend_schema(responses=s.PairSerializer(many=True))
     def get(self, request: Request) -> Response:
         pairs = selectors.duplicate_pairs(user=request.user)
-        paginator = StandardPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(pairs, request, view=self)
         audit_read(
             actor=request.user,
