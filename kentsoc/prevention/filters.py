@@ -16,6 +16,11 @@ _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _TEXT = forms.TextInput(attrs={"type": "search"})
 
 
+def _division_choices() -> list[tuple[str, str]]:
+    divisions = Division.objects.filter(is_central=False).order_by("name")
+    return [("", "Any"), *((d.code, d.name) for d in divisions)]
+
+
 class _PreventionFilterSet(django_filters.FilterSet):
     held_from = django_filters.DateFilter(
         field_name="held_on", lookup_expr="gte", label="From", widget=_DATE
@@ -28,10 +33,8 @@ class _PreventionFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        divisions = Division.objects.filter(is_central=False).order_by("name")
-        self.filters["division"].extra["widget"] = forms.Select(
-            choices=[("", "Any"), *((d.code, d.name) for d in divisions)]
-        )
+        # A callable, so the divisions are read when the form is drawn, not when it is made.
+        self.filters["division"].extra["widget"] = forms.Select(choices=_division_choices)
 
     def filter_division(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         pk = as_id(value)
