@@ -29,6 +29,7 @@ RESPONSE_KEYS = {
     "ocgs",
     "county_lines",
     "nominals",
+    "gangs",
     "factor_claims",
     "grading",
     "scorable",

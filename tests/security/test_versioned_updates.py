@@ -107,6 +107,30 @@ CASES = [
         "description",
         ("Visit the associates", "Visit the associates again"),
     ),
+    Case(
+        "api:gang-detail",
+        "clgt_officer",
+        lambda w: w.objects["gang"],
+        _pk,
+        "description",
+        ("Fictional crew", "Fictional crew, revised"),
+    ),
+    Case(
+        "api:school-session-detail",
+        "clio",
+        lambda w: w.objects["school_session"],
+        _pk,
+        "notes",
+        ("Fictional talk", "Fictional talk, revised"),
+    ),
+    Case(
+        "api:intervention-detail",
+        "clio",
+        lambda w: w.objects["intervention"],
+        _pk,
+        "outcome",
+        ("Fictional outcome", "Fictional outcome, revised"),
+    ),
 ]
 
 
