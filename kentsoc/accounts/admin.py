@@ -190,6 +190,13 @@ class DistrictAdmin(OwnForceAdmin):
 class TeamAdmin(OwnForceAdmin):
     list_display = ["code", "name", "kind", "division"]
     list_filter = ["kind", ("division", admin.RelatedOnlyFieldListFilter)]
+    # An administrator keeps their own force's teams: a team is added to it and never moves.
+    exclude = ["force"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.force_id = _own_force_id(request)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Officer)

@@ -4,6 +4,7 @@ from django.db.models import Q
 
 from kentsoc.audit.choices import AuditAction
 from kentsoc.org.choices import Role
+from kentsoc.org.models import Officer
 from kentsoc.org.scoping import Access, ScopedQuerySet
 
 
@@ -33,8 +34,20 @@ class ReviewedRecord(VersionedRecord):
 
 class AuditEventQuerySet(ScopedQuerySet):
     # Each force's auditors and supervisors read their own force's trail: the events of its
-    # officers. An event with no actor (a failed sign-in by an unknown name) is no force's.
+    # officers. An event with no actor (a failed sign-in) is the force of the officer whose
+    # name was tried; a name no officer has is no force's, so every force's auditors see it
+    # (someone probing the deployment concerns them all).
     force_path = "actor__officer__team__force"
+
+    def force_q(self, access: Access) -> Q | None:
+        # The plain manager: reference data's filter for the request's force must not apply.
+        officers = Officer._base_manager
+        own_names = officers.filter(team__force_id=access.force_id).values("user__username")
+        any_names = officers.values("user__username")
+        actorless = Q(actor__isnull=True) & (
+            Q(actor_username__in=own_names) | ~Q(actor_username__in=any_names)
+        )
+        return Q(**{self.force_path: access.force_id}) | actorless
 
     def scope(self, access: Access):
         if access.has_role(Role.AUDITOR, Role.SUPERVISOR):
