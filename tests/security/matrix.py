@@ -181,6 +181,10 @@ def may_see(who: Who, kind: str, division: str | None) -> bool:
         return role in (Role.SUPERVISOR, Role.ANALYST) or (
             own and role in (Role.CLGT_OFFICER, Role.CLIO, Role.COORDINATOR)
         )
+    if kind == "prevention":
+        # A division's prevention work: its CLIOs; supervisors and analysts read across the force
+        # (kentsoc.prevention.models.prevention_q).
+        return role in (Role.SUPERVISOR, Role.ANALYST) or (own and role == Role.CLIO)
     if kind == "record":
         return role in _CASE_READERS | {Role.CLGT_OFFICER} or lro_own
     if kind == "conditions":
@@ -224,6 +228,10 @@ WRITERS: dict[str, frozenset[str]] = {
     "training": frozenset({Role.COORDINATOR, Role.SUPERVISOR}),
     # Merging two records of one person, and undoing it (kentsoc.people).
     "merge": frozenset({Role.COORDINATOR, Role.SUPERVISOR}),
+    # Gangs and street groups (kentsoc.gangs): the CLGTs' remit with county lines.
+    "gang": frozenset({Role.CLGT_OFFICER, Role.SUPERVISOR}),
+    # School sessions and street-group interventions (kentsoc.prevention): CLIOs record them.
+    "prevention": frozenset({Role.CLIO}),
     # A person's own attention list.
     "attention": frozenset(set(Role.values) - {Role.ADMINISTRATOR, Role.AUDITOR}),
 }

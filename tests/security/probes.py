@@ -100,6 +100,9 @@ _TARGET_KIND = {
     "court_result": "disruption",
     "operation": "operation",
     "audit_event": "audit",
+    "gang": "gang",
+    "school_session": "prevention",
+    "intervention": "prevention",
 }
 
 
@@ -210,6 +213,18 @@ _API_AREAS = {
     "api:court-result-list": "court_result",
     "api:people-merge-create": "merge",
     "api:people-merge-undo": "merge",
+    "api:gang-list": "gang",
+    "api:gang-detail": "gang",
+    "api:gang-members": "gang",
+    "api:gang-remove-member": "gang",
+    "api:gang-county-lines": "gang",
+    "api:gang-remove-county-line": "gang",
+    "api:gang-ocgs": "gang",
+    "api:gang-remove-ocg": "gang",
+    "api:school-session-list": "prevention",
+    "api:school-session-detail": "prevention",
+    "api:intervention-list": "prevention",
+    "api:intervention-detail": "prevention",
 }
 # Routes outside case data, not probed for writes: signing in (EXEMPT, and the second-factor
 # steps), signing out, and an officer's own password and tokens; they change only the caller's
@@ -366,6 +381,41 @@ def _api_bodies(north: Any, east: Any) -> dict[tuple[str, str], Callable[[], dic
             "sentence_years": 1,
             "sentence_months": 0,
             "result_date": _iso(0),
+        },
+        ("post", "api:gang-list"): lambda: {
+            "name": "Probe crew",
+            "area": "Probe estate",
+            "division": o["division"].pk,
+        },
+        ("patch", "api:gang-detail"): lambda: {
+            "description": "Probe",
+            "version": o["gang"].version,
+        },
+        ("post", "api:gang-members"): lambda: {"nominal": east.pk("nominal"), "role": "member"},
+        ("delete", "api:gang-remove-member"): dict,
+        ("post", "api:gang-county-lines"): lambda: {"county_line": east.pk("line")},
+        ("delete", "api:gang-remove-county-line"): dict,
+        ("post", "api:gang-ocgs"): lambda: {"ocg": o["ocg"].pk},
+        ("delete", "api:gang-remove-ocg"): dict,
+        ("post", "api:school-session-list"): lambda: {
+            "school": "Probe Academy",
+            "held_on": _iso(-1),
+            "audience": 30,
+            "topic": "Probe talk",
+        },
+        ("patch", "api:school-session-detail"): lambda: {
+            "notes": "Probe",
+            "version": o["school_session"].version,
+        },
+        ("post", "api:intervention-list"): lambda: {
+            "gang": o["gang"].pk,
+            "held_on": _iso(-1),
+            "young_people_engaged": 3,
+            "outcome": "Probe outcome",
+        },
+        ("patch", "api:intervention-detail"): lambda: {
+            "outcome": "Probe",
+            "version": o["intervention"].version,
         },
     }
 
