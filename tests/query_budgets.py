@@ -69,8 +69,8 @@ QUERY_BUDGETS: dict[tuple[str, str], int] = {
     ("/prevention/school-sessions/", "clio"): 8,
     ("/prevention/interventions/", "clio"): 8,
     ("/reports/clio-activity/", "clio"): 10,
-    ("/api/prevention/school-sessions/", "clio"): 7,
-    ("/api/prevention/interventions/", "clio"): 7,
+    ("/api/prevention/school-sessions/", "clio"): 6,
+    ("/api/prevention/interventions/", "clio"): 6,
     ("/api/reports/clio-activity/?from=2000-01-01&to=2099-12-31", "supervisor"): 8,
     ("/api/reports/monthly-matrix/", "supervisor"): 11,
     # The search box: one query per kind the role may look for, whatever it finds.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils.choices import CallableChoiceIterator
 
 from kentsoc.gangs.models import Gang
 from kentsoc.gangs.search import filter_gangs
@@ -21,6 +22,16 @@ def _division_choices() -> list[tuple[str, str]]:
     return [("", "Any"), *((d.code, d.name) for d in divisions)]
 
 
+class _ChoicesReadOnce(CallableChoiceIterator):
+    """Reads its choices when the form is first drawn and keeps them: a template that walks the
+    options twice (the select, then its label) must not query the divisions twice."""
+
+    def __iter__(self):
+        if not hasattr(self, "_read"):
+            self._read = list(super().__iter__())
+        return iter(self._read)
+
+
 class _PreventionFilterSet(django_filters.FilterSet):
     held_from = django_filters.DateFilter(
         field_name="held_on", lookup_expr="gte", label="From", widget=_DATE
@@ -33,8 +44,10 @@ class _PreventionFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # A callable, so the divisions are read when the form is drawn, not when it is made.
-        self.filters["division"].extra["widget"] = forms.Select(choices=_division_choices)
+        # Lazy, so the divisions are read when the form is drawn, not when it is made.
+        self.filters["division"].extra["widget"] = forms.Select(
+            choices=_ChoicesReadOnce(_division_choices)
+        )
 
     def filter_division(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         pk = as_id(value)
