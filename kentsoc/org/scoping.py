@@ -79,6 +79,10 @@ def officer_for(user: AbstractBaseUser | AnonymousUser | None) -> Officer | None
         officer = (
             Officer._base_manager.select_related("team__force").filter(user_id=user.pk).first()
         )
+        if officer is not None:
+            # Both ways: `user.officer` (the header, the context processor) and `officer.user`
+            # then read this request's objects instead of querying for them again.
+            officer.user = user
         setattr(user, _OFFICER_ATTR, officer)
     return getattr(user, _OFFICER_ATTR)
 

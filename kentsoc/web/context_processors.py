@@ -7,12 +7,12 @@ from kentsoc.web.navigation import nav_items
 def navigation(request):
     user = getattr(request, "user", None)
     access = access_for(user)
-    officer = getattr(user, "officer", None) if access else None
+    officer = officer_for(user) if access else None
     return {
         "nav_items": nav_items(access, request.path),
         "current_access": access,
         "current_officer": officer,
         # The officer's own force (one deployment may hold many); the deployment's name before
         # anyone has signed in.
-        "force_name": officer_for(user).team.force.name if access else settings.KENTSOC_FORCE_NAME,
+        "force_name": officer.team.force.name if officer else settings.KENTSOC_FORCE_NAME,
     }
