@@ -44,6 +44,20 @@ class Scale:
     disruptions: int = 200_000
     snapshot_days: int = 730
 
+    @classmethod
+    def for_forces(cls, forces: int) -> Scale:
+        """The national set's figures per force, for `forces` forces: each force holds as much as
+        at 45, so what one force's officer reads stays the same while the country grows (the
+        bench's 5/45/90-force runs). 45 gives the national set itself."""
+        base = cls()
+        return cls(
+            forces=forces,
+            **{
+                name: round(getattr(base, name) * forces / base.forces)
+                for name in ("lines", "ocgs", "nominals", "records", "disruptions")
+            },
+        )
+
 
 def _bulk(model, rows: list) -> list:
     return model.objects.bulk_create(rows, batch_size=BATCH)

@@ -38,6 +38,34 @@ DATA_VERSION = "kentsoc bench data v3"
 CHANGES = int(os.environ.get("BENCH_CHANGES", "100"))
 PAGE_REQUESTS = int(os.environ.get("BENCH_PAGE_REQUESTS", "20"))
 WAIT_SECONDS = 60
+# How many forces the country has: one size, or several ("5 45 90"), each in its own database.
+FORCES = [int(n) for n in os.environ.get("BENCH_FORCES", "45").replace(",", " ").split()]
+NATIONAL_FORCES = 45  # the national set: its database is DATABASE_URL's own
+PARTS = ("recompute", "dashboard", "national", "search", "worker")
+# Which benchmarks run (all by default), e.g. BENCH_PARTS=recompute,dashboard.
+SELECTED = set(os.environ.get("BENCH_PARTS", ",".join(PARTS)).split(","))
+# A file the run adds its headline figures to (JSON lines), for the multi-size summary.
+FIGURES_FILE = os.environ.get("BENCH_FIGURES_FILE")
+
+
+def database_url_for(forces: int) -> str:
+    """The national set lives in DATABASE_URL's database; another size in one named after it,
+    e.g. kentsoc_f90_bench, so each size is built once and kept."""
+    url = os.environ["DATABASE_URL"]
+    if forces == NATIONAL_FORCES:
+        return url
+    base, _, name = url.rpartition("/")
+    if not name.endswith("_bench"):
+        sys.exit(f"Refusing to benchmark in {name!r}: the database name must end in _bench.")
+    return f"{base}/{name.removesuffix('_bench')}_f{forces}_bench"
+
+
+def record(**figures: object) -> None:
+    if FIGURES_FILE:
+        import json
+
+        with open(FIGURES_FILE, "a") as out:
+            out.write(json.dumps(figures, default=str) + "\n")
 
 
 def _connect_admin():
@@ -154,6 +182,7 @@ def bench_dashboard(supervisor) -> None:
         "force OCGs below the top 30": "/matrix/partition/ocgs/FORCE/?part=rest",
     }
     results = {}
+    counts: dict[str, int] = {}
     queries = [0]
 
     def count(execute, sql, params, many, context):
@@ -175,6 +204,7 @@ def bench_dashboard(supervisor) -> None:
             samples = time_requests(get, PAGE_REQUESTS)
             results[name] = percentiles(samples)
             detail = f"{len(response.content) / 1e6:.2f} MB, {queries[0]} queries"
+            counts[name] = queries[0]
             median, p95 = results[name]
             print(
                 f"{name} page server time, {PAGE_REQUESTS} requests: "
@@ -192,6 +222,12 @@ def bench_dashboard(supervisor) -> None:
     (median, p95), (bare_median, bare_p95) = results["dashboard"], results["bare"]
     print(
         f"dashboard / bare template: median x{median / bare_median:.1f}, p95 x{p95 / bare_p95:.1f}"
+    )
+    record(
+        dashboard_p50_ms=round(median),
+        dashboard_p95_ms=round(p95),
+        dashboard_queries=counts["dashboard"],
+        dashboard_x_bare_p95=round(p95 / bare_p95, 1),
     )
 
 
@@ -239,8 +275,11 @@ def bench_worker_latency(actor) -> None:
             preexec_fn=_die_with_the_bench,
         )
         try:
+            # The actor's own force's lines: force isolation refuses any other's.
             lines = list(
-                CountyLine.objects.filter(status=LineStatus.ACTIVE).values_list("pk", flat=True)
+                CountyLine.objects.filter(
+                    status=LineStatus.ACTIVE, division__force__code="F00"
+                ).values_list("pk", flat=True)
             )
             rnd = random.Random(7)
             latencies, saves = [], []
@@ -289,7 +328,64 @@ def bench_worker_latency(actor) -> None:
                 worker.wait(timeout=10)
 
 
+def bench_recompute() -> None:
+    from kentsoc.matrix.recompute import recompute_all
+    from kentsoc.org.models import Force
+
+    started = time.perf_counter()
+    summary = recompute_all()
+    seconds = time.perf_counter() - started
+    print(
+        f"recompute_all: {seconds:.1f}s ({summary.lines_scored} lines, "
+        f"{summary.ocgs_scored} OCGs, {summary.scores_written} new scores, "
+        f"{summary.ranked} rank rows)"
+    )
+    started = time.perf_counter()
+    recompute_all()
+    unchanged = time.perf_counter() - started
+    print(f"recompute_all again (nothing changed): {unchanged:.1f}s")
+    force = Force.objects.get(code="F00")
+    started = time.perf_counter()
+    one = recompute_all(force_id=force.pk)
+    one_force = time.perf_counter() - started
+    print(
+        f"recompute_all for one force: {one_force:.2f}s ({one.lines_scored} lines, "
+        f"{one.ocgs_scored} OCGs, {one.scores_written} new scores, {one.ranked} rank rows)"
+    )
+    record(
+        recompute_s=round(seconds, 2),
+        recompute_scores=summary.scores_written,
+        recompute_unchanged_s=round(unchanged, 2),
+        recompute_one_force_s=round(one_force, 2),
+    )
+
+
+def compare_sizes() -> None:
+    """One run per size (each in its own database), then their headline figures side by side."""
+    import json
+
+    with tempfile.NamedTemporaryFile("r", prefix="kentsoc-bench-", suffix=".jsonl") as figures:
+        for forces in FORCES:
+            print(f"\n===== {forces} forces =====", flush=True)
+            env = {**os.environ, "BENCH_FORCES": str(forces), "BENCH_FIGURES_FILE": figures.name}
+            if subprocess.run([sys.executable, __file__], env=env, check=False).returncode:
+                sys.exit(f"the {forces}-force run failed")
+        rows: dict[int, dict] = {}
+        for line in figures:
+            row = json.loads(line)
+            rows.setdefault(row.pop("forces"), {}).update(row)
+    columns = sorted({key for row in rows.values() for key in row})
+    print("\nforces  " + "  ".join(columns))
+    for forces, row in rows.items():
+        print(f"{forces:>6}  " + "  ".join(str(row.get(c, "-")).rjust(len(c)) for c in columns))
+
+
 def main() -> None:
+    if len(FORCES) > 1:
+        compare_sizes()
+        return
+    forces = FORCES[0]
+    os.environ["DATABASE_URL"] = database_url_for(forces)
     bench_started = time.perf_counter()
     current = ensure_database()
     import django
@@ -303,13 +399,15 @@ def main() -> None:
     from bench.search import bench_search
     from kentsoc.matrix.recompute import recompute_all
 
+    record(forces=forces)
+    print(f"{forces} forces, database {connection.settings_dict['NAME']}; load: {_load()}")
     call_command("migrate", verbosity=0, interactive=False)
     users = bench_users()
     if current:
         print("using the existing bench data set")
     else:
         started = time.perf_counter()
-        counts = generate(Scale(), users=users)
+        counts = generate(Scale.for_forces(forces), users=users)
         # Last week's rank history and snapshot, for the dashboard's movement column.
         recompute_all(as_of=timezone.localdate() - datetime.timedelta(days=7))
         mark_database_current()
@@ -317,22 +415,19 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
-    started = time.perf_counter()
-    summary = recompute_all()
-    recompute_seconds = time.perf_counter() - started
-    print(
-        f"recompute_all: {recompute_seconds:.1f}s ({summary.lines_scored} lines, "
-        f"{summary.ocgs_scored} OCGs, {summary.scores_written} new scores, "
-        f"{summary.ranked} rank rows)"
-    )
-    started = time.perf_counter()
-    recompute_all()
-    print(f"recompute_all again (nothing changed): {time.perf_counter() - started:.1f}s")
+    if "recompute" in SELECTED:
+        bench_recompute()
+    if "dashboard" in SELECTED:
+        bench_dashboard(users["supervisor"])
+    if "search" in SELECTED:
+        bench_search(users["supervisor"])
+    if "worker" in SELECTED:
+        bench_worker_latency(users["supervisor"])
+    print(f"bench finished in {time.perf_counter() - bench_started:.0f}s; load: {_load()}")
 
-    bench_dashboard(users["supervisor"])
-    bench_search(users["supervisor"])
-    bench_worker_latency(users["supervisor"])
-    print(f"bench finished in {time.perf_counter() - bench_started:.0f}s")
+
+def _load() -> str:
+    return "load average " + " ".join(f"{n:.2f}" for n in os.getloadavg())
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import datetime
 import zlib
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from countylines.choices import LineStatus
@@ -46,6 +47,20 @@ def _lock(subject_type: str, partition: str, force_id: int | None = None) -> Non
         _advisory_lock(f"matrix-rank:{subject_type}:{partition}:{force_id}")
 
 
+def lock_everything() -> None:
+    """Both kinds' locks, exclusively: a full rebuild (recompute_all) takes them first, before
+    any row it writes."""
+    for subject_type in (RankedSubject.COUNTY_LINE, RankedSubject.OCG):
+        _lock(subject_type, _ALL_PARTITIONS)
+
+
+def lock_for_rescore(subject_type: str) -> None:
+    """A worker's rescore takes its kind's lock (shared) before it locks its subject's row, the
+    order recompute_all takes them in: a rescore holding a line's row while waiting for the lock
+    recompute_all holds, itself waiting for that row, was a deadlock."""
+    _advisory_lock(f"matrix-rank:{subject_type}", shared=True)
+
+
 _ORDER = (
     "s.total DESC, s.newest_intelligence_on DESC NULLS LAST, "
     "subj.reference ASC NULLS LAST, subj.id ASC"
@@ -70,10 +85,12 @@ FROM (
 
 
 def _insert_sql(subject_type: str, partition: str, force_id: int | None) -> tuple[str, list]:
+    """With every partition (or FORCE) and a `force_id`: every partition of that force."""
     is_line = subject_type == RankedSubject.COUNTY_LINE
     force = partition == FORCE_PARTITION
     # FORCE with no force named: every force's FORCE ranking at once.
     every = partition == _ALL_PARTITIONS or (force and force_id is None)
+    one_force_all = partition == _ALL_PARTITIONS and force_id is not None
     if is_line:
         statuses = [LineStatus.ACTIVE.value]
         join = (
@@ -86,7 +103,7 @@ def _insert_sql(subject_type: str, partition: str, force_id: int | None) -> tupl
         flexed = "FALSE"
     params: list = [subject_type, TOP_N, timezone.now(), *statuses]
     where = ""
-    if force and not every:
+    if (force and not every) or one_force_all:
         where = "AND d.force_id = %s"
         params.append(force_id)
     elif not every:
@@ -123,13 +140,18 @@ def _rank(
     is one force's (`force_id`): each force ranks its own OCGs."""
     ranking = Ranking.objects.filter(subject_type=subject_type)
     history = RankHistory.objects.filter(on=today, subject_type=subject_type)
-    one_force = partition == FORCE_PARTITION
+    # One force's rankings: its FORCE partition, or all of its partitions at once.
+    one_force = force_id is not None and partition in (FORCE_PARTITION, _ALL_PARTITIONS)
     if partition != _ALL_PARTITIONS:
         ranking = ranking.filter(partition=partition)
         history = history.filter(partition=partition)
     if one_force:
         ranking = ranking.filter(force_id=force_id)
-        history = history.filter(ocg__division__force_id=force_id)
+        # A division's code names one force's division; FORCE rows are the force's own OCGs'.
+        mine = Q(partition=FORCE_PARTITION, ocg__division__force_id=force_id)
+        if partition == _ALL_PARTITIONS:
+            mine |= Q(partition__in=Division.objects.filter(force_id=force_id).values("code"))
+        history = history.filter(mine)
         history = RankHistory.objects.filter(pk__in=list(history.values_list("pk", flat=True)))
     ranking._raw_delete(ranking.db)
     history._raw_delete(history.db)
@@ -139,7 +161,7 @@ def _rank(
     ranked = 0
     with connection.cursor() as cursor:
         for kind, part in inserts:
-            cursor.execute(*_insert_sql(kind, part, None if part == _ALL_PARTITIONS else force_id))
+            cursor.execute(*_insert_sql(kind, part, force_id))
             ranked += cursor.rowcount
         where = "" if partition == _ALL_PARTITIONS else "AND r.partition = %s"
         if one_force:
@@ -190,14 +212,15 @@ def rank_partition(
         return _rank(subject_type, partition, today or timezone.localdate(), force_id)
 
 
-def rank_everything(*, today: datetime.date | None = None) -> int:
-    """Re-rank every partition of every kind, one statement per kind (recompute_all, the demo)."""
+def rank_everything(*, today: datetime.date | None = None, force_id: int | None = None) -> int:
+    """Re-rank every partition of every kind (of one force, with `force_id`), one statement per
+    kind (recompute_all, the demo)."""
     today = today or timezone.localdate()
     ranked = 0
     with transaction.atomic():
         for subject_type in (RankedSubject.COUNTY_LINE, RankedSubject.OCG):
             _lock(subject_type, _ALL_PARTITIONS)
-            ranked += _rank(subject_type, _ALL_PARTITIONS, today)
+            ranked += _rank(subject_type, _ALL_PARTITIONS, today, force_id)
     return ranked
 
 

@@ -8,12 +8,14 @@ rank history and force snapshot from the status history, without touching curren
 from __future__ import annotations
 
 import datetime
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -60,6 +62,12 @@ class RecomputeSummary:
     ranked: int
 
 
+def _in_force(force_id: int | None, path: str = "") -> Q:
+    """Rows of one force's lines or OCGs (`path` leads from the row to the subject), or every
+    force's with no force named."""
+    return Q() if force_id is None else Q(**{f"{path}division__force_id": force_id})
+
+
 def _status_as_of(changes: Iterable[tuple[int, str]]) -> dict[int, str]:
     """The last status of each subject from changes ordered by effective date."""
     status: dict[int, str] = {}
@@ -68,8 +76,8 @@ def _status_as_of(changes: Iterable[tuple[int, str]]) -> dict[int, str]:
     return status
 
 
-def _lines(as_of: datetime.date, is_today: bool) -> list[_Subject]:
-    rows = CountyLine.objects.filter(nominated_on__lte=as_of).values_list(
+def _lines(as_of: datetime.date, is_today: bool, force_id: int | None) -> list[_Subject]:
+    rows = CountyLine.objects.filter(_in_force(force_id), nominated_on__lte=as_of).values_list(
         "id", "reference", "status", "division_id", "flexed_division_id", "ocg_id"
     )
     lines = [_Subject(*row) for row in rows]
@@ -77,11 +85,12 @@ def _lines(as_of: datetime.date, is_today: bool) -> list[_Subject]:
         return lines
     status = _status_as_of(
         CountyLineStatusChange.objects.filter(effective_on__lte=as_of)
+        .filter(_in_force(force_id, "county_line__"))
         .order_by("county_line_id", "effective_on", "changed_at", "id")
         .values_list("county_line_id", "to_status")
     )
     flexed = dict(
-        FlexPeriod.objects.filter(started_on__lte=as_of)
+        FlexPeriod.objects.filter(_in_force(force_id, "county_line__"), started_on__lte=as_of)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=as_of))
         .values_list("county_line_id", "division_id")
     )
@@ -91,8 +100,12 @@ def _lines(as_of: datetime.date, is_today: bool) -> list[_Subject]:
     return lines
 
 
-def _ocgs(as_of: datetime.date, is_today: bool) -> list[_Subject]:
-    rows = OCG.objects.filter(nominated_on__lte=as_of).values_list(
+def _ocgs(
+    as_of: datetime.date, is_today: bool, force_id: int | None, only: Q | None = None
+) -> list[_Subject]:
+    """`only`: these OCGs (whichever force's) rather than a force's."""
+    chosen = _in_force(force_id) if only is None else only
+    rows = OCG.objects.filter(chosen, nominated_on__lte=as_of).values_list(
         "id", "reference", "status", "division_id", "managing_team__kind"
     )
     ocgs = [
@@ -102,6 +115,7 @@ def _ocgs(as_of: datetime.date, is_today: bool) -> list[_Subject]:
         return ocgs
     status = _status_as_of(
         OcgStatusChange.objects.filter(effective_on__lte=as_of)
+        .filter(ocg__in=OCG.objects.filter(chosen).values("pk"))
         .order_by("ocg_id", "effective_on", "changed_at", "id")
         .values_list("ocg_id", "to_status")
     )
@@ -110,6 +124,8 @@ def _ocgs(as_of: datetime.date, is_today: bool) -> list[_Subject]:
     return ocgs
 
 
+_LINE_LINKS = IntelligenceRecord.county_lines.through
+_OCG_LINKS = IntelligenceRecord.ocgs.through
 _RECORD_FIELDS = (
     "intelligencerecord_id",
     "intelligencerecord__source_evaluation",
@@ -119,22 +135,37 @@ _RECORD_FIELDS = (
 )
 
 
-def _records_by_subject(through, subject_field: str, as_of: datetime.date) -> dict[int, list]:
-    by_subject: dict[int, list] = defaultdict(list)
-    rows = through.objects.filter(intelligencerecord__information_date__lte=as_of).values_list(
-        subject_field, *_RECORD_FIELDS
+def _links(through, subject: str, as_of: datetime.date, force_id: int | None):
+    """The (record, subject) links of `through` up to `as_of`, of one force's subjects or all."""
+    return through.objects.filter(
+        _in_force(force_id, f"{subject}__"), intelligencerecord__information_date__lte=as_of
     )
-    for subject_id, *record in rows.iterator(chunk_size=20_000):
+
+
+def _records_by_subject(
+    through, subject: str, as_of: datetime.date, force_id: int | None
+) -> dict[int, list]:
+    by_subject: dict[int, list] = defaultdict(list)
+    rows = _links(through, subject, as_of, force_id).values_list(f"{subject}_id", *_RECORD_FIELDS)
+    for subject_id, *record in rows:
         by_subject[subject_id].append(tuple(record))
     return by_subject
 
 
-def _claims_by_record(as_of: datetime.date) -> dict[int, list[tuple]]:
+def _claims_by_record(as_of: datetime.date, force_id: int | None) -> dict[int, list[tuple]]:
     by_record: dict[int, list[tuple]] = defaultdict(list)
-    rows = FactorClaim.objects.filter(record__information_date__lte=as_of).values_list(
-        "record_id", "factor", "level"
-    )
-    for row in rows.iterator(chunk_size=20_000):
+    claims = FactorClaim.objects.filter(record__information_date__lte=as_of)
+    fields = ("record_id", "factor", "level")
+    if force_id is None:
+        rows = claims.values_list(*fields)
+    else:
+        # Through the force's subjects' links; UNION reads a record naming several of them once.
+        rows = (
+            claims.filter(record__county_lines__division__force_id=force_id)
+            .values_list(*fields)
+            .union(claims.filter(record__ocgs__division__force_id=force_id).values_list(*fields))
+        )
+    for row in rows:
         by_record[row[0]].append(row)
     return by_record
 
@@ -179,7 +210,54 @@ def _history_rows(
     return rows
 
 
+_SCORE_COLUMNS = """matrix_version text, total int, threat int, risk int, harm int,
+    breakdown jsonb, confidence text, tier int, newest_intelligence_on date"""
+
+
 def _write_current_scores(results: list[tuple[str, int, ScoreResult]], as_of: datetime.date) -> int:
+    """Retire the current scores that differ from `results` and add theirs, in two statements
+    per kind whatever the number of subjects (the scores go over as one JSON document)."""
+    if connection.vendor != "postgresql":
+        return _write_current_scores_one_by_one(results, as_of)
+    written = 0
+    fields = ", ".join(SCORE_FIELDS)
+    new = ", ".join(f"n.{name}" for name in SCORE_FIELDS)
+    table = Score._meta.db_table
+    with connection.cursor() as cursor:
+        for kind in ("county_line", "ocg"):
+            rows = [
+                {"subject": subject_id, **{name: getattr(result, name) for name in SCORE_FIELDS}}
+                for field, subject_id, result in results
+                if field == kind
+            ]
+            if not rows:
+                continue
+            source = f"jsonb_to_recordset(%s::jsonb) AS n(subject bigint, {_SCORE_COLUMNS})"
+            payload = json.dumps(rows, cls=DjangoJSONEncoder)
+            # Table and column names come from model metadata; values are bound parameters.
+            cursor.execute(
+                f"""UPDATE {table} s SET is_current = FALSE FROM {source}
+                    WHERE s.is_current AND s.{kind}_id = n.subject
+                      AND ({", ".join(f"s.{name}" for name in SCORE_FIELDS)})
+                          IS DISTINCT FROM ({new})""",  # noqa: S608
+                [payload],
+            )
+            cursor.execute(
+                f"""INSERT INTO {table} ({kind}_id, {fields}, as_of, is_current, computed_at)
+                    SELECT n.subject, {new}, %s, TRUE, now() FROM {source}
+                    WHERE NOT EXISTS (
+                        SELECT 1 FROM {table} s WHERE s.is_current AND s.{kind}_id = n.subject
+                    )""",  # noqa: S608
+                [as_of, payload],
+            )
+            written += cursor.rowcount
+    return written
+
+
+def _write_current_scores_one_by_one(
+    results: list[tuple[str, int, ScoreResult]], as_of: datetime.date
+) -> int:
+    """SQLite (the demo): the current scores compared in Python, the changed ones replaced."""
     current: dict[tuple[str, int], dict] = {}
     fields = ("id", "county_line_id", "ocg_id", *SCORE_FIELDS)
     for row in Score.objects.filter(is_current=True).values(*fields).iterator(chunk_size=5000):
@@ -205,9 +283,13 @@ def _write_current_scores(results: list[tuple[str, int, ScoreResult]], as_of: da
 
 
 def recompute_all(
-    *, as_of: datetime.date | None = None, progress: Progress | None = None
+    *,
+    as_of: datetime.date | None = None,
+    progress: Progress | None = None,
+    force_id: int | None = None,
 ) -> RecomputeSummary:
-    """Score every line and OCG as on `as_of` (default today) and rebuild that day's rankings.
+    """Score every line and OCG as on `as_of` (default today) and rebuild that day's rankings;
+    with `force_id`, one force's only (its rankings are its own).
 
     Today: writes changed scores, the current rankings, today's rank history and snapshot.
     A past date: writes only that day's rank history and snapshot.
@@ -220,18 +302,22 @@ def recompute_all(
     is_today = as_of == today
     progress = progress or (lambda items: items)
 
-    lines = _lines(as_of, is_today)
-    ocgs = _ocgs(as_of, is_today)
+    lines = _lines(as_of, is_today, force_id)
+    ocgs = _ocgs(as_of, is_today, force_id)
     ocg_status = {o.id: o.status for o in ocgs}
+    elsewhere = {line.ocg_id for line in lines if line.ocg_id and line.ocg_id not in ocg_status}
+    if elsewhere:
+        # One force's lines may run for another force's OCG: its status still sets ocg_link.
+        linked = _ocgs(as_of, is_today, None, only=Q(pk__in=elsewhere))
+        ocg_status.update((o.id, o.status) for o in linked)
     division_codes = dict(Division.objects.values_list("id", "code"))
     division_forces = dict(Division.objects.values_list("id", "force_id"))
-    claims_by_record = _claims_by_record(as_of)
-    line_records = _records_by_subject(
-        IntelligenceRecord.county_lines.through, "countyline_id", as_of
-    )
-    ocg_records = _records_by_subject(IntelligenceRecord.ocgs.through, "ocg_id", as_of)
+    claims_by_record = _claims_by_record(as_of, force_id)
+    line_records = _records_by_subject(_LINE_LINKS, "countyline", as_of, force_id)
+    ocg_records = _records_by_subject(_OCG_LINKS, "ocg", as_of, force_id)
     runners = dict(
         LineNominal.objects.filter(
+            _in_force(force_id, "county_line__"),
             Q(from_date__isnull=True) | Q(from_date__lte=as_of),
             Q(to_date__isnull=True) | Q(to_date__gte=as_of),
             role=LineRole.RUNNER,
@@ -241,7 +327,8 @@ def recompute_all(
         .values_list("county_line_id", "n")
     )
     criminality = dict(
-        OCG.criminality.through.objects.values("ocg_id")
+        OCG.criminality.through.objects.filter(_in_force(force_id, "ocg__"))
+        .values("ocg_id")
         .annotate(n=Count("criminalitytype_id"))
         .values_list("ocg_id", "n")
     )
@@ -276,25 +363,35 @@ def recompute_all(
             )
         )
         results.append(("ocg", ocg.id, result))
-        force_id = division_forces[ocg.division_id]
-        ocg_partitions[(FORCE_PARTITION, force_id)].append((ocg, result))
-        ocg_partitions[(division_codes[ocg.division_id], force_id)].append((ocg, result))
+        ocg_force = division_forces[ocg.division_id]
+        ocg_partitions[(FORCE_PARTITION, ocg_force)].append((ocg, result))
+        ocg_partitions[(division_codes[ocg.division_id], ocg_force)].append((ocg, result))
 
     line_force = {line.id: division_forces[line.division_id] for line in scored_lines}
     line_totals = [(line_force[i], r.total) for kind, i, r in results if kind == "county_line"]
     ocg_figures = [(division_forces[o.division_id], o.status, o.team_kind) for o in ocgs]
     with transaction.atomic():
+        # The rankings' locks before any row: a worker's rescore takes them before its subject's
+        # row too, so neither can hold a row the other waits for while waiting for a lock.
+        ranking.lock_everything()
         if is_today:
             written = _write_current_scores(results, as_of)
-            ranked = ranking.rank_everything(today=as_of)
-            CountyLine.objects.filter(score_stale_since__lte=started).update(score_stale_since=None)
-            OCG.objects.filter(score_stale_since__lte=started).update(score_stale_since=None)
+            ranked = ranking.rank_everything(today=as_of, force_id=force_id)
+            for model in (CountyLine, OCG):
+                model.objects.filter(_in_force(force_id), score_stale_since__lte=started).update(
+                    score_stale_since=None
+                )
         else:
             written = 0
-            RankHistory.objects.filter(on=as_of).delete()
+            RankHistory.objects.filter(
+                Q(county_line__in=[line.id for line in lines]) | Q(ocg__in=[o.id for o in ocgs])
+                if force_id is not None
+                else Q(),
+                on=as_of,
+            ).delete()
             rows = _history_rows(as_of, RankedSubject.COUNTY_LINE, line_partitions)
             rows += _history_rows(as_of, RankedSubject.OCG, ocg_partitions)
             RankHistory.objects.bulk_create(rows, batch_size=2000)
             ranked = len(rows)
-        force_snapshots_save(on=as_of, line_totals=line_totals, ocgs=ocg_figures)
+        force_snapshots_save(on=as_of, line_totals=line_totals, ocgs=ocg_figures, force_id=force_id)
     return RecomputeSummary(as_of, len(scored_lines), len(scored_ocgs), written, ranked)

@@ -185,6 +185,7 @@ def subject_rescore(
     is_line = subject_type == RankedSubject.COUNTY_LINE
     model = CountyLine if is_line else OCG
     field = "county_line" if is_line else "ocg"
+    ranking.lock_for_rescore(subject_type)
     # The row lock serialises rescores of one subject and makes writers marking it stale wait
     # until this transaction has committed (see kentsoc.broker.mark_stale).
     queryset = model.objects.select_for_update(of=("self",)).select_related("division")
@@ -309,10 +310,13 @@ def force_snapshots_save(
     on: datetime.date,
     line_totals: Iterable[tuple[int, int]],
     ocgs: Iterable[tuple[int, str, str | None]],
+    force_id: int | None = None,
 ) -> list[ForceSnapshot]:
-    """One snapshot per force, from (force id, total) of its active lines and (force id, status,
-    managing team kind) of its OCGs: each force's trend charts are its own figures."""
-    totals: dict[int, list[int]] = {pk: [] for pk in Force.objects.values_list("pk", flat=True)}
+    """One snapshot per force (or of the one force `force_id`), from (force id, total) of its
+    active lines and (force id, status, managing team kind) of its OCGs: each force's trend
+    charts are its own figures."""
+    forces = Force.objects.all() if force_id is None else Force.objects.filter(pk=force_id)
+    totals: dict[int, list[int]] = {pk: [] for pk in forces.values_list("pk", flat=True)}
     groups: dict[int, list[tuple[str, str | None]]] = {pk: [] for pk in totals}
     for force_id, total in line_totals:
         totals[force_id].append(total)

@@ -478,3 +478,115 @@ def test_bursts_coalesce_into_one_queued_rescore(force, monkeypatch):
     broker.enqueue_rescore("county_line", line.pk)
     assert len(sent) == 2
     broker.rescore_pending_release(subject_type="county_line", subject_id=line.pk)
+
+
+def test_recompute_all_for_one_force_leaves_the_others_alone(force):
+    from tests.factories import other_force
+
+    north = force["divisions"]["north"]
+    elsewhere = other_force()["divisions"]["north"]
+    mine = make_line(north, "CL-0001", status=LineStatus.ACTIVE, nominated_on=days_ago(365))
+    theirs = make_line(elsewhere, "WX-0001", status=LineStatus.ACTIVE, nominated_on=days_ago(365))
+    make_record(lines=[mine, theirs], claims={"violence": 2}, on=days_ago(3), grading="2B")
+    recompute_all()
+    their_ranking = list(Ranking.objects.filter(county_line=theirs).values_list("pk", "ranked_at"))
+    make_record(lines=[mine, theirs], claims={"weapons": 2}, on=days_ago(2), grading="2B")
+
+    summary = recompute_all(force_id=north.force_id)
+
+    assert (summary.lines_scored, summary.ocgs_scored, summary.scores_written) == (1, 0, 1)
+    assert Score.objects.get(county_line=mine, is_current=True).total > Score.objects.get(
+        county_line=theirs, is_current=True
+    ).total, "the other force's line keeps its score until its own force is recomputed"
+    assert list(
+        Ranking.objects.filter(county_line=theirs).values_list("pk", "ranked_at")
+    ) == their_ranking
+    assert ForceSnapshot.objects.filter(on=today()).count() == 2  # its own rewritten, not added
+    assert recompute_all().scores_written == 1  # now the other force's
+
+
+def _lock_waiters() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        return cursor.fetchone()[0]
+
+
+def _in_thread(work):
+    """Run `work` on its own database connection; returns the thread and a list that receives
+    its exception, if any."""
+    import threading
+
+    from django.db import connection
+
+    errors = []
+
+    def run():
+        try:
+            work()
+        except Exception as exc:  # reported to the test
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, errors
+
+
+def _wait_for(condition, seconds=10.0):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rescore_takes_the_ranking_lock_before_its_line(force):
+    """The deadlock recompute_all and a worker's rescore could make: the rescore locked its line's
+    row, then waited for the ranking lock recompute_all held while recompute_all waited for that
+    row. Now the rescore waits for the lock holding no row: while it waits, the line is free."""
+    from django.db import connection, transaction
+
+    from kentsoc.matrix import ranking
+
+    line = make_line(force["divisions"]["north"], "CL-0001", status=LineStatus.ACTIVE)
+    make_record(lines=[line], claims={"violence": 2}, on=days_ago(3), grading="2B")
+    with transaction.atomic():
+        ranking.lock_everything()  # what recompute_all holds while it writes
+        thread, errors = _in_thread(lambda: rescore_line(line))
+        _wait_for(lambda: _lock_waiters() == 1)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM countylines_countyline WHERE id = %s FOR UPDATE NOWAIT", [line.pk]
+            )  # raises if the waiting rescore held the row
+    thread.join(10)
+    assert not errors
+    assert Ranking.objects.filter(county_line=line).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recompute_all_takes_the_ranking_locks_before_any_row(force):
+    from django.db import connection, transaction
+
+    from kentsoc.matrix import ranking
+
+    line = make_line(force["divisions"]["north"], "CL-0001", status=LineStatus.ACTIVE)
+    make_record(lines=[line], claims={"violence": 2}, on=days_ago(3), grading="2B")
+    rescore_line(line)
+    CountyLine.objects.filter(pk=line.pk).update(score_stale_since=timezone.now())
+    make_record(lines=[line], claims={"weapons": 2}, on=days_ago(2), grading="2B")
+    with transaction.atomic():
+        ranking.lock_for_rescore("county_line")  # a worker's rescore under way
+        thread, errors = _in_thread(recompute_all)
+        _wait_for(lambda: _lock_waiters() == 1)
+        with connection.cursor() as cursor:
+            for table in ("countylines_countyline", "matrix_score"):
+                cursor.execute(f"SELECT id FROM {table} FOR UPDATE NOWAIT")  # noqa: S608
+    thread.join(30)
+    assert not errors
+    assert Score.objects.get(county_line=line, is_current=True).total > 0
+    assert not CountyLine.objects.filter(score_stale_since__isnull=False).exists()
