@@ -495,12 +495,14 @@ def test_recompute_all_for_one_force_leaves_the_others_alone(force):
     summary = recompute_all(force_id=north.force_id)
 
     assert (summary.lines_scored, summary.ocgs_scored, summary.scores_written) == (1, 0, 1)
-    assert Score.objects.get(county_line=mine, is_current=True).total > Score.objects.get(
-        county_line=theirs, is_current=True
-    ).total, "the other force's line keeps its score until its own force is recomputed"
-    assert list(
-        Ranking.objects.filter(county_line=theirs).values_list("pk", "ranked_at")
-    ) == their_ranking
+    assert (
+        Score.objects.get(county_line=mine, is_current=True).total
+        > Score.objects.get(county_line=theirs, is_current=True).total
+    ), "the other force's line keeps its score until its own force is recomputed"
+    assert (
+        list(Ranking.objects.filter(county_line=theirs).values_list("pk", "ranked_at"))
+        == their_ranking
+    )
     assert ForceSnapshot.objects.filter(on=today()).count() == 2  # its own rewritten, not added
     assert recompute_all().scores_written == 1  # now the other force's
 
