@@ -73,7 +73,6 @@ class DisruptionForm(forms.Form):
     nominals = forms.ModelMultipleChoiceField(
         queryset=Nominal.objects.none(), required=False, widget=forms.MultipleHiddenInput
     )
-    # Chosen from a gang's page ("Log a disruption"); the subject search finds the others.
     gangs = forms.ModelMultipleChoiceField(
         queryset=Gang.objects.none(), required=False, widget=forms.MultipleHiddenInput
     )

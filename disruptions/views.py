@@ -368,7 +368,7 @@ def subject_search(request: HttpRequest) -> HttpResponse:
     # The chips already on the form come along (their hidden inputs): no subject is offered twice.
     picked = {
         field: [pk for v in request.GET.getlist(field) if (pk := as_id(v)) is not None]
-        for field in ("ocgs", "county_lines", "nominals")
+        for field in ("ocgs", "county_lines", "nominals", "gangs")
     }
     found = selectors.subject_search(user=request.user, q=request.GET.get("q", ""), exclude=picked)
     # The answer names people (and OCGs and lines): one event naming every id shown.
@@ -381,6 +381,7 @@ def subject_search(request: HttpRequest) -> HttpResponse:
         also={
             "ocg.ocg": [o.pk for o in found["ocgs"]],
             "countylines.countyline": [c.pk for c in found["county_lines"]],
+            "gangs.gang": [g.pk for g in found["gangs"]],
         },
     )
     return render(

@@ -3,9 +3,13 @@ division's CLGT officer, with members from the people on the division's lines, a
 its lines (and that line's OCG), and graded intelligence in the months before the story's end.
 
 Invented names in real Kent places, as the rest of the demo. Gangs are not scored: their records
-claim no matrix factor, so the matrix figures the story tests read are unchanged. Everything goes
-through the services (audit, checks), as the officer would. Idempotent: if any gang exists,
-gangs are already seeded.
+claim no matrix factor, so the matrix figures the story tests read are unchanged. The division's
+CLGT officer also records a few approved disruptions against its gangs (partner action, closure
+orders, safeguarding): none arrests, charges, executes a warrant or seizes a weapon, so the CLGT
+table the story tests read is unchanged too. Everything goes through the services (audit,
+checks), as the officer and a supervisor would. Idempotent: if any gang exists, gangs are already
+seeded; if any disruption names a gang, so are their disruptions (a demo seeded before gangs had
+disruptions gains them on the next run).
 """
 
 from __future__ import annotations
@@ -18,6 +22,10 @@ from typing import Any, TextIO
 from django.db import transaction
 
 from countylines.models import CountyLine, LineNominal
+from disruptions.choices import ImpactGrade, Strand, Tactic
+from disruptions.models import Disruption
+from disruptions.services import approvals
+from disruptions.services.disruptions import disruption_create
 from kentsoc.gangs.choices import GangKind, GangRole
 from kentsoc.gangs.models import Gang
 from kentsoc.gangs.services.gangs import gang_create
@@ -93,6 +101,68 @@ GANGS = [
 ROLES = [GangRole.LEADER, GangRole.ELDER, GangRole.MEMBER, GangRole.YOUNGER]
 
 
+@dataclass(frozen=True)
+class DemoDisruption:
+    gang: str
+    days_before_end: int
+    tactic: str
+    strand: str
+    impact_grade: str
+    narrative: str
+    impact_rationale: str
+    safeguarding_referrals: int = 0
+
+
+DISRUPTIONS = [
+    DemoDisruption(
+        "Medway Kestrels",
+        9,
+        Tactic.PARTNER_ACTION,
+        Strand.PREVENT,
+        ImpactGrade.MINOR,
+        "Joint patrols with the council's community wardens on the Luton estate at weekends.",
+        "The group stopped gathering on the estate for three weekends; no arrests were needed.",
+    ),
+    DemoDisruption(
+        "Medway Kestrels",
+        48,
+        Tactic.CLOSURE_ORDER,
+        Strand.PROTECT,
+        ImpactGrade.MODERATE,
+        "Closure order on a Chatham flat the Kestrels used to meet and store drugs.",
+        "The group lost its meeting place and the tenant was moved to safety.",
+    ),
+    DemoDisruption(
+        "Riverside Youngers",
+        25,
+        Tactic.SAFEGUARDING_REFERRAL,
+        Strand.PROTECT,
+        ImpactGrade.MINOR,
+        "Two younger members seen carrying for older dealers referred to MCET.",
+        "Both now work with a youth worker; the group's link to the dealers is not yet broken.",
+        safeguarding_referrals=2,
+    ),
+    DemoDisruption(
+        "Tidewalkers",
+        15,
+        Tactic.PARTNER_ACTION,
+        Strand.PROTECT,
+        ImpactGrade.MODERATE,
+        "Housing officers and the CLGT visited three cuckooed flats in Cliftonville.",
+        "Three vulnerable tenants were moved to safety; the gang lost its storage addresses.",
+    ),
+    DemoDisruption(
+        "Weavers Crew",
+        5,
+        Tactic.PARTNER_ACTION,
+        Strand.PREVENT,
+        ImpactGrade.MINOR,
+        "Dispersal order and a knife-crime input with the council in Maidstone town centre.",
+        "Fewer sightings of the crew in the town centre since; too early to call it lasting.",
+    ),
+]
+
+
 def _clgt_officers() -> dict[str, Any]:
     """Division code -> that division's CLGT officer."""
     found: dict[str, Any] = {}
@@ -108,7 +178,15 @@ def _clgt_officers() -> dict[str, Any]:
 def seed(*, stdout: TextIO, story_end: datetime.date) -> None:
     if Gang.objects.exists():
         stdout.write("  gangs already seeded")
-        return
+    else:
+        _gangs(stdout=stdout, story_end=story_end)
+    if Disruption.objects.filter(gangs__isnull=False).exists():
+        stdout.write("  disruptions against gangs already seeded")
+    else:
+        _disruptions(stdout=stdout, story_end=story_end)
+
+
+def _gangs(*, stdout: TextIO, story_end: datetime.date) -> None:
     rng = random.Random(16)
     officers = _clgt_officers()
     made = 0
@@ -159,3 +237,44 @@ def seed(*, stdout: TextIO, story_end: datetime.date) -> None:
 
 def _division_id(code: str) -> int:
     return Division.objects.get(code=code).pk
+
+
+def _supervisor() -> Any:
+    """A supervisor to approve the CLGT officers' disruptions (they read every division's)."""
+    officer = (
+        Officer.objects.filter(role=Role.SUPERVISOR)
+        .select_related("user")
+        .order_by("user__username")
+        .first()
+    )
+    return officer.user if officer else None
+
+
+def _disruptions(*, stdout: TextIO, story_end: datetime.date) -> None:
+    officers = _clgt_officers()
+    supervisor = _supervisor()
+    gangs = {gang.name: gang for gang in Gang.objects.select_related("division")}
+    made = 0
+    for spec in DISRUPTIONS:
+        gang = gangs.get(spec.gang)
+        actor = officers.get(gang.division.code) if gang else None
+        if actor is None or supervisor is None:
+            continue
+        disruption = disruption_create(
+            actor=actor,
+            values={
+                "date": story_end - datetime.timedelta(days=spec.days_before_end),
+                "team": actor.officer.team,
+                "strand": spec.strand,
+                "tactic": spec.tactic,
+                "narrative": spec.narrative,
+                "impact_grade": spec.impact_grade,
+                "impact_rationale": spec.impact_rationale,
+                "safeguarding_referrals": spec.safeguarding_referrals,
+            },
+            gangs=[gang],
+            submit=True,
+        )
+        approvals.disruption_approve(actor=supervisor, disruption=disruption)
+        made += 1
+    stdout.write(f"  {made} disruptions against gangs")

@@ -5,6 +5,7 @@ case, and a reference typed loosely ("gng 3", "GNG0003" find GNG-0003)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -41,10 +42,15 @@ def filter_gangs(queryset: QuerySet[Gang], text: str | None) -> QuerySet[Gang]:
     return queryset if match is None else queryset.filter(match)
 
 
-def gang_search(*, user: Any, text: str, limit: int = 8) -> list[Gang]:
-    """Gangs the user may see matching the text, at most `limit`, by name."""
+def gang_search(*, user: Any, text: str, limit: int = 8, exclude: Iterable[int] = ()) -> list[Gang]:
+    """Gangs the user may see matching the text, less those already picked (`exclude`), at most
+    `limit`, by name."""
     text = (text or "").strip()
     if len(text) < MIN_LENGTH:
         return []
-    gangs = filter_gangs(Gang.objects.visible_to(user), text).select_related("division")
+    gangs = (
+        filter_gangs(Gang.objects.visible_to(user), text)
+        .exclude(pk__in=exclude)
+        .select_related("division")
+    )
     return list(gangs.order_by("name", "reference", "pk")[:limit])

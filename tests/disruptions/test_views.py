@@ -18,6 +18,7 @@ from tests.factories import (
     ForceFactory,
     disruption_values,
     make_disruption,
+    make_gang,
     make_line,
     make_nominal,
     make_sentence,
@@ -547,3 +548,42 @@ def test_empty_posts_show_field_messages(client, approved, supervisor, clgt_offi
         response = login(client, user).post(url)
         assert response.status_code in (200, 400), url
         assert "This field is required." in response.content.decode(), url
+
+
+def test_the_against_picker_offers_the_gangs_the_officer_may_see(client, clgt_officer, force):
+    """A CLGT officer finds a gang of their division by name, reference or area, never another
+    division's, and records a disruption against it from the form (nothing picked is offered
+    twice)."""
+    kestrels = make_gang(force["divisions"]["north"], name="Kestrel Youngers", area="Chatham")
+    hidden = make_gang(force["divisions"]["east"], name="Kestrel Tidewalkers", area="Margate")
+    url = reverse("disruptions:subject-search")
+    login(client, clgt_officer)
+    for typed in ("kestrel", kestrels.reference, "chatham"):
+        html = client.get(url, {"q": typed}).content.decode()
+        assert f'data-field="gangs" data-id="{kestrels.pk}"' in html, typed
+        assert "Tidewalkers" not in html and f'data-id="{hidden.pk}"' not in html, typed
+    picked = client.get(url, {"q": "kestrel", "gangs": [kestrels.pk]}).content.decode()
+    assert f'data-id="{kestrels.pk}"' not in picked
+    # The gangs shown are named in the search's audit event, as the OCGs, lines and people are.
+    searches = AuditEvent.objects.filter(actor=clgt_officer, action="search")
+    assert any(kestrels.pk in e.changes["also"].get("gangs.gang", []) for e in searches)
+
+    response = client.post(
+        reverse("disruptions:create"),
+        {
+            "date": "2022-06-15",
+            "gangs": [kestrels.pk],
+            "team": clgt_officer.officer.team_id,
+            "officer": clgt_officer.pk,
+            "strand": "prevent",
+            "tactic": "partner_action",
+            "impact_grade": "minor",
+            "impact_rationale": "Group dispersed from the estate with the youth service.",
+            "weapons-TOTAL_FORMS": "0",
+            "weapons-INITIAL_FORMS": "0",
+            "drugs-TOTAL_FORMS": "0",
+            "drugs-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    assert list(Disruption.objects.get().gangs.all()) == [kestrels]

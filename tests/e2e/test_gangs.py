@@ -1,6 +1,6 @@
 """A gang in the browser: a CLGT officer records one, adds a member with the person picker, links
 the division's line with the line picker, and finds it at the top of the gang list by its latest
-intelligence."""
+intelligence; and finds a gang in the disruption form's search to log a disruption against it."""
 
 from __future__ import annotations
 
@@ -74,3 +74,35 @@ def test_a_clgt_officer_records_a_gang_adds_a_member_and_opens_it_from_the_list(
     rows.first.get_by_role("link", name=gang.reference).click()
     expect(page.get_by_test_id("gang-members")).to_contain_text("Tyrone Fictionalson")
     expect(page.get_by_test_id("subject-records")).to_contain_text("1 Oct 2022")
+
+
+def test_a_clgt_officer_finds_a_gang_in_the_disruption_forms_search_and_logs_against_it(
+    page: Page, force, clgt_officer
+):
+    gang = make_gang(force["divisions"]["north"], name="Medway Kestrels", area="Chatham")
+    make_gang(force["divisions"]["east"], name="Kestrel Tidewalkers", area="Margate")
+
+    login(page, clgt_officer.username, TEST_PASSWORD)
+    page.goto("/disruptions/new/")
+    form = page.get_by_test_id("disruption-form")
+    expect(form.get_by_label("Find OCGs, county lines, gangs or nominals")).to_be_visible()
+    search = page.get_by_test_id("subject-search")
+    search.fill("kestrel")
+    options = page.get_by_test_id("subject-options")
+    # Only the officer's own division's gang: East's is not theirs to see.
+    expect(options.get_by_role("option")).to_have_count(1)
+    expect(options.get_by_role("option", name=f"Gang: {gang}")).to_be_visible()
+    search.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("subject-chips")).to_contain_text(f"Gang: {gang}")
+
+    form.locator("#id_strand").select_option("prevent")
+    form.locator("#id_tactic").select_option("partner_action")
+    form.locator("#id_impact_grade").select_option("minor")
+    form.locator("#id_impact_rationale").fill("Fictional: the group left the estate for a week.")
+    form.get_by_test_id("save-draft").click()
+
+    expect(page.get_by_test_id("status")).to_contain_text("Draft")
+    assert list(gang.disruptions.values_list("tactic", flat=True)) == ["partner_action"]
+    page.goto(f"/gangs/{gang.pk}/")
+    expect(page.get_by_test_id("subject-disruptions")).to_contain_text("Partner action")
