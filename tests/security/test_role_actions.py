@@ -37,6 +37,7 @@ from disruptions.choices import DisruptionStatus
 from disruptions.services import approvals as disruption_approvals
 from disruptions.services import disruptions as disruption_services
 from disruptions.services import operations as disruption_operations
+from kentsoc.gangs.services.gangs import gang_create
 from kentsoc.intel.services import evidence as evidence_services
 from kentsoc.intel.services import records as record_services
 from kentsoc.lifetime.services.conditions import condition_add
@@ -46,6 +47,7 @@ from kentsoc.org.choices import Rank, Role
 from kentsoc.org.models import Division
 from kentsoc.org.roles import ROLE_PERMISSIONS
 from kentsoc.people.services import nominal_merge
+from kentsoc.prevention.services import intervention_create, school_session_create
 from ocg.choices import OcgStatus
 from ocg.services import lifecycle as ocg_lifecycle
 from ocg.services import memberships as ocg_memberships
@@ -57,6 +59,7 @@ from tests.factories import (
     disruption_values,
     evidence_all,
     make_disruption,
+    make_gang,
     make_line,
     make_nominal,
     make_ocg,
@@ -173,6 +176,7 @@ def world(force, users) -> dict[str, Any]:
         "disruption": disruption,
         "lro": lro,
         "graded": graded,
+        "gang": make_gang(north, name="Riverside Youngers", area="Strood", lines=[line]),
     }
 
 
@@ -288,6 +292,23 @@ def _training_body(w: dict) -> dict:
 
 def _merge_body(w: dict) -> dict:
     return {"survivor": w["member"].pk, "merged": w["newcomer"].pk, "reason": "Same PNC number"}
+
+
+def _gang_body(w: dict) -> dict:
+    return {"name": "Station Road Lot", "area": "Gillingham", "division": w["north"].pk}
+
+
+def _session_body(w: dict) -> dict:
+    return {
+        "school": "Hollowmere Academy",
+        "held_on": TODAY.isoformat(),
+        "audience": 60,
+        "topic": "County lines and criminal exploitation",
+    }
+
+
+def _intervention_body(w: dict) -> dict:
+    return {"gang": w["gang"].pk, "held_on": TODAY.isoformat(), "young_people_engaged": 6}
 
 
 ACTIONS: dict[str, Action] = {
@@ -557,6 +578,30 @@ ACTIONS: dict[str, Action] = {
             actor=u, survivor=w["member"].pk, merged=w["newcomer"].pk, reason="Same PNC number"
         ),
         doors=(api("post", lambda w: "/api/people/merge/", _merge_body),),
+    ),
+    "record a gang": Action(
+        perm="gangs.add_gang",
+        service=lambda u, w: gang_create(actor=u, **_gang_body(w)),
+        doors=(api("post", lambda w: "/api/gangs/", _gang_body),),
+    ),
+    "record a school session": Action(
+        perm="prevention.add_schoolsession",
+        service=lambda u, w: school_session_create(
+            actor=u,
+            school="Hollowmere Academy",
+            held_on=TODAY,
+            audience=60,
+            topic="County lines and criminal exploitation",
+        ),
+        doors=(api("post", lambda w: "/api/prevention/school-sessions/", _session_body),),
+    ),
+    "record a street-group intervention": Action(
+        perm="prevention.add_streetgroupintervention",
+        service=lambda u, w: intervention_create(
+            actor=u, gang=w["gang"], held_on=TODAY, young_people_engaged=6
+        ),
+        doors=(api("post", lambda w: "/api/prevention/interventions/", _intervention_body),),
+        subject=lambda w: w["gang"],
     ),
 }
 
