@@ -58,6 +58,37 @@ def _fast_password_hasher():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_listed_once():
+    """Every test client (and live server) builds its own middleware, and WhiteNoise's lists and
+    stats every static file of every finder when it is made: tens of milliseconds, thousands of
+    times a run. The files do not change while the tests run, so each listing after the first,
+    for the same URL prefix and finder settings, reuses the first one's files (served exactly as
+    before: the same StaticFile objects)."""
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    listed: dict[tuple, dict] = {}
+    list_files = WhiteNoiseMiddleware.add_files_from_finders
+
+    def add_files_from_finders(self):
+        key = (
+            self.static_prefix,
+            tuple(map(str, settings.STATICFILES_DIRS)),
+            tuple(settings.STATICFILES_FINDERS),
+            tuple(settings.INSTALLED_APPS),
+        )
+        if key not in listed:
+            files, self.files = self.files, {}
+            list_files(self)
+            listed[key], self.files = self.files, files
+        self.files.update(listed[key])
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(WhiteNoiseMiddleware, "add_files_from_finders", add_files_from_finders)
+    yield
+    patch.undo()
+
+
 @pytest.fixture
 def force(db):
     north = DivisionFactory(code="NORTH", name="North")
