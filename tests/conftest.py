@@ -5,6 +5,7 @@ Every test runs on PostgreSQL (the test command refuses anything else).
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import override_settings
 
 from kentsoc.org.choices import Rank, Role, TeamKind
@@ -12,6 +13,7 @@ from kentsoc.org.services import officer_sync_group
 from tests.database import (  # noqa: F401  (the test database is the owner's; tests run as the app)
     django_db_modify_db_settings,
     django_db_setup,
+    drop_template,
     require_two_logins,
 )
 from tests.factories import (
@@ -31,6 +33,14 @@ def pytest_configure(config):
             "postgres://kentsoc_app@127.0.0.1:5432/kentsoc (make test does this for you)."
         )
     require_two_logins()
+
+
+def pytest_sessionfinish(session):
+    """The xdist controller drops the template its workers copied their databases from."""
+    config = session.config
+    xdist_controller = not hasattr(config, "workerinput") and config.getoption("numprocesses", None)
+    if xdist_controller and not config.getoption("reuse_db", False):
+        drop_template(connection.creation._get_test_db_name())
 
 
 def pytest_collection_modifyitems(config, items):

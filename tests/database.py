@@ -12,10 +12,15 @@ tests/conftest.py imports the fixtures below, overriding pytest-django's.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import fcntl
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
+from django.conf import settings
 from django.core.management.color import no_style
 from django.core.management.commands import flush
 from django.core.management.sql import emit_post_migrate_signal, sql_flush
@@ -101,12 +106,95 @@ def _flush_as_owner(self, **options) -> None:
         emit_post_migrate_signal(options["verbosity"], options["interactive"], database)
 
 
+def template_name(test_name: str) -> str:
+    """The migrated database the xdist workers of a run copy theirs from."""
+    return f"{test_name}_template"
+
+
+def _lock_path(name: str) -> Path:
+    return Path(tempfile.gettempdir()) / f"kentsoc-{name}.lock"
+
+
+def _create_from_template(worker: str, run: str, create_test_db: Callable) -> Callable:
+    """Replaces DatabaseCreation.create_test_db on an xdist worker. Migrating takes a worker
+    tens of seconds of CPU, and every worker used to do it at once, on a machine with fewer
+    cores than workers; now the first worker of the run migrates one database (the run's
+    template) and every worker copies it (CREATE DATABASE ... TEMPLATE: a file copy, about a
+    second): the same tables, rows, grants and triggers, migrated once."""
+
+    def create_from_template(self, verbosity=1, autoclobber=False, serialize=True, keepdb=False):
+        name = self._get_test_db_name()
+        template = template_name(name.removesuffix(f"_{worker}"))
+        test_settings = self.connection.settings_dict["TEST"]
+        lock = _lock_path(template)
+        with lock.open("a+") as handle:
+            # One worker at a time: the first builds the template, the others wait for it.
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            handle.seek(0)
+            if handle.read() != run:
+                test_settings["NAME"] = template
+                try:
+                    create_test_db(self, verbosity, True, False, False)
+                finally:
+                    test_settings["NAME"] = name
+                handle.seek(0)
+                handle.truncate()
+                handle.write(run)
+                handle.flush()
+            # CREATE DATABASE ... TEMPLATE needs nobody connected to the template.
+            self.connection.close()
+            quote = self.connection.ops.quote_name
+            with self._nodb_cursor() as cursor:
+                cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)}")
+                cursor.execute(f"CREATE DATABASE {quote(name)} TEMPLATE {quote(template)}")
+        settings.DATABASES[self.connection.alias]["NAME"] = name
+        self.connection.settings_dict["NAME"] = name
+        if serialize:
+            self.connection._test_serialized_contents = self.serialize_db_to_string()
+        self.connection.ensure_connection()
+        return name
+
+    return create_from_template
+
+
+def drop_template(test_name: str) -> None:
+    """After an xdist run, its template database goes (as the workers' own databases do)."""
+    owner = owner_credentials()
+    if owner is None:
+        return
+    template = template_name(test_name)
+    with psycopg.connect(
+        host=owner["HOST"],
+        port=owner["PORT"] or 5432,
+        user=owner["USER"],
+        password=owner["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(template)))
+    _lock_path(template).unlink(missing_ok=True)
+
+
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -> None:
-    """Before pytest-django creates and migrates the test database: log in as the owner."""
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix, django_db_keepdb
+) -> Iterator[None]:
+    """Before pytest-django creates and migrates the test database: log in as the owner; on an
+    xdist worker, copy the run's template instead of migrating (unless --reuse-db)."""
     owner, app = require_two_logins()
     _ensure_login_role(owner, app)
     use_credentials(connection, owner)
+    worker, run = os.environ.get("PYTEST_XDIST_WORKER"), os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    patch = pytest.MonkeyPatch()
+    if worker and run and not django_db_keepdb:
+        creation = type(connection.creation)
+        patch.setattr(
+            creation, "create_test_db", _create_from_template(worker, run, creation.create_test_db)
+        )
+    try:
+        yield
+    finally:
+        patch.undo()
 
 
 @pytest.fixture(scope="session")
