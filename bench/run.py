@@ -17,6 +17,7 @@ _bench, REDIS_URL. Nothing leaves 127.0.0.1.
 from __future__ import annotations
 
 import datetime
+import multiprocessing
 import os
 import random
 import signal
@@ -133,18 +134,24 @@ def bench_users() -> dict:
             "force": Force.objects.get_or_create(code="F00", defaults={"name": "Force 00"})[0],
         },
     )
+    # The national view's reader: a supervisor of a regional unit (NCA / ERSOU) team.
+    regional, _ = Team.objects.get_or_create(
+        code="BENCH-ERSOU",
+        defaults={"name": "Bench ERSOU", "kind": TeamKind.NCA_ERSOU, "force": team.force},
+    )
     users = {}
-    for key, role in (
-        ("supervisor", Role.SUPERVISOR),
-        ("author", Role.CLGT_OFFICER),
-        ("approver", Role.SUPERVISOR),
+    for key, role, unit in (
+        ("supervisor", Role.SUPERVISOR, team),
+        ("author", Role.CLGT_OFFICER, team),
+        ("approver", Role.SUPERVISOR, team),
+        ("regional", Role.SUPERVISOR, regional),
     ):
         user, _ = get_user_model().objects.get_or_create(
             username=f"bench-{key}", defaults={"first_name": "Bench", "last_name": key.title()}
         )
         officer, _ = Officer.objects.get_or_create(
             user=user,
-            defaults={"collar_number": f"B-{key}", "rank": Rank.DS, "role": role, "team": team},
+            defaults={"collar_number": f"B-{key}", "rank": Rank.DS, "role": role, "team": unit},
         )
         officer_sync_group(officer=officer)
         users[key] = user
@@ -231,6 +238,39 @@ def bench_dashboard(supervisor) -> None:
     )
 
 
+def bench_national(regional) -> None:
+    """The national view (per force figures) as an NCA / ERSOU supervisor, server time."""
+    from django.db import connection
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(regional)
+    queries = [0]
+
+    def count(execute, sql, params, many, context):
+        queries[0] += 1
+        return execute(sql, params, many, context)
+
+    for url in ("/matrix/national/", "/api/reports/national/"):
+        queries[0] = 0
+
+        def get(url: str = url) -> object:
+            response = client.get(url)
+            if response.status_code != 200:
+                sys.exit(f"GET {url}: HTTP {response.status_code}")
+            return response
+
+        with connection.execute_wrapper(count):
+            get()
+        median, p95 = percentiles(time_requests(get, PAGE_REQUESTS))
+        print(
+            f"national view {url}, {PAGE_REQUESTS} requests: median {median:.0f} ms, "
+            f"p95 {p95:.0f} ms ({queries[0]} queries)"
+        )
+        if url.startswith("/matrix/"):
+            record(national_p95_ms=round(p95), national_queries=queries[0])
+
+
 def _die_with_the_bench() -> None:
     """In the worker before exec: the kernel kills it if the bench dies, even by SIGKILL."""
     if sys.platform == "linux":
@@ -240,8 +280,58 @@ def _die_with_the_bench() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
+def _start_worker(log, n: int) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("celery")),
+            "-A",
+            "bench.celery_app",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            f"--hostname=bench-{os.getpid()}-{n}@%h",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "CELERY_TASK_ALWAYS_EAGER": "false"},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        preexec_fn=_die_with_the_bench,
+    )
+
+
+def _stream(line_ids: list[int], rate: float, stopping, sent) -> None:
+    """Changes to other forces' lines at `rate` a second (what their officers' saves do to the
+    matrix: the line marked stale and its rescore queued after commit), in a process of its
+    own so the bench's own saves and polls do not slow it."""
+    from django.db import connection, transaction
+
+    from countylines.models import CountyLine
+    from kentsoc import broker
+    from kentsoc.trh.choices import RankedSubject
+
+    connection.close()  # the parent's, inherited by the fork: this process opens its own
+    rnd = random.Random(11)
+    started = time.perf_counter()
+    while not stopping.is_set():
+        with transaction.atomic():
+            broker.mark_stale(
+                CountyLine, [rnd.choice(line_ids)], subject_type=RankedSubject.COUNTY_LINE
+            )
+        with sent.get_lock():
+            sent.value += 1
+        stopping.wait(max(0.0, started + sent.value / rate - time.perf_counter()))
+    connection.close()
+
+
 def bench_worker_latency(actor) -> None:
+    """Intelligence saved -> new rank readable, with BENCH_WORKERS real workers (2) while a
+    stream of BENCH_STREAM_RATE changes a second (20) to other forces' lines runs."""
     import redis
+    from django.db import connection
     from django.utils import timezone
 
     from bench.celery_app import QUEUE, app
@@ -250,40 +340,28 @@ def bench_worker_latency(actor) -> None:
     from kentsoc.intel.services.records import intelligence_create
     from kentsoc.matrix.models import Ranking
 
+    workers_wanted = int(os.environ.get("BENCH_WORKERS", "2"))
+    rate = float(os.environ.get("BENCH_STREAM_RATE", "20"))
     # Only this benchmark's queue: a test run may be using the same Redis database.
     redis.Redis.from_url(os.environ["REDIS_URL"]).delete(QUEUE)
     app.conf.task_always_eager = False
+    active = CountyLine.objects.filter(status=LineStatus.ACTIVE)
+    # The actor's own force's lines: force isolation refuses any other's.
+    lines = list(active.filter(division__force__code="F00").values_list("pk", flat=True))
+    others = list(active.exclude(division__force__code="F00").values_list("pk", flat=True))
     with tempfile.NamedTemporaryFile("w+", prefix="kentsoc-bench-worker-", suffix=".log") as log:
-        worker = subprocess.Popen(
-            [
-                str(Path(sys.executable).with_name("celery")),
-                "-A",
-                "bench.celery_app",
-                "worker",
-                "--pool=solo",
-                "--loglevel=WARNING",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                f"--hostname=bench-{os.getpid()}@%h",
-            ],
-            cwd=ROOT,
-            env={**os.environ, "CELERY_TASK_ALWAYS_EAGER": "false"},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=_die_with_the_bench,
-        )
+        workers = [_start_worker(log, n) for n in range(workers_wanted)]
+        forks = multiprocessing.get_context("fork")
+        stopping, sent = forks.Event(), forks.Value("i", 0)
+        stream = forks.Process(target=_stream, args=(others, rate, stopping, sent), daemon=True)
         try:
-            # The actor's own force's lines: force isolation refuses any other's.
-            lines = list(
-                CountyLine.objects.filter(
-                    status=LineStatus.ACTIVE, division__force__code="F00"
-                ).values_list("pk", flat=True)
-            )
             rnd = random.Random(7)
             latencies, saves = [], []
             for i in range(CHANGES + 1):
+                if i == 1 and rate:
+                    connection.close()  # not shared with the fork
+                    stream.start()  # after the first change has warmed the workers
+                    stream_started = time.perf_counter()
                 line_id = rnd.choice(lines)
                 started = timezone.now()
                 t0 = time.perf_counter()
@@ -312,20 +390,37 @@ def bench_worker_latency(actor) -> None:
                 if i:  # the first change warms the worker's connections
                     latencies.append(time.perf_counter() - saved)
                     saves.append(saved - t0)
+            streamed = ""
+            if rate:
+                seconds = time.perf_counter() - stream_started
+                stopping.set()
+                stream.join(30)
+                backlog = redis.Redis.from_url(os.environ["REDIS_URL"]).llen(QUEUE)
+                streamed = (
+                    f"; meanwhile {sent.value} changes to other forces' lines, "
+                    f"{sent.value / seconds:.1f}/s, {backlog} tasks still queued at the end"
+                )
             median, p95 = percentiles(latencies)
             save_median, _ = percentiles(saves)
             print(
-                f"intelligence saved -> new rank readable (real worker), {len(latencies)} changes: "
-                f"median {median:.0f} ms, p95 {p95:.0f} ms, max {max(latencies) * 1000:.0f} ms "
-                f"(the save itself: median {save_median:.0f} ms)"
+                f"intelligence saved -> new rank readable ({workers_wanted} real workers), "
+                f"{len(latencies)} changes: median {median:.0f} ms, p95 {p95:.0f} ms, "
+                f"max {max(latencies) * 1000:.0f} ms (the save itself: median "
+                f"{save_median:.0f} ms){streamed}"
             )
+            record(worker_p50_ms=round(median), worker_p95_ms=round(p95))
         finally:
-            os.killpg(worker.pid, signal.SIGTERM)
-            try:
-                worker.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(worker.pid, signal.SIGKILL)
-                worker.wait(timeout=10)
+            if stream.is_alive():
+                stopping.set()
+                stream.join(30)
+            for worker in workers:
+                os.killpg(worker.pid, signal.SIGTERM)
+            for worker in workers:
+                try:
+                    worker.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(worker.pid, signal.SIGKILL)
+                    worker.wait(timeout=10)
 
 
 def bench_recompute() -> None:
@@ -419,6 +514,8 @@ def main() -> None:
         bench_recompute()
     if "dashboard" in SELECTED:
         bench_dashboard(users["supervisor"])
+    if "national" in SELECTED:
+        bench_national(users["regional"])
     if "search" in SELECTED:
         bench_search(users["supervisor"])
     if "worker" in SELECTED:

@@ -188,6 +188,15 @@ def analyst(force):
 
 
 @pytest.fixture
+def regional(force):
+    """A supervisor of an NCA / ERSOU team: the national view's reader."""
+    force["teams"]["ersou"] = TeamFactory(
+        code="ERSOU", name="Regional organised crime unit", kind=TeamKind.NCA_ERSOU
+    )
+    return _officer(force, Role.SUPERVISOR, "ersou", "regional", Rank.DI)
+
+
+@pytest.fixture
 def auditor(force):
     return _officer(force, Role.AUDITOR, "bureau", "auditor", Rank.STAFF)
 

@@ -36,8 +36,9 @@ QUERY_BUDGETS: dict[tuple[str, str], int] = {
     ("/lifetime/training/", "coordinator"): 5,
     ("/people/duplicates/", "coordinator"): 10,
     ("/people/merges/", "coordinator"): 6,
-    ("/matrix/", "supervisor"): 24,
+    ("/matrix/", "supervisor"): 14,
     ("/matrix/monthly/", "supervisor"): 11,
+    ("/matrix/national/", "regional"): 7,
     ("/audit/", "auditor"): 9,
     # API lists
     ("/api/ocgs/", "supervisor"): 12,
@@ -75,6 +76,7 @@ QUERY_BUDGETS: dict[tuple[str, str], int] = {
     ("/api/reports/monthly-matrix/", "supervisor"): 11,
     # The search box: one query per kind the role may look for, whatever it finds.
     ("/search/?q=smith", "supervisor"): 15,
+    ("/api/reports/national/", "regional"): 7,
     ("/search/suggest/?q=smith", "supervisor"): 15,
     ("/api/search/?q=smith", "supervisor"): 15,
 }

@@ -230,16 +230,19 @@ def disruption_figures(*, user: Any, as_of: datetime.date) -> DisruptionFigures:
     The query groups by day, not month, and the days are put into months here: truncating a
     date to its month in SQL casts every row to a timestamp, which cost more than the scan at
     national scale, while six months of days by grade are under a thousand groups. It reads
-    the (status, date, impact_grade) index alone, and counts "against an OCG" as an IN over the
-    OCG links, which PostgreSQL hashes once (an EXISTS per row made its cost estimate high
-    enough to switch on JIT compilation, slower than the query itself)."""
+    the force's disruptions by index, and counts "against an OCG" through a join to the OCG
+    links of those disruptions alone (an IN over every link, hashed once, read the country's
+    links for one force's figures; an EXISTS per row made its cost estimate high enough to
+    switch on JIT compilation, slower than the query itself)."""
     date_from, date_to = disruption_window(as_of)
-    against_ocg = Q(pk__in=Disruption.ocgs.through.objects.values("disruption_id"))
     rows = (
         Disruption.objects.visible_to(user)
         .filter(status=DisruptionStatus.APPROVED, date__gte=date_from, date__lte=date_to)
         .values_list("date", "impact_grade")
-        .annotate(n=Count("pk"), against=Count("pk", filter=against_ocg))
+        .annotate(
+            n=Count("pk", distinct=True),
+            against=Count("pk", filter=Q(ocgs__isnull=False), distinct=True),
+        )
         .order_by()
     )
     months: dict[datetime.date, DisruptionBucket] = {}

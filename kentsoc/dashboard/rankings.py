@@ -13,11 +13,13 @@ rankings: history keeps ranks and totals only, so T/R/H and confidence are shown
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.core.cache import cache
+from django.db.models import Count, Max, Min, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from countylines.models import CountyLine
@@ -43,18 +45,22 @@ from kentsoc.org.scoping import access_for
 from kentsoc.trh.choices import FORCE_PARTITION, RankedSubject
 from ocg.models import OCG
 
+# Long enough to serve every poll between two re-ranks; a re-rank changes the key anyway.
+ENTRIES_CACHE_SECONDS = 3600
 FIRST_OCG_TAB = FORCE_PARTITION  # the OCG matrix the page opens on
 # The sweeper re-enqueues what has been stale this long; older than that, the worker is behind.
 STALE_FOR_ATTENTION = datetime.timedelta(seconds=STALE_SWEEP_AFTER_SECONDS)
 
 
-def _last_disruptions(ranked: QuerySet, as_of: datetime.date) -> dict[int, datetime.date]:
+def _last_disruptions(line_ids: set[int], as_of: datetime.date) -> dict[int, datetime.date]:
     """Each ranked line's latest approved disruption up to `as_of`, in one grouped query (a
-    correlated subquery per row costs seconds with a national deployment's disruptions)."""
+    correlated subquery per row costs seconds with a national deployment's disruptions). The ids
+    go as a list, not a subquery: the planner then knows they are a force's few dozen lines and
+    reads their disruptions by index instead of the country's."""
     through = Disruption.county_lines.through
     return dict(
         through.objects.filter(
-            countyline_id__in=ranked.values("county_line_id"),
+            countyline_id__in=line_ids,
             disruption__status=DisruptionStatus.APPROVED,
             disruption__date__lte=as_of,
         )
@@ -66,15 +72,14 @@ def _last_disruptions(ranked: QuerySet, as_of: datetime.date) -> dict[int, datet
 
 
 def _previous_ranks(
-    as_of: datetime.date, ocg_partition: str | None
+    as_of: datetime.date, line_ids: set[int], ocg_ids: set[int]
 ) -> dict[tuple[str, str, int], int]:
-    """(subject type, partition, subject id) -> rank a week before `as_of`; for OCGs only in
-    `ocg_partition` when the OCG rows are read for that partition alone.
-
-    Not scoped: it is only looked up for rows the user may already see."""
-    rows = RankHistory.objects.filter(on=as_of - datetime.timedelta(days=MOVEMENT_DAYS))
-    if ocg_partition is not None:
-        rows = rows.filter(Q(subject_type=RankedSubject.COUNTY_LINE) | Q(partition=ocg_partition))
+    """(subject type, partition, subject id) -> rank a week before `as_of` of the rows shown:
+    the force's own, never the country's."""
+    rows = RankHistory.objects.filter(
+        Q(county_line_id__in=line_ids) | Q(ocg_id__in=ocg_ids),
+        on=as_of - datetime.timedelta(days=MOVEMENT_DAYS),
+    )
     rows = rows.values_list("subject_type", "partition", "county_line_id", "ocg_id", "rank")
     return {(kind, part, line or ocg): rank for kind, part, line, ocg, rank in rows}
 
@@ -89,32 +94,71 @@ def _divisions() -> list[Division]:
     return list(Division.objects.order_by("is_central", "pk"))
 
 
-def _current_totals(force_id: int | None) -> tuple[Totals, str]:
-    """The force's figures from its current rankings, plus the token that changes on every
-    re-rank.
+@dataclass(frozen=True)
+class _Figures:
+    totals: Totals
+    ocg_counts: Counter
+    stamp: str  # changes whenever the worker re-ranks any of the force's partitions
+    stale: Staleness | None  # None when the force has no rankings to read it alongside
+
+
+def _current_figures(force_id: int | None, divisions: list[Division]) -> _Figures:
+    """The force's figures from its current rankings, its OCG tabs' counts, its stale subjects
+    and the stamp of its rankings, in one query.
 
     Force totals are force-wide by definition (as the snapshots are), so they are not scoped to
     the user's role; they are the officer's own force's (every ranking row names its force).
+    The stamp is the newest rank time, the highest ranking id and the number of rows: every
+    re-rank deletes a partition's rows and inserts new ones (new ids), so any change moves it.
     """
     line = Q(subject_type=RankedSubject.COUNTY_LINE)
-    ocg = Q(subject_type=RankedSubject.OCG, partition=FORCE_PARTITION)
+    ocg = Q(subject_type=RankedSubject.OCG)
+    force_ocg = ocg & Q(partition=FORCE_PARTITION)
     scd = [k.value for k in SCD_TEAM_KINDS]
     by_unit = {
-        f"unit_{unit}": Count("pk", filter=ocg & Q(ocg__managing_team__kind=unit))
+        f"unit_{unit}": Count("pk", filter=force_ocg & Q(ocg__managing_team__kind=unit))
         for unit in sorted(scd)
     }
-    figures = Ranking.objects.filter(force_id=force_id).aggregate(
-        lines=Count("pk", filter=line),
-        trh=Sum("total", filter=line),
-        ocgs=Count("pk", filter=ocg),
-        scd=Count("pk", filter=ocg & Q(ocg__managing_team__kind__in=scd)),
-        **by_unit,
-        division=Count(
-            "pk",
-            filter=ocg & Q(ocg__managing_team__isnull=False) & ~Q(ocg__managing_team__kind__in=scd),
-        ),
-        ranked_at=Max("ranked_at"),
-        last_id=Max("pk"),
+    tabs = {
+        f"tab_{i}": Count("pk", filter=ocg & Q(partition=d.code)) for i, d in enumerate(divisions)
+    }
+    behind = timezone.now() - STALE_FOR_ATTENTION
+    stale = {
+        f"{name}_{figure}": Subquery(
+            model.objects.filter(score_stale_since__isnull=False, division__force_id=force_id)
+            .order_by()
+            .values("division__force_id")
+            .annotate(figure=aggregate)
+            .values("figure")
+        )
+        for name, model in (("lines", CountyLine), ("ocgs", OCG))
+        for figure, aggregate in (
+            ("n", Count("pk")),
+            ("oldest", Min("score_stale_since")),
+            ("behind", Count("pk", filter=Q(score_stale_since__lt=behind))),
+        )
+    }
+    figures = (
+        Ranking.objects.filter(force_id=force_id)
+        .order_by()
+        .aggregate(
+            lines=Count("pk", filter=line),
+            trh=Sum("total", filter=line),
+            ocgs=Count("pk", filter=force_ocg),
+            scd=Count("pk", filter=force_ocg & Q(ocg__managing_team__kind__in=scd)),
+            **by_unit,
+            division=Count(
+                "pk",
+                filter=force_ocg
+                & Q(ocg__managing_team__isnull=False)
+                & ~Q(ocg__managing_team__kind__in=scd),
+            ),
+            **tabs,
+            ranked_at=Max("ranked_at"),
+            last_id=Max("pk"),
+            rows=Count("pk"),
+            **{name: Max(expression) for name, expression in stale.items()},
+        )
     )
     totals = Totals(
         active_lines=figures["lines"],
@@ -124,8 +168,28 @@ def _current_totals(force_id: int | None) -> tuple[Totals, str]:
         ocgs_with_scd=figures["scd"],
         scd_units=scd_by_unit({unit: figures[f"unit_{unit}"] for unit in scd}),
     )
-    stamp = figures["ranked_at"].isoformat() if figures["ranked_at"] else "none"
-    return totals, f"{stamp}/{figures['last_id'] or 0}"
+    counts = Counter({d.code: figures[f"tab_{i}"] for i, d in enumerate(divisions)})
+    counts[FORCE_PARTITION] = figures["ocgs"]
+    oldest = [figures[f"{n}_oldest"] for n in ("lines", "ocgs") if figures[f"{n}_oldest"]]
+    return _Figures(
+        totals=totals,
+        ocg_counts=counts,
+        stamp=_stamp(figures),
+        # The stale figures ride on the rankings' rows: a force with none gets no answer.
+        stale=Staleness(
+            lines=figures["lines_n"] or 0,
+            ocgs=figures["ocgs_n"] or 0,
+            since=min(oldest) if oldest else None,
+            behind=(figures["lines_behind"] or 0) + (figures["ocgs_behind"] or 0),
+        )
+        if figures["rows"]
+        else None,
+    )
+
+
+def _stamp(figures: dict) -> str:
+    ranked_at = figures["ranked_at"].isoformat() if figures["ranked_at"] else "none"
+    return f"{ranked_at}/{figures['last_id'] or 0}/{figures['rows']}"
 
 
 @dataclass(frozen=True)
@@ -161,11 +225,10 @@ def live_token(user: Any) -> str:
     fresh: what the open page polls for. Small aggregates on indexed columns."""
     force_id = _force_of(user)
     figures = Ranking.objects.filter(force_id=force_id).aggregate(
-        ranked_at=Max("ranked_at"), last_id=Max("pk")
+        ranked_at=Max("ranked_at"), last_id=Max("pk"), rows=Count("pk")
     )
-    stamp = figures["ranked_at"].isoformat() if figures["ranked_at"] else "none"
     stale = _stale(force_id)
-    return f"{stamp}/{figures['last_id'] or 0}/{stale.lines}/{stale.ocgs}"
+    return f"{_stamp(figures)}/{stale.lines}/{stale.ocgs}"
 
 
 def matrix_rankings(
@@ -186,46 +249,71 @@ def matrix_rankings(
     as_of = as_of or today
     is_current = as_of >= today
     divisions = _divisions()
-    ocg_partition = ocg_rows_for if ocg_rows_for is not None else partition
-    previous = _previous_ranks(as_of, ocg_partition)
     line_rows: dict[str, list[MatrixRow]] = defaultdict(list)
     ocg_rows: dict[str, list[MatrixRow]] = defaultdict(list)
+    access = access_for(user)
+    force_id = access.force_id if access is not None else None
     source: QuerySet = (
-        Ranking.objects.visible_to(user)
+        # The force named outright as well as through the scope: the planner then expects a
+        # force's rows, not a share of the country's.
+        Ranking.objects.visible_to(user).filter(force_id=force_id)
         if is_current
         else RankHistory.objects.visible_to(user).filter(on=as_of)
     )
-    ranked_lines = source.filter(subject_type=RankedSubject.COUNTY_LINE)
-    ranked_ocgs = source.filter(subject_type=RankedSubject.OCG)
+    lines_wanted = Q(subject_type=RankedSubject.COUNTY_LINE)
+    ocgs_wanted = Q(subject_type=RankedSubject.OCG)
     if partition is not None:
-        ranked_lines = ranked_lines.filter(
-            Q(partition=partition) | Q(county_line__division__code=partition)
-        )
-        ranked_ocgs = ranked_ocgs.filter(partition=partition)
-    last_disruptions = _last_disruptions(ranked_lines, as_of)
-    line_values = lines_by_id(ranked_lines)
-    for entry in entries(ranked_lines, "county_line_id", with_score=is_current):
+        lines_wanted &= Q(partition=partition) | Q(county_line__division__code=partition)
+        ocgs_wanted &= Q(partition=partition)
+    ocg_counts: Counter | None = None
+    figures = _current_figures(force_id, divisions) if is_current else None
+    if ocg_rows_for is not None:
+        if figures is not None and access is not None and access.force_wide:
+            ocg_counts = figures.ocg_counts  # the whole force's, which is what they see
+        else:
+            # The other tabs' counts from one grouped query, not their rows and scores.
+            ocg_counts = Counter(
+                dict(
+                    source.filter(ocgs_wanted)
+                    .order_by()
+                    .values_list("partition")
+                    .annotate(n=Count("pk"))
+                )
+            )
+        ocgs_wanted &= Q(partition=ocg_rows_for)
+    ranked = source.filter(lines_wanted | ocgs_wanted)
+    if figures is None:
+        line_entries, ocg_entries = entries(ranked, with_score=False)
+    else:
+        # What the rankings say changes only when the worker re-ranks: kept under the force's
+        # rankings stamp (and who is asking, and which tabs), so a re-rank makes a new key and
+        # the old one is never read again.
+        parts = (force_id, access, figures.stamp, as_of, partition, ocg_rows_for)
+        key = "matrix-entries:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+        cached = cache.get(key)
+        if cached is None:
+            cached = entries(ranked, with_score=True)
+            cache.set(key, cached, ENTRIES_CACHE_SECONDS)
+        line_entries, ocg_entries = cached
+    if ocg_counts is None:
+        ocg_counts = Counter(entry.partition for entry in ocg_entries)
+    line_ids = {entry.subject_id for entry in line_entries}
+    ocg_ids = {entry.subject_id for entry in ocg_entries}
+    previous = _previous_ranks(as_of, line_ids, ocg_ids)
+    last_disruptions = _last_disruptions(line_ids, as_of)
+    line_values = lines_by_id(line_ids)
+    for entry in line_entries:
         line = line_values[entry.subject_id]
         last = last_disruptions.get(entry.subject_id)
         line_rows[entry.partition].append(line_row(entry, line, as_of, previous, last))
-    if ocg_rows_for is None:
-        ocg_entries = entries(ranked_ocgs, "ocg_id", with_score=is_current)
-        ocg_counts = Counter(entry.partition for entry in ocg_entries)
-    else:
-        # The other tabs' counts from one grouped query, not their rows and scores.
-        ocg_counts = Counter(
-            dict(ranked_ocgs.order_by().values_list("partition").annotate(n=Count("pk")))
-        )
-        ranked_ocgs = ranked_ocgs.filter(partition=ocg_rows_for)
-        ocg_entries = entries(ranked_ocgs, "ocg_id", with_score=is_current)
-    ocg_values = ocgs_by_id(ranked_ocgs)
+    ocg_values = ocgs_by_id(ocg_ids)
     for entry in ocg_entries:
         ocg_rows[entry.partition].append(ocg_row(entry, ocg_values[entry.subject_id], previous))
 
-    if is_current:
-        totals, token = _current_totals(_force_of(user))
-        stale = _stale(_force_of(user))
-        token = f"{token}/{stale.lines}/{stale.ocgs}"
+    if figures is not None:
+        totals = figures.totals
+        stale = figures.stale or _stale(force_id)
+        token = f"{figures.stamp}/{stale.lines}/{stale.ocgs}"
     else:
         snapshot = ForceSnapshot.objects.visible_to(user).filter(on=as_of).first()
         totals = Totals(

@@ -6,6 +6,7 @@ from django.urls import path
 
 from kentsoc.dashboard import report_views
 from kentsoc.dashboard.api import monthly as monthly_api
+from kentsoc.dashboard.api import national as national_api
 from kentsoc.dashboard.api import report_views as report_api_views
 
 urlpatterns = [
@@ -23,4 +24,5 @@ api_urlpatterns = [
         monthly_api.MonthlyMatrixView.as_view(),
         name="monthly-matrix",
     ),
+    path("reports/national/", national_api.NationalView.as_view(), name="national"),
 ]

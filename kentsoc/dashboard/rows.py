@@ -181,8 +181,8 @@ class _OCG:
     officer: str  # the lead responsible officer
 
 
-def lines_by_id(ranked: QuerySet) -> dict[int, _Line]:
-    rows = CountyLine.objects.filter(pk__in=ranked.values("county_line_id")).values_list(
+def lines_by_id(ids: set[int]) -> dict[int, _Line]:
+    rows = CountyLine.objects.filter(pk__in=ids).values_list(
         "pk",
         "reference",
         "name",
@@ -200,8 +200,8 @@ def lines_by_id(ranked: QuerySet) -> dict[int, _Line]:
     return lines
 
 
-def ocgs_by_id(ranked: QuerySet) -> dict[int, _OCG]:
-    rows = OCG.objects.filter(pk__in=ranked.values("ocg_id")).values_list(
+def ocgs_by_id(ids: set[int]) -> dict[int, _OCG]:
+    rows = OCG.objects.filter(pk__in=ids).values_list(
         "pk",
         "reference",
         "name",
@@ -231,15 +231,25 @@ class Entry:
 _SCORE_PARTS = ("score__threat", "score__risk", "score__harm", "score__confidence", "score__tier")
 
 
-def entries(ranked: QuerySet, subject_field: str, with_score: bool) -> list[Entry]:
-    fields = ["partition", "rank", "total", subject_field]
+def entries(ranked: QuerySet, with_score: bool) -> tuple[list[Entry], list[Entry]]:
+    """The ranked lines' and OCGs' entries, in partition and rank order, from one query."""
+    fields = ["partition", "rank", "total", "county_line_id", "ocg_id"]
     if with_score:
         fields += _SCORE_PARTS
     labels = dict(Confidence.choices())
-    rows = ranked.order_by("partition", "rank").values_list(*fields)
-    if not with_score:
-        return [Entry(*row) for row in rows]
-    return [Entry(*row[:7], confidence=labels[row[7]], tier=row[8]) for row in rows]
+    lines: list[Entry] = []
+    ocgs: list[Entry] = []
+    for partition, rank, total, line_id, ocg_id, *score in ranked.order_by(
+        "partition", "rank"
+    ).values_list(*fields):
+        if with_score:
+            threat, risk, harm, confidence, tier = score
+            parts = (threat, risk, harm, labels[confidence], tier)
+        else:
+            parts = ()
+        entry = Entry(partition, rank, total, line_id or ocg_id, *parts)
+        (lines if line_id else ocgs).append(entry)
+    return lines, ocgs
 
 
 def line_row(

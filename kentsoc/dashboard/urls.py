@@ -11,4 +11,5 @@ urlpatterns = [
     path("partition/<slug:group>/<slug:code>/", views.partition_view, name="partition"),
     path("export/<slug:name>.csv", views.export_view, name="export"),
     path("monthly/", monthly_views.monthly_view, name="monthly"),
+    path("national/", views.national_view, name="national"),
 ]

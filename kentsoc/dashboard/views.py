@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from kentsoc.audit.services import audit_export
+from kentsoc.dashboard import national
 from kentsoc.dashboard.board import dashboard_get
 from kentsoc.dashboard.charts import DisruptionFigures, disruption_figures, force_trends
 from kentsoc.dashboard.rankings import FIRST_OCG_TAB, live_token, matrix_rankings
@@ -174,3 +175,12 @@ def _column(index: int):
         return "" if value is None else value
 
     return get
+
+
+@require_GET
+@login_required
+def national_view(request: HttpRequest) -> HttpResponse:
+    """Each force's figures side by side, for the NCA / ERSOU supervisors (403 for anyone
+    else)."""
+    figures = national.national_view(user=request.user)
+    return render(request, "matrix/national.html", {"national": figures})

@@ -229,6 +229,8 @@ WALKS: dict[str, list[str]] = {
     "administrator": ["/", "/admin/", "/admin/auth/user/", "/admin/org/officer/", *ACCOUNT],
 }
 
+    # A supervisor of an NCA / ERSOU team: the national view, figures by force.
+    "regional": ["/", "/matrix/national/", *ACCOUNT],
 
 @pytest.fixture
 def world(force, coordinator, researcher, lro, clgt_officer, clio, supervisor, analyst):
