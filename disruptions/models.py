@@ -199,6 +199,11 @@ class Disruption(VersionedRecord):
                 name="disruption_status_date_grade",
             ),
             models.Index(fields=["team", "date"]),
+            # The dashboard's last approved disruption of each ranked line: a force's few
+            # thousand links checked from the index alone, not a scan of the country's rows.
+            models.Index(
+                fields=["id"], include=["status", "date"], name="disruption_id_status_date"
+            ),
         ]
         constraints = [
             _choice("strand", Strand, "strand_valid"),
@@ -216,11 +221,6 @@ class Disruption(VersionedRecord):
             models.CheckConstraint(
                 condition=Q(**{f"{f}__gte": 0 for f in COUNT_FIELDS}) & Q(cash_seized__gte=0),
                 name="%(app_label)s_%(class)s_counts_not_negative",
-            # The dashboard's last approved disruption of each ranked line: a force's few
-            # thousand links checked from the index alone, not a scan of the country's rows.
-            models.Index(
-                fields=["id"], include=["status", "date"], name="disruption_id_status_date"
-            ),
             ),
             models.CheckConstraint(
                 condition=~Q(status=DisruptionStatus.APPROVED)

@@ -74,9 +74,9 @@ QUERY_BUDGETS: dict[tuple[str, str], int] = {
     ("/api/prevention/interventions/", "clio"): 6,
     ("/api/reports/clio-activity/?from=2000-01-01&to=2099-12-31", "supervisor"): 8,
     ("/api/reports/monthly-matrix/", "supervisor"): 11,
+    ("/api/reports/national/", "regional"): 7,
     # The search box: one query per kind the role may look for, whatever it finds.
     ("/search/?q=smith", "supervisor"): 15,
-    ("/api/reports/national/", "regional"): 7,
     ("/search/suggest/?q=smith", "supervisor"): 15,
     ("/api/search/?q=smith", "supervisor"): 15,
 }

@@ -225,12 +225,12 @@ WALKS: dict[str, list[str]] = {
         "/lifetime/training/",
         *ACCOUNT,
     ],
+    # A supervisor of an NCA / ERSOU team: the national view, figures by force.
+    "regional": ["/", "/matrix/national/", *ACCOUNT],
     "auditor": ["/", "/audit/", "/audit/?page=2", *ACCOUNT],
     "administrator": ["/", "/admin/", "/admin/auth/user/", "/admin/org/officer/", *ACCOUNT],
 }
 
-    # A supervisor of an NCA / ERSOU team: the national view, figures by force.
-    "regional": ["/", "/matrix/national/", *ACCOUNT],
 
 @pytest.fixture
 def world(force, coordinator, researcher, lro, clgt_officer, clio, supervisor, analyst):

@@ -242,6 +242,9 @@ HTML: dict[str, Route] = {
     "matrix:partition": Route(
         "GET", lambda w: {"group": "lines", "code": w.objects["division"].code}, marker="line"
     ),
+    # Figures by force for the supervisors of NCA / ERSOU teams, of which the world has none:
+    # tests/dashboard/test_national.py proves who may and may not see it (403 for the rest).
+    "matrix:national": Route(viewer=None),
     # Disruptions
     "disruptions:list": Route(),
     "disruptions:create": Route(),
@@ -249,9 +252,6 @@ HTML: dict[str, Route] = {
     "disruptions:approvals": Route(),
     "disruptions:subject-search": Route(marker="nominal", query=(("q", "Quillfeather"),)),
     "disruptions:court-results": Route(),
-    # Figures by force for the supervisors of NCA / ERSOU teams, of which the world has none:
-    # tests/dashboard/test_national.py proves who may and may not see it (403 for the rest).
-    "matrix:national": Route(viewer=None),
     "disruptions:detail": Route("GET", pk("disruption"), CASE, "disruption"),
     # The world's disruption is approved, so nobody may edit it any more.
     "disruptions:edit": Route("GET", pk("disruption"), CASE, "disruption", viewer=None),
@@ -356,6 +356,7 @@ API: dict[str, Route] = {
     # Disruptions
     "api:activity-summary": Route(query=(("from", "2022-01-01"), ("to", "2022-12-31"))),
     "api:monthly-matrix": Route(query=(("month", "2022-07"),)),
+    "api:national": Route(viewer=None),  # as matrix:national
     "api:disruption-list": Route(),
     "api:disruption-detail": Route("GET", pk("disruption"), CASE, "disruption"),
     "api:disruption-approve": Route("POST", pk("disruption"), CASE, "disruption"),
@@ -363,7 +364,6 @@ API: dict[str, Route] = {
     "api:disruption-submit": Route("POST", pk("disruption"), CASE, "disruption"),
     "api:operation-list": Route(),
     "api:operation-detail": Route("GET", pk("operation"), marker="operation"),
-    "api:national": Route(viewer=None),  # as matrix:national
     "api:court-result-list": Route(),
     "api:court-result-detail": Route("GET", pk("court_result"), CASE),
     # Audit trail: auditors and supervisors only.
