@@ -11,11 +11,12 @@ from django.db.models import QuerySet
 
 from kentsoc.web.hooks import Hook
 
-# The queryset with `score_total` annotated from the current score (None when unscored; lists
-# sort on it) and the current score and ranking prefetched as the lists `current_scores` and
-# `ranking_rows` (what countylines/partials/line_table.html shows), so a list costs the same few
-# queries whatever its length.
-with_scores: Hook[[QuerySet], QuerySet] = Hook("countylines.with_scores")
+# with_scores(queryset, breakdown=False): the queryset with `score_total` annotated from the
+# current score (None when unscored; lists sort on it) and the current score and ranking
+# prefetched as the lists `current_scores` and `ranking_rows` (what
+# countylines/partials/line_table.html shows), so a list costs the same few queries whatever its
+# length. The score's factors (what `score_context` explains) only with `breakdown`.
+with_scores: Hook[..., QuerySet] = Hook("countylines.with_scores")
 
 # current_score(line) / current_ranking(line): of a line loaded `with_scores`, no query. The
 # score has total, threat, risk, harm, confidence, matrix_version; the ranking rank and top30,

@@ -45,17 +45,25 @@ def _deal_lines_with_duplicates() -> QuerySet[DealLine]:
     )
 
 
-def _with_related(queryset: QuerySet[CountyLine]) -> QuerySet[CountyLine]:
+def _with_related(queryset: QuerySet[CountyLine], *, page: bool = False) -> QuerySet[CountyLine]:
+    """`page`: for one line's page, which names its districts, OCG and nominals and explains its
+    score factor by factor; the API's rows give their ids and figures, so a list builds none of
+    those rows nor decodes any breakdown."""
+    districts = CountyLineDistrict.objects.order_by("position")
+    nominals = LineNominal.objects.all()
+    related = ["division", "flexed_division"]
+    if page:
+        districts = districts.select_related("district")
+        nominals = nominals.select_related("nominal")
+        related.append("ocg")
     return scores.with_scores(
-        queryset.select_related("division", "flexed_division", "ocg").prefetch_related(
-            Prefetch(
-                "line_districts",
-                queryset=CountyLineDistrict.objects.select_related("district").order_by("position"),
-            ),
+        queryset.select_related(*related).prefetch_related(
+            Prefetch("line_districts", queryset=districts),
             Prefetch("deal_lines", queryset=_deal_lines_with_duplicates()),
-            Prefetch("line_nominals", queryset=LineNominal.objects.select_related("nominal")),
+            Prefetch("line_nominals", queryset=nominals),
             *line_definition.prefetch(),
-        )
+        ),
+        breakdown=page,
     )
 
 
@@ -83,7 +91,7 @@ def line_rows(*, user: Any) -> QuerySet[CountyLine]:
 
 def line_get(*, user: Any, pk: Any) -> CountyLine:
     """One line the user may see, or 404."""
-    return _with_related(CountyLine.objects.all()).get_visible_or_404(user, pk=pk)
+    return _with_related(CountyLine.objects.all(), page=True).get_visible_or_404(user, pk=pk)
 
 
 # --- values derived from the prefetched rows (no queries) ---------------------------------------

@@ -11,10 +11,11 @@ from django.db.models import QuerySet
 
 from kentsoc.web.hooks import Hook
 
-# The queryset with `score_total` and `score_tier` annotated from the current score (None when
-# unscored; lists sort and filter on them) and what `score_view` and `score_data` read
-# prefetched, so a list costs the same few queries whatever its length.
-with_scores: Hook[[QuerySet], QuerySet] = Hook("ocg.with_scores")
+# with_scores(queryset, breakdown=False): the queryset with `score_total` and `score_tier`
+# annotated from the current score (None when unscored; lists sort and filter on them) and what
+# `score_view` and `score_data` read prefetched, so a list costs the same few queries whatever its
+# length. The score's factors (`score_view(explain=True)`) only with `breakdown`.
+with_scores: Hook[..., QuerySet] = Hook("ocg.with_scores")
 
 # The queryset with only `score_total` annotated (the home page's panels).
 with_score_total: Hook[[QuerySet], QuerySet] = Hook("ocg.with_score_total")

@@ -22,21 +22,38 @@ from ocg.choices import OcgStatus, PlanActionStatus
 from ocg.models import OCG, Membership, Nominal, OcgStatusChange, PlanAction
 from ocg.network import network_links, nominal_node, ocg_node
 
+# What the API says of a member (ocg.api.serializers.MembershipSerializer) and the definition's
+# count of current members reads.
+_MEMBER_FIELDS = (
+    "ocg_id",
+    "role",
+    "from_date",
+    "to_date",
+    "nominal__reference",
+    "nominal__first_name",
+    "nominal__last_name",
+)
 
-def _with_related(queryset: QuerySet[OCG]) -> QuerySet[OCG]:
+
+def _with_related(queryset: QuerySet[OCG], *, page: bool = False) -> QuerySet[OCG]:
+    """`page`: for one OCG's page, which names its team, LRO and members in full and explains its
+    score factor by factor; the API's rows give ids, members' names and the score's figures, so a
+    list builds no more of each row than that nor decodes any breakdown."""
+    members = Membership.objects.select_related("nominal").order_by(
+        "to_date", "role", "nominal__last_name", "id"
+    )
+    related = ["division"]
+    if page:
+        related += ["managing_team", "lead_responsible_officer"]
+    else:
+        members = members.only(*_MEMBER_FIELDS)
     return scores.with_scores(
-        queryset.select_related(
-            "division", "managing_team", "lead_responsible_officer"
-        ).prefetch_related(
+        queryset.select_related(*related).prefetch_related(
             "criminality",
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.select_related("nominal").order_by(
-                    "to_date", "role", "nominal__last_name", "id"
-                ),
-            ),
+            Prefetch("memberships", queryset=members),
             *ocg_definition.prefetch(),
-        )
+        ),
+        breakdown=page,
     )
 
 
@@ -71,7 +88,7 @@ def _current_members() -> Coalesce:
 
 def ocg_get(*, user: AbstractBaseUser, pk: int | str) -> OCG:
     """The OCG, or Http404 when it does not exist or the user may not see it."""
-    return _with_related(OCG.objects.all()).get_visible_or_404(user, pk=pk)
+    return _with_related(OCG.objects.all(), page=True).get_visible_or_404(user, pk=pk)
 
 
 def missing_criteria(ocg: OCG) -> list[str]:

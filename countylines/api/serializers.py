@@ -92,8 +92,9 @@ class CountyLineSerializer(serializers.ModelSerializer):
         return [link.district_id for link in line.line_districts.all()]
 
     def get_primary_district(self, line: CountyLine) -> int | None:
-        district = selectors.primary_district(line)
-        return district.pk if district else None
+        return next(
+            (link.district_id for link in line.line_districts.all() if link.is_primary), None
+        )
 
     def get_deal_lines(self, line: CountyLine) -> list[dict[str, Any]]:
         return [

@@ -39,13 +39,22 @@ def _current_ocg_score(field_name: str) -> Subquery:
     )
 
 
-def ocg_with_scores(queryset: QuerySet[OCG]) -> QuerySet[OCG]:
+def _current_scores(*, breakdown: bool) -> Prefetch:
+    current = Score.objects.filter(is_current=True)
+    # A list shows a score's figures, not its factors: decoding each row's breakdown (JSON naming
+    # every record behind every factor) cost a list more than the rest of its rows.
+    return Prefetch(
+        "scores",
+        queryset=current if breakdown else current.defer("breakdown"),
+        to_attr="current_scores",
+    )
+
+
+def ocg_with_scores(queryset: QuerySet[OCG], *, breakdown: bool = False) -> QuerySet[OCG]:
     return queryset.annotate(
         score_total=_current_ocg_score("total"), score_tier=_current_ocg_score("tier")
     ).prefetch_related(
-        Prefetch(
-            "scores", queryset=Score.objects.filter(is_current=True), to_attr="current_scores"
-        ),
+        _current_scores(breakdown=breakdown),
         Prefetch(
             "rankings",
             queryset=Ranking.objects.select_related("division"),
@@ -194,14 +203,14 @@ def _effective_rankings() -> QuerySet[Ranking]:
     ).select_related("division")
 
 
-def line_with_scores(queryset: QuerySet[CountyLine]) -> QuerySet[CountyLine]:
+def line_with_scores(
+    queryset: QuerySet[CountyLine], *, breakdown: bool = False
+) -> QuerySet[CountyLine]:
     current_total = Score.objects.filter(county_line=OuterRef("pk"), is_current=True).values(
         "total"
     )[:1]
     return queryset.annotate(score_total=Subquery(current_total)).prefetch_related(
-        Prefetch(
-            "scores", queryset=Score.objects.filter(is_current=True), to_attr="current_scores"
-        ),
+        _current_scores(breakdown=breakdown),
         Prefetch("rankings", queryset=_effective_rankings(), to_attr="ranking_rows"),
     )
 
