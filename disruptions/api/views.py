@@ -64,9 +64,7 @@ class DisruptionViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return selectors.disruption_list(user=self.request.user).prefetch_related(
-            "weapons", "drugs", "gangs"
-        )
+        return selectors.disruption_records(user=self.request.user)
 
     def _output(self, disruption: Disruption, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=disruption.pk)
