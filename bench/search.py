@@ -119,8 +119,10 @@ def dress_for_search() -> bool:
             },
         )
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE ocg_nominal")
-        cursor.execute("ANALYZE intel_intelligencerecord")
+        # Rewriting every row left a dead copy of each: vacuumed, as autovacuum would soon do,
+        # so the timings are of the tables a live system has, not of twice as many pages.
+        cursor.execute("VACUUM ANALYZE ocg_nominal")
+        cursor.execute("VACUUM ANALYZE intel_intelligencerecord")
     return True
 
 

@@ -75,8 +75,9 @@ QUERY_BUDGETS: dict[tuple[str, str], int] = {
     ("/api/reports/clio-activity/?from=2000-01-01&to=2099-12-31", "supervisor"): 8,
     ("/api/reports/monthly-matrix/", "supervisor"): 11,
     ("/api/reports/national/", "regional"): 7,
-    # The search box: one query per kind the role may look for, whatever it finds.
-    ("/search/?q=smith", "supervisor"): 15,
-    ("/search/suggest/?q=smith", "supervisor"): 15,
-    ("/api/search/?q=smith", "supervisor"): 15,
+    # The search box: every kind the role may look for in one query (after one setting the
+    # trigram threshold), whatever it finds.
+    ("/search/?q=smith", "supervisor"): 9,
+    ("/search/suggest/?q=smith", "supervisor"): 9,
+    ("/api/search/?q=smith", "supervisor"): 9,
 }

@@ -108,6 +108,11 @@ def _scored(
         fulltext.headline("summary", typed) if snippet and fulltext.fulltext() else F("summary")
     )
     total = score if rank is None else score + rank
-    return queryset.annotate(
-        search_order=score, search_score=total, snippet_raw=snippet_raw
-    ).order_by(F("search_order").desc(), "-information_date", "-id")
+    found = queryset.annotate(search_score=total, snippet_raw=snippet_raw)
+    if isinstance(score, Value):
+        # One score for every row orders nothing (and PostgreSQL refuses a constant in ORDER BY
+        # when the search box reads the rows without it).
+        return found.order_by("-information_date", "-id")
+    return found.annotate(search_order=score).order_by(
+        F("search_order").desc(), "-information_date", "-id"
+    )

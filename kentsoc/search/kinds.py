@@ -7,16 +7,23 @@ role look for it, and turned into the rows the pages and the API show:
 
 Every finder starts from `visible_to(user)`: what a role may not see is never matched, counted or
 cut into a snippet.
+
+A kind names the `columns` its rows show; the search reads them with the ids and scores as one JSON
+value per record (`found`), so every kind's best rows come back in one query (services.search_run)
+and no model instance is built for them.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import F, FloatField, QuerySet, Value
+from django.db.models import F, FloatField, IntegerField, Model, QuerySet, Value
+from django.db.models.functions import JSONObject
+from django.db.models.query import EmptyQuerySet
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import escape
@@ -29,11 +36,10 @@ from countylines.search import (
     person_at_risk_ranked,
     phone_digits,
 )
-from disruptions.models import Disruption, Operation
+from disruptions.models import Disruption
 from disruptions.search import disruption_ranked, operation_ranked
 from kentsoc.gangs.models import Gang
 from kentsoc.gangs.search import filter_gangs
-from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.intel.search import intelligence_ranked
 from kentsoc.web import fulltext
 from ocg.models import OCG, Nominal
@@ -46,85 +52,120 @@ class Kind:
     label: str
     permission: str
     find: Callable[[Any, str], QuerySet]
-    row: Callable[[Any, str], dict[str, Any]]
-    # Relations the rows read, fetched in the same query.
-    related: tuple[str, ...] = ()
+    # Builds a row from what `columns` read (a dict with `id` and `score` added).
+    row: Callable[[dict[str, Any], str], dict[str, Any]]
+    # What a row shows: field paths (joins allowed), or "snippet" for the finder's snippet_raw.
+    columns: tuple[str, ...]
+
+    def found(self, user: Any, text: str, index: int) -> QuerySet:
+        """The kind's matches for `text` as (kind index, id, score, row JSON) tuples, best
+        first: the same shape for every kind, so they can be read in one UNION ALL."""
+        read = {
+            name.replace("__", "_"): F("snippet_raw" if name == "snippet" else name)
+            for name in self.columns
+        }
+        matching = self.find(user, text)
+        if isinstance(matching, EmptyQuerySet):
+            return matching
+        return (
+            matching.annotate(
+                search_kind=Value(index, output_field=IntegerField()),
+                search_id=F("pk"),
+                search_row=JSONObject(**read),
+            )
+            # The score selected, so a finder may order by it even where it is one constant.
+            .values_list("search_kind", "search_id", "search_score", "search_row")
+        )
 
 
-def _row(kind: str, obj: Any, reference: str, label: str, snippet: str, url: str) -> dict:
+def _row(kind: str, read: dict, reference: str, label: str, snippet: str, url: str) -> dict:
     return {
         "type": kind,
-        "id": obj.pk,
+        "id": read["id"],
         "reference": reference or "",
         "label": label,
         "snippet": snippet,
-        "score": round(float(getattr(obj, "search_score", 0.0) or 0.0), 3),
+        "score": round(float(read.get("score") or 0.0), 3),
         "url": url,
     }
+
+
+def _display(model: type[Model], field: str, value: Any) -> str:
+    """A choice's label, as get_FOO_display gives it."""
+    return str(dict(model._meta.get_field(field).flatchoices).get(value, value or ""))
 
 
 def _plain(*parts: str) -> SafeString:
     return mark_safe(" · ".join(escape(p) for p in parts if p))  # noqa: S308  (escaped)
 
 
-def _text_snippet(obj: Any, typed: str) -> SafeString:
-    raw = getattr(obj, "snippet_raw", "") or ""
+def _text_snippet(read: dict, typed: str) -> SafeString:
+    raw = read.get("snippet") or ""
     if fulltext.fulltext():
         return fulltext.snippet_html(raw)
     return fulltext.plain_snippet(raw, typed)
 
 
-def _date(value: Any) -> str:
-    return date_format(value, "j M Y") if value else ""
+def _date(value: str | None) -> str:
+    """A date as read in JSON (ISO), shown as the pages show dates."""
+    return date_format(datetime.date.fromisoformat(value[:10]), "j M Y") if value else ""
 
 
 # --- people ------------------------------------------------------------------------------------
 
 
+def _visible_people(user: Any) -> QuerySet[Nominal]:
+    visible = Nominal.objects.visible_to(user)
+    if visible.query.distinct:
+        # A scope that joins (an LRO's people through their groups) is DISTINCT, which would add
+        # the ordering to the columns the UNION reads: read it as a set of ids.
+        return Nominal.objects.filter(pk__in=visible.values("pk"))
+    return visible
+
+
 def _find_people(user: Any, text: str) -> QuerySet[Nominal]:
+    visible = _visible_people(user)
     digits = phone_digits(text)
     if digits is not None:
-        people = people_on_number(
-            Nominal.objects.visible_to(user), CountyLine.objects.visible_to(user), digits
-        )
+        people = people_on_number(visible, CountyLine.objects.visible_to(user), digits)
         return people.annotate(search_score=Value(1.5, output_field=FloatField())).order_by(
             "last_name", "first_name", "id"
         )
-    return nominal_ranked(user, text)
+    return nominal_ranked(visible, text)
 
 
-def _person_row(n: Nominal, typed: str) -> dict:
-    born = f"born {_date(n.date_of_birth)}" if n.date_of_birth else ""
-    aka = f"aka {n.aliases}" if n.aliases else ""
+def _person_row(n: dict, typed: str) -> dict:
+    born = f"born {_date(n['date_of_birth'])}" if n["date_of_birth"] else ""
+    aka = f"aka {n['aliases']}" if n["aliases"] else ""
     return _row(
         "person",
         n,
-        n.reference,
-        n.full_name,
-        _plain(born, aka, n.get_custody_status_display()),
-        reverse("ocg:nominal-detail", args=[n.pk]),
+        n["reference"],
+        f"{n['first_name']} {n['last_name']}".strip(),
+        _plain(born, aka, _display(Nominal, "custody_status", n["custody_status"])),
+        reverse("ocg:nominal-detail", args=[n["id"]]),
     )
 
 
-def _ocg_row(o: OCG, typed: str) -> dict:
+def _ocg_row(o: dict, typed: str) -> dict:
     return _row(
         "ocg",
         o,
-        o.reference,
-        o.name,
-        _plain(o.get_status_display(), o.division.name if o.division_id else ""),
-        reverse("ocg:detail", args=[o.pk]),
+        o["reference"],
+        o["name"],
+        _plain(_display(OCG, "status", o["status"]), o["division_name"] or ""),
+        reverse("ocg:detail", args=[o["id"]]),
     )
 
 
-def _line_row(line: CountyLine, typed: str) -> dict:
+def _line_row(line: dict, typed: str) -> dict:
     return _row(
         "county_line",
         line,
-        line.reference,
-        line.name,
-        _plain(line.get_status_display(), f"from {line.exporting_area}"),
-        reverse("countylines:detail", args=[line.pk]),
+        line["reference"],
+        line["name"],
+        _plain(_display(CountyLine, "status", line["status"]), f"from {line['exporting_area']}"),
+        reverse("countylines:detail", args=[line["id"]]),
     )
 
 
@@ -137,67 +178,98 @@ def _find_gangs(user: Any, text: str) -> QuerySet[Gang]:
     return gangs.annotate(search_score=closeness).order_by(F("search_score").desc(), "name", "id")
 
 
-def _gang_row(g: Gang, typed: str) -> dict:
+def _gang_row(g: dict, typed: str) -> dict:
     return _row(
         "gang",
         g,
-        g.reference,
-        g.name,
-        _plain(g.get_kind_display(), g.area, g.division.name),
-        reverse("gangs:detail", args=[g.pk]),
+        g["reference"],
+        g["name"],
+        _plain(_display(Gang, "kind", g["kind"]), g["area"], g["division_name"]),
+        reverse("gangs:detail", args=[g["id"]]),
     )
 
 
-def _record_row(r: IntelligenceRecord, typed: str) -> dict:
+def _record_row(r: dict, typed: str) -> dict:
+    grading = f"{r['source_evaluation']}{r['intelligence_assessment']}{r['handling_code']}"
     return _row(
         "intelligence",
         r,
-        r.reference,
-        f"{r.reference} · {r.grading} · {_date(r.information_date)}",
+        r["reference"],
+        f"{r['reference']} · {grading} · {_date(r['information_date'])}",
         _text_snippet(r, typed),
-        reverse("intel:detail", args=[r.pk]),
+        reverse("intel:detail", args=[r["id"]]),
     )
 
 
-def _disruption_row(d: Disruption, typed: str) -> dict:
+def _disruption_row(d: dict, typed: str) -> dict:
     return _row(
         "disruption",
         d,
-        d.reference,
-        f"{d.get_tactic_display()} on {_date(d.date)}",
+        f"D-{d['id']:06d}",
+        f"{_display(Disruption, 'tactic', d['tactic'])} on {_date(d['date'])}",
         _text_snippet(d, typed),
-        reverse("disruptions:detail", args=[d.pk]),
+        reverse("disruptions:detail", args=[d["id"]]),
     )
 
 
-def _operation_row(o: Operation, typed: str) -> dict:
+def _operation_row(o: dict, typed: str) -> dict:
     return _row(
         "operation",
         o,
         "",
-        o.name,
-        _plain(f"{_date(o.start_date)} to {_date(o.end_date)}"),
-        reverse("disruptions:operation-detail", args=[o.pk]),
+        o["name"],
+        _plain(f"{_date(o['start_date'])} to {_date(o['end_date'])}"),
+        reverse("disruptions:operation-detail", args=[o["id"]]),
     )
 
 
-def _person_at_risk_row(p: PersonAtRisk, typed: str) -> dict:
+def _person_at_risk_row(p: dict, typed: str) -> dict:
     return _row(
         "person_at_risk",
         p,
         "",
-        p.name,
-        _plain(p.get_kind_display(), p.get_age_band_display(), p.setting),
-        reverse("countylines:person", args=[p.pk]),
+        p["name"],
+        _plain(
+            _display(PersonAtRisk, "kind", p["kind"]),
+            _display(PersonAtRisk, "age_band", p["age_band"]),
+            p["setting"],
+        ),
+        reverse("countylines:person", args=[p["id"]]),
     )
 
 
 KINDS: tuple[Kind, ...] = (
-    Kind("person", "People", "ocg.view_nominal", _find_people, _person_row),
-    Kind("ocg", "OCGs", "ocg.view_ocg", ocg_ranked, _ocg_row, ("division",)),
-    Kind("county_line", "County lines", "countylines.view_countyline", line_ranked, _line_row),
     Kind(
-        "gang", "Gangs and street groups", "gangs.view_gang", _find_gangs, _gang_row, ("division",)
+        "person",
+        "People",
+        "ocg.view_nominal",
+        _find_people,
+        _person_row,
+        ("reference", "first_name", "last_name", "aliases", "date_of_birth", "custody_status"),
+    ),
+    Kind(
+        "ocg",
+        "OCGs",
+        "ocg.view_ocg",
+        ocg_ranked,
+        _ocg_row,
+        ("reference", "name", "status", "division__name"),
+    ),
+    Kind(
+        "county_line",
+        "County lines",
+        "countylines.view_countyline",
+        line_ranked,
+        _line_row,
+        ("reference", "name", "status", "exporting_area"),
+    ),
+    Kind(
+        "gang",
+        "Gangs and street groups",
+        "gangs.view_gang",
+        _find_gangs,
+        _gang_row,
+        ("reference", "name", "kind", "area", "division__name"),
     ),
     Kind(
         "intelligence",
@@ -205,6 +277,14 @@ KINDS: tuple[Kind, ...] = (
         "intel.view_intelligencerecord",
         intelligence_ranked,
         _record_row,
+        (
+            "reference",
+            "source_evaluation",
+            "intelligence_assessment",
+            "handling_code",
+            "information_date",
+            "snippet",
+        ),
     ),
     Kind(
         "disruption",
@@ -212,14 +292,23 @@ KINDS: tuple[Kind, ...] = (
         "disruptions.view_disruption",
         disruption_ranked,
         _disruption_row,
+        ("tactic", "date", "snippet"),
     ),
-    Kind("operation", "Operations", "disruptions.view_operation", operation_ranked, _operation_row),
+    Kind(
+        "operation",
+        "Operations",
+        "disruptions.view_operation",
+        operation_ranked,
+        _operation_row,
+        ("name", "start_date", "end_date"),
+    ),
     Kind(
         "person_at_risk",
         "People at risk",
         "countylines.view_personatrisk",
         person_at_risk_ranked,
         _person_at_risk_row,
+        ("name", "kind", "age_band", "setting"),
     ),
 )
 BY_TYPE = {kind.type: kind for kind in KINDS}

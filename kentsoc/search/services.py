@@ -3,19 +3,28 @@
 `search_run` asks each kind the user's role may look for (kinds.KINDS) for its best matches and
 records one audit event naming the query, the kinds asked and every row returned (DOMAIN.md:
 every view of a person, intelligence record or disruption is audited, a search's answer too).
-One query per kind whatever the number of rows, plus the audit INSERT.
+
+On PostgreSQL every kind's best rows come back in one query (a UNION ALL of each kind's ranked
+match, each limited to what the page shows), after one statement setting pg_trgm's threshold for
+this transaction so the trigram index, not a similarity computed row by row, narrows a whole
+name; then the audit INSERT. SQLite allows no ORDER BY or LIMIT inside a UNION, so the demo asks
+one query per kind.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models.query import EmptyQuerySet
 
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_read
 from kentsoc.search.kinds import BY_TYPE, Kind, kinds_for
+from ocg.search import WHOLE_NAME_SIMILARITY
 
 MIN_LENGTH = 2
 """Fewer characters find half the force: nothing is searched (or recorded)."""
@@ -64,6 +73,37 @@ def unknown_types(requested: list[str]) -> list[str]:
     return [t for t in requested if t not in BY_TYPE]
 
 
+def _found(
+    actor: Any, text: str, kinds: list[Kind], offset: int, limit: int
+) -> dict[int, list[tuple[int, float, dict[str, Any]]]]:
+    """Each kind's (by its index in `kinds`) best `limit` rows after `offset`, best first, as
+    (id, score, what its row shows)."""
+    parts = [
+        kind.found(actor, text, index)[offset : offset + limit] for index, kind in enumerate(kinds)
+    ]
+    parts = [part for part in parts if not isinstance(part, EmptyQuerySet)]
+    found: dict[int, list[tuple[int, float, dict[str, Any]]]] = defaultdict(list)
+    if not parts:
+        return found
+    rows: Iterable[tuple[int, int, float, dict[str, Any]]]
+    if connection.features.supports_slicing_ordering_in_compound and len(parts) > 1:
+        with connection.cursor() as cursor:
+            # A whole name typed badly is matched with `%` (ocg.search): at this threshold the
+            # trigram index returns only names that close. With no parallel workers the UNION's
+            # parts come back one after the other, each in its own order.
+            cursor.execute(
+                "SELECT set_config('pg_trgm.similarity_threshold', %s, true), "
+                "set_config('max_parallel_workers_per_gather', '0', true)",
+                [str(WHOLE_NAME_SIMILARITY)],
+            )
+        rows = parts[0].union(*parts[1:], all=True)
+    else:
+        rows = (row for part in parts for row in part)
+    for index, pk, score, read in rows:
+        found[index].append((pk, score, read))
+    return found
+
+
 @transaction.atomic
 def search_run(
     *,
@@ -86,14 +126,14 @@ def search_run(
     depth = page * per_kind if merged else per_kind
     offset = 0 if merged else (page - 1) * per_kind
     everything: list[dict[str, Any]] = []
-    for kind_type in chosen:
-        kind = BY_TYPE[kind_type]
-        queryset = kind.find(actor, text)
-        if kind.related:
-            queryset = queryset.select_related(*kind.related)
-        found = list(queryset[offset : offset + depth + 1])
-        rows = [kind.row(obj, text) for obj in found[:depth]]
-        answer.groups.append(Group(kind=kind, rows=rows, more=len(found) > depth))
+    kinds = [BY_TYPE[kind_type] for kind_type in chosen]
+    found = _found(actor, text, kinds, offset, depth + 1)
+    for index, kind in enumerate(kinds):
+        hits = found.get(index, [])
+        rows = [
+            kind.row({**read, "id": pk, "score": score}, text) for pk, score, read in hits[:depth]
+        ]
+        answer.groups.append(Group(kind=kind, rows=rows, more=len(hits) > depth))
         everything.extend(rows)
     if merged:
         # Best first; a stable sort keeps each kind's own order among equal scores.
