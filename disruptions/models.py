@@ -99,7 +99,7 @@ class CourtResultQuerySet(ScopedQuerySet):
 
 
 class Operation(VersionedRecord):
-    name = models.CharField(max_length=160, unique=True)
+    name = models.CharField(max_length=160)
     # The force that runs the operation (its teams may be none yet): what scoping reads.
     force = models.ForeignKey("org.Force", on_delete=models.PROTECT, related_name="+")
     start_date = models.DateField()
@@ -118,6 +118,10 @@ class Operation(VersionedRecord):
             ),
             models.CheckConstraint(
                 condition=~Q(name=""), name="%(app_label)s_%(class)s_name_not_blank"
+            ),
+            # Per force: a name another force chose neither blocks nor reveals anything.
+            models.UniqueConstraint(
+                fields=["force", "name"], name="%(app_label)s_%(class)s_name_once_per_force"
             ),
         ]
 

@@ -28,12 +28,22 @@ class OperationValues(TypedDict, total=False):
 
 
 def _clean_operation(
-    data: dict[str, object], errors: dict[str, str], *, exclude_pk: int | None = None
+    data: dict[str, object],
+    errors: dict[str, str],
+    *,
+    force_id: int,
+    exclude_pk: int | None = None,
 ) -> None:
     data["name"] = str(data.get("name") or "").strip()
     if not data["name"]:
         errors["name"] = "Enter the operation's name."
-    elif Operation.objects.filter(name__iexact=data["name"]).exclude(pk=exclude_pk).exists():
+    # Unique within the force: another force's operations are none of this one's business, not
+    # even their names.
+    elif (
+        Operation.objects.filter(force_id=force_id, name__iexact=data["name"])
+        .exclude(pk=exclude_pk)
+        .exists()
+    ):
         errors["name"] = "An operation with this name already exists."
     start, end = data.get("start_date"), data.get("end_date")
     if not isinstance(start, datetime.date):
@@ -64,7 +74,7 @@ def operation_create(
         "description": description,
     }
     errors: dict[str, str] = {}
-    _clean_operation(data, errors)
+    _clean_operation(data, errors, force_id=force_id_of(actor))
     raise_errors(errors)
     operation = Operation.objects.create(created_by=actor, force_id=force_id_of(actor), **data)
     operation.teams.set(teams)
@@ -96,7 +106,7 @@ def operation_update(
     data: dict[str, object] = {f: getattr(locked, f) for f in allowed}
     data.update(values)
     errors: dict[str, str] = {}
-    _clean_operation(data, errors, exclude_pk=locked.pk)
+    _clean_operation(data, errors, force_id=locked.force_id, exclude_pk=locked.pk)
     outside = locked.disruptions.exclude(
         date__gte=data.get("start_date") or datetime.date.min,
         date__lte=data.get("end_date") or datetime.date.max,

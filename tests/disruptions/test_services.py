@@ -382,3 +382,24 @@ def test_operations_and_tagging(supervisor, clgt_officer, coordinator, line, for
         operations.operation_update(actor=supervisor, operation=op, version=1, values={})
     assert "version" in exc.value.message_dict
     assert Operation.objects.get().description == "Intensification week"
+
+
+def test_an_operation_name_is_unique_within_its_force_only(supervisor, force):
+    """Another force's operation of the same name neither blocks one nor is revealed by it."""
+    from kentsoc.org.choices import Rank, Role
+    from tests.factories import OfficerFactory, UserFactory, other_force
+
+    elsewhere = other_force()
+    theirs = OfficerFactory(
+        user=UserFactory(username="wx-supervisor"),
+        role=Role.SUPERVISOR,
+        rank=Rank.DI,
+        team=elsewhere["teams"]["soc"],
+    ).user
+    dates = {"start_date": datetime.date(2022, 5, 1), "end_date": datetime.date(2022, 5, 7)}
+    operations.operation_create(actor=theirs, name="Op Fictional Harbour", **dates)
+    mine = operations.operation_create(actor=supervisor, name="Op Fictional Harbour", **dates)
+    assert mine.force_id != elsewhere["force"].pk
+    with pytest.raises(ValidationError) as exc:
+        operations.operation_create(actor=supervisor, name="op fictional harbour", **dates)
+    assert "name" in exc.value.message_dict
