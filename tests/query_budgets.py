@@ -38,7 +38,7 @@ QUERY_BUDGETS: dict[tuple[str, str], int] = {
     ("/people/merges/", "coordinator"): 6,
     ("/matrix/", "supervisor"): 14,
     ("/matrix/monthly/", "supervisor"): 11,
-    ("/matrix/national/", "regional"): 7,
+    ("/matrix/national/", "regional"): 6,
     ("/audit/", "auditor"): 9,
     # API lists
     ("/api/ocgs/", "supervisor"): 12,
@@ -74,7 +74,7 @@ QUERY_BUDGETS: dict[tuple[str, str], int] = {
     ("/api/prevention/interventions/", "clio"): 6,
     ("/api/reports/clio-activity/?from=2000-01-01&to=2099-12-31", "supervisor"): 8,
     ("/api/reports/monthly-matrix/", "supervisor"): 11,
-    ("/api/reports/national/", "regional"): 7,
+    ("/api/reports/national/", "regional"): 6,
     # The search box: every kind the role may look for in one query (after one setting the
     # trigram threshold), whatever it finds.
     ("/search/?q=smith", "supervisor"): 9,

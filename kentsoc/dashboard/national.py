@@ -5,12 +5,12 @@ Who reads it: supervisors of a team of kind NCA / ERSOU (kentsoc has no regional
 regional unit's supervisors are the officers whose job spans the forces they serve). Everyone
 else, including those units' other officers, is refused.
 
-What it reads, in four grouped queries whatever the number of forces: the forces, each force's
+What it reads, in three queries whatever the number of forces: the forces with each one's
 latest snapshot (active lines, total TRH, mapped OCGs: what its dashboard showed at its last
-recompute or daily snapshot), its approved disruptions of the last 30 days, and its top county
-line score from its current rankings. The rows are figures about forces, so the force isolation
-of `visible_to` (an officer's own force only) does not apply: no row of any force's records is
-read into Python or shown.
+recompute or daily snapshot), their approved disruptions of the last 30 days, and their top
+county line scores from the current rankings. The rows are figures about forces, so the force
+isolation of `visible_to` (an officer's own force only) does not apply: no row of any force's
+records is read into Python or shown.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from kentsoc.org.scoping import access_for
 from kentsoc.trh.choices import RankedSubject
 
 DISRUPTION_DAYS = 30
+SNAPSHOT_FIELDS = ("on", "active_lines", "total_trh", "mapped_ocgs")
 
 
 @dataclass(frozen=True)
@@ -74,19 +75,16 @@ def national_view(*, user: Any) -> NationalView:
         raise PermissionDenied("The national view is for the supervisors of NCA / ERSOU teams.")
     today = timezone.localdate()
     since = today - datetime.timedelta(days=DISRUPTION_DAYS - 1)
-    # Every force, not the officer's own: the reference manager reads only theirs in a request.
-    forces = list(Force._base_manager.order_by("code").values_list("pk", "code", "name"))
-    latest = (
-        ForceSnapshot.objects.filter(force=OuterRef("force"), on__lte=today)
-        .order_by("-on")
-        .values("on")[:1]
-    )
-    snapshots = {
-        row[0]: row[1:]
-        for row in ForceSnapshot.objects.filter(on=Subquery(latest)).values_list(
-            "force_id", "on", "active_lines", "total_trh", "mapped_ocgs"
+    # Every force, not the officer's own (the reference manager reads only theirs in a
+    # request), each with its latest snapshot's figures: one index probe per force and figure.
+    latest = ForceSnapshot.objects.filter(force=OuterRef("pk"), on__lte=today).order_by("-on")
+    forces = list(
+        Force._base_manager.order_by("code")
+        .annotate(
+            **{f"snapshot_{field}": Subquery(latest.values(field)[:1]) for field in SNAPSHOT_FIELDS}
         )
-    }
+        .values_list("pk", "code", "name", *(f"snapshot_{field}" for field in SNAPSHOT_FIELDS))
+    )
     disruptions = dict(
         Disruption.objects.filter(
             status=DisruptionStatus.APPROVED, date__gte=since, date__lte=today
@@ -110,10 +108,10 @@ def national_view(*, user: Any) -> NationalView:
             ForceFigures(
                 code,
                 name,
-                *snapshots.get(pk, (None, None, None, None)),
+                *snapshot,
                 disruptions=disruptions.get(pk, 0),
                 top_line_score=top_scores.get(pk),
             )
-            for pk, code, name in forces
+            for pk, code, name, *snapshot in forces
         ],
     )

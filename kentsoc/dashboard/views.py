@@ -70,6 +70,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "ocg_chart": board.trends.ocg_chart(),
             "disruption_chart": board.disruptions.chart(),
             "grade_labels": board.disruptions.grade_labels,
+            "sees_national": national.may_see_national(request.user),
         },
     )
 

@@ -47,6 +47,7 @@ def country(force, supervisor, forces=1):
 def test_a_regional_supervisor_sees_every_force_side_by_side(client, force, regional, supervisor):
     (other,) = country(force, supervisor)
     client.force_login(regional)
+    assert 'data-testid="national-link"' in client.get("/matrix/").content.decode()
     page = client.get(PAGE)
     assert page.status_code == 200
     assert other.name in page.content.decode()
@@ -77,6 +78,7 @@ def test_nobody_else_may_see_it(client, force, request, who):
     else:
         user = request.getfixturevalue(who)
     client.force_login(user)
+    assert 'data-testid="national-link"' not in client.get("/matrix/").content.decode()
     assert client.get(PAGE).status_code == 403
     assert client.get(API).status_code == 403
 
