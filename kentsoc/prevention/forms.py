@@ -56,13 +56,18 @@ class SchoolSessionNewForm(_DivisionMixin, SchoolSessionForm):
     field_order = ["division", "school", "held_on", "audience", "topic", "notes"]
 
 
-class SchoolSessionEditForm(SchoolSessionForm):
+class _EditMixin(forms.Form):
+    """A record's edit form: its fields and the version the officer read."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     @classmethod
-    def for_session(cls, session: SchoolSession) -> SchoolSessionEditForm:
-        fields = ("school", "held_on", "audience", "topic", "notes", "version")
-        return cls(initial={f: getattr(session, f) for f in fields})
+    def for_record(cls, record: SchoolSession | StreetGroupIntervention) -> _EditMixin:
+        return cls(initial={f: getattr(record, f) for f in cls.base_fields})
+
+
+class SchoolSessionEditForm(_EditMixin, SchoolSessionForm):
+    pass
 
 
 class InterventionForm(forms.Form):
@@ -102,10 +107,5 @@ class InterventionNewForm(_DivisionMixin, InterventionForm):
         self.fields["gang"].queryset = Gang.objects.visible_to(user).order_by("name")
 
 
-class InterventionEditForm(InterventionForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-    @classmethod
-    def for_intervention(cls, intervention: StreetGroupIntervention) -> InterventionEditForm:
-        fields = ("held_on", "young_people_engaged", "referrals_made", "outcome", "version")
-        return cls(initial={f: getattr(intervention, f) for f in fields})
+class InterventionEditForm(_EditMixin, InterventionForm):
+    pass

@@ -4,15 +4,15 @@ the CLIOs who keep it). Views parse input and call services or selectors."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views import View
 
 from kentsoc.audit.services import audit_view
 from kentsoc.prevention import selectors
@@ -112,131 +112,121 @@ class InterventionListView(PreventionListView):
     ]
 
 
-def _new_page(
-    request: HttpRequest,
-    *,
-    form: forms.Form,
-    create: Callable[..., Any],
-    title: str,
-    list_url_name: str,
-    detail_url_name: str,
-) -> HttpResponse:
-    if request.method == "POST":
-        made: list[Any] = []
+class PreventionPage(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """A prevention page: signed in, with the page's permission, GET or POST only."""
 
-        def run(data: dict[str, Any]) -> str:
-            made.append(create(actor=request.user, **data))
-            return f"{made[0]} recorded."
+    http_method_names = ["get", "post"]
+    list_url_name: ClassVar[str]
 
-        done = form_post(
-            request, form, run, then=lambda: reverse(detail_url_name, args=[made[0].pk])
+
+class PreventionNewView(PreventionPage):
+    """The form to record a piece of prevention work; its page once it is saved."""
+
+    form_class: ClassVar[type[forms.Form]]
+    create: ClassVar[Callable[..., Any]]
+    title: ClassVar[str]
+    detail_url_name: ClassVar[str]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = self.form_class(posted(request), user=request.user)
+        if request.method == "POST":
+            made: list[Any] = []
+
+            def run(data: dict[str, Any]) -> str:
+                made.append(self.create(actor=request.user, **data))
+                return f"{made[0]} recorded."
+
+            done = form_post(
+                request, form, run, then=lambda: reverse(self.detail_url_name, args=[made[0].pk])
+            )
+            if done:
+                return done
+        return render(
+            request,
+            "prevention/form.html",
+            {"form": form, "title": self.title, "list_url": reverse(self.list_url_name)},
+            status=400 if request.method == "POST" else 200,
         )
-        if done:
-            return done
-    return render(
-        request,
-        "prevention/form.html",
-        {"form": form, "title": title, "list_url": reverse(list_url_name)},
-        status=400 if request.method == "POST" else 200,
-    )
+
+    post = get
 
 
-def _record_page(
-    request: HttpRequest,
-    *,
-    record: Any,
-    edit_form: forms.Form | None,
-    save: Callable[[dict[str, Any]], Any],
-    template: str,
-    list_url_name: str,
-) -> HttpResponse:
-    """A record's page; a POST saves its edit form (`edit_form` is None for readers only)."""
-    if request.method == "POST":
-        if edit_form is None:
-            raise PermissionDenied("Only CLIOs may change prevention work.")
+class PreventionRecordView(PreventionPage):
+    """A record's page, with its edit form for those who may change it; a POST saves that form."""
 
-        def run(data: dict[str, Any]) -> str:
-            save(data)
-            return "Changes saved."
+    get_record: ClassVar[Callable[..., Any]]
+    change_permission: ClassVar[str]
+    edit_form_class: ClassVar[type[forms.Form]]
+    update: ClassVar[Callable[..., Any]]
+    # The update service's name for the record ("session", "intervention").
+    record_argument: ClassVar[str]
+    template_name: ClassVar[str]
 
-        done = form_post(request, edit_form, run, then=request.path)
-        if done:
-            return done
-    # Every render shows the record, a form sent back with its errors included.
-    audit_view(actor=request.user, obj=record)
-    return render(
-        request,
-        template,
-        {"record": record, "edit_form": edit_form, "list_url": reverse(list_url_name)},
-        status=400 if request.method == "POST" else 200,
-    )
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        record = self.get_record(user=request.user, pk=pk)
+        edit_form = None
+        if request.user.has_perm(self.change_permission):
+            data = posted(request)
+            edit_form = self.edit_form_class(data) if data is not None else None
+            edit_form = edit_form or self.edit_form_class.for_record(record)
+        if request.method == "POST":
+            if edit_form is None:
+                raise PermissionDenied("Only CLIOs may change prevention work.")
 
+            def run(data: dict[str, Any]) -> str:
+                self.update(actor=request.user, **{self.record_argument: record}, **data)
+                return "Changes saved."
 
-@login_required
-@permission_required(PERM_ADD_SESSION, raise_exception=True)
-@require_http_methods(["GET", "POST"])
-def session_new(request: HttpRequest) -> HttpResponse:
-    return _new_page(
-        request,
-        form=SchoolSessionNewForm(posted(request), user=request.user),
-        create=school_session_create,
-        title="Record a school session",
-        list_url_name="prevention:sessions",
-        detail_url_name="prevention:session",
-    )
+            done = form_post(request, edit_form, run, then=request.path)
+            if done:
+                return done
+        # Every render shows the record, a form sent back with its errors included.
+        audit_view(actor=request.user, obj=record)
+        return render(
+            request,
+            self.template_name,
+            {"record": record, "edit_form": edit_form, "list_url": reverse(self.list_url_name)},
+            status=400 if request.method == "POST" else 200,
+        )
+
+    post = get
 
 
-@login_required
-@permission_required(VIEW_SESSION, raise_exception=True)
-@require_http_methods(["GET", "POST"])
-def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    session = selectors.school_session_get(user=request.user, pk=pk)
-    form = None
-    if request.user.has_perm(PERM_CHANGE_SESSION):
-        data = posted(request)
-        form = SchoolSessionEditForm(data) if data is not None else None
-        form = form or SchoolSessionEditForm.for_session(session)
-    return _record_page(
-        request,
-        record=session,
-        edit_form=form,
-        save=lambda data: school_session_update(actor=request.user, session=session, **data),
-        template="prevention/session_detail.html",
-        list_url_name="prevention:sessions",
-    )
+class SchoolSessionNewView(PreventionNewView):
+    permission_required = PERM_ADD_SESSION
+    form_class = SchoolSessionNewForm
+    create = staticmethod(school_session_create)
+    title = "Record a school session"
+    list_url_name = "prevention:sessions"
+    detail_url_name = "prevention:session"
 
 
-@login_required
-@permission_required(PERM_ADD_INTERVENTION, raise_exception=True)
-@require_http_methods(["GET", "POST"])
-def intervention_new(request: HttpRequest) -> HttpResponse:
-    return _new_page(
-        request,
-        form=InterventionNewForm(posted(request), user=request.user),
-        create=intervention_create,
-        title="Record a street-group intervention",
-        list_url_name="prevention:interventions",
-        detail_url_name="prevention:intervention",
-    )
+class SchoolSessionView(PreventionRecordView):
+    permission_required = VIEW_SESSION
+    get_record = staticmethod(selectors.school_session_get)
+    change_permission = PERM_CHANGE_SESSION
+    edit_form_class = SchoolSessionEditForm
+    update = staticmethod(school_session_update)
+    record_argument = "session"
+    template_name = "prevention/session_detail.html"
+    list_url_name = "prevention:sessions"
 
 
-@login_required
-@permission_required(VIEW_INTERVENTION, raise_exception=True)
-@require_http_methods(["GET", "POST"])
-def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    intervention = selectors.intervention_get(user=request.user, pk=pk)
-    form = None
-    if request.user.has_perm(PERM_CHANGE_INTERVENTION):
-        data = posted(request)
-        form = InterventionEditForm(data) if data is not None else None
-        form = form or InterventionEditForm.for_intervention(intervention)
-    return _record_page(
-        request,
-        record=intervention,
-        edit_form=form,
-        save=lambda data: intervention_update(
-            actor=request.user, intervention=intervention, **data
-        ),
-        template="prevention/intervention_detail.html",
-        list_url_name="prevention:interventions",
-    )
+class InterventionNewView(PreventionNewView):
+    permission_required = PERM_ADD_INTERVENTION
+    form_class = InterventionNewForm
+    create = staticmethod(intervention_create)
+    title = "Record a street-group intervention"
+    list_url_name = "prevention:interventions"
+    detail_url_name = "prevention:intervention"
+
+
+class InterventionView(PreventionRecordView):
+    permission_required = VIEW_INTERVENTION
+    get_record = staticmethod(selectors.intervention_get)
+    change_permission = PERM_CHANGE_INTERVENTION
+    edit_form_class = InterventionEditForm
+    update = staticmethod(intervention_update)
+    record_argument = "intervention"
+    template_name = "prevention/intervention_detail.html"
+    list_url_name = "prevention:interventions"
