@@ -178,8 +178,30 @@ def clio(force):
 
 
 @pytest.fixture
+def east_clio(force):
+    return _officer(force, Role.CLIO, "clgt_east", "clio_east", Rank.PC)
+
+
+@pytest.fixture
+def clio_coordinator(force):
+    """The CLIO coordinator: a CLIO of a force-wide team, with no division of their own."""
+    return _officer(force, Role.CLIO, "central_clgt", "clio_coordinator", Rank.PS)
+
+
+@pytest.fixture
 def supervisor(force):
     return _officer(force, Role.SUPERVISOR, "ocgmu", "supervisor", Rank.DS, "north")
+
+
+@pytest.fixture
+def east_supervisor(force):
+    return _officer(force, Role.SUPERVISOR, "ocgmu", "supervisor_east", Rank.DS, "east")
+
+
+@pytest.fixture
+def force_supervisor(force):
+    """A supervisor of a force-wide unit with no division: no division's children either."""
+    return _officer(force, Role.SUPERVISOR, "soc", "supervisor_soc", Rank.DI)
 
 
 @pytest.fixture

@@ -43,27 +43,11 @@ def people(line, clio):
 
 
 @pytest.fixture
-def east_clio(force):
-    return _officer(force, Role.CLIO, "clgt_east", "clio_east", Rank.PC)
-
-
-@pytest.fixture
 def west_clio(force):
     force["teams"]["clgt_west"] = TeamFactory(
         code="CLGT-W", name="West CLGT", kind="clgt", division=force["divisions"]["west"]
     )
     return _officer(force, Role.CLIO, "clgt_west", "clio_west", Rank.PC)
-
-
-@pytest.fixture
-def east_supervisor(force):
-    return _officer(force, Role.SUPERVISOR, "ocgmu", "supervisor_east", Rank.DS, "east")
-
-
-@pytest.fixture
-def force_supervisor(force):
-    """A supervisor of a force-wide unit with no division: no division's children either."""
-    return _officer(force, Role.SUPERVISOR, "soc", "supervisor_soc", Rank.DI)
 
 
 def _sees_child(user, line, people) -> bool:

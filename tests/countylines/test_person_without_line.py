@@ -20,32 +20,10 @@ from countylines.services.people import (
     referral_create,
 )
 from kentsoc.audit.models import AuditEvent
-from kentsoc.org.choices import Rank, Role
 from tests import clients
-from tests.conftest import _officer
 from tests.factories import make_person
 
 CHILD = "Larkspur Schoolmarker"
-
-
-@pytest.fixture
-def east_clio(force):
-    return _officer(force, Role.CLIO, "clgt_east", "clio_east", Rank.PC)
-
-
-@pytest.fixture
-def clio_coordinator(force):
-    return _officer(force, Role.CLIO, "central_clgt", "clio_coordinator", Rank.PS)
-
-
-@pytest.fixture
-def east_supervisor(force):
-    return _officer(force, Role.SUPERVISOR, "ocgmu", "supervisor_east", Rank.DS, "east")
-
-
-@pytest.fixture
-def force_supervisor(force):
-    return _officer(force, Role.SUPERVISOR, "soc", "supervisor_soc", Rank.DI)
 
 
 @pytest.fixture
