@@ -140,8 +140,9 @@ def disruptions_for_subject(
     gang: Gang | None = None,
 ) -> QuerySet[Disruption]:
     """The disruptions recorded against one OCG, line, nominal or gang that the user may see,
-    newest first (for the subject's own page)."""
-    qs = disruption_list(user=user)
+    newest first (for the subject's own page). Its rows show the disruption's own fields only, so
+    nothing related is fetched with them."""
+    qs = Disruption.objects.visible_to(user)
     if gang is not None:
         return qs.filter(gangs=gang).order_by("-date", "-id")
     if ocg is not None:

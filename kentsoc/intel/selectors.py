@@ -85,7 +85,13 @@ def intelligence_for_subject(
     nominal: Nominal | None = None,
     gang: Any = None,
 ) -> QuerySet[IntelligenceRecord]:
-    qs = intelligence_list(user=user)
+    """A subject's records as its page shows them: each record's own fields and claims, and
+    whether it names OCGs or lines (the tables its claims read in), not their rows."""
+    qs = IntelligenceRecord.objects.visible_to(user).prefetch_related(
+        Prefetch("ocgs", queryset=OCG.objects.only("id")),
+        Prefetch("county_lines", queryset=CountyLine.objects.only("id")),
+        Prefetch("factor_claims", queryset=FactorClaim.objects.order_by("factor")),
+    )
     if gang is not None:
         qs = qs.filter(gangs=gang)
     if ocg is not None:
