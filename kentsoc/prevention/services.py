@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -131,17 +131,43 @@ def school_session_create(
     return session
 
 
+def _lock_for_change(
+    actor: Any,
+    record: SchoolSession | StreetGroupIntervention,
+    *,
+    version: int | None,
+    values: Mapping[str, Any],
+    fields: Iterable[str],
+    perm: str,
+    doing: str,
+    noun: str,
+) -> Any:
+    """The record locked at the version the officer read, once they may change it, may see it
+    and name only fields that may be changed."""
+    _require(actor, perm, doing)
+    unknown = set(values) - set(fields)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed here."))
+    model = type(record)
+    if not model.objects.visible_to(actor).filter(pk=record.pk).exists():
+        raise PermissionDenied(f"You may not see this {noun}.")
+    return lock_versioned(model, record.pk, version=version, required=True)
+
+
 @transaction.atomic
 def school_session_update(
     *, actor: Any, session: SchoolSession, version: int | None, **values: Any
 ) -> SchoolSession:
-    _require(actor, PERM_CHANGE_SESSION, "change school sessions")
-    unknown = set(values) - set(SESSION_FIELDS)
-    if unknown:
-        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed here."))
-    if not SchoolSession.objects.visible_to(actor).filter(pk=session.pk).exists():
-        raise PermissionDenied("You may not see this session.")
-    current = lock_versioned(SchoolSession, session.pk, version=version, required=True)
+    current = _lock_for_change(
+        actor,
+        session,
+        version=version,
+        values=values,
+        fields=SESSION_FIELDS,
+        perm=PERM_CHANGE_SESSION,
+        doing="change school sessions",
+        noun="session",
+    )
     versioned_save(actor=actor, obj=current, values=_clean_session(values))
     return current
 
@@ -214,15 +240,15 @@ def intervention_create(
 def intervention_update(
     *, actor: Any, intervention: StreetGroupIntervention, version: int | None, **values: Any
 ) -> StreetGroupIntervention:
-    _require(actor, PERM_CHANGE_INTERVENTION, "change street-group interventions")
-    unknown = set(values) - set(INTERVENTION_FIELDS)
-    if unknown:
-        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed here."))
-    visible = StreetGroupIntervention.objects.visible_to(actor)
-    if not visible.filter(pk=intervention.pk).exists():
-        raise PermissionDenied("You may not see this intervention.")
-    current = lock_versioned(
-        StreetGroupIntervention, intervention.pk, version=version, required=True
+    current = _lock_for_change(
+        actor,
+        intervention,
+        version=version,
+        values=values,
+        fields=INTERVENTION_FIELDS,
+        perm=PERM_CHANGE_INTERVENTION,
+        doing="change street-group interventions",
+        noun="intervention",
     )
     # The two counts are checked together: a change of one is checked against the other's value.
     counts = ("young_people_engaged", "referrals_made")
