@@ -42,6 +42,18 @@ def subject_keys(related_name: str) -> tuple[models.ForeignKey, models.ForeignKe
 
 class CountyLineQuerySet(ScopedQuerySet):
     force_path = "division__force"
+    # A line lent by a share (kentsoc.sharing) is read by the receiving force's line readers.
+    share_paths = ("shares",)
+    share_roles = frozenset(
+        {
+            Role.SUPERVISOR,
+            Role.ANALYST,
+            Role.CLGT_OFFICER,
+            Role.CLIO,
+            Role.COORDINATOR,
+            Role.RESEARCHER,
+        }
+    )
 
     def scope(self, access: Access):
         if access.force_wide or access.has_role(

@@ -42,6 +42,23 @@ def format_sentence(total_months: int) -> str:
 
 class DisruptionQuerySet(ScopedQuerySet):
     force_path = "team__force"
+    # Approved disruptions on a lent line or OCG (kentsoc.sharing) are read with it; one another
+    # force logged against a subject it was lent is the subject's owner's to read too.
+    share_paths = ("county_lines__shares", "ocgs__shares")
+    share_roles = frozenset(
+        {
+            Role.SUPERVISOR,
+            Role.ANALYST,
+            Role.CLGT_OFFICER,
+            Role.CLIO,
+            Role.COORDINATOR,
+            Role.RESEARCHER,
+        }
+    )
+    contribution_paths = ("county_lines__division__force", "ocgs__division__force")
+
+    def lendable_q(self) -> Q:
+        return Q(status=DisruptionStatus.APPROVED)
 
     def scope(self, access: Access):
         if access.force_wide:

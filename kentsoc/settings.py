@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "kentsoc.gangs",
     "kentsoc.prevention",
     "disruptions",
+    "kentsoc.sharing",
     "kentsoc.search",
     "kentsoc.people",
     "kentsoc.dashboard",

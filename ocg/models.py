@@ -34,6 +34,9 @@ def _behind_lines() -> Q:
 
 class OcgQuerySet(ScopedQuerySet):
     force_path = "division__force"
+    # An OCG lent by a share (kentsoc.sharing) is read by the receiving force's OCG readers.
+    share_paths = ("shares",)
+    share_roles = frozenset({Role.SUPERVISOR, Role.ANALYST, Role.COORDINATOR, Role.RESEARCHER})
 
     def scope(self, access: Access):
         if access.force_wide or access.has_role(Role.COORDINATOR, Role.RESEARCHER):

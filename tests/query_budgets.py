@@ -40,6 +40,7 @@ QUERY_BUDGETS: dict[tuple[str, str], int] = {
     ("/matrix/monthly/", "supervisor"): 11,
     ("/matrix/national/", "regional"): 6,
     ("/audit/", "auditor"): 9,
+    ("/shares/", "supervisor"): 7,
     # API lists
     ("/api/ocgs/", "supervisor"): 12,
     ("/api/nominals/", "supervisor"): 7,
@@ -59,6 +60,7 @@ QUERY_BUDGETS: dict[tuple[str, str], int] = {
     ("/api/lifetime/in-prison/", "coordinator"): 6,
     ("/api/people/duplicates/", "coordinator"): 10,
     ("/api/people/merges/", "coordinator"): 6,
+    ("/api/shares/", "supervisor"): 6,
     ("/api/divisions/", "supervisor"): 5,
     ("/api/districts/", "supervisor"): 5,
     ("/api/teams/", "supervisor"): 5,

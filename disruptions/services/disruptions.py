@@ -37,7 +37,7 @@ from kentsoc.dates import today
 from kentsoc.gangs.models import Gang
 from kentsoc.org.models import Officer, Team
 from kentsoc.org.roles import ROLE_PERMISSIONS
-from kentsoc.org.scoping import in_serving_force
+from kentsoc.org.scoping import CONTRIBUTE, in_serving_force
 from ocg.models import OCG, Nominal
 
 
@@ -230,7 +230,9 @@ def _check_subjects(
         ("gangs", Gang, gangs),
     ):
         ids = {obj.pk for obj in chosen}
-        if ids and model.objects.visible_to(actor).filter(pk__in=ids).count() != len(ids):
+        # A line or OCG another force lends with the right to add to it counts as the actor's.
+        visible = model.objects.visible_to(actor, lent=CONTRIBUTE)
+        if ids and visible.filter(pk__in=ids).count() != len(ids):
             errors[name] = "You may only record disruptions against records you can see."
 
 

@@ -18,6 +18,17 @@ from kentsoc.trh.choices import UNSCORABLE_ASSESSMENTS, UNSCORABLE_SOURCES
 
 class IntelligenceRecordQuerySet(ScopedQuerySet):
     force_path = "force"
+    # A share lends the records chosen for it (kentsoc.sharing), to the receiving force's readers
+    # of intelligence, while their handling code permits sharing; a record another force added
+    # to a lent line or OCG is the subject's owner's to read too.
+    share_paths = ("shares",)
+    share_roles = frozenset(
+        {Role.SUPERVISOR, Role.ANALYST, Role.CLGT_OFFICER, Role.COORDINATOR, Role.RESEARCHER}
+    )
+    contribution_paths = ("county_lines__division__force", "ocgs__division__force")
+
+    def lendable_q(self) -> Q:
+        return Q(handling_code=HandlingCode.PERMITTED, deleted_at__isnull=True)
 
     def scope(self, access: Access):
         if access.force_wide or access.has_role(

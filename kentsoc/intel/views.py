@@ -49,6 +49,7 @@ from kentsoc.intel.tables import (
     subject_url,
     unscorable_reason,
 )
+from kentsoc.org.scoping import CONTRIBUTE
 from kentsoc.web.coerce import as_id
 from kentsoc.web.forms import apply_service_errors, check_the_rest, form_post, posted, safe_next
 from kentsoc.web.generic import FilteredListView
@@ -88,13 +89,17 @@ class IntelligenceListView(FilteredListView):
 
 
 def _preselected(request: HttpRequest) -> dict[str, list[int]]:
-    """`?ocg=<id>` / `?county_line=<id>` from a subject's page; 404 if the user cannot see it."""
+    """`?ocg=<id>` / `?county_line=<id>` from a subject's page (or a share's, when another force
+    lends it with the right to add to it); 404 if the user may not name it."""
     models = record_services.SUBJECT_MODELS
     chosen: dict[str, list[int]] = {"ocgs": [], "county_lines": [], "nominals": [], "gangs": []}
     for param, field in (("ocg", "ocgs"), ("county_line", "county_lines"), ("gang", "gangs")):
         if request.GET.get(param):
-            subject = models[field].objects.get_visible_or_404(request.user, pk=request.GET[param])
-            chosen[field].append(subject.pk)
+            pk = as_id(request.GET[param])
+            may_name = models[field].objects.visible_to(request.user, lent=CONTRIBUTE)
+            if pk is None or not may_name.filter(pk=pk).exists():
+                raise Http404(f"No {models[field]._meta.verbose_name} matches the given query.")
+            chosen[field].append(pk)
     return chosen
 
 
@@ -105,7 +110,7 @@ def _selected_subjects(user: Any, ids: dict[str, list[int]]) -> list[dict[str, A
         wanted = ids.get(field) or []
         if not wanted:
             continue
-        for obj in model.objects.visible_to(user).filter(pk__in=wanted):
+        for obj in model.objects.visible_to(user, lent=CONTRIBUTE).filter(pk__in=wanted):
             out.append({"field": field, "obj": obj, "kind": model._meta.verbose_name})
     return out
 

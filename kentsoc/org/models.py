@@ -30,6 +30,9 @@ class OfficerQuerySet(ReferenceQuerySet):
 class Force(models.Model):
     code = models.CharField(max_length=16, unique=True)
     name = models.CharField(max_length=120)
+    # Set once the force is party to a share (asked, offered or approved: kentsoc.sharing): only
+    # then do scoping, pages and panels look for shares at all.
+    has_shares = models.BooleanField(default=False)
 
     objects = ForceQuerySet.as_manager()
 

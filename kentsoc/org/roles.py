@@ -171,6 +171,14 @@ ROLE_PERMISSIONS[Role.ANALYST] += _READ_GANGS
 ROLE_PERMISSIONS[Role.COORDINATOR] += ["people.merge_nominals"]
 ROLE_PERMISSIONS[Role.SUPERVISOR] += ["people.merge_nominals"]
 
+# Lines and OCGs shared across forces (kentsoc.sharing, issue 19): supervisors ask for, offer,
+# approve, refuse and revoke shares; what a live share lends is read by each role as scoping says.
+ROLE_PERMISSIONS[Role.SUPERVISOR] += [
+    "sharing.view_share",
+    "sharing.add_share",
+    "sharing.approve_share",
+]
+
 
 def group_name(role: str) -> str:
     return Role(role).label

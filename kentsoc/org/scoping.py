@@ -19,6 +19,21 @@ request is being served (`ForceContextMiddleware` marks it): every choice list, 
 serializer field and id a service looks up during a request is then the officer's own force's,
 without each of them having to ask. Outside a request (the worker, management commands, tests
 calling services) they read every force.
+
+Shares (kentsoc.sharing) are the one way across the border. A force that owns a county line or an
+OCG may lend it, with chosen intelligence, to another force for a while; this module decides what
+a lent record shows, so the rule is the same everywhere and nothing else crosses:
+- `visible_to(user, lent=READ)` adds, to the officer's own force's rows, exactly the rows a live
+  share lends to their force (`share_paths`: the way from a row to its shares; `share_roles`: the
+  receiving roles that read that kind of record; `lendable_q`: what may cross at all, such as
+  intelligence whose handling code permits sharing). `lent=CONTRIBUTE` adds only the subjects of
+  shares that let the other force add intelligence and disruptions. Plain `visible_to(user)`
+  never adds a lent row: pages and services that change a record read it that way, so a lent
+  record is never edited by the force it is lent to.
+- A record the other force added to a lent subject (`contribution_paths`: the way from a row to
+  the forces of its subjects) is seen by the subject's owner as if its own, for as long as it
+  exists: it is evidence in the owner's score. Only forces that have ever been party to a share
+  (`Force.has_shares`) pay for that check.
 """
 
 from __future__ import annotations
@@ -34,6 +49,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
+from kentsoc.dates import today
 from kentsoc.org.choices import Role, TeamKind
 
 if TYPE_CHECKING:
@@ -50,6 +66,8 @@ class Access:
     team_kind: str | None
     division_id: int | None
     force_id: int
+    # The force is party to a share (kentsoc.sharing): it may own records another force added.
+    shares: bool = False
 
     @property
     def force_wide(self) -> bool:
@@ -117,6 +135,7 @@ def access_for(user: AbstractBaseUser | AnonymousUser | None) -> Access | None:
             team_kind=officer.team.kind,
             division_id=officer.division_id or officer.team.division_id,
             force_id=officer.team.force_id,
+            shares=officer.team.force.has_shares,
         )
     setattr(user, _CACHE_ATTR, access)
     return access
@@ -138,15 +157,26 @@ def forget_access(user: AbstractBaseUser) -> None:
             delattr(user, attr)
 
 
+# What a share lends (kentsoc.sharing's Share keeps these values in its `state` and `access`).
+SHARE_APPROVED = "approved"
+READ = "read"
+CONTRIBUTE = "contribute"
+
+
 def _in_own_force(rule: Callable) -> Callable:
-    """`rule` run on the rows of the officer's force only (none if the class names no path)."""
+    """`rule` run on the rows of the officer's force only (none if the class names no path),
+    and, when asked, the rows a live share lends to that force."""
 
     @functools.wraps(rule)
-    def scope(self: ScopedQuerySet, access: Access) -> ScopedQuerySet:
+    def scope(self: ScopedQuerySet, access: Access, *, lent: str | None = None) -> ScopedQuerySet:
         own_force = self.force_q(access)
         if own_force is None:
             return self.none()
-        return rule(self.filter(own_force), access)
+        rows = rule(self.filter(own_force), access)
+        lent_q = self.lent_q(access, lent) if lent is not None else None
+        if lent_q is None:
+            return rows
+        return self.filter(Q(pk__in=rows.values("pk")) | lent_q)
 
     scope.force_scoped = True  # type: ignore[attr-defined]
     return scope
@@ -157,12 +187,50 @@ class ScopedQuerySet(models.QuerySet):
     and how a row reaches its force in `force_path` (e.g. "division__force" or "force")."""
 
     force_path: ClassVar[str | None] = None
+    # Shares (module docstring): how a row reaches the shares that lend it, which roles of the
+    # receiving force read it, and how a row added by another force reaches its subjects' force.
+    share_paths: ClassVar[tuple[str, ...]] = ()
+    share_roles: ClassVar[frozenset[str]] = frozenset()
+    contribution_paths: ClassVar[tuple[str, ...]] = ()
 
     def force_q(self, access: Access) -> Q | None:
         """The rows of the officer's force; None when the class names no way to a force."""
         if self.force_path is None:
             return None
-        return Q(**{self.force_path: access.force_id})
+        own = Q(**{self.force_path: access.force_id})
+        if not (access.shares and self.contribution_paths):
+            return own
+        added = Q()
+        for path in self.contribution_paths:
+            added |= Q(**{path: access.force_id})
+        base = self.model._base_manager.filter(added).exclude(**{self.force_path: access.force_id})
+        return own | Q(pk__in=base.values("pk"))
+
+    def lendable_q(self) -> Q:
+        """The rows a share may lend at all (all of them, unless a subclass narrows it)."""
+        return Q()
+
+    def lent_q(self, access: Access, lent: str) -> Q | None:
+        """The rows a live share lends to the officer's force (`lent`: READ, or CONTRIBUTE for
+        shares that let it add to them); None when it lends this officer nothing."""
+        if not self.share_paths or access.role not in self.share_roles:
+            return None
+        day = today()
+        live = {
+            "receiving_force": access.force_id,
+            "state": SHARE_APPROVED,
+            "starts_on__lte": day,
+            "ends_on__gte": day,
+        }
+        if lent == CONTRIBUTE:
+            live["access"] = CONTRIBUTE
+        elif lent != READ:
+            raise ValueError(f"lent must be {READ!r} or {CONTRIBUTE!r}, not {lent!r}")
+        paths = Q()
+        for path in self.share_paths:
+            paths |= Q(**{f"{path}__{lookup}": value for lookup, value in live.items()})
+        rows = self.model._base_manager.filter(paths).filter(self.lendable_q())
+        return Q(pk__in=rows.values("pk"))
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
@@ -170,13 +238,17 @@ class ScopedQuerySet(models.QuerySet):
         if rule is not None and not getattr(rule, "force_scoped", False):
             cls.scope = _in_own_force(rule)
 
-    def visible_to(self, user: AbstractBaseUser | AnonymousUser | None) -> Self:
+    def visible_to(
+        self, user: AbstractBaseUser | AnonymousUser | None, *, lent: str | None = None
+    ) -> Self:
+        """The rows the user may see; with `lent` (READ or CONTRIBUTE) also those a live share
+        lends to their force (module docstring)."""
         access = access_for(user)
         if access is None:
             return self.none()
-        return self.scope(access)
+        return self.scope(access, lent=lent)
 
-    def scope(self, access: Access) -> Self:
+    def scope(self, access: Access, *, lent: str | None = None) -> Self:
         return self.none()
 
     def get_visible_or_404(

@@ -69,6 +69,20 @@ _NAV = [
         "disruptions:reports",
         (Role.SUPERVISOR, Role.COORDINATOR, Role.CLGT_OFFICER, Role.ANALYST, Role.LRO),
     ),
+    # Shares with other forces: supervisors ask, offer and decide; the roles that read lent lines
+    # see the entry once their force is party to a share (nav_items).
+    (
+        "Shares",
+        "sharing:list",
+        (
+            Role.SUPERVISOR,
+            Role.ANALYST,
+            Role.CLGT_OFFICER,
+            Role.CLIO,
+            Role.COORDINATOR,
+            Role.RESEARCHER,
+        ),
+    ),
     # The whole trail is for auditors; supervisors read records' histories on those records.
     ("Audit", "audit:list", (Role.AUDITOR,)),
     # Users, officers, teams and reference data; the administrator has no police-data pages.
@@ -82,6 +96,8 @@ def nav_items(access: Access | None, current_path: str) -> list[NavItem]:
     items = []
     for label, url_name, roles in _NAV:
         if not access.has_role(*roles):
+            continue
+        if url_name == "sharing:list" and not (access.shares or access.role == Role.SUPERVISOR):
             continue
         try:
             url = reverse(url_name)

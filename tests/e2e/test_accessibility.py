@@ -26,6 +26,7 @@ from disruptions.models import Disruption, Operation
 from kentsoc.lifetime.models import TrainingInput
 from kentsoc.matrix.models import ForceSnapshot
 from kentsoc.matrix.recompute import recompute_all
+from kentsoc.sharing.models import Share
 from ocg.choices import OcgStatus
 from tests.e2e.axe import axe_violations, describe
 from tests.e2e.conftest import login
@@ -102,6 +103,8 @@ PREVENTION = [
 ]
 GANGS = ["/gangs/", "/gangs/{gang}/"]
 GANG_WORK = ["/gangs/new/", "/gangs/{gang}/edit/"]
+# Shares with other forces: the supervisors' list, a request to decide, and the offer form.
+SHARES = ["/shares/", "/shares/{share}/", "/shares/offer/county-line/{line}/"]
 # The search box's results page (the box itself is in the header of every page walked).
 SEARCH = ["/search/?q=testcase", "/search/?q=testcase&types=person"]
 
@@ -210,6 +213,7 @@ WALKS: dict[str, list[str]] = {
         *PREVENTION,
         *GANGS,
         *GANG_WORK,
+        *SHARES,
         *ACCOUNT,
     ],
     "analyst": [
@@ -313,7 +317,20 @@ def world(force, coordinator, researcher, lro, clgt_officer, clio, supervisor, a
     gang = make_gang(north, name="Riverside Youngers", area="Strood", kind="street_group")
     intervention = make_intervention(clio, gang, outcome="Youth club referrals agreed.")
     recompute_all()
+    # The line offered to a fictional exporting force, with its record, awaiting a decision.
+    share = Share.objects.create(
+        county_line=line,
+        owner_force=north.force,
+        receiving_force=ForceFactory(code="MX", name="Metro-shire Police (fictional)"),
+        access="contribute",
+        reason="The line exports from their borough.",
+        starts_on=days_ago(0),
+        ends_on=days_ago(-90),
+        requested_by=lro,
+    )
+    share.records.set([record])
     return {
+        "share": share.pk,
         "session": session.pk,
         "intervention": intervention.pk,
         "gang": gang.pk,

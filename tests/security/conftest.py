@@ -22,6 +22,7 @@ from kentsoc.lifetime.choices import AttentionKind, Audience, PeriodStatus, Scpo
 from kentsoc.lifetime.models import AttentionItem, CustodyPeriod, Scpo, TrainingInput
 from kentsoc.matrix.services import subject_rescore
 from kentsoc.org.choices import Rank, Role, TeamKind
+from kentsoc.sharing.models import Share
 from kentsoc.trh.choices import RankedSubject
 from ocg.choices import MembershipRole, OcgStatus, PlanStrand
 from ocg.models import Membership, PlanAction
@@ -211,6 +212,16 @@ def world(
     subject_rescore(subject_type=RankedSubject.COUNTY_LINE, subject_id=line.pk)
     subject_rescore(subject_type=RankedSubject.OCG, subject_id=ocg.pk)
     audit_event = audit_view(actor=analyst, obj=ocg)
+    # The line offered to another force, awaiting another supervisor's decision.
+    share = Share.objects.create(
+        county_line=line,
+        owner_force=north.force,
+        receiving_force=ForceFactory(code="ZZ", name="Zedshire Police (fictional)"),
+        reason="The line exports from their area.",
+        starts_on=today,
+        ends_on=today + datetime.timedelta(days=90),
+        requested_by=supervisor,
+    )
     return World(
         users=users,
         objects={
@@ -238,6 +249,7 @@ def world(
             "intervention": intervention,
             "twin": twin,
             "merge": merge,
+            "share": share,
             "division": north,
             "district": force["districts"]["medway"],
             "team": teams["clgt_north"],

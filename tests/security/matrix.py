@@ -30,6 +30,10 @@ from kentsoc.lifetime.choices import AttentionKind, Audience, PeriodStatus, Scpo
 from kentsoc.lifetime.models import AttentionItem, CustodyPeriod, Scpo, TrainingInput
 from kentsoc.matrix.services import subject_rescore
 from kentsoc.org.choices import Rank, Role, TeamKind
+from kentsoc.org.scoping import CONTRIBUTE
+from kentsoc.sharing.choices import ShareState
+from kentsoc.sharing.models import Share
+from kentsoc.sharing.services import share_approve, share_offer, share_refuse, share_revoke
 from kentsoc.trh.choices import RankedSubject
 from ocg.choices import MembershipRole, OcgStatus, PlanStrand
 from ocg.models import Membership, PlanAction
@@ -87,6 +91,8 @@ _MARKERS = {
         "referral": "Puffinreferral north outcome",
         "custody": "HMP Gannetnorth",
         "gang": "Whimbrelnorth crew",
+        # Code P, chosen for North's live share with the other force (below).
+        "shared_record": "Avocetlent north tipoff",
     },
     "east": {
         "ocg": "Albatrossvane Eastcrew",
@@ -103,6 +109,8 @@ _MARKERS = {
         "referral": "Shearwater referral east outcome",
         "custody": "HMP Fulmareast",
         "gang": "Whimbreleast crew",
+        # Chosen for East's shares, none of them live: pending, refused, revoked, expired.
+        "shared_record": "Avocetlent east tipoff",
     },
     "south": {
         "ocg": "Cormorantsound Southring",
@@ -119,6 +127,10 @@ _MARKERS = {
         "referral": "Dipperreferral south outcome",
         "custody": "HMP Skuasouth",
         "gang": "Whimbrelsouth crew",
+        # Chosen for South's expired share with Kent-shire.
+        "shared_record": "Avocetlent south tipoff",
+        # What South's CLGT added to North's line under North's live share.
+        "contribution": "Grebecontrib south sighting",
         # Reference data of the other force: its division's name (its teams are named after it).
         "reference": "Sandpiperdale",
     },
@@ -128,6 +140,37 @@ TRAINING = "Marigoldhall Training Suite"
 AUDIT = "Auditmarker Nightheron entry"
 # A child on a North line flexed to East: the line is worked in both divisions.
 FLEX_CHILD = "Dunnockflex Crosschild"
+
+# Shares (issue 19 item 2). North's line is lent to the other force with the right to add to it,
+# with North's code-P record; East's shares of its line with that force are pending, refused,
+# revoked and expired, and South's with Kent-shire expired: they lend nothing. What the live one
+# lends, each receiving role reads as its model's `share_roles` say (kentsoc.org.scoping).
+LENT = {"north": "WX"}
+LENT_TO: dict[str, frozenset[str]] = {
+    "line": frozenset(
+        {
+            Role.SUPERVISOR,
+            Role.ANALYST,
+            Role.CLGT_OFFICER,
+            Role.CLIO,
+            Role.COORDINATOR,
+            Role.RESEARCHER,
+        }
+    ),
+    "shared_record": frozenset(
+        {Role.SUPERVISOR, Role.ANALYST, Role.CLGT_OFFICER, Role.COORDINATOR, Role.RESEARCHER}
+    ),
+    "disruption": frozenset(
+        {
+            Role.SUPERVISOR,
+            Role.ANALYST,
+            Role.CLGT_OFFICER,
+            Role.CLIO,
+            Role.COORDINATOR,
+            Role.RESEARCHER,
+        }
+    ),
+}
 
 # Safeguarding: children's records, the most restricted data there is.
 CHILD_KINDS = ("person", "person_notes", "referral")
@@ -160,7 +203,17 @@ def may_see(who: Who, kind: str, division: str | None) -> bool:
     of the division the line is worked in, and that division's supervisors. An LRO sees what
     belongs to the OCGs they lead (their division's)."""
     role = who.role
-    if role is None or FORCE_OF.get(who.division or "", "KS") != FORCE_OF.get(division or "", "KS"):
+    force = FORCE_OF.get(who.division or "", "KS")
+    if kind == "share":
+        # Acting on a share (a write's target): the supervisors of either force.
+        return role == Role.SUPERVISOR and force in (FORCE_OF[division], LENT.get(division))
+    if kind == "contribution":
+        # The contributing force's readers of intelligence, and the owning force's: it is
+        # evidence on the owner's line.
+        return role in _CASE_READERS | {Role.CLGT_OFFICER}
+    if LENT.get(division or "") == force and kind in LENT_TO:
+        return role in LENT_TO[kind]
+    if role is None or force != FORCE_OF.get(division or "", "KS"):
         # Another force's: nothing at all (issue 19). Force-wide markers are Kent-shire's.
         return False
     if kind == "reference":
@@ -187,6 +240,9 @@ def may_see(who: Who, kind: str, division: str | None) -> bool:
         return role in (Role.SUPERVISOR, Role.ANALYST) or (own and role == Role.CLIO)
     if kind == "record":
         return role in _CASE_READERS | {Role.CLGT_OFFICER} or lro_own
+    if kind == "shared_record":
+        # On the line only (no OCG): the force's readers of intelligence, not its LROs.
+        return role in _CASE_READERS | {Role.CLGT_OFFICER}
     if kind == "conditions":
         return role == Role.SUPERVISOR or (role == Role.CLGT_OFFICER and own)
     if kind == "operation":
@@ -232,6 +288,8 @@ WRITERS: dict[str, frozenset[str]] = {
     "gang": frozenset({Role.CLGT_OFFICER, Role.SUPERVISOR}),
     # School sessions and street-group interventions (kentsoc.prevention): CLIOs record them.
     "prevention": frozenset({Role.CLIO}),
+    # Shares with other forces (kentsoc.sharing): supervisors ask, offer, decide and revoke.
+    "share": frozenset({Role.SUPERVISOR}),
     # A person's own attention list.
     "attention": frozenset(set(Role.values) - {Role.ADMINISTRATOR, Role.AUDITOR}),
 }
@@ -485,6 +543,7 @@ def _build() -> MatrixWorld:
     for view in views.values():
         view.objects["training"] = training
     markers[("training", None)] = TRAINING
+    _share(views, today)
     flexed = make_line(
         districts=[districts["north"]],
         name="KITEFLEX",
@@ -502,6 +561,60 @@ def _build() -> MatrixWorld:
     )
     people.append(Who("superuser_admin", Role.ADMINISTRATOR, None, superuser=True))
     return MatrixWorld(people=people, users=users, divisions=views, markers=markers)
+
+
+def _share(views: dict[str, DivisionView], today: datetime.date) -> None:
+    """Each division's share (`objects["share"]`, for the routes) and the records they lend."""
+    chosen = {}
+    for div, view in views.items():
+        chosen[div] = RecordFactory(
+            summary=_MARKERS[div]["shared_record"],
+            force=view.objects["division"].force,
+            county_lines=[view.objects["line"]],
+        )
+    north, east, south = views["north"], views["east"], views["south"]
+    wx = south.objects["division"].force
+    sup = {div: view.users[Role.SUPERVISOR] for div, view in views.items()}
+
+    def offer(div: str, access: str = "read") -> Share:
+        return share_offer(
+            actor=sup[div],
+            subject=views[div].objects["line"],
+            receiving_force=wx,
+            access=access,
+            records=[chosen[div].pk],
+            reason=f"Share probe {div}",
+        )
+
+    north.objects["share"] = share_approve(actor=sup["east"], share=offer("north", CONTRIBUTE))
+    share_refuse(actor=sup["north"], share=offer("east"), reason="Not needed")
+    revoked = share_approve(actor=sup["north"], share=offer("east"))
+    share_revoke(actor=sup["east"], share=revoked, reason="Operation over")
+    expired = share_approve(actor=sup["north"], share=offer("east"))
+    Share.objects.filter(pk=expired.pk).update(
+        starts_on=today - datetime.timedelta(days=100), ends_on=today - datetime.timedelta(days=10)
+    )
+    east.objects["share"] = offer("east")
+    south.objects["share"] = Share.objects.create(
+        county_line=south.objects["line"],
+        owner_force=wx,
+        receiving_force=north.objects["division"].force,
+        reason="Share probe south",
+        state=ShareState.APPROVED,
+        starts_on=today - datetime.timedelta(days=100),
+        ends_on=today - datetime.timedelta(days=1),
+        requested_by=sup["south"],
+        decided_by=sup["south"],
+    )
+    south.objects["share"].records.set([chosen["south"]])
+    # South's CLGT adds to North's lent line: a South record, read by North as its evidence.
+    RecordFactory(
+        summary=_MARKERS["south"]["contribution"],
+        force=wx,
+        owning_team=south.objects["team"],
+        county_lines=[north.objects["line"]],
+    )
+    subject_rescore(subject_type=RankedSubject.COUNTY_LINE, subject_id=north.objects["line"].pk)
 
 
 # Tables whose rows a read or a refused write may legitimately add to: the audit trail (every

@@ -103,6 +103,7 @@ _TARGET_KIND = {
     "gang": "gang",
     "school_session": "prevention",
     "intervention": "prevention",
+    "share": "share",
 }
 
 
@@ -169,6 +170,9 @@ _HTML_AREAS = {
     "disruptions:operation-edit": "operation",
     "people:merge": "merge",
     "people:merge-undo": "merge",
+    "sharing:ask": "share",
+    "sharing:offer": "share",
+    "sharing:decide": "share",
 }
 
 _API_AREAS = {
@@ -225,6 +229,10 @@ _API_AREAS = {
     "api:school-session-detail": "prevention",
     "api:intervention-list": "prevention",
     "api:intervention-detail": "prevention",
+    "api:share-list": "share",
+    "api:share-approve": "share",
+    "api:share-refuse": "share",
+    "api:share-revoke": "share",
 }
 # Routes outside case data, not probed for writes: signing in (EXEMPT, and the second-factor
 # steps), signing out, and an officer's own password and tokens; they change only the caller's
@@ -372,6 +380,14 @@ def _api_bodies(north: Any, east: Any) -> dict[tuple[str, str], Callable[[], dic
             "reason": "Probe",
         },
         ("post", "api:people-merge-undo"): lambda: {"reason": "Probe"},
+        ("post", "api:share-list"): lambda: {
+            "county_line": o["line"].pk,
+            "receiving_force": east.objects["share"].receiving_force_id,
+            "reason": "Probe",
+        },
+        ("post", "api:share-approve"): dict,
+        ("post", "api:share-refuse"): lambda: {"reason": "Probe"},
+        ("post", "api:share-revoke"): lambda: {"reason": "Probe"},
         ("post", "api:court-result-list"): lambda: {
             "disruption": o["disruption"].pk,
             "nominal": o["nominal"].pk,

@@ -174,6 +174,13 @@ HTML: dict[str, Route] = {
     "gangs:remove-link": _gang_route(
         args=pk("gang", kind="county-lines", target=lambda w: w.pk("line"))
     ),
+    # Shares with other forces (kentsoc.sharing): the supervisors' list and forms; a share's page
+    # also for the receiving force's readers while it is live.
+    "sharing:list": Route(),
+    "sharing:ask": Route("POST"),
+    "sharing:offer": Route("GET", pk("line", kind="county-line"), CASE, "line"),
+    "sharing:detail": Route("GET", pk("share"), CASE, "line"),
+    "sharing:decide": Route("POST", pk("share", decision="approve"), CASE, "line"),
     # Lifetime management
     "lifetime:index": Route(works=302),  # a menu that opens the first list
     "lifetime:nominal": _nominal_route("GET"),
@@ -381,6 +388,12 @@ API: dict[str, Route] = {
     "api:people-merge-list": Route(marker="nominal"),
     "api:people-merge-detail": Route("GET", pk("merge"), CASE, "nominal"),
     "api:people-merge-undo": Route("POST", pk("merge"), CASE),
+    # Shares with other forces (kentsoc.sharing).
+    "api:share-list": Route(),
+    "api:share-detail": Route("GET", pk("share"), CASE, "line"),
+    "api:share-approve": Route("POST", pk("share"), CASE, "line"),
+    "api:share-refuse": Route("POST", pk("share"), CASE, "line"),
+    "api:share-revoke": Route("POST", pk("share"), CASE, "line"),
 }
 
 ROUTES: dict[str, Route] = {**HTML, **API}

@@ -31,7 +31,7 @@ from kentsoc.intel.choices import (
 from kentsoc.intel.models import FactorClaim, IntelligenceRecord
 from kentsoc.intel.selectors import can_read_conditions
 from kentsoc.intel.services.common import distinct_ids
-from kentsoc.org.scoping import access_for, force_id_of
+from kentsoc.org.scoping import CONTRIBUTE, access_for, force_id_of
 from kentsoc.trh.choices import RankedSubject
 from kentsoc.trh.factors import (
     COUNTY_LINE_FACTORS,
@@ -90,7 +90,12 @@ def _check_visible(
     if not new:
         return
     model = SUBJECT_MODELS[field]
-    found = set(model.objects.visible_to(actor).filter(pk__in=new).values_list("pk", flat=True))
+    # A line or OCG another force lends with the right to add to it counts as one of the actor's.
+    found = set(
+        model.objects.visible_to(actor, lent=CONTRIBUTE)
+        .filter(pk__in=new)
+        .values_list("pk", flat=True)
+    )
     missing = sorted(new - found)
     if missing:
         errors.setdefault(field, []).append(

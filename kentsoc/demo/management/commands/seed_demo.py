@@ -18,6 +18,7 @@ from kentsoc.demo import matrix as matrix_demo
 from kentsoc.demo import ocg as ocg_demo
 from kentsoc.demo import org as org_demo
 from kentsoc.demo import prevention as prevention_demo
+from kentsoc.demo import sharing as sharing_demo
 
 # Each app's demo module has `seed(stdout=..., story_end=date)` and is idempotent. They run in this
 # order because later ones reuse what earlier ones made (lines link to OCGs, disruptions target
@@ -29,6 +30,7 @@ DEMO_MODULES = [
     disruptions_demo,
     gangs_demo,
     prevention_demo,
+    sharing_demo,
     matrix_demo,
 ]
 
@@ -64,7 +66,8 @@ class Command(BaseCommand):
         with rescores_deferred():
             for module in DEMO_MODULES:
                 self.stdout.write(f"Seeding {module.__name__} (story ends {story_end:%d %b %Y})…")
-                module.seed(stdout=self.stdout, story_end=story_end)
+                # The sharing demo makes other forces' officers: their logins are printed too.
+                logins += module.seed(stdout=self.stdout, story_end=story_end) or []
         self._print_logins(logins)
 
     def _print_logins(self, logins: list[org_demo.DemoLogin]) -> None:
