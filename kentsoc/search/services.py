@@ -86,7 +86,7 @@ def _found(
     if not parts:
         return found
     rows: Iterable[tuple[int, int, float, dict[str, Any]]]
-    if connection.features.supports_slicing_ordering_in_compound and len(parts) > 1:
+    if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # A whole name typed badly is matched with `%` (ocg.search): at this threshold the
             # trigram index returns only names that close. With no parallel workers the UNION's
@@ -96,6 +96,7 @@ def _found(
                 "set_config('max_parallel_workers_per_gather', '0', true)",
                 [str(WHOLE_NAME_SIMILARITY)],
             )
+    if connection.features.supports_slicing_ordering_in_compound and len(parts) > 1:
         rows = parts[0].union(*parts[1:], all=True)
     else:
         rows = (row for part in parts for row in part)
