@@ -91,6 +91,10 @@ _MARKERS = {
         "referral": "Puffinreferral north outcome",
         "custody": "HMP Gannetnorth",
         "gang": "Whimbrelnorth crew",
+        # The division CLIO's prevention work: the school a session was given at, and what came
+        # of work with a street group.
+        "school_session": "Sandmartinnorth Academy",
+        "intervention": "Yellowhammer north outcome",
         # Code P, chosen for North's live share with the other force (below).
         "shared_record": "Avocetlent north tipoff",
     },
@@ -109,6 +113,8 @@ _MARKERS = {
         "referral": "Shearwater referral east outcome",
         "custody": "HMP Fulmareast",
         "gang": "Whimbreleast crew",
+        "school_session": "Sandmartineast Academy",
+        "intervention": "Yellowhammer east outcome",
         # Chosen for East's shares, none of them live: pending, refused, revoked, expired.
         "shared_record": "Avocetlent east tipoff",
     },
@@ -127,6 +133,8 @@ _MARKERS = {
         "referral": "Dipperreferral south outcome",
         "custody": "HMP Skuasouth",
         "gang": "Whimbrelsouth crew",
+        "school_session": "Sandmartinsouth Academy",
+        "intervention": "Yellowhammer south outcome",
         # Chosen for South's expired share with Kent-shire.
         "shared_record": "Avocetlent south tipoff",
         # What South's CLGT added to North's line under North's live share.
@@ -174,6 +182,8 @@ LENT_TO: dict[str, frozenset[str]] = {
 
 # Safeguarding: children's records, the most restricted data there is.
 CHILD_KINDS = ("person", "person_notes", "referral")
+# A school session's and an intervention's markers, and probes.py's kind for either record.
+PREVENTION_KINDS = ("school_session", "intervention", "prevention")
 # What must never be on the audit trail at all (it would reach every reader of the trail).
 NEVER_ON_TRAIL = (*CHILD_KINDS, "flex_child", "conditions", "record")
 
@@ -234,7 +244,7 @@ def may_see(who: Who, kind: str, division: str | None) -> bool:
         return role in (Role.SUPERVISOR, Role.ANALYST) or (
             own and role in (Role.CLGT_OFFICER, Role.CLIO, Role.COORDINATOR)
         )
-    if kind == "prevention":
+    if kind in PREVENTION_KINDS:
         # A division's prevention work: its CLIOs; supervisors and analysts read across the force
         # (kentsoc.prevention.models.prevention_q).
         return role in (Role.SUPERVISOR, Role.ANALYST) or (own and role == Role.CLIO)
@@ -454,8 +464,12 @@ def _build() -> MatrixWorld:
         merge = make_merge(nominal, by=mine[Role.COORDINATOR])
         person = make_person(line, name=m["person"], notes=m["person_notes"])
         # The division CLIO's prevention work (names no one: the school and the group only).
-        school_session = make_session(mine[Role.CLIO], division=division)
-        intervention = make_intervention(mine[Role.CLIO], make_gang(division), division=division)
+        school_session = make_session(
+            mine[Role.CLIO], division=division, school=m["school_session"]
+        )
+        intervention = make_intervention(
+            mine[Role.CLIO], make_gang(division), division=division, outcome=m["intervention"]
+        )
         referral = SafeguardingReferral.objects.create(
             person=person,
             agency="mcet",
