@@ -223,6 +223,10 @@ def may_see(who: Who, kind: str, division: str | None) -> bool:
         return role in _CASE_READERS | {Role.CLGT_OFFICER}
     if LENT.get(division or "") == force and kind in LENT_TO:
         return role in LENT_TO[kind]
+    if kind == "reference" and division == "south" and force == "KS":
+        # The record South's CLGT added to North's lent line names its owning team (attribution),
+        # whose name carries South's division's: its readers in Kent-shire see that, no more.
+        return role in _CASE_READERS | {Role.CLGT_OFFICER}
     if role is None or force != FORCE_OF.get(division or "", "KS"):
         # Another force's: nothing at all (issue 19). Force-wide markers are Kent-shire's.
         return False
