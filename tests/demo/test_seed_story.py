@@ -46,6 +46,7 @@ from kentsoc.demo.disruptions import (
     intensification_week,
 )
 from kentsoc.demo.matrix import StoryCalendar, history_dates, month_end
+from kentsoc.demo.org import FORCE_CODE
 from kentsoc.intel.models import DefinitionEvidence, FactorClaim, IntelligenceRecord
 from kentsoc.lifetime.models import CustodyPeriod, Scpo, ScpoBreach, TrainingInput
 from kentsoc.lifetime.selectors import releases_list, scpos_expiring_list, untrained_lros_list
@@ -101,8 +102,13 @@ def _seed(story_end: datetime.date) -> str:
     return out.getvalue()
 
 
+def _kent_snapshots():
+    # The demo also seeds the forces Kent-shire shares with; the story is Kent-shire's readings.
+    return ForceSnapshot.objects.filter(force__code=FORCE_CODE)
+
+
 def _snapshot(on: datetime.date) -> tuple[int, int]:
-    snapshot = ForceSnapshot.objects.get(on=on)
+    snapshot = _kent_snapshots().get(on=on)
     return snapshot.active_lines, snapshot.total_trh
 
 
@@ -196,7 +202,7 @@ def _assert_matrix_months(user, story: StoryCalendar) -> None:
     assert units == {"soc": 14, "mlt": 5, "msht": 4, "fi": 4, "nca_ersou": 5}
     assert sum(units.values()) == 32
     month_ends = _month_ends(story.july_2020, story.end)
-    found = set(ForceSnapshot.objects.filter(on__in=month_ends).values_list("on", flat=True))
+    found = set(_kent_snapshots().filter(on__in=month_ends).values_list("on", flat=True))
     assert found == set(month_ends)
 
     # The monthly matrix, the paper of the monthly tasking meeting, reads the same month ends.
@@ -374,10 +380,10 @@ def test_seed_demo_tells_the_seed_story_ending_on_the_given_day():
 
     # OCGs: 50 mapped and scored (18 on Division, 32 with SCD); 36 when the OCGMU was formed
     # in September 2021 (its month-end reading): +39% since inception, not over a rolling year.
-    end = ForceSnapshot.objects.get(on=D)
+    end = _kent_snapshots().get(on=D)
     assert (end.mapped_ocgs, end.ocgs_on_division, end.ocgs_with_scd) == (50, 18, 32)
-    assert ForceSnapshot.objects.get(on=OCGMU_READING).mapped_ocgs == 36
-    assert ForceSnapshot.objects.get(on=YEAR_BEFORE).mapped_ocgs == 36
+    assert _kent_snapshots().get(on=OCGMU_READING).mapped_ocgs == 36
+    assert _kent_snapshots().get(on=YEAR_BEFORE).mapped_ocgs == 36
     trends = force_trends(user=supervisor, as_of=D)
     assert trends.ocgmu_formed_on == datetime.date(2021, 9, 1)
     assert trends.inception.on == OCGMU_READING
@@ -417,11 +423,11 @@ def test_seed_demo_tells_the_seed_story_ending_on_the_given_day():
     # July, 29 / 365 at D, daily in between.
     _assert_matrix_months(supervisor, StoryCalendar(D))
     assert _snapshot(JULY_2020)[0] == 85
-    assert ForceSnapshot.objects.get(on=TWO_YEARS_BEFORE).active_lines == 85
+    assert _kent_snapshots().get(on=TWO_YEARS_BEFORE).active_lines == 85
     assert trends.two_years_ago.active_lines == 85
     assert _snapshot(JULY) == (37, 571)
     assert _snapshot(D) == (29, 365)
-    between = ForceSnapshot.objects.filter(on__gte=JULY, on__lte=D)
+    between = _kent_snapshots().filter(on__gte=JULY, on__lte=D)
     assert between.count() == (D - JULY).days + 1
     assert all(29 <= s.active_lines <= 37 and 365 <= s.total_trh <= 571 for s in between)
     assert [p.on for p in trends.trend][-1] == D and len(trends.trend) == 120
@@ -475,10 +481,10 @@ def test_seed_demo_tells_the_seed_story_ending_on_the_given_day():
 
     # A second run duplicates nothing and changes none of the figures.
     before = _counts()
-    snapshots = dict(ForceSnapshot.objects.values_list("on", "total_trh"))
+    snapshots = dict(_kent_snapshots().values_list("on", "total_trh"))
     _seed(D)
     assert _counts() == before
-    assert dict(ForceSnapshot.objects.values_list("on", "total_trh")) == snapshots
+    assert dict(_kent_snapshots().values_list("on", "total_trh")) == snapshots
     assert disruption_figures(user=supervisor, as_of=D).against_ocgs == 72
 
 
@@ -491,7 +497,7 @@ def test_a_story_ending_today_reads_the_same_figures_now():
     assert _snapshot(today) == (29, 365)
     assert _snapshot(story.july) == (37, 571)
     assert _snapshot(story.july_2020)[0] == 85
-    assert ForceSnapshot.objects.get(on=story.two_years_before).active_lines == 85
+    assert _kent_snapshots().get(on=story.two_years_before).active_lines == 85
     board = dashboard_get(user=supervisor)
     totals = board.rankings.totals
     assert (totals.active_lines, totals.total_trh) == (29, 365)
