@@ -247,7 +247,7 @@ def test_evidence_add_refuses_a_subject_the_actor_cannot_see(researcher, ocg, mo
     # scoping, so a narrower rule there would hold here too.
     from ocg.models import OcgQuerySet
 
-    monkeypatch.setattr(OcgQuerySet, "scope", lambda self, access: self.none())
+    monkeypatch.setattr(OcgQuerySet, "scope", lambda self, access, lent=None: self.none())
     with pytest.raises(PermissionDenied, match="may not see"):
         evidence_add(actor=researcher, ocg=ocg, criterion="serious_crime", text="x")
     assert not DefinitionEvidence.objects.exists()
