@@ -50,9 +50,11 @@ def share_list(request: HttpRequest) -> HttpResponse:
     """Supervisors: every share of their force; other roles: what is lent to them now."""
     user = request.user
     access = access_for(user)
-    if access is None:
-        raise PermissionDenied("You have no role in a force.")
     manages = user.has_perm(PERM_VIEW)
+    # Deny by default: only those who decide shares or read the lines and OCGs they lend.
+    reads = user.has_perm("countylines.view_countyline") or user.has_perm("ocg.view_ocg")
+    if access is None or not (manages or reads):
+        raise PermissionDenied("Shares are for supervisors and readers of lines and OCGs.")
     context: dict[str, Any] = {
         "manages": manages,
         "lent": list(selectors.lent_to(user=user)),

@@ -149,6 +149,11 @@ PAGES: dict[str, Opens] = {
     "matrix:live": _perm("matrix.view_score"),
     "matrix:partition": _perm("matrix.view_score"),
     "matrix:monthly": _perm("matrix.view_score"),
+    "matrix:national": Opens(nobody="NCA / ERSOU supervisors only: the world has no regional team"),
+    # Shares across forces: readers of lines see what is lent to them; supervisors decide.
+    "sharing:list": _perm("countylines.view_countyline"),
+    "sharing:detail": _perm("countylines.view_countyline", "line"),
+    "sharing:offer": _perm("sharing.add_share", "line"),
     # Disruptions
     "disruptions:list": _perm("disruptions.view_disruption"),
     "disruptions:detail": _perm("disruptions.view_disruption", "disruption"),
