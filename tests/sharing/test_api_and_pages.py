@@ -134,3 +134,11 @@ def test_supervisors_offer_and_decide_on_the_pages(world):
     again = clients.web(w.ks_approver).post(f"/shares/{share.pk}/revoke/", {"reason": ""})
     assert again.status_code == 400
     assert clients.web(w.wx_clgt).get(f"/shares/{share.pk}/revoke/").status_code in (403, 405)
+
+
+@pytest.mark.parametrize("decision", ["approve", "refuse", "revoke"])
+def test_a_malformed_share_id_is_not_found_not_a_server_error(world, decision):
+    answer = clients.api(world.ks_supervisor).post(
+        f"/api/shares/q%C2%AE6/{decision}/", {"reason": "x"}, format="json"
+    )
+    assert answer.status_code == 404

@@ -28,6 +28,7 @@ from kentsoc.sharing.services import (
     share_revoke,
 )
 from kentsoc.web.api import ActionPermissions, AuditedListMixin, read_input
+from kentsoc.web.coerce import as_id
 from ocg.models import OCG
 
 
@@ -53,7 +54,9 @@ class ShareViewSet(
         return selectors.lent_to(user=user).prefetch_related("records")
 
     def _managed(self):
-        share = selectors.share_list(user=self.request.user).filter(pk=self.kwargs["pk"]).first()
+        pk = as_id(self.kwargs["pk"])  # a malformed id in the path is "not found", not an error
+        shares = selectors.share_list(user=self.request.user)
+        share = None if pk is None else shares.filter(pk=pk).first()
         if share is None:
             raise Http404("No share matches the given query.")
         self.check_object_permissions(self.request, share)
