@@ -19,6 +19,7 @@ from django.utils import timezone
 from countylines.choices import LineRole, LineStatus
 from countylines.models import CountyLine, LineNominal
 from kentsoc import broker
+from kentsoc.audit.chainlock import without_chain_lock
 from kentsoc.intel.models import FactorClaim, IntelligenceRecord
 from kentsoc.matrix import ranking
 from kentsoc.matrix.models import ForceSnapshot, Ranking, Score
@@ -172,7 +173,6 @@ def _test_hold() -> None:
         time.sleep(600)
 
 
-@transaction.atomic
 def subject_rescore(
     *, subject_type: str, subject_id: int, as_of: datetime.date | None = None
 ) -> Score | None:
@@ -180,15 +180,37 @@ def subject_rescore(
 
     Only active lines and mapped/adopted OCGs are scored; any other subject leaves the rankings.
     Returns the current score, or None when the subject is not on the matrix (or gone).
+
+    A county line's rescore writes no audit event (a score, rankings, rank history), so it runs
+    without queueing on the audit chain's lock (kentsoc.audit.chainlock.without_chain_lock): one
+    force's rescore does not wait for every other force's writes. What it waits for instead is
+    its line's row (a writer marking it stale holds it) and its division's ranking lock (another
+    rescore of that division), and it never waits for anything while holding them that a writer
+    holding the chain's lock could hold: its row lock is FOR NO KEY UPDATE, so the foreign keys
+    of the rankings it inserts never wait for a writer's lock on another line of the division.
+    An OCG's rescore keeps the chain's lock: when the OCG joins or leaves the matrix it marks its
+    lines stale, and writers lock OCGs and lines in either order.
     """
+    if subject_type == RankedSubject.COUNTY_LINE:
+        with without_chain_lock():
+            return _subject_rescore(subject_type, subject_id, as_of)
+    with transaction.atomic():
+        return _subject_rescore(subject_type, subject_id, as_of)
+
+
+def _subject_rescore(
+    subject_type: str, subject_id: int, as_of: datetime.date | None
+) -> Score | None:
     as_of = as_of or timezone.localdate()
     is_line = subject_type == RankedSubject.COUNTY_LINE
     model = CountyLine if is_line else OCG
     field = "county_line" if is_line else "ocg"
     ranking.lock_for_rescore(subject_type)
     # The row lock serialises rescores of one subject and makes writers marking it stale wait
-    # until this transaction has committed (see kentsoc.broker.mark_stale).
-    queryset = model.objects.select_for_update(of=("self",)).select_related("division")
+    # until this transaction has committed (see kentsoc.broker.mark_stale). NO KEY UPDATE, as
+    # the writers' own UPDATE takes: rows inserted elsewhere that refer to the subject (another
+    # rescore's rankings of its division) need not wait for it.
+    queryset = model.objects.select_for_update(of=("self",), no_key=True).select_related("division")
     if is_line:
         queryset = queryset.select_related("ocg", "flexed_division")
     subject = queryset.filter(pk=subject_id).first()
