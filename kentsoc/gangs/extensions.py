@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from kentsoc.gangs import selectors
+from kentsoc.gangs.models import Gang
 from kentsoc.gangs.services.base import PERM_ADD, PERM_VIEW
 from kentsoc.org.choices import Role
 from kentsoc.org.scoping import access_for
@@ -44,6 +45,10 @@ def gangs_panel(user: Any) -> Panel | None:
 def line_gangs(request: HttpRequest, line: Any, tab: str) -> Mapping[str, Any] | None:
     """The gangs linked to this county line that the user may see (none: no section)."""
     if not request.user.has_perm(PERM_VIEW):
+        return None
+    # Most lines have no gang: a look at the link table spares them the scoped, dated query
+    # (its plan alone costs more than the rest of the page's queries).
+    if not Gang.county_lines.through.objects.filter(countyline_id=line.pk).exists():
         return None
     gangs = list(selectors.gang_activity_list(user=request.user).filter(county_lines=line))
     return {"gangs": gangs} if gangs else None

@@ -54,13 +54,13 @@ def _kind(subject: Any) -> str:
 def subject_records_context(*, user: Any, subject: Any, next_url: str = "") -> dict[str, Any]:
     """The subject's intelligence records the user may see, newest first, deleted ones last."""
     kind = _kind(subject)
-    records = list(
-        intelligence_for_subject(user=user, **{kind: subject}).order_by(
-            "deleted_at", "-information_date", "-id"
-        )
-    )
     # A claim reads in the words of the table of the subject being looked at.
     types = [kind] if kind in ("ocg", "county_line") else None
+    records = list(
+        intelligence_for_subject(
+            user=user, **{kind: subject}, subject_types=types is None
+        ).order_by("deleted_at", "-information_date", "-id")
+    )
     # The rows are scoped already; the record page also needs the permission.
     can_open = can_open_records(user)
     rows = [

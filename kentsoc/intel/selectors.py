@@ -84,14 +84,20 @@ def intelligence_for_subject(
     county_line: CountyLine | None = None,
     nominal: Nominal | None = None,
     gang: Any = None,
+    subject_types: bool = True,
 ) -> QuerySet[IntelligenceRecord]:
     """A subject's records as its page shows them: each record's own fields and claims, and
-    whether it names OCGs or lines (the tables its claims read in), not their rows."""
+    whether it names OCGs or lines (the tables its claims read in), not their rows. A page that
+    reads every claim in its own subject's table (an OCG's, a line's) asks `subject_types=False`
+    and is spared the two queries that tell it."""
     qs = IntelligenceRecord.objects.visible_to(user).prefetch_related(
-        Prefetch("ocgs", queryset=OCG.objects.only("id")),
-        Prefetch("county_lines", queryset=CountyLine.objects.only("id")),
-        Prefetch("factor_claims", queryset=FactorClaim.objects.order_by("factor")),
+        Prefetch("factor_claims", queryset=FactorClaim.objects.order_by("factor"))
     )
+    if subject_types:
+        qs = qs.prefetch_related(
+            Prefetch("ocgs", queryset=OCG.objects.only("id")),
+            Prefetch("county_lines", queryset=CountyLine.objects.only("id")),
+        )
     if gang is not None:
         qs = qs.filter(gangs=gang)
     if ocg is not None:
