@@ -7,8 +7,10 @@
 3. Times the dashboard as a supervisor sees it (in-process, Django's test Client: server time,
    no network) against the same template rendered with no data behind the same decorators.
 4. Times the search box's type-ahead and results page (bench/search.py) against a bare view.
-5. Starts a real Celery worker on Redis and measures, over 100 changes, the latency from an
-   intelligence record saved through the intel service to the line's new rank being readable.
+5. Starts two real Celery workers on Redis and measures, over 100 changes to one force's lines,
+   the latency from an intelligence record saved through the intel service to the line's new
+   rank being readable, while a stream of changes to the other forces' lines (20 a second) runs:
+   a force's rescore must not wait behind the others' backlog (kentsoc.broker's turns).
 
 Environment (the Makefile sets it): DATABASE_URL pointing at a database whose name ends in
 _bench, REDIS_URL. Nothing leaves 127.0.0.1.
@@ -395,10 +397,15 @@ def bench_worker_latency(actor) -> None:
                 seconds = time.perf_counter() - stream_started
                 stopping.set()
                 stream.join(30)
-                backlog = redis.Redis.from_url(os.environ["REDIS_URL"]).llen(QUEUE)
+                client = redis.Redis.from_url(os.environ["REDIS_URL"])
+                backlog = client.llen(QUEUE)
+                # The forces' own lists of pending rescores (kentsoc.broker, one turn per force).
+                prefix = f"kentsoc:{connection.settings_dict['NAME']}:rescore:force:"
+                waiting = sum(client.llen(key) for key in client.scan_iter(f"{prefix}*:subjects"))
                 streamed = (
                     f"; meanwhile {sent.value} changes to other forces' lines, "
-                    f"{sent.value / seconds:.1f}/s, {backlog} tasks still queued at the end"
+                    f"{sent.value / seconds:.1f}/s, {backlog} tasks still queued at the end "
+                    f"({waiting} rescores waiting in the forces' own lists)"
                 )
             median, p95 = percentiles(latencies)
             save_median, _ = percentiles(saves)

@@ -27,7 +27,7 @@ import redis
 from celery import Task, current_app
 from celery.exceptions import NotRegistered
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Model, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -36,8 +36,21 @@ from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
-# The matrix's rescore task (kentsoc/matrix/tasks.py registers itself under this name).
+# The matrix's rescore tasks (kentsoc/matrix/tasks.py registers them under these names): one
+# subject's, and a force's turn at its own queue of subjects (see "one turn per force" below).
 RESCORE_TASK = "kentsoc.matrix.tasks.rescore_subject"
+RESCORE_FORCE_TASK = "kentsoc.matrix.tasks.rescore_force"
+
+# How many subjects a force's turn rescores before the next force's turn: the most any force's
+# rescore waits for, per other force with work queued, however long that force's backlog.
+RESCORE_TURN = 4
+# A turn queued because its force still had subjects waiting after a turn (a backlog) goes at
+# the lowest priority (Redis: 0 is the highest, and what every other message has): the first
+# turn of a force that had nothing waiting is taken before any force's backlog.
+BACKLOG_PRIORITY = 9
+# A force's "turn queued" marker lives this long: a worker killed in the middle of a turn leaves
+# it behind, and the force's next change queues a new turn once it has expired.
+FORCE_TURN_TTL_SECONDS = 30
 
 # A pending-rescore marker lives this long: long enough to coalesce a burst and to cover a
 # queue backlog; short enough that a lost message only delays the sweeper's re-enqueue.
@@ -130,19 +143,154 @@ def rescore_pending_release(*, subject_type: str, subject_id: int) -> None:
         logger.warning("Redis unavailable to release a rescore marker; it will expire")
 
 
-def enqueue_rescore(subject_type: str, subject_id: int) -> bool:
+def enqueue_rescore(
+    subject_type: str, subject_id: int, *, model: type[Model] | None = None
+) -> bool:
     """Queue a rescore unless one is already queued. False when the broker could not take it:
     the subject stays stale and the next sweep tries again (an on_commit callback must not
-    raise: the write has committed)."""
+    raise: the write has committed).
+
+    Given the subject's `model` (a row with a division of a force), the rescore joins its force's
+    own queue and the force's turn is queued (`_enqueue_in_force`); without it (the stale sweep),
+    or when its force cannot be read, the subject's own task is queued."""
     claimed = _claim_pending(subject_type, subject_id)
     if claimed is False:
         return True
-    if send(RESCORE_TASK, subject_type=subject_type, subject_id=subject_id):
+    queued = None
+    if claimed and model is not None:
+        force_id = _force_of(model, subject_id)
+        if force_id is not None:
+            queued = _enqueue_in_force(force_id, subject_type, subject_id)
+    if queued is None:
+        queued = send(RESCORE_TASK, subject_type=subject_type, subject_id=subject_id)
+    if queued:
         return True
     if claimed:
         # Nothing is queued: the marker must not make the sweep's re-enqueue look redundant.
         rescore_pending_release(subject_type=subject_type, subject_id=subject_id)
     return False
+
+
+# --- one turn per force -------------------------------------------------------------------------
+#
+# Every force's pending rescores wait in a Redis list of their own, and the Celery queue holds at
+# most one message per force: "rescore the next RESCORE_TURN subjects of force F". A turn that
+# leaves subjects behind queues the force's next turn at the back of the queue, behind every
+# other force's. However long one force's backlog (a burst of 20 changes a second), another
+# force's change waits for at most one turn of each force with work queued, never for the
+# backlog itself: the workers serve the forces round-robin.
+
+
+def _force_keys(force_id: int) -> tuple[str, str]:
+    """The force's "turn queued" marker and its list of pending subjects."""
+    base = f"kentsoc:{connection.settings_dict['NAME']}:rescore:force:{force_id}"
+    return base, f"{base}:subjects"
+
+
+def _forces_key() -> str:
+    """The forces whose list may hold subjects (for the sweep to find a lost turn)."""
+    return f"kentsoc:{connection.settings_dict['NAME']}:rescore:forces"
+
+
+def _force_of(model: type[Model], subject_id: int) -> int | None:
+    try:
+        return (
+            model._base_manager.filter(pk=subject_id)
+            .values_list("division__force_id", flat=True)
+            .first()
+        )
+    except DatabaseError:
+        logger.warning("Could not read the force of %s %s; queueing it alone", model, subject_id)
+        return None
+
+
+def _enqueue_in_force(force_id: int, subject_type: str, subject_id: int) -> bool | None:
+    """The subject at the back of its force's list, and the force's turn queued if it is not.
+    False when the broker refused the turn; None (nothing listed) when Redis cannot take it."""
+    _, subjects = _force_keys(force_id)
+    try:
+        pipe = _redis().pipeline()
+        pipe.rpush(subjects, f"{subject_type}:{subject_id}")
+        pipe.sadd(_forces_key(), force_id)
+        pipe.execute()
+    except RedisError:
+        logger.warning("Redis unavailable for force %s's rescore list; queueing it alone", force_id)
+        return None
+    return force_turn_queue(force_id)
+
+
+def force_turn_queue(force_id: int, *, backlog: bool = False) -> bool:
+    """Queue the force's next turn unless one is queued; with `backlog`, behind every turn of a
+    force that had nothing waiting. False when the broker refused it (the subjects stay listed
+    and stale; the force's next change or the sweep tries again)."""
+    marker, _ = _force_keys(force_id)
+    try:
+        if not _redis().set(marker, "1", nx=True, ex=FORCE_TURN_TTL_SECONDS):
+            return True
+    except RedisError:
+        logger.warning("Redis unavailable for force %s's turn marker", force_id)
+        return False
+    if _send_turn(force_id, backlog=backlog):
+        return True
+    with contextlib.suppress(RedisError):
+        _redis().delete(marker)
+    return False
+
+
+def _send_turn(force_id: int, *, backlog: bool) -> bool:
+    if not backlog:
+        return send(RESCORE_FORCE_TASK, force_id=force_id)
+    try:
+        current_app.tasks[RESCORE_FORCE_TASK].apply_async(
+            kwargs={"force_id": force_id}, priority=BACKLOG_PRIORITY
+        )
+    except PUBLISH_ERRORS as exc:
+        logger.warning("Broker unreachable, force %s's next turn not queued (%s)", force_id, exc)
+        return False
+    return True
+
+
+def force_turn_next(force_id: int) -> tuple[str, int] | None:
+    """The force's next pending subject (subject type, id), or None when its list is empty."""
+    _, subjects = _force_keys(force_id)
+    item = _redis().lpop(subjects)
+    if item is None:
+        return None
+    subject_type, _, subject_id = item.decode().rpartition(":")
+    return subject_type, int(subject_id)
+
+
+def force_turn_end(force_id: int) -> bool:
+    """After a turn: the marker released, and the next turn queued (at the back) if the force
+    still has subjects waiting. True when the force has nothing left."""
+    marker, subjects = _force_keys(force_id)
+    _redis().delete(marker)
+    if _redis().llen(subjects):
+        force_turn_queue(force_id, backlog=True)
+        return False
+    return True
+
+
+def force_turns_resume() -> int:
+    """The sweep's part: queue a turn for every force whose list holds subjects but whose turn
+    was lost (a worker killed mid-turn; its marker expires). The number of forces listed."""
+    if not _coalescing():
+        return 0
+    forces = 0
+    try:
+        members = _redis().smembers(_forces_key())
+    except RedisError:
+        logger.warning("Redis unavailable to resume the forces' rescore turns")
+        return 0
+    for member in members:
+        force_id = int(member)
+        _, subjects = _force_keys(force_id)
+        if _redis().llen(subjects):
+            forces += 1
+            force_turn_queue(force_id, backlog=True)
+        else:
+            _redis().srem(_forces_key(), member)
+    return forces
 
 
 # --- marking scores stale -----------------------------------------------------------------------
@@ -182,4 +330,4 @@ def mark_stale(model: type[Model], ids: Iterable[int], *, subject_type: str) -> 
     if _rescores_deferred.get():
         return
     for subject_id in ids:
-        transaction.on_commit(partial(enqueue_rescore, subject_type, subject_id))
+        transaction.on_commit(partial(enqueue_rescore, subject_type, subject_id, model=model))

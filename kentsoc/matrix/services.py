@@ -261,6 +261,9 @@ def stale_subjects_requeue(*, older_than_seconds: int = STALE_SWEEP_AFTER_SECOND
     and stay stale for the next sweep.
     """
     cutoff = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
+    # A force whose turn was lost (its worker killed mid-turn) gets its turn back; its listed
+    # subjects' own markers still say they are queued, and they are.
+    broker.force_turns_resume()
     count = 0
     for subject_type, model in (
         (RankedSubject.COUNTY_LINE.value, CountyLine),

@@ -29,6 +29,29 @@ def rescore_subject(*, subject_type: str, subject_id: int) -> int | None:
     return score.pk if score else None
 
 
+@shared_task(name=broker.RESCORE_FORCE_TASK, **_DB_RETRY)
+def rescore_force(*, force_id: int) -> int:
+    """One turn of a force: rescore its next few pending subjects (broker.RESCORE_TURN), then
+    queue its next turn behind every other force's if it has more. The number rescored."""
+    from kentsoc.matrix.services import subject_rescore
+
+    done = 0
+    try:
+        while done < broker.RESCORE_TURN:
+            subject = broker.force_turn_next(force_id)
+            if subject is None:
+                break
+            subject_type, subject_id = subject
+            broker.rescore_pending_release(subject_type=subject_type, subject_id=subject_id)
+            subject_rescore(subject_type=subject_type, subject_id=subject_id)
+            done += 1
+    finally:
+        # Even when a rescore failed (it is still stale: the sweep queues it again), the force's
+        # other subjects get their turn.
+        broker.force_turn_end(force_id)
+    return done
+
+
 @shared_task(**_DB_RETRY)
 def requeue_stale_subjects(*, older_than_seconds: int = 60) -> int:
     from kentsoc.matrix.services import stale_subjects_requeue

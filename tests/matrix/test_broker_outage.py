@@ -24,7 +24,7 @@ from kentsoc import broker
 from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.intel.services.records import intelligence_create
 from kentsoc.matrix import services, sweeper
-from kentsoc.matrix.tasks import rescore_subject
+from kentsoc.matrix.tasks import rescore_force, rescore_subject
 from tests.factories import days_ago, make_line
 
 pytestmark = pytest.mark.django_db
@@ -109,11 +109,12 @@ def test_the_service_returns_normally_when_the_publish_fails(
     attempts = []
 
     def refuse(**kwargs):
-        # The marker was claimed before the publish was tried.
-        attempts.append(_marker_set(kwargs["subject_type"], kwargs["subject_id"]))
+        # The marker was claimed before the publish (of the line's force's turn) was tried.
+        attempts.append(_marker_set("county_line", line.pk))
         _refuse()
 
     monkeypatch.setattr(rescore_subject, "delay", refuse)
+    monkeypatch.setattr(rescore_force, "delay", refuse)
     data = _intelligence(line.pk)
     data["information_date"] = datetime.date.fromisoformat(data["information_date"])
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -125,6 +126,7 @@ def test_the_service_returns_normally_when_the_publish_fails(
     assert line.score_stale_since is not None
     # Nothing was queued, so no marker may make the sweep think a rescore is on its way.
     assert not _marker_set("county_line", line.pk)
+    assert not broker._redis().exists(broker._force_keys(line.division.force_id)[0])
 
 
 @pytest.mark.django_db(transaction=True)
@@ -135,6 +137,7 @@ def test_post_intelligence_while_the_broker_is_down_answers_201_and_saves_once(
         force["divisions"]["north"], status=LineStatus.ACTIVE, nominated_on=days_ago(365)
     )
     monkeypatch.setattr(rescore_subject, "delay", _refuse)
+    monkeypatch.setattr(rescore_force, "delay", _refuse)
     client = APIClient()
     client.force_authenticate(analyst)
 
