@@ -7,10 +7,11 @@ rank history and force snapshot from the status history, without touching curren
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -26,7 +27,7 @@ from kentsoc.matrix import ranking
 from kentsoc.matrix.models import RankHistory, Score, factor_levels
 from kentsoc.matrix.services import (
     SCORE_FIELDS,
-    claims_from_rows,
+    claims_by_record_from_rows,
     force_snapshots_save,
     score_differs,
     score_from_result,
@@ -147,13 +148,14 @@ def _records_by_subject(
 ) -> dict[int, list]:
     by_subject: dict[int, list] = defaultdict(list)
     rows = _links(through, subject, as_of, force_id).values_list(f"{subject}_id", *_RECORD_FIELDS)
-    for subject_id, *record in rows:
-        by_subject[subject_id].append(tuple(record))
+    for row in rows:
+        by_subject[row[0]].append(row[1:])
     return by_subject
 
 
 def _claims_by_record(as_of: datetime.date, force_id: int | None) -> dict[int, list[tuple]]:
-    by_record: dict[int, list[tuple]] = defaultdict(list)
+    """Record id -> [(factor, level)] of every claim up to `as_of` (of one force's subjects)."""
+    by_record: dict[int, list[tuple]] = {}
     claims = FactorClaim.objects.filter(record__information_date__lte=as_of)
     fields = ("record_id", "factor", "level")
     if force_id is None:
@@ -165,8 +167,11 @@ def _claims_by_record(as_of: datetime.date, force_id: int | None) -> dict[int, l
             .values_list(*fields)
             .union(claims.filter(record__ocgs__division__force_id=force_id).values_list(*fields))
         )
-    for row in rows:
-        by_record[row[0]].append(row)
+    for record_id, factor, level in rows:
+        if record_id in by_record:
+            by_record[record_id].append((factor, level))
+        else:
+            by_record[record_id] = [(factor, level)]
     return by_record
 
 
@@ -282,6 +287,30 @@ def _write_current_scores_one_by_one(
     return len(new)
 
 
+@contextlib.contextmanager
+def _without_jit() -> Iterator[None]:
+    """PostgreSQL's JIT compiles any statement its planner costs above `jit_above_cost`, and
+    recompute_all's are all costed so (whole tables read, thousands of rows written) though each
+    runs in a fraction of a second: compiling cost more than it saved (56 ms of the rank
+    history's 785, EXPLAIN ANALYZE on the bench data). Off for this session's statements here,
+    then back to what it was."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('jit')")
+        (before,) = cursor.fetchone()
+        cursor.execute("SET jit = off")
+    try:
+        yield
+    finally:
+        # A failed recompute inside a caller's transaction leaves it to roll back (the setting
+        # with it); anything else gets the setting back.
+        if not connection.needs_rollback:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('jit', %s, false)", [before])
+
+
 def recompute_all(
     *,
     as_of: datetime.date | None = None,
@@ -294,6 +323,13 @@ def recompute_all(
     Today: writes changed scores, the current rankings, today's rank history and snapshot.
     A past date: writes only that day's rank history and snapshot.
     """
+    with _without_jit():
+        return _recompute_all(as_of=as_of, progress=progress, force_id=force_id)
+
+
+def _recompute_all(
+    *, as_of: datetime.date | None, progress: Progress | None, force_id: int | None
+) -> RecomputeSummary:
     started = timezone.now()
     today = timezone.localdate()
     as_of = as_of or today
@@ -334,8 +370,7 @@ def recompute_all(
     )
 
     def claims_of(records: list[tuple]) -> tuple:
-        claims = [c for r in records for c in claims_by_record.get(r[0], ())]
-        return claims_from_rows(records, claims, as_of)
+        return claims_by_record_from_rows(records, claims_by_record, as_of)
 
     results: list[tuple[str, int, ScoreResult]] = []
     line_partitions: dict[tuple[str, int], list] = defaultdict(list)

@@ -55,14 +55,30 @@ def claims_from_rows(
     by_record: dict[int, list[tuple[str, int]]] = {}
     for record_id, factor, level in claims:
         by_record.setdefault(record_id, []).append((factor, level))
+    return claims_by_record_from_rows(records, by_record, as_of)
+
+
+_NO_FACTOR = ((None, 0),)
+
+
+def claims_by_record_from_rows(
+    records: Iterable[tuple], by_record: dict[int, list[tuple[str, int]]], as_of: datetime.date
+) -> tuple[Claim, ...]:
+    """`claims_from_rows` with the claims already grouped: record id -> [(factor, level)]
+    (recompute_all groups the country's once)."""
     out: list[Claim] = []
     for record_id, source, assessment, deleted_at, information_date in records:
         deleted = deleted_at is not None and timezone.localdate(deleted_at) <= as_of
-        for factor, level in by_record.get(record_id, [(None, 0)]):
+        for factor, level in by_record.get(record_id, _NO_FACTOR):
             out.append(
                 Claim(record_id, factor, level, source, assessment, deleted, information_date)
             )
-    return tuple(sorted(out, key=lambda c: (c.record_id, c.factor or "")))
+    out.sort(key=_claim_order)
+    return tuple(out)
+
+
+def _claim_order(claim: Claim) -> tuple[int, str]:
+    return claim.record_id, claim.factor or ""
 
 
 _RECORD_FIELDS = (

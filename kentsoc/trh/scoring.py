@@ -31,7 +31,7 @@ HIGH_CONFIDENCE_GRADES = frozenset({"1A", "1B", "2A"})
 MEDIUM_CONFIDENCE_GRADES = frozenset({"1C", "2B", "2C"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     """One record's statement about one factor of one subject.
 
@@ -113,11 +113,16 @@ def _claimed_entries(table: dict[str, Factor], claims: list[Claim]) -> tuple[lis
     """Breakdown entries of the claimable factors, and the grades of the supporting records."""
     entries: list[dict] = []
     supporting_grades: set[str] = set()
+    # One pass over the claims (not one per factor), each claim's scorability decided once.
+    by_factor: dict[str | None, list[tuple[Claim, bool]]] = {}
+    for claim in claims:
+        by_factor.setdefault(claim.factor, []).append((claim, claim.scorable))
     for code, factor in table.items():
         if factor.from_data:
             continue
-        mine = [c for c in claims if c.factor == code]
-        scorable = [c for c in mine if c.scorable]
+        flagged = by_factor.get(code, ())
+        mine = [c for c, _ in flagged]
+        scorable = [c for c, ok in flagged if ok]
         # A level above the table's maximum cannot be stored by the intel services; clamp so a
         # bad row can never produce points the table does not have.
         level = min(max((c.level for c in scorable), default=0), factor.max_level)
@@ -162,11 +167,11 @@ def tier_for(total: int) -> int:
 
 
 def _newest(claims: list[Claim]) -> tuple[datetime.date | None, list[int]]:
-    dates = [c.information_date for c in claims if c.scorable and c.information_date]
-    if not dates:
+    dated = [c for c in claims if c.information_date and c.scorable]
+    if not dated:
         return None, []
-    newest = max(dates)
-    return newest, [c.record_id for c in claims if c.scorable and c.information_date == newest]
+    newest = max(c.information_date for c in dated)
+    return newest, [c.record_id for c in dated if c.information_date == newest]
 
 
 def _result(
@@ -206,6 +211,9 @@ def score_county_line(inputs: CountyLineInputs) -> ScoreResult:
     return _result(COUNTY_LINE_MATRIX_VERSION, entries, grades, newest, with_tier=False)
 
 
+_OCG_ORDER = {code: n for n, code in enumerate(OCG_FACTORS)}
+
+
 def score_ocg(inputs: OcgInputs) -> ScoreResult:
     claims = _in_view(inputs.claims, inputs.as_of)
     entries, grades = _claimed_entries(OCG_FACTORS, claims)
@@ -213,6 +221,5 @@ def score_ocg(inputs: OcgInputs) -> ScoreResult:
     multiple = min(max(inputs.criminality_types - 1, 0), 3)
     entries.append(_entry(OCG_FACTORS["multiple_criminality"], multiple))
     # Keep the table's order (threat, risk, harm) so the breakdown reads like the matrix.
-    order = list(OCG_FACTORS)
-    entries.sort(key=lambda e: order.index(e["factor"]))
+    entries.sort(key=lambda e: _OCG_ORDER[e["factor"]])
     return _result(OCG_MATRIX_VERSION, entries, grades, newest, with_tier=True)
