@@ -7,13 +7,18 @@ charts).
 from __future__ import annotations
 
 import datetime
+import hashlib
+from functools import lru_cache
 from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from kentsoc.audit.services import audit_export
@@ -21,7 +26,7 @@ from kentsoc.dashboard import national
 from kentsoc.dashboard.board import dashboard_get
 from kentsoc.dashboard.charts import DisruptionFigures, disruption_figures, force_trends
 from kentsoc.dashboard.rankings import FIRST_OCG_TAB, live_token, matrix_rankings
-from kentsoc.dashboard.rows import MOVEMENT_DAYS
+from kentsoc.dashboard.rows import MOVEMENT_DAYS, Rankings
 from kentsoc.web.generic import csv_response
 
 VIEW_PERM = "matrix.view_score"
@@ -45,6 +50,47 @@ class AsOfForm(forms.Form):
         return value
 
 
+# The live part of the dashboard (totals and both matrices' first tabs) and what it includes.
+LIVE_TEMPLATE = "matrix/partials/live.html"
+_LIVE_TEMPLATES = (
+    LIVE_TEMPLATE,
+    "matrix/partials/tabs.html",
+    "matrix/partials/panel.html",
+    "matrix/partials/line_panel.html",
+    "matrix/partials/line_table.html",
+    "matrix/partials/ocg_panel.html",
+    "matrix/partials/ocg_table.html",
+)
+LIVE_CACHE_SECONDS = 3600
+
+
+@lru_cache(maxsize=1)
+def _live_templates_version() -> str:
+    """The templates' own text: a changed template renders afresh, even from a shared cache."""
+    sources = (get_template(name).template.source for name in _LIVE_TEMPLATES)
+    return hashlib.sha256("\0".join(sources).encode()).hexdigest()
+
+
+def live_html(rankings: Rankings) -> SafeString:
+    """The live fragment's HTML. Rendering it is most of the dashboard's Python time, and it is a
+    function of `rankings` alone (every figure, row and link it shows is one of its fields), so
+    it is kept under a hash of exactly that: the same rankings (until the worker re-ranks, a name
+    or LRO changes, or a disruption is approved) render once; anything different is another key,
+    so it is never stale. The language and time zone the page is written in are in the key too."""
+    parts = (
+        repr(rankings),
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        _live_templates_version(),
+    )
+    key = "matrix-live-html:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(LIVE_TEMPLATE, {"rankings": rankings})
+        cache.set(key, str(html), LIVE_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 (our own template's output, escaped when rendered)
+
+
 def _as_of(request: HttpRequest) -> tuple[AsOfForm, datetime.date]:
     form = AsOfForm(request.GET)
     # An invalid date shows its message over today's dashboard rather than failing.
@@ -65,6 +111,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "form": form,
             "board": board,
             "rankings": board.rankings,
+            "live_html": live_html(board.rankings),
             "as_of_query": "" if board.rankings.is_current else f"?as_of={as_of.isoformat()}",
             "trend_chart": board.trends.trend_chart(),
             "ocg_chart": board.trends.ocg_chart(),
@@ -84,7 +131,7 @@ def live_view(request: HttpRequest) -> HttpResponse:
     if request.GET.get("token") == live_token(request.user):
         return HttpResponse(status=204)
     rankings = matrix_rankings(user=request.user, ocg_rows_for=FIRST_OCG_TAB)
-    return render(request, "matrix/partials/live.html", {"rankings": rankings})
+    return HttpResponse(live_html(rankings))
 
 
 PANELS = {"lines": "matrix/partials/line_panel.html", "ocgs": "matrix/partials/ocg_panel.html"}

@@ -15,6 +15,8 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.dates import MONTHS_3
+from django.utils.translation import get_language
 
 DAY = "j M Y"  # 1 Dec 2026
 MOMENT = "j M Y, H:i"  # 1 Dec 2026, 14:05
@@ -29,8 +31,25 @@ def _local(value: Any) -> Any:
 
 
 def day(value: datetime.date | datetime.datetime | None) -> str:
-    """ "1 Dec 2026"; a date-time gives its (local) day."""
-    return "" if value is None else date_format(_local(value), DAY)
+    """ "1 Dec 2026"; a date-time gives its (local) day. Written out as Django's `DAY` format
+    ("j M Y") writes it, month names translated alike: a dashboard shows hundreds of days and
+    the general formatter parses its format string for each."""
+    if value is None:
+        return ""
+    value = _local(value)
+    return f"{value.day} {_month_abbreviation(value.month)} {value.year:04d}"
+
+
+_month_abbreviations: dict[tuple[str | None, int], str] = {}
+
+
+def _month_abbreviation(month: int) -> str:
+    """ "Dec": the `M` of a date format, in the active language (translated once)."""
+    key = (get_language(), month)
+    name = _month_abbreviations.get(key)
+    if name is None:
+        name = _month_abbreviations[key] = str(MONTHS_3[month]).title()
+    return name
 
 
 def moment(value: datetime.datetime | datetime.date | None) -> str:
