@@ -6,7 +6,8 @@
 2. Times `recompute_all` (every score and ranking rebuilt).
 3. Times the dashboard as a supervisor sees it (in-process, Django's test Client: server time,
    no network) against the same template rendered with no data behind the same decorators.
-4. Times the search box's type-ahead and results page (bench/search.py) against a bare view.
+4. Times the list pages and API lists of 50 rows as the same supervisor (bench/lists.py), and the
+   search box's type-ahead and results page (bench/search.py), against a bare view.
 5. Starts two real Celery workers on Redis and measures, over 100 changes to one force's lines,
    the latency from an intelligence record saved through the intel service to the line's new
    rank being readable, while a stream of changes to the other forces' lines (20 a second) runs:
@@ -44,7 +45,7 @@ WAIT_SECONDS = 60
 # How many forces the country has: one size, or several ("5 45 90"), each in its own database.
 FORCES = [int(n) for n in os.environ.get("BENCH_FORCES", "45").replace(",", " ").split()]
 NATIONAL_FORCES = 45  # the national set: its database is DATABASE_URL's own
-PARTS = ("recompute", "dashboard", "national", "search", "worker")
+PARTS = ("recompute", "dashboard", "lists", "national", "search", "worker")
 # Which benchmarks run (all by default), e.g. BENCH_PARTS=recompute,dashboard.
 SELECTED = set(os.environ.get("BENCH_PARTS", ",".join(PARTS)).split(","))
 # A file the run adds its headline figures to (JSON lines), for the multi-size summary.
@@ -237,6 +238,9 @@ def bench_dashboard(supervisor) -> None:
         dashboard_p95_ms=round(p95),
         dashboard_queries=counts["dashboard"],
         dashboard_x_bare_p95=round(p95 / bare_p95, 1),
+        dashboard_x_bare_p50=round(median / bare_median, 1),
+        division_tab_p95_ms=round(results["a division tab"][1]),
+        ocgs_below_30_p95_ms=round(results["force OCGs below the top 30"][1]),
     )
 
 
@@ -504,6 +508,7 @@ def main() -> None:
     from django.utils import timezone
 
     from bench.generate import Scale, generate
+    from bench.lists import bench_lists
     from bench.search import bench_search
     from kentsoc.matrix.recompute import recompute_all
 
@@ -529,6 +534,8 @@ def main() -> None:
         bench_recompute()
     if "dashboard" in SELECTED:
         bench_dashboard(users["supervisor"])
+    if "lists" in SELECTED:
+        bench_lists(users["supervisor"], PAGE_REQUESTS, record)
     if "national" in SELECTED:
         bench_national(users["regional"])
     if "search" in SELECTED:
