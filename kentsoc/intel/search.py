@@ -17,7 +17,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from countylines.models import CountyLine
 from countylines.search import has_deal_line, phone_digits
@@ -77,15 +88,25 @@ def _text_match(typed: str) -> Q:
     return match
 
 
+class _OneOf(Func):
+    """`value = ANY(ARRAY(subquery))`: the subquery's few ids are read once, before the scan (an
+    InitPlan), and then probe the primary key beside the text index, in the same statement;
+    `IN (subquery)` would make the planner read every record instead."""
+
+    arg_joiner = " = ANY(ARRAY"
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        return self.as_sql(compiler, connection, arg_joiner=" IN ", template="%(expressions)s")
+
+
 def _by_number(queryset: QuerySet, digits: str) -> QuerySet:
     """Records about a line carrying the number, and records writing it whole or spaced."""
     lines = CountyLine.objects.filter(has_deal_line(digits)).values("pk")
     through = IntelligenceRecord.county_lines.through.objects.filter(countyline__in=lines)
-    # The few records about those lines, read first: an id list ORs with the text index below,
-    # where a subquery would make the planner read every record.
-    linked = list(through.values_list("intelligencerecord_id", flat=True))
     written = [digits] + ([f"{digits[:5]} {digits[5:]}"] if len(digits) == 11 else [])
-    match = Q(pk__in=linked)
+    match = Q(_OneOf(F("pk"), Subquery(through.values("intelligencerecord_id"))))
     for form in written:
         if fulltext.fulltext():
             match |= fulltext.text_q(f'"{form}"')

@@ -4,21 +4,24 @@
 records one audit event naming the query, the kinds asked and every row returned (DOMAIN.md:
 every view of a person, intelligence record or disruption is audited, a search's answer too).
 
-On PostgreSQL every kind's best rows come back in one query (a UNION ALL of each kind's ranked
-match, each limited to what the page shows), after one statement setting pg_trgm's threshold for
-this transaction so the trigram index, not a similarity computed row by row, narrows a whole
-name; then the audit INSERT. SQLite allows no ORDER BY or LIMIT inside a UNION, so the demo asks
-one query per kind.
+On PostgreSQL every kind's best rows come back in one round trip: a statement setting pg_trgm's
+threshold, so the trigram index, not a similarity computed row by row, narrows a whole name, sent
+with the UNION ALL of each kind's ranked match (each limited to what the page shows) as one
+transaction; then the audit INSERT, committed on its own (a search changes nothing else, so it
+holds the audit chain's lock for that one statement, not for a transaction). SQLite allows no
+ORDER BY or LIMIT inside a UNION, so the demo asks one query per kind.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
+from django.db.models import QuerySet
 from django.db.models.query import EmptyQuerySet
 
 from kentsoc.audit.choices import AuditAction
@@ -73,6 +76,31 @@ def unknown_types(requested: list[str]) -> list[str]:
     return [t for t in requested if t not in BY_TYPE]
 
 
+# A whole name typed badly is matched with `%` (ocg.search): at this threshold the trigram index
+# returns only names that close. With no parallel workers the UNION's parts come back one after
+# the other, each in its own order. Both for this transaction only.
+_SETTINGS = (
+    "SELECT set_config('pg_trgm.similarity_threshold', %s, true), "
+    "set_config('max_parallel_workers_per_gather', '0', true); "
+)
+
+
+def _read_at_threshold(rows: QuerySet) -> list[tuple[int, int, float, dict[str, Any]]]:
+    """The rows of `rows` (kind index, id, score, row JSON) read with the settings above, in one
+    round trip: both statements in one message, which PostgreSQL runs as one transaction (or
+    within the caller's). Django binds parameters client-side (psycopg's ClientCursor, unless
+    OPTIONS server_side_binding is set, which kentsoc does not), so several statements may
+    share one execute(); the second's rows follow nextset()."""
+    sql, params = rows.query.get_compiler(connection=connection).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(_SETTINGS + sql, [str(WHOLE_NAME_SIMILARITY), *params])
+        cursor.nextset()
+        return [
+            (index, pk, score, json.loads(read) if isinstance(read, str) else read)
+            for index, pk, score, read in cursor.fetchall()
+        ]
+
+
 def _found(
     actor: Any, text: str, kinds: list[Kind], offset: int, limit: int
 ) -> dict[int, list[tuple[int, float, dict[str, Any]]]]:
@@ -87,17 +115,9 @@ def _found(
         return found
     rows: Iterable[tuple[int, int, float, dict[str, Any]]]
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # A whole name typed badly is matched with `%` (ocg.search): at this threshold the
-            # trigram index returns only names that close. With no parallel workers the UNION's
-            # parts come back one after the other, each in its own order.
-            cursor.execute(
-                "SELECT set_config('pg_trgm.similarity_threshold', %s, true), "
-                "set_config('max_parallel_workers_per_gather', '0', true)",
-                [str(WHOLE_NAME_SIMILARITY)],
-            )
-    if connection.features.supports_slicing_ordering_in_compound and len(parts) > 1:
-        rows = parts[0].union(*parts[1:], all=True)
+        rows = _read_at_threshold(
+            parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        )
     else:
         rows = (row for part in parts for row in part)
     for index, pk, score, read in rows:
@@ -105,7 +125,6 @@ def _found(
     return found
 
 
-@transaction.atomic
 def search_run(
     *,
     actor: Any,
