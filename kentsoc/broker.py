@@ -42,8 +42,10 @@ RESCORE_TASK = "kentsoc.matrix.tasks.rescore_subject"
 RESCORE_FORCE_TASK = "kentsoc.matrix.tasks.rescore_force"
 
 # How many subjects a force's turn rescores before the next force's turn: the most any force's
-# rescore waits for, per other force with work queued, however long that force's backlog.
-RESCORE_TURN = 4
+# rescore waits for, per other force with work queued, however long that force's backlog. One:
+# a fresh change then waits for at most the rescore each worker is running (with four, the
+# bench's p95 under a 20/s stream was a whole turn of four rescores).
+RESCORE_TURN = 1
 # A turn queued because its force still had subjects waiting after a turn (a backlog) goes at
 # the lowest priority (Redis: 0 is the highest, and what every other message has): the first
 # turn of a force that had nothing waiting is taken before any force's backlog.
@@ -144,23 +146,30 @@ def rescore_pending_release(*, subject_type: str, subject_id: int) -> None:
 
 
 def enqueue_rescore(
-    subject_type: str, subject_id: int, *, model: type[Model] | None = None
+    subject_type: str,
+    subject_id: int,
+    *,
+    model: type[Model] | None = None,
+    force_id: int | None = None,
+    backlog: bool = False,
 ) -> bool:
     """Queue a rescore unless one is already queued. False when the broker could not take it:
     the subject stays stale and the next sweep tries again (an on_commit callback must not
     raise: the write has committed).
 
-    Given the subject's `model` (a row with a division of a force), the rescore joins its force's
-    own queue and the force's turn is queued (`_enqueue_in_force`); without it (the stale sweep),
-    or when its force cannot be read, the subject's own task is queued."""
+    Given the subject's force (`force_id`, or the subject's `model`, a row with a division of a
+    force, to read it from), the rescore joins its force's own list and the force's turn is
+    queued (`_enqueue_in_force`; the sweep's at the backlog's priority); without it, or when its
+    force cannot be read, the subject's own task is queued."""
     claimed = _claim_pending(subject_type, subject_id)
     if claimed is False:
         return True
     queued = None
-    if claimed and model is not None:
-        force_id = _force_of(model, subject_id)
+    if claimed:
+        if force_id is None and model is not None:
+            force_id = _force_of(model, subject_id)
         if force_id is not None:
-            queued = _enqueue_in_force(force_id, subject_type, subject_id)
+            queued = _enqueue_in_force(force_id, subject_type, subject_id, backlog=backlog)
     if queued is None:
         queued = send(RESCORE_TASK, subject_type=subject_type, subject_id=subject_id)
     if queued:
@@ -204,7 +213,9 @@ def _force_of(model: type[Model], subject_id: int) -> int | None:
         return None
 
 
-def _enqueue_in_force(force_id: int, subject_type: str, subject_id: int) -> bool | None:
+def _enqueue_in_force(
+    force_id: int, subject_type: str, subject_id: int, *, backlog: bool = False
+) -> bool | None:
     """The subject at the back of its force's list, and the force's turn queued if it is not.
     False when the broker refused the turn; None (nothing listed) when Redis cannot take it."""
     _, subjects = _force_keys(force_id)
@@ -216,7 +227,7 @@ def _enqueue_in_force(force_id: int, subject_type: str, subject_id: int) -> bool
     except RedisError:
         logger.warning("Redis unavailable for force %s's rescore list; queueing it alone", force_id)
         return None
-    return force_turn_queue(force_id)
+    return force_turn_queue(force_id, backlog=backlog)
 
 
 def force_turn_queue(force_id: int, *, backlog: bool = False) -> bool:

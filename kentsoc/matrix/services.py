@@ -285,9 +285,15 @@ def stale_subjects_requeue(*, older_than_seconds: int = STALE_SWEEP_AFTER_SECOND
         (RankedSubject.COUNTY_LINE.value, CountyLine),
         (RankedSubject.OCG.value, OCG),
     ):
-        ids = model.objects.filter(score_stale_since__lte=cutoff).values_list("pk", flat=True)
-        for subject_id in ids:
-            if not broker.enqueue_rescore(subject_type, subject_id):
+        stale = model.objects.filter(score_stale_since__lte=cutoff).values_list(
+            "pk", "division__force_id"
+        )
+        for subject_id, force_id in stale:
+            # In its force's list, as backlog: a force's fresh change goes first.
+            queued = broker.enqueue_rescore(
+                subject_type, subject_id, force_id=force_id, backlog=True
+            )
+            if not queued:
                 return count
             count += 1
     return count

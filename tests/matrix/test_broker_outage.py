@@ -162,15 +162,23 @@ def test_the_sweep_stops_at_the_first_refused_publish_and_requeues_all_once_back
         refused.append(kwargs)
         _refuse()
 
-    monkeypatch.setattr(rescore_subject, "delay", refuse)
+    # The sweep lists each subject in its force's list and queues the force's turn as backlog.
+    monkeypatch.setattr(rescore_force, "apply_async", lambda kwargs, priority: refuse(**kwargs))
     assert services.stale_subjects_requeue(older_than_seconds=60) == 0
     assert len(refused) == 1  # the others are not each left to time out
     assert not any(_marker_set("county_line", line.pk) for line in lines)
 
     sent = []
-    monkeypatch.setattr(rescore_subject, "delay", lambda **kw: sent.append(kw))
+    monkeypatch.setattr(
+        rescore_force, "apply_async", lambda kwargs, priority: sent.append((kwargs, priority))
+    )
     assert services.stale_subjects_requeue(older_than_seconds=60) == 3
-    assert sorted(kw["subject_id"] for kw in sent) == sorted(line.pk for line in lines)
+    force_id = north.force_id
+    assert sent == [({"force_id": force_id}, broker.BACKLOG_PRIORITY)]  # one turn for the force
+    listed = []
+    while (subject := broker.force_turn_next(force_id)) is not None:
+        listed.append(subject)
+    assert set(listed) == {("county_line", line.pk) for line in lines}
 
 
 def _calls_of_requeue(monkeypatch, fail_on: int = 0) -> list[int]:

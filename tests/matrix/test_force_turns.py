@@ -69,8 +69,9 @@ def _scored(lines):
 
 
 def test_a_burst_in_one_force_queues_one_turn_and_another_force_is_served_next(
-    force, queue, django_capture_on_commit_callbacks
+    force, queue, django_capture_on_commit_callbacks, monkeypatch
 ):
+    monkeypatch.setattr(broker, "RESCORE_TURN", 4)  # turns of four, to see them
     ours = _lines(force["divisions"]["north"], "A", 10)
     theirs = _lines(other_force()["divisions"]["north"], "B", 1)
     force_a, force_b = ours[0].division.force_id, theirs[0].division.force_id
@@ -148,7 +149,9 @@ def test_a_turn_lost_with_its_worker_is_resumed_by_the_sweep(
     broker._redis().delete(broker._force_keys(force_id)[0])  # ... until it expires
     assert broker.force_turns_resume() == 1
     assert queue == [("force", {"force_id": force_id}, broker.BACKLOG_PRIORITY)]
-    tasks.rescore_force(force_id=force_id)
+    while queue:  # the force's turns, until its list is empty
+        _kind, kwargs, _priority = queue.pop(0)
+        tasks.rescore_force(**kwargs)
     assert _scored(lines) == {line.pk for line in lines}
     assert broker.force_turns_resume() == 0
 
