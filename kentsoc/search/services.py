@@ -91,7 +91,7 @@ def _read_at_threshold(rows: QuerySet) -> list[tuple[int, int, float, dict[str, 
     within the caller's). Django binds parameters client-side (psycopg's ClientCursor, unless
     OPTIONS server_side_binding is set, which kentsoc does not), so several statements may
     share one execute(); the second's rows follow nextset()."""
-    sql, params = rows.query.get_compiler(connection=connection).as_sql()
+    sql, params = rows.query.get_compiler(using=rows.db).as_sql()
     with connection.cursor() as cursor:
         cursor.execute(_SETTINGS + sql, [str(WHOLE_NAME_SIMILARITY), *params])
         cursor.nextset()
