@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET
 
 from kentsoc.audit.services import audit_export
 from kentsoc.dashboard import national
-from kentsoc.dashboard.board import dashboard_get
+from kentsoc.dashboard.board import Dashboard, dashboard_get
 from kentsoc.dashboard.charts import DisruptionFigures, disruption_figures, force_trends
 from kentsoc.dashboard.rankings import FIRST_OCG_TAB, live_token, matrix_rankings
 from kentsoc.dashboard.rows import MOVEMENT_DAYS, Rankings
@@ -61,34 +61,61 @@ _LIVE_TEMPLATES = (
     "matrix/partials/ocg_panel.html",
     "matrix/partials/ocg_table.html",
 )
-LIVE_CACHE_SECONDS = 3600
+# The charts, their tables and their data (no includes).
+FIGURES_TEMPLATE = "matrix/partials/figures.html"
+FRAGMENT_CACHE_SECONDS = 3600
 
 
-@lru_cache(maxsize=1)
-def _live_templates_version() -> str:
+@lru_cache(maxsize=8)
+def _templates_version(names: tuple[str, ...]) -> str:
     """The templates' own text: a changed template renders afresh, even from a shared cache."""
-    sources = (get_template(name).template.source for name in _LIVE_TEMPLATES)
+    sources = (get_template(name).template.source for name in names)
     return hashlib.sha256("\0".join(sources).encode()).hexdigest()
 
 
-def live_html(rankings: Rankings) -> SafeString:
-    """The live fragment's HTML. Rendering it is most of the dashboard's Python time, and it is a
-    function of `rankings` alone (every figure, row and link it shows is one of its fields), so
-    it is kept under a hash of exactly that: the same rankings (until the worker re-ranks, a name
-    or LRO changes, or a disruption is approved) render once; anything different is another key,
-    so it is never stale. The language and time zone the page is written in are in the key too."""
+def _fragment(template: str, templates: tuple[str, ...], context: dict[str, Any]) -> SafeString:
+    """A fragment's HTML, kept under a hash of exactly what it is rendered from.
+
+    The fragment must be a function of `context` alone (every figure, row and link it shows is
+    a field of it, and it reads no request, user or CSRF token): the same content renders once,
+    and anything different (a re-rank, a renamed line, a new LRO, an approved disruption, a new
+    snapshot) is another key, so it is never stale; and two officers shown the same content get
+    the same HTML, so nobody sees what another may not. The language and time zone the page is
+    written in are in the key too."""
     parts = (
-        repr(rankings),
+        template,
+        sorted((name, repr(value)) for name, value in context.items()),
         translation.get_language(),
         timezone.get_current_timezone_name(),
-        _live_templates_version(),
+        _templates_version(templates),
     )
-    key = "matrix-live-html:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    key = "matrix-fragment:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     html = cache.get(key)
     if html is None:
-        html = render_to_string(LIVE_TEMPLATE, {"rankings": rankings})
-        cache.set(key, str(html), LIVE_CACHE_SECONDS)
+        html = render_to_string(template, context)
+        cache.set(key, str(html), FRAGMENT_CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308 (our own template's output, escaped when rendered)
+
+
+def live_html(rankings: Rankings) -> SafeString:
+    """The live fragment (totals and the matrices' first tabs): rendering it was most of the
+    dashboard's Python time, and it is a function of `rankings` alone."""
+    return _fragment(LIVE_TEMPLATE, _LIVE_TEMPLATES, {"rankings": rankings})
+
+
+def figures_html(board: Dashboard, as_of_query: str) -> SafeString:
+    """The charts and their tables (a table row per day for four months, the charts' data),
+    a function of the snapshots' trends, the disruption figures and the date alone."""
+    return _fragment(
+        FIGURES_TEMPLATE,
+        (FIGURES_TEMPLATE,),
+        {
+            "trends": board.trends,
+            "disruptions": board.disruptions,
+            "as_of": board.rankings.as_of,
+            "as_of_query": as_of_query,
+        },
+    )
 
 
 def _as_of(request: HttpRequest) -> tuple[AsOfForm, datetime.date]:
@@ -104,6 +131,7 @@ def _as_of(request: HttpRequest) -> tuple[AsOfForm, datetime.date]:
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     form, as_of = _as_of(request)
     board = dashboard_get(user=request.user, as_of=as_of)
+    as_of_query = "" if board.rankings.is_current else f"?as_of={as_of.isoformat()}"
     return render(
         request,
         "matrix/dashboard.html",
@@ -112,11 +140,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "board": board,
             "rankings": board.rankings,
             "live_html": live_html(board.rankings),
-            "as_of_query": "" if board.rankings.is_current else f"?as_of={as_of.isoformat()}",
-            "trend_chart": board.trends.trend_chart(),
-            "ocg_chart": board.trends.ocg_chart(),
-            "disruption_chart": board.disruptions.chart(),
-            "grade_labels": board.disruptions.grade_labels,
+            "figures_html": figures_html(board, as_of_query),
             "sees_national": national.may_see_national(request.user),
         },
     )

@@ -404,7 +404,7 @@ def test_figures_read_as_written_for_people(world):
     assert "£300,720.50" in detail.text
 
     board = _get(world, Role.SUPERVISOR, reverse("matrix:dashboard"))
-    labels = board.context["trend_chart"]["labels"]
+    labels = board.context["board"].trends.trend_chart()["labels"]
     assert labels and not [x for x in labels if ISO_DATE.search(x)], labels
     assert day_month(timezone.localdate()) in labels
 
