@@ -12,7 +12,7 @@ from disruptions.models import Disruption
 from kentsoc.gangs import activity
 
 
-def with_disruptions(queryset: QuerySet, user: Any) -> QuerySet:
+def with_disruptions(queryset: QuerySet, user: Any, *, counts: bool = True) -> QuerySet:
     rows = (
         Disruption.gangs.through.objects.filter(
             gang_id=OuterRef("pk"),
@@ -21,12 +21,16 @@ def with_disruptions(queryset: QuerySet, user: Any) -> QuerySet:
         .order_by()
         .values("gang_id")
     )
+    queryset = queryset.annotate(
+        last_disruption_on=Subquery(rows.annotate(on=Max("disruption__date")).values("on"))
+    )
+    if not counts:
+        return queryset
     return queryset.annotate(
-        last_disruption_on=Subquery(rows.annotate(on=Max("disruption__date")).values("on")),
         disruption_count=Coalesce(
             Subquery(rows.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
             Value(0),
-        ),
+        )
     )
 
 

@@ -27,9 +27,12 @@ _ROLE_RANK = Case(
 )
 
 
-def _with_activity(queryset: QuerySet[Gang], user: Any) -> QuerySet[Gang]:
-    """The dates and counts of intelligence and disruptions, and the newest of the two."""
-    queryset = activity.with_disruptions(activity.with_intelligence(queryset, user), user)
+def _with_activity(queryset: QuerySet[Gang], user: Any, counts: bool = True) -> QuerySet[Gang]:
+    """The dates (and with `counts`, the counts) of intelligence and disruptions, and the newest
+    of the two."""
+    queryset = activity.with_disruptions(
+        activity.with_intelligence(queryset, user, counts=counts), user, counts=counts
+    )
     return queryset.select_related("division").annotate(
         last_activity_on=Greatest("last_intelligence_on", "last_disruption_on")
     )
@@ -64,8 +67,9 @@ def gang_list(*, user: Any) -> QuerySet[Gang]:
 
 
 def gang_activity_list(*, user: Any) -> QuerySet[Gang]:
-    """The same order with the dates and counts only (one query: a home panel's rows)."""
-    return _by_activity(_with_activity(Gang.objects.visible_to(user), user))
+    """The same order with the dates only (one query: a home panel's rows, a line's gangs): the
+    counts' subqueries would cost more to plan than the rest of a home page's queries."""
+    return _by_activity(_with_activity(Gang.objects.visible_to(user), user, counts=False))
 
 
 def gang_get(*, user: Any, pk: Any) -> Gang:

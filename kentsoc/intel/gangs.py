@@ -12,7 +12,7 @@ from kentsoc.gangs import activity
 from kentsoc.intel.models import IntelligenceRecord
 
 
-def with_intelligence(queryset: QuerySet, user: Any) -> QuerySet:
+def with_intelligence(queryset: QuerySet, user: Any, *, counts: bool = True) -> QuerySet:
     records = (
         IntelligenceRecord.gangs.through.objects.filter(
             gang_id=OuterRef("pk"),
@@ -22,14 +22,18 @@ def with_intelligence(queryset: QuerySet, user: Any) -> QuerySet:
         .order_by()
         .values("gang_id")
     )
-    return queryset.annotate(
+    queryset = queryset.annotate(
         last_intelligence_on=Subquery(
             records.annotate(on=Max("intelligencerecord__information_date")).values("on")
-        ),
+        )
+    )
+    if not counts:
+        return queryset
+    return queryset.annotate(
         intelligence_count=Coalesce(
             Subquery(records.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
             Value(0),
-        ),
+        )
     )
 
 
