@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -432,3 +433,31 @@ def test_csv_exports_are_audited(client, force, supervisor):
     for name in ("ocgs", "trend", "ocg-growth", "disruptions"):
         assert client.get(reverse("matrix:export", args=[name])).status_code == 200
     assert client.get(reverse("matrix:export", args=["nothing"])).status_code == 404
+
+
+def _live_part(html: str) -> str:
+    start = html.index('<div id="matrix-live"')
+    return html[start : html.index('aria-labelledby="trend-heading"', start)]
+
+
+def test_live_part_is_rendered_once_per_content_and_is_never_stale(client, force, supervisor):
+    """The rankings part is kept rendered under a hash of what it shows: the same rankings are
+    not rendered again, and a change the worker does not re-rank for shows at once."""
+    cache.clear()
+    north = force["divisions"]["north"]
+    line = scored_line(north, points=2)
+    recompute_all()
+    client.force_login(supervisor)
+    live = "matrix/partials/live.html"
+    first = client.get(URL)
+    assert live in [t.name for t in first.templates]
+    again = client.get(URL)
+    assert live not in [t.name for t in again.templates]
+    assert _live_part(again.content.decode()) == _live_part(first.content.decode())
+    # An approved disruption changes the line's "last disruption", not its rank or the token.
+    approved_disruption(force, days_ago(2), lines=[line])
+    after = client.get(URL)
+    assert after.context["rankings"].token == first.context["rankings"].token
+    assert live in [t.name for t in after.templates]
+    assert f"{days_ago(2):%-d %b %Y}" in _live_part(after.content.decode())
+    assert f"{days_ago(2):%-d %b %Y}" not in _live_part(first.content.decode())
