@@ -26,6 +26,7 @@ from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet,
 
 from countylines.models import CountyLine, DealLine, LineNominal, PersonAtRisk
 from countylines.phones import digits_for_search, to_e164, whole_number
+from kentsoc.org.scoping import CONTRIBUTE
 from ocg.models import OCG, Nominal
 from ocg.search import fuzzy, normalise, ocg_query, search_words
 
@@ -93,6 +94,10 @@ def filter_ocgs(queryset: QuerySet[OCG], text: str) -> QuerySet[OCG]:
     return queryset if match is None else queryset.filter(match)
 
 
+def _contributable(model: type[OCG] | type[CountyLine], user: Any) -> QuerySet:
+    return model.objects.visible_to(user, lent=CONTRIBUTE).with_lent_marks(user)
+
+
 def subject_search(
     *,
     user: Any,
@@ -107,10 +112,15 @@ def subject_search(
     if len(text) < MIN_LENGTH:
         return {"ocgs": [], "county_lines": []}
     exclude = exclude or {}
-    ocgs = filter_ocgs(OCG.objects.visible_to(user), text).exclude(pk__in=exclude.get("ocgs", ()))
-    lines = filter_lines(CountyLine.objects.visible_to(user), text).exclude(
+    # The pickers of forms that add to a subject (intelligence, disruptions): also the lines and
+    # OCGs another force lends with the right to add to them, marked "Shared by" (lent_by).
+    ocgs = filter_ocgs(_contributable(OCG, user), text).exclude(pk__in=exclude.get("ocgs", ()))
+    lines = filter_lines(_contributable(CountyLine, user), text).exclude(
         pk__in=exclude.get("county_lines", ())
     )
+    if phone_digits(text) is not None:
+        # A lent line's deal lines are not lent: a number finds the force's own lines only.
+        lines = lines.filter(lent_share_id__isnull=True)
     return {
         "ocgs": list(ocgs.order_by("name", "reference", "pk")[:limit]),
         "county_lines": list(lines.order_by("name", "reference", "pk")[:limit]),

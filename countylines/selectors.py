@@ -28,7 +28,7 @@ from countylines.models import (
 )
 from countylines.phones import display_mobile
 from kentsoc.audit.models import AuditEvent
-from kentsoc.org.scoping import access_for
+from kentsoc.org.scoping import READ, access_for
 
 
 def _deal_lines_with_duplicates() -> QuerySet[DealLine]:
@@ -67,17 +67,27 @@ def _with_related(queryset: QuerySet[CountyLine], *, page: bool = False) -> Quer
     )
 
 
-def line_list(*, user: Any) -> QuerySet[CountyLine]:
+def _listed(user: Any, lent: bool) -> QuerySet[CountyLine]:
+    """The user's force's lines, and with `lent` those a live share lends it, marked
+    (`lent_share_id`, `lent_by`, `lent_access`: kentsoc.org.scoping) so a row shows whose it is
+    and only what the share lends."""
+    if not lent:
+        return CountyLine.objects.visible_to(user)
+    return CountyLine.objects.visible_to(user, lent=READ).with_lent_marks(user)
+
+
+def line_list(*, user: Any, lent: bool = False) -> QuerySet[CountyLine]:
     """Lines with everything the API shows of each: deal lines and who else uses them,
-    nominals, evidence, score and rank."""
-    return _with_related(CountyLine.objects.visible_to(user))
+    nominals, evidence, score and rank (with `lent`, also the lines lent to the user's force)."""
+    return _with_related(_listed(user, lent))
 
 
 def line_rows(*, user: Any) -> QuerySet[CountyLine]:
     """Lines with what a row of the list page and its CSV show, and nothing more: districts,
-    deal lines (as `deal_line_rows`), the current score and rank."""
+    deal lines (as `deal_line_rows`), the current score and rank; lines lent to the user's force
+    among them, marked."""
     return scores.with_scores(
-        CountyLine.objects.visible_to(user)
+        _listed(user, lent=True)
         .select_related("division", "flexed_division", "ocg")
         .prefetch_related(
             Prefetch(

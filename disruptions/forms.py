@@ -27,6 +27,7 @@ from disruptions.services.disruptions import DisruptionValues, disruption_office
 from kentsoc.gangs.models import Gang
 from kentsoc.limits import HAPPENED, LONG_TEXT, PLANNED, REASON_TEXT
 from kentsoc.org.models import Officer, Team
+from kentsoc.org.scoping import READ
 from kentsoc.web.coerce import as_id
 from ocg.models import OCG, Nominal
 
@@ -58,6 +59,10 @@ def _count_field(label: str) -> forms.IntegerField:
         },
         widget=forms.NumberInput(attrs={"min": 0, "inputmode": "numeric", "class": "input--short"}),
     )
+
+
+def _subjects(model: Any, user: Any) -> Any:
+    return model.objects.visible_to(user, lent=READ).with_lent_marks(user)
 
 
 class DisruptionForm(forms.Form):
@@ -119,8 +124,10 @@ class DisruptionForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["ocgs"].queryset = OCG.objects.visible_to(user)
-        self.fields["county_lines"].queryset = CountyLine.objects.visible_to(user)
+        # Also a line or OCG another force lends with the right to add to it (its chip says
+        # whose); one lent read-only the service refuses, saying so.
+        self.fields["ocgs"].queryset = _subjects(OCG, user)
+        self.fields["county_lines"].queryset = _subjects(CountyLine, user)
         self.fields["nominals"].queryset = Nominal.objects.visible_to(user)
         self.fields["gangs"].queryset = Gang.objects.visible_to(user)
         self.fields["operation"].queryset = Operation.objects.visible_to(user)
@@ -157,7 +164,10 @@ class DisruptionForm(forms.Form):
             if not ids:
                 continue
             for obj in self.fields[name].queryset.filter(pk__in=ids):
-                chips.append({"field": name, "kind": kind, "id": obj.pk, "label": str(obj)})
+                label = str(obj)
+                if getattr(obj, "lent_by", None):
+                    label = f"{label} (shared by {obj.lent_by})"
+                chips.append({"field": name, "kind": kind, "id": obj.pk, "label": label})
         return chips
 
     def service_values(self) -> DisruptionValues:

@@ -20,7 +20,7 @@ from ocg.choices import (
     PlanActionStatus,
     PlanStrand,
 )
-from ocg.services.lifecycle import adoptable_teams, lro_candidates
+from ocg.services.lifecycle import adoptable_teams, lro_candidates, regional_units
 from ocg.services.plan import plan_owner_candidates
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -132,10 +132,20 @@ class AdoptForm(forms.Form):
         help_text="A Lead Responsible Officer of a team that may manage OCGs.",
     )
 
+    regional_force = _IdChoice(
+        queryset=regional_units(),
+        required=False,
+        empty_label="None: the force's own team works it",
+        label="Regional unit",
+        help_text="Adopted by the NCA/ERSOU team: the regional unit that works it with you. It "
+        "is shared with that force (read and add intelligence and disruptions) for a year.",
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Asked again per form: during a request the candidates are the officer's own force's.
         self.fields["lead_responsible_officer"].queryset = lro_candidates()
+        self.fields["regional_force"].queryset = regional_units()
 
 
 class PlanActionForm(forms.Form):

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
+from kentsoc.org.scoping import READ
 from ocg import definition as ocg_definition
 from ocg import scores, search
 from ocg.choices import OcgStatus, PlanActionStatus
@@ -57,9 +58,18 @@ def _with_related(queryset: QuerySet[OCG], *, page: bool = False) -> QuerySet[OC
     )
 
 
-def ocg_list(*, user: AbstractBaseUser) -> QuerySet[OCG]:
-    """OCGs with everything the API shows of each: members, evidence, score and ranks."""
-    return _with_related(OCG.objects.visible_to(user))
+def _listed(user: AbstractBaseUser, lent: bool) -> QuerySet[OCG]:
+    """The user's force's OCGs, and with `lent` those a live share lends it, marked
+    (`lent_share_id`, `lent_by`, `lent_access`: kentsoc.org.scoping)."""
+    if not lent:
+        return OCG.objects.visible_to(user)
+    return OCG.objects.visible_to(user, lent=READ).with_lent_marks(user)
+
+
+def ocg_list(*, user: AbstractBaseUser, lent: bool = False) -> QuerySet[OCG]:
+    """OCGs with everything the API shows of each: members, evidence, score and ranks (with
+    `lent`, also the OCGs lent to the user's force)."""
+    return _with_related(_listed(user, lent))
 
 
 def ocg_rows(*, user: AbstractBaseUser) -> QuerySet[OCG]:
@@ -67,7 +77,7 @@ def ocg_rows(*, user: AbstractBaseUser) -> QuerySet[OCG]:
     total and tier and the count of current members worked out in SQL, the criminality read
     into a list (`criminality_rows`)."""
     return scores.with_score_columns(
-        OCG.objects.visible_to(user)
+        _listed(user, lent=True)
         .select_related("division", "managing_team", "lead_responsible_officer")
         .prefetch_related(Prefetch("criminality", to_attr="criminality_rows"))
         .annotate(current_members=_current_members())

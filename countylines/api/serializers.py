@@ -14,9 +14,10 @@ from countylines.phones import display_mobile
 from kentsoc.limits import HAPPENED, LONG_TEXT, PLANNED, REASON_TEXT
 from kentsoc.org.models import Division
 from kentsoc.web.coerce import as_id
+from kentsoc.web.lent import LentRowSerializerMixin
 
 
-class CountyLineSerializer(serializers.ModelSerializer):
+class CountyLineSerializer(LentRowSerializerMixin, serializers.ModelSerializer):
     division_code = serializers.CharField(source="division.code", read_only=True)
     effective_division = serializers.SerializerMethodField()
     effective_division_code = serializers.SerializerMethodField()
@@ -79,6 +80,7 @@ class CountyLineSerializer(serializers.ModelSerializer):
             "rank",
             "top30",
             "stale",
+            "shared",
         ]
         read_only_fields = fields
 

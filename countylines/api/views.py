@@ -59,7 +59,8 @@ class CountyLineViewSet(
     }
 
     def get_queryset(self):
-        return selectors.line_list(user=self.request.user)
+        # The list also names the lines another force lends, marked and cut to what is lent.
+        return selectors.line_list(user=self.request.user, lent=self.action == "list")
 
     def _line(self):
         line = selectors.line_get(user=self.request.user, pk=self.kwargs["pk"])

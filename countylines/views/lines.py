@@ -28,6 +28,7 @@ from kentsoc.audit.services import audit_read, audit_view
 from kentsoc.web.coerce import as_id
 from kentsoc.web.forms import form_post
 from kentsoc.web.generic import FilteredListView
+from kentsoc.web.lent import lent_csv_columns
 from ocg import selectors as ocg_selectors
 from ocg.models import OCG, Nominal
 
@@ -56,22 +57,24 @@ class LineListView(FilteredListView):
     partial_template_name = "countylines/partials/line_table.html"
     title = "County lines"
     csv_filename = "county-lines"
-    csv_columns = [
-        ("Reference", "reference"),
-        ("Name", "name"),
-        ("Status", "get_status_display"),
-        ("Exporting area", "exporting_area"),
-        ("Division", "division.name"),
-        ("Flexed to", "flexed_division.name"),
-        ("Primary district", lambda line: selectors.primary_district(line) or ""),
-        ("Deal lines", lambda line: " ".join(dl.number for dl in line.deal_line_rows)),
-        ("OCG", "ocg.reference"),
-        ("Nominated on", "nominated_on"),
-        ("Activated on", "activated_on"),
-        ("Closed on", "closed_on"),
-        ("Score", lambda line: getattr(scores.current_score(line), "total", "")),
-        ("Rank", lambda line: getattr(scores.current_ranking(line), "rank", "")),
-    ]
+    csv_columns = lent_csv_columns(
+        [
+            ("Reference", "reference"),
+            ("Name", "name"),
+            ("Status", "get_status_display"),
+            ("Exporting area", "exporting_area"),
+            ("Division", "division.name"),
+            ("Flexed to", "flexed_division.name"),
+            ("Primary district", lambda line: selectors.primary_district(line) or ""),
+            ("Deal lines", lambda line: " ".join(dl.number for dl in line.deal_line_rows)),
+            ("OCG", "ocg.reference"),
+            ("Nominated on", "nominated_on"),
+            ("Activated on", "activated_on"),
+            ("Closed on", "closed_on"),
+            ("Score", lambda line: getattr(scores.current_score(line), "total", "")),
+            ("Rank", lambda line: getattr(scores.current_ranking(line), "rank", "")),
+        ]
+    )
 
     def get_extra_context(self) -> dict[str, Any]:
         return {"can_nominate": self.request.user.has_perm(PERM_ADD)}

@@ -18,6 +18,7 @@ from disruptions.models import (
 from kentsoc.gangs.models import Gang
 from kentsoc.limits import HAPPENED, LONG_TEXT, PLANNED, REASON_TEXT
 from kentsoc.org.models import Team
+from kentsoc.org.scoping import READ
 from ocg.models import OCG, Nominal
 
 
@@ -160,8 +161,11 @@ class DisruptionInputSerializer(serializers.Serializer):
         # No request (the schema generator) means no user: deny by default, every choice empty.
         user = getattr(self.context.get("request"), "user", None)
         # Only subjects the caller may see can be chosen; others read as "does not exist".
-        self.fields["ocgs"].child_relation.queryset = OCG.objects.visible_to(user)
-        self.fields["county_lines"].child_relation.queryset = CountyLine.objects.visible_to(user)
+        # Also a line or OCG another force lends: the service refuses one lent read-only, saying so.
+        self.fields["ocgs"].child_relation.queryset = OCG.objects.visible_to(user, lent=READ)
+        self.fields["county_lines"].child_relation.queryset = CountyLine.objects.visible_to(
+            user, lent=READ
+        )
         self.fields["nominals"].child_relation.queryset = Nominal.objects.visible_to(user)
         self.fields["gangs"].child_relation.queryset = Gang.objects.visible_to(user)
         self.fields["operation"].queryset = Operation.objects.visible_to(user)

@@ -37,7 +37,7 @@ from kentsoc.dates import today
 from kentsoc.gangs.models import Gang
 from kentsoc.org.models import Officer, Team
 from kentsoc.org.roles import ROLE_PERMISSIONS
-from kentsoc.org.scoping import CONTRIBUTE, in_serving_force
+from kentsoc.org.scoping import CONTRIBUTE, in_serving_force, read_only_message
 from ocg.models import OCG, Nominal
 
 
@@ -233,7 +233,11 @@ def _check_subjects(
         # A line or OCG another force lends with the right to add to it counts as the actor's.
         visible = model.objects.visible_to(actor, lent=CONTRIBUTE)
         if ids and visible.filter(pk__in=ids).count() != len(ids):
-            errors[name] = "You may only record disruptions against records you can see."
+            read_only = model.objects.lent_read_only(actor, ids)
+            errors[name] = (
+                " ".join(read_only_message(lent, "log disruptions against") for lent in read_only)
+                or "You may only record disruptions against records you can see."
+            )
 
 
 def _check_line_life(

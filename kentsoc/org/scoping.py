@@ -213,7 +213,8 @@ class ScopedQuerySet(models.QuerySet):
     def lent_q(self, access: Access, lent: str) -> Q | None:
         """The rows a live share lends to the officer's force (`lent`: READ, or CONTRIBUTE for
         shares that let it add to them); None when it lends this officer nothing."""
-        if not self.share_paths or access.role not in self.share_roles:
+        if not (access.shares and self.share_paths) or access.role not in self.share_roles:
+            # A force never party to a share is lent nothing: it pays no query for it.
             return None
         day = today()
         live = {
@@ -231,6 +232,60 @@ class ScopedQuerySet(models.QuerySet):
             paths |= Q(**{f"{path}__{lookup}": value for lookup, value in live.items()})
         rows = self.model._base_manager.filter(paths).filter(self.lendable_q())
         return Q(pk__in=rows.values("pk"))
+
+    def with_lent_marks(self, user: AbstractBaseUser | AnonymousUser | None) -> Self:
+        """For a lendable subject (a county line, an OCG): on each row a live share lends the
+        user's force, `lent_share_id`, `lent_access` (READ or CONTRIBUTE), `lent_by` (the owning
+        force's name) and `lent_until`; None on the force's own rows, which are never lent to
+        it. The lists, the search and the pickers mark such a row "Shared by <force>" and link
+        it to its share's page. Constants (no join) for a force never party to a share."""
+        access = access_for(user)
+        names = {
+            "lent_share_id": models.IntegerField(),
+            "lent_access": models.CharField(),
+            "lent_by": models.CharField(),
+            "lent_until": models.DateField(),
+        }
+        if access is None or not access.shares or "shares" not in self.share_paths:
+            return self.annotate(
+                **{name: models.Value(None, output_field=out) for name, out in names.items()}
+            )
+        relation = self.model._meta.get_field("shares")
+        day = today()
+        live = (
+            relation.related_model._base_manager.filter(
+                **{relation.field.name: models.OuterRef("pk")},
+                receiving_force_id=access.force_id,
+                state=SHARE_APPROVED,
+                starts_on__lte=day,
+                ends_on__gte=day,
+            )
+            .exclude(owner_force_id=access.force_id)
+            .order_by("-ends_on", "-pk")
+        )
+        fields = ("pk", "access", "owner_force__name", "ends_on")
+        return self.annotate(
+            **{
+                name: models.Subquery(live.values(field)[:1])
+                for name, field in zip(names, fields, strict=True)
+            }
+        )
+
+    def lent_read_only(self, user: AbstractBaseUser | AnonymousUser | None, ids: object) -> list:
+        """Of the rows `ids`, those lent to the user's force read-only, marked (`lent_by`): a
+        form that adds to a subject says why it refuses them. None queried for a force never
+        party to a share."""
+        access = access_for(user)
+        if access is None or not access.shares or not self.share_paths:
+            return []
+        may_add = self.visible_to(user, lent=CONTRIBUTE).values("pk")
+        return list(
+            self.visible_to(user, lent=READ)
+            .filter(pk__in=ids)
+            .exclude(pk__in=may_add)
+            .with_lent_marks(user)
+            .order_by("pk")
+        )
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
@@ -364,3 +419,11 @@ class ReferenceQuerySet(ScopedQuerySet):
 
     def scope(self, access: Access) -> Self:
         return self.all()
+
+
+def read_only_message(lent: models.Model, doing: str) -> str:
+    """Why a form refuses a line or OCG lent read-only (marked by `with_lent_marks`)."""
+    return (
+        f"{lent.reference} {lent.name} is shared with your force by {lent.lent_by} read-only: "
+        f"ask {lent.lent_by} for the right to {doing} it."
+    )

@@ -41,6 +41,7 @@ from disruptions.search import disruption_ranked, operation_ranked
 from kentsoc.gangs.models import Gang
 from kentsoc.gangs.search import filter_gangs
 from kentsoc.intel.search import intelligence_ranked
+from kentsoc.org.scoping import CONTRIBUTE, READ
 from kentsoc.web import fulltext
 from ocg.models import OCG, Nominal
 from ocg.search import fuzzy, nominal_ranked, ocg_ranked
@@ -147,14 +148,52 @@ def _person_row(n: dict, typed: str) -> dict:
     )
 
 
+# A line or OCG another force lends to the searcher's (kentsoc.sharing): matched by its reference
+# and name only (its deal lines are not lent), marked, and linked to its share's page.
+_LENT_COLUMNS = ("lent_share_id", "lent_by", "lent_access")
+
+
+def _lendable(model: type[Model], user: Any) -> QuerySet:
+    """The searcher's force's lines or OCGs and those a live share lends it, marked (the one
+    scope of kentsoc.org.scoping: nothing is lent to a force that was never party to a share)."""
+    return model.objects.visible_to(user, lent=READ).with_lent_marks(user)
+
+
+def _find_ocgs(user: Any, text: str) -> QuerySet[OCG]:
+    return ocg_ranked(_lendable(OCG, user), text)
+
+
+def _find_lines(user: Any, text: str) -> QuerySet[CountyLine]:
+    found = line_ranked(_lendable(CountyLine, user), text)
+    if phone_digits(" ".join(text.split())) is not None:
+        # A number finds the force's own lines only: a lent line's deal lines are not lent.
+        found = found.filter(lent_share_id__isnull=True)
+    return found
+
+
+def _shared(read: dict) -> str:
+    if read.get("lent_share_id") is None:
+        return ""
+    access = "may add" if read.get("lent_access") == CONTRIBUTE else "read-only"
+    return f"Shared by {read['lent_by']} ({access})"
+
+
+def _subject_url(read: dict, name: str) -> str:
+    if read.get("lent_share_id") is not None:
+        return reverse("sharing:detail", args=[read["lent_share_id"]])
+    return reverse(name, args=[read["id"]])
+
+
 def _ocg_row(o: dict, typed: str) -> dict:
+    lent = _shared(o)
     return _row(
         "ocg",
         o,
         o["reference"],
         o["name"],
-        _plain(_display(OCG, "status", o["status"]), o["division_name"] or ""),
-        reverse("ocg:detail", args=[o["id"]]),
+        # A lent OCG names its owning force, not the force's division.
+        _plain(_display(OCG, "status", o["status"]), lent or o["division_name"] or ""),
+        _subject_url(o, "ocg:detail"),
     )
 
 
@@ -164,8 +203,12 @@ def _line_row(line: dict, typed: str) -> dict:
         line,
         line["reference"],
         line["name"],
-        _plain(_display(CountyLine, "status", line["status"]), f"from {line['exporting_area']}"),
-        reverse("countylines:detail", args=[line["id"]]),
+        _plain(
+            _display(CountyLine, "status", line["status"]),
+            f"from {line['exporting_area']}",
+            _shared(line),
+        ),
+        _subject_url(line, "countylines:detail"),
     )
 
 
@@ -251,17 +294,17 @@ KINDS: tuple[Kind, ...] = (
         "ocg",
         "OCGs",
         "ocg.view_ocg",
-        ocg_ranked,
+        _find_ocgs,
         _ocg_row,
-        ("reference", "name", "status", "division__name"),
+        ("reference", "name", "status", "division__name", *_LENT_COLUMNS),
     ),
     Kind(
         "county_line",
         "County lines",
         "countylines.view_countyline",
-        line_ranked,
+        _find_lines,
         _line_row,
-        ("reference", "name", "status", "exporting_area"),
+        ("reference", "name", "status", "exporting_area", *_LENT_COLUMNS),
     ),
     Kind(
         "gang",

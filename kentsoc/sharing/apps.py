@@ -8,6 +8,7 @@ class SharingConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: it reads models, which are not loaded when this module is.
-        from kentsoc.sharing import extensions
+        from kentsoc.sharing import extensions, receivers
 
         extensions.register()
+        receivers.connect()

@@ -13,6 +13,7 @@ from countylines.models import CountyLine
 from disruptions.choices import DisruptionStatus
 from disruptions.models import Disruption
 from kentsoc.intel.models import IntelligenceRecord
+from kentsoc.matrix.models import Score
 from kentsoc.org.scoping import CONTRIBUTE, READ, access_for
 from kentsoc.sharing.choices import ShareState
 from kentsoc.sharing.models import Share
@@ -23,9 +24,9 @@ _RELATED = (
     "county_line__division",
     "owner_force",
     "receiving_force",
-    "requested_by",
-    "decided_by",
-    "revoked_by",
+    "requested_by__officer__team",
+    "decided_by__officer__team",
+    "revoked_by__officer__team",
 )
 
 
@@ -62,6 +63,20 @@ def lent_to(*, user: Any) -> QuerySet[Share]:
     )
 
 
+def who(share: Share, user: Any, reader_force_id: int | None) -> str:
+    """An officer who acted on a share as a reader of `reader_force_id` may know them: by name
+    if of the reader's own force; of the other force, by that force's name only (deny by
+    default: the share's pages are read by both forces, and the other force's people are not
+    lent with it)."""
+    officer = getattr(user, "officer", None)
+    if officer is not None and officer.team.force_id == reader_force_id:
+        return user.get_full_name() or user.get_username()
+    force = share.owner_force
+    if officer is not None and officer.team.force_id == share.receiving_force_id:
+        force = share.receiving_force
+    return f"a supervisor of {force.name}"
+
+
 @dataclass
 class SharePage:
     share: Share
@@ -75,6 +90,25 @@ class SharePage:
     disruptions: list[Disruption]
     # The user may add intelligence and disruptions to the subject.
     contributes: bool
+    # The owner's current score of the subject (the other force sees it; it is never theirs).
+    score: Score | None = None
+    # The force the reader serves in: officers of the other force are named by force, not name.
+    reader_force_id: int | None = None
+
+    def who(self, user: Any) -> str:
+        return who(self.share, user, self.reader_force_id)
+
+    @property
+    def asked_by(self) -> str:
+        return self.who(self.share.requested_by)
+
+    @property
+    def decided_by(self) -> str:
+        return self.who(self.share.decided_by) if self.share.decided_by_id else ""
+
+    @property
+    def revoked_by(self) -> str:
+        return self.who(self.share.revoked_by) if self.share.revoked_by_id else ""
 
 
 def share_page(*, user: Any, pk: Any) -> SharePage:
@@ -120,7 +154,22 @@ def share_page(*, user: Any, pk: Any) -> SharePage:
         )
     if not manages and subject is None:
         raise Http404("No share matches the given query.")
-    return SharePage(share, manages, owns, subject, records, disruptions, contributes)
+    score = None
+    if subject is not None:
+        on = {"ocg_id": subject.pk} if share.ocg_id else {"county_line_id": subject.pk}
+        # The owner's score, read as the owner wrote it (the subject is lent to the reader).
+        score = Score.objects.filter(is_current=True, **on).first()
+    return SharePage(
+        share,
+        manages,
+        owns,
+        subject,
+        records,
+        disruptions,
+        contributes,
+        score=score,
+        reader_force_id=access.force_id,
+    )
 
 
 def shares_of(*, user: Any, subject: Any) -> QuerySet[Share]:

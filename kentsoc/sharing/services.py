@@ -325,3 +325,59 @@ def share_revoke(*, actor: Any, share: Share, reason: str) -> Share:
         reason=locked.revoke_reason,
     )
     return locked
+
+
+def share_for_adoption(*, actor: Any, ocg: OCG, regional_force: Force) -> Share:
+    """A supervisor of the owning force adopted `ocg` for its NCA/ERSOU team and named the
+    regional unit that works it: the OCG is lent to that unit's force, with the right to add
+    intelligence and disruptions, for the longest a share lasts. Approved by that adoption
+    (ocg.services.lifecycle.ocg_adopt: only the owner's supervisor adopts, and the adoption is
+    their approval), and audited as any share; revocable as any share. Run inside the adoption's
+    transaction (ocg.signals.adopted_by_regional_unit): a refusal here undoes the adoption."""
+    force_id = _require(actor, PERM_APPROVE, "give an OCG to a regional unit")
+    if ocg.division.force_id != force_id or regional_force.pk == force_id:
+        raise PermissionDenied("Only the force that owns an OCG gives it to a regional unit.")
+    same = Share.objects.filter(ocg=ocg, receiving_force=regional_force)
+    running = same.filter(state=ShareState.APPROVED, ends_on__gte=today()).first()
+    if running is not None:
+        # Already lent to the unit (offered before the adoption): that share stands.
+        return running
+    if same.filter(state=ShareState.REQUESTED).exists():
+        raise ValidationError(
+            {
+                "regional_force": f"A request to share {ocg.reference} with "
+                f"{regional_force.name} is open: decide it first."
+            }
+        )
+    start, end = _clean_dates(today(), today() + datetime.timedelta(days=MAX_DAYS))
+    share = Share(
+        ocg=ocg,
+        owner_force_id=force_id,
+        receiving_force=regional_force,
+        access=ShareAccess.CONTRIBUTE,
+        reason=f"Adopted by the NCA/ERSOU team; worked by the regional unit {regional_force.name}.",
+        starts_on=start,
+        ends_on=end,
+        requested_by=actor,
+        state=ShareState.APPROVED,
+        decided_by=actor,
+        decided_at=timezone.now(),
+        decision_reason="Approved by the adoption.",
+    )
+    share.save()
+    _party_to_shares(share)
+    _audit(
+        actor,
+        share,
+        AuditAction.CREATE,
+        {
+            "state": [None, ShareState.APPROVED],
+            "receiving_force": [None, regional_force.code],
+            "access": [None, share.access],
+            "records": [None, []],
+            "starts_on": [None, start.isoformat()],
+            "ends_on": [None, end.isoformat()],
+        },
+        reason=f"adopted: {share.reason}",
+    )
+    return share

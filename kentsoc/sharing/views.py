@@ -62,6 +62,8 @@ def share_list(request: HttpRequest) -> HttpResponse:
     }
     if manages:
         context["waiting"] = list(selectors.awaiting_decision(user=user))
+        for share in context["waiting"]:
+            share.asked_by = selectors.who(share, share.requested_by, access.force_id)
         context["shares"] = list(selectors.share_list(user=user))
         context["force_id"] = access.force_id
     return render(request, "sharing/share_list.html", context)

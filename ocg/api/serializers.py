@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from kentsoc.limits import HAPPENED, LONG_TEXT, PLANNED, REASON_TEXT
+from kentsoc.web.lent import LentRowSerializerMixin
 from ocg import scores, selectors
 from ocg.models import OCG, Membership, Nominal, PlanAction
 
@@ -24,7 +25,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OcgSerializer(serializers.ModelSerializer):
+class OcgSerializer(LentRowSerializerMixin, serializers.ModelSerializer):
     criminality = serializers.SerializerMethodField()
     division_code = serializers.CharField(source="division.code", read_only=True)
     # A declared field, not a method making a serializer per OCG: its fields are built once per
@@ -57,6 +58,7 @@ class OcgSerializer(serializers.ModelSerializer):
             "version",
             "missing_criteria",
             "score",
+            "shared",
         ]
         read_only_fields = fields
 
@@ -104,6 +106,8 @@ class ReasonInput(serializers.Serializer):
 class AdoptInput(serializers.Serializer):
     managing_team = serializers.IntegerField(allow_null=True)
     lead_responsible_officer = serializers.IntegerField(allow_null=True)
+    # Adopted by the NCA/ERSOU team: the regional unit's force, which the OCG is shared with.
+    regional_force = serializers.IntegerField(allow_null=True, required=False)
 
 
 class CloseInput(serializers.Serializer):

@@ -73,7 +73,8 @@ class OcgViewSet(
     }
 
     def get_queryset(self):
-        return selectors.ocg_list(user=self.request.user)
+        # The list also names the OCGs another force lends, marked and cut to what is lent.
+        return selectors.ocg_list(user=self.request.user, lent=self.action == "list")
 
     def _ocg(self):
         ocg = selectors.ocg_get(user=self.request.user, pk=self.kwargs["pk"])

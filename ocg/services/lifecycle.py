@@ -15,7 +15,7 @@ from django.utils import timezone
 from kentsoc.audit.services import versioned_save
 from kentsoc.dates import today
 from kentsoc.org.choices import Role, TeamKind
-from kentsoc.org.models import Officer, Team
+from kentsoc.org.models import Force, Officer, Team
 from kentsoc.org.scoping import in_serving_force
 from ocg import definition as ocg_definition
 from ocg.choices import OcgStatus
@@ -31,6 +31,7 @@ from ocg.services.common import (
     require_perm,
     require_visible_ocg,
 )
+from ocg.signals import adopted_by_regional_unit
 
 # Units that may manage an adopted OCG (DOMAIN.md "Management").
 MANAGING_TEAM_KINDS = frozenset(
@@ -54,6 +55,17 @@ def adoptable_teams() -> QuerySet[Team]:
     `ocg_adopt` accepts (the CLGT, the OCGMU and the Force Intelligence Bureau are not among
     them)."""
     return Team.objects.filter(kind__in=sorted(MANAGING_TEAM_KINDS)).order_by("name")
+
+
+def regional_units(force_id: int | None = None) -> QuerySet[Force]:
+    """The regional units (NCA / ERSOU: another force with an NCA/ERSOU unit) an OCG adopted by
+    a force's own NCA/ERSOU team may be given to, by a share (kentsoc.sharing). `force_id`: the
+    adopting force (default: the signed-in officer's), which is never its own regional unit."""
+    units = Team._base_manager.filter(kind=TeamKind.NCA_ERSOU).values("force_id")
+    forces = Force._base_manager.filter(pk__in=units).order_by("name")
+    if force_id is not None:
+        return forces.exclude(pk=force_id)
+    return forces.exclude(in_serving_force("pk"))
 
 
 def lro_candidates() -> QuerySet[AbstractBaseUser]:
@@ -259,8 +271,14 @@ def ocg_adopt(
     ocg: OCG,
     managing_team: int | None,
     lead_responsible_officer: int | None,
+    regional_force: int | None = None,
 ) -> OCG:
-    """A supervisor hands a mapped OCG to a managing unit and its Lead Responsible Officer."""
+    """A supervisor hands a mapped OCG to a managing unit and its Lead Responsible Officer.
+
+    Adopted by the force's NCA/ERSOU team, it may be given to the regional unit that works it
+    (`regional_force`, one of `regional_units`): kentsoc.sharing lends it to that force, approved
+    by this adoption (DOMAIN.md: adoption needs a supervisor's approval, and only a supervisor
+    of the owning force adopts its OCG: that is the owner's approval a share needs)."""
     require_perm(actor, PERM_APPROVE, "approve adoptions", "supervisors")
     require_visible_ocg(actor, ocg)
     errors: dict[str, list[str]] = {}
@@ -289,6 +307,18 @@ def ocg_adopt(
         errors.setdefault("lead_responsible_officer", []).append(
             _why_not_lro(lead_responsible_officer)
         )
+    unit = None
+    if regional_force is not None:
+        unit = regional_units(force_id).filter(pk=regional_force).first()
+        if team is not None and team.kind != TeamKind.NCA_ERSOU:
+            errors.setdefault("regional_force", []).append(
+                "Only an OCG its NCA/ERSOU team adopts is given to a regional unit: choose "
+                "the NCA/ERSOU team, or no regional unit."
+            )
+        elif unit is None:
+            errors.setdefault("regional_force", []).append(
+                "Choose a regional unit (another force's NCA/ERSOU unit), or none."
+            )
     if errors:
         raise ValidationError(errors)
     ocg = lock_ocg(ocg)
@@ -302,6 +332,8 @@ def ocg_adopt(
         changes={"managing_team": team.pk, "lead_responsible_officer": lro.pk},
     )
     mark_ocg_and_lines_stale(ocg)
+    if unit is not None:
+        adopted_by_regional_unit.send(sender=OCG, actor=actor, ocg=ocg, regional_force=unit)
     return ocg
 
 

@@ -21,6 +21,7 @@ from kentsoc.web.coerce import as_id
 from kentsoc.web.extensions import sections_for
 from kentsoc.web.forms import form_post, posted
 from kentsoc.web.generic import FilteredListView
+from kentsoc.web.lent import lent_csv_columns
 from ocg import forms as f
 from ocg import scores, selectors
 from ocg.choices import (
@@ -62,26 +63,28 @@ class OcgListView(FilteredListView):
     partial_template_name = "ocg/partials/ocg_table.html"
     title = "OCGs"
     csv_filename = "ocgs"
-    csv_columns = [
-        ("Reference", "reference"),
-        ("Name", "name"),
-        ("Status", "get_status_display"),
-        ("Division", "division.name"),
-        ("Criminality", _criminality_labels),
-        ("Managing team", "managing_team.name"),
-        (
-            "LRO",
-            lambda o: (
-                o.lead_responsible_officer.get_full_name() if o.lead_responsible_officer else ""
+    csv_columns = lent_csv_columns(
+        [
+            ("Reference", "reference"),
+            ("Name", "name"),
+            ("Status", "get_status_display"),
+            ("Division", "division.name"),
+            ("Criminality", _criminality_labels),
+            ("Managing team", "managing_team.name"),
+            (
+                "LRO",
+                lambda o: (
+                    o.lead_responsible_officer.get_full_name() if o.lead_responsible_officer else ""
+                ),
             ),
-        ),
-        ("Score", "score_total"),
-        ("Tier", "score_tier"),
-        ("Nominated on", "nominated_on"),
-        ("Mapped on", "mapped_on"),
-        ("Adopted on", "adopted_on"),
-        ("Members", "current_members"),
-    ]
+            ("Score", "score_total"),
+            ("Tier", "score_tier"),
+            ("Nominated on", "nominated_on"),
+            ("Mapped on", "mapped_on"),
+            ("Adopted on", "adopted_on"),
+            ("Members", "current_members"),
+        ]
+    )
 
     def get_extra_context(self) -> dict[str, Any]:
         return {"can_nominate": self.request.user.has_perm(PERM_ADD)}

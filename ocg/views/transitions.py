@@ -138,6 +138,7 @@ def adopt(request: HttpRequest, pk: int) -> HttpResponse:
             ocg=ocg,
             managing_team=data["managing_team"],
             lead_responsible_officer=data["lead_responsible_officer"],
+            regional_force=data.get("regional_force"),
         )
         return f"{ocg.reference} adopted."
 

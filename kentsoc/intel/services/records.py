@@ -31,7 +31,7 @@ from kentsoc.intel.choices import (
 from kentsoc.intel.models import FactorClaim, IntelligenceRecord
 from kentsoc.intel.selectors import can_read_conditions
 from kentsoc.intel.services.common import distinct_ids
-from kentsoc.org.scoping import CONTRIBUTE, access_for, force_id_of
+from kentsoc.org.scoping import CONTRIBUTE, access_for, force_id_of, read_only_message
 from kentsoc.trh.choices import RankedSubject
 from kentsoc.trh.factors import (
     COUNTY_LINE_FACTORS,
@@ -97,6 +97,9 @@ def _check_visible(
         .values_list("pk", flat=True)
     )
     missing = sorted(new - found)
+    for lent in model.objects.lent_read_only(actor, missing):
+        missing.remove(lent.pk)
+        errors.setdefault(field, []).append(read_only_message(lent, "add intelligence to"))
     if missing:
         errors.setdefault(field, []).append(
             f"No {model._meta.verbose_name} you may see has id "

@@ -11,6 +11,7 @@ from kentsoc.limits import PLANNED, REASON_TEXT
 from kentsoc.org.scoping import access_for
 from kentsoc.sharing.choices import ShareAccess
 from kentsoc.sharing.models import Share
+from kentsoc.sharing.selectors import who
 
 
 class _ForceSerializer(serializers.Serializer):
@@ -26,8 +27,9 @@ class _SubjectSerializer(serializers.Serializer):
     name = serializers.CharField(allow_null=True, help_text="Null until the share lends it to you")
 
 
-def _officer(user: Any) -> str | None:
-    return user.get_full_name() or user.get_username() if user is not None else None
+def _reader_force(serializer: serializers.Serializer) -> int | None:
+    access = access_for(serializer.context["request"].user)
+    return access.force_id if access is not None else None
 
 
 class ShareSerializer(serializers.ModelSerializer):
@@ -93,15 +95,21 @@ class ShareSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_requested_by(self, share: Share) -> str | None:
-        return _officer(share.requested_by)
+        # The other force's officers by that force's name only (selectors.who).
+        user = share.requested_by
+        return None if user is None else who(share, user, _reader_force(self))
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_decided_by(self, share: Share) -> str | None:
-        return _officer(share.decided_by)
+        # The other force's officers by that force's name only (selectors.who).
+        user = share.decided_by
+        return None if user is None else who(share, user, _reader_force(self))
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_revoked_by(self, share: Share) -> str | None:
-        return _officer(share.revoked_by)
+        # The other force's officers by that force's name only (selectors.who).
+        user = share.revoked_by
+        return None if user is None else who(share, user, _reader_force(self))
 
 
 class LentRecordSerializer(serializers.Serializer):
