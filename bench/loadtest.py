@@ -2,14 +2,17 @@
 
 1. Copies the demo force's database (`kentsoc_pages`, seeded by bench/pages.py if need be) to
    `kentsoc_loadtest`, fresh each run, so what the officers add does not pile up between runs.
-2. Gives it LOADTEST_USERS officers (50) of mixed roles, each with the demo teams and divisions,
-   a password (hashed with the project's own hasher at its full strength; one hash shared by all,
-   so setting up does not take a minute of PBKDF2) and a confirmed authenticator app.
+2. Gives it LOADTEST_USERS officers (50) of mixed roles (MIX), most of the demo force and a share
+   of a second force (LOADTEST_SECOND_FORCE, default MX, which Kent-shire lends a line to), each
+   with a demo officer's team and division of their force, a password (hashed with the
+   project's own hasher at its full strength; one hash shared by all, so setting up does not
+   take a minute of PBKDF2) and a confirmed authenticator app.
 3. Starts gunicorn on 127.0.0.1 (gunicorn.conf.py: workers = 2 x cores + 1, two threads each;
    production settings: DEBUG off, the second factor on) and a Celery worker for the rescores
    the writes ask for (Redis database LOADTEST_REDIS_URL, default 13), then runs locust
    headless for LOADTEST_SECONDS (60) with every officer signing in and working through their
-   role's pages, API lists and writes (bench/locustfile.py).
+   role's pages, API lists and writes, and typing in the header's search box
+   (bench/locustfile.py).
 4. Prints requests/s, p50/p95 per page and the errors, then stops everything it started.
 
 Environment (the Makefile sets it): DATABASE_URL naming kentsoc_pages; LOCUST, the locust
@@ -42,16 +45,24 @@ REDIS_URL = os.environ.get("LOADTEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 DATABASE = "kentsoc_loadtest"
 PASSWORD = "fictional-load-test-password-7"  # noqa: S105 (a bench login on a throwaway copy)
 
-# Roles in the mix (50 officers): who works the matrix, who writes.
+# Officers in the mix (50), by force and role: who works the matrix, who writes. Most are the
+# demo force's (Kent-shire); a share are a second force's (issue 19: two forces' officers mixed),
+# each modelled on that force's own demo officer, so they see their own force's pages and lists
+# and what Kent-shire lends them, and never Kent-shire's own records.
+DEMO_FORCE = "KS"
+SECOND_FORCE = os.environ.get("LOADTEST_SECOND_FORCE", "MX")
 MIX = [
-    ("supervisor", 10),
-    ("analyst", 8),
-    ("clgt_officer", 8),
-    ("coordinator", 6),
-    ("lro", 6),
-    ("clio", 6),
-    ("researcher", 3),
-    ("auditor", 3),
+    (DEMO_FORCE, "supervisor", 8),
+    (DEMO_FORCE, "analyst", 6),
+    (DEMO_FORCE, "clgt_officer", 6),
+    (DEMO_FORCE, "coordinator", 6),
+    (DEMO_FORCE, "lro", 6),
+    (DEMO_FORCE, "clio", 6),
+    (DEMO_FORCE, "researcher", 3),
+    (DEMO_FORCE, "auditor", 3),
+    (SECOND_FORCE, "supervisor", 2),
+    (SECOND_FORCE, "analyst", 2),
+    (SECOND_FORCE, "clgt_officer", 2),
 ]
 
 # (request name, URL name, which record id it takes) per role; every role also opens home.
@@ -98,6 +109,11 @@ ROLE_PAGES: dict[str, list[tuple[str, str, str | None]]] = {
     "researcher": [("OCG list", "ocg:list", None), ("an OCG", "ocg:detail", "ocg")],
     "auditor": [("audit trail", "audit:list", None), ("API audit", "api:audit-event-list", None)],
 }
+# An officer whose force is lent a line or OCG (a live share) also opens what is lent.
+LENT_PAGES: list[tuple[str, str, str | None]] = [
+    ("shares lent to us", "sharing:list", None),
+    ("a shared line or OCG", "sharing:detail", "share"),
+]
 
 
 def _admin_connection():
@@ -146,26 +162,44 @@ def make_officers(path: Path) -> None:
     from disruptions.models import Disruption
     from kentsoc.intel.models import IntelligenceRecord
     from kentsoc.org.models import Officer
+    from kentsoc.org.scoping import CONTRIBUTE, READ
     from kentsoc.org.services import officer_sync_group
+    from kentsoc.search.context import may_search
+    from kentsoc.sharing.selectors import lent_to
     from ocg.models import OCG, Nominal
 
     User = get_user_model()
     encoded = make_password(PASSWORD)
-    templates: dict[str, list[Officer]] = {}
-    for officer in Officer.objects.select_related("team", "division").order_by("pk"):
-        templates.setdefault(officer.role, []).append(officer)
+    templates: dict[tuple[str, str], list[Officer]] = {}
+    for officer in Officer.objects.select_related("team__force", "division").order_by("pk"):
+        templates.setdefault((officer.team.force.code, officer.role), []).append(officer)
 
     def first(queryset) -> int | None:
         return queryset.order_by("pk").values_list("pk", flat=True).first()
 
+    def search_terms(user) -> list[str]:
+        """What this officer would type in the header's search box: names they can see."""
+        names = [
+            *CountyLine.objects.visible_to(user, lent=READ)
+            .order_by("pk")
+            .values_list("name", flat=True)[:3],
+            *Nominal.objects.visible_to(user)
+            .order_by("pk")
+            .values_list("last_name", flat=True)[:3],
+        ]
+        return [n for n in names if n and len(n) >= 4] or ["Fictional"]
+
     plan = []
     n = 0
-    for role, count in MIX:
+    for force, role, count in MIX:
+        models = templates.get((force, role))
+        if not models:
+            sys.exit(f"the demo has no {role} in force {force} to model load-test officers on")
         for i in range(count):
             n += 1
-            model = templates[role][i % len(templates[role])]
+            model = models[i % len(models)]
             user = User.objects.create(
-                username=f"load.{role}.{i + 1}",
+                username=f"load.{force.lower()}.{role}.{i + 1}",
                 first_name="Load",
                 last_name=f"Officer {n}",
                 password=encoded,
@@ -188,13 +222,20 @@ def make_officers(path: Path) -> None:
                     if role in ("analyst", "clgt_officer")
                     else CountyLine.objects.visible_to(user)
                 ),
+                # The line their writes name: one they may add intelligence and disruptions to
+                # (their own force's, or one lent to it to contribute to); none, no writes.
+                "write_line": first(
+                    CountyLine.objects.visible_to(user, lent=CONTRIBUTE).filter(status="active")
+                ),
                 "nominal": first(Nominal.objects.visible_to(user)),
                 "record": first(IntelligenceRecord.objects.visible_to(user)),
                 "person": first(PersonAtRisk.objects.visible_to(user)),
                 "disruption": first(Disruption.objects.visible_to(user)),
+                "share": first(lent_to(user=user)),
             }
             pages = [("home", reverse("home"))]
-            for name, url_name, takes in ROLE_PAGES[role]:
+            wanted = ROLE_PAGES[role] + (LENT_PAGES if ids["share"] is not None else [])
+            for name, url_name, takes in wanted:
                 if takes is None:
                     path_ = reverse(url_name)
                     if url_name.startswith("api:"):
@@ -205,16 +246,20 @@ def make_officers(path: Path) -> None:
             plan.append(
                 {
                     "username": user.username,
+                    "force": force,
                     "role": role,
                     "totp_key": key,
                     "ids": ids,
                     "pages": pages,
+                    "search_terms": search_terms(user) if may_search(role) else [],
+                    "dashboard": reverse("matrix:dashboard") if role == "supervisor" else "",
+                    "live": reverse("matrix:live"),
                 }
             )
     # Round-robin by role, so a run with fewer users (LOADTEST_USERS_COUNT) still mixes them.
-    by_role: dict[str, list[dict]] = {}
+    by_role: dict[tuple[str, str], list[dict]] = {}
     for entry in plan:
-        by_role.setdefault(entry["role"], []).append(entry)
+        by_role.setdefault((entry["force"], entry["role"]), []).append(entry)
     mixed = [
         entry
         for group in itertools.zip_longest(*by_role.values())

@@ -3,9 +3,13 @@
 Each simulated officer signs in the way an officer does (the sign-in page with their password,
 then the six-digit code of their authenticator app, computed here from the key bench/loadtest.py
 gave their app), then works through their role's pages and API lists with 0.5-1.5 s between
-clicks; analysts add intelligence records and CLGT officers submit disruptions, through the API.
-Who they are and the pages they open (bench/loadtest.py ROLE_PAGES, with ids of records each
-may see) are in the JSON file named by LOADTEST_USERS.
+clicks; analysts add intelligence records and CLGT officers submit disruptions, through the API,
+on a line they may add to (an officer with none browses instead). Officers who may search type in
+the header's search box as a browser sends it (htmx asks for suggestions as they type, then
+they open the results page), and supervisors watch the matrix dashboard, whose live figures
+poll for a re-rank every 3 s while it is open. Who they are and the pages they open
+(bench/loadtest.py ROLE_PAGES, with ids of records each may see) are in the JSON file named by
+LOADTEST_USERS.
 
 This file is imported by locust only (its own virtualenv): nothing of kentsoc is imported.
 """
@@ -15,13 +19,16 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import html
 import itertools
 import json
 import os
 import random
+import re
 import struct
 import threading
 import time
+from urllib.parse import quote
 
 from locust import HttpUser, between, task
 
@@ -91,11 +98,17 @@ class Officer(HttpUser):
             if response.status_code != 302:
                 response.failure(f"code step answered {response.status_code}")
 
-    def _get(self, name: str, path: str) -> None:
+    def _get(
+        self, name: str, path: str, *, htmx: bool = False, expect: tuple[int, ...] = (200,)
+    ) -> str:
         self._cookies()
-        with self.client.get(path, name=name, allow_redirects=False, catch_response=True) as r:
-            if r.status_code != 200:
+        headers = {"HX-Request": "true"} if htmx else None
+        with self.client.get(
+            path, name=name, headers=headers, allow_redirects=False, catch_response=True
+        ) as r:
+            if r.status_code not in expect:
                 r.failure(f"HTTP {r.status_code}")
+            return r.text
 
     @task(10)
     def browse(self) -> None:
@@ -104,12 +117,45 @@ class Officer(HttpUser):
     @task(1)
     def write(self) -> None:
         role = self.me["role"]
-        if role == "analyst":
+        if role == "analyst" and self.me["ids"]["write_line"]:
             self.add_intelligence()
-        elif role == "clgt_officer":
+        elif role == "clgt_officer" and self.me["ids"]["write_line"]:
             self.submit_disruption()
         else:
             self._get(*random.choice(self.pages))
+
+    @task(3)
+    def search(self) -> None:
+        """The header's search box: htmx asks for suggestions when the typing pauses (250 ms
+        after the last key, templates/search/partials/box.html), then the officer opens the
+        results page (Enter)."""
+        if not self.me["search_terms"]:
+            self._get(*random.choice(self.pages))
+            return
+        term = random.choice(self.me["search_terms"])
+        self._get("search: suggestions (htmx)", f"/search/suggest/?q={quote(term[:3])}", htmx=True)
+        time.sleep(0.25 + 0.1 * (len(term) - 3))  # typing the rest, then the pause htmx waits for
+        self._get("search: suggestions (htmx)", f"/search/suggest/?q={quote(term)}", htmx=True)
+        self._get("search: results", f"/search/?q={quote(term)}")
+
+    @task(2)
+    def watch_dashboard(self) -> None:
+        """A supervisor opens the matrix dashboard and reads it: the page polls its live figures
+        every 3 s (htmx, templates/matrix/partials/live.html), 204 while nothing was re-ranked."""
+        if not self.me["dashboard"]:
+            self._get(*random.choice(self.pages))
+            return
+        page = self._get("matrix dashboard", self.me["dashboard"])
+        found = re.search(r'data-token="([^"]*)"', page)
+        if not found:
+            return
+        time.sleep(3)  # reading the page until the first poll
+        self._get(
+            "dashboard live figures (htmx poll)",
+            f"{self.me['live']}?token={quote(html.unescape(found.group(1)))}",
+            htmx=True,
+            expect=(200, 204),
+        )
 
     def _post_json(self, name: str, path: str, body: dict) -> dict | None:
         with self.client.post(
@@ -134,7 +180,7 @@ class Officer(HttpUser):
                 "source_evaluation": "1",
                 "intelligence_assessment": "B",
                 "handling_code": "P",
-                "county_lines": [self.me["ids"]["line"]],
+                "county_lines": [self.me["ids"]["write_line"]],
                 "factor_claims": [{"factor": "violence", "level": random.randint(1, 3)}],
             },
         )
@@ -145,7 +191,7 @@ class Officer(HttpUser):
             "/api/disruptions/",
             {
                 "date": datetime.date.today().isoformat(),
-                "county_lines": [self.me["ids"]["line"]],
+                "county_lines": [self.me["ids"]["write_line"]],
                 "strand": "pursue",
                 "tactic": "arrest",
                 "impact_grade": "minor",
