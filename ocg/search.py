@@ -28,12 +28,14 @@ import datetime
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     F,
     FloatField,
@@ -43,7 +45,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Concat, Greatest
+from django.db.models.functions import Greatest
 from django.db.models.lookups import GreaterThanOrEqual
 
 from ocg.models import OCG, Nominal
@@ -165,12 +167,24 @@ def parse(text: str | None) -> ParsedQuery:
     return parsed
 
 
+class _HasCode(Func):
+    """`column LIKE '% ' || dmetaphone(word) || ' %'`: the word's primary double-metaphone code
+    is one of the column's space-delimited codes. A code is letters (and 0 for "th"), nothing
+    LIKE would read as a wildcard, so it needs no escaping; dmetaphone of a constant is folded at
+    plan time, so the trigram index serves the pattern."""
+
+    template = "(%(expressions)s"
+    arg_joiner = " LIKE '%% ' || dmetaphone("
+    output_field = BooleanField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        sql, params = super().as_sql(compiler, connection, **extra)
+        return f"{sql}) || ' %%')", params
+
+
 def _sounds_like(column: str, word: str) -> Q:
-    """The word's primary double-metaphone code is one of the stored codes (the codes are
-    space-delimited, so LIKE '% JN %' matches one whole code; dmetaphone of a constant is folded
-    at plan time, so the trigram index still serves it)."""
-    code = Concat(Value(" "), Func(Value(word), function="dmetaphone"), Value(" "))
-    return Q(**{f"{column}__contains": code})
+    """The word's primary double-metaphone code is one of the stored codes (PostgreSQL only)."""
+    return Q(_HasCode(F(column), Value(word)))
 
 
 def _name_word_fuzzy(word: str, prefix: str) -> Q:
