@@ -44,7 +44,11 @@ def _lock(subject_type: str, partition: str, force_id: int | None = None) -> Non
     rebuild takes the kind's lock exclusively; single partitions take it shared."""
     _advisory_lock(f"matrix-rank:{subject_type}", shared=partition != _ALL_PARTITIONS)
     if partition != _ALL_PARTITIONS:
-        _advisory_lock(f"matrix-rank:{subject_type}:{partition}:{force_id}")
+        # A division's code names one partition in the country (codes are unique), whichever
+        # force's line ranks there: a line flexed into another force's division re-ranks it
+        # under the same lock as that force's own lines. FORCE is one partition per force.
+        owner = force_id if partition == FORCE_PARTITION else ""
+        _advisory_lock(f"matrix-rank:{subject_type}:{partition}:{owner}")
 
 
 def lock_everything() -> None:

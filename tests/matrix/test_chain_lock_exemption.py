@@ -129,3 +129,22 @@ def test_inside_a_callers_transaction_nothing_is_exempted(force):
     with without_chain_lock():
         audit_record(actor=None, action=AuditAction.UPDATE, obj=line, actor_username="x")
     assert AuditEvent.objects.count() == events + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_division_is_ranked_under_one_lock_whichever_forces_line_ranks_there(force):
+    """A line flexed into another force's division re-ranks that division: its rescore and the
+    division's own force's rescores must queue on one lock (line rescores run side by side now,
+    no longer one at a time behind the chain's lock), or two deletes and inserts of the ranking
+    collide on its unique rank."""
+    from kentsoc.matrix import ranking
+
+    north = force["divisions"]["north"]
+    with transaction.atomic():
+        ranking._lock("county_line", north.code, force_id=north.force_id)
+        thread, errors = _in_thread(
+            lambda: ranking.rank_partition("county_line", north.code, force_id=north.force_id + 1)
+        )
+        _wait_for(lambda: _lock_waiters() == 1)  # the other force's rescore waits for this one
+    thread.join(30)
+    assert not errors
