@@ -160,6 +160,8 @@ def live_view(request: HttpRequest) -> HttpResponse:
 
 PANELS = {"lines": "matrix/partials/line_panel.html", "ocgs": "matrix/partials/ocg_panel.html"}
 RESTS = {"lines": "matrix/partials/line_rest.html", "ocgs": "matrix/partials/ocg_rest.html"}
+# What each of them includes: a fragment's key holds its templates' text.
+TABLES = {"lines": "matrix/partials/line_table.html", "ocgs": "matrix/partials/ocg_table.html"}
 
 
 @require_GET
@@ -177,7 +179,9 @@ def partition_view(request: HttpRequest, group: str, code: str) -> HttpResponse:
     if partition is None:
         raise Http404("No such division.")
     template = RESTS[group] if request.GET.get("part") == "rest" else PANELS[group]
-    return render(request, template, {"p": partition, "rankings": ranked})
+    # A function of the tab's rows and the rankings read alone, like the dashboard's live part.
+    context = {"p": partition, "rankings": ranked}
+    return HttpResponse(_fragment(template, (template, TABLES[group]), context))
 
 
 def _bucket_rows(figures: DisruptionFigures) -> list[list[Any]]:
