@@ -83,3 +83,14 @@ QUERY_BUDGETS: dict[tuple[str, str], int] = {
     ("/search/suggest/?q=smith", "supervisor"): 6,
     ("/api/search/?q=smith", "supervisor"): 6,
 }
+
+# Record pages (issue 18: every list, detail, dashboard and report page has its count pinned), by
+# URL name, the world's record it opens (county lines by name, OCGs by name) and the officer.
+# KESTREL has gangs: its page pays the gangs' link check and their dated query (a line with none,
+# the check alone).
+DETAIL_BUDGETS: dict[tuple[str, str, str], int] = {
+    ("countylines:detail", "KESTREL", "supervisor"): 22,
+    ("countylines:detail", "KESTREL", "analyst"): 20,
+    ("countylines:detail", "KESTREL", "clgt_officer"): 21,
+    ("ocg:detail", "Invented Quay Crew", "supervisor"): 14,
+}

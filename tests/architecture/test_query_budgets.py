@@ -5,14 +5,16 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.views.generic import ListView
 
 from countylines.choices import LineStatus
+from countylines.models import CountyLine
 from disruptions.choices import DisruptionStatus
 from kentsoc.matrix.recompute import recompute_all
 from kentsoc.web.generic import FilteredListView
 from ocg.choices import OcgStatus
+from ocg.models import OCG
 from tests.factories import (
     days_ago,
     evidence_all,
@@ -25,11 +27,11 @@ from tests.factories import (
     make_record,
     make_sentence,
 )
-from tests.query_budgets import QUERY_BUDGETS
+from tests.query_budgets import DETAIL_BUDGETS, QUERY_BUDGETS
 
 pytestmark = pytest.mark.django_db
 
-ROLES = sorted({role for _, role in QUERY_BUDGETS})
+ROLES = sorted({role for _, role in QUERY_BUDGETS} | {role for *_, role in DETAIL_BUDGETS})
 
 
 @pytest.fixture
@@ -104,6 +106,30 @@ def test_every_list_costs_its_pinned_queries(client, world):
         if count != budget:
             wrong.append((path, role, budget, count, sql))
     assert not wrong, _how_to_update(wrong)
+
+
+def _detail_path(url_name: str, name: str) -> str:
+    model = CountyLine if url_name.startswith("countylines:") else OCG
+    return reverse(url_name, args=[model.objects.get(name=name).pk])
+
+
+def test_every_record_page_costs_its_pinned_queries(client, world):
+    paths = {key: _detail_path(key[0], key[1]) for key in DETAIL_BUDGETS}
+    for (*_, role), path in paths.items():
+        client.force_login(world[role])
+        client.get(path)
+    wrong = []
+    for key, budget in DETAIL_BUDGETS.items():
+        role, path = key[2], paths[key]
+        client.force_login(world[role])
+        client.get(path)  # this officer's session and permission caches
+        status, count, sql = _queries(client, path)
+        assert status == 200, f"{path} as {role}: {status}"
+        if count != budget:
+            wrong.append(f"    {key!r}: {count},  # was {budget}\n" + "\n".join(sql))
+    assert not wrong, "Set in tests/query_budgets.py DETAIL_BUDGETS, if intended:\n" + "\n".join(
+        wrong
+    )
 
 
 def _how_to_update(wrong: list[tuple]) -> str:
