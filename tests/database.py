@@ -21,6 +21,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
 from django.core.management.commands import flush
 from django.core.management.sql import emit_post_migrate_signal, sql_flush
@@ -63,6 +64,42 @@ def _ensure_login_role(owner: dict, app: dict) -> None:
             conn.execute(statement)
 
 
+# What the migrated test database holds before any test runs (content types, permissions, the
+# role groups, reference rows: what migrations and their post_migrate signal create), per table,
+# in COPY's text format. Read once per process, when the database is set up.
+_MIGRATED_ROWS: dict[str, bytes] = {}
+
+
+def _owner_connection(alias: str):
+    app = connections[alias]
+    return type(app)({**app.settings_dict, **owner_credentials()}, alias)
+
+
+def _read_migrated_rows(alias: str) -> dict[str, bytes]:
+    """Each table holding rows after migrating (django_migrations aside), with its rows."""
+    owner = _owner_connection(alias)
+    try:
+        quote = owner.ops.quote_name
+        names = owner.introspection.table_names(include_views=False)
+        tables = [t for t in names if t != "django_migrations"]
+        with owner.cursor() as cursor:
+            # Table names from the database's own catalogue, quoted: nothing from outside.
+            cursor.execute(
+                " UNION ALL ".join(
+                    f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM {quote(t)})"  # noqa: S608
+                    for t in tables
+                )
+            )
+            filled = [row[0] for row in cursor.fetchall()]
+            rows = {}
+            for table in filled:
+                with cursor.cursor.copy(f"COPY {quote(table)} TO STDOUT") as copy:
+                    rows[table] = b"".join(bytes(block) for block in copy)
+        return rows
+    finally:
+        owner.close()
+
+
 def _flush_as_owner(self, **options) -> None:
     """Replaces `flush`, for this test run only. TransactionTestCase (transactional_db,
     live_server, the worker tests) empties every table with TRUNCATE after each test; the app's
@@ -70,16 +107,21 @@ def _flush_as_owner(self, **options) -> None:
     it, on a connection of its own, with triggers bypassed for that session (which needs the
     superuser). Production has no such path: nothing in kentsoc calls `flush`.
 
-    Between tests (no sequence reset asked for) the owner DELETEs instead, in one transaction:
-    a test leaves a handful of rows, and TRUNCATE syncs a new file to disk for every table and
-    index, seconds per flush on a busy disk against a tenth of a second. Every table but
-    django_migrations goes, knox_authtoken included (no model names it; TRUNCATE's CASCADE
-    reached it through auth_user), as the bypassed triggers include the foreign keys'."""
+    Between tests (no sequence reset asked for) the owner DELETEs instead, in one transaction
+    and one round trip: a test leaves a handful of rows, and TRUNCATE syncs a new file to disk
+    for every table and index, seconds per flush on a busy disk against a tenth of a second.
+    Every table but django_migrations goes, knox_authtoken included (no model names it;
+    TRUNCATE's CASCADE reached it through auth_user), as the bypassed triggers include the
+    foreign keys'. Then, in the same transaction, the rows the migrated database held (content
+    types, permissions, role groups, reference rows) are copied back as they were, ids and all,
+    instead of running post_migrate again: its five hundred queries re-created the same rows and
+    were most of a transactional test's teardown."""
     database = options["database"]
-    app = connections[database]
-    owner = type(app)({**app.settings_dict, **owner_credentials()}, database)
+    owner = _owner_connection(database)
+    restore = not options.get("inhibit_post_migrate", False)
     try:
         if options.get("reset_sequences", True):
+            restore = False
             statements = sql_flush(
                 no_style(),
                 owner,
@@ -97,12 +139,20 @@ def _flush_as_owner(self, **options) -> None:
         owner.set_autocommit(False)
         with owner.cursor() as cursor:
             cursor.execute("SET session_replication_role = replica")
-            for statement in statements:
-                cursor.execute(statement)
+            if statements:
+                cursor.execute(";\n".join(statements))
+            if restore:
+                for table, rows in _MIGRATED_ROWS.items():
+                    into = f"COPY {owner.ops.quote_name(table)} FROM STDIN"
+                    with cursor.cursor.copy(into) as copy:
+                        copy.write(rows)
         owner.commit()
     finally:
         owner.close()
-    if statements and not options.get("inhibit_post_migrate", False):
+    if restore:
+        # The same rows with the same ids; a content type a test made and cached is gone.
+        ContentType.objects.clear_cache()
+    elif statements and not options.get("inhibit_post_migrate", False):
         emit_post_migrate_signal(options["verbosity"], options["interactive"], database)
 
 
@@ -202,6 +252,8 @@ def django_db_setup(django_db_setup, django_db_blocker) -> Iterator[None]:
     """The test database exists and is migrated: from here on, the app's login."""
     owner, app = require_two_logins()
     use_credentials(connection, app)
+    with django_db_blocker.unblock():
+        _MIGRATED_ROWS.update(_read_migrated_rows(connection.alias))
     patch = pytest.MonkeyPatch()
     patch.setattr(flush.Command, "handle", _flush_as_owner)
     try:
