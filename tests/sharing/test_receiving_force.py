@@ -391,3 +391,14 @@ def test_the_receiving_forces_lists_cost_the_same_however_many_records_are_lent(
         assert response.status_code == 200
     body = client.get("/county-lines/").content.decode()
     assert body.count('data-shared-by="') == 4
+
+
+def test_the_share_page_leads_to_the_log_form_with_the_lent_line_chosen(world):
+    w = world
+    share = _live(w, access=CONTRIBUTE)
+    page = clients.web(fresh(w.wx_clgt)).get(f"/shares/{share.pk}/").content.decode()
+    assert f"/disruptions/new/?county_line={w.line.pk}" in page
+    form = clients.web(fresh(w.wx_clgt)).get(f"/disruptions/new/?county_line={w.line.pk}")
+    chips = form.content.decode().split('data-testid="subject-chips"', 1)[1].split("</ul>", 1)[0]
+    assert f'value="{w.line.pk}"' in chips
+    assert f"(shared by {w.line.division.force.name})" in chips
