@@ -51,14 +51,15 @@ chromium:
 # `make test` runs the suite on PYTEST_WORKERS pytest-xdist processes (more than the cores: the
 # browser, worker and schema tests spend much of their time waiting). Each has its own test
 # database (<name>_gw0, _gw1, ...), Chromium, live server and Celery queue; tests are handed out
-# one at a time, a file sharing a module-wide fixture as one group. PYTEST_WORKERS=0: one process.
+# one at a time, a file sharing a module-wide fixture as one group, the longest first (the order
+# tests/conftest.py gives them; xdist keeps it). PYTEST_WORKERS=0: one process.
 PYTEST_WORKERS ?= 4
 
 test: $(STAMP) check-services chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
-	$(TEST_ENV) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(ARGS)
+	$(TEST_ENV) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup --no-loadscope-reorder $(ARGS)
 
 # The suite without the lint step, for quick runs: make pytest ARGS="tests/ocg -x"
 pytest: $(STAMP)

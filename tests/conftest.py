@@ -43,11 +43,104 @@ def pytest_sessionfinish(session):
         drop_template(connection.creation._get_test_db_name())
 
 
+# The slowest tests (a node id, or a prefix of one: a directory, a file, a parametrized test),
+# with the seconds each took in a whole run on the shared 2-core machine (1 Dec 2026, load about
+# 18, 4 workers: 61 min for what takes 26 alone). Only the order of the run uses them
+# (pytest_collection_modifyitems): a figure too high or too low costs a little of the run's end,
+# never a result.
+SLOW: dict[str, float] = {
+    "tests/security/test_leak_matrix.py::test_no_user_sees_a_marker_they_may_not": 2070,
+    "tests/demo/test_seed_story.py::test_a_story_ending_today_reads_the_same_figures_now": 829,
+    "tests/security/test_leak_matrix.py::test_no_unexpected_write": 814,
+    "tests/demo/test_seed_story.py::"
+    "test_seed_demo_tells_the_seed_story_ending_on_the_given_day": 631,
+    "tests/architecture/test_migrations.py::"
+    "test_a_database_built_by_the_last_release_migrates_to_today": 486,
+    "tests/pages/test_inventory.py::"
+    "test_every_page_opens_for_every_role_as_the_roles_table_says": 447,
+    "tests/security/test_access.py::test_lists_and_searches_hold_only_what_the_user_may_see": 427,
+    "tests/e2e/test_accessibility.py::test_every_page_of_the_role_passes_axe_and_fits_a_phone"
+    "[supervisor]": 384,
+    "tests/e2e/test_accessibility.py::test_every_page_of_the_role_passes_axe_and_fits_a_phone"
+    "[coordinator]": 266,
+    "tests/e2e/test_accessibility.py::test_every_page_of_the_role_passes_axe_and_fits_a_phone"
+    "[analyst]": 255,
+    "tests/security/test_access.py::"
+    "test_handling_conditions_only_for_the_owning_team_and_supervisors": 226,
+    "tests/security/test_admin_separation.py::"
+    "test_administrator_and_superuser_see_no_police_data_on_any_route": 226,
+    "tests/e2e/test_accessibility.py::test_every_page_of_the_role_passes_axe_and_fits_a_phone"
+    "[clgt_officer]": 219,
+    "tests/security/test_access.py::test_record_without_need_to_know_is_not_found": 213,
+    "tests/e2e/test_accessibility.py::test_every_page_of_the_role_passes_axe_and_fits_a_phone"
+    "[lro]": 186,
+    "tests/foundation/test_api_schema_fuzz.py::"
+    "test_schemathesis_finds_nothing_as_a_supervisor": 180,
+    "tests/e2e/test_accessibility.py::test_every_page_of_the_role_passes_axe_and_fits_a_phone"
+    "[clio]": 136,
+    "tests/security/test_access.py::test_routes_work_for_their_users": 119,
+    "tests/security/test_admin_separation.py::"
+    "test_a_superuser_officer_sees_what_their_role_gives_and_no_more": 116,
+    "tests/integration/test_many_processes.py": 111,
+    "tests/e2e/test_accessibility.py::test_forms_showing_their_errors_pass_axe": 109,
+    "tests/security/test_audit.py::test_every_csv_download_is_audited": 93,
+    "tests/e2e/test_accessibility.py::test_every_page_of_the_role_passes_axe_and_fits_a_phone"
+    "[administrator]": 91,
+    "tests/e2e/test_accessibility.py::test_every_page_of_the_role_passes_axe_and_fits_a_phone"
+    "[researcher]": 87,
+    "tests/e2e/test_ocg.py::test_nominate_develop_map_explain_adopt_and_plan": 80,
+    "tests/e2e/test_countylines.py::test_nominate_evidence_approve_and_flex": 77,
+    "tests/e2e/test_accessibility.py::test_tabbing_to_a_control_shows_a_focus_outline": 75,
+    "tests/e2e/test_accessibility.py::test_an_lro_logs_a_disruption_with_the_keyboard_alone": 72,
+    "tests/e2e/test_dashboard.py::"
+    "test_dashboard_tables_charts_and_live_update_from_a_real_worker": 52,
+    "tests/integration/test_matrix_worker.py": 45,
+    "tests/security/test_access.py::test_user_without_role_sees_nothing": 45,
+    "tests/e2e/test_accessibility.py::test_every_page_of_the_role_passes_axe_and_fits_a_phone"
+    "[regional]": 44,
+    "tests/e2e/test_evidence_checklist.py": 43,
+    "tests/e2e/test_disruptions.py::test_lro_logs_supervisor_approves_and_the_report_changes": 42,
+    "tests/e2e/test_accessibility.py::"
+    "test_a_supervisor_works_the_dashboard_with_the_keyboard_alone": 41,
+    "tests/e2e/test_accessibility.py::test_every_page_of_the_role_passes_axe_and_fits_a_phone"
+    "[auditor]": 39,
+}
+# A test that waits on a browser, a live server or a real worker, or empties the database after
+# itself, and is not in SLOW: a guess of its seconds, more than any ordinary test takes.
+TRANSACTIONAL_GUESS = 10.0
+
+
+def _expected_seconds(item: pytest.Item) -> float:
+    nodeid = item.nodeid
+    for prefix, seconds in SLOW.items():
+        if nodeid == prefix or nodeid.startswith((prefix + "::", prefix + "[", prefix + "/")):
+            return seconds
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction", False)
+    fixtures = getattr(item, "fixturenames", ())
+    if transactional or {"live_server", "transactional_db", "browser"} & set(fixtures):
+        return TRANSACTIONAL_GUESS
+    return 0.0
+
+
+def _group(item: pytest.Item) -> str:
+    marker = item.get_closest_marker("xdist_group")
+    if marker is None:
+        return item.nodeid
+    return marker.args[0] if marker.args else marker.kwargs.get("name", "default")
+
+
 def pytest_collection_modifyitems(config, items):
     """`make test` spreads tests over pytest-xdist workers one by one (--dist loadgroup); the
     tests of a file that share one of our fixtures wider than a test but narrower than the
     session (the leak matrix's world, built once per module) form one group, so one worker
-    builds it once."""
+    builds it once.
+
+    Then the longest first (the workers take tests in this order, --no-loadscope-reorder): a
+    run ends when its last test does, and one of minutes handed out near the end kept the other
+    workers idle for its length. Slow groups and tests by their measured seconds (SLOW), then the
+    other browser, live-server and transactional tests, then the rest, each kind in the order
+    collected."""
     for item in items:
         fixtures = getattr(item, "_fixtureinfo", None)
         if fixtures and any(
@@ -56,6 +149,11 @@ def pytest_collection_modifyitems(config, items):
             for definitions in fixtures.name2fixturedefs.values()
         ):
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+    seconds: dict[str, float] = {}
+    for item in items:
+        group = _group(item)
+        seconds[group] = seconds.get(group, 0.0) + _expected_seconds(item)
+    items.sort(key=lambda item: -seconds[_group(item)])
 
 
 @pytest.fixture(scope="session", autouse=True)
