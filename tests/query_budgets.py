@@ -36,7 +36,7 @@ QUERY_BUDGETS: dict[tuple[str, str], int] = {
     ("/lifetime/training/", "coordinator"): 5,
     ("/people/duplicates/", "coordinator"): 10,
     ("/people/merges/", "coordinator"): 6,
-    ("/matrix/", "supervisor"): 14,
+    ("/matrix/", "supervisor"): 13,
     ("/matrix/monthly/", "supervisor"): 11,
     ("/matrix/national/", "regional"): 6,
     ("/audit/", "auditor"): 9,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection
@@ -30,6 +31,7 @@ class AttentionItem:
     url: str | None = None
 
 
+@lru_cache(maxsize=16)  # reversed once per process, not six times per dashboard request
 def _url(name: str) -> str | None:
     try:
         return reverse(name)

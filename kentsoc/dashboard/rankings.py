@@ -98,6 +98,7 @@ def _divisions(force_id: int | None) -> list[Division]:
 
 @dataclass(frozen=True)
 class _Figures:
+    divisions: list[Division]
     totals: Totals
     ocg_counts: Counter
     stamp: str  # changes whenever the worker re-ranks any of the force's partitions
@@ -136,6 +137,13 @@ SELECT 'stale', %(kind_{n})s, NULL, NULL, COUNT(*),
   FROM {table} s JOIN {division} d ON d.id = s.division_id
  WHERE s.score_stale_since IS NOT NULL AND d.force_id = %(force)s
 """
+# And the force's divisions (the matrices' tabs), which the page needs with the figures.
+_DIVISIONS_SQL = """
+SELECT 'division', d.name, d.code, NULL, d.id, CASE WHEN d.is_central THEN 1 ELSE 0 END, NULL,
+       NULL
+  FROM {division} d
+ WHERE d.force_id = %(force)s
+"""
 # Table names only are formatted in (the values are parameters).
 _FIGURES_SQL = "UNION ALL".join(
     [
@@ -146,13 +154,14 @@ _FIGURES_SQL = "UNION ALL".join(
             _STALE_SQL.format(n=n, table=model._meta.db_table, division=Division._meta.db_table)
             for n, model in enumerate((CountyLine, OCG))
         ),
+        _DIVISIONS_SQL.format(division=Division._meta.db_table),
     ]
 )
 
 
 def _current_figures(force_id: int | None) -> _Figures:
-    """The force's figures from its current rankings, its OCG tabs' counts, its stale subjects
-    and the stamp of its rankings, in one query.
+    """The force's figures from its current rankings, its OCG tabs' counts, its stale subjects,
+    the stamp of its rankings and its divisions, in one query.
 
     Force totals are force-wide by definition (as the snapshots are), so they are not scoped to
     the user's role; they are the officer's own force's (every ranking row names its force).
@@ -178,9 +187,13 @@ def _current_figures(force_id: int | None) -> _Figures:
     by_unit: Counter = Counter()
     counts: Counter = Counter()
     stale = {}
+    divisions = []
     for part, kind, partition, team_kind, n, total, newest, highest in rows:
         if part == "stale":
             stale[kind] = (n, total, newest)
+            continue
+        if part == "division":
+            divisions.append(Division(id=n, name=kind, code=partition, is_central=bool(total)))
             continue
         rows_ranked += n
         last_id = max(last_id, highest)
@@ -209,6 +222,8 @@ def _current_figures(force_id: int | None) -> _Figures:
     (stale_ocgs, ocgs_behind, ocgs_oldest) = stale[RankedSubject.OCG]
     oldest = [when for when in (lines_oldest, ocgs_oldest) if when is not None]
     return _Figures(
+        # In the order _divisions gives them.
+        divisions=sorted(divisions, key=lambda d: (d.is_central, d.pk)),
         totals=totals,
         ocg_counts=counts,
         stamp=_stamp(ranked_at, last_id, rows_ranked),
@@ -256,7 +271,6 @@ def matrix_rankings(
     ocg_rows: dict[str, list[MatrixRow]] = defaultdict(list)
     access = access_for(user)
     force_id = access.force_id if access is not None else None
-    divisions = _divisions(force_id)
     source: QuerySet = (
         # The force named outright as well as through the scope: the planner then expects a
         # force's rows, not a share of the country's.
@@ -271,6 +285,7 @@ def matrix_rankings(
         ocgs_wanted &= Q(partition=partition)
     ocg_counts: Counter | None = None
     figures = _current_figures(force_id) if is_current else None
+    divisions = figures.divisions if figures is not None else _divisions(force_id)
     if ocg_rows_for is not None:
         if figures is not None and access is not None and access.force_wide:
             ocg_counts = figures.ocg_counts  # the whole force's, which is what they see
