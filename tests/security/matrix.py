@@ -97,6 +97,8 @@ _MARKERS = {
         "intervention": "Yellowhammer north outcome",
         # Code P, chosen for North's live share with the other force (below).
         "shared_record": "Avocetlent north tipoff",
+        # The surname of North's supervisor, who offers that share (below).
+        "officer": "Goldcrestnorthsup",
     },
     "east": {
         "ocg": "Albatrossvane Eastcrew",
@@ -117,6 +119,8 @@ _MARKERS = {
         "intervention": "Yellowhammer east outcome",
         # Chosen for East's shares, none of them live: pending, refused, revoked, expired.
         "shared_record": "Avocetlent east tipoff",
+        # The surname of East's supervisor, who approves North's live share (below).
+        "officer": "Goldcresteastsup",
     },
     "south": {
         "ocg": "Cormorantsound Southring",
@@ -214,6 +218,11 @@ def may_see(who: Who, kind: str, division: str | None) -> bool:
     belongs to the OCGs they lead (their division's)."""
     role = who.role
     force = FORCE_OF.get(who.division or "", "KS")
+    if kind == "officer":
+        # A supervisor's name: their own force's officers may see it (officer lists,
+        # attribution, the audit trail); never the other force's, not even on the share they
+        # decided (kentsoc.sharing.selectors.who names them by their force).
+        return role is not None and force == FORCE_OF[division or "north"]
     if kind == "share":
         # Acting on a share (a write's target): the supervisors of either force.
         return role == Role.SUPERVISOR and force in (FORCE_OF[division], LENT.get(division))
@@ -404,6 +413,9 @@ def _build() -> MatrixWorld:
             mine[role] = users[key] = _officer(key, role, team_of[role], division)
             people.append(Who(key, role, div))
         m = _MARKERS[div]
+        if "officer" in m:
+            mine[Role.SUPERVISOR].last_name = m["officer"]
+            mine[Role.SUPERVISOR].save(update_fields=["last_name"])
         markers.update({(kind, div): text for kind, text in m.items()})
 
         ocg = make_ocg(
