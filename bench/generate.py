@@ -319,10 +319,12 @@ def _disruptions(rnd, scale: Scale, teams, lines, ocgs, users, today) -> int:
     for _ in range(scale.disruptions):
         status = rnd.choice(statuses)
         approved = status == DisruptionStatus.APPROVED
+        team = rnd.choice(teams)
         rows.append(
             {
                 "date": today - datetime.timedelta(days=rnd.randint(0, 730)),
-                "team_id": rnd.choice(teams).pk,
+                "team_id": team.pk,
+                "force_id": team.force_id,
                 "officer_id": users["author"].pk,
                 "created_by_id": users["author"].pk,
                 "strand": rnd.choice(Strand.values),
