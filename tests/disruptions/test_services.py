@@ -403,3 +403,21 @@ def test_an_operation_name_is_unique_within_its_force_only(supervisor, force):
     with pytest.raises(ValidationError) as exc:
         operations.operation_create(actor=supervisor, name="op fictional harbour", **dates)
     assert "name" in exc.value.message_dict
+
+
+def test_a_disruption_is_its_teams_forces_whoever_saves_it(clgt_officer, supervisor, force, line):
+    """The force column that a force's lists read is the logging team's, on every save."""
+    from tests.factories import other_force
+
+    home = force["teams"]["soc"].force_id
+    logged = _log(clgt_officer, None, line)
+    assert logged.force_id == logged.team.force_id == home
+    written = make_disruption(author=clgt_officer, team=force["teams"]["soc"], approver=supervisor)
+    assert written.force_id == home
+    # A team never moves force in the app; were a row moved to another force's team, the force
+    # would follow it, and only that force would list it.
+    elsewhere = other_force()
+    written.team = elsewhere["teams"]["soc"]
+    written.save(update_fields=["team"])
+    assert Disruption.objects.get(pk=written.pk).force_id == elsewhere["force"].pk
+    assert not Disruption.objects.visible_to(supervisor).filter(pk=written.pk).exists()
