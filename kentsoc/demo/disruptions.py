@@ -49,6 +49,7 @@ from disruptions.services import disruptions as disruption_services
 from kentsoc.dashboard.charts import disruption_window
 from kentsoc.dashboard.reports import nine_month_period
 from kentsoc.dates import add_months
+from kentsoc.demo.org import FORCE_CODE
 from kentsoc.org.choices import Rank, Role, TeamKind
 from kentsoc.org.models import District, Division, Force, Officer, Team
 from kentsoc.org.roles import group_name
@@ -243,18 +244,24 @@ def _officer(role: str, team: Team, username: str, first: str, last: str, rank: 
     return _user(username, first, last, role, team, rank)
 
 
-def _structure() -> tuple[Team, list[Team]]:
-    """The Central CLGT and the divisional CLGTs, made if the org seed has none."""
-    force = Force.objects.first() or Force.objects.create(
-        code="KS", name="Kent-shire Constabulary (fictional)"
+def _home_force() -> Force:
+    """The demo force (the org seed's): the other forces the sharing demo adds are not its
+    story's, however many there are when the demo is seeded again."""
+    return Force.objects.filter(code=FORCE_CODE).first() or Force.objects.create(
+        code=FORCE_CODE, name=settings.KENTSOC_FORCE_NAME
     )
-    divisions = list(Division.objects.filter(is_central=False))
+
+
+def _structure(force: Force) -> tuple[Team, list[Team]]:
+    """The Central CLGT and the divisional CLGTs, made if the org seed has none."""
+    divisions = list(Division.objects.filter(force=force, is_central=False))
     if not divisions:
         divisions = [Division.objects.create(force=force, code="NORTH", name="North")]
-    central = Team.objects.filter(kind=TeamKind.CENTRAL_CLGT).first() or Team.objects.create(
+    teams = Team.objects.filter(force=force)
+    central = teams.filter(kind=TeamKind.CENTRAL_CLGT).first() or Team.objects.create(
         code="CLGT-C", name="Central CLGT", kind=TeamKind.CENTRAL_CLGT, force=force
     )
-    clgts = list(Team.objects.filter(kind=TeamKind.CLGT).order_by("code"))
+    clgts = list(teams.filter(kind=TeamKind.CLGT).order_by("code"))
     if not clgts:
         clgts = [
             Team.objects.create(
@@ -269,12 +276,14 @@ def _structure() -> tuple[Team, list[Team]]:
     return central, clgts
 
 
-def _lines(rng: random.Random, needed: int, since: datetime.date) -> list[CountyLine]:
+def _lines(rng: random.Random, needed: int, since: datetime.date, force: Force) -> list[CountyLine]:
     """Lines worked in the period: on the matrix now, or dismantled since it began (the county
     lines demo's). Without that demo, made here so the story still stands on its own."""
     worked = Q(status=LineStatus.ACTIVE) | Q(status=LineStatus.DISMANTLED, closed_on__gte=since)
-    lines = list(CountyLine.objects.filter(worked).order_by("id")[:needed])
-    districts = list(District.objects.select_related("division").order_by("code"))
+    lines = list(CountyLine.objects.filter(worked, division__force=force).order_by("id")[:needed])
+    districts = list(
+        District.objects.filter(division__force=force).select_related("division").order_by("code")
+    )
     n = 0
     while len(lines) < needed:
         n += 1
@@ -282,7 +291,7 @@ def _lines(rng: random.Random, needed: int, since: datetime.date) -> list[County
         if CountyLine.objects.filter(reference=reference).exists():
             continue
         district = districts[n % len(districts)] if districts else None
-        division = district.division if district else Division.objects.first()
+        division = district.division if district else Division.objects.filter(force=force).first()
         line = CountyLine.objects.create(
             reference=reference,
             name=_BRANDS[n % len(_BRANDS)],
@@ -317,8 +326,8 @@ def _primary_district(line: CountyLine) -> str:
     return primary.district.code if primary else ""
 
 
-def _nominals(rng: random.Random, needed: int) -> list[Nominal]:
-    nominals = list(Nominal.objects.order_by("id")[:needed])
+def _nominals(rng: random.Random, needed: int, force: Force) -> list[Nominal]:
+    nominals = list(Nominal.objects.filter(force=force).order_by("id")[:needed])
     n = 0
     while len(nominals) < needed:
         n += 1
@@ -327,7 +336,7 @@ def _nominals(rng: random.Random, needed: int) -> list[Nominal]:
             continue
         nominals.append(
             Nominal.objects.create(
-                force=Force.objects.order_by("pk").first(),
+                force=force,
                 reference=reference,
                 first_name=rng.choice(_FIRST),
                 last_name=rng.choice(_LAST),
@@ -899,7 +908,8 @@ def seed(stdout: TextIO, story_end: datetime.date) -> None:
         raise ValueError("The story cannot end in the future: disruptions are never future-dated.")
     rng = random.Random(20221031)
     start, end = nine_month_period(story_end)
-    central, clgts = _structure()
+    force = _home_force()
+    central, clgts = _structure(force)
     # The Central CLGT commenced with the period (February 2022 for a story ending in October).
     Team.objects.filter(pk=central.pk).update(formed_on=start)
     officers = [
@@ -913,8 +923,8 @@ def seed(stdout: TextIO, story_end: datetime.date) -> None:
         )
         for team in clgts
     }
-    lines = _lines(rng, 30, start)
-    nominals = _nominals(rng, 40)
+    lines = _lines(rng, 30, start, force)
+    nominals = _nominals(rng, 40, force)
     lines_of: dict[int | None, list[CountyLine]] = {}
     for line in lines:
         lines_of.setdefault(line.division_id, []).append(line)

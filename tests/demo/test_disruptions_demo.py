@@ -62,3 +62,28 @@ def test_the_seed_story_reproduces_the_force_table(force, supervisor):
         demo.OPERATION_NAME,
         demo.BTP_OPERATION,
     }
+
+
+def test_the_story_is_the_demo_forces_whichever_force_was_made_first(db):
+    """Another force made before the demo force (a deployment that already holds one, or the
+    sharing demo's forces on a database seeded again) lends the story none of its teams,
+    divisions, lines or people."""
+    from countylines.choices import LineStatus
+    from tests.factories import NominalFactory, make_line, other_force
+
+    elsewhere = other_force("AA")
+    theirs = {
+        "line": make_line(
+            division=elsewhere["divisions"]["north"],
+            status=LineStatus.ACTIVE,
+            activated_on=datetime.date(2021, 7, 1),
+        ),
+        "person": NominalFactory(force=elsewhere["force"]),
+    }
+    demo.seed(io.StringIO(), datetime.date(2022, 10, 31))
+    logged = Disruption.objects.all()
+    assert logged.exists()
+    assert set(logged.values_list("force__code", flat=True)) == {"KS"}
+    assert not logged.filter(team__force=elsewhere["force"]).exists()
+    assert not logged.filter(county_lines=theirs["line"]).exists()
+    assert not logged.filter(nominals=theirs["person"]).exists()
