@@ -182,6 +182,17 @@ def _in_own_force(rule: Callable) -> Callable:
     return scope
 
 
+def _live_share(access: Access) -> dict[str, object]:
+    """A share's lookups for "lent to the officer's force today": approved, begun, not ended."""
+    day = today()
+    return {
+        "receiving_force": access.force_id,
+        "state": SHARE_APPROVED,
+        "starts_on__lte": day,
+        "ends_on__gte": day,
+    }
+
+
 class ScopedQuerySet(models.QuerySet):
     """Base for every police-data QuerySet. Subclasses say what each role may see in `scope()`
     and how a row reaches its force in `force_path` (e.g. "division__force" or "force")."""
@@ -216,13 +227,7 @@ class ScopedQuerySet(models.QuerySet):
         if not (access.shares and self.share_paths) or access.role not in self.share_roles:
             # A force never party to a share is lent nothing: it pays no query for it.
             return None
-        day = today()
-        live = {
-            "receiving_force": access.force_id,
-            "state": SHARE_APPROVED,
-            "starts_on__lte": day,
-            "ends_on__gte": day,
-        }
+        live = _live_share(access)
         if lent == CONTRIBUTE:
             live["access"] = CONTRIBUTE
         elif lent != READ:
@@ -251,14 +256,9 @@ class ScopedQuerySet(models.QuerySet):
                 **{name: models.Value(None, output_field=out) for name, out in names.items()}
             )
         relation = self.model._meta.get_field("shares")
-        day = today()
         live = (
             relation.related_model._base_manager.filter(
-                **{relation.field.name: models.OuterRef("pk")},
-                receiving_force_id=access.force_id,
-                state=SHARE_APPROVED,
-                starts_on__lte=day,
-                ends_on__gte=day,
+                **{relation.field.name: models.OuterRef("pk")}, **_live_share(access)
             )
             .exclude(owner_force_id=access.force_id)
             .order_by("-ends_on", "-pk")
