@@ -15,6 +15,9 @@ from kentsoc.web.extensions import Section, register_section
 from kentsoc.web.home import Panel, register_panel
 
 SECTION_TEMPLATE = "sharing/sections/subject_shares.html"
+# The home panel names each share's subject and forces, nothing of the officers who acted on it:
+# selecting their users, officers and teams too was most of the panel's cost (compiling joins).
+_PANEL_RELATED = ("ocg", "county_line", "owner_force", "receiving_force")
 
 
 def subject_shares(request: HttpRequest, subject: Any, tab: str) -> Mapping[str, Any] | None:
@@ -35,8 +38,14 @@ def shares_panel(user: Any) -> Panel | None:
     # A force that was never party to a share has nothing to show: no query for it.
     if access is None or not access.shares or not user.has_perm(PERM_VIEW):
         return None
-    waiting = list(selectors.awaiting_decision(user=user)[:5])
-    lent = list(selectors.lent_to(user=user)[:5])
+    waiting = list(
+        selectors.awaiting_decision(user=user)
+        .select_related(None)
+        .select_related(*_PANEL_RELATED)[:5]
+    )
+    lent = list(
+        selectors.lent_to(user=user).select_related(None).select_related(*_PANEL_RELATED)[:5]
+    )
     if not (waiting or lent):
         return None
     return Panel(

@@ -173,6 +173,10 @@ def share_page(*, user: Any, pk: Any) -> SharePage:
 
 
 def shares_of(*, user: Any, subject: Any) -> QuerySet[Share]:
-    """The shares of one of the user's force's own lines or OCGs (its page's Shares section)."""
+    """The shares of one of the user's force's own lines or OCGs (its page's Shares section),
+    with the receiving force each names: not the subject (the page's own) nor the officers who
+    acted on it, whose joins were most of the page's cost of the section."""
     field = "ocg" if isinstance(subject, OCG) else "county_line"
-    return share_list(user=user).filter(**{field: subject})
+    return (
+        Share.objects.visible_to(user).filter(**{field: subject}).select_related("receiving_force")
+    )
