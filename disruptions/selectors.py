@@ -115,6 +115,12 @@ def disruption_my_drafts(*, user: User) -> QuerySet[Disruption]:
     )
 
 
+def has_own_disruptions(*, user: User, statuses: Iterable[str]) -> bool:
+    """Whether the user logged any disruption now in one of `statuses`, whatever they may see of
+    it now: a cheap first look before the scoped query that reads them (never shown itself)."""
+    return Disruption.objects.filter(created_by_id=user.pk, status__in=statuses).exists()
+
+
 def disruption_approval_queue(*, user: User) -> QuerySet[Disruption]:
     """Submitted disruptions this user may decide: never their own. Each card names what the
     disruption is against and counts its seizures: subjects (from disruption_list), weapons and
