@@ -8,6 +8,8 @@ police data, and an account made with `createsuperuser` is no way around need-to
 - `RoleBackend` replaces ModelBackend: a user's permissions are those of their groups (the role
   groups of kentsoc.org.roles), only while they have an officer profile whose password is their
   own. Permissions given to one account directly are ignored: a role is the only way to hold one.
+  The session's user is read with their officer, team, force and permissions in one query
+  (`get_user`): every request needs all of them, and they were four round trips.
 - `drop_superuser_shortcut()` (run from OrgConfig.ready) removes the shortcut from
   `PermissionsMixin.has_perm` / `has_module_perms`, so every check, in views, services, the admin
   and templates (`perms`), asks the backends.
@@ -18,8 +20,10 @@ from __future__ import annotations
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import (
+    Group,
     Permission,
     PermissionsMixin,
     _auser_has_module_perms,
@@ -27,11 +31,58 @@ from django.contrib.auth.models import (
     _user_has_module_perms,
     _user_has_perm,
 )
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.models.expressions import RawSQL
 
 _CACHE = "_kentsoc_role_perm_cache"
+_READ = "kentsoc_role_permissions"
+
+
+def _permissions_sql() -> str:
+    """The user row's permissions through their groups, as "app_label.codename" joined by commas
+    (a correlated subquery of the user query: what get_group_permissions' query reads)."""
+    qn = connection.ops.quote_name
+    user_model = get_user_model()
+    joined = "string_agg" if connection.vendor == "postgresql" else "group_concat"
+    # The models' own table and column names, quoted: nothing typed reaches this SQL.
+    return (
+        f"SELECT {joined}(ct.app_label || '.' || p.codename, ',') "  # noqa: S608
+        f"FROM {qn(Permission._meta.db_table)} p "
+        f"JOIN {qn(ContentType._meta.db_table)} ct ON ct.id = p.content_type_id "
+        f"JOIN {qn(Group.permissions.through._meta.db_table)} gp ON gp.permission_id = p.id "
+        f"JOIN {qn(user_model.groups.through._meta.db_table)} ug ON ug.group_id = gp.group_id "
+        f"WHERE ug.user_id = {qn(user_model._meta.db_table)}.{qn(user_model._meta.pk.column)}"
+    )
 
 
 class RoleBackend(ModelBackend):
+    def get_user(self, user_id: Any) -> Any:
+        """The signed-in user of a session, with their officer profile, its team and force
+        (kentsoc.org.scoping.officer_for reads them from here) and their permissions, in one
+        query. The permissions are kept only for an officer whose password is their own, as
+        get_group_permissions' own query would give them."""
+        user_model = get_user_model()
+        # RawSQL: the model's own table names, no parameter (a Subquery would be built and
+        # compiled on every request).
+        permissions = RawSQL(_permissions_sql(), ())  # noqa: S611
+        try:
+            user = (
+                user_model._default_manager.select_related("officer__team__force")
+                .annotate(**{_READ: permissions})
+                .get(pk=user_id)
+            )
+        except user_model.DoesNotExist:
+            return None
+        if not self.user_can_authenticate(user):
+            return None
+        names = user.__dict__.pop(_READ)
+        # select_related caches None when there is no profile.
+        officer = user_model.officer.related.get_cached_value(user)
+        own_password = officer is not None and not officer.must_change_password
+        setattr(user, _CACHE, set(names.split(",")) if names and own_password else set())
+        return user
+
     def get_user_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         return set()
 

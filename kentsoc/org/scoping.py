@@ -93,10 +93,15 @@ def officer_for(user: AbstractBaseUser | AnonymousUser | None) -> Officer | None
     if not hasattr(user, _OFFICER_ATTR):
         from kentsoc.org.models import Officer
 
-        # The unfiltered manager: this lookup is what decides the force the others filter by.
-        officer = (
-            Officer._base_manager.select_related("team__force").filter(user_id=user.pk).first()
-        )
+        profile = Officer.user.field.remote_field
+        if profile.is_cached(user):
+            # A session's user comes with it (kentsoc.org.permissions.RoleBackend.get_user).
+            officer = profile.get_cached_value(user)
+        else:
+            # The unfiltered manager: this lookup is what decides the force the others filter by.
+            officer = (
+                Officer._base_manager.select_related("team__force").filter(user_id=user.pk).first()
+            )
         if officer is not None:
             # Both ways: `user.officer` (the header, the context processor) and `officer.user`
             # then read this request's objects instead of querying for them again.
@@ -155,6 +160,11 @@ def forget_access(user: AbstractBaseUser) -> None:
     for attr in (_CACHE_ATTR, _OFFICER_ATTR):
         if hasattr(user, attr):
             delattr(user, attr)
+    from kentsoc.org.models import Officer
+
+    profile = Officer.user.field.remote_field
+    if profile.is_cached(user):
+        profile.delete_cached_value(user)
 
 
 # What a share lends (kentsoc.sharing's Share keeps these values in its `state` and `access`).
