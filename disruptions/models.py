@@ -227,6 +227,14 @@ class Disruption(VersionedRecord):
             models.Index(fields=["team", "date"]),
             # A force's lists, newest first (the default ordering), a page at a time.
             models.Index(fields=["force", "-date", "-id"], name="disruption_force_date"),
+            # The dashboard's six-month figures (approved, by day and grade, with the ids for the
+            # OCG links) and its approval-queue count read one force's rows from the index alone:
+            # (status, date, grade) spans every force, and (force, date) left a heap fetch per row.
+            models.Index(
+                fields=["force", "status", "date"],
+                include=["impact_grade", "id"],
+                name="disruption_force_status_date",
+            ),
             # The dashboard's last approved disruption of each ranked line: a force's few
             # thousand links checked from the index alone, not a scan of the country's rows.
             models.Index(
