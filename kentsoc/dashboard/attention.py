@@ -13,12 +13,15 @@ from django.urls import NoReverseMatch, reverse
 from countylines.choices import LineStatus
 from countylines.models import CountyLine
 from disruptions.selectors import disruption_approval_queue
+from kentsoc import dates
+from kentsoc.dashboard import compiled
 from kentsoc.lifetime import selectors as lifetime
 from kentsoc.lifetime.filters import (
     ReleaseFilterSet,
     ScpoBreachFilterSet,
     ScpoExpiringFilterSet,
 )
+from kentsoc.org.scoping import access_for
 from ocg.models import OCG
 
 DUE_DAYS = 90  # the lifetime lists' default windows (kentsoc/lifetime/filters.py)
@@ -39,10 +42,8 @@ def _url(name: str) -> str | None:
         return None
 
 
-def counts(querysets: list[QuerySet]) -> list[int]:
-    """Each query set's count, all in one round trip: one SELECT of a COUNT subquery each."""
-    if not querysets:
-        return []
+def _counts_statement(querysets: list[QuerySet]) -> tuple[str, list[Any]]:
+    """One SELECT of a COUNT subquery per query set: every count in one round trip."""
     parts, params = [], []
     for i, queryset in enumerate(querysets):
         # Counted by id: the rows' other columns and their select_related joins cost compiling
@@ -51,62 +52,81 @@ def counts(querysets: list[QuerySet]) -> list[int]:
         # The ORM's own SQL with its values still bound as parameters.
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted_{i})")  # noqa: S608
         params.extend(more)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        return list(cursor.fetchone())
+    return "SELECT " + ", ".join(parts), params
+
+
+# (permission, label, the list it opens) of each count, in the order the page shows them.
+_ITEMS = (
+    (
+        "disruptions.approve_disruption",
+        "Submitted disruptions waiting for approval",
+        "disruptions:approvals",
+    ),
+    (
+        "countylines.approve_countyline",
+        "County line nominations waiting for approval",
+        "countylines:list",
+    ),
+    (
+        "ocg.approve_ocg",
+        "OCGs submitted for mapping, waiting for approval",
+        "ocg:list",
+    ),
+    (
+        "lifetime.view_lifetime",
+        f"Releases from custody in the next {DUE_DAYS} days",
+        "lifetime:releases",
+    ),
+    (
+        "lifetime.view_lifetime",
+        f"SCPOs expiring in the next {DUE_DAYS} days",
+        "lifetime:scpos-expiring",
+    ),
+    (
+        "lifetime.view_lifetime",
+        f"SCPO breaches in the last {DUE_DAYS} days",
+        "lifetime:scpo-breaches",
+    ),
+)
+
+
+def _querysets(user: Any, wanted: list[str]) -> list[QuerySet]:
+    """The lists the counts are of, as their pages read them."""
+
+    def listed(selector: Any, filterset_class: Any) -> QuerySet:
+        # The lifetime list's own selector and default window: the count is what the link
+        # opens.
+        return filterset_class(None, queryset=selector(user=user)).qs
+
+    built = {
+        "disruptions:approvals": lambda: disruption_approval_queue(user=user),
+        "countylines:list": lambda: CountyLine.objects.visible_to(user).filter(
+            status=LineStatus.NOMINATED
+        ),
+        "ocg:list": lambda: OCG.objects.visible_to(user).filter(mapping_submitted_at__isnull=False),
+        "lifetime:releases": lambda: listed(lifetime.releases_list, ReleaseFilterSet),
+        "lifetime:scpos-expiring": lambda: listed(
+            lifetime.scpos_expiring_list, ScpoExpiringFilterSet
+        ),
+        "lifetime:scpo-breaches": lambda: listed(lifetime.scpo_breaches_list, ScpoBreachFilterSet),
+    }
+    return [built[name]() for name in wanted]
 
 
 def needs_attention(*, user: Any) -> list[AttentionItem]:
     """Counts of what is waiting on the supervisors, each only for users who act on it; counted
-    in one query."""
-    wanted: list[tuple[str, QuerySet, str | None]] = []
-    if user.has_perm("disruptions.approve_disruption"):
-        wanted.append(
-            (
-                "Submitted disruptions waiting for approval",
-                disruption_approval_queue(user=user),
-                _url("disruptions:approvals"),
-            )
-        )
-    if user.has_perm("countylines.approve_countyline"):
-        wanted.append(
-            (
-                "County line nominations waiting for approval",
-                CountyLine.objects.visible_to(user).filter(status=LineStatus.NOMINATED),
-                _url("countylines:list"),
-            )
-        )
-    if user.has_perm("ocg.approve_ocg"):
-        wanted.append(
-            (
-                "OCGs submitted for mapping, waiting for approval",
-                OCG.objects.visible_to(user).filter(mapping_submitted_at__isnull=False),
-                _url("ocg:list"),
-            )
-        )
-    if user.has_perm("lifetime.view_lifetime"):
-
-        def listed(selector: Any, filterset_class: Any) -> QuerySet:
-            # The lifetime list's own selector and default window: the count is what the
-            # link opens.
-            return filterset_class(None, queryset=selector(user=user)).qs
-
-        wanted += [
-            (
-                f"Releases from custody in the next {DUE_DAYS} days",
-                listed(lifetime.releases_list, ReleaseFilterSet),
-                _url("lifetime:releases"),
-            ),
-            (
-                f"SCPOs expiring in the next {DUE_DAYS} days",
-                listed(lifetime.scpos_expiring_list, ScpoExpiringFilterSet),
-                _url("lifetime:scpos-expiring"),
-            ),
-            (
-                f"SCPO breaches in the last {DUE_DAYS} days",
-                listed(lifetime.scpo_breaches_list, ScpoBreachFilterSet),
-                _url("lifetime:scpo-breaches"),
-            ),
-        ]
-    found = counts([queryset for _, queryset, _ in wanted])
-    return [AttentionItem(label, n, url) for (label, _, url), n in zip(wanted, found, strict=True)]
+    in one query, compiled once per officer's scope, permissions and day (the lifetime lists'
+    windows start today)."""
+    perms = {perm: user.has_perm(perm) for perm, _, _ in _ITEMS}
+    items = [(label, name) for perm, label, name in _ITEMS if perms[perm]]
+    if not items:
+        return []
+    wanted = [name for _, name in items]
+    key = ("needs_attention", access_for(user), tuple(wanted), dates.today())
+    sql, params = compiled.statement(key, lambda: _counts_statement(_querysets(user, wanted)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchone()
+    return [
+        AttentionItem(label, n, _url(name)) for (label, name), n in zip(items, found, strict=True)
+    ]

@@ -26,6 +26,7 @@ from django.utils import timezone
 from countylines.models import CountyLine
 from disruptions.choices import DisruptionStatus
 from disruptions.models import Disruption
+from kentsoc.dashboard import compiled
 from kentsoc.dashboard.rows import (
     MOVEMENT_DAYS,
     MatrixRow,
@@ -57,19 +58,26 @@ def _last_disruptions(line_ids: set[int], as_of: datetime.date) -> dict[int, dat
     """Each ranked line's latest approved disruption up to `as_of`, in one grouped query (a
     correlated subquery per row costs seconds with a national deployment's disruptions). The ids
     go as a list, not a subquery: the planner then knows they are a force's few dozen lines and
-    reads their disruptions by index instead of the country's."""
+    reads their links, then their disruptions, from indexes alone (disruptions 0012)."""
+    if not line_ids:
+        return {}
+    ids = sorted(line_ids)
     through = Disruption.county_lines.through
-    return dict(
-        through.objects.filter(
-            countyline_id__in=line_ids,
-            disruption__status=DisruptionStatus.APPROVED,
-            disruption__date__lte=as_of,
-        )
-        .values("countyline_id")
-        .annotate(last=Max("disruption__date"))
-        .values_list("countyline_id", "last")
-        .order_by()
+    found = compiled.rows(
+        ("last_disruptions", tuple(ids), as_of),
+        lambda: (
+            through.objects.filter(
+                countyline_id__in=ids,
+                disruption__status=DisruptionStatus.APPROVED,
+                disruption__date__lte=as_of,
+            )
+            .values("countyline_id")
+            .annotate(last=Max("disruption__date"))
+            .values_list("countyline_id", "last")
+            .order_by()
+        ),
     )
+    return {line_id: compiled.day(last) for line_id, last in found}
 
 
 def _previous_ranks(
@@ -77,11 +85,16 @@ def _previous_ranks(
 ) -> dict[tuple[str, str, int], int]:
     """(subject type, partition, subject id) -> rank a week before `as_of` of the rows shown:
     the force's own, never the country's."""
-    rows = RankHistory.objects.filter(
-        Q(county_line_id__in=line_ids) | Q(ocg_id__in=ocg_ids),
-        on=as_of - datetime.timedelta(days=MOVEMENT_DAYS),
+    if not (line_ids or ocg_ids):
+        return {}
+    lines, ocgs = sorted(line_ids), sorted(ocg_ids)
+    on = as_of - datetime.timedelta(days=MOVEMENT_DAYS)
+    rows = compiled.rows(
+        ("previous_ranks", tuple(lines), tuple(ocgs), on),
+        lambda: RankHistory.objects.filter(
+            Q(county_line_id__in=lines) | Q(ocg_id__in=ocgs), on=on
+        ).values_list("subject_type", "partition", "county_line_id", "ocg_id", "rank"),
     )
-    rows = rows.values_list("subject_type", "partition", "county_line_id", "ocg_id", "rank")
     return {(kind, part, line or ocg): rank for kind, part, line, ocg, rank in rows}
 
 

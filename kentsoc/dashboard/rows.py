@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 
 from countylines.models import CountyLine
+from kentsoc.dashboard import compiled
 from kentsoc.org.choices import SCD_TEAM_KINDS
 from kentsoc.org.models import Division, Officer
 from kentsoc.trh.choices import FORCE_PARTITION, Confidence, RankedSubject
@@ -182,33 +183,54 @@ class _OCG:
 
 
 def lines_by_id(ids: set[int]) -> dict[int, _Line]:
-    rows = CountyLine.objects.filter(pk__in=ids).values_list(
-        "pk",
-        "reference",
-        "name",
-        "activated_on",
-        "division__code",
-        "division__name",
-        *_person("ocg__lead_responsible_officer"),
-        *_person("created_by"),
+    if not ids:
+        return {}
+    wanted = sorted(ids)
+    rows = compiled.rows(
+        ("lines_by_id", tuple(wanted)),
+        lambda: CountyLine.objects.filter(pk__in=wanted).values_list(
+            "pk",
+            "reference",
+            "name",
+            "activated_on",
+            "division__code",
+            "division__name",
+            *_person("ocg__lead_responsible_officer"),
+            *_person("created_by"),
+        ),
     )
     lines = {}
     for row in rows:
         lro, creator = row[6:10], row[10:14]
         officer = lro if lro[0] is not None else creator
-        lines[row[0]] = _Line(*row[:6], officer=_officer_name(*officer))
+        pk, reference, name, activated_on, code, division = row[:6]
+        lines[pk] = _Line(
+            pk,
+            reference,
+            name,
+            compiled.day(activated_on),
+            code,
+            division,
+            officer=_officer_name(*officer),
+        )
     return lines
 
 
 def ocgs_by_id(ids: set[int]) -> dict[int, _OCG]:
-    rows = OCG.objects.filter(pk__in=ids).values_list(
-        "pk",
-        "reference",
-        "name",
-        "division__name",
-        "managing_team__name",
-        "managing_team__kind",
-        *_person("lead_responsible_officer"),
+    if not ids:
+        return {}
+    wanted = sorted(ids)
+    rows = compiled.rows(
+        ("ocgs_by_id", tuple(wanted)),
+        lambda: OCG.objects.filter(pk__in=wanted).values_list(
+            "pk",
+            "reference",
+            "name",
+            "division__name",
+            "managing_team__name",
+            "managing_team__kind",
+            *_person("lead_responsible_officer"),
+        ),
     )
     return {row[0]: _OCG(*row[:6], officer=_officer_name(*row[6:])) for row in rows}
 

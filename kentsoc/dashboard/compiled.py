@@ -1,0 +1,65 @@
+"""SQL the dashboard compiles once per shape instead of once per request.
+
+Building a scoped queryset and compiling it (scope rules, FilterSets, joins) cost the dashboard
+more Python than its queries cost PostgreSQL, on every request and every poll. The SQL and its
+parameters are a function of what the queryset was built from (the officer's Access, their
+permissions, the dates in it), never of the rows: scope rules and selectors only add filters
+and subqueries, they read nothing while being built (tests/dashboard/test_compiled.py holds
+them to that). So each statement is kept, in this process, under a key naming every such input;
+a changed role, team, force, share or day is another key. The statement still runs on every
+request: only the compiling is saved, so nothing it returns can be stale.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from django.db import connection
+from django.db.models import QuerySet
+
+# Officers x days x dashboard statements: a worker process sees a few hundred of them a day.
+MAX_STATEMENTS = 4096
+
+Statement = tuple[str, tuple[Any, ...] | None]
+_statements: dict[Hashable, Statement] = {}
+
+
+def statement(key: Hashable, build: Callable[[], tuple[str, Any]]) -> Statement:
+    """`build()`'s SQL and parameters, compiled once per `key` (which must name every input
+    `build` reads)."""
+    found = _statements.get(key)
+    if found is None:
+        found = _bound(*build())
+        if len(_statements) >= MAX_STATEMENTS:
+            _statements.clear()  # a new day's keys replace the old ones; rarely reached
+        _statements[key] = found
+    return found
+
+
+def _bound(sql: str, params: Any) -> Statement:
+    """On PostgreSQL the parameters are written into the SQL once, as psycopg's client-side
+    binding (Django's) writes them on every execute: adapting a hundred ids per query was most
+    of the Python a query of the ranked rows' ids cost."""
+    if connection.vendor == "postgresql":
+        return connection.ops.compose_sql(sql, params), None
+    return sql, tuple(params)
+
+
+def rows(key: Hashable, build: Callable[[], QuerySet]) -> list[tuple[Any, ...]]:
+    """The rows of the queryset `build()` makes, compiled once per `key`.
+
+    Read as the database returns them, without the ORM's converters: a date is text on SQLite
+    (the demo), see `day`."""
+    sql, params = statement(key, lambda: build().query.sql_with_params())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def day(value: datetime.date | str | None) -> datetime.date | None:
+    """A date column read by `rows`: PostgreSQL gives a date, SQLite its ISO text."""
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(value)
