@@ -35,6 +35,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
+from kentsoc.org.scoping import remember_officer
+
 _CACHE = "_kentsoc_role_perm_cache"
 _READ = "kentsoc_role_permissions"
 
@@ -59,7 +61,7 @@ def _permissions_sql() -> str:
 class RoleBackend(ModelBackend):
     def get_user(self, user_id: Any) -> Any:
         """The signed-in user of a session, with their officer profile, its team and force
-        (kentsoc.org.scoping.officer_for reads them from here) and their permissions, in one
+        (kept for kentsoc.org.scoping.officer_for) and their permissions, in one
         query. The permissions are kept only for an officer whose password is their own, as
         get_group_permissions' own query would give them."""
         user_model = get_user_model()
@@ -79,6 +81,7 @@ class RoleBackend(ModelBackend):
         names = user.__dict__.pop(_READ)
         # select_related caches None when there is no profile.
         officer = user_model.officer.related.get_cached_value(user)
+        remember_officer(user, officer)
         own_password = officer is not None and not officer.must_change_password
         setattr(user, _CACHE, set(names.split(",")) if names and own_password else set())
         return user

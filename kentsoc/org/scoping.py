@@ -93,21 +93,24 @@ def officer_for(user: AbstractBaseUser | AnonymousUser | None) -> Officer | None
     if not hasattr(user, _OFFICER_ATTR):
         from kentsoc.org.models import Officer
 
-        profile = Officer.user.field.remote_field
-        if profile.is_cached(user):
-            # A session's user comes with it (kentsoc.org.permissions.RoleBackend.get_user).
-            officer = profile.get_cached_value(user)
-        else:
-            # The unfiltered manager: this lookup is what decides the force the others filter by.
-            officer = (
-                Officer._base_manager.select_related("team__force").filter(user_id=user.pk).first()
-            )
+        # The unfiltered manager: this lookup is what decides the force the others filter by.
+        officer = (
+            Officer._base_manager.select_related("team__force").filter(user_id=user.pk).first()
+        )
         if officer is not None:
             # Both ways: `user.officer` (the header, the context processor) and `officer.user`
             # then read this request's objects instead of querying for them again.
             officer.user = user
         setattr(user, _OFFICER_ATTR, officer)
     return getattr(user, _OFFICER_ATTR)
+
+
+def remember_officer(user: AbstractBaseUser, officer: Officer | None) -> None:
+    """The profile officer_for would look up, read with the user by the session's own query
+    (kentsoc.org.permissions.RoleBackend.get_user), so the request does not look it up again."""
+    if officer is not None:
+        officer.user = user
+    setattr(user, _OFFICER_ATTR, officer)
 
 
 def must_change_password(user: AbstractBaseUser | AnonymousUser | None) -> bool:
@@ -160,11 +163,6 @@ def forget_access(user: AbstractBaseUser) -> None:
     for attr in (_CACHE_ATTR, _OFFICER_ATTR):
         if hasattr(user, attr):
             delattr(user, attr)
-    from kentsoc.org.models import Officer
-
-    profile = Officer.user.field.remote_field
-    if profile.is_cached(user):
-        profile.delete_cached_value(user)
 
 
 # What a share lends (kentsoc.sharing's Share keeps these values in its `state` and `access`).
