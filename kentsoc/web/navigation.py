@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from kentsoc.org.choices import Role
 from kentsoc.org.scoping import Access
@@ -93,15 +95,31 @@ _NAV = [
 def nav_items(access: Access | None, current_path: str) -> list[NavItem]:
     if access is None:
         return []
-    items = []
+    entries = _entries(
+        access.role,
+        access.shares or access.role == Role.SUPERVISOR,
+        get_script_prefix(),
+        get_urlconf(settings.ROOT_URLCONF),
+    )
+    return [NavItem(label, url, current_path.startswith(url)) for label, url in entries]
+
+
+@functools.cache
+def _entries(
+    role: str, sees_shares: bool, prefix: str, urlconf: str
+) -> tuple[tuple[str, str], ...]:
+    """The (label, address) of each entry a role sees: the same for every officer of that role
+    (and force party to a share or not), so worked out and reversed once per process; the
+    address prefix and URLconf are in the key because reverse() reads them."""
+    entries = []
     for label, url_name, roles in _NAV:
-        if not access.has_role(*roles):
+        if role not in roles:
             continue
-        if url_name == "sharing:list" and not (access.shares or access.role == Role.SUPERVISOR):
+        if url_name == "sharing:list" and not sees_shares:
             continue
         try:
-            url = reverse(url_name)
+            url = reverse(url_name, urlconf=urlconf)
         except NoReverseMatch:
             continue
-        items.append(NavItem(label, url, current_path.startswith(url)))
-    return items
+        entries.append((label, url))
+    return tuple(entries)
