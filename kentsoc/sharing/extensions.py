@@ -43,9 +43,12 @@ def shares_panel(user: Any) -> Panel | None:
         .select_related(None)
         .select_related(*_PANEL_RELATED)[:5]
     )
-    lent = list(
-        selectors.lent_to(user=user).select_related(None).select_related(*_PANEL_RELATED)[:5]
-    )
+    # A force that lends but receives nothing (most) is spared lent_to's scoped query.
+    lent = []
+    if selectors.receives_live_shares(user=user):
+        lent = list(
+            selectors.lent_to(user=user).select_related(None).select_related(*_PANEL_RELATED)[:5]
+        )
     if not (waiting or lent):
         return None
     return Panel(
