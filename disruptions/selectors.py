@@ -74,6 +74,12 @@ def disruption_records(*, user: User) -> QuerySet[Disruption]:
     )
 
 
+def disruption_api_rows(*, user: User) -> QuerySet[Disruption]:
+    """A page of the API list: each disruption with its team and officer (named on its row);
+    what it names and seized the list serializer reads for the whole page as values."""
+    return Disruption.objects.visible_to(user).select_related("team", "officer")
+
+
 def disruption_get(*, user: User, pk: int) -> Disruption:
     return (
         Disruption.objects.select_related(

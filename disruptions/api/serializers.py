@@ -19,6 +19,8 @@ from kentsoc.gangs.models import Gang
 from kentsoc.limits import HAPPENED, LONG_TEXT, PLANNED, REASON_TEXT
 from kentsoc.org.models import Team
 from kentsoc.org.scoping import READ
+from kentsoc.web.rows import PlainRowsListSerializer, nested_rows
+from kentsoc.web.values import m2m_ids
 from ocg.models import OCG, Nominal
 
 
@@ -32,6 +34,25 @@ class DrugSeizureSerializer(serializers.ModelSerializer):
     class Meta:
         model = DrugSeizure
         fields = ["drug_class", "drug", "amount", "unit", "estimated_value"]
+
+
+class DisruptionListSerializer(PlainRowsListSerializer):
+    """A page of disruptions: the subjects and gangs each names and its seizures read for the
+    page as values (a query each), not as a model row and a serializer per id and seizure."""
+
+    def related(self, rows: list[Disruption]) -> dict[str, dict[Any, Any]]:
+        ids = [row.pk for row in rows]
+        fields = self.child.fields
+        return {
+            **{name: m2m_ids(Disruption, name, ids) for name in SUBJECT_FIELDS},
+            "weapons": nested_rows(
+                fields["weapons"], WeaponSeizure.objects.all(), "disruption_id", ids
+            ),
+            "drugs": nested_rows(fields["drugs"], DrugSeizure.objects.all(), "disruption_id", ids),
+        }
+
+
+SUBJECT_FIELDS = ("ocgs", "county_lines", "nominals", "gangs")
 
 
 class DisruptionSerializer(serializers.ModelSerializer):
@@ -88,6 +109,7 @@ class DisruptionSerializer(serializers.ModelSerializer):
             "version",
         ]
         read_only_fields = fields
+        list_serializer_class = DisruptionListSerializer
 
     def get_officer_name(self, obj: Disruption) -> str:
         return obj.officer.get_full_name() or obj.officer.get_username()

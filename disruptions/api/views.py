@@ -64,6 +64,9 @@ class DisruptionViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
+        # A page of the list reads what each disruption names as values (its list serializer).
+        if self.action == "list":
+            return selectors.disruption_api_rows(user=self.request.user)
         return selectors.disruption_records(user=self.request.user)
 
     def _output(self, disruption: Disruption, code: int = status.HTTP_200_OK) -> Response:
