@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from kentsoc.web.hooks import Hook
 from ocg.definition import Gap
@@ -15,3 +15,7 @@ gaps: Hook[[Any], list[Gap]] = Hook("countylines.definition_gaps")
 
 # prefetch() -> [Prefetch]: what a list of lines prefetches so `gaps` costs no query per row.
 prefetch: Hook[[], list[Prefetch]] = Hook("countylines.definition_prefetch")
+
+# annotate(queryset) -> queryset: instead of `prefetch`, for a list that reads its other related
+# rows as values: what `gaps` reads annotated on each row, no query of its own.
+annotate: Hook[[QuerySet], QuerySet] = Hook("countylines.definition_annotate")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from kentsoc.web.hooks import Hook
 
@@ -28,3 +28,9 @@ gaps: Hook[[Any], list[Gap]] = Hook("ocg.definition_gaps")
 
 # prefetch() -> [Prefetch]: what a list of OCGs prefetches so `gaps` costs no query per row.
 prefetch: Hook[[], list[Prefetch]] = Hook("ocg.definition_prefetch")
+
+# annotate(queryset) -> queryset: instead of `prefetch`, for a list that reads its other related
+# rows as values: what `gaps` reads annotated on each row, no query of its own. Such a list also
+# annotates each OCG's count of current members as CURRENT_MEMBERS, which `gaps` then reads.
+annotate: Hook[[QuerySet], QuerySet] = Hook("ocg.definition_annotate")
+CURRENT_MEMBERS = "current_members"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Prefetch, QuerySet
 
 from countylines import definition as line_definition
 from countylines.models import CountyLine
@@ -19,6 +20,7 @@ from kentsoc.intel.choices import (
 from kentsoc.intel.models import DefinitionEvidence, FactorClaim, IntelligenceRecord
 from kentsoc.org.choices import Role
 from kentsoc.org.scoping import access_for
+from kentsoc.web.values import grouped, m2m_ids
 from ocg import definition as ocg_definition
 from ocg.definition import Gap
 from ocg.models import OCG, Nominal
@@ -37,6 +39,54 @@ def intelligence_list(*, user: Any) -> QuerySet[IntelligenceRecord]:
             Prefetch("factor_claims", queryset=FactorClaim.objects.order_by("factor")),
         )
     )
+
+
+def intelligence_records(*, user: Any) -> QuerySet[IntelligenceRecord]:
+    """The records alone: the API's list reads what each names with `intelligence_links`."""
+    return IntelligenceRecord.objects.visible_to(user)
+
+
+@dataclass(frozen=True)
+class RecordLinks:
+    """What a record names, as the API shows it: subjects' ids and (factor, level) claims."""
+
+    ocgs: list[int]
+    county_lines: list[int]
+    nominals: list[int]
+    gangs: list[int]
+    factor_claims: list[tuple[str, int]]
+
+
+def record_links(record: IntelligenceRecord) -> RecordLinks:
+    """From a record loaded by `intelligence_list` (with its gangs prefetched too)."""
+    return RecordLinks(
+        ocgs=[o.pk for o in record.ocgs.all()],
+        county_lines=[c.pk for c in record.county_lines.all()],
+        nominals=[n.pk for n in record.nominals.all()],
+        gangs=[g.pk for g in record.gangs.all()],
+        factor_claims=[(c.factor, c.level) for c in record.factor_claims.all()],
+    )
+
+
+def intelligence_links(ids: list[int]) -> dict[int, RecordLinks]:
+    """`record_links` of a page of records as plain values, one query per kind: prefetching
+    every OCG, line, person and gang named built a model row of each, most of a list's time."""
+    subjects = {
+        name: m2m_ids(IntelligenceRecord, name, ids)
+        for name in ("ocgs", "county_lines", "nominals", "gangs")
+    }
+    claims = grouped(
+        FactorClaim.objects.filter(record_id__in=ids)
+        .order_by("factor")
+        .values_list("record_id", "factor", "level")
+    )
+    return {
+        pk: RecordLinks(
+            **{name: found[pk] for name, found in subjects.items()},
+            factor_claims=claims.get(pk, []),
+        )
+        for pk in ids
+    }
 
 
 def intelligence_rows(*, user: Any) -> QuerySet[IntelligenceRecord]:
@@ -140,12 +190,23 @@ def _one_subject(ocg: Any, county_line: Any) -> None:
 
 
 def _current_member_count(ocg: OCG) -> int:
-    # From the members a list or page prefetched, if it did (no query per row).
+    # Counted in SQL by a list that reads its members as values (ocg.definition.CURRENT_MEMBERS),
+    # else from the members a list or page prefetched, if it did (no query per row).
+    counted = getattr(ocg, ocg_definition.CURRENT_MEMBERS, None)
+    if counted is not None:
+        return counted
     return sum(1 for m in ocg.memberships.all() if m.to_date is None)
 
 
 # Where a list's prefetch puts each subject's evidence (criterion only), for `definition_gaps`.
 EVIDENCE_ROWS = "evidence_rows"
+# Where a list's annotation puts the criteria a subject's evidence names (no query of its own).
+EVIDENCED = "evidenced_criteria"
+
+
+def _with_evidenced(queryset: QuerySet, subject_field: str) -> QuerySet:
+    criteria = DefinitionEvidence.objects.filter(**{subject_field: OuterRef("pk")}).order_by()
+    return queryset.annotate(**{EVIDENCED: ArraySubquery(criteria.values("criterion"))})
 
 
 def _evidence_prefetch(subject_field: str) -> Prefetch:
@@ -158,6 +219,9 @@ def _evidence_prefetch(subject_field: str) -> Prefetch:
 
 def _evidenced(subject: dict[str, Any]) -> set[str]:
     (obj,) = subject.values()
+    criteria = getattr(obj, EVIDENCED, None)
+    if criteria is not None:
+        return set(criteria)
     rows = getattr(obj, EVIDENCE_ROWS, None)
     if rows is not None:
         return {row.criterion for row in rows}
@@ -201,8 +265,10 @@ def provide_definition_hooks() -> None:
     """Let the subjects ask what their definition lacks (ocg.definition, countylines.definition)."""
     ocg_definition.gaps.provide(lambda ocg: _gaps(ocg=ocg))
     ocg_definition.prefetch.provide(lambda: [_evidence_prefetch("ocg")])
+    ocg_definition.annotate.provide(lambda queryset: _with_evidenced(queryset, "ocg"))
     line_definition.gaps.provide(lambda line: _gaps(county_line=line))
     line_definition.prefetch.provide(lambda: [_evidence_prefetch("county_line")])
+    line_definition.annotate.provide(lambda queryset: _with_evidenced(queryset, "county_line"))
 
 
 def evidence_for_subject(

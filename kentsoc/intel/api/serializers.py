@@ -9,7 +9,13 @@ from rest_framework import serializers
 
 from kentsoc.intel.choices import HandlingCode, IntelligenceAssessment, SourceEvaluation
 from kentsoc.intel.models import IntelligenceRecord
-from kentsoc.intel.selectors import RESTRICTED_CONDITIONS, can_read_conditions
+from kentsoc.intel.selectors import (
+    RESTRICTED_CONDITIONS,
+    RecordLinks,
+    can_read_conditions,
+    intelligence_links,
+    record_links,
+)
 from kentsoc.limits import HAPPENED, LONG_TEXT, REASON_TEXT
 
 
@@ -37,7 +43,20 @@ class CountyLineEvidenceInput(EvidenceInput):
     records = serializers.ListField(child=serializers.IntegerField(), required=False)
 
 
+class IntelligenceRecordListSerializer(serializers.ListSerializer):
+    """A page of the list: what each record names read as values for the page (one query per
+    kind, `intelligence_links`), so the list needs only the records' own rows."""
+
+    def to_representation(self, data: Any) -> list[dict[str, Any]]:
+        records = list(data)
+        links = intelligence_links([record.pk for record in records])
+        return [self.child.represent(record, links[record.pk]) for record in records]
+
+
 class IntelligenceRecordSerializer(serializers.Serializer):
+    class Meta:
+        list_serializer_class = IntelligenceRecordListSerializer
+
     reference = serializers.CharField(
         max_length=20, required=False, allow_null=True, allow_blank=True
     )
@@ -74,6 +93,9 @@ class IntelligenceRecordSerializer(serializers.Serializer):
         return attrs
 
     def to_representation(self, record: IntelligenceRecord) -> dict[str, Any]:
+        return self.represent(record, record_links(record))
+
+    def represent(self, record: IntelligenceRecord, links: RecordLinks) -> dict[str, Any]:
         readable = can_read_conditions(self.context["request"].user, record)
         return {
             "id": record.pk,
@@ -88,12 +110,12 @@ class IntelligenceRecordSerializer(serializers.Serializer):
                 record.handling_conditions if readable else RESTRICTED_CONDITIONS
             ),
             "handling_conditions_restricted": not readable,
-            "ocgs": [o.pk for o in record.ocgs.all()],
-            "county_lines": [c.pk for c in record.county_lines.all()],
-            "nominals": [n.pk for n in record.nominals.all()],
-            "gangs": [g.pk for g in record.gangs.all()],
+            "ocgs": links.ocgs,
+            "county_lines": links.county_lines,
+            "nominals": links.nominals,
+            "gangs": links.gangs,
             "factor_claims": [
-                {"factor": c.factor, "level": c.level} for c in record.factor_claims.all()
+                {"factor": factor, "level": level} for factor, level in links.factor_claims
             ],
             "grading": record.grading,
             "scorable": record.is_scorable,

@@ -20,7 +20,7 @@ from kentsoc.intel.api.serializers import (
 )
 from kentsoc.intel.filters import IntelligenceRecordFilterSet
 from kentsoc.intel.models import IntelligenceRecord
-from kentsoc.intel.selectors import intelligence_get, intelligence_list
+from kentsoc.intel.selectors import intelligence_get, intelligence_list, intelligence_records
 from kentsoc.intel.services import evidence as evidence_services
 from kentsoc.intel.services import records as record_services
 from kentsoc.web.api import (
@@ -57,7 +57,10 @@ class IntelligenceRecordViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        # The API names each record's gangs; the list page does not show them.
+        # A page of the list reads what its records name as values (the list serializer); a
+        # record on its own is read with them prefetched, and the API names its gangs too.
+        if self.action == "list":
+            return intelligence_records(user=self.request.user)
         return intelligence_list(user=self.request.user).prefetch_related("gangs")
 
     def _fresh(self, pk: int) -> IntelligenceRecord:
