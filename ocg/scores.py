@@ -30,3 +30,7 @@ score_view: Hook[..., Any] = Hook("ocg.score_view")
 
 # score_data(ocg): the API's `score` of an OCG loaded `with_scores`, as plain data.
 score_data: Hook[[Any], dict[str, Any]] = Hook("ocg.score_data")
+
+# scores_data(ocgs): {id: score_data(ocg)} of a page of OCGs loaded `with_score_columns` (not
+# `with_scores`): the current scores and ranks read as values for the page, a query each.
+scores_data: Hook[[list[Any]], dict[int, dict[str, Any]]] = Hook("ocg.scores_data")

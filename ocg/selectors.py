@@ -72,6 +72,64 @@ def ocg_list(*, user: AbstractBaseUser, lent: bool = False) -> QuerySet[OCG]:
     return _with_related(_listed(user, lent))
 
 
+def ocg_api_rows(*, user: AbstractBaseUser, lent: bool) -> QuerySet[OCG]:
+    """A page of the API list: each OCG's own columns and division, its count of current members
+    and evidenced criteria (what the definition's gaps read) and score columns annotated; its
+    members, criminality, score and ranks read for the whole page as values (`ocg_members`,
+    `ocg_criminality`, `scores.scores_data`)."""
+    listed = _listed(user, lent).select_related("division")
+    return scores.with_score_columns(
+        ocg_definition.annotate(
+            listed.annotate(**{ocg_definition.CURRENT_MEMBERS: _current_members()})
+        )
+    )
+
+
+def ocg_members(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each OCG's members as the API writes them (ocg.api.serializers.MembershipSerializer), in
+    the order `ocg_list` prefetches them, from one query of values."""
+    found: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
+    rows = (
+        Membership.objects.filter(ocg_id__in=ids)
+        .order_by("to_date", "role", "nominal__last_name", "id")
+        .values_list(
+            "ocg_id",
+            "id",
+            "nominal_id",
+            "nominal__reference",
+            "nominal__first_name",
+            "nominal__last_name",
+            "role",
+            "from_date",
+            "to_date",
+        )
+    )
+    for ocg_id, pk, nominal, reference, first, last, role, from_date, to_date in rows:
+        found[ocg_id].append(
+            {
+                "id": pk,
+                "nominal": nominal,
+                "reference": reference,
+                "name": f"{first} {last}".strip(),
+                "role": role,
+                "from_date": from_date.isoformat() if from_date else None,
+                "to_date": to_date.isoformat() if to_date else None,
+            }
+        )
+    return found
+
+
+def ocg_criminality(ids: list[int]) -> dict[int, list[str]]:
+    """Each OCG's criminality codes, sorted, from one query of values."""
+    found: dict[int, list[str]] = {pk: [] for pk in ids}
+    rows = OCG.criminality.through.objects.filter(ocg_id__in=ids).values_list(
+        "ocg_id", "criminalitytype__code"
+    )
+    for ocg_id, code in rows:
+        found[ocg_id].append(code)
+    return {pk: sorted(codes) for pk, codes in found.items()}
+
+
 def ocg_rows(*, user: AbstractBaseUser) -> QuerySet[OCG]:
     """OCGs with what a row of the list page and its CSV show, and nothing more: the score's
     total and tier and the count of current members worked out in SQL, the criminality read

@@ -42,7 +42,7 @@ QUERY_BUDGETS: dict[tuple[str, str], int] = {
     ("/audit/", "auditor"): 7,
     ("/shares/", "supervisor"): 5,
     # API lists
-    ("/api/ocgs/", "supervisor"): 10,
+    ("/api/ocgs/", "supervisor"): 9,
     ("/api/nominals/", "supervisor"): 5,
     ("/api/county-lines/", "supervisor"): 11,
     ("/api/people-at-risk/", "clio"): 6,

@@ -108,20 +108,20 @@ def ocg_score_view(*, user: Any, ocg: OCG, explain: bool = False) -> ScoreView:
             view.division_rank = ranking.rank
             view.division_name = ranking.division.name if ranking.division else ranking.partition
     if not view.on_matrix:
-        labels = ocg_selectors.missing_criteria_labels(ocg)
-        if ocg.status in (OcgStatus.NOMINATED, OcgStatus.IN_DEVELOPMENT) and labels:
-            view.not_scored_reason = "Not scored: definition evidence missing for " + ", ".join(
-                labels
-            )
-        elif ocg.status in (OcgStatus.NOMINATED, OcgStatus.IN_DEVELOPMENT):
-            view.not_scored_reason = "Not scored: waiting to be mapped by a supervisor."
-        else:
-            view.not_scored_reason = (
-                f"Not scored: the OCG is {ocg.get_status_display().lower()} and off the matrix."
-            )
+        view.not_scored_reason = _ocg_not_scored_reason(ocg)
     if explain and score is not None:
         view.factors = explain_factors(user=user, breakdown=score.breakdown)
     return view
+
+
+def _ocg_not_scored_reason(ocg: OCG) -> str:
+    """Why an OCG off the matrix has no score."""
+    labels = ocg_selectors.missing_criteria_labels(ocg)
+    if ocg.status in (OcgStatus.NOMINATED, OcgStatus.IN_DEVELOPMENT) and labels:
+        return "Not scored: definition evidence missing for " + ", ".join(labels)
+    if ocg.status in (OcgStatus.NOMINATED, OcgStatus.IN_DEVELOPMENT):
+        return "Not scored: waiting to be mapped by a supervisor."
+    return f"Not scored: the OCG is {ocg.get_status_display().lower()} and off the matrix."
 
 
 def explain_factors(*, user: Any, breakdown: list[dict]) -> list[dict]:
@@ -160,30 +160,68 @@ def explain_factors(*, user: Any, breakdown: list[dict]) -> list[dict]:
     return rows
 
 
+# What the API's `score` of an OCG gives of its current score.
+_SCORE_VALUES = ("total", "threat", "risk", "harm", "confidence", "tier", "matrix_version")
+
+
 def ocg_score_data(ocg: OCG) -> dict[str, Any]:
-    """The current score as plain data, for the API."""
-    view = ocg_score_view(user=None, ocg=ocg)
-    if view.score is None:
-        return {
-            "score": None,
-            "stale": view.stale,
-            "on_matrix": view.on_matrix,
-            "not_scored_reason": view.not_scored_reason,
-        }
-    s = view.score
+    """The current score as plain data, for the API (of an OCG loaded `with_scores`)."""
+    score = ocg.current_scores[0] if ocg.current_scores else None
+    values = None
+    if score is not None:
+        values = {name: getattr(score, name) for name in _SCORE_VALUES}
+        values["computed_at"] = score.computed_at
+    return _ocg_score_data(ocg, values, [(r.partition, r.rank) for r in ocg.ranking_rows])
+
+
+def ocg_scores_data(ocgs: list[OCG]) -> dict[int, dict[str, Any]]:
+    """`ocg_score_data` of each OCG of a page loaded without `with_scores`' prefetches: the
+    current scores and the ranks read as values, a query each, not as model rows."""
+    ids = [ocg.pk for ocg in ocgs]
+    current: dict[int, dict[str, Any]] = {}
+    for row in Score.objects.filter(ocg_id__in=ids, is_current=True).values(
+        "ocg_id", "computed_at", *_SCORE_VALUES
+    ):
+        current.setdefault(row["ocg_id"], row)  # the newest first, as `current_scores[0]`
+    ranks: dict[int, list[tuple[str, int]]] = {}
+    for ocg_id, partition, rank in Ranking.objects.filter(ocg_id__in=ids).values_list(
+        "ocg_id", "partition", "rank"
+    ):
+        ranks.setdefault(ocg_id, []).append((partition, rank))
     return {
-        "score": s.total,
-        "threat": s.threat,
-        "risk": s.risk,
-        "harm": s.harm,
-        "confidence": s.confidence,
-        "tier": s.tier,
-        "matrix_version": s.matrix_version,
-        "scored_at": s.computed_at,
-        "rank": {"force": view.force_rank, "division": view.division_rank},
-        "stale": view.stale,
-        "on_matrix": view.on_matrix,
-        "not_scored_reason": view.not_scored_reason,
+        ocg.pk: _ocg_score_data(ocg, current.get(ocg.pk), ranks.get(ocg.pk, [])) for ocg in ocgs
+    }
+
+
+def _ocg_score_data(
+    ocg: OCG, score: dict[str, Any] | None, ranks: list[tuple[str, int]]
+) -> dict[str, Any]:
+    """`score`: the current score's _SCORE_VALUES and computed_at; `ranks`: (partition, rank)
+    of its rankings in their order (the last of each kind counts, as on the score panel)."""
+    on_matrix = ocg.status in SCORED_OCG_STATUSES
+    stale = ocg.score_stale_since is not None
+    reason = "" if on_matrix else _ocg_not_scored_reason(ocg)
+    if score is None:
+        return {"score": None, "stale": stale, "on_matrix": on_matrix, "not_scored_reason": reason}
+    force_rank = division_rank = None
+    for partition, rank in ranks:
+        if partition == FORCE_PARTITION:
+            force_rank = rank
+        else:
+            division_rank = rank
+    return {
+        "score": score["total"],
+        "threat": score["threat"],
+        "risk": score["risk"],
+        "harm": score["harm"],
+        "confidence": score["confidence"],
+        "tier": score["tier"],
+        "matrix_version": score["matrix_version"],
+        "scored_at": score["computed_at"],
+        "rank": {"force": force_rank, "division": division_rank},
+        "stale": stale,
+        "on_matrix": on_matrix,
+        "not_scored_reason": reason,
     }
 
 
@@ -305,6 +343,7 @@ def provide_hooks() -> None:
     ocg_scores.with_score_columns.provide(ocg_with_score_columns)
     ocg_scores.score_view.provide(ocg_score_view)
     ocg_scores.score_data.provide(ocg_score_data)
+    ocg_scores.scores_data.provide(ocg_scores_data)
     line_scores.with_scores.provide(line_with_scores)
     line_scores.current_score.provide(line_current_score)
     line_scores.current_ranking.provide(line_current_ranking)

@@ -92,10 +92,15 @@ class LentRowSerializerMixin(serializers.Serializer):
         return shared_mark(row)
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        if data.get("shared") is None:
-            return data
-        return {key: value if key in LENT_FIELDS else _empty(value) for key, value in data.items()}
+        return lent_cut(super().to_representation(instance))
+
+
+def lent_cut(data: dict[str, Any]) -> dict[str, Any]:
+    """A row's API data as a lent row shows it: its other fields emptied unless the share lends
+    them; the force's own rows (`shared` None) whole."""
+    if data.get("shared") is None:
+        return data
+    return {key: value if key in LENT_FIELDS else _empty(value) for key, value in data.items()}
 
 
 def _empty(value: Any) -> Any:

@@ -8,7 +8,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kentsoc.limits import HAPPENED, LONG_TEXT, PLANNED, REASON_TEXT
-from kentsoc.web.lent import LentRowSerializerMixin
+from kentsoc.web.lent import LentRowSerializerMixin, lent_cut
+from kentsoc.web.rows import PlainRowsListSerializer
 from ocg import scores, selectors
 from ocg.models import OCG, Membership, Nominal, PlanAction
 
@@ -24,6 +25,22 @@ class MembershipSerializer(serializers.ModelSerializer):
         model = Membership
         fields = ["id", "nominal", "reference", "name", "role", "from_date", "to_date"]
         read_only_fields = fields
+
+
+class OcgListSerializer(PlainRowsListSerializer):
+    """A page of OCGs (from `selectors.ocg_api_rows`): members, criminality, scores and ranks read
+    for the page as values, a query each, not a model row of each."""
+
+    def related(self, rows: list[OCG]) -> dict[str, dict[Any, Any]]:
+        ids = [row.pk for row in rows]
+        return {
+            "criminality": selectors.ocg_criminality(ids),
+            "members": selectors.ocg_members(ids),
+            "score": scores.scores_data(rows),
+        }
+
+    def finish(self, item: dict[str, Any]) -> dict[str, Any]:
+        return lent_cut(item)
 
 
 class OcgSerializer(LentRowSerializerMixin, serializers.ModelSerializer):
@@ -62,6 +79,7 @@ class OcgSerializer(LentRowSerializerMixin, serializers.ModelSerializer):
             "shared",
         ]
         read_only_fields = fields
+        list_serializer_class = OcgListSerializer
 
     def get_criminality(self, ocg: OCG) -> list[str]:
         return sorted(c.code for c in ocg.criminality.all())

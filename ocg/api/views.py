@@ -73,8 +73,11 @@ class OcgViewSet(
     }
 
     def get_queryset(self):
-        # The list also names the OCGs another force lends, marked and cut to what is lent.
-        return selectors.ocg_list(user=self.request.user, lent=self.action == "list")
+        # The list also names the OCGs another force lends, marked and cut to what is lent; a
+        # page of it reads members and criminality as values (its list serializer).
+        if self.action == "list":
+            return selectors.ocg_api_rows(user=self.request.user, lent=True)
+        return selectors.ocg_list(user=self.request.user)
 
     def _ocg(self):
         ocg = selectors.ocg_get(user=self.request.user, pk=self.kwargs["pk"])
