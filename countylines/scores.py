@@ -31,3 +31,9 @@ in_top30: Hook[[], Any] = Hook("countylines.in_top30")
 # score_context(user, line): what the score panel (countylines/partials/score.html) shows of a
 # line loaded `with_scores`, with the records behind each factor that the user may see.
 score_context: Hook[[Any, Any], dict[str, Any]] = Hook("countylines.score_context")
+
+# with_score_total(queryset): only the `score_total` annotation of `with_scores`, nothing
+# prefetched; scores_data(ids): the API's score fields (score, threat, risk, harm, confidence,
+# matrix_version, rank, top30) of such a page of lines, {field: {line id: value}}, read as values.
+with_score_total: Hook[[QuerySet], QuerySet] = Hook("countylines.with_score_total")
+scores_data: Hook[[list[int]], dict[str, dict[int, Any]]] = Hook("countylines.scores_data")

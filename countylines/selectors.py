@@ -29,6 +29,7 @@ from countylines.models import (
 from countylines.phones import display_mobile
 from kentsoc.audit.models import AuditEvent
 from kentsoc.org.scoping import READ, access_for
+from kentsoc.web.values import grouped
 
 
 def _deal_lines_with_duplicates() -> QuerySet[DealLine]:
@@ -82,6 +83,74 @@ def line_list(*, user: Any, lent: bool = False) -> QuerySet[CountyLine]:
     return _with_related(_listed(user, lent))
 
 
+def line_api_rows(*, user: Any, lent: bool) -> QuerySet[CountyLine]:
+    """A page of the API list: each line's own columns and divisions, the criteria its evidence
+    meets and its score's total (annotated); its districts, deal lines, nominals, score and rank
+    read for the whole page as values (`line_page_related`, `scores.scores_data`)."""
+    listed = _listed(user, lent).select_related("division", "flexed_division")
+    return scores.with_score_total(line_definition.annotate(listed))
+
+
+def line_page_related(ids: list[int]) -> dict[str, dict[int, Any]]:
+    """What the API writes of each line's districts, deal lines (and numbers other lines share)
+    and nominals, as `line_list` prefetches them, from a query of values each: keyed by the API
+    field, then by line id."""
+    districts = grouped(
+        CountyLineDistrict.objects.filter(county_line_id__in=ids)
+        .order_by("position")
+        .values_list("county_line_id", "district_id", "is_primary")
+    )
+    deal_lines = grouped(
+        _deal_lines_with_duplicates()
+        .filter(county_line_id__in=ids)
+        .values_list(
+            "county_line_id",
+            "number",
+            "active_from",
+            "active_to",
+            "duplicate_line_id",
+            "duplicate_line_reference",
+            "duplicate_line_name",
+        )
+    )
+    nominals = grouped(
+        LineNominal.objects.filter(county_line_id__in=ids).values_list(
+            "county_line_id", "id", "nominal_id", "role"
+        )
+    )
+    found: dict[str, dict[int, Any]] = {
+        "importing_districts": {},
+        "primary_district": {},
+        "deal_lines": {},
+        "warnings": {},
+        "nominals": {},
+    }
+    for pk in ids:
+        links = districts.get(pk, [])
+        numbers = deal_lines.get(pk, [])
+        found["importing_districts"][pk] = [district for district, _ in links]
+        found["primary_district"][pk] = next((d for d, primary in links if primary), None)
+        found["deal_lines"][pk] = [
+            {
+                "number": number,
+                "display": display_mobile(number),
+                "active_from": active_from,
+                "active_to": active_to,
+            }
+            for number, active_from, active_to, *_ in numbers
+        ]
+        found["warnings"][pk] = [
+            _shared_number_warning(number, *duplicate)
+            for number, _, _, *duplicate in numbers
+            if duplicate[0]
+        ]
+        found["nominals"][pk] = [
+            {"id": link, "nominal": nominal, "role": role}
+            for link, nominal, role in nominals.get(pk, [])
+        ]
+    return found
+
+
 def line_rows(*, user: Any) -> QuerySet[CountyLine]:
     """Lines with what a row of the list page and its CSV show, and nothing more: districts,
     deal lines (as `deal_line_rows`), the current score and rank; lines lent to the user's force
@@ -126,16 +195,21 @@ def primary_district(line: CountyLine):
 def deal_line_warnings(line: CountyLine) -> list[dict[str, Any]]:
     """Numbers this line shares with another line: allowed, but the officer must know."""
     return [
-        {
-            "number": dl.number,
-            "county_line": dl.duplicate_line_id,
-            "reference": dl.duplicate_line_reference,
-            "message": f"{display_mobile(dl.number)} is also a deal line of "
-            f"{dl.duplicate_line_reference} {dl.duplicate_line_name}.",
-        }
+        _shared_number_warning(
+            dl.number, dl.duplicate_line_id, dl.duplicate_line_reference, dl.duplicate_line_name
+        )
         for dl in line.deal_lines.all()
         if getattr(dl, "duplicate_line_id", None)
     ]
+
+
+def _shared_number_warning(number: str, line_id: int, reference: str, name: str) -> dict[str, Any]:
+    return {
+        "number": number,
+        "county_line": line_id,
+        "reference": reference,
+        "message": f"{display_mobile(number)} is also a deal line of {reference} {name}.",
+    }
 
 
 def days_to_dismantle(line: CountyLine) -> int | None:

@@ -44,7 +44,7 @@ QUERY_BUDGETS: dict[tuple[str, str], int] = {
     # API lists
     ("/api/ocgs/", "supervisor"): 9,
     ("/api/nominals/", "supervisor"): 5,
-    ("/api/county-lines/", "supervisor"): 11,
+    ("/api/county-lines/", "supervisor"): 10,
     ("/api/people-at-risk/", "clio"): 6,
     ("/api/gangs/", "clgt_officer"): 8,
     ("/api/intelligence/", "analyst"): 10,

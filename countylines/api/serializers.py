@@ -14,7 +14,20 @@ from countylines.phones import display_mobile
 from kentsoc.limits import HAPPENED, LONG_TEXT, PLANNED, REASON_TEXT
 from kentsoc.org.models import Division
 from kentsoc.web.coerce import as_id
-from kentsoc.web.lent import LentRowSerializerMixin
+from kentsoc.web.lent import LentRowSerializerMixin, lent_cut
+from kentsoc.web.rows import PlainRowsListSerializer
+
+
+class CountyLineListSerializer(PlainRowsListSerializer):
+    """A page of lines (from `selectors.line_api_rows`): districts, deal lines, nominals, scores
+    and ranks read for the page as values, a query each, not a model row of each."""
+
+    def related(self, rows: list[CountyLine]) -> dict[str, dict[Any, Any]]:
+        ids = [row.pk for row in rows]
+        return {**selectors.line_page_related(ids), **scores.scores_data(ids)}
+
+    def finish(self, item: dict[str, Any]) -> dict[str, Any]:
+        return lent_cut(item)
 
 
 class CountyLineSerializer(LentRowSerializerMixin, serializers.ModelSerializer):
@@ -83,6 +96,7 @@ class CountyLineSerializer(LentRowSerializerMixin, serializers.ModelSerializer):
             "shared",
         ]
         read_only_fields = fields
+        list_serializer_class = CountyLineListSerializer
 
     def get_effective_division(self, line: CountyLine) -> int:
         return line.flexed_division_id or line.division_id

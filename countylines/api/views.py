@@ -59,8 +59,11 @@ class CountyLineViewSet(
     }
 
     def get_queryset(self):
-        # The list also names the lines another force lends, marked and cut to what is lent.
-        return selectors.line_list(user=self.request.user, lent=self.action == "list")
+        # The list also names the lines another force lends, marked and cut to what is lent; a
+        # page of it reads districts, deal lines and nominals as values (its list serializer).
+        if self.action == "list":
+            return selectors.line_api_rows(user=self.request.user, lent=True)
+        return selectors.line_list(user=self.request.user)
 
     def _line(self):
         line = selectors.line_get(user=self.request.user, pk=self.kwargs["pk"])

@@ -241,16 +241,58 @@ def _effective_rankings() -> QuerySet[Ranking]:
     ).select_related("division")
 
 
-def line_with_scores(
-    queryset: QuerySet[CountyLine], *, breakdown: bool = False
-) -> QuerySet[CountyLine]:
+def line_with_score_total(queryset: QuerySet[CountyLine]) -> QuerySet[CountyLine]:
     current_total = Score.objects.filter(county_line=OuterRef("pk"), is_current=True).values(
         "total"
     )[:1]
-    return queryset.annotate(score_total=Subquery(current_total)).prefetch_related(
+    return queryset.annotate(score_total=Subquery(current_total))
+
+
+def line_with_scores(
+    queryset: QuerySet[CountyLine], *, breakdown: bool = False
+) -> QuerySet[CountyLine]:
+    return line_with_score_total(queryset).prefetch_related(
         _current_scores(breakdown=breakdown),
         Prefetch("rankings", queryset=_effective_rankings(), to_attr="ranking_rows"),
     )
+
+
+# What the API writes of a line's current score, by its field names there.
+_LINE_SCORE_FIELDS = {
+    "score": "total",
+    "threat": "threat",
+    "risk": "risk",
+    "harm": "harm",
+    "confidence": "confidence",
+    "matrix_version": "matrix_version",
+}
+
+
+def line_scores_data(ids: list[int]) -> dict[str, dict[int, Any]]:
+    """The API's score fields (score, threat, risk, harm, confidence, matrix_version, rank,
+    top30) of a page of lines, keyed by field then line id: the current scores and effective
+    rankings read as values, a query each, in the order `line_with_scores` prefetches them."""
+    current: dict[int, dict[str, Any]] = {}
+    for row in Score.objects.filter(county_line_id__in=ids, is_current=True).values(
+        "county_line_id", *_LINE_SCORE_FIELDS.values()
+    ):
+        current.setdefault(row["county_line_id"], row)
+    ranked: dict[int, tuple[int, bool]] = {}
+    for line_id, rank, top30 in (
+        _effective_rankings()
+        .filter(county_line_id__in=ids)
+        .values_list("county_line_id", "rank", "top30")
+    ):
+        ranked.setdefault(line_id, (rank, top30))
+    data: dict[str, dict[int, Any]] = {name: {} for name in [*_LINE_SCORE_FIELDS, "rank", "top30"]}
+    for pk in ids:
+        score = current.get(pk)
+        for name, column in _LINE_SCORE_FIELDS.items():
+            data[name][pk] = score[column] if score else None
+        rank, top30 = ranked.get(pk, (None, False))
+        data["rank"][pk] = rank
+        data["top30"][pk] = bool(top30)
+    return data
 
 
 def line_current_score(line: CountyLine) -> Score | None:
@@ -345,6 +387,8 @@ def provide_hooks() -> None:
     ocg_scores.score_data.provide(ocg_score_data)
     ocg_scores.scores_data.provide(ocg_scores_data)
     line_scores.with_scores.provide(line_with_scores)
+    line_scores.with_score_total.provide(line_with_score_total)
+    line_scores.scores_data.provide(line_scores_data)
     line_scores.current_score.provide(line_current_score)
     line_scores.current_ranking.provide(line_current_ranking)
     line_scores.in_top30.provide(line_in_top30)
