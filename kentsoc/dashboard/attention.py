@@ -48,7 +48,7 @@ def _counts_statement(querysets: list[QuerySet]) -> tuple[str, list[Any]]:
     for i, queryset in enumerate(querysets):
         # Counted by id: the rows' other columns and their select_related joins cost compiling
         # and reading and change no count.
-        sql, more = queryset.order_by().values("pk").query.sql_with_params()
+        sql, more = compiled.sql_of(queryset.order_by().values("pk"))
         # The ORM's own SQL with its values still bound as parameters.
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted_{i})")  # noqa: S608
         params.extend(more)

@@ -4,6 +4,7 @@ and impact grade. Each in one query."""
 from __future__ import annotations
 
 import datetime
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,10 +12,12 @@ from django.db.models import Count, Min, Q
 
 from disruptions.choices import DisruptionStatus, ImpactGrade
 from disruptions.models import Disruption
+from kentsoc.dashboard import compiled
 from kentsoc.dates import add_months
 from kentsoc.matrix.models import ForceSnapshot
 from kentsoc.org.choices import TeamKind
 from kentsoc.org.models import Team
+from kentsoc.org.scoping import access_for
 from kentsoc.web.people import day_month, month
 
 TREND_DAYS = 120  # the trend chart: the last four months, daily
@@ -97,15 +100,6 @@ class Trends:
         }
 
 
-def _on_or_before(points: list[Any], day: datetime.date) -> Any | None:
-    found = None
-    for point in points:  # ascending by date
-        if point.on > day:
-            break
-        found = point
-    return found
-
-
 def ocgmu_formed_on() -> datetime.date | None:
     return Team.objects.filter(kind=TeamKind.OCGMU).aggregate(on=Min("formed_on"))["on"]
 
@@ -115,42 +109,54 @@ def last_of_month(day: datetime.date) -> datetime.date:
 
 
 def force_trends(*, user: Any, as_of: datetime.date) -> Trends:
-    """Trend data from the force snapshots, in two queries."""
+    """Trend data from the force snapshots, in two queries (the snapshots' compiled once per
+    officer's access and dates, kentsoc/dashboard/compiled.py)."""
     formed = ocgmu_formed_on()
     inception_on = min(last_of_month(formed), as_of) if formed else None
     start = add_months(as_of, -24) - datetime.timedelta(days=31)
     if inception_on is not None:
         start = min(start, inception_on - datetime.timedelta(days=31))
-    rows = list(
-        ForceSnapshot.objects.visible_to(user)
-        .filter(on__gte=start, on__lte=as_of)
-        .order_by("on")
-        .values_list("on", "active_lines", "total_trh", "mapped_ocgs")
+    rows = compiled.dated(
+        compiled.rows(
+            ("force_trends", access_for(user), start, as_of),
+            lambda: (
+                ForceSnapshot.objects.visible_to(user)
+                .filter(on__gte=start, on__lte=as_of)
+                .order_by("on")
+                .values_list("on", "active_lines", "total_trh", "mapped_ocgs")
+            ),
+        )
     )
-    points = [TrendPoint(on, lines, trh) for on, lines, trh, _ in rows]
-    ocgs = {on: n for on, _, _, n in rows}
+    # Ascending by date: a day's reading is the last one on or before it, found by bisection
+    # (two years of days, looked up fifteen times); points are made only of what is shown.
+    days = [row[0] for row in rows]
+
+    def on_or_before(day: datetime.date) -> tuple | None:
+        found = bisect_right(days, day)
+        return rows[found - 1] if found else None
+
+    def point(row: tuple | None) -> TrendPoint | None:
+        return TrendPoint(*row[:3]) if row is not None else None
+
     trend_from = as_of - datetime.timedelta(days=TREND_DAYS)
     growth = []
     first_month = add_months(as_of.replace(day=1), -12)
     for i in range(13):
         month = add_months(first_month, i)
         month_end = min(add_months(month, 1) - datetime.timedelta(days=1), as_of)
-        point = _on_or_before(points, month_end)
-        if point is not None and point.on < month:
-            point = None  # nothing recorded in that month
-        growth.append(
-            MonthPoint(month, point.on if point else None, ocgs[point.on] if point else None)
-        )
-    inception = _on_or_before(points, inception_on) if inception_on else None
-    latest = points[-1] if points else None
+        row = on_or_before(month_end)
+        if row is not None and row[0] < month:
+            row = None  # nothing recorded in that month
+        growth.append(MonthPoint(month, row[0] if row else None, row[3] if row else None))
+    inception = on_or_before(inception_on) if inception_on else None
     return Trends(
-        trend=[p for p in points if p.on > trend_from],
+        trend=[TrendPoint(*row[:3]) for row in rows[bisect_right(days, trend_from) :]],
         ocg_growth=growth,
-        two_years_ago=_on_or_before(points, add_months(as_of, -24)),
-        latest_ocgs=ocgs[latest.on] if latest else None,
+        two_years_ago=point(on_or_before(add_months(as_of, -24))),
+        latest_ocgs=rows[-1][3] if rows else None,
         ocgmu_formed_on=formed,
-        inception=inception,
-        inception_ocgs=ocgs[inception.on] if inception else None,
+        inception=point(inception),
+        inception_ocgs=inception[3] if inception else None,
     )
 
 
@@ -225,7 +231,8 @@ def disruption_window(as_of: datetime.date) -> tuple[datetime.date, datetime.dat
 
 def disruption_figures(*, user: Any, as_of: datetime.date) -> DisruptionFigures:
     """Approved disruptions of the last six months by calendar month and impact grade, in one
-    query. The first month is cut at the window's start, so the months add up to the total.
+    query (compiled once per officer's access and window, kentsoc/dashboard/compiled.py). The
+    first month is cut at the window's start, so the months add up to the total.
 
     The query groups by day, not month, and the days are put into months here: truncating a
     date to its month in SQL casts every row to a timestamp, which cost more than the scan at
@@ -235,20 +242,24 @@ def disruption_figures(*, user: Any, as_of: datetime.date) -> DisruptionFigures:
     links for one force's figures; an EXISTS per row made its cost estimate high enough to
     switch on JIT compilation, slower than the query itself)."""
     date_from, date_to = disruption_window(as_of)
-    rows = (
-        Disruption.objects.visible_to(user)
-        .filter(status=DisruptionStatus.APPROVED, date__gte=date_from, date__lte=date_to)
-        .values_list("date", "impact_grade")
-        .annotate(
-            n=Count("pk", distinct=True),
-            against=Count("pk", filter=Q(ocgs__isnull=False), distinct=True),
-        )
-        .order_by()
+    rows = compiled.rows(
+        ("disruption_figures", access_for(user), date_from, date_to),
+        lambda: (
+            Disruption.objects.visible_to(user)
+            .filter(status=DisruptionStatus.APPROVED, date__gte=date_from, date__lte=date_to)
+            .values_list("date", "impact_grade")
+            .annotate(
+                n=Count("pk", distinct=True),
+                against=Count("pk", filter=Q(ocgs__isnull=False), distinct=True),
+            )
+            .order_by()
+        ),
     )
-    months: dict[datetime.date, DisruptionBucket] = {}
+    # By "YYYY-MM", which a day's date and its ISO text (SQLite's) both begin with.
+    months: dict[str, DisruptionBucket] = {}
     month = date_from.replace(day=1)
     while month <= date_to:
-        months[month] = DisruptionBucket(
+        months[f"{month:%Y-%m}"] = DisruptionBucket(
             date_from=max(month, date_from),
             date_to=min(add_months(month, 1) - datetime.timedelta(days=1), date_to),
             by_grade=dict.fromkeys(ImpactGrade.values, 0),
@@ -256,7 +267,7 @@ def disruption_figures(*, user: Any, as_of: datetime.date) -> DisruptionFigures:
         )
         month = add_months(month, 1)
     for day, grade, n, against in rows:
-        bucket = months[day.replace(day=1)]
+        bucket = months[str(day)[:7]]
         bucket.by_grade[grade] += n
         bucket.against_ocgs += against
     return DisruptionFigures(date_from, date_to, list(months.values()))

@@ -52,10 +52,18 @@ def rows(key: Hashable, build: Callable[[], QuerySet]) -> list[tuple[Any, ...]]:
 
     Read as the database returns them, without the ORM's converters: a date is text on SQLite
     (the demo), see `day`."""
-    sql, params = statement(key, lambda: build().query.sql_with_params())
+    sql, params = statement(key, lambda: sql_of(build()))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def sql_of(queryset: QuerySet) -> tuple[str, Any]:
+    """The queryset's SQL and parameters, which must be all it reads: a queryset that narrows
+    itself when it runs (reference data, kentsoc.org.scoping.ReferenceQuerySet) is refused."""
+    if type(queryset)._fetch_all is not QuerySet._fetch_all:
+        raise TypeError(f"{type(queryset).__name__} adds to its SQL when it runs")
+    return queryset.query.sql_with_params()
 
 
 def day(value: datetime.date | str | None) -> datetime.date | None:
@@ -63,3 +71,18 @@ def day(value: datetime.date | str | None) -> datetime.date | None:
     if value is None or isinstance(value, datetime.date):
         return value
     return datetime.date.fromisoformat(value)
+
+
+def dated(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """`rows` whose first column is a date, as dates: SQLite's text parsed, PostgreSQL's kept."""
+    if not rows or not isinstance(rows[0][0], str):
+        return rows
+    return [(datetime.date.fromisoformat(first), *rest) for first, *rest in rows]
+
+
+def moment(value: datetime.datetime | str | None) -> datetime.datetime | None:
+    """A timestamp read as the database returns it: PostgreSQL gives an aware datetime, SQLite
+    its UTC text."""
+    if value is None or isinstance(value, datetime.datetime):
+        return value
+    return datetime.datetime.fromisoformat(value).replace(tzinfo=datetime.UTC)

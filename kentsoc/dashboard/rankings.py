@@ -202,6 +202,7 @@ def _current_figures(force_id: int | None) -> _Figures:
     stale = {}
     divisions = []
     for part, kind, partition, team_kind, n, total, newest, highest in rows:
+        newest = compiled.moment(newest)  # SQLite (the demo) gives text
         if part == "stale":
             stale[kind] = (n, total, newest)
             continue
@@ -284,13 +285,17 @@ def matrix_rankings(
     ocg_rows: dict[str, list[MatrixRow]] = defaultdict(list)
     access = access_for(user)
     force_id = access.force_id if access is not None else None
-    source: QuerySet = (
-        # The force named outright as well as through the scope: the planner then expects a
-        # force's rows, not a share of the country's.
-        Ranking.objects.visible_to(user).filter(force_id=force_id)
-        if is_current
-        else RankHistory.objects.visible_to(user).filter(on=as_of)
-    )
+
+    def source() -> QuerySet:
+        # Built only when it is read: a poll or a page whose rows are cached reads none.
+        return (
+            # The force named outright as well as through the scope: the planner then expects
+            # a force's rows, not a share of the country's.
+            Ranking.objects.visible_to(user).filter(force_id=force_id)
+            if is_current
+            else RankHistory.objects.visible_to(user).filter(on=as_of)
+        )
+
     lines_wanted = Q(subject_type=RankedSubject.COUNTY_LINE)
     ocgs_wanted = Q(subject_type=RankedSubject.OCG)
     if partition is not None:
@@ -306,16 +311,17 @@ def matrix_rankings(
             # The other tabs' counts from one grouped query, not their rows and scores.
             ocg_counts = Counter(
                 dict(
-                    source.filter(ocgs_wanted)
+                    source()
+                    .filter(ocgs_wanted)
                     .order_by()
                     .values_list("partition")
                     .annotate(n=Count("pk"))
                 )
             )
         ocgs_wanted &= Q(partition=ocg_rows_for)
-    ranked = source.filter(lines_wanted | ocgs_wanted)
+    wanted = lines_wanted | ocgs_wanted
     if figures is None:
-        line_entries, ocg_entries = entries(ranked, with_score=False)
+        line_entries, ocg_entries = entries(source().filter(wanted), with_score=False)
     else:
         # What the rankings say changes only when the worker re-ranks: kept under the force's
         # rankings stamp (and who is asking, and which tabs), so a re-rank makes a new key and
@@ -324,7 +330,7 @@ def matrix_rankings(
         key = "matrix-entries:" + hashlib.sha256(repr(parts).encode()).hexdigest()
         cached = cache.get(key)
         if cached is None:
-            cached = entries(ranked, with_score=True)
+            cached = entries(source().filter(wanted), with_score=True)
             cache.set(key, cached, ENTRIES_CACHE_SECONDS)
         line_entries, ocg_entries = cached
     if ocg_counts is None:

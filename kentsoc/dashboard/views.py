@@ -103,6 +103,20 @@ def live_html(rankings: Rankings) -> SafeString:
     return _fragment(LIVE_TEMPLATE, _LIVE_TEMPLATES, {"rankings": rankings})
 
 
+ATTENTION_TEMPLATE = "matrix/partials/attention.html"
+
+
+def attention_html(board: Dashboard) -> SafeString:
+    """The "needs attention" counts and the quiet top-30 lines, a function of the counts and
+    those lines' rows alone: their links and dates are rendered once per content, not on every
+    request."""
+    return _fragment(
+        ATTENTION_TEMPLATE,
+        (ATTENTION_TEMPLATE,),
+        {"attention": board.attention, "quiet_lines": board.rankings.quiet_lines},
+    )
+
+
 def figures_html(board: Dashboard, as_of_query: str) -> SafeString:
     """The charts and their tables (a table row per day for four months, the charts' data),
     a function of the snapshots' trends, the disruption figures and the date alone."""
@@ -139,6 +153,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "form": form,
             "board": board,
             "rankings": board.rankings,
+            "attention_html": attention_html(board),
             "live_html": live_html(board.rankings),
             "figures_html": figures_html(board, as_of_query),
             "sees_national": national.may_see_national(request.user),
