@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,6 +37,7 @@ from kentsoc.intel.selectors import (
     criteria_for,
     intelligence_for_subject,
     intelligence_get,
+    intelligence_row_subjects,
     intelligence_rows,
 )
 from kentsoc.intel.services import evidence as evidence_services
@@ -44,6 +45,7 @@ from kentsoc.intel.services import records as record_services
 from kentsoc.intel.tables import (
     claims_in_words,
     grading_in_words,
+    record_rows,
     record_status,
     subject_types_of,
     subject_url,
@@ -86,6 +88,15 @@ class IntelligenceListView(FilteredListView):
         ),
         ("Owning team", "owning_team.name"),
     ]
+
+    def page_queryset(self, queryset: QuerySet) -> QuerySet:
+        # The page reads what its rows name as values (intelligence_row_subjects); the team,
+        # author and prefetched subjects are the CSV's.
+        return queryset.select_related(None).prefetch_related(None)
+
+    def get_page_context(self, rows: list[Any]) -> dict[str, Any]:
+        subjects = intelligence_row_subjects([row.pk for row in rows])
+        return {"record_rows": record_rows(rows, subjects)}
 
 
 def _preselected(request: HttpRequest) -> dict[str, list[int]]:
