@@ -39,6 +39,7 @@ from ocg.services.common import (
     PERM_CHANGE,
 )
 from ocg.services.nomination import MemberChoice
+from ocg.tables import ocg_rows_html
 
 VIEW_OCG = "ocg.view_ocg"
 TABS = [
@@ -88,6 +89,9 @@ class OcgListView(FilteredListView):
 
     def get_extra_context(self) -> dict[str, Any]:
         return {"can_nominate": self.request.user.has_perm(PERM_ADD)}
+
+    def get_page_context(self, rows: list[Any]) -> dict[str, Any]:
+        return {"ocg_rows": ocg_rows_html(rows)}
 
 
 # --- nomination ---------------------------------------------------------------------------------
