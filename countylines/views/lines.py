@@ -23,6 +23,7 @@ from countylines.services.base import (
     PERM_CHANGE,
 )
 from countylines.services.lines import line_nominate, line_update
+from countylines.tables import line_rows_html
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_read, audit_view
 from kentsoc.web.coerce import as_id
@@ -78,6 +79,9 @@ class LineListView(FilteredListView):
 
     def get_extra_context(self) -> dict[str, Any]:
         return {"can_nominate": self.request.user.has_perm(PERM_ADD)}
+
+    def get_page_context(self, rows: list[Any]) -> dict[str, Any]:
+        return {"line_rows": line_rows_html(rows)}
 
 
 @login_required

@@ -1,0 +1,88 @@
+"""How county lines read in the list page's rows (countylines/partials/line_table.html), written
+out here once per row rather than drawn by the template engine cell by cell (issue 18: fifty rows
+of eight cells were most of the page's Python calls)."""
+
+from __future__ import annotations
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from countylines.choices import LineStatus
+from countylines.models import CountyLine
+from kentsoc.web.cells import record_url, shared_tag, shown
+
+_STATUS = dict(LineStatus.choices)
+_STATUS_CSS = {LineStatus.ACTIVE: "tag--green", LineStatus.NOMINATED: "tag--blue"}
+
+_OWN = (
+    '<tr data-testid="line-row">\n'
+    '    <td data-label="Reference"><a href="{url}">{reference}</a></td>\n'
+    '    <td data-label="Name">{name}</td>\n'
+    '    <td data-label="Status"><span class="tag {status_css}">{status}</span></td>\n'
+    '    <td data-label="Exporting area">{exporting_area}</td>\n'
+    '    <td data-label="Division">{division}</td>\n'
+    '    <td data-label="Deal lines">{deal_lines}</td>\n'
+    '    <td data-label="Score" class="num">{score}</td>\n'
+    '    <td data-label="Rank" class="num">{rank}</td>\n'
+    "  </tr>"
+)
+# Another force's line lent to this one: what its share lends, marked, linked to the share.
+_LENT = (
+    '<tr data-testid="line-row" data-shared-by="{lent_by}">\n'
+    '    <td data-label="Reference"><a href="{url}">{reference}</a></td>\n'
+    '    <td data-label="Name">{name} {shared}</td>\n'
+    '    <td data-label="Status"><span class="tag {status_css}">{status}</span></td>\n'
+    '    <td data-label="Exporting area">{exporting_area}</td>\n'
+    '    <td data-label="Division">{lent_by}</td>\n'
+    '    <td data-label="Deal lines">—</td>\n'
+    '    <td data-label="Score" class="num">{score}</td>\n'
+    '    <td data-label="Rank" class="num">—</td>\n'
+    "  </tr>"
+)
+_FLEXED = '{} <span class="tag tag--yellow">flexed</span>'
+_TOP30 = '{} <span class="tag tag--red">top 30</span>'
+
+
+def _rank(line: CountyLine) -> str | SafeString:
+    if not line.ranking_rows:
+        return "—"
+    ranking = line.ranking_rows[0]
+    return format_html(_TOP30, shown(ranking.rank)) if ranking.top30 else shown(ranking.rank)
+
+
+def line_rows_html(lines: list[CountyLine]) -> list[SafeString]:
+    """Each line's row, from `line_rows` (divisions, deal lines, current score and rank read)."""
+    rows = []
+    for line in lines:
+        common = {
+            "reference": line.reference,
+            "name": line.name,
+            "status_css": _STATUS_CSS.get(line.status, "tag--grey"),
+            "status": _STATUS.get(line.status, line.status),
+            "exporting_area": line.exporting_area,
+            "score": "".join(str(shown(s.total)) for s in line.current_scores) or "—",
+        }
+        if line.lent_share_id:
+            rows.append(
+                format_html(
+                    _LENT,
+                    url=record_url("sharing:detail", line.lent_share_id),
+                    lent_by=line.lent_by,
+                    shared=shared_tag(line),
+                    **common,
+                )
+            )
+            continue
+        rows.append(
+            format_html(
+                _OWN,
+                url=record_url("countylines:detail", line.pk),
+                division=format_html(_FLEXED, line.flexed_division.name)
+                if line.flexed_division_id
+                else line.division.name,
+                deal_lines=", ".join(dl.display_number for dl in line.deal_line_rows),
+                rank=_rank(line),
+                **common,
+            )
+        )
+    return rows
