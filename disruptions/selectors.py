@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
@@ -55,6 +55,42 @@ def disruption_rows(*, user: User) -> QuerySet[Disruption]:
             Prefetch("nominals", to_attr="nominal_rows"),
         )
     )
+
+
+def _names_through(
+    field_name: str, ids: list[int], columns: tuple[str, ...], name: Callable[..., str]
+) -> dict[int, list[str]]:
+    # In the subject's own ordering, as a prefetch of `field_name` lists them.
+    field = Disruption._meta.get_field(field_name)
+    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    rows = (
+        field.remote_field.through.objects.filter(**{f"{source}_id__in": ids})
+        .order_by(*[f"{target}__{order}" for order in field.related_model._meta.ordering])
+        .values_list(f"{source}_id", *[f"{target}__{column}" for column in columns])
+    )
+    found: dict[int, list[str]] = {}
+    for disruption_id, *values in rows:
+        found.setdefault(disruption_id, []).append(name(*values))
+    return found
+
+
+def _named(reference: str | None, name: str) -> str:
+    return f"{reference} {name}" if reference else name  # str() of an OCG or a county line
+
+
+def _person(reference: str | None, first_name: str, last_name: str) -> str:
+    full_name = f"{first_name} {last_name}".strip()  # str() of a Nominal
+    return f"{full_name} ({reference})" if reference else full_name
+
+
+def disruption_row_subjects(ids: list[int]) -> dict[int, tuple[list[str], list[str], list[str]]]:
+    """For a page of `disruption_rows`, the names of the OCGs, county lines and people each
+    disruption is against, read as values (a query per kind, as its prefetches): those built a
+    model row of every subject named, a third of the list page's Python calls."""
+    ocgs = _names_through("ocgs", ids, ("reference", "name"), _named)
+    lines = _names_through("county_lines", ids, ("reference", "name"), _named)
+    people = _names_through("nominals", ids, ("reference", "first_name", "last_name"), _person)
+    return {pk: (ocgs.get(pk, []), lines.get(pk, []), people.get(pk, [])) for pk in ids}
 
 
 def disruption_records(*, user: User) -> QuerySet[Disruption]:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +27,7 @@ from disruptions.forms import (
 from disruptions.models import COUNT_FIELDS, Disruption, Operation
 from disruptions.services import approvals, court_results, operations
 from disruptions.services import disruptions as disruption_services
+from disruptions.tables import disruption_rows_html
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_read, audit_view
 from kentsoc.web.coerce import as_id
@@ -67,6 +69,15 @@ class DisruptionListView(FilteredListView):
         ("Operation", "operation.name"),
         ("Narrative", "narrative"),
     ]
+
+    def page_queryset(self, queryset: QuerySet) -> QuerySet:
+        # The page names each row's subjects from values (disruption_row_subjects) and shows its
+        # team; the officer, operation and subjects' rows are the CSV's.
+        return queryset.select_related(None).select_related("team").prefetch_related(None)
+
+    def get_page_context(self, rows: list[Any]) -> dict[str, Any]:
+        subjects = selectors.disruption_row_subjects([row.pk for row in rows])
+        return {"disruption_rows": disruption_rows_html(rows, subjects)}
 
 
 class CourtResultListView(FilteredListView):
