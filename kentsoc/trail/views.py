@@ -18,6 +18,7 @@ from kentsoc.dates import today
 from kentsoc.trail.api.serializers import AuditEventSerializer
 from kentsoc.trail.details import details_in_words
 from kentsoc.trail.filters import AuditEventFilterSet
+from kentsoc.trail.tables import event_rows_html
 from kentsoc.web.generic import FilteredListView
 
 EXPORT_FORMATS = ("csv", "json")
@@ -66,7 +67,7 @@ class AuditEventListView(FilteredListView):
 
     def get_page_context(self, rows: list[Any]) -> dict[str, Any]:
         # The page names officers, teams and records; the CSV and JSON keep the stored ids.
-        return {"events": details_in_words(rows, user=self.request.user)}
+        return {"event_rows": event_rows_html(details_in_words(rows, user=self.request.user))}
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         export = request.GET.get("format")
