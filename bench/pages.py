@@ -199,6 +199,19 @@ def _connect_admin():
     )
 
 
+# Held from "is the demo seeded?" until it is migrated and seeded: runs started together (several
+# people measuring at once) wait for one seeding instead of each dropping the database another run
+# is still seeding (it has no DATA_VERSION comment until the end). A session lock: it goes with
+# the connection, whichever way the run ends.
+SETUP_LOCK = 7_364_901
+
+
+def lock_setup():
+    conn = _connect_admin()
+    conn.execute("SELECT pg_advisory_lock(%s)", [SETUP_LOCK])
+    return conn
+
+
 def ensure_database(rebuild: bool) -> bool:
     """Create the database if needed; True when it already holds the current demo."""
     with _connect_admin() as conn:
@@ -358,6 +371,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
+    setup_lock = lock_setup()
     current = ensure_database(args.rebuild)
     import django
 
@@ -384,6 +398,7 @@ def main() -> None:
         call_command("seed_demo", verbosity=0, stdout=io.StringIO())
         mark_database_current()
         print(f"migrated and seeded {DATABASE_NAME} in {time.perf_counter() - started:.0f} s")
+    setup_lock.close()
     if args.seed_only:
         return
     loaders = [type(loader).__name__ for loader in engines["django"].engine.template_loaders]
