@@ -177,7 +177,13 @@ class RankHistory(models.Model):
                 name="%(app_label)s_%(class)s_ocg_once_per_day",
             ),
         ]
-        indexes = [models.Index(fields=["on", "subject_type", "partition"])]
+        indexes = [
+            models.Index(fields=["on", "subject_type", "partition"]),
+            # The dashboard's movement column: the shown lines' and OCGs' ranks of one day, read
+            # without the other days of their history (a year of it is 365 rows a subject).
+            models.Index(fields=["county_line", "on"], name="rankhistory_line_day"),
+            models.Index(fields=["ocg", "on"], name="rankhistory_ocg_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.on} {self.partition} #{self.rank}"
