@@ -171,13 +171,13 @@ def _person_row(n: dict, typed: str) -> dict:
 
 # A line or OCG another force lends to the searcher's (kentsoc.sharing): matched by its reference
 # and name only (its deal lines are not lent), marked, and linked to its share's page.
-_LENT_COLUMNS = ("lent_share_id", "lent_by", "lent_access")
+_LENT_COLUMNS = ("lent",)
 
 
 def _lendable(model: type[Model], user: Any) -> QuerySet:
     """The searcher's force's lines or OCGs and those a live share lends it, marked (the one
     scope of kentsoc.org.scoping: nothing is lent to a force that was never party to a share)."""
-    return model.objects.visible_to(user, lent=READ).with_lent_marks(user)
+    return model.objects.visible_to(user, lent=READ).with_lent_mark(user)
 
 
 def _find_ocgs(user: Any, text: str) -> QuerySet[OCG]:
@@ -188,20 +188,21 @@ def _find_lines(user: Any, text: str) -> QuerySet[CountyLine]:
     found = line_ranked(_lendable(CountyLine, user), text)
     if phone_digits(" ".join(text.split())) is not None:
         # A number finds the force's own lines only: a lent line's deal lines are not lent.
-        found = found.filter(lent_share_id__isnull=True)
+        found = found.filter(lent__isnull=True)
     return found
 
 
 def _shared(read: dict) -> str:
-    if read.get("lent_share_id") is None:
+    lent = read.get("lent")
+    if lent is None:
         return ""
-    access = "may add" if read.get("lent_access") == CONTRIBUTE else "read-only"
-    return f"Shared by {read['lent_by']} ({access})"
+    access = "may add" if lent["access"] == CONTRIBUTE else "read-only"
+    return f"Shared by {lent['by']} ({access})"
 
 
 def _subject_url(read: dict, name: str) -> str:
-    if read.get("lent_share_id") is not None:
-        return reverse("sharing:detail", args=[read["lent_share_id"]])
+    if (lent := read.get("lent")) is not None:
+        return reverse("sharing:detail", args=[lent["share_id"]])
     return reverse(name, args=[read["id"]])
 
 
