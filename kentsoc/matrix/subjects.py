@@ -317,7 +317,12 @@ def _records(user: Any, breakdown: list[dict[str, Any]]) -> dict[int, Intelligen
     }
     if not ids:
         return {}
-    return IntelligenceRecord.objects.visible_to(user).in_bulk(ids)
+    # A link names the record's reference and grading: none of its text or other columns.
+    return (
+        IntelligenceRecord.objects.visible_to(user)
+        .only("id", "reference", "source_evaluation", "intelligence_assessment", "handling_code")
+        .in_bulk(ids)
+    )
 
 
 def _record_links(
