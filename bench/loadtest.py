@@ -13,7 +13,9 @@
    headless for LOADTEST_SECONDS (60) with every officer signing in and working through their
    role's pages, API lists and writes, and typing in the header's search box
    (bench/locustfile.py).
-4. Prints requests/s, p50/p95 per page and the errors, then stops everything it started.
+4. Prints requests/s, p50/p95 per page and the errors, and the CPU seconds the machine spent
+   during the run, how many of them gunicorn, Celery and their PostgreSQL backends had (on a
+   machine shared with other work a slow run says so), then stops everything it started.
 
 Environment (the Makefile sets it): DATABASE_URL naming kentsoc_pages; LOCUST, the locust
 executable (its own virtualenv, `pip install '.[load]'`). Nothing listens beyond 127.0.0.1.
@@ -286,7 +288,34 @@ def wait_for(url: str, seconds: float) -> None:
     sys.exit(f"gunicorn did not answer {url} within {seconds:.0f} s")
 
 
-def report(prefix: str, seconds: int, workers: int) -> None:
+def _cpu_seconds(groups: list[int]) -> dict[str, float]:
+    """CPU seconds so far of the whole machine (busy, all cores), of the processes in each
+    process group of `groups` (gunicorn and its workers; the Celery worker) and of the
+    PostgreSQL backends serving the load-test database: on a shared machine the share the app
+    had is what says whether a run measured it or its neighbours."""
+    tick = os.sysconf("SC_CLK_TCK")
+    with open("/proc/stat") as handle:
+        fields = [int(v) for v in handle.readline().split()[1:]]
+    # user nice system idle iowait irq softirq steal: busy is all but idle and iowait.
+    totals = {"machine": (sum(fields[:8]) - fields[3] - fields[4]) / tick, "app": 0.0, "db": 0.0}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                stat = handle.read()
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                command = handle.read()
+        except OSError:
+            continue
+        rest = stat[stat.rindex(")") + 2 :].split()
+        used = (int(rest[11]) + int(rest[12])) / tick
+        if int(rest[2]) in groups:
+            totals["app"] += used
+        elif command.startswith(b"postgres: ") and DATABASE.encode() in command:
+            totals["db"] += used
+    return totals
+
+
+def report(prefix: str, seconds: int, workers: int, cpu: dict[str, float]) -> None:
     with open(f"{prefix}_stats.csv") as handle:
         rows = list(csv.DictReader(handle))
     failures = []
@@ -297,7 +326,8 @@ def report(prefix: str, seconds: int, workers: int) -> None:
     print()
     print(
         f"locust: {USERS} officers, {seconds} s, think time 0.5-1.5 s; gunicorn {workers} workers; "
-        f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        f"load average {cpu['load_before']:.1f} at the start, {os.getloadavg()[0]:.1f} now, "
+        f"on {os.cpu_count()} cores"
     )
     print(f"{'request':<34} {'count':>6} {'fails':>5} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")
     for r in sorted(rows, key=lambda r: r["Name"]):
@@ -312,6 +342,13 @@ def report(prefix: str, seconds: int, workers: int) -> None:
         f"{total['50%']:>7} {total['95%']:>7} {float(total['Max Response Time']):>7.0f}"
     )
     print(f"requests/s: {float(total['Requests/s']):.1f}   errors: {total['Failure Count']}")
+    available = cpu["wall"] * (os.cpu_count() or 1)
+    print(
+        f"CPU over the run ({cpu['wall']:.0f} s x {os.cpu_count()} cores = {available:.0f} s): "
+        f"machine busy {cpu['machine']:.0f} s; gunicorn + Celery {cpu['app']:.0f} s, their "
+        f"PostgreSQL {cpu['db']:.0f} s; locust and everything else on the machine "
+        f"{cpu['machine'] - cpu['app'] - cpu['db']:.0f} s"
+    )
     for f in failures:
         print(f"  error x{f['Occurrences']}: {f['Method']} {f['Name']}: {f['Error'][:160]}")
 
@@ -385,6 +422,9 @@ def main() -> None:
             )
             wait_for(f"http://127.0.0.1:{port}/healthz", 60)
             prefix = str(Path(tmp) / "locust")
+            groups = [process.pid for process in processes]
+            before, started = _cpu_seconds(groups), time.monotonic()
+            load_before = os.getloadavg()[0]
             subprocess.run(
                 [
                     locust,
@@ -405,7 +445,11 @@ def main() -> None:
                 check=False,
                 timeout=SECONDS + 120,
             )
-            report(prefix, SECONDS, workers)
+            after = _cpu_seconds(groups)
+            cpu = {key: after[key] - before[key] for key in after}
+            cpu["wall"] = time.monotonic() - started
+            cpu["load_before"] = load_before
+            report(prefix, SECONDS, workers, cpu)
         finally:
             for process in processes:
                 try:
