@@ -168,6 +168,39 @@ def line_rows(*, user: Any) -> QuerySet[CountyLine]:
     )
 
 
+@dataclass(frozen=True)
+class RowFigures:
+    """What a row of the list page shows of a line besides its own columns: its deal lines'
+    numbers as written for people, its current score's total and its rank (and whether top 30)."""
+
+    deal_lines: list[str]
+    score: Any
+    rank: int | None
+    top30: bool
+
+
+def line_row_figures(ids: list[int]) -> dict[int, RowFigures]:
+    """For a page of `line_rows`, its deal lines, current scores and ranks read as values (a
+    query each, as its prefetches): those built a model row of every deal line, score and ranking
+    and the line's districts, which only its CSV shows."""
+    numbers = grouped(
+        DealLine.objects.filter(county_line_id__in=ids)
+        .order_by("number")
+        .values_list("county_line_id", "number")
+    )
+    figures = scores.scores_data(ids)
+    return {
+        pk: RowFigures(
+            # As DealLine.display_number writes a number.
+            deal_lines=[f"{number[:5]} {number[5:]}" for (number,) in numbers.get(pk, [])],
+            score=figures["score"][pk],
+            rank=figures["rank"][pk],
+            top30=figures["top30"][pk],
+        )
+        for pk in ids
+    }
+
+
 def line_get(*, user: Any, pk: Any) -> CountyLine:
     """One line the user may see, or 404."""
     return _with_related(CountyLine.objects.all(), page=True).get_visible_or_404(user, pk=pk)

@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString
 
 from countylines.choices import LineStatus
 from countylines.models import CountyLine
+from countylines.selectors import RowFigures
 from kentsoc.web.cells import record_url, shared_tag, shown
 
 _STATUS = dict(LineStatus.choices)
@@ -43,24 +44,25 @@ _FLEXED = '{} <span class="tag tag--yellow">flexed</span>'
 _TOP30 = '{} <span class="tag tag--red">top 30</span>'
 
 
-def _rank(line: CountyLine) -> str | SafeString:
-    if not line.ranking_rows:
+def _rank(figures: RowFigures) -> str | SafeString:
+    if figures.rank is None:
         return "—"
-    ranking = line.ranking_rows[0]
-    return format_html(_TOP30, shown(ranking.rank)) if ranking.top30 else shown(ranking.rank)
+    rank = shown(figures.rank)
+    return format_html(_TOP30, rank) if figures.top30 else rank
 
 
-def line_rows_html(lines: list[CountyLine]) -> list[SafeString]:
-    """Each line's row, from `line_rows` (divisions, deal lines, current score and rank read)."""
+def line_rows_html(lines: list[CountyLine], figures: dict[int, RowFigures]) -> list[SafeString]:
+    """Each line's row, with what `line_row_figures` read for it."""
     rows = []
     for line in lines:
+        found = figures[line.pk]
         common = {
             "reference": line.reference,
             "name": line.name,
             "status_css": _STATUS_CSS.get(line.status, "tag--grey"),
             "status": _STATUS.get(line.status, line.status),
             "exporting_area": line.exporting_area,
-            "score": "".join(str(shown(s.total)) for s in line.current_scores) or "—",
+            "score": shown(found.score, "—"),
         }
         if line.lent_share_id:
             rows.append(
@@ -80,8 +82,8 @@ def line_rows_html(lines: list[CountyLine]) -> list[SafeString]:
                 division=format_html(_FLEXED, line.flexed_division.name)
                 if line.flexed_division_id
                 else line.division.name,
-                deal_lines=", ".join(dl.display_number for dl in line.deal_line_rows),
-                rank=_rank(line),
+                deal_lines=", ".join(found.deal_lines),
+                rank=_rank(found),
                 **common,
             )
         )

@@ -19,7 +19,7 @@ QUERY_BUDGETS: dict[tuple[str, str], int] = {
     ("/account/tokens/", "supervisor"): 3,
     ("/ocgs/", "supervisor"): 8,
     ("/nominals/", "supervisor"): 5,
-    ("/county-lines/", "supervisor"): 9,
+    ("/county-lines/", "supervisor"): 8,
     ("/county-lines/people-at-risk/", "clio"): 6,
     ("/gangs/", "clgt_officer"): 8,
     ("/intelligence/", "analyst"): 9,

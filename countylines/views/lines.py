@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -80,8 +81,18 @@ class LineListView(FilteredListView):
     def get_extra_context(self) -> dict[str, Any]:
         return {"can_nominate": self.request.user.has_perm(PERM_ADD)}
 
+    def page_queryset(self, queryset: QuerySet) -> QuerySet:
+        # The page reads its deal lines, scores and ranks as values (line_row_figures) and shows
+        # the divisions; the OCG, districts and prefetched rows are the CSV's.
+        return (
+            queryset.select_related(None)
+            .select_related("division", "flexed_division")
+            .prefetch_related(None)
+        )
+
     def get_page_context(self, rows: list[Any]) -> dict[str, Any]:
-        return {"line_rows": line_rows_html(rows)}
+        figures = selectors.line_row_figures([row.pk for row in rows])
+        return {"line_rows": line_rows_html(rows, figures)}
 
 
 @login_required
