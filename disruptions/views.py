@@ -434,7 +434,9 @@ def operation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related(None)
         .select_related("team")
         .prefetch_related(None)
-        .order_by("-date")
+        # Newest first, and of one day the last logged first: the date alone left the order of
+        # a day's rows to the query plan, which changes with what the query joins.
+        .order_by("-date", "-id")
     )
     return render(
         request,
