@@ -52,10 +52,39 @@ def rows(key: Hashable, build: Callable[[], QuerySet]) -> list[tuple[Any, ...]]:
 
     Read as the database returns them, without the ORM's converters: a date is text on SQLite
     (the demo), see `day`."""
-    sql, params = statement(key, lambda: sql_of(build()))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    reads = Reads()
+    found = reads.add(key, build)
+    reads.run()
+    return found()
+
+
+class Reads:
+    """Several `rows` reads sent together: on PostgreSQL in one round trip (their parameters
+    are written into their SQL, so they go as one multi-statement query and each result is read
+    in turn), one query each elsewhere. A round trip costs the most when the machine is busy:
+    the server process has to be scheduled for every one."""
+
+    def __init__(self) -> None:
+        self._statements: list[Statement] = []
+        self._results: list[list[tuple[Any, ...]]] = []
+
+    def add(self, key: Hashable, build: Callable[[], QuerySet]) -> Callable[[], list[tuple]]:
+        """Queue the read; the returned function gives its rows once `run` has run."""
+        index = len(self._statements)
+        self._statements.append(statement(key, lambda: sql_of(build())))
+        return lambda: self._results[index]
+
+    def run(self) -> None:
+        with connection.cursor() as cursor:
+            if connection.vendor != "postgresql" or len(self._statements) < 2:
+                for sql, params in self._statements:
+                    cursor.execute(sql, params)
+                    self._results.append(cursor.fetchall())
+                return
+            cursor.execute(";\n".join(sql for sql, _ in self._statements))
+            self._results.append(cursor.fetchall())
+            while cursor.nextset():
+                self._results.append(cursor.fetchall())
 
 
 def sql_of(queryset: QuerySet) -> tuple[str, Any]:

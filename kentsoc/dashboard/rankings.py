@@ -2,9 +2,10 @@
 approved disruptions. It never scores on request.
 
 Every part is gathered in a fixed number of queries whatever the data size (the dashboard's
-query-count test holds it to that): one query per ranking table (and one for the OCG tabs'
-counts when one tab has rows), one for last week's ranks, one for the snapshots, one for the
-disruption figures, and one per "needs attention" count.
+query-count test holds it to that): the force's figures, the ranked rows (cached under the
+rankings stamp), one round trip for what the shown rows need (last week's ranks, the lines' last
+disruptions, the lines' and OCGs' names and officers), one for the snapshots, one for the
+disruption figures, and one for the "needs attention" counts.
 
 A date in the past ("as of") reads that day's rank history and snapshot instead of the current
 rankings: history keeps ranks and totals only, so T/R/H and confidence are shown for today.
@@ -15,6 +16,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,16 +56,18 @@ FIRST_OCG_TAB = FORCE_PARTITION  # the OCG matrix the page opens on
 STALE_FOR_ATTENTION = datetime.timedelta(seconds=STALE_SWEEP_AFTER_SECONDS)
 
 
-def _last_disruptions(line_ids: set[int], as_of: datetime.date) -> dict[int, datetime.date]:
+def _last_disruptions(
+    line_ids: set[int], as_of: datetime.date, reads: compiled.Reads
+) -> Callable[[], dict[int, datetime.date]]:
     """Each ranked line's latest approved disruption up to `as_of`, in one grouped query (a
     correlated subquery per row costs seconds with a national deployment's disruptions). The ids
     go as a list, not a subquery: the planner then knows they are a force's few dozen lines and
     reads their links, then their disruptions, from indexes alone (disruptions 0012)."""
     if not line_ids:
-        return {}
+        return dict
     ids = sorted(line_ids)
     through = Disruption.county_lines.through
-    found = compiled.rows(
+    found = reads.add(
         ("last_disruptions", tuple(ids), as_of),
         lambda: (
             through.objects.filter(
@@ -77,25 +81,25 @@ def _last_disruptions(line_ids: set[int], as_of: datetime.date) -> dict[int, dat
             .order_by()
         ),
     )
-    return {line_id: compiled.day(last) for line_id, last in found}
+    return lambda: {line_id: compiled.day(last) for line_id, last in found()}
 
 
 def _previous_ranks(
-    as_of: datetime.date, line_ids: set[int], ocg_ids: set[int]
-) -> dict[tuple[str, str, int], int]:
+    as_of: datetime.date, line_ids: set[int], ocg_ids: set[int], reads: compiled.Reads
+) -> Callable[[], dict[tuple[str, str, int], int]]:
     """(subject type, partition, subject id) -> rank a week before `as_of` of the rows shown:
     the force's own, never the country's."""
     if not (line_ids or ocg_ids):
-        return {}
+        return dict
     lines, ocgs = sorted(line_ids), sorted(ocg_ids)
     on = as_of - datetime.timedelta(days=MOVEMENT_DAYS)
-    rows = compiled.rows(
+    rows = reads.add(
         ("previous_ranks", tuple(lines), tuple(ocgs), on),
         lambda: RankHistory.objects.filter(
             Q(county_line_id__in=lines) | Q(ocg_id__in=ocgs), on=on
         ).values_list("subject_type", "partition", "county_line_id", "ocg_id", "rank"),
     )
-    return {(kind, part, line or ocg): rank for kind, part, line, ocg, rank in rows}
+    return lambda: {(kind, part, line or ocg): rank for kind, part, line, ocg, rank in rows()}
 
 
 def _force_of(user: Any) -> int | None:
@@ -337,14 +341,19 @@ def matrix_rankings(
         ocg_counts = Counter(entry.partition for entry in ocg_entries)
     line_ids = {entry.subject_id for entry in line_entries}
     ocg_ids = {entry.subject_id for entry in ocg_entries}
-    previous = _previous_ranks(as_of, line_ids, ocg_ids)
-    last_disruptions = _last_disruptions(line_ids, as_of)
-    line_values = lines_by_id(line_ids)
+    # Read together: one round trip on PostgreSQL.
+    reads = compiled.Reads()
+    read_previous = _previous_ranks(as_of, line_ids, ocg_ids, reads)
+    read_last = _last_disruptions(line_ids, as_of, reads)
+    read_lines = lines_by_id(line_ids, reads)
+    read_ocgs = ocgs_by_id(ocg_ids, reads)
+    reads.run()
+    previous, last_disruptions = read_previous(), read_last()
+    line_values, ocg_values = read_lines(), read_ocgs()
     for entry in line_entries:
         line = line_values[entry.subject_id]
         last = last_disruptions.get(entry.subject_id)
         line_rows[entry.partition].append(line_row(entry, line, as_of, previous, last))
-    ocg_values = ocgs_by_id(ocg_ids)
     for entry in ocg_entries:
         ocg_rows[entry.partition].append(ocg_row(entry, ocg_values[entry.subject_id], previous))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -182,11 +183,12 @@ class _OCG:
     officer: str  # the lead responsible officer
 
 
-def lines_by_id(ids: set[int]) -> dict[int, _Line]:
+def lines_by_id(ids: set[int], reads: compiled.Reads) -> Callable[[], dict[int, _Line]]:
+    """The lines' values, read with `reads` (the function gives them once it has run)."""
     if not ids:
-        return {}
+        return dict
     wanted = sorted(ids)
-    rows = compiled.rows(
+    found = reads.add(
         ("lines_by_id", tuple(wanted)),
         lambda: CountyLine.objects.filter(pk__in=wanted).values_list(
             "pk",
@@ -199,6 +201,10 @@ def lines_by_id(ids: set[int]) -> dict[int, _Line]:
             *_person("created_by"),
         ),
     )
+    return lambda: _lines(found())
+
+
+def _lines(rows: list[tuple]) -> dict[int, _Line]:
     lines = {}
     for row in rows:
         lro, creator = row[6:10], row[10:14]
@@ -216,11 +222,12 @@ def lines_by_id(ids: set[int]) -> dict[int, _Line]:
     return lines
 
 
-def ocgs_by_id(ids: set[int]) -> dict[int, _OCG]:
+def ocgs_by_id(ids: set[int], reads: compiled.Reads) -> Callable[[], dict[int, _OCG]]:
+    """The OCGs' values, read with `reads` (the function gives them once it has run)."""
     if not ids:
-        return {}
+        return dict
     wanted = sorted(ids)
-    rows = compiled.rows(
+    found = reads.add(
         ("ocgs_by_id", tuple(wanted)),
         lambda: OCG.objects.filter(pk__in=wanted).values_list(
             "pk",
@@ -232,7 +239,7 @@ def ocgs_by_id(ids: set[int]) -> dict[int, _OCG]:
             *_person("lead_responsible_officer"),
         ),
     )
-    return {row[0]: _OCG(*row[:6], officer=_officer_name(*row[6:])) for row in rows}
+    return lambda: {row[0]: _OCG(*row[:6], officer=_officer_name(*row[6:])) for row in found()}
 
 
 @dataclass(frozen=True)
