@@ -130,6 +130,21 @@ def ocg_criminality(ids: list[int]) -> dict[int, list[str]]:
     return {pk: sorted(codes) for pk, codes in found.items()}
 
 
+def ocg_row_criminality(ids: list[int]) -> dict[int, list[str]]:
+    """For a page of `ocg_rows`, each OCG's criminality by label in label order (as its
+    `criminality_rows` prefetch lists them), from one query of values rather than a model row
+    of each."""
+    found: dict[int, list[str]] = {pk: [] for pk in ids}
+    rows = (
+        OCG.criminality.through.objects.filter(ocg_id__in=ids)
+        .order_by("criminalitytype__label")
+        .values_list("ocg_id", "criminalitytype__label")
+    )
+    for ocg_id, label in rows:
+        found[ocg_id].append(label)
+    return found
+
+
 def ocg_rows(*, user: AbstractBaseUser) -> QuerySet[OCG]:
     """OCGs with what a row of the list page and its CSV show, and nothing more: the score's
     total and tier and the count of current members worked out in SQL, the criminality read

@@ -48,8 +48,9 @@ def _tier(tier: object) -> str | SafeString:
     return format_html("Tier {}", shown(tier)) if tier else "—"
 
 
-def ocg_rows_html(ocgs: list[OCG]) -> list[SafeString]:
-    """Each OCG's row, from `ocg_rows` (its division, team, LRO, criminality and score read)."""
+def ocg_rows_html(ocgs: list[OCG], criminality: dict[int, list[str]]) -> list[SafeString]:
+    """Each OCG's row, from `ocg_rows` (its division, team, LRO and score read) and the labels
+    `ocg_row_criminality` read for it."""
     rows = []
     for ocg in ocgs:
         common = {
@@ -78,7 +79,7 @@ def ocg_rows_html(ocgs: list[OCG]) -> list[SafeString]:
                 url=record_url("ocg:detail", ocg.pk),
                 awaiting=_AWAITING if ocg.mapping_submitted_at else "",
                 division=ocg.division.name,
-                criminality=", ".join(c.label for c in ocg.criminality_rows),
+                criminality=", ".join(criminality[ocg.pk]),
                 team=(ocg.managing_team.name if ocg.managing_team else "") or "—",
                 lro=format_html('<br><span class="muted">{}</span>', lro.get_full_name())
                 if lro

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.urls import get_script_prefix, reverse
 from django.utils.formats import localize
 from django.utils.html import format_html
@@ -39,7 +40,12 @@ def record_url(name: str, pk: int) -> str:
 
 def shown(value: Any, default: str = "") -> Any:
     """`{{ value }}` (numbers and dates localized as the engine does), or `default` for None."""
-    return default if value is None else localize(value)
+    if value is None:
+        return default
+    # An int is written as it is: the project does not group thousands (USE_THOUSAND_SEPARATOR).
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return value
+    return localize(value)
 
 
 def shared_tag(row: Any) -> SafeString:

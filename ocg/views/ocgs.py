@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -90,8 +91,13 @@ class OcgListView(FilteredListView):
     def get_extra_context(self) -> dict[str, Any]:
         return {"can_nominate": self.request.user.has_perm(PERM_ADD)}
 
+    def page_queryset(self, queryset: QuerySet) -> QuerySet:
+        # The page reads the criminality as labels (ocg_row_criminality); the CSV, as rows.
+        return queryset.prefetch_related(None)
+
     def get_page_context(self, rows: list[Any]) -> dict[str, Any]:
-        return {"ocg_rows": ocg_rows_html(rows)}
+        criminality = selectors.ocg_row_criminality([row.pk for row in rows])
+        return {"ocg_rows": ocg_rows_html(rows, criminality)}
 
 
 # --- nomination ---------------------------------------------------------------------------------
