@@ -59,8 +59,11 @@ def nominal_lifetime_get(*, user: AbstractBaseUser, nominal_id: Any) -> dict[str
         .filter(nominal=nominal)
         .select_related("requested_by", "disruption")
     )
+    # Only the groups the user may see, as on the lists: an LRO sees their member, not the
+    # member's other OCGs.
     ocgs = list(
-        OCG.objects.filter(memberships__nominal=nominal, memberships__to_date__isnull=True)
+        OCG.objects.visible_to(user)
+        .filter(memberships__nominal=nominal, memberships__to_date__isnull=True)
         .select_related("division")
         .distinct()
     )

@@ -8,6 +8,7 @@ from kentsoc.lifetime.services.attention import attention_items_refresh
 from kentsoc.lifetime.services.custody import custody_dates_update, custody_event_record
 from kentsoc.lifetime.services.scpos import scpo_apply, scpo_breach_record, scpo_make
 from kentsoc.lifetime.services.training import training_create
+from tests.factories import MembershipFactory
 from tests.lifetime.conftest import adult_member, days
 
 pytestmark = pytest.mark.django_db
@@ -275,3 +276,34 @@ def test_empty_training_post_shows_field_messages(client, coordinator):
     response = client.post(reverse("lifetime:training-create"))
     assert response.status_code == 400
     assert "Enter the date of the training." in response.content.decode()
+
+
+def test_lro_sees_only_their_own_ocgs_of_a_member(
+    client, coordinator, lro, lro_ocg, other_ocg, member, today
+):
+    """Need to know: an LRO opens the lifetime record of a member of their OCG who is also in
+    an OCG they may not see. The page (and the person's page that carries it as a section), the
+    lists and their CSV and API name the LRO's OCG only, as the person's OCG section does."""
+    other_ocg.name = "Hidden Eastern Cartel"
+    other_ocg.save(update_fields=["name"])
+    MembershipFactory(ocg=other_ocg, nominal=member)
+    _in_prison(coordinator, member, today, release_in=10)
+    client.force_login(lro)
+    pages = [
+        reverse("lifetime:nominal", args=[member.pk]),
+        reverse("ocg:nominal-detail", args=[member.pk]),
+        reverse("lifetime:releases"),
+        reverse("lifetime:releases") + "?format=csv",
+        reverse("api:lifetime-release-list"),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = b"".join(response).decode()
+        assert lro_ocg.reference in body, url
+        for hidden in (other_ocg.name, other_ocg.reference, f"/ocgs/{other_ocg.pk}/"):
+            assert hidden not in body, (url, hidden)
+    # Whoever may see both OCGs sees both.
+    client.force_login(coordinator)
+    body = client.get(reverse("lifetime:nominal", args=[member.pk])).content.decode()
+    assert lro_ocg.reference in body and other_ocg.reference in body
