@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString
 from countylines.choices import LineStatus
 from countylines.models import CountyLine
 from countylines.selectors import RowFigures
-from kentsoc.web.cells import record_url, shared_tag, shown
+from kentsoc.web.cells import format_row, record_url, shared_tag, shown
 
 _STATUS = dict(LineStatus.choices)
 _STATUS_CSS = {LineStatus.ACTIVE: "tag--green", LineStatus.NOMINATED: "tag--blue"}
@@ -66,7 +66,7 @@ def line_rows_html(lines: list[CountyLine], figures: dict[int, RowFigures]) -> l
         }
         if line.lent_share_id:
             rows.append(
-                format_html(
+                format_row(
                     _LENT,
                     url=record_url("sharing:detail", line.lent_share_id),
                     lent_by=line.lent_by,
@@ -76,7 +76,7 @@ def line_rows_html(lines: list[CountyLine], figures: dict[int, RowFigures]) -> l
             )
             continue
         rows.append(
-            format_html(
+            format_row(
                 _OWN,
                 url=record_url("countylines:detail", line.pk),
                 division=format_html(_FLEXED, line.flexed_division.name)

@@ -4,13 +4,12 @@ fifty rows of nine cells were most of the page's Python calls)."""
 
 from __future__ import annotations
 
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from disruptions.choices import ImpactGrade, Tactic
 from disruptions.models import Disruption
 from disruptions.templatetags.disruption_words import status_tag
-from kentsoc.web.cells import record_url, shown
+from kentsoc.web.cells import format_row, record_url, shown
 from kentsoc.web.people import day
 
 _TACTICS = dict(Tactic.choices)
@@ -42,7 +41,7 @@ def disruption_rows_html(
 ) -> list[SafeString]:
     """Each disruption's row, naming what `disruption_row_subjects` read for it."""
     return [
-        format_html(
+        format_row(
             _ROW,
             url=record_url("disruptions:detail", d.pk),
             reference=d.reference,

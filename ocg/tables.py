@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from kentsoc.web.cells import record_url, shared_tag, shown
+from kentsoc.web.cells import format_row, record_url, shared_tag, shown
 from kentsoc.web.people import day
 from ocg.choices import OcgStatus
 from ocg.models import OCG
@@ -63,7 +63,7 @@ def ocg_rows_html(ocgs: list[OCG], criminality: dict[int, list[str]]) -> list[Sa
         }
         if ocg.lent_share_id:
             rows.append(
-                format_html(
+                format_row(
                     _LENT,
                     url=record_url("sharing:detail", ocg.lent_share_id),
                     lent_by=ocg.lent_by,
@@ -74,7 +74,7 @@ def ocg_rows_html(ocgs: list[OCG], criminality: dict[int, list[str]]) -> list[Sa
             continue
         lro = ocg.lead_responsible_officer
         rows.append(
-            format_html(
+            format_row(
                 _OWN,
                 url=record_url("ocg:detail", ocg.pk),
                 awaiting=_AWAITING if ocg.mapping_submitted_at else "",

@@ -16,7 +16,7 @@ from kentsoc.intel.choices import HandlingCode, IntelligenceAssessment, SourceEv
 from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.intel.selectors import RowSubjects
 from kentsoc.trh.factors import COUNTY_LINE_FACTORS, OCG_FACTORS
-from kentsoc.web.cells import record_url
+from kentsoc.web.cells import format_row, record_url
 from kentsoc.web.people import day
 
 SOURCE_MEANINGS = {
@@ -181,7 +181,7 @@ def record_rows(
         claims = [describe_claim(factor, level, types) for factor, level in named.claims]
         status = record_status(record)
         rows.append(
-            format_html(
+            format_row(
                 _ROW,
                 url=record_url("intel:detail", record.pk),
                 reference=record.reference,

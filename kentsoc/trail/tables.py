@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
 from kentsoc.trail.templatetags.trail_words import details_text
+from kentsoc.web.cells import format_row
 from kentsoc.web.people import day
 
 _ACTIONS = dict(AuditAction.choices)
@@ -54,7 +55,7 @@ def event_rows_html(events: list[tuple[AuditEvent, list[tuple[str, str]]]]) -> l
     for event, details in events:
         at = timezone.localtime(event.at)
         rows.append(
-            format_html(
+            format_row(
                 _ROW,
                 iso=at.isoformat(),
                 when=f"{day(at)}, {at:%H:%M:%S}",

@@ -6,6 +6,7 @@ page's Python calls (issue 18). These give what the engine would have written.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from django.conf import settings
@@ -56,3 +57,14 @@ def shared_tag(row: Any) -> SafeString:
         row.lent_by,
         "may add" if row.lent_access == CONTRIBUTE else "read-only",
     )
+
+
+def format_row(template: str, **cells: Any) -> SafeString:
+    """`format_html(template, **cells)` for a row's format string: each cell escaped unless it is
+    already HTML, as format_html does, without its per-value lazy-string and wrapper checks (a
+    list's rows have hundreds of cells)."""
+    escaped = {
+        name: value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+        for name, value in cells.items()
+    }
+    return SafeString(template.format(**escaped))
