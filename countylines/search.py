@@ -120,7 +120,7 @@ def subject_search(
     )
     if phone_digits(text) is not None:
         # A lent line's deal lines are not lent: a number finds the force's own lines only.
-        lines = lines.filter(lent_share_id__isnull=True)
+        lines = lines.filter(lent_mark__isnull=True)
     return {
         "ocgs": list(ocgs.order_by("name", "reference", "pk")[:limit]),
         "county_lines": list(lines.order_by("name", "reference", "pk")[:limit]),

@@ -42,6 +42,7 @@ import functools
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, ClassVar, Self
 
 from django.core.exceptions import PermissionDenied
@@ -202,6 +203,23 @@ def _live_share(access: Access) -> dict[str, object]:
     }
 
 
+class _LentMarkedIterable(models.query.ModelIterable):
+    """Model rows of `with_lent_marks`: each row's `lent_mark` spread into `lent_share_id`,
+    `lent_access`, `lent_by` and `lent_until`."""
+
+    def __iter__(self):
+        for row in super().__iter__():
+            mark = row.lent_mark
+            if mark is None:
+                row.lent_share_id = row.lent_access = row.lent_by = row.lent_until = None
+            else:
+                row.lent_share_id = mark["share_id"]
+                row.lent_access = mark["access"]
+                row.lent_by = mark["by"]
+                row.lent_until = date.fromisoformat(mark["until"])
+            yield row
+
+
 class ScopedQuerySet(models.QuerySet):
     """Base for every police-data QuerySet. Subclasses say what each role may see in `scope()`
     and how a row reaches its force in `force_path` (e.g. "division__force" or "force")."""
@@ -252,26 +270,27 @@ class ScopedQuerySet(models.QuerySet):
         user's force, `lent_share_id`, `lent_access` (READ or CONTRIBUTE), `lent_by` (the owning
         force's name) and `lent_until`; None on the force's own rows, which are never lent to
         it. The lists, the search and the pickers mark such a row "Shared by <force>" and link
-        it to its share's page. Constants (no join) for a force never party to a share."""
+        it to its share's page; a query filters on `lent_mark` (None on the force's own rows).
+        A constant (no join) for a force never party to a share.
+
+        The share is read as one JSON value (`lent_mark`) that each row then spreads into the
+        four: a subquery per mark was built and compiled four times over on every list page."""
         access = access_for(user)
-        names = {
-            "lent_share_id": models.IntegerField(),
-            "lent_access": models.CharField(),
-            "lent_by": models.CharField(),
-            "lent_until": models.DateField(),
-        }
         if access is None or not access.shares or "shares" not in self.share_paths:
-            return self.annotate(
-                **{name: models.Value(None, output_field=out) for name, out in names.items()}
+            marked = self.annotate(lent_mark=models.Value(None, output_field=models.JSONField()))
+        else:
+            mark = JSONObject(
+                share_id="pk", access="access", by="owner_force__name", until="ends_on"
             )
-        live = self._live_shares_of_row(access)
-        fields = ("pk", "access", "owner_force__name", "ends_on")
-        return self.annotate(
-            **{
-                name: models.Subquery(live.values(field)[:1])
-                for name, field in zip(names, fields, strict=True)
-            }
-        )
+            marked = self.annotate(
+                lent_mark=models.Subquery(
+                    self._live_shares_of_row(access).values(mark=mark)[:1],
+                    output_field=models.JSONField(),
+                )
+            )
+        if marked._iterable_class is models.query.ModelIterable:
+            marked._iterable_class = _LentMarkedIterable
+        return marked
 
     def with_lent_mark(self, user: AbstractBaseUser | AnonymousUser | None) -> Self:
         """`with_lent_marks` as one value, `lent`: {"share_id", "access", "by"} of the share a
