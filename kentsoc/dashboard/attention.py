@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from django.db import connection
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 
@@ -113,20 +113,18 @@ def _querysets(user: Any, wanted: list[str]) -> list[QuerySet]:
     return [built[name]() for name in wanted]
 
 
-def needs_attention(*, user: Any) -> list[AttentionItem]:
+def needs_attention(*, user: Any, reads: compiled.Reads) -> Callable[[], list[AttentionItem]]:
     """Counts of what is waiting on the supervisors, each only for users who act on it; counted
-    in one query, compiled once per officer's scope, permissions and day (the lifetime lists'
-    windows start today)."""
+    in one statement queued on `reads` (the function gives the items once it has run), compiled
+    once per officer's scope, permissions and day (the lifetime lists' windows start today)."""
     perms = {perm: user.has_perm(perm) for perm, _, _ in _ITEMS}
     items = [(label, name) for perm, label, name in _ITEMS if perms[perm]]
     if not items:
-        return []
+        return list
     wanted = [name for _, name in items]
     key = ("needs_attention", access_for(user), tuple(wanted), dates.today())
-    sql, params = compiled.statement(key, lambda: _counts_statement(_querysets(user, wanted)))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchone()
-    return [
-        AttentionItem(label, n, _url(name)) for (label, name), n in zip(items, found, strict=True)
+    found = reads.add_statement(key, lambda: _counts_statement(_querysets(user, wanted)))
+    return lambda: [
+        AttentionItem(label, n, _url(name))
+        for (label, name), n in zip(items, found()[0], strict=True)
     ]

@@ -9,12 +9,13 @@ from typing import Any
 
 from django.utils import timezone
 
+from kentsoc.dashboard import compiled
 from kentsoc.dashboard.attention import AttentionItem, needs_attention
 from kentsoc.dashboard.charts import (
     DisruptionFigures,
     Trends,
-    disruption_figures,
-    force_trends,
+    disruption_figures_read,
+    force_trends_read,
 )
 from kentsoc.dashboard.rankings import FIRST_OCG_TAB, matrix_rankings
 from kentsoc.dashboard.rows import Rankings
@@ -32,6 +33,12 @@ def dashboard_get(*, user: Any, as_of: datetime.date | None = None) -> Dashboard
     today = timezone.localdate()
     as_of = min(as_of or today, today)
     rankings = matrix_rankings(user=user, as_of=as_of, ocg_rows_for=FIRST_OCG_TAB)
+    # The counts, the snapshots and the disruption figures in one round trip on PostgreSQL.
+    reads = compiled.Reads()
+    counts = needs_attention(user=user, reads=reads) if rankings.is_current else list
+    trends = force_trends_read(user=user, as_of=as_of, reads=reads)
+    disruptions = disruption_figures_read(user=user, as_of=as_of, reads=reads)
+    reads.run()
     attention: list[AttentionItem] = []
     if rankings.is_current:
         attention = [
@@ -40,11 +47,11 @@ def dashboard_get(*, user: Any, as_of: datetime.date | None = None) -> Dashboard
                 rankings.stale_behind,
                 "#matrix-live",
             ),
-            *needs_attention(user=user),
+            *counts(),
         ]
     return Dashboard(
         rankings=rankings,
-        trends=force_trends(user=user, as_of=as_of),
-        disruptions=disruption_figures(user=user, as_of=as_of),
+        trends=trends(),
+        disruptions=disruptions(),
         attention=attention,
     )

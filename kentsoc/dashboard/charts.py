@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,22 +112,40 @@ def last_of_month(day: datetime.date) -> datetime.date:
 def force_trends(*, user: Any, as_of: datetime.date) -> Trends:
     """Trend data from the force snapshots, in two queries (the snapshots' compiled once per
     officer's access and dates, kentsoc/dashboard/compiled.py)."""
+    reads = compiled.Reads()
+    trends = force_trends_read(user=user, as_of=as_of, reads=reads)
+    reads.run()
+    return trends()
+
+
+def force_trends_read(
+    *, user: Any, as_of: datetime.date, reads: compiled.Reads
+) -> Callable[[], Trends]:
+    """`force_trends` with the snapshots queued on `reads`: the function gives the trends once
+    it has run."""
     formed = ocgmu_formed_on()
     inception_on = min(last_of_month(formed), as_of) if formed else None
     start = add_months(as_of, -24) - datetime.timedelta(days=31)
     if inception_on is not None:
         start = min(start, inception_on - datetime.timedelta(days=31))
-    rows = compiled.dated(
-        compiled.rows(
-            ("force_trends", access_for(user), start, as_of),
-            lambda: (
-                ForceSnapshot.objects.visible_to(user)
-                .filter(on__gte=start, on__lte=as_of)
-                .order_by("on")
-                .values_list("on", "active_lines", "total_trh", "mapped_ocgs")
-            ),
-        )
+    found = reads.add(
+        ("force_trends", access_for(user), start, as_of),
+        lambda: (
+            ForceSnapshot.objects.visible_to(user)
+            .filter(on__gte=start, on__lte=as_of)
+            .order_by("on")
+            .values_list("on", "active_lines", "total_trh", "mapped_ocgs")
+        ),
     )
+    return lambda: _trends(compiled.dated(found()), as_of, formed, inception_on)
+
+
+def _trends(
+    rows: list[tuple],
+    as_of: datetime.date,
+    formed: datetime.date | None,
+    inception_on: datetime.date | None,
+) -> Trends:
     # Ascending by date: a day's reading is the last one on or before it, found by bisection
     # (two years of days, looked up fifteen times); points are made only of what is shown.
     days = [row[0] for row in rows]
@@ -230,6 +249,16 @@ def disruption_window(as_of: datetime.date) -> tuple[datetime.date, datetime.dat
 
 
 def disruption_figures(*, user: Any, as_of: datetime.date) -> DisruptionFigures:
+    """`disruption_figures_read`'s figures, read on their own."""
+    reads = compiled.Reads()
+    figures = disruption_figures_read(user=user, as_of=as_of, reads=reads)
+    reads.run()
+    return figures()
+
+
+def disruption_figures_read(
+    *, user: Any, as_of: datetime.date, reads: compiled.Reads
+) -> Callable[[], DisruptionFigures]:
     """Approved disruptions of the last six months by calendar month and impact grade, in one
     query (compiled once per officer's access and window, kentsoc/dashboard/compiled.py). The
     first month is cut at the window's start, so the months add up to the total.
@@ -242,7 +271,7 @@ def disruption_figures(*, user: Any, as_of: datetime.date) -> DisruptionFigures:
     links for one force's figures; an EXISTS per row made its cost estimate high enough to
     switch on JIT compilation, slower than the query itself)."""
     date_from, date_to = disruption_window(as_of)
-    rows = compiled.rows(
+    found = reads.add(
         ("disruption_figures", access_for(user), date_from, date_to),
         lambda: (
             Disruption.objects.visible_to(user)
@@ -255,6 +284,12 @@ def disruption_figures(*, user: Any, as_of: datetime.date) -> DisruptionFigures:
             .order_by()
         ),
     )
+    return lambda: _figures(found(), date_from, date_to)
+
+
+def _figures(
+    rows: list[tuple], date_from: datetime.date, date_to: datetime.date
+) -> DisruptionFigures:
     # By "YYYY-MM", which a day's date and its ISO text (SQLite's) both begin with.
     months: dict[str, DisruptionBucket] = {}
     month = date_from.replace(day=1)

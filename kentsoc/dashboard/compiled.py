@@ -47,22 +47,13 @@ def _bound(sql: str, params: Any) -> Statement:
     return sql, tuple(params)
 
 
-def rows(key: Hashable, build: Callable[[], QuerySet]) -> list[tuple[Any, ...]]:
-    """The rows of the queryset `build()` makes, compiled once per `key`.
-
-    Read as the database returns them, without the ORM's converters: a date is text on SQLite
-    (the demo), see `day`."""
-    reads = Reads()
-    found = reads.add(key, build)
-    reads.run()
-    return found()
-
-
 class Reads:
-    """Several `rows` reads sent together: on PostgreSQL in one round trip (their parameters
-    are written into their SQL, so they go as one multi-statement query and each result is read
-    in turn), one query each elsewhere. A round trip costs the most when the machine is busy:
-    the server process has to be scheduled for every one."""
+    """Querysets' rows read together, each compiled once per key: on PostgreSQL in one round
+    trip (their parameters are written into their SQL, so they go as one multi-statement query
+    and each result is read in turn), one query each elsewhere. Rows come as the database
+    returns them, without the ORM's converters: a date is text on SQLite (the demo), see `day`.
+    A round trip costs the most when the machine is busy: the server process has to be
+    scheduled for every one."""
 
     def __init__(self) -> None:
         self._statements: list[Statement] = []
@@ -70,8 +61,14 @@ class Reads:
 
     def add(self, key: Hashable, build: Callable[[], QuerySet]) -> Callable[[], list[tuple]]:
         """Queue the read; the returned function gives its rows once `run` has run."""
+        return self.add_statement(key, lambda: sql_of(build()))
+
+    def add_statement(
+        self, key: Hashable, build: Callable[[], tuple[str, Any]]
+    ) -> Callable[[], list[tuple]]:
+        """Queue a statement `build()` writes (SQL and parameters), as `add` does."""
         index = len(self._statements)
-        self._statements.append(statement(key, lambda: sql_of(build())))
+        self._statements.append(statement(key, build))
         return lambda: self._results[index]
 
     def run(self) -> None:
@@ -96,7 +93,7 @@ def sql_of(queryset: QuerySet) -> tuple[str, Any]:
 
 
 def day(value: datetime.date | str | None) -> datetime.date | None:
-    """A date column read by `rows`: PostgreSQL gives a date, SQLite its ISO text."""
+    """A date column read by `Reads`: PostgreSQL gives a date, SQLite its ISO text."""
     if value is None or isinstance(value, datetime.date):
         return value
     return datetime.date.fromisoformat(value)

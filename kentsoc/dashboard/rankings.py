@@ -4,8 +4,8 @@ approved disruptions. It never scores on request.
 Every part is gathered in a fixed number of queries whatever the data size (the dashboard's
 query-count test holds it to that): the force's figures, the ranked rows (cached under the
 rankings stamp), one round trip for what the shown rows need (last week's ranks, the lines' last
-disruptions, the lines' and OCGs' names and officers), one for the snapshots, one for the
-disruption figures, and one for the "needs attention" counts.
+disruptions, the lines' and OCGs' names and officers), and one more for the snapshots, the
+disruption figures and the "needs attention" counts (kentsoc/dashboard/board.py).
 
 A date in the past ("as of") reads that day's rank history and snapshot instead of the current
 rankings: history keeps ranks and totals only, so T/R/H and confidence are shown for today.
