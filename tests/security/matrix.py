@@ -78,6 +78,8 @@ ROLES = (
 _MARKERS = {
     "north": {
         "ocg": "Zephyrquill Northsyndicate",
+        # A group in development the division's nominal is also a member of (below).
+        "side_ocg": "Razorbillside Northgroup",
         "nominal": "Quillfeatherby",
         "line": "NIGHTJARX",
         "record": "Pelicanwharf northern lockup",
@@ -102,6 +104,7 @@ _MARKERS = {
     },
     "east": {
         "ocg": "Albatrossvane Eastcrew",
+        "side_ocg": "Razorbillside Eastgroup",
         "nominal": "Quillfeatherton",
         "line": "SKYLARKQ",
         "record": "Plovergate eastern garage",
@@ -124,6 +127,7 @@ _MARKERS = {
     },
     "south": {
         "ocg": "Cormorantsound Southring",
+        "side_ocg": "Razorbillside Southgroup",
         "nominal": "Quillfeatherham",
         "line": "WAGTAILZ",
         "record": "Sanderling south boatyard",
@@ -249,6 +253,11 @@ def may_see(who: Who, kind: str, division: str | None) -> bool:
     if role == Role.AUDITOR:
         return False
     lro_own = role == Role.LRO and own
+    if kind == "side_ocg":
+        # Led by no LRO, behind no line, not yet scored: the OCGMU's and the force-wide
+        # readers' only. Its member's LRO reads the member's lifetime and person pages, which
+        # must not name it (need to know).
+        return role in _CASE_READERS
     if kind in ("ocg", "evidence", "plan", "nominal", "line", "disruption"):
         return role in _CASE_READERS | _LINE_TEAMS or lro_own
     if kind == "gang":
@@ -429,6 +438,19 @@ def _build() -> MatrixWorld:
         nominal = make_nominal(first_name="Alexis", last_name=m["nominal"], force=division.force)
         membership = Membership.objects.create(
             ocg=ocg, nominal=nominal, role=MembershipRole.PRINCIPAL, from_date=ocg.nominated_on
+        )
+        side_ocg = make_ocg(
+            division=division,
+            name=m["side_ocg"],
+            status=OcgStatus.IN_DEVELOPMENT,
+            members=0,
+            managing_team=ocgmu,
+        )
+        Membership.objects.create(
+            ocg=side_ocg,
+            nominal=nominal,
+            role=MembershipRole.ASSOCIATE,
+            from_date=side_ocg.nominated_on,
         )
         line = make_line(
             districts=[districts[div]], name=m["line"], status=LineStatus.ACTIVE, ocg=ocg
