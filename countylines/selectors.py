@@ -206,6 +206,12 @@ def line_get(*, user: Any, pk: Any) -> CountyLine:
     return _with_related(CountyLine.objects.all(), page=True).get_visible_or_404(user, pk=pk)
 
 
+def line_header(*, user: Any, pk: Any) -> CountyLine:
+    """One line the user may see, or 404, with only what its tabs' heading shows (reference, name,
+    status, flexed division): for its pages that show none of the rest `line_get` reads."""
+    return CountyLine.objects.select_related("flexed_division").get_visible_or_404(user, pk=pk)
+
+
 # --- values derived from the prefetched rows (no queries) ---------------------------------------
 
 
@@ -264,25 +270,40 @@ def numbers_on_other_lines(numbers: list[str], *, exclude_line_id: int | None = 
     return found
 
 
+# Every view of a line is audited, so a long-running line's trail grows by thousands of events:
+# the history page shows it newest first a page at a time, with links to older and newer events.
+AUDIT_EVENTS_PER_PAGE = 50
+
+
 @dataclass
 class LineHistory:
     status_changes: list[CountyLineStatusChange]
     flexes: list[FlexPeriod]
     audit_events: list[AuditEvent] | None  # None: the user may not read the audit trail
+    events_page: int = 1
+    older_events: bool = False  # a next page of older events exists
 
 
-def line_history(*, user: Any, line: CountyLine) -> LineHistory:
+def line_history(*, user: Any, line: CountyLine, events_page: int = 1) -> LineHistory:
+    """`events_page`: which page of the line's audit events, newest first (1: the newest). One
+    row more than a page is read to know whether older events exist, without counting them."""
     events = None
+    older = False
     if user.has_perm("audit.view_auditevent"):
+        start = (events_page - 1) * AUDIT_EVENTS_PER_PAGE
         events = list(
             AuditEvent.objects.visible_to(user).filter(
                 object_type="countylines.countyline", object_id=str(line.pk)
-            )[:200]
+            )[start : start + AUDIT_EVENTS_PER_PAGE + 1]
         )
+        older = len(events) > AUDIT_EVENTS_PER_PAGE
+        events = events[:AUDIT_EVENTS_PER_PAGE]
     return LineHistory(
         status_changes=list(line.status_changes.select_related("changed_by")),
         flexes=list(line.flex_periods.select_related("division", "started_by")),
         audit_events=events,
+        events_page=events_page,
+        older_events=older,
     )
 
 

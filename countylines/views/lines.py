@@ -254,18 +254,27 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _events_page(request: HttpRequest) -> int:
+    """The history page's `events` parameter: a page number from 1 (up to five digits, so the
+    offset stays small); anything else is page 1."""
+    value = request.GET.get("events", "")
+    return int(value) if value.isdecimal() and len(value) <= 5 and int(value) > 0 else 1
+
+
 @login_required
 @permission_required(_VIEW, raise_exception=True)
 @require_GET
 def history(request: HttpRequest, pk: int) -> HttpResponse:
-    line = selectors.line_get(user=request.user, pk=pk)
+    line = selectors.line_header(user=request.user, pk=pk)
     return render(
         request,
         "countylines/line_history.html",
         {
             "line": line,
             "tab": "history",
-            "history": selectors.line_history(user=request.user, line=line),
+            "history": selectors.line_history(
+                user=request.user, line=line, events_page=_events_page(request)
+            ),
             "show_safeguarding": selectors.can_see_safeguarding(user=request.user, line=line),
         },
     )

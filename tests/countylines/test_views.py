@@ -1,11 +1,15 @@
 import datetime
+import re
 
 import pytest
 from django.test import Client
 
 from countylines.choices import LineStatus
 from countylines.models import CountyLine
+from countylines.selectors import AUDIT_EVENTS_PER_PAGE as PER_PAGE
+from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
+from kentsoc.audit.services import audit_record
 from kentsoc.matrix.models import Ranking
 from tests import clients
 from tests.countylines.test_api import _score
@@ -245,6 +249,32 @@ class TestDetailPage:
             .get(f"/county-lines/{line.pk}/history/")
             .content.decode()
         )
+
+    def test_history_pages_audit_events_newest_first(self, line, supervisor):
+        """A line's every view is audited: the history shows a page of its audit events at a
+        time, newest first, and links to older and newer pages."""
+        for n in range(PER_PAGE + 5):
+            audit_record(
+                actor=supervisor, action=AuditAction.VIEW, obj=line, reason=f"look {n:03d}"
+            )
+        client = clients.web(supervisor)
+
+        def reasons(body: str) -> list[str]:
+            return re.findall(r"look \d{3}", body)
+
+        first = client.get(f"/county-lines/{line.pk}/history/").content.decode()
+        newest = [f"look {n:03d}" for n in range(PER_PAGE + 4, 4, -1)]
+        assert reasons(first) == newest
+        assert 'href="?events=2" rel="next">Older events' in first and "Newer events" not in first
+
+        second = client.get(f"/county-lines/{line.pk}/history/", {"events": "2"}).content.decode()
+        assert reasons(second) == ["look 004", "look 003", "look 002", "look 001", "look 000"]
+        assert 'href="?events=1" rel="prev">‹ Newer events' in second
+        assert "Older events" not in second
+        # Nonsense page numbers show the newest page.
+        for bad in ("0", "-1", "x", "²", "99999999", "1" * 5000):
+            body = client.get(f"/county-lines/{line.pk}/history/", {"events": bad}).content
+            assert reasons(body.decode()) == newest
 
 
 class TestListPage:
