@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import JSONField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import JSONObject
+from django.db.models.query import ModelIterable
 
 from countylines import definition as line_definition
 from countylines import scores
@@ -32,18 +34,36 @@ from kentsoc.org.scoping import READ, access_for
 from kentsoc.web.values import grouped
 
 
+class _DuplicateMarkedIterable(ModelIterable):
+    """Deal lines of `_deal_lines_with_duplicates`: each row's `duplicate` spread into
+    `duplicate_line_id`, `duplicate_line_reference` and `duplicate_line_name`."""
+
+    def __iter__(self):
+        for row in super().__iter__():
+            other = row.duplicate or {}
+            row.duplicate_line_id = other.get("id")
+            row.duplicate_line_reference = other.get("reference")
+            row.duplicate_line_name = other.get("name")
+            yield row
+
+
 def _deal_lines_with_duplicates() -> QuerySet[DealLine]:
-    """Each deal line with the first *other* line that uses the same number, if any."""
+    """Each deal line with the first *other* line that uses the same number, if any, as
+    `duplicate` ({id, reference, name}; model rows also spread it into `duplicate_line_*`): one
+    subquery, where a subquery per field searched the number's other lines three times."""
     others = (
         DealLine.objects.filter(number=OuterRef("number"))
         .exclude(county_line_id=OuterRef("county_line_id"))
         .order_by("county_line_id")
     )
-    return DealLine.objects.annotate(
-        duplicate_line_id=Subquery(others.values("county_line_id")[:1]),
-        duplicate_line_reference=Subquery(others.values("county_line__reference")[:1]),
-        duplicate_line_name=Subquery(others.values("county_line__name")[:1]),
+    other = JSONObject(
+        id="county_line_id", reference="county_line__reference", name="county_line__name"
     )
+    marked = DealLine.objects.annotate(
+        duplicate=Subquery(others.values(other=other)[:1], output_field=JSONField())
+    )
+    marked._iterable_class = _DuplicateMarkedIterable
+    return marked
 
 
 def _with_related(queryset: QuerySet[CountyLine], *, page: bool = False) -> QuerySet[CountyLine]:
@@ -108,9 +128,7 @@ def line_page_related(ids: list[int]) -> dict[str, dict[int, Any]]:
             "number",
             "active_from",
             "active_to",
-            "duplicate_line_id",
-            "duplicate_line_reference",
-            "duplicate_line_name",
+            "duplicate",
         )
     )
     nominals = grouped(
@@ -140,9 +158,9 @@ def line_page_related(ids: list[int]) -> dict[str, dict[int, Any]]:
             for number, active_from, active_to, *_ in numbers
         ]
         found["warnings"][pk] = [
-            _shared_number_warning(number, *duplicate)
-            for number, _, _, *duplicate in numbers
-            if duplicate[0]
+            _shared_number_warning(number, other["id"], other["reference"], other["name"])
+            for number, _, _, other in numbers
+            if other
         ]
         found["nominals"][pk] = [
             {"id": link, "nominal": nominal, "role": role}
