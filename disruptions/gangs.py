@@ -16,7 +16,8 @@ def with_disruptions(queryset: QuerySet, user: Any, *, counts: bool = True) -> Q
     rows = (
         Disruption.gangs.through.objects.filter(
             gang_id=OuterRef("pk"),
-            disruption_id__in=Disruption.objects.visible_to(user).values("pk"),
+            # The gangs are ones the user may see (kentsoc.gangs.selectors).
+            disruption_id__in=Disruption.objects.visible_on_visible_gangs(user).values("pk"),
         )
         .order_by()
         .values("gang_id")

@@ -18,7 +18,7 @@ from disruptions.choices import (
 from kentsoc.audit.models import VersionedRecord
 from kentsoc.gangs.models import Gang
 from kentsoc.org.choices import Role
-from kentsoc.org.scoping import Access, ScopedQuerySet
+from kentsoc.org.scoping import Access, ScopedQuerySet, access_for
 from ocg.models import OCG, Nominal
 
 # The outcome counts of a disruption, in the order the log form and the detail page show them.
@@ -38,6 +38,15 @@ def format_sentence(total_months: int) -> str:
     """`106yrs 10 months`, `1yr 2 months`: months past 11 carry into years."""
     years, months = divmod(int(total_months), 12)
     return f"{years}{'yr' if years == 1 else 'yrs'} {months} {'month' if months == 1 else 'months'}"
+
+
+# The roles that see a disruption they logged, or an approved one on a subject they may see.
+_CASE_ROLES = (Role.COORDINATOR, Role.RESEARCHER, Role.LRO, Role.CLGT_OFFICER, Role.CLIO)
+
+
+def _mine(access: Access) -> Q:
+    """The disruptions the officer logged or is the officer of (drafts and returned ones too)."""
+    return Q(created_by_id=access.user_id) | Q(officer_id=access.user_id)
 
 
 class DisruptionQuerySet(ScopedQuerySet):
@@ -63,9 +72,7 @@ class DisruptionQuerySet(ScopedQuerySet):
     def scope(self, access: Access):
         if access.force_wide:
             return self.all()
-        if not access.has_role(
-            Role.COORDINATOR, Role.RESEARCHER, Role.LRO, Role.CLGT_OFFICER, Role.CLIO
-        ):
+        if not access.has_role(*_CASE_ROLES):
             return self.none()
         # Authors see everything they logged (drafts, returned ones with the reason); anyone else
         # in a case role sees an approved disruption when they may see one of its subjects.
@@ -92,8 +99,24 @@ class DisruptionQuerySet(ScopedQuerySet):
                 ).values("disruption_id")
             )
         )
-        mine = Q(created_by_id=access.user_id) | Q(officer_id=access.user_id)
-        return self.filter(mine | (Q(status=DisruptionStatus.APPROVED) & on_visible_subject))
+        return self.filter(
+            _mine(access) | (Q(status=DisruptionStatus.APPROVED) & on_visible_subject)
+        )
+
+    def visible_on_visible_gangs(self, user) -> "DisruptionQuerySet":
+        """Of the disruptions against gangs the user may see (the caller keeps to those), the
+        ones `visible_to(user)` gives: `scope` less its test of the subjects, which a visible
+        gang passes (Gang.objects.scope is one of its four), and whose subqueries were most of
+        the cost of planning the gang lists' and home panel's query."""
+        access = access_for(user)
+        if access is None:
+            return self.none()
+        rows = self.filter(self.force_q(access))
+        if access.force_wide:
+            return rows
+        if not access.has_role(*_CASE_ROLES):
+            return self.none()
+        return rows.filter(_mine(access) | Q(status=DisruptionStatus.APPROVED))
 
 
 class OperationQuerySet(ScopedQuerySet):

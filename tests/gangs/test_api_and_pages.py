@@ -283,3 +283,34 @@ def test_members_are_listed_leader_first_and_a_clio_sees_no_intelligence_section
     assert roles == ["leader", "younger"]
     page = web(clio).get(f"/gangs/{gang.pk}/").content.decode()
     assert 'data-testid="subject-records"' not in page
+
+
+def test_a_gang_dates_and_counts_only_the_disruptions_the_viewer_may_see(
+    force, clgt_officer, clio, supervisor
+):
+    """The gang's subject test is left out of the disruptions' scope here (a visible gang is a
+    visible subject): the rest of it still holds, so a draft is its author's alone."""
+    gang = make_gang(force["divisions"]["north"], name="Fictional crew")
+    team = force["teams"]["clgt_north"]
+    approved = make_disruption(
+        author=clgt_officer,
+        team=team,
+        approver=supervisor,
+        status=DisruptionStatus.APPROVED,
+        date=datetime.date(2022, 3, 1),
+    )
+    draft = make_disruption(
+        author=clgt_officer,
+        team=team,
+        status=DisruptionStatus.DRAFT,
+        date=datetime.date(2022, 4, 1),
+    )
+    for disruption in (approved, draft):
+        disruption.gangs.add(gang)
+    author, other = (
+        api(officer).get("/api/gangs/").json()["results"][0] for officer in (clgt_officer, clio)
+    )
+    assert (author["disruption_count"], author["last_disruption_on"]) == (2, "2022-04-01")
+    assert (other["disruption_count"], other["last_disruption_on"]) == (1, "2022-03-01")
+    home = web(clio).get("/").content.decode()
+    assert "1 Mar 2022" in home and "1 Apr 2022" not in home
