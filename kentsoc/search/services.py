@@ -10,18 +10,13 @@ with the UNION ALL of each kind's ranked match (each limited to what the page sh
 transaction; then the audit INSERT, committed on its own (a search changes nothing else, so it
 holds the audit chain's lock for that one statement, not for a transaction). SQLite allows no
 ORDER BY or LIMIT inside a UNION, so the demo asks one query per kind.
-
-Building the eight kinds' querysets and compiling their UNION was nine tenths of a search's
-Python, on every keystroke. On PostgreSQL the compiled statement is kept, in this process, under
-a key naming everything it is built from (`_statement`); it still runs on every search, so what
-it returns is never stale.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,8 +26,6 @@ from django.db.models.query import EmptyQuerySet
 
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_read
-from kentsoc.dates import today
-from kentsoc.org.scoping import access_for
 from kentsoc.search.kinds import BY_TYPE, Kind, kinds_for
 from ocg.search import WHOLE_NAME_SIMILARITY
 
@@ -92,41 +85,15 @@ _SETTINGS = (
 )
 
 
-# Searches x officers a worker process keeps compiled; the oldest half goes when it is full.
-MAX_STATEMENTS = 2048
-_statements: dict[Hashable, str | None] = {}
-
-
-def _statement(key: Hashable, build: Callable[[], QuerySet | None]) -> str | None:
-    """The settings above and `build()`'s SQL (None when it asks nothing), its parameters
-    written in as psycopg's client-side binding (Django's, see below) writes them on every
-    execute, compiled once per `key`, which must name every input `build` reads. A queryset that
-    narrows itself when it runs (kentsoc.org.scoping.ReferenceQuerySet) would be kept without
-    what it adds: refused."""
-    if key in _statements:
-        return _statements[key]
-    rows = build()
-    found = None
-    if rows is not None:
-        if type(rows)._fetch_all is not QuerySet._fetch_all:
-            raise TypeError(f"{type(rows).__name__} adds to its SQL when it runs")
-        sql, params = rows.query.get_compiler(using=rows.db).as_sql()
-        found = connection.ops.compose_sql(_SETTINGS + sql, [str(WHOLE_NAME_SIMILARITY), *params])
-    if len(_statements) >= MAX_STATEMENTS:
-        for old in list(_statements)[: MAX_STATEMENTS // 2]:
-            del _statements[old]
-    _statements[key] = found
-    return found
-
-
-def _read_at_threshold(statement: str) -> list[tuple[int, int, float, dict[str, Any]]]:
-    """The rows of `statement` (kind index, id, score, row JSON) read with the settings above, in
-    one round trip: both statements in one message, which PostgreSQL runs as one transaction (or
+def _read_at_threshold(rows: QuerySet) -> list[tuple[int, int, float, dict[str, Any]]]:
+    """The rows of `rows` (kind index, id, score, row JSON) read with the settings above, in one
+    round trip: both statements in one message, which PostgreSQL runs as one transaction (or
     within the caller's). Django binds parameters client-side (psycopg's ClientCursor, unless
     OPTIONS server_side_binding is set, which kentsoc does not), so several statements may
     share one execute(); the second's rows follow nextset()."""
+    sql, params = rows.query.get_compiler(using=rows.db).as_sql()
     with connection.cursor() as cursor:
-        cursor.execute(statement)
+        cursor.execute(_SETTINGS + sql, [str(WHOLE_NAME_SIMILARITY), *params])
         cursor.nextset()
         return [
             (index, pk, score, json.loads(read) if isinstance(read, str) else read)
@@ -134,38 +101,25 @@ def _read_at_threshold(statement: str) -> list[tuple[int, int, float, dict[str, 
         ]
 
 
-def _parts(actor: Any, text: str, kinds: list[Kind], offset: int, limit: int) -> list[QuerySet]:
-    """Each kind's best `limit` rows after `offset` that may match anything."""
-    parts = [
-        kind.found(actor, text, index)[offset : offset + limit] for index, kind in enumerate(kinds)
-    ]
-    return [part for part in parts if not isinstance(part, EmptyQuerySet)]
-
-
-def _union(actor: Any, text: str, kinds: list[Kind], offset: int, limit: int) -> QuerySet | None:
-    parts = _parts(actor, text, kinds, offset, limit)
-    if not parts:
-        return None
-    return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-
-
 def _found(
     actor: Any, text: str, kinds: list[Kind], offset: int, limit: int
 ) -> dict[int, list[tuple[int, float, dict[str, Any]]]]:
     """Each kind's (by its index in `kinds`) best `limit` rows after `offset`, best first, as
     (id, score, what its row shows)."""
+    parts = [
+        kind.found(actor, text, index)[offset : offset + limit] for index, kind in enumerate(kinds)
+    ]
+    parts = [part for part in parts if not isinstance(part, EmptyQuerySet)]
     found: dict[int, list[tuple[int, float, dict[str, Any]]]] = defaultdict(list)
+    if not parts:
+        return found
     rows: Iterable[tuple[int, int, float, dict[str, Any]]]
     if connection.vendor == "postgresql":
-        # The SQL is built from the officer's Access (force, role, team, division, whether the
-        # force is party to shares, and the user id an LRO's own groups are found by), the day
-        # (a share is lent between two dates), the kinds asked, the text and the page; the
-        # shares, assignments and memberships themselves are read by its subqueries as it runs.
-        key = (access_for(actor), today(), tuple(k.type for k in kinds), text, offset, limit)
-        statement = _statement(key, lambda: _union(actor, text, kinds, offset, limit))
-        rows = _read_at_threshold(statement) if statement is not None else ()
+        rows = _read_at_threshold(
+            parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        )
     else:
-        rows = (row for part in _parts(actor, text, kinds, offset, limit) for row in part)
+        rows = (row for part in parts for row in part)
     for index, pk, score, read in rows:
         found[index].append((pk, score, read))
     return found
