@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString
 from countylines.choices import LineStatus
 from countylines.models import CountyLine
 from countylines.selectors import RowFigures
-from kentsoc.web.cells import format_row, record_url, shared_tag, shown
+from kentsoc.web.cells import format_row, lent_row, record_url, shown
 
 _STATUS = dict(LineStatus.choices)
 _STATUS_CSS = {LineStatus.ACTIVE: "tag--green", LineStatus.NOMINATED: "tag--blue"}
@@ -65,15 +65,7 @@ def line_rows_html(lines: list[CountyLine], figures: dict[int, RowFigures]) -> l
             "score": shown(found.score, "—"),
         }
         if line.lent_share_id:
-            rows.append(
-                format_row(
-                    _LENT,
-                    url=record_url("sharing:detail", line.lent_share_id),
-                    lent_by=line.lent_by,
-                    shared=shared_tag(line),
-                    **common,
-                )
-            )
+            rows.append(lent_row(_LENT, line, **common))
             continue
         rows.append(
             format_row(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from kentsoc.web.cells import format_row, record_url, shared_tag, shown
+from kentsoc.web.cells import format_row, lent_row, record_url, shown
 from kentsoc.web.people import day
 from ocg.choices import OcgStatus
 from ocg.models import OCG
@@ -62,15 +62,7 @@ def ocg_rows_html(ocgs: list[OCG], criminality: dict[int, list[str]]) -> list[Sa
             "tier": _tier(ocg.score_tier),
         }
         if ocg.lent_share_id:
-            rows.append(
-                format_row(
-                    _LENT,
-                    url=record_url("sharing:detail", ocg.lent_share_id),
-                    lent_by=ocg.lent_by,
-                    shared=shared_tag(ocg),
-                    **common,
-                )
-            )
+            rows.append(lent_row(_LENT, ocg, **common))
             continue
         lro = ocg.lead_responsible_officer
         rows.append(

@@ -68,3 +68,15 @@ def format_row(template: str, **cells: Any) -> SafeString:
         for name, value in cells.items()
     }
     return SafeString(template.format(**escaped))
+
+
+def lent_row(template: str, row: Any, **cells: Any) -> SafeString:
+    """A row another force lends by a share: linked to the share, not to the record, and marked
+    with whose it is (`template` names the cells `url`, `lent_by` and `shared`)."""
+    return format_row(
+        template,
+        url=record_url("sharing:detail", row.lent_share_id),
+        lent_by=row.lent_by,
+        shared=shared_tag(row),
+        **cells,
+    )
