@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, Prefetch, QuerySet
+from django.db import connection
+from django.db.models import CharField, F, Func, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from countylines import definition as line_definition
 from countylines.models import CountyLine
@@ -262,7 +264,19 @@ EVIDENCED = "evidenced_criteria"
 
 def _with_evidenced(queryset: QuerySet, subject_field: str) -> QuerySet:
     criteria = DefinitionEvidence.objects.filter(**{subject_field: OuterRef("pk")}).order_by()
-    return queryset.annotate(**{EVIDENCED: ArraySubquery(criteria.values("criterion"))})
+    if connection.vendor == "postgresql":
+        return queryset.annotate(**{EVIDENCED: ArraySubquery(criteria.values("criterion"))})
+    # The demo's SQLite has no arrays: the codes (identifiers, never a comma) as one text.
+    joined = (
+        criteria.values(subject_field)
+        .annotate(
+            codes=Func(
+                F("criterion"), Value(","), function="GROUP_CONCAT", output_field=CharField()
+            )
+        )
+        .values("codes")
+    )
+    return queryset.annotate(**{EVIDENCED: Coalesce(Subquery(joined), Value(""))})
 
 
 def _evidence_prefetch(subject_field: str) -> Prefetch:
@@ -276,6 +290,8 @@ def _evidence_prefetch(subject_field: str) -> Prefetch:
 def _evidenced(subject: dict[str, Any]) -> set[str]:
     (obj,) = subject.values()
     criteria = getattr(obj, EVIDENCED, None)
+    if isinstance(criteria, str):  # SQLite's joined codes (_with_evidenced)
+        return {code for code in criteria.split(",") if code}
     if criteria is not None:
         return set(criteria)
     rows = getattr(obj, EVIDENCE_ROWS, None)
