@@ -27,6 +27,7 @@ import csv
 import itertools
 import json
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -315,6 +316,13 @@ def _cpu_seconds(groups: list[int]) -> dict[str, float]:
     return totals
 
 
+def _children_cpu() -> float:
+    """CPU seconds of this process's waited-for children: locust's own, read across its run
+    (gunicorn and Celery are reaped only after it)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def report(prefix: str, seconds: int, workers: int, cpu: dict[str, float]) -> None:
     with open(f"{prefix}_stats.csv") as handle:
         rows = list(csv.DictReader(handle))
@@ -343,11 +351,14 @@ def report(prefix: str, seconds: int, workers: int, cpu: dict[str, float]) -> No
     )
     print(f"requests/s: {float(total['Requests/s']):.1f}   errors: {total['Failure Count']}")
     available = cpu["wall"] * (os.cpu_count() or 1)
+    requests = int(total["Request Count"]) or 1
     print(
         f"CPU over the run ({cpu['wall']:.0f} s x {os.cpu_count()} cores = {available:.0f} s): "
-        f"machine busy {cpu['machine']:.0f} s; gunicorn + Celery {cpu['app']:.0f} s, their "
-        f"PostgreSQL {cpu['db']:.0f} s; locust and everything else on the machine "
-        f"{cpu['machine'] - cpu['app'] - cpu['db']:.0f} s"
+        f"machine busy {cpu['machine']:.0f} s; gunicorn + Celery {cpu['app']:.0f} s "
+        f"({1000 * cpu['app'] / requests:.1f} ms a request), their PostgreSQL {cpu['db']:.0f} s "
+        f"({1000 * cpu['db'] / requests:.1f} ms a request); locust itself {cpu['locust']:.0f} s; "
+        f"everything else on the machine "
+        f"{cpu['machine'] - cpu['app'] - cpu['db'] - cpu['locust']:.0f} s"
     )
     for f in failures:
         print(f"  error x{f['Occurrences']}: {f['Method']} {f['Name']}: {f['Error'][:160]}")
@@ -425,6 +436,7 @@ def main() -> None:
             groups = [process.pid for process in processes]
             before, started = _cpu_seconds(groups), time.monotonic()
             load_before = os.getloadavg()[0]
+            locust_before = _children_cpu()
             subprocess.run(
                 [
                     locust,
@@ -447,6 +459,7 @@ def main() -> None:
             )
             after = _cpu_seconds(groups)
             cpu = {key: after[key] - before[key] for key in after}
+            cpu["locust"] = _children_cpu() - locust_before
             cpu["wall"] = time.monotonic() - started
             cpu["load_before"] = load_before
             report(prefix, SECONDS, workers, cpu)
