@@ -6,11 +6,11 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from disruptions.choices import DisruptionStatus
 from disruptions.models import Disruption
 from kentsoc.audit.models import AuditEvent
+from kentsoc.dates import today
 from tests.clients import api
 from tests.factories import make_disruption, make_sentence
 
@@ -63,9 +63,6 @@ def test_create_submit_approve_over_the_api(clgt_officer, supervisor, line):
     assert Disruption.objects.get(pk=pk).status == DisruptionStatus.APPROVED
 
 
-FUTURE = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
-
-
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
@@ -79,7 +76,11 @@ FUTURE = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
         ),
         ({"impact_rationale": "  "}, "impact_rationale", "it is required"),
         ({"impact_rationale": None}, "impact_rationale", ""),
-        ({"date": FUTURE}, "date", "cannot be in the future"),
+        (
+            {"date": lambda: (today() + datetime.timedelta(days=1)).isoformat()},
+            "date",
+            "cannot be in the future",
+        ),
         ({"date": "2022-02-30"}, "date", ""),
         ({"arrests": "two"}, "arrests", ""),
     ],
@@ -87,6 +88,8 @@ FUTURE = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
 def test_bad_input_is_400_with_field_messages_and_nothing_saved(
     clgt_officer, line, overrides, field, message
 ):
+    # A date is passed as the function that works it out, called now, not at collection.
+    overrides = {name: value() if callable(value) else value for name, value in overrides.items()}
     data = payload(line, **overrides)
     if overrides.get("impact_rationale", "") is None:
         del data["impact_rationale"]

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from countylines.models import CountyLine
 from kentsoc.audit.models import AuditEvent
+from kentsoc.dates import today
 from kentsoc.intel.models import FactorClaim, IntelligenceRecord
 from kentsoc.intel.services.records import (
     intelligence_create,
@@ -98,10 +99,7 @@ def test_given_reference_is_kept(analyst, line):
         ({"intelligence_assessment": "F"}, "intelligence_assessment"),
         ({"handling_code": "X"}, "handling_code"),
         ({"handling_code": "C", "handling_conditions": "  "}, "handling_conditions"),
-        (
-            {"information_date": timezone.localdate() + datetime.timedelta(days=1)},
-            "information_date",
-        ),
+        ({"information_date": lambda: today() + datetime.timedelta(days=1)}, "information_date"),
         ({"information_date": None}, "information_date"),
         ({"summary": "   "}, "summary"),
         ({"reference": "INT-000777"}, "reference"),
@@ -131,6 +129,8 @@ def test_given_reference_is_kept(analyst, line):
 def test_create_refuses_bad_input_with_field_message_and_saves_nothing(
     analyst, line, overrides, field, django_capture_on_commit_callbacks
 ):
+    # A date is passed as the function that works it out, called now, not at collection.
+    overrides = {name: value() if callable(value) else value for name, value in overrides.items()}
     args = {**_args(), "county_lines": [line.pk], **overrides}
     with (
         django_capture_on_commit_callbacks() as callbacks,

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from kentsoc.audit.models import AuditEvent
+from kentsoc.dates import today
 from kentsoc.prevention.models import SchoolSession, StreetGroupIntervention
 from kentsoc.prevention.services import (
     intervention_create,
@@ -51,10 +52,12 @@ class TestSchoolSessions:
             ({"audience": True}, "audience"),
             ({"audience": 3001}, "audience"),
             ({"held_on": None}, "held_on"),
-            ({"held_on": datetime.date.today() + datetime.timedelta(days=1)}, "held_on"),
+            ({"held_on": lambda: today() + datetime.timedelta(days=1)}, "held_on"),
         ],
     )
     def test_bad_input_is_refused_at_its_field(self, clio, changes, field):
+        # A date is passed as the function that works it out, called now, not at collection.
+        changes = {name: value() if callable(value) else value for name, value in changes.items()}
         with pytest.raises(ValidationError) as refused:
             _session(clio, **changes)
         assert field in refused.value.error_dict
