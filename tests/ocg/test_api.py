@@ -1,17 +1,14 @@
 """The /api/ocgs/ and /api/nominals/ contract: shapes, refusals (400 naming what is missing),
 forbidden (403), unknown (404), and query counts that do not grow with the data."""
 
-import datetime
-
 from kentsoc.audit.models import AuditEvent
+from kentsoc.dates import today
 from kentsoc.intel.choices import OcgCriterion
 from ocg.choices import OcgStatus
 from ocg.models import OCG, Nominal
 from tests import clients
 from tests.factories import evidence_all, make_nominal, make_ocg, make_record
 from tests.ocg.conftest import count_queries
-
-TODAY = datetime.date.today()
 
 
 def test_create_and_retrieve_contract(coordinator, north):
@@ -137,7 +134,7 @@ def test_full_flow_through_the_api(
     assert adopted.json()["lead_responsible_officer"] == lro.pk
     closed = clients.api(supervisor).post(
         f"/api/ocgs/{ocg.pk}/close/",
-        {"status": "archived", "date": TODAY.isoformat(), "reason": ""},
+        {"status": "archived", "date": today().isoformat(), "reason": ""},
         format="json",
     )
     assert closed.status_code == 400 and "reason" in closed.json()

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from kentsoc.dates import today
 from kentsoc.org.choices import Rank, Role
 from kentsoc.org.models import Team
 from ocg import forms as f
@@ -12,8 +13,6 @@ from ocg.services import lifecycle, plan
 from tests.clients import web
 from tests.conftest import _officer
 from tests.refusals import service_refusal
-
-DUE = datetime.date.today() + datetime.timedelta(days=30)
 
 
 @pytest.fixture
@@ -110,7 +109,7 @@ def test_every_plan_owner_offered_is_accepted_and_no_other(lro, adopted_ocg, eve
                 strand="pursue",
                 description="Warrant at the lock-up",
                 owner=user.pk,
-                due_on=DUE,
+                due_on=today() + datetime.timedelta(days=30),
             )
         )
         assert (refusal is None) == (user in offered), user.username

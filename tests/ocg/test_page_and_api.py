@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 
 from kentsoc.audit.models import AuditEvent
+from kentsoc.dates import today
 from ocg.choices import OcgStatus
 from ocg.models import OCG, Membership, Nominal, OcgStatusChange, PlanAction
 from tests.clients import api, web
 from tests.factories import evidence_all, make_nominal, make_ocg
 
-TODAY = datetime.date.today()
 TWIN_FIELDS = (
     "status",
     "name",
@@ -62,7 +62,7 @@ def twins(north, status: str = OcgStatus.NOMINATED, **fields: Any) -> tuple[OCG,
     for _ in range(2):
         ocg = make_ocg(division=north, status=status, name="Twin Crew", members=0, **fields)
         for nominal, role in zip(shared, ("principal", "member"), strict=True):
-            Membership.objects.create(ocg=ocg, nominal=nominal, role=role, from_date=TODAY)
+            Membership.objects.create(ocg=ocg, nominal=nominal, role=role, from_date=today())
         made.append(ocg)
     return made[0], made[1]
 
@@ -169,7 +169,7 @@ def test_a_move_on_the_page_and_through_the_api_writes_the_same(
 def test_adding_a_member_moves_a_nomination_into_development_on_both_doors(researcher, north):
     on_page, on_api = twins(north)
     person = make_nominal()
-    sent = {"nominal": person.pk, "role": "enabler", "from_date": TODAY.isoformat()}
+    sent = {"nominal": person.pk, "role": "enabler", "from_date": today().isoformat()}
     assert web(researcher).post(f"/ocgs/{on_page.pk}/members/", sent).status_code == 302
     assert api(researcher).post(f"/api/ocgs/{on_api.pk}/members/", sent).status_code == 201
     assert snapshot(on_page) == snapshot(on_api)
@@ -201,7 +201,7 @@ def test_approving_returning_adopting_and_closing_write_the_same(supervisor, lro
     assert boss_api.post(f"/api/ocgs/{on_api.pk}/adopt/", adopt).status_code == 200
     assert snapshot(on_page) == snapshot(on_api)
 
-    close = {"status": "dismantled", "date": TODAY.isoformat(), "reason": "All charged"}
+    close = {"status": "dismantled", "date": today().isoformat(), "reason": "All charged"}
     assert boss_page.post(f"/ocgs/{on_page.pk}/close/", close).status_code == 302
     assert boss_api.post(f"/api/ocgs/{on_api.pk}/close/", close).status_code == 200
     assert snapshot(on_page) == snapshot(on_api)
@@ -284,7 +284,7 @@ def test_the_4p_plan_on_the_page_and_through_the_api_writes_the_same(supervisor,
         "strand": "pursue",
         "description": "Warrant",
         "owner": lro.pk,
-        "due_on": (TODAY + datetime.timedelta(days=7)).isoformat(),
+        "due_on": (today() + datetime.timedelta(days=7)).isoformat(),
         "status": "open",
     }
     assert web(lro).post(f"/ocgs/{on_page.pk}/plan/", action).status_code == 302

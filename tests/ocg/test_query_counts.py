@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from kentsoc.dates import today
 from kentsoc.intel.models import DefinitionEvidence
 from ocg.choices import MembershipRole, OcgStatus
 from ocg.models import Membership, PlanAction
@@ -12,8 +13,6 @@ from ocg.services import lifecycle
 from tests import clients
 from tests.factories import evidence_all, make_nominal, make_ocg, make_record
 from tests.ocg.conftest import count_queries
-
-TODAY = datetime.date.today()
 
 
 @pytest.fixture
@@ -45,7 +44,7 @@ def _grow(ocg, lro, n: int) -> None:
             strand=["pursue", "prevent", "protect", "prepare"][i % 4],
             description=f"Action {i}",
             owner=lro,
-            due_on=TODAY + datetime.timedelta(days=i - 2),
+            due_on=today() + datetime.timedelta(days=i - 2),
         )
 
 
@@ -140,7 +139,7 @@ def test_home_panels(coordinator, researcher, supervisor, lro, north, force):
                 strand="pursue",
                 description="Overdue",
                 owner=lro,
-                due_on=TODAY - datetime.timedelta(days=1),
+                due_on=today() - datetime.timedelta(days=1),
             )
 
     signed_in = [clients.web(user) for user in (coordinator, supervisor, lro)]

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from countylines.choices import LineStatus
 from kentsoc.audit.models import AuditEvent
+from kentsoc.dates import today
 from kentsoc.intel.models import DefinitionEvidence
 from kentsoc.matrix.models import Score
 from kentsoc.org.choices import Rank, Role
@@ -15,8 +16,6 @@ from ocg.models import OCG, Membership, Nominal, OcgStatusChange
 from ocg.services import lifecycle, memberships, nominals, nomination, plan
 from tests.conftest import _officer
 from tests.factories import evidence_all, make_line, make_nominal, make_ocg, make_record
-
-TODAY = datetime.date.today()
 
 
 def _errors(exc_info) -> dict:
@@ -68,7 +67,7 @@ def test_nominal_create_bad_input_saves_nothing(coordinator):
             actor=coordinator,
             first_name=" ",
             last_name="",
-            date_of_birth=TODAY + datetime.timedelta(days=1),
+            date_of_birth=today() + datetime.timedelta(days=1),
             custody_status="on_holiday",
         )
     assert set(_errors(exc)) == {"first_name", "last_name", "date_of_birth", "custody_status"}
@@ -210,8 +209,8 @@ def test_membership_dates_in_order(researcher, ocg):
             membership=membership,
             to_date=membership.from_date - datetime.timedelta(days=1),
         )
-    memberships.membership_end(actor=researcher, membership=membership, to_date=TODAY)
-    assert Membership.objects.get(pk=membership.pk).to_date == TODAY
+    memberships.membership_end(actor=researcher, membership=membership, to_date=today())
+    assert Membership.objects.get(pk=membership.pk).to_date == today()
 
 
 # --- lifecycle ----------------------------------------------------------------------------------
@@ -259,7 +258,7 @@ def test_submit_approve_maps_and_scores(
     with django_capture_on_commit_callbacks(execute=True):
         lifecycle.ocg_approve_mapping(actor=supervisor, ocg=ocg)
     ocg.refresh_from_db()
-    assert ocg.status == OcgStatus.MAPPED and ocg.mapped_on == TODAY
+    assert ocg.status == OcgStatus.MAPPED and ocg.mapped_on == today()
     assert ocg.mapping_submitted_at is None
     score = Score.objects.get(ocg=ocg, is_current=True)
     # violence level 2 x3 = 6, multiple criminality (2 types - 1) x1 = 1.
@@ -315,7 +314,7 @@ def test_adopt_assigns_team_and_lro(supervisor, lro, mapped_ocg, force):
     )
     mapped_ocg.refresh_from_db()
     assert mapped_ocg.status == OcgStatus.ADOPTED
-    assert mapped_ocg.lead_responsible_officer == lro and mapped_ocg.adopted_on == TODAY
+    assert mapped_ocg.lead_responsible_officer == lro and mapped_ocg.adopted_on == today()
     event = AuditEvent.objects.filter(object_type="ocg.ocg").last()
     assert event.changes["status"] == ["mapped", "adopted"]
     assert event.changes["lead_responsible_officer"] == lro.pk
@@ -369,7 +368,7 @@ def test_adopt_needs_supervisor_and_mapped(coordinator, supervisor, lro, evidenc
 
 def test_close_validates_date_and_reason(supervisor, mapped_ocg):
     for date, field in (
-        (TODAY + datetime.timedelta(days=1), "date"),
+        (today() + datetime.timedelta(days=1), "date"),
         (mapped_ocg.nominated_on - datetime.timedelta(days=1), "date"),
     ):
         with pytest.raises(ValidationError) as exc:
@@ -378,19 +377,21 @@ def test_close_validates_date_and_reason(supervisor, mapped_ocg):
             )
         assert field in _errors(exc)
     with pytest.raises(ValidationError) as exc:
-        lifecycle.ocg_close(actor=supervisor, ocg=mapped_ocg, status="gone", date=TODAY, reason="")
+        lifecycle.ocg_close(
+            actor=supervisor, ocg=mapped_ocg, status="gone", date=today(), reason=""
+        )
     assert set(_errors(exc)) == {"status", "reason"}
     lifecycle.ocg_close(
-        actor=supervisor, ocg=mapped_ocg, status="dismantled", date=TODAY, reason="All charged"
+        actor=supervisor, ocg=mapped_ocg, status="dismantled", date=today(), reason="All charged"
     )
     mapped_ocg.refresh_from_db()
-    assert mapped_ocg.status == OcgStatus.DISMANTLED and mapped_ocg.closed_on == TODAY
+    assert mapped_ocg.status == OcgStatus.DISMANTLED and mapped_ocg.closed_on == today()
     assert mapped_ocg.score_stale_since is not None
 
 
 def test_close_refused_for_nomination(supervisor, ocg):
     with pytest.raises(ValidationError):
-        lifecycle.ocg_close(actor=supervisor, ocg=ocg, status="archived", date=TODAY, reason="x")
+        lifecycle.ocg_close(actor=supervisor, ocg=ocg, status="archived", date=today(), reason="x")
 
 
 def test_reject_from_nomination_with_reason_only(coordinator, researcher, ocg, mapped_ocg):
@@ -425,7 +426,7 @@ def test_lro_cannot_touch_an_ocg_they_cannot_see(lro, other_lro, mapped_ocg, sup
             strand="pursue",
             description="x",
             owner=other_lro.pk,
-            due_on=TODAY,
+            due_on=today(),
         )
 
 
@@ -449,7 +450,7 @@ def test_lro_keeps_the_plan_and_overdue_is_flagged(lro, adopted_ocg):
         strand="pursue",
         description="Warrant at the lock-up",
         owner=lro.pk,
-        due_on=TODAY - datetime.timedelta(days=1),
+        due_on=today() - datetime.timedelta(days=1),
     )
     assert action.is_overdue
     plan.plan_action_update(actor=lro, action=action, version=1, status="done")
@@ -476,7 +477,7 @@ def test_plan_only_for_adopted(coordinator, mapped_ocg):
             strand="prevent",
             description="x",
             owner=coordinator.pk,
-            due_on=TODAY,
+            due_on=today(),
         )
 
 
@@ -488,5 +489,5 @@ def test_researcher_cannot_keep_plan(researcher, adopted_ocg):
             strand="prevent",
             description="x",
             owner=researcher.pk,
-            due_on=TODAY,
+            due_on=today(),
         )

@@ -6,6 +6,7 @@ import pytest
 
 from countylines.models import LineNominal
 from kentsoc.audit.models import AuditEvent
+from kentsoc.dates import today
 from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.matrix.models import Score
 from kentsoc.matrix.services import subject_rescore
@@ -17,8 +18,6 @@ from tests.clients import web
 from tests.conftest import _officer
 from tests.factories import evidence_all, make_line, make_nominal, make_ocg, make_record
 from tests.ocg.conftest import count_queries
-
-TODAY = datetime.date.today()
 
 
 def test_list_needs_login_and_permission(client, outsider, clio):
@@ -228,7 +227,7 @@ def test_lro_home_panel_and_overdue_plan(supervisor, lro, mapped_ocg, force):
             "strand": "protect",
             "description": "Visit the vulnerable tenants",
             "owner": lro.pk,
-            "due_on": (TODAY - datetime.timedelta(days=3)).isoformat(),
+            "due_on": (today() - datetime.timedelta(days=3)).isoformat(),
             "status": "open",
         },
     )
@@ -304,7 +303,7 @@ def _record_form(ocg, **overrides) -> dict:
     return {
         "reference": "",
         "rms_reference": "ATH-24-000777",
-        "information_date": (TODAY - datetime.timedelta(days=1)).isoformat(),
+        "information_date": (today() - datetime.timedelta(days=1)).isoformat(),
         "summary": "Fictional: cash counted at a lock-up.",
         "source_evaluation": "1",
         "intelligence_assessment": "B",
@@ -376,7 +375,7 @@ def test_adopt_form_neither_offers_nor_takes_an_lro_of_a_team_without_permission
 def test_evidence_and_history_tabs_render_without_a_recorded_user(coordinator, evidenced_ocg):
     """Rows imported or made before users were recorded have no author: shown as such, no 500."""
     OcgStatusChange.objects.create(
-        ocg=evidenced_ocg, from_status="", to_status="nominated", effective_on=TODAY
+        ocg=evidenced_ocg, from_status="", to_status="nominated", effective_on=today()
     )
     c = web(coordinator)
     evidence = c.get(f"/ocgs/{evidenced_ocg.pk}/", {"tab": "evidence"})
@@ -392,11 +391,11 @@ def test_close_and_reject_pages_record_date_and_reason(supervisor, coordinator, 
     assert bad.status_code == 400 and bad.content.decode().count("error-message") >= 2
     closed = c.post(
         f"/ocgs/{mapped_ocg.pk}/close/",
-        {"status": "dismantled", "date": TODAY.isoformat(), "reason": "Principals convicted"},
+        {"status": "dismantled", "date": today().isoformat(), "reason": "Principals convicted"},
     )
     assert closed.status_code == 302
     mapped_ocg.refresh_from_db()
-    assert mapped_ocg.status == OcgStatus.DISMANTLED and mapped_ocg.closed_on == TODAY
+    assert mapped_ocg.status == OcgStatus.DISMANTLED and mapped_ocg.closed_on == today()
     assert mapped_ocg.closure_reason == "Principals convicted"
     rejected = web(coordinator).post(f"/ocgs/{ocg.pk}/reject/", {"reason": "No structure"})
     assert rejected.status_code == 302
