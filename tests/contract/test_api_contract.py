@@ -16,10 +16,10 @@ import yaml
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from kentsoc.audit.models import AuditEvent
+from kentsoc.dates import today
 from kentsoc.lifetime.services.conditions import condition_add
 from kentsoc.lifetime.services.custody import custody_dates_update, custody_event_record
 from kentsoc.lifetime.services.scpos import scpo_apply, scpo_breach_record, scpo_make
@@ -36,7 +36,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
 PAGE_KEYS = {"count", "next", "previous", "results"}
 REFERENCE_KEYS = {"id", "code", "name", "division"}
 LINE_ROW_KEYS = {
@@ -270,7 +269,7 @@ def record(api: Api, **fields: Any) -> dict:
     body = {
         "reference": "",
         "rms_reference": "ATH-0001",
-        "information_date": TODAY.isoformat(),
+        "information_date": today().isoformat(),
         "summary": "Fictional test intelligence.",
         "source_evaluation": "1",
         "intelligence_assessment": "B",
@@ -390,7 +389,7 @@ def test_county_line_journey(force, clgt_officer, supervisor, as_token, as_sessi
     # The beat's run after midnight files the current totals as the day that just ended.
     write_daily_snapshot()
     snapshots = ranked(boss, "/api/matrix/snapshots/")
-    yesterday = (TODAY - datetime.timedelta(days=1)).isoformat()
+    yesterday = (today() - datetime.timedelta(days=1)).isoformat()
     assert [(x["on"], x["active_lines"], x["total_trh"]) for x in snapshots] == [(yesterday, 1, 15)]
     assert datetime.datetime.fromisoformat(row["scored_at"].replace("Z", "+00:00"))
     assert ranked(clgt, "/api/matrix/county-lines/", division="EAST") == []
@@ -441,9 +440,9 @@ def test_county_line_journey(force, clgt_officer, supervisor, as_token, as_sessi
     )
     assert (linked["ocg"], linked["status"]) == (group.pk, "nominated")
 
-    refused(clgt.post(f"{url}dismantle/", {"date": TODAY.isoformat(), "reason": ""}), "reason")
+    refused(clgt.post(f"{url}dismantle/", {"date": today().isoformat(), "reason": ""}), "reason")
     gone = ok(
-        clgt.post(f"{url}dismantle/", {"date": TODAY.isoformat(), "reason": "Holder charged"})
+        clgt.post(f"{url}dismantle/", {"date": today().isoformat(), "reason": "Holder charged"})
     )
     assert gone["status"] == "dismantled"
     assert ranked(clgt, "/api/matrix/county-lines/") == []
@@ -578,7 +577,7 @@ def test_intelligence_create_read_patch_delete(force, analyst, auditor, clio, as
     body = {
         "reference": "",
         "rms_reference": "ATH-7781",
-        "information_date": TODAY.isoformat(),
+        "information_date": today().isoformat(),
         "summary": "Fictional: deal line 07700 900456 advertised to users in Thanet.",
         "source_evaluation": "2",
         "intelligence_assessment": "B",
@@ -661,13 +660,13 @@ def test_disruption_journey_and_activity_summary(force, clgt_officer, supervisor
             "/api/operations/",
             {
                 "name": "Intensification week (fictional)",
-                "start_date": (TODAY - datetime.timedelta(days=14)).isoformat(),
-                "end_date": TODAY.isoformat(),
+                "start_date": (today() - datetime.timedelta(days=14)).isoformat(),
+                "end_date": today().isoformat(),
                 "teams": [team.pk],
             },
         )
     )
-    on = (TODAY - datetime.timedelta(days=10)).isoformat()
+    on = (today() - datetime.timedelta(days=10)).isoformat()
     body = {
         "date": on,
         "team": team.pk,
@@ -700,7 +699,7 @@ def test_disruption_journey_and_activity_summary(force, clgt_officer, supervisor
     for change, field in (
         ({"impact_rationale": ""}, "impact_rationale"),
         ({"arrests": -1}, "arrests"),
-        ({"date": (TODAY + datetime.timedelta(days=1)).isoformat()}, "date"),
+        ({"date": (today() + datetime.timedelta(days=1)).isoformat()}, "date"),
         ({"drugs": [{"amount": "1.000", "unit": "g"}]}, "drugs"),
     ):
         refused(clgt.post("/api/disruptions/", body | change), field)
@@ -745,7 +744,7 @@ def test_disruption_journey_and_activity_summary(force, clgt_officer, supervisor
                     "outcome": "custodial",
                     "sentence_years": years,
                     "sentence_months": months,
-                    "result_date": TODAY.isoformat(),
+                    "result_date": today().isoformat(),
                 },
             )
         )
@@ -757,7 +756,10 @@ def test_disruption_journey_and_activity_summary(force, clgt_officer, supervisor
         "handsets": 3,
     }
 
-    period = {"from": (TODAY - datetime.timedelta(days=30)).isoformat(), "to": TODAY.isoformat()}
+    period = {
+        "from": (today() - datetime.timedelta(days=30)).isoformat(),
+        "to": today().isoformat(),
+    }
     north = force["divisions"]["north"]
     scopes = [{"team": str(team.pk)}, {"team": "CLGT-N"}, {"division": str(north.pk)}]
     for scope in [*scopes, {"division": "NORTH"}, {}]:
@@ -811,7 +813,7 @@ def test_coordinator_lists(force, coordinator, lro, clgt_officer, outsider, as_t
         actor=coordinator,
         nominal=releasing,
         kind="sentenced",
-        on_date=TODAY - days(400),
+        on_date=today() - days(400),
         establishment="HMP Example",
     )
     period = releasing.custody_periods.get()
@@ -819,9 +821,9 @@ def test_coordinator_lists(force, coordinator, lro, clgt_officer, outsider, as_t
         actor=coordinator,
         period=period,
         version=period.version,
-        sentence_date=TODAY - days(400),
-        expected_release_date=TODAY + days(30),
-        licence_end_date=TODAY + days(400),
+        sentence_date=today() - days(400),
+        expected_release_date=today() + days(30),
+        licence_end_date=today() + days(400),
         establishment="HMP Example",
     )
     condition_add(
@@ -829,32 +831,32 @@ def test_coordinator_lists(force, coordinator, lro, clgt_officer, outsider, as_t
         nominal=releasing,
         kind="licence",
         text="No contact with the other members; curfew 19:00-07:00.",
-        imposed_on=TODAY - days(5),
+        imposed_on=today() - days(5),
         partner="prison_probation",
     )
-    scpo = scpo_apply(actor=coordinator, nominal=releasing, applied_on=TODAY - days(1900))
+    scpo = scpo_apply(actor=coordinator, nominal=releasing, applied_on=today() - days(1900))
     scpo = scpo_make(
         actor=coordinator,
         scpo=scpo,
         version=scpo.version,
         court="Example Crown Court",
-        made_on=TODAY - days(1800),
+        made_on=today() - days(1800),
         duration_months=60,
         conditions="One mobile phone only, declared to police.",
         impact_grade="moderate",
         impact_rationale="Restricts the principal's use of deal lines.",
     )
     scpo_breach_record(
-        actor=coordinator, scpo=scpo, breached_on=TODAY - days(10), action_taken="Arrested."
+        actor=coordinator, scpo=scpo, breached_on=today() - days(10), action_taken="Arrested."
     )
     custody_event_record(
-        actor=coordinator, nominal=remanded, kind="remanded", on_date=TODAY - days(20)
+        actor=coordinator, nominal=remanded, kind="remanded", on_date=today() - days(20)
     )
 
     coord = as_token(coordinator)
     releases = ok(coord.get("/api/lifetime/releases/"))["results"]
     assert [(r["nominal"], r["expected_release_date"]) for r in releases] == [
-        (releasing.pk, (TODAY + days(30)).isoformat())
+        (releasing.pk, (today() + days(30)).isoformat())
     ]
     assert (releases[0]["has_licence_conditions"], releases[0]["has_scpo"]) == (True, True)
     assert sorted(o["id"] for o in releases[0]["ocgs"]) == sorted([theirs.pk, other.pk])
@@ -868,15 +870,17 @@ def test_coordinator_lists(force, coordinator, lro, clgt_officer, outsider, as_t
         (scpo.pk, releasing.pk, 1)
     ]
     assert expiring[0]["expires_on"] == scpo.expires_on.isoformat()
-    assert TODAY <= scpo.expires_on <= TODAY + days(90)
+    assert today() <= scpo.expires_on <= today() + days(90)
 
-    window = {"from": (TODAY - days(10)).isoformat(), "to": TODAY.isoformat()}
+    window = {"from": (today() - days(10)).isoformat(), "to": today().isoformat()}
     breaches = ok(coord.get("/api/lifetime/scpo-breaches/", **window))["results"]
     assert [(b["scpo"], b["nominal"], b["breached_on"]) for b in breaches] == [
         (scpo.pk, releasing.pk, window["from"])
     ]
     assert (
-        ok(coord.get("/api/lifetime/scpo-breaches/", to=(TODAY - days(11)).isoformat()))["results"]
+        ok(coord.get("/api/lifetime/scpo-breaches/", to=(today() - days(11)).isoformat()))[
+            "results"
+        ]
         == []
     )
 
@@ -928,31 +932,31 @@ def test_coordinator_lists_cost_the_same_queries_for_one_row_or_many(force, coor
             ocg=OcgFactory(division=force["divisions"]["east"], status="mapped"), nominal=person
         )
         custody_event_record(
-            actor=coordinator, nominal=person, kind="sentenced", on_date=TODAY - days(400)
+            actor=coordinator, nominal=person, kind="sentenced", on_date=today() - days(400)
         )
         period = person.custody_periods.get()
         custody_dates_update(
             actor=coordinator,
             period=period,
             version=period.version,
-            sentence_date=TODAY - days(400),
-            expected_release_date=TODAY + days(10),
+            sentence_date=today() - days(400),
+            expected_release_date=today() + days(10),
             licence_end_date=None,
         )
-        scpo = scpo_apply(actor=coordinator, nominal=person, applied_on=TODAY - days(1850))
+        scpo = scpo_apply(actor=coordinator, nominal=person, applied_on=today() - days(1850))
         scpo = scpo_make(
             actor=coordinator,
             scpo=scpo,
             version=scpo.version,
             court="Example Crown Court",
-            made_on=TODAY - days(1800),
+            made_on=today() - days(1800),
             duration_months=60,
             conditions="One declared phone.",
             impact_grade="minor",
             impact_rationale="Fictional.",
         )
         scpo_breach_record(
-            actor=coordinator, scpo=scpo, breached_on=TODAY - days(3), action_taken="Warned."
+            actor=coordinator, scpo=scpo, breached_on=today() - days(3), action_taken="Warned."
         )
 
     def queries(url: str) -> tuple[int, int]:

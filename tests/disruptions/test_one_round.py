@@ -9,12 +9,19 @@ from django.urls import reverse
 
 from disruptions.models import Disruption
 from disruptions.services import disruptions as disruption_services
+from kentsoc.dates import today
 from tests.clients import web
 from tests.factories import disruption_values
 
 pytestmark = pytest.mark.django_db
 
-FUTURE = datetime.date.today() + datetime.timedelta(days=3)
+
+def future() -> datetime.date:
+    """A date the forms refuse, worked out when the test runs: a module constant is computed at
+    collection, and a run that crosses midnight would then post a date that is no longer ahead."""
+    return today() + datetime.timedelta(days=3)
+
+
 EMPTY_ROWS = {
     "weapons-TOTAL_FORMS": "0",
     "weapons-INITIAL_FORMS": "0",
@@ -27,7 +34,7 @@ def test_the_service_check_names_every_field_and_writes_nothing(clgt_officer, fo
     with pytest.raises(ValidationError) as exc:
         disruption_services.disruption_check(
             actor=clgt_officer,
-            values=disruption_values(None, date=FUTURE, impact_rationale="", arrests=-1),
+            values=disruption_values(None, date=future(), impact_rationale="", arrests=-1),
         )
     assert set(exc.value.message_dict) == {"date", "impact_rationale", "arrests", "subjects"}
     assert not Disruption.objects.exists()
@@ -37,7 +44,7 @@ def test_the_missing_subject_shows_with_the_forms_own_errors(clgt_officer):
     response = web(clgt_officer).post(
         reverse("disruptions:create"),
         {
-            "date": FUTURE.isoformat(),
+            "date": future().isoformat(),
             "team": clgt_officer.officer.team_id,
             "officer": clgt_officer.pk,
             "strand": "pursue",

@@ -14,14 +14,13 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from kentsoc.dates import today
 from kentsoc.intel.choices import OcgCriterion
 from ocg.models import OCG
 from tests.e2e.conftest import login
 from tests.factories import TEST_PASSWORD, make_nominal
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-TODAY = datetime.date.today()
 
 
 @pytest.fixture
@@ -91,7 +90,7 @@ def _add_record(page: Page, ocg: OCG) -> str:
     form = page.get_by_test_id("record-form")
     expect(form.get_by_test_id("selected-subjects")).to_contain_text(ocg.reference)
     page.fill("#id_rms_reference", "ATH-24-004242")
-    page.fill("#id_information_date", (TODAY - datetime.timedelta(days=3)).isoformat())
+    page.fill("#id_information_date", (today() - datetime.timedelta(days=3)).isoformat())
     page.fill("#id_summary", "Fictional: a handgun kept at a lock-up; a rival was shot at.")
     page.check('input[name="source_evaluation"][value="1"]')
     page.check('input[name="intelligence_assessment"][value="A"]')
@@ -196,7 +195,7 @@ def test_nominate_develop_map_explain_adopt_and_plan(force, people, lro):
     plan.get_by_label("Strand").select_option("pursue")
     # The LRO is offered as the action's owner.
     expect(plan.get_by_label("Owner").locator("option:checked")).to_contain_text(lro_name)
-    plan.get_by_label("Due").fill((TODAY + datetime.timedelta(days=14)).isoformat())
+    plan.get_by_label("Due").fill((today() + datetime.timedelta(days=14)).isoformat())
     plan.get_by_label("Description").fill("Warrant at the lock-up (fictional).")
     plan.get_by_role("button", name="Add action").click()
     action = lro_page.get_by_test_id("plan-pursue").get_by_test_id("plan-action")

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from kentsoc.dates import today
 from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.intel.services.records import intelligence_check
 from tests.clients import web
@@ -14,7 +15,11 @@ from tests.factories import OcgFactory, RecordFactory
 
 pytestmark = pytest.mark.django_db
 
-FUTURE = datetime.date.today() + datetime.timedelta(days=3)
+
+def future() -> datetime.date:
+    """A date the forms refuse, worked out when the test runs: a module constant is computed at
+    collection, and a run that crosses midnight would then post a date that is no longer ahead."""
+    return today() + datetime.timedelta(days=3)
 
 
 def _field(html: str, name: str) -> str:
@@ -25,7 +30,7 @@ def test_the_service_check_names_every_field_at_once(analyst):
     with pytest.raises(ValidationError) as exc:
         intelligence_check(
             actor=analyst,
-            information_date=FUTURE,
+            information_date=future(),
             summary="",
             source_evaluation="1",
             intelligence_assessment="B",
@@ -45,7 +50,7 @@ def test_a_new_record_shows_the_missing_subject_with_the_forms_own_errors(analys
     response = web(analyst).post(
         "/intelligence/new/",
         {
-            "information_date": FUTURE.isoformat(),
+            "information_date": future().isoformat(),
             "summary": "",
             "source_evaluation": "1",
             "intelligence_assessment": "",
@@ -75,7 +80,7 @@ def test_a_message_shows_once_when_form_and_service_both_refuse_the_field(analys
         .post(
             "/intelligence/new/",
             {
-                "information_date": FUTURE.isoformat(),
+                "information_date": future().isoformat(),
                 "summary": "Fictional: a van seen at a lock-up.",
                 "source_evaluation": "1",
                 "intelligence_assessment": "",
@@ -97,7 +102,7 @@ def test_an_edit_shows_every_error_at_once(analyst, force):
         f"/intelligence/{record.pk}/edit/",
         {
             "version": record.version,
-            "information_date": FUTURE.isoformat(),
+            "information_date": future().isoformat(),
             "summary": "",
             "source_evaluation": "1",
             "intelligence_assessment": "B",

@@ -37,6 +37,7 @@ from disruptions.choices import DisruptionStatus
 from disruptions.services import approvals as disruption_approvals
 from disruptions.services import disruptions as disruption_services
 from disruptions.services import operations as disruption_operations
+from kentsoc.dates import today
 from kentsoc.gangs.services.gangs import gang_create
 from kentsoc.intel.services import evidence as evidence_services
 from kentsoc.intel.services import records as record_services
@@ -79,7 +80,6 @@ COLUMNS = {
     "auditor": Role.AUDITOR,
     "administrator": Role.ADMINISTRATOR,
 }
-TODAY = datetime.date.today()
 
 
 def roles_table() -> dict[str, set[str]]:
@@ -139,8 +139,8 @@ def world(force, users) -> dict[str, Any]:
         status=OcgStatus.ADOPTED,
         managing_team=force["teams"]["north_local"],
         lead_responsible_officer=lro,
-        mapped_on=TODAY,
-        adopted_on=TODAY,
+        mapped_on=today(),
+        adopted_on=today(),
     )
     line = make_line(districts=[medway], name="BLAZE", ocg=adopted)
     ready_line = make_line(districts=[medway], name="VIPER", ocg=adopted)
@@ -160,7 +160,7 @@ def world(force, users) -> dict[str, Any]:
         team=force["teams"]["clgt_north"],
         status=DisruptionStatus.SUBMITTED,
         lines=[line],
-        date=TODAY - datetime.timedelta(days=3),
+        date=today() - datetime.timedelta(days=3),
     )
     return {
         "north": north,
@@ -237,7 +237,7 @@ def _line_body(w: dict) -> dict:
 
 def _intel_body(w: dict) -> dict:
     return {
-        "information_date": (TODAY - datetime.timedelta(days=1)).isoformat(),
+        "information_date": (today() - datetime.timedelta(days=1)).isoformat(),
         "summary": "Fictional: runners seen at the station",
         "source_evaluation": "2",
         "intelligence_assessment": "B",
@@ -248,7 +248,7 @@ def _intel_body(w: dict) -> dict:
 
 def _disruption_body(w: dict) -> dict:
     return {
-        "date": (TODAY - datetime.timedelta(days=2)).isoformat(),
+        "date": (today() - datetime.timedelta(days=2)).isoformat(),
         "strand": "pursue",
         "tactic": "arrest",
         "impact_grade": "moderate",
@@ -258,7 +258,7 @@ def _disruption_body(w: dict) -> dict:
 
 
 def _disruption_values(w: dict) -> dict:
-    values = disruption_values(team=None, date=TODAY - datetime.timedelta(days=2))
+    values = disruption_values(team=None, date=today() - datetime.timedelta(days=2))
     values.pop("team")
     return values
 
@@ -268,7 +268,7 @@ def _plan_body(w: dict) -> dict:
         "strand": "pursue",
         "description": "Warrant at the trap house",
         "owner": w["lro"].pk,
-        "due_on": (TODAY + datetime.timedelta(days=30)).isoformat(),
+        "due_on": (today() + datetime.timedelta(days=30)).isoformat(),
     }
 
 
@@ -276,14 +276,14 @@ def _condition_body(w: dict) -> dict:
     return {
         "condition-kind": "licence",
         "condition-text": "Not to enter Medway",
-        "condition-imposed_on": TODAY.isoformat(),
+        "condition-imposed_on": today().isoformat(),
         "condition-partner": "prison_probation",
     }
 
 
 def _training_body(w: dict) -> dict:
     return {
-        "held_on": TODAY.isoformat(),
+        "held_on": today().isoformat(),
         "location": "Fictional HQ",
         "trainer": "DS Example",
         "audience": "lros",
@@ -301,14 +301,14 @@ def _gang_body(w: dict) -> dict:
 def _session_body(w: dict) -> dict:
     return {
         "school": "Hollowmere Academy",
-        "held_on": TODAY.isoformat(),
+        "held_on": today().isoformat(),
         "audience": 60,
         "topic": "County lines and criminal exploitation",
     }
 
 
 def _intervention_body(w: dict) -> dict:
-    return {"gang": w["gang"].pk, "held_on": TODAY.isoformat(), "young_people_engaged": 6}
+    return {"gang": w["gang"].pk, "held_on": today().isoformat(), "young_people_engaged": 6}
 
 
 ACTIONS: dict[str, Action] = {
@@ -392,7 +392,7 @@ ACTIONS: dict[str, Action] = {
             strand="pursue",
             description="Warrant at the trap house",
             owner=w["lro"].pk,
-            due_on=TODAY + datetime.timedelta(days=30),
+            due_on=today() + datetime.timedelta(days=30),
         ),
         doors=(api("post", lambda w: f"/api/ocgs/{w['adopted'].pk}/plan/", _plan_body),),
         subject=lambda w: w["adopted"],
@@ -467,7 +467,7 @@ ACTIONS: dict[str, Action] = {
         perm="intel.add_intelligencerecord",
         service=lambda u, w: record_services.intelligence_create(
             actor=u,
-            information_date=TODAY - datetime.timedelta(days=1),
+            information_date=today() - datetime.timedelta(days=1),
             summary="Fictional: runners seen at the station",
             source_evaluation="2",
             intelligence_assessment="B",
@@ -494,7 +494,7 @@ ACTIONS: dict[str, Action] = {
     "create an operation": Action(
         perm="disruptions.add_operation",
         service=lambda u, w: disruption_operations.operation_create(
-            actor=u, name="Operation Example", start_date=TODAY, end_date=TODAY
+            actor=u, name="Operation Example", start_date=today(), end_date=today()
         ),
         doors=(
             api(
@@ -502,8 +502,8 @@ ACTIONS: dict[str, Action] = {
                 lambda w: "/api/operations/",
                 lambda w: {
                     "name": "Operation Example",
-                    "start_date": TODAY.isoformat(),
-                    "end_date": TODAY.isoformat(),
+                    "start_date": today().isoformat(),
+                    "end_date": today().isoformat(),
                 },
             ),
         ),
@@ -530,13 +530,13 @@ ACTIONS: dict[str, Action] = {
     "record a safeguarding referral": Action(
         perm="countylines.add_safeguardingreferral",
         service=lambda u, w: referral_create(
-            actor=u, person=w["child"], agency="mcet", referred_on=TODAY
+            actor=u, person=w["child"], agency="mcet", referred_on=today()
         ),
         doors=(
             api(
                 "post",
                 lambda w: f"/api/people-at-risk/{w['child'].pk}/referrals/",
-                lambda w: {"agency": "mcet", "referred_on": TODAY.isoformat()},
+                lambda w: {"agency": "mcet", "referred_on": today().isoformat()},
             ),
         ),
         subject=lambda w: w["child"],
@@ -548,7 +548,7 @@ ACTIONS: dict[str, Action] = {
             nominal=w["member"],
             kind="licence",
             text="Not to enter Medway",
-            imposed_on=TODAY,
+            imposed_on=today(),
             partner="prison_probation",
         ),
         doors=(web(lambda w: f"/lifetime/nominals/{w['member'].pk}/conditions/", _condition_body),),
@@ -556,11 +556,11 @@ ACTIONS: dict[str, Action] = {
     ),
     "apply for an SCPO": Action(
         perm="lifetime.manage_lifetime",
-        service=lambda u, w: scpo_apply(actor=u, nominal=w["member"], applied_on=TODAY),
+        service=lambda u, w: scpo_apply(actor=u, nominal=w["member"], applied_on=today()),
         doors=(
             web(
                 lambda w: f"/lifetime/nominals/{w['member'].pk}/scpos/",
-                lambda w: {"scpo-applied_on": TODAY.isoformat()},
+                lambda w: {"scpo-applied_on": today().isoformat()},
             ),
         ),
         subject=lambda w: w["member"],
@@ -568,7 +568,7 @@ ACTIONS: dict[str, Action] = {
     "record LRO training": Action(
         perm="lifetime.add_traininginput",
         service=lambda u, w: training_create(
-            actor=u, held_on=TODAY, location="Fictional HQ", trainer="DS Example", audience="lros"
+            actor=u, held_on=today(), location="Fictional HQ", trainer="DS Example", audience="lros"
         ),
         doors=(web(lambda w: "/lifetime/training/new/", _training_body),),
     ),
@@ -589,7 +589,7 @@ ACTIONS: dict[str, Action] = {
         service=lambda u, w: school_session_create(
             actor=u,
             school="Hollowmere Academy",
-            held_on=TODAY,
+            held_on=today(),
             audience=60,
             topic="County lines and criminal exploitation",
         ),
@@ -598,7 +598,7 @@ ACTIONS: dict[str, Action] = {
     "record a street-group intervention": Action(
         perm="prevention.add_streetgroupintervention",
         service=lambda u, w: intervention_create(
-            actor=u, gang=w["gang"], held_on=TODAY, young_people_engaged=6
+            actor=u, gang=w["gang"], held_on=today(), young_people_engaged=6
         ),
         doors=(api("post", lambda w: "/api/prevention/interventions/", _intervention_body),),
         subject=lambda w: w["gang"],
