@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -33,12 +34,26 @@ pytestmark = pytest.mark.django_db
 PAGE = reverse("matrix:monthly")
 API = reverse("api:monthly-matrix")
 
-# The two readings: the last complete month's end (M) and the month-end before it (P).
-MONTH = last_complete_month()
-M = last_of_month(MONTH)
-P = MONTH - datetime.timedelta(days=1)
-OLD = P - datetime.timedelta(days=200)  # intelligence too old for recency points on either day
 FILLERS = 27
+
+
+@dataclass(frozen=True)
+class Ends:
+    """The two readings: the last complete month's end (M) and the month-end before it (P)."""
+
+    month: datetime.date  # the first day of the last complete month
+    m: datetime.date
+    p: datetime.date
+    old: datetime.date  # intelligence too old for recency points on either day
+
+
+@pytest.fixture
+def ends() -> Ends:
+    """Worked out when the test runs, as the page works out the month it opens on: constants
+    computed at collection would name the month before it once a run crosses into a new month."""
+    month = last_complete_month()
+    p = month - datetime.timedelta(days=1)
+    return Ends(month=month, m=last_of_month(month), p=p, old=p - datetime.timedelta(days=200))
 
 
 def _at(when: datetime.date, hour: int = 12) -> datetime.datetime:
@@ -46,7 +61,7 @@ def _at(when: datetime.date, hour: int = 12) -> datetime.datetime:
 
 
 @pytest.fixture
-def months(force):
+def months(force, ends):
     """North and East on two month-ends, scored and ranked by recompute_all:
 
     P: FALL 6 (a firearm), 27 fillers and DISM 5, EDGE 4 (30th), TAIL x2 2, RISE 1; East: FLEX 7.
@@ -55,26 +70,28 @@ def months(force):
     nothing of its own), TAIL x2 2, FALL 1 (its firearm record deleted); DISM dismantled.
     """
     north, east = force["divisions"]["north"], force["divisions"]["east"]
-    since = P - datetime.timedelta(days=300)
+    since = ends.p - datetime.timedelta(days=300)
     steady = {"drug_class": 2, "line_activity": 3}  # 2 + 3 = 5
     lines = {
         f"F{i:02d}": make_matrix_line(
-            north, f"CL-F{i:02d}", active_from=since, claims=steady, on=OLD
+            north, f"CL-F{i:02d}", active_from=since, claims=steady, on=ends.old
         )
         for i in range(1, FILLERS + 1)
     }
     lines["FALL"] = make_matrix_line(
-        north, "CL-FALL", active_from=since, claims={"drug_class": 1}, on=OLD
+        north, "CL-FALL", active_from=since, claims={"drug_class": 1}, on=ends.old
     )
     firearm = make_record(
-        lines=[lines["FALL"]], claims={"weapons": 2}, on=OLD - datetime.timedelta(days=1)
+        lines=[lines["FALL"]], claims={"weapons": 2}, on=ends.old - datetime.timedelta(days=1)
     )
     # Deleted in the month: it counted on P and no longer on M.
     IntelligenceRecord.objects.filter(pk=firearm.pk).update(
-        deleted_at=_at(M - datetime.timedelta(days=3))
+        deleted_at=_at(ends.m - datetime.timedelta(days=3))
     )
-    lines["DISM"] = make_matrix_line(north, "CL-DISM", active_from=since, claims=steady, on=OLD)
-    dismantled_on = P + datetime.timedelta(days=4)
+    lines["DISM"] = make_matrix_line(
+        north, "CL-DISM", active_from=since, claims=steady, on=ends.old
+    )
+    dismantled_on = ends.p + datetime.timedelta(days=4)
     CountyLineStatusChange.objects.create(
         county_line=lines["DISM"],
         from_status=LineStatus.ACTIVE,
@@ -83,55 +100,71 @@ def months(force):
     )
     CountyLine.objects.filter(pk=lines["DISM"].pk).update(status=LineStatus.DISMANTLED)
     lines["EDGE"] = make_matrix_line(
-        north, "CL-EDGE", active_from=since, claims={"drug_class": 2, "line_activity": 2}, on=OLD
+        north,
+        "CL-EDGE",
+        active_from=since,
+        claims={"drug_class": 2, "line_activity": 2},
+        on=ends.old,
     )
     for name in ("TAIL1", "TAIL2"):
         lines[name] = make_matrix_line(
-            north, f"CL-{name}", active_from=since, claims={"drug_class": 2}, on=OLD
+            north, f"CL-{name}", active_from=since, claims={"drug_class": 2}, on=ends.old
         )
     lines["RISE"] = make_matrix_line(
-        north, "CL-RISE", active_from=since, claims={"drug_class": 1}, on=OLD
+        north, "CL-RISE", active_from=since, claims={"drug_class": 1}, on=ends.old
     )
-    make_record(lines=[lines["RISE"]], claims={"weapons": 2}, on=M - datetime.timedelta(days=10))
+    make_record(
+        lines=[lines["RISE"]], claims={"weapons": 2}, on=ends.m - datetime.timedelta(days=10)
+    )
     lines["NEWL"] = make_matrix_line(
         north,
         "CL-NEWL",
-        active_from=P + datetime.timedelta(days=5),
+        active_from=ends.p + datetime.timedelta(days=5),
         claims={"drug_class": 3, "line_activity": 2},
-        on=P + datetime.timedelta(days=5),
+        on=ends.p + datetime.timedelta(days=5),
     )
     lines["FLEX"] = make_matrix_line(
         east,
         "CL-FLEX",
         active_from=since,
         claims={"drug_class": 2, "line_activity": 2, "cuckooing": 1},
-        on=OLD,
+        on=ends.old,
     )
     FlexPeriod.objects.create(
         county_line=lines["FLEX"],
         division=north,
         reason="North CLGT leads",
-        started_on=P + datetime.timedelta(days=8),
+        started_on=ends.p + datetime.timedelta(days=8),
     )
     CountyLine.objects.filter(pk=lines["FLEX"].pk).update(
         flexed_division=north, flex_reason="North CLGT leads"
     )
-    recompute_all(as_of=P)
-    recompute_all(as_of=M)
+    recompute_all(as_of=ends.p)
+    recompute_all(as_of=ends.m)
     return {"lines": lines, "dismantled_on": dismantled_on}
 
 
-def _disruptions(force):
+def _disruptions(force, ends):
     author = UserFactory(username="logger")
     approver = UserFactory(username="approver")
     north_team = force["teams"]["clgt_north"]
     central = force["teams"]["central_clgt"]
     made = [
-        (M - datetime.timedelta(days=2), north_team, Tactic.ARREST, DisruptionStatus.APPROVED),
-        (MONTH, north_team, Tactic.ARREST, DisruptionStatus.APPROVED),
-        (MONTH + datetime.timedelta(days=9), central, Tactic.WARRANT, DisruptionStatus.APPROVED),
-        (P, north_team, Tactic.ARREST, DisruptionStatus.APPROVED),  # the month before
-        (MONTH + datetime.timedelta(days=3), north_team, Tactic.CHARGE, DisruptionStatus.DRAFT),
+        (ends.m - datetime.timedelta(days=2), north_team, Tactic.ARREST, DisruptionStatus.APPROVED),
+        (ends.month, north_team, Tactic.ARREST, DisruptionStatus.APPROVED),
+        (
+            ends.month + datetime.timedelta(days=9),
+            central,
+            Tactic.WARRANT,
+            DisruptionStatus.APPROVED,
+        ),
+        (ends.p, north_team, Tactic.ARREST, DisruptionStatus.APPROVED),  # the month before
+        (
+            ends.month + datetime.timedelta(days=3),
+            north_team,
+            Tactic.CHARGE,
+            DisruptionStatus.DRAFT,
+        ),
     ]
     for on, team, tactic, status in made:
         make_disruption(
@@ -153,14 +186,16 @@ def _by_reference(movers: list[dict]) -> dict[str, dict]:
     return {m["reference"]: m for m in movers}
 
 
-def test_the_month_end_reading_top_30_and_who_entered_and_left_and_why(months, force, supervisor):
-    _disruptions(force)
-    response = api(supervisor).get(API, {"month": f"{MONTH:%Y-%m}"})
+def test_the_month_end_reading_top_30_and_who_entered_and_left_and_why(
+    months, ends, force, supervisor
+):
+    _disruptions(force, ends)
+    response = api(supervisor).get(API, {"month": f"{ends.month:%Y-%m}"})
     assert response.status_code == 200, response.content
     body = response.json()
-    assert body["month"] == f"{MONTH:%Y-%m}" and body["month_end"] == M.isoformat()
+    assert body["month"] == f"{ends.month:%Y-%m}" and body["month_end"] == ends.m.isoformat()
     reading, previous = body["reading"], body["previous_reading"]
-    assert reading["on"] == M.isoformat() and previous["on"] == P.isoformat()
+    assert reading["on"] == ends.m.isoformat() and previous["on"] == ends.p.isoformat()
     # M: RISE 8, NEWL 7, FLEX 7, 27 x 5, EDGE 4, TAIL 2 + 2, FALL 1.
     assert (reading["active_lines"], reading["total_trh"]) == (34, 8 + 7 + 7 + 27 * 5 + 4 + 4 + 1)
     # P: FALL 6, 27 x 5, DISM 5, EDGE 4, TAIL 2 + 2, RISE 1; East: FLEX 7.
@@ -210,7 +245,7 @@ def test_the_month_end_reading_top_30_and_who_entered_and_left_and_why(months, f
 
     # The month's approved disruptions, as the activity summary counts them.
     disruptions = body["disruptions"]
-    summary = activity_summary(date_from=MONTH, date_to=M)
+    summary = activity_summary(date_from=ends.month, date_to=ends.m)
     assert disruptions["total"] == summary.disruptions == 3
     assert disruptions["by_tactic"] == [
         {"tactic": "Arrest", "count": 2},
@@ -219,26 +254,26 @@ def test_the_month_end_reading_top_30_and_who_entered_and_left_and_why(months, f
     assert sorted(t["count"] for t in disruptions["by_team"]) == [1, 2]
 
 
-def test_the_engine_records_each_days_score_by_factor(months, force):
+def test_the_engine_records_each_days_score_by_factor(months, ends, force):
     """Both writers of rank history keep the factors: recompute_all's past days (the fixture) and
     the ranking SQL for today."""
     rise = months["lines"]["RISE"]
-    on_m = RankHistory.objects.get(on=M, county_line=rise).factors
+    on_m = RankHistory.objects.get(on=ends.m, county_line=rise).factors
     assert on_m["weapons"] == [2, 5] and on_m["recency"] == [2, 2]
     recompute_all()
-    today_row = RankHistory.objects.exclude(on__in=[P, M]).get(county_line=rise)
+    today_row = RankHistory.objects.exclude(on__in=[ends.p, ends.m]).get(county_line=rise)
     score = Score.objects.get(county_line=rise, is_current=True)
     assert today_row.factors == factor_levels(score.breakdown)
     assert today_row.factors["drug_class"] == [1, 1]
 
 
-def test_the_page_shows_the_reading_the_movers_and_a_month_picker(months, force, supervisor):
-    _disruptions(force)
+def test_the_page_shows_the_reading_the_movers_and_a_month_picker(months, ends, force, supervisor):
+    _disruptions(force, ends)
     response = web(supervisor).get(PAGE)  # no month: the last complete one
     assert response.status_code == 200
     html = response.content.decode()
-    assert response.context["report"].key == f"{MONTH:%Y-%m}"
-    assert f'value="{MONTH:%Y-%m}"' in html and 'type="month"' in html
+    assert response.context["report"].key == f"{ends.month:%Y-%m}"
+    assert f'value="{ends.month:%Y-%m}"' in html and 'type="month"' in html
     assert 'data-testid="active-lines">34<' in html
     assert 'data-testid="top30-NORTH"' in html and html.count('data-testid="top-row"') == 30
     assert "Weapons: none → firearm (+5)" in html and "Flexed here from East" in html
@@ -263,13 +298,13 @@ def test_print_layout_is_a4_without_the_menus(months, supervisor):
     assert 'class="inline-form no-print" data-testid="month-form"' in html
 
 
-def test_csv_has_the_month_in_its_name_and_every_section(months, force, supervisor):
-    _disruptions(force)
-    response = web(supervisor).get(PAGE, {"month": f"{MONTH:%Y-%m}", "format": "csv"})
+def test_csv_has_the_month_in_its_name_and_every_section(months, ends, force, supervisor):
+    _disruptions(force, ends)
+    response = web(supervisor).get(PAGE, {"month": f"{ends.month:%Y-%m}", "format": "csv"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"] == (
-        f'attachment; filename="monthly-matrix-{MONTH:%Y-%m}.csv"'
+        f'attachment; filename="monthly-matrix-{ends.month:%Y-%m}.csv"'
     )
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][:3] == ["Section", "Division", "Rank"]
@@ -277,10 +312,10 @@ def test_csv_has_the_month_in_its_name_and_every_section(months, force, supervis
     assert {"Month-end reading", "Top 30", "Entered", "Left", "Disruptions"} <= sections
     entered = [r for r in rows if r[0] == "Entered" and r[3] == "CL-RISE"]
     assert entered and entered[0][8].startswith("Weapons: none → firearm (+5)")
-    assert ["Month-end reading", "", "", "", "Total TRH", "166", "", "", M.isoformat()] in rows
+    assert ["Month-end reading", "", "", "", "Total TRH", "166", "", "", ends.m.isoformat()] in rows
     event = AuditEvent.objects.filter(actor=supervisor, action=AuditAction.EXPORT).get()
     assert event.object_type == "matrix.monthly"
-    assert event.changes["filters"] == {"month": f"{MONTH:%Y-%m}"}
+    assert event.changes["filters"] == {"month": f"{ends.month:%Y-%m}"}
 
 
 @pytest.mark.parametrize(
@@ -323,11 +358,11 @@ def test_readers_of_the_matrix_may_see_it_others_may_not(
         assert api(user).get(API).status_code == 403, user
 
 
-def test_reading_it_is_audited_with_the_lines_it_named(months, supervisor):
-    api(supervisor).get(API, {"month": f"{MONTH:%Y-%m}"})
+def test_reading_it_is_audited_with_the_lines_it_named(months, ends, supervisor):
+    api(supervisor).get(API, {"month": f"{ends.month:%Y-%m}"})
     event = AuditEvent.objects.get(actor=supervisor, object_type="countylines.countyline")
     assert event.action == AuditAction.LIST
-    assert event.changes["query"] == {"month": f"{MONTH:%Y-%m}"}
+    assert event.changes["query"] == {"month": f"{ends.month:%Y-%m}"}
     shown = set(event.changes["ids"])
     assert months["lines"]["RISE"].pk in shown and months["lines"]["EDGE"].pk in shown
 
@@ -347,9 +382,9 @@ def test_constant_queries_however_many_lines(
         assert page.get(PAGE).status_code == 200
 
 
-def test_the_month_before_the_first_reading_still_lists_the_top_30(months, supervisor):
+def test_the_month_before_the_first_reading_still_lists_the_top_30(months, ends, supervisor):
     """The first month-end has no month before it: a top 30, no entered or left."""
-    body = api(supervisor).get(API, {"month": f"{add_months(MONTH, -1):%Y-%m}"}).json()
+    body = api(supervisor).get(API, {"month": f"{add_months(ends.month, -1):%Y-%m}"}).json()
     assert body["previous_reading"] is None
     north = _division(body, "NORTH")
     assert len(north["top30"]) == 30 and north["entered"] == north["left"] == []
