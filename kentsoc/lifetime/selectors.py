@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from disruptions.models import Disruption
 from kentsoc.lifetime.choices import IN_CUSTODY, Audience, ConditionKind, ScpoStatus
 from kentsoc.lifetime.models import (
     AttentionItem,
@@ -38,6 +39,22 @@ def _current_memberships(user: AbstractBaseUser) -> Prefetch:
     )
 
 
+def _mark_openable_disruption(rows: list[Any], user: AbstractBaseUser) -> None:
+    """Each condition's or SCPO's linked disruption as `shown_disruption` when the user may open
+    it, else None, and `hidden_disruption` when one is linked that they may not: the link is
+    often a draft of the officer who recorded the restriction, which only its author and the
+    approvers may read, so its reference is not everyone's who reads the person's lifetime."""
+    linked = {row.disruption_id for row in rows if row.disruption_id is not None}
+    openable = (
+        {d.pk: d for d in Disruption.objects.visible_to(user).filter(pk__in=linked)}
+        if linked
+        else {}
+    )
+    for row in rows:
+        row.shown_disruption = openable.get(row.disruption_id)
+        row.hidden_disruption = row.disruption_id is not None and row.shown_disruption is None
+
+
 def nominal_lifetime_get(*, user: AbstractBaseUser, nominal_id: Any) -> dict[str, Any]:
     """Everything on a person's lifetime page. A person the user may not see is a 404."""
     nominal = Nominal.objects.get_visible_or_404(user, pk=nominal_id)
@@ -51,14 +68,12 @@ def nominal_lifetime_get(*, user: AbstractBaseUser, nominal_id: Any) -> dict[str
     scpos = list(
         Scpo.objects.visible_to(user)
         .filter(nominal=nominal)
-        .select_related("disruption")
         .prefetch_related("variations", "breaches")
     )
     conditions = list(
-        Condition.objects.visible_to(user)
-        .filter(nominal=nominal)
-        .select_related("requested_by", "disruption")
+        Condition.objects.visible_to(user).filter(nominal=nominal).select_related("requested_by")
     )
+    _mark_openable_disruption([*scpos, *conditions], user)
     # Only the groups the user may see, as on the lists: an LRO sees their member, not the
     # member's other OCGs.
     ocgs = list(

@@ -1,10 +1,13 @@
 import pytest
 from django.urls import reverse
 
+from disruptions.services.approvals import disruption_approve
+from disruptions.services.disruptions import disruption_submit
 from kentsoc.audit.models import AuditEvent
 from kentsoc.lifetime.choices import CustodyEventKind
 from kentsoc.lifetime.models import Condition, CustodyPeriod, Scpo
 from kentsoc.lifetime.services.attention import attention_items_refresh
+from kentsoc.lifetime.services.conditions import condition_add
 from kentsoc.lifetime.services.custody import custody_dates_update, custody_event_record
 from kentsoc.lifetime.services.scpos import scpo_apply, scpo_breach_record, scpo_make
 from kentsoc.lifetime.services.training import training_create
@@ -307,3 +310,67 @@ def test_lro_sees_only_their_own_ocgs_of_a_member(
     client.force_login(coordinator)
     body = client.get(reverse("lifetime:nominal", args=[member.pk])).content.decode()
     assert lro_ocg.reference in body and other_ocg.reference in body
+
+
+def test_a_linked_disruption_is_named_only_to_those_who_may_open_it(
+    client, coordinator, lro, supervisor, member, today
+):
+    """Need to know: conditions and an SCPO recorded with a disruption link to a draft only its
+    author (and, once submitted, the supervisors) may open. The member's LRO reads the member's
+    lifetime page (and the person page's lifetime section) but not another officer's draft: the
+    page says a disruption is linked without its reference or link, until it is approved."""
+    _in_prison(coordinator, member, today)
+    condition = condition_add(
+        actor=coordinator,
+        nominal=member,
+        kind="prison",
+        text="No visits from named associates.",
+        imposed_on=today,
+        partner="prison_probation",
+        record_disruption=True,
+        impact_grade="moderate",
+        impact_rationale="Cuts the group's contact inside.",
+    )
+    scpo = scpo_apply(actor=coordinator, nominal=member, applied_on=today - days(40))
+    scpo = scpo_make(
+        actor=coordinator,
+        scpo=scpo,
+        version=scpo.version,
+        court="Invented Crown Court",
+        made_on=today - days(30),
+        duration_months=24,
+        conditions="No more than one phone.",
+        impact_grade="major",
+        impact_rationale="Restricts the group.",
+    )
+    drafts = [condition.disruption, Scpo.objects.get(pk=scpo.pk).disruption]
+    pages = [
+        reverse("lifetime:nominal", args=[member.pk]),
+        reverse("ocg:nominal-detail", args=[member.pk]),
+    ]
+
+    def bodies(user):
+        client.force_login(user)
+        for url in pages:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            yield url, response.content.decode()
+
+    for url, body in bodies(lro):
+        for draft in drafts:
+            assert draft.reference not in body, url
+            assert reverse("disruptions:detail", args=[draft.pk]) not in body, url
+        assert body.count("A disruption you cannot open") == 2, url
+    for url, body in bodies(coordinator):
+        for draft in drafts:
+            assert reverse("disruptions:detail", args=[draft.pk]) in body, url
+            assert draft.reference in body, url
+        assert "A disruption you cannot open" not in body, url
+    # Approved, it is the LRO's to read (on their OCG and member): named and linked.
+    for draft in drafts:
+        draft = disruption_submit(actor=coordinator, disruption=draft)
+        disruption_approve(actor=supervisor, disruption=draft)
+    for url, body in bodies(lro):
+        for draft in drafts:
+            assert reverse("disruptions:detail", args=[draft.pk]) in body, url
+        assert "A disruption you cannot open" not in body, url
