@@ -39,7 +39,7 @@ QUERY_BUDGETS: dict[tuple[str, str], int] = {
     ("/matrix/", "supervisor"): 6,
     ("/matrix/monthly/", "supervisor"): 9,
     ("/matrix/national/", "regional"): 5,
-    ("/audit/", "auditor"): 7,
+    ("/audit/", "auditor"): 6,
     ("/shares/", "supervisor"): 5,
     # API lists
     ("/api/ocgs/", "supervisor"): 9,

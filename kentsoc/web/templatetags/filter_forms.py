@@ -2,11 +2,14 @@
 
 A field nobody has filtered by, whose label, choices and widget are fixed in code (a text box, a
 date pair, a picker with nothing chosen, a list of TextChoices), draws the same HTML for every
-officer and every request: it is drawn once per process and kept. A field read from the database
-(teams, divisions, a force's operations, the kinds of record the trail holds), with an initial
-value, or with anything in the request's parameters or errors is drawn on every request as before.
-Drawing the form field by field through Django's widget templates was a fifth of a list page's
-Python calls (issue 18).
+officer and every request: it is drawn once per process and kept. A list whose choices are read
+when drawn (teams, divisions, a force's operations, the kinds of record the trail holds) is read
+on every request, as before, and drawn once per process for each set of choices read: the HTML is
+kept under the choices themselves, so an officer whose force or scope reads other choices gets
+their own. A field with an initial value, or with anything in the request's parameters or errors,
+is drawn on every request. Drawing the form field by field through Django's widget templates was
+a fifth of a list page's Python calls (issue 18); drawing the selects of teams and divisions was
+most of what was left of it.
 """
 
 from __future__ import annotations
@@ -23,8 +26,10 @@ register = template.Library()
 
 FIELD_TEMPLATE = "includes/field.html"
 
-# (FilterSet class, field name, language) -> the field's HTML when unfiltered.
-_drawn: dict[tuple[type, str, str | None], SafeString] = {}
+# (FilterSet class, field name, language[, the choices read]) -> the field's HTML when unfiltered.
+_drawn: dict[tuple[Any, ...], SafeString] = {}
+# Forces x scopes x lists: a worker process sees a few hundred sets of choices at most.
+MAX_DRAWN = 2048
 
 
 def _worked_out(choices: Any) -> bool:
@@ -42,20 +47,52 @@ def _has_own_choices(obj: Any) -> bool:
     return any(_worked_out(getattr(obj, name, None)) for name in ("_choices", "choices"))
 
 
-def _fixed(form: forms.Form, field: forms.BoundField) -> bool:
-    """Whether the field draws the same HTML for anyone who has not filtered by it."""
-    definition = field.field
-    if isinstance(definition, forms.ModelChoiceField):
-        return False
-    widgets = [definition.widget, *getattr(definition.widget, "widgets", ())]
-    if any(_has_own_choices(obj) for obj in [definition, *widgets]):
-        return False
-    if definition.initial is not None or field.name in form.initial:
+def _unfiltered(form: forms.Form, field: forms.BoundField) -> bool:
+    """Whether the field has no initial value and nothing of it in the request or its errors."""
+    if field.field.initial is not None or field.name in form.initial:
         return False
     # Any parameter of this field (a range's _after/_before, a picker's _find text).
     return not form.is_bound or not (
         field.name in form.errors or any(key.startswith(field.html_name) for key in form.data)
     )
+
+
+def _fixed(field: forms.BoundField) -> bool:
+    """Whether the field's choices (if any) are fixed in code rather than read when drawn."""
+    definition = field.field
+    if isinstance(definition, forms.ModelChoiceField):
+        return False
+    widgets = [definition.widget, *getattr(definition.widget, "widgets", ())]
+    return not any(_has_own_choices(obj) for obj in [definition, *widgets])
+
+
+def _hashable(choices: Any) -> tuple[Any, ...]:
+    """Choices as text, groups and all: a model choice's value is an object that writes as its
+    id, and a label may be a lazy translation."""
+    return tuple(
+        (str(value), _hashable(label) if isinstance(label, list | tuple) else str(label))
+        for value, label in choices
+    )
+
+
+def _read_choices(field: forms.BoundField) -> tuple[Any, ...] | None:
+    """The choices of a single select read once, left on its widget for the drawing (a model
+    choice reads its queryset each time it is iterated); None for any other widget."""
+    widget = field.field.widget
+    if getattr(widget, "widgets", None) or not hasattr(widget, "choices"):
+        return None
+    # Through iter(): list() would ask a model choice's len() first, a COUNT query of its own.
+    widget.choices = list(iter(widget.choices))
+    return _hashable(widget.choices)
+
+
+def _kept(key: tuple[Any, ...], draw: Any) -> SafeString:
+    html = _drawn.get(key)
+    if html is None:
+        if len(_drawn) >= MAX_DRAWN:
+            _drawn.clear()
+        html = _drawn[key] = mark_safe(draw())  # noqa: S308 (a template's output)
+    return html
 
 
 @register.simple_tag
@@ -67,12 +104,16 @@ def filter_fields(filterset: Any, only: str = "", skip: str = "") -> SafeString:
     parts = []
     for name in names:
         field = form[name]
-        if not _fixed(form, field):
-            parts.append(drawing.render({"field": field}))
-            continue
+
+        def draw(field: forms.BoundField = field) -> str:
+            return drawing.render({"field": field})
+
         key = (type(filterset), name, get_language())
-        html = _drawn.get(key)
-        if html is None:
-            html = _drawn[key] = mark_safe(drawing.render({"field": field}))  # noqa: S308 (a template's output)
-        parts.append(html)
+        if not _unfiltered(form, field):
+            parts.append(draw())
+        elif _fixed(field):
+            parts.append(_kept(key, draw))
+        else:
+            choices = _read_choices(field)
+            parts.append(draw() if choices is None else _kept((*key, choices), draw))
     return mark_safe("".join(parts))  # noqa: S308 (each part is a template's output)
