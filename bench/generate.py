@@ -23,6 +23,7 @@ from countylines.choices import LineRole, LineStatus
 from countylines.models import CountyLine, CountyLineDistrict, CountyLineStatusChange, LineNominal
 from disruptions.choices import DisruptionStatus, ImpactGrade, Strand, Tactic
 from disruptions.models import Disruption
+from disruptions.services.approvals import lines_last_disruption_refresh
 from kentsoc.intel.models import FactorClaim, IntelligenceRecord
 from kentsoc.matrix.models import ForceSnapshot
 from kentsoc.org.choices import TeamKind
@@ -356,6 +357,8 @@ def _disruptions(rnd, scale: Scale, teams, lines, ocgs, users, today) -> int:
             if isinstance(s, OCG)
         ],
     )
+    # Copied past the approval service, which keeps each line's latest approved disruption.
+    lines_last_disruption_refresh(line_ids=[line.pk for line in lines])
     return len(ids)
 
 

@@ -106,6 +106,11 @@ class CountyLine(ReviewedRecord):
     closure_reason = models.TextField(blank=True)
     handsets_seized = models.PositiveIntegerField(default=0)
     score_stale_since = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The date of the latest approved disruption against the line, kept by the disruption
+    # services (disruptions.services.approvals.lines_last_disruption_refresh) whenever a write
+    # can change it: the dashboard shows it on every ranked line, and reading it through the
+    # links cost more than the rest of the page's queries together at national scale.
+    last_approved_disruption_on = models.DateField(null=True, blank=True, editable=False)
 
     objects = CountyLineQuerySet.as_manager()
 

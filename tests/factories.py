@@ -34,6 +34,7 @@ from countylines.models import (
 )
 from disruptions.choices import CourtOutcome, DisruptionStatus, ImpactGrade, Strand, Tactic
 from disruptions.models import CourtResult, Disruption, WeaponSeizure
+from disruptions.services.approvals import lines_last_disruption_refresh
 from kentsoc.gangs.models import Gang, GangMembership
 from kentsoc.intel.choices import CountyLineCriterion, OcgCriterion
 from kentsoc.intel.models import DefinitionEvidence, FactorClaim, IntelligenceRecord
@@ -436,6 +437,8 @@ def make_disruption(
     d.nominals.set(nominals or [])
     if weapons:
         WeaponSeizure.objects.create(disruption=d, kind="bladed", count=weapons)
+    # As approving one does: its lines keep the date of their latest approved disruption.
+    lines_last_disruption_refresh(line_ids=[line.pk for line in lines or []])
     return d
 
 

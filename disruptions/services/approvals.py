@@ -3,11 +3,16 @@ on) or return it to its author with a reason. Nobody decides their own."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
+from countylines.models import CountyLine
+from disruptions.choices import DisruptionStatus
 from disruptions.models import Disruption
 from disruptions.services.base import allows, check_move
 from kentsoc.audit.services import lock_versioned, versioned_save
@@ -57,7 +62,40 @@ def disruption_approve(
             "return_reason": "",
         },
     )
+    # Approval is the only move into (or out of) "approved", and an approved disruption's date
+    # and subjects can no longer change (MOVES), so this is the one write that can change its
+    # lines' latest approved disruption.
+    lines_last_disruption_refresh(line_ids=locked.county_lines.values_list("pk", flat=True))
     return locked
+
+
+@transaction.atomic
+def lines_last_disruption_refresh(*, line_ids: Iterable[int]) -> None:
+    """Set each line's `last_approved_disruption_on` from the approved disruptions against it
+    as they stand now (recomputed, not raised, so it is right whatever changed).
+
+    The lines are locked first: under READ COMMITTED the recount then starts after any other
+    transaction refreshing the same line has committed, and sees its disruption too (a single
+    UPDATE would count with the snapshot it started with and could write an older date over a
+    newer one)."""
+    ids = list(
+        CountyLine.objects.select_for_update()
+        .filter(pk__in=list(line_ids))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        return
+    latest = (
+        Disruption.county_lines.through.objects.filter(
+            countyline_id=OuterRef("pk"), disruption__status=DisruptionStatus.APPROVED
+        )
+        .order_by()
+        .values("countyline_id")
+        .annotate(last=Max("disruption__date"))
+        .values("last")
+    )
+    CountyLine.objects.filter(pk__in=ids).update(last_approved_disruption_on=Subquery(latest))
 
 
 @transaction.atomic

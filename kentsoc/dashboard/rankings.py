@@ -3,9 +3,10 @@ approved disruptions. It never scores on request.
 
 Every part is gathered in a fixed number of queries whatever the data size (the dashboard's
 query-count test holds it to that): the force's figures, the ranked rows (cached under the
-rankings stamp), one round trip for what the shown rows need (last week's ranks, the lines' last
-disruptions, the lines' and OCGs' names and officers), and one more for the snapshots, the
-disruption figures and the "needs attention" counts (kentsoc/dashboard/board.py).
+rankings stamp), one round trip for what the shown rows need (last week's ranks, the lines' and
+OCGs' names and officers, the lines' last approved disruptions, which each line keeps), and one
+more for the snapshots, the disruption figures and the "needs attention" counts
+(kentsoc/dashboard/board.py).
 
 A date in the past ("as of") reads that day's rank history and snapshot instead of the current
 rankings: history keeps ranks and totals only, so T/R/H and confidence are shown for today.
@@ -59,10 +60,15 @@ STALE_FOR_ATTENTION = datetime.timedelta(seconds=STALE_SWEEP_AFTER_SECONDS)
 def _last_disruptions(
     line_ids: set[int], as_of: datetime.date, reads: compiled.Reads
 ) -> Callable[[], dict[int, datetime.date]]:
-    """Each ranked line's latest approved disruption up to `as_of`, in one grouped query (a
-    correlated subquery per row costs seconds with a national deployment's disruptions). The ids
-    go as a list, not a subquery: the planner then knows they are a force's few dozen lines and
-    reads their links, then their disruptions, from indexes alone (disruptions 0012)."""
+    """Each ranked line's latest approved disruption up to a past `as_of`, in one grouped query
+    (a correlated subquery per row costs seconds with a national deployment's disruptions). The
+    ids go as a list, not a subquery: the planner then knows they are a force's few dozen lines
+    and reads their links, then their disruptions, from indexes alone (disruptions 0012).
+
+    Today's matrix does not read it: each line keeps its latest approved disruption's date
+    itself (CountyLine.last_approved_disruption_on; no disruption is dated in the future), read
+    with its other values, which saves probing every link of every ranked line (1.5K of them for
+    a force at national scale) on every request."""
     if not line_ids:
         return dict
     ids = sorted(line_ids)
@@ -344,15 +350,18 @@ def matrix_rankings(
     # Read together: one round trip on PostgreSQL.
     reads = compiled.Reads()
     read_previous = _previous_ranks(as_of, line_ids, ocg_ids, reads)
-    read_last = _last_disruptions(line_ids, as_of, reads)
+    read_last = None if is_current else _last_disruptions(line_ids, as_of, reads)
     read_lines = lines_by_id(line_ids, reads)
     read_ocgs = ocgs_by_id(ocg_ids, reads)
     reads.run()
-    previous, last_disruptions = read_previous(), read_last()
-    line_values, ocg_values = read_lines(), read_ocgs()
+    previous, line_values, ocg_values = read_previous(), read_lines(), read_ocgs()
+    last_disruptions = read_last() if read_last is not None else None
     for entry in line_entries:
         line = line_values[entry.subject_id]
-        last = last_disruptions.get(entry.subject_id)
+        if last_disruptions is None:
+            last = line.last_disruption
+        else:
+            last = last_disruptions.get(entry.subject_id)
         line_rows[entry.partition].append(line_row(entry, line, as_of, previous, last))
     for entry in ocg_entries:
         ocg_rows[entry.partition].append(ocg_row(entry, ocg_values[entry.subject_id], previous))

@@ -170,6 +170,7 @@ class _Line:
     division_code: str
     division_name: str
     officer: str  # the LRO of the line's OCG, else who created the line
+    last_disruption: datetime.date | None  # the latest approved one, kept on the line
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,7 @@ def lines_by_id(ids: set[int], reads: compiled.Reads) -> Callable[[], dict[int, 
             "activated_on",
             "division__code",
             "division__name",
+            "last_approved_disruption_on",
             *_person("ocg__lead_responsible_officer"),
             *_person("created_by"),
         ),
@@ -207,9 +209,9 @@ def lines_by_id(ids: set[int], reads: compiled.Reads) -> Callable[[], dict[int, 
 def _lines(rows: list[tuple]) -> dict[int, _Line]:
     lines = {}
     for row in rows:
-        lro, creator = row[6:10], row[10:14]
+        lro, creator = row[7:11], row[11:15]
         officer = lro if lro[0] is not None else creator
-        pk, reference, name, activated_on, code, division = row[:6]
+        pk, reference, name, activated_on, code, division, last = row[:7]
         lines[pk] = _Line(
             pk,
             reference,
@@ -218,6 +220,7 @@ def _lines(rows: list[tuple]) -> dict[int, _Line]:
             code,
             division,
             officer=_officer_name(*officer),
+            last_disruption=compiled.day(last),
         )
     return lines
 

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from countylines.choices import LineStatus
 from countylines.models import CountyLine
+from disruptions.services import approvals
+from disruptions.services import disruptions as disruption_services
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
 from kentsoc.dashboard.board import dashboard_get
@@ -29,6 +31,7 @@ from tests.factories import (
     MembershipFactory,
     NominalFactory,
     days_ago,
+    disruption_values,
     make_line,
     make_ocg,
 )
@@ -188,6 +191,53 @@ def test_last_disruption_and_quiet_lines(force, supervisor):
     assert rows[quiet.pk].last_disruption == days_ago(40) and rows[quiet.pk].quiet
     assert rows[never.pk].last_disruption is None and rows[never.pk].quiet
     assert len(board.rankings.quiet_lines) == 2
+
+
+def test_an_approval_shows_as_the_lines_last_disruption_at_once(
+    client, force, supervisor, clgt_officer
+):
+    north = force["divisions"]["north"]
+    line = scored_line(north)
+    approved_disruption(force, days_ago(40), lines=[line])
+    recompute_all()
+    client.force_login(supervisor)
+
+    def shown():
+        rankings = client.get(URL).context["rankings"]
+        (row,) = rankings.lines[0].top
+        return row.last_disruption, row.quiet
+
+    assert shown() == (days_ago(40), True)
+    d = disruption_services.disruption_create(
+        actor=clgt_officer, values=disruption_values(None, date=days_ago(2)), county_lines=[line]
+    )
+    d = disruption_services.disruption_submit(actor=clgt_officer, disruption=d)
+    assert shown() == (days_ago(40), True)  # submitted, not approved: no change
+    approvals.disruption_approve(actor=supervisor, disruption=d)
+    # No re-rank in between: the page reads the line's date, not the cached rankings.
+    assert shown() == (days_ago(2), False)
+
+
+def test_a_past_day_shows_the_last_disruption_up_to_that_day(client, force, supervisor):
+    north = force["divisions"]["north"]
+    line = scored_line(north)
+    approved_disruption(force, days_ago(40), lines=[line])
+    approved_disruption(force, days_ago(3), lines=[line])
+    recompute_all()
+    past = days_ago(5)
+    RankHistory.objects.create(
+        on=past,
+        subject_type=RankedSubject.COUNTY_LINE,
+        county_line=line,
+        partition="NORTH",
+        rank=1,
+        total=1,
+    )
+    client.force_login(supervisor)
+    then = client.get(URL, {"as_of": past.isoformat()}).context["rankings"]
+    now = client.get(URL).context["rankings"]
+    assert then.lines[0].top[0].last_disruption == days_ago(40)
+    assert now.lines[0].top[0].last_disruption == days_ago(3)
 
 
 def test_needs_attention_counts_for_a_supervisor(client, force, supervisor):
