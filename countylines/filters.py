@@ -10,7 +10,7 @@ from countylines import scores
 from countylines.choices import AgeBand, EngagementStatus, LineStatus, MetThrough, PersonKind
 from countylines.models import CountyLine, CountyLineDistrict, PersonAtRisk
 from countylines.phones import digits_for_search
-from countylines.search import filter_lines, has_deal_line
+from countylines.search import filter_lines, has_deal_line, number_terms
 from kentsoc.org.models import Division
 from kentsoc.web.coerce import as_id
 from kentsoc.web.pickers import PickerFilterSet, PickerWidget
@@ -100,7 +100,7 @@ class CountyLineFilterSet(PickerFilterSet):
         digits = digits_for_search(value)
         if not digits:
             return queryset.none()
-        return queryset.filter(has_deal_line(digits))
+        return queryset.filter(has_deal_line(number_terms(digits)))
 
     def filter_ocg(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         pk = as_id(value)

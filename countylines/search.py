@@ -13,12 +13,16 @@ reference or a phone number finds the same subjects on every page:
 It lives with county lines because it reads both subjects (lines sit above OCGs in the layers);
 the OCG half is ocg's own rule (ocg.search.ocg_query), which the OCG list uses too. Nominals
 (people) have their own search in ocg; this one names no person.
+
+As in ocg.search, the text is read into terms (`line_terms`, `number_terms`,
+`person_at_risk_terms`) and the SQL built from their flags and counts, their words only values.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.postgres.search import TrigramWordSimilarity
@@ -54,33 +58,78 @@ def phone_digits(text: str) -> str | None:
     return digits if len(digits) >= _MIN_PHONE_DIGITS else None
 
 
-def number_q(digits: str, prefix: str = "") -> Q:
+@dataclass(frozen=True)
+class NumberTerms:
+    """A deal-line number typed: its digits in stored form, and its E.164 form when the number is
+    whole (the SQL differs by which; the digits are values in it)."""
+
+    digits: str
+    e164: str | None
+
+
+def number_terms(digits: str) -> NumberTerms:
+    return NumberTerms(digits, to_e164(digits) if whole_number(digits) == digits else None)
+
+
+def phone_terms(text: str) -> NumberTerms | None:
+    """`phone_digits` of the text as NumberTerms, or None if the text is not a phone number."""
+    digits = phone_digits(text)
+    return None if digits is None else number_terms(digits)
+
+
+def number_q(number: NumberTerms, prefix: str = "") -> Q:
     """Deal lines whose number is (a whole number, by its E.164 form and index) or contains the
     digits."""
-    if whole_number(digits) == digits:
-        return Q(**{f"{prefix}e164": to_e164(digits)})
-    return Q(**{f"{prefix}number__contains": digits})
+    if number.e164 is not None:
+        return Q(**{f"{prefix}e164": number.e164})
+    return Q(**{f"{prefix}number__contains": number.digits})
 
 
-def has_deal_line(digits: str) -> Exists:
-    """A county line with a deal line whose number matches the digits (stored form)."""
-    return Exists(DealLine.objects.filter(number_q(digits), county_line=OuterRef("pk")))
+def has_deal_line(number: NumberTerms) -> Exists:
+    """A county line with a deal line whose number matches."""
+    return Exists(DealLine.objects.filter(number_q(number), county_line=OuterRef("pk")))
+
+
+@dataclass(frozen=True)
+class LineTerms:
+    """What a county line must match for a text: its words (up to five), the whole of it, the
+    reference it names when typed loosely, and the number when it is a phone number."""
+
+    words: tuple[str, ...]
+    typed: str
+    reference: str | None
+    number: NumberTerms | None
+
+
+def line_terms(text: str) -> LineTerms | None:
+    """None when the text asks for nothing."""
+    typed = " ".join((text or "").split())
+    if not typed:
+        return None
+    loose = _REFERENCE.match(typed)
+    return LineTerms(
+        words=tuple(search_words(typed)),
+        typed=typed,
+        reference=f"CL-{int(loose.group(1)):04d}" if loose is not None else None,
+        number=phone_terms(typed),
+    )
 
 
 def line_q(text: str) -> Q | None:
     """What a county line must match for the text; None when the text asks for nothing."""
-    text = (text or "").strip()
-    if not text:
-        return None
+    terms = line_terms(text)
+    return None if terms is None else match_line(terms)
+
+
+def match_line(terms: LineTerms) -> Q:
+    """`line_q` of what `terms` read."""
     match = Q()
-    for word in search_words(text):
+    for word in terms.words:
         match &= Q(name__icontains=word) | Q(reference__icontains=word)
-    loose = _REFERENCE.match(text)
-    if loose is not None:
-        match |= Q(reference__iexact=f"CL-{int(loose.group(1)):04d}")
-    digits = phone_digits(text)
-    if digits is not None:
-        match |= Q(has_deal_line(digits))
+    if terms.reference is not None:
+        match |= Q(reference__iexact=terms.reference)
+    if terms.number is not None:
+        match |= Q(has_deal_line(terms.number))
     return match
 
 
@@ -132,34 +181,51 @@ def line_ranked(source: QuerySet[CountyLine] | Any, text: str) -> QuerySet[Count
     `search_score` (2 for the reference or a whole deal-line number, then how close the brand is)
     and best first; none for no words."""
     queryset = source if isinstance(source, QuerySet) else CountyLine.objects.visible_to(source)
-    match = line_q(text)
-    if match is None:
+    return rank_lines(queryset, line_terms(text))
+
+
+def rank_lines(queryset: QuerySet[CountyLine], terms: LineTerms | None) -> QuerySet[CountyLine]:
+    """`line_ranked` of what `terms` read."""
+    if terms is None:
         return queryset.none()
-    typed = " ".join(text.split())
-    loose = _REFERENCE.match(typed)
-    reference = f"CL-{int(loose.group(1)):04d}" if loose else typed
-    digits = phone_digits(typed)
+    reference = terms.reference if terms.reference is not None else terms.typed
     exact = [When(reference__iexact=reference, then=Value(2.0))]
-    if digits is not None:
-        exact.append(When(has_deal_line(digits), then=Value(2.0)))
-    exact.append(When(name__iexact=typed, then=Value(1.0)))
+    if terms.number is not None:
+        exact.append(When(has_deal_line(terms.number), then=Value(2.0)))
+    exact.append(When(name__iexact=terms.typed, then=Value(1.0)))
     bonus = Case(*exact, default=Value(0.0), output_field=FloatField())
     closeness = (
-        TrigramWordSimilarity(typed, "name") if fuzzy() else Value(0.5, output_field=FloatField())
+        TrigramWordSimilarity(terms.typed, "name")
+        if fuzzy()
+        else Value(0.5, output_field=FloatField())
     )
     return (
-        queryset.filter(match)
+        queryset.filter(match_line(terms))
         .annotate(search_score=closeness + bonus)
         .order_by(F("search_score").desc(), "name", "id")
     )
 
 
-def people_on_number(source: QuerySet[Nominal], lines: QuerySet[CountyLine], digits: str):
+def people_on_number(source: QuerySet[Nominal], lines: QuerySet[CountyLine], number: NumberTerms):
     """The people of `source` linked to a line of `lines` (those the user may see) that carries
     the number: who holds, controls or runs it."""
-    carrying = lines.filter(has_deal_line(digits)).values("pk")
+    carrying = lines.filter(has_deal_line(number)).values("pk")
     links = LineNominal.objects.filter(nominal=OuterRef("pk"), county_line__in=carrying)
     return source.filter(Exists(links))
+
+
+@dataclass(frozen=True)
+class PersonAtRiskTerms:
+    """The words of a name typed (up to five, normalised, numbers left out) and the whole of it."""
+
+    words: tuple[str, ...]
+    typed: str
+
+
+def person_at_risk_terms(text: str) -> PersonAtRiskTerms | None:
+    """None when the text has no word a name could hold."""
+    words = [w for w in normalise(text).split() if not w.isdigit()][:5]
+    return PersonAtRiskTerms(tuple(words), " ".join(words)) if words else None
 
 
 def person_at_risk_ranked(source: QuerySet[PersonAtRisk] | Any, text: str):
@@ -167,14 +233,20 @@ def person_at_risk_ranked(source: QuerySet[PersonAtRisk] | Any, text: str):
     only from `source`, which is what the user may see (a child's record is the most restricted
     data in the system), every word in the name; best first."""
     queryset = source if isinstance(source, QuerySet) else PersonAtRisk.objects.visible_to(source)
-    words = [w for w in normalise(text).split() if not w.isdigit()][:5]
-    if not words:
+    return rank_people_at_risk(queryset, person_at_risk_terms(text))
+
+
+def rank_people_at_risk(
+    queryset: QuerySet[PersonAtRisk], terms: PersonAtRiskTerms | None
+) -> QuerySet[PersonAtRisk]:
+    """`person_at_risk_ranked` of what `terms` read."""
+    if terms is None:
         return queryset.none()
     match = Q()
-    for word in words:
+    for word in terms.words:
         match &= Q(name__unaccent__icontains=word) if fuzzy() else Q(name__icontains=word)
     closeness = (
-        TrigramWordSimilarity(" ".join(words), "name")
+        TrigramWordSimilarity(terms.typed, "name")
         if fuzzy()
         else Value(0.5, output_field=FloatField())
     )

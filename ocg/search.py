@@ -20,6 +20,11 @@ case-insensitive contains: no sound-alikes or misspellings there.
 An OCG is found the same way by its name and reference (`ocg_query`, misspellings of a name
 too on PostgreSQL), and by a reference typed loosely ("ocg 12", "OCG0012"); countylines' subject
 search uses it for the OCG half.
+
+Each search first reads the text into terms (`nominal_terms`, `ocg_terms`), then builds its
+condition from them (`match_nominal`, `rank_nominals`, ...): which conditions from the terms'
+flags and counts alone, the words, years and dates only values in them, so the search box
+compiles its SQL once per shape of what was typed and binds the words (kentsoc.search.compiled).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -126,18 +131,43 @@ def fuzzy() -> bool:
     return connection.vendor == "postgresql"
 
 
-@dataclass
-class ParsedQuery:
-    """What was typed, sorted: name words, words with digits (references) and birth dates."""
+@dataclass(frozen=True)
+class NameWord:
+    """A name word typed, with what suits it decided from the word here, so that the SQL matching
+    it is the same for every word alike and the word is only a value in it (kentsoc.search
+    compiles a search once per shape of what was typed and binds the words)."""
 
-    names: list[str] = field(default_factory=list)
-    references: list[str] = field(default_factory=list)
-    years: list[int] = field(default_factory=list)
-    dates: list[datetime.date] = field(default_factory=list)
+    word: str
+    # Its other forms as whole words ("bill": william, billy, ...), sorted.
+    variants: tuple[str, ...]
+    # One word (normalising "O'Brien" gives "o brien") long enough to match by its sound, and
+    # long enough to be misspelt.
+    sounds: bool
+    similar: bool
 
-    @property
-    def name_text(self) -> str:
-        return " ".join(self.names)
+
+def name_word(word: str) -> NameWord:
+    one = " " not in word
+    return NameWord(
+        word,
+        tuple(sorted(nickname_variants(word))),
+        one and len(word) >= MIN_SOUND_LENGTH,
+        one and len(word) >= MIN_SIMILAR_LENGTH,
+    )
+
+
+@dataclass(frozen=True)
+class NominalTerms:
+    """What was typed, sorted: name words, words with digits (references) and birth dates. The
+    SQL built from it depends on its flags and counts only; its words, years and dates are
+    values."""
+
+    names: tuple[NameWord, ...] = ()
+    references: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    dates: tuple[datetime.date, ...] = ()
+    # The name words, one space apart: the whole name for its closeness.
+    name_text: str = ""
 
     def __bool__(self) -> bool:
         return bool(self.names or self.references or self.years or self.dates)
@@ -153,18 +183,28 @@ def _date(word: str) -> datetime.date | None:
     return None
 
 
-def parse(text: str | None) -> ParsedQuery:
-    parsed = ParsedQuery()
+def nominal_terms(text: str | None) -> NominalTerms:
+    names: list[str] = []
+    references: list[str] = []
+    years: list[int] = []
+    dates: list[datetime.date] = []
     for word in search_words(text):
         if _YEAR.match(word):
-            parsed.years.append(int(word))
+            years.append(int(word))
         elif (day := _date(word)) is not None:
-            parsed.dates.append(day)
+            dates.append(day)
         elif any(c.isdigit() for c in word):
-            parsed.references.append(word)
+            references.append(word)
         elif name := normalise(word):
-            parsed.names.append(name)
-    return parsed
+            names.append(name)
+    return NominalTerms(
+        names=tuple(name_word(name) for name in names),
+        references=tuple(references),
+        # A year typed twice is one year (the database would be asked for it once anyway).
+        years=tuple(dict.fromkeys(years)),
+        dates=tuple(dates),
+        name_text=" ".join(names),
+    )
 
 
 class _HasCode(Func):
@@ -187,21 +227,21 @@ def _sounds_like(column: str, word: str) -> Q:
     return Q(_HasCode(F(column), Value(word)))
 
 
-def _name_word_fuzzy(word: str, prefix: str) -> Q:
+def _name_word_fuzzy(word: NameWord, prefix: str) -> Q:
     column = f"{prefix}search_name"
-    match = Q(**{f"{column}__contains": word})
-    for variant in sorted(nickname_variants(word)):
+    match = Q(**{f"{column}__contains": word.word})
+    for variant in word.variants:
         match |= Q(**{f"{column}__regex": rf"(^| ){variant}( |$)"})
-    if " " not in word and len(word) >= MIN_SOUND_LENGTH:
-        match |= _sounds_like(f"{prefix}search_sounds", word)
-    if " " not in word and len(word) >= MIN_SIMILAR_LENGTH:
-        match |= Q(**{f"{column}__trigram_word_similar": word})
+    if word.sounds:
+        match |= _sounds_like(f"{prefix}search_sounds", word.word)
+    if word.similar:
+        match |= Q(**{f"{column}__trigram_word_similar": word.word})
     return match
 
 
-def _name_word_plain(word: str, prefix: str) -> Q:
+def _name_word_plain(word: NameWord, prefix: str) -> Q:
     match = Q()
-    for variant in [word, *sorted(nickname_variants(word))]:
+    for variant in [word.word, *word.variants]:
         for name in FIELDS:
             match |= Q(**{f"{prefix}{name}__icontains": variant})
     return match
@@ -210,29 +250,37 @@ def _name_word_plain(word: str, prefix: str) -> Q:
 def nominal_query(text: str | None, *, prefix: str = "") -> Q:
     """The condition a nominal meets when it matches `text`; `prefix` reaches a nominal through a
     relation (`"nominal__"` from a membership). Q() when `text` has no words."""
-    parsed = parse(text)
+    return match_nominal(nominal_terms(text), prefix=prefix)
+
+
+def match_nominal(terms: NominalTerms, *, prefix: str = "") -> Q:
+    """`nominal_query` of what `terms` read."""
     query = Q()
     word_match = _name_word_fuzzy if fuzzy() else _name_word_plain
     names = Q()
-    for word in parsed.names:
+    for word in terms.names:
         names &= word_match(word, prefix)
-    if fuzzy() and len(parsed.names) > 1:
+    if fuzzy() and len(terms.names) > 1:
         # A whole name close enough, though one word matches nothing on its own ("smtih john"):
         # the index finds the candidates at pg_trgm's threshold (0.3), which a shared surname
         # alone reaches ("sam holt" and Ashton Holt), so closer is required.
-        names |= Q(**{f"{prefix}search_name__trigram_similar": parsed.name_text}) & Q(
+        names |= Q(**{f"{prefix}search_name__trigram_similar": terms.name_text}) & Q(
             GreaterThanOrEqual(
-                TrigramSimilarity(f"{prefix}search_name", parsed.name_text), WHOLE_NAME_SIMILARITY
+                TrigramSimilarity(f"{prefix}search_name", terms.name_text), WHOLE_NAME_SIMILARITY
             )
         )
     query &= names
-    for word in parsed.references:
+    for word in terms.references:
         query &= Q(**{f"{prefix}reference__icontains": word})
-    if parsed.years:
-        query &= Q(**{f"{prefix}date_of_birth__year__in": parsed.years})
-    for day in parsed.dates:
+    if terms.years:
+        query &= Q(**{f"{prefix}date_of_birth__year__in": terms.years})
+    for day in terms.dates:
         query &= Q(**{f"{prefix}date_of_birth": day})
     return query
+
+
+def _nominals(source: QuerySet[Nominal] | AbstractBaseUser | AnonymousUser) -> QuerySet[Nominal]:
+    return source if isinstance(source, QuerySet) else Nominal.objects.visible_to(source)
 
 
 def nominal_search(
@@ -240,10 +288,13 @@ def nominal_search(
 ) -> QuerySet[Nominal]:
     """The nominals of `source` (a queryset, or the people a user may see) matching `text`;
     none when `text` has no words."""
-    queryset = source if isinstance(source, QuerySet) else Nominal.objects.visible_to(source)
-    if not parse(text):
+    return _matching_nominals(_nominals(source), nominal_terms(text))
+
+
+def _matching_nominals(queryset: QuerySet[Nominal], terms: NominalTerms) -> QuerySet[Nominal]:
+    if not terms:
         return queryset.none()
-    return queryset.filter(nominal_query(text))
+    return queryset.filter(match_nominal(terms))
 
 
 def nominal_ranked(
@@ -251,22 +302,53 @@ def nominal_ranked(
 ) -> QuerySet[Nominal]:
     """`nominal_search`, annotated with `search_score` (0 to 2: how close the name is, and 1
     more for the reference typed whole) and ordered best first."""
-    parsed = parse(text)
-    queryset = nominal_search(source, text)
+    return rank_nominals(_nominals(source), nominal_terms(text))
+
+
+def rank_nominals(queryset: QuerySet[Nominal], terms: NominalTerms) -> QuerySet[Nominal]:
+    """`nominal_ranked` of what `terms` read."""
     reference = Case(
-        *[When(reference__iexact=word, then=Value(1.0)) for word in parsed.references],
+        *[When(reference__iexact=word, then=Value(1.0)) for word in terms.references],
         default=Value(0.0),
         output_field=FloatField(),
     )
-    if fuzzy() and parsed.names:
+    if fuzzy() and terms.names:
         closeness = Greatest(
-            TrigramSimilarity("search_name", parsed.name_text),
-            TrigramWordSimilarity(parsed.name_text, "search_name"),
+            TrigramSimilarity("search_name", terms.name_text),
+            TrigramWordSimilarity(terms.name_text, "search_name"),
         )
     else:
-        closeness = Value(1.0 if parsed.names else 0.0, output_field=FloatField())
-    return queryset.annotate(search_score=closeness + reference).order_by(
-        F("search_score").desc(), "last_name", "first_name", "id"
+        closeness = Value(1.0 if terms.names else 0.0, output_field=FloatField())
+    return (
+        _matching_nominals(queryset, terms)
+        .annotate(search_score=closeness + reference)
+        .order_by(F("search_score").desc(), "last_name", "first_name", "id")
+    )
+
+
+@dataclass(frozen=True)
+class OcgTerms:
+    """What an OCG must match for a text: its words (up to MAX_WORDS), the whole of it, whether
+    that is long enough to be misspelt, and the reference it names when typed loosely."""
+
+    words: tuple[str, ...]
+    typed: str
+    similar: bool
+    reference: str | None
+
+
+def ocg_terms(text: str | None) -> OcgTerms | None:
+    """None when `text` asks for nothing."""
+    words = (text or "").split()
+    if not words:
+        return None
+    typed = " ".join(words)
+    loose = _OCG_REFERENCE.match(typed)
+    return OcgTerms(
+        words=tuple(words[:MAX_WORDS]),
+        typed=typed,
+        similar=len(typed) >= MIN_SIMILAR_LENGTH,
+        reference=f"OCG-{int(loose.group(1)):04d}" if loose is not None else None,
     )
 
 
@@ -274,17 +356,19 @@ def ocg_query(text: str | None) -> Q | None:
     """The condition an OCG meets when it matches `text` (every word in its name or reference, or
     on PostgreSQL a name close to the whole text, or the whole text a loosely typed reference);
     None when `text` asks for nothing."""
-    words = (text or "").split()
-    if not words:
-        return None
+    terms = ocg_terms(text)
+    return None if terms is None else match_ocg(terms)
+
+
+def match_ocg(terms: OcgTerms) -> Q:
+    """`ocg_query` of what `terms` read."""
     query = Q()
-    for word in words[:MAX_WORDS]:
+    for word in terms.words:
         query &= Q(name__icontains=word) | Q(reference__icontains=word)
-    if fuzzy() and len(" ".join(words)) >= MIN_SIMILAR_LENGTH:
-        query |= Q(name__trigram_word_similar=" ".join(words))
-    loose = _OCG_REFERENCE.match(" ".join(words))
-    if loose is not None:
-        query |= Q(reference__iexact=f"OCG-{int(loose.group(1)):04d}")
+    if fuzzy() and terms.similar:
+        query |= Q(name__trigram_word_similar=terms.typed)
+    if terms.reference is not None:
+        query |= Q(reference__iexact=terms.reference)
     return query
 
 
@@ -292,22 +376,25 @@ def ocg_ranked(source: QuerySet[OCG] | AbstractBaseUser, text: str | None) -> Qu
     """The OCGs of `source` matching `text`, with `search_score` and best first; none for no
     words."""
     queryset = source if isinstance(source, QuerySet) else OCG.objects.visible_to(source)
-    match = ocg_query(text)
-    if match is None:
+    return rank_ocgs(queryset, ocg_terms(text))
+
+
+def rank_ocgs(queryset: QuerySet[OCG], terms: OcgTerms | None) -> QuerySet[OCG]:
+    """`ocg_ranked` of what `terms` read."""
+    if terms is None:
         return queryset.none()
-    typed = " ".join((text or "").split())
     exact = Case(
-        When(reference__iexact=typed, then=Value(2.0)),
-        When(name__iexact=typed, then=Value(1.0)),
+        When(reference__iexact=terms.typed, then=Value(2.0)),
+        When(name__iexact=terms.typed, then=Value(1.0)),
         default=Value(0.0),
         output_field=FloatField(),
     )
     if fuzzy():
-        closeness = TrigramWordSimilarity(typed, "name")
+        closeness = TrigramWordSimilarity(terms.typed, "name")
     else:
         closeness = Value(0.5, output_field=FloatField())
     return (
-        queryset.filter(match)
+        queryset.filter(match_ocg(terms))
         .annotate(search_score=closeness + exact)
         .order_by(F("search_score").desc(), "name", "id")
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -23,17 +24,42 @@ def gang_reference(pk: int) -> str:
     return f"GNG-{pk:04d}"
 
 
-def gang_q(text: str | None) -> Q | None:
-    """What a gang must match for the text; None when the text asks for nothing."""
+@dataclass(frozen=True)
+class GangTerms:
+    """A gang's words typed (up to five), the whole text, and the reference it names when typed
+    loosely."""
+
+    words: tuple[str, ...]
+    typed: str
+    reference: str | None
+
+
+def gang_terms(text: str | None) -> GangTerms | None:
+    """None when the text has no words."""
     words = search_words(text)
     if not words:
         return None
-    match = Q()
-    for word in words:
-        match &= Q(name__icontains=word) | Q(area__icontains=word) | Q(reference__icontains=word)
     loose = _REFERENCE.match(" ".join(words))
-    if loose is not None:
-        match |= Q(reference__iexact=gang_reference(int(loose.group(1))))
+    return GangTerms(
+        words=tuple(words),
+        typed=" ".join((text or "").split()),
+        reference=gang_reference(int(loose.group(1))) if loose is not None else None,
+    )
+
+
+def gang_q(text: str | None) -> Q | None:
+    """What a gang must match for the text; None when the text asks for nothing."""
+    terms = gang_terms(text)
+    return None if terms is None else match_gang(terms)
+
+
+def match_gang(terms: GangTerms) -> Q:
+    """`gang_q` of what `terms` read."""
+    match = Q()
+    for word in terms.words:
+        match &= Q(name__icontains=word) | Q(area__icontains=word) | Q(reference__icontains=word)
+    if terms.reference is not None:
+        match |= Q(reference__iexact=terms.reference)
     return match
 
 

@@ -15,6 +15,7 @@ into a snippet, whoever asks.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
@@ -31,13 +32,46 @@ from django.db.models import (
 )
 
 from countylines.models import CountyLine
-from countylines.search import has_deal_line, phone_digits
+from countylines.search import NumberTerms, has_deal_line, phone_terms
 from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.web import fulltext
 
 _REFERENCE = re.compile(r"^INT[\s\-_/]*0*(\d{1,9})$", re.IGNORECASE)
 # One word with a digit in it: what an RMS (Athena) number looks like.
 _REFERENCE_LIKE = re.compile(r"^(?=\S*\d)\S+$")
+
+
+@dataclass(frozen=True)
+class RecordTerms:
+    """What a record must match for a text: the whole of it; kentsoc's reference when typed
+    loosely ("INT-000123"); else a deal-line number with the forms a summary writes it in; and
+    whether it is one word with a digit (an RMS number perhaps)."""
+
+    typed: str
+    reference: str | None
+    number: NumberTerms | None
+    written: tuple[str, ...]
+    rms_like: bool
+
+
+def record_terms(text: str) -> RecordTerms | None:
+    """None when the text asks for nothing."""
+    typed = " ".join((text or "").split())
+    if not typed:
+        return None
+    loose = _REFERENCE.match(typed)
+    number = phone_terms(typed) if loose is None else None
+    written: tuple[str, ...] = ()
+    if number is not None:
+        digits = number.digits
+        written = (digits, *([f"{digits[:5]} {digits[5:]}"] if len(digits) == 11 else []))
+    return RecordTerms(
+        typed=typed,
+        reference=f"INT-{int(loose.group(1)):06d}" if loose is not None else None,
+        number=number,
+        written=written,
+        rms_like=_REFERENCE_LIKE.match(typed) is not None,
+    )
 
 
 def intelligence_ranked(
@@ -49,34 +83,37 @@ def intelligence_ranked(
     visible = (
         source if isinstance(source, QuerySet) else IntelligenceRecord.objects.visible_to(source)
     )
+    return rank_records(visible, record_terms(text))
+
+
+def rank_records(
+    visible: QuerySet[IntelligenceRecord], terms: RecordTerms | None
+) -> QuerySet[IntelligenceRecord]:
+    """`intelligence_ranked` of what `terms` read."""
     if visible.query.distinct:
         # A scope that joins (an LRO's records through their OCGs) is DISTINCT: read it as a set
         # of ids, so the snippet is cut only for the rows returned.
         visible = IntelligenceRecord.objects.filter(pk__in=visible.values("pk"))
     queryset = visible.filter(deleted_at__isnull=True)
-    typed = " ".join((text or "").split())
-    if not typed:
+    if terms is None:
         return queryset.none()
-    loose = _REFERENCE.match(typed)
-    if loose is not None:
-        reference = f"INT-{int(loose.group(1)):06d}"
-        found = queryset.filter(Q(reference=reference) | Q(rms_reference__iexact=typed))
-        return _scored(found, Value(2.0, output_field=FloatField()), typed, snippet=False)
-    digits = phone_digits(typed)
-    if digits is not None:
-        return _by_number(queryset, digits)
-    match = _text_match(typed)
+    if terms.reference is not None:
+        found = queryset.filter(Q(reference=terms.reference) | Q(rms_reference__iexact=terms.typed))
+        return _scored(found, Value(2.0, output_field=FloatField()), terms.typed, snippet=False)
+    if terms.number is not None:
+        return _by_number(queryset, terms.number, terms.written)
+    match = _text_match(terms.typed)
     exact = Value(0.0, output_field=FloatField())
-    if _REFERENCE_LIKE.match(typed):
+    if terms.rms_like:
         # An RMS number as it was entered (any case); the index on UPPER(rms_reference) serves it.
-        match |= Q(rms_reference__iexact=typed)
+        match |= Q(rms_reference__iexact=terms.typed)
         exact = Case(
-            When(rms_reference__iexact=typed, then=Value(2.0)),
+            When(rms_reference__iexact=terms.typed, then=Value(2.0)),
             default=Value(0.0),
             output_field=FloatField(),
         )
-    rank = fulltext.rank(typed) if fulltext.fulltext() else None
-    return _scored(queryset.filter(match), exact, typed, rank=rank)
+    rank = fulltext.rank(terms.typed) if fulltext.fulltext() else None
+    return _scored(queryset.filter(match), exact, terms.typed, rank=rank)
 
 
 def _text_match(typed: str) -> Q:
@@ -101,11 +138,10 @@ class _OneOf(Func):
         return self.as_sql(compiler, connection, arg_joiner=" IN ", template="%(expressions)s")
 
 
-def _by_number(queryset: QuerySet, digits: str) -> QuerySet:
+def _by_number(queryset: QuerySet, number: NumberTerms, written: tuple[str, ...]) -> QuerySet:
     """Records about a line carrying the number, and records writing it whole or spaced."""
-    lines = CountyLine.objects.filter(has_deal_line(digits)).values("pk")
+    lines = CountyLine.objects.filter(has_deal_line(number)).values("pk")
     through = IntelligenceRecord.county_lines.through.objects.filter(countyline__in=lines)
-    written = [digits] + ([f"{digits[:5]} {digits[5:]}"] if len(digits) == 11 else [])
     match = Q(_OneOf(F("pk"), Subquery(through.values("intelligencerecord_id"))))
     for form in written:
         if fulltext.fulltext():

@@ -32,20 +32,38 @@ from django.utils.safestring import SafeString, mark_safe
 
 from countylines.models import CountyLine, PersonAtRisk
 from countylines.search import (
-    line_ranked,
+    LineTerms,
+    NumberTerms,
+    line_terms,
     people_on_number,
-    person_at_risk_ranked,
-    phone_digits,
+    person_at_risk_terms,
+    phone_terms,
+    rank_lines,
+    rank_people_at_risk,
 )
-from disruptions.models import Disruption
-from disruptions.search import disruption_ranked, operation_ranked
+from disruptions.models import Disruption, Operation
+from disruptions.search import (
+    disruption_terms,
+    operation_terms,
+    rank_disruptions,
+    rank_operations,
+)
 from kentsoc.gangs.models import Gang
-from kentsoc.gangs.search import filter_gangs
-from kentsoc.intel.search import intelligence_ranked
+from kentsoc.gangs.search import GangTerms, gang_terms, match_gang
+from kentsoc.intel.models import IntelligenceRecord
+from kentsoc.intel.search import rank_records, record_terms
 from kentsoc.org.scoping import CONTRIBUTE, READ
 from kentsoc.web import fulltext
 from ocg.models import OCG, Nominal
-from ocg.search import fuzzy, nominal_ranked, ocg_ranked
+from ocg.search import (
+    NominalTerms,
+    OcgTerms,
+    fuzzy,
+    nominal_terms,
+    ocg_terms,
+    rank_nominals,
+    rank_ocgs,
+)
 
 
 class _RowJSON(JSONObject):
@@ -73,20 +91,25 @@ class Kind:
     type: str
     label: str
     permission: str
-    find: Callable[[Any, str], QuerySet]
+    # What was typed as the finder reads it: a frozen dataclass (or None) whose flags, Nones and
+    # tuple lengths decide the SQL and whose strings, numbers and dates are only values in it
+    # (kentsoc.search.compiled compiles once per shape of them).
+    terms: Callable[[str], Any]
+    # The kind's matches for the terms, from what the user may see.
+    find: Callable[[Any, Any], QuerySet]
     # Builds a row from what `columns` read (a dict with `id` and `score` added).
     row: Callable[[dict[str, Any], str], dict[str, Any]]
     # What a row shows: field paths (joins allowed), or "snippet" for the finder's snippet_raw.
     columns: tuple[str, ...]
 
-    def found(self, user: Any, text: str, index: int) -> QuerySet:
-        """The kind's matches for `text` as (kind index, id, score, row JSON) tuples, best
+    def found(self, user: Any, terms: Any, index: int) -> QuerySet:
+        """The kind's matches for `terms` as (kind index, id, score, row JSON) tuples, best
         first: the same shape for every kind, so they can be read in one UNION ALL."""
         read = {
             name.replace("__", "_"): F("snippet_raw" if name == "snippet" else name)
             for name in self.columns
         }
-        matching = self.find(user, text)
+        matching = self.find(user, terms)
         if isinstance(matching, EmptyQuerySet):
             return matching
         return (
@@ -145,15 +168,27 @@ def _visible_people(user: Any) -> QuerySet[Nominal]:
     return visible
 
 
-def _find_people(user: Any, text: str) -> QuerySet[Nominal]:
+@dataclass(frozen=True)
+class _PeopleTerms:
+    """A phone number typed (the people on its lines are found), or else names and the rest."""
+
+    number: NumberTerms | None
+    names: NominalTerms | None
+
+
+def _people_terms(text: str) -> _PeopleTerms:
+    number = phone_terms(text)
+    return _PeopleTerms(number, nominal_terms(text) if number is None else None)
+
+
+def _find_people(user: Any, terms: _PeopleTerms) -> QuerySet[Nominal]:
     visible = _visible_people(user)
-    digits = phone_digits(text)
-    if digits is not None:
-        people = people_on_number(visible, CountyLine.objects.visible_to(user), digits)
+    if terms.number is not None:
+        people = people_on_number(visible, CountyLine.objects.visible_to(user), terms.number)
         return people.annotate(search_score=Value(1.5, output_field=FloatField())).order_by(
             "last_name", "first_name", "id"
         )
-    return nominal_ranked(visible, text)
+    return rank_nominals(visible, terms.names)
 
 
 def _person_row(n: dict, typed: str) -> dict:
@@ -180,13 +215,13 @@ def _lendable(model: type[Model], user: Any) -> QuerySet:
     return model.objects.visible_to(user, lent=READ).with_lent_mark(user)
 
 
-def _find_ocgs(user: Any, text: str) -> QuerySet[OCG]:
-    return ocg_ranked(_lendable(OCG, user), text)
+def _find_ocgs(user: Any, terms: OcgTerms | None) -> QuerySet[OCG]:
+    return rank_ocgs(_lendable(OCG, user), terms)
 
 
-def _find_lines(user: Any, text: str) -> QuerySet[CountyLine]:
-    found = line_ranked(_lendable(CountyLine, user), text)
-    if phone_digits(" ".join(text.split())) is not None:
+def _find_lines(user: Any, terms: LineTerms | None) -> QuerySet[CountyLine]:
+    found = rank_lines(_lendable(CountyLine, user), terms)
+    if terms is not None and terms.number is not None:
         # A number finds the force's own lines only: a lent line's deal lines are not lent.
         found = found.filter(lent__isnull=True)
     return found
@@ -234,11 +269,15 @@ def _line_row(line: dict, typed: str) -> dict:
     )
 
 
-def _find_gangs(user: Any, text: str) -> QuerySet[Gang]:
-    gangs = filter_gangs(Gang.objects.visible_to(user), text)
-    typed = " ".join(text.split())
+def _find_gangs(user: Any, terms: GangTerms | None) -> QuerySet[Gang]:
+    gangs = Gang.objects.visible_to(user)
+    if terms is None:
+        return gangs.none()
+    gangs = gangs.filter(match_gang(terms))
     closeness = (
-        TrigramWordSimilarity(typed, "name") if fuzzy() else Value(0.5, output_field=FloatField())
+        TrigramWordSimilarity(terms.typed, "name")
+        if fuzzy()
+        else Value(0.5, output_field=FloatField())
     )
     return gangs.annotate(search_score=closeness).order_by(F("search_score").desc(), "name", "id")
 
@@ -308,6 +347,7 @@ KINDS: tuple[Kind, ...] = (
         "person",
         "People",
         "ocg.view_nominal",
+        _people_terms,
         _find_people,
         _person_row,
         ("reference", "first_name", "last_name", "aliases", "date_of_birth", "custody_status"),
@@ -316,6 +356,7 @@ KINDS: tuple[Kind, ...] = (
         "ocg",
         "OCGs",
         "ocg.view_ocg",
+        ocg_terms,
         _find_ocgs,
         _ocg_row,
         ("reference", "name", "status", "division__name", *_LENT_COLUMNS),
@@ -324,6 +365,7 @@ KINDS: tuple[Kind, ...] = (
         "county_line",
         "County lines",
         "countylines.view_countyline",
+        line_terms,
         _find_lines,
         _line_row,
         ("reference", "name", "status", "exporting_area", *_LENT_COLUMNS),
@@ -332,6 +374,7 @@ KINDS: tuple[Kind, ...] = (
         "gang",
         "Gangs and street groups",
         "gangs.view_gang",
+        gang_terms,
         _find_gangs,
         _gang_row,
         ("reference", "name", "kind", "area", "division__name"),
@@ -340,7 +383,8 @@ KINDS: tuple[Kind, ...] = (
         "intelligence",
         "Intelligence records",
         "intel.view_intelligencerecord",
-        intelligence_ranked,
+        record_terms,
+        lambda user, terms: rank_records(IntelligenceRecord.objects.visible_to(user), terms),
         _record_row,
         (
             "reference",
@@ -355,7 +399,8 @@ KINDS: tuple[Kind, ...] = (
         "disruption",
         "Disruptions",
         "disruptions.view_disruption",
-        disruption_ranked,
+        disruption_terms,
+        lambda user, terms: rank_disruptions(Disruption.objects.visible_to(user), terms),
         _disruption_row,
         ("tactic", "date", "snippet"),
     ),
@@ -363,7 +408,8 @@ KINDS: tuple[Kind, ...] = (
         "operation",
         "Operations",
         "disruptions.view_operation",
-        operation_ranked,
+        operation_terms,
+        lambda user, terms: rank_operations(Operation.objects.visible_to(user), terms),
         _operation_row,
         ("name", "start_date", "end_date"),
     ),
@@ -371,7 +417,8 @@ KINDS: tuple[Kind, ...] = (
         "person_at_risk",
         "People at risk",
         "countylines.view_personatrisk",
-        person_at_risk_ranked,
+        person_at_risk_terms,
+        lambda user, terms: rank_people_at_risk(PersonAtRisk.objects.visible_to(user), terms),
         _person_at_risk_row,
         ("name", "kind", "age_band", "setting"),
     ),

@@ -107,7 +107,8 @@ def _found(
     """Each kind's (by its index in `kinds`) best `limit` rows after `offset`, best first, as
     (id, score, what its row shows)."""
     parts = [
-        kind.found(actor, text, index)[offset : offset + limit] for index, kind in enumerate(kinds)
+        kind.found(actor, kind.terms(text), index)[offset : offset + limit]
+        for index, kind in enumerate(kinds)
     ]
     parts = [part for part in parts if not isinstance(part, EmptyQuerySet)]
     found: dict[int, list[tuple[int, float, dict[str, Any]]]] = defaultdict(list)
