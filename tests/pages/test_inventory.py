@@ -325,7 +325,9 @@ def _with_figures(world: MatrixWorld) -> dict[str, Any]:
             "approved_at": [None, now.isoformat()],
         },
     )
-    return {"waiting": waiting, "approved": approved}
+    # The newest snapshot's day: the world is built once for the module, and a test that reads
+    # today itself after the run has crossed midnight would look for a day with no snapshot.
+    return {"waiting": waiting, "approved": approved, "newest_snapshot": today}
 
 
 def _get(world: MatrixWorld, role: str, url: str, params: dict | None = None) -> Any:
@@ -406,7 +408,7 @@ def test_figures_read_as_written_for_people(world):
     board = _get(world, Role.SUPERVISOR, reverse("matrix:dashboard"))
     labels = board.context["board"].trends.trend_chart()["labels"]
     assert labels and not [x for x in labels if ISO_DATE.search(x)], labels
-    assert day_month(timezone.localdate()) in labels
+    assert day_month(made["newest_snapshot"]) in labels
 
     records = _get(world, Role.ANALYST, reverse("intel:list")).text
     assert "Child exploitation: 2 — confirmed" in records
