@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
@@ -19,6 +20,7 @@ from kentsoc.gangs.models import Gang
 from kentsoc.gangs.search import gang_search
 from kentsoc.org.choices import TeamKind
 from kentsoc.org.models import Division
+from kentsoc.org.scoping import READ
 from ocg.models import OCG, Nominal
 from ocg.search import nominal_search
 
@@ -35,36 +37,72 @@ def in_division(division: Division, *, prefix: str = "") -> Q:
     return condition
 
 
+# What a disruption is against, by field. A user sees a disruption through any one of its
+# subjects (DisruptionQuerySet.scope), so each of the others is shown only through its own
+# scope: a disruption on a line the CLGT works may also name an OCG in development, a member's
+# LRO sees it through their OCG but not the other groups, lines and people it names.
+SUBJECT_MODELS: dict[str, type[OCG | CountyLine | Nominal | Gang]] = {
+    "ocgs": OCG,
+    "county_lines": CountyLine,
+    "nominals": Nominal,
+    "gangs": Gang,
+}
+
+
+def subjects_visible(field_name: str, user: User) -> QuerySet:
+    """The subjects of one kind (a field of SUBJECT_MODELS) the user may see, lent ones with
+    them as their lists show them: a disruption logged against a lent line names it to its
+    author."""
+    return SUBJECT_MODELS[field_name].objects.visible_to(user, lent=READ)
+
+
+def _visible_prefetch(field_name: str, user: User, **kwargs: Any) -> Prefetch:
+    return Prefetch(field_name, queryset=subjects_visible(field_name, user), **kwargs)
+
+
 def disruption_list(*, user: User) -> QuerySet[Disruption]:
     return (
         Disruption.objects.visible_to(user)
         .select_related("team", "officer", "operation", "created_by")
-        .prefetch_related("ocgs", "county_lines", "nominals")
+        .prefetch_related(
+            *(_visible_prefetch(f, user) for f in ("ocgs", "county_lines", "nominals"))
+        )
     )
 
 
 def disruption_rows(*, user: User) -> QuerySet[Disruption]:
-    """What a row of the list page and its CSV show: the subjects read into lists (`ocg_rows`,
-    `line_rows`, `nominal_rows`), so naming them costs a row no query set of its own."""
+    """What a row of the list page and its CSV show: the subjects the user may see read into
+    lists (`ocg_rows`, `line_rows`, `nominal_rows`), so naming them costs a row no query set of
+    its own."""
     return (
         Disruption.objects.visible_to(user)
         .select_related("team", "officer", "operation")
         .prefetch_related(
-            Prefetch("ocgs", to_attr="ocg_rows"),
-            Prefetch("county_lines", to_attr="line_rows"),
-            Prefetch("nominals", to_attr="nominal_rows"),
+            _visible_prefetch("ocgs", user, to_attr="ocg_rows"),
+            _visible_prefetch("county_lines", user, to_attr="line_rows"),
+            _visible_prefetch("nominals", user, to_attr="nominal_rows"),
         )
     )
 
 
 def _names_through(
-    field_name: str, ids: list[int], columns: tuple[str, ...], name: Callable[..., str]
+    field_name: str,
+    ids: list[int],
+    columns: tuple[str, ...],
+    name: Callable[..., str],
+    user: User,
 ) -> dict[int, list[str]]:
-    # In the subject's own ordering, as a prefetch of `field_name` lists them.
+    # In the subject's own ordering, as a prefetch of `field_name` lists them; only those the
+    # user may see (subjects_visible).
     field = Disruption._meta.get_field(field_name)
     source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
     rows = (
-        field.remote_field.through.objects.filter(**{f"{source}_id__in": ids})
+        field.remote_field.through.objects.filter(
+            **{
+                f"{source}_id__in": ids,
+                f"{target}_id__in": subjects_visible(field_name, user).values("pk"),
+            }
+        )
         .order_by(*[f"{target}__{order}" for order in field.related_model._meta.ordering])
         .values_list(f"{source}_id", *[f"{target}__{column}" for column in columns])
     )
@@ -83,27 +121,33 @@ def _person(reference: str | None, first_name: str, last_name: str) -> str:
     return f"{full_name} ({reference})" if reference else full_name
 
 
-def disruption_row_subjects(ids: list[int]) -> dict[int, tuple[list[str], list[str], list[str]]]:
+def disruption_row_subjects(
+    ids: list[int], *, user: User
+) -> dict[int, tuple[list[str], list[str], list[str]]]:
     """For a page of `disruption_rows`, the names of the OCGs, county lines and people each
-    disruption is against, read as values (a query per kind, as its prefetches): those built a
-    model row of every subject named, a third of the list page's Python calls."""
-    ocgs = _names_through("ocgs", ids, ("reference", "name"), _named)
-    lines = _names_through("county_lines", ids, ("reference", "name"), _named)
-    people = _names_through("nominals", ids, ("reference", "first_name", "last_name"), _person)
+    disruption is against that the user may see, read as values (a query per kind, as its
+    prefetches): those built a model row of every subject named, a third of the list page's
+    Python calls."""
+    ocgs = _names_through("ocgs", ids, ("reference", "name"), _named, user)
+    lines = _names_through("county_lines", ids, ("reference", "name"), _named, user)
+    people = _names_through(
+        "nominals", ids, ("reference", "first_name", "last_name"), _person, user
+    )
     return {pk: (ocgs.get(pk, []), lines.get(pk, []), people.get(pk, [])) for pk in ids}
 
 
 def disruption_records(*, user: User) -> QuerySet[Disruption]:
     """What the API gives of each disruption: its seizures, and the subjects and gangs it names
-    by id alone, so a page of fifty builds no OCG, line, nominal or gang rows it never shows."""
+    that the user may see (subjects_visible), by id alone, so a record builds no OCG, line,
+    nominal or gang rows it never shows."""
     return (
         Disruption.objects.visible_to(user)
         .select_related("team", "officer")
         .prefetch_related(
-            Prefetch("ocgs", queryset=OCG.objects.only("id")),
-            Prefetch("county_lines", queryset=CountyLine.objects.only("id")),
-            Prefetch("nominals", queryset=Nominal.objects.only("id")),
-            Prefetch("gangs", queryset=Gang.objects.only("id")),
+            *(
+                Prefetch(name, queryset=subjects_visible(name, user).only("id"))
+                for name in SUBJECT_MODELS
+            ),
             "weapons",
             "drugs",
         )
@@ -117,6 +161,8 @@ def disruption_api_rows(*, user: User) -> QuerySet[Disruption]:
 
 
 def disruption_get(*, user: User, pk: int) -> Disruption:
+    """A disruption to act on (change, submit, decide, add a court result to): its subjects all
+    prefetched, as the author's log form lists them. Pages show `disruption_page_get`."""
     return (
         Disruption.objects.select_related(
             "team",
@@ -127,17 +173,63 @@ def disruption_get(*, user: User, pk: int) -> Disruption:
             "approved_by",
             "returned_by",
         )
+        .prefetch_related("ocgs", "county_lines", "nominals", "gangs", "weapons", "drugs")
+        .get_visible_or_404(user, pk=pk)
+    )
+
+
+def _named_count(field_name: str) -> Coalesce:
+    """How many subjects of one kind the disruption (OuterRef) names, whoever may see them."""
+    field = Disruption._meta.get_field(field_name)
+    source = field.m2m_field_name()
+    return Coalesce(
+        Subquery(
+            field.remote_field.through.objects.filter(**{f"{source}_id": OuterRef("pk")})
+            .order_by()
+            .values(f"{source}_id")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def disruption_page_get(*, user: User, pk: int) -> Disruption:
+    """The disruption's page: what it is against as the user may see it (`shown_ocgs`,
+    `shown_county_lines`, `shown_nominals`, `shown_gangs`, each through its own scope), how many
+    others it names they may not (`hidden_subjects`, a number: never who or what), and the
+    court results about people they may see (CourtResult's scope)."""
+    disruption = (
+        Disruption.objects.select_related(
+            "team",
+            "officer",
+            "operation",
+            "created_by",
+            "submitted_by",
+            "approved_by",
+            "returned_by",
+        )
+        .annotate(**{f"named_{name}": _named_count(name) for name in SUBJECT_MODELS})
         .prefetch_related(
-            "ocgs",
-            "county_lines",
-            "nominals",
-            "gangs",
+            *(_visible_prefetch(name, user, to_attr=f"shown_{name}") for name in SUBJECT_MODELS),
             "weapons",
             "drugs",
-            "court_results__nominal",
+            Prefetch(
+                "court_results",
+                queryset=CourtResult.objects.filter(
+                    nominal__in=subjects_visible("nominals", user).values("pk")
+                ).select_related("nominal"),
+                to_attr="shown_court_results",
+            ),
         )
         .get_visible_or_404(user, pk=pk)
     )
+    disruption.hidden_subjects = sum(
+        getattr(disruption, f"named_{name}") - len(getattr(disruption, f"shown_{name}"))
+        for name in SUBJECT_MODELS
+    )
+    return disruption
 
 
 def disruption_my_drafts(*, user: User) -> QuerySet[Disruption]:

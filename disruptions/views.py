@@ -76,7 +76,9 @@ class DisruptionListView(FilteredListView):
         return queryset.select_related(None).select_related("team").prefetch_related(None)
 
     def get_page_context(self, rows: list[Any]) -> dict[str, Any]:
-        subjects = selectors.disruption_row_subjects([row.pk for row in rows])
+        subjects = selectors.disruption_row_subjects(
+            [row.pk for row in rows], user=self.request.user
+        )
         return {"disruption_rows": disruption_rows_html(rows, subjects)}
 
 
@@ -261,7 +263,7 @@ def _actions(user: AbstractBaseUser, disruption: Disruption) -> dict[str, bool]:
 @login_required
 @permission_required(VIEW, raise_exception=True)
 def disruption_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    disruption = selectors.disruption_get(user=request.user, pk=pk)
+    disruption = selectors.disruption_page_get(user=request.user, pk=pk)
     audit_view(actor=request.user, obj=disruption)
     return render(
         request,

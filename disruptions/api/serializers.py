@@ -15,6 +15,7 @@ from disruptions.models import (
     Operation,
     WeaponSeizure,
 )
+from disruptions.selectors import SUBJECT_MODELS, subjects_visible
 from kentsoc.gangs.models import Gang
 from kentsoc.limits import HAPPENED, LONG_TEXT, PLANNED, REASON_TEXT
 from kentsoc.org.models import Team
@@ -43,16 +44,18 @@ class DisruptionListSerializer(PlainRowsListSerializer):
     def related(self, rows: list[Disruption]) -> dict[str, dict[Any, Any]]:
         ids = [row.pk for row in rows]
         fields = self.child.fields
+        user = self.context["request"].user
         return {
-            **{name: m2m_ids(Disruption, name, ids) for name in SUBJECT_FIELDS},
+            # Only the subjects the user may see, as the record's endpoint (disruption_records).
+            **{
+                name: m2m_ids(Disruption, name, ids, among=subjects_visible(name, user))
+                for name in SUBJECT_MODELS
+            },
             "weapons": nested_rows(
                 fields["weapons"], WeaponSeizure.objects.all(), "disruption_id", ids
             ),
             "drugs": nested_rows(fields["drugs"], DrugSeizure.objects.all(), "disruption_id", ids),
         }
-
-
-SUBJECT_FIELDS = ("ocgs", "county_lines", "nominals", "gangs")
 
 
 class DisruptionSerializer(serializers.ModelSerializer):
