@@ -32,13 +32,14 @@ class Dashboard:
 def dashboard_get(*, user: Any, as_of: datetime.date | None = None) -> Dashboard:
     today = timezone.localdate()
     as_of = min(as_of or today, today)
-    rankings = matrix_rankings(user=user, as_of=as_of, ocg_rows_for=FIRST_OCG_TAB)
-    # The counts, the snapshots and the disruption figures in one round trip on PostgreSQL.
+    # The counts, the snapshots and the disruption figures go in the same round trip as what
+    # the matrices' rows need (on PostgreSQL): on a busy machine every round trip waits for the
+    # database server to be scheduled, which cost more than these queries themselves.
     reads = compiled.Reads()
-    counts = needs_attention(user=user, reads=reads) if rankings.is_current else list
+    counts = needs_attention(user=user, reads=reads) if as_of >= today else list
     trends = force_trends_read(user=user, as_of=as_of, reads=reads)
     disruptions = disruption_figures_read(user=user, as_of=as_of, reads=reads)
-    reads.run()
+    rankings = matrix_rankings(user=user, as_of=as_of, ocg_rows_for=FIRST_OCG_TAB, reads=reads)
     attention: list[AttentionItem] = []
     if rankings.is_current:
         attention = [

@@ -3,9 +3,9 @@ approved disruptions. It never scores on request.
 
 Every part is gathered in a fixed number of queries whatever the data size (the dashboard's
 query-count test holds it to that): the force's figures, the ranked rows (cached under the
-rankings stamp), one round trip for what the shown rows need (last week's ranks, the lines' and
-OCGs' names and officers, the lines' last approved disruptions, which each line keeps), and one
-more for the snapshots, the disruption figures and the "needs attention" counts
+rankings stamp), and one round trip for what the shown rows need (last week's ranks, the lines'
+and OCGs' names and officers, the lines' last approved disruptions, which each line keeps), with
+the snapshots, the disruption figures and the "needs attention" counts the page queues on it
 (kentsoc/dashboard/board.py).
 
 A date in the past ("as of") reads that day's rank history and snapshot instead of the current
@@ -280,8 +280,11 @@ def matrix_rankings(
     as_of: datetime.date | None = None,
     partition: str | None = None,
     ocg_rows_for: str | None = None,
+    reads: compiled.Reads | None = None,
 ) -> Rankings:
     """The line and OCG matrices as the user may see them, now or as of a past date.
+
+    `reads`: other reads already queued, run (and so sent in one round trip) with the rows'.
 
     With `partition` (a division code, or FORCE), only that tab's rows are read: its ranked
     lines and OCGs, and its own lines flexed elsewhere; the other partitions come back empty.
@@ -348,7 +351,7 @@ def matrix_rankings(
     line_ids = {entry.subject_id for entry in line_entries}
     ocg_ids = {entry.subject_id for entry in ocg_entries}
     # Read together: one round trip on PostgreSQL.
-    reads = compiled.Reads()
+    reads = reads if reads is not None else compiled.Reads()
     read_previous = _previous_ranks(as_of, line_ids, ocg_ids, reads)
     read_last = None if is_current else _last_disruptions(line_ids, as_of, reads)
     read_lines = lines_by_id(line_ids, reads)
