@@ -5,13 +5,12 @@ hundred events of six cells was most of the page's Python calls)."""
 from __future__ import annotations
 
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
 from kentsoc.trail.templatetags.trail_words import details_text
-from kentsoc.web.cells import format_row
+from kentsoc.web.cells import escaped, format_row
 from kentsoc.web.people import day
 
 _ACTIONS = dict(AuditAction.choices)
@@ -39,35 +38,40 @@ def _record(event: AuditEvent) -> SafeString:
     """The record an event names: its kind, id and description at the time."""
     if not event.object_type:
         return _NONE
-    return format_html(
-        "<code>{}</code>{}{}",
-        event.object_type,
-        format_html(" #{}", event.object_id) if event.object_id else "",
-        format_html('<br><span class="muted">{}</span>', event.object_repr)
-        if event.object_repr
-        else "",
+    number = f" #{escaped(event.object_id)}" if event.object_id else ""
+    described = (
+        f'<br><span class="muted">{escaped(event.object_repr)}</span>' if event.object_repr else ""
     )
+    return SafeString(f"<code>{escaped(event.object_type)}</code>{number}{described}")
+
+
+def _request(event: AuditEvent) -> SafeString | str:
+    """The request an event was made in, if any."""
+    if not event.request_id:
+        return ""
+    return SafeString(f'<br><span class="muted">req {escaped(event.request_id)}</span>')
 
 
 def event_rows_html(events: list[tuple[AuditEvent, list[tuple[str, str]]]]) -> list[SafeString]:
     """Each event's row, from `details_in_words` (the event and its details named)."""
     rows = []
+    # The zone looked up once for the page, not per row (timezone.localtime's own lookup).
+    zone = timezone.get_current_timezone()
     for event, details in events:
-        at = timezone.localtime(event.at)
+        at = event.at.astimezone(zone)
         rows.append(
             format_row(
                 _ROW,
                 iso=at.isoformat(),
-                when=f"{day(at)}, {at:%H:%M:%S}",
+                # The local day of a local time: day() would convert it again.
+                when=f"{day(at.date())}, {at:%H:%M:%S}",
                 who=event.actor_username or "—",
                 action_css=_ACTION_CSS.get(event.action, ""),
                 action=_ACTIONS.get(event.action, event.action),
                 record=_record(event),
                 details=details_text(details, event.reason),
                 ip=event.ip_address or "",
-                request=format_html('<br><span class="muted">req {}</span>', event.request_id)
-                if event.request_id
-                else "",
+                request=_request(event),
             )
         )
     return rows

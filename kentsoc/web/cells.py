@@ -59,15 +59,16 @@ def shared_tag(row: Any) -> SafeString:
     )
 
 
+def escaped(value: Any) -> str:
+    """`conditional_escape(value)` as text: HTML as it is, anything else escaped, without
+    format_html's per-value lazy-string and wrapper checks."""
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+
+
 def format_row(template: str, **cells: Any) -> SafeString:
     """`format_html(template, **cells)` for a row's format string: each cell escaped unless it is
-    already HTML, as format_html does, without its per-value lazy-string and wrapper checks (a
-    list's rows have hundreds of cells)."""
-    escaped = {
-        name: value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
-        for name, value in cells.items()
-    }
-    return SafeString(template.format(**escaped))
+    already HTML, as format_html does (`escaped`; a list's rows have hundreds of cells)."""
+    return SafeString(template.format(**{name: escaped(value) for name, value in cells.items()}))
 
 
 def lent_row(template: str, row: Any, **cells: Any) -> SafeString:

@@ -336,3 +336,27 @@ def test_the_api_costs_the_same_queries_for_one_row_or_many(
 
     assert len(large.captured_queries) == len(small.captured_queries)
     assert len(data["results"]) == 50
+
+
+def test_every_cell_of_a_row_is_escaped(client, auditor, coordinator):
+    """What the trail stores came from people (names, reasons, typed values): a row writes it as
+    text, whichever cell it is in, and keeps its own markup."""
+    audit_record(
+        actor=coordinator,
+        action=AuditAction.UPDATE,
+        object_type="ocg.ocg",
+        object_id=41,
+        object_repr='<script>alert("repr")</script>',
+        changes={"summary": ["<b>old</b>", "<i>new</i>"]},
+        reason="<img src=x onerror=alert(1)>",
+    )
+    client.force_login(auditor)
+
+    page = client.get("/audit/?action=update").content.decode()
+
+    for raw in ('<script>alert("repr")</script>', "<b>old</b>", "<i>new</i>", "<img src=x"):
+        assert raw not in page
+    assert "&lt;script&gt;alert(&quot;repr&quot;)&lt;/script&gt;" in page
+    assert "&lt;b&gt;old&lt;/b&gt; → &lt;i&gt;new&lt;/i&gt;" in page
+    assert "<strong>Reason:</strong> &lt;img src=x onerror=alert(1)&gt;" in page
+    assert '<code>ocg.ocg</code> #41<br><span class="muted">' in page
