@@ -24,6 +24,7 @@ from kentsoc.intel.selectors import (
 )
 from kentsoc.intel.services.evidence import may_add_evidence, needs_record
 from kentsoc.intel.tables import claims_in_words, record_status
+from kentsoc.web.cells import record_url
 from kentsoc.web.extensions import Section, register_section
 from ocg.models import OCG, Nominal
 
@@ -66,7 +67,7 @@ def subject_records_context(*, user: Any, subject: Any, next_url: str = "") -> d
     rows = [
         {
             "record": r,
-            "url": reverse("intel:detail", args=[r.pk]) if can_open else "",
+            "url": record_url("intel:detail", r.pk) if can_open else "",
             "status": record_status(r),
             "claims": claims_in_words(r, types),
         }
@@ -115,13 +116,11 @@ def evidence_checklist_context(*, user: Any, subject: Any, next_url: str = "") -
                 "records": [
                     {
                         "reference": r.reference,
-                        "url": reverse("intel:detail", args=[r.pk]) if r.pk in openable else "",
+                        "url": record_url("intel:detail", r.pk) if r.pk in openable else "",
                     }
                     for r in e.records.all()
                 ],
-                "remove_url": (
-                    reverse("intel:evidence-remove", args=[e.pk]) + back if can_add else ""
-                ),
+                "remove_url": (record_url("intel:evidence-remove", e.pk) + back if can_add else ""),
             }
             for e in row.evidence
         ]

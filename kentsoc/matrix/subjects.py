@@ -14,7 +14,6 @@ from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 
 from countylines import scores as line_scores
 from countylines import selectors as line_selectors
@@ -25,6 +24,7 @@ from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.intel.selectors import can_open_records
 from kentsoc.matrix.models import Ranking, Score
 from kentsoc.trh.choices import FORCE_PARTITION
+from kentsoc.web.cells import record_url
 from ocg import scores as ocg_scores
 from ocg import selectors as ocg_selectors
 from ocg.choices import SCORED_OCG_STATUSES, OcgStatus
@@ -151,7 +151,7 @@ def explain_factors(*, user: Any, breakdown: list[dict]) -> list[dict]:
                     "id": pk,
                     "reference": record.reference if record else f"record {pk}",
                     "grading": record.grading if record else "",
-                    "url": reverse("intel:detail", args=[pk]) if record and can_open else "",
+                    "url": record_url("intel:detail", pk) if record and can_open else "",
                     "scorable": scorable,
                     "visible": record is not None,
                 }
@@ -335,7 +335,7 @@ def _record_links(
             {
                 "id": pk,
                 "label": f"{record.reference} ({record.grading})" if record else f"record {pk}",
-                "url": reverse("intel:detail", args=[pk]) if record and can_open else "",
+                "url": record_url("intel:detail", pk) if record and can_open else "",
                 "scorable": scorable,
             }
         )
