@@ -36,7 +36,7 @@ QUERY_BUDGETS: dict[tuple[str, str], int] = {
     ("/lifetime/training/", "coordinator"): 3,
     ("/people/duplicates/", "coordinator"): 8,
     ("/people/merges/", "coordinator"): 4,
-    ("/matrix/", "supervisor"): 5,
+    ("/matrix/", "supervisor"): 4,
     ("/matrix/monthly/", "supervisor"): 9,
     ("/matrix/national/", "regional"): 5,
     ("/audit/", "auditor"): 6,

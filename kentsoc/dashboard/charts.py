@@ -113,17 +113,17 @@ def force_trends(*, user: Any, as_of: datetime.date) -> Trends:
     """Trend data from the force snapshots, in two queries (the snapshots' compiled once per
     officer's access and dates, kentsoc/dashboard/compiled.py)."""
     reads = compiled.Reads()
-    trends = force_trends_read(user=user, as_of=as_of, reads=reads)
+    trends = force_trends_read(user=user, as_of=as_of, reads=reads, formed=ocgmu_formed_on())
     reads.run()
     return trends()
 
 
 def force_trends_read(
-    *, user: Any, as_of: datetime.date, reads: compiled.Reads
+    *, user: Any, as_of: datetime.date, reads: compiled.Reads, formed: datetime.date | None
 ) -> Callable[[], Trends]:
     """`force_trends` with the snapshots queued on `reads`: the function gives the trends once
-    it has run."""
-    formed = ocgmu_formed_on()
+    it has run. `formed`: the day the force's OCGMU was formed (ocgmu_formed_on, or the force's
+    figures, which the dashboard has read already)."""
     inception_on = min(last_of_month(formed), as_of) if formed else None
     start = add_months(as_of, -24) - datetime.timedelta(days=31)
     if inception_on is not None:

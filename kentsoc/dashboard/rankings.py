@@ -44,7 +44,7 @@ from kentsoc.dashboard.rows import (
 )
 from kentsoc.matrix.models import ForceSnapshot, RankHistory, Ranking
 from kentsoc.matrix.services import STALE_SWEEP_AFTER_SECONDS
-from kentsoc.org.choices import SCD_TEAM_KINDS, scd_by_unit
+from kentsoc.org.choices import SCD_TEAM_KINDS, TeamKind, scd_by_unit
 from kentsoc.org.models import Division, Team
 from kentsoc.org.scoping import access_for
 from kentsoc.trh.choices import FORCE_PARTITION, RankedSubject
@@ -120,12 +120,13 @@ def _divisions(force_id: int | None) -> list[Division]:
 
 
 @dataclass(frozen=True)
-class _Figures:
+class CurrentFigures:
     divisions: list[Division]
     totals: Totals
     ocg_counts: Counter
     stamp: str  # changes whenever the worker re-ranks any of the force's partitions
     stale: Staleness
+    ocgmu_formed_on: datetime.date | None
 
 
 @dataclass(frozen=True)
@@ -160,12 +161,18 @@ SELECT 'stale', %(kind_{n})s, NULL, NULL, COUNT(*),
   FROM {table} s JOIN {division} d ON d.id = s.division_id
  WHERE s.score_stale_since IS NOT NULL AND d.force_id = %(force)s
 """
-# And the force's divisions (the matrices' tabs), which the page needs with the figures.
+# And the force's divisions (the matrices' tabs), which the page needs with the figures, and the
+# day its OCGMU was formed (the trend chart's inception point), as ISO text on both databases.
 _DIVISIONS_SQL = """
 SELECT 'division', d.name, d.code, NULL, d.id, CASE WHEN d.is_central THEN 1 ELSE 0 END, NULL,
        NULL
   FROM {division} d
  WHERE d.force_id = %(force)s
+"""
+_OCGMU_SQL = """
+SELECT 'ocgmu', CAST(MIN(t.formed_on) AS TEXT), NULL, NULL, NULL, NULL, NULL, NULL
+  FROM {team} t
+ WHERE t.kind = %(ocgmu)s AND t.force_id = %(force)s
 """
 # Table names only are formatted in (the values are parameters).
 _FIGURES_SQL = "UNION ALL".join(
@@ -178,13 +185,14 @@ _FIGURES_SQL = "UNION ALL".join(
             for n, model in enumerate((CountyLine, OCG))
         ),
         _DIVISIONS_SQL.format(division=Division._meta.db_table),
+        _OCGMU_SQL.format(team=Team._meta.db_table),
     ]
 )
 
 
-def _current_figures(force_id: int | None) -> _Figures:
+def _current_figures(force_id: int | None) -> CurrentFigures:
     """The force's figures from its current rankings, its OCG tabs' counts, its stale subjects,
-    the stamp of its rankings and its divisions, in one query.
+    the stamp of its rankings, its divisions and its OCGMU's formation day, in one query.
 
     Force totals are force-wide by definition (as the snapshots are), so they are not scoped to
     the user's role; they are the officer's own force's (every ranking row names its force).
@@ -200,6 +208,7 @@ def _current_figures(force_id: int | None) -> _Figures:
                 "kind_0": RankedSubject.COUNTY_LINE.value,
                 "kind_1": RankedSubject.OCG.value,
                 "behind": timezone.now() - STALE_FOR_ATTENTION,
+                "ocgmu": TeamKind.OCGMU.value,
             },
         )
         rows = cursor.fetchall()
@@ -211,8 +220,12 @@ def _current_figures(force_id: int | None) -> _Figures:
     counts: Counter = Counter()
     stale = {}
     divisions = []
+    formed_on = None
     for part, kind, partition, team_kind, n, total, newest, highest in rows:
         newest = compiled.moment(newest)  # SQLite (the demo) gives text
+        if part == "ocgmu":
+            formed_on = compiled.day(kind)
+            continue
         if part == "stale":
             stale[kind] = (n, total, newest)
             continue
@@ -245,7 +258,7 @@ def _current_figures(force_id: int | None) -> _Figures:
     (stale_lines, lines_behind, lines_oldest) = stale[RankedSubject.COUNTY_LINE]
     (stale_ocgs, ocgs_behind, ocgs_oldest) = stale[RankedSubject.OCG]
     oldest = [when for when in (lines_oldest, ocgs_oldest) if when is not None]
-    return _Figures(
+    return CurrentFigures(
         # In the order _divisions gives them.
         divisions=sorted(divisions, key=lambda d: (d.is_central, d.pk)),
         totals=totals,
@@ -257,11 +270,18 @@ def _current_figures(force_id: int | None) -> _Figures:
             since=min(oldest) if oldest else None,
             behind=lines_behind + ocgs_behind,
         ),
+        ocgmu_formed_on=formed_on,
     )
 
 
 def _stamp(ranked_at: datetime.datetime | None, last_id: int, rows: int) -> str:
     return f"{ranked_at.isoformat() if ranked_at else 'none'}/{last_id}/{rows}"
+
+
+def current_figures(*, user: Any) -> CurrentFigures:
+    """The user's force's current figures (one query), for a page that needs them before the
+    matrices: the dashboard's trend read needs the OCGMU's formation day."""
+    return _current_figures(_force_of(user))
 
 
 def live_token(user: Any) -> str:
@@ -270,7 +290,7 @@ def live_token(user: Any) -> str:
     return _token(_current_figures(_force_of(user)))
 
 
-def _token(figures: _Figures) -> str:
+def _token(figures: CurrentFigures) -> str:
     return f"{figures.stamp}/{figures.stale.lines}/{figures.stale.ocgs}"
 
 
@@ -281,10 +301,12 @@ def matrix_rankings(
     partition: str | None = None,
     ocg_rows_for: str | None = None,
     reads: compiled.Reads | None = None,
+    figures: CurrentFigures | None = None,
 ) -> Rankings:
     """The line and OCG matrices as the user may see them, now or as of a past date.
 
     `reads`: other reads already queued, run (and so sent in one round trip) with the rows'.
+    `figures`: the force's current figures when the caller has read them (current_figures).
 
     With `partition` (a division code, or FORCE), only that tab's rows are read: its ranked
     lines and OCGs, and its own lines flexed elsewhere; the other partitions come back empty.
@@ -315,7 +337,10 @@ def matrix_rankings(
         lines_wanted &= Q(partition=partition) | Q(county_line__division__code=partition)
         ocgs_wanted &= Q(partition=partition)
     ocg_counts: Counter | None = None
-    figures = _current_figures(force_id) if is_current else None
+    if not is_current:
+        figures = None
+    elif figures is None:
+        figures = _current_figures(force_id)
     divisions = figures.divisions if figures is not None else _divisions(force_id)
     if ocg_rows_for is not None:
         if figures is not None and access is not None and access.force_wide:
