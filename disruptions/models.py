@@ -134,8 +134,13 @@ class CourtResultQuerySet(ScopedQuerySet):
     force_path = "disruption__force"
 
     def scope(self, access: Access):
-        # A court result is seen with the disruption that led to it.
-        return self.filter(disruption__in=Disruption.objects.scope(access).values("pk"))
+        # A court result is seen with the disruption that led to it, and only by those who may
+        # see the person it is about: a disruption names several people, and a reader who sees
+        # it through its OCG or line may not see them all (an LRO, the members of their OCGs).
+        return self.filter(
+            disruption__in=Disruption.objects.scope(access).values("pk"),
+            nominal__in=Nominal.objects.scope(access).values("pk"),
+        )
 
 
 class Operation(VersionedRecord):
@@ -187,6 +192,10 @@ class Disruption(VersionedRecord):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="disruptions"
     )
     ocgs = models.ManyToManyField("ocg.OCG", related_name="disruptions", blank=True)
+    # Whether an OCG is among its subjects, written by the services with the OCG links: the
+    # dashboard's "against OCGs" figure then reads a force's six months from an index alone
+    # instead of probing the links of every disruption in them.
+    against_ocg = models.BooleanField(default=False, editable=False)
     county_lines = models.ManyToManyField(
         "countylines.CountyLine", related_name="disruptions", blank=True
     )
@@ -250,12 +259,12 @@ class Disruption(VersionedRecord):
             models.Index(fields=["team", "date"]),
             # A force's lists, newest first (the default ordering), a page at a time.
             models.Index(fields=["force", "-date", "-id"], name="disruption_force_date"),
-            # The dashboard's six-month figures (approved, by day and grade, with the ids for the
-            # OCG links) and its approval-queue count read one force's rows from the index alone:
+            # The dashboard's six-month figures (approved, by day and grade, and how many against
+            # an OCG) and its approval-queue count read one force's rows from the index alone:
             # (status, date, grade) spans every force, and (force, date) left a heap fetch per row.
             models.Index(
                 fields=["force", "status", "date"],
-                include=["impact_grade", "id"],
+                include=["impact_grade", "id", "against_ocg"],
                 name="disruption_force_status_date",
             ),
             # The dashboard's last approved disruption of each ranked line: a force's few

@@ -199,7 +199,7 @@ def disruption_page_get(*, user: User, pk: int) -> Disruption:
     """The disruption's page: what it is against as the user may see it (`shown_ocgs`,
     `shown_county_lines`, `shown_nominals`, `shown_gangs`, each through its own scope), how many
     others it names they may not (`hidden_subjects`, a number: never who or what), and the
-    court results about people they may see (CourtResult's scope)."""
+    court results they may see (about people they may see: CourtResult's scope)."""
     disruption = (
         Disruption.objects.select_related(
             "team",
@@ -217,9 +217,7 @@ def disruption_page_get(*, user: User, pk: int) -> Disruption:
             "drugs",
             Prefetch(
                 "court_results",
-                queryset=CourtResult.objects.filter(
-                    nominal__in=subjects_visible("nominals", user).values("pk")
-                ).select_related("nominal"),
+                queryset=CourtResult.objects.visible_to(user).select_related("nominal"),
                 to_attr="shown_court_results",
             ),
         )
