@@ -224,6 +224,17 @@ def line_get(*, user: Any, pk: Any) -> CountyLine:
     return _with_related(CountyLine.objects.all(), page=True).get_visible_or_404(user, pk=pk)
 
 
+def line_score_get(*, user: Any, pk: Any) -> CountyLine:
+    """One line the user may see, or 404, with what its score panel shows: its divisions, its
+    current score (factor by factor) and ranking, and its evidence (a nominated line's panel
+    names the criteria it lacks); none of the districts, deal lines and nominals `line_get`
+    also reads for the summary. The panel is polled every 2 s while the worker rescores."""
+    queryset = CountyLine.objects.select_related("division", "flexed_division").prefetch_related(
+        *line_definition.prefetch()
+    )
+    return scores.with_scores(queryset, breakdown=True).get_visible_or_404(user, pk=pk)
+
+
 def line_header(*, user: Any, pk: Any) -> CountyLine:
     """One line the user may see, or 404, with only what its tabs' heading shows (reference, name,
     status, flexed division): for its pages that show none of the rest `line_get` reads."""

@@ -92,5 +92,8 @@ DETAIL_BUDGETS: dict[tuple[str, str, str], int] = {
     ("countylines:detail", "KESTREL", "supervisor"): 20,
     ("countylines:detail", "KESTREL", "analyst"): 18,
     ("countylines:detail", "KESTREL", "clgt_officer"): 19,
+    # The score panel, polled every 2 s while a rescore is due: the line, its evidence, score,
+    # ranking and the records behind the score's factors (none of the summary's rows).
+    ("countylines:score", "KESTREL", "supervisor"): 7,
     ("ocg:detail", "Invented Quay Crew", "supervisor"): 12,
 }

@@ -202,7 +202,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def score_panel(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: the score panel alone, polled while the worker recomputes a stale score."""
-    line = selectors.line_get(user=request.user, pk=pk)
+    line = selectors.line_score_get(user=request.user, pk=pk)
     return render(
         request, "countylines/partials/score.html", scores.score_context(request.user, line)
     )
