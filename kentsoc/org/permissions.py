@@ -9,7 +9,9 @@ police data, and an account made with `createsuperuser` is no way around need-to
   groups of kentsoc.org.roles), only while they have an officer profile whose password is their
   own. Permissions given to one account directly are ignored: a role is the only way to hold one.
   The session's user is read with their officer, team, force and permissions in one query
-  (`get_user`): every request needs all of them, and they were four round trips.
+  (`get_user`): every request needs all of them, and they were four round trips. That query is
+  compiled once per process (`SessionUserQuery`): building and compiling its four-table join was
+  most of what every request paid before its view ran.
 - `drop_superuser_shortcut()` (run from OrgConfig.ready) removes the shortcut from
   `PermissionsMixin.has_perm` / `has_module_perms`, so every check, in views, services, the admin
   and templates (`perms`), asks the backends.
@@ -17,6 +19,7 @@ police data, and an account made with `createsuperuser` is no way around need-to
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -32,8 +35,10 @@ from django.contrib.auth.models import (
     _user_has_perm,
 )
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
 from django.db.models.expressions import RawSQL
+from django.db.models.query import get_related_populators
 
 from kentsoc.org.scoping import remember_officer
 
@@ -58,25 +63,90 @@ def _permissions_sql() -> str:
     )
 
 
+class SessionUserQuery:
+    """The session user's row, with their officer profile, its team and force (select_related)
+    and their permissions (`_READ`), as Django's ModelIterable reads a queryset's rows: the
+    queryset is built and compiled once per process and database, then only run. Its SQL takes
+    nothing but the user's id, so the statement is the same for every request."""
+
+    _SENTINEL = -7_364_901
+
+    def __init__(self, alias: str) -> None:
+        user_model = get_user_model()
+        # RawSQL: the model's own table names, no parameter.
+        queryset = (
+            user_model._default_manager.using(alias)
+            .select_related("officer__team__force")
+            .annotate(**{_READ: RawSQL(_permissions_sql(), ())})  # noqa: S611
+            .filter(pk=self._SENTINEL)
+        )
+        compiler = queryset.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        if list(params) != [self._SENTINEL]:
+            raise RuntimeError(f"the session user's query takes {params!r}, not just the id")
+        self.sql = sql
+        self.alias = alias
+        select, klass_info = compiler.select, compiler.klass_info
+        first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        self.model = klass_info["model"]
+        self.columns = slice(first, last)
+        self.init_list = [column[0].target.attname for column in select[first:last]]
+        self.populators = get_related_populators(klass_info, select, alias)
+        self.annotations = dict(compiler.annotation_col_map)
+        self.converters = list(
+            compiler.get_converters([column[0] for column in select[: compiler.col_count]]).items()
+        )
+
+    def get(self, user_id: Any) -> Any | None:
+        """The user with id `user_id`, as `.get(pk=user_id)` of the queryset gives them, or None."""
+        db = connections[self.alias]
+        with db.cursor() as cursor:
+            cursor.execute(self.sql, [user_id])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        row = list(row)
+        for position, (functions, expression) in self.converters:
+            value = row[position]
+            for function in functions:
+                value = function(value, expression, db)
+            row[position] = value
+        user = self.model.from_db(self.alias, self.init_list, row[self.columns])
+        for populator in self.populators:
+            populator.populate(row, user)
+        for name, position in self.annotations.items():
+            setattr(user, name, row[position])
+        return user
+
+
+# (database alias, vendor) -> its compiled query. A process serves one database; tests may
+# switch vendors, whose SQL differs.
+_session_user_queries: dict[tuple[str, str], SessionUserQuery] = {}
+_session_user_lock = threading.Lock()
+
+
+def _session_user_query(alias: str = "default") -> SessionUserQuery:
+    key = (alias, connections[alias].vendor)
+    query = _session_user_queries.get(key)
+    if query is None:
+        with _session_user_lock:
+            query = _session_user_queries.get(key) or SessionUserQuery(alias)
+            _session_user_queries[key] = query
+    return query
+
+
 class RoleBackend(ModelBackend):
     def get_user(self, user_id: Any) -> Any:
         """The signed-in user of a session, with their officer profile, its team and force
-        (kept for kentsoc.org.scoping.officer_for) and their permissions, in one
-        query. The permissions are kept only for an officer whose password is their own, as
+        (kept for kentsoc.org.scoping.officer_for) and their permissions, in one query. The
+        permissions are kept only for an officer whose password is their own, as
         get_group_permissions' own query would give them."""
         user_model = get_user_model()
-        # RawSQL: the model's own table names, no parameter (a Subquery would be built and
-        # compiled on every request).
-        permissions = RawSQL(_permissions_sql(), ())  # noqa: S611
         try:
-            user = (
-                user_model._default_manager.select_related("officer__team__force")
-                .annotate(**{_READ: permissions})
-                .get(pk=user_id)
-            )
-        except user_model.DoesNotExist:
+            user = _session_user_query().get(user_model._meta.pk.to_python(user_id))
+        except ValidationError:
             return None
-        if not self.user_can_authenticate(user):
+        if user is None or not self.user_can_authenticate(user):
             return None
         names = user.__dict__.pop(_READ)
         # select_related caches None when there is no profile.
