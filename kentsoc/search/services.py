@@ -10,6 +10,9 @@ with the UNION ALL of each kind's ranked match (each limited to what the page sh
 transaction; then the audit INSERT, committed on its own (a search changes nothing else, so it
 holds the audit chain's lock for that one statement, not for a transaction). SQLite allows no
 ORDER BY or LIMIT inside a UNION, so the demo asks one query per kind.
+
+On PostgreSQL the UNION is compiled once per shape of what was typed (and officer's access, kinds
+and page) in each process, the typed words bound into it on every search (kentsoc.search.compiled).
 """
 
 from __future__ import annotations
@@ -26,6 +29,9 @@ from django.db.models.query import EmptyQuerySet
 
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_read
+from kentsoc.dates import today
+from kentsoc.org.scoping import access_for
+from kentsoc.search import compiled
 from kentsoc.search.kinds import BY_TYPE, Kind, kinds_for
 from ocg.search import WHOLE_NAME_SIMILARITY
 
@@ -85,13 +91,12 @@ _SETTINGS = (
 )
 
 
-def _read_at_threshold(rows: QuerySet) -> list[tuple[int, int, float, dict[str, Any]]]:
-    """The rows of `rows` (kind index, id, score, row JSON) read with the settings above, in one
+def _read_at_threshold(sql: str, params: list[Any]) -> list[tuple[int, int, float, dict[str, Any]]]:
+    """The rows of `sql` (kind index, id, score, row JSON) read with the settings above, in one
     round trip: both statements in one message, which PostgreSQL runs as one transaction (or
     within the caller's). Django binds parameters client-side (psycopg's ClientCursor, unless
     OPTIONS server_side_binding is set, which kentsoc does not), so several statements may
     share one execute(); the second's rows follow nextset()."""
-    sql, params = rows.query.get_compiler(using=rows.db).as_sql()
     with connection.cursor() as cursor:
         cursor.execute(_SETTINGS + sql, [str(WHOLE_NAME_SIMILARITY), *params])
         cursor.nextset()
@@ -101,26 +106,47 @@ def _read_at_threshold(rows: QuerySet) -> list[tuple[int, int, float, dict[str, 
         ]
 
 
+def _parts(
+    actor: Any, kinds: list[Kind], terms: tuple[Any, ...], offset: int, limit: int
+) -> list[QuerySet]:
+    """Each kind's best `limit` rows after `offset` for its terms, those that may match."""
+    parts = [
+        kind.found(actor, kind_terms, index)[offset : offset + limit]
+        for index, (kind, kind_terms) in enumerate(zip(kinds, terms, strict=True))
+    ]
+    return [part for part in parts if not isinstance(part, EmptyQuerySet)]
+
+
+def _union(
+    actor: Any, kinds: list[Kind], terms: tuple[Any, ...], offset: int, limit: int
+) -> QuerySet | None:
+    parts = _parts(actor, kinds, terms, offset, limit)
+    if not parts:
+        return None
+    return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+
+
 def _found(
     actor: Any, text: str, kinds: list[Kind], offset: int, limit: int
 ) -> dict[int, list[tuple[int, float, dict[str, Any]]]]:
     """Each kind's (by its index in `kinds`) best `limit` rows after `offset`, best first, as
     (id, score, what its row shows)."""
-    parts = [
-        kind.found(actor, kind.terms(text), index)[offset : offset + limit]
-        for index, kind in enumerate(kinds)
-    ]
-    parts = [part for part in parts if not isinstance(part, EmptyQuerySet)]
+    terms = tuple(kind.terms(text) for kind in kinds)
     found: dict[int, list[tuple[int, float, dict[str, Any]]]] = defaultdict(list)
-    if not parts:
-        return found
     rows: Iterable[tuple[int, int, float, dict[str, Any]]]
     if connection.vendor == "postgresql":
-        rows = _read_at_threshold(
-            parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        # Besides the terms, the SQL is built from the officer's Access (force, role, team,
+        # division, whether the force is party to shares, and the user id an LRO's own groups
+        # are found by), the day (a share is lent between two dates), the kinds asked and the
+        # page; the shares, assignments and memberships themselves are read by its subqueries as
+        # it runs. Never the text: its values are bound into the statement kept for its shape.
+        key = (access_for(actor), today(), tuple(kind.type for kind in kinds), offset, limit)
+        bound = compiled.statement(
+            key, terms, lambda marked: _union(actor, kinds, marked, offset, limit)
         )
+        rows = _read_at_threshold(*bound) if bound is not None else ()
     else:
-        rows = (row for part in parts for row in part)
+        rows = (row for part in _parts(actor, kinds, terms, offset, limit) for row in part)
     for index, pk, score, read in rows:
         found[index].append((pk, score, read))
     return found

@@ -1,0 +1,181 @@
+"""The search's SQL compiled once per shape of what was typed, its words bound on every search.
+
+Building the eight kinds' querysets and compiling their UNION was nine tenths of a search's Python,
+on every keystroke. The SQL a search compiles to is a function of the officer's access, the kinds
+asked, the page and the *shape* of what was typed (how many words, which look like a reference, a
+year, a date or a phone number, which are long enough to be misspelt), never of the words
+themselves, which are only values in it. Each kind reads the text into its terms (`Kind.terms`: a
+frozen dataclass such as ocg.search.NominalTerms or countylines.search.LineTerms, or None) whose
+booleans, Nones and tuple lengths are that shape and whose strings, numbers and dates (`Leaf`) are
+the values; its finder decides the SQL from the shape alone and hands each value to the ORM as a
+value (a lookup's, or written into a pattern: a LIKE, a regex, a quoted phrase), never inspecting,
+cutting or changing it.
+
+So `statement` compiles once per key and shape, in this process, from terms of that shape whose
+values are markers, keeps where each marker landed among the compiled parameters (a parameter of
+its own, or inside a string: Django's LIKE pattern, escaped or not, or the finder's own), and
+writes each search's values there. The text is never part of the key: two searches of one shape
+share one statement (tests/search/test_compiled.py). The statement still runs on every search, so
+nothing it returns is kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import re
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from django.db import connection
+from django.db.models import QuerySet
+
+Leaf = str | int | datetime.date
+
+# Searches' shapes x officers x pages a worker process keeps compiled; the older half goes when
+# it is full.
+MAX_STATEMENTS = 4096
+
+# A marker for each value: text no one types (private-use characters) with an underscore, which
+# Django's LIKE escaping turns into "\_" (so an escaped marker is told from a plain one); numbers
+# and dates no search is made of (ids are positive; no one was born in year 1).
+_MARK = re.compile("\ue000(\\d+)(\\\\?)_\ue001")
+_INT_MARK = -1_000_000_000
+_DATE_MARK = datetime.date(1, 1, 1)
+
+
+def _marker(leaf: Leaf, index: int) -> Leaf:
+    if isinstance(leaf, str):
+        return f"\ue000{index}_\ue001"
+    if isinstance(leaf, int):
+        return _INT_MARK - index
+    return _DATE_MARK + datetime.timedelta(days=index)
+
+
+def _walk(terms: Any, leaves: list[Leaf], mark: bool) -> tuple[Hashable, Any]:
+    """`terms`' shape (its booleans, Nones, tuple lengths, dataclass types and the type of each
+    value, never a value) and, when `mark`, the same terms with each value a marker; the values
+    are appended to `leaves` in order."""
+    if terms is None or isinstance(terms, bool):
+        return terms, terms
+    if isinstance(terms, str | int) or (
+        isinstance(terms, datetime.date) and not isinstance(terms, datetime.datetime)
+    ):
+        marked = _marker(terms, len(leaves)) if mark else None
+        leaves.append(terms)
+        return type(terms).__name__, marked
+    if isinstance(terms, tuple):
+        walked = [_walk(item, leaves, mark) for item in terms]
+        return tuple(shape for shape, _ in walked), tuple(item for _, item in walked)
+    if dataclasses.is_dataclass(terms) and not isinstance(terms, type):
+        fields = [
+            (field.name, _walk(getattr(terms, field.name), leaves, mark))
+            for field in dataclasses.fields(terms)
+        ]
+        shape = (type(terms).__qualname__, *(walked[0] for _, walked in fields))
+        marked = type(terms)(**{name: walked[1] for name, walked in fields}) if mark else None
+        return shape, marked
+    raise TypeError(f"Not a search term: {terms!r}")
+
+
+@dataclasses.dataclass(frozen=True)
+class Slot:
+    """A parameter written from the values: one value (`index`, given the type Django gave its
+    marker: psycopg's Int4 for an integer it compares with a year), or the `pieces` of a string
+    the values were written into (constant text, and (index, LIKE-escaped) for each value)."""
+
+    position: int
+    index: int = -1
+    wrap: type | None = None
+    pieces: tuple[str | tuple[int, bool], ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class Statement:
+    sql: str
+    params: tuple[Any, ...]
+    slots: tuple[Slot, ...]
+
+    def bind(self, values: list[Leaf]) -> tuple[str, list[Any]]:
+        """The SQL and its parameters for `values` (the terms' values, in order)."""
+        params = list(self.params)
+        for slot in self.slots:
+            if slot.pieces:
+                params[slot.position] = "".join(_written(piece, values) for piece in slot.pieces)
+            elif slot.wrap is not None:
+                params[slot.position] = slot.wrap(values[slot.index])
+            else:
+                params[slot.position] = values[slot.index]
+        return self.sql, params
+
+
+def _written(piece: str | tuple[int, bool], values: list[Leaf]) -> str:
+    if isinstance(piece, str):
+        return piece
+    index, escaped = piece
+    return connection.ops.prep_for_like_query(values[index]) if escaped else str(values[index])
+
+
+def _slot(position: int, param: Any, count: int) -> Slot | None:
+    """Which of the `count` marked values `param` was compiled from, if any."""
+    wrap = None if type(param) in (str, int, datetime.date) else type(param)
+    if isinstance(param, str):
+        pieces: list[str | tuple[int, bool]] = []
+        last = 0
+        for found in _MARK.finditer(param):
+            pieces += [param[last : found.start()], (int(found[1]), bool(found[2]))]
+            last = found.end()
+        pieces.append(param[last:])
+        if any(isinstance(piece, str) and "\ue000" in piece for piece in pieces):
+            raise ValueError(f"A search term was changed after it was read: {param!r}")
+        if len(pieces) == 1:
+            return None
+        if len(pieces) == 3 and pieces[0] == pieces[2] == "" and not pieces[1][1]:
+            return Slot(position, index=pieces[1][0], wrap=wrap)
+        return Slot(position, pieces=tuple(piece for piece in pieces if piece != ""))
+    if isinstance(param, bool):
+        return None
+    if isinstance(param, int) and _INT_MARK - count < param <= _INT_MARK:
+        return Slot(position, index=_INT_MARK - param, wrap=wrap)
+    is_date = isinstance(param, datetime.date) and not isinstance(param, datetime.datetime)
+    if is_date and param.year == _DATE_MARK.year:
+        return Slot(position, index=(param - _DATE_MARK).days, wrap=wrap)
+    return None
+
+
+def _compiled(queryset: QuerySet, count: int) -> Statement:
+    """The queryset's SQL and parameters, and which parameters the `count` marked values became."""
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    if "\ue000" in sql:
+        raise ValueError("A search term was written into the SQL, not passed as a parameter")
+    slots = tuple(
+        slot
+        for position, param in enumerate(params)
+        if (slot := _slot(position, param, count)) is not None
+    )
+    return Statement(sql, tuple(params), slots)
+
+
+_statements: dict[Hashable, Statement | None] = {}
+
+
+def statement(
+    key: Hashable, terms: Any, build: Callable[[Any], QuerySet | None]
+) -> tuple[str, list[Any]] | None:
+    """`build(terms)`'s SQL and parameters (None when it builds nothing), compiled once per `key`
+    (which must name every input `build` reads besides the terms) and shape of `terms`, the
+    terms' values bound each time."""
+    leaves: list[Leaf] = []
+    shape, _ = _walk(terms, leaves, mark=False)
+    full = (key, shape)
+    if full in _statements:
+        kept = _statements[full]
+    else:
+        _, marked = _walk(terms, [], mark=True)
+        queryset = build(marked)
+        kept = None if queryset is None else _compiled(queryset, len(leaves))
+        if len(_statements) >= MAX_STATEMENTS:
+            for old in list(_statements)[: MAX_STATEMENTS // 2]:
+                _statements.pop(old, None)
+        _statements[full] = kept
+    return None if kept is None else kept.bind(leaves)

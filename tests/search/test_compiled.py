@@ -1,0 +1,212 @@
+"""The search's statement compiled once per shape of what was typed (kentsoc/search/compiled.py):
+the text is never part of its key, so searches of one shape share one statement, each binding its
+own words; bound, it is exactly the statement compiled afresh for that text (same SQL, same values,
+same rows), whatever the shape, role or page; building it reads nothing; and it runs on every
+search, so a share approved or revoked changes the next answer at once."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kentsoc.org.models import Force
+from kentsoc.org.scoping import READ, access_for
+from kentsoc.search import compiled, services
+from kentsoc.search.kinds import BY_TYPE, TYPES, kinds_for
+from kentsoc.sharing.services import share_approve, share_offer, share_revoke
+from ocg.models import OCG
+from ocg.search import WHOLE_NAME_SIMILARITY, ocg_terms
+from tests.search.test_search import world  # noqa: F401  (the fixture)
+from tests.sharing.conftest import fresh, wx  # noqa: F401  (fixtures)
+from tests.sharing.conftest import world as sharing_world  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["supervisor", "lro", "clgt_officer", "clio"]
+# Texts of one shape each: every kind reads them alike (word counts, lengths, nicknames, digits,
+# references, numbers), so they share one statement.
+SAME_SHAPE = [
+    ["smith", "brown", "holte"],
+    ["kieran dunmore", "harbourside firm"],
+    ["07700 900123", "07700 900555"],
+    ["ocg 42", "ocg 7"],
+    ["INT-000501", "INT-000502"],
+    ["ATH-7781234", "ath-1111111"],
+    ['"crack cocaine"', '"quay street"'],
+    ["smith 2004", "brown 1990"],
+    ["D-000001", "d-000002"],
+]
+# And texts of other shapes, LIKE's and regexes' special characters among them.
+OTHERS = [
+    "John Smith",
+    "smtih john",
+    "Jon Smyth",
+    "bill brown",
+    "Mo",
+    "J Smith",
+    "zoe obrien",
+    "o'brien",
+    "cl7",
+    "CL-0007",
+    "447700900123",
+    "7700-900-123",
+    "900123",
+    "GNG-0003",
+    "eastcliff",
+    "supplying cocaine",
+    "runners Margate",
+    "smith 01/05/2004",
+    "smith smith 2004 2004",
+    "100% _x\\y",
+    "o_brien 50%",
+    "Quay (Street) [a-z]+ .*",
+]
+TEXTS = [text for group in SAME_SHAPE for text in group] + OTHERS
+PAGES = [(0, services.SUGGESTIONS_PER_KIND + 1), (services.PAGE_SIZE, services.PAGE_SIZE + 1)]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_statements():
+    compiled._statements.clear()
+    yield
+    compiled._statements.clear()
+
+
+def _afresh(user, text: str, offset: int, limit: int) -> tuple[str | None, list]:
+    """The statement and rows of the search compiled for this text, nothing kept."""
+    kinds = [BY_TYPE[t] for t in services.search_types(user)]
+    union = services._union(user, kinds, tuple(kind.terms(text) for kind in kinds), offset, limit)
+    if union is None:
+        return None, []
+    sql, params = union.query.get_compiler(using=union.db).as_sql()
+    statement = services._SETTINGS + sql
+    values = [str(WHOLE_NAME_SIMILARITY), *params]
+    return connection.ops.compose_sql(statement, values), services._read_at_threshold(sql, params)
+
+
+def _kept(user, text: str, offset: int, limit: int) -> tuple[str | None, list]:
+    """The statement the search ran (kept for the text's shape) and its rows."""
+    kinds = [BY_TYPE[t] for t in services.search_types(user)]
+    with CaptureQueriesContext(connection) as ran:
+        found = services._found(user, text, kinds, offset, limit)
+    rows = [(index, *row) for index, kind_rows in sorted(found.items()) for row in kind_rows]
+    return (ran[0]["sql"] if ran.captured_queries else None), rows
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_a_kept_statement_bound_is_the_statement_compiled_for_the_text(request, world, who):  # noqa: F811
+    """Every text, of one shape or another, bound into the one process's kept statements (the
+    second round all kept) is the statement compiled afresh for it, value for value, and finds
+    the same rows: a value bound in the wrong place, or left as compiled, fails here."""
+    user = request.getfixturevalue(who)
+    afresh = {
+        (text, offset): _afresh(user, text, offset, limit)
+        for text in TEXTS
+        for offset, limit in PAGES
+    }
+    for _ in range(2):
+        for text in TEXTS:
+            for offset, limit in PAGES:
+                statement, rows = afresh[text, offset]
+                assert _kept(user, text, offset, limit) == (
+                    statement,
+                    sorted(rows, key=lambda row: row[0]),
+                ), text
+    if who == "supervisor":
+        # Who sees every record of the world finds different rows for most texts: the words
+        # are not the markers the statements were compiled from.
+        assert len({str(rows) for _, rows in afresh.values()}) > len(SAME_SHAPE)
+    shapes = len(compiled._statements)
+    assert shapes < len(TEXTS) * len(PAGES)
+    services._found(user, "hollis", [BY_TYPE[t] for t in services.search_types(user)], 0, 4)
+    assert len(compiled._statements) == shapes  # "smith"'s
+
+
+@pytest.mark.parametrize("group", SAME_SHAPE, ids=[group[0] for group in SAME_SHAPE])
+def test_texts_of_one_shape_share_one_statement(world, supervisor, group):  # noqa: F811
+    for text in group:
+        services.search_run(actor=supervisor, text=text)
+    assert len(compiled._statements) == 1
+
+
+def test_the_key_never_holds_the_text(world, supervisor, lro):  # noqa: F811
+    """What a key is made of: the officer's access, the day, the kinds and the page, and each
+    kind's terms as their shape (flags, counts, the type of each value), never a value."""
+    for user in (supervisor, lro):
+        for text in TEXTS:
+            services.search_run(actor=user, text=text)
+            services.search_run(actor=user, text=text, page=2)
+    roles_and_teams = {a for user in (supervisor, lro) for a in _strings(access_for(user))}
+    allowed = {"str", "int", "date", "NameWord", *TYPES, *roles_and_teams}
+    for key in compiled._statements:
+        assert {s for s in _strings(key) if not s.endswith("Terms")} <= allowed, key
+        for text in TEXTS:
+            assert text not in repr(key)
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, tuple):
+        return [s for item in value for s in _strings(item)]
+    if dataclasses.is_dataclass(value):
+        return [s for f in dataclasses.fields(value) for s in _strings(getattr(value, f.name))]
+    return []
+
+
+def test_a_value_changed_after_it_was_read_is_refused(supervisor):
+    """A finder must hand each value to the ORM whole: one it cut would be kept cut."""
+    with pytest.raises(ValueError, match="changed after it was read"):
+        compiled.statement(
+            "cut", ocg_terms("harbourside"), lambda terms: OCG.objects.filter(name=terms.typed[:3])
+        )
+
+
+@pytest.mark.parametrize("who", ROLES)
+@pytest.mark.parametrize("shares", [False, True])
+def test_building_a_search_reads_nothing(request, force, world, who, shares):  # noqa: F811
+    """Scope rules and finders only add to the SQL: once the officer's access and permissions
+    are read, a search compiled afresh makes the same queries as one kept."""
+    user = fresh(request.getfixturevalue(who))
+    Force.objects.filter(pk=force["divisions"]["north"].force_id).update(has_shares=shares)
+    access_for(user)
+    kinds_for(user)
+    with CaptureQueriesContext(connection) as cold:
+        services.search_run(actor=user, text="John Smith")
+    assert compiled._statements
+    with CaptureQueriesContext(connection) as warm:
+        services.search_run(actor=user, text="Jack Brown")
+    assert len(compiled._statements) == 1  # the same shape
+    assert len(cold) == len(warm)
+
+
+def test_a_share_approved_or_revoked_between_two_searches_changes_the_next_at_once(
+    sharing_world,  # noqa: F811
+):
+    w = sharing_world
+    Force.objects.filter(pk__in=[w.line.division.force_id, w.wx["force"].pk]).update(
+        has_shares=True
+    )
+    assert _lines(w.wx_clgt, "LENDER") == []
+    offered = share_offer(
+        actor=w.ks_supervisor,
+        subject=w.line,
+        receiving_force=w.wx["force"],
+        access=READ,
+        records=[w.shared.pk],
+        reason="The line exports from their area.",
+    )
+    kept = len(compiled._statements)
+    share = share_approve(actor=w.ks_approver, share=offered)
+    assert _lines(w.wx_clgt, "LENDER") == [f"/shares/{share.pk}/"]
+    share_revoke(actor=w.ks_approver, share=share, reason="Done with.")
+    assert _lines(w.wx_clgt, "LENDER") == []
+    assert len(compiled._statements) == kept  # the same statement, read afresh each time
+
+
+def _lines(user, text: str) -> list[str]:
+    answer = services.search_run(actor=fresh(user), text=text, types=["county_line"])
+    return [row["url"] for row in answer.rows]
