@@ -340,6 +340,8 @@ def _disruptions(rnd, scale: Scale, teams, lines, ocgs, users, today) -> int:
             }
         )
         subjects.append(rnd.choice(lines) if rnd.random() < 0.6 else rnd.choice(ocgs))
+        # Set after the draw: drawing the subject earlier would change every later random value.
+        rows[-1]["against_ocg"] = isinstance(subjects[-1], OCG)
     ids = _copy(Disruption, rows)
     _copy(
         Disruption.county_lines.through,

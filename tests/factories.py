@@ -425,6 +425,7 @@ def make_disruption(
         "impact_grade": ImpactGrade.MODERATE,
         "impact_rationale": "Supply interrupted for a week.",
         "status": status,
+        "against_ocg": bool(ocgs),
         **counts,
     }
     if status == DisruptionStatus.APPROVED:

@@ -396,7 +396,7 @@ def disruption_create(
     data, weapon_rows, drug_rows = _checked(
         actor, values, ocgs, county_lines, nominals, weapons, drugs, gangs
     )
-    disruption = Disruption.objects.create(created_by=actor, **data)
+    disruption = Disruption.objects.create(created_by=actor, against_ocg=bool(ocgs), **data)
     disruption.ocgs.set(ocgs)
     disruption.county_lines.set(county_lines)
     disruption.nominals.set(nominals)
@@ -493,6 +493,11 @@ def disruption_update(
     for name, old, new in subjects:
         if name in changes:
             old.set(new)
+    if "ocgs" in changes:
+        # Kept with the links (the dashboard's "against OCGs" figure reads it); derived, so not
+        # audited apart from the OCGs themselves.
+        locked.against_ocg = bool(new_ocgs)
+        Disruption.objects.filter(pk=locked.pk).update(against_ocg=locked.against_ocg)
     if weapon_rows is not None and drug_rows is not None:
         _write_outcomes(locked, weapon_rows, drug_rows)
     if submit:
