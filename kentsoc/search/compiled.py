@@ -32,9 +32,9 @@ from django.db.models import QuerySet
 
 Leaf = str | int | datetime.date
 
-# Searches' shapes x officers x pages a worker process keeps compiled; the older half goes when
-# it is full.
-MAX_STATEMENTS = 4096
+# Officers x shapes x pages a worker process keeps compiled (a statement is 10-13 KB of SQL, so
+# at most ~30 MB); the older half goes when it is full.
+MAX_STATEMENTS = 2048
 
 # A marker for each value: text no one types (private-use characters) with an underscore, which
 # Django's LIKE escaping turns into "\_" (so an escaped marker is told from a plain one); numbers
