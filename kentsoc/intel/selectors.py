@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 
 from countylines import definition as line_definition
 from countylines.models import CountyLine
+from kentsoc.gangs.models import Gang
 from kentsoc.intel.choices import (
     MIN_CURRENT_MEMBERS,
     PROVEN_BY_MEMBERS,
@@ -21,13 +22,30 @@ from kentsoc.intel.choices import (
 )
 from kentsoc.intel.models import DefinitionEvidence, FactorClaim, IntelligenceRecord
 from kentsoc.org.choices import Role
-from kentsoc.org.scoping import access_for
+from kentsoc.org.scoping import READ, access_for
 from kentsoc.web.values import grouped, m2m_ids
 from ocg import definition as ocg_definition
 from ocg.definition import Gap
 from ocg.models import OCG, Nominal
 
 RESTRICTED_CONDITIONS = "restricted: handling conditions apply"
+
+# What a record is about, by field. A user reads a record by its own scope (every record of the
+# force for the OCGMU and the CLGTs; those on their OCGs for an LRO), while the OCGs, lines,
+# people and gangs it names each have theirs: a record the CLGT reads may name an OCG still in
+# development, one on an LRO's OCG other groups and people. Each is named only through its own.
+SUBJECT_MODELS: dict[str, type[OCG | CountyLine | Nominal | Gang]] = {
+    "ocgs": OCG,
+    "county_lines": CountyLine,
+    "nominals": Nominal,
+    "gangs": Gang,
+}
+
+
+def subjects_visible(field_name: str, user: Any) -> QuerySet:
+    """The subjects of one kind (a field of SUBJECT_MODELS) the user may see, lent lines and
+    OCGs with them as their lists show them."""
+    return SUBJECT_MODELS[field_name].objects.visible_to(user, lent=READ)
 
 
 def intelligence_list(*, user: Any) -> QuerySet[IntelligenceRecord]:
@@ -59,23 +77,19 @@ class RecordLinks:
     factor_claims: list[tuple[str, int]]
 
 
-def record_links(record: IntelligenceRecord) -> RecordLinks:
-    """From a record loaded by `intelligence_list` (with its gangs prefetched too)."""
-    return RecordLinks(
-        ocgs=[o.pk for o in record.ocgs.all()],
-        county_lines=[c.pk for c in record.county_lines.all()],
-        nominals=[n.pk for n in record.nominals.all()],
-        gangs=[g.pk for g in record.gangs.all()],
-        factor_claims=[(c.factor, c.level) for c in record.factor_claims.all()],
-    )
+def record_links(record: IntelligenceRecord, *, user: Any) -> RecordLinks:
+    """What one record names that the user may see, and its claims: `intelligence_links` of
+    the one record (a query per kind), so a record and its row of the list are the same."""
+    return intelligence_links([record.pk], user=user)[record.pk]
 
 
-def intelligence_links(ids: list[int]) -> dict[int, RecordLinks]:
-    """`record_links` of a page of records as plain values, one query per kind: prefetching
-    every OCG, line, person and gang named built a model row of each, most of a list's time."""
+def intelligence_links(ids: list[int], *, user: Any) -> dict[int, RecordLinks]:
+    """What each of a page of records names that the user may see (subjects_visible) and its
+    claims, as plain values, one query per kind: prefetching every OCG, line, person and gang
+    named built a model row of each, most of a list's time."""
     subjects = {
-        name: m2m_ids(IntelligenceRecord, name, ids)
-        for name in ("ocgs", "county_lines", "nominals", "gangs")
+        name: m2m_ids(IntelligenceRecord, name, ids, among=subjects_visible(name, user))
+        for name in SUBJECT_MODELS
     }
     claims = grouped(
         FactorClaim.objects.filter(record_id__in=ids)
@@ -98,9 +112,17 @@ def intelligence_rows(*, user: Any) -> QuerySet[IntelligenceRecord]:
         IntelligenceRecord.objects.visible_to(user)
         .select_related("owning_team", "created_by")
         .prefetch_related(
-            Prefetch("ocgs", queryset=OCG.objects.only("id", "reference", "name")),
-            Prefetch("county_lines", queryset=CountyLine.objects.only("id", "reference", "name")),
-            Prefetch("nominals", queryset=Nominal.objects.only("id", "reference")),
+            # What the CSV names: the subjects the user may see.
+            Prefetch(
+                "ocgs", queryset=subjects_visible("ocgs", user).only("id", "reference", "name")
+            ),
+            Prefetch(
+                "county_lines",
+                queryset=subjects_visible("county_lines", user).only("id", "reference", "name"),
+            ),
+            Prefetch(
+                "nominals", queryset=subjects_visible("nominals", user).only("id", "reference")
+            ),
             Prefetch("factor_claims", queryset=FactorClaim.objects.order_by("factor")),
         )
     )
@@ -117,12 +139,18 @@ class RowSubjects:
     claims: list[tuple[str, int]]
 
 
-def _named_by_reference(field_name: str, ids: list[int]) -> dict[int, list[str]]:
-    # In the subject's own ordering (reference, id), as a prefetch of `field_name` lists them.
+def _named_by_reference(field_name: str, ids: list[int], user: Any) -> dict[int, list[str]]:
+    # In the subject's own ordering (reference, id), as a prefetch of `field_name` lists them;
+    # only those the user may see.
     field = IntelligenceRecord._meta.get_field(field_name)
     source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
     rows = (
-        field.remote_field.through.objects.filter(**{f"{source}_id__in": ids})
+        field.remote_field.through.objects.filter(
+            **{
+                f"{source}_id__in": ids,
+                f"{target}_id__in": subjects_visible(field_name, user).values("pk"),
+            }
+        )
         .order_by(*[f"{target}__{order}" for order in field.related_model._meta.ordering])
         .values_list(f"{source}_id", f"{target}__reference", f"{target}__name")
     )
@@ -132,12 +160,13 @@ def _named_by_reference(field_name: str, ids: list[int]) -> dict[int, list[str]]
     return found
 
 
-def intelligence_row_subjects(ids: list[int]) -> dict[int, RowSubjects]:
-    """For a page of `intelligence_rows`, what its rows name, read as values (a query per kind,
-    as its prefetches): those built a model row of every OCG, line, person and claim named and
-    a related manager per record to reach them, half of the list page's Python calls."""
-    ocgs = _named_by_reference("ocgs", ids)
-    lines = _named_by_reference("county_lines", ids)
+def intelligence_row_subjects(ids: list[int], *, user: Any) -> dict[int, RowSubjects]:
+    """For a page of `intelligence_rows`, what its rows name (the OCGs and lines the user may
+    see), read as values (a query per kind, as its prefetches): those built a model row of every
+    OCG, line, person and claim named and a related manager per record to reach them, half of
+    the list page's Python calls."""
+    ocgs = _named_by_reference("ocgs", ids, user)
+    lines = _named_by_reference("county_lines", ids, user)
     nominals: dict[int, int] = {}
     through = IntelligenceRecord.nominals.through
     for record_id in through.objects.filter(intelligencerecord_id__in=ids).values_list(
@@ -178,6 +207,20 @@ def openable_record_ids(*, user: Any, ids: set[int]) -> set[int]:
     return set(
         IntelligenceRecord.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
     )
+
+
+def record_subjects_shown(
+    *, user: Any, record: IntelligenceRecord
+) -> tuple[dict[str, list[Any]], int]:
+    """What a record's page names of its subjects: each kind the user may see (a query per
+    kind), and how many others it names that they may not (a number, never which)."""
+    shown: dict[str, list[Any]] = {}
+    hidden = 0
+    for name in SUBJECT_MODELS:
+        related = getattr(record, name)
+        shown[name] = list(related.filter(pk__in=subjects_visible(name, user).values("pk")))
+        hidden += related.count() - len(shown[name])
+    return shown, hidden
 
 
 def intelligence_get(*, user: Any, pk: Any) -> IntelligenceRecord:

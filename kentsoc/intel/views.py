@@ -39,6 +39,8 @@ from kentsoc.intel.selectors import (
     intelligence_get,
     intelligence_row_subjects,
     intelligence_rows,
+    record_subjects_shown,
+    subjects_visible,
 )
 from kentsoc.intel.services import evidence as evidence_services
 from kentsoc.intel.services import records as record_services
@@ -95,7 +97,7 @@ class IntelligenceListView(FilteredListView):
         return queryset.select_related(None).prefetch_related(None)
 
     def get_page_context(self, rows: list[Any]) -> dict[str, Any]:
-        subjects = intelligence_row_subjects([row.pk for row in rows])
+        subjects = intelligence_row_subjects([row.pk for row in rows], user=self.request.user)
         return {"record_rows": record_rows(rows, subjects)}
 
 
@@ -341,20 +343,27 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = intelligence_get(user=request.user, pk=pk)
     audit_view(actor=request.user, obj=record)
     types = subject_types_of(record)
+    user = request.user
+    shown, hidden_subjects = record_subjects_shown(user=user, record=record)
     subjects = [
         {"kind": kind, "obj": obj, "url": subject_url(obj)}
-        for kind, objs in (
-            ("OCG", record.ocgs.all()),
-            ("County line", record.county_lines.all()),
-            ("Nominal", record.nominals.all()),
-            ("Gang", record.gangs.all()),
+        for kind, name in (
+            ("OCG", "ocgs"),
+            ("County line", "county_lines"),
+            ("Nominal", "nominals"),
+            ("Gang", "gangs"),
         )
-        for obj in objs
+        for obj in shown[name]
     ]
-    evidence = record.evidence.select_related("ocg", "county_line", "created_by").order_by(
-        "created_at"
+    # The definition evidence this record supports, on the OCGs and lines the user may see.
+    evidence = (
+        record.evidence.filter(
+            Q(ocg__in=subjects_visible("ocgs", user).values("pk"))
+            | Q(county_line__in=subjects_visible("county_lines", user).values("pk"))
+        )
+        .select_related("ocg", "county_line", "created_by")
+        .order_by("created_at")
     )
-    user = request.user
     return render(
         request,
         "intel/record_detail.html",
@@ -367,6 +376,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "conditions_readable": can_read_conditions(user, record),
             "claims": claims_in_words(record, types),
             "subjects": subjects,
+            "hidden_subjects": hidden_subjects,
             "evidence": [
                 {
                     "item": e,

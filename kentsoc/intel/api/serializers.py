@@ -49,7 +49,9 @@ class IntelligenceRecordListSerializer(serializers.ListSerializer):
 
     def to_representation(self, data: Any) -> list[dict[str, Any]]:
         records = list(data)
-        links = intelligence_links([record.pk for record in records])
+        links = intelligence_links(
+            [record.pk for record in records], user=self.context["request"].user
+        )
         return [self.child.represent(record, links[record.pk]) for record in records]
 
 
@@ -93,7 +95,7 @@ class IntelligenceRecordSerializer(serializers.Serializer):
         return attrs
 
     def to_representation(self, record: IntelligenceRecord) -> dict[str, Any]:
-        return self.represent(record, record_links(record))
+        return self.represent(record, record_links(record, user=self.context["request"].user))
 
     def represent(self, record: IntelligenceRecord, links: RecordLinks) -> dict[str, Any]:
         readable = can_read_conditions(self.context["request"].user, record)

@@ -57,11 +57,11 @@ class IntelligenceRecordViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        # A page of the list reads what its records name as values (the list serializer); a
-        # record on its own is read with them prefetched, and the API names its gangs too.
+        # A page of the list reads what its records name as values (the list serializer), as a
+        # record on its own does (record_links): only the subjects the user may see.
         if self.action == "list":
             return intelligence_records(user=self.request.user)
-        return intelligence_list(user=self.request.user).prefetch_related("gangs")
+        return intelligence_list(user=self.request.user)
 
     def _fresh(self, pk: int) -> IntelligenceRecord:
         return intelligence_get(user=self.request.user, pk=pk)
