@@ -10,13 +10,12 @@ from typing import Any
 
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 
 from kentsoc.intel.choices import HandlingCode, IntelligenceAssessment, SourceEvaluation
 from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.intel.selectors import RowSubjects
 from kentsoc.trh.factors import COUNTY_LINE_FACTORS, OCG_FACTORS
-from kentsoc.web.cells import format_row, record_url
+from kentsoc.web.cells import format_row, record_url, truncated
 from kentsoc.web.people import day
 
 SOURCE_MEANINGS = {
@@ -196,7 +195,7 @@ def record_rows(
                 claims=mark_safe("<br>".join(conditional_escape(c) for c in claims))  # noqa: S308 (each escaped)
                 if claims
                 else _NO_CLAIMS,
-                summary=Truncator(record.summary).chars(90),
+                summary=truncated(record.summary, 90),
             )
         )
     return rows

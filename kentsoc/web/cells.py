@@ -14,6 +14,8 @@ from django.urls import get_script_prefix, reverse
 from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.text import Truncator, add_truncation_text, calculate_truncate_chars_length
+from django.utils.translation import get_language, pgettext
 
 from kentsoc.org.scoping import CONTRIBUTE
 
@@ -69,6 +71,30 @@ def format_row(template: str, **cells: Any) -> SafeString:
     """`format_html(template, **cells)` for a row's format string: each cell escaped unless it is
     already HTML, as format_html does (`escaped`; a list's rows have hundreds of cells)."""
     return SafeString(template.format(**{name: escaped(value) for name, value in cells.items()}))
+
+
+# (language, length) -> (characters kept, the truncation text): translated once per language.
+_truncations: dict[tuple[str | None, int], tuple[int, str]] = {}
+
+
+def truncated(text: str, length: int) -> str:
+    """`Truncator(text).chars(length)`: Django translates its ellipsis twice and tests every
+    character of the text for combining, a call each, for every text it is given, shortened or
+    not (fifty summaries a list page). A text of ASCII characters only (none combines with
+    another, and NFC leaves it as it is) is measured and cut here, the truncation text
+    translated once per language; any other text is Truncator's."""
+    text = str(text)
+    if length <= 0 or not text.isascii():
+        return Truncator(text).chars(length)
+    if len(text) <= length:
+        return text
+    key = (get_language(), length)
+    found = _truncations.get(key)
+    if found is None:
+        ellipsis = pgettext("String to return when truncating text", "%(truncated_text)s…")
+        found = _truncations[key] = (calculate_truncate_chars_length(length, ellipsis), ellipsis)
+    keep, ellipsis = found
+    return add_truncation_text(text[:keep], ellipsis)
 
 
 def lent_row(template: str, row: Any, **cells: Any) -> SafeString:
