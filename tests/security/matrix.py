@@ -78,7 +78,8 @@ ROLES = (
 _MARKERS = {
     "north": {
         "ocg": "Zephyrquill Northsyndicate",
-        # A group in development the division's nominal is also a member of (below).
+        # A group in development the division's nominal is also a member of, and its disruption
+        # is also against (below).
         "side_ocg": "Razorbillside Northgroup",
         "nominal": "Quillfeatherby",
         "line": "NIGHTJARX",
@@ -481,11 +482,14 @@ def _build() -> MatrixWorld:
             due_on=today + datetime.timedelta(days=30),
             created_by=mine[Role.LRO],
         )
+        # Against the group in development too: its readers (the line's CLGT and CLIOs, the
+        # OCG's LRO) see the disruption through the line or the OCG, and must not see that group
+        # named with it.
         disruption = make_disruption(
             author=mine[Role.CLGT_OFFICER],
             team=clgt,
             approver=mine[Role.SUPERVISOR],
-            ocgs=[ocg],
+            ocgs=[ocg, side_ocg],
             lines=[line],
             nominals=[nominal],
             narrative=m["disruption"],
