@@ -133,6 +133,15 @@ class CountyLine(ReviewedRecord):
                 name="%(app_label)s_%(class)s_closed_after_nominated",
             ),
         ]
+        indexes = [
+            # The supervisors' "nominations waiting for approval" count (dashboard) reads a
+            # force's nominated lines by division, instead of scanning every line in the country.
+            models.Index(
+                fields=["division"],
+                condition=Q(status=LineStatus.NOMINATED),
+                name="countyline_nominated",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.name}" if self.reference else self.name

@@ -267,6 +267,14 @@ class Disruption(VersionedRecord):
                 include=["impact_grade", "id", "against_ocg"],
                 name="disruption_force_status_date",
             ),
+            # The supervisors' approval queue count (dashboard): a force's submitted disruptions
+            # not their own, from this small index alone.
+            models.Index(
+                fields=["force"],
+                include=["created_by", "officer"],
+                condition=Q(status=DisruptionStatus.SUBMITTED),
+                name="disruption_force_submitted",
+            ),
             # The dashboard's last approved disruption of each ranked line: a force's few
             # thousand links checked from the index alone, not a scan of the country's rows.
             models.Index(

@@ -185,6 +185,15 @@ class OCG(ReviewedRecord):
                 name="%(app_label)s_%(class)s_awaiting_approval_in_development",
             ),
         ]
+        indexes = [
+            # The supervisors' "waiting for approval" count (dashboard) reads the few OCGs
+            # submitted for mapping by division, instead of scanning every OCG in the country.
+            models.Index(
+                fields=["division"],
+                condition=Q(mapping_submitted_at__isnull=False),
+                name="ocg_mapping_submitted",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.name}" if self.reference else self.name
