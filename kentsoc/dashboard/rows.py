@@ -191,16 +191,20 @@ def lines_by_id(ids: set[int], reads: compiled.Reads) -> Callable[[], dict[int, 
     wanted = sorted(ids)
     found = reads.add(
         ("lines_by_id", tuple(wanted)),
-        lambda: CountyLine.objects.filter(pk__in=wanted).values_list(
-            "pk",
-            "reference",
-            "name",
-            "activated_on",
-            "division__code",
-            "division__name",
-            "last_approved_disruption_on",
-            *_person("ocg__lead_responsible_officer"),
-            *_person("created_by"),
+        lambda: (
+            CountyLine.objects.filter(pk__in=wanted)
+            .order_by()
+            .values_list(
+                "pk",
+                "reference",
+                "name",
+                "activated_on",
+                "division__code",
+                "division__name",
+                "last_approved_disruption_on",
+                *_person("ocg__lead_responsible_officer"),
+                *_person("created_by"),
+            )
         ),
     )
     return lambda: _lines(found())
@@ -232,14 +236,18 @@ def ocgs_by_id(ids: set[int], reads: compiled.Reads) -> Callable[[], dict[int, _
     wanted = sorted(ids)
     found = reads.add(
         ("ocgs_by_id", tuple(wanted)),
-        lambda: OCG.objects.filter(pk__in=wanted).values_list(
-            "pk",
-            "reference",
-            "name",
-            "division__name",
-            "managing_team__name",
-            "managing_team__kind",
-            *_person("lead_responsible_officer"),
+        lambda: (
+            OCG.objects.filter(pk__in=wanted)
+            .order_by()
+            .values_list(
+                "pk",
+                "reference",
+                "name",
+                "division__name",
+                "managing_team__name",
+                "managing_team__kind",
+                *_person("lead_responsible_officer"),
+            )
         ),
     )
     return lambda: {row[0]: _OCG(*row[:6], officer=_officer_name(*row[6:])) for row in found()}
