@@ -32,6 +32,7 @@ from countylines.phones import display_mobile
 from kentsoc.audit.models import AuditEvent
 from kentsoc.org.scoping import READ, access_for
 from kentsoc.web.values import grouped
+from ocg.models import Nominal
 
 
 class _DuplicateMarkedIterable(ModelIterable):
@@ -66,12 +67,21 @@ def _deal_lines_with_duplicates() -> QuerySet[DealLine]:
     return marked
 
 
-def _with_related(queryset: QuerySet[CountyLine], *, page: bool = False) -> QuerySet[CountyLine]:
+def _visible_line_nominals(user: Any) -> QuerySet[LineNominal]:
+    """The people working lines that the user may see: a line's reader may not see everyone on
+    it (an LRO reads their OCG's line, whose runners need not be members of their OCG; a force
+    a line is lent to reads none of the owner's people)."""
+    return LineNominal.objects.filter(nominal__in=Nominal.objects.visible_to(user).values("pk"))
+
+
+def _with_related(
+    queryset: QuerySet[CountyLine], user: Any, *, page: bool = False
+) -> QuerySet[CountyLine]:
     """`page`: for one line's page, which names its districts, OCG and nominals and explains its
     score factor by factor; the API's rows give their ids and figures, so a list builds none of
-    those rows nor decodes any breakdown."""
+    those rows nor decodes any breakdown. The nominals are those the user may see."""
     districts = CountyLineDistrict.objects.order_by("position")
-    nominals = LineNominal.objects.all()
+    nominals = _visible_line_nominals(user)
     related = ["division", "flexed_division"]
     if page:
         districts = districts.select_related("district")
@@ -100,7 +110,7 @@ def _listed(user: Any, lent: bool) -> QuerySet[CountyLine]:
 def line_list(*, user: Any, lent: bool = False) -> QuerySet[CountyLine]:
     """Lines with everything the API shows of each: deal lines and who else uses them,
     nominals, evidence, score and rank (with `lent`, also the lines lent to the user's force)."""
-    return _with_related(_listed(user, lent))
+    return _with_related(_listed(user, lent), user)
 
 
 def line_api_rows(*, user: Any, lent: bool) -> QuerySet[CountyLine]:
@@ -111,10 +121,10 @@ def line_api_rows(*, user: Any, lent: bool) -> QuerySet[CountyLine]:
     return scores.with_score_total(line_definition.annotate(listed))
 
 
-def line_page_related(ids: list[int]) -> dict[str, dict[int, Any]]:
+def line_page_related(ids: list[int], *, user: Any) -> dict[str, dict[int, Any]]:
     """What the API writes of each line's districts, deal lines (and numbers other lines share)
-    and nominals, as `line_list` prefetches them, from a query of values each: keyed by the API
-    field, then by line id."""
+    and nominals (those the user may see), as `line_list` prefetches them, from a query of
+    values each: keyed by the API field, then by line id."""
     districts = grouped(
         CountyLineDistrict.objects.filter(county_line_id__in=ids)
         .order_by("position")
@@ -132,9 +142,9 @@ def line_page_related(ids: list[int]) -> dict[str, dict[int, Any]]:
         )
     )
     nominals = grouped(
-        LineNominal.objects.filter(county_line_id__in=ids).values_list(
-            "county_line_id", "id", "nominal_id", "role"
-        )
+        _visible_line_nominals(user)
+        .filter(county_line_id__in=ids)
+        .values_list("county_line_id", "id", "nominal_id", "role")
     )
     found: dict[str, dict[int, Any]] = {
         "importing_districts": {},
@@ -221,7 +231,7 @@ def line_row_figures(ids: list[int]) -> dict[int, RowFigures]:
 
 def line_get(*, user: Any, pk: Any) -> CountyLine:
     """One line the user may see, or 404."""
-    return _with_related(CountyLine.objects.all(), page=True).get_visible_or_404(user, pk=pk)
+    return _with_related(CountyLine.objects.all(), user, page=True).get_visible_or_404(user, pk=pk)
 
 
 def line_score_get(*, user: Any, pk: Any) -> CountyLine:

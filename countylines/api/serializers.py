@@ -24,7 +24,10 @@ class CountyLineListSerializer(PlainRowsListSerializer):
 
     def related(self, rows: list[CountyLine]) -> dict[str, dict[Any, Any]]:
         ids = [row.pk for row in rows]
-        return {**selectors.line_page_related(ids), **scores.scores_data(ids)}
+        return {
+            **selectors.line_page_related(ids, user=self.context["request"].user),
+            **scores.scores_data(ids),
+        }
 
     def finish(self, item: dict[str, Any]) -> dict[str, Any]:
         return lent_cut(item)
