@@ -148,12 +148,34 @@ def _compiled(queryset: QuerySet, count: int) -> Statement:
     sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
     if "\ue000" in sql:
         raise ValueError("A search term was written into the SQL, not passed as a parameter")
-    slots = tuple(
+    slots = [
         slot
         for position, param in enumerate(params)
         if (slot := _slot(position, param, count)) is not None
+    ]
+    return _written_in(sql, params, slots)
+
+
+# What stands for a value's parameter while the constants are written in: private-use text,
+# which no constant holds and psycopg quotes plainly.
+_VALUE = "\ue002"
+
+
+def _written_in(sql: str, params: Any, slots: list[Slot]) -> Statement:
+    """The statement with its constant parameters (the scope's ids, choices and dates: about a
+    hundred) written into the SQL as psycopg's client-side binding (Django's) would write them on
+    every execute, so each search adapts only the values it binds; %s is left for those."""
+    positions = {slot.position for slot in slots}
+    standing = [_VALUE if position in positions else p for position, p in enumerate(params)]
+    # The SQL is a format string again: each percent sign the constants wrote is doubled.
+    composed = connection.ops.compose_sql(sql, standing).replace("%", "%%")
+    if composed.count(f"'{_VALUE}'") != len(slots):
+        raise ValueError("A value's parameter was not written where it stood")
+    return Statement(
+        composed.replace(f"'{_VALUE}'", "%s"),
+        tuple(params[slot.position] for slot in slots),
+        tuple(dataclasses.replace(slot, position=index) for index, slot in enumerate(slots)),
     )
-    return Statement(sql, tuple(params), slots)
 
 
 _statements: dict[Hashable, Statement | None] = {}
