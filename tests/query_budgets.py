@@ -10,7 +10,7 @@ The few-rows-equals-many-rows tests beside each app catch N+1s; these catch ever
 # (path, role): queries
 QUERY_BUDGETS: dict[tuple[str, str], int] = {
     # Pages
-    ("/", "supervisor"): 10,
+    ("/", "supervisor"): 9,
     ("/", "analyst"): 9,
     ("/", "clio"): 6,
     ("/", "auditor"): 3,

@@ -64,10 +64,12 @@ def _permissions_sql() -> str:
 
 
 class SessionUserQuery:
-    """The session user's row, with their officer profile, its team and force (select_related)
-    and their permissions (`_READ`), as Django's ModelIterable reads a queryset's rows: the
-    queryset is built and compiled once per process and database, then only run. Its SQL takes
-    nothing but the user's id, so the statement is the same for every request."""
+    """The session user's row, with their officer profile, its team and force, the officer's
+    division (the home page names it; its own query on every home page cost more than the join)
+    (select_related) and their permissions (`_READ`), as Django's ModelIterable reads a
+    queryset's rows: the queryset is built and compiled once per process and database, then only
+    run. Its SQL takes nothing but the user's id, so the statement is the same for every
+    request."""
 
     _SENTINEL = -7_364_901
 
@@ -76,7 +78,7 @@ class SessionUserQuery:
         # RawSQL: the model's own table names, no parameter.
         queryset = (
             user_model._default_manager.using(alias)
-            .select_related("officer__team__force")
+            .select_related("officer__team__force", "officer__division")
             .annotate(**{_READ: RawSQL(_permissions_sql(), ())})  # noqa: S611
             .filter(pk=self._SENTINEL)
         )
