@@ -16,7 +16,7 @@ values are markers, keeps where each marker landed among the compiled parameters
 its own, or inside a string: Django's LIKE pattern, escaped or not, or the finder's own), and
 writes each search's values there. The text is never part of the key: two searches of one shape
 share one statement (tests/search/test_compiled.py). The statement still runs on every search, so
-nothing it returns is kept.
+nothing it returns is kept. PostgreSQL only: the demo's SQLite builds each search afresh.
 """
 
 from __future__ import annotations

@@ -131,8 +131,10 @@ def _found(
 ) -> dict[int, list[tuple[int, float, dict[str, Any]]]]:
     """Each kind's (by its index in `kinds`) best `limit` rows after `offset`, best first, as
     (id, score, what its row shows)."""
-    terms = tuple(kind.terms(text) for kind in kinds)
     found: dict[int, list[tuple[int, float, dict[str, Any]]]] = defaultdict(list)
+    if not kinds:
+        return found
+    terms = tuple(kind.terms(text) for kind in kinds)
     rows: Iterable[tuple[int, int, float, dict[str, Any]]]
     if connection.vendor == "postgresql":
         # Besides the terms, the SQL is built from the officer's Access (force, role, team,
