@@ -14,6 +14,7 @@ from django.db.models import Count, Min, Q
 from disruptions.choices import DisruptionStatus, ImpactGrade
 from disruptions.models import Disruption
 from kentsoc.dashboard import compiled
+from kentsoc.dashboard.reprs import FieldsRepr
 from kentsoc.dates import add_months
 from kentsoc.matrix.models import ForceSnapshot
 from kentsoc.org.choices import TeamKind
@@ -33,22 +34,22 @@ GRADE_COLOURS = {
 }
 
 
-@dataclass
-class TrendPoint:
+@dataclass(repr=False)
+class TrendPoint(FieldsRepr):
     on: datetime.date
     active_lines: int
     total_trh: int
 
 
-@dataclass
-class MonthPoint:
+@dataclass(repr=False)
+class MonthPoint(FieldsRepr):
     month: datetime.date  # first day of the month
     on: datetime.date | None  # the snapshot the figure comes from
     mapped_ocgs: int | None
 
 
-@dataclass
-class Trends:
+@dataclass(repr=False)
+class Trends(FieldsRepr):
     trend: list[TrendPoint]
     ocg_growth: list[MonthPoint]
     two_years_ago: TrendPoint | None
@@ -179,8 +180,8 @@ def _trends(
     )
 
 
-@dataclass
-class DisruptionBucket:
+@dataclass(repr=False)
+class DisruptionBucket(FieldsRepr):
     date_from: datetime.date
     date_to: datetime.date
     by_grade: dict[str, int]
@@ -197,8 +198,8 @@ class DisruptionBucket:
         return f"{self.date_from:%b %Y}"
 
 
-@dataclass
-class DisruptionFigures:
+@dataclass(repr=False)
+class DisruptionFigures(FieldsRepr):
     date_from: datetime.date
     date_to: datetime.date
     months: list[DisruptionBucket]

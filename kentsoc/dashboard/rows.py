@@ -18,6 +18,7 @@ from django.urls import NoReverseMatch, reverse
 
 from countylines.models import CountyLine
 from kentsoc.dashboard import compiled
+from kentsoc.dashboard.reprs import FieldsRepr
 from kentsoc.org.choices import SCD_TEAM_KINDS
 from kentsoc.org.models import Division, Officer
 from kentsoc.trh.choices import FORCE_PARTITION, Confidence, RankedSubject
@@ -28,8 +29,8 @@ MOVEMENT_DAYS = 7  # "movement since last week"
 QUIET_DAYS = 28  # a top-30 line with no disruption for this long needs attention
 
 
-@dataclass(frozen=True)
-class Movement:
+@dataclass(frozen=True, repr=False)
+class Movement(FieldsRepr):
     label: str
     css: str
     text: str
@@ -49,8 +50,8 @@ def movement(rank: int, previous: int | None) -> Movement:
     return Movement("=", "tag--grey", "no change")
 
 
-@dataclass
-class MatrixRow:
+@dataclass(repr=False)
+class MatrixRow(FieldsRepr):
     rank: int
     subject_id: int
     reference: str
@@ -78,8 +79,8 @@ class MatrixRow:
     division: str = ""
 
 
-@dataclass
-class Partition:
+@dataclass(repr=False)
+class Partition(FieldsRepr):
     code: str
     name: str
     top: list[MatrixRow] = field(default_factory=list)
@@ -89,8 +90,8 @@ class Partition:
     count: int = 0  # ranked here; the rows may be left unread (see matrix_rankings)
 
 
-@dataclass
-class Totals:
+@dataclass(repr=False)
+class Totals(FieldsRepr):
     active_lines: int | None
     total_trh: int | None
     mapped_ocgs: int | None
@@ -100,8 +101,8 @@ class Totals:
     scd_units: list[tuple[str, str, int]] = field(default_factory=list)
 
 
-@dataclass
-class Rankings:
+@dataclass(repr=False)
+class Rankings(FieldsRepr):
     as_of: datetime.date
     is_current: bool
     token: str
