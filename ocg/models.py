@@ -193,6 +193,10 @@ class OCG(ReviewedRecord):
                 condition=Q(mapping_submitted_at__isnull=False),
                 name="ocg_mapping_submitted",
             ),
+            # A ranked county line's officer is its OCG's LRO (dashboard): read from this index
+            # alone, the planner probes it for a force's few dozen lines instead of hashing every
+            # OCG in the country (5,000 at national scale) to join them.
+            models.Index(fields=["id"], include=["lead_responsible_officer"], name="ocg_id_lro"),
         ]
 
     def __str__(self) -> str:
