@@ -195,6 +195,9 @@ NOT_A_CHANGE = {
     "kentsoc/intel/services/records.py:intelligence_check": (
         "the create/update checks on a refused form's input; writes nothing"
     ),
+    "disruptions/services/approvals.py:lines_last_disruption_refresh": (
+        "each line's latest approved disruption's date, derived; disruption_approve audits"
+    ),
 }
 
 
