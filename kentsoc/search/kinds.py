@@ -16,6 +16,7 @@ and no model instance is built for them.
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -227,8 +228,14 @@ def _find_lines(user: Any, terms: LineTerms | None) -> QuerySet[CountyLine]:
     return found
 
 
-def _shared(read: dict) -> str:
+def _lent(read: dict) -> dict | None:
     lent = read.get("lent")
+    # SQLite (the demo) nests the subquery's JSON object in the row's as text.
+    return json.loads(lent) if isinstance(lent, str) else lent
+
+
+def _shared(read: dict) -> str:
+    lent = _lent(read)
     if lent is None:
         return ""
     access = "may add" if lent["access"] == CONTRIBUTE else "read-only"
@@ -236,7 +243,7 @@ def _shared(read: dict) -> str:
 
 
 def _subject_url(read: dict, name: str) -> str:
-    if (lent := read.get("lent")) is not None:
+    if (lent := _lent(read)) is not None:
         return reverse("sharing:detail", args=[lent["share_id"]])
     return reverse(name, args=[read["id"]])
 
