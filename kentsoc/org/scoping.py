@@ -115,6 +115,12 @@ def remember_officer(user: AbstractBaseUser, officer: Officer | None) -> None:
     setattr(user, _OFFICER_ATTR, officer)
 
 
+def reading_as(reader: object, access: Access) -> None:
+    """`access` is what `reader` may see: the search builds the statement it shares among
+    officers for a stand-in reader whose id is a marker (kentsoc.search.compiled)."""
+    setattr(reader, _CACHE_ATTR, access)
+
+
 def must_change_password(user: AbstractBaseUser | AnonymousUser | None) -> bool:
     """An administrator set this officer's password and they have not chosen their own yet."""
     officer = officer_for(user)

@@ -17,23 +17,39 @@ its own, or inside a string: Django's LIKE pattern, escaped or not, or the finde
 writes each search's values there. The text is never part of the key: two searches of one shape
 share one statement (tests/search/test_compiled.py). The statement still runs on every search, so
 nothing it returns is kept. PostgreSQL only: the demo's SQLite builds each search afresh.
+
+The officer's own id is one more such value. The scopes write it into the SQL (an LRO's groups
+are those they lead, an author reads the disruptions they logged: `access.user_id`), so a key
+naming it kept a statement per officer, and under load nearly every search was a first one. The
+statement is built instead for a stand-in reader (`_Reader`): the officer's Access with a marker
+for the id, and nothing else of the user, so the real id has no way into the SQL but the marker;
+the id is then bound, as the words are, on every search, and officers whose Access differs only
+in the id share the statement. Before a statement is kept `_checked` refuses it if the marker
+was left unbound anywhere or if any column naming a user or an officer is compared with a number
+written into the SQL (only the bound id may stand there): a wrong statement here would show one
+officer another's records, so it must fail loudly, never be shared.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import re
 from collections.abc import Callable, Hashable
 from typing import Any
 
+from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import ForeignKey, QuerySet
+
+from kentsoc.org.scoping import Access, reading_as
 
 Leaf = str | int | datetime.date
 
-# Officers x shapes x pages a worker process keeps compiled (a statement is 10-13 KB of SQL, so
-# at most ~30 MB); the older half goes when it is full.
+# Accesses (officers less their ids) x shapes x pages a worker process keeps compiled (a
+# statement is 10-13 KB of SQL, so at most ~30 MB); the older half goes when it is full.
 MAX_STATEMENTS = 2048
 
 # A marker for each value: text no one types (private-use characters) with an underscore, which
@@ -178,24 +194,71 @@ def _written_in(sql: str, params: Any, slots: list[Slot]) -> Statement:
     )
 
 
+@functools.cache
+def _naming_people() -> re.Pattern[str]:
+    """A column naming a user or an officer (a foreign key to either, or their own id) compared
+    with a number: in a shared statement only the bound id (%s) may stand there."""
+    from kentsoc.org.models import Officer
+
+    people = (get_user_model(), Officer)
+    columns = {
+        field.column
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, ForeignKey) and field.related_model in people
+    }
+    tables = [f'"{model._meta.db_table}"."{model._meta.pk.column}"' for model in people]
+    named = "|".join([*(re.escape(f'"{c}"') for c in sorted(columns)), *map(re.escape, tables)])
+    return re.compile(rf"(?:{named})\s*(?:=|<>|!=|IN\s*\()\s*\(?\s*-?\d")
+
+
+def _checked(kept: Statement, reader_mark: int) -> Statement:
+    """`kept`, refused (ValueError) unless the stand-in's id is bound wherever it landed and no
+    column naming a user or an officer is compared with a number the statement holds."""
+    unbound = re.compile(rf"(?<![\d.]){reader_mark}(?!\d)")
+    written = [piece for slot in kept.slots for piece in slot.pieces if isinstance(piece, str)]
+    if any(unbound.search(text) for text in [kept.sql, *written]):
+        raise ValueError("The officer's id was written into a shared statement unbound")
+    if found := _naming_people().search(kept.sql):
+        raise ValueError(f"A shared statement names a user or an officer: {found[0]!r}")
+    return kept
+
+
+class _Reader:
+    """Whom a shared statement is built for: an officer with `access` (its id a marker) and
+    nothing else, so no part of the real user can reach the SQL."""
+
+    is_authenticated = True
+    is_active = True
+
+    def __init__(self, access: Access) -> None:
+        self.pk = self.id = access.user_id
+        reading_as(self, access)
+
+
 _statements: dict[Hashable, Statement | None] = {}
 
 
 def statement(
-    key: Hashable, terms: Any, build: Callable[[Any], QuerySet | None]
+    key: Hashable, access: Access, terms: Any, build: Callable[[Any, Any], QuerySet | None]
 ) -> tuple[str, list[Any]] | None:
-    """`build(terms)`'s SQL and parameters (None when it builds nothing), compiled once per `key`
-    (which must name every input `build` reads besides the terms) and shape of `terms`, the
-    terms' values bound each time."""
+    """`build(terms, reader)`'s SQL and parameters (None when it builds nothing), compiled once
+    per `key` (which must name every input `build` reads besides the terms and the reader, the
+    officer's id excepted), `access` less its user id and shape of `terms`, for a reader with
+    that access whose id is a marker; the terms' values and the officer's id bound each time."""
     leaves: list[Leaf] = []
     shape, _ = _walk(terms, leaves, mark=False)
-    full = (key, shape)
+    full = (key, dataclasses.replace(access, user_id=0), shape)
+    # The officer's id is the last value: bound where the stand-in's marked id landed.
+    leaves.append(access.user_id)
     if full in _statements:
         kept = _statements[full]
     else:
         _, marked = _walk(terms, [], mark=True)
-        queryset = build(marked)
-        kept = None if queryset is None else _compiled(queryset, len(leaves))
+        reader_mark = _marker(access.user_id, len(leaves) - 1)
+        reader = _Reader(dataclasses.replace(access, user_id=reader_mark))
+        queryset = build(marked, reader)
+        kept = None if queryset is None else _checked(_compiled(queryset, len(leaves)), reader_mark)
         if len(_statements) >= MAX_STATEMENTS:
             for old in list(_statements)[: MAX_STATEMENTS // 2]:
                 _statements.pop(old, None)

@@ -11,8 +11,9 @@ transaction; then the audit INSERT, committed on its own (a search changes nothi
 holds the audit chain's lock for that one statement, not for a transaction). SQLite allows no
 ORDER BY or LIMIT inside a UNION, so the demo asks one query per kind.
 
-On PostgreSQL the UNION is compiled once per shape of what was typed (and officer's access, kinds
-and page) in each process, the typed words bound into it on every search (kentsoc.search.compiled).
+On PostgreSQL the UNION is compiled once per shape of what was typed (and officer's access less
+their id, kinds and page) in each process, the typed words and the officer's id bound into it on
+every search (kentsoc.search.compiled).
 """
 
 from __future__ import annotations
@@ -139,13 +140,22 @@ def _found(
     if connection.vendor == "postgresql":
         # Besides the terms, the SQL is built from the officer's Access (force, role, team,
         # division, whether the force is party to shares, and the user id an LRO's own groups
-        # are found by), the day (a share is lent between two dates), the kinds asked and the
-        # page; the shares, assignments and memberships themselves are read by its subqueries as
-        # it runs. Never the text: its values are bound into the statement kept for its shape.
-        key = (access_for(actor), today(), tuple(kind.type for kind in kinds), offset, limit)
-        bound = compiled.statement(
-            key, terms, lambda marked: _union(actor, kinds, marked, offset, limit)
-        )
+        # and an author's own disruptions are found by), the day (a share is lent between two
+        # dates), the kinds asked and the page; the shares, assignments and memberships
+        # themselves are read by its subqueries as it runs. Never the text, nor the officer's
+        # id: they are values bound into the statement kept for the shape and the rest of the
+        # Access, which is built for a stand-in reader (compiled._Reader), never the actor.
+        key = (today(), tuple(kind.type for kind in kinds), offset, limit)
+        access = access_for(actor)
+        # No access (an administrator-set password not yet changed): every scope is empty.
+        bound = None
+        if access is not None:
+            bound = compiled.statement(
+                key,
+                access,
+                terms,
+                lambda marked, reader: _union(reader, kinds, marked, offset, limit),
+            )
         rows = _read_at_threshold(*bound) if bound is not None else ()
     else:
         rows = (row for part in _parts(actor, kinds, terms, offset, limit) for row in part)
