@@ -138,6 +138,9 @@ _test_db_name = env_str("TEST_DATABASE_NAME")
 if _test_db_name:
     DATABASES["default"]["TEST"] = {"NAME": _test_db_name}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The dashboard prepares its statements once per connection (kentsoc/dashboard/compiled.py): false
+# behind a pooler that shares connections between transactions (PgBouncer in transaction mode).
+DASHBOARD_PREPARED_STATEMENTS = env_bool("DASHBOARD_PREPARED_STATEMENTS", True)
 
 # --- Celery -------------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")

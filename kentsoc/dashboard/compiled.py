@@ -13,9 +13,12 @@ request: only the compiling is saved, so nothing it returns can be stale.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import weakref
 from collections.abc import Callable, Hashable
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -72,16 +75,84 @@ class Reads:
         return lambda: self._results[index]
 
     def run(self) -> None:
-        with connection.cursor() as cursor:
-            if connection.vendor != "postgresql" or len(self._statements) < 2:
+        if not self._statements:
+            return
+        if connection.vendor != "postgresql":
+            with connection.cursor() as cursor:
                 for sql, params in self._statements:
                     cursor.execute(sql, params)
                     self._results.append(cursor.fetchall())
-                return
-            cursor.execute(";\n".join(sql for sql, _ in self._statements))
-            self._results.append(cursor.fetchall())
-            while cursor.nextset():
-                self._results.append(cursor.fetchall())
+            return
+        if settings.DASHBOARD_PREPARED_STATEMENTS:
+            sql, prepared = _prepared_batch(self._statements)
+        else:
+            sql, prepared = ";\n".join(sql for sql, _ in self._statements), ()
+        with connection.cursor() as cursor:
+            try:
+                cursor.execute(sql)
+            except Exception:
+                # Some of the batch's PREPAREs may have run (they outlive a failed statement
+                # and a rolled-back transaction): the connection's list is read afresh.
+                _unsure.add(connection.connection)
+                raise
+            while True:
+                if cursor.description is not None:  # a PREPARE answers with no rows
+                    self._results.append(cursor.fetchall())
+                if not cursor.nextset():
+                    break
+        _prepared_on(connection.connection).update(prepared)
+
+
+# Each statement is prepared (PREPARE) once per database connection and executed by name after
+# that: PostgreSQL then plans it once, where planning the dashboard's statements took longer
+# than running them (2.7 ms against 2.2 at national scale). A statement with no parameters is
+# planned once, when first executed. Connections live for CONN_MAX_AGE (60 s) and a worker's
+# requests reuse them. Behind PgBouncer in transaction mode, which cannot keep a PREPARE for a
+# connection, DASHBOARD_PREPARED_STATEMENTS is set false.
+MAX_PREPARED = 512
+_prepared: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
+_unsure: weakref.WeakSet[Any] = weakref.WeakSet()
+_names: dict[str, str] = {}
+
+
+def _name(sql: str) -> str:
+    name = _names.get(sql)
+    if name is None:
+        if len(_names) >= MAX_STATEMENTS:
+            _names.clear()
+        name = _names[sql] = "kentsoc_" + hashlib.blake2b(sql.encode(), digest_size=12).hexdigest()
+    return name
+
+
+def _prepared_on(raw: Any) -> set[str]:
+    """The statements this psycopg connection holds prepared (read from the server after a
+    batch failed part way)."""
+    if raw in _unsure:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name FROM pg_prepared_statements WHERE name LIKE 'kentsoc\\_%%'", []
+            )
+            _prepared[raw] = {name for (name,) in cursor.fetchall()}
+        _unsure.discard(raw)
+    return _prepared.setdefault(raw, set())
+
+
+def _prepared_batch(statements: list[Statement]) -> tuple[str, list[str]]:
+    """One message running `statements` by name, preparing those the connection lacks (and
+    dropping all it holds when it would hold too many), and the names it
+    prepares."""
+    held = _prepared_on(connection.connection)
+    parts, new = [], []
+    if len(held) + len(statements) > MAX_PREPARED:
+        parts.extend(f"DEALLOCATE {name}" for name in sorted(held))
+        held.clear()
+    for sql, _ in statements:
+        name = _name(sql)
+        if name not in held and name not in new:
+            parts.append(f"PREPARE {name} AS {sql}")
+            new.append(name)
+        parts.append(f"EXECUTE {name}")
+    return ";\n".join(parts), new
 
 
 def sql_of(queryset: QuerySet) -> tuple[str, Any]:

@@ -2,7 +2,11 @@
 them reads nothing, so the kept SQL is a function of its key alone, and what it counts is read
 afresh on every request."""
 
+import uuid
+
 import pytest
+from django.db import DataError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from countylines.choices import LineStatus
 from kentsoc.dashboard import compiled
@@ -65,3 +69,74 @@ def _attention(user) -> list:
     items = needs_attention(user=user, reads=reads)
     reads.run()
     return items()
+
+
+def _read(*statements: str) -> list[list[tuple]]:
+    reads = compiled.Reads()
+    found = [
+        reads.add_statement(("prepared test", sql), lambda sql=sql: (sql, [])) for sql in statements
+    ]
+    reads.run()
+    return [rows() for rows in found]
+
+
+def _sent(*statements: str) -> tuple[list[list[tuple]], str]:
+    with CaptureQueriesContext(connection) as queries:
+        rows = _read(*statements)
+    return rows, " ".join(query["sql"] for query in queries.captured_queries)
+
+
+def _held() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        return {name for (name,) in cursor.fetchall()}
+
+
+@pytest.fixture
+def statements() -> tuple[str, str, str]:
+    """Statements no other test has prepared on this connection (which outlives a test)."""
+    tag = uuid.uuid4().hex
+    return tuple(f"SELECT {n} AS n, '{tag}' AS tag" for n in (1, 2, 3))
+
+
+def test_a_statement_is_prepared_once_per_connection_then_executed_by_name(statements):
+    one, two, _ = statements
+    first, sent = _sent(one, two)
+    assert [rows[0][0] for rows in first] == [1, 2]
+    assert sent.count("PREPARE ") == 2
+    again, sent = _sent(one, two)
+    assert again == first
+    assert "PREPARE" not in sent and sent.count("EXECUTE ") == 2
+    assert {compiled._name(one), compiled._name(two)} <= _held()
+
+
+def test_after_a_failed_batch_the_connection_says_what_it_holds(statements):
+    """A failing statement leaves the PREPAREs before it in place (they outlive a rollback):
+    the next batch must neither prepare one again (an error) nor execute one that is not."""
+    one, two, _ = statements
+    failing = "SELECT 1 / (random() * 0)::int AS never"
+    with pytest.raises(DataError), transaction.atomic():
+        _read(one, failing)
+    assert compiled._name(one) in _held()
+    rows, sent = _sent(one, two)
+    assert [found[0][0] for found in rows] == [1, 2]
+    assert f"PREPARE {compiled._name(one)}" not in sent
+    assert f"PREPARE {compiled._name(two)}" in sent
+
+
+def test_a_full_connection_lets_its_statements_go(monkeypatch, statements):
+    one, two, three = statements
+    monkeypatch.setattr(compiled, "MAX_PREPARED", 2)
+    _read(one, two)
+    rows, sent = _sent(three)
+    assert rows[0][0][0] == 3
+    assert f"DEALLOCATE {compiled._name(one)}" in sent
+    assert compiled._name(one) not in _held()
+
+
+def test_prepared_statements_can_be_turned_off(settings, statements):
+    one, two, _ = statements
+    settings.DASHBOARD_PREPARED_STATEMENTS = False
+    rows, sent = _sent(one, two)
+    assert [found[0][0] for found in rows] == [1, 2]
+    assert "PREPARE" not in sent and "EXECUTE" not in sent
