@@ -18,9 +18,9 @@ from disruptions.models import CourtResult, Disruption, Operation
 from kentsoc import dates
 from kentsoc.gangs.models import Gang
 from kentsoc.gangs.search import gang_search
+from kentsoc.intel.selectors import SUBJECT_MODELS, subjects_visible
 from kentsoc.org.choices import TeamKind
 from kentsoc.org.models import Division
-from kentsoc.org.scoping import READ
 from ocg.models import OCG, Nominal
 from ocg.search import nominal_search
 
@@ -37,23 +37,11 @@ def in_division(division: Division, *, prefix: str = "") -> Q:
     return condition
 
 
-# What a disruption is against, by field. A user sees a disruption through any one of its
-# subjects (DisruptionQuerySet.scope), so each of the others is shown only through its own
-# scope: a disruption on a line the CLGT works may also name an OCG in development, a member's
-# LRO sees it through their OCG but not the other groups, lines and people it names.
-SUBJECT_MODELS: dict[str, type[OCG | CountyLine | Nominal | Gang]] = {
-    "ocgs": OCG,
-    "county_lines": CountyLine,
-    "nominals": Nominal,
-    "gangs": Gang,
-}
-
-
-def subjects_visible(field_name: str, user: User) -> QuerySet:
-    """The subjects of one kind (a field of SUBJECT_MODELS) the user may see, lent ones with
-    them as their lists show them: a disruption logged against a lent line names it to its
-    author."""
-    return SUBJECT_MODELS[field_name].objects.visible_to(user, lent=READ)
+# A user sees a disruption through any one of its subjects (DisruptionQuerySet.scope), so each of
+# the others is shown only through its own scope (subjects_visible): a disruption on a line the
+# CLGT works may also name an OCG in development, a member's LRO sees it through their OCG but not
+# the other groups, lines and people it names; a lent line it was logged against is named to its
+# author as the line's list shows it.
 
 
 def _visible_prefetch(field_name: str, user: User, **kwargs: Any) -> Prefetch:
@@ -160,19 +148,23 @@ def disruption_api_rows(*, user: User) -> QuerySet[Disruption]:
     return Disruption.objects.visible_to(user).select_related("team", "officer")
 
 
+# Who and what a disruption's record names beside its subjects.
+_RECORD_RELATED = (
+    "team",
+    "officer",
+    "operation",
+    "created_by",
+    "submitted_by",
+    "approved_by",
+    "returned_by",
+)
+
+
 def disruption_get(*, user: User, pk: int) -> Disruption:
     """A disruption to act on (change, submit, decide, add a court result to): its subjects all
     prefetched, as the author's log form lists them. Pages show `disruption_page_get`."""
     return (
-        Disruption.objects.select_related(
-            "team",
-            "officer",
-            "operation",
-            "created_by",
-            "submitted_by",
-            "approved_by",
-            "returned_by",
-        )
+        Disruption.objects.select_related(*_RECORD_RELATED)
         .prefetch_related("ocgs", "county_lines", "nominals", "gangs", "weapons", "drugs")
         .get_visible_or_404(user, pk=pk)
     )
@@ -201,15 +193,7 @@ def disruption_page_get(*, user: User, pk: int) -> Disruption:
     others it names they may not (`hidden_subjects`, a number: never who or what), and the
     court results they may see (about people they may see: CourtResult's scope)."""
     disruption = (
-        Disruption.objects.select_related(
-            "team",
-            "officer",
-            "operation",
-            "created_by",
-            "submitted_by",
-            "approved_by",
-            "returned_by",
-        )
+        Disruption.objects.select_related(*_RECORD_RELATED)
         .annotate(**{f"named_{name}": _named_count(name) for name in SUBJECT_MODELS})
         .prefetch_related(
             *(_visible_prefetch(name, user, to_attr=f"shown_{name}") for name in SUBJECT_MODELS),

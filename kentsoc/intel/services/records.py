@@ -22,14 +22,13 @@ from kentsoc import broker
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_record, lock_versioned, versioned_save
 from kentsoc.dates import today
-from kentsoc.gangs.models import Gang
 from kentsoc.intel.choices import (
     HandlingCode,
     IntelligenceAssessment,
     SourceEvaluation,
 )
 from kentsoc.intel.models import FactorClaim, IntelligenceRecord
-from kentsoc.intel.selectors import can_read_conditions
+from kentsoc.intel.selectors import SUBJECT_MODELS, can_read_conditions
 from kentsoc.intel.services.common import distinct_ids
 from kentsoc.org.scoping import CONTRIBUTE, access_for, force_id_of, read_only_message
 from kentsoc.trh.choices import RankedSubject
@@ -39,7 +38,7 @@ from kentsoc.trh.factors import (
     claimable_factors,
     factor_claim_error,
 )
-from ocg.models import OCG, Nominal
+from ocg.models import OCG
 
 # Our own references are generated; a hand-typed one in that form could collide with a later one.
 GENERATED_REFERENCE = re.compile(r"^INT-\d+$", re.IGNORECASE)
@@ -47,12 +46,6 @@ DATA_DERIVED_FACTORS = frozenset(
     code for table in (COUNTY_LINE_FACTORS, OCG_FACTORS) for code, f in table.items() if f.from_data
 )
 SUBJECT_FIELDS = ("ocgs", "county_lines", "nominals", "gangs")
-SUBJECT_MODELS = {
-    "ocgs": OCG,
-    "county_lines": CountyLine,
-    "nominals": Nominal,
-    "gangs": Gang,
-}
 RECORD_FIELDS = (
     "reference",
     "rms_reference",
