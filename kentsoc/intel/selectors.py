@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import CharField, F, Func, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import CharField, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from countylines import definition as line_definition
@@ -209,18 +209,101 @@ def openable_record_ids(*, user: Any, ids: set[int]) -> set[int]:
     )
 
 
-def record_subjects_shown(
-    *, user: Any, record: IntelligenceRecord
-) -> tuple[dict[str, list[Any]], int]:
-    """What a record's page names of its subjects: each kind the user may see (a query per
-    kind), and how many others it names that they may not (a number, never which)."""
+# What a record's evidence is for, by the field of SUBJECT_MODELS naming the same model.
+_EVIDENCE_SUBJECTS = {"ocgs": "ocg", "county_lines": "county_line"}
+
+
+@dataclass(frozen=True)
+class RecordSubjects:
+    """What a record's page names: of each kind (a field of SUBJECT_MODELS) the subjects the
+    user may see, in the kind's order; how many others it names that they may not (a number,
+    never which); the subject types of all it names (the claims read in their factor tables);
+    and the definition evidence citing it, on OCGs and lines the user may see, with each one's
+    subject, oldest first."""
+
+    shown: dict[str, list[Any]]
+    hidden: int
+    types: list[str]
+    evidence: list[tuple[DefinitionEvidence, Any]]
+
+
+def _named_and_cited(pk: int) -> tuple[dict[str, list[int]], dict[str, set[int]]]:
+    # The ids of every subject the record names, and of the OCGs and lines its definition
+    # evidence is for, in one query (UNION ALL of the through tables), nothing yet scoped.
+    kinds = list(SUBJECT_MODELS)
+    parts = []
+    for index, name in enumerate(kinds):
+        field = IntelligenceRecord._meta.get_field(name)
+        parts.append(
+            field.remote_field.through.objects.filter(
+                **{f"{field.m2m_field_name()}_id": pk}
+            ).values_list(Value(index), f"{field.m2m_reverse_field_name()}_id")
+        )
+    cited = DefinitionEvidence.records.through.objects.filter(intelligencerecord_id=pk)
+    for index, name in enumerate(_EVIDENCE_SUBJECTS, start=len(kinds)):
+        column = f"definitionevidence__{_EVIDENCE_SUBJECTS[name]}_id"
+        parts.append(cited.filter(**{f"{column}__isnull": False}).values_list(Value(index), column))
+    named: dict[str, list[int]] = {name: [] for name in kinds}
+    evidence_of: dict[str, set[int]] = {name: set() for name in _EVIDENCE_SUBJECTS}
+    for index, subject_id in parts[0].union(*parts[1:], all=True):
+        if index < len(kinds):
+            named[kinds[index]].append(subject_id)
+        else:
+            evidence_of[list(_EVIDENCE_SUBJECTS)[index - len(kinds)]].add(subject_id)
+    return named, evidence_of
+
+
+def record_subjects_shown(*, user: Any, record: IntelligenceRecord) -> RecordSubjects:
+    """What a record's page names (RecordSubjects): the ids it names and cites read first, then
+    one scoped query per kind among those ids (none for a kind it names nothing of), the
+    evidence filtered by the ids found visible. A kind's scope is built and compiled once for
+    the page, not again for the evidence, and no related manager or prefetch is built."""
+    named, evidence_of = _named_and_cited(record.pk)
+    visible: dict[str, dict[int, Any]] = {}
+    for name in SUBJECT_MODELS:
+        wanted = set(named[name]) | evidence_of.get(name, set())
+        visible[name] = (
+            {obj.pk: obj for obj in subjects_visible(name, user).filter(pk__in=wanted)}
+            if wanted
+            else {}
+        )
     shown: dict[str, list[Any]] = {}
     hidden = 0
     for name in SUBJECT_MODELS:
-        related = getattr(record, name)
-        shown[name] = list(related.filter(pk__in=subjects_visible(name, user).values("pk")))
-        hidden += related.count() - len(shown[name])
-    return shown, hidden
+        ids = set(named[name])
+        shown[name] = [obj for pk, obj in visible[name].items() if pk in ids]
+        hidden += len(ids) - len(shown[name])
+    # As subject_types_of lists them, from everything named, seen or not.
+    types = [
+        kind for kind, name in (("county_line", "county_lines"), ("ocg", "ocgs")) if named[name]
+    ]
+    ocgs, lines = visible["ocgs"], visible["county_lines"]
+    evidence = []
+    if ocgs or lines:
+        for item in (
+            DefinitionEvidence.objects.filter(records=record.pk)
+            .filter(Q(ocg_id__in=list(ocgs)) | Q(county_line_id__in=list(lines)))
+            .order_by("created_at")
+        ):
+            subject = ocgs[item.ocg_id] if item.ocg_id is not None else lines[item.county_line_id]
+            evidence.append((item, subject))
+    return RecordSubjects(shown=shown, hidden=hidden, types=types, evidence=evidence)
+
+
+def record_claims(record: IntelligenceRecord) -> list[tuple[str, int]]:
+    """The record's (factor, level) claims, by factor."""
+    return list(
+        FactorClaim.objects.filter(record_id=record.pk)
+        .order_by("factor")
+        .values_list("factor", "level")
+    )
+
+
+def intelligence_record(*, user: Any, pk: Any) -> IntelligenceRecord:
+    """The record with its team and author, as its page shows it (what it names is read by
+    `record_subjects_shown`); Http404 when it does not exist or the user may not see it."""
+    records = IntelligenceRecord.objects.select_related("owning_team", "created_by")
+    return records.get_visible_or_404(user, pk=pk)
 
 
 def intelligence_get(*, user: Any, pk: Any) -> IntelligenceRecord:

@@ -118,23 +118,26 @@ def claims_in_words(record: IntelligenceRecord, subject_types: Any = None) -> li
     return [describe_claim(c.factor, c.level, types) for c in record.factor_claims.all()]
 
 
+_SUBJECT_PAGES = {
+    "ocg.ocg": "ocg:detail",
+    "countylines.countyline": "countylines:detail",
+    "ocg.nominal": "ocg:nominal-detail",
+    "gangs.gang": "gangs:detail",
+}
+
+
 def subject_url(subject: Any) -> str:
     """The page of an OCG, county line or nominal, or "" while that app has no page for it."""
     if subject is None:
         return ""
     if hasattr(subject, "get_absolute_url"):
         return subject.get_absolute_url()
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import NoReverseMatch
 
-    names = {
-        "ocg.ocg": "ocg:detail",
-        "countylines.countyline": "countylines:detail",
-        "ocg.nominal": "ocg:nominal-detail",
-        "gangs.gang": "gangs:detail",
-    }
-    name = names.get(subject._meta.label_lower)
+    name = _SUBJECT_PAGES.get(subject._meta.label_lower)
     try:
-        return reverse(name, args=[subject.pk]) if name else ""
+        # Each page's route reversed once per process (record_url), not once per subject.
+        return record_url(name, subject.pk) if name else ""
     except NoReverseMatch:
         return ""
 

@@ -37,19 +37,19 @@ from kentsoc.intel.selectors import (
     criteria_for,
     intelligence_for_subject,
     intelligence_get,
+    intelligence_record,
     intelligence_row_subjects,
     intelligence_rows,
+    record_claims,
     record_subjects_shown,
-    subjects_visible,
 )
 from kentsoc.intel.services import evidence as evidence_services
 from kentsoc.intel.services import records as record_services
 from kentsoc.intel.tables import (
-    claims_in_words,
+    describe_claim,
     grading_in_words,
     record_rows,
     record_status,
-    subject_types_of,
     subject_url,
     unscorable_reason,
 )
@@ -340,11 +340,10 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("intel.view_intelligencerecord", raise_exception=True)
 def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    record = intelligence_get(user=request.user, pk=pk)
-    audit_view(actor=request.user, obj=record)
-    types = subject_types_of(record)
     user = request.user
-    shown, hidden_subjects = record_subjects_shown(user=user, record=record)
+    record = intelligence_record(user=user, pk=pk)
+    audit_view(actor=user, obj=record)
+    named = record_subjects_shown(user=user, record=record)
     subjects = [
         {"kind": kind, "obj": obj, "url": subject_url(obj)}
         for kind, name in (
@@ -353,17 +352,8 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ("Nominal", "nominals"),
             ("Gang", "gangs"),
         )
-        for obj in shown[name]
+        for obj in named.shown[name]
     ]
-    # The definition evidence this record supports, on the OCGs and lines the user may see.
-    evidence = (
-        record.evidence.filter(
-            Q(ocg__in=subjects_visible("ocgs", user).values("pk"))
-            | Q(county_line__in=subjects_visible("county_lines", user).values("pk"))
-        )
-        .select_related("ocg", "county_line", "created_by")
-        .order_by("created_at")
-    )
     return render(
         request,
         "intel/record_detail.html",
@@ -374,16 +364,16 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "grading_rows": grading_in_words(record),
             "conditions": conditions_for(user, record),
             "conditions_readable": can_read_conditions(user, record),
-            "claims": claims_in_words(record, types),
+            "claims": [
+                describe_claim(factor, level, named.types)
+                for factor, level in record_claims(record)
+            ],
             "subjects": subjects,
-            "hidden_subjects": hidden_subjects,
+            "hidden_subjects": named.hidden,
+            # The definition evidence this record supports, on the OCGs and lines the user may see.
             "evidence": [
-                {
-                    "item": e,
-                    "subject": e.ocg or e.county_line,
-                    "url": subject_url(e.ocg or e.county_line),
-                }
-                for e in evidence
+                {"item": item, "subject": subject, "url": subject_url(subject)}
+                for item, subject in named.evidence
             ],
             "can_edit": record.deleted_at is None
             and user.has_perm("intel.change_intelligencerecord"),

@@ -13,6 +13,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from countylines.choices import LineStatus
+from kentsoc.intel.models import DefinitionEvidence
 from ocg.choices import OcgStatus
 from tests.factories import RecordFactory, make_gang, make_line, make_nominal, make_ocg
 
@@ -130,3 +131,31 @@ def test_api_record_and_list_give_only_the_subjects_the_reader_may_see(request, 
     (row,) = [r for r in rows if r["id"] == record.pk]
     # The list's row is the record, key for key (tests/architecture/test_api_list_rows.py).
     assert json.dumps(row) == json.dumps(body)
+
+
+@pytest.mark.parametrize("role", CASES)
+def test_the_record_page_cites_evidence_only_on_subjects_the_reader_may_see(
+    request, client, world, role, django_assert_max_num_queries
+):
+    user = request.getfixturevalue(role)
+    shown, _hidden = CASES[role]
+    record = world["record"]
+    for key, criterion in (("lro_ocg", "serious_crime"), ("side_ocg", "working_together")):
+        cited = DefinitionEvidence.objects.create(
+            ocg=world[key], criterion=criterion, text=f"Evidence on {world[key].name}"
+        )
+        cited.records.add(record)
+    line_evidence = DefinitionEvidence.objects.create(
+        county_line=world["line"], criterion="deal_line", text="Evidence on the line"
+    )
+    line_evidence.records.add(record)
+    client.force_login(user)
+    url = reverse("intel:detail", args=[record.pk])
+    client.get(url)
+    # Session, user, record, audit, what it names and cites, a query per kind it names, its
+    # claims and the evidence: however many subjects and citations.
+    with django_assert_max_num_queries(11):
+        body = client.get(url).content.decode()
+    for key in ("lro_ocg", "side_ocg", "line"):
+        text = f"Evidence on {world[key].name}" if key != "line" else "Evidence on the line"
+        assert (text in body) == (key in shown), (role, key)
