@@ -141,6 +141,13 @@ class CountyLine(ReviewedRecord):
                 condition=Q(status=LineStatus.NOMINATED),
                 name="countyline_nominated",
             ),
+            # A force's stale lines, per division (the dashboard's figures), whatever the
+            # backlog in other forces.
+            models.Index(
+                fields=["division", "score_stale_since"],
+                condition=Q(score_stale_since__isnull=False),
+                name="countyline_stale",
+            ),
         ]
 
     def __str__(self) -> str:

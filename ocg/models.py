@@ -197,6 +197,13 @@ class OCG(ReviewedRecord):
             # alone, the planner probes it for a force's few dozen lines instead of hashing every
             # OCG in the country (5,000 at national scale) to join them.
             models.Index(fields=["id"], include=["lead_responsible_officer"], name="ocg_id_lro"),
+            # A force's stale OCGs, per division (the dashboard's figures), whatever the backlog
+            # in other forces.
+            models.Index(
+                fields=["division", "score_stale_since"],
+                condition=Q(score_stale_since__isnull=False),
+                name="ocg_stale",
+            ),
         ]
 
     def __str__(self) -> str:

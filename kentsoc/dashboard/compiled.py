@@ -25,7 +25,8 @@ from django.db.models import QuerySet
 # Officers x days x dashboard statements: a worker process sees a few hundred of them a day.
 MAX_STATEMENTS = 4096
 
-Statement = tuple[str, tuple[Any, ...] | None]
+# SQL and its parameters: none on PostgreSQL (written in), a sequence or a mapping elsewhere.
+Statement = tuple[str, Any]
 _statements: dict[Hashable, Statement] = {}
 
 
@@ -47,7 +48,7 @@ def _bound(sql: str, params: Any) -> Statement:
     of the Python a query of the ranked rows' ids cost."""
     if connection.vendor == "postgresql":
         return connection.ops.compose_sql(sql, params), None
-    return sql, tuple(params)
+    return sql, params if isinstance(params, dict) else tuple(params)
 
 
 class Reads:

@@ -34,6 +34,7 @@ from tests.factories import (
     disruption_values,
     make_line,
     make_ocg,
+    other_force,
 )
 
 pytestmark = pytest.mark.django_db
@@ -258,6 +259,30 @@ def test_needs_attention_counts_for_a_supervisor(client, force, supervisor):
     assert response.context["rankings"].stale == 2
     assert items["Scores stale for over a minute (the worker is behind)"] == 1
     assert 'data-testid="stale"' in response.content.decode()
+
+
+def test_stale_scores_are_counted_per_division_of_the_force_alone(client, force, supervisor):
+    """Read per division of the supervisor's force (partial indexes): another force's backlog of
+    stale lines and OCGs is neither counted nor read, and an OCG stale for over a minute means
+    the worker is behind as a line does."""
+    north, east = force["divisions"]["north"], force["divisions"]["east"]
+    line, ocg = scored_line(north), scored_ocg(east)
+    elsewhere = other_force()["divisions"]["north"]
+    their_lines = [scored_line(elsewhere) for _ in range(3)]
+    recompute_all()
+    now = timezone.now()
+    CountyLine.objects.filter(pk=line.pk).update(score_stale_since=now)
+    type(ocg).objects.filter(pk=ocg.pk).update(score_stale_since=now - timedelta(minutes=5))
+    CountyLine.objects.filter(pk__in=[x.pk for x in their_lines]).update(
+        score_stale_since=now - timedelta(hours=1)
+    )
+    client.force_login(supervisor)
+    response = client.get(URL)
+    rankings = response.context["rankings"]
+    assert (rankings.stale_lines, rankings.stale_ocgs) == (1, 1)
+    assert rankings.stale_since == now - timedelta(minutes=5)
+    items = {i.label: i.count for i in response.context["board"].attention}
+    assert items["Scores stale for over a minute (the worker is behind)"] == 1
 
 
 def test_releases_and_scpos_due_count_what_the_lifetime_lists_show(
