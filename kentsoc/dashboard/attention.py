@@ -15,7 +15,6 @@ from countylines.models import CountyLine
 from disruptions.selectors import disruption_approval_queue
 from kentsoc import dates
 from kentsoc.dashboard import compiled
-from kentsoc.dashboard.reprs import FieldsRepr
 from kentsoc.lifetime import selectors as lifetime
 from kentsoc.lifetime.filters import (
     ReleaseFilterSet,
@@ -28,8 +27,8 @@ from ocg.models import OCG
 DUE_DAYS = 90  # the lifetime lists' default windows (kentsoc/lifetime/filters.py)
 
 
-@dataclass(repr=False)
-class AttentionItem(FieldsRepr):
+@dataclass
+class AttentionItem:
     label: str
     count: int
     url: str | None = None

@@ -14,7 +14,6 @@ from django.db.models import Count, Min, Q
 from disruptions.choices import DisruptionStatus, ImpactGrade
 from disruptions.models import Disruption
 from kentsoc.dashboard import compiled
-from kentsoc.dashboard.reprs import FieldsRepr
 from kentsoc.dates import add_months
 from kentsoc.matrix.models import ForceSnapshot
 from kentsoc.org.choices import TeamKind
@@ -34,22 +33,22 @@ GRADE_COLOURS = {
 }
 
 
-@dataclass(repr=False)
-class TrendPoint(FieldsRepr):
+@dataclass
+class TrendPoint:
     on: datetime.date
     active_lines: int
     total_trh: int
 
 
-@dataclass(repr=False)
-class MonthPoint(FieldsRepr):
+@dataclass
+class MonthPoint:
     month: datetime.date  # first day of the month
     on: datetime.date | None  # the snapshot the figure comes from
     mapped_ocgs: int | None
 
 
-@dataclass(repr=False)
-class Trends(FieldsRepr):
+@dataclass
+class Trends:
     trend: list[TrendPoint]
     ocg_growth: list[MonthPoint]
     two_years_ago: TrendPoint | None
@@ -180,8 +179,8 @@ def _trends(
     )
 
 
-@dataclass(repr=False)
-class DisruptionBucket(FieldsRepr):
+@dataclass
+class DisruptionBucket:
     date_from: datetime.date
     date_to: datetime.date
     by_grade: dict[str, int]
@@ -198,8 +197,8 @@ class DisruptionBucket(FieldsRepr):
         return f"{self.date_from:%b %Y}"
 
 
-@dataclass(repr=False)
-class DisruptionFigures(FieldsRepr):
+@dataclass
+class DisruptionFigures:
     date_from: datetime.date
     date_to: datetime.date
     months: list[DisruptionBucket]

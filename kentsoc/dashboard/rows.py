@@ -18,7 +18,6 @@ from django.urls import NoReverseMatch, reverse
 
 from countylines.models import CountyLine
 from kentsoc.dashboard import compiled
-from kentsoc.dashboard.reprs import FieldsRepr
 from kentsoc.org.choices import SCD_TEAM_KINDS
 from kentsoc.org.models import Division, Officer
 from kentsoc.trh.choices import FORCE_PARTITION, Confidence, RankedSubject
@@ -29,8 +28,8 @@ MOVEMENT_DAYS = 7  # "movement since last week"
 QUIET_DAYS = 28  # a top-30 line with no disruption for this long needs attention
 
 
-@dataclass(frozen=True, repr=False)
-class Movement(FieldsRepr):
+@dataclass(frozen=True)
+class Movement:
     label: str
     css: str
     text: str
@@ -50,8 +49,8 @@ def movement(rank: int, previous: int | None) -> Movement:
     return Movement("=", "tag--grey", "no change")
 
 
-@dataclass(repr=False)
-class MatrixRow(FieldsRepr):
+@dataclass
+class MatrixRow:
     rank: int
     subject_id: int
     reference: str
@@ -79,8 +78,8 @@ class MatrixRow(FieldsRepr):
     division: str = ""
 
 
-@dataclass(repr=False)
-class Partition(FieldsRepr):
+@dataclass
+class Partition:
     code: str
     name: str
     top: list[MatrixRow] = field(default_factory=list)
@@ -90,8 +89,8 @@ class Partition(FieldsRepr):
     count: int = 0  # ranked here; the rows may be left unread (see matrix_rankings)
 
 
-@dataclass(repr=False)
-class Totals(FieldsRepr):
+@dataclass
+class Totals:
     active_lines: int | None
     total_trh: int | None
     mapped_ocgs: int | None
@@ -101,8 +100,8 @@ class Totals(FieldsRepr):
     scd_units: list[tuple[str, str, int]] = field(default_factory=list)
 
 
-@dataclass(repr=False)
-class Rankings(FieldsRepr):
+@dataclass
+class Rankings:
     as_of: datetime.date
     is_current: bool
     token: str

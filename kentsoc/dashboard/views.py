@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import pickle
 from functools import lru_cache
 from typing import Any
 
@@ -73,23 +74,31 @@ def _templates_version(names: tuple[str, ...]) -> str:
     return hashlib.sha256("\0".join(sources).encode()).hexdigest()
 
 
+def fragment_key(template: str, templates: tuple[str, ...], context: dict[str, Any]) -> str:
+    """The cache key of `template` rendered from `context`: a hash of every value in it, however
+    deep, as pickle writes it (in C: the values' reprs, written by Python for each of a few
+    hundred rows, cost twice as much), with the language and time zone the page is written in and
+    the templates' own text. Equal content pickled through differently shared objects gives
+    another key, which costs a render, never a stale page."""
+    parts = (
+        template,
+        sorted(context.items()),
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        _templates_version(templates),
+    )
+    return "matrix-fragment:" + hashlib.sha256(pickle.dumps(parts, protocol=5)).hexdigest()
+
+
 def _fragment(template: str, templates: tuple[str, ...], context: dict[str, Any]) -> SafeString:
-    """A fragment's HTML, kept under a hash of exactly what it is rendered from.
+    """A fragment's HTML, kept under a hash of exactly what it is rendered from (fragment_key).
 
     The fragment must be a function of `context` alone (every figure, row and link it shows is
     a field of it, and it reads no request, user or CSRF token): the same content renders once,
     and anything different (a re-rank, a renamed line, a new LRO, an approved disruption, a new
     snapshot) is another key, so it is never stale; and two officers shown the same content get
-    the same HTML, so nobody sees what another may not. The language and time zone the page is
-    written in are in the key too."""
-    parts = (
-        template,
-        sorted((name, repr(value)) for name, value in context.items()),
-        translation.get_language(),
-        timezone.get_current_timezone_name(),
-        _templates_version(templates),
-    )
-    key = "matrix-fragment:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    the same HTML, so nobody sees what another may not."""
+    key = fragment_key(template, templates, context)
     html = cache.get(key)
     if html is None:
         html = render_to_string(template, context)
