@@ -23,6 +23,8 @@ from kentsoc.web.people import day_month, month
 
 TREND_DAYS = 120  # the trend chart: the last four months, daily
 DISRUPTION_MONTHS = 6
+# The grades in order, listed once: Django's choices list them afresh on every read.
+GRADES = tuple(ImpactGrade.values)
 
 GRADE_COLOURS = {
     ImpactGrade.MAJOR: "#005a30",
@@ -213,7 +215,7 @@ class DisruptionFigures:
 
     @property
     def by_grade(self) -> dict[str, int]:
-        return {g: sum(m.by_grade[g] for m in self.months) for g in ImpactGrade.values}
+        return {g: sum(m.by_grade[g] for m in self.months) for g in GRADES}
 
     @property
     def grade_rows(self) -> list[tuple[str, int]]:
@@ -221,10 +223,10 @@ class DisruptionFigures:
 
     @property
     def grade_labels(self) -> list[str]:
-        return [ImpactGrade(g).label for g in ImpactGrade.values]
+        return [ImpactGrade(g).label for g in GRADES]
 
     def month_rows(self) -> list[tuple[DisruptionBucket, list[int]]]:
-        return [(m, [m.by_grade[g] for g in ImpactGrade.values]) for m in self.months]
+        return [(m, [m.by_grade[g] for g in GRADES]) for m in self.months]
 
     def chart(self) -> dict:
         return {
@@ -237,7 +239,7 @@ class DisruptionFigures:
                     "data": [m.by_grade[g] for m in self.months],
                     "backgroundColor": GRADE_COLOURS[g],
                 }
-                for g in ImpactGrade.values
+                for g in GRADES
             ],
         }
 
@@ -295,7 +297,7 @@ def _figures(
         months[f"{month:%Y-%m}"] = DisruptionBucket(
             date_from=max(month, date_from),
             date_to=min(add_months(month, 1) - datetime.timedelta(days=1), date_to),
-            by_grade=dict.fromkeys(ImpactGrade.values, 0),
+            by_grade=dict.fromkeys(GRADES, 0),
             against_ocgs=0,
         )
         month = add_months(month, 1)

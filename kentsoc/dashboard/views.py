@@ -142,6 +142,8 @@ def figures_html(board: Dashboard, as_of_query: str) -> SafeString:
 
 
 def _as_of(request: HttpRequest) -> tuple[AsOfForm, datetime.date]:
+    if "as_of" not in request.GET:
+        return AsOfForm(), timezone.localdate()  # today's, as most requests and every poll are
     form = AsOfForm(request.GET)
     # An invalid date shows its message over today's dashboard rather than failing.
     as_of = form.cleaned_data["as_of"] if form.is_valid() else timezone.localdate()
