@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from kentsoc.org.models import Division, Team
+from kentsoc.web.filtersets import ListFilterSet
 from kentsoc.web.pickers import PickerFilterSet, picker_filter
 from ocg.choices import Criminality, CustodyStatus, OcgStatus
 from ocg.models import OCG, Membership, Nominal
@@ -96,7 +97,7 @@ class OcgFilterSet(PickerFilterSet):
         )
 
 
-class NominalFilterSet(django_filters.FilterSet):
+class NominalFilterSet(ListFilterSet):
     q = django_filters.CharFilter(
         method="filter_text", label="Search", help_text="Name, alias or reference", widget=_TEXT
     )

@@ -32,6 +32,7 @@ from django.views.decorators.http import require_GET
 
 from kentsoc.org.scoping import access_for, in_serving_force
 from kentsoc.org.selectors import officer_label, officer_search
+from kentsoc.web.filtersets import ListFilterSet
 
 FIND_SUFFIX = "_find"
 """The search box of the picker for field `ocg` is `ocg_find`: never a filter parameter."""
@@ -188,7 +189,7 @@ class PickerWidget(forms.Widget):
         return render_to_string(self.template_name, self.get_context(name, value, attrs))
 
 
-class PickerFilterSet(django_filters.FilterSet):
+class PickerFilterSet(ListFilterSet):
     """A FilterSet whose picker fields know who is looking (to name only what they may see)."""
 
     @property
