@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -154,6 +154,18 @@ def ocg_rows(*, user: AbstractBaseUser) -> QuerySet[OCG]:
         .select_related("division", "managing_team", "lead_responsible_officer")
         .prefetch_related(Prefetch("criminality", to_attr="criminality_rows"))
         .annotate(current_members=_current_members())
+    )
+
+
+def ocg_row_names(queryset: QuerySet[OCG]) -> QuerySet[OCG]:
+    """`ocg_rows` naming each OCG's division, managing team and LRO as values (`division_name`,
+    `team_name`, `lro_first_name`, `lro_last_name`) through the joins `select_related` made,
+    rather than as a model row of each: a page of fifty built a hundred and fifty."""
+    return queryset.annotate(
+        division_name=F("division__name"),
+        team_name=F("managing_team__name"),
+        lro_first_name=F("lead_responsible_officer__first_name"),
+        lro_last_name=F("lead_responsible_officer__last_name"),
     )
 
 

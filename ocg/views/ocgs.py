@@ -92,8 +92,9 @@ class OcgListView(FilteredListView):
         return {"can_nominate": self.request.user.has_perm(PERM_ADD)}
 
     def page_queryset(self, queryset: QuerySet) -> QuerySet:
-        # The page reads the criminality as labels (ocg_row_criminality); the CSV, as rows.
-        return queryset.prefetch_related(None)
+        # The page reads the criminality as labels (ocg_row_criminality) and the division, team
+        # and LRO as names (ocg_row_names); the CSV, as rows.
+        return selectors.ocg_row_names(queryset.prefetch_related(None).select_related(None))
 
     def get_page_context(self, rows: list[Any]) -> dict[str, Any]:
         criminality = selectors.ocg_row_criminality([row.pk for row in rows])
