@@ -19,11 +19,11 @@ from kentsoc.intel.choices import CRITERION_HINTS
 from kentsoc.intel.selectors import (
     can_open_records,
     evidence_checklist,
-    intelligence_for_subject,
     openable_record_ids,
+    subject_records,
 )
 from kentsoc.intel.services.evidence import may_add_evidence, needs_record
-from kentsoc.intel.tables import claims_in_words, record_status
+from kentsoc.intel.tables import describe_claim, record_status
 from kentsoc.web.cells import record_url
 from kentsoc.web.extensions import Section, register_section
 from ocg.models import OCG, Nominal
@@ -38,6 +38,15 @@ LINE_EVIDENCE_HINT = (
     "Every criterion needs evidence linked to a graded intelligence record before the line can go "
     "on the matrix."
 )
+
+
+# Each kind of subject's field on a record.
+SUBJECT_FIELDS = {
+    "ocg": "ocgs",
+    "county_line": "county_lines",
+    "nominal": "nominals",
+    "gang": "gangs",
+}
 
 
 def _kind(subject: Any) -> str:
@@ -57,21 +66,22 @@ def subject_records_context(*, user: Any, subject: Any, next_url: str = "") -> d
     kind = _kind(subject)
     # A claim reads in the words of the table of the subject being looked at.
     types = [kind] if kind in ("ocg", "county_line") else None
-    records = list(
-        intelligence_for_subject(
-            user=user, **{kind: subject}, subject_types=types is None
-        ).order_by("deleted_at", "-information_date", "-id")
+    found = subject_records(
+        user=user, subject_field=SUBJECT_FIELDS[kind], subject=subject, subject_types=types is None
     )
     # The rows are scoped already; the record page also needs the permission.
     can_open = can_open_records(user)
     rows = [
         {
-            "record": r,
-            "url": record_url("intel:detail", r.pk) if can_open else "",
-            "status": record_status(r),
-            "claims": claims_in_words(r, types),
+            "record": row.record,
+            "url": record_url("intel:detail", row.record.pk) if can_open else "",
+            "status": record_status(row.record),
+            "claims": [
+                describe_claim(factor, level, types if types is not None else row.types)
+                for factor, level in row.claims
+            ],
         }
-        for r in records
+        for row in found
     ]
     return {
         "rows": rows,

@@ -23,7 +23,7 @@ from kentsoc.intel.choices import (
 from kentsoc.intel.models import DefinitionEvidence, FactorClaim, IntelligenceRecord
 from kentsoc.org.choices import Role
 from kentsoc.org.scoping import READ, access_for
-from kentsoc.web.values import grouped, m2m_ids
+from kentsoc.web.values import grouped
 from ocg import definition as ocg_definition
 from ocg.definition import Gap
 from ocg.models import OCG, Nominal
@@ -87,10 +87,12 @@ def intelligence_links(ids: list[int], *, user: Any) -> dict[int, RecordLinks]:
     """What each of a page of records names that the user may see (subjects_visible) and its
     claims, as plain values, one query per kind: prefetching every OCG, line, person and gang
     named built a model row of each, most of a list's time."""
-    subjects = {
-        name: m2m_ids(IntelligenceRecord, name, ids, among=subjects_visible(name, user))
-        for name in SUBJECT_MODELS
-    }
+    subjects: dict[str, dict[int, list[int]]] = {}
+    for name in SUBJECT_MODELS:
+        found: dict[int, list[int]] = {pk: [] for pk in ids}
+        for record_id, subject_id in _visible_subjects(name, ids, user, "pk"):
+            found[record_id].append(subject_id)
+        subjects[name] = found
     claims = grouped(
         FactorClaim.objects.filter(record_id__in=ids)
         .order_by("factor")
@@ -139,23 +141,21 @@ class RowSubjects:
     claims: list[tuple[str, int]]
 
 
-def _named_by_reference(field_name: str, ids: list[int], user: Any) -> dict[int, list[str]]:
-    # In the subject's own ordering (reference, id), as a prefetch of `field_name` lists them;
-    # only those the user may see.
-    field = IntelligenceRecord._meta.get_field(field_name)
-    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-    rows = (
-        field.remote_field.through.objects.filter(
-            **{
-                f"{source}_id__in": ids,
-                f"{target}_id__in": subjects_visible(field_name, user).values("pk"),
-            }
-        )
-        .order_by(*[f"{target}__{order}" for order in field.related_model._meta.ordering])
-        .values_list(f"{source}_id", f"{target}__reference", f"{target}__name")
+def _visible_subjects(field_name: str, ids: list[int], user: Any, *fields: str) -> QuerySet:
+    """(record id, *fields) of each subject of kind `field_name` the records `ids` name that the
+    user may see, in the subject's own ordering, as a prefetch of `field_name` lists them: the
+    subject's scope applied to the subjects themselves, joined to the records, rather than their
+    ids as a subquery of the through table (a nested subquery for the query to build)."""
+    return (
+        subjects_visible(field_name, user)
+        .filter(intelligence_records__in=ids)
+        .values_list("intelligence_records", *fields)
     )
+
+
+def _named_by_reference(field_name: str, ids: list[int], user: Any) -> dict[int, list[str]]:
     found: dict[int, list[str]] = {}
-    for record_id, reference, name in rows:
+    for record_id, reference, name in _visible_subjects(field_name, ids, user, "reference", "name"):
         found.setdefault(record_id, []).append(reference or name)
     return found
 
@@ -341,6 +341,60 @@ def intelligence_for_subject(
     if nominal is not None:
         qs = qs.filter(nominals=nominal)
     return qs
+
+
+@dataclass(frozen=True)
+class SubjectRecord:
+    """A row of a subject's records: the record, its (factor, level) claims by factor, and the
+    subject types it names as `subject_types_of` lists them (when asked)."""
+
+    record: IntelligenceRecord
+    claims: list[tuple[str, int]]
+    types: list[str] | None
+
+
+def subject_records(
+    *, user: Any, subject_field: str, subject: Any, subject_types: bool = True
+) -> list[SubjectRecord]:
+    """A subject's records the user may see (`subject_field`: "ocgs", "county_lines",
+    "nominals" or "gangs"), newest first, deleted ones last, as its page lists them. The claims
+    and whether each names OCGs or lines are read as values (a query each, the types only when
+    asked), not prefetched as model rows of every claim, OCG and line named."""
+    records = list(
+        IntelligenceRecord.objects.visible_to(user)
+        .filter(**{subject_field: subject})
+        .order_by("deleted_at", "-information_date", "-id")
+    )
+    ids = [record.pk for record in records]
+    if not ids:
+        return []
+    claims = grouped(
+        FactorClaim.objects.filter(record_id__in=ids)
+        .order_by("factor")
+        .values_list("record_id", "factor", "level")
+    )
+    named: dict[int, set[str]] | None = None
+    if subject_types:
+        named = {pk: set() for pk in ids}
+        parts = [
+            IntelligenceRecord._meta.get_field(name)
+            .remote_field.through.objects.filter(intelligencerecord_id__in=ids)
+            .values_list("intelligencerecord_id", Value(kind))
+            for kind, name in (("county_line", "county_lines"), ("ocg", "ocgs"))
+        ]
+        for record_id, kind in parts[0].union(parts[1]):
+            named[record_id].add(kind)
+    return [
+        SubjectRecord(
+            record=record,
+            claims=claims.get(record.pk, []),
+            # In subject_types_of's order: county lines, then OCGs.
+            types=None
+            if named is None
+            else [kind for kind in ("county_line", "ocg") if kind in named[record.pk]],
+        )
+        for record in records
+    ]
 
 
 def can_read_conditions(user: Any, record: IntelligenceRecord) -> bool:

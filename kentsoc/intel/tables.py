@@ -8,14 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from kentsoc.intel.choices import HandlingCode, IntelligenceAssessment, SourceEvaluation
 from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.intel.selectors import RowSubjects
 from kentsoc.trh.factors import COUNTY_LINE_FACTORS, OCG_FACTORS
-from kentsoc.web.cells import format_row, record_url, truncated
+from kentsoc.web.cells import escaped, format_row, record_url, truncated
 from kentsoc.web.people import day
 
 SOURCE_MEANINGS = {
@@ -195,7 +195,7 @@ def record_rows(
                 status_css=status.css,
                 status=status.label,
                 subjects=subjects_in_words(named.ocgs, named.county_lines, named.nominals),
-                claims=mark_safe("<br>".join(conditional_escape(c) for c in claims))  # noqa: S308 (each escaped)
+                claims=mark_safe("<br>".join(escaped(c) for c in claims))  # noqa: S308 (each escaped)
                 if claims
                 else _NO_CLAIMS,
                 summary=truncated(record.summary, 90),

@@ -38,6 +38,7 @@ from kentsoc.intel.selectors import (
     intelligence_for_subject,
     intelligence_get,
     intelligence_record,
+    intelligence_records,
     intelligence_row_subjects,
     intelligence_rows,
     record_claims,
@@ -91,10 +92,12 @@ class IntelligenceListView(FilteredListView):
         ("Owning team", "owning_team.name"),
     ]
 
-    def page_queryset(self, queryset: QuerySet) -> QuerySet:
-        # The page reads what its rows name as values (intelligence_row_subjects); the team,
-        # author and prefetched subjects are the CSV's.
-        return queryset.select_related(None).prefetch_related(None)
+    def get_queryset(self) -> QuerySet:
+        # The page reads what its rows name as values (intelligence_row_subjects): the team,
+        # author and subjects' prefetches (each with its own scope to build) are the CSV's.
+        if self.request.GET.get("format") == "csv":
+            return intelligence_rows(user=self.request.user)
+        return intelligence_records(user=self.request.user)
 
     def get_page_context(self, rows: list[Any]) -> dict[str, Any]:
         subjects = intelligence_row_subjects([row.pk for row in rows], user=self.request.user)
