@@ -188,6 +188,16 @@ AUTHENTICATION_BACKENDS = [
     # ModelBackend without its superuser shortcut: permissions come from the officer's role only.
     "kentsoc.org.permissions.RoleBackend",
 ]
+# Django's PBKDF2 at its full strength, hashed at a lower CPU priority so that a shift signing in
+# does not take the cores from the pages (kentsoc/accounts/hashers.py); the others verify hashes
+# written by them, as Django's default list does.
+PASSWORD_HASHERS = [
+    "kentsoc.accounts.hashers.LowPriorityPBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
