@@ -1,0 +1,84 @@
+"""A list's scoped query kept per officer and day (kentsoc/web/reader_queries.py): each officer
+reads their own scope from a warm thread, rows are read as they are when the query runs, and a
+new day or a new access builds the query afresh."""
+
+import datetime
+
+from kentsoc.org.choices import Rank, Role
+from kentsoc.web import reader_queries
+from kentsoc.web.reader_queries import forget_reader_queries, reader_query
+from ocg.models import OCG
+from ocg.selectors import ocg_api_rows, ocg_rows
+from tests.factories import OfficerFactory, UserFactory, make_ocg
+
+
+def _references(queryset) -> set[str]:
+    return set(queryset.values_list("reference", flat=True))
+
+
+def test_a_kept_query_reads_the_rows_as_they_are_when_it_runs(supervisor, force):
+    forget_reader_queries()
+    before = _references(ocg_rows(user=supervisor))
+    make_ocg(force["divisions"]["north"], reference="OCG-9001")
+
+    assert "OCG-9001" not in before
+    assert "OCG-9001" in _references(ocg_rows(user=supervisor))
+    assert "OCG-9001" in _references(ocg_api_rows(user=supervisor, lent=True))
+
+
+def test_each_officer_reads_their_own_scope_from_a_warm_thread(lro, force):
+    other_lro = OfficerFactory(
+        user=UserFactory(username="other.lro"),
+        role=Role.LRO,
+        rank=Rank.DS,
+        team=force["teams"]["soc"],
+    ).user
+    mine = make_ocg(force["divisions"]["north"], reference="OCG-9002", lead_responsible_officer=lro)
+    forget_reader_queries()
+
+    for _ in range(2):
+        assert mine.reference in _references(ocg_rows(user=lro))
+        assert mine.reference not in _references(ocg_rows(user=other_lro))
+        assert mine.reference not in _references(ocg_api_rows(user=other_lro, lent=True))
+        assert mine.reference in _references(ocg_api_rows(user=lro, lent=True))
+
+
+def test_each_call_gets_its_own_query(supervisor):
+    forget_reader_queries()
+    first, second = ocg_rows(user=supervisor), ocg_rows(user=supervisor)
+
+    assert first is not second and first.query is not second.query
+    assert str(first.filter(name="x").query) != str(second.query)
+    assert str(ocg_rows(user=supervisor).query) == str(second.query)
+
+
+def test_a_new_day_or_a_new_access_builds_afresh(supervisor, analyst, monkeypatch):
+    forget_reader_queries()
+    builds = []
+
+    def build():
+        builds.append(1)
+        return OCG.objects.visible_to(supervisor)
+
+    reader_query("test", supervisor, build)
+    reader_query("test", supervisor, build)
+    assert len(builds) == 1
+    reader_query("test", analyst, build)
+    assert len(builds) == 2
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    monkeypatch.setattr(reader_queries, "today", lambda: tomorrow)
+    reader_query("test", supervisor, build)
+    assert len(builds) == 3
+
+
+def test_a_user_with_no_access_gets_a_query_built_each_time(db):
+    nobody = UserFactory(username="no.officer")
+    builds = []
+
+    def build():
+        builds.append(1)
+        return OCG.objects.visible_to(nobody)
+
+    assert not reader_query("test", nobody, build).exists()
+    reader_query("test", nobody, build)
+    assert len(builds) == 2
