@@ -20,6 +20,8 @@ from kentsoc import dates
 from kentsoc.lifetime.choices import Audience
 from kentsoc.lifetime.models import CustodyPeriod, Scpo, ScpoBreach, TrainingInput
 from kentsoc.org.models import Division
+from kentsoc.web.filtersets import ListFilterSet
+from kentsoc.web.pickers import PickerWidget
 from ocg.models import OCG, Membership
 
 MAX_WINDOW_DAYS = 365
@@ -30,7 +32,7 @@ class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-class BoundFilterSet(django_filters.FilterSet):
+class BoundFilterSet(ListFilterSet):
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
         bound = data.copy() if data is not None else QueryDict(mutable=True)
         for name, value in self.defaults().items():
@@ -40,6 +42,16 @@ class BoundFilterSet(django_filters.FilterSet):
 
     def defaults(self) -> dict[str, str]:
         return {}
+
+    @property
+    def form(self) -> forms.Form:
+        # A picker names only what the user may see: it needs to know who is looking.
+        form = super().form
+        user = getattr(self.request, "user", None)
+        for field in form.fields.values():
+            if isinstance(field.widget, PickerWidget):
+                field.widget.user = user
+        return form
 
 
 class WithinFilterSet(BoundFilterSet):
@@ -73,8 +85,16 @@ def _division_filter(field_name: str) -> django_filters.ModelChoiceFilter:
 
 
 def _ocg_filter(field_name: str) -> django_filters.ModelChoiceFilter:
+    # Found by typing (the OCGs' picker, kentsoc.web.pickers) rather than chosen from a list: a
+    # select of every OCG the user may see, each option drawn by the template engine, was most
+    # of a list page's Python calls. The id chosen is still one of those OCGs, or refused.
     return django_filters.ModelChoiceFilter(
-        label="OCG", field_name=field_name, queryset=_visible_ocgs, distinct=True
+        label="OCG",
+        field_name=field_name,
+        queryset=_visible_ocgs,
+        distinct=True,
+        widget=PickerWidget("ocg"),
+        help_text="Name or reference",
     )
 
 

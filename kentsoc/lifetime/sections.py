@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 
-from kentsoc.lifetime.selectors import nominal_lifetime_get
+from kentsoc.lifetime.selectors import nominal_lifetime_of
 from kentsoc.web.extensions import Section, register_section
 from ocg.models import Nominal
 
@@ -20,10 +20,9 @@ def nominal_lifetime(request: HttpRequest, nominal: Nominal, tab: str) -> Mappin
     who may not see the person's lifetime record."""
     if not request.user.has_perm("lifetime.view_lifetime"):
         return None
-    try:
-        return nominal_lifetime_get(user=request.user, nominal_id=nominal.pk)
-    except Http404:
-        return None
+    # The page read the person through Nominal's scope (ocg.selectors.nominal_get), as
+    # nominal_lifetime_get would again; each lifetime record is still read through its own.
+    return nominal_lifetime_of(user=request.user, nominal=nominal)
 
 
 def register() -> None:

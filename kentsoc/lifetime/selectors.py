@@ -58,6 +58,12 @@ def _mark_openable_disruption(rows: list[Any], user: AbstractBaseUser) -> None:
 def nominal_lifetime_get(*, user: AbstractBaseUser, nominal_id: Any) -> dict[str, Any]:
     """Everything on a person's lifetime page. A person the user may not see is a 404."""
     nominal = Nominal.objects.get_visible_or_404(user, pk=nominal_id)
+    return nominal_lifetime_of(user=user, nominal=nominal)
+
+
+def nominal_lifetime_of(*, user: AbstractBaseUser, nominal: Nominal) -> dict[str, Any]:
+    """`nominal_lifetime_get` of a person the caller has already read through
+    `Nominal.objects.visible_to(user)` (the person's own page), without reading them again."""
     periods = list(
         CustodyPeriod.objects.visible_to(user)
         .filter(nominal=nominal)
