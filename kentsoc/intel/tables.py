@@ -168,10 +168,10 @@ def subjects_in_words(ocgs: list[str], lines: list[str], nominals: int) -> str:
     return ", ".join(named)
 
 
-def record_rows(
-    records: list[IntelligenceRecord], subjects: dict[int, RowSubjects]
-) -> list[SafeString]:
-    """Each record's row, naming what `intelligence_row_subjects` read for it."""
+def record_rows(records: list[IntelligenceRecord], subjects: dict[int, RowSubjects]) -> SafeString:
+    """Every record's row, naming what `intelligence_row_subjects` read for it, as one piece of
+    HTML laid out as the table's loop over the rows would lay them (the loop drew each row
+    through the template engine: a dozen Python calls a row)."""
     rows = []
     for record in records:
         named = subjects[record.pk]
@@ -201,4 +201,4 @@ def record_rows(
                 summary=truncated(record.summary, 90),
             )
         )
-    return rows
+    return SafeString("".join(f"\n      {row}\n    " for row in rows))
