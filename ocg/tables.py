@@ -4,6 +4,9 @@ were most of the page's Python calls)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.template.defaultfilters import title
 from django.utils.safestring import SafeString
 
 from kentsoc.web.cells import escaped, format_row, lent_row, record_link, shown
@@ -95,3 +98,75 @@ def ocg_rows_html(ocgs: list[OCG], criminality: dict[int, list[str]]) -> SafeStr
             )
         )
     return SafeString("".join(f"\n    {row}\n  " for row in rows))
+
+
+# --- the score panel's "Explain this score" rows (ocg/partials/score_panel.html) ----------------
+
+_FACTOR = (
+    '\n          <tr data-testid="factor-{factor}">\n'
+    "            <td>{label}</td><td>{part}</td>\n"
+    "            <td>{level}{level_label}{from_data}</td>\n"
+    '            <td class="num">{points}</td>\n'
+    "            <td>{records}</td>\n"
+    "          </tr>\n        "
+)
+_FROM_DATA = ' <span class="muted">(from data)</span>'
+_UNSCORABLE = ' <span class="tag tag--grey" data-testid="unscorable">unscorable</span>'
+_NO_RECORDS = '<span class="muted">—</span>'
+# A part ("threat") as `|title` writes it, once per part.
+_TITLES: dict[str, str] = {}
+
+
+def _value(entry: dict[str, Any], key: str) -> str:
+    """`{{ entry.key }}`: nothing for a missing key, "None" for None, else localized, escaped."""
+    if key not in entry:
+        return ""
+    value = entry[key]
+    return "None" if value is None else escaped(shown(value))
+
+
+def _title(entry: dict[str, Any]) -> str:
+    if "part" not in entry:
+        return ""
+    part = str(entry["part"])
+    titled = _TITLES.get(part)
+    if titled is None:
+        titled = _TITLES[part] = escaped(title(part))
+    return titled
+
+
+def _record_links(records: list[dict[str, Any]]) -> str:
+    if not records:
+        return _NO_RECORDS
+    links = []
+    for r in records:
+        reference = escaped(r["reference"])
+        if not r["visible"]:
+            link = f'<span class="muted">{reference} (restricted)</span>'
+        elif r["url"]:
+            link = f'<a href="{escaped(r["url"])}">{reference}</a> ({escaped(r["grading"])})'
+        else:
+            link = f"{reference} ({escaped(r['grading'])})"
+        links.append(link if r["scorable"] else link + _UNSCORABLE)
+    return ", ".join(links)
+
+
+def score_factor_rows_html(factors: list[dict[str, Any]]) -> SafeString:
+    """The score's factors (matrix's `explain_factors`) as the panel's table rows, laid out as
+    its loop laid them: a dozen factors of five cells and their records' links were a third of
+    an OCG page's template time."""
+    return SafeString(
+        "".join(
+            _FACTOR.format(
+                factor=_value(f, "factor"),
+                label=_value(f, "label"),
+                part=_title(f),
+                level=_value(f, "level"),
+                level_label=f" — {escaped(f['level_label'])}" if f.get("level_label") else "",
+                from_data=_FROM_DATA if f.get("from_data") else "",
+                points=_value(f, "points"),
+                records=_record_links(f.get("record_links", [])),
+            )
+            for f in factors
+        )
+    )

@@ -40,7 +40,7 @@ from ocg.services.common import (
     PERM_CHANGE,
 )
 from ocg.services.nomination import MemberChoice
-from ocg.tables import ocg_rows_html
+from ocg.tables import ocg_rows_html, score_factor_rows_html
 
 VIEW_OCG = "ocg.view_ocg"
 TABS = [
@@ -189,6 +189,12 @@ def _flags(user: AbstractBaseUser, ocg: OCG) -> dict[str, bool]:
     }
 
 
+def _score_context(request: HttpRequest, ocg: OCG) -> dict[str, Any]:
+    """The score panel's context: the score explained, its factors' rows written out."""
+    score = scores.score_view(user=request.user, ocg=ocg, explain=True)
+    return {"score": score, "score_factor_rows": score_factor_rows_html(score.factors)}
+
+
 def detail_context(request: HttpRequest, ocg: OCG, tab: str, **extra: Any) -> dict[str, Any]:
     context: dict[str, Any] = {
         "ocg": ocg,
@@ -200,7 +206,7 @@ def detail_context(request: HttpRequest, ocg: OCG, tab: str, **extra: Any) -> di
         "sections": sections_for("ocg_detail", request, ocg, tab),
     }
     if tab == "summary":
-        context["score"] = scores.score_view(user=request.user, ocg=ocg, explain=True)
+        context.update(_score_context(request, ocg))
         context["returned"] = selectors.latest_return(ocg=ocg)
     elif tab == "members":
         context["past_members"] = [m for m in ocg.memberships.all() if m.to_date is not None]
@@ -242,8 +248,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def score_panel(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: the score panel alone, polled every 2 s while the worker catches up."""
     ocg = selectors.ocg_get(user=request.user, pk=pk)
-    score = scores.score_view(user=request.user, ocg=ocg, explain=True)
-    return render(request, "ocg/partials/score_panel.html", {"ocg": ocg, "score": score})
+    context = {"ocg": ocg, **_score_context(request, ocg)}
+    return render(request, "ocg/partials/score_panel.html", context)
 
 
 @login_required
