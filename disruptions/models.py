@@ -180,6 +180,11 @@ def _choice(field: str, choices: type[models.TextChoices], name: str) -> models.
     )
 
 
+def reference_of(pk: int | None) -> str:
+    """A disruption's reference from its id (a list that holds only the id names it too)."""
+    return f"D-{pk:06d}" if pk else "D-new"
+
+
 class Disruption(VersionedRecord):
     date = models.DateField()
     team = models.ForeignKey("org.Team", on_delete=models.PROTECT, related_name="disruptions")
@@ -327,7 +332,7 @@ class Disruption(VersionedRecord):
 
     @property
     def reference(self) -> str:
-        return f"D-{self.pk:06d}" if self.pk else "D-new"
+        return reference_of(self.pk)
 
 
 class WeaponSeizure(models.Model):

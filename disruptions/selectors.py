@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from countylines.models import CountyLine
@@ -59,9 +62,9 @@ def disruption_list(*, user: User) -> QuerySet[Disruption]:
 
 
 def disruption_rows(*, user: User) -> QuerySet[Disruption]:
-    """What a row of the list page and its CSV show: the subjects the user may see read into
-    lists (`ocg_rows`, `line_rows`, `nominal_rows`), so naming them costs a row no query set of
-    its own."""
+    """What a row of the list's CSV shows: the subjects the user may see read into lists
+    (`ocg_rows`, `line_rows`, `nominal_rows`), so naming them costs a row no query set of its
+    own."""
     return (
         Disruption.objects.visible_to(user)
         .select_related("team", "officer", "operation")
@@ -73,55 +76,176 @@ def disruption_rows(*, user: User) -> QuerySet[Disruption]:
     )
 
 
-def _names_through(
-    field_name: str,
-    ids: list[int],
-    columns: tuple[str, ...],
-    name: Callable[..., str],
-    user: User,
-) -> dict[int, list[str]]:
-    # In the subject's own ordering, as a prefetch of `field_name` lists them; only those the
-    # user may see (subjects_visible).
-    field = Disruption._meta.get_field(field_name)
-    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-    rows = (
-        field.remote_field.through.objects.filter(
-            **{
-                f"{source}_id__in": ids,
-                f"{target}_id__in": subjects_visible(field_name, user).values("pk"),
-            }
-        )
-        .order_by(*[f"{target}__{order}" for order in field.related_model._meta.ordering])
-        .values_list(f"{source}_id", *[f"{target}__{column}" for column in columns])
+def disruption_page_rows(*, user: User) -> QuerySet[Disruption]:
+    """What a row of the list page shows of the disruption itself and its team; it names the
+    subjects from `disruption_row_subjects`. The CSV's officer, operation and subjects'
+    prefetches (`disruption_rows`) are not even built: their scopes were an eighth of the
+    page's Python calls."""
+    return (
+        Disruption.objects.visible_to(user)
+        .select_related("team")
+        .only("date", "status", "tactic", "impact_grade", "arrests", "charges", "team__name")
     )
-    found: dict[int, list[str]] = {}
-    for disruption_id, *values in rows:
-        found.setdefault(disruption_id, []).append(name(*values))
-    return found
 
 
-def _named(reference: str | None, name: str) -> str:
-    return f"{reference} {name}" if reference else name  # str() of an OCG or a county line
+def subject_name(reference: str | None, name: str) -> str:
+    """str() of an OCG, a county line or a gang, from its columns."""
+    return f"{reference} {name}" if reference else name
 
 
-def _person(reference: str | None, first_name: str, last_name: str) -> str:
-    full_name = f"{first_name} {last_name}".strip()  # str() of a Nominal
+def person_name(reference: str | None, first_name: str, last_name: str) -> str:
+    """str() of a Nominal, from its columns."""
+    full_name = f"{first_name} {last_name}".strip()
     return f"{full_name} ({reference})" if reference else full_name
+
+
+# The columns a subject's name is written from, and how (its model's str()).
+_NAMES: dict[str, tuple[tuple[str, ...], Callable[..., str]]] = {
+    "ocgs": (("reference", "name"), subject_name),
+    "county_lines": (("reference", "name"), subject_name),
+    "nominals": (("reference", "first_name", "last_name"), person_name),
+    "gangs": (("reference", "name"), subject_name),
+}
+_NAME_COLUMNS = max(len(columns) for columns, _ in _NAMES.values())
+
+
+@dataclass
+class SubjectsRead:
+    """What a set of disruptions names, of each kind asked for: {kind: {disruption id: [the
+    subject's id, or its name]}} for those the user may see, in the subject's own ordering (as a
+    prefetch lists them), and, when asked, how many others each names ({disruption id: n})."""
+
+    shown: dict[str, dict[int, list[Any]]]
+    hidden: dict[int, int]
+
+
+def _with_pk(ordering: Iterable[str], pk: str) -> list[str]:
+    """A model's ordering made total, as Django's prefetch makes it (the id last)."""
+    ordering = list(ordering)
+    return ordering if pk in ordering or f"-{pk}" in ordering else [*ordering, pk]
+
+
+def _subject_part(
+    kind: str, position: int, ids_sql: str, user: User, *, names: bool, count_hidden: bool
+) -> tuple[str, list[Any]] | None:
+    """One kind's rows for `disruption_subjects`: (kind's position, disruption id, subject id,
+    shown, name columns, rank in the subject's ordering). Of a subject the user may not see only
+    that it is there is read, never its id or name. None when they may see none of the kind and
+    hidden ones are not counted."""
+    field = Disruption._meta.get_field(kind)
+    through = field.remote_field.through._meta
+    model = field.related_model
+    quote = connection.ops.quote_name
+    source = quote(through.get_field(field.m2m_field_name()).column)
+    target = quote(through.get_field(field.m2m_reverse_field_name()).column)
+    try:
+        visible_sql, params = (
+            subjects_visible(kind, user).order_by().values("pk").query.sql_with_params()
+        )
+        visible = f"t.{target} IN ({visible_sql})"
+    except EmptyResultSet:  # visible_to gave none()
+        if not count_hidden:
+            return None
+        visible, params = "1 = 0", ()
+    order = ", ".join(
+        f"s.{quote(model._meta.get_field(name.lstrip('-')).column)} "
+        f"{'DESC' if name.startswith('-') else 'ASC'}"
+        for name in _with_pk(model._meta.ordering, model._meta.pk.name)
+    )
+    texts = [
+        f"CAST(s.{quote(model._meta.get_field(column).column)} AS TEXT)"
+        for column in (_NAMES[kind][0] if names else ())
+    ]
+    texts += ["CAST(NULL AS TEXT)"] * ((_NAME_COLUMNS if names else 0) - len(texts))
+    # Table and column names are the models'; the ids are integers; the scope is the ORM's SQL
+    # with its parameters.
+    if count_hidden:
+        # The scope decides `shown` row by row; what is hidden stays in the database.
+        rows = (
+            f"(SELECT {source}, {target}, {visible} AS shown "  # noqa: S608
+            f"FROM {quote(through.db_table)} t WHERE {source} IN ({ids_sql})) t"
+        )
+        columns = [
+            f"CASE WHEN t.shown THEN t.{target} END",
+            "t.shown",
+            *(f"CASE WHEN t.shown THEN {text} END" for text in texts),
+        ]
+        where = ""
+    else:
+        rows = f"{quote(through.db_table)} t"
+        columns = [f"t.{target}", "1 = 1", *texts]
+        where = f" WHERE t.{source} IN ({ids_sql}) AND {visible}"
+    sql = (
+        f"SELECT {position}, t.{source}, {', '.join(columns)}, "  # noqa: S608
+        f"ROW_NUMBER() OVER (ORDER BY {order}) FROM {rows} "
+        f"INNER JOIN {quote(model._meta.db_table)} s ON s.{quote(model._meta.pk.column)} = "
+        f"t.{target}{where}"
+    )
+    return sql, list(params)
+
+
+def disruption_subjects(
+    ids: list[int],
+    *,
+    user: User,
+    kinds: Iterable[str] = tuple(SUBJECT_MODELS),
+    names: bool = False,
+    count_hidden: bool = False,
+) -> SubjectsRead:
+    """The OCGs, county lines, people and gangs (`kinds`) each of the disruptions `ids` names
+    that the user may see (subjects_visible), by id or (`names`) as their str(); with
+    `count_hidden`, how many others each names.
+
+    One statement for every kind: each kind's scope is compiled by the ORM, the rest written
+    here. A query per kind through the ORM (a prefetch, or values of the through table) cost
+    some 4,000 Python calls to build and compile, most of a list's."""
+    kinds = list(kinds)
+    read = SubjectsRead(
+        shown={kind: {pk: [] for pk in ids} for kind in kinds},
+        hidden=dict.fromkeys(ids, 0) if count_hidden else {},
+    )
+    # The ids of rows just read, each an integer, written into the statement: a parameter each
+    # would cost the driver a conversion, for every kind.
+    ids_sql = ", ".join(str(int(pk)) for pk in ids)
+    parts = (
+        [
+            _subject_part(kind, n, ids_sql, user, names=names, count_hidden=count_hidden)
+            for n, kind in enumerate(kinds)
+        ]
+        if ids
+        else []
+    )
+    parts = [part for part in parts if part is not None]
+    if not parts:
+        return read
+    rank = 5 + (_NAME_COLUMNS if names else 0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT * FROM ({' UNION ALL '.join(sql for sql, _ in parts)}) found "  # noqa: S608
+            f"ORDER BY 1, {rank}",
+            [param for _, params in parts for param in params],
+        )
+        found = cursor.fetchall()
+    for position, disruption_id, subject_id, shown, *rest in found:
+        if not shown:
+            read.hidden[disruption_id] += 1
+            continue
+        kind = kinds[position]
+        columns, name = _NAMES[kind]
+        value = name(*rest[: len(columns)]) if names else subject_id
+        read.shown[kind][disruption_id].append(value)
+    return read
 
 
 def disruption_row_subjects(
     ids: list[int], *, user: User
 ) -> dict[int, tuple[list[str], list[str], list[str]]]:
     """For a page of `disruption_rows`, the names of the OCGs, county lines and people each
-    disruption is against that the user may see, read as values (a query per kind, as its
-    prefetches): those built a model row of every subject named, a third of the list page's
-    Python calls."""
-    ocgs = _names_through("ocgs", ids, ("reference", "name"), _named, user)
-    lines = _names_through("county_lines", ids, ("reference", "name"), _named, user)
-    people = _names_through(
-        "nominals", ids, ("reference", "first_name", "last_name"), _person, user
-    )
-    return {pk: (ocgs.get(pk, []), lines.get(pk, []), people.get(pk, [])) for pk in ids}
+    disruption is against that the user may see (`disruption_subjects`)."""
+    shown = disruption_subjects(
+        ids, user=user, kinds=("ocgs", "county_lines", "nominals"), names=True
+    ).shown
+    return {pk: (shown["ocgs"][pk], shown["county_lines"][pk], shown["nominals"][pk]) for pk in ids}
 
 
 def disruption_records(*, user: User) -> QuerySet[Disruption]:
@@ -143,9 +267,16 @@ def disruption_records(*, user: User) -> QuerySet[Disruption]:
 
 
 def disruption_api_rows(*, user: User) -> QuerySet[Disruption]:
-    """A page of the API list: each disruption with its team and officer (named on its row);
-    what it names and seized the list serializer reads for the whole page as values."""
-    return Disruption.objects.visible_to(user).select_related("team", "officer")
+    """A page of the API list: each disruption with its team's name and its officer's names
+    beside it (`team_name`, `officer_first_name`, `officer_last_name`, `officer_username`: a
+    team and a user row built for each was a tenth of the list's Python calls); what it names
+    and seized the list serializer reads for the whole page as values."""
+    return Disruption.objects.visible_to(user).annotate(
+        team_name=F("team__name"),
+        officer_first_name=F("officer__first_name"),
+        officer_last_name=F("officer__last_name"),
+        officer_username=F("officer__username"),
+    )
 
 
 # Who and what a disruption's record names beside its subjects.
@@ -170,33 +301,15 @@ def disruption_get(*, user: User, pk: int) -> Disruption:
     )
 
 
-def _named_count(field_name: str) -> Coalesce:
-    """How many subjects of one kind the disruption (OuterRef) names, whoever may see them."""
-    field = Disruption._meta.get_field(field_name)
-    source = field.m2m_field_name()
-    return Coalesce(
-        Subquery(
-            field.remote_field.through.objects.filter(**{f"{source}_id": OuterRef("pk")})
-            .order_by()
-            .values(f"{source}_id")
-            .annotate(n=Count("pk"))
-            .values("n"),
-            output_field=IntegerField(),
-        ),
-        0,
-    )
-
-
 def disruption_page_get(*, user: User, pk: int) -> Disruption:
     """The disruption's page: what it is against as the user may see it (`shown_ocgs`,
-    `shown_county_lines`, `shown_nominals`, `shown_gangs`, each through its own scope), how many
-    others it names they may not (`hidden_subjects`, a number: never who or what), and the
-    court results they may see (about people they may see: CourtResult's scope)."""
+    `shown_county_lines`, `shown_nominals`, `shown_gangs`: names, each kind through its own
+    scope), how many others it names they may not (`hidden_subjects`, a number: never who or
+    what), and the court results they may see (about people they may see: CourtResult's
+    scope)."""
     disruption = (
         Disruption.objects.select_related(*_RECORD_RELATED)
-        .annotate(**{f"named_{name}": _named_count(name) for name in SUBJECT_MODELS})
         .prefetch_related(
-            *(_visible_prefetch(name, user, to_attr=f"shown_{name}") for name in SUBJECT_MODELS),
             "weapons",
             "drugs",
             Prefetch(
@@ -207,10 +320,10 @@ def disruption_page_get(*, user: User, pk: int) -> Disruption:
         )
         .get_visible_or_404(user, pk=pk)
     )
-    disruption.hidden_subjects = sum(
-        getattr(disruption, f"named_{name}") - len(getattr(disruption, f"shown_{name}"))
-        for name in SUBJECT_MODELS
-    )
+    subjects = disruption_subjects([disruption.pk], user=user, names=True, count_hidden=True)
+    for kind, shown in subjects.shown.items():
+        setattr(disruption, f"shown_{kind}", shown[disruption.pk])
+    disruption.hidden_subjects = subjects.hidden[disruption.pk]
     return disruption
 
 
@@ -352,9 +465,48 @@ def operation_get(*, user: User, pk: int) -> Operation:
     return operation_list(user=user).get_visible_or_404(user, pk=pk)
 
 
+def operation_disruptions(*, user: User, operation: Operation) -> QuerySet[Disruption]:
+    """The disruptions tagged to an operation that the user may see, as its page's rows show
+    them: each with its team's name and its own figures, newest first and, of one day, the last
+    logged first (the date alone left the order of a day's rows to the query plan)."""
+    return (
+        Disruption.objects.visible_to(user)
+        .filter(operation=operation)
+        .select_related("team")
+        .only("date", "status", "tactic", "arrests", "charges", "handsets", "team__name")
+        .order_by("-date", "-id")
+    )
+
+
 def court_result_list(*, user: User) -> QuerySet[CourtResult]:
     return CourtResult.objects.visible_to(user).select_related(
         "nominal", "disruption", "disruption__team", "created_by"
+    )
+
+
+def court_result_rows(queryset: QuerySet[CourtResult]) -> QuerySet[CourtResult]:
+    """What a row of the court results page shows, of `court_result_list` filtered: the result's
+    own columns, and its person's and its disruption's team's names beside them (`person_*`,
+    `team_name`), one model row each instead of four."""
+    return (
+        queryset.select_related(None)
+        .only(
+            "result_date",
+            "nominal_id",
+            "disruption_id",
+            "court",
+            "offences",
+            "outcome",
+            "sentence_years",
+            "sentence_months",
+            "non_custodial_kind",
+        )
+        .annotate(
+            person_reference=F("nominal__reference"),
+            person_first_name=F("nominal__first_name"),
+            person_last_name=F("nominal__last_name"),
+            team_name=F("disruption__team__name"),
+        )
     )
 
 

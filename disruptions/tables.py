@@ -4,13 +4,16 @@ fifty rows of nine cells were most of the page's Python calls)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.utils.safestring import SafeString
 
 from disruptions.choices import ImpactGrade, Tactic
-from disruptions.models import Disruption
+from disruptions.models import CourtResult, Disruption, reference_of
+from disruptions.selectors import person_name
 from disruptions.templatetags.disruption_words import status_tag
 from kentsoc.web.cells import format_row, record_url, shown
-from kentsoc.web.people import day
+from kentsoc.web.people import day, day_writer
 
 _TACTICS = dict(Tactic.choices)
 _GRADES = dict(ImpactGrade.choices)
@@ -53,6 +56,62 @@ def disruption_rows_html(
             impact=_GRADES.get(d.impact_grade, d.impact_grade),
             arrests=shown(d.arrests),
             charges=shown(d.charges),
+        )
+        for d in disruptions
+    ]
+
+
+_COURT_ROW = (
+    '<tr><td data-label="Date">{date}</td><td data-label="Nominal">{nominal}</td>'
+    '<td data-label="Disruption"><a href="{url}">{reference}</a></td>'
+    '<td data-label="Team">{team}</td><td data-label="Court">{court}</td>'
+    '<td data-label="Offences">{offences}</td><td data-label="Outcome">{outcome}</td></tr>'
+)
+
+
+def court_result_rows_html(results: list[CourtResult]) -> list[SafeString]:
+    """Each row of the court results page (disruptions/partials/court_result_table.html), from
+    `court_result_rows`."""
+    write_day = day_writer()
+    return [
+        format_row(
+            _COURT_ROW,
+            date=write_day(r.result_date),
+            nominal=person_name(r.person_reference, r.person_first_name, r.person_last_name),
+            url=record_url("disruptions:detail", r.disruption_id),
+            reference=reference_of(r.disruption_id),
+            team=r.team_name,
+            court=r.court or "—",
+            offences=r.offences,
+            outcome=r.sentence_display,
+        )
+        for r in results
+    ]
+
+
+_OPERATION_ROW = (
+    '<tr><td><a href="{url}">{reference}</a></td><td>{date}</td><td>{status}</td>'
+    '<td>{team}</td><td>{tactic}</td><td class="num">{arrests}</td>'
+    '<td class="num">{charges}</td><td class="num">{handsets}</td></tr>'
+)
+
+
+def operation_disruption_rows_html(disruptions: Iterable[Disruption]) -> list[SafeString]:
+    """Each row of an operation's page (disruptions/operation_detail.html), from
+    `operation_disruptions`."""
+    write_day = day_writer()
+    return [
+        format_row(
+            _OPERATION_ROW,
+            url=record_url("disruptions:detail", d.pk),
+            reference=d.reference,
+            date=write_day(d.date),
+            status=status_tag(d),
+            team=d.team.name,
+            tactic=_TACTICS.get(d.tactic, d.tactic),
+            arrests=shown(d.arrests),
+            charges=shown(d.charges),
+            handsets=shown(d.handsets),
         )
         for d in disruptions
     ]

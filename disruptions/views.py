@@ -27,7 +27,11 @@ from disruptions.forms import (
 from disruptions.models import COUNT_FIELDS, Disruption, Operation
 from disruptions.services import approvals, court_results, operations
 from disruptions.services import disruptions as disruption_services
-from disruptions.tables import disruption_rows_html
+from disruptions.tables import (
+    court_result_rows_html,
+    disruption_rows_html,
+    operation_disruption_rows_html,
+)
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_read, audit_view
 from kentsoc.web.coerce import as_id
@@ -70,10 +74,12 @@ class DisruptionListView(FilteredListView):
         ("Narrative", "narrative"),
     ]
 
-    def page_queryset(self, queryset: QuerySet) -> QuerySet:
-        # The page names each row's subjects from values (disruption_row_subjects) and shows its
-        # team; the officer, operation and subjects' rows are the CSV's.
-        return queryset.select_related(None).select_related("team").prefetch_related(None)
+    def get_queryset(self) -> QuerySet:
+        # Only the CSV reads each row's officer, operation and subjects as model rows; a page
+        # names the subjects from values (get_page_context).
+        if self.request.GET.get("format") == "csv":
+            return selectors.disruption_rows(user=self.request.user)
+        return selectors.disruption_page_rows(user=self.request.user)
 
     def get_page_context(self, rows: list[Any]) -> dict[str, Any]:
         subjects = selectors.disruption_row_subjects(
@@ -101,6 +107,12 @@ class CourtResultListView(FilteredListView):
         ("Outcome", "get_outcome_display"),
         ("Sentence", "sentence_display"),
     ]
+
+    def page_queryset(self, queryset: QuerySet) -> QuerySet:
+        return selectors.court_result_rows(queryset)
+
+    def get_page_context(self, rows: list[Any]) -> dict[str, Any]:
+        return {"court_result_rows": court_result_rows_html(rows)}
 
 
 class OperationListView(FilteredListView):
@@ -427,25 +439,13 @@ def court_result_create(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("disruptions.view_operation", raise_exception=True)
 def operation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     operation = selectors.operation_get(user=request.user, pk=pk)
-    # Each row names its team and the disruption's own figures: none of the officers, operation
-    # or subjects disruption_list joins and prefetches for the list page (three queries more, and
-    # most of the page's cost in building their rows).
-    disruptions = (
-        selectors.disruption_list(user=request.user)
-        .filter(operation=operation)
-        .select_related(None)
-        .select_related("team")
-        .prefetch_related(None)
-        # Newest first, and of one day the last logged first: the date alone left the order of
-        # a day's rows to the query plan, which changes with what the query joins.
-        .order_by("-date", "-id")
-    )
+    disruptions = selectors.operation_disruptions(user=request.user, operation=operation)
     return render(
         request,
         "disruptions/operation_detail.html",
         {
             "op": operation,
-            "disruptions": disruptions[:500],
+            "disruption_rows": operation_disruption_rows_html(disruptions[:500]),
             "can_edit": request.user.has_perm("disruptions.change_operation"),
         },
     )

@@ -15,13 +15,12 @@ from disruptions.models import (
     Operation,
     WeaponSeizure,
 )
-from disruptions.selectors import SUBJECT_MODELS, subjects_visible
+from disruptions.selectors import disruption_subjects
 from kentsoc.gangs.models import Gang
 from kentsoc.limits import HAPPENED, LONG_TEXT, PLANNED, REASON_TEXT
 from kentsoc.org.models import Team
 from kentsoc.org.scoping import READ
 from kentsoc.web.rows import PlainRowsListSerializer, nested_rows
-from kentsoc.web.values import m2m_ids
 from ocg.models import OCG, Nominal
 
 
@@ -37,6 +36,11 @@ class DrugSeizureSerializer(serializers.ModelSerializer):
         fields = ["drug_class", "drug", "amount", "unit", "estimated_value"]
 
 
+def officer_name(first_name: str, last_name: str, username: str) -> str:
+    """A disruption's officer as DisruptionSerializer names them, from the user's columns."""
+    return f"{first_name} {last_name}".strip() or username
+
+
 class DisruptionListSerializer(PlainRowsListSerializer):
     """A page of disruptions: the subjects and gangs each names and its seizures read for the
     page as values (a query each), not as a model row and a serializer per id and seizure."""
@@ -46,15 +50,22 @@ class DisruptionListSerializer(PlainRowsListSerializer):
         fields = self.child.fields
         user = self.context["request"].user
         return {
-            # Only the subjects the user may see, as the record's endpoint (disruption_records).
-            **{
-                name: m2m_ids(Disruption, name, ids, among=subjects_visible(name, user))
-                for name in SUBJECT_MODELS
+            # Named from the columns disruption_api_rows reads beside each row.
+            "team_name": {row.pk: row.team_name for row in rows},
+            "officer_name": {
+                row.pk: officer_name(
+                    row.officer_first_name, row.officer_last_name, row.officer_username
+                )
+                for row in rows
             },
+            # Only the subjects the user may see, as the record's endpoint (disruption_records).
+            **disruption_subjects(ids, user=user).shown,
+            # By the disruption's id (`disruption__id`, the same column), which Django reads as
+            # a plain number: `disruption_id__in` made each id of the page a model lookup.
             "weapons": nested_rows(
-                fields["weapons"], WeaponSeizure.objects.all(), "disruption_id", ids
+                fields["weapons"], WeaponSeizure.objects.all(), "disruption__id", ids
             ),
-            "drugs": nested_rows(fields["drugs"], DrugSeizure.objects.all(), "disruption_id", ids),
+            "drugs": nested_rows(fields["drugs"], DrugSeizure.objects.all(), "disruption__id", ids),
         }
 
 
@@ -115,7 +126,8 @@ class DisruptionSerializer(serializers.ModelSerializer):
         list_serializer_class = DisruptionListSerializer
 
     def get_officer_name(self, obj: Disruption) -> str:
-        return obj.officer.get_full_name() or obj.officer.get_username()
+        officer = obj.officer
+        return officer_name(officer.first_name, officer.last_name, officer.get_username())
 
 
 class _LooseRow(serializers.Serializer):
