@@ -484,6 +484,12 @@ def court_result_list(*, user: User) -> QuerySet[CourtResult]:
     )
 
 
+def court_result_api_rows(*, user: User) -> QuerySet[CourtResult]:
+    """A page of the API list: its fields are the result's own columns and ids, so none of the
+    person, disruption, team and author rows `court_result_list` joins for the pages are read."""
+    return CourtResult.objects.visible_to(user)
+
+
 def court_result_rows(queryset: QuerySet[CourtResult]) -> QuerySet[CourtResult]:
     """What a row of the court results page shows, of `court_result_list` filtered: the result's
     own columns, and its person's and its disruption's team's names beside them (`person_*`,

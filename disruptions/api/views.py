@@ -194,6 +194,8 @@ class CourtResultViewSet(
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
+        if self.action == "list":
+            return selectors.court_result_api_rows(user=self.request.user)
         return selectors.court_result_list(user=self.request.user)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
