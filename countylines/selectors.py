@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import JSONField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import JSONObject
 from django.db.models.query import ModelIterable
 
 from countylines import definition as line_definition
 from countylines import scores
 from countylines.choices import LineStatus
+from countylines.compiled import rows_of_line, rows_of_lines
 from countylines.models import (
     CountyLine,
     CountyLineDistrict,
@@ -121,26 +122,30 @@ def line_api_rows(*, user: Any, lent: bool) -> QuerySet[CountyLine]:
     return scores.with_score_total(line_definition.annotate(listed))
 
 
+def _api_districts(lines: Q) -> QuerySet[CountyLineDistrict]:
+    return (
+        CountyLineDistrict.objects.filter(lines)
+        .order_by("county_line_id", "position")
+        .values_list("county_line_id", "district_id", "is_primary")
+    )
+
+
+def _api_deal_lines(lines: Q) -> QuerySet[DealLine]:
+    return (
+        _deal_lines_with_duplicates()
+        .filter(lines)
+        .order_by("county_line_id", "number")
+        .values_list("county_line_id", "number", "active_from", "active_to", "duplicate")
+    )
+
+
 def line_page_related(ids: list[int], *, user: Any) -> dict[str, dict[int, Any]]:
     """What the API writes of each line's districts, deal lines (and numbers other lines share)
     and nominals (those the user may see), as `line_list` prefetches them, from a query of
-    values each: keyed by the API field, then by line id."""
-    districts = grouped(
-        CountyLineDistrict.objects.filter(county_line_id__in=ids)
-        .order_by("position")
-        .values_list("county_line_id", "district_id", "is_primary")
-    )
-    deal_lines = grouped(
-        _deal_lines_with_duplicates()
-        .filter(county_line_id__in=ids)
-        .values_list(
-            "county_line_id",
-            "number",
-            "active_from",
-            "active_to",
-            "duplicate",
-        )
-    )
+    values each (the districts' and deal lines' compiled once per process: countylines.compiled):
+    keyed by the API field, then by line id."""
+    districts = grouped(rows_of_lines(_api_districts, ids))
+    deal_lines = grouped(rows_of_lines(_api_deal_lines, ids))
     nominals = grouped(
         _visible_line_nominals(user)
         .filter(county_line_id__in=ids)
@@ -168,7 +173,7 @@ def line_page_related(ids: list[int], *, user: Any) -> dict[str, dict[int, Any]]
             for number, active_from, active_to, *_ in numbers
         ]
         found["warnings"][pk] = [
-            _shared_number_warning(number, other["id"], other["reference"], other["name"])
+            shared_number_warning(number, other["id"], other["reference"], other["name"])
             for number, _, _, other in numbers
             if other
         ]
@@ -207,15 +212,16 @@ class RowFigures:
     top30: bool
 
 
+def _row_numbers(lines: Q) -> QuerySet[DealLine]:
+    return DealLine.objects.filter(lines).order_by("number").values_list("county_line_id", "number")
+
+
 def line_row_figures(ids: list[int]) -> dict[int, RowFigures]:
     """For a page of `line_rows`, its deal lines, current scores and ranks read as values (a
-    query each, as its prefetches): those built a model row of every deal line, score and ranking
-    and the line's districts, which only its CSV shows."""
-    numbers = grouped(
-        DealLine.objects.filter(county_line_id__in=ids)
-        .order_by("number")
-        .values_list("county_line_id", "number")
-    )
+    query each, as its prefetches; the deal lines' compiled once per process:
+    countylines.compiled): those built a model row of every deal line, score and ranking and the
+    line's districts, which only its CSV shows."""
+    numbers = grouped(rows_of_lines(_row_numbers, ids))
     figures = scores.scores_data(ids)
     return {
         pk: RowFigures(
@@ -232,6 +238,75 @@ def line_row_figures(ids: list[int]) -> dict[int, RowFigures]:
 def line_get(*, user: Any, pk: Any) -> CountyLine:
     """One line the user may see, or 404."""
     return _with_related(CountyLine.objects.all(), user, page=True).get_visible_or_404(user, pk=pk)
+
+
+@dataclass(frozen=True)
+class PageDistrict:
+    name: str
+    primary: bool
+
+
+@dataclass(frozen=True)
+class PageDealLine:
+    """A deal line as the line's page shows it, with the first other line using its number."""
+
+    number: str
+    active_from: Any
+    active_to: Any
+    duplicate_line_id: int | None
+    duplicate_line_reference: str | None
+    duplicate_line_name: str | None
+
+    @property
+    def display_number(self) -> str:
+        # As DealLine.display_number writes it.
+        return f"{self.number[:5]} {self.number[5:]}"
+
+
+def _page_districts(lines: Q) -> QuerySet[CountyLineDistrict]:
+    return (
+        CountyLineDistrict.objects.filter(lines)
+        .order_by("position")
+        .values_list("district__name", "is_primary")
+    )
+
+
+def _page_deal_lines(lines: Q) -> QuerySet[DealLine]:
+    return (
+        _deal_lines_with_duplicates()
+        .filter(lines)
+        .order_by("number")
+        .values_list("number", "active_from", "active_to", "duplicate")
+    )
+
+
+def line_page_get(*, user: Any, pk: Any) -> CountyLine:
+    """One line the user may see, or 404, with what its page shows, as `line_get` reads it, in
+    fewer queries and a fraction of the Python: the criteria its evidence names annotated (no
+    query of its own), its current score and ranking, the nominals the user may see
+    (`page_nominals`), and its districts (`page_districts`) and deal lines (`page_deal_lines`)
+    read by statements compiled once per process (countylines.compiled): those read nothing
+    but the line's id once the line itself was read through `visible_to`."""
+    queryset = line_definition.annotate(
+        CountyLine.objects.select_related("division", "flexed_division", "ocg")
+    )
+    line = scores.with_scores(queryset, breakdown=True).get_visible_or_404(user, pk=pk)
+    line.page_districts = [
+        PageDistrict(name, primary) for name, primary in rows_of_line(_page_districts, line.pk)
+    ]
+    line.page_deal_lines = [
+        PageDealLine(
+            number,
+            active_from,
+            active_to,
+            *((other["id"], other["reference"], other["name"]) if other else (None, None, None)),
+        )
+        for number, active_from, active_to, other in rows_of_line(_page_deal_lines, line.pk)
+    ]
+    line.page_nominals = list(
+        _visible_line_nominals(user).filter(county_line_id=line.pk).select_related("nominal")
+    )
+    return line
 
 
 def line_score_get(*, user: Any, pk: Any) -> CountyLine:
@@ -273,7 +348,7 @@ def primary_district(line: CountyLine):
 def deal_line_warnings(line: CountyLine) -> list[dict[str, Any]]:
     """Numbers this line shares with another line: allowed, but the officer must know."""
     return [
-        _shared_number_warning(
+        shared_number_warning(
             dl.number, dl.duplicate_line_id, dl.duplicate_line_reference, dl.duplicate_line_name
         )
         for dl in line.deal_lines.all()
@@ -281,7 +356,7 @@ def deal_line_warnings(line: CountyLine) -> list[dict[str, Any]]:
     ]
 
 
-def _shared_number_warning(number: str, line_id: int, reference: str, name: str) -> dict[str, Any]:
+def shared_number_warning(number: str, line_id: int, reference: str, name: str) -> dict[str, Any]:
     return {
         "number": number,
         "county_line": line_id,

@@ -89,9 +89,9 @@ QUERY_BUDGETS: dict[tuple[str, str], int] = {
 # KESTREL has gangs: its page pays the gangs' link check and their dated query (a line with none,
 # the check alone).
 DETAIL_BUDGETS: dict[tuple[str, str, str], int] = {
-    ("countylines:detail", "KESTREL", "supervisor"): 20,
-    ("countylines:detail", "KESTREL", "analyst"): 18,
-    ("countylines:detail", "KESTREL", "clgt_officer"): 19,
+    ("countylines:detail", "KESTREL", "supervisor"): 19,
+    ("countylines:detail", "KESTREL", "analyst"): 17,
+    ("countylines:detail", "KESTREL", "clgt_officer"): 18,
     # The score panel, polled every 2 s while a rescore is due: the line, its evidence, score,
     # ranking and the records behind the score's factors (none of the summary's rows).
     ("countylines:score", "KESTREL", "supervisor"): 7,

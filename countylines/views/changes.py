@@ -41,7 +41,9 @@ def _line_post(
     done = form_post(request, form, lambda data: run(line, data), then=detail_url(line))
     if done:
         return done
-    # The page is shown again, so it is a view of the line like any other.
+    # The page is shown again, so it is a view of the line like any other; read as its page
+    # reads it (nothing was saved).
+    line = selectors.line_page_get(user=request.user, pk=pk)
     audit_view(actor=request.user, obj=line)
     context = detail_context(request, line, **{form_name: form})
     # The forms sit far down the page: their errors are listed at its top too, linked to the

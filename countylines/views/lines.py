@@ -18,7 +18,7 @@ from countylines import scores, selectors
 from countylines.filters import CountyLineFilterSet
 from countylines.models import CountyLine
 from countylines.phones import display_mobile, normalise_mobile
-from countylines.presenters import detail_context
+from countylines.presenters import detail_context, score_panel_context
 from countylines.services.base import (
     PERM_ADD,
     PERM_CHANGE,
@@ -192,7 +192,7 @@ def nominal_search(request: HttpRequest) -> HttpResponse:
 @permission_required(_VIEW, raise_exception=True)
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    line = selectors.line_get(user=request.user, pk=pk)
+    line = selectors.line_page_get(user=request.user, pk=pk)
     audit_view(actor=request.user, obj=line)
     return render(request, "countylines/line_detail.html", detail_context(request, line))
 
@@ -204,7 +204,7 @@ def score_panel(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: the score panel alone, polled while the worker recomputes a stale score."""
     line = selectors.line_score_get(user=request.user, pk=pk)
     return render(
-        request, "countylines/partials/score.html", scores.score_context(request.user, line)
+        request, "countylines/partials/score.html", score_panel_context(request.user, line)
     )
 
 
