@@ -392,13 +392,26 @@ def nominations_to_progress(*, user: AbstractBaseUser) -> list[OCG]:
     )
 
 
-def waiting_for_approval(*, user: AbstractBaseUser) -> dict[str, list[OCG]]:
-    visible = OCG.objects.visible_to(user).select_related("division", "mapping_submitted_by")
+def waiting_for_approval(*, user: AbstractBaseUser) -> dict[str, list[dict[str, Any]]]:
+    """The supervisor's panel: OCGs submitted for mapping and mapped ones waiting for adoption,
+    as the values it names (`pk`, `reference`, `name`, `division.name` and the day), not as a
+    model row of each OCG and its division."""
+    visible = OCG.objects.visible_to(user)
+    mapping = visible.filter(
+        status=OcgStatus.IN_DEVELOPMENT, mapping_submitted_at__isnull=False
+    ).order_by("mapping_submitted_at")
+    adoption = visible.filter(status=OcgStatus.MAPPED).order_by("mapped_on")
     return {
-        "mapping": list(
-            visible.filter(
-                status=OcgStatus.IN_DEVELOPMENT, mapping_submitted_at__isnull=False
-            ).order_by("mapping_submitted_at")[:20]
-        ),
-        "adoption": list(visible.filter(status=OcgStatus.MAPPED).order_by("mapped_on")[:20]),
+        "mapping": [
+            {"pk": pk, "reference": ref, "name": name, "division": {"name": division}, "on": on}
+            for pk, ref, name, division, on in mapping.values_list(
+                "pk", "reference", "name", "division__name", "mapping_submitted_at"
+            )[:20]
+        ],
+        "adoption": [
+            {"pk": pk, "reference": ref, "name": name, "on": on}
+            for pk, ref, name, on in adoption.values_list("pk", "reference", "name", "mapped_on")[
+                :20
+            ]
+        ],
     }
