@@ -34,6 +34,10 @@ def _field_reader(field: serializers.Field) -> Reader:
             return getattr(row, attname)
 
         return read_fk
+    if isinstance(field, serializers.DateTimeField) and not hasattr(field, "timezone"):
+        # The request's time zone, as DRF reads it for each value (a context-local read, a
+        # dozen Python calls), read once for the page's: the field is this request's own.
+        field.timezone = field.default_timezone()
     source = field.source_attrs
     represent = field.to_representation
     if len(source) == 1:
