@@ -5,15 +5,17 @@ from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 from kentsoc.org.scoping import access_for, officer_for
-from kentsoc.web.navigation import nav_items
+from kentsoc.web.navigation import nav_html, nav_items
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     access = access_for(user)
     officer = officer_for(user) if access else None
+    items = nav_items(access, request.path)
     return {
-        "nav_items": nav_items(access, request.path),
+        "nav_items": items,
+        "nav_html": nav_html(items),
         "current_access": access,
         "current_officer": officer,
         # The officer's own force (one deployment may hold many); the deployment's name before
