@@ -10,6 +10,7 @@ list costs the same few queries whatever its length.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -26,6 +27,7 @@ from kentsoc.intel.selectors import can_open_records
 from kentsoc.matrix.models import Ranking, Score
 from kentsoc.trh.choices import FORCE_PARTITION
 from kentsoc.web.cells import record_url
+from kentsoc.web.reader_queries import reader_query
 from ocg import scores as ocg_scores
 from ocg import selectors as ocg_selectors
 from ocg.choices import SCORED_OCG_STATUSES, OcgStatus
@@ -34,21 +36,33 @@ from ocg.models import OCG
 # --- OCGs ---------------------------------------------------------------------------------------
 
 
+@cache
 def _current_ocg_score(field_name: str) -> Subquery:
+    # Built once per process: annotate() resolves a copy, never the kept expression.
     return Subquery(
         Score.objects.filter(ocg=OuterRef("pk"), is_current=True).values(field_name)[:1]
     )
 
 
-def _current_scores(*, breakdown: bool) -> Prefetch:
+@cache
+def _current_scores_query(breakdown: bool) -> QuerySet[Score]:
     current = Score.objects.filter(is_current=True)
     # A list shows a score's figures, not its factors: decoding each row's breakdown (JSON naming
     # every record behind every factor) cost a list more than the rest of its rows.
+    return current if breakdown else current.defer("breakdown")
+
+
+def _current_scores(*, breakdown: bool) -> Prefetch:
+    # The prefetches' querysets name no user, no id and no day, so each is built once per process
+    # and every page prefetches through a clone: building them was most of what they cost.
     return Prefetch(
-        "scores",
-        queryset=current if breakdown else current.defer("breakdown"),
-        to_attr="current_scores",
+        "scores", queryset=_current_scores_query(breakdown).all(), to_attr="current_scores"
     )
+
+
+@cache
+def _ocg_rankings_query() -> QuerySet[Ranking]:
+    return Ranking.objects.select_related("division")
 
 
 def ocg_with_scores(queryset: QuerySet[OCG], *, breakdown: bool = False) -> QuerySet[OCG]:
@@ -56,11 +70,7 @@ def ocg_with_scores(queryset: QuerySet[OCG], *, breakdown: bool = False) -> Quer
         score_total=_current_ocg_score("total"), score_tier=_current_ocg_score("tier")
     ).prefetch_related(
         _current_scores(breakdown=breakdown),
-        Prefetch(
-            "rankings",
-            queryset=Ranking.objects.select_related("division"),
-            to_attr="ranking_rows",
-        ),
+        Prefetch("rankings", queryset=_ocg_rankings_query().all(), to_attr="ranking_rows"),
     )
 
 
@@ -127,17 +137,7 @@ def _ocg_not_scored_reason(ocg: OCG) -> str:
 
 def explain_factors(*, user: Any, breakdown: list[dict]) -> list[dict]:
     """Each breakdown entry with its records as (id, reference, grading, scorable, visible)."""
-    ids = {
-        pk
-        for entry in breakdown
-        for pk in [*entry.get("records", []), *entry.get("unscorable_records", [])]
-    }
-    visible = {
-        r.pk: r
-        for r in IntelligenceRecord.objects.visible_to(user)
-        .filter(pk__in=ids)
-        .only("id", "reference", "source_evaluation", "intelligence_assessment", "handling_code")
-    }
+    visible = _visible_records(user, _record_ids(breakdown))
     can_open = can_open_records(user)
     rows = []
     for entry in breakdown:
@@ -150,8 +150,8 @@ def explain_factors(*, user: Any, breakdown: list[dict]) -> list[dict]:
             records.append(
                 {
                     "id": pk,
-                    "reference": record.reference if record else f"record {pk}",
-                    "grading": record.grading if record else "",
+                    "reference": record[0] if record else f"record {pk}",
+                    "grading": record[1] if record else "",
                     "url": record_url("intel:detail", pk) if record and can_open else "",
                     "scorable": scorable,
                     "visible": record is not None,
@@ -243,11 +243,22 @@ def _effective_rankings() -> QuerySet[Ranking]:
     ).select_related("division")
 
 
-def line_with_score_total(queryset: QuerySet[CountyLine]) -> QuerySet[CountyLine]:
+@cache
+def _current_line_total() -> Subquery:
+    # Built once per process: annotate() resolves a copy, never the kept expression.
     current_total = Score.objects.filter(county_line=OuterRef("pk"), is_current=True).values(
         "total"
     )[:1]
-    return queryset.annotate(score_total=Subquery(current_total))
+    return Subquery(current_total)
+
+
+def line_with_score_total(queryset: QuerySet[CountyLine]) -> QuerySet[CountyLine]:
+    return queryset.annotate(score_total=_current_line_total())
+
+
+@cache
+def _effective_rankings_query() -> QuerySet[Ranking]:
+    return _effective_rankings()
 
 
 def line_with_scores(
@@ -255,7 +266,7 @@ def line_with_scores(
 ) -> QuerySet[CountyLine]:
     return line_with_score_total(queryset).prefetch_related(
         _current_scores(breakdown=breakdown),
-        Prefetch("rankings", queryset=_effective_rankings(), to_attr="ranking_rows"),
+        Prefetch("rankings", queryset=_effective_rankings_query().all(), to_attr="ranking_rows"),
     )
 
 
@@ -317,24 +328,40 @@ def line_in_top30() -> Exists:
     return Exists(Ranking.objects.filter(county_line=OuterRef("pk"), top30=True))
 
 
-def _records(user: Any, breakdown: list[dict[str, Any]]) -> dict[int, IntelligenceRecord]:
-    ids = {
+def _record_ids(breakdown: list[dict[str, Any]]) -> set[int]:
+    return {
         pk
         for row in breakdown
         for pk in [*row.get("records", []), *row.get("unscorable_records", [])]
     }
+
+
+def _visible_records(user: Any, ids: set[int]) -> dict[int, tuple[str, str]]:
+    """(reference, grading) of those of the records the user may see: a link names the record's
+    reference and grading, none of its text or other columns. Read as values, through the
+    records' scope built once per officer and day (reader_query: it reads nothing but the
+    officer's access and the day): building it and a dozen model rows cost more than the query."""
     if not ids:
         return {}
-    # A link names the record's reference and grading: none of its text or other columns.
+    rows = reader_query("matrix.score_records", user, lambda: _record_labels(user))
+    return {
+        pk: (reference, f"{source}{assessment}{handling}")
+        for pk, reference, source, assessment, handling in rows.filter(pk__in=ids)
+    }
+
+
+def _record_labels(user: Any) -> QuerySet[IntelligenceRecord]:
     return (
         IntelligenceRecord.objects.visible_to(user)
-        .only("id", "reference", "source_evaluation", "intelligence_assessment", "handling_code")
-        .in_bulk(ids)
+        .order_by()
+        .values_list(
+            "id", "reference", "source_evaluation", "intelligence_assessment", "handling_code"
+        )
     )
 
 
 def _record_links(
-    ids: list[int], found: dict[int, IntelligenceRecord], scorable: bool, can_open: bool
+    ids: list[int], found: dict[int, tuple[str, str]], scorable: bool, can_open: bool
 ) -> list:
     links = []
     for pk in ids:
@@ -342,7 +369,7 @@ def _record_links(
         links.append(
             {
                 "id": pk,
-                "label": f"{record.reference} ({record.grading})" if record else f"record {pk}",
+                "label": f"{record[0]} ({record[1]})" if record else f"record {pk}",
                 "url": record_url("intel:detail", pk) if record and can_open else "",
                 "scorable": scorable,
             }
@@ -367,7 +394,7 @@ def line_score_context(user: Any, line: CountyLine) -> dict[str, Any]:
     stale = line.score_stale_since is not None
     rows = []
     if score:
-        found = _records(user, score.breakdown)
+        found = _visible_records(user, _record_ids(score.breakdown))
         can_open = can_open_records(user)
         for item in score.breakdown:
             rows.append(
