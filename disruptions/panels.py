@@ -19,10 +19,8 @@ def approval_panel(user: Any) -> Panel | None:
     # seizures the queue's own page shows. A second query for the count cost as much again to
     # build, the queue's visibility rules and all.
     rows = list(
-        selectors.disruption_approval_queue(user=user)
-        .select_related(None)
+        selectors.disruptions_awaiting(user=user)
         .select_related("team")
-        .prefetch_related(None)
         .annotate(queue_length=Window(Count("pk")))[:5]
     )
     if not rows:

@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, reverse
 
 from countylines.choices import LineStatus
 from countylines.models import CountyLine
-from disruptions.selectors import disruption_approval_queue
+from disruptions.selectors import disruptions_awaiting
 from kentsoc import dates
 from kentsoc.dashboard import compiled
 from kentsoc.lifetime import selectors as lifetime
@@ -99,7 +99,7 @@ def _querysets(user: Any, wanted: list[str]) -> list[QuerySet]:
         return filterset_class(None, queryset=selector(user=user)).qs
 
     built = {
-        "disruptions:approvals": lambda: disruption_approval_queue(user=user),
+        "disruptions:approvals": lambda: disruptions_awaiting(user=user),
         "countylines:list": lambda: CountyLine.objects.visible_to(user).filter(
             status=LineStatus.NOMINATED
         ),
