@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from kentsoc.dates import today
@@ -31,7 +32,8 @@ MAX_KEPT = 512
 
 def reader_query(name: str, user: Any, build: Callable[[], QuerySet]) -> QuerySet:
     """`build()`, which must read nothing but the user's access and the day, built once per
-    officer and day in this thread (`name` tells the lists apart); a clone of it each call."""
+    officer and day in this thread (`name` tells the lists apart); a clone of it each call. A
+    build that runs a query (so read something else) is not kept."""
     access = access_for(user)
     if access is None:
         return build()
@@ -41,10 +43,28 @@ def reader_query(name: str, user: Any, build: Callable[[], QuerySet]) -> QuerySe
     key = (name, access, today())
     queryset = kept.get(key)
     if queryset is None:
+        queryset, read = _built(build)
+        if read:
+            # What it read (ids, a flag) would be kept with it, and go stale within the day: a
+            # removed LRO would go on seeing their old OCGs. Such a query is built every time.
+            return queryset
         if len(kept) >= MAX_KEPT:
             kept.clear()
-        queryset = kept[key] = build()
+        kept[key] = queryset
     return queryset.all()
+
+
+def _built(build: Callable[[], QuerySet]) -> tuple[QuerySet, bool]:
+    """`build()`, and whether it ran any query while it was built."""
+    ran: list[str] = []
+
+    def count(execute: Callable[..., Any], sql: str, *args: Any) -> Any:
+        ran.append(sql)
+        return execute(sql, *args)
+
+    with connection.execute_wrapper(count):
+        queryset = build()
+    return queryset, bool(ran)
 
 
 def forget_reader_queries() -> None:

@@ -82,3 +82,23 @@ def test_a_user_with_no_access_gets_a_query_built_each_time(db):
     assert not reader_query("test", nobody, build).exists()
     reader_query("test", nobody, build)
     assert len(builds) == 2
+
+
+def test_a_build_that_reads_the_database_is_never_kept(supervisor, force):
+    """A query built from ids read while building (an LRO's OCGs read into a list) would keep
+    those ids all day: it is built afresh every time, and so follows the rows."""
+    forget_reader_queries()
+    north = force["divisions"]["north"]
+    first = make_ocg(north, reference="OCG-9101")
+    builds = []
+
+    def build():
+        builds.append(1)
+        return OCG.objects.filter(pk__in=list(OCG.objects.values_list("pk", flat=True)))
+
+    assert "OCG-9101" in _references(reader_query("reading", supervisor, build))
+    OCG.objects.filter(pk=first.pk).update(reference="OCG-9102")
+    second = make_ocg(north, reference="OCG-9103")
+    found = _references(reader_query("reading", supervisor, build))
+    assert {"OCG-9102", second.reference} <= found
+    assert len(builds) == 2
