@@ -146,7 +146,7 @@ def detail_context(request: HttpRequest, line: Any, **forms: Any) -> dict[str, A
                 dl.number, dl.duplicate_line_id, dl.duplicate_line_reference, dl.duplicate_line_name
             )
             for dl in deal_lines
-            if dl.duplicate_line_id
+            if dl.duplicate_line_id or dl.duplicate_hidden
         ],
         "line_nominals": line.page_nominals,
         "days_to_dismantle": selectors.days_to_dismantle(line),

@@ -68,6 +68,28 @@ def _deal_lines_with_duplicates() -> QuerySet[DealLine]:
     return marked
 
 
+# Another line using the same number, when the reader may not see it (another force's, another
+# division's, one outside an LRO's OCGs): the number is in use (an officer must know), never which
+# line it is.
+UNSEEN_LINE: dict[str, Any] = {"id": None, "reference": None, "name": None}
+
+
+def lines_seen(user: Any, ids: Any) -> set[int]:
+    """Of the lines `ids`, those the user may see; no query when there are none."""
+    wanted = {pk for pk in ids if pk}
+    if not wanted:
+        return set()
+    visible = CountyLine.objects.visible_to(user).filter(pk__in=wanted)
+    return set(visible.values_list("pk", flat=True))
+
+
+def seen_others(user: Any, others: list[dict[str, Any] | None]) -> list[dict[str, Any] | None]:
+    """`others` (each deal line's other line using its number, or None) as the user may see
+    them: a line they may not see is UNSEEN_LINE."""
+    seen = lines_seen(user, (other["id"] for other in others if other))
+    return [other if not other or other["id"] in seen else UNSEEN_LINE for other in others]
+
+
 def _visible_line_nominals(user: Any) -> QuerySet[LineNominal]:
     """The people working lines that the user may see: a line's reader may not see everyone on
     it (an LRO reads their OCG's line, whose runners need not be members of their OCG; a force
@@ -158,9 +180,10 @@ def line_page_related(ids: list[int], *, user: Any) -> dict[str, dict[int, Any]]
         "warnings": {},
         "nominals": {},
     }
+    shown = iter(seen_others(user, [row[-1] for pk in ids for row in deal_lines.get(pk, [])]))
     for pk in ids:
         links = districts.get(pk, [])
-        numbers = deal_lines.get(pk, [])
+        numbers = [(*row[:-1], next(shown)) for row in deal_lines.get(pk, [])]
         found["importing_districts"][pk] = [district for district, _ in links]
         found["primary_district"][pk] = next((d for d, primary in links if primary), None)
         found["deal_lines"][pk] = [
@@ -256,6 +279,8 @@ class PageDealLine:
     duplicate_line_id: int | None
     duplicate_line_reference: str | None
     duplicate_line_name: str | None
+    # Another line uses the number, one the reader may not see (UNSEEN_LINE).
+    duplicate_hidden: bool = False
 
     @property
     def display_number(self) -> str:
@@ -294,14 +319,17 @@ def line_page_get(*, user: Any, pk: Any) -> CountyLine:
     line.page_districts = [
         PageDistrict(name, primary) for name, primary in rows_of_line(_page_districts, line.pk)
     ]
+    deal_lines = rows_of_line(_page_deal_lines, line.pk)
+    others = seen_others(user, [other for *_, other in deal_lines])
     line.page_deal_lines = [
         PageDealLine(
             number,
             active_from,
             active_to,
             *((other["id"], other["reference"], other["name"]) if other else (None, None, None)),
+            duplicate_hidden=other is UNSEEN_LINE,
         )
-        for number, active_from, active_to, other in rows_of_line(_page_deal_lines, line.pk)
+        for (number, active_from, active_to, _), other in zip(deal_lines, others, strict=True)
     ]
     line.page_nominals = list(
         _visible_line_nominals(user).filter(county_line_id=line.pk).select_related("nominal")
@@ -345,23 +373,32 @@ def primary_district(line: CountyLine):
     return None
 
 
-def deal_line_warnings(line: CountyLine) -> list[dict[str, Any]]:
-    """Numbers this line shares with another line: allowed, but the officer must know."""
+def deal_line_warnings(line: CountyLine, *, user: Any) -> list[dict[str, Any]]:
+    """Numbers this line shares with another line: allowed, but the officer must know (which
+    line only if they may see it)."""
+    duplicates = [dl for dl in line.deal_lines.all() if getattr(dl, "duplicate_line_id", None)]
+    seen = lines_seen(user, (dl.duplicate_line_id for dl in duplicates))
     return [
         shared_number_warning(
             dl.number, dl.duplicate_line_id, dl.duplicate_line_reference, dl.duplicate_line_name
         )
-        for dl in line.deal_lines.all()
-        if getattr(dl, "duplicate_line_id", None)
+        if dl.duplicate_line_id in seen
+        else shared_number_warning(dl.number, None, None, None)
+        for dl in duplicates
     ]
 
 
-def shared_number_warning(number: str, line_id: int, reference: str, name: str) -> dict[str, Any]:
+def shared_number_warning(
+    number: str, line_id: int | None, reference: str | None, name: str | None
+) -> dict[str, Any]:
+    """The warning for a number another line uses; with no line (one the reader may not see),
+    that it is in use and nothing of where."""
+    where = f"{reference} {name}" if line_id else "a line you cannot see"
     return {
         "number": number,
         "county_line": line_id,
         "reference": reference,
-        "message": f"{display_mobile(number)} is also a deal line of {reference} {name}.",
+        "message": f"{display_mobile(number)} is also a deal line of {where}.",
     }
 
 
@@ -371,17 +408,30 @@ def days_to_dismantle(line: CountyLine) -> int | None:
     return (line.closed_on - line.nominated_on).days
 
 
-def numbers_on_other_lines(numbers: list[str], *, exclude_line_id: int | None = None) -> dict:
-    """{number: (line id, reference, name)} for numbers already used by some line."""
-    rows = DealLine.objects.filter(number__in=numbers).select_related("county_line")
+def numbers_on_other_lines(
+    numbers: list[str], *, user: Any, exclude_line_id: int | None = None
+) -> dict[str, tuple[int | None, str | None, str | None]]:
+    """{number: (line id, reference, name)} for numbers already used by some line, the first
+    the user may see; (None, None, None) when they may see none of them (the number is in use,
+    never where)."""
+    rows = DealLine.objects.filter(number__in=numbers)
     if exclude_line_id:
         rows = rows.exclude(county_line_id=exclude_line_id)
-    found: dict[str, tuple[int, str, str]] = {}
-    for row in rows.order_by("county_line_id"):
-        found.setdefault(
-            row.number, (row.county_line_id, row.county_line.reference, row.county_line.name)
-        )
-    return found
+    using: dict[str, list[int]] = {}
+    for number, line_id in rows.order_by("county_line_id").values_list("number", "county_line_id"):
+        using.setdefault(number, []).append(line_id)
+    if not using:
+        return {}
+    named = {
+        pk: (pk, reference, name)
+        for pk, reference, name in CountyLine.objects.visible_to(user)
+        .filter(pk__in={pk for ids in using.values() for pk in ids})
+        .values_list("pk", "reference", "name")
+    }
+    return {
+        number: next((named[pk] for pk in ids if pk in named), (None, None, None))
+        for number, ids in using.items()
+    }
 
 
 # Every view of a line is audited, so a long-running line's trail grows by thousands of events:

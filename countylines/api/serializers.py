@@ -142,7 +142,7 @@ class CountyLineSerializer(LentRowSerializerMixin, serializers.ModelSerializer):
         return selectors.listed_missing_criteria(line)
 
     def get_warnings(self, line: CountyLine) -> list[dict[str, Any]]:
-        return selectors.deal_line_warnings(line)
+        return selectors.deal_line_warnings(line, user=self.context["request"].user)
 
     def _score_attr(self, line: CountyLine, attr: str):
         score = scores.current_score(line)

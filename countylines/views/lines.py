@@ -158,7 +158,9 @@ def deal_line_check(request: HttpRequest) -> HttpResponse:
         number = normalise_mobile(text)
         rows.append({"text": text, "number": number, "repeat": number in seen})
         seen.add(number)
-    used = selectors.numbers_on_other_lines([r["number"] for r in rows if r["number"]])
+    used = selectors.numbers_on_other_lines(
+        [r["number"] for r in rows if r["number"]], user=request.user
+    )
     for row in rows:
         row["display"] = display_mobile(row["number"]) if row["number"] else ""
         row["other"] = used.get(row["number"])

@@ -109,7 +109,9 @@ class TestNominate:
 
     def test_number_on_another_line_is_allowed_but_flagged(self, force, clgt_officer, line):
         new = _nominate(clgt_officer, force, deal_lines=["07700 900123"])
-        warnings = selectors.deal_line_warnings(selectors.line_get(user=clgt_officer, pk=new.pk))
+        warnings = selectors.deal_line_warnings(
+            selectors.line_get(user=clgt_officer, pk=new.pk), user=clgt_officer
+        )
         assert warnings == [
             {
                 "number": "07700900123",
