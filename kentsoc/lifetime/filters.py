@@ -20,8 +20,7 @@ from kentsoc import dates
 from kentsoc.lifetime.choices import Audience
 from kentsoc.lifetime.models import CustodyPeriod, Scpo, ScpoBreach, TrainingInput
 from kentsoc.org.models import Division
-from kentsoc.web.filtersets import ListFilterSet
-from kentsoc.web.pickers import PickerWidget
+from kentsoc.web.pickers import PickerFilterSet, PickerWidget
 from ocg.models import OCG, Membership
 
 MAX_WINDOW_DAYS = 365
@@ -32,7 +31,7 @@ class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-class BoundFilterSet(ListFilterSet):
+class BoundFilterSet(PickerFilterSet):
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
         bound = data.copy() if data is not None else QueryDict(mutable=True)
         for name, value in self.defaults().items():
@@ -42,16 +41,6 @@ class BoundFilterSet(ListFilterSet):
 
     def defaults(self) -> dict[str, str]:
         return {}
-
-    @property
-    def form(self) -> forms.Form:
-        # A picker names only what the user may see: it needs to know who is looking.
-        form = super().form
-        user = getattr(self.request, "user", None)
-        for field in form.fields.values():
-            if isinstance(field.widget, PickerWidget):
-                field.widget.user = user
-        return form
 
 
 class WithinFilterSet(BoundFilterSet):
