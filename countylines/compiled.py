@@ -24,6 +24,8 @@ from django.db import connections
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from kentsoc.org.permissions import converted
+
 # A line id no line has (ids are positive): where it lands among the compiled parameters, each
 # request's id is bound.
 _MARK = -7_364_902
@@ -68,16 +70,7 @@ class LineRows:
             rows = cursor.fetchall()
         if not self.converters:
             return rows
-        converted = []
-        for row in rows:
-            row = list(row)
-            for position, (functions, expression) in self.converters:
-                value = row[position]
-                for function in functions:
-                    value = function(value, expression, db)
-                row[position] = value
-            converted.append(tuple(row))
-        return converted
+        return [tuple(converted(row, self.converters, db)) for row in rows]
 
 
 # (build, one line or many, database alias, vendor) -> its compiled read. A process serves one

@@ -63,6 +63,18 @@ def _permissions_sql() -> str:
     )
 
 
+def converted(row: tuple[Any, ...], converters: list[Any], db: Any) -> list[Any]:
+    """A row read with a compiled statement, each column through the ORM's converters for it
+    (`compiler.get_converters(...).items()`), as a queryset would give it."""
+    values = list(row)
+    for position, (functions, expression) in converters:
+        value = values[position]
+        for function in functions:
+            value = function(value, expression, db)
+        values[position] = value
+    return values
+
+
 class SessionUserQuery:
     """The session user's row, with their officer profile, its team and force, the officer's
     division (the home page names it; its own query on every home page cost more than the join)
@@ -107,12 +119,7 @@ class SessionUserQuery:
             row = cursor.fetchone()
         if row is None:
             return None
-        row = list(row)
-        for position, (functions, expression) in self.converters:
-            value = row[position]
-            for function in functions:
-                value = function(value, expression, db)
-            row[position] = value
+        row = converted(row, self.converters, db)
         user = self.model.from_db(self.alias, self.init_list, row[self.columns])
         for populator in self.populators:
             populator.populate(row, user)
