@@ -7,9 +7,10 @@
 2. Signs in each role's North demo officer with Django's test client (a session, as after the
    sign-in page) and requests each page in process with production settings: DEBUG off, the
    cached template loader, no network. Per page it prints the median and p95 server time of N
-   requests (after two warm-ups), the SQL queries, the templates rendered (every {% include %}
-   and {% extends %} is one) and the Python function calls of one request (cProfile's count:
-   unlike the time, these do not move when the machine is busy).
+   requests (after two warm-ups), the median time spent running its SQL (of the server time:
+   what fewer Python calls cannot save), the SQL queries, the templates rendered (every
+   {% include %} and {% extends %} is one) and the Python function calls of one request
+   (cProfile's count: unlike the time, these do not move when the machine is busy).
 3. `--profile <path>` instead prints cProfile's top entries for that page (as `--role`).
 
 Environment (the Makefile sets it): DATABASE_URL naming a database called kentsoc_pages.
@@ -252,11 +253,12 @@ def role_users() -> dict[str, object]:
 
 
 class Counters:
-    """Queries and templates rendered during one request."""
+    """Queries, their time in the database driver, and templates rendered during one request."""
 
     def __init__(self) -> None:
         self.queries = 0
         self.templates = 0
+        self.sql_seconds = 0.0
 
     def __enter__(self) -> Counters:
         from django.db import connection
@@ -271,7 +273,11 @@ class Counters:
 
         def count(execute, sql, params, many, context):
             self.queries += 1
-            return execute(sql, params, many, context)
+            started = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                self.sql_seconds += time.perf_counter() - started
 
         Template._render = counted
         self._wrapper = connection.execute_wrapper(count)
@@ -315,13 +321,18 @@ def measure(client, path: str, n: int) -> dict[str, float]:
     fetch(client, path)
     profiler.disable()
     calls = pstats.Stats(profiler).total_calls
-    samples = []
+    samples, sql = [], []
     for _ in range(n):
-        started = time.perf_counter()
-        fetch(client, path)
-        samples.append((time.perf_counter() - started) * 1000)
+        with Counters() as timed:
+            started = time.perf_counter()
+            fetch(client, path)
+            samples.append((time.perf_counter() - started) * 1000)
+        sql.append(timed.sql_seconds * 1000)
     return {
         "median": statistics.median(samples),
+        # The statements' share of the median (sent, run by PostgreSQL, rows read back): what
+        # fewer Python calls cannot save.
+        "sql": statistics.median(sql),
         "p95": percentile(samples, 0.95),
         "queries": counted.queries,
         "templates": counted.templates,
@@ -417,7 +428,7 @@ def main() -> None:
         f"DEBUG off; template loaders {loaders}; {args.n} requests per page"
     )
     header = (
-        f"{'page':<26} {'role':<13} {'median':>7} {'p95':>7} {'queries':>7} "
+        f"{'page':<26} {'role':<13} {'median':>7} {'p95':>7} {'sql':>7} {'queries':>7} "
         f"{'templates':>9} {'py calls':>9} {'KB':>6}"
     )
     print(header)
@@ -434,6 +445,7 @@ def main() -> None:
         worst = max(worst, m["median"])
         print(
             f"{page.label:<26} {page.role:<13} {m['median']:>5.1f}ms {m['p95']:>5.1f}ms "
+            f"{m['sql']:>5.1f}ms "
             f"{m['queries']:>7} {m['templates']:>9} {m['calls']:>9,} {m['kb']:>6.0f}"
         )
     print(f"slowest median: {worst:.1f} ms")
