@@ -2,9 +2,9 @@
 `make loadtest` both start gunicorn here). Command-line options (the image's --bind) win.
 
 Workers: 2 x cores + 1, gunicorn's own rule of thumb for a CPU-bound Django app. Two threads
-each: signing in spends ~0.4 s of CPU in PBKDF2 (the hasher at its full strength), which
-releases the GIL, so the worker's other thread can serve a page meanwhile instead of the page
-queueing behind the hash.
+each: signing in spends ~0.3 s of CPU in Argon2 (kentsoc/accounts/hashers.py), which releases
+the GIL, so the worker's other thread can serve a page meanwhile instead of the page queueing
+behind the hash.
 """
 
 import multiprocessing

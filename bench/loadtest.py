@@ -6,7 +6,7 @@
    of a second force (LOADTEST_SECOND_FORCE, default MX, which Kent-shire lends a line to), each
    with a demo officer's team and division of their force, a password (hashed with the
    project's own hasher at its full strength; one hash shared by all, so setting up does not
-   take a minute of PBKDF2) and a confirmed authenticator app.
+   spend a hash per officer) and a confirmed authenticator app.
 3. Starts gunicorn on 127.0.0.1 (gunicorn.conf.py: workers = 2 x cores + 1, two threads each;
    production settings: DEBUG off, the second factor on) and a Celery worker for the rescores
    the writes ask for (Redis database LOADTEST_REDIS_URL, default 13), then runs locust

@@ -188,13 +188,15 @@ AUTHENTICATION_BACKENDS = [
     # ModelBackend without its superuser shortcut: permissions come from the officer's role only.
     "kentsoc.org.permissions.RoleBackend",
 ]
-# Django's PBKDF2 at its full strength, hashed at a lower CPU priority so that a shift signing in
-# does not take the cores from the pages (kentsoc/accounts/hashers.py); the others verify hashes
-# written by them, as Django's default list does.
+# New hashes are Django's Argon2id at Django's parameters (memory-hard, and half PBKDF2's CPU a
+# sign-in); PBKDF2 at its full strength still verifies the hashes written before, each replaced
+# by an Argon2 hash when its officer next signs in. Both hash at a lower CPU priority, so a shift
+# signing in does not take the cores from the pages (kentsoc/accounts/hashers.py). The others
+# verify hashes written by them, as Django's default list does.
 PASSWORD_HASHERS = [
+    "kentsoc.accounts.hashers.LowPriorityArgon2PasswordHasher",
     "kentsoc.accounts.hashers.LowPriorityPBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]

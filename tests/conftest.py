@@ -161,8 +161,8 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session", autouse=True)
 def _fast_password_hasher():
-    """Every test user's password is hashed with MD5, not production's PBKDF2 (a million
-    iterations, a good part of a second of CPU per user). Only tests/foundation/
+    """Every test user's password is hashed with MD5, not production's Argon2 (100 MiB and a
+    good part of a second of CPU per user). Only tests/foundation/
     test_password_hasher.py is about the project's own hasher; the password validators stay as
     configured, and subprocess tests (check --deploy) see the real settings. Session-wide so
     module-scoped worlds built outside any test are fast too."""
