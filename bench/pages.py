@@ -124,6 +124,13 @@ def pages() -> list[Page]:
         Page("untrained LROs", "coordinator", "/lifetime/untrained-lros/"),
         Page("LRO training", "coordinator", "/lifetime/training/"),
         Page("audit trail", "auditor", "/audit/"),
+        # The header's search box as the load test types in it (bench/locustfile.py): htmx's
+        # suggestions for the first letters, then the whole name, then the results page.
+        Page("search suggestions", "supervisor", "/search/suggest/?q=BLA"),
+        Page("search suggestions", "supervisor", "/search/suggest/?q=BLAZE"),
+        Page("search suggestions", "analyst", "/search/suggest/?q=BLAZE"),
+        Page("search results", "supervisor", "/search/?q=BLAZE"),
+        Page("search results", "analyst", "/search/?q=BLAZE"),
         Page("an OCG", "supervisor", detail("ocg:detail", _busiest_ocg)),
         Page("an OCG's network", "supervisor", detail("ocg:network", _busiest_ocg)),
         Page("a county line", "supervisor", detail("countylines:detail", _busiest_line)),
