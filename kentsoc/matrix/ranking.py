@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import zlib
+from collections.abc import Iterable
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -29,26 +30,52 @@ from ocg.models import OCG
 _ALL_PARTITIONS = "*"
 
 
-def _advisory_lock(name: str, *, shared: bool = False) -> None:
-    if connection.vendor != "postgresql":
+def _advisory_locks(*locks: tuple[str, bool]) -> None:
+    """Take (name, shared) advisory locks in the order given, in one statement: PostgreSQL
+    evaluates the select list left to right, so the order is the one every caller keeps."""
+    if connection.vendor != "postgresql" or not locks:
         return  # SQLite takes a database-wide write lock anyway
-    key = zlib.crc32(name.encode())
-    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    calls = ", ".join(
+        "pg_advisory_xact_lock_shared(%s)" if shared else "pg_advisory_xact_lock(%s)"
+        for _, shared in locks
+    )
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {function}(%s)", [key])
+        # Only the two function names above reach the SQL; the keys are bound.
+        cursor.execute(f"SELECT {calls}", [zlib.crc32(name.encode()) for name, _ in locks])  # noqa: S608
 
 
-def _lock(subject_type: str, partition: str, force_id: int | None = None) -> None:
+def _advisory_lock(name: str, *, shared: bool = False) -> None:
+    _advisory_locks((name, shared))
+
+
+def _partition_locks(
+    subject_type: str, partitions: Iterable[str], force_id: int | None = None
+) -> list[tuple[str, bool]]:
     """Serialise re-ranks of one partition: two workers re-ranking it at once would each delete
     and insert, and the second insert would collide with the first on the unique rank. A full
-    rebuild takes the kind's lock exclusively; single partitions take it shared."""
-    _advisory_lock(f"matrix-rank:{subject_type}", shared=partition != _ALL_PARTITIONS)
-    if partition != _ALL_PARTITIONS:
+    rebuild takes the kind's lock exclusively; single partitions take it shared, then each
+    partition's own, in sorted order (two rescores of a line moving between divisions take the
+    same two in the same order)."""
+    partitions = sorted(partitions)
+    every = _ALL_PARTITIONS in partitions
+    locks = [(f"matrix-rank:{subject_type}", not every)]
+    if not every:
         # A division's code names one partition in the country (codes are unique), whichever
         # force's line ranks there: a line flexed into another force's division re-ranks it
         # under the same lock as that force's own lines. FORCE is one partition per force.
-        owner = force_id if partition == FORCE_PARTITION else ""
-        _advisory_lock(f"matrix-rank:{subject_type}:{partition}:{owner}")
+        locks += [
+            (
+                f"matrix-rank:{subject_type}:{partition}:"
+                f"{force_id if partition == FORCE_PARTITION else ''}",
+                False,
+            )
+            for partition in partitions
+        ]
+    return locks
+
+
+def _lock(subject_type: str, partition: str, force_id: int | None = None) -> None:
+    _advisory_locks(*_partition_locks(subject_type, [partition], force_id))
 
 
 def lock_everything() -> None:
@@ -198,22 +225,28 @@ def _factor_levels_sql() -> str:
                 FROM json_each(s.breakdown) e), '{}')"""
 
 
-def rank_partition(
+def rank_partitions(
     subject_type: str,
-    partition: str,
+    partitions: Iterable[str],
     *,
     force_id: int | None = None,
     today: datetime.date | None = None,
 ) -> int:
-    """Rebuild one partition's ranking from current scores and record today's rank history.
-    The FORCE partition needs the force (`force_id`) whose OCGs it ranks.
+    """Rebuild these partitions' rankings from current scores and record today's rank history
+    (a rescore's: the partitions its subject is and was in). The FORCE partition needs the force
+    (`force_id`) whose OCGs it ranks. Inside the caller's transaction when there is one (no
+    savepoint: a failed re-rank fails the rescore), its own otherwise.
 
     Returns the number of ranked subjects. Readers see the old ranking or the new one, never a
     mix: the delete and the insert commit together.
     """
-    with transaction.atomic():
-        _lock(subject_type, partition, force_id)
-        return _rank(subject_type, partition, today or timezone.localdate(), force_id)
+    partitions = sorted(partitions)
+    if not partitions:
+        return 0
+    today = today or timezone.localdate()
+    with transaction.atomic(savepoint=False):
+        _advisory_locks(*_partition_locks(subject_type, partitions, force_id))
+        return sum(_rank(subject_type, partition, today, force_id) for partition in partitions)
 
 
 def rank_everything(*, today: datetime.date | None = None, force_id: int | None = None) -> int:

@@ -20,7 +20,7 @@ from countylines.choices import LineRole, LineStatus
 from countylines.models import CountyLine, LineNominal
 from kentsoc import broker
 from kentsoc.audit.chainlock import without_chain_lock
-from kentsoc.intel.models import FactorClaim, IntelligenceRecord
+from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.matrix import ranking
 from kentsoc.matrix.models import ForceSnapshot, Ranking, Score
 from kentsoc.org.choices import SCD_TEAM_KINDS
@@ -91,13 +91,18 @@ _RECORD_FIELDS = (
 
 
 def _subject_claims(subject_field: str, subject_id: int, as_of: datetime.date) -> tuple:
-    records = IntelligenceRecord.objects.filter(
+    """The subject's records up to `as_of` with their claims, in one read: a record's row
+    repeats for each of its claims (a record with none comes once, factor None)."""
+    rows = IntelligenceRecord.objects.filter(
         **{subject_field: subject_id}, information_date__lte=as_of
-    ).values_list(*_RECORD_FIELDS)
-    claims = FactorClaim.objects.filter(
-        **{f"record__{subject_field}": subject_id}, record__information_date__lte=as_of
-    ).values_list("record_id", "factor", "level")
-    return claims_from_rows(list(records), list(claims), as_of)
+    ).values_list(*_RECORD_FIELDS, "factor_claims__factor", "factor_claims__level")
+    records: dict[int, tuple] = {}
+    claims: list[tuple] = []
+    for row in rows:
+        records.setdefault(row[0], row[:5])
+        if row[5] is not None:
+            claims.append((row[0], row[5], row[6]))
+    return claims_from_rows(records.values(), claims, as_of)
 
 
 def _active_on(as_of: datetime.date) -> Q:
@@ -254,8 +259,9 @@ def _subject_rescore(
     model.objects.filter(pk=subject_id, score_stale_since=stale_since).update(
         score_stale_since=None
     )
-    for partition in sorted(old_partitions | new_partitions):
-        ranking.rank_partition(subject_type, partition, force_id=subject.division.force_id)
+    ranking.rank_partitions(
+        subject_type, old_partitions | new_partitions, force_id=subject.division.force_id
+    )
     if not is_line and bool(old_partitions) != bool(new_partitions):
         # The OCG joined or left the matrix: its lines' ocg_link points change.
         broker.mark_stale(

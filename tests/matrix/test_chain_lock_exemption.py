@@ -143,7 +143,9 @@ def test_a_division_is_ranked_under_one_lock_whichever_forces_line_ranks_there(f
     with transaction.atomic():
         ranking._lock("county_line", north.code, force_id=north.force_id)
         thread, errors = _in_thread(
-            lambda: ranking.rank_partition("county_line", north.code, force_id=north.force_id + 1)
+            lambda: ranking.rank_partitions(
+                "county_line", [north.code], force_id=north.force_id + 1
+            )
         )
         _wait_for(lambda: _lock_waiters() == 1)  # the other force's rescore waits for this one
     thread.join(30)
