@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import JSONObject
 from django.db.models.query import ModelIterable
+from django.http import Http404
 
 from countylines import definition as line_definition
 from countylines import scores
@@ -32,6 +33,7 @@ from countylines.models import (
 from countylines.phones import display_mobile
 from kentsoc.audit.models import AuditEvent
 from kentsoc.org.scoping import READ, access_for
+from kentsoc.web.reader_queries import reader_query
 from kentsoc.web.values import grouped
 from ocg.models import Nominal
 
@@ -79,8 +81,10 @@ def lines_seen(user: Any, ids: Any) -> set[int]:
     wanted = {pk for pk in ids if pk}
     if not wanted:
         return set()
-    visible = CountyLine.objects.visible_to(user).filter(pk__in=wanted)
-    return set(visible.values_list("pk", flat=True))
+    # The scope built once per officer and day (reader_query: it reads nothing but the
+    # officer's access and the day).
+    visible = reader_query("countylines.visible", user, lambda: CountyLine.objects.visible_to(user))
+    return set(visible.filter(pk__in=wanted).values_list("pk", flat=True))
 
 
 def seen_others(user: Any, others: list[dict[str, Any] | None]) -> list[dict[str, Any] | None]:
@@ -93,8 +97,15 @@ def seen_others(user: Any, others: list[dict[str, Any] | None]) -> list[dict[str
 def _visible_line_nominals(user: Any) -> QuerySet[LineNominal]:
     """The people working lines that the user may see: a line's reader may not see everyone on
     it (an LRO reads their OCG's line, whose runners need not be members of their OCG; a force
-    a line is lent to reads none of the owner's people)."""
-    return LineNominal.objects.filter(nominal__in=Nominal.objects.visible_to(user).values("pk"))
+    a line is lent to reads none of the owner's people). Built once per officer and day
+    (reader_query: the nominals' scope reads nothing but the officer's access and the day)."""
+    return reader_query(
+        "countylines.visible_line_nominals",
+        user,
+        lambda: LineNominal.objects.filter(
+            nominal__in=Nominal.objects.visible_to(user).values("pk")
+        ),
+    )
 
 
 def _with_related(
@@ -139,9 +150,15 @@ def line_list(*, user: Any, lent: bool = False) -> QuerySet[CountyLine]:
 def line_api_rows(*, user: Any, lent: bool) -> QuerySet[CountyLine]:
     """A page of the API list: each line's own columns and divisions, the criteria its evidence
     meets and its score's total (annotated); its districts, deal lines, nominals, score and rank
-    read for the whole page as values (`line_page_related`, `scores.scores_data`)."""
-    listed = _listed(user, lent).select_related("division", "flexed_division")
-    return scores.with_score_total(line_definition.annotate(listed))
+    read for the whole page as values (`line_page_related`, `scores.scores_data`). Built once
+    per officer and day (reader_query: its scope, lent marks and annotations read nothing but
+    the officer's access and the day)."""
+
+    def build() -> QuerySet[CountyLine]:
+        listed = _listed(user, lent).select_related("division", "flexed_division")
+        return scores.with_score_total(line_definition.annotate(listed))
+
+    return reader_query(f"countylines.api_rows.{lent}", user, build)
 
 
 def _api_districts(lines: Q) -> QuerySet[CountyLineDistrict]:
@@ -210,7 +227,12 @@ def line_page_related(ids: list[int], *, user: Any) -> dict[str, dict[int, Any]]
 def line_rows(*, user: Any) -> QuerySet[CountyLine]:
     """Lines with what a row of the list page and its CSV show, and nothing more: districts,
     deal lines (as `deal_line_rows`), the current score and rank; lines lent to the user's force
-    among them, marked."""
+    among them, marked. Built once per officer and day (reader_query: its scope, lent marks and
+    prefetches read nothing but the officer's access and the day)."""
+    return reader_query("countylines.rows", user, lambda: _line_rows(user))
+
+
+def _line_rows(user: Any) -> QuerySet[CountyLine]:
     return scores.with_scores(
         _listed(user, lent=True)
         .select_related("division", "flexed_division", "ocg")
@@ -305,17 +327,33 @@ def _page_deal_lines(lines: Q) -> QuerySet[DealLine]:
     )
 
 
+def _page_line_query(user: Any) -> QuerySet[CountyLine]:
+    queryset = line_definition.annotate(
+        CountyLine.objects.visible_to(user).select_related("division", "flexed_division", "ocg")
+    )
+    return scores.with_scores(queryset, breakdown=True)
+
+
+def _page_line(user: Any, pk: Any) -> CountyLine:
+    """The line `pk` as `line_page_get` reads it, or 404 (as get_visible_or_404: a line the
+    user may not see is not found)."""
+    queryset = reader_query("countylines.page_line", user, lambda: _page_line_query(user))
+    try:
+        return queryset.get(pk=pk)
+    except (CountyLine.DoesNotExist, ValueError, TypeError):
+        raise Http404(f"No {CountyLine._meta.verbose_name} matches the given query.") from None
+
+
 def line_page_get(*, user: Any, pk: Any) -> CountyLine:
     """One line the user may see, or 404, with what its page shows, as `line_get` reads it, in
     fewer queries and a fraction of the Python: the criteria its evidence names annotated (no
     query of its own), its current score and ranking, the nominals the user may see
     (`page_nominals`), and its districts (`page_districts`) and deal lines (`page_deal_lines`)
     read by statements compiled once per process (countylines.compiled): those read nothing
-    but the line's id once the line itself was read through `visible_to`."""
-    queryset = line_definition.annotate(
-        CountyLine.objects.select_related("division", "flexed_division", "ocg")
-    )
-    line = scores.with_scores(queryset, breakdown=True).get_visible_or_404(user, pk=pk)
+    but the line's id once the line itself was read through `visible_to`. The line's scoped
+    query is built once per officer and day (reader_query: its scope, evidence annotations and
+    score prefetches read nothing but the officer's access and the day), not on every request."""
+    line = _page_line(user, pk)
     line.page_districts = [
         PageDistrict(name, primary) for name, primary in rows_of_line(_page_districts, line.pk)
     ]
