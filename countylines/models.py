@@ -148,6 +148,14 @@ class CountyLine(ReviewedRecord):
                 condition=Q(score_stale_since__isnull=False),
                 name="countyline_stale",
             ),
+            # A division's ranking (a worker's re-rank after every rescore) reads the active
+            # lines ranking there, by their effective division, instead of scanning every active
+            # line in the country (7 ms of its 13 at 45 forces).
+            models.Index(
+                Coalesce("flexed_division", "division"),
+                condition=Q(status=LineStatus.ACTIVE),
+                name="countyline_ranked",
+            ),
         ]
 
     def __str__(self) -> str:

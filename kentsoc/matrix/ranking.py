@@ -21,6 +21,7 @@ from django.utils import timezone
 from countylines.choices import LineStatus
 from countylines.models import CountyLine
 from kentsoc.matrix.models import RankHistory, Ranking, Score
+from kentsoc.org import batch
 from kentsoc.org.models import Division
 from kentsoc.trh.choices import FORCE_PARTITION, RankedSubject
 from kentsoc.trh.factors import TOP_N
@@ -30,22 +31,21 @@ from ocg.models import OCG
 _ALL_PARTITIONS = "*"
 
 
-def _advisory_locks(*locks: tuple[str, bool]) -> None:
+def _locks_statement(*locks: tuple[str, bool]) -> list[batch.Statement]:
     """Take (name, shared) advisory locks in the order given, in one statement: PostgreSQL
     evaluates the select list left to right, so the order is the one every caller keeps."""
     if connection.vendor != "postgresql" or not locks:
-        return  # SQLite takes a database-wide write lock anyway
+        return []  # SQLite takes a database-wide write lock anyway
     calls = ", ".join(
         "pg_advisory_xact_lock_shared(%s)" if shared else "pg_advisory_xact_lock(%s)"
         for _, shared in locks
     )
-    with connection.cursor() as cursor:
-        # Only the two function names above reach the SQL; the keys are bound.
-        cursor.execute(f"SELECT {calls}", [zlib.crc32(name.encode()) for name, _ in locks])  # noqa: S608
+    # Only the two function names above reach the SQL; the keys are bound.
+    return [batch.sql(f"SELECT {calls}", [zlib.crc32(name.encode()) for name, _ in locks])]
 
 
-def _advisory_lock(name: str, *, shared: bool = False) -> None:
-    _advisory_locks((name, shared))
+def _advisory_locks(*locks: tuple[str, bool]) -> None:
+    batch.run(_locks_statement(*locks))
 
 
 def _partition_locks(
@@ -78,6 +78,12 @@ def _lock(subject_type: str, partition: str, force_id: int | None = None) -> Non
     _advisory_locks(*_partition_locks(subject_type, [partition], force_id))
 
 
+def lock_for_rescore_statement(subject_type: str) -> list[batch.Statement]:
+    """`lock_for_rescore` as a statement (none on SQLite), to go first in the rescore's batch of
+    reads."""
+    return _locks_statement((f"matrix-rank:{subject_type}", True))
+
+
 def lock_everything() -> None:
     """Both kinds' locks, exclusively: a full rebuild (recompute_all) takes them first, before
     any row it writes."""
@@ -89,7 +95,7 @@ def lock_for_rescore(subject_type: str) -> None:
     """A worker's rescore takes its kind's lock (shared) before it locks its subject's row, the
     order recompute_all takes them in: a rescore holding a line's row while waiting for the lock
     recompute_all holds, itself waiting for that row, was a deadlock."""
-    _advisory_lock(f"matrix-rank:{subject_type}", shared=True)
+    batch.run(lock_for_rescore_statement(subject_type))
 
 
 _ORDER = (
@@ -163,12 +169,13 @@ def _insert_sql(subject_type: str, partition: str, force_id: int | None) -> tupl
     return sql, params
 
 
-def _rank(
+def _rank_statements(
     subject_type: str, partition: str, today: datetime.date, force_id: int | None = None
-) -> int:
-    """Delete and rebuild the ranking rows of one partition (or all of a kind), and the day's
-    rank history from them. Runs inside the caller's transaction and lock. The FORCE partition
-    is one force's (`force_id`): each force ranks its own OCGs."""
+) -> tuple[list[batch.Statement], int]:
+    """The statements that delete and rebuild the ranking rows of one partition (or all of a
+    kind), and the day's rank history from them, to run inside the caller's transaction and
+    lock; and how many of them, after the first, count ranked rows. The FORCE partition is one
+    force's (`force_id`): each force ranks its own OCGs."""
     ranking = Ranking.objects.filter(subject_type=subject_type)
     history = RankHistory.objects.filter(on=today, subject_type=subject_type)
     # One force's rankings: its FORCE partition, or all of its partitions at once.
@@ -182,35 +189,42 @@ def _rank(
         mine = Q(partition=FORCE_PARTITION, ocg__division__force_id=force_id)
         if partition == _ALL_PARTITIONS:
             mine |= Q(partition__in=Division.objects.filter(force_id=force_id).values("code"))
-        history = history.filter(mine)
-        history = RankHistory.objects.filter(pk__in=list(history.values_list("pk", flat=True)))
-    ranking._raw_delete(ranking.db)
-    history._raw_delete(history.db)
-    inserts = [(subject_type, partition)]
+        history = RankHistory.objects.filter(pk__in=history.filter(mine).values("pk"))
+    parts = [partition]
     if subject_type == RankedSubject.OCG and partition == _ALL_PARTITIONS:
-        inserts.append((subject_type, FORCE_PARTITION))
-    ranked = 0
-    with connection.cursor() as cursor:
-        for kind, part in inserts:
-            cursor.execute(*_insert_sql(kind, part, force_id))
-            ranked += cursor.rowcount
-        where = "" if partition == _ALL_PARTITIONS else "AND r.partition = %s"
-        if one_force:
-            where += " AND r.force_id = %s"
-        cursor.execute(
-            # Table names come from model metadata, values are bound parameters.
-            f"""INSERT INTO {RankHistory._meta.db_table}
-                    ("on", subject_type, county_line_id, ocg_id, partition, rank, total, factors)
-                SELECT %s, r.subject_type, r.county_line_id, r.ocg_id, r.partition, r.rank,
-                       r.total, {_factor_levels_sql()}
-                FROM {Ranking._meta.db_table} r
-                JOIN {Score._meta.db_table} s ON s.id = r.score_id
-                WHERE r.subject_type = %s {where}""",  # noqa: S608
-            [today, subject_type]
-            + ([] if partition == _ALL_PARTITIONS else [partition])
-            + ([force_id] if one_force else []),
-        )
-    return ranked
+        parts.append(FORCE_PARTITION)
+    inserts = [batch.sql(*_insert_sql(subject_type, part, force_id)) for part in parts]
+    where = "" if partition == _ALL_PARTITIONS else "AND r.partition = %s"
+    if one_force:
+        where += " AND r.force_id = %s"
+    history_insert = batch.sql(
+        # Table names come from model metadata, values are bound parameters.
+        f"""INSERT INTO {RankHistory._meta.db_table}
+                ("on", subject_type, county_line_id, ocg_id, partition, rank, total, factors)
+            SELECT %s, r.subject_type, r.county_line_id, r.ocg_id, r.partition, r.rank,
+                   r.total, {_factor_levels_sql()}
+            FROM {Ranking._meta.db_table} r
+            JOIN {Score._meta.db_table} s ON s.id = r.score_id
+            WHERE r.subject_type = %s {where}""",  # noqa: S608
+        [today, subject_type]
+        + ([] if partition == _ALL_PARTITIONS else [partition])
+        + ([force_id] if one_force else []),
+    )
+    statements = [batch.delete_of(ranking), *inserts, batch.delete_of(history), history_insert]
+    return statements, len(inserts)
+
+
+def _ranked(results: list[int], ranking_inserts: int) -> int:
+    """The rows ranked, from the results of `_rank_statements`' statements."""
+    return sum(results[1 : 1 + ranking_inserts])
+
+
+def _rank(
+    subject_type: str, partition: str, today: datetime.date, force_id: int | None = None
+) -> int:
+    """Run `_rank_statements`: the number of rows ranked."""
+    statements, ranking_inserts = _rank_statements(subject_type, partition, today, force_id)
+    return _ranked(batch.run(statements), ranking_inserts)
 
 
 def _factor_levels_sql() -> str:
@@ -225,28 +239,26 @@ def _factor_levels_sql() -> str:
                 FROM json_each(s.breakdown) e), '{}')"""
 
 
-def rank_partitions(
+def rerank_statements(
     subject_type: str,
     partitions: Iterable[str],
     *,
     force_id: int | None = None,
     today: datetime.date | None = None,
-) -> int:
-    """Rebuild these partitions' rankings from current scores and record today's rank history
-    (a rescore's: the partitions its subject is and was in). The FORCE partition needs the force
-    (`force_id`) whose OCGs it ranks. Inside the caller's transaction when there is one (no
-    savepoint: a failed re-rank fails the rescore), its own otherwise.
-
-    Returns the number of ranked subjects. Readers see the old ranking or the new one, never a
-    mix: the delete and the insert commit together.
-    """
+) -> list[batch.Statement]:
+    """The statements rebuilding these partitions' rankings from current scores and today's rank
+    history (a rescore's: the partitions its subject is and was in), their locks first, for the
+    caller to run in its transaction after what they read (its score) is written. The FORCE
+    partition needs the force (`force_id`) whose OCGs it ranks. Readers see the old ranking or
+    the new one, never a mix: the delete and the insert commit together."""
     partitions = sorted(partitions)
     if not partitions:
-        return 0
+        return []
     today = today or timezone.localdate()
-    with transaction.atomic(savepoint=False):
-        _advisory_locks(*_partition_locks(subject_type, partitions, force_id))
-        return sum(_rank(subject_type, partition, today, force_id) for partition in partitions)
+    statements = _locks_statement(*_partition_locks(subject_type, partitions, force_id))
+    for partition in partitions:
+        statements += _rank_statements(subject_type, partition, today, force_id)[0]
+    return statements
 
 
 def rank_everything(*, today: datetime.date | None = None, force_id: int | None = None) -> int:
@@ -261,15 +273,16 @@ def rank_everything(*, today: datetime.date | None = None, force_id: int | None 
     return ranked
 
 
-def line_partitions(line: CountyLine) -> set[str]:
-    """Where a line ranks now (empty when it is not on the matrix). Needs the line's division
-    and flexed_division loaded (select_related) to avoid queries."""
-    if line.status != LineStatus.ACTIVE:
+def line_partitions(status: str, code: str) -> set[str]:
+    """Where a line ranks now (empty when it is not on the matrix): `code` is its effective
+    division's (the flex division's while flexed)."""
+    if status != LineStatus.ACTIVE:
         return set()
-    return {(line.flexed_division or line.division).code}
+    return {code}
 
 
-def ocg_partitions(ocg: OCG) -> set[str]:
-    if ocg.status not in SCORED_OCG_STATUSES:
+def ocg_partitions(status: str, code: str) -> set[str]:
+    """Where an OCG ranks now: its division's code and its force's ranking."""
+    if status not in SCORED_OCG_STATUSES:
         return set()
-    return {ocg.division.code, FORCE_PARTITION}
+    return {code, FORCE_PARTITION}

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from functools import partial
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from countylines.choices import LineRole, LineStatus
@@ -23,8 +23,9 @@ from kentsoc.audit.chainlock import without_chain_lock
 from kentsoc.intel.models import IntelligenceRecord
 from kentsoc.matrix import ranking
 from kentsoc.matrix.models import ForceSnapshot, Ranking, Score
+from kentsoc.org import batch
 from kentsoc.org.choices import SCD_TEAM_KINDS
-from kentsoc.org.models import Force
+from kentsoc.org.models import Division, Force
 from kentsoc.trh.choices import RankedSubject
 from kentsoc.trh.scoring import (
     Claim,
@@ -90,12 +91,15 @@ _RECORD_FIELDS = (
 )
 
 
-def _subject_claims(subject_field: str, subject_id: int, as_of: datetime.date) -> tuple:
+def _records_with_claims(subject_field: str, subject_id: int, as_of: datetime.date) -> QuerySet:
     """The subject's records up to `as_of` with their claims, in one read: a record's row
     repeats for each of its claims (a record with none comes once, factor None)."""
-    rows = IntelligenceRecord.objects.filter(
+    return IntelligenceRecord.objects.filter(
         **{subject_field: subject_id}, information_date__lte=as_of
     ).values_list(*_RECORD_FIELDS, "factor_claims__factor", "factor_claims__level")
+
+
+def _claims(rows: Iterable[tuple], as_of: datetime.date) -> tuple[Claim, ...]:
     records: dict[int, tuple] = {}
     claims: list[tuple] = []
     for row in rows:
@@ -111,26 +115,20 @@ def _active_on(as_of: datetime.date) -> Q:
     )
 
 
-def line_inputs(line: CountyLine, as_of: datetime.date) -> CountyLineInputs:
-    runners = (
-        LineNominal.objects.filter(_active_on(as_of), county_line=line.pk, role=LineRole.RUNNER)
-        .values("nominal")
-        .distinct()
-        .count()
-    )
-    return CountyLineInputs(
-        claims=_subject_claims("county_lines", line.pk, as_of),
-        as_of=as_of,
-        runners=runners,
-        ocg_mapped=line.ocg is not None and line.ocg.status in SCORED_OCG_STATUSES,
-    )
-
-
-def ocg_inputs(ocg: OCG, as_of: datetime.date) -> OcgInputs:
-    return OcgInputs(
-        claims=_subject_claims("ocgs", ocg.pk, as_of),
-        as_of=as_of,
-        criminality_types=ocg.criminality.count(),
+def _counted(subject_type: str, subject_id: int, as_of: datetime.date) -> QuerySet:
+    """One row per thing the score counts: a line's distinct runners on `as_of`, an OCG's
+    criminality types (as recompute_all counts them)."""
+    if subject_type == RankedSubject.COUNTY_LINE:
+        return (
+            LineNominal.objects.filter(
+                _active_on(as_of), county_line=subject_id, role=LineRole.RUNNER
+            )
+            .order_by()  # the ordering's columns would join the DISTINCT
+            .values_list("nominal_id")
+            .distinct()
+        )
+    return OCG.criminality.through.objects.filter(ocg_id=subject_id).values_list(
+        "criminalitytype_id"
     )
 
 
@@ -166,20 +164,6 @@ def score_from_result(
         is_current=True,
         **{name: getattr(result, name) for name in SCORE_FIELDS},
     )
-
-
-def _store(subject_field: str, subject_id: int, result: ScoreResult, as_of: datetime.date) -> Score:
-    """Keep the current Score when nothing changed; otherwise retire it and add a new one."""
-    current = Score.objects.filter(**{subject_field: subject_id}, is_current=True).first()
-    if not score_differs(current, result):
-        return current
-    if current is not None:
-        Score.objects.filter(pk=current.pk).update(is_current=False)
-    score = score_from_result(
-        result, subject_field=subject_field, subject_id=subject_id, as_of=as_of
-    )
-    score.save()
-    return score
 
 
 def _test_hold() -> None:
@@ -219,49 +203,119 @@ def subject_rescore(
         return _subject_rescore(subject_type, subject_id, as_of)
 
 
+def _subject_query(subject_type: str, subject_id: int) -> QuerySet:
+    """The subject's row, locked, with what places it on the matrix: its status, staleness,
+    force and division code (and a line's flex division and OCG's status).
+
+    The row lock serialises rescores of one subject and makes writers marking it stale wait
+    until this transaction has committed (see kentsoc.broker.mark_stale). NO KEY UPDATE, as the
+    writers' own UPDATE takes: rows inserted elsewhere that refer to the subject (another
+    rescore's rankings of its division) need not wait for it. The rest is read by subqueries,
+    not joins, so that the lock stays the subject's row's alone."""
+    divisions = Division.objects.filter(pk=OuterRef("division_id"))
+    columns = {
+        "force": Subquery(divisions.values("force_id")),
+        "code": Subquery(divisions.values("code")),
+    }
+    if subject_type == RankedSubject.COUNTY_LINE:
+        model = CountyLine
+        flexed = Division.objects.filter(pk=OuterRef("flexed_division_id"))
+        columns["flexed_code"] = Subquery(flexed.values("code"))
+        columns["ocg_status"] = Subquery(OCG.objects.filter(pk=OuterRef("ocg_id")).values("status"))
+    else:
+        model = OCG
+    return (
+        model.objects.select_for_update(no_key=True)
+        .filter(pk=subject_id)
+        .annotate(**columns)
+        .values_list("status", "score_stale_since", *columns)
+    )
+
+
+_SCORE_COLUMNS = [field.attname for field in Score._meta.concrete_fields]
+
+
 def _subject_rescore(
     subject_type: str, subject_id: int, as_of: datetime.date | None
 ) -> Score | None:
+    """Two round trips to the database (`kentsoc.org.batch`): what the score is computed from,
+    then the score, the staleness cleared and the partitions re-ranked."""
     as_of = as_of or timezone.localdate()
     is_line = subject_type == RankedSubject.COUNTY_LINE
     model = CountyLine if is_line else OCG
     field = "county_line" if is_line else "ocg"
-    ranking.lock_for_rescore(subject_type)
-    # The row lock serialises rescores of one subject and makes writers marking it stale wait
-    # until this transaction has committed (see kentsoc.broker.mark_stale). NO KEY UPDATE, as
-    # the writers' own UPDATE takes: rows inserted elsewhere that refer to the subject (another
-    # rescore's rankings of its division) need not wait for it.
-    queryset = model.objects.select_for_update(of=("self",), no_key=True).select_related("division")
-    if is_line:
-        queryset = queryset.select_related("ocg", "flexed_division")
-    subject = queryset.filter(pk=subject_id).first()
-    if subject is None:
+    # The kind's ranking lock first (see ranking.lock_for_rescore), then the row's; everything
+    # after them is read once a writer marking the subject stale has committed.
+    lock = ranking.lock_for_rescore_statement(subject_type)
+    reads = batch.run(
+        [
+            *lock,
+            batch.rows_of(_subject_query(subject_type, subject_id)),
+            batch.rows_of(Ranking.objects.filter(**{field: subject_id}).values_list("partition")),
+            batch.rows_of(
+                Score.objects.filter(**{field: subject_id}, is_current=True).values_list(
+                    *_SCORE_COLUMNS
+                )
+            ),
+            batch.rows_of(_records_with_claims(f"{field}s", subject_id, as_of)),
+            batch.rows_of(_counted(subject_type, subject_id, as_of)),
+        ]
+    )[len(lock) :]
+    subject_rows, ranked_in, current_rows, record_rows, counted = reads
+    if not subject_rows:
         return None
-    stale_since = subject.score_stale_since
+    status, stale_since, force_id, code, *line_only = subject_rows[0]
     _test_hold()
-    old_partitions = set(
-        Ranking.objects.filter(**{field: subject_id}).values_list("partition", flat=True)
-    )
+    old_partitions = {partition for (partition,) in ranked_in}
+    current = Score.from_db("default", _SCORE_COLUMNS, current_rows[0]) if current_rows else None
     if is_line:
-        on_matrix = subject.status == LineStatus.ACTIVE
-        new_partitions = ranking.line_partitions(subject)
+        flexed_code, ocg_status = line_only
+        on_matrix = status == LineStatus.ACTIVE
+        new_partitions = ranking.line_partitions(status, flexed_code or code)
     else:
-        on_matrix = subject.status in SCORED_OCG_STATUSES
-        new_partitions = ranking.ocg_partitions(subject)
-    score = None
+        on_matrix = status in SCORED_OCG_STATUSES
+        new_partitions = ranking.ocg_partitions(status, code)
+    score, writes, inserted = None, [], None
     if on_matrix:
+        claims = _claims(record_rows, as_of)
         if is_line:
-            result = score_county_line(line_inputs(subject, as_of))
+            result = score_county_line(
+                CountyLineInputs(
+                    claims=claims,
+                    as_of=as_of,
+                    runners=len(counted),
+                    ocg_mapped=ocg_status in SCORED_OCG_STATUSES,
+                )
+            )
         else:
-            result = score_ocg(ocg_inputs(subject, as_of))
-        score = _store(field, subject_id, result, as_of)
+            result = score_ocg(
+                OcgInputs(claims=claims, as_of=as_of, criminality_types=len(counted))
+            )
+        score = current
+        if score_differs(current, result):
+            if current is not None:
+                writes.append(
+                    batch.update_of(Score.objects.filter(pk=current.pk), is_current=False)
+                )
+            score = score_from_result(
+                result, subject_field=field, subject_id=subject_id, as_of=as_of
+            )
+            inserted = len(writes)
+            writes.append(batch.insert_of(score))
     # Conditional: clear only the staleness this run has seen.
-    model.objects.filter(pk=subject_id, score_stale_since=stale_since).update(
-        score_stale_since=None
+    writes.append(
+        batch.update_of(
+            model.objects.filter(pk=subject_id, score_stale_since=stale_since),
+            score_stale_since=None,
+        )
     )
-    ranking.rank_partitions(
-        subject_type, old_partitions | new_partitions, force_id=subject.division.force_id
+    writes += ranking.rerank_statements(
+        subject_type, old_partitions | new_partitions, force_id=force_id
     )
+    written = batch.run(writes)
+    if inserted is not None:
+        score.pk = written[inserted][0][0]
+        score._state.adding, score._state.db = False, "default"
     if not is_line and bool(old_partitions) != bool(new_partitions):
         # The OCG joined or left the matrix: its lines' ocg_link points change.
         broker.mark_stale(

@@ -138,15 +138,18 @@ def test_a_division_is_ranked_under_one_lock_whichever_forces_line_ranks_there(f
     no longer one at a time behind the chain's lock), or two deletes and inserts of the ranking
     collide on its unique rank."""
     from kentsoc.matrix import ranking
+    from kentsoc.org import batch
+
+    def rerank_as_another_force() -> None:
+        with transaction.atomic():
+            batch.run(
+                ranking.rerank_statements("county_line", [north.code], force_id=north.force_id + 1)
+            )
 
     north = force["divisions"]["north"]
     with transaction.atomic():
         ranking._lock("county_line", north.code, force_id=north.force_id)
-        thread, errors = _in_thread(
-            lambda: ranking.rank_partitions(
-                "county_line", [north.code], force_id=north.force_id + 1
-            )
-        )
+        thread, errors = _in_thread(rerank_as_another_force)
         _wait_for(lambda: _lock_waiters() == 1)  # the other force's rescore waits for this one
     thread.join(30)
     assert not errors
