@@ -4,13 +4,18 @@ of eight cells were most of the page's Python calls)."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from countylines.choices import LineStatus
 from countylines.models import CountyLine
 from countylines.selectors import RowFigures
+from kentsoc.audit.choices import AuditAction
+from kentsoc.audit.models import AuditEvent
+from kentsoc.trail.templatetags.trail_words import details_text
 from kentsoc.web.cells import format_row, lent_row, record_url, shown
+from kentsoc.web.people import day_writer
 
 _STATUS = dict(LineStatus.choices)
 _STATUS_CSS = {LineStatus.ACTIVE: "tag--green", LineStatus.NOMINATED: "tag--blue"}
@@ -80,3 +85,36 @@ def line_rows_html(lines: list[CountyLine], figures: dict[int, RowFigures]) -> l
             )
         )
     return rows
+
+
+_ACTIONS = dict(AuditAction.choices)
+# An event of a line's audit trail, as countylines/line_history.html wrote it cell by cell.
+_EVENT = (
+    "<tr><td>{when}</td><td>{who}</td><td>{action}</td><td>{details}</td><td>{reason}</td></tr>"
+)
+
+
+def history_event_rows_html(
+    events: list[tuple[AuditEvent, list[tuple[str, str]]]],
+) -> SafeString:
+    """The history page's audit trail rows, from `details_in_words` (each event and its details
+    named), written here as the template wrote them: a page of fifty events of five cells drawn
+    by the engine was half the page's Python calls (issue 18). The time is the event's local
+    time as `|date:"j M Y, H:i"` writes it, the zone and the language read once a page."""
+    zone = timezone.get_current_timezone()
+    write_day = day_writer()
+    rows = []
+    for event, details in events:
+        at = event.at.astimezone(zone)
+        rows.append(
+            format_row(
+                _EVENT,
+                # The local day of a local time: write_day would convert it again.
+                when=f"{write_day(at.date())}, {at:%H:%M}",
+                who=event.actor_username,
+                action=_ACTIONS.get(event.action, event.action),
+                details=details_text(details),
+                reason=event.reason,
+            )
+        )
+    return SafeString("".join(rows))

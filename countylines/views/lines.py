@@ -24,9 +24,10 @@ from countylines.services.base import (
     PERM_CHANGE,
 )
 from countylines.services.lines import line_nominate, line_update
-from countylines.tables import line_rows_html
+from countylines.tables import history_event_rows_html, line_rows_html
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.services import audit_read, audit_view
+from kentsoc.trail.details import details_in_words
 from kentsoc.web.coerce import as_id
 from kentsoc.web.forms import form_post
 from kentsoc.web.generic import FilteredListView
@@ -268,15 +269,20 @@ def _events_page(request: HttpRequest) -> int:
 @require_GET
 def history(request: HttpRequest, pk: int) -> HttpResponse:
     line = selectors.line_header(user=request.user, pk=pk)
+    history = selectors.line_history(
+        user=request.user, line=line, events_page=_events_page(request)
+    )
+    events = history.audit_events
     return render(
         request,
         "countylines/line_history.html",
         {
             "line": line,
             "tab": "history",
-            "history": selectors.line_history(
-                user=request.user, line=line, events_page=_events_page(request)
-            ),
+            "history": history,
+            "event_rows": None
+            if events is None
+            else history_event_rows_html(details_in_words(events, user=request.user)),
             "show_safeguarding": selectors.can_see_safeguarding(user=request.user, line=line),
         },
     )

@@ -3,6 +3,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import dateformat, timezone
 
 from countylines.choices import LineStatus
 from countylines.models import CountyLine
@@ -275,6 +276,23 @@ class TestDetailPage:
         for bad in ("0", "-1", "x", "²", "99999999", "1" * 5000):
             body = client.get(f"/county-lines/{line.pk}/history/", {"events": bad}).content
             assert reasons(body.decode()) == newest
+
+    def test_history_rows_escape_every_cell(self, line, supervisor):
+        """The audit trail's rows are written in Python (countylines.tables): who, the details
+        and the reason are escaped as the template escaped them, the time is local."""
+        event = audit_record(
+            actor=None,
+            action=AuditAction.VIEW,
+            obj=line,
+            reason="<b>why</b> & how",
+            actor_username="<i>x</i>",
+        )
+        when = dateformat.format(timezone.localtime(event.at), "j M Y, H:i")
+        body = clients.web(supervisor).get(f"/county-lines/{line.pk}/history/").content.decode()
+        assert (
+            f"<tr><td>{when}</td><td>&lt;i&gt;x&lt;/i&gt;</td><td>Viewed</td><td></td>"
+            "<td>&lt;b&gt;why&lt;/b&gt; &amp; how</td></tr>"
+        ) in body
 
 
 class TestListPage:
