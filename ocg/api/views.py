@@ -200,7 +200,8 @@ class OcgViewSet(
     )
     @action(detail=True, methods=["get"])
     def network(self, request: Request, pk: str) -> Response:
-        ocg = self._ocg()
+        ocg = selectors.ocg_network_centre(user=request.user, pk=pk)
+        self.check_object_permissions(request, ocg)
         network = selectors.ocg_network(user=request.user, ocg=ocg)
         # The network names people: reading it is audited like a list of them.
         audit_read(

@@ -256,7 +256,7 @@ def score_panel(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(VIEW_OCG, raise_exception=True)
 @require_GET
 def network_json(request: HttpRequest, pk: int) -> JsonResponse:
-    ocg = selectors.ocg_get(user=request.user, pk=pk)
+    ocg = selectors.ocg_network_centre(user=request.user, pk=pk)
     network = selectors.ocg_network(user=request.user, ocg=ocg)
     # The network names people: reading it is audited like a list of them.
     audit_read(
