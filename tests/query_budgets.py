@@ -11,7 +11,7 @@ The few-rows-equals-many-rows tests beside each app catch N+1s; these catch ever
 QUERY_BUDGETS: dict[tuple[str, str], int] = {
     # Pages
     ("/", "supervisor"): 9,
-    ("/", "analyst"): 9,
+    ("/", "analyst"): 7,
     ("/", "clio"): 6,
     ("/", "auditor"): 3,
     ("/", "administrator"): 4,
