@@ -23,6 +23,7 @@ from kentsoc.lifetime.models import (
     TrainingAttendance,
     TrainingInput,
 )
+from kentsoc.web.reader_queries import reader_query
 from ocg.choices import OcgStatus
 from ocg.models import OCG, Membership, Nominal
 
@@ -175,6 +176,12 @@ def scpo_breaches_list(*, user: AbstractBaseUser) -> QuerySet[ScpoBreach]:
 
 def in_prison_list(*, user: AbstractBaseUser) -> QuerySet[Membership]:
     """Current members of OCGs who are remanded or in prison, by OCG."""
+    # Its scopes and custody subqueries read nothing but the officer's access: built once per
+    # officer and day, not on every request (issue 18).
+    return reader_query("lifetime.in_prison", user, lambda: _in_prison(user))
+
+
+def _in_prison(user: AbstractBaseUser) -> QuerySet[Membership]:
     in_custody = CustodyPeriod.objects.visible_to(user).filter(
         status__in=IN_CUSTODY, ended_on__isnull=True
     )
