@@ -42,12 +42,17 @@ class AuditEventQuerySet(ScopedQuerySet):
     def force_q(self, access: Access) -> Q | None:
         # The plain manager: reference data's filter for the request's force must not apply.
         officers = Officer._base_manager
-        own_names = officers.filter(team__force_id=access.force_id).values("user__username")
+        own = officers.filter(team__force_id=access.force_id)
+        own_names = own.values("user__username")
         any_names = officers.values("user__username")
         actorless = Q(actor__isnull=True) & (
             Q(actor_username__in=own_names) | ~Q(actor_username__in=any_names)
         )
-        return Q(**{self.force_path: access.force_id}) | actorless
+        # The actors as a subquery of the force's officers rather than `force_path` joined: the
+        # same events (an officer is one user's), but with no join PostgreSQL can walk the
+        # trail's (at, id) index newest first and stop at a page, instead of reading and
+        # sorting every event in the table on each page of the Audit page (issue 18).
+        return Q(actor_id__in=own.values("user_id")) | actorless
 
     def scope(self, access: Access):
         if access.has_role(Role.AUDITOR, Role.SUPERVISOR):
@@ -97,7 +102,11 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id", "-at"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "-at"]),
+            # The Audit page's order: its newest page read from the index, not a sort of all.
+            models.Index(fields=["-at", "-id"], name="audit_event_newest_idx"),
+        ]
         permissions = [("export_auditevent", "Can export the audit trail")]
         constraints = [
             models.CheckConstraint(
