@@ -44,12 +44,7 @@ def drafts_panel(user: Any) -> Panel | None:
     # from it, with the disruption's own fields only (the card names no team or subject).
     if not selectors.has_own_disruptions(user=user, statuses=unfinished):
         return None
-    rows = list(
-        selectors.disruption_my_drafts(user=user)
-        .filter(status__in=unfinished)
-        .select_related(None)
-        .prefetch_related(None)[:10]
-    )
+    rows = list(selectors.disruption_my_drafts(user=user).filter(status__in=unfinished)[:10])
     if not rows:
         return None
     returned = sum(1 for r in rows if r.status == DisruptionStatus.RETURNED)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import EmptyResultSet
-from django.db import connection
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.http import Http404
 
 from countylines.models import CountyLine
 from countylines.search import MIN_LENGTH
@@ -21,9 +19,16 @@ from disruptions.models import CourtResult, Disruption, Operation
 from kentsoc import dates
 from kentsoc.gangs.models import Gang
 from kentsoc.gangs.search import gang_search
-from kentsoc.intel.selectors import SUBJECT_MODELS, subjects_visible
+from kentsoc.intel.selectors import (
+    SUBJECT_MODELS,
+    Namer,
+    SubjectsRead,
+    linked_subjects,
+    subjects_visible,
+)
 from kentsoc.org.choices import TeamKind
 from kentsoc.org.models import Division
+from kentsoc.web.reader_queries import reader_query
 from ocg.models import OCG, Nominal
 from ocg.search import nominal_search
 
@@ -51,18 +56,6 @@ def _visible_prefetch(field_name: str, user: User, **kwargs: Any) -> Prefetch:
     return Prefetch(field_name, queryset=subjects_visible(field_name, user), **kwargs)
 
 
-def _listed(disruptions: QuerySet[Disruption], user: User) -> QuerySet[Disruption]:
-    """`disruptions` with what a list or queue names of each: its team, officers and operation,
-    and the subjects the user may see."""
-    return disruptions.select_related(
-        "team", "officer", "operation", "created_by"
-    ).prefetch_related(*(_visible_prefetch(f, user) for f in ("ocgs", "county_lines", "nominals")))
-
-
-def disruption_list(*, user: User) -> QuerySet[Disruption]:
-    return _listed(Disruption.objects.visible_to(user), user)
-
-
 def disruption_rows(*, user: User) -> QuerySet[Disruption]:
     """What a row of the list's CSV shows: the subjects the user may see read into lists
     (`ocg_rows`, `line_rows`, `nominal_rows`), so naming them costs a row no query set of its
@@ -82,11 +75,15 @@ def disruption_page_rows(*, user: User) -> QuerySet[Disruption]:
     """What a row of the list page shows of the disruption itself and its team; it names the
     subjects from `disruption_row_subjects`. The CSV's officer, operation and subjects'
     prefetches (`disruption_rows`) are not even built: their scopes were an eighth of the
-    page's Python calls."""
-    return (
-        Disruption.objects.visible_to(user)
-        .select_related("team")
-        .only("date", "status", "tactic", "impact_grade", "arrests", "charges", "team__name")
+    page's Python calls. Built once per officer and day (reader_query: it names no row)."""
+    return reader_query(
+        "disruptions.page_rows",
+        user,
+        lambda: (
+            Disruption.objects.visible_to(user)
+            .select_related("team")
+            .only("date", "status", "tactic", "impact_grade", "arrests", "charges", "team__name")
+        ),
     )
 
 
@@ -102,88 +99,24 @@ def person_name(reference: str | None, first_name: str, last_name: str) -> str:
 
 
 # The columns a subject's name is written from, and how (its model's str()).
-_NAMES: dict[str, tuple[tuple[str, ...], Callable[..., str]]] = {
+_NAMES: dict[str, Namer] = {
     "ocgs": (("reference", "name"), subject_name),
     "county_lines": (("reference", "name"), subject_name),
     "nominals": (("reference", "first_name", "last_name"), person_name),
     "gangs": (("reference", "name"), subject_name),
 }
-_NAME_COLUMNS = max(len(columns) for columns, _ in _NAMES.values())
 
 
-@dataclass
-class SubjectsRead:
-    """What a set of disruptions names, of each kind asked for: {kind: {disruption id: [the
-    subject's id, or its name]}} for those the user may see, in the subject's own ordering (as a
-    prefetch lists them), and, when asked, how many others each names ({disruption id: n})."""
-
-    shown: dict[str, dict[int, list[Any]]]
-    hidden: dict[int, int]
+def _with_id(name: Callable[..., str]) -> Callable[..., tuple[int, str]]:
+    """A namer that also gives the subject's id (read as text, its first column), for a link."""
+    return lambda pk, *columns: (int(pk), name(*columns))
 
 
-def _with_pk(ordering: Iterable[str], pk: str) -> list[str]:
-    """A model's ordering made total, as Django's prefetch makes it (the id last)."""
-    ordering = list(ordering)
-    return ordering if pk in ordering or f"-{pk}" in ordering else [*ordering, pk]
-
-
-def _subject_part(
-    kind: str, position: int, ids_sql: str, user: User, *, names: bool, count_hidden: bool
-) -> tuple[str, list[Any]] | None:
-    """One kind's rows for `disruption_subjects`: (kind's position, disruption id, subject id,
-    shown, name columns, rank in the subject's ordering). Of a subject the user may not see only
-    that it is there is read, never its id or name. None when they may see none of the kind and
-    hidden ones are not counted."""
-    field = Disruption._meta.get_field(kind)
-    through = field.remote_field.through._meta
-    model = field.related_model
-    quote = connection.ops.quote_name
-    source = quote(through.get_field(field.m2m_field_name()).column)
-    target = quote(through.get_field(field.m2m_reverse_field_name()).column)
-    try:
-        visible_sql, params = (
-            subjects_visible(kind, user).order_by().values("pk").query.sql_with_params()
-        )
-        visible = f"t.{target} IN ({visible_sql})"
-    except EmptyResultSet:  # visible_to gave none()
-        if not count_hidden:
-            return None
-        visible, params = "1 = 0", ()
-    order = ", ".join(
-        f"s.{quote(model._meta.get_field(name.lstrip('-')).column)} "
-        f"{'DESC' if name.startswith('-') else 'ASC'}"
-        for name in _with_pk(model._meta.ordering, model._meta.pk.name)
-    )
-    texts = [
-        f"CAST(s.{quote(model._meta.get_field(column).column)} AS TEXT)"
-        for column in (_NAMES[kind][0] if names else ())
-    ]
-    texts += ["CAST(NULL AS TEXT)"] * ((_NAME_COLUMNS if names else 0) - len(texts))
-    # Table and column names are the models'; the ids are integers; the scope is the ORM's SQL
-    # with its parameters.
-    if count_hidden:
-        # The scope decides `shown` row by row; what is hidden stays in the database.
-        rows = (
-            f"(SELECT {source}, {target}, {visible} AS shown "  # noqa: S608
-            f"FROM {quote(through.db_table)} t WHERE {source} IN ({ids_sql})) t"
-        )
-        columns = [
-            f"CASE WHEN t.shown THEN t.{target} END",
-            "t.shown",
-            *(f"CASE WHEN t.shown THEN {text} END" for text in texts),
-        ]
-        where = ""
-    else:
-        rows = f"{quote(through.db_table)} t"
-        columns = [f"t.{target}", "1 = 1", *texts]
-        where = f" WHERE t.{source} IN ({ids_sql}) AND {visible}"
-    sql = (
-        f"SELECT {position}, t.{source}, {', '.join(columns)}, "  # noqa: S608
-        f"ROW_NUMBER() OVER (ORDER BY {order}) FROM {rows} "
-        f"INNER JOIN {quote(model._meta.db_table)} s ON s.{quote(model._meta.pk.column)} = "
-        f"t.{target}{where}"
-    )
-    return sql, list(params)
+# What an approval card names of each subject: (its id, its str()).
+_CARD_NAMES: dict[str, Namer] = {
+    kind: (("id", *_NAMES[kind][0]), _with_id(_NAMES[kind][1]))
+    for kind in ("ocgs", "county_lines", "nominals")
+}
 
 
 def disruption_subjects(
@@ -195,48 +128,16 @@ def disruption_subjects(
     count_hidden: bool = False,
 ) -> SubjectsRead:
     """The OCGs, county lines, people and gangs (`kinds`) each of the disruptions `ids` names
-    that the user may see (subjects_visible), by id or (`names`) as their str(); with
-    `count_hidden`, how many others each names.
-
-    One statement for every kind: each kind's scope is compiled by the ORM, the rest written
-    here. A query per kind through the ORM (a prefetch, or values of the through table) cost
-    some 4,000 Python calls to build and compile, most of a list's."""
-    kinds = list(kinds)
-    read = SubjectsRead(
-        shown={kind: {pk: [] for pk in ids} for kind in kinds},
-        hidden=dict.fromkeys(ids, 0) if count_hidden else {},
+    that the user may see, by id or (`names`) as their str(); with `count_hidden`, how many
+    others each names (`linked_subjects`: one statement for every kind)."""
+    return linked_subjects(
+        Disruption,
+        ids,
+        user=user,
+        kinds=kinds,
+        names=_NAMES if names else None,
+        count_hidden=count_hidden,
     )
-    # The ids of rows just read, each an integer, written into the statement: a parameter each
-    # would cost the driver a conversion, for every kind.
-    ids_sql = ", ".join(str(int(pk)) for pk in ids)
-    parts = (
-        [
-            _subject_part(kind, n, ids_sql, user, names=names, count_hidden=count_hidden)
-            for n, kind in enumerate(kinds)
-        ]
-        if ids
-        else []
-    )
-    parts = [part for part in parts if part is not None]
-    if not parts:
-        return read
-    rank = 5 + (_NAME_COLUMNS if names else 0)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT * FROM ({' UNION ALL '.join(sql for sql, _ in parts)}) found "  # noqa: S608
-            f"ORDER BY 1, {rank}",
-            [param for _, params in parts for param in params],
-        )
-        found = cursor.fetchall()
-    for position, disruption_id, subject_id, shown, *rest in found:
-        if not shown:
-            read.hidden[disruption_id] += 1
-            continue
-        kind = kinds[position]
-        columns, name = _NAMES[kind]
-        value = name(*rest[: len(columns)]) if names else subject_id
-        read.shown[kind][disruption_id].append(value)
-    return read
 
 
 def disruption_row_subjects(
@@ -272,12 +173,17 @@ def disruption_api_rows(*, user: User) -> QuerySet[Disruption]:
     """A page of the API list: each disruption with its team's name and its officer's names
     beside it (`team_name`, `officer_first_name`, `officer_last_name`, `officer_username`: a
     team and a user row built for each was a tenth of the list's Python calls); what it names
-    and seized the list serializer reads for the whole page as values."""
-    return Disruption.objects.visible_to(user).annotate(
-        team_name=F("team__name"),
-        officer_first_name=F("officer__first_name"),
-        officer_last_name=F("officer__last_name"),
-        officer_username=F("officer__username"),
+    and seized the list serializer reads for the whole page as values. Built once per officer
+    and day (reader_query: it names no row)."""
+    return reader_query(
+        "disruptions.api_rows",
+        user,
+        lambda: Disruption.objects.visible_to(user).annotate(
+            team_name=F("team__name"),
+            officer_first_name=F("officer__first_name"),
+            officer_last_name=F("officer__last_name"),
+            officer_username=F("officer__username"),
+        ),
     )
 
 
@@ -303,14 +209,12 @@ def disruption_get(*, user: User, pk: int) -> Disruption:
     )
 
 
-def disruption_page_get(*, user: User, pk: int) -> Disruption:
-    """The disruption's page: what it is against as the user may see it (`shown_ocgs`,
-    `shown_county_lines`, `shown_nominals`, `shown_gangs`: names, each kind through its own
-    scope), how many others it names they may not (`hidden_subjects`, a number: never who or
-    what), and the court results they may see (about people they may see: CourtResult's
-    scope)."""
-    disruption = (
-        Disruption.objects.select_related(*_RECORD_RELATED)
+def _page_query(user: User) -> QuerySet[Disruption]:
+    """What `disruption_page_get` reads: it names no disruption, so it is built once per officer
+    and day (reader_query), its two scopes (the disruption's and the court results') with it."""
+    return (
+        Disruption.objects.visible_to(user)
+        .select_related(*_RECORD_RELATED)
         .prefetch_related(
             "weapons",
             "drugs",
@@ -320,8 +224,21 @@ def disruption_page_get(*, user: User, pk: int) -> Disruption:
                 to_attr="shown_court_results",
             ),
         )
-        .get_visible_or_404(user, pk=pk)
     )
+
+
+def disruption_page_get(*, user: User, pk: int) -> Disruption:
+    """The disruption's page: what it is against as the user may see it (`shown_ocgs`,
+    `shown_county_lines`, `shown_nominals`, `shown_gangs`: names, each kind through its own
+    scope), how many others it names they may not (`hidden_subjects`, a number: never who or
+    what), and the court results they may see (about people they may see: CourtResult's
+    scope)."""
+    queryset = reader_query("disruptions.page_get", user, lambda: _page_query(user))
+    try:
+        disruption = queryset.get(pk=pk)
+    except (Disruption.DoesNotExist, ValueError, TypeError):
+        # As get_visible_or_404: one the user may not see is not found.
+        raise Http404(f"No {Disruption._meta.verbose_name} matches the given query.") from None
     subjects = disruption_subjects([disruption.pk], user=user, names=True, count_hidden=True)
     for kind, shown in subjects.shown.items():
         setattr(disruption, f"shown_{kind}", shown[disruption.pk])
@@ -331,9 +248,12 @@ def disruption_page_get(*, user: User, pk: int) -> Disruption:
 
 def disruption_my_drafts(*, user: User) -> QuerySet[Disruption]:
     """The author's own unfinished work: drafts, returned ones (with the reason) and those still
-    waiting for a supervisor."""
+    waiting for a supervisor. Their own fields only: the page and the home page's panel name no
+    team, officer or subject (the subjects' three scoped prefetches were a third of the page's
+    Python calls). The scope reads nothing but the officer's access and the day, so it is built
+    once per officer and day (reader_query)."""
     return (
-        disruption_list(user=user)
+        reader_query("disruptions.visible", user, lambda: Disruption.objects.visible_to(user))
         .filter(
             created_by_id=user.pk,
             status__in=[
@@ -366,15 +286,29 @@ def disruptions_awaiting(*, user: User) -> QuerySet[Disruption]:
     )
 
 
-def disruption_approval_queue(*, user: User) -> QuerySet[Disruption]:
-    """`disruptions_awaiting`, each card naming what the disruption is against and counting its
-    seizures: subjects (as disruption_list reads them), weapons and drugs are prefetched, a fixed
-    number of queries whatever the number of cards."""
-    return (
-        _listed(disruptions_awaiting(user=user), user)
-        .select_related("submitted_by")
-        .prefetch_related("weapons", "drugs")
+def disruption_approval_queue(*, user: User, limit: int) -> list[Disruption]:
+    """The first `limit` of `disruptions_awaiting`, each card with its team, officer and
+    seizures (prefetched) and what it is against that the user may see, each kind through its
+    own scope: `shown_ocgs`, `shown_county_lines`, `shown_nominals`, lists of (id, name) read in
+    one statement (`linked_subjects`; the three scoped prefetches built a model row of each
+    subject, a third of the page's Python calls). A fixed number of queries whatever the number
+    of cards."""
+    rows = list(
+        disruptions_awaiting(user=user)
+        .select_related("team", "officer")
+        .prefetch_related("weapons", "drugs")[:limit]
     )
+    shown = linked_subjects(
+        Disruption,
+        [row.pk for row in rows],
+        user=user,
+        kinds=_CARD_NAMES,
+        names=_CARD_NAMES,
+    ).shown
+    for row in rows:
+        for kind, found in shown.items():
+            setattr(row, f"shown_{kind}", found[row.pk])
+    return rows
 
 
 def disruptions_for_subject(
@@ -433,7 +367,12 @@ def _approved_total(field: str) -> Coalesce:
 
 def operation_list(*, user: User) -> QuerySet[Operation]:
     """Operations with their results, from approved disruptions only (correlated subqueries, so
-    the sums are not multiplied by the join to lines)."""
+    the sums are not multiplied by the join to lines). The query names no operation: it is built
+    once per officer and day (reader_query), its scope and five subqueries with it."""
+    return reader_query("disruptions.operations", user, lambda: _operation_query(user))
+
+
+def _operation_query(user: User) -> QuerySet[Operation]:
     through = Disruption.county_lines.through
     lines_targeted = Coalesce(
         Subquery(
@@ -473,7 +412,11 @@ def operation_list(*, user: User) -> QuerySet[Operation]:
 
 
 def operation_get(*, user: User, pk: int) -> Operation:
-    return operation_list(user=user).get_visible_or_404(user, pk=pk)
+    try:
+        return operation_list(user=user).get(pk=pk)
+    except (Operation.DoesNotExist, ValueError, TypeError):
+        # As get_visible_or_404: one the user may not see is not found.
+        raise Http404(f"No {Operation._meta.verbose_name} matches the given query.") from None
 
 
 def operation_disruptions(*, user: User, operation: Operation) -> QuerySet[Disruption]:
@@ -481,7 +424,7 @@ def operation_disruptions(*, user: User, operation: Operation) -> QuerySet[Disru
     them: each with its team's name and its own figures, newest first and, of one day, the last
     logged first (the date alone left the order of a day's rows to the query plan)."""
     return (
-        Disruption.objects.visible_to(user)
+        reader_query("disruptions.visible", user, lambda: Disruption.objects.visible_to(user))
         .filter(operation=operation)
         .select_related("team")
         .only("date", "status", "tactic", "arrests", "charges", "handsets", "team__name")
@@ -489,8 +432,16 @@ def operation_disruptions(*, user: User, operation: Operation) -> QuerySet[Disru
     )
 
 
+def _court_results_visible(user: User) -> QuerySet[CourtResult]:
+    """The court results the user may see: their scope reads nothing but the officer's access
+    and the day, so it is built once per officer and day (reader_query)."""
+    return reader_query(
+        "disruptions.court_results", user, lambda: CourtResult.objects.visible_to(user)
+    )
+
+
 def court_result_list(*, user: User) -> QuerySet[CourtResult]:
-    return CourtResult.objects.visible_to(user).select_related(
+    return _court_results_visible(user).select_related(
         "nominal", "disruption", "disruption__team", "created_by"
     )
 
@@ -498,7 +449,7 @@ def court_result_list(*, user: User) -> QuerySet[CourtResult]:
 def court_result_api_rows(*, user: User) -> QuerySet[CourtResult]:
     """A page of the API list: its fields are the result's own columns and ids, so none of the
     person, disruption, team and author rows `court_result_list` joins for the pages are read."""
-    return CourtResult.objects.visible_to(user)
+    return _court_results_visible(user)
 
 
 def court_result_rows(queryset: QuerySet[CourtResult]) -> QuerySet[CourtResult]:

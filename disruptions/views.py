@@ -380,7 +380,7 @@ def my_drafts(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("disruptions.approve_disruption", raise_exception=True)
 def approval_queue(request: HttpRequest) -> HttpResponse:
-    rows = list(selectors.disruption_approval_queue(user=request.user)[:200])
+    rows = selectors.disruption_approval_queue(user=request.user, limit=200)
     audit_read(actor=request.user, model=Disruption, ids=[d.pk for d in rows])
     return render(
         request, "disruptions/approval_queue.html", {"rows": rows, "return_form": ReturnForm()}

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import CharField, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    CharField,
+    F,
+    Func,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
+from django.http import Http404
 
 from countylines import definition as line_definition
 from countylines.models import CountyLine
@@ -23,6 +37,7 @@ from kentsoc.intel.choices import (
 from kentsoc.intel.models import DefinitionEvidence, FactorClaim, IntelligenceRecord
 from kentsoc.org.choices import Role
 from kentsoc.org.scoping import READ, access_for
+from kentsoc.web.reader_queries import reader_query, reader_sql
 from kentsoc.web.values import grouped
 from ocg import definition as ocg_definition
 from ocg.definition import Gap
@@ -48,6 +63,163 @@ def subjects_visible(field_name: str, user: Any) -> QuerySet:
     return SUBJECT_MODELS[field_name].objects.visible_to(user, lent=READ)
 
 
+# How a kind's subjects are named: the columns read, and the function of them giving the name.
+Namer = tuple[tuple[str, ...], Callable[..., Any]]
+
+
+@dataclass
+class SubjectsRead:
+    """What a set of records (disruptions, intelligence) names, of each kind asked for: {kind:
+    {record id: [the subject's id, or its name]}} for those the user may see, in the subject's
+    own ordering (as a prefetch lists them), and, when asked, how many others each names ({record
+    id: n})."""
+
+    shown: dict[str, dict[int, list[Any]]]
+    hidden: dict[int, int]
+
+
+def _with_pk(ordering: Iterable[str], pk: str) -> list[str]:
+    """A model's ordering made total, as Django's prefetch makes it (the id last)."""
+    ordering = list(ordering)
+    return ordering if pk in ordering or f"-{pk}" in ordering else [*ordering, pk]
+
+
+def _subject_part(
+    model: type[Model],
+    kind: str,
+    position: int,
+    ids_sql: str,
+    user: Any,
+    *,
+    columns: tuple[str, ...],
+    width: int,
+    count_hidden: bool,
+) -> tuple[str, list[Any]] | None:
+    """One kind's rows for `linked_subjects`: (kind's position, record id, subject id, shown,
+    `width` name columns, `columns` of them read, rank in the subject's ordering). Of a subject
+    the user may not see only that it is there is read, never its id or name. None when they may
+    see none of the kind and hidden ones are not counted."""
+    field = model._meta.get_field(kind)
+    through = field.remote_field.through._meta
+    subject = field.related_model
+    quote = connection.ops.quote_name
+    source = quote(through.get_field(field.m2m_field_name()).column)
+    target = quote(through.get_field(field.m2m_reverse_field_name()).column)
+    try:
+        # The scope names no record: its SQL is compiled once per officer and day.
+        visible_sql, params = reader_sql(
+            f"intel.subjects_visible.{kind}",
+            user,
+            lambda: subjects_visible(kind, user).order_by().values("pk"),
+        )
+        visible = f"t.{target} IN ({visible_sql})"
+    except EmptyResultSet:  # visible_to gave none()
+        if not count_hidden:
+            return None
+        visible, params = "1 = 0", ()
+    order = ", ".join(
+        f"s.{quote(subject._meta.get_field(name.lstrip('-')).column)} "
+        f"{'DESC' if name.startswith('-') else 'ASC'}"
+        for name in _with_pk(subject._meta.ordering, subject._meta.pk.name)
+    )
+    texts = [
+        f"CAST(s.{quote(subject._meta.get_field(column).column)} AS TEXT)" for column in columns
+    ]
+    texts += ["CAST(NULL AS TEXT)"] * (width - len(texts))
+    # Table and column names are the models'; the ids are integers; the scope is the ORM's SQL
+    # with its parameters.
+    if count_hidden:
+        # The scope decides `shown` row by row; what is hidden stays in the database.
+        rows = (
+            f"(SELECT {source}, {target}, {visible} AS shown "  # noqa: S608
+            f"FROM {quote(through.db_table)} t WHERE {source} IN ({ids_sql})) t"
+        )
+        selected = [
+            f"CASE WHEN t.shown THEN t.{target} END",
+            "t.shown",
+            *(f"CASE WHEN t.shown THEN {text} END" for text in texts),
+        ]
+        where = ""
+    else:
+        rows = f"{quote(through.db_table)} t"
+        selected = [f"t.{target}", "1 = 1", *texts]
+        where = f" WHERE t.{source} IN ({ids_sql}) AND {visible}"
+    sql = (
+        f"SELECT {position}, t.{source}, {', '.join(selected)}, "  # noqa: S608
+        f"ROW_NUMBER() OVER (ORDER BY {order}) FROM {rows} "
+        f"INNER JOIN {quote(subject._meta.db_table)} s ON s.{quote(subject._meta.pk.column)} = "
+        f"t.{target}{where}"
+    )
+    return sql, list(params)
+
+
+def linked_subjects(
+    model: type[Model],
+    ids: list[int],
+    *,
+    user: Any,
+    kinds: Iterable[str] = tuple(SUBJECT_MODELS),
+    names: Mapping[str, Namer] | None = None,
+    count_hidden: bool = False,
+) -> SubjectsRead:
+    """The OCGs, county lines, people and gangs (`kinds`, `model`'s many-to-many fields) each of
+    the `model` rows `ids` names that the user may see (subjects_visible), by id or, given
+    `names`, as each kind's namer names them; with `count_hidden`, how many others each names.
+
+    One statement for every kind: each kind's scope is compiled by the ORM (once per officer and
+    day), the rest written here. A query per kind through the ORM (a prefetch, or values of the
+    through table) cost some 4,000 Python calls to build and compile, most of a list's."""
+    kinds = list(kinds)
+    read = SubjectsRead(
+        shown={kind: {pk: [] for pk in ids} for kind in kinds},
+        hidden=dict.fromkeys(ids, 0) if count_hidden else {},
+    )
+    width = max((len(names[kind][0]) for kind in kinds), default=0) if names else 0
+    # The ids of rows just read, each an integer, written into the statement: a parameter each
+    # would cost the driver a conversion, for every kind.
+    ids_sql = ", ".join(str(int(pk)) for pk in ids)
+    parts = (
+        [
+            _subject_part(
+                model,
+                kind,
+                n,
+                ids_sql,
+                user,
+                columns=names[kind][0] if names else (),
+                width=width,
+                count_hidden=count_hidden,
+            )
+            for n, kind in enumerate(kinds)
+        ]
+        if ids
+        else []
+    )
+    parts = [part for part in parts if part is not None]
+    if not parts:
+        return read
+    rank = 5 + width
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT * FROM ({' UNION ALL '.join(sql for sql, _ in parts)}) found "  # noqa: S608
+            f"ORDER BY 1, {rank}",
+            [param for _, params in parts for param in params],
+        )
+        found = cursor.fetchall()
+    for position, record_id, subject_id, shown, *rest in found:
+        if not shown:
+            read.hidden[record_id] += 1
+            continue
+        kind = kinds[position]
+        if names:
+            columns, name = names[kind]
+            value = name(*rest[: len(columns)])
+        else:
+            value = subject_id
+        read.shown[kind][record_id].append(value)
+    return read
+
+
 def intelligence_list(*, user: Any) -> QuerySet[IntelligenceRecord]:
     return (
         IntelligenceRecord.objects.visible_to(user)
@@ -62,8 +234,10 @@ def intelligence_list(*, user: Any) -> QuerySet[IntelligenceRecord]:
 
 
 def intelligence_records(*, user: Any) -> QuerySet[IntelligenceRecord]:
-    """The records alone: the API's list reads what each names with `intelligence_links`."""
-    return IntelligenceRecord.objects.visible_to(user)
+    """The records alone: the API's list reads what each names with `intelligence_links`, the
+    list page with `intelligence_row_subjects`. Their scope reads nothing but the officer's
+    access and the day, so it is built once per officer and day (reader_query)."""
+    return reader_query("intel.records", user, lambda: IntelligenceRecord.objects.visible_to(user))
 
 
 @dataclass(frozen=True)
@@ -84,15 +258,10 @@ def record_links(record: IntelligenceRecord, *, user: Any) -> RecordLinks:
 
 
 def intelligence_links(ids: list[int], *, user: Any) -> dict[int, RecordLinks]:
-    """What each of a page of records names that the user may see (subjects_visible) and its
-    claims, as plain values, one query per kind: prefetching every OCG, line, person and gang
-    named built a model row of each, most of a list's time."""
-    subjects: dict[str, dict[int, list[int]]] = {}
-    for name in SUBJECT_MODELS:
-        found: dict[int, list[int]] = {pk: [] for pk in ids}
-        for record_id, subject_id in _visible_subjects(name, ids, user, "pk"):
-            found[record_id].append(subject_id)
-        subjects[name] = found
+    """What each of a page of records names that the user may see (subjects_visible, every kind
+    in one statement: `linked_subjects`) and its claims, as plain values: prefetching every
+    OCG, line, person and gang named built a model row of each, most of a list's time."""
+    subjects = linked_subjects(IntelligenceRecord, ids, user=user).shown
     claims = grouped(
         FactorClaim.objects.filter(record_id__in=ids)
         .order_by("factor")
@@ -141,32 +310,25 @@ class RowSubjects:
     claims: list[tuple[str, int]]
 
 
-def _visible_subjects(field_name: str, ids: list[int], user: Any, *fields: str) -> QuerySet:
-    """(record id, *fields) of each subject of kind `field_name` the records `ids` name that the
-    user may see, in the subject's own ordering, as a prefetch of `field_name` lists them: the
-    subject's scope applied to the subjects themselves, joined to the records, rather than their
-    ids as a subquery of the through table (a nested subquery for the query to build)."""
-    return (
-        subjects_visible(field_name, user)
-        .filter(intelligence_records__in=ids)
-        .values_list("intelligence_records", *fields)
-    )
+def _reference_or_name(reference: str | None, name: str) -> str:
+    return reference or name
 
 
-def _named_by_reference(field_name: str, ids: list[int], user: Any) -> dict[int, list[str]]:
-    found: dict[int, list[str]] = {}
-    for record_id, reference, name in _visible_subjects(field_name, ids, user, "reference", "name"):
-        found.setdefault(record_id, []).append(reference or name)
-    return found
+# A row names its OCGs and lines each by its reference, or its name while it has none.
+_BY_REFERENCE: dict[str, Namer] = {
+    "ocgs": (("reference", "name"), _reference_or_name),
+    "county_lines": (("reference", "name"), _reference_or_name),
+}
 
 
 def intelligence_row_subjects(ids: list[int], *, user: Any) -> dict[int, RowSubjects]:
     """For a page of `intelligence_rows`, what its rows name (the OCGs and lines the user may
-    see), read as values (a query per kind, as its prefetches): those built a model row of every
-    OCG, line, person and claim named and a related manager per record to reach them, half of
-    the list page's Python calls."""
-    ocgs = _named_by_reference("ocgs", ids, user)
-    lines = _named_by_reference("county_lines", ids, user)
+    see, in one statement: `linked_subjects`), read as values: its prefetches built a model row
+    of every OCG, line, person and claim named and a related manager per record to reach them,
+    half of the list page's Python calls."""
+    named = linked_subjects(
+        IntelligenceRecord, ids, user=user, kinds=_BY_REFERENCE, names=_BY_REFERENCE
+    ).shown
     nominals: dict[int, int] = {}
     through = IntelligenceRecord.nominals.through
     for record_id in through.objects.filter(intelligencerecord_id__in=ids).values_list(
@@ -182,8 +344,8 @@ def intelligence_row_subjects(ids: list[int], *, user: Any) -> dict[int, RowSubj
         claims.setdefault(record_id, []).append((factor, level))
     return {
         pk: RowSubjects(
-            ocgs=ocgs.get(pk, []),
-            county_lines=lines.get(pk, []),
+            ocgs=named["ocgs"][pk],
+            county_lines=named["county_lines"][pk],
             nominals=nominals.get(pk, 0),
             claims=claims.get(pk, []),
         )
@@ -253,6 +415,14 @@ def _named_and_cited(pk: int) -> tuple[dict[str, list[int]], dict[str, set[int]]
     return named, evidence_of
 
 
+def _subjects_kept(name: str, user: Any) -> QuerySet:
+    """subjects_visible(name, user), whose scope reads nothing but the officer's access and the
+    day, built once per officer and day (reader_query)."""
+    return reader_query(
+        f"intel.subjects_visible.{name}", user, lambda: subjects_visible(name, user)
+    )
+
+
 def record_subjects_shown(*, user: Any, record: IntelligenceRecord) -> RecordSubjects:
     """What a record's page names (RecordSubjects): the ids it names and cites read first, then
     one scoped query per kind among those ids (none for a kind it names nothing of), the
@@ -263,7 +433,7 @@ def record_subjects_shown(*, user: Any, record: IntelligenceRecord) -> RecordSub
     for name in SUBJECT_MODELS:
         wanted = set(named[name]) | evidence_of.get(name, set())
         visible[name] = (
-            {obj.pk: obj for obj in subjects_visible(name, user).filter(pk__in=wanted)}
+            {obj.pk: obj for obj in _subjects_kept(name, user).filter(pk__in=wanted)}
             if wanted
             else {}
         )
@@ -302,8 +472,20 @@ def record_claims(record: IntelligenceRecord) -> list[tuple[str, int]]:
 def intelligence_record(*, user: Any, pk: Any) -> IntelligenceRecord:
     """The record with its team and author, as its page shows it (what it names is read by
     `record_subjects_shown`); Http404 when it does not exist or the user may not see it."""
-    records = IntelligenceRecord.objects.select_related("owning_team", "created_by")
-    return records.get_visible_or_404(user, pk=pk)
+    records = reader_query(
+        "intel.record_page",
+        user,
+        lambda: IntelligenceRecord.objects.visible_to(user).select_related(
+            "owning_team", "created_by"
+        ),
+    )
+    try:
+        return records.get(pk=pk)
+    except (IntelligenceRecord.DoesNotExist, ValueError, TypeError):
+        # As get_visible_or_404: a record the user may not see is not found.
+        raise Http404(
+            f"No {IntelligenceRecord._meta.verbose_name} matches the given query."
+        ) from None
 
 
 def intelligence_get(*, user: Any, pk: Any) -> IntelligenceRecord:

@@ -6,7 +6,7 @@ import datetime
 
 from kentsoc.org.choices import Rank, Role
 from kentsoc.web import reader_queries
-from kentsoc.web.reader_queries import forget_reader_queries, reader_query
+from kentsoc.web.reader_queries import forget_reader_queries, reader_query, reader_sql
 from ocg.models import OCG
 from ocg.selectors import ocg_api_rows, ocg_rows
 from tests.factories import OfficerFactory, UserFactory, make_ocg
@@ -101,4 +101,39 @@ def test_a_build_that_reads_the_database_is_never_kept(supervisor, force):
     second = make_ocg(north, reference="OCG-9103")
     found = _references(reader_query("reading", supervisor, build))
     assert {"OCG-9102", second.reference} <= found
+    assert len(builds) == 2
+
+
+def test_a_scope_s_sql_is_compiled_once_per_officer_and_day(supervisor, analyst, monkeypatch):
+    forget_reader_queries()
+    builds = []
+
+    def build(user):
+        builds.append(1)
+        return OCG.objects.visible_to(user).values("pk")
+
+    first = reader_sql("test", supervisor, lambda: build(supervisor))
+    assert reader_sql("test", supervisor, lambda: build(supervisor)) == first
+    sql, params = OCG.objects.visible_to(supervisor).values("pk").query.sql_with_params()
+    assert first == (sql, tuple(params))
+    assert len(builds) == 1
+    reader_sql("test", analyst, lambda: build(analyst))
+    assert len(builds) == 2
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    monkeypatch.setattr(reader_queries, "today", lambda: tomorrow)
+    reader_sql("test", supervisor, lambda: build(supervisor))
+    assert len(builds) == 3
+
+
+def test_a_scope_s_sql_that_reads_the_database_is_never_kept(supervisor, force):
+    forget_reader_queries()
+    make_ocg(force["divisions"]["north"], reference="OCG-9201")
+    builds = []
+
+    def build():
+        builds.append(1)
+        return OCG.objects.filter(pk__in=list(OCG.objects.values_list("pk", flat=True)))
+
+    reader_sql("reading", supervisor, build)
+    reader_sql("reading", supervisor, build)
     assert len(builds) == 2
