@@ -71,14 +71,17 @@ def analyst_panel(user: Any) -> Panel | None:
         row["grading"] = (
             f"{row['source_evaluation']}{row['intelligence_assessment']}{row['handling_code']}"
         )
-    # Both kinds of subject in one count (UNION ALL), each through its own scope.
+    # Both kinds of subject in one count (UNION ALL), each through its own scope; unordered,
+    # as SQLite (the demo) allows no ORDER BY inside a compound statement's parts.
     stale = (
         OCG.objects.visible_to(user)
         .filter(score_stale_since__isnull=False)
+        .order_by()
         .values_list("pk")
         .union(
             CountyLine.objects.visible_to(user)
             .filter(score_stale_since__isnull=False)
+            .order_by()
             .values_list("pk"),
             all=True,
         )
