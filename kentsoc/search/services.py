@@ -85,26 +85,52 @@ def unknown_types(requested: list[str]) -> list[str]:
 
 # A whole name typed badly is matched with `%` (ocg.search): at this threshold the trigram index
 # returns only names that close. With no parallel workers the UNION's parts come back one after
-# the other, each in its own order. Both for this transaction only.
+# the other, each in its own order. A kept statement run by name uses its one generic plan
+# (compiled.prepared). All for this transaction only.
 _SETTINGS = (
     "SELECT set_config('pg_trgm.similarity_threshold', %s, true), "
     "set_config('max_parallel_workers_per_gather', '0', true); "
 )
+_PREPARED_SETTINGS = (
+    "SELECT set_config('pg_trgm.similarity_threshold', %s, true), "
+    "set_config('max_parallel_workers_per_gather', '0', true), "
+    "set_config('plan_cache_mode', 'force_generic_plan', true); "
+)
 
 
-def _read_at_threshold(sql: str, params: list[Any]) -> list[tuple[int, int, float, dict[str, Any]]]:
+def _read_at_threshold(
+    sql: str, params: list[Any], *, kept: bool = False
+) -> list[tuple[int, int, float, dict[str, Any]]]:
     """The rows of `sql` (kind index, id, score, row JSON) read with the settings above, in one
-    round trip: both statements in one message, which PostgreSQL runs as one transaction (or
+    round trip: the statements in one message, which PostgreSQL runs as one transaction (or
     within the caller's). Django binds parameters client-side (psycopg's ClientCursor, unless
     OPTIONS server_side_binding is set, which kentsoc does not), so several statements may
-    share one execute(); the second's rows follow nextset()."""
+    share one execute(); the last one's rows follow nextset(). A `kept` statement (compiled's)
+    is run by name, prepared on this connection the first time."""
+    similarity = str(WHOLE_NAME_SIMILARITY)
+    prepares: list[str] = []
+    by_name = kept and compiled.preparing()
+    if by_name:
+        message, prepares = compiled.prepared(sql, params)
+        sql, params = _PREPARED_SETTINGS + message, [similarity, *params]
+    else:
+        sql, params = _SETTINGS + sql, [similarity, *params]
     with connection.cursor() as cursor:
-        cursor.execute(_SETTINGS + sql, [str(WHOLE_NAME_SIMILARITY), *params])
-        cursor.nextset()
-        return [
-            (index, pk, score, json.loads(read) if isinstance(read, str) else read)
-            for index, pk, score, read in cursor.fetchall()
-        ]
+        try:
+            cursor.execute(sql, params)
+        except Exception:
+            if by_name:
+                compiled.held(prepares, ran=False)
+            raise
+        while cursor.nextset():
+            pass
+        rows = cursor.fetchall()
+    if by_name:
+        compiled.held(prepares, ran=True)
+    return [
+        (index, pk, score, json.loads(read) if isinstance(read, str) else read)
+        for index, pk, score, read in rows
+    ]
 
 
 def _parts(
@@ -156,7 +182,7 @@ def _found(
                 terms,
                 lambda marked, reader: _union(reader, kinds, marked, offset, limit),
             )
-        rows = _read_at_threshold(*bound) if bound is not None else ()
+        rows = _read_at_threshold(*bound, kept=True) if bound is not None else ()
     else:
         rows = (row for part in _parts(actor, kinds, terms, offset, limit) for row in part)
     for index, pk, score, read in rows:
