@@ -304,7 +304,8 @@ def _preparation(sql: str, types: tuple[str, ...]) -> tuple[str, str]:
     number = itertools.count(1)
     body = _PLACEHOLDER.sub(lambda found: "%%" if found[0] == "%%" else f"${next(number)}", sql)
     digest = hashlib.blake2b(f"{types}{sql}".encode(), digest_size=12).hexdigest()
-    name = f"kentsoc_search_{digest}"
+    # Not the dashboard's "kentsoc_" prefix: it reads back and drops the statements so named.
+    name = f"search_kept_{digest}"
     return name, f"PREPARE {name}({', '.join(types)}) AS {body}"
 
 
@@ -335,7 +336,7 @@ def _held() -> set[str]:
     if raw in _unsure:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT name FROM pg_prepared_statements WHERE name LIKE 'kentsoc\\_search\\_%%'",
+                "SELECT name FROM pg_prepared_statements WHERE name LIKE 'search\\_kept\\_%%'",
                 [],
             )
             _prepared[raw] = {name for (name,) in cursor.fetchall()}

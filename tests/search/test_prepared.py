@@ -56,7 +56,7 @@ def test_run_by_name_finds_what_the_statement_compiled_afresh_finds(request, wor
                 sent, rows = _by_name(user, text, offset, limit)
                 assert rows == afresh[text, offset], text
                 assert len(sent) == 1
-                assert "EXECUTE kentsoc_search_" in sent[0]
+                assert "EXECUTE search_kept_" in sent[0]
                 if round_:  # every shape was prepared in the first round
                     assert "PREPARE" not in sent[0], text
 
