@@ -533,7 +533,8 @@ def _month_disruptions(user: Any, start: datetime.date, end: datetime.date) -> M
     """Approved disruptions dated in the month (the activity summary's scope) that the user may
     see, by tactic and by team, in one grouped query."""
     groups = (
-        approved_in_scope(date_from=start, date_to=end)
+        # Every force's, narrowed to what the user may see (their force's and what is shared).
+        approved_in_scope(force_id=None, date_from=start, date_to=end)
         .filter(pk__in=Disruption.objects.visible_to(user).values("pk"))
         .values_list("tactic", "team__name")
         .annotate(n=Count("pk"))

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from kentsoc.audit.services import audit_export
 from kentsoc.dashboard.forms import ActivitySummaryForm
 from kentsoc.dashboard.reports import activity_summary
+from kentsoc.org.scoping import force_id_of
 from kentsoc.web.generic import csv_response
 
 
@@ -22,6 +23,8 @@ def reports(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         summary = activity_summary(
+            # The reader's own force: a "whole force" report is theirs, never the country's.
+            force_id=force_id_of(request.user),
             date_from=data["from"],
             date_to=data["to"],
             team=data.get("team"),

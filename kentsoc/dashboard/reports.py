@@ -183,15 +183,21 @@ TEAM_KIND_SCOPES = {
 
 def approved_in_scope(
     *,
+    force_id: int | None,
     date_from: datetime.date,
     date_to: datetime.date,
     team: Team | int | None = None,
     division: Division | None = None,
     team_kind: str = "",
 ) -> QuerySet[Disruption]:
+    """Approved disruptions dated in the period, of one force (`force_id`: the reader's; None
+    only for a caller that narrows them to what its reader may see itself), and of a team,
+    division or kind of team when one is given."""
     qs = Disruption.objects.filter(
         status=DisruptionStatus.APPROVED, date__gte=date_from, date__lte=date_to
     )
+    if force_id is not None:
+        qs = qs.filter(force_id=force_id)
     if team is not None:
         qs = qs.filter(team=team)
     if team_kind:
@@ -257,6 +263,7 @@ def _figures(scope: QuerySet[Disruption]) -> list[list[dict[str, Any]]]:
 _FROM_MARK = datetime.date(1000, 1, 1)
 _TO_MARK = datetime.date(1000, 1, 2)
 _TEAM_MARK = -7_364_903
+_FORCE_MARK = -7_364_904
 
 
 class _CompiledFigures:
@@ -274,6 +281,7 @@ class _CompiledFigures:
             return execute(sql, params, *args)
 
         scope = approved_in_scope(
+            force_id=_FORCE_MARK,
             date_from=_FROM_MARK,
             date_to=_TO_MARK,
             team=_TEAM_MARK if team else None,
@@ -284,7 +292,7 @@ class _CompiledFigures:
             _figures(scope)
         if len(captured) != 4:
             raise RuntimeError(f"the activity summary ran {len(captured)} statements, not 4")
-        marks = {_FROM_MARK: "from", _TO_MARK: "to", _TEAM_MARK: "team"}
+        marks = {_FROM_MARK: "from", _TO_MARK: "to", _TEAM_MARK: "team", _FORCE_MARK: "force"}
         self.statements = [
             (
                 sql,
@@ -297,15 +305,20 @@ class _CompiledFigures:
             )
             for sql, params in captured
         ]
-        wanted = {"from", "to", "team"} if team else {"from", "to"}
+        wanted = {"from", "to", "force", "team"} if team else {"from", "to", "force"}
         for sql, _, found in self.statements:
             if {name for _, name in found} != wanted:
                 raise RuntimeError(f"the period or team is not bound in {sql[:120]!r}")
 
     def figures(
-        self, *, date_from: datetime.date, date_to: datetime.date, team: Team | None
+        self, *, force_id: int, date_from: datetime.date, date_to: datetime.date, team: Team | None
     ) -> list[list[dict[str, Any]]]:
-        bound = {"from": date_from, "to": date_to, "team": team.pk if team else None}
+        bound = {
+            "force": force_id,
+            "from": date_from,
+            "to": date_to,
+            "team": team.pk if team else None,
+        }
         results = []
         with connection.cursor() as cursor:
             for sql, params, marks in self.statements:
@@ -345,6 +358,7 @@ def _compiled_figures(
 
 def activity_summary(
     *,
+    force_id: int,
     date_from: datetime.date,
     date_to: datetime.date,
     team: Team | None = None,
@@ -353,7 +367,7 @@ def activity_summary(
 ) -> ActivitySummary:
     [sums], [weapons], [sentences], drug_rows = _compiled_figures(
         team=team, division=division, team_kind=team_kind
-    ).figures(date_from=date_from, date_to=date_to, team=team)
+    ).figures(force_id=force_id, date_from=date_from, date_to=date_to, team=team)
     class_order = {c: i for i, c in enumerate(DrugClass.values)}
     drugs = sorted(
         (DrugLine(r["drug_class"], r["unit"], r["amount"], r["value"]) for r in drug_rows),

@@ -245,7 +245,9 @@ def test_the_month_end_reading_top_30_and_who_entered_and_left_and_why(
 
     # The month's approved disruptions, as the activity summary counts them.
     disruptions = body["disruptions"]
-    summary = activity_summary(date_from=ends.month, date_to=ends.m)
+    summary = activity_summary(
+        force_id=force["divisions"]["north"].force_id, date_from=ends.month, date_to=ends.m
+    )
     assert disruptions["total"] == summary.disruptions == 3
     assert disruptions["by_tactic"] == [
         {"tactic": "Arrest", "count": 2},

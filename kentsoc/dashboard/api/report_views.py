@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from kentsoc.dashboard.forms import ActivitySummaryForm
 from kentsoc.dashboard.reports import activity_summary
+from kentsoc.org.scoping import force_id_of
 
 
 class ReadsDisruptions(BasePermission):
@@ -46,6 +47,8 @@ class ActivitySummaryView(APIView):
             return Response(form.error_dict(), status=status.HTTP_400_BAD_REQUEST)
         data = form.cleaned_data
         summary = activity_summary(
+            # The reader's own force: a "whole force" report is theirs, never the country's.
+            force_id=force_id_of(request.user),
             date_from=data["from"],
             date_to=data["to"],
             team=data.get("team"),
