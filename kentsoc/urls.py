@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from disruptions import urls as disruption_urls
 from kentsoc.dashboard import clio_urls, report_urls
 from kentsoc.web import views as web_views
 from kentsoc.web.api import HasRole
+from kentsoc.web.schema_view import SchemaView
 
 api_patterns = [
     path("", include("kentsoc.accounts.api.urls")),
@@ -24,7 +25,7 @@ api_patterns = [
     path("", include("kentsoc.search.api.urls")),
     path("", include(report_urls.api_urlpatterns)),
     path("", include(clio_urls.api_urlpatterns)),
-    path("schema/", SpectacularAPIView.as_view(permission_classes=[HasRole]), name="schema"),
+    path("schema/", SchemaView.as_view(permission_classes=[HasRole]), name="schema"),
     path(
         "docs/",
         # The split view serves its start-up script as a file, so the strict CSP holds here too.

@@ -16,6 +16,7 @@ import yaml
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from kentsoc.audit.models import AuditEvent
@@ -24,6 +25,7 @@ from kentsoc.lifetime.services.conditions import condition_add
 from kentsoc.lifetime.services.custody import custody_dates_update, custody_event_record
 from kentsoc.lifetime.services.scpos import scpo_apply, scpo_breach_record, scpo_make
 from kentsoc.matrix.tasks import write_daily_snapshot
+from kentsoc.web.schema_view import SchemaView
 from tests import otp
 from tests.factories import (
     TEST_PASSWORD,
@@ -1106,3 +1108,26 @@ def test_schema_is_served_to_a_signed_in_role(force, analyst, as_token):
     response = as_token(analyst).client.get("/api/schema/", HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     assert "/api/county-lines/" in response.json()["paths"]
+
+
+def test_the_schema_is_generated_once_and_still_only_for_a_signed_in_role(
+    force, analyst, as_token, monkeypatch
+):
+    monkeypatch.setattr(SchemaView, "_generated", {})
+    generated = []
+    real = SchemaGenerator.get_schema
+
+    def counting(self, *args, **kwargs):
+        generated.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", counting)
+    client = as_token(analyst).client
+    first = client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    second = client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content
+    assert len(generated) == 1
+    assert client.get("/api/schema/").content.startswith(b"openapi:")  # YAML from the same schema
+    assert len(generated) == 1
+    assert APIClient().get("/api/schema/").status_code in (401, 403)
