@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import zlib
 from collections.abc import Iterable
+from functools import partial
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -121,8 +122,11 @@ FROM (
 """
 
 
-def _insert_sql(subject_type: str, partition: str, force_id: int | None) -> tuple[str, list]:
-    """With every partition (or FORCE) and a `force_id`: every partition of that force."""
+def _insert_sql(
+    subject_type: str, partition: str, force_id: int | None, now: datetime.datetime | None = None
+) -> tuple[str, list]:
+    """With every partition (or FORCE) and a `force_id`: every partition of that force. `now`
+    is the rows' ranked_at."""
     is_line = subject_type == RankedSubject.COUNTY_LINE
     force = partition == FORCE_PARTITION
     # FORCE with no force named: every force's FORCE ranking at once.
@@ -138,7 +142,7 @@ def _insert_sql(subject_type: str, partition: str, force_id: int | None) -> tupl
         statuses = sorted(s.value for s in SCORED_OCG_STATUSES)
         join = "JOIN {division_table} d ON d.id = subj.division_id"
         flexed = "FALSE"
-    params: list = [subject_type, TOP_N, timezone.now(), *statuses]
+    params: list = [subject_type, TOP_N, now or timezone.now(), *statuses]
     where = ""
     if (force and not every) or one_force_all:
         where = "AND d.force_id = %s"
@@ -170,7 +174,11 @@ def _insert_sql(subject_type: str, partition: str, force_id: int | None) -> tupl
 
 
 def _rank_statements(
-    subject_type: str, partition: str, today: datetime.date, force_id: int | None = None
+    subject_type: str,
+    partition: str,
+    today: datetime.date,
+    force_id: int | None = None,
+    now: datetime.datetime | None = None,
 ) -> tuple[list[batch.Statement], int]:
     """The statements that delete and rebuild the ranking rows of one partition (or all of a
     kind), and the day's rank history from them, to run inside the caller's transaction and
@@ -193,7 +201,7 @@ def _rank_statements(
     parts = [partition]
     if subject_type == RankedSubject.OCG and partition == _ALL_PARTITIONS:
         parts.append(FORCE_PARTITION)
-    inserts = [batch.sql(*_insert_sql(subject_type, part, force_id)) for part in parts]
+    inserts = [batch.sql(*_insert_sql(subject_type, part, force_id, now)) for part in parts]
     where = "" if partition == _ALL_PARTITIONS else "AND r.partition = %s"
     if one_force:
         where += " AND r.force_id = %s"
@@ -255,10 +263,40 @@ def rerank_statements(
     if not partitions:
         return []
     today = today or timezone.localdate()
+    now = timezone.now()
     statements = _locks_statement(*_partition_locks(subject_type, partitions, force_id))
     for partition in partitions:
-        statements += _rank_statements(subject_type, partition, today, force_id)[0]
+        # Compiled once per kind of partition (batch.compiled): a division's names no force, a
+        # force's ranking names no division.
+        if partition == FORCE_PARTITION:
+            statements += batch.compiled(
+                ("matrix.rerank", subject_type, FORCE_PARTITION),
+                partial(_rerank_force, subject_type),
+                force_id=force_id,
+                today=today,
+                now=now,
+            )
+        else:
+            statements += batch.compiled(
+                ("matrix.rerank", subject_type),
+                partial(_rerank_division, subject_type),
+                partition=partition,
+                today=today,
+                now=now,
+            )
     return statements
+
+
+def _rerank_force(
+    subject_type: str, *, force_id: int | None, today: datetime.date, now: datetime.datetime
+) -> list[batch.Statement]:
+    return _rank_statements(subject_type, FORCE_PARTITION, today, force_id, now)[0]
+
+
+def _rerank_division(
+    subject_type: str, *, partition: str, today: datetime.date, now: datetime.datetime
+) -> list[batch.Statement]:
+    return _rank_statements(subject_type, partition, today, now=now)[0]
 
 
 def rank_everything(*, today: datetime.date | None = None, force_id: int | None = None) -> int:

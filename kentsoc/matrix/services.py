@@ -235,6 +235,40 @@ def _subject_query(subject_type: str, subject_id: int) -> QuerySet:
 _SCORE_COLUMNS = [field.attname for field in Score._meta.concrete_fields]
 
 
+def _read_statements(subject_type: str, *, subject_id: int, as_of: datetime.date) -> list:
+    """What a rescore reads after its lock (built once per kind, `batch.compiled`): the subject's
+    row, its rankings' partitions, its current score, its records with their claims and what
+    the score counts."""
+    field = "county_line" if subject_type == RankedSubject.COUNTY_LINE else "ocg"
+    return [
+        batch.rows_of(_subject_query(subject_type, subject_id)),
+        batch.rows_of(Ranking.objects.filter(**{field: subject_id}).values_list("partition")),
+        batch.rows_of(
+            Score.objects.filter(**{field: subject_id}, is_current=True).values_list(
+                *_SCORE_COLUMNS
+            )
+        ),
+        batch.rows_of(_records_with_claims(f"{field}s", subject_id, as_of)),
+        batch.rows_of(_counted(subject_type, subject_id, as_of)),
+    ]
+
+
+def _score_replaced(*, score_id: int) -> list:
+    return [batch.update_of(Score.objects.filter(pk=score_id), is_current=False)]
+
+
+def _staleness_cleared(
+    model: type[CountyLine | OCG], *, subject_id: int, stale_since: datetime.datetime | None
+) -> list:
+    # Conditional: clear only the staleness this run has seen.
+    return [
+        batch.update_of(
+            model.objects.filter(pk=subject_id, score_stale_since=stale_since),
+            score_stale_since=None,
+        )
+    ]
+
+
 def _subject_rescore(
     subject_type: str, subject_id: int, as_of: datetime.date | None
 ) -> Score | None:
@@ -250,15 +284,12 @@ def _subject_rescore(
     reads = batch.run(
         [
             *lock,
-            batch.rows_of(_subject_query(subject_type, subject_id)),
-            batch.rows_of(Ranking.objects.filter(**{field: subject_id}).values_list("partition")),
-            batch.rows_of(
-                Score.objects.filter(**{field: subject_id}, is_current=True).values_list(
-                    *_SCORE_COLUMNS
-                )
+            *batch.compiled(
+                ("matrix.rescore.reads", subject_type),
+                partial(_read_statements, subject_type),
+                subject_id=subject_id,
+                as_of=as_of,
             ),
-            batch.rows_of(_records_with_claims(f"{field}s", subject_id, as_of)),
-            batch.rows_of(_counted(subject_type, subject_id, as_of)),
         ]
     )[len(lock) :]
     subject_rows, ranked_in, current_rows, record_rows, counted = reads
@@ -294,20 +325,19 @@ def _subject_rescore(
         score = current
         if score_differs(current, result):
             if current is not None:
-                writes.append(
-                    batch.update_of(Score.objects.filter(pk=current.pk), is_current=False)
+                writes += batch.compiled(
+                    ("matrix.rescore.score-replaced",), _score_replaced, score_id=current.pk
                 )
             score = score_from_result(
                 result, subject_field=field, subject_id=subject_id, as_of=as_of
             )
             inserted = len(writes)
             writes.append(batch.insert_of(score))
-    # Conditional: clear only the staleness this run has seen.
-    writes.append(
-        batch.update_of(
-            model.objects.filter(pk=subject_id, score_stale_since=stale_since),
-            score_stale_since=None,
-        )
+    writes += batch.compiled(
+        ("matrix.rescore.staleness-cleared", subject_type),
+        partial(_staleness_cleared, model),
+        subject_id=subject_id,
+        stale_since=stale_since,
     )
     writes += ranking.rerank_statements(
         subject_type, old_partitions | new_partitions, force_id=force_id
