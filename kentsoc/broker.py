@@ -113,9 +113,14 @@ def _coalescing() -> bool:
     return bool(settings.REDIS_URL) and not settings.CELERY_TASK_ALWAYS_EAGER
 
 
-def _pending_key(subject_type: str, subject_id: int) -> str:
+def _pending_prefix() -> str:
     # The database name keeps test runs and benchmarks sharing a Redis server apart.
-    return f"kentsoc:{connection.settings_dict['NAME']}:rescore:{subject_type}:{subject_id}"
+    return f"kentsoc:{connection.settings_dict['NAME']}:rescore:"
+
+
+def _pending_key(subject_type: str, subject_id: int) -> str:
+    # The prefix and the force's list's item (`_enqueue_in_force`): `_TAKE` joins them so.
+    return f"{_pending_prefix()}{subject_type}:{subject_id}"
 
 
 def _claim_pending(subject_type: str, subject_id: int) -> bool | None:
@@ -261,10 +266,26 @@ def _send_turn(force_id: int, *, backlog: bool) -> bool:
     return True
 
 
+# The force's next subject taken from its list and its pending marker released, in one round trip
+# (the worker's turn waited for each of them in turn).
+_TAKE = """
+local item = redis.call('LPOP', KEYS[1])
+if item then redis.call('DEL', ARGV[1] .. item) end
+return item
+"""
+
+
+@lru_cache(maxsize=4)
+def _take_script(client: redis.Redis) -> Any:
+    # Per client: the tests point `_redis` at another server by clearing its cache.
+    return client.register_script(_TAKE)
+
+
 def force_turn_next(force_id: int) -> tuple[str, int] | None:
-    """The force's next pending subject (subject type, id), or None when its list is empty."""
+    """The force's next pending subject (subject type, id), or None when its list is empty. Its
+    pending marker is released as it is taken (see `rescore_pending_release`)."""
     _, subjects = _force_keys(force_id)
-    item = _redis().lpop(subjects)
+    item = _take_script(_redis())(keys=[subjects], args=[_pending_prefix()])
     if item is None:
         return None
     subject_type, _, subject_id = item.decode().rpartition(":")
@@ -275,8 +296,11 @@ def force_turn_end(force_id: int) -> bool:
     """After a turn: the marker released, and the next turn queued (at the back) if the force
     still has subjects waiting. True when the force has nothing left."""
     marker, subjects = _force_keys(force_id)
-    _redis().delete(marker)
-    if _redis().llen(subjects):
+    pipe = _redis().pipeline(transaction=False)
+    pipe.delete(marker)
+    pipe.llen(subjects)
+    _, waiting = pipe.execute()
+    if waiting:
         force_turn_queue(force_id, backlog=True)
         return False
     return True

@@ -41,8 +41,7 @@ def rescore_force(*, force_id: int) -> int:
             subject = broker.force_turn_next(force_id)
             if subject is None:
                 break
-            subject_type, subject_id = subject
-            broker.rescore_pending_release(subject_type=subject_type, subject_id=subject_id)
+            subject_type, subject_id = subject  # its pending marker released as it was taken
             subject_rescore(subject_type=subject_type, subject_id=subject_id)
             done += 1
     finally:

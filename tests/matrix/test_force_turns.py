@@ -128,10 +128,9 @@ def test_a_change_while_its_force_takes_its_turn_queues_the_next_turn(
     force_id = line.division.force_id
     _change(line, django_capture_on_commit_callbacks)
     assert queue == [("force", {"force_id": force_id}, 0)]
-    # The turn has taken the line (its marker released) when another change commits: that change
-    # must be rescored again, so the force's next turn is queued after this one ends.
+    # The turn has taken the line, which released its marker, when another change commits: that
+    # change must be rescored again, so the force's next turn is queued after this one ends.
     assert broker.force_turn_next(force_id) == ("county_line", line.pk)
-    broker.rescore_pending_release(subject_type="county_line", subject_id=line.pk)
     _change(line, django_capture_on_commit_callbacks)
     assert len(queue) == 1, "the running turn's marker still stands"
     assert broker.force_turn_end(force_id) is False
