@@ -16,6 +16,7 @@ from countylines.panels import nominations_panel, people_at_risk_panel
 from countylines.receivers import ocg_matrix_status_changed
 from kentsoc.web.extensions import Section, register_section
 from kentsoc.web.home import register_panel
+from kentsoc.web.reader_queries import reader_query
 from ocg.models import OCG, Nominal, register_ocgs_behind_lines
 from ocg.network import NetworkLink, nominal_node, ocg_node, register_network_links
 from ocg.signals import matrix_status_changed
@@ -28,14 +29,26 @@ def _line_node(pk: int) -> str:
 
 
 def nominal_lines(request: HttpRequest, nominal: Nominal, tab: str) -> Mapping[str, Any]:
-    """The county lines the person is linked to that the user may see."""
-    links = (
-        LineNominal.objects.filter(
-            nominal=nominal, county_line__in=CountyLine.objects.visible_to(request.user)
-        )
-        .select_related("county_line")
-        .order_by("county_line__reference")
-    )
+    """The county lines the person is linked to that the user may see. The scoped query names no
+    person, so it is built once per officer and day (reader_query); each link is read with the
+    columns its row names only."""
+    user = request.user
+    links = reader_query(
+        "countylines.nominal_lines",
+        user,
+        lambda: (
+            LineNominal.objects.filter(county_line__in=CountyLine.objects.visible_to(user))
+            .select_related("county_line")
+            .only(
+                "county_line_id",
+                "role",
+                "county_line__reference",
+                "county_line__name",
+                "county_line__status",
+            )
+            .order_by("county_line__reference")
+        ),
+    ).filter(nominal_id=nominal.pk)
     return {
         "line_links": [
             {"link": link, "url": reverse("countylines:detail", args=[link.county_line_id])}

@@ -358,8 +358,18 @@ def nominal_list(*, user: AbstractBaseUser) -> QuerySet[Nominal]:
     )
 
 
+def nominals_visible(user: AbstractBaseUser) -> QuerySet[Nominal]:
+    """The people the user may see: the scope reads nothing but the officer's access, so it is
+    built once per officer and day (reader_query), for a person's page and its duplicates."""
+    return reader_query("ocg.nominals_visible", user, lambda: Nominal.objects.visible_to(user))
+
+
 def nominal_get(*, user: AbstractBaseUser, pk: int | str) -> Nominal:
-    return Nominal.objects.all().get_visible_or_404(user, pk=pk)
+    try:
+        return nominals_visible(user).get(pk=pk)
+    except (Nominal.DoesNotExist, ValueError, TypeError):
+        # As get_visible_or_404: a person the user may not see is not found.
+        raise Http404(f"No {Nominal._meta.verbose_name} matches the given query.") from None
 
 
 def nominal_search(*, user: AbstractBaseUser, text: str, limit: int = 10) -> list[Nominal]:
@@ -373,17 +383,28 @@ def nominal_search(*, user: AbstractBaseUser, text: str, limit: int = 10) -> lis
 
 def nominal_appearances(*, user: AbstractBaseUser, nominal: Nominal) -> dict[str, Any]:
     """Every OCG the person is a member of that the user may see (the county lines they work and
-    their intelligence records are sections the apps above add to the page)."""
-    memberships = list(
-        Membership.objects.filter(nominal=nominal, ocg__in=OCG.objects.visible_to(user))
-        .select_related("ocg")
-        # What the page's table names of each: a third of the Python of model rows in full.
-        .only(
-            "ocg_id", "role", "from_date", "to_date", "ocg__reference", "ocg__name", "ocg__status"
-        )
-        .order_by("to_date", "ocg__reference")
+    their intelligence records are sections the apps above add to the page). The scoped query
+    names no person, so it is built once per officer and day (reader_query)."""
+    memberships = reader_query(
+        "ocg.nominal_memberships",
+        user,
+        lambda: (
+            Membership.objects.filter(ocg__in=OCG.objects.visible_to(user))
+            .select_related("ocg")
+            # What the page's table names of each: a third of the Python of model rows in full.
+            .only(
+                "ocg_id",
+                "role",
+                "from_date",
+                "to_date",
+                "ocg__reference",
+                "ocg__name",
+                "ocg__status",
+            )
+            .order_by("to_date", "ocg__reference")
+        ),
     )
-    return {"memberships": memberships}
+    return {"memberships": list(memberships.filter(nominal_id=nominal.pk))}
 
 
 # --- home panels --------------------------------------------------------------------------------

@@ -129,10 +129,14 @@ def _subject_part(
     # Table and column names are the models'; the ids are integers; the scope is the ORM's SQL
     # with its parameters.
     if count_hidden:
-        # The scope decides `shown` row by row; what is hidden stays in the database.
+        # The scope decides `shown` row by row; what is hidden stays in the database. PostgreSQL
+        # would pull the derived table up and copy the scope into each CASE below, planning and
+        # running it once per column (a page's statement 15 ms instead of 3): OFFSET 0 keeps
+        # `shown` one value a row.
+        fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
         rows = (
             f"(SELECT {source}, {target}, {visible} AS shown "  # noqa: S608
-            f"FROM {quote(through.db_table)} t WHERE {source} IN ({ids_sql})) t"
+            f"FROM {quote(through.db_table)} t WHERE {source} IN ({ids_sql}){fence}) t"
         )
         selected = [
             f"CASE WHEN t.shown THEN t.{target} END",

@@ -118,11 +118,14 @@ def nominal_lifetime_of(*, user: AbstractBaseUser, nominal: Nominal) -> dict[str
     )
     _mark_openable_disruption([*scpos, *conditions], user)
     # Only the groups the user may see, as on the lists: an LRO sees their member, not the
-    # member's other OCGs.
+    # member's other OCGs. The scope names no person: built once per officer and day.
     ocgs = list(
-        OCG.objects.visible_to(user)
+        reader_query(
+            "lifetime.nominal_ocgs",
+            user,
+            lambda: OCG.objects.visible_to(user).select_related("division"),
+        )
         .filter(memberships__nominal=nominal, memberships__to_date__isnull=True)
-        .select_related("division")
         .distinct()
     )
     return {

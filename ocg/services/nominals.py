@@ -17,6 +17,7 @@ from kentsoc.dates import today
 from kentsoc.org.scoping import force_id_of
 from ocg.choices import CustodyStatus
 from ocg.models import Nominal
+from ocg.selectors import nominals_visible
 from ocg.services.common import PERM_ADD_NOMINAL, PERM_CHANGE_NOMINAL, clean_text, require_perm
 
 
@@ -37,7 +38,7 @@ def nominal_possible_duplicates(
         query = same_name | Q(last_name__iexact=last_name.strip(), date_of_birth=date_of_birth)
     else:
         query = same_name
-    qs = Nominal.objects.visible_to(user).filter(query).order_by("reference")
+    qs = nominals_visible(user).filter(query).order_by("reference")
     if exclude is not None:
         qs = qs.exclude(pk=exclude)
     return list(qs[:10])
