@@ -60,9 +60,9 @@ class RedisTransport(kombu_redis.Transport):
 
 @app.on_after_configure.connect
 def _one_redis_client_per_channel(sender: Celery, **kwargs: Any) -> None:
-    if not sender.conf.broker_transport and str(sender.conf.broker_url).startswith(
-        ("redis://", "rediss://")
-    ):
+    # Plain redis:// only: kombu gives a rediss:// URL its TLS defaults by the URL's scheme,
+    # which a transport named here would take the place of.
+    if not sender.conf.broker_transport and str(sender.conf.broker_url).startswith("redis://"):
         sender.conf.broker_transport = f"{__name__}:RedisTransport"
 
 
