@@ -7,6 +7,7 @@ from typing import Any
 from kentsoc.lifetime.models import AttentionItem
 from kentsoc.lifetime.selectors import attention_items_open
 from kentsoc.web.home import Panel, register_panel
+from kentsoc.web.reader_queries import reader_values
 
 PANEL_SIZE = 20
 LINKS = [
@@ -21,10 +22,13 @@ _KINDS = dict(AttentionItem._meta.get_field("kind").flatchoices)
 def attention_panel(user: Any) -> Panel | None:
     if not user.has_perm("lifetime.view_lifetime"):
         return None
-    # The columns the panel names, as values: the items with their person and SCPO as model
-    # rows cost most of the panel to compile, on every home page of these roles.
-    items = list(
-        attention_items_open(user=user).values(
+    # The columns the panel names, as values, compiled once per officer and day
+    # (reader_values): the items with their person and SCPO as model rows, then their scope's
+    # compiling, cost most of the panel, on every home page of these roles.
+    items = reader_values(
+        "lifetime.attention_panel",
+        user,
+        lambda: attention_items_open(user=user).values(
             "pk",
             "kind",
             "threshold_days",
@@ -33,7 +37,7 @@ def attention_panel(user: Any) -> Panel | None:
             "nominal__first_name",
             "nominal__last_name",
             "nominal__reference",
-        )[:PANEL_SIZE]
+        )[:PANEL_SIZE],
     )
     for item in items:
         item["kind_label"] = _KINDS.get(item["kind"], item["kind"])

@@ -4,9 +4,11 @@ intelligence, so this is the one app that may read all three."""
 
 from __future__ import annotations
 
+import datetime
 from datetime import timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Window
 from django.utils import timezone
 
@@ -16,10 +18,13 @@ from kentsoc.matrix.models import Score
 from kentsoc.org.choices import Role
 from kentsoc.org.scoping import access_for
 from kentsoc.web.home import Panel
+from kentsoc.web.reader_queries import reader_sql, reader_values
 from ocg.models import OCG
 
 CHANGED_DAYS = 7
 ROWS = 5
+# Where the panel's kept statement takes this request's "a week ago" (reader_values' bind).
+_SINCE = datetime.datetime(1900, 1, 1, 0, 0, 7, tzinfo=datetime.UTC)
 _CONFIDENCE = dict(Score._meta.get_field("confidence").flatchoices)
 
 
@@ -27,44 +32,53 @@ def analyst_panel(user: Any) -> Panel | None:
     access = access_for(user)
     if access is None or access.role != Role.ANALYST:
         return None
-    since = timezone.now() - timedelta(days=CHANGED_DAYS)
-    # The columns the panel names, read as values: model rows of each score's OCG or line cost
-    # more to compile than the rest of the panel. The count rides on the rows as a window count
-    # (taken before the LIMIT) instead of a second query.
-    changed = list(
-        Score.objects.visible_to(user)
-        .filter(is_current=True, computed_at__gte=since)
-        .order_by("-computed_at", "-id")
-        .annotate(changed_count=Window(Count("pk")))
-        .values(
-            "ocg_id",
-            "county_line_id",
-            "ocg__reference",
-            "ocg__name",
-            "county_line__reference",
-            "county_line__name",
-            "total",
-            "confidence",
-            "computed_at",
-            "changed_count",
-        )[:ROWS]
+    # The columns the panel names, read as values, each statement compiled once per officer
+    # and day (reader_values): model rows of each score's OCG or line cost more to compile
+    # than the rest of the panel, and the scopes' compiling as much again. The count rides on
+    # the rows as a window count (taken before the LIMIT) instead of a second query.
+    changed = reader_values(
+        "matrix.analyst_panel.changed",
+        user,
+        lambda: (
+            Score.objects.visible_to(user)
+            .filter(is_current=True, computed_at__gte=_SINCE)
+            .order_by("-computed_at", "-id")
+            .annotate(changed_count=Window(Count("pk")))
+            .values(
+                "ocg_id",
+                "county_line_id",
+                "ocg__reference",
+                "ocg__name",
+                "county_line__reference",
+                "county_line__name",
+                "total",
+                "confidence",
+                "computed_at",
+                "changed_count",
+            )[:ROWS]
+        ),
+        bind={_SINCE: timezone.now() - timedelta(days=CHANGED_DAYS)},
     )
     for row in changed:
         row["confidence_label"] = _CONFIDENCE.get(row["confidence"], row["confidence"])
-    records = list(
-        intelligence_list(user=user)
-        .exclude(created_by=user)
-        .order_by("-created_at", "-id")
-        .values(
-            "pk",
-            "reference",
-            "source_evaluation",
-            "intelligence_assessment",
-            "handling_code",
-            "information_date",
-            "owning_team_id",
-            "owning_team__name",
-        )[:ROWS]
+    records = reader_values(
+        "matrix.analyst_panel.records",
+        user,
+        lambda: (
+            intelligence_list(user=user)
+            .exclude(created_by=user)
+            .order_by("-created_at", "-id")
+            .values(
+                "pk",
+                "reference",
+                "source_evaluation",
+                "intelligence_assessment",
+                "handling_code",
+                "information_date",
+                "owning_team_id",
+                "owning_team__name",
+            )[:ROWS]
+        ),
     )
     for row in records:
         # IntelligenceRecord.grading's three letters.
@@ -73,20 +87,26 @@ def analyst_panel(user: Any) -> Panel | None:
         )
     # Both kinds of subject in one count (UNION ALL), each through its own scope; unordered,
     # as SQLite (the demo) allows no ORDER BY inside a compound statement's parts.
-    stale = (
-        OCG.objects.visible_to(user)
-        .filter(score_stale_since__isnull=False)
-        .order_by()
-        .values_list("pk")
-        .union(
-            CountyLine.objects.visible_to(user)
+    stale_ids = reader_sql(
+        "matrix.analyst_panel.stale",
+        user,
+        lambda: (
+            OCG.objects.visible_to(user)
             .filter(score_stale_since__isnull=False)
             .order_by()
-            .values_list("pk"),
-            all=True,
-        )
-        .count()
+            .values_list("pk")
+            .union(
+                CountyLine.objects.visible_to(user)
+                .filter(score_stale_since__isnull=False)
+                .order_by()
+                .values_list("pk"),
+                all=True,
+            )
+        ),
     )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({stale_ids[0]}) stale", stale_ids[1])  # noqa: S608
+        (stale,) = cursor.fetchone()
     return Panel(
         title="Your intelligence and the matrix",
         template="matrix/panels/analyst.html",

@@ -3,16 +3,19 @@ the OCG's own Shares section (the Share action) and the supervisor's home panel.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from kentsoc.org.scoping import access_for
 from kentsoc.sharing import selectors
+from kentsoc.sharing.models import Share
 from kentsoc.sharing.services import PERM_ADD, PERM_VIEW
 from kentsoc.web.extensions import Section, register_section
 from kentsoc.web.home import Panel, register_panel
+from kentsoc.web.reader_queries import reader_values
 
 SECTION_TEMPLATE = "sharing/sections/subject_shares.html"
 # The home panel names each share's subject and forces, nothing of the officers who acted on it,
@@ -31,33 +34,26 @@ _PANEL_VALUES = (
 )
 
 
-def _panel_rows(shares: Any) -> list[dict[str, Any]]:
-    """The first five shares as what the panel's template reads of a Share (`pk`, `subject`,
-    the forces' names, `ends_on`), the subject being the OCG when there is one, else the line."""
+def _panel_rows(
+    name: str, user: Any, shares: Callable[[], QuerySet[Share]]
+) -> list[dict[str, Any]]:
+    """The first five `shares()` as what the panel's template reads of a Share (`pk`, `subject`,
+    the forces' names, `ends_on`), the subject being the OCG when there is one, else the line;
+    read as values compiled once per officer and day (reader_values: the scopes' compiling was
+    most of the panel)."""
     rows = []
-    for (
-        pk,
-        ocg_id,
-        ocg_ref,
-        ocg_name,
-        line_ref,
-        line_name,
-        owner,
-        receiver,
-        ends_on,
-    ) in shares.values_list(*_PANEL_VALUES)[:5]:
-        subject = (
-            {"reference": ocg_ref, "name": ocg_name}
-            if ocg_id
-            else {"reference": line_ref, "name": line_name}
-        )
+    for row in reader_values(name, user, lambda: shares().values(*_PANEL_VALUES)[:5]):
+        prefix = "ocg" if row["ocg_id"] else "county_line"
         rows.append(
             {
-                "pk": pk,
-                "subject": subject,
-                "owner_force": {"name": owner},
-                "receiving_force": {"name": receiver},
-                "ends_on": ends_on,
+                "pk": row["pk"],
+                "subject": {
+                    "reference": row[f"{prefix}__reference"],
+                    "name": row[f"{prefix}__name"],
+                },
+                "owner_force": {"name": row["owner_force__name"]},
+                "receiving_force": {"name": row["receiving_force__name"]},
+                "ends_on": row["ends_on"],
             }
         )
     return rows
@@ -81,11 +77,10 @@ def shares_panel(user: Any) -> Panel | None:
     # A force that was never party to a share has nothing to show: no query for it.
     if access is None or not access.shares or not user.has_perm(PERM_VIEW):
         return None
-    waiting = _panel_rows(selectors.awaiting_decision(user=user))
-    # A force that lends but receives nothing (most) is spared lent_to's scoped query.
-    lent = []
-    if selectors.receives_live_shares(user=user):
-        lent = _panel_rows(selectors.lent_to(user=user))
+    waiting = _panel_rows(
+        "sharing.waiting_panel", user, lambda: selectors.awaiting_decision(user=user)
+    )
+    lent = _panel_rows("sharing.lent_panel", user, lambda: selectors.lent_to(user=user))
     if not (waiting or lent):
         return None
     return Panel(

@@ -64,16 +64,6 @@ def lent_to(*, user: Any) -> QuerySet[Share]:
     )
 
 
-def receives_live_shares(*, user: Any) -> bool:
-    """Whether a live share lends the user's force anything today, whatever the user may read
-    of it: a cheap first look before lent_to's scoped query (never shown itself)."""
-    access = access_for(user)
-    return (
-        access is not None
-        and Share.objects.live().filter(receiving_force_id=access.force_id).exists()
-    )
-
-
 def who(share: Share, user: Any, reader_force_id: int | None) -> str:
     """An officer who acted on a share as a reader of `reader_force_id` may know them: by name
     if of the reader's own force; of the other force, by that force's name only (deny by
