@@ -509,17 +509,6 @@ def line_history(*, user: Any, line: CountyLine, events_page: int = 1) -> LineHi
     )
 
 
-def lines_awaiting_approval(*, user: Any) -> QuerySet[CountyLine]:
-    """Nominated lines with their division and what says which criteria they still miss."""
-    return (
-        CountyLine.objects.visible_to(user)
-        .filter(status=LineStatus.NOMINATED)
-        .select_related("division")
-        .prefetch_related(*line_definition.prefetch())
-        .order_by("nominated_on", "id")
-    )
-
-
 # --- safeguarding -------------------------------------------------------------------------------
 
 

@@ -323,12 +323,6 @@ def disruption_my_drafts(*, user: User) -> QuerySet[Disruption]:
     )
 
 
-def has_own_disruptions(*, user: User, statuses: Iterable[str]) -> bool:
-    """Whether the user logged any disruption now in one of `statuses`, whatever they may see of
-    it now: a cheap first look before the scoped query that reads them (never shown itself)."""
-    return Disruption.objects.filter(created_by_id=user.pk, status__in=statuses).exists()
-
-
 def disruptions_awaiting(*, user: User) -> QuerySet[Disruption]:
     """Submitted disruptions this user may decide, oldest first: never their own. The rule
     alone, with none of the related rows a card shows (the home page's panel and the dashboard's

@@ -16,7 +16,6 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
 
 from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
@@ -24,7 +23,7 @@ from kentsoc.org.scoping import READ
 from kentsoc.web.reader_queries import reader_query
 from ocg import definition as ocg_definition
 from ocg import scores, search
-from ocg.choices import MembershipRole, OcgStatus, PlanActionStatus
+from ocg.choices import MembershipRole, OcgStatus
 from ocg.models import OCG, Membership, Nominal, OcgStatusChange, PlanAction
 from ocg.network import network_links, nominal_node, ocg_node
 
@@ -405,60 +404,3 @@ def nominal_appearances(*, user: AbstractBaseUser, nominal: Nominal) -> dict[str
         ),
     )
     return {"memberships": list(memberships.filter(nominal_id=nominal.pk))}
-
-
-# --- home panels --------------------------------------------------------------------------------
-
-
-def ocgs_of_lro(*, user: AbstractBaseUser) -> list[OCG]:
-    today = timezone.localdate()
-    ocgs = (
-        OCG.objects.visible_to(user)
-        .filter(lead_responsible_officer=user, status=OcgStatus.ADOPTED)
-        .select_related("managing_team")
-        .annotate(
-            overdue_actions=Count(
-                "plan_actions",
-                filter=Q(plan_actions__due_on__lt=today)
-                & ~Q(plan_actions__status=PlanActionStatus.DONE),
-            ),
-        )
-    )
-    return list(scores.with_score_total(ocgs).order_by("reference"))
-
-
-def nominations_to_progress(*, user: AbstractBaseUser) -> list[OCG]:
-    return list(
-        OCG.objects.visible_to(user)
-        .filter(
-            status__in=[OcgStatus.NOMINATED, OcgStatus.IN_DEVELOPMENT],
-            mapping_submitted_at__isnull=True,
-        )
-        .select_related("division")
-        .order_by("nominated_on", "reference")[:20]
-    )
-
-
-def waiting_for_approval(*, user: AbstractBaseUser) -> dict[str, list[dict[str, Any]]]:
-    """The supervisor's panel: OCGs submitted for mapping and mapped ones waiting for adoption,
-    as the values it names (`pk`, `reference`, `name`, `division.name` and the day), not as a
-    model row of each OCG and its division."""
-    visible = OCG.objects.visible_to(user)
-    mapping = visible.filter(
-        status=OcgStatus.IN_DEVELOPMENT, mapping_submitted_at__isnull=False
-    ).order_by("mapping_submitted_at")
-    adoption = visible.filter(status=OcgStatus.MAPPED).order_by("mapped_on")
-    return {
-        "mapping": [
-            {"pk": pk, "reference": ref, "name": name, "division": {"name": division}, "on": on}
-            for pk, ref, name, division, on in mapping.values_list(
-                "pk", "reference", "name", "division__name", "mapping_submitted_at"
-            )[:20]
-        ],
-        "adoption": [
-            {"pk": pk, "reference": ref, "name": name, "on": on}
-            for pk, ref, name, on in adoption.values_list("pk", "reference", "name", "mapped_on")[
-                :20
-            ]
-        ],
-    }
