@@ -11,7 +11,7 @@ from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
 from kentsoc.trail.templatetags.trail_words import details_text
 from kentsoc.web.cells import escaped, format_row
-from kentsoc.web.people import day
+from kentsoc.web.people import day_writer
 
 _ACTIONS = dict(AuditAction.choices)
 _ACTION_CSS = {
@@ -55,16 +55,18 @@ def _request(event: AuditEvent) -> SafeString | str:
 def event_rows_html(events: list[tuple[AuditEvent, list[tuple[str, str]]]]) -> list[SafeString]:
     """Each event's row, from `details_in_words` (the event and its details named)."""
     rows = []
-    # The zone looked up once for the page, not per row (timezone.localtime's own lookup).
+    # The zone and language looked up once for the page, not per row (timezone.localtime's and
+    # day()'s own lookups).
     zone = timezone.get_current_timezone()
+    write_day = day_writer()
     for event, details in events:
         at = event.at.astimezone(zone)
         rows.append(
             format_row(
                 _ROW,
                 iso=at.isoformat(),
-                # The local day of a local time: day() would convert it again.
-                when=f"{day(at.date())}, {at:%H:%M:%S}",
+                # The local time's own day: given the time, the writer would convert it again.
+                when=f"{write_day(at.date())}, {at:%H:%M:%S}",
                 who=event.actor_username or "—",
                 action_css=_ACTION_CSS.get(event.action, ""),
                 action=_ACTIONS.get(event.action, event.action),

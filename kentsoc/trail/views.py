@@ -11,13 +11,14 @@ from django.utils import timezone
 from rest_framework.utils.encoders import JSONEncoder
 
 from kentsoc.audit.models import AuditEvent
-from kentsoc.audit.selectors import audit_event_list, can_export_audit_log, can_read_audit_log
+from kentsoc.audit.selectors import can_export_audit_log, can_read_audit_log
 from kentsoc.audit.services import audit_export, audit_log_viewed
 from kentsoc.audit.templatetags.audit_tags import as_json
 from kentsoc.dates import today
 from kentsoc.trail.api.serializers import AuditEventSerializer
 from kentsoc.trail.details import details_in_words
 from kentsoc.trail.filters import AuditEventFilterSet
+from kentsoc.trail.selectors import trail_events
 from kentsoc.trail.tables import event_rows_html
 from kentsoc.web.generic import FilteredListView
 
@@ -29,7 +30,7 @@ def _when(event: Any) -> str:
 
 
 class AuditEventListView(FilteredListView):
-    selector = staticmethod(audit_event_list)
+    selector = staticmethod(trail_events)
     filterset_class = AuditEventFilterSet
     template_name = "audit/list.html"
     partial_template_name = "audit/partials/event_table.html"

@@ -7,10 +7,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kentsoc.audit.models import AuditEvent
-from kentsoc.audit.selectors import audit_event_list, can_read_audit_log
+from kentsoc.audit.selectors import can_read_audit_log
 from kentsoc.audit.services import audit_log_viewed
 from kentsoc.trail.api.serializers import AuditEventSerializer
 from kentsoc.trail.filters import AuditEventFilterSet
+from kentsoc.trail.selectors import trail_events
 
 
 class CanReadAuditLog(permissions.BasePermission):
@@ -31,7 +32,7 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):
             # drf-spectacular builds the schema without a user: it only needs the model.
             return AuditEvent.objects.none()
-        return audit_event_list(user=self.request.user)
+        return trail_events(user=self.request.user)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         audit_log_viewed(actor=request.user, filters=request.query_params.items())
