@@ -45,7 +45,8 @@ def pytest_sessionfinish(session):
 
 # The slowest tests (a node id, or a prefix of one: a directory, a file, a parametrized test),
 # with the seconds each took in a whole run on the shared 2-core machine (1 Dec 2026, load about
-# 18, 4 workers: 61 min for what takes 26 alone). Only the order of the run uses them
+# 18, 4 workers: 61 min for what takes 26 alone; the security route walks that now sign each user
+# in once scaled by what that saved them alone, 2 Dec). Only the order of the run uses them
 # (pytest_collection_modifyitems): a figure too high or too low costs a little of the run's end,
 # never a result.
 SLOW: dict[str, float] = {
@@ -61,7 +62,7 @@ SLOW: dict[str, float] = {
     "test_a_database_built_by_the_last_release_migrates_to_today": 486,
     "tests/pages/test_inventory.py::"
     "test_every_page_opens_for_every_role_as_the_roles_table_says": 447,
-    "tests/security/test_access.py::test_lists_and_searches_hold_only_what_the_user_may_see": 427,
+    "tests/security/test_access.py::test_lists_and_searches_hold_only_what_the_user_may_see": 180,
     "tests/e2e/test_accessibility.py::test_every_page_of_the_role_passes_axe_and_fits_a_phone"
     "[supervisor]": 384,
     "tests/e2e/test_accessibility.py::test_every_page_of_the_role_passes_axe_and_fits_a_phone"
@@ -69,21 +70,21 @@ SLOW: dict[str, float] = {
     "tests/e2e/test_accessibility.py::test_every_page_of_the_role_passes_axe_and_fits_a_phone"
     "[analyst]": 255,
     "tests/security/test_access.py::"
-    "test_handling_conditions_only_for_the_owning_team_and_supervisors": 226,
+    "test_handling_conditions_only_for_the_owning_team_and_supervisors": 90,
     "tests/security/test_admin_separation.py::"
-    "test_administrator_and_superuser_see_no_police_data_on_any_route": 226,
+    "test_administrator_and_superuser_see_no_police_data_on_any_route": 110,
     "tests/e2e/test_accessibility.py::test_every_page_of_the_role_passes_axe_and_fits_a_phone"
     "[clgt_officer]": 219,
-    "tests/security/test_access.py::test_record_without_need_to_know_is_not_found": 213,
+    "tests/security/test_access.py::test_record_without_need_to_know_is_not_found": 150,
     "tests/e2e/test_accessibility.py::test_every_page_of_the_role_passes_axe_and_fits_a_phone"
     "[lro]": 186,
     "tests/foundation/test_api_schema_fuzz.py::"
     "test_schemathesis_finds_nothing_as_a_supervisor": 180,
     "tests/e2e/test_accessibility.py::test_every_page_of_the_role_passes_axe_and_fits_a_phone"
     "[clio]": 136,
-    "tests/security/test_access.py::test_routes_work_for_their_users": 119,
+    "tests/security/test_access.py::test_routes_work_for_their_users": 75,
     "tests/security/test_admin_separation.py::"
-    "test_a_superuser_officer_sees_what_their_role_gives_and_no_more": 116,
+    "test_a_superuser_officer_sees_what_their_role_gives_and_no_more": 50,
     "tests/integration/test_many_processes.py": 111,
     "tests/e2e/test_accessibility.py::test_forms_showing_their_errors_pass_axe": 109,
     "tests/security/test_audit.py::test_every_csv_download_is_audited": 93,

@@ -66,6 +66,8 @@ MARKERS = {
 class World:
     users: dict[str, Any]
     objects: dict[str, Any] = field(default_factory=dict)
+    # Session cookies of users signed in once for the test (tests/security/helpers.py sign_in).
+    sessions: dict[str, str] = field(default_factory=dict)
 
     def pk(self, name: str) -> int:
         return self.objects[name].pk

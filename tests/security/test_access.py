@@ -19,6 +19,7 @@ from tests.security.helpers import (
     each,
     is_api,
     rows,
+    sign_in,
     signed_in,
 )
 from tests.security.routes import EXEMPT, NOT_FOR, ROUTES, checked_names, url_names
@@ -107,6 +108,7 @@ def test_record_without_need_to_know_is_not_found(world):
         if ROUTES[name].marker:
             assert_no_markers(real, [MARKERS[ROUTES[name].marker]])
 
+    sign_in(world, (who for _, who in HIDDEN_CASES))
     each(HIDDEN_CASES, check)
 
 
@@ -122,6 +124,7 @@ def test_lists_and_searches_hold_only_what_the_user_may_see(world):
             response = client.get(response["Location"])
         assert_no_markers(response, [MARKERS[key] for key in NOT_FOR[who]])
 
+    sign_in(world, NOT_FOR)
     each([(n, who) for n in LIST_NAMES for who in NOT_FOR], check)
 
 
@@ -140,6 +143,7 @@ def test_routes_work_for_their_users(world):
         if spec.marker and spec.works == 200:
             assert MARKERS[spec.marker] in body(response), f"{spec.marker} not shown"
 
+    sign_in(world, {ROUTES[name].viewer for name in GET_NAMES})
     each(GET_NAMES, check)
 
 
@@ -161,4 +165,5 @@ def test_handling_conditions_only_for_the_owning_team_and_supervisors(world):
         assert_no_markers(response, [conditions])
 
     readers = ("analyst", "lro")
+    sign_in(world, readers)
     each([(n, who) for n in NAMES if ROUTES[n].method == "GET" for who in readers], check)

@@ -29,7 +29,16 @@ from ocg.models import OCG
 from tests.conftest import _officer
 from tests.factories import UserFactory
 from tests.security.conftest import MARKERS
-from tests.security.helpers import assert_no_markers, body, call, each, is_api, rows
+from tests.security.helpers import (
+    assert_no_markers,
+    body,
+    call,
+    each,
+    is_api,
+    rows,
+    sign_in,
+    signed_in,
+)
 from tests.security.routes import NOT_FOR, ROUTES, checked_names
 
 NAMES = sorted(n for n in checked_names() if n in ROUTES)
@@ -56,12 +65,6 @@ def sep(world, force, administrator):
     root_lro.save()
     world.users.update(administrator=administrator, root=root, root_lro=root_lro)
     return world
-
-
-def _client(world, who: str) -> Client:
-    client = Client()
-    client.force_login(world.users[who])
-    return client
 
 
 def _follow_once(client: Client, response):
@@ -122,7 +125,7 @@ def test_administrator_and_superuser_see_no_police_data_on_any_route(sep):
 
     def check(case):
         name, who = case
-        client = _client(sep, who)
+        client = signed_in(sep, who)
         response = _follow_once(client, call(client, name, sep))
         assert_no_markers(response)
         if name in REFERENCE:
@@ -139,6 +142,7 @@ def test_administrator_and_superuser_see_no_police_data_on_any_route(sep):
             export = client.get(response.request["PATH_INFO"], {"format": "csv"})
             assert_no_markers(export)
 
+    sign_in(sep, NO_POLICE_DATA)
     each([(n, who) for n in NAMES for who in NO_POLICE_DATA], check)
 
 
@@ -147,12 +151,13 @@ def test_a_superuser_officer_sees_what_their_role_gives_and_no_more(sep):
     of theirs, superuser or not."""
 
     def check(name):
-        client = _client(sep, "root_lro")
+        client = signed_in(sep, "root_lro")
         response = _follow_once(client, call(client, name, sep))
         assert_no_markers(response, [MARKERS[key] for key in NOT_FOR["lro_east"]])
         if "lro_east" in ROUTES[name].hidden_from:
             assert response.status_code in (403, 404), response.status_code
 
+    sign_in(sep, ["root_lro"])
     each(NAMES, check)
 
 
@@ -202,7 +207,7 @@ def _state(world) -> tuple:
 
 @pytest.mark.parametrize("who", ["administrator", "root", "root_lro"])
 def test_case_data_writes_are_refused(sep, who):
-    client = _client(sep, who)
+    client = signed_in(sep, who)
     before = _state(sep)
     for method, url, data in _writes(sep):
         response = getattr(client, method)(url, json.dumps(data), content_type="application/json")
@@ -214,7 +219,7 @@ def test_case_data_writes_are_refused(sep, who):
 def test_the_same_writes_work_for_the_roles_they_belong_to(sep):
     """So the refusals above are about who asks, not about the requests."""
     (_, intel_url, intel), (_, close_url, close), (_, referral_url, referral) = _writes(sep)
-    analyst, supervisor, clio = (_client(sep, w) for w in ("analyst", "supervisor", "clio"))
+    analyst, supervisor, clio = (signed_in(sep, w) for w in ("analyst", "supervisor", "clio"))
     created = analyst.post(intel_url, json.dumps(intel), content_type="application/json")
     assert created.status_code == 201, created.content[:300]
     closed = supervisor.post(close_url, json.dumps(close), content_type="application/json")
@@ -224,7 +229,7 @@ def test_the_same_writes_work_for_the_roles_they_belong_to(sep):
 
 
 def test_the_administrators_home_and_navigation_hold_no_police_data(sep):
-    response = _client(sep, "administrator").get("/")
+    response = signed_in(sep, "administrator").get("/")
     html = body(response)
     assert response.status_code == 200
     assert 'data-testid="admin-panel"' in html
@@ -257,11 +262,11 @@ def test_admin_site_holds_only_organisation_models():
     ],
 )
 def test_police_data_and_tokens_are_not_in_the_admin(sep, url):
-    assert _client(sep, "administrator").get(url).status_code == 404
+    assert signed_in(sep, "administrator").get(url).status_code == 404
 
 
 def test_the_administrator_manages_the_organisation_in_the_admin(sep):
-    client = _client(sep, "administrator")
+    client = signed_in(sep, "administrator")
     index = client.get(reverse("admin:index"))
     assert index.status_code == 200
     for name in (
@@ -286,7 +291,7 @@ def test_the_administrator_manages_the_organisation_in_the_admin(sep):
 
 
 def test_a_superuser_without_a_role_administers_nothing(sep):
-    client = _client(sep, "root")
+    client = signed_in(sep, "root")
     index = client.get(reverse("admin:index"))
     assert index.status_code == 200
     assert "have permission to view or edit anything" in body(index)
@@ -295,7 +300,7 @@ def test_a_superuser_without_a_role_administers_nothing(sep):
 
 
 def test_nobody_is_made_superuser_or_given_powers_in_the_admin(sep):
-    client = _client(sep, "administrator")
+    client = signed_in(sep, "administrator")
     for target in (sep.users["clio"], sep.users["administrator"]):
         url = reverse("admin:auth_user_change", args=[target.pk])
         form = body(client.get(url))
