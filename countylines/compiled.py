@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from kentsoc.org.permissions import converted
@@ -60,13 +60,17 @@ class LineRows:
         fields = [column[0] for column in compiler.select[: compiler.col_count]]
         self.converters = list(compiler.get_converters(fields).items())
 
-    def rows(self, bound: int | list[int]) -> list[tuple[Any, ...]]:
+    def bound(self, ids: int | list[int]) -> list[Any]:
+        """The parameters with the lines' id (or ids) where the marker was."""
         params = list(self.params)
         for position in self.marks:
-            params[position] = bound
+            params[position] = ids
+        return params
+
+    def rows(self, bound: int | list[int]) -> list[tuple[Any, ...]]:
         db = connections[self.alias]
         with db.cursor() as cursor:
-            cursor.execute(self.sql, params)
+            cursor.execute(self.sql, self.bound(bound))
             rows = cursor.fetchall()
         if not self.converters:
             return rows
@@ -87,6 +91,15 @@ def _compiled_read(build: Builder, many: bool, alias: str) -> LineRows:
             compiled = _compiled.get(key) or LineRows(build, many, alias)
             _compiled[key] = compiled
     return compiled
+
+
+def instances_of_line(
+    model: type[Model], build: Builder, line_id: int, alias: str = "default"
+) -> list[Model]:
+    """The rows of one line as `model` instances, `build(Q(county_line_id=line_id))` being a
+    queryset of `model`'s own columns (no select_related), the ORM's converters applied."""
+    compiled = _compiled_read(build, False, alias)
+    return list(model.objects.using(alias).raw(compiled.sql, compiled.bound(int(line_id))))
 
 
 def rows_of_line(build: Builder, line_id: int, alias: str = "default") -> list[tuple[Any, ...]]:

@@ -37,3 +37,9 @@ score_context: Hook[[Any, Any], dict[str, Any]] = Hook("countylines.score_contex
 # matrix_version, rank, top30) of such a page of lines, {field: {line id: value}}, read as values.
 with_score_total: Hook[[QuerySet], QuerySet] = Hook("countylines.with_score_total")
 scores_data: Hook[[list[int]], dict[str, dict[int, Any]]] = Hook("countylines.scores_data")
+
+# with_page_scores(line): a line read with `with_score_total` given what `with_scores(...,
+# breakdown=True)` prefetches (`current_scores`, `ranking_rows`, the ranking without its
+# division), read by statements compiled once per process: a line's page reads one line, and
+# building and compiling the two prefetches cost it more than the rest of its read.
+with_page_scores: Hook[[Any], None] = Hook("countylines.with_page_scores")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, JSONField, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import JSONObject
 from django.db.models.query import ModelIterable
 from django.http import Http404
@@ -32,10 +32,12 @@ from countylines.models import (
 )
 from countylines.phones import display_mobile
 from kentsoc.audit.models import AuditEvent
+from kentsoc.org.models import Division
 from kentsoc.org.scoping import READ, access_for
 from kentsoc.web.reader_queries import reader_query
+from kentsoc.web.reader_rows import reader_instances
 from kentsoc.web.values import grouped
-from ocg.models import Nominal
+from ocg.models import OCG, Nominal
 
 
 class _DuplicateMarkedIterable(ModelIterable):
@@ -327,21 +329,59 @@ def _page_deal_lines(lines: Q) -> QuerySet[DealLine]:
     )
 
 
-def _page_line_query(user: Any) -> QuerySet[CountyLine]:
+# The related rows a line's page names, read with the line as columns: (the foreign key, its
+# model, the columns read, in the model's order), the rest of each deferred. Annotations reach
+# the row without the ORM's converters, so only columns that need none (no booleans or dates,
+# which SQLite stores as numbers and text).
+_DIVISION = ("id", "force_id", "code", "name")
+_PAGE_RELATED: tuple[tuple[str, type[Model], tuple[str, ...]], ...] = (
+    ("division", Division, _DIVISION),
+    ("flexed_division", Division, _DIVISION),
+    ("ocg", OCG, ("id", "reference", "name")),
+)
+
+
+def _page_line_query(user: Any, pk: Any) -> QuerySet[CountyLine]:
     queryset = line_definition.annotate(
-        CountyLine.objects.visible_to(user).select_related("division", "flexed_division", "ocg")
+        CountyLine.objects.visible_to(user)
+        .filter(pk=pk)
+        .annotate(
+            **{
+                f"page_{fk}_{column}": F(f"{fk}__{column}")
+                for fk, _, columns in _PAGE_RELATED
+                for column in columns
+            }
+        )
     )
-    return scores.with_scores(queryset, breakdown=True)
+    return scores.with_score_total(queryset)
 
 
 def _page_line(user: Any, pk: Any) -> CountyLine:
     """The line `pk` as `line_page_get` reads it, or 404 (as get_visible_or_404: a line the
-    user may not see is not found)."""
-    queryset = reader_query("countylines.page_line", user, lambda: _page_line_query(user))
+    user may not see is not found). Its statement is compiled once per officer and day, the
+    line's id bound (reader_instances: its scope, evidence annotation and score total read
+    nothing but the officer's access and the day), and its division, flex division and OCG are
+    read with it as columns, as select_related would: compiling the scoped query on every
+    request was most of the line's read."""
     try:
-        return queryset.get(pk=pk)
-    except (CountyLine.DoesNotExist, ValueError, TypeError):
-        raise Http404(f"No {CountyLine._meta.verbose_name} matches the given query.") from None
+        found = reader_instances(
+            "countylines.page_line",
+            user,
+            CountyLine,
+            lambda mark: _page_line_query(user, mark),
+            pk,
+        )
+    except (ValueError, TypeError):
+        found = []
+    if not found:
+        raise Http404(f"No {CountyLine._meta.verbose_name} matches the given query.")
+    line = found[0]
+    for fk, model, columns in _PAGE_RELATED:
+        values = [getattr(line, f"page_{fk}_{column}") for column in columns]
+        related = model.from_db(None, columns, values) if values[0] is not None else None
+        CountyLine._meta.get_field(fk).set_cached_value(line, related)
+    scores.with_page_scores(line)
+    return line
 
 
 def line_page_get(*, user: Any, pk: Any) -> CountyLine:
@@ -369,10 +409,44 @@ def line_page_get(*, user: Any, pk: Any) -> CountyLine:
         )
         for (number, active_from, active_to, _), other in zip(deal_lines, others, strict=True)
     ]
-    line.page_nominals = list(
-        _visible_line_nominals(user).filter(county_line_id=line.pk).select_related("nominal")
-    )
+    line.page_nominals = _page_nominals(user, line.pk)
     return line
+
+
+# The columns of a person that a line's page names (Nominal.__str__), read with each link.
+_PAGE_NOMINAL = {
+    "reference": "nominal__reference",
+    "first_name": "nominal__first_name",
+    "last_name": "nominal__last_name",
+}
+
+
+def _page_nominals(user: Any, line_id: int) -> list[LineNominal]:
+    """The line's links to the people the user may see, each with its person's id, names and
+    reference (the rest of the person deferred), as the page reads them: the statement compiled
+    once per officer and day, the line's id bound (reader_instances)."""
+    links = reader_instances(
+        "countylines.page_nominals",
+        user,
+        LineNominal,
+        lambda mark: (
+            _visible_line_nominals(user)
+            .filter(county_line_id=mark)
+            .annotate(**{f"nominal_{name}": F(column) for name, column in _PAGE_NOMINAL.items()})
+        ),
+        line_id,
+    )
+    columns = [
+        "id",
+        *(f.attname for f in Nominal._meta.concrete_fields if f.attname in _PAGE_NOMINAL),
+    ]
+    for link in links:
+        values = {
+            "id": link.nominal_id,
+            **{name: getattr(link, f"nominal_{name}") for name in _PAGE_NOMINAL},
+        }
+        link.nominal = Nominal.from_db(None, columns, [values[name] for name in columns])
+    return links
 
 
 def line_score_get(*, user: Any, pk: Any) -> CountyLine:

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 
 from countylines.models import CountyLine
 from disruptions import selectors
+from disruptions.tables import subject_disruption_rows_html
 from kentsoc.gangs.models import Gang
 from kentsoc.web.extensions import Section, register_section
 from ocg.models import OCG, Nominal
@@ -34,21 +35,20 @@ def _context(
     user = request.user
     if not user.has_perm("disruptions.view_disruption"):
         return None
-    rows = selectors.disruptions_for_subject(
-        user=user, ocg=ocg, county_line=county_line, nominal=nominal, gang=gang
-    )
-    param, subject = next(
-        (name, obj)
-        for name, obj in (
-            ("ocg", ocg),
-            ("county_line", county_line),
-            ("nominal", nominal),
-            ("gang", gang),
+    param, field, subject = next(
+        (name, field, obj)
+        for name, field, obj in (
+            ("ocg", "ocgs", ocg),
+            ("county_line", "county_lines", county_line),
+            ("nominal", "nominals", nominal),
+            ("gang", "gangs", gang),
         )
         if obj is not None
     )
+    rows = selectors.subject_disruptions(user=user, field=field, pk=subject.pk, limit=ROWS)
     return {
-        "rows": list(rows[:ROWS]),
+        "rows": rows,
+        "rows_html": subject_disruption_rows_html(rows),
         "count_6m": selectors.ocg_disruption_count_6m(ocg) if ocg is not None else None,
         "can_log": user.has_perm("disruptions.add_disruption"),
         "log_query": f"{param}={subject.pk}",

@@ -24,13 +24,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, JSONObject
 from django.http import Http404
 
-from countylines.models import CountyLine
 from countylines.search import MIN_LENGTH
 from countylines.search import subject_search as find_subjects
 from disruptions.choices import DisruptionStatus
 from disruptions.models import CourtResult, Disruption, Operation
 from kentsoc import dates
-from kentsoc.gangs.models import Gang
 from kentsoc.gangs.search import gang_search
 from kentsoc.intel.selectors import (
     SUBJECT_MODELS,
@@ -42,7 +40,8 @@ from kentsoc.intel.selectors import (
 from kentsoc.org.choices import TeamKind
 from kentsoc.org.models import Division
 from kentsoc.web.reader_queries import reader_query
-from ocg.models import OCG, Nominal
+from kentsoc.web.reader_rows import reader_instances
+from ocg.models import OCG
 from ocg.search import nominal_search
 
 User = AbstractBaseUser | AnonymousUser
@@ -362,29 +361,24 @@ def disruption_approval_queue(*, user: User, limit: int) -> list[Disruption]:
     return rows
 
 
-def disruptions_for_subject(
-    *,
-    user: User,
-    ocg: OCG | None = None,
-    county_line: CountyLine | None = None,
-    nominal: Nominal | None = None,
-    gang: Gang | None = None,
-) -> QuerySet[Disruption]:
-    """The disruptions recorded against one OCG, line, nominal or gang that the user may see,
-    newest first (for the subject's own page). Its rows show the disruption's own fields only, so
-    nothing related is fetched with them."""
-    qs = Disruption.objects.visible_to(user)
-    if gang is not None:
-        return qs.filter(gangs=gang).order_by("-date", "-id")
-    if ocg is not None:
-        qs = qs.filter(ocgs=ocg)
-    if county_line is not None:
-        qs = qs.filter(county_lines=county_line)
-    if nominal is not None:
-        qs = qs.filter(nominals=nominal)
-    if ocg is None and county_line is None and nominal is None:
-        return qs.none()
-    return qs.order_by("-date", "-id")
+def subject_disruptions(*, user: User, field: str, pk: int, limit: int) -> list[Disruption]:
+    """The first `limit` disruptions recorded against one OCG, line, nominal or gang (`field`:
+    "ocgs", "county_lines", "nominals" or "gangs"; `pk` its id) that the user may see, newest
+    first (for the subject's own page). Its rows show the disruption's own fields only, so
+    nothing related is fetched with them. The statement is compiled once per officer and day
+    (reader_instances: the scope reads nothing but the officer's access and the day), the
+    subject's id bound per request: compiling the scope was most of the section's cost."""
+    return reader_instances(
+        f"disruptions.subject.{field}.{limit}",
+        user,
+        Disruption,
+        lambda mark: (
+            Disruption.objects.visible_to(user)
+            .filter(**{field: mark})
+            .order_by("-date", "-id")[:limit]
+        ),
+        pk,
+    )
 
 
 def ocg_disruption_count_6m(ocg: OCG, *, today: datetime.date | None = None) -> int:

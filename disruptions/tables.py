@@ -115,3 +115,35 @@ def operation_disruption_rows_html(disruptions: Iterable[Disruption]) -> list[Sa
         )
         for d in disruptions
     ]
+
+
+# A row of a subject's Disruptions section (disruptions/sections/subject_disruptions.html), as
+# the template wrote it cell by cell.
+_SUBJECT_ROW = (
+    '<tr><td>{date}</td><td><a href="{url}">{reference}</a></td><td>{status}</td>'
+    '<td>{tactic}</td><td>{impact}</td><td class="num">{arrests}</td>'
+    '<td class="num">{charges}</td></tr>'
+)
+
+
+def subject_disruption_rows_html(disruptions: Iterable[Disruption]) -> SafeString:
+    """The rows of a subject's Disruptions section (an OCG, a line, a person, a gang), from
+    `subject_disruptions`: fifty rows of seven cells drawn by the engine were a twentieth of a
+    line page's Python calls (issue 18)."""
+    write_day = day_writer()
+    return SafeString(
+        "".join(
+            format_row(
+                _SUBJECT_ROW,
+                date=write_day(d.date),
+                url=record_url("disruptions:detail", d.pk),
+                reference=d.reference,
+                status=status_tag(d),
+                tactic=_TACTICS.get(d.tactic, d.tactic),
+                impact=_GRADES.get(d.impact_grade, d.impact_grade),
+                arrests=shown(d.arrests),
+                charges=shown(d.charges),
+            )
+            for d in disruptions
+        )
+    )

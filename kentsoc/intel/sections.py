@@ -23,7 +23,7 @@ from kentsoc.intel.selectors import (
     subject_records,
 )
 from kentsoc.intel.services.evidence import may_add_evidence, needs_record
-from kentsoc.intel.tables import describe_claim, record_status
+from kentsoc.intel.tables import describe_claim, record_status, subject_record_rows_html
 from kentsoc.web.cells import record_url
 from kentsoc.web.extensions import Section, register_section
 from ocg.models import OCG, Nominal
@@ -85,6 +85,7 @@ def subject_records_context(*, user: Any, subject: Any, next_url: str = "") -> d
     ]
     return {
         "rows": rows,
+        "rows_html": subject_record_rows_html(rows),
         "subject": subject,
         "subject_kind": kind,
         "add_url": add_record_url(user=user, subject=subject, next_url=next_url),
@@ -115,7 +116,7 @@ def evidence_checklist_context(*, user: Any, subject: Any, next_url: str = "") -
     rows = evidence_checklist(**{kind: subject})
     can_add = may_add_evidence(user, kind)
     openable = openable_record_ids(
-        user=user, ids={r.pk for row in rows for e in row.evidence for r in e.records.all()}
+        user=user, ids={r.pk for row in rows for e in row.evidence for r in e.record_rows}
     )
     back = f"?{urlencode({'next': next_url})}" if next_url else ""
     items = []
@@ -128,7 +129,7 @@ def evidence_checklist_context(*, user: Any, subject: Any, next_url: str = "") -
                         "reference": r.reference,
                         "url": record_url("intel:detail", r.pk) if r.pk in openable else "",
                     }
-                    for r in e.records.all()
+                    for r in e.record_rows
                 ],
                 "remove_url": (record_url("intel:evidence-remove", e.pk) + back if can_add else ""),
             }

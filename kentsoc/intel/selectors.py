@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -38,6 +39,12 @@ from kentsoc.intel.models import DefinitionEvidence, FactorClaim, IntelligenceRe
 from kentsoc.org.choices import Role
 from kentsoc.org.scoping import READ, access_for
 from kentsoc.web.reader_queries import reader_query, reader_sql
+from kentsoc.web.reader_rows import (
+    reader_ids,
+    reader_instances,
+    subject_instances,
+    subject_rows,
+)
 from kentsoc.web.values import grouped
 from ocg import definition as ocg_definition
 from ocg.definition import Gap
@@ -370,8 +377,15 @@ def openable_record_ids(*, user: Any, ids: set[int]) -> set[int]:
     references as plain text, rather than links that answer 403 or 404."""
     if not ids or not can_open_records(user):
         return set()
-    return set(
-        IntelligenceRecord.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
+    # Compiled once per officer and day, the ids bound (reader_ids): compiling the records'
+    # scope was most of what this cost a page.
+    return reader_ids(
+        "intel.openable",
+        user,
+        lambda wanted: (
+            IntelligenceRecord.objects.visible_to(user).filter(pk__in=wanted).values_list("pk")
+        ),
+        ids,
     )
 
 
@@ -545,11 +559,19 @@ def subject_records(
     """A subject's records the user may see (`subject_field`: "ocgs", "county_lines",
     "nominals" or "gangs"), newest first, deleted ones last, as its page lists them. The claims
     and whether each names OCGs or lines are read as values (a query each, the types only when
-    asked), not prefetched as model rows of every claim, OCG and line named."""
-    records = list(
-        IntelligenceRecord.objects.visible_to(user)
-        .filter(**{subject_field: subject})
-        .order_by("deleted_at", "-information_date", "-id")
+    asked), not prefetched as model rows of every claim, OCG and line named. The records'
+    statement is compiled once per officer and day, the subject's id bound (reader_instances):
+    compiling the records' scope was most of the section's cost."""
+    records = reader_instances(
+        f"intel.subject_records.{subject_field}",
+        user,
+        IntelligenceRecord,
+        lambda mark: (
+            IntelligenceRecord.objects.visible_to(user)
+            .filter(**{subject_field: mark})
+            .order_by("deleted_at", "-information_date", "-id")
+        ),
+        subject.pk,
     )
     ids = [record.pk for record in records]
     if not ids:
@@ -709,18 +731,74 @@ def provide_definition_hooks() -> None:
     line_definition.annotate.provide(lambda queryset: _with_evidenced(queryset, "county_line"))
 
 
-def evidence_for_subject(
-    *, ocg: OCG | None = None, county_line: CountyLine | None = None
-) -> QuerySet[DefinitionEvidence]:
-    _one_subject(ocg, county_line)
-    subject = {"ocg": ocg} if ocg is not None else {"county_line": county_line}
+# What the checklist names of an evidence item's author (get_full_name, else get_username),
+# read with the item; the rest of the user is deferred.
+_AUTHOR = ("username", "first_name", "last_name")
+
+
+@dataclass(frozen=True)
+class EvidenceRecord:
+    """A record an evidence item cites, as the checklist names it."""
+
+    pk: int
+    reference: str
+
+
+def _subject_evidence(field: str, pk: Any) -> QuerySet[DefinitionEvidence]:
+    return DefinitionEvidence.objects.filter(**{f"{field}_id": pk}).annotate(
+        **{f"author_{column}": F(f"created_by__{column}") for column in _AUTHOR}
+    )
+
+
+def _subject_evidence_records(field: str, pk: Any) -> QuerySet:
     return (
-        DefinitionEvidence.objects.filter(**subject)
-        .select_related("created_by")
-        .prefetch_related(
-            Prefetch("records", queryset=IntelligenceRecord.objects.order_by("reference"))
+        DefinitionEvidence.records.through.objects.filter(**{f"definitionevidence__{field}_id": pk})
+        .order_by("intelligencerecord__reference")
+        .values_list(
+            "definitionevidence_id", "intelligencerecord_id", "intelligencerecord__reference"
         )
     )
+
+
+def evidence_for_subject(
+    *, ocg: OCG | None = None, county_line: CountyLine | None = None
+) -> list[DefinitionEvidence]:
+    """The subject's evidence items, each with its author (the names only) and, as
+    `record_rows`, the records it cites (EvidenceRecord, by reference). A subject's evidence is
+    read by no scope, so the two statements are compiled once per process (subject_instances,
+    subject_rows): the author's join and the records' prefetch compiled on every request were
+    most of what a subject's page spent on its checklist."""
+    _one_subject(ocg, county_line)
+    field, subject = ("ocg", ocg) if ocg is not None else ("county_line", county_line)
+    items = subject_instances(
+        f"intel.evidence.{field}",
+        DefinitionEvidence,
+        lambda mark: _subject_evidence(field, mark),
+        subject.pk,
+    )
+    if not items:
+        return items
+    cited = grouped(
+        subject_rows(
+            f"intel.evidence_records.{field}",
+            lambda mark: _subject_evidence_records(field, mark),
+            subject.pk,
+        )
+    )
+    user_model = get_user_model()
+    columns = ["id", *(f.attname for f in user_model._meta.concrete_fields if f.attname in _AUTHOR)]
+    created_by = DefinitionEvidence._meta.get_field("created_by")
+    for item in items:
+        author = None
+        if item.created_by_id is not None:
+            values = {
+                "id": item.created_by_id,
+                **{c: getattr(item, f"author_{c}") for c in _AUTHOR},
+            }
+            author = user_model.from_db(None, columns, [values[c] for c in columns])
+        created_by.set_cached_value(item, author)
+        item.record_rows = [EvidenceRecord(pk, ref) for pk, ref in cited.get(item.pk, [])]
+    return items
 
 
 @dataclass

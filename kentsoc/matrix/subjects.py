@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from countylines import scores as line_scores
 from countylines import selectors as line_selectors
 from countylines.choices import LineStatus
-from countylines.compiled import rows_of_lines
+from countylines.compiled import instances_of_line, rows_of_lines
 from countylines.models import CountyLine
 from countylines.services.base import OPEN_STATUSES
 from kentsoc.intel.models import IntelligenceRecord
@@ -27,7 +27,7 @@ from kentsoc.intel.selectors import can_open_records
 from kentsoc.matrix.models import Ranking, Score
 from kentsoc.trh.choices import FORCE_PARTITION
 from kentsoc.web.cells import record_url
-from kentsoc.web.reader_queries import reader_query
+from kentsoc.web.reader_rows import reader_id_rows
 from ocg import scores as ocg_scores
 from ocg import selectors as ocg_selectors
 from ocg.choices import SCORED_OCG_STATUSES, OcgStatus
@@ -270,6 +270,23 @@ def line_with_scores(
     )
 
 
+def _line_current_score_rows(lines: Q) -> QuerySet[Score]:
+    return _current_scores_query(True).filter(lines)
+
+
+def _line_effective_ranking_rows(lines: Q) -> QuerySet[Ranking]:
+    # The panel names the rank and top 30 of the line's division, never the ranking's own.
+    return _effective_rankings().select_related(None).filter(lines)
+
+
+def line_with_page_scores(line: CountyLine) -> None:
+    """`current_scores` and `ranking_rows` of one line, as `line_with_scores(breakdown=True)`
+    prefetches them but for the ranking's division, each compiled once per process
+    (countylines.compiled): they read nothing but the line's id."""
+    line.current_scores = instances_of_line(Score, _line_current_score_rows, line.pk)
+    line.ranking_rows = instances_of_line(Ranking, _line_effective_ranking_rows, line.pk)
+
+
 # What the API writes of a line's current score, by its field names there.
 _LINE_SCORE_FIELDS = {
     "score": "total",
@@ -338,21 +355,23 @@ def _record_ids(breakdown: list[dict[str, Any]]) -> set[int]:
 
 def _visible_records(user: Any, ids: set[int]) -> dict[int, tuple[str, str]]:
     """(reference, grading) of those of the records the user may see: a link names the record's
-    reference and grading, none of its text or other columns. Read as values, through the
-    records' scope built once per officer and day (reader_query: it reads nothing but the
-    officer's access and the day): building it and a dozen model rows cost more than the query."""
-    if not ids:
-        return {}
-    rows = reader_query("matrix.score_records", user, lambda: _record_labels(user))
+    reference and grading, none of its text or other columns. Read as values, the statement
+    compiled once per officer and day with the ids bound (reader_id_rows: the scope reads
+    nothing but the officer's access and the day): building it and a dozen model rows, then
+    compiling it on every request, cost more than the query."""
+    rows = reader_id_rows(
+        "matrix.score_records", user, lambda wanted: _record_labels(user, wanted), ids
+    )
     return {
         pk: (reference, f"{source}{assessment}{handling}")
-        for pk, reference, source, assessment, handling in rows.filter(pk__in=ids)
+        for pk, reference, source, assessment, handling in rows
     }
 
 
-def _record_labels(user: Any) -> QuerySet[IntelligenceRecord]:
+def _record_labels(user: Any, ids: Any) -> QuerySet[IntelligenceRecord]:
     return (
         IntelligenceRecord.objects.visible_to(user)
+        .filter(pk__in=ids)
         .order_by()
         .values_list(
             "id", "reference", "source_evaluation", "intelligence_assessment", "handling_code"
@@ -428,6 +447,7 @@ def provide_hooks() -> None:
     ocg_scores.scores_data.provide(ocg_scores_data)
     line_scores.with_scores.provide(line_with_scores)
     line_scores.with_score_total.provide(line_with_score_total)
+    line_scores.with_page_scores.provide(line_with_page_scores)
     line_scores.scores_data.provide(line_scores_data)
     line_scores.current_score.provide(line_current_score)
     line_scores.current_ranking.provide(line_current_ranking)
