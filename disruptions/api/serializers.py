@@ -47,7 +47,7 @@ class DisruptionListSerializer(PlainRowsListSerializer):
 
     def related(self, rows: list[Disruption]) -> dict[str, dict[Any, Any]]:
         ids = [row.pk for row in rows]
-        fields = self.child.fields
+        fields = self.child_fields
         user = self.context["request"].user
         return {
             # Named from the columns disruption_api_rows reads beside each row.

@@ -7,10 +7,16 @@ value is its `to_representation` of the row's attribute, a foreign key its id, a
 its method. What the rows do not hold (many-to-many ids, nested rows) `related` reads for the
 whole page, a query per relation, keyed by row id. Writes and single records keep the child
 serializer.
+
+The child's fields are built once per serializer class, not per request (DRF copies the
+declared fields and builds each model field for every serializer instance: two thousand Python
+calls a page). So a field the page writes itself must not read the request: a method field is
+the exception, its method is asked of this request's child.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -20,9 +26,11 @@ from rest_framework.relations import PrimaryKeyRelatedField
 Reader = Callable[[Any], Any]
 
 
-def _field_reader(field: serializers.Field) -> Reader:
+def _field_reader(field: serializers.Field, child: serializers.Serializer) -> Reader:
     if isinstance(field, serializers.SerializerMethodField):
-        return field.to_representation
+        return getattr(child, field.method_name)
+    if isinstance(field, serializers.BaseSerializer):
+        raise TypeError(f"{field.field_name}: a nested serializer's rows come from `related`")
     if isinstance(field, PrimaryKeyRelatedField):
         # What DRF's pk-only optimisation reads: the foreign key's column, no related row.
         *path, last = field.source_attrs
@@ -36,7 +44,9 @@ def _field_reader(field: serializers.Field) -> Reader:
         return read_fk
     if isinstance(field, serializers.DateTimeField) and not hasattr(field, "timezone"):
         # The request's time zone, as DRF reads it for each value (a context-local read, a
-        # dozen Python calls), read once for the page's: the field is this request's own.
+        # dozen Python calls), read once for the page's, on a copy: the class's field is
+        # every request's.
+        field = copy.copy(field)
         field.timezone = field.default_timezone()
     source = field.source_attrs
     represent = field.to_representation
@@ -56,9 +66,28 @@ def _field_reader(field: serializers.Field) -> Reader:
     return read_path
 
 
+# The readable fields of each child serializer class, built by an instance without context.
+_class_fields: dict[type[serializers.Serializer], dict[str, serializers.Field]] = {}
+
+
+def class_fields(child_class: type[serializers.Serializer]) -> dict[str, serializers.Field]:
+    """{name: field} of the class's readable fields, in their order, built once per class."""
+    fields = _class_fields.get(child_class)
+    if fields is None:
+        fields = _class_fields[child_class] = {
+            field.field_name: field for field in child_class()._readable_fields
+        }
+    return fields
+
+
 class PlainRowsListSerializer(serializers.ListSerializer):
     """Subclass with `related(rows)`: {field name: {row id: value}} for the child's fields the
-    rows do not hold themselves, and `finish` if the child changes its fields' data."""
+    rows do not hold themselves, and `finish` if the child changes its fields' data. The
+    child's fields are `child_fields` (built once per class), not `self.child.fields`."""
+
+    @property
+    def child_fields(self) -> dict[str, serializers.Field]:
+        return class_fields(type(self.child))
 
     def related(self, rows: list[Any]) -> dict[str, dict[Any, Any]]:
         return {}
@@ -71,10 +100,10 @@ class PlainRowsListSerializer(serializers.ListSerializer):
         rows = list(data)
         given = self.related(rows)
         readers = [
-            (f.field_name, given[f.field_name].__getitem__, None)
-            if f.field_name in given
-            else (f.field_name, None, _field_reader(f))
-            for f in self.child._readable_fields
+            (name, given[name].__getitem__, None)
+            if name in given
+            else (name, None, _field_reader(field, self.child))
+            for name, field in self.child_fields.items()
         ]
         page = []
         for row in rows:
