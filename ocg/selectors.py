@@ -21,6 +21,7 @@ from kentsoc.audit.choices import AuditAction
 from kentsoc.audit.models import AuditEvent
 from kentsoc.org.scoping import READ
 from kentsoc.web.reader_queries import reader_query
+from kentsoc.web.reader_rows import reader_instances
 from ocg import definition as ocg_definition
 from ocg import scores, search
 from ocg.choices import MembershipRole, OcgStatus
@@ -380,27 +381,33 @@ def nominal_search(*, user: AbstractBaseUser, text: str, limit: int = 10) -> lis
     return list(search.nominal_ranked(user, text)[:limit])
 
 
+_OCG_STATUS_LABELS = dict(OcgStatus.choices)
+
+
 def nominal_appearances(*, user: AbstractBaseUser, nominal: Nominal) -> dict[str, Any]:
     """Every OCG the person is a member of that the user may see (the county lines they work and
-    their intelligence records are sections the apps above add to the page). The scoped query
-    names no person, so it is built once per officer and day (reader_query)."""
-    memberships = reader_query(
+    their intelligence records are sections the apps above add to the page), each membership
+    naming its OCG's reference, name and status as columns (`ocg_reference`, `ocg_name`,
+    `ocg_status_label`) rather than a joined row. The statement is compiled once per officer
+    and day, the person's id bound on each request (reader_instances)."""
+    memberships = reader_instances(
         "ocg.nominal_memberships",
         user,
-        lambda: (
-            Membership.objects.filter(ocg__in=OCG.objects.visible_to(user))
-            .select_related("ocg")
-            # What the page's table names of each: a third of the Python of model rows in full.
-            .only(
-                "ocg_id",
-                "role",
-                "from_date",
-                "to_date",
-                "ocg__reference",
-                "ocg__name",
-                "ocg__status",
+        Membership,
+        lambda mark: (
+            Membership.objects.filter(nominal_id=mark, ocg__in=OCG.objects.visible_to(user))
+            .annotate(
+                ocg_reference=F("ocg__reference"),
+                ocg_name=F("ocg__name"),
+                ocg_status=F("ocg__status"),
             )
             .order_by("to_date", "ocg__reference")
         ),
+        nominal.pk,
     )
-    return {"memberships": list(memberships.filter(nominal_id=nominal.pk))}
+    for membership in memberships:
+        # As the OCG's get_status_display() gives it.
+        membership.ocg_status_label = str(
+            _OCG_STATUS_LABELS.get(membership.ocg_status, membership.ocg_status)
+        )
+    return {"memberships": memberships}
