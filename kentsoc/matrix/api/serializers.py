@@ -3,6 +3,12 @@ from rest_framework import serializers
 
 from kentsoc.matrix.models import ForceSnapshot, Ranking
 from kentsoc.org.choices import scd_by_unit
+from kentsoc.web.rows import PlainRowsListSerializer
+
+
+class RankingListSerializer(PlainRowsListSerializer):
+    """A page of rankings written from its rows (their score and subject read with them), without
+    DRF's per-row, per-field machinery."""
 
 
 class _RankingSerializer(serializers.ModelSerializer):
@@ -40,6 +46,7 @@ class CountyLineRankingSerializer(_RankingSerializer):
             "stale",
             "flexed",
         ]
+        list_serializer_class = RankingListSerializer
 
     def get_stale(self, obj: Ranking) -> bool:
         return obj.county_line.score_stale_since is not None
@@ -70,6 +77,7 @@ class OcgRankingSerializer(_RankingSerializer):
             "scored_at",
             "stale",
         ]
+        list_serializer_class = RankingListSerializer
 
     def get_stale(self, obj: Ranking) -> bool:
         return obj.ocg.score_stale_since is not None
