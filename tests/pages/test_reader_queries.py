@@ -22,6 +22,7 @@ from kentsoc.web.reader_queries import (
 from ocg.models import OCG
 from ocg.selectors import ocg_api_rows, ocg_rows
 from tests.factories import OfficerFactory, UserFactory, make_ocg
+from tests.prepared import every_module_unsure
 
 
 def _references(queryset) -> set[str]:
@@ -275,3 +276,11 @@ def _deallocate() -> None:
     with connection.cursor() as cursor:
         cursor.execute("DEALLOCATE ALL")
     reader_queries._prepared.pop(connection.connection, None)
+    every_module_unsure()
+
+
+@pytest.fixture(autouse=True)
+def _others_unsure_after():
+    # A test here may DEALLOCATE ALL mid-way (a lost statement): the other modules' too.
+    yield
+    every_module_unsure()
