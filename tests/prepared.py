@@ -1,8 +1,8 @@
 """Tests that DEALLOCATE ALL on their connection drop every module's prepared statements, not
 only those of the module they test: each module's record of what the connection holds is then
 wrong, and the next page that runs one of its statements by name in the same test process
-fails ("prepared statement ... does not exist"). Marking the connection unsure in every module
-makes each read pg_prepared_statements afresh before its next statement."""
+fails ("prepared statement ... does not exist"). Every module forgets what the connection held,
+so each prepares its next statement again in the same message that runs it (no extra query)."""
 
 from django.db import connection
 
@@ -11,8 +11,8 @@ from kentsoc.search import compiled as search_compiled
 from kentsoc.web import reader_queries
 
 
-def every_module_unsure() -> None:
+def every_module_forgets() -> None:
     raw = connection.connection
     if raw is not None:
         for module in (dashboard_compiled, search_compiled, reader_queries):
-            module._unsure.add(raw)
+            module._prepared.pop(raw, None)

@@ -22,7 +22,7 @@ from kentsoc.web.reader_queries import (
 from ocg.models import OCG
 from ocg.selectors import ocg_api_rows, ocg_rows
 from tests.factories import OfficerFactory, UserFactory, make_ocg
-from tests.prepared import every_module_unsure
+from tests.prepared import every_module_forgets
 
 
 def _references(queryset) -> set[str]:
@@ -262,6 +262,7 @@ def test_a_connection_that_lost_its_statements_prepares_them_again(settings, sup
         reader_values("test.prepared", supervisor, lambda: _values_of(supervisor))
     assert "PREPARE" in _sent(supervisor)[0]
     assert reader_values("test.prepared", supervisor, lambda: _values_of(supervisor)) == rows
+    _deallocate()  # the other modules' statements went with the DEALLOCATE ALL above
 
 
 def test_whole_statements_when_connections_keep_no_prepare(settings, supervisor):
@@ -276,11 +277,4 @@ def _deallocate() -> None:
     with connection.cursor() as cursor:
         cursor.execute("DEALLOCATE ALL")
     reader_queries._prepared.pop(connection.connection, None)
-    every_module_unsure()
-
-
-@pytest.fixture(autouse=True)
-def _others_unsure_after():
-    # A test here may DEALLOCATE ALL mid-way (a lost statement): the other modules' too.
-    yield
-    every_module_unsure()
+    every_module_forgets()

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from kentsoc.search import compiled, services
 from kentsoc.search.kinds import BY_TYPE
-from tests.prepared import every_module_unsure
+from tests.prepared import every_module_forgets
 from tests.search.test_compiled import PAGES, TEXTS, _afresh
 from tests.search.test_search import world  # noqa: F401  (the fixture)
 
@@ -32,7 +32,7 @@ def _deallocate() -> None:
     with connection.cursor() as cursor:
         cursor.execute("DEALLOCATE ALL")
     compiled._prepared.pop(connection.connection, None)
-    every_module_unsure()
+    every_module_forgets()
 
 
 def _by_name(user, text: str, offset: int, limit: int) -> tuple[list[str], list]:
