@@ -14,3 +14,14 @@ worker_class = "gthread"
 threads = 2
 # Sessions and pages are short; a request still running after this is stuck, not slow.
 timeout = 30
+
+# The app is loaded once, in the master, and warmed there (kentsoc/web/warm.py) before the workers
+# fork: each worker starts with the views imported and the templates compiled instead of paying
+# for it, five times over, while the first officers sign in.
+preload_app = True
+
+
+def when_ready(server):
+    from kentsoc.web.warm import warm_process
+
+    server.log.info("warmed: %d templates compiled before the workers fork", warm_process())
