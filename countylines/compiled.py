@@ -20,11 +20,12 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from kentsoc.org.permissions import converted
+from kentsoc.web.reader_rows import kept_instances, kept_rows
 
 # A line id no line has (ids are positive): where it lands among the compiled parameters, each
 # request's id is bound.
@@ -68,10 +69,14 @@ class LineRows:
         return params
 
     def rows(self, bound: int | list[int]) -> list[tuple[Any, ...]]:
+        if self.alias == DEFAULT_DB_ALIAS:
+            # Prepared once per connection (kept_rows).
+            rows = kept_rows(self.sql, self.params, bound, _MARK)[1]
+        else:
+            with connections[self.alias].cursor() as cursor:
+                cursor.execute(self.sql, self.bound(bound))
+                rows = cursor.fetchall()
         db = connections[self.alias]
-        with db.cursor() as cursor:
-            cursor.execute(self.sql, self.bound(bound))
-            rows = cursor.fetchall()
         if not self.converters:
             return rows
         return [tuple(converted(row, self.converters, db)) for row in rows]
@@ -99,6 +104,8 @@ def instances_of_line(
     """The rows of one line as `model` instances, `build(Q(county_line_id=line_id))` being a
     queryset of `model`'s own columns (no select_related), the ORM's converters applied."""
     compiled = _compiled_read(build, False, alias)
+    if alias == DEFAULT_DB_ALIAS:
+        return kept_instances(model, compiled.sql, compiled.params, int(line_id), _MARK)
     return list(model.objects.using(alias).raw(compiled.sql, compiled.bound(int(line_id))))
 
 

@@ -130,7 +130,7 @@ def reader_values(
                     kept[key] = values
     except EmptyResultSet:
         return []
-    if values.prepared_name is not None and _preparing():
+    if values.prepared_name is not None and preparing():
         rows = _run_prepared(values)
     else:
         params = values.params
@@ -196,36 +196,57 @@ _prepared: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary(
 _unsure: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
-def _preparing() -> bool:
+def preparing() -> bool:
+    """Whether kept statements are prepared on this connection (PostgreSQL, not behind a pooler
+    that cannot keep a PREPARE)."""
     return connection.vendor == "postgresql" and settings.DASHBOARD_PREPARED_STATEMENTS
 
 
 def _run_prepared(values: _Values) -> list[tuple[Any, ...]]:
-    """The statement's rows, run by name on this connection, prepared first in the same
-    message if the connection lacks it (dropping this module's statements it holds when it
-    would hold too many)."""
+    """The statement's rows, run by name on this connection (`run_prepared`)."""
     name = values.prepared_name
+    return run_prepared(name, f"PREPARE {name} AS {values.sql}")[1]
+
+
+# A statement that takes values is planned once for any value (a generic plan), not planned again
+# for each of the first five as PostgreSQL's choice between the two would: each takes a subject's
+# id (or ids), an indexed condition whichever it is. For this message's transaction only.
+_GENERIC = "SELECT set_config('plan_cache_mode', 'force_generic_plan', true)"
+
+
+def run_prepared(
+    name: str, preparation: str, arguments: tuple[Any, ...] = ()
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The names of the columns and the rows of statement `name` run by name on this
+    connection with `arguments` (its $1, $2...), prepared first (`preparation`, a PREPARE
+    naming it) in the same message if the connection lacks it, dropping this module's
+    statements it holds when it would hold too many. With arguments, `preparation` is written
+    for the message's own binding (a literal percent sign doubled)."""
     held = _held()
-    parts = []
+    parts = [_GENERIC] if arguments else []
     if name not in held:
         if len(held) >= MAX_PREPARED:
             parts.extend(f"DEALLOCATE {old}" for old in sorted(held))
             held.clear()
-        parts.append(f"PREPARE {name} AS {values.sql}")
-    parts.append(f"EXECUTE {name}")
+        parts.append(preparation)
+    parts.append(
+        f"EXECUTE {name}({', '.join(['%s'] * len(arguments))})" if arguments else f"EXECUTE {name}"
+    )
     with connection.cursor() as cursor:
         try:
-            cursor.execute(";\n".join(parts))
+            cursor.execute(";\n".join(parts), arguments or None)
         except Exception:
             # Some of the message may have run (a PREPARE outlives a failed statement and a
             # rolled-back transaction): the connection's list is read afresh before the next.
             _unsure.add(connection.connection)
             raise
-        while cursor.description is None and cursor.nextset():
+        # The EXECUTE's rows are the message's last result.
+        while cursor.nextset():
             pass
+        names = [column.name for column in cursor.description]
         rows = cursor.fetchall()
     held.add(name)
-    return rows
+    return names, rows
 
 
 def _held() -> set[str]:

@@ -2,12 +2,18 @@
 with the subject's id bound (kentsoc/web/reader_rows.py): each officer reads their own scope,
 each call its own subject's rows as they are when the statement runs."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kentsoc.audit.choices import AuditAction
+from kentsoc.audit.models import AuditEvent
+from kentsoc.audit.services import audit_record
 from kentsoc.org.choices import Rank, Role
 from kentsoc.org.scoping import access_for
+from kentsoc.web import reader_queries
 from kentsoc.web.reader_queries import forget_reader_queries
 from kentsoc.web.reader_rows import (
     reader_id_rows,
@@ -18,6 +24,7 @@ from kentsoc.web.reader_rows import (
 )
 from ocg.models import OCG, Membership
 from tests.factories import OfficerFactory, UserFactory, make_ocg
+from tests.prepared import every_module_forgets
 
 
 def _ocg_of(user, pk, builds):
@@ -121,3 +128,96 @@ def test_rows_no_scope_applies_to_are_compiled_once_per_process(force):
     assert len(builds) == 2
     with pytest.raises(RuntimeError, match="does not take the subject"):
         subject_rows(f"{name}.all", lambda mark: Membership.objects.values_list("pk"), ocg.pk)
+
+
+def _columns(instance) -> dict:
+    return {
+        field.attname: getattr(instance, field.attname) for field in type(instance)._meta.fields
+    }
+
+
+def _sent(read):
+    with CaptureQueriesContext(connection) as ran:
+        found = read()
+    return found, [query["sql"] for query in ran.captured_queries if "reader_kept_" in query["sql"]]
+
+
+def _deallocate() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    reader_queries._prepared.pop(connection.connection, None)
+    every_module_forgets()
+
+
+def test_a_kept_statement_is_prepared_once_per_connection_and_planned_once(
+    settings, supervisor, force
+):
+    settings.DASHBOARD_PREPARED_STATEMENTS = True
+    north = force["divisions"]["north"]
+    first, second = make_ocg(north, reference="OCG-9108"), make_ocg(north, reference="OCG-9109")
+    forget_reader_queries()
+    _deallocate()
+
+    found, sent = _sent(lambda: _ocg_of(supervisor, first.pk, []))
+    assert [_columns(o) for o in found] == [_columns(OCG.objects.get(pk=first.pk))]
+    assert "PREPARE" in sent[0] and "EXECUTE" in sent[0]
+    found, sent = _sent(lambda: _ocg_of(supervisor, second.pk, []))
+    assert [_columns(o) for o in found] == [_columns(OCG.objects.get(pk=second.pk))]
+    assert len(sent) == 1 and "PREPARE" not in sent[0]
+    assert sent[0].endswith(f"({second.pk})")
+    # Planned once for any id: a generic plan, never one per id.
+    name = re.search(r"EXECUTE (reader_kept_\w+)", sent[0])[1]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = %s",
+            [name],
+        )
+        assert cursor.fetchone() == (2, 0)
+    _deallocate()
+
+
+def test_kept_ids_are_bound_as_one_array_by_name(settings, supervisor, force):
+    settings.DASHBOARD_PREPARED_STATEMENTS = True
+    north = force["divisions"]["north"]
+    first, second = make_ocg(north, reference="OCG-9110"), make_ocg(north, reference="OCG-9111")
+    forget_reader_queries()
+    _deallocate()
+
+    def build(wanted):
+        return (
+            OCG.objects.visible_to(supervisor).filter(pk__in=wanted).values_list("pk", "reference")
+        )
+
+    assert reader_ids("test.kept_ids", supervisor, build, {first.pk}) == {first.pk}
+    found, sent = _sent(
+        lambda: reader_id_rows("test.kept_ids", supervisor, build, [second.pk, first.pk, 0])
+    )
+    assert sorted(found) == [(first.pk, "OCG-9110"), (second.pk, "OCG-9111")]
+    assert len(sent) == 1 and "PREPARE" not in sent[0] and "EXECUTE reader_kept_" in sent[0]
+    _deallocate()
+
+
+def test_kept_instances_are_converted_as_the_orm_reads_them(settings, supervisor):
+    settings.DASHBOARD_PREPARED_STATEMENTS = True
+    _deallocate()
+    event = audit_record(
+        actor=supervisor, action=AuditAction.VIEW, object_type="test.row", changes={"a": [1, "b"]}
+    )
+    found = subject_instances(
+        "test.audit_event", AuditEvent, lambda mark: AuditEvent.objects.filter(pk=mark), event.pk
+    )
+    # The JSON column through its field's converter, as a queryset gives it.
+    assert found[0].changes == {"a": [1, "b"]}
+    assert [_columns(e) for e in found] == [_columns(AuditEvent.objects.get(pk=event.pk))]
+    _deallocate()
+
+
+def test_whole_statements_when_connections_keep_no_prepare(settings, supervisor, force):
+    settings.DASHBOARD_PREPARED_STATEMENTS = False
+    ocg = make_ocg(force["divisions"]["north"], reference="OCG-9112")
+    forget_reader_queries()
+    with CaptureQueriesContext(connection) as ran:
+        found = _ocg_of(supervisor, ocg.pk, [])
+    assert [o.reference for o in found] == ["OCG-9112"]
+    assert ran.captured_queries
+    assert all("PREPARE" not in q["sql"] and "EXECUTE" not in q["sql"] for q in ran)
