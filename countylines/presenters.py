@@ -6,6 +6,7 @@ from collections.abc import Hashable
 from typing import Any
 
 from django import forms as django_forms
+from django.forms.models import ModelChoiceIterator
 from django.http import HttpRequest
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
@@ -34,8 +35,17 @@ def _choices_read(field: django_forms.BoundField) -> tuple[tuple[str, str], ...]
     widget = field.field.widget
     if not hasattr(widget, "choices"):
         return ()
-    # Through iter(): list() would ask a model choice's len() first, a COUNT query of its own.
-    widget.choices = list(iter(widget.choices))
+    choices = widget.choices
+    if isinstance(choices, ModelChoiceIterator):
+        # As the model choice iterates them, its queryset read by one plain query: its own
+        # iteration reads it through a server-side cursor (iterator(): DECLARE, FETCH and
+        # CLOSE, three round trips for a dozen divisions), and list() would ask its len()
+        # first, a COUNT query of its own.
+        empty = choices.field.empty_label
+        widget.choices = [("", empty)] if empty is not None else []
+        widget.choices += [choices.choice(obj) for obj in choices.queryset]
+    else:
+        widget.choices = list(choices)
     return tuple((str(value), str(label)) for value, label in widget.choices)
 
 
