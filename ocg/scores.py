@@ -17,6 +17,10 @@ from kentsoc.web.hooks import Hook
 # length. The score's factors (`score_view(explain=True)`) only with `breakdown`.
 with_scores: Hook[..., QuerySet] = Hook("ocg.with_scores")
 
+# with_page_scores(ocg): what `with_scores(..., breakdown=True)` prefetches (`current_scores`,
+# `ranking_rows`) read for one OCG read with `with_score_columns` (its page).
+with_page_scores: Hook[[Any], None] = Hook("ocg.with_page_scores")
+
 # The queryset with only `score_total` annotated (the home page's panels).
 with_score_total: Hook[[QuerySet], QuerySet] = Hook("ocg.with_score_total")
 

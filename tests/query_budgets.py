@@ -95,5 +95,6 @@ DETAIL_BUDGETS: dict[tuple[str, str, str], int] = {
     # The score panel, polled every 2 s while a rescore is due: the line, its evidence, score,
     # ranking and the records behind the score's factors (none of the summary's rows).
     ("countylines:score", "KESTREL", "supervisor"): 7,
-    ("ocg:detail", "Invented Quay Crew", "supervisor"): 12,
+    # The OCG's definition evidence is annotated on its row, not prefetched.
+    ("ocg:detail", "Invented Quay Crew", "supervisor"): 11,
 }

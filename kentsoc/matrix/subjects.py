@@ -27,7 +27,7 @@ from kentsoc.intel.selectors import can_open_records
 from kentsoc.matrix.models import Ranking, Score
 from kentsoc.trh.choices import FORCE_PARTITION
 from kentsoc.web.cells import record_url
-from kentsoc.web.reader_rows import reader_id_rows
+from kentsoc.web.reader_rows import reader_id_rows, subject_objects
 from ocg import scores as ocg_scores
 from ocg import selectors as ocg_selectors
 from ocg.choices import SCORED_OCG_STATUSES, OcgStatus
@@ -72,6 +72,22 @@ def ocg_with_scores(queryset: QuerySet[OCG], *, breakdown: bool = False) -> Quer
         _current_scores(breakdown=breakdown),
         Prefetch("rankings", queryset=_ocg_rankings_query().all(), to_attr="ranking_rows"),
     )
+
+
+def _ocg_current_score_rows(ocg_id: int) -> QuerySet[Score]:
+    return _current_scores_query(True).filter(ocg_id=ocg_id)
+
+
+def _ocg_ranking_rows(ocg_id: int) -> QuerySet[Ranking]:
+    return _ocg_rankings_query().filter(ocg_id=ocg_id)
+
+
+def ocg_with_page_scores(ocg: OCG) -> None:
+    """`current_scores` and `ranking_rows` of one OCG, as `ocg_with_scores(breakdown=True)`
+    prefetches them, each compiled once per process (reader_rows.subject_objects): they read
+    nothing but the OCG's id."""
+    ocg.current_scores = subject_objects("matrix.ocg_scores", _ocg_current_score_rows, ocg.pk)
+    ocg.ranking_rows = subject_objects("matrix.ocg_rankings", _ocg_ranking_rows, ocg.pk)
 
 
 def ocg_with_score_total(queryset: QuerySet[OCG]) -> QuerySet[OCG]:
@@ -440,6 +456,7 @@ def line_score_context(user: Any, line: CountyLine) -> dict[str, Any]:
 def provide_hooks() -> None:
     """Called from MatrixConfig.ready()."""
     ocg_scores.with_scores.provide(ocg_with_scores)
+    ocg_scores.with_page_scores.provide(ocg_with_page_scores)
     ocg_scores.with_score_total.provide(ocg_with_score_total)
     ocg_scores.with_score_columns.provide(ocg_with_score_columns)
     ocg_scores.score_view.provide(ocg_score_view)

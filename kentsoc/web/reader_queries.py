@@ -20,7 +20,7 @@ import threading
 import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
@@ -32,6 +32,7 @@ from kentsoc.dates import today
 from kentsoc.org.scoping import access_for
 
 _local = threading.local()
+_T = TypeVar("_T")
 # Officers x lists a thread serves in a day: a few hundred at most.
 MAX_KEPT = 512
 
@@ -65,18 +66,23 @@ def reader_sql(name: str, user: Any, build: Callable[[], QuerySet]) -> tuple[str
     officer and day in this thread as `reader_query` keeps a queryset: compiling a scope cost a
     thousand Python calls or more on every request, for the same text. A build (or compile) that
     runs a query is not kept. EmptyResultSet, a scope of none(), is raised every call."""
+    return reader_kept(name, user, lambda: _compiled(build()))
+
+
+def reader_kept(name: str, user: Any, compile_: Callable[[], _T]) -> _T:
+    """`compile_()`, what a queryset compiles to (its SQL, and what reads its rows), kept per
+    officer and day in this thread as `reader_sql` keeps it: it must read nothing but the
+    user's access and the day. One that runs a query is not kept."""
     access = access_for(user)
     if access is None:
-        return _compiled(build())
-    kept: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] | None = getattr(
-        _local, "kept_sql", None
-    )
+        return compile_()
+    kept: dict[tuple[Any, ...], Any] | None = getattr(_local, "kept_sql", None)
     if kept is None:
         kept = _local.kept_sql = {}
     key = (name, access, today(), connection.vendor)
     compiled = kept.get(key)
     if compiled is None:
-        compiled, read = _built(lambda: _compiled(build()))
+        compiled, read = _built(compile_)
         if read:
             return compiled
         if len(kept) >= MAX_KEPT:

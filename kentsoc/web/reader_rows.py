@@ -24,10 +24,18 @@ from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import connection
 from django.db.models import Model, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.query import get_related_populators
 from django.db.models.sql import Query
+from django.db.models.sql.compiler import SQLCompiler
 
 from kentsoc.org.permissions import converted
-from kentsoc.web.reader_queries import MAX_KEPT, preparing, reader_sql, run_prepared
+from kentsoc.web.reader_queries import (
+    MAX_KEPT,
+    preparing,
+    reader_kept,
+    reader_sql,
+    run_prepared,
+)
 
 # No row has this id (ids are positive): where it lands among the compiled parameters, each
 # request's id (or array of ids) is bound.
@@ -161,6 +169,57 @@ def reader_instances(
     return _instances(model, *kept_rows(*statement, int(pk)))
 
 
+class _Objects:
+    """A queryset compiled with MARK for its subject's id, and how its ModelIterable makes its
+    rows into instances (the model's columns, select_related's rows, annotations, the ORM's
+    converters), kept so that neither is done again on each request."""
+
+    def __init__(self, name: str, queryset: QuerySet) -> None:
+        compiler: SQLCompiler = queryset.query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        if not any(_marked(param, MARK) for param in params):
+            # A statement that does not take the id would read every subject's rows.
+            raise RuntimeError(f"{name} does not take the subject's id: {params!r}")
+        self.sql, self.params = sql, tuple(params)
+        select, klass_info = compiler.select, compiler.klass_info
+        first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        self.model = klass_info["model"]
+        self.columns = slice(first, last)
+        self.init_list = [column[0].target.attname for column in select[first:last]]
+        self.populators = get_related_populators(klass_info, select, connection.alias)
+        self.annotations = tuple(compiler.annotation_col_map.items())
+        self.converters = list(
+            compiler.get_converters([column[0] for column in select[: compiler.col_count]]).items()
+        )
+
+    def read(self, pk: int) -> list[Model]:
+        rows = kept_rows(self.sql, self.params, pk)[1]
+        db = connection.alias
+        found = []
+        for row in rows:
+            if self.converters:
+                row = converted(row, self.converters, connection)
+            instance = self.model.from_db(db, self.init_list, row[self.columns])
+            for populator in self.populators:
+                populator.populate(row, instance)
+            for name, position in self.annotations:
+                setattr(instance, name, row[position])
+            found.append(instance)
+        return found
+
+
+def reader_objects(name: str, user: Any, build: Callable[[int], QuerySet], pk: int) -> list[Model]:
+    """The rows of `build(pk)`, a queryset through the reader's scope whose condition takes the
+    subject's id `pk` (select_related and annotations as it likes), as iterating it gives
+    them: compiled once per officer and day (`build` must read nothing but the reader's
+    access and the day, and its argument), run by name (`kept_rows`)."""
+    try:
+        objects = reader_kept(name, user, lambda: _Objects(name, build(MARK)))
+    except EmptyResultSet:
+        return []
+    return objects.read(int(pk))
+
+
 def any_of(mark: int) -> RawSQL:
     """A condition's right-hand side taking a list of ids as one array parameter, so the SQL
     is the same for any number of ids (PostgreSQL: `reader_ids`)."""
@@ -199,6 +258,7 @@ def reader_ids(
 # tests may switch vendors, whose SQL differs. Each compile builds its own queryset, so two
 # threads compiling at once compile two.
 _compiled: dict[tuple[str, str], tuple[str, tuple[Any, ...]]] = {}
+_objects: dict[tuple[str, str], _Objects] = {}
 _lock = threading.Lock()
 
 
@@ -226,3 +286,16 @@ def subject_rows(name: str, build: Callable[[int], QuerySet], pk: int) -> list[t
     """The rows of `build(pk)`, a values_list queryset naming no reader, of columns that need
     no converter (ids, text), compiled once per process."""
     return kept_rows(*_compiled_statement(name, build), int(pk))[1]
+
+
+def subject_objects(name: str, build: Callable[[int], QuerySet], pk: int) -> list[Model]:
+    """As `reader_objects`, for rows no reader's scope applies to (a record's own rows once
+    the record was read through the reader's scope): `build(pk)` compiled once per process.
+    `build` must read nothing but its argument."""
+    key = (name, connection.vendor)
+    objects = _objects.get(key)
+    if objects is None:
+        built = _Objects(name, build(MARK))
+        with _lock:
+            objects = _objects.setdefault(key, built)
+    return objects.read(int(pk))

@@ -234,7 +234,7 @@ def detail_context(request: HttpRequest, ocg: OCG, tab: str, **extra: Any) -> di
 @permission_required(VIEW_OCG, raise_exception=True)
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    ocg = selectors.ocg_get(user=request.user, pk=pk)
+    ocg = selectors.ocg_page_get(user=request.user, pk=pk)
     tab = request.GET.get("tab", "summary")
     if tab not in dict(TABS):
         tab = "summary"

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.db.models.functions import Upper
 from django.test.utils import CaptureQueriesContext
 
 from kentsoc.audit.choices import AuditAction
@@ -19,7 +20,9 @@ from kentsoc.web.reader_rows import (
     reader_id_rows,
     reader_ids,
     reader_instances,
+    reader_objects,
     subject_instances,
+    subject_objects,
     subject_rows,
 )
 from ocg.models import OCG, Membership
@@ -221,3 +224,64 @@ def test_whole_statements_when_connections_keep_no_prepare(settings, supervisor,
     assert [o.reference for o in found] == ["OCG-9112"]
     assert ran.captured_queries
     assert all("PREPARE" not in q["sql"] and "EXECUTE" not in q["sql"] for q in ran)
+
+
+def test_objects_are_read_as_iterating_the_queryset_gives_them(settings, supervisor, force):
+    settings.DASHBOARD_PREPARED_STATEMENTS = True
+    north = force["divisions"]["north"]
+    ocg = make_ocg(north, reference="OCG-9113", lead_responsible_officer=supervisor)
+    hidden = make_ocg(force["divisions"]["east"], reference="OCG-9114")
+    forget_reader_queries()
+    _deallocate()
+    builds = []
+
+    def build(mark):
+        builds.append(mark)
+        return (
+            OCG.objects.visible_to(supervisor)
+            .select_related("division", "lead_responsible_officer")
+            .annotate(upper=Upper("reference"))
+            .filter(pk=mark)
+        )
+
+    def expected(pk):
+        return list(build(pk))
+
+    for _ in range(2):
+        (found,) = reader_objects("test.objects", supervisor, build, ocg.pk)
+        (orm,) = expected(ocg.pk)
+        assert _columns(found) == _columns(orm) and found.upper == "OCG-9113"
+        # select_related's rows, read with it: no query of their own.
+        with CaptureQueriesContext(connection) as ran:
+            assert _columns(found.division) == _columns(orm.division)
+            assert found.lead_responsible_officer == supervisor
+        assert len(ran) == 0
+    visible_to_supervisor = list(OCG.objects.visible_to(supervisor).filter(pk=hidden.pk))
+    assert reader_objects("test.objects", supervisor, build, hidden.pk) == visible_to_supervisor
+    # Compiled once for the officer (the three other builds are the ORM's reads above).
+    assert builds.count(-7_364_903) == 1
+    _deallocate()
+
+
+def test_subject_objects_are_compiled_once_per_process(settings, supervisor, force):
+    settings.DASHBOARD_PREPARED_STATEMENTS = True
+    ocg = make_ocg(force["divisions"]["north"], reference="OCG-9115")
+    _deallocate()
+    builds = []
+
+    def build(mark):
+        builds.append(mark)
+        return Membership.objects.select_related("nominal").filter(ocg_id=mark)
+
+    name = f"test.subject_objects.{ocg.pk}"
+    found = subject_objects(name, build, ocg.pk)
+    orm = list(build(ocg.pk))
+    assert len(found) == len(orm) > 0
+    assert [(_columns(m), _columns(m.nominal)) for m in found] == [
+        (_columns(m), _columns(m.nominal)) for m in orm
+    ]
+    assert subject_objects(name, build, ocg.pk + 10_000) == []
+    assert builds.count(-7_364_903) == 1
+    with pytest.raises(RuntimeError, match="does not take the subject"):
+        subject_objects(f"{name}.all", lambda mark: Membership.objects.all(), ocg.pk)
+    _deallocate()
