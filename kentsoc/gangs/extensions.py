@@ -17,6 +17,7 @@ from kentsoc.org.scoping import access_for
 from kentsoc.web.extensions import Section, register_section
 from kentsoc.web.home import Panel, register_panel
 from kentsoc.web.reader_queries import reader_values
+from kentsoc.web.reader_rows import subject_rows
 
 PANEL_ROWS = 5
 _PANEL_COLUMNS = ("pk", "reference", "name", "area", "last_intelligence_on", "last_disruption_on")
@@ -51,13 +52,18 @@ def gangs_panel(user: Any) -> Panel | None:
     )
 
 
+def _line_links(line_id: Any) -> QuerySet:
+    # Whether any gang names the line: compiled once per process (subject_rows).
+    return Gang.county_lines.through.objects.filter(countyline_id=line_id).values_list("pk")[:1]
+
+
 def line_gangs(request: HttpRequest, line: Any, tab: str) -> Mapping[str, Any] | None:
     """The gangs linked to this county line that the user may see (none: no section)."""
     if not request.user.has_perm(PERM_VIEW):
         return None
     # Most lines have no gang: a look at the link table spares them the scoped, dated query
     # (its plan alone costs more than the rest of the page's queries).
-    if not Gang.county_lines.through.objects.filter(countyline_id=line.pk).exists():
+    if not subject_rows("gangs.line_linked", _line_links, line.pk):
         return None
     gangs = list(selectors.gang_activity_list(user=request.user).filter(county_lines=line))
     return {"gangs": gangs} if gangs else None

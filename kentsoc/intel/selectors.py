@@ -42,6 +42,7 @@ from kentsoc.web.reader_queries import reader_query, reader_sql
 from kentsoc.web.reader_rows import (
     reader_ids,
     reader_instances,
+    subject_id_rows,
     subject_instances,
     subject_rows,
 )
@@ -553,6 +554,14 @@ class SubjectRecord:
     types: list[str] | None
 
 
+def _claims_of(ids: Any) -> QuerySet[FactorClaim]:
+    return (
+        FactorClaim.objects.filter(record_id__in=ids)
+        .order_by("factor")
+        .values_list("record_id", "factor", "level")
+    )
+
+
 def subject_records(
     *, user: Any, subject_field: str, subject: Any, subject_types: bool = True
 ) -> list[SubjectRecord]:
@@ -576,11 +585,9 @@ def subject_records(
     ids = [record.pk for record in records]
     if not ids:
         return []
-    claims = grouped(
-        FactorClaim.objects.filter(record_id__in=ids)
-        .order_by("factor")
-        .values_list("record_id", "factor", "level")
-    )
+    # Compiled once per process, the ids bound (subject_id_rows): no scope applies to the
+    # claims of records read through the reader's.
+    claims = grouped(subject_id_rows("intel.subject_claims", _claims_of, ids))
     named: dict[int, set[str]] | None = None
     if subject_types:
         named = {pk: set() for pk in ids}

@@ -64,7 +64,7 @@ def subject_shares(request: HttpRequest, subject: Any, tab: str) -> Mapping[str,
     if tab or not request.user.has_perm(PERM_VIEW):
         return None
     return {
-        "shares": list(selectors.shares_of(user=request.user, subject=subject)),
+        "shares": selectors.shares_of(user=request.user, subject=subject),
         "subject": subject,
         "kind": "ocg" if subject._meta.model_name == "ocg" else "county_line",
         "can_offer": request.user.has_perm(PERM_ADD),

@@ -17,7 +17,7 @@ from kentsoc.matrix.models import Score
 from kentsoc.org.scoping import CONTRIBUTE, READ, access_for
 from kentsoc.sharing.choices import ShareState
 from kentsoc.sharing.models import Share
-from kentsoc.web.reader_queries import reader_query
+from kentsoc.web.reader_rows import reader_objects
 from ocg.models import OCG
 
 _RELATED = (
@@ -173,12 +173,20 @@ def share_page(*, user: Any, pk: Any) -> SharePage:
     )
 
 
-def shares_of(*, user: Any, subject: Any) -> QuerySet[Share]:
+def shares_of(*, user: Any, subject: Any) -> list[Share]:
     """The shares of one of the user's force's own lines or OCGs (its page's Shares section),
     with the receiving force each names: not the subject (the page's own) nor the officers who
-    acted on it, whose joins were most of the page's cost of the section. The scope is built
-    once per officer and day (reader_query: it reads nothing but the officer's access and the
-    day)."""
+    acted on it, whose joins were most of the page's cost of the section. The statement is
+    compiled once per officer and day, the subject's id bound (reader_objects: the scope reads
+    nothing but the officer's access and the day)."""
     field = "ocg" if isinstance(subject, OCG) else "county_line"
-    shares = reader_query("sharing.shares_of", user, lambda: Share.objects.visible_to(user))
-    return shares.filter(**{field: subject}).select_related("receiving_force")
+    return reader_objects(
+        f"sharing.shares_of.{field}",
+        user,
+        lambda mark: (
+            Share.objects.visible_to(user)
+            .filter(**{f"{field}_id": mark})
+            .select_related("receiving_force")
+        ),
+        subject.pk,
+    )

@@ -288,6 +288,21 @@ def subject_rows(name: str, build: Callable[[int], QuerySet], pk: int) -> list[t
     return kept_rows(*_compiled_statement(name, build), int(pk))[1]
 
 
+def subject_id_rows(
+    name: str, build: Callable[[Any], QuerySet], ids: Iterable[int]
+) -> list[tuple[Any, ...]]:
+    """As `reader_id_rows`, for rows no reader's scope applies to (the claims of records
+    already read through the reader's scope): `build(any_of(MARK))` compiled once per process
+    on PostgreSQL, the ids bound as one array. `build` must read nothing but its argument."""
+    wanted = sorted({int(pk) for pk in ids})
+    if not wanted:
+        return []
+    if connection.vendor != "postgresql":
+        return list(build(wanted))
+    statement = _compiled_statement(name, lambda mark: build(any_of(mark)))
+    return kept_rows(*statement, wanted)[1]
+
+
 def subject_objects(name: str, build: Callable[[int], QuerySet], pk: int) -> list[Model]:
     """As `reader_objects`, for rows no reader's scope applies to (a record's own rows once
     the record was read through the reader's scope): `build(pk)` compiled once per process.

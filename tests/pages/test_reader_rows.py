@@ -21,6 +21,7 @@ from kentsoc.web.reader_rows import (
     reader_ids,
     reader_instances,
     reader_objects,
+    subject_id_rows,
     subject_instances,
     subject_objects,
     subject_rows,
@@ -285,3 +286,24 @@ def test_subject_objects_are_compiled_once_per_process(settings, supervisor, for
     with pytest.raises(RuntimeError, match="does not take the subject"):
         subject_objects(f"{name}.all", lambda mark: Membership.objects.all(), ocg.pk)
     _deallocate()
+
+
+def test_subject_id_rows_are_compiled_once_per_process_with_the_ids_bound(force):
+    north = force["divisions"]["north"]
+    first, second = make_ocg(north, reference="OCG-9116"), make_ocg(north, reference="OCG-9117")
+    builds = []
+
+    def build(wanted):
+        builds.append(wanted)
+        return OCG.objects.filter(pk__in=wanted).values_list("pk", "reference")
+
+    name = f"test.subject_id_rows.{first.pk}"
+    assert subject_id_rows(name, build, [first.pk]) == [(first.pk, "OCG-9116")]
+    assert sorted(subject_id_rows(name, build, {second.pk, first.pk, 0})) == [
+        (first.pk, "OCG-9116"),
+        (second.pk, "OCG-9117"),
+    ]
+    assert len(builds) == 1
+    with CaptureQueriesContext(connection) as ran:
+        assert subject_id_rows(name, build, []) == []
+    assert len(ran) == 0
