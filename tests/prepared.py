@@ -7,6 +7,7 @@ so each prepares its next statement again in the same message that runs it (no e
 from django.db import connection
 
 from kentsoc.dashboard import compiled as dashboard_compiled
+from kentsoc.org import permissions
 from kentsoc.search import compiled as search_compiled
 from kentsoc.web import reader_queries
 
@@ -16,3 +17,4 @@ def every_module_forgets() -> None:
     if raw is not None:
         for module in (dashboard_compiled, search_compiled, reader_queries):
             module._prepared.pop(raw, None)
+        permissions._users_prepared.discard(raw)

@@ -19,10 +19,13 @@ police data, and an account made with `createsuperuser` is no way around need-to
 
 from __future__ import annotations
 
+import hashlib
 import threading
+import weakref
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import (
@@ -100,6 +103,11 @@ class SessionUserQuery:
             raise RuntimeError(f"the session user's query takes {params!r}, not just the id")
         self.sql = sql
         self.alias = alias
+        # Written for PREPARE: the id as $1, a literal percent sign left doubled for the
+        # message's own binding.
+        digest = hashlib.blake2b(sql.encode(), digest_size=12).hexdigest()
+        self.prepared_name = f"session_user_{digest}"
+        self.preparation = f"PREPARE {self.prepared_name}(int8) AS {sql.replace('%s', '$1')}"
         select, klass_info = compiler.select, compiler.klass_info
         first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         self.model = klass_info["model"]
@@ -114,9 +122,12 @@ class SessionUserQuery:
     def get(self, user_id: Any) -> Any | None:
         """The user with id `user_id`, as `.get(pk=user_id)` of the queryset gives them, or None."""
         db = connections[self.alias]
-        with db.cursor() as cursor:
-            cursor.execute(self.sql, [user_id])
-            row = cursor.fetchone()
+        if db.vendor == "postgresql" and settings.DASHBOARD_PREPARED_STATEMENTS:
+            row = self._run_prepared(db, user_id)
+        else:
+            with db.cursor() as cursor:
+                cursor.execute(self.sql, [user_id])
+                row = cursor.fetchone()
         if row is None:
             return None
         row = converted(row, self.converters, db)
@@ -126,6 +137,46 @@ class SessionUserQuery:
         for name, position in self.annotations.items():
             setattr(user, name, row[position])
         return user
+
+    def _run_prepared(self, db: Any, user_id: Any) -> tuple[Any, ...] | None:
+        """The user's row, the statement run by name, prepared first in the same message on a
+        connection that lacks it: planning the four-table join and the permissions' subquery
+        took PostgreSQL longer than running it (0.7-0.9 ms against 0.3), on every request."""
+        db.ensure_connection()
+        raw = db.connection
+        if raw in _unsure_users:
+            with db.cursor() as cursor:
+                cursor.execute(
+                    "SELECT 1 FROM pg_prepared_statements WHERE name = %s", [self.prepared_name]
+                )
+                if cursor.fetchone() is None:
+                    _users_prepared.discard(raw)
+                else:
+                    _users_prepared.add(raw)
+            _unsure_users.discard(raw)
+        held = raw in _users_prepared
+        parts = [] if held else [self.preparation]
+        parts.append(f"EXECUTE {self.prepared_name}(%s)")
+        with db.cursor() as cursor:
+            try:
+                cursor.execute(";\n".join(parts), [user_id])
+            except Exception:
+                # The PREPARE may have run (it outlives a failed statement): the connection
+                # is asked before the next.
+                _unsure_users.add(raw)
+                raise
+            while cursor.nextset():
+                pass
+            row = cursor.fetchone()
+        _users_prepared.add(raw)
+        return row
+
+
+# The psycopg connections that hold the session user's statement prepared, and those whose
+# last message failed part way. One statement a connection, under its own prefix: the other
+# modules' statements are dropped by theirs.
+_users_prepared: weakref.WeakSet[Any] = weakref.WeakSet()
+_unsure_users: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
 # (database alias, vendor) -> its compiled query. A process serves one database; tests may

@@ -2,13 +2,14 @@
 team, force and permissions in one query, whose SQL is compiled once per process."""
 
 import pytest
-from django.db import connection
+from django.db import ProgrammingError, connection, transaction
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
 from kentsoc.org import permissions
 from kentsoc.org.permissions import RoleBackend
 from tests.factories import UserFactory
+from tests.prepared import every_module_forgets
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +76,47 @@ def test_the_query_is_compiled_once_per_process(supervisor, analyst, monkeypatch
 
     assert RoleBackend().get_user(analyst.pk).pk == analyst.pk
     assert compiled == []
+
+
+def _deallocate() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    every_module_forgets()
+
+
+def test_the_statement_is_prepared_once_per_connection(settings, supervisor, analyst):
+    settings.DASHBOARD_PREPARED_STATEMENTS = True
+    _deallocate()
+    with CaptureQueriesContext(connection) as first:
+        assert RoleBackend().get_user(supervisor.pk).pk == supervisor.pk
+    with CaptureQueriesContext(connection) as second:
+        assert RoleBackend().get_user(analyst.pk).pk == analyst.pk
+        assert RoleBackend().get_user(analyst.pk + 1000) is None
+
+    assert "PREPARE" in first[0]["sql"] and "EXECUTE session_user_" in first[0]["sql"]
+    assert len(second) == 2
+    assert all("PREPARE" not in q["sql"] and "EXECUTE session_user_" in q["sql"] for q in second)
+    _deallocate()
+
+
+def test_a_connection_that_lost_the_statement_prepares_it_again(settings, supervisor):
+    settings.DASHBOARD_PREPARED_STATEMENTS = True
+    _deallocate()
+    RoleBackend().get_user(supervisor.pk)
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    with pytest.raises(ProgrammingError, match="does not exist"), transaction.atomic():
+        RoleBackend().get_user(supervisor.pk)
+
+    with CaptureQueriesContext(connection) as again:
+        assert RoleBackend().get_user(supervisor.pk).pk == supervisor.pk
+    # The connection was asked what it holds, then the statement prepared again.
+    assert "pg_prepared_statements" in again[0]["sql"] and "PREPARE" in again[1]["sql"]
+    _deallocate()
+
+
+def test_the_statement_is_sent_whole_when_connections_keep_no_prepare(settings, supervisor):
+    settings.DASHBOARD_PREPARED_STATEMENTS = False
+    with CaptureQueriesContext(connection) as queries:
+        assert RoleBackend().get_user(supervisor.pk).pk == supervisor.pk
+    assert "EXECUTE" not in queries[0]["sql"]
