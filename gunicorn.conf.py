@@ -4,7 +4,9 @@
 Workers: 2 x cores + 1, gunicorn's own rule of thumb for a CPU-bound Django app. Two threads
 each: signing in spends ~0.3 s of CPU in Argon2 (kentsoc/accounts/hashers.py), which releases
 the GIL, so the worker's other thread can serve a page meanwhile instead of the page queueing
-behind the hash.
+behind the hash. Four threads were tried (`make loadtest`, README "Measured"): the sign-ins had
+more room, but every page cost more CPU (twice the database connections, each preparing its
+statements, and more threads contending for each process's GIL), p50 46-53 -> 78-80 ms.
 """
 
 import multiprocessing
