@@ -46,6 +46,12 @@ def _marked(param: Any, mark: int) -> bool:
     return type(param) is int and param == mark
 
 
+def _must_take_mark(name: str, params: Sequence[Any]) -> None:
+    if not any(_marked(param, MARK) for param in params):
+        # A statement that does not take the id would read every subject's rows.
+        raise RuntimeError(f"{name} does not take the subject's id: {params!r}")
+
+
 def _reader_statement(
     name: str, user: Any, build: Callable[[Any], QuerySet]
 ) -> tuple[str, tuple[Any, ...]] | None:
@@ -55,9 +61,7 @@ def _reader_statement(
         sql, params = reader_sql(name, user, lambda: build(MARK))
     except EmptyResultSet:
         return None
-    if not any(_marked(param, MARK) for param in params):
-        # A statement that does not take the id would read every subject's rows.
-        raise RuntimeError(f"{name} does not take the subject's id: {params!r}")
+    _must_take_mark(name, params)
     return sql, params
 
 
@@ -177,9 +181,7 @@ class _Objects:
     def __init__(self, name: str, queryset: QuerySet) -> None:
         compiler: SQLCompiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
-        if not any(_marked(param, MARK) for param in params):
-            # A statement that does not take the id would read every subject's rows.
-            raise RuntimeError(f"{name} does not take the subject's id: {params!r}")
+        _must_take_mark(name, params)
         self.sql, self.params = sql, tuple(params)
         select, klass_info = compiler.select, compiler.klass_info
         first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
@@ -267,8 +269,7 @@ def _compiled_statement(name: str, build: Callable[[int], QuerySet]) -> tuple[st
     compiled = _compiled.get(key)
     if compiled is None:
         sql, params = build(MARK).query.sql_with_params()
-        if not any(_marked(param, MARK) for param in params):
-            raise RuntimeError(f"{name} does not take the subject's id: {params!r}")
+        _must_take_mark(name, params)
         with _lock:
             compiled = _compiled.setdefault(key, (sql, tuple(params)))
     return compiled
