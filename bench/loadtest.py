@@ -291,14 +291,19 @@ def wait_for(url: str, seconds: float) -> None:
 
 def _cpu_seconds(groups: list[int]) -> dict[str, float]:
     """CPU seconds so far of the whole machine (busy, all cores), of the processes in each
-    process group of `groups` (gunicorn and its workers; the Celery worker) and of the
-    PostgreSQL backends serving the load-test database: on a shared machine the share the app
-    had is what says whether a run measured it or its neighbours."""
+    process group of `groups` (gunicorn and its workers; the Celery worker, the last, also on its
+    own) and of the PostgreSQL backends serving the load-test database: on a shared machine the
+    share the app had is what says whether a run measured it or its neighbours."""
     tick = os.sysconf("SC_CLK_TCK")
     with open("/proc/stat") as handle:
         fields = [int(v) for v in handle.readline().split()[1:]]
     # user nice system idle iowait irq softirq steal: busy is all but idle and iowait.
-    totals = {"machine": (sum(fields[:8]) - fields[3] - fields[4]) / tick, "app": 0.0, "db": 0.0}
+    totals = {
+        "machine": (sum(fields[:8]) - fields[3] - fields[4]) / tick,
+        "app": 0.0,
+        "celery": 0.0,
+        "db": 0.0,
+    }
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             with open(f"/proc/{pid}/stat") as handle:
@@ -311,6 +316,8 @@ def _cpu_seconds(groups: list[int]) -> dict[str, float]:
         used = (int(rest[11]) + int(rest[12])) / tick
         if int(rest[2]) in groups:
             totals["app"] += used
+            if int(rest[2]) == groups[-1]:
+                totals["celery"] += used
         elif command.startswith(b"postgres: ") and DATABASE.encode() in command:
             totals["db"] += used
     return totals
@@ -355,6 +362,7 @@ def report(prefix: str, seconds: int, workers: int, cpu: dict[str, float]) -> No
     print(
         f"CPU over the run ({cpu['wall']:.0f} s x {os.cpu_count()} cores = {available:.0f} s): "
         f"machine busy {cpu['machine']:.0f} s; gunicorn + Celery {cpu['app']:.0f} s "
+        f"(Celery {cpu['celery']:.1f} s) "
         f"({1000 * cpu['app'] / requests:.1f} ms a request), their PostgreSQL {cpu['db']:.0f} s "
         f"({1000 * cpu['db'] / requests:.1f} ms a request); locust itself {cpu['locust']:.0f} s; "
         f"everything else on the machine "
@@ -362,6 +370,28 @@ def report(prefix: str, seconds: int, workers: int, cpu: dict[str, float]) -> No
     )
     for f in failures:
         print(f"  error x{f['Occurrences']}: {f['Method']} {f['Name']}: {f['Error'][:160]}")
+    timeline(Path(f"{prefix}_timeline.json"))
+
+
+def timeline(path: Path, window: int = 10) -> None:
+    """The run in windows of `window` seconds (by when each request was sent): how many, their
+    p50 and p95, and how many took over 500 ms, the sign-in's steps apart."""
+    if not path.exists():
+        return
+    requests = json.loads(path.read_text())
+    print(
+        f"{'sent at s':<10} {'count':>6} {'p50 ms':>7} {'p95 ms':>7} {'> 500 ms':>9} {'sign-in':>8}"
+    )
+    for start in range(0, int(max(t for t, _, _ in requests)) + 1, window):
+        times = sorted(ms for t, _, ms in requests if start <= t < start + window)
+        if not times:
+            continue
+        slow = [n for t, n, ms in requests if start <= t < start + window and ms > 500]
+        print(
+            f"{start:>3}-{start + window:<6} {len(times):>6} {times[len(times) // 2]:>7.0f} "
+            f"{times[int(len(times) * 0.95)]:>7.0f} {len(slow):>9} "
+            f"{sum(n.startswith('sign in') for n in slow):>8}"
+        )
 
 
 def main() -> None:
@@ -453,7 +483,11 @@ def main() -> None:
                     "--loglevel=WARNING",
                 ],
                 cwd=ROOT,
-                env={**os.environ, "LOADTEST_USERS": str(users_file)},
+                env={
+                    **os.environ,
+                    "LOADTEST_USERS": str(users_file),
+                    "LOADTEST_TIMELINE": f"{prefix}_timeline.json",
+                },
                 check=False,
                 timeout=SECONDS + 120,
             )

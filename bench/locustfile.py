@@ -34,13 +34,29 @@ import threading
 import time
 from urllib.parse import quote
 
-from locust import between, task
+from locust import between, events, task
 from locust.contrib.fasthttp import FastHttpUser
 
 with open(os.environ["LOADTEST_USERS"]) as handle:
     PLAN = json.load(handle)
 _next = itertools.count()
 _lock = threading.Lock()
+# Every request's (when it was sent, in seconds from the first; name; milliseconds), written to
+# LOADTEST_TIMELINE when locust stops: bench/loadtest.py tells from it when the slow ones came.
+_timeline: list[tuple[float, str, float]] = []
+
+
+@events.request.add_listener
+def _record(name: str, response_time: float, **_: object) -> None:
+    _timeline.append((time.monotonic() - response_time / 1000, name, response_time))
+
+
+@events.quitting.add_listener
+def _write_timeline(**_: object) -> None:
+    if os.environ.get("LOADTEST_TIMELINE") and _timeline:
+        first = min(t for t, _, _ in _timeline)
+        with open(os.environ["LOADTEST_TIMELINE"], "w") as handle:
+            json.dump([(round(t - first, 3), n, round(ms, 1)) for t, n, ms in _timeline], handle)
 
 
 def totp(hex_key: str, at: float, step: int = 30, digits: int = 6) -> str:
