@@ -19,7 +19,7 @@ TEST_ENV := DATABASE_URL=$(PG_APP_URL) MIGRATE_DATABASE_URL=$(PG_URL) \
 	DEBUG=false SECURE_SSL_REDIRECT=false STATIC_MANIFEST=false \
 	ALLOWED_HOSTS=testserver,127.0.0.1,localhost
 
-.PHONY: run test install worker beat lint format bench bench-audit bench-pages loadtest check-services pytest chromium guides
+.PHONY: run test install worker beat lint format bench bench-audit bench-pages bench-hasher loadtest check-services pytest chromium guides
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -112,6 +112,11 @@ PAGES_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/kentsoc_pages \
 
 bench-pages: $(STAMP) check-services
 	$(PAGES_ENV) $(PY) bench/pages.py $(ARGS)
+
+# The password hash's cost, Django's Argon2 hasher against kentsoc's (the same hash): CPU and
+# wall time a hash, alternating rounds (BENCH_HASHES a round).
+bench-hasher: $(STAMP)
+	$(PAGES_ENV) $(PY) bench/hasher.py
 
 # Fifty officers at once: gunicorn (2 x cores + 1 workers) and a Celery worker on a fresh copy of
 # the demo database (kentsoc_loadtest, from kentsoc_pages), locust headless for 60 s with 50

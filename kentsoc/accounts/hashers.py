@@ -13,11 +13,11 @@ lowered (nice +10). The same algorithms, parameters and stored hashes, as long a
 idle machine; on a busy one the pages go first and a sign-in waits a little longer. The priority
 is a thread's own on Linux (each thread is a task of its own), so the request's thread and every
 other thread of the process keep theirs. Both libraries release the GIL while they hash (hashlib's
-PBKDF2, argon2-cffi's C call), so the request's thread only waits.
+PBKDF2, the call into Argon2's C code), so the request's thread only waits.
 
 Why Argon2 is computed here rather than by argon2-cffi's `hash_secret`: the same function of the
-same inputs (Argon2's reference C code, the same parameters, lanes and bytes out), at about half
-the CPU. argon2-cffi asks malloc for the 100 MiB each time; malloc maps it afresh and the kernel
+same inputs (Argon2's reference C code, the same parameters, lanes and bytes out), at about two
+thirds of the CPU (`make bench-hasher`). argon2-cffi asks malloc for the 100 MiB each time; malloc maps it afresh and the kernel
 then faults in and zeroes 25,600 pages of 4 KiB, a third of the hash's CPU; Argon2's reads, each
 at a random block of the 100 MiB, miss the CPU's page-table cache on most of them. Here the 100
 MiB is mapped in 2 MiB pages (transparent huge pages, asked for with madvise: 50 faults, and the
