@@ -17,14 +17,14 @@ PBKDF2, the call into Argon2's C code), so the request's thread only waits.
 
 Why Argon2 is computed here rather than by argon2-cffi's `hash_secret`: the same function of the
 same inputs (Argon2's reference C code, the same parameters, lanes and bytes out), at about two
-thirds of the CPU (`make bench-hasher`). argon2-cffi asks malloc for the 100 MiB each time; malloc maps it afresh and the kernel
-then faults in and zeroes 25,600 pages of 4 KiB, a third of the hash's CPU; Argon2's reads, each
-at a random block of the 100 MiB, miss the CPU's page-table cache on most of them. Here the 100
-MiB is mapped in 2 MiB pages (transparent huge pages, asked for with madvise: 50 faults, and the
-page-table cache holds all of it), and the lanes are filled on the calling thread instead of a
-thread per lane started and joined 64 times a hash: a hash is one thread's work, so a sign-in
-takes at most one core from the pages. (Measured in C on the bench host, 20 hashes at Django's
-parameters: 268 ms of CPU a hash -> 178 ms.)
+thirds of the CPU (`make bench-hasher`). argon2-cffi asks malloc for the 100 MiB each time; malloc
+maps it afresh and the kernel then faults in and zeroes 25,600 pages of 4 KiB, a third of the
+hash's CPU; Argon2's reads, each at a random block of the 100 MiB, miss the CPU's page-table cache
+on most of them. Here the 100 MiB is mapped in 2 MiB pages (transparent huge pages, asked for with
+madvise: 50 faults, and the page-table cache holds all of it), and the lanes are filled on the
+calling thread instead of a thread per lane started and joined 64 times a hash: a hash is one
+thread's work, so a sign-in takes at most one core from the pages. (Measured in C on the bench
+host, 20 hashes at Django's parameters: 268 ms of CPU a hash -> 178 ms.)
 """
 
 from __future__ import annotations
